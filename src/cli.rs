@@ -1,0 +1,259 @@
+//! The command line: arguments, progress display, and what each command prints.
+//!
+//! This is the binary's layer: the only library module that prints. Each
+//! command returns an [`Outcome`]'s exit code; errors go back to `main`, which
+//! prints them with their causes.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::{Diagnostic, Error, Severity};
+use crate::pipeline::{self, BuildOptions, Progress};
+
+/// blason: a static site generator for territorial brand sites.
+#[derive(Debug, Parser)]
+#[command(name = "blason", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a new site (the example content and blason.toml) into DIR.
+    Init {
+        /// An empty or new folder.
+        dir: PathBuf,
+    },
+    /// Build the site into OUT (default ROOT/public), atomically.
+    Build {
+        /// The site folder (with blason.toml).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Output folder.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Publish at this address instead of blason.toml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages with draft = true.
+        #[arg(long)]
+        drafts: bool,
+        /// Write a JSON build report to FILE.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
+    /// Report problems without writing the output folder.
+    Check {
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Write a page bundle: `blason new tourisme/lac` writes content/tourisme/lac/index.md.
+    New {
+        /// Path relative to content/.
+        path: String,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Theme commands.
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy the built-in theme into ROOT/themes/postale/ for editing.
+    Eject {
+        #[arg(default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// "Now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock.
+pub fn now() -> Result<jiff::Timestamp, Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| jiff::Timestamp::from_second(s).ok())
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH=`{v}` is not a number of seconds"
+                ))
+            }),
+        Err(_) => Ok(jiff::Timestamp::now()),
+    }
+}
+
+/// A progress bar on a terminal.
+struct Bar {
+    bar: Mutex<Option<indicatif::ProgressBar>>,
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &'static str, items: u64) {
+        let mut guard = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(b) = guard.take() {
+            b.finish_and_clear();
+        }
+        let b = indicatif::ProgressBar::new(items);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        b.set_message(name);
+        *guard = Some(b);
+    }
+    fn advance(&self, n: u64) {
+        if let Some(b) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            b.inc(n);
+        }
+    }
+}
+
+impl Bar {
+    fn done(&self) {
+        if let Some(b) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}
+
+/// Runs a command; returns the exit code on success.
+pub fn run(cli: Cli) -> Result<u8, Error> {
+    match cli.command {
+        Command::Init { dir } => {
+            let files = crate::scaffold::init(&dir)?;
+            println!(
+                "wrote a new site in {} ({} files)",
+                dir.display(),
+                files.len()
+            );
+            println!("next: blason build {}", dir.display());
+            Ok(0)
+        }
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            report,
+        } => {
+            let opts = BuildOptions {
+                root,
+                out: output,
+                base_url,
+                drafts,
+                now: now()?,
+            };
+            let tty = std::io::stderr().is_terminal();
+            let bar = Bar {
+                bar: Mutex::new(None),
+            };
+            let result = if tty {
+                let r = pipeline::build(&opts, &bar);
+                bar.done();
+                r
+            } else {
+                pipeline::build(&opts, &pipeline::Quiet)
+            };
+            let rep = result?;
+            print_warnings(&rep.warnings);
+            if let Some(path) = report {
+                let json = serde_json::to_string_pretty(&rep).unwrap_or_default();
+                std::fs::write(&path, json + "\n").map_err(|e| {
+                    Diagnostic::io(
+                        &path,
+                        std::path::Path::new(""),
+                        "write the build report",
+                        &e,
+                    )
+                })?;
+            }
+            eprintln!("{}", rep.summary());
+            Ok(0)
+        }
+        Command::Check {
+            root,
+            format,
+            strict,
+        } => {
+            let opts = BuildOptions {
+                root,
+                out: None,
+                base_url: None,
+                drafts: false,
+                now: now()?,
+            };
+            let diags = pipeline::check(&opts);
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            let warnings = diags.len() - errors;
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            eprintln!("{errors} error(s), {warnings} warning(s)");
+            if format == Format::Json {
+                let json = serde_json::json!({
+                    "version": 1,
+                    "errors": errors,
+                    "warnings": warnings,
+                    "diagnostics": diags,
+                });
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json).unwrap_or_default()
+                );
+            }
+            Ok(if errors > 0 || (strict && warnings > 0) {
+                1
+            } else {
+                0
+            })
+        }
+        Command::New { path, root } => {
+            let today = now()?.to_zoned(jiff::tz::TimeZone::UTC).date();
+            let file = crate::scaffold::new_page(&root, &path, today)?;
+            println!("wrote {}", file.display());
+            Ok(0)
+        }
+        Command::Theme {
+            command: ThemeCommand::Eject { root },
+        } => {
+            let dest = crate::scaffold::eject_theme(&root)?;
+            println!(
+                "copied the built-in theme to {}; edit it there",
+                dest.display()
+            );
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! Front matter: split from the markdown, parsed (TOML `+++` or YAML `---`), validated.
+//!
+//! The keys are SPEC.md's plus Zola's page and section keys, with Zola's
+//! meaning, so that a Zola site's content builds. Any other key is an error that
+//! suggests the nearest known one; a wrong type is reported with the file's line
+//! and column (not the front matter's). This module knows nothing of URLs or of
+//! the site: it turns text into typed front matter.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::config::toml_diagnostic;
+use crate::error::{Diagnostic, suggest};
+
+/// The syntax of a front matter block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrontMatterFormat {
+    Toml,
+    Yaml,
+}
+
+/// A markdown file cut in two: front matter and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub format: FrontMatterFormat,
+    pub front_matter: &'a str,
+    /// 1-based line of the file where the front matter text starts.
+    pub front_matter_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// Cuts a markdown file into front matter and body.
+pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_end = text.find('\n').unwrap_or(text.len());
+    let first = text[..first_end].trim_end();
+    let (format, fence) = match first {
+        "+++" => (FrontMatterFormat::Toml, "+++"),
+        "---" => (FrontMatterFormat::Yaml, "---"),
+        _ => {
+            return Err(Diagnostic::error(
+                "front-matter",
+                "the file does not start with front matter",
+            )
+            .at(1, 1)
+            .help("put the page's settings between two `+++` lines at the very top, e.g.\n+++\ntitle = \"Le lac\"\n+++"));
+        }
+    };
+    let fm_start = (first_end + 1).min(text.len());
+    let mut pos = fm_start;
+    let mut line = 2;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..end].trim_end() == fence {
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split {
+                format,
+                front_matter: &text[fm_start..pos],
+                front_matter_line: 2,
+                body: &text[body_start..],
+                body_line: line + 1,
+            });
+        }
+        pos = end + 1;
+        line += 1;
+    }
+    Err(Diagnostic::error(
+        "front-matter",
+        format!("the front matter opened with `{fence}` on line 1 is never closed"),
+    )
+    .at(1, 1)
+    .help(format!(
+        "add a line with only `{fence}` after the last setting"
+    )))
+}
+
+/// A date as written in front matter: a day, or a date and time with or without offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FmDate {
+    pub datetime: jiff::civil::DateTime,
+    /// True when only a day was written (`2026-09-11`): an all-day event.
+    pub date_only: bool,
+    /// The UTC offset, when one was written.
+    pub offset: Option<jiff::tz::Offset>,
+}
+
+impl FmDate {
+    pub fn date(&self) -> jiff::civil::Date {
+        self.datetime.date()
+    }
+
+    /// The instant, reading times without an offset in `tz`.
+    pub fn timestamp(&self, tz: &jiff::tz::TimeZone) -> jiff::Timestamp {
+        match self.offset {
+            Some(off) => off
+                .to_timestamp(self.datetime)
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+            None => tz
+                .to_ambiguous_zoned(self.datetime)
+                .compatible()
+                .map(|z| z.timestamp())
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+        }
+    }
+
+    /// RFC 3339 / ISO 8601 text: `2026-06-01` or `2026-07-14T21:00:00+02:00`.
+    pub fn iso(&self) -> String {
+        if self.date_only {
+            return self.datetime.date().to_string();
+        }
+        let dt = self.datetime.strftime("%Y-%m-%dT%H:%M:%S").to_string();
+        match self.offset {
+            Some(off) => {
+                let secs = off.seconds();
+                let sign = if secs < 0 { '-' } else { '+' };
+                let a = secs.unsigned_abs();
+                format!("{dt}{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
+            }
+            None => dt,
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<FmDate, String> {
+        let s = s.trim();
+        if let Ok(d) = s.parse::<jiff::civil::Date>()
+            && s.len() <= 10
+        {
+            return Ok(FmDate {
+                datetime: d.to_datetime(jiff::civil::Time::midnight()),
+                date_only: true,
+                offset: None,
+            });
+        }
+        let normal = s.replacen(' ', "T", 1);
+        if let Ok(ts) = normal.parse::<jiff::Timestamp>() {
+            // Keep the written offset: find it at the end of the text.
+            let off = parse_offset_suffix(&normal).unwrap_or(jiff::tz::Offset::UTC);
+            let dt = off.to_datetime(ts);
+            return Ok(FmDate {
+                datetime: dt,
+                date_only: false,
+                offset: Some(off),
+            });
+        }
+        if let Ok(dt) = normal.parse::<jiff::civil::DateTime>() {
+            return Ok(FmDate {
+                datetime: dt,
+                date_only: false,
+                offset: None,
+            });
+        }
+        Err(format!(
+            "`{s}` is not a date; write 2026-07-14, or 2026-07-14T21:00:00+02:00 for a time"
+        ))
+    }
+}
+
+fn parse_offset_suffix(s: &str) -> Option<jiff::tz::Offset> {
+    if s.ends_with('Z') || s.ends_with('z') {
+        return Some(jiff::tz::Offset::UTC);
+    }
+    let tail = s.get(s.len().checked_sub(6)?..)?;
+    let sign = match tail.as_bytes()[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let h: i32 = tail.get(1..3)?.parse().ok()?;
+    let m: i32 = tail.get(4..6)?.parse().ok()?;
+    jiff::tz::Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
+}
+
+impl fmt::Display for FmDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.iso())
+    }
+}
+
+impl Serialize for FmDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
+impl<'de> Deserialize<'de> for FmDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FmDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date (2026-07-14) or a date and time (2026-07-14T21:00:00+02:00)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FmDate, E> {
+                FmDate::parse(v).map_err(E::custom)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FmDate, A::Error> {
+                let dt =
+                    toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                FmDate::parse(&dt.to_string()).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `[card]`: the page's social card.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub template: Option<String>,
+    pub focus: Option<[f64; 2]>,
+    pub alt: Option<String>,
+}
+
+/// `[share]`: texts for share links and kits.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareFrontMatter {
+    pub text: Option<String>,
+    pub x: Option<String>,
+    pub facebook: Option<String>,
+    pub linkedin: Option<String>,
+    pub whatsapp: Option<String>,
+    pub bluesky: Option<String>,
+    pub mastodon: Option<String>,
+    pub instagram: Option<String>,
+    pub email: Option<String>,
+    #[serde(default)]
+    pub hashtags: Vec<String>,
+}
+
+/// `[place]`: a place (JSON-LD Place / TouristAttraction).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceFrontMatter {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// The status of an event (schema.org eventStatus).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    #[default]
+    Scheduled,
+    Cancelled,
+    Postponed,
+}
+
+/// `[event]`: an event (JSON-LD Event, .ics, agenda).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFrontMatter {
+    pub start: FmDate,
+    pub end: Option<FmDate>,
+    pub location: Option<String>,
+    pub booking_url: Option<String>,
+    #[serde(default)]
+    pub status: EventStatus,
+    pub rrule: Option<String>,
+}
+
+/// Front matter of a page.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<FmDate>,
+    pub updated: Option<FmDate>,
+    #[serde(default)]
+    pub draft: bool,
+    pub pillar: Option<String>,
+    #[serde(default)]
+    pub audiences: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub cover: Option<String>,
+    pub cover_alt: Option<String>,
+    pub publish_until: Option<FmDate>,
+    pub card: Option<CardFrontMatter>,
+    pub share: Option<ShareFrontMatter>,
+    pub place: Option<PlaceFrontMatter>,
+    pub event: Option<EventFrontMatter>,
+    // Zola's page keys.
+    pub slug: Option<String>,
+    pub path: Option<String>,
+    pub weight: Option<i64>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub taxonomies: IndexMap<String, Vec<String>>,
+    pub in_search_index: Option<bool>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// How a section sorts its pages (Zola's `sort_by`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    Date,
+    /// Most recently updated first.
+    #[serde(alias = "update_date")]
+    Updated,
+    Title,
+    #[serde(rename = "title_bytes")]
+    TitleBytes,
+    Weight,
+    Slug,
+    #[default]
+    None,
+}
+
+/// Front matter of a section (`_index.md`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub cover: Option<String>,
+    pub cover_alt: Option<String>,
+    pub card: Option<CardFrontMatter>,
+    pub share: Option<ShareFrontMatter>,
+    // Zola's section keys.
+    #[serde(default)]
+    pub sort_by: SortBy,
+    #[serde(default)]
+    pub weight: i64,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    #[serde(default)]
+    pub paginate_by: usize,
+    pub paginate_path: Option<String>,
+    #[serde(default)]
+    pub paginate_reversed: bool,
+    pub insert_anchor_links: Option<String>,
+    pub in_search_index: Option<bool>,
+    pub render: Option<bool>,
+    pub redirect_to: Option<String>,
+    #[serde(default)]
+    pub transparent: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub generate_feeds: Option<bool>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Parses front matter text into `T`, reporting errors at the file's line and column.
+pub fn parse<T: for<'de> Deserialize<'de>>(split: &Split<'_>) -> Result<T, Diagnostic> {
+    let line_offset = split.front_matter_line - 1;
+    match split.format {
+        FrontMatterFormat::Toml => toml::from_str(split.front_matter)
+            .map_err(|e| toml_diagnostic(&e, split.front_matter, line_offset, "front matter")),
+        FrontMatterFormat::Yaml => {
+            if split.front_matter.trim().is_empty() {
+                return serde_yaml_ng::from_str("{}").map_err(|e| yaml_diagnostic(&e, line_offset));
+            }
+            serde_yaml_ng::from_str(split.front_matter)
+                .map_err(|e| yaml_diagnostic(&e, line_offset))
+        }
+    }
+}
+
+fn yaml_diagnostic(err: &serde_yaml_ng::Error, line_offset: usize) -> Diagnostic {
+    let raw = err.to_string();
+    // serde_yaml appends " at line L column C"; keep the message alone.
+    let msg = raw
+        .split(" at line ")
+        .next()
+        .unwrap_or(&raw)
+        .trim()
+        .to_string();
+    // serde_yaml puts the key path first: "draft: invalid type: ...".
+    let (key, msg) = match msg.split_once(": ") {
+        Some((k, rest))
+            if !k.contains(' ') && !k.is_empty() && rest.starts_with("invalid type") =>
+        {
+            (Some(k.to_string()), rest.to_string())
+        }
+        _ => (None, msg),
+    };
+    let mut d = if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let end = rest.find('`').unwrap_or(rest.len());
+        let field = &rest[..end];
+        let expected: Vec<&str> = rest[end..].split('`').skip(1).step_by(2).collect();
+        let d = Diagnostic::error("unknown-key", format!("unknown key `{field}`"));
+        match suggest(field, expected.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d,
+        }
+    } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        match key {
+            Some(k) => Diagnostic::error("front-matter", format!("wrong type for `{k}`: {rest}")),
+            None => Diagnostic::error("front-matter", format!("wrong type: {rest}")),
+        }
+    } else {
+        Diagnostic::error("front-matter", msg)
+    };
+    if let Some(loc) = err.location() {
+        d = d.at(loc.line() + line_offset, loc.column());
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_toml_and_yaml() {
+        let s = split("+++\ntitle = \"a\"\n+++\nbody\n").unwrap();
+        assert_eq!(s.format, FrontMatterFormat::Toml);
+        assert_eq!(s.front_matter, "title = \"a\"\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+        let s = split("---\r\ntitle: a\r\n---\r\nbody").unwrap();
+        assert_eq!(s.format, FrontMatterFormat::Yaml);
+        assert_eq!(s.front_matter, "title: a\r\n");
+        assert_eq!(s.body, "body");
+        let s = split("\u{feff}+++\n+++").unwrap();
+        assert_eq!(s.front_matter, "");
+        assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn missing_or_unclosed_front_matter_is_explained() {
+        let e = split("# Titre\n").unwrap_err();
+        assert!(e.help.unwrap().contains("+++"));
+        let e = split("+++\ntitle = \"a\"\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn page_keys_unknown_key_and_wrong_type() {
+        let text = "+++\ntitle = \"Lac\"\ntitel = \"x\"\n+++\n";
+        let e = parse::<PageFrontMatter>(&split(text).unwrap()).unwrap_err();
+        assert_eq!(e.message, "unknown key `titel`");
+        assert_eq!(e.help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(e.line, Some(3));
+
+        let text = "+++\ntitle = \"Lac\"\ndraft = \"yes\"\n+++\n";
+        let e = parse::<PageFrontMatter>(&split(text).unwrap()).unwrap_err();
+        assert!(e.message.starts_with("wrong type"), "{}", e.message);
+        assert_eq!((e.line, e.column), (Some(3), Some(9)));
+
+        let text = "---\ntitle: Lac\ndraft: [1]\n---\n";
+        let e = parse::<PageFrontMatter>(&split(text).unwrap()).unwrap_err();
+        assert!(e.message.starts_with("wrong type"), "{}", e.message);
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn dates_in_toml_and_yaml() {
+        let text = "+++\ndate = 2026-06-01\n[event]\nstart = 2026-07-14T21:00:00+02:00\n+++\n";
+        let fm: PageFrontMatter = parse(&split(text).unwrap()).unwrap();
+        assert!(fm.date.unwrap().date_only);
+        let start = fm.event.unwrap().start;
+        assert_eq!(start.iso(), "2026-07-14T21:00:00+02:00");
+        let text = "---\ndate: 2026-06-01\nupdated: \"2026-06-02 10:00:00\"\n---\n";
+        let fm: PageFrontMatter = parse(&split(text).unwrap()).unwrap();
+        assert_eq!(fm.date.unwrap().iso(), "2026-06-01");
+        assert_eq!(fm.updated.unwrap().iso(), "2026-06-02T10:00:00");
+    }
+
+    #[test]
+    fn zola_section_keys_are_accepted() {
+        let text = "+++\ntitle = \"T\"\nsort_by = \"date\"\npaginate_by = 10\ntransparent = true\ninsert_anchor_links = \"right\"\n[extra]\nx = 1\n+++\n";
+        let fm: SectionFrontMatter = parse(&split(text).unwrap()).unwrap();
+        assert_eq!(fm.sort_by, SortBy::Date);
+        assert_eq!(fm.paginate_by, 10);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn splitter_never_panics(s in "\\PC*") {
+            let _ = split(&s);
+            let plus = format!("+++\n{s}");
+            if let Ok(sp) = split(&plus) {
+                let _ = parse::<PageFrontMatter>(&sp);
+            }
+            let dash = format!("---\n{s}\n---\n");
+            if let Ok(sp) = split(&dash) {
+                let _ = parse::<PageFrontMatter>(&sp);
+            }
+        }
+    }
+}

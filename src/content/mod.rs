@@ -1,0 +1,706 @@
+//! Content: the walk of `content/`, front matter, sections, pages and bundles.
+//!
+//! [`load`] reads every markdown file (in parallel), parses and validates its
+//! front matter, works out its language, slug and URL path, attaches pages to
+//! their section and collects bundle assets. It collects every error of every
+//! file before failing, so one run shows all broken files. It renders nothing:
+//! markdown bodies stay text here.
+
+pub mod frontmatter;
+pub mod paths;
+pub mod site;
+pub mod slug;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, display_path};
+use frontmatter::{FmDate, PageFrontMatter, SectionFrontMatter, SortBy};
+use slug::slugify;
+
+/// Where a piece of content comes from.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Relative to the site root, for messages: `content/tourisme/lac/index.md`.
+    pub rel: String,
+    /// Relative to content/, as written in `@/` links: `tourisme/lac/index.md`.
+    pub content_rel: String,
+}
+
+/// A page: a markdown file, or the `index.md` of a bundle folder.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: SourceFile,
+    pub lang: String,
+    pub fm: PageFrontMatter,
+    pub body: String,
+    /// Line of the file where the body starts.
+    pub body_line: usize,
+    pub slug: String,
+    /// URL path, with the language prefix: `/en/tourisme/lac/`.
+    pub path: String,
+    /// Folder against which the page's relative paths resolve.
+    pub dir: PathBuf,
+    pub bundle: bool,
+    /// Files of the bundle other than markdown (absolute paths), sorted.
+    pub assets: Vec<PathBuf>,
+    pub date: Option<FmDate>,
+    /// The pillar: from front matter, else the top folder when it is a pillar key.
+    pub pillar: Option<String>,
+    /// Index of the section the page belongs to.
+    pub section: usize,
+    /// The same for all translations of this page.
+    pub translation_key: String,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        self.fm.title.as_deref().unwrap_or(&self.slug)
+    }
+
+    /// Tags from `tags` and Zola's `[taxonomies] tags`, in order, without repeats.
+    pub fn taxonomy_terms(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for t in &self.fm.tags {
+            push_unique(out.entry("tags".into()).or_default(), t);
+        }
+        for (name, terms) in &self.fm.taxonomies {
+            for t in terms {
+                push_unique(out.entry(name.clone()).or_default(), t);
+            }
+        }
+        out
+    }
+}
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+/// A section: a folder with an `_index.md` (or the implicit home of a language).
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub file: Option<SourceFile>,
+    pub lang: String,
+    pub fm: SectionFrontMatter,
+    pub body: String,
+    pub body_line: usize,
+    pub path: String,
+    /// The folder, absolute.
+    pub dir: PathBuf,
+    /// Folder relative to content/ (`tourisme/randonnees`), empty for the home.
+    pub dir_rel: String,
+    pub parent: Option<usize>,
+    /// Pages, sorted as `sort_by` says.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub translation_key: String,
+    pub assets: Vec<PathBuf>,
+}
+
+impl Section {
+    pub fn is_home(&self) -> bool {
+        self.dir_rel.is_empty()
+    }
+
+    pub fn title(&self) -> &str {
+        self.fm.title.as_deref().unwrap_or("")
+    }
+
+    pub fn source_name(&self) -> String {
+        self.file.as_ref().map_or_else(
+            || format!("the home page ({})", self.lang),
+            |f| f.rel.clone(),
+        )
+    }
+}
+
+/// What to include.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub drafts: bool,
+    /// "Now", for `publish_until`.
+    pub now: jiff::Timestamp,
+}
+
+/// All content of a site.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// Content path (as in `@/` links) to URL path.
+    pub links: HashMap<String, String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Content {
+    /// The home section of `lang`.
+    pub fn home(&self, lang: &str) -> Option<usize> {
+        self.sections
+            .iter()
+            .position(|s| s.is_home() && s.lang == lang)
+    }
+}
+
+enum FileKind {
+    Section,
+    Page,
+}
+
+struct Found {
+    path: PathBuf,
+    kind: FileKind,
+    lang: String,
+}
+
+/// Reads and validates `ROOT/content`.
+pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, Error> {
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        return Err(Diagnostic::error("missing-file", "the content/ folder is missing")
+            .file("content")
+            .help("create content/_index.md for the home page, or run `blason init DIR` for an example site")
+            .into());
+    }
+    let languages = config.all_languages();
+    let mut errors = Vec::new();
+
+    // 1. Walk: classify files (sorted, so everything downstream is deterministic).
+    let mut found = Vec::new();
+    let mut other_files: Vec<PathBuf> = Vec::new();
+    for entry in walkdir::WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content_dir.clone());
+                errors.push(
+                    Diagnostic::error("io", "could not read this folder")
+                        .file(display_path(&p, root))
+                        .cause(&e),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.into_path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if !name.ends_with(".md") {
+            other_files.push(path);
+            continue;
+        }
+        let stem = &name[..name.len() - 3];
+        let (base, lang) = match stem.rsplit_once('.') {
+            Some((b, l)) if languages.contains(&l) => (b, l.to_string()),
+            Some((b, l)) if looks_like_language(l) => {
+                errors.push(
+                    Diagnostic::error(
+                        "unknown-language",
+                        format!(
+                            "the file is in language `{l}`, which blason.toml does not declare"
+                        ),
+                    )
+                    .file(display_path(&path, root))
+                    .help(format!(
+                        "add a [languages.{l}] table to blason.toml, or rename the file to {b}.md"
+                    )),
+                );
+                continue;
+            }
+            _ => (stem, config.default_language.clone()),
+        };
+        let kind = if base == "_index" {
+            FileKind::Section
+        } else {
+            FileKind::Page
+        };
+        found.push(Found { path, kind, lang });
+    }
+
+    // 2. Read and parse every file in parallel.
+    let parsed: Vec<Result<Parsed, Diagnostic>> = found
+        .par_iter()
+        .map(|f| parse_file(root, &content_dir, f))
+        .collect();
+    let mut sections = Vec::new();
+    let mut pages = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(Parsed::Section(s)) => sections.push(*s),
+            Ok(Parsed::Page(p)) => pages.push(*p),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Site(errors));
+    }
+
+    let mut content = Content::default();
+
+    // 3. Drafts and expired pages.
+    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    pages.retain(|p: &Page| {
+        if p.fm.draft && !opts.drafts {
+            return false;
+        }
+        if let Some(until) = p.fm.publish_until {
+            // A date alone means "until the end of that day".
+            let end = if until.date_only {
+                until.date().tomorrow().map_or(until.timestamp(&tz), |d| {
+                    FmDate {
+                        datetime: d.to_datetime(jiff::civil::Time::midnight()),
+                        date_only: false,
+                        offset: None,
+                    }
+                    .timestamp(&tz)
+                })
+            } else {
+                until.timestamp(&tz)
+            };
+            if end <= opts.now {
+                return false;
+            }
+        }
+        true
+    });
+    sections.retain(|s: &Section| !s.fm.draft || opts.drafts);
+
+    // 4. Implicit homes, then section tree and URL paths.
+    for lang in &languages {
+        if !sections.iter().any(|s| s.is_home() && &s.lang == lang) {
+            sections.push(Section {
+                file: None,
+                lang: lang.to_string(),
+                fm: SectionFrontMatter::default(),
+                body: String::new(),
+                body_line: 1,
+                path: String::new(),
+                dir: content_dir.clone(),
+                dir_rel: String::new(),
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                translation_key: "_index.md".into(),
+                assets: Vec::new(),
+            });
+        }
+    }
+    sections.sort_by(|a, b| {
+        (a.dir_rel.as_str(), lang_rank(&languages, &a.lang))
+            .cmp(&(b.dir_rel.as_str(), lang_rank(&languages, &b.lang)))
+    });
+    let prefix = |lang: &str| {
+        if lang == config.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    };
+    for s in &mut sections {
+        let comps: Vec<String> = s
+            .dir_rel
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(slugify)
+            .collect();
+        s.path = if comps.is_empty() {
+            format!("{}/", prefix(&s.lang))
+        } else {
+            format!("{}/{}/", prefix(&s.lang), comps.join("/"))
+        };
+    }
+    let section_index: HashMap<(String, String), usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.dir_rel.clone(), s.lang.clone()), i))
+        .collect();
+    let nearest_section = |dir_rel: &str, lang: &str| -> usize {
+        let mut d = dir_rel.to_string();
+        loop {
+            if let Some(&i) = section_index.get(&(d.clone(), lang.to_string())) {
+                return i;
+            }
+            if d.is_empty() {
+                return section_index[&(String::new(), lang.to_string())];
+            }
+            d = d
+                .rsplit_once('/')
+                .map_or(String::new(), |(a, _)| a.to_string());
+        }
+    };
+    for i in 0..sections.len() {
+        if sections[i].is_home() {
+            continue;
+        }
+        let parent_dir = sections[i]
+            .dir_rel
+            .rsplit_once('/')
+            .map_or("", |(a, _)| a)
+            .to_string();
+        let lang = sections[i].lang.clone();
+        let parent = nearest_section(&parent_dir, &lang);
+        sections[i].parent = Some(parent);
+        sections[parent].subsections.push(i);
+    }
+
+    // 5. Pages: section, pillar, path.
+    for p in &mut pages {
+        let dir_rel = display_path(&p.dir, &content_dir);
+        let dir_rel = if dir_rel == "." {
+            String::new()
+        } else {
+            dir_rel
+        };
+        let parent_dir = if p.bundle {
+            dir_rel.rsplit_once('/').map_or("", |(a, _)| a).to_string()
+        } else {
+            dir_rel.clone()
+        };
+        p.section = nearest_section(&parent_dir, &p.lang);
+        let top = dir_rel.split('/').next().unwrap_or("");
+        if p.pillar.is_none() && config.pillars.contains_key(top) {
+            p.pillar = Some(top.to_string());
+        }
+        p.path = match &p.fm.path {
+            Some(custom) => {
+                let c = custom.trim_matches('/');
+                if c.is_empty() {
+                    format!("{}/", prefix(&p.lang))
+                } else {
+                    format!("{}/{c}/", prefix(&p.lang))
+                }
+            }
+            None => {
+                let comps: Vec<String> = parent_dir
+                    .split('/')
+                    .filter(|c| !c.is_empty())
+                    .map(slugify)
+                    .collect();
+                let mut path = prefix(&p.lang);
+                for c in comps {
+                    path.push('/');
+                    path.push_str(&c);
+                }
+                path.push('/');
+                path.push_str(&p.slug);
+                path.push('/');
+                path
+            }
+        };
+    }
+    // Bundle folders: their files are the page's assets; loose files belong to the section.
+    let bundle_dirs: HashMap<PathBuf, usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.bundle)
+        .map(|(i, p)| (p.dir.clone(), i))
+        .collect();
+    for f in other_files {
+        let mut dir = f.parent().map(Path::to_path_buf);
+        let mut owner = None;
+        while let Some(d) = dir {
+            if let Some(&i) = bundle_dirs.get(&d) {
+                owner = Some(i);
+                break;
+            }
+            if d == content_dir {
+                break;
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+        match owner {
+            Some(i) => pages[i].assets.push(f),
+            None => {
+                let parent = f.parent().unwrap_or(&content_dir);
+                let rel = display_path(parent, &content_dir);
+                let rel = if rel == "." { String::new() } else { rel };
+                let s = nearest_section(&rel, &config.default_language);
+                sections[s].assets.push(f);
+            }
+        }
+    }
+    // Translations of a bundle share its assets (index.en.md sees the photos).
+    let mut by_dir: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    for p in &pages {
+        if p.bundle && !p.assets.is_empty() {
+            by_dir
+                .entry(p.dir.clone())
+                .or_default()
+                .extend(p.assets.iter().cloned());
+        }
+    }
+    for p in &mut pages {
+        if p.bundle
+            && p.assets.is_empty()
+            && let Some(a) = by_dir.get(&p.dir)
+        {
+            p.assets = a.clone();
+        }
+        p.assets.sort();
+    }
+
+    // 6. Sort pages into sections.
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_by(|&a, &b| pages[a].file.content_rel.cmp(&pages[b].file.content_rel));
+    for i in order {
+        let s = pages[i].section;
+        sections[s].pages.push(i);
+    }
+    for s in &mut sections {
+        sort_pages(&mut s.pages, &pages, s.fm.sort_by, &tz);
+        let subs = std::mem::take(&mut s.subsections);
+        s.subsections = subs;
+    }
+    let weights: Vec<(i64, String)> = sections
+        .iter()
+        .map(|s| (s.fm.weight, s.dir_rel.clone()))
+        .collect();
+    for s in &mut sections {
+        s.subsections.sort_by(|&a, &b| weights[a].cmp(&weights[b]));
+    }
+
+    // 7. Link map for `@/` links.
+    for p in &pages {
+        content
+            .links
+            .insert(p.file.content_rel.clone(), p.path.clone());
+    }
+    for s in &sections {
+        if let Some(f) = &s.file {
+            content.links.insert(f.content_rel.clone(), s.path.clone());
+        }
+    }
+
+    content.pages = pages;
+    content.sections = sections;
+    Ok(content)
+}
+
+fn lang_rank(languages: &[&str], lang: &str) -> usize {
+    languages
+        .iter()
+        .position(|l| *l == lang)
+        .unwrap_or(usize::MAX)
+}
+
+/// Sorts page indices as a section's `sort_by` says; ties by file path.
+pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy, tz: &jiff::tz::TimeZone) {
+    let key_date = |p: &Page| p.date.map(|d| d.timestamp(tz));
+    match by {
+        SortBy::Date => list.sort_by(|&a, &b| {
+            key_date(&pages[b])
+                .cmp(&key_date(&pages[a]))
+                .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
+        }),
+        SortBy::Updated => {
+            let upd = |p: &Page| p.fm.updated.or(p.date).map(|d| d.timestamp(tz));
+            list.sort_by(|&a, &b| {
+                upd(&pages[b])
+                    .cmp(&upd(&pages[a]))
+                    .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
+            })
+        }
+        SortBy::Title => list.sort_by(|&a, &b| {
+            collation_key(pages[a].title())
+                .cmp(&collation_key(pages[b].title()))
+                .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
+        }),
+        SortBy::TitleBytes => list.sort_by(|&a, &b| {
+            pages[a]
+                .title()
+                .cmp(pages[b].title())
+                .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
+        }),
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            pages[a]
+                .fm
+                .weight
+                .unwrap_or(0)
+                .cmp(&pages[b].fm.weight.unwrap_or(0))
+                .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
+        }),
+        SortBy::Slug => list.sort_by(|&a, &b| {
+            pages[a]
+                .slug
+                .cmp(&pages[b].slug)
+                .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
+        }),
+        SortBy::None => {}
+    }
+}
+
+/// A sort key that orders French titles as a reader expects (É with E).
+pub fn collation_key(s: &str) -> String {
+    deunicode::deunicode(s).to_lowercase()
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    let n = name.to_string_lossy();
+    (n.starts_with('.') && n != ".")
+        || n.ends_with('~')
+        || n.ends_with(".swp")
+        || n.ends_with(".tmp")
+}
+
+fn looks_like_language(s: &str) -> bool {
+    let (main, region) = s.split_once('-').unwrap_or((s, ""));
+    (main.len() == 2 || main.len() == 3)
+        && main.chars().all(|c| c.is_ascii_lowercase())
+        && region.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+enum Parsed {
+    Section(Box<Section>),
+    Page(Box<Page>),
+}
+
+fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::io(path, root, "read this file", &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).to_string();
+        let (line, col) = crate::error::line_col(&text, text.len());
+        Diagnostic::error("encoding", "the file is not valid UTF-8 text")
+            .file(display_path(path, root))
+            .at(line, col)
+            .help("save the file with the UTF-8 encoding (in most editors: File > Save with encoding > UTF-8)")
+    })
+}
+
+fn parse_file(root: &Path, content_dir: &Path, f: &Found) -> Result<Parsed, Diagnostic> {
+    let rel = display_path(&f.path, root);
+    let content_rel = display_path(&f.path, content_dir);
+    let text = read_text(&f.path, root)?;
+    let split = frontmatter::split(&text).map_err(|d| d.file(rel.clone()))?;
+    let file = SourceFile {
+        path: f.path.clone(),
+        rel: rel.clone(),
+        content_rel: content_rel.clone(),
+    };
+    let dir = f.path.parent().unwrap_or(content_dir).to_path_buf();
+    let translation_key = strip_lang(&content_rel, &f.lang);
+    match f.kind {
+        FileKind::Section => {
+            let fm: SectionFrontMatter =
+                frontmatter::parse(&split).map_err(|d| d.file(rel.clone()))?;
+            let dir_rel = display_path(&dir, content_dir);
+            Ok(Parsed::Section(Box::new(Section {
+                file: Some(file),
+                lang: f.lang.clone(),
+                fm,
+                body: split.body.to_string(),
+                body_line: split.body_line,
+                path: String::new(),
+                dir,
+                dir_rel: if dir_rel == "." {
+                    String::new()
+                } else {
+                    dir_rel
+                },
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                translation_key,
+                assets: Vec::new(),
+            })))
+        }
+        FileKind::Page => {
+            let fm: PageFrontMatter =
+                frontmatter::parse(&split).map_err(|d| d.file(rel.clone()))?;
+            let name = f
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let base = name.trim_end_matches(".md");
+            let base = base.strip_suffix(&format!(".{}", f.lang)).unwrap_or(base);
+            let bundle = base == "index";
+            let stem = if bundle {
+                dir.file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default()
+            } else {
+                base.to_string()
+            };
+            let (file_date, stem) = date_prefix(&stem);
+            let slug = match &fm.slug {
+                Some(s) => slugify(s),
+                None => slugify(stem),
+            };
+            let date = fm.date.or(file_date);
+            let pillar = fm.pillar.clone();
+            Ok(Parsed::Page(Box::new(Page {
+                file,
+                lang: f.lang.clone(),
+                fm,
+                body: split.body.to_string(),
+                body_line: split.body_line,
+                slug,
+                path: String::new(),
+                dir,
+                bundle,
+                assets: Vec::new(),
+                date,
+                pillar,
+                section: 0,
+                translation_key,
+            })))
+        }
+    }
+}
+
+/// `2026-06-01-fete.md` → (date, `fete`), as Zola does.
+fn date_prefix(stem: &str) -> (Option<FmDate>, &str) {
+    if stem.len() > 11 && stem.is_char_boundary(10) {
+        let (d, rest) = stem.split_at(10);
+        if (rest.starts_with('-') || rest.starts_with('_'))
+            && let Ok(date) = FmDate::parse(d)
+        {
+            return (Some(date), &rest[1..]);
+        }
+    }
+    (None, stem)
+}
+
+fn strip_lang(content_rel: &str, lang: &str) -> String {
+    let suffix = format!(".{lang}.md");
+    match content_rel.strip_suffix(&suffix) {
+        Some(b) => format!("{b}.md"),
+        None => content_rel.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_prefixes_and_languages() {
+        let (d, s) = date_prefix("2026-06-01-fete-du-lac");
+        assert_eq!(d.unwrap().iso(), "2026-06-01");
+        assert_eq!(s, "fete-du-lac");
+        assert_eq!(date_prefix("lac").1, "lac");
+        assert!(looks_like_language("en") && looks_like_language("pt-BR"));
+        assert!(!looks_like_language("v2") && !looks_like_language("draft"));
+        assert_eq!(strip_lang("a/index.en.md", "en"), "a/index.md");
+    }
+}

@@ -1,0 +1,93 @@
+//! Paths written by users (covers, gallery files, logo): resolved, and kept inside the site.
+//!
+//! A bare name is beside the markdown file; a name starting with `/` is under
+//! `static/`. No path may leave the site root, neither with `..` nor through a
+//! symbolic link. This module resolves paths; it reads no content.
+
+use std::path::{Component, Path, PathBuf};
+
+/// Resolves `rel` against `base` and checks the result stays inside `root`.
+///
+/// The check is lexical first (`..`, absolute paths), then, when the file
+/// exists, on the canonical path so that a symbolic link cannot lead out.
+/// The error is a short phrase to put after the path in a message.
+pub fn inside_root(root: &Path, base: &Path, rel: &Path) -> Result<PathBuf, String> {
+    if rel.is_absolute() || rel.has_root() {
+        return Err("is an absolute path; it must be relative to the site".into());
+    }
+    let joined = base.join(rel);
+    let normal = normalize(&joined);
+    let root_normal = normalize(root);
+    if !normal.starts_with(&root_normal) {
+        return Err("leaves the site folder".into());
+    }
+    if let (Ok(real), Ok(real_root)) = (normal.canonicalize(), root_normal.canonicalize())
+        && !real.starts_with(&real_root)
+    {
+        return Err("leads outside the site folder through a symbolic link".into());
+    }
+    Ok(normal)
+}
+
+/// Resolves a path written in front matter or gallery.toml: a bare name is
+/// beside the file (`dir`), a name starting with `/` is under `static/`.
+pub fn resolve_content_path(root: &Path, dir: &Path, written: &str) -> Result<PathBuf, String> {
+    if written.contains("://") {
+        return Err("is a URL; blason publishes local files only".into());
+    }
+    match written.strip_prefix('/') {
+        Some(in_static) => inside_root(root, &root.join("static"), Path::new(in_static)),
+        None => inside_root(root, dir, Path::new(written)),
+    }
+}
+
+/// Removes `.` and resolves `..` lexically.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_root_are_refused() {
+        let root = Path::new("/site");
+        let dir = Path::new("/site/content/lac");
+        assert!(resolve_content_path(root, dir, "../../../etc/passwd").is_err());
+        assert!(resolve_content_path(root, dir, "../../../../../etc/passwd").is_err());
+        assert!(resolve_content_path(root, dir, "/../../etc/passwd").is_err());
+        assert!(inside_root(root, dir, Path::new("/etc/passwd")).is_err());
+        assert!(resolve_content_path(root, dir, "https://x.org/a.jpg").is_err());
+    }
+
+    #[test]
+    fn bare_names_are_beside_and_slash_names_in_static() {
+        let root = Path::new("/site");
+        let dir = Path::new("/site/content/lac");
+        assert_eq!(
+            resolve_content_path(root, dir, "aube.jpg").unwrap(),
+            Path::new("/site/content/lac/aube.jpg")
+        );
+        assert_eq!(
+            resolve_content_path(root, dir, "/img/logo.svg").unwrap(),
+            Path::new("/site/static/img/logo.svg")
+        );
+        assert_eq!(
+            resolve_content_path(root, dir, "../autre/x.jpg").unwrap(),
+            Path::new("/site/content/autre/x.jpg")
+        );
+    }
+}

@@ -1,0 +1,432 @@
+//! The site's groupings across sections: pillars, audiences, taxonomies,
+//! translations, aliases, and the table of every URL with the file it comes from.
+//!
+//! Built from loaded [`Content`] and the configuration; a front matter key that
+//! names an unknown pillar or audience is an error here, and so is any URL that
+//! two sources want (both are named). No rendering happens here.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::content::frontmatter::SortBy;
+use crate::content::slug::slugify;
+use crate::content::{Content, sort_pages};
+use crate::error::{Diagnostic, Error, suggest};
+
+/// A page listing pages: a pillar, an audience or a taxonomy term.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub kind: ListingKind,
+    pub key: String,
+    pub lang: String,
+    pub title: String,
+    pub path: String,
+    pub pages: Vec<usize>,
+    /// The section merged into this listing (a pillar with a section of its name).
+    pub section: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListingKind {
+    Pillar,
+    Audience,
+    Term { taxonomy: String },
+}
+
+/// A taxonomy (tags, or a Zola taxonomy) in one language.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub name: String,
+    pub lang: String,
+    pub path: String,
+    /// Indices into [`SiteModel::listings`], sorted by term name.
+    pub terms: Vec<usize>,
+}
+
+/// Who wants a URL (for collision messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub source: String,
+}
+
+/// Pillars, audiences, taxonomies, translations and routes.
+#[derive(Debug, Default)]
+pub struct SiteModel {
+    pub listings: Vec<Listing>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Translation key to (language, URL path), default language first.
+    pub translations: HashMap<String, Vec<(String, String)>>,
+    /// Alias URL path to the URL it redirects to.
+    pub aliases: BTreeMap<String, String>,
+    /// Every URL path of the site to what makes it.
+    pub routes: BTreeMap<String, Route>,
+    /// Section index to the pillar listing it is merged into.
+    pub merged_sections: HashMap<usize, usize>,
+}
+
+impl SiteModel {
+    pub fn listing_for(&self, kind: &ListingKind, key: &str, lang: &str) -> Option<&Listing> {
+        self.listings
+            .iter()
+            .find(|l| &l.kind == kind && l.key == key && l.lang == lang)
+    }
+}
+
+fn unknown_key(
+    kind: &str,
+    key: &str,
+    known: &indexmap::IndexMap<String, crate::config::Grouping>,
+    file: &str,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        if kind == "pillar" {
+            "unknown-pillar"
+        } else {
+            "unknown-audience"
+        },
+        format!("`{key}` is not a {kind} of this site"),
+    )
+    .file(file);
+    let list = known
+        .keys()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let table = if kind == "pillar" {
+        "pillars"
+    } else {
+        "audiences"
+    };
+    d = match suggest(key, known.keys().map(String::as_str)) {
+        Some(s) => d.help(format!(
+            "did you mean `{s}`? The {table} are declared in blason.toml under [{table}]: {list}"
+        )),
+        None if list.is_empty() => d.help(format!("declare it in blason.toml under [{table}]")),
+        None => d.help(format!("use one of: {list} (blason.toml, [{table}])")),
+    };
+    d
+}
+
+/// Builds the groupings and the route table.
+pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
+    let mut errors = Vec::new();
+    let mut model = SiteModel::default();
+    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let prefix = |lang: &str| {
+        if lang == config.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    };
+
+    // Keys must exist.
+    for p in &content.pages {
+        if let Some(k) = &p.fm.pillar
+            && !config.pillars.contains_key(k)
+        {
+            errors.push(unknown_key("pillar", k, &config.pillars, &p.file.rel));
+        }
+        for a in &p.fm.audiences {
+            if !config.audiences.contains_key(a) {
+                errors.push(unknown_key("audience", a, &config.audiences, &p.file.rel));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Site(errors));
+    }
+
+    let route = |model: &mut SiteModel,
+                 path: &str,
+                 source: String,
+                 errors: &mut Vec<Diagnostic>| {
+        if let Some(prev) = model.routes.get(path) {
+            if prev.source != source {
+                errors.push(
+                    Diagnostic::error("url-collision", format!("the address {path} is wanted by both {} and {source}", prev.source))
+                        .file(first_file(&source).unwrap_or_else(|| first_file(&prev.source).unwrap_or_default()))
+                        .help("give one of them another `slug` (or `path`), or remove the duplicate alias"),
+                );
+            }
+        } else {
+            model.routes.insert(path.to_string(), Route { source });
+        }
+    };
+
+    // Sections and pages.
+    for s in &content.sections {
+        if s.fm.render == Some(false) {
+            continue;
+        }
+        route(&mut model, &s.path, s.source_name(), &mut errors);
+    }
+    for p in &content.pages {
+        route(&mut model, &p.path, p.file.rel.clone(), &mut errors);
+    }
+
+    // Pillars (merged with the section at the same address) and audiences.
+    for lang in config.all_languages() {
+        for key in config.pillars.keys() {
+            let path = format!("{}/{key}/", prefix(lang));
+            let section = content
+                .sections
+                .iter()
+                .position(|s| s.lang == lang && s.path == path);
+            let mut pages: Vec<usize> = (0..content.pages.len())
+                .filter(|&i| {
+                    content.pages[i].lang == lang && content.pages[i].pillar.as_deref() == Some(key)
+                })
+                .collect();
+            let sort = section.map_or(SortBy::Date, |s| match content.sections[s].fm.sort_by {
+                SortBy::None => SortBy::Date,
+                other => other,
+            });
+            sort_pages(&mut pages, &content.pages, sort, &tz);
+            let idx = model.listings.len();
+            if let Some(s) = section {
+                model.merged_sections.insert(s, idx);
+            } else {
+                route(
+                    &mut model,
+                    &path,
+                    format!("the pillar `{key}` (blason.toml)"),
+                    &mut errors,
+                );
+            }
+            model.listings.push(Listing {
+                kind: ListingKind::Pillar,
+                key: key.clone(),
+                lang: lang.to_string(),
+                title: config.pillar_title(key, lang).unwrap_or(key).to_string(),
+                path,
+                pages,
+                section,
+            });
+        }
+        for key in config.audiences.keys() {
+            let path = format!("{}/audiences/{key}/", prefix(lang));
+            let mut pages: Vec<usize> = (0..content.pages.len())
+                .filter(|&i| {
+                    content.pages[i].lang == lang
+                        && content.pages[i].fm.audiences.iter().any(|a| a == key)
+                })
+                .collect();
+            sort_pages(&mut pages, &content.pages, SortBy::Date, &tz);
+            route(
+                &mut model,
+                &path,
+                format!("the audience `{key}` (blason.toml)"),
+                &mut errors,
+            );
+            model.listings.push(Listing {
+                kind: ListingKind::Audience,
+                key: key.clone(),
+                lang: lang.to_string(),
+                title: config.audience_title(key, lang).unwrap_or(key).to_string(),
+                path,
+                pages,
+                section: None,
+            });
+        }
+        if !config.audiences.is_empty() {
+            route(
+                &mut model,
+                &format!("{}/audiences/", prefix(lang)),
+                "the audiences index".into(),
+                &mut errors,
+            );
+        }
+
+        // Taxonomies.
+        let mut terms: BTreeMap<String, BTreeMap<String, (String, Vec<usize>)>> = BTreeMap::new();
+        for (i, p) in content.pages.iter().enumerate() {
+            if p.lang != lang {
+                continue;
+            }
+            for (tax, list) in p.taxonomy_terms() {
+                for t in list {
+                    let slug = slugify(&t);
+                    let entry = terms
+                        .entry(tax.clone())
+                        .or_default()
+                        .entry(slug)
+                        .or_insert_with(|| (t.clone(), Vec::new()));
+                    entry.1.push(i);
+                }
+            }
+        }
+        for (tax, by_slug) in terms {
+            let tax_slug = slugify(&tax);
+            let tax_path = format!("{}/{tax_slug}/", prefix(lang));
+            route(
+                &mut model,
+                &tax_path,
+                format!("the taxonomy `{tax}`"),
+                &mut errors,
+            );
+            let mut term_ids = Vec::new();
+            let mut ordered: Vec<(String, (String, Vec<usize>))> = by_slug.into_iter().collect();
+            ordered.sort_by(|a, b| {
+                crate::content::collation_key(&a.1.0)
+                    .cmp(&crate::content::collation_key(&b.1.0))
+                    .then(a.0.cmp(&b.0))
+            });
+            for (slug, (name, mut pages)) in ordered {
+                sort_pages(&mut pages, &content.pages, SortBy::Date, &tz);
+                let path = format!("{tax_path}{slug}/");
+                route(
+                    &mut model,
+                    &path,
+                    format!("the {tax} `{name}`"),
+                    &mut errors,
+                );
+                term_ids.push(model.listings.len());
+                model.listings.push(Listing {
+                    kind: ListingKind::Term {
+                        taxonomy: tax.clone(),
+                    },
+                    key: slug,
+                    lang: lang.to_string(),
+                    title: name,
+                    path,
+                    pages,
+                    section: None,
+                });
+            }
+            model.taxonomies.push(Taxonomy {
+                name: tax,
+                lang: lang.to_string(),
+                path: tax_path,
+                terms: term_ids,
+            });
+        }
+    }
+
+    // Pagination pages of sections and pillars.
+    for (si, s) in content.sections.iter().enumerate() {
+        if s.fm.paginate_by == 0 || s.fm.render == Some(false) {
+            continue;
+        }
+        let count = match model.merged_sections.get(&si) {
+            Some(&l) => model.listings[l].pages.len(),
+            None => s.pages.len(),
+        };
+        let pages_n = count.div_ceil(s.fm.paginate_by).max(1);
+        let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
+        for n in 2..=pages_n {
+            route(
+                &mut model,
+                &format!("{}{pp}/{n}/", s.path),
+                s.source_name(),
+                &mut errors,
+            );
+        }
+    }
+
+    // Aliases: redirect pages.
+    let mut alias_sources: Vec<(String, String, String)> = Vec::new();
+    for p in &content.pages {
+        for a in &p.fm.aliases {
+            alias_sources.push((a.clone(), p.path.clone(), p.file.rel.clone()));
+        }
+    }
+    for s in &content.sections {
+        for a in &s.fm.aliases {
+            alias_sources.push((a.clone(), s.path.clone(), s.source_name()));
+        }
+    }
+    for (alias, target, source) in alias_sources {
+        let Some(path) = normalize_alias(&alias) else {
+            errors.push(
+                Diagnostic::error("bad-alias", format!("the alias `{alias}` is not a path on this site"))
+                    .file(&source)
+                    .help("write an address of the old site, such as \"/ancien/lac.html\" or \"/ancien/lac/\""),
+            );
+            continue;
+        };
+        route(
+            &mut model,
+            &path,
+            format!("an alias in {source}"),
+            &mut errors,
+        );
+        model.aliases.insert(path, target);
+    }
+
+    // Translations.
+    for p in &content.pages {
+        model
+            .translations
+            .entry(format!("page:{}", p.translation_key))
+            .or_default()
+            .push((p.lang.clone(), p.path.clone()));
+    }
+    for s in &content.sections {
+        model
+            .translations
+            .entry(format!("section:{}", s.translation_key))
+            .or_default()
+            .push((s.lang.clone(), s.path.clone()));
+    }
+    let langs = config.all_languages();
+    for list in model.translations.values_mut() {
+        list.sort_by_key(|(l, _)| langs.iter().position(|x| x == l).unwrap_or(usize::MAX));
+    }
+
+    if errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(Error::Site(errors))
+    }
+}
+
+fn first_file(source: &str) -> Option<String> {
+    source
+        .split_whitespace()
+        .find(|w| w.starts_with("content/"))
+        .map(String::from)
+}
+
+/// `/ancien/lac.html` stays a file; `ancien/lac` becomes `/ancien/lac/`.
+/// Refuses URLs, traversal and empty paths.
+pub fn normalize_alias(alias: &str) -> Option<String> {
+    let a = alias.trim();
+    if a.is_empty()
+        || a.contains("://")
+        || a.starts_with("//")
+        || a.contains('\\')
+        || a.contains('?')
+        || a.contains('#')
+    {
+        return None;
+    }
+    let parts: Vec<&str> = a.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() || parts.iter().any(|p| *p == ".." || *p == ".") {
+        return None;
+    }
+    let joined = parts.join("/");
+    let last = parts[parts.len() - 1];
+    if last.ends_with(".html") || last.ends_with(".htm") || last.ends_with(".php") {
+        Some(format!("/{joined}"))
+    } else {
+        Some(format!("/{joined}/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_are_normalized_and_traversal_refused() {
+        assert_eq!(
+            normalize_alias("ancien/lac").as_deref(),
+            Some("/ancien/lac/")
+        );
+        assert_eq!(normalize_alias("/a/b.html").as_deref(), Some("/a/b.html"));
+        assert_eq!(normalize_alias("/../etc/passwd"), None);
+        assert_eq!(normalize_alias("https://x.org/"), None);
+        assert_eq!(normalize_alias("/"), None);
+    }
+}

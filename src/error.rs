@@ -1,0 +1,261 @@
+//! Errors and diagnostics: what went wrong, in which file, where, and how to fix it.
+//!
+//! Every problem blason reports is a [`Diagnostic`]: a stable `code`, the file
+//! (relative to the site root), the line and column where there is one, a
+//! message in plain words and, where known, a `help` saying what to do. A
+//! failed build is an [`Error`] holding one or more error diagnostics, so that
+//! a web editor sees every broken file at once rather than one per run.
+//! This module knows nothing of the build; it only describes problems.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a site, with where it is and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable identifier of the kind of problem (`broken-link`, `front-matter`...).
+    pub code: &'static str,
+    /// The file, relative to the site root, with `/` separators.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub help: Option<String>,
+    /// The underlying causes, outermost first (an I/O error, a parser's message).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+            causes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn cause(mut self, cause: impl fmt::Display) -> Self {
+        self.causes.push(cause.to_string());
+        self
+    }
+
+    /// Adds the whole source chain of an error as causes.
+    pub fn cause_chain(mut self, err: &(dyn std::error::Error + 'static)) -> Self {
+        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(e) = current {
+            let text = e.to_string();
+            if self.causes.last() != Some(&text) {
+                self.causes.push(text);
+            }
+            current = e.source();
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// An I/O failure on a path.
+    pub fn io(path: &Path, root: &Path, what: &str, err: &std::io::Error) -> Self {
+        Diagnostic::error("io", format!("could not {what}"))
+            .file(display_path(path, root))
+            .cause(err)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}[{}]: ", self.code)?;
+        if let Some(file) = &self.file {
+            write!(f, "{file}")?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(col) = self.column {
+                    write!(f, ":{col}")?;
+                }
+            }
+            write!(f, ": ")?;
+        }
+        write!(f, "{}", self.message)?;
+        for cause in &self.causes {
+            for (i, l) in cause.lines().enumerate() {
+                if i == 0 {
+                    write!(f, "\n  caused by: {l}")?;
+                } else {
+                    write!(f, "\n    {l}")?;
+                }
+            }
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A failed command: the site has errors, or the command line was wrong.
+#[derive(Debug)]
+pub enum Error {
+    /// The site has one or more errors (content, template, image, configuration).
+    Site(Vec<Diagnostic>),
+    /// The command was used wrongly (exit code 2).
+    Usage(String),
+}
+
+impl Error {
+    pub fn one(d: Diagnostic) -> Self {
+        Error::Site(vec![d])
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Site(d) => d,
+            Error::Usage(_) => &[],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(msg) => write!(f, "{msg}"),
+            Error::Site(diags) => {
+                for (i, d) in diags.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{d}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::one(d)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A path as shown to users: relative to the site root when inside it, with `/`.
+pub fn display_path(path: &Path, root: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    if s.is_empty() { ".".to_string() } else { s }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut offset = offset;
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// The nearest of `candidates` to `word`, if it is close enough to be a typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(&str, f64)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase());
+        if score > 0.75 && best.is_none_or(|(_, s)| score > s) {
+            best = Some((c, score));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_in_characters() {
+        assert_eq!(line_col("abc", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 3), (2, 1));
+        assert_eq!(line_col("é\nxé=", 6), (2, 3));
+    }
+
+    #[test]
+    fn suggest_finds_typos_and_ignores_unrelated_words() {
+        assert_eq!(
+            suggest("colour", ["colors", "name", "logo"]),
+            Some("colors")
+        );
+        assert_eq!(suggest("titel", ["title", "date"]), Some("title"));
+        assert_eq!(suggest("zzzz", ["title", "date"]), None);
+    }
+
+    #[test]
+    fn display_shows_file_line_column_causes_and_help() {
+        let d = Diagnostic::error("front-matter", "bad")
+            .file("content/a.md")
+            .at(3, 7)
+            .cause("inner")
+            .help("do this");
+        assert_eq!(
+            d.to_string(),
+            "error[front-matter]: content/a.md:3:7: bad\n  caused by: inner\n  help: do this"
+        );
+    }
+}

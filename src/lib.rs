@@ -1,0 +1,27 @@
+//! blason: a static site generator for territorial brand sites.
+//!
+//! The library does the work; `main.rs` only parses the command line, calls
+//! [`cli::run`] and prints. The build is written down, stage by stage, in
+//! [`pipeline`]. Layers (each may use the ones above it):
+//!
+//! 0. [`error`], [`config`]
+//! 1. [`content`], [`markdown`], [`theme`]
+//! 2. [`render`], [`seo`], [`output`]
+//! 3. [`pipeline`], [`scaffold`]
+//! 4. [`cli`]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+// Diagnostics are returned by value on the error path only, which is cold;
+// boxing them everywhere would cost clarity for no measurable gain.
+#![allow(clippy::result_large_err)]
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+pub mod seo;
+pub mod theme;

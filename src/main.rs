@@ -1,0 +1,25 @@
+//! The `blason` command: parse the arguments, run, print the error chain, exit.
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = blason::cli::Cli::parse();
+    match blason::cli::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(blason::error::Error::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            let n = err.diagnostics().len();
+            if n > 1 {
+                eprintln!("{n} errors; the previous output was left as it was");
+            } else {
+                eprintln!("the build failed; the previous output was left as it was");
+            }
+            ExitCode::from(1)
+        }
+    }
+}

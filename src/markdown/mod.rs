@@ -1,0 +1,745 @@
+//! Markdown to HTML: pulldown-cmark events, rewritten on the way.
+//!
+//! [`render`] takes a `&str` and a [`RenderContext`] (links and shortcodes,
+//! handed in by the pipeline); it never sees a page or a template. On the way it
+//! gives headings unique ids and builds a table of contents, resolves internal
+//! links `@/path.md#anchor` (a broken one is an error with its line), marks
+//! external links, highlights code with CSS classes, applies French typography
+//! outside code, cuts the summary at `<!-- more -->` and places shortcodes'
+//! HTML. Errors carry lines of the whole file, not of the body.
+
+pub mod highlight;
+pub mod shortcode;
+pub mod typography;
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use pulldown_cmark_escape::{escape_href, escape_html};
+use serde::Serialize;
+
+use crate::content::slug::slugify;
+use crate::error::{Diagnostic, line_col};
+
+/// How markdown is rendered for one page.
+#[derive(Debug, Clone)]
+pub struct MarkdownOptions<'a> {
+    pub french_typography: bool,
+    pub external_links_new_tab: bool,
+    /// The site's own host (links to it are not external).
+    pub site_host: &'a str,
+    /// Zola's `insert_anchor_links`: `left`, `right`, `heading` or none.
+    pub anchor_links: AnchorLinks,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AnchorLinks {
+    #[default]
+    None,
+    Left,
+    Right,
+    Heading,
+}
+
+impl AnchorLinks {
+    pub fn parse(s: Option<&str>) -> AnchorLinks {
+        match s {
+            Some("left") => AnchorLinks::Left,
+            Some("right") => AnchorLinks::Right,
+            Some("heading") => AnchorLinks::Heading,
+            _ => AnchorLinks::None,
+        }
+    }
+}
+
+/// What the pipeline provides to markdown: link targets and shortcodes.
+pub trait RenderContext: Sync {
+    /// The URL of a content file written `@/PATH` (PATH relative to content/).
+    fn resolve_link(&self, content_path: &str) -> Option<String>;
+    /// Renders a shortcode call to HTML. `Err` holds a message for the user.
+    fn shortcode(&self, call: &shortcode::Call) -> Result<String, ShortcodeError>;
+}
+
+/// Why a shortcode could not be rendered.
+#[derive(Debug, Clone)]
+pub enum ShortcodeError {
+    Unknown { known: Vec<String> },
+    Failed(Diagnostic),
+}
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub permalink: String,
+    pub children: Vec<Heading>,
+}
+
+/// An internal link found in the text, to check once every page is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    pub target: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// An image written in markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub src: String,
+    pub alt: String,
+    pub line: usize,
+}
+
+/// A rendered page body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub summary: Option<String>,
+    pub toc: Vec<Heading>,
+    pub heading_ids: Vec<String>,
+    pub has_code: bool,
+    pub word_count: usize,
+    pub internal_links: Vec<InternalLink>,
+    pub images: Vec<ImageRef>,
+    /// Relative link targets (`guide.pdf`), to know which bundle files are used.
+    pub local_links: Vec<String>,
+}
+
+/// A heading being read: its events are held until its end gives its id.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    inner: Vec<Event<'a>>,
+    text: String,
+}
+
+const PLACEHOLDER: &str = "BLASONSHORTCODE";
+
+/// Maps offsets in the rewritten source back to the original body.
+struct OffsetMap {
+    /// (offset in rewritten text, offset in original), sorted.
+    points: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    fn original(&self, offset: usize) -> usize {
+        let i = self.points.partition_point(|&(n, _)| n <= offset);
+        match i.checked_sub(1).map(|i| self.points[i]) {
+            Some((n, o)) => o + (offset - n),
+            None => offset,
+        }
+    }
+}
+
+/// Renders a page body. `first_line` is the line of the file where `source` starts.
+pub fn render(
+    source: &str,
+    first_line: usize,
+    opts: &MarkdownOptions<'_>,
+    ctx: &dyn RenderContext,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let at = |offset: usize| {
+        let (l, c) = line_col(source, offset);
+        (l + first_line - 1, c)
+    };
+    let mut errors = Vec::new();
+
+    // 1. Shortcodes: render them, leave placeholders in the markdown.
+    let pieces = shortcode::parse(source).map_err(|e| {
+        let (l, c) = at(e.offset);
+        vec![Diagnostic::error("shortcode", e.message).at(l, c)]
+    })?;
+    let mut md = String::with_capacity(source.len());
+    let mut map = OffsetMap { points: Vec::new() };
+    let mut shortcode_html: Vec<String> = Vec::new();
+    let mut orig = 0usize;
+    for piece in pieces {
+        match piece {
+            shortcode::Piece::Text(t) => {
+                map.points.push((md.len(), orig));
+                md.push_str(t);
+                orig += t.len();
+            }
+            shortcode::Piece::Literal { text, len } => {
+                map.points.push((md.len(), orig));
+                md.push_str(&text);
+                orig += len;
+            }
+            shortcode::Piece::Call(call) => {
+                map.points.push((md.len(), call.offset));
+                let html = match ctx.shortcode(&call) {
+                    Ok(h) => h,
+                    Err(ShortcodeError::Unknown { known }) => {
+                        let (l, c) = at(call.offset);
+                        let mut d = Diagnostic::error(
+                            "unknown-shortcode",
+                            format!("unknown shortcode `{}`", call.name),
+                        )
+                        .at(l, c);
+                        d = match crate::error::suggest(&call.name, known.iter().map(String::as_str)) {
+                            Some(s) => d.help(format!("did you mean `{s}`? Shortcodes are templates in templates/shortcodes/")),
+                            None => d.help(format!(
+                                "shortcodes are templates in templates/shortcodes/NAME.html; known: {}",
+                                known.join(", ")
+                            )),
+                        };
+                        errors.push(d);
+                        String::new()
+                    }
+                    Err(ShortcodeError::Failed(mut d)) => {
+                        if d.line.is_none() {
+                            let (l, c) = at(call.offset);
+                            d = d.at(l, c);
+                        }
+                        errors.push(d);
+                        String::new()
+                    }
+                };
+                let _ = write!(md, "{PLACEHOLDER}{}X", shortcode_html.len());
+                shortcode_html.push(html);
+                orig = call.offset + call.len;
+            }
+        }
+    }
+    let orig_at = |offset: usize| at(map.original(offset));
+
+    // 2. Markdown events, rewritten.
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+
+    // Coalesce adjacent text events so typography sees whole runs.
+    let mut raw: Vec<(Event<'_>, usize)> = Vec::new();
+    for (ev, range) in Parser::new_ext(&md, options).into_offset_iter() {
+        if let Event::Text(t) = &ev
+            && let Some((Event::Text(prev), _)) = raw.last_mut()
+        {
+            let mut s = prev.to_string();
+            s.push_str(t);
+            *prev = CowStr::from(s);
+            continue;
+        }
+        raw.push((ev, range.start));
+    }
+
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(raw.len());
+    let mut rendered = Rendered::default();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let mut more_at: Option<usize> = None;
+    let mut code: Option<(String, String)> = None; // (lang, text)
+    let mut heading: Option<OpenHeading<'_>> = None;
+    let mut in_image = 0usize;
+
+    for (ev, offset) in raw {
+        // Code blocks: gather, then highlight.
+        if let Some((_, text)) = code.as_mut() {
+            match ev {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap_or_default();
+                    out.push(Event::Html(code_block_html(&lang, &text).into()));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let ev = match ev {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                rendered.has_code = true;
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Text(t) => {
+                rendered.word_count += t.split_whitespace().count();
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&t);
+                }
+                if in_image > 0 {
+                    if let Some(img) = rendered.images.last_mut() {
+                        img.alt.push_str(&t);
+                    }
+                }
+                if opts.french_typography {
+                    match typography::french(&t) {
+                        std::borrow::Cow::Owned(s) => Event::Text(s.into()),
+                        std::borrow::Cow::Borrowed(_) => Event::Text(t),
+                    }
+                } else {
+                    Event::Text(t)
+                }
+            }
+            Event::Code(c) => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&c);
+                }
+                Event::Code(c)
+            }
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                heading = Some(OpenHeading {
+                    level,
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    inner: Vec::new(),
+                    text: String::new(),
+                });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    inner,
+                    text,
+                }) = heading.take()
+                else {
+                    continue;
+                };
+                let base = id.unwrap_or_else(|| slugify(&text));
+                let mut unique = base.clone();
+                let mut n = 1;
+                while !used_ids.insert(unique.clone()) {
+                    unique = format!("{base}-{n}");
+                    n += 1;
+                }
+                let lvl = level as u8;
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    let mut s = String::from(" class=\"");
+                    let _ = escape_html(&mut s, &classes.join(" "));
+                    s.push('"');
+                    s
+                };
+                let mut id_attr = String::new();
+                let _ = escape_html(&mut id_attr, &unique);
+                let anchor = format!(
+                    "<a class=\"zola-anchor\" href=\"#{id_attr}\" aria-label=\"{}\">#</a>",
+                    escape_text(&format!("Anchor: {text}"))
+                );
+                match opts.anchor_links {
+                    AnchorLinks::Heading => {
+                        out.push(Event::Html(format!("<h{lvl} id=\"{id_attr}\"{class_attr}><a class=\"zola-anchor\" href=\"#{id_attr}\">").into()));
+                        out.extend(inner);
+                        out.push(Event::Html(format!("</a></h{lvl}>\n").into()));
+                    }
+                    AnchorLinks::Left => {
+                        out.push(Event::Html(
+                            format!("<h{lvl} id=\"{id_attr}\"{class_attr}>{anchor} ").into(),
+                        ));
+                        out.extend(inner);
+                        out.push(Event::Html(format!("</h{lvl}>\n").into()));
+                    }
+                    AnchorLinks::Right => {
+                        out.push(Event::Html(
+                            format!("<h{lvl} id=\"{id_attr}\"{class_attr}>").into(),
+                        ));
+                        out.extend(inner);
+                        out.push(Event::Html(format!(" {anchor}</h{lvl}>\n").into()));
+                    }
+                    AnchorLinks::None => {
+                        out.push(Event::Html(
+                            format!("<h{lvl} id=\"{id_attr}\"{class_attr}>").into(),
+                        ));
+                        out.extend(inner);
+                        out.push(Event::Html(format!("</h{lvl}>\n").into()));
+                    }
+                }
+                flat_toc.push((lvl, unique.clone(), text.trim().to_string()));
+                rendered.heading_ids.push(unique);
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if let Some(target) = dest_url.strip_prefix("@/") {
+                    let (path, anchor) = match target.split_once('#') {
+                        Some((p, a)) => (p, Some(a.to_string())),
+                        None => (target, None),
+                    };
+                    let (line, column) = orig_at(offset);
+                    match ctx.resolve_link(path) {
+                        Some(url) => {
+                            rendered.internal_links.push(InternalLink {
+                                target: path.to_string(),
+                                anchor: anchor.clone(),
+                                line,
+                                column,
+                            });
+                            let href = match &anchor {
+                                Some(a) => format!("{url}#{a}"),
+                                None => url,
+                            };
+                            Event::Start(Tag::Link {
+                                link_type,
+                                dest_url: href.into(),
+                                title,
+                                id,
+                            })
+                        }
+                        None => {
+                            errors.push(
+                                Diagnostic::error(
+                                    "broken-link",
+                                    format!("the link `@/{target}` points to a page that does not exist"),
+                                )
+                                .at(line, column)
+                                .help("write the path of a markdown file relative to content/, e.g. @/tourisme/lac/index.md"),
+                            );
+                            Event::Start(Tag::Link {
+                                link_type,
+                                dest_url,
+                                title,
+                                id,
+                            })
+                        }
+                    }
+                } else if is_external(&dest_url, opts.site_host) && link_type != LinkType::Email {
+                    let mut tag = String::from("<a href=\"");
+                    let _ = escape_href(&mut tag, &dest_url);
+                    tag.push('"');
+                    if !title.is_empty() {
+                        tag.push_str(" title=\"");
+                        let _ = escape_html(&mut tag, &title);
+                        tag.push('"');
+                    }
+                    tag.push_str(" class=\"external\" rel=\"external noopener\"");
+                    if opts.external_links_new_tab {
+                        tag.push_str(" target=\"_blank\"");
+                    }
+                    tag.push('>');
+                    Event::InlineHtml(tag.into())
+                } else {
+                    if !dest_url.contains(':') && !dest_url.starts_with(['#', '/']) {
+                        rendered
+                            .local_links
+                            .push(dest_url.split(['?', '#']).next().unwrap_or("").to_string());
+                    }
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (line, _) = orig_at(offset);
+                rendered.images.push(ImageRef {
+                    src: dest_url.to_string(),
+                    alt: String::new(),
+                    line,
+                });
+                in_image += 1;
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                Event::End(TagEnd::Image)
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.trim() == "<!-- more -->" => {
+                if more_at.is_none() {
+                    more_at = Some(out.len());
+                }
+                continue;
+            }
+            other => other,
+        };
+        match heading.as_mut() {
+            Some(h) => h.inner.push(ev),
+            None => out.push(ev),
+        }
+    }
+
+    if let Some(cut) = more_at {
+        let mut summary = String::new();
+        pulldown_cmark::html::push_html(&mut summary, out[..cut].iter().cloned());
+        rendered.summary = Some(place_shortcodes(summary, &shortcode_html));
+    }
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    rendered.html = place_shortcodes(without_style_attributes(html), &shortcode_html);
+    rendered.toc = nest(&flat_toc);
+
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Renders markdown without shortcodes, links resolution or typography (for
+/// short texts such as a shortcode's body or a description).
+pub fn render_inline(source: &str) -> String {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(source, options));
+    html
+}
+
+/// pulldown-cmark aligns table cells with a `style` attribute, which a strict
+/// Content-Security-Policy refuses; classes do the same job.
+fn without_style_attributes(html: String) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html;
+    }
+    html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
+        .replace(" style=\"text-align: center\"", " class=\"align-center\"")
+        .replace(" style=\"text-align: right\"", " class=\"align-right\"")
+}
+
+fn place_shortcodes(mut html: String, rendered: &[String]) -> String {
+    if rendered.is_empty() {
+        return html;
+    }
+    for (i, h) in rendered.iter().enumerate() {
+        let token = format!("{PLACEHOLDER}{i}X");
+        let para = format!("<p>{token}</p>\n");
+        if html.contains(&para) {
+            html = html.replacen(&para, h, 1);
+        } else {
+            html = html.replacen(&token, h, 1);
+        }
+    }
+    html
+}
+
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = escape_html(&mut out, s);
+    out
+}
+
+fn code_block_html(lang: &str, code: &str) -> String {
+    let lang_attr = escape_text(lang);
+    if !lang.is_empty()
+        && let Some(h) = highlight::highlight(code, lang)
+    {
+        return format!(
+            "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{h}</code></pre>\n"
+        );
+    }
+    let body = escape_text(code);
+    if lang.is_empty() {
+        format!("<pre class=\"code\"><code>{body}</code></pre>\n")
+    } else {
+        format!(
+            "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{body}</code></pre>\n"
+        )
+    }
+}
+
+/// Whether a link leaves the site.
+pub fn is_external(url: &str, site_host: &str) -> bool {
+    let rest = if let Some(r) = url.strip_prefix("https://") {
+        r
+    } else if let Some(r) = url.strip_prefix("http://") {
+        r
+    } else if let Some(r) = url.strip_prefix("//") {
+        r
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.eq_ignore_ascii_case(site_host)
+}
+
+fn nest(flat: &[(u8, String, String)]) -> Vec<Heading> {
+    fn take(flat: &[(u8, String, String)], i: &mut usize, level: u8) -> Vec<Heading> {
+        let mut out = Vec::new();
+        while *i < flat.len() {
+            let (l, id, title) = &flat[*i];
+            if *l < level {
+                break;
+            }
+            *i += 1;
+            let children = take(flat, i, l + 1);
+            out.push(Heading {
+                level: *l,
+                id: id.clone(),
+                title: title.clone(),
+                permalink: format!("#{id}"),
+                children,
+            });
+        }
+        out
+    }
+    let min = flat.iter().map(|h| h.0).min().unwrap_or(1);
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < flat.len() {
+        out.extend(take(flat, &mut i, min));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Ctx;
+    impl RenderContext for Ctx {
+        fn resolve_link(&self, p: &str) -> Option<String> {
+            (p == "tourisme/lac/index.md").then(|| "/tourisme/lac/".to_string())
+        }
+        fn shortcode(&self, call: &shortcode::Call) -> Result<String, ShortcodeError> {
+            match call.name.as_str() {
+                "note" => Ok(format!(
+                    "<aside>{}</aside>",
+                    call.body.clone().unwrap_or_default()
+                )),
+                "star" => Ok("<b>*</b>".into()),
+                _ => Err(ShortcodeError::Unknown {
+                    known: vec!["note".into(), "star".into()],
+                }),
+            }
+        }
+    }
+
+    fn opts(fr: bool) -> MarkdownOptions<'static> {
+        MarkdownOptions {
+            french_typography: fr,
+            external_links_new_tab: false,
+            site_host: "www.example.fr",
+            anchor_links: AnchorLinks::None,
+        }
+    }
+
+    fn html(src: &str) -> String {
+        render(src, 1, &opts(true), &Ctx).unwrap().html
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let r = render(
+            "# Le lac\n\n## Accès\n\n## Accès\n\n# Autre {#x}\n",
+            1,
+            &opts(false),
+            &Ctx,
+        )
+        .unwrap();
+        assert!(r.html.contains("<h2 id=\"acces\">Accès</h2>"));
+        assert!(r.html.contains("<h2 id=\"acces-1\">"));
+        assert!(r.html.contains("<h1 id=\"x\">"));
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children.len(), 2);
+        assert_eq!(r.toc[1].id, "x");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_broken_ones_name_the_line() {
+        let h = html("Voir [le lac](@/tourisme/lac/index.md#acces).");
+        assert!(h.contains("href=\"/tourisme/lac/#acces\""), "{h}");
+        let e = render("\n\nx [a](@/nope.md)", 10, &opts(false), &Ctx).unwrap_err();
+        assert_eq!(e[0].code, "broken-link");
+        assert_eq!(e[0].line, Some(12));
+    }
+
+    #[test]
+    fn external_links_are_marked() {
+        let h = html("[a](https://autre.fr/x) [b](https://www.example.fr/y) [c](/z)");
+        assert!(
+            h.contains(
+                "<a href=\"https://autre.fr/x\" class=\"external\" rel=\"external noopener\">a</a>"
+            ),
+            "{h}"
+        );
+        assert!(h.contains("<a href=\"https://www.example.fr/y\">b</a>"));
+    }
+
+    #[test]
+    fn french_typography_outside_code_only() {
+        let h = html("Bonjour ! `a ! b`\n\n```\nx ! y\n```\n");
+        assert!(h.contains("Bonjour\u{202F}!"));
+        assert!(h.contains("<code>a ! b</code>"));
+        assert!(h.contains("x ! y"));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let r = render("```rust\nfn main() {}\n```\n", 1, &opts(false), &Ctx).unwrap();
+        assert!(r.has_code);
+        assert!(r.html.contains("class=\"hl-"));
+        assert!(!r.html.contains("style="));
+    }
+
+    #[test]
+    fn shortcodes_are_placed_and_unknown_ones_fail_with_line() {
+        let h = html("a {{ star() }} b\n\n{% note() %}corps{% end %}\n");
+        assert!(h.contains("a <b>*</b> b"), "{h}");
+        assert!(
+            h.contains("<aside>corps</aside>") && !h.contains("<p><aside>"),
+            "{h}"
+        );
+        let e = render("x\n\n{{ galery() }}", 5, &opts(false), &Ctx).unwrap_err();
+        assert_eq!(e[0].code, "unknown-shortcode");
+        assert_eq!(e[0].line, Some(7));
+    }
+
+    #[test]
+    fn tables_footnotes_tasks_strikethrough_and_summary() {
+        let r = render("| a | b |\n|---|--:|\n| 1 | 2 |\n\nx[^1] ~~y~~\n\n- [x] done\n\n<!-- more -->\n\nrest\n\n[^1]: note\n", 1, &opts(false), &Ctx).unwrap();
+        assert!(r.html.contains("<table>"));
+        assert!(!r.html.contains("style="));
+        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("<del>y</del>"));
+        assert!(r.html.contains("checkbox"));
+        let s = r.summary.unwrap();
+        assert!(s.contains("<table>") && !s.contains("rest"));
+    }
+
+    #[test]
+    fn raw_text_is_escaped() {
+        let h = html("a &lt; <b>ok</b> `<script>`");
+        assert!(h.contains("<code>&lt;script&gt;</code>"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn render_never_panics(s in "\\PC*") {
+            let _ = render(&s, 1, &opts(true), &Ctx);
+        }
+
+        #[test]
+        fn text_and_code_are_escaped(s in "[<>&\"a-z ]*") {
+            let r = render(&format!("`{s}`"), 1, &opts(false), &Ctx).unwrap();
+            let inner = r.html.trim().trim_start_matches("<p>").trim_end_matches("</p>");
+            proptest::prop_assert!(!inner.replace("<code>", "").replace("</code>", "").contains('<'));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! French typography: narrow no-break spaces (U+202F) before ; : ! ? and inside « ».
+//!
+//! Applied to text only, never to code (the markdown renderer calls it on text
+//! events). A space before the mark is replaced; a missing space before ; ! ?
+//! and » or after « is added. A colon gets one only when a space was written
+//! (so 14:30 and https:// stay as they are).
+
+use std::borrow::Cow;
+
+/// U+202F NARROW NO-BREAK SPACE.
+pub const NNBSP: char = '\u{202F}';
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\u{00A0}' || c == NNBSP || c == '\t'
+}
+
+/// Applies French spacing rules to a run of text.
+pub fn french(text: &str) -> Cow<'_, str> {
+    if !text.contains([';', ':', '!', '?', '«', '»']) {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ';' | ':' | '!' | '?' | '»' => {
+                let trailing = out.chars().rev().take_while(|&ch| is_space(ch)).count();
+                if trailing > 0 {
+                    for _ in 0..trailing {
+                        out.pop();
+                    }
+                    out.push(NNBSP);
+                } else if c != ':' {
+                    let prev = out.chars().next_back();
+                    let next = chars.get(i + 1).copied();
+                    let word_before = prev.is_some_and(|p| {
+                        p.is_alphanumeric()
+                            || p == ')'
+                            || p == '»'
+                            || p == '.' && c == '»'
+                            || p == '"'
+                    });
+                    let ends_word = next.is_none_or(|n| {
+                        n.is_whitespace()
+                            || matches!(n, '!' | '?' | '.' | ',' | ')' | '»' | ';' | ':')
+                    });
+                    if word_before && (ends_word || c == '»') {
+                        out.push(NNBSP);
+                    }
+                }
+                out.push(c);
+                i += 1;
+            }
+            '«' => {
+                out.push('«');
+                let mut j = i + 1;
+                while j < chars.len() && is_space(chars[j]) {
+                    j += 1;
+                }
+                if j < chars.len() || j > i + 1 {
+                    out.push(NNBSP);
+                }
+                i = j;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(s: &str) -> String {
+        french(s).replace(NNBSP, "_")
+    }
+
+    #[test]
+    fn spaces_before_double_marks() {
+        assert_eq!(f("Bienvenue !"), "Bienvenue_!");
+        assert_eq!(f("Bienvenue!"), "Bienvenue_!");
+        assert_eq!(
+            f("Pourquoi ? Parce que ; voilà : oui"),
+            "Pourquoi_? Parce que_; voilà_: oui"
+        );
+        assert_eq!(f("Quoi ?!"), "Quoi_?!");
+    }
+
+    #[test]
+    fn guillemets() {
+        assert_eq!(f("« Qualité de vie »"), "«_Qualité de vie_»");
+        assert_eq!(f("«Qualité»"), "«_Qualité_»");
+    }
+
+    #[test]
+    fn times_urls_and_plain_text_are_left_alone() {
+        assert_eq!(
+            f("à 14:30 sur https://example.fr/?q=1"),
+            "à 14:30 sur https://example.fr/?q=1"
+        );
+        assert_eq!(f("rien à faire"), "rien à faire");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_only_adds_spaces(s in "\\PC*") {
+            let out = french(&s);
+            let strip = |t: &str| t.chars().filter(|c| !is_space(*c)).collect::<String>();
+            proptest::prop_assert_eq!(strip(&out), strip(&s));
+        }
+    }
+}

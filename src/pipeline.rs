@@ -1,0 +1,1086 @@
+//! The build, stage by stage; the only module that knows their order.
+//!
+//! ```text
+//! config ─► theme, strings, templates
+//!        ─► content (walk, front matter, sections, bundles)
+//!        ─► site model (pillars, audiences, tags, translations, routes)
+//!        ─► files (covers and images exist and stay inside the site)
+//!        ─► markdown (pages and sections, in parallel) ─► links and anchors
+//!        ─► render (templates, in parallel, straight to the output)
+//!        ─► static files, bundle assets, sitemap, robots.txt
+//!        ─► swap (the staged output replaces OUT, only if all went well)
+//! ```
+//!
+//! Each stage gathers every problem it finds before the build stops, so one
+//! run shows all of them. [`build`] writes a site; [`check`] runs the same
+//! stages without writing and returns every diagnostic.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::paths::resolve_content_path;
+use crate::content::site::{ListingKind, SiteModel};
+use crate::content::{self, Content, LoadOptions};
+use crate::error::{Diagnostic, Error, Severity, display_path};
+use crate::markdown::shortcode::Call;
+use crate::markdown::{
+    self, AnchorLinks, MarkdownOptions, RenderContext, Rendered, ShortcodeError,
+};
+use crate::output::{Discard, Sink, Staging, file_for};
+use crate::render::views::{PaginatorView, TranslationView, ViewSource, language_links, site_view};
+use crate::render::{Renderer, absolute};
+use crate::theme::{Strings, Theme};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Default: ROOT/public.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// "Now" for `publish_until` and the agenda (SOURCE_DATE_EPOCH when set).
+    pub now: jiff::Timestamp,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            base_url: None,
+            drafts: false,
+            now: jiff::Timestamp::now(),
+        }
+    }
+}
+
+/// Told about the progress of a build (a progress bar, or nothing).
+pub trait Progress: Sync {
+    fn stage(&self, _name: &'static str, _items: u64) {}
+    fn advance(&self, _n: u64) {}
+}
+
+/// No progress display.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// Image work done by a build (filled by the image pipeline).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImageCounts {
+    pub decoded: u64,
+    pub encoded: u64,
+    pub cached: u64,
+}
+
+/// The JSON build report of `--report`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildReport {
+    pub version: u32,
+    pub pages: usize,
+    pub sections: usize,
+    pub listings: usize,
+    pub aliases: usize,
+    pub files_written: u64,
+    pub images: ImageCounts,
+    pub cards_drawn: u64,
+    pub warnings: Vec<Diagnostic>,
+    /// Milliseconds per stage, in order.
+    pub stages_ms: IndexMap<&'static str, f64>,
+    pub total_ms: f64,
+}
+
+impl BuildReport {
+    /// "built 1,204 pages, 0 images (0 encoded, 0 cached), 0 cards in 2.31 s"
+    pub fn summary(&self) -> String {
+        format!(
+            "built {} pages, {} images ({} encoded, {} cached), {} cards in {:.2} s",
+            thousands(self.pages + self.sections + self.listings),
+            thousands((self.images.encoded + self.images.cached) as usize),
+            thousands(self.images.encoded as usize),
+            thousands(self.images.cached as usize),
+            self.cards_drawn,
+            self.total_ms / 1000.0
+        )
+    }
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+struct Timer {
+    start: Instant,
+    last: Instant,
+    stages: IndexMap<&'static str, f64>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        let now = Instant::now();
+        Timer {
+            start: now,
+            last: now,
+            stages: IndexMap::new(),
+        }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages
+            .insert(name, (now - self.last).as_secs_f64() * 1000.0);
+        self.last = now;
+    }
+}
+
+/// Builds the site into OUT, atomically.
+pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
+    let root = &opts.root;
+    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
+    guard_output(root, &out)?;
+    let staging = Staging::new(root, &out)?;
+    let report = run(opts, &staging, progress)?;
+    staging.commit()?;
+    Ok(report)
+}
+
+/// Runs every stage without writing; returns all diagnostics, errors first by file.
+pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
+    let sink = Discard::default();
+    let mut diags = match run(opts, &sink, &Quiet) {
+        Ok(report) => report.warnings,
+        Err(Error::Site(d)) => d,
+        Err(Error::Usage(m)) => vec![Diagnostic::error("usage", m)],
+    };
+    sort_diagnostics(&mut diags);
+    diags
+}
+
+pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (
+            a.file.as_deref().unwrap_or(""),
+            a.line.unwrap_or(0),
+            a.column.unwrap_or(0),
+            a.severity,
+        )
+            .cmp(&(
+                b.file.as_deref().unwrap_or(""),
+                b.line.unwrap_or(0),
+                b.column.unwrap_or(0),
+                b.severity,
+            ))
+    });
+}
+
+/// OUT must not be the site itself, one of its source folders, or above it.
+fn guard_output(root: &Path, out: &Path) -> Result<(), Error> {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        content::paths::normalize(&p)
+    };
+    let (root_a, out_a) = (abs(root), abs(out));
+    let sources = [
+        "content",
+        "static",
+        "templates",
+        "themes",
+        "community",
+        "i18n",
+    ];
+    if root_a.starts_with(&out_a) || sources.iter().any(|s| out_a.starts_with(root_a.join(s))) {
+        return Err(Error::Usage(format!(
+            "refusing to build into {}: it would replace the site's own files; choose another folder with -o",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+fn collect<T>(results: Vec<Result<T, Vec<Diagnostic>>>) -> Result<Vec<T>, Error> {
+    let mut ok = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => ok.push(v),
+            Err(d) => errors.extend(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(Error::Site(errors))
+    }
+}
+
+fn run(
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Error> {
+    let root = opts.root.as_path();
+    let mut timer = Timer::new();
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+
+    // Configuration.
+    let mut config = Config::load(root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.clone();
+    }
+    let logo = match &config.brand.logo {
+        Some(rel) => {
+            let path = Config::site_path(root, rel, "[brand] logo")?;
+            if !path.is_file() {
+                return Err(Diagnostic::error(
+                    "missing-file",
+                    format!("the logo file `{}` does not exist", rel.display()),
+                )
+                .file("blason.toml")
+                .help("check [brand] logo: the path is relative to the site folder")
+                .into());
+            }
+            Some((path, rel.clone()))
+        }
+        None => None,
+    };
+    timer.lap("config");
+
+    // Theme, strings, templates.
+    progress.stage("templates", 0);
+    let theme = Theme::load(root, &config.theme)?;
+    let mut strings = BTreeMap::new();
+    for lang in config.all_languages() {
+        strings.insert(lang.to_string(), Strings::load(&theme, root, lang)?);
+    }
+    timer.lap("theme");
+
+    // Content.
+    progress.stage("content", 0);
+    let content = content::load(
+        root,
+        &config,
+        LoadOptions {
+            drafts: opts.drafts,
+            now: opts.now,
+        },
+    )?;
+    warnings.extend(content.warnings.iter().cloned());
+    let model = content::site::build(&content, &config)?;
+    timer.lap("content");
+
+    let logo_url = logo.as_ref().map(|(_, rel)| {
+        let r = rel.to_string_lossy().replace('\\', "/");
+        format!("/{}", r.strip_prefix("static/").unwrap_or(&r))
+    });
+    let mut site_views = BTreeMap::new();
+    for lang in config.all_languages() {
+        let v = site_view(
+            &config,
+            &content,
+            lang,
+            logo_url.as_ref().map(|u| absolute(config.base(), u)),
+        );
+        site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
+    }
+    let renderer = Renderer::new(&theme, root, &config, &strings, &site_views)?;
+    timer.lap("templates");
+
+    // Files named in front matter.
+    check_files(root, &content)?;
+
+    // Markdown.
+    progress.stage(
+        "markdown",
+        (content.pages.len() + content.sections.len()) as u64,
+    );
+    let site_host = host_of(config.base());
+    let section_anchor: Vec<AnchorLinks> = content
+        .sections
+        .iter()
+        .map(|s| AnchorLinks::parse(s.fm.insert_anchor_links.as_deref()))
+        .collect();
+    let shortcodes = Shortcodes {
+        renderer: &renderer,
+        base: config.base(),
+        content: &content,
+        lang: "",
+    };
+    let page_bodies: Vec<Result<Rendered, Vec<Diagnostic>>> = content
+        .pages
+        .par_iter()
+        .map(|p| {
+            let o = MarkdownOptions {
+                french_typography: config.french_typography(&p.lang),
+                external_links_new_tab: config.markdown.external_links_new_tab,
+                site_host: &site_host,
+                anchor_links: section_anchor[p.section],
+            };
+            let ctx = Shortcodes {
+                lang: &p.lang,
+                ..shortcodes
+            };
+            let r = markdown::render(&p.body, p.body_line, &o, &ctx)
+                .map_err(|ds| ds.into_iter().map(|d| d.file(p.file.rel.clone())).collect());
+            progress.advance(1);
+            r
+        })
+        .collect();
+    let section_bodies: Vec<Result<Rendered, Vec<Diagnostic>>> = content
+        .sections
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let o = MarkdownOptions {
+                french_typography: config.french_typography(&s.lang),
+                external_links_new_tab: config.markdown.external_links_new_tab,
+                site_host: &site_host,
+                anchor_links: section_anchor[i],
+            };
+            let ctx = Shortcodes {
+                lang: &s.lang,
+                ..shortcodes
+            };
+            let name = s.source_name();
+            let r = markdown::render(&s.body, s.body_line, &o, &ctx)
+                .map_err(|ds| ds.into_iter().map(|d| d.file(name.clone())).collect());
+            progress.advance(1);
+            r
+        })
+        .collect();
+    let (page_bodies, section_bodies) = match (collect(page_bodies), collect(section_bodies)) {
+        (Ok(p), Ok(s)) => (p, s),
+        (a, b) => {
+            let mut errors = Vec::new();
+            for r in [a.err(), b.err()].into_iter().flatten() {
+                if let Error::Site(d) = r {
+                    errors.extend(d);
+                }
+            }
+            return Err(Error::Site(errors));
+        }
+    };
+    check_anchors(&content, &page_bodies, &section_bodies)?;
+    check_local_refs(root, &content, &page_bodies)?;
+    warnings.extend(content_warnings(&content, &page_bodies));
+    timer.lap("markdown");
+
+    // Render.
+    let views = ViewSource {
+        config: &config,
+        content: &content,
+        model: &model,
+        page_bodies: &page_bodies,
+        section_bodies: &section_bodies,
+    };
+    let assets: Vec<&str> = ASSET_TEMPLATES
+        .into_iter()
+        .filter(|a| renderer.has_template(a))
+        .collect();
+    let jobs = plan_jobs(&config, &content, &model, &assets);
+    progress.stage("render", jobs.len() as u64);
+    let results: Vec<Result<(), Vec<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let r = render_job(job, &views, &renderer, &config, &content, &model, sink)
+                .map_err(|d| vec![d]);
+            progress.advance(1);
+            r
+        })
+        .collect();
+    collect(results)?;
+    timer.lap("render");
+
+    // Static files, assets, site-wide files.
+    progress.stage("files", 0);
+    copy_static(root, &theme, &content, sink, logo.as_ref())?;
+    if page_bodies.iter().any(|b| b.has_code) {
+        sink.write(
+            "highlight.css",
+            markdown::highlight::stylesheet().as_bytes(),
+        )?;
+    }
+    sink.write(
+        "sitemap.xml",
+        crate::seo::sitemap(&config, &content, &model).as_bytes(),
+    )?;
+    sink.write("robots.txt", crate::seo::robots(&config).as_bytes())?;
+    timer.lap("files");
+
+    let total_ms = timer.start.elapsed().as_secs_f64() * 1000.0;
+    warnings
+        .iter_mut()
+        .for_each(|w| w.severity = Severity::Warning);
+    sort_diagnostics(&mut warnings);
+    Ok(BuildReport {
+        version: 1,
+        pages: content.pages.len(),
+        sections: content
+            .sections
+            .iter()
+            .filter(|s| s.fm.render != Some(false))
+            .count(),
+        listings: model
+            .listings
+            .iter()
+            .filter(|l| l.section.is_none())
+            .count(),
+        aliases: model.aliases.len(),
+        files_written: sink.count(),
+        images: ImageCounts::default(),
+        cards_drawn: 0,
+        warnings,
+        stages_ms: timer.stages,
+        total_ms,
+    })
+}
+
+fn host_of(base: &str) -> String {
+    base.split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Shortcodes for markdown: templates under `shortcodes/`.
+#[derive(Clone, Copy)]
+struct Shortcodes<'a> {
+    renderer: &'a Renderer,
+    base: &'a str,
+    content: &'a Content,
+    lang: &'a str,
+}
+
+impl RenderContext for Shortcodes<'_> {
+    fn resolve_link(&self, content_path: &str) -> Option<String> {
+        let p = content_path.trim_start_matches('/');
+        self.content
+            .links
+            .get(p)
+            .map(|path| absolute(self.base, path))
+    }
+
+    fn shortcode(&self, call: &Call) -> Result<String, ShortcodeError> {
+        let name = format!("shortcodes/{}.html", call.name);
+        if !self.renderer.has_template(&name) {
+            return Err(ShortcodeError::Unknown {
+                known: self.renderer.shortcodes().to_vec(),
+            });
+        }
+        let mut ctx = Context::new();
+        for (k, v) in &call.args {
+            ctx.insert(k.clone(), v);
+        }
+        if let Some(body) = &call.body {
+            ctx.insert("body", body);
+        }
+        ctx.insert("lang", self.lang);
+        self.renderer
+            .render(self.lang, &name, &ctx, None)
+            .map(|html| html.trim().to_string())
+            .map_err(ShortcodeError::Failed)
+    }
+}
+
+/// Covers: exist, and stay inside the site.
+fn check_files(root: &Path, content: &Content) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    let mut check = |written: &str, dir: &Path, file: &str, key: &str| {
+        match resolve_content_path(root, dir, written) {
+        Ok(p) if p.is_file() => {}
+        Ok(_) => errors.push(
+            Diagnostic::error("missing-file", format!("{key} `{written}` does not exist"))
+                .file(file)
+                .help("a bare name is looked for beside the markdown file; a name starting with / under static/"),
+        ),
+        Err(why) => errors.push(
+            Diagnostic::error("path-outside-site", format!("{key} `{written}` {why}"))
+                .file(file)
+                .help("use a file inside the site: beside the page, or under static/"),
+        ),
+    }
+    };
+    for p in &content.pages {
+        if let Some(c) = &p.fm.cover {
+            check(c, &p.dir, &p.file.rel, "the cover");
+        }
+    }
+    for s in &content.sections {
+        if let (Some(c), Some(f)) = (&s.fm.cover, &s.file) {
+            check(c, &s.dir, &f.rel, "the cover");
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(errors))
+    }
+}
+
+/// `@/page.md#anchor`: the anchor must be a heading of that page.
+fn check_anchors(
+    content: &Content,
+    pages: &[Rendered],
+    sections: &[Rendered],
+) -> Result<(), Error> {
+    let mut ids: HashMap<&str, &[String]> = HashMap::new();
+    for (p, r) in content.pages.iter().zip(pages) {
+        ids.insert(p.file.content_rel.as_str(), &r.heading_ids);
+    }
+    for (s, r) in content.sections.iter().zip(sections) {
+        if let Some(f) = &s.file {
+            ids.insert(f.content_rel.as_str(), &r.heading_ids);
+        }
+    }
+    let mut errors = Vec::new();
+    let sources = content
+        .pages
+        .iter()
+        .map(|p| p.file.rel.clone())
+        .zip(pages)
+        .chain(
+            content
+                .sections
+                .iter()
+                .map(|s| s.source_name())
+                .zip(sections),
+        );
+    for (file, r) in sources {
+        for link in &r.internal_links {
+            let (Some(anchor), Some(known)) =
+                (&link.anchor, ids.get(link.target.trim_start_matches('/')))
+            else {
+                continue;
+            };
+            if !known.iter().any(|id| id == anchor) {
+                let mut d = Diagnostic::error(
+                    "broken-anchor",
+                    format!(
+                        "the link `@/{}#{anchor}` points to a heading that does not exist",
+                        link.target
+                    ),
+                )
+                .file(file.clone())
+                .at(link.line, link.column);
+                d = match crate::error::suggest(anchor, known.iter().map(String::as_str)) {
+                    Some(s) => d.help(format!("did you mean #{s}?")),
+                    None if known.is_empty() => {
+                        d.help("that page has no headings; link to the page without #")
+                    }
+                    None => d.help(format!(
+                        "the headings of that page are: {}",
+                        known
+                            .iter()
+                            .map(|k| format!("#{k}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                };
+                errors.push(d);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(errors))
+    }
+}
+
+fn is_local_ref(src: &str) -> bool {
+    !(src.is_empty()
+        || src.starts_with('#')
+        || src.starts_with('/')
+        || src.starts_with("@/")
+        || src.starts_with("data:")
+        || src.contains("://")
+        || src.starts_with("mailto:")
+        || src.starts_with("tel:"))
+}
+
+/// Images written in markdown with a relative path must exist beside the page.
+fn check_local_refs(root: &Path, content: &Content, bodies: &[Rendered]) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    for (p, r) in content.pages.iter().zip(bodies) {
+        for img in &r.images {
+            let src = img.src.split(['?', '#']).next().unwrap_or("");
+            if !is_local_ref(src) {
+                continue;
+            }
+            let decoded = percent_decode(src);
+            match resolve_content_path(root, &p.dir, &decoded) {
+                Ok(path) if path.is_file() => {}
+                Ok(_) => errors.push(
+                    Diagnostic::error("missing-file", format!("the image `{src}` does not exist"))
+                        .file(p.file.rel.clone())
+                        .line(img.line)
+                        .help(
+                            "put the image in the page's folder (a page bundle), or fix its name",
+                        ),
+                ),
+                Err(why) => errors.push(
+                    Diagnostic::error("path-outside-site", format!("the image `{src}` {why}"))
+                        .file(p.file.rel.clone())
+                        .line(img.line),
+                ),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(errors))
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            )
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Warnings: descriptions, unused bundle files.
+fn content_warnings(content: &Content, bodies: &[Rendered]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (p, r) in content.pages.iter().zip(bodies) {
+        match p.fm.description.as_deref().map(str::trim) {
+            None | Some("") => out.push(
+                Diagnostic::warning("description-missing", "the page has no description")
+                    .file(p.file.rel.clone())
+                    .help("add description = \"...\": search engines and share previews show it (160 characters at most)"),
+            ),
+            Some(d) if d.chars().count() > 160 => out.push(
+                Diagnostic::warning("description-too-long", format!("the description has {} characters; search engines cut it after 160", d.chars().count()))
+                    .file(p.file.rel.clone())
+                    .help("shorten it to 160 characters or fewer"),
+            ),
+            _ => {}
+        }
+        if p.bundle && !p.assets.is_empty() {
+            let mut used: HashSet<PathBuf> = HashSet::new();
+            if let Some(c) = &p.fm.cover {
+                used.insert(content::paths::normalize(&p.dir.join(c)));
+            }
+            for img in &r.images {
+                used.insert(content::paths::normalize(
+                    &p.dir.join(percent_decode(&img.src)),
+                ));
+            }
+            for l in &r.local_links {
+                used.insert(content::paths::normalize(&p.dir.join(percent_decode(l))));
+            }
+            for a in &p.assets {
+                let name = a
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                if name == "gallery.toml" || used.contains(a) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::warning("unused-file", format!("`{}` is in the page's folder but nothing uses it", display_path(a, &p.dir)))
+                        .file(p.file.rel.clone())
+                        .help("use it in the page (cover, image, link), or remove it: it is published all the same"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// One file to render.
+enum Job {
+    Page(usize),
+    Section {
+        section: usize,
+        pager: usize,
+    },
+    Listing {
+        listing: usize,
+        pager: usize,
+    },
+    TaxonomyIndex(usize),
+    AudiencesIndex(String),
+    Alias {
+        from: String,
+        to: String,
+    },
+    NotFound,
+    /// A template rendered to a file of the same name (the theme's brand.css).
+    Asset(String),
+}
+
+fn pagers(count: usize, per_page: usize) -> usize {
+    if per_page == 0 {
+        1
+    } else {
+        count.div_ceil(per_page).max(1)
+    }
+}
+
+/// Templates rendered to files of the same name, when the theme has them.
+const ASSET_TEMPLATES: [&str; 1] = ["brand.css"];
+
+fn plan_jobs(config: &Config, content: &Content, model: &SiteModel, assets: &[&str]) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    jobs.extend((0..content.pages.len()).map(Job::Page));
+    for (i, s) in content.sections.iter().enumerate() {
+        if s.fm.render == Some(false) {
+            continue;
+        }
+        let count = match model.merged_sections.get(&i) {
+            Some(&l) => model.listings[l].pages.len(),
+            None => s.pages.len(),
+        };
+        for pager in 0..pagers(count, s.fm.paginate_by) {
+            jobs.push(Job::Section { section: i, pager });
+        }
+    }
+    for (l, listing) in model.listings.iter().enumerate() {
+        if listing.section.is_some() {
+            continue;
+        }
+        let per = if matches!(listing.kind, ListingKind::Term { .. }) {
+            config.paginate_taxonomies
+        } else {
+            0
+        };
+        for pager in 0..pagers(listing.pages.len(), per) {
+            jobs.push(Job::Listing { listing: l, pager });
+        }
+    }
+    jobs.extend((0..model.taxonomies.len()).map(Job::TaxonomyIndex));
+    if !config.audiences.is_empty() {
+        for lang in config.all_languages() {
+            jobs.push(Job::AudiencesIndex(lang.to_string()));
+        }
+    }
+    for (from, to) in &model.aliases {
+        jobs.push(Job::Alias {
+            from: from.clone(),
+            to: to.clone(),
+        });
+    }
+    jobs.push(Job::NotFound);
+    jobs.extend(assets.iter().map(|a| Job::Asset(a.to_string())));
+    jobs
+}
+
+fn paginate(
+    all: &[usize],
+    per_page: usize,
+    pager: usize,
+    base_path: &str,
+    paginate_path: &str,
+    base_url: &str,
+) -> (Vec<usize>, Option<PaginatorView>, String) {
+    if per_page == 0 {
+        return (all.to_vec(), None, base_path.to_string());
+    }
+    let total = pagers(all.len(), per_page);
+    let url_of = |n: usize| {
+        if n == 0 {
+            absolute(base_url, base_path)
+        } else {
+            absolute(base_url, &format!("{base_path}{paginate_path}/{}/", n + 1))
+        }
+    };
+    let path = if pager == 0 {
+        base_path.to_string()
+    } else {
+        format!("{base_path}{paginate_path}/{}/", pager + 1)
+    };
+    let start = (pager * per_page).min(all.len());
+    let end = (start + per_page).min(all.len());
+    let view = PaginatorView {
+        current_index: pager + 1,
+        number_pagers: total,
+        total_pages: all.len(),
+        first: url_of(0),
+        last: url_of(total - 1),
+        previous: (pager > 0).then(|| url_of(pager - 1)),
+        next: (pager + 1 < total).then(|| url_of(pager + 1)),
+    };
+    (all[start..end].to_vec(), Some(view), path)
+}
+
+fn page_template(content: &Content, i: usize) -> String {
+    let p = &content.pages[i];
+    if let Some(t) = &p.fm.template {
+        return t.clone();
+    }
+    let mut s = Some(p.section);
+    while let Some(si) = s {
+        if let Some(t) = &content.sections[si].fm.page_template {
+            return t.clone();
+        }
+        s = content.sections[si].parent;
+    }
+    "page.html".into()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_job(
+    job: &Job,
+    views: &ViewSource<'_>,
+    renderer: &Renderer,
+    config: &Config,
+    content: &Content,
+    model: &SiteModel,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let base = config.base();
+    let mut ctx = Context::new();
+    let mut translations: Vec<TranslationView> = Vec::new();
+    let (lang, template, path, file): (String, String, String, Option<String>) = match job {
+        Job::Page(i) => {
+            let p = &content.pages[*i];
+            let view = views.page(*i, true);
+            translations = view.translations.clone();
+            ctx.insert("page", &view);
+            let s = &content.sections[p.section];
+            ctx.insert("parent", &serde_json::json!({"title": s.title(), "permalink": absolute(base, &s.path), "path": s.path}));
+            (
+                p.lang.clone(),
+                page_template(content, *i),
+                p.path.clone(),
+                Some(p.file.rel.clone()),
+            )
+        }
+        Job::Section { section, pager } => {
+            let s = &content.sections[*section];
+            let all: &[usize] = match model.merged_sections.get(section) {
+                Some(&l) => &model.listings[l].pages,
+                None => &s.pages,
+            };
+            let mut all = all.to_vec();
+            if s.fm.paginate_reversed {
+                all.reverse();
+            }
+            let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
+            let (pages, paginator, path) =
+                paginate(&all, s.fm.paginate_by, *pager, &s.path, pp, base);
+            let view = views.section(*section, &pages, paginator);
+            translations = view.translations.clone();
+            ctx.insert("section", &view);
+            let template = match &s.fm.template {
+                Some(t) => t.clone(),
+                None if s.is_home() => "index.html".into(),
+                None if model.merged_sections.contains_key(section) => "pillar.html".into(),
+                None => "section.html".into(),
+            };
+            (s.lang.clone(), template, path, Some(s.source_name()))
+        }
+        Job::Listing { listing, pager } => {
+            let l = &model.listings[*listing];
+            let per = if matches!(l.kind, ListingKind::Term { .. }) {
+                config.paginate_taxonomies
+            } else {
+                0
+            };
+            let (pages, paginator, path) = paginate(&l.pages, per, *pager, &l.path, "page", base);
+            let view = views.listing(*listing, &pages, paginator);
+            translations = view.translations.clone();
+            ctx.insert("section", &view);
+            let template = match l.kind {
+                ListingKind::Pillar => "pillar.html",
+                ListingKind::Audience => "audience.html",
+                ListingKind::Term { .. } => "taxonomy_single.html",
+            };
+            (l.lang.clone(), template.into(), path, None)
+        }
+        Job::TaxonomyIndex(t) => {
+            let tax = &model.taxonomies[*t];
+            let terms = tax.terms.iter().map(|&l| views.term(l)).collect();
+            let title = tax.name.clone();
+            ctx.insert(
+                "section",
+                &views.index(
+                    "taxonomy",
+                    &tax.name,
+                    title,
+                    tax.path.clone(),
+                    &tax.lang,
+                    terms,
+                ),
+            );
+            (
+                tax.lang.clone(),
+                "taxonomy_list.html".into(),
+                tax.path.clone(),
+                None,
+            )
+        }
+        Job::AudiencesIndex(lang) => {
+            let terms = model
+                .listings
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.kind == ListingKind::Audience && &l.lang == lang)
+                .map(|(i, _)| views.term(i))
+                .collect();
+            let prefix = if *lang == config.default_language {
+                String::new()
+            } else {
+                format!("/{lang}")
+            };
+            let path = format!("{prefix}/audiences/");
+            ctx.insert(
+                "section",
+                &views.index(
+                    "audiences",
+                    "audiences",
+                    String::new(),
+                    path.clone(),
+                    lang,
+                    terms,
+                ),
+            );
+            (lang.clone(), "audience_list.html".into(), path, None)
+        }
+        Job::Alias { from, to } => {
+            ctx.insert("url", &absolute(base, to));
+            (
+                config.default_language.clone(),
+                "alias.html".into(),
+                from.clone(),
+                None,
+            )
+        }
+        Job::NotFound => (
+            config.default_language.clone(),
+            "404.html".into(),
+            "/404.html".into(),
+            None,
+        ),
+        Job::Asset(name) => (
+            config.default_language.clone(),
+            name.clone(),
+            format!("/{name}"),
+            None,
+        ),
+    };
+    ctx.insert("languages", &language_links(config, &translations, &lang));
+    ctx.insert("current_path", &path);
+    ctx.insert("current_url", &absolute(base, &path));
+    let html = renderer.render(&lang, &template, &ctx, file.as_deref())?;
+    sink.write(&file_for(&path), html.as_bytes())
+}
+
+fn copy_static(
+    root: &Path,
+    theme: &Theme,
+    content: &Content,
+    sink: &dyn Sink,
+    logo: Option<&(PathBuf, PathBuf)>,
+) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    let site_static = root.join("static");
+    let mut site_files: BTreeMap<String, PathBuf> = BTreeMap::new();
+    if site_static.is_dir() {
+        for e in walkdir::WalkDir::new(&site_static).sort_by_file_name() {
+            match e {
+                Ok(e) if e.file_type().is_file() => {
+                    site_files.insert(display_path(e.path(), &site_static), e.into_path());
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(
+                    Diagnostic::error("io", "could not read the static folder")
+                        .file("static")
+                        .cause(&e),
+                ),
+            }
+        }
+    }
+    for (rel, f) in theme.under("static") {
+        if !site_files.contains_key(rel)
+            && let Err(d) = sink.write(rel, &f.bytes)
+        {
+            errors.push(d);
+        }
+    }
+    let results: Vec<Result<(), Diagnostic>> = site_files
+        .par_iter()
+        .map(|(rel, path)| sink.copy(rel, path))
+        .collect();
+    errors.extend(results.into_iter().filter_map(Result::err));
+    if let Some((path, rel)) = logo {
+        let r = rel.to_string_lossy().replace('\\', "/");
+        if !r.starts_with("static/")
+            && let Err(d) = sink.copy(&r, path)
+        {
+            errors.push(d);
+        }
+    }
+    // Bundle and section assets, beside their page.
+    let mut assets: Vec<(String, &Path)> = Vec::new();
+    for p in content.pages.iter().filter(|p| p.bundle) {
+        for a in &p.assets {
+            if let Ok(r) = a.strip_prefix(&p.dir) {
+                assets.push((
+                    format!("{}{}", p.path, r.to_string_lossy().replace('\\', "/")),
+                    a,
+                ));
+            }
+        }
+    }
+    for s in &content.sections {
+        for a in &s.assets {
+            if let Ok(r) = a.strip_prefix(&s.dir) {
+                assets.push((
+                    format!("{}{}", s.path, r.to_string_lossy().replace('\\', "/")),
+                    a,
+                ));
+            }
+        }
+    }
+    let results: Vec<Result<(), Diagnostic>> = assets
+        .par_iter()
+        .map(|(rel, src)| {
+            sink.copy(rel, src)
+                .map_err(|d| d.file(display_path(src, root)))
+        })
+        .collect();
+    errors.extend(results.into_iter().filter_map(Result::err));
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(errors))
+    }
+}

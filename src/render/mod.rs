@@ -1,0 +1,370 @@
+//! Templates: Tera 2 set up with the theme's and the site's templates, UI strings and helpers.
+//!
+//! The site's `templates/` override the theme's (same paths). One Tera
+//! instance per language carries that language's strings (`t(key=...)`) and
+//! date names (`format_date`), plus the site view as global context, so a page
+//! render only inserts the page. Template errors come back as diagnostics with
+//! the template's file, line and column. Views (what templates see) live in
+//! [`views`].
+
+pub mod views;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, display_path};
+use crate::theme::{Strings, Theme};
+
+/// Rendered templates, per language.
+pub struct Renderer {
+    by_lang: HashMap<String, Tera>,
+    /// Template name to the file shown to users.
+    sources: Arc<HashMap<String, String>>,
+    shortcodes: Vec<String>,
+    default_lang: String,
+}
+
+impl Renderer {
+    /// Loads the theme's templates, then the site's `templates/` on top.
+    pub fn new(
+        theme: &Theme,
+        root: &Path,
+        config: &Config,
+        strings: &BTreeMap<String, Strings>,
+        site_views: &BTreeMap<String, Value>,
+    ) -> Result<Renderer, Error> {
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (name, f) in theme.under("templates") {
+            match std::str::from_utf8(&f.bytes) {
+                Ok(t) => {
+                    templates.insert(name.to_string(), (t.to_string(), f.display.clone()));
+                }
+                Err(_) => errors.push(
+                    Diagnostic::error("encoding", "the template is not valid UTF-8 text")
+                        .file(f.display.clone()),
+                ),
+            }
+        }
+        let site_dir = root.join("templates");
+        if site_dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&site_dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        errors.push(
+                            Diagnostic::error("io", "could not read the templates folder")
+                                .file("templates")
+                                .cause(&e),
+                        );
+                        continue;
+                    }
+                };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let path = entry.path();
+                let name = display_path(path, &site_dir);
+                match std::fs::read(path) {
+                    Ok(bytes) => match String::from_utf8(bytes) {
+                        Ok(t) => {
+                            templates.insert(name, (t, display_path(path, root)));
+                        }
+                        Err(_) => errors.push(
+                            Diagnostic::error("encoding", "the template is not valid UTF-8 text")
+                                .file(display_path(path, root)),
+                        ),
+                    },
+                    Err(e) => errors.push(Diagnostic::io(path, root, "read this template", &e)),
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Site(errors));
+        }
+        let sources: Arc<HashMap<String, String>> = Arc::new(
+            templates
+                .iter()
+                .map(|(n, (_, d))| (n.clone(), d.clone()))
+                .collect(),
+        );
+
+        let mut base = Tera::new();
+        base.autoescape_on(vec![".html", ".xml", ".svg"]);
+        register_common(&mut base, config);
+        // Per-language helpers are registered again on each language's copy;
+        // these make the names known when templates are checked.
+        register_language(&mut base, Strings::default());
+        if let Err(e) =
+            base.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+        {
+            return Err(Error::Site(template_errors(&e, &sources, None)));
+        }
+        let shortcodes = templates
+            .keys()
+            .filter_map(|n| n.strip_prefix("shortcodes/"))
+            .filter_map(|n| n.strip_suffix(".html"))
+            .map(String::from)
+            .collect();
+
+        let mut by_lang = HashMap::new();
+        for lang in config.all_languages() {
+            let mut tera = base.clone();
+            let s = strings.get(lang).cloned().unwrap_or_default();
+            register_language(&mut tera, s);
+            if let Some(v) = site_views.get(lang) {
+                tera.global_context().insert_value("site", v.clone());
+            }
+            tera.global_context().insert("lang", lang);
+            by_lang.insert(lang.to_string(), tera);
+        }
+        Ok(Renderer {
+            by_lang,
+            sources,
+            shortcodes,
+            default_lang: config.default_language.clone(),
+        })
+    }
+
+    fn tera(&self, lang: &str) -> &Tera {
+        self.by_lang
+            .get(lang)
+            .or_else(|| self.by_lang.get(&self.default_lang))
+            .expect("a Tera instance exists for the default language")
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Shortcode names (templates under `shortcodes/`).
+    pub fn shortcodes(&self) -> &[String] {
+        &self.shortcodes
+    }
+
+    /// Renders `template`; `for_file` names the content file being rendered.
+    pub fn render(
+        &self,
+        lang: &str,
+        template: &str,
+        ctx: &Context,
+        for_file: Option<&str>,
+    ) -> Result<String, Diagnostic> {
+        if !self.has_template(template) {
+            let mut d = Diagnostic::error(
+                "missing-template",
+                format!("the template `{template}` does not exist"),
+            );
+            if let Some(f) = for_file {
+                d = d.file(f);
+            }
+            let names: Vec<&str> = self.sources.keys().map(String::as_str).collect();
+            return Err(match crate::error::suggest(template, names) {
+                Some(s) => d.help(format!(
+                    "did you mean `{s}`? Templates are in templates/ or the theme's templates/"
+                )),
+                None => d.help("add it to the site's templates/ folder"),
+            });
+        }
+        self.tera(lang).render(template, ctx).map_err(|e| {
+            let mut all = template_errors(&e, &self.sources, for_file);
+            let first = all.remove(0);
+            all.into_iter().fold(first, |d, other| d.cause(other))
+        })
+    }
+}
+
+/// Turns a Tera error into diagnostics naming the template file, line and column.
+/// Checks done when templates are loaded (unknown functions, filters) come as
+/// one message holding several reports; each becomes a diagnostic.
+fn template_errors(
+    e: &tera::Error,
+    sources: &HashMap<String, String>,
+    for_file: Option<&str>,
+) -> Vec<Diagnostic> {
+    if let ErrorKind::Msg(text) = e.kind() {
+        let reports = parse_reports(text, sources);
+        if !reports.is_empty() {
+            return reports;
+        }
+    }
+    vec![template_error(e, sources, for_file)]
+}
+
+/// Parses Tera's text reports: `error: MESSAGE` then ` --> NAME:LINE:COL`.
+fn parse_reports(text: &str, sources: &HashMap<String, String>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.trim().parse::<usize>().ok());
+            let line_no = parts.next().and_then(|l| l.trim().parse::<usize>().ok());
+            let name = parts.next().unwrap_or("");
+            let file = sources
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.to_string());
+            let mut d = Diagnostic::error("template", format!("template error: {m}")).file(file);
+            if let (Some(l), Some(c)) = (line_no, col) {
+                d = d.at(l, c);
+            }
+            if m.starts_with("Unknown function") || m.starts_with("Unknown filter") {
+                d = d.help("check the spelling; blason adds t, url, format_date, markdown, slugify, urlencode and json_encode to Tera's own");
+            }
+            out.push(d);
+            message = None;
+        }
+    }
+    out
+}
+
+fn template_error(
+    e: &tera::Error,
+    sources: &HashMap<String, String>,
+    for_file: Option<&str>,
+) -> Diagnostic {
+    let display = |name: &str| {
+        sources
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    };
+    let mut d = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let kind = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                "syntax error"
+            } else {
+                "error"
+            };
+            Diagnostic::error("template", format!("template {kind}: {}", r.message()))
+                .file(display(r.filename()))
+                .at(span.start_line, span.start_col + 1)
+        }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            "template",
+            format!("the template extends `{parent}`, which does not exist"),
+        )
+        .file(display(current)),
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            Diagnostic::error("template", e.to_string()).file(display(tpl))
+        }
+        _ => {
+            let d = Diagnostic::error("template", e.to_string());
+            match for_file {
+                Some(f) => d.file(f),
+                None => d,
+            }
+        }
+    };
+    if let Some(f) = for_file {
+        d = d.cause(format!("while rendering {f}"));
+    }
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        d = d.cause(s);
+        src = s.source();
+    }
+    d
+}
+
+fn register_common(tera: &mut Tera, config: &Config) {
+    let base = config.base().to_string();
+    tera.register_function(
+        "url",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kw.must_get("path")?;
+            Ok(absolute(&base, &path))
+        },
+    );
+    tera.register_filter("markdown", |s: String, _: Kwargs, _: &State| {
+        Value::safe_string(&crate::markdown::render_inline(&s))
+    });
+    tera.register_filter("slugify", |s: String, _: Kwargs, _: &State| {
+        crate::content::slug::slugify(&s)
+    });
+    tera.register_filter("urlencode", |s: String, _: Kwargs, _: &State| urlencode(&s));
+    tera.register_filter(
+        "json_encode",
+        |v: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let s = serde_json::to_string(&v).map_err(|e| tera::Error::message(e.to_string()))?;
+            // Safe inside <script type="application/ld+json">: no `</script>` can close it.
+            Ok(Value::safe_string(&s.replace("</", "<\\/")))
+        },
+    );
+}
+
+fn register_language(tera: &mut Tera, strings: Strings) {
+    let strings = Arc::new(strings);
+    let s1 = Arc::clone(&strings);
+    tera.register_function(
+        "t",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let key: String = kw.must_get("key")?;
+            s1.strings.get(&key).cloned().ok_or_else(|| {
+                tera::Error::message(format!(
+                    "no UI string `{key}` for language `{}` (add it to i18n/{}.toml)",
+                    s1.lang, s1.lang
+                ))
+            })
+        },
+    );
+    let s2 = Arc::clone(&strings);
+    tera.register_filter(
+        "format_date",
+        move |s: String, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let day = s.get(..10).unwrap_or(&s);
+            let date: jiff::civil::Date = day
+                .parse()
+                .map_err(|_| tera::Error::message(format!("`{s}` is not a date")))?;
+            Ok(s2.format_date(date))
+        },
+    );
+}
+
+/// An absolute URL from a site path.
+pub fn absolute(base: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return path.to_string();
+    }
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+/// Percent-encodes a string for a URL query.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(absolute("https://x.fr/", "/a/"), "https://x.fr/a/");
+        assert_eq!(
+            urlencode("Le lac & l'été"),
+            "Le%20lac%20%26%20l%27%C3%A9t%C3%A9"
+        );
+    }
+}

@@ -1,0 +1,644 @@
+//! What templates see: borrowed, serializable views of the site, pages and listings.
+//!
+//! Templates never get the loader's structs or the raw configuration: they get
+//! these views, whose fields are documented for theme authors in
+//! docs/themes.md. Every field is always present (`null` when empty), because
+//! Tera 2 treats an undefined field as an error.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::{Colors, Config};
+use crate::content::frontmatter::{EventFrontMatter, PlaceFrontMatter};
+use crate::content::site::{ListingKind, SiteModel};
+use crate::content::{Content, Page, Section};
+use crate::markdown::{Heading, Rendered};
+use crate::render::absolute;
+
+/// A link in navigation or a list: a pillar, an audience, a tag, a breadcrumb.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub key: String,
+    pub title: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Path from the site root: `/tourisme/`.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageLink {
+    pub code: String,
+    /// The language's name in that language ("Français", "English").
+    pub name: String,
+    pub permalink: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SocialLink {
+    pub network: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BrandView<'a> {
+    pub name: &'a str,
+    pub tagline: &'a str,
+    pub logo: Option<String>,
+    pub hashtag: Option<&'a str>,
+    pub colors: &'a Colors,
+}
+
+/// The site, in one language: `site` in every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub lang: &'a str,
+    pub default_language: &'a str,
+    pub home: String,
+    pub languages: Vec<LanguageLink>,
+    pub brand: BrandView<'a>,
+    pub pillars: Vec<NavItem>,
+    pub audiences: Vec<NavItem>,
+    pub social: Vec<SocialLink>,
+    pub extra: &'a toml::Table,
+    pub has_audiences_index: bool,
+}
+
+pub fn site_view<'a>(
+    config: &'a Config,
+    content: &Content,
+    lang: &'a str,
+    logo: Option<String>,
+) -> SiteView<'a> {
+    let base = config.base();
+    let prefix = if lang == config.default_language {
+        String::new()
+    } else {
+        format!("/{lang}")
+    };
+    let languages = config
+        .all_languages()
+        .into_iter()
+        .map(|code| {
+            let p = if code == config.default_language {
+                "/".to_string()
+            } else {
+                format!("/{code}/")
+            };
+            LanguageLink {
+                code: code.to_string(),
+                name: language_name(code),
+                permalink: absolute(base, &p),
+                current: code == lang,
+            }
+        })
+        .collect();
+    let _ = content;
+    SiteView {
+        title: config.title_in(lang),
+        description: config.description_in(lang),
+        base_url: base,
+        lang,
+        default_language: &config.default_language,
+        home: absolute(base, &format!("{prefix}/")),
+        languages,
+        brand: BrandView {
+            name: config.brand_name(),
+            tagline: config.tagline_in(lang),
+            logo,
+            hashtag: config.brand.hashtag.as_deref(),
+            colors: &config.brand.colors,
+        },
+        pillars: config
+            .pillars
+            .keys()
+            .map(|k| {
+                nav(
+                    base,
+                    k,
+                    config.pillar_title(k, lang).unwrap_or(k),
+                    &format!("{prefix}/{k}/"),
+                )
+            })
+            .collect(),
+        audiences: config
+            .audiences
+            .keys()
+            .map(|k| {
+                nav(
+                    base,
+                    k,
+                    config.audience_title(k, lang).unwrap_or(k),
+                    &format!("{prefix}/audiences/{k}/"),
+                )
+            })
+            .collect(),
+        social: config
+            .social
+            .iter()
+            .map(|(n, u)| SocialLink {
+                network: n.clone(),
+                url: u.clone(),
+            })
+            .collect(),
+        extra: &config.extra,
+        has_audiences_index: !config.audiences.is_empty(),
+    }
+}
+
+/// The name of a language in that language.
+pub fn language_name(code: &str) -> String {
+    match code {
+        "fr" => "Français",
+        "en" => "English",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "it" => "Italiano",
+        "nl" => "Nederlands",
+        "pt" => "Português",
+        "br" => "Brezhoneg",
+        "oc" => "Occitan",
+        "eu" => "Euskara",
+        "ca" => "Català",
+        "co" => "Corsu",
+        other => other,
+    }
+    .to_string()
+}
+
+/// The language switcher of a page: each language's version of this page, or
+/// that language's home when the page is not translated.
+pub fn language_links(
+    config: &Config,
+    translations: &[TranslationView],
+    lang: &str,
+) -> Vec<LanguageLink> {
+    config
+        .all_languages()
+        .into_iter()
+        .map(|code| {
+            let permalink = translations.iter().find(|t| t.lang == code).map_or_else(
+                || {
+                    let p = if code == config.default_language {
+                        "/".to_string()
+                    } else {
+                        format!("/{code}/")
+                    };
+                    absolute(config.base(), &p)
+                },
+                |t| t.permalink.clone(),
+            );
+            LanguageLink {
+                code: code.to_string(),
+                name: language_name(code),
+                permalink,
+                current: code == lang,
+            }
+        })
+        .collect()
+}
+
+fn nav(base: &str, key: &str, title: &str, path: &str) -> NavItem {
+    NavItem {
+        key: key.to_string(),
+        title: title.to_string(),
+        permalink: absolute(base, path),
+        path: path.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverView {
+    /// Path from the site root.
+    pub url: String,
+    pub permalink: String,
+    pub alt: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationView {
+    pub lang: String,
+    pub permalink: String,
+    pub current: bool,
+}
+
+/// A page: `page` in page templates, and each item of a listing's `pages`
+/// (without `content` and `toc`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// ISO 8601 (`2026-06-01` or with time); format with `| format_date`.
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub permalink: String,
+    pub path: &'a str,
+    pub slug: &'a str,
+    pub lang: &'a str,
+    pub content: &'a str,
+    pub summary: Option<&'a str>,
+    pub toc: &'a [Heading],
+    pub word_count: usize,
+    /// Minutes, at 200 words a minute.
+    pub reading_time: usize,
+    pub pillar: Option<NavItem>,
+    pub audiences: Vec<NavItem>,
+    pub tags: Vec<NavItem>,
+    pub taxonomies: BTreeMap<String, Vec<NavItem>>,
+    pub cover: Option<CoverView>,
+    pub translations: Vec<TranslationView>,
+    pub ancestors: Vec<NavItem>,
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    pub place: Option<&'a PlaceFrontMatter>,
+    pub event: Option<&'a EventFrontMatter>,
+    pub authors: &'a [String],
+    pub draft: bool,
+    pub has_code: bool,
+    /// URLs (paths) of the bundle's files.
+    pub assets: Vec<String>,
+    /// The source, relative to content/.
+    pub file: &'a str,
+}
+
+/// A listing: a section, a pillar, an audience, a tag, or the home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListingView<'a> {
+    /// `home`, `section`, `pillar`, `audience`, `term`, `taxonomy`, `audiences`.
+    pub kind: &'static str,
+    pub key: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub content: &'a str,
+    pub permalink: String,
+    pub path: String,
+    pub lang: &'a str,
+    pub pages: Vec<PageView<'a>>,
+    pub subsections: Vec<NavItem>,
+    /// For taxonomy and audience index pages: the terms, with page counts.
+    pub terms: Vec<TermView>,
+    pub paginator: Option<PaginatorView>,
+    pub translations: Vec<TranslationView>,
+    pub ancestors: Vec<NavItem>,
+    pub cover: Option<CoverView>,
+    pub extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    pub toc: &'a [Heading],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    pub key: String,
+    pub title: String,
+    pub permalink: String,
+    pub path: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PaginatorView {
+    pub current_index: usize,
+    pub number_pagers: usize,
+    pub total_pages: usize,
+    pub first: String,
+    pub last: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+/// Everything views are built from.
+pub struct ViewSource<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub model: &'a SiteModel,
+    pub page_bodies: &'a [Rendered],
+    pub section_bodies: &'a [Rendered],
+}
+
+impl<'a> ViewSource<'a> {
+    fn base(&self) -> &'a str {
+        self.config.base()
+    }
+
+    fn prefix(&self, lang: &str) -> String {
+        if lang == self.config.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
+    fn translations(&self, key: &str, lang: &str) -> Vec<TranslationView> {
+        self.model
+            .translations
+            .get(key)
+            .map(|list| {
+                list.iter()
+                    .map(|(l, p)| TranslationView {
+                        lang: l.clone(),
+                        permalink: absolute(self.base(), p),
+                        current: l == lang,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Breadcrumb: home, then the sections above (pillar sections by their pillar name).
+    fn ancestors(&self, mut section: Option<usize>) -> Vec<NavItem> {
+        let mut out = Vec::new();
+        while let Some(i) = section {
+            let s = &self.content.sections[i];
+            out.push(self.section_nav(i));
+            section = s.parent;
+        }
+        out.reverse();
+        out
+    }
+
+    fn section_nav(&self, i: usize) -> NavItem {
+        let s = &self.content.sections[i];
+        let title = match self.model.merged_sections.get(&i) {
+            Some(&l) if s.fm.title.is_none() => self.model.listings[l].title.clone(),
+            _ if s.is_home() => self.config.title_in(&s.lang).to_string(),
+            _ => s.title().to_string(),
+        };
+        nav(self.base(), &s.dir_rel, &title, &s.path)
+    }
+
+    fn cover(&self, cover: Option<&str>, alt: Option<&str>, owner_path: &str) -> Option<CoverView> {
+        let c = cover?;
+        let url = match c.strip_prefix('/') {
+            Some(_) => c.to_string(),
+            None => format!("{owner_path}{c}"),
+        };
+        Some(CoverView {
+            permalink: absolute(self.base(), &url),
+            url,
+            alt: alt.map(String::from),
+        })
+    }
+
+    pub fn page(&self, i: usize, full: bool) -> PageView<'a> {
+        let p: &'a Page = &self.content.pages[i];
+        let body: &'a Rendered = &self.page_bodies[i];
+        let base = self.base();
+        let prefix = self.prefix(&p.lang);
+        let mut taxonomies = BTreeMap::new();
+        for (tax, terms) in p.taxonomy_terms() {
+            let tax_slug = crate::content::slug::slugify(&tax);
+            let items: Vec<NavItem> = terms
+                .iter()
+                .map(|t| {
+                    let slug = crate::content::slug::slugify(t);
+                    nav(base, &slug, t, &format!("{prefix}/{tax_slug}/{slug}/"))
+                })
+                .collect();
+            taxonomies.insert(tax, items);
+        }
+        let tags = taxonomies.get("tags").cloned().unwrap_or_default();
+        PageView {
+            kind: "page",
+            title: p.title(),
+            description: p.fm.description.as_deref(),
+            date: p.date.map(|d| d.iso()),
+            updated: p.fm.updated.map(|d| d.iso()),
+            permalink: absolute(base, &p.path),
+            path: &p.path,
+            slug: &p.slug,
+            lang: &p.lang,
+            content: if full { &body.html } else { "" },
+            summary: body.summary.as_deref(),
+            toc: if full { &body.toc } else { &[] },
+            word_count: body.word_count,
+            reading_time: body.word_count.div_ceil(200).max(1),
+            pillar: p.pillar.as_ref().map(|k| {
+                nav(
+                    base,
+                    k,
+                    self.config.pillar_title(k, &p.lang).unwrap_or(k),
+                    &format!("{prefix}/{k}/"),
+                )
+            }),
+            audiences: p
+                .fm
+                .audiences
+                .iter()
+                .map(|k| {
+                    nav(
+                        base,
+                        k,
+                        self.config.audience_title(k, &p.lang).unwrap_or(k),
+                        &format!("{prefix}/audiences/{k}/"),
+                    )
+                })
+                .collect(),
+            tags,
+            taxonomies,
+            cover: self.cover(p.fm.cover.as_deref(), p.fm.cover_alt.as_deref(), &p.path),
+            translations: if full {
+                self.translations(&format!("page:{}", p.translation_key), &p.lang)
+            } else {
+                Vec::new()
+            },
+            ancestors: if full {
+                self.ancestors(Some(p.section))
+            } else {
+                Vec::new()
+            },
+            extra: &p.fm.extra,
+            place: p.fm.place.as_ref(),
+            event: p.fm.event.as_ref(),
+            authors: &p.fm.authors,
+            draft: p.fm.draft,
+            has_code: body.has_code,
+            assets: p
+                .assets
+                .iter()
+                .filter_map(|a| a.strip_prefix(&p.dir).ok())
+                .map(|r| format!("{}{}", p.path, r.to_string_lossy().replace('\\', "/")))
+                .collect(),
+            file: &p.file.content_rel,
+        }
+    }
+
+    /// A section (or the home page), with the given page indices already paginated.
+    pub fn section(
+        &self,
+        i: usize,
+        pages: &[usize],
+        paginator: Option<PaginatorView>,
+    ) -> ListingView<'a> {
+        let s: &'a Section = &self.content.sections[i];
+        let body: &'a Rendered = &self.section_bodies[i];
+        let merged = self
+            .model
+            .merged_sections
+            .get(&i)
+            .map(|&l| &self.model.listings[l]);
+        let kind = if s.is_home() {
+            "home"
+        } else if merged.is_some() {
+            "pillar"
+        } else {
+            "section"
+        };
+        let title = match merged {
+            Some(l) if s.fm.title.is_none() => l.title.clone(),
+            _ if s.is_home() && s.fm.title.is_none() => self.config.title_in(&s.lang).to_string(),
+            _ => s.title().to_string(),
+        };
+        let description = s.fm.description.clone().or_else(|| {
+            merged
+                .and_then(|l| self.config.pillars.get(&l.key))
+                .map(|g| g.description.clone())
+                .filter(|d| !d.is_empty())
+        });
+        ListingView {
+            kind,
+            key: merged.map_or_else(|| s.dir_rel.clone(), |l| l.key.clone()),
+            title,
+            description,
+            content: &body.html,
+            permalink: absolute(self.base(), &s.path),
+            path: s.path.clone(),
+            lang: &s.lang,
+            pages: pages.iter().map(|&p| self.page(p, false)).collect(),
+            subsections: s.subsections.iter().map(|&c| self.section_nav(c)).collect(),
+            terms: Vec::new(),
+            paginator,
+            translations: self.translations(&format!("section:{}", s.translation_key), &s.lang),
+            ancestors: self.ancestors(s.parent),
+            cover: self.cover(s.fm.cover.as_deref(), s.fm.cover_alt.as_deref(), &s.path),
+            extra: Some(&s.fm.extra),
+            toc: &body.toc,
+        }
+    }
+
+    /// A pillar without a section, an audience, or a taxonomy term.
+    pub fn listing(
+        &self,
+        l: usize,
+        pages: &[usize],
+        paginator: Option<PaginatorView>,
+    ) -> ListingView<'a> {
+        let listing = &self.model.listings[l];
+        let (kind, description) = match &listing.kind {
+            ListingKind::Pillar => (
+                "pillar",
+                self.config
+                    .pillars
+                    .get(&listing.key)
+                    .map(|g| g.description.clone()),
+            ),
+            ListingKind::Audience => (
+                "audience",
+                self.config
+                    .audiences
+                    .get(&listing.key)
+                    .map(|g| g.description.clone()),
+            ),
+            ListingKind::Term { .. } => ("term", None),
+        };
+        let home = self.content.home(&listing.lang);
+        let mut ancestors = self.ancestors(home);
+        if let ListingKind::Term { taxonomy } = &listing.kind {
+            let p = format!(
+                "{}/{}/",
+                self.prefix(&listing.lang),
+                crate::content::slug::slugify(taxonomy)
+            );
+            ancestors.push(nav(self.base(), taxonomy, taxonomy, &p));
+        }
+        ListingView {
+            kind,
+            key: listing.key.clone(),
+            title: listing.title.clone(),
+            description: description.filter(|d| !d.is_empty()),
+            content: "",
+            permalink: absolute(self.base(), &listing.path),
+            path: listing.path.clone(),
+            lang: self.lang_ref(&listing.lang),
+            pages: pages.iter().map(|&p| self.page(p, false)).collect(),
+            subsections: Vec::new(),
+            terms: Vec::new(),
+            paginator,
+            translations: self.listing_translations(listing),
+            ancestors,
+            cover: None,
+            extra: None,
+            toc: &[],
+        }
+    }
+
+    fn lang_ref(&self, lang: &str) -> &'a str {
+        self.config
+            .all_languages()
+            .into_iter()
+            .find(|l| *l == lang)
+            .unwrap_or(&self.config.default_language)
+    }
+
+    fn listing_translations(
+        &self,
+        listing: &crate::content::site::Listing,
+    ) -> Vec<TranslationView> {
+        self.model
+            .listings
+            .iter()
+            .filter(|o| o.kind == listing.kind && o.key == listing.key)
+            .map(|o| TranslationView {
+                lang: o.lang.clone(),
+                permalink: absolute(self.base(), &o.path),
+                current: o.lang == listing.lang,
+            })
+            .collect()
+    }
+
+    /// An index of terms: `/tags/` or `/audiences/`.
+    pub fn index(
+        &self,
+        kind: &'static str,
+        key: &str,
+        title: String,
+        path: String,
+        lang: &str,
+        terms: Vec<TermView>,
+    ) -> ListingView<'a> {
+        let home = self.content.home(lang);
+        ListingView {
+            kind,
+            key: key.to_string(),
+            title,
+            description: None,
+            content: "",
+            permalink: absolute(self.base(), &path),
+            path,
+            lang: self.lang_ref(lang),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            terms,
+            paginator: None,
+            translations: Vec::new(),
+            ancestors: self.ancestors(home),
+            cover: None,
+            extra: None,
+            toc: &[],
+        }
+    }
+
+    pub fn term(&self, l: usize) -> TermView {
+        let listing = &self.model.listings[l];
+        TermView {
+            key: listing.key.clone(),
+            title: listing.title.clone(),
+            permalink: absolute(self.base(), &listing.path),
+            path: listing.path.clone(),
+            count: listing.pages.len(),
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! Themes: the built-in `postale` (embedded in the binary) or a site's `themes/NAME/`.
+//!
+//! A theme is a set of files: `templates/`, `static/`, `i18n/`, `cards/`,
+//! `fonts/` and `theme.toml`. A site's `themes/NAME/` wins over the built-in
+//! theme of the same name, so `blason theme eject` followed by edits works.
+//! This module finds and reads theme files, and the translated UI strings;
+//! it does not render.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::error::{Diagnostic, Error, display_path};
+
+/// The built-in theme, embedded at compile time.
+pub static BUILTIN_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/postale");
+/// The example site written by `blason init`.
+pub static EXAMPLE_SITE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content-example");
+
+pub const BUILTIN_NAME: &str = "postale";
+
+/// One file of a theme.
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    /// Path inside the theme: `templates/page.html`.
+    pub rel: String,
+    /// How to name it to the user: `themes/postale/templates/page.html`, or
+    /// `(built-in theme postale) templates/page.html`.
+    pub display: String,
+    pub bytes: Cow<'static, [u8]>,
+}
+
+/// A theme's files.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub name: String,
+    pub builtin: bool,
+    pub files: Vec<ThemeFile>,
+}
+
+impl Theme {
+    /// The site's `themes/NAME/` if present, else the built-in theme of that name.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
+        let dir = root.join("themes").join(name);
+        if dir.is_dir() {
+            let mut files = Vec::new();
+            let mut errors = Vec::new();
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        errors.push(
+                            Diagnostic::error("io", "could not read the theme folder")
+                                .file(display_path(&dir, root))
+                                .cause(&e),
+                        );
+                        continue;
+                    }
+                };
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let path = entry.path();
+                match std::fs::read(path) {
+                    Ok(bytes) => files.push(ThemeFile {
+                        rel: display_path(path, &dir),
+                        display: display_path(path, root),
+                        bytes: Cow::Owned(bytes),
+                    }),
+                    Err(e) => errors.push(Diagnostic::io(path, root, "read this theme file", &e)),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(Error::Site(errors));
+            }
+            return Ok(Theme {
+                name: name.to_string(),
+                builtin: false,
+                files,
+            });
+        }
+        if name == BUILTIN_NAME {
+            let mut files = Vec::new();
+            collect_embedded(&BUILTIN_THEME, &mut files);
+            files.sort_by(|a, b| a.rel.cmp(&b.rel));
+            return Ok(Theme {
+                name: name.to_string(),
+                builtin: true,
+                files,
+            });
+        }
+        Err(Diagnostic::error("missing-theme", format!("the theme `{name}` was not found"))
+            .file("blason.toml")
+            .help(format!("there is no themes/{name}/ folder in the site; the built-in theme is `{BUILTIN_NAME}`"))
+            .into())
+    }
+
+    pub fn file(&self, rel: &str) -> Option<&ThemeFile> {
+        self.files.iter().find(|f| f.rel == rel)
+    }
+
+    /// Files under a folder of the theme (`templates/`), with paths relative to it.
+    pub fn under<'a>(
+        &'a self,
+        folder: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a ThemeFile)> + 'a {
+        let prefix = format!("{folder}/");
+        self.files
+            .iter()
+            .filter_map(move |f| f.rel.strip_prefix(prefix.as_str()).map(|r| (r, f)))
+    }
+
+    /// Writes the theme's files into `dest` (for `blason theme eject`).
+    pub fn write_to(&self, dest: &Path) -> std::io::Result<()> {
+        for f in &self.files {
+            let path = dest.join(&f.rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, &f.bytes)?;
+        }
+        Ok(())
+    }
+}
+
+fn collect_embedded(dir: &Dir<'static>, out: &mut Vec<ThemeFile>) {
+    for f in dir.files() {
+        let rel = f.path().to_string_lossy().replace('\\', "/");
+        out.push(ThemeFile {
+            display: format!("(built-in theme {BUILTIN_NAME}) {rel}"),
+            rel,
+            bytes: Cow::Borrowed(f.contents()),
+        });
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+/// Writes an embedded folder to disk (for `blason init`).
+pub fn write_embedded(dir: &Dir<'static>, dest: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    fn walk(dir: &Dir<'static>, dest: &Path, written: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for f in dir.files() {
+            let path = dest.join(f.path());
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, f.contents())?;
+            written.push(path);
+        }
+        for d in dir.dirs() {
+            walk(d, dest, written)?;
+        }
+        Ok(())
+    }
+    walk(dir, dest, &mut written)?;
+    Ok(written)
+}
+
+/// The UI strings of one language: the theme's `i18n/LANG.toml`, with the
+/// site's own `i18n/LANG.toml` on top.
+#[derive(Debug, Clone, Default)]
+pub struct Strings {
+    pub lang: String,
+    pub strings: BTreeMap<String, String>,
+    /// Month names, January first.
+    pub months: Vec<String>,
+    /// Day names, Monday first.
+    pub days: Vec<String>,
+    /// `{day} {month} {year}`; placeholders `{day}`, `{month}`, `{year}`, `{weekday}`.
+    pub date_format: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StringsFile {
+    #[serde(default)]
+    months: Vec<String>,
+    #[serde(default)]
+    days: Vec<String>,
+    date_format: Option<String>,
+    #[serde(default)]
+    strings: BTreeMap<String, String>,
+}
+
+impl Strings {
+    /// Loads the strings of `lang`, falling back to English for a language the
+    /// theme does not translate.
+    pub fn load(theme: &Theme, root: &Path, lang: &str) -> Result<Strings, Error> {
+        let mut out = Strings {
+            lang: lang.to_string(),
+            date_format: "{day} {month} {year}".into(),
+            ..Strings::default()
+        };
+        let theme_file = theme
+            .file(&format!("i18n/{lang}.toml"))
+            .or_else(|| theme.file("i18n/en.toml"));
+        if let Some(f) = theme_file {
+            out.merge(&String::from_utf8_lossy(&f.bytes), &f.display)?;
+        }
+        let site_file = root.join("i18n").join(format!("{lang}.toml"));
+        if site_file.is_file() {
+            let text = std::fs::read_to_string(&site_file)
+                .map_err(|e| Diagnostic::io(&site_file, root, "read this file", &e))?;
+            out.merge(&text, &display_path(&site_file, root))?;
+        }
+        if out.months.len() != 12 {
+            return Err(Diagnostic::error(
+                "i18n",
+                format!("the strings for `{lang}` need 12 month names"),
+            )
+            .file(theme_file.map_or_else(|| format!("i18n/{lang}.toml"), |f| f.display.clone()))
+            .help("write months = [\"janvier\", \"février\", ...] in the i18n file")
+            .into());
+        }
+        Ok(out)
+    }
+
+    fn merge(&mut self, text: &str, display: &str) -> Result<(), Error> {
+        let f: StringsFile = toml::from_str(text)
+            .map_err(|e| crate::config::toml_diagnostic(&e, text, 0, "i18n").file(display))?;
+        if !f.months.is_empty() {
+            self.months = f.months;
+        }
+        if !f.days.is_empty() {
+            self.days = f.days;
+        }
+        if let Some(d) = f.date_format {
+            self.date_format = d;
+        }
+        self.strings.extend(f.strings);
+        Ok(())
+    }
+
+    /// "14 juillet 2026" from a date.
+    pub fn format_date(&self, date: jiff::civil::Date) -> String {
+        let month = self
+            .months
+            .get(date.month() as usize - 1)
+            .map_or("", String::as_str);
+        let weekday = self
+            .days
+            .get(date.weekday().to_monday_zero_offset() as usize)
+            .map_or("", String::as_str);
+        let day = if self.lang == "fr" && date.day() == 1 {
+            "1er".to_string()
+        } else {
+            date.day().to_string()
+        };
+        self.date_format
+            .replace("{weekday}", weekday)
+            .replace("{day}", &day)
+            .replace("{month}", month)
+            .replace("{year}", &date.year().to_string())
+    }
+}
