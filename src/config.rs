@@ -483,14 +483,24 @@ pub(crate) fn toml_diagnostic(
         None => {
             let key = err.span().and_then(|s| key_at(text, s.start));
             let msg = humanize_toml_message(&raw, key.as_deref());
-            Diagnostic::error(
-                if what == "config" {
-                    "config"
+            let code = if what == "config" {
+                "config"
+            } else {
+                "front-matter"
+            };
+            if msg == raw {
+                // A syntax error: say what the file is, and what usually goes wrong.
+                let name = if what == "config" {
+                    "blason.toml"
                 } else {
-                    "front-matter"
-                },
-                msg,
-            )
+                    "the front matter"
+                };
+                Diagnostic::error(code, format!("{name} is not valid TOML: {raw}")).help(
+                    "check the quotes, brackets and `=` signs around this place; text values need \"quotes\"",
+                )
+            } else {
+                Diagnostic::error(code, msg)
+            }
         }
     };
     d = d.at(line + line_offset, col);

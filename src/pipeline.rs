@@ -883,6 +883,17 @@ fn render_job(
                 Some(p.file.rel.clone()),
             )
         }
+        Job::Section { section, .. } if content.sections[*section].fm.redirect_to.is_some() => {
+            let s = &content.sections[*section];
+            let to = s.fm.redirect_to.as_deref().unwrap_or("/");
+            ctx.insert("url", &absolute(base, to));
+            (
+                s.lang.clone(),
+                "alias.html".into(),
+                s.path.clone(),
+                Some(s.source_name()),
+            )
+        }
         Job::Section { section, pager } => {
             let s = &content.sections[*section];
             let all: &[usize] = match model.merged_sections.get(section) {
@@ -1014,18 +1025,10 @@ fn copy_static(
     let site_static = root.join("static");
     let mut site_files: BTreeMap<String, PathBuf> = BTreeMap::new();
     if site_static.is_dir() {
-        for e in walkdir::WalkDir::new(&site_static).sort_by_file_name() {
-            match e {
-                Ok(e) if e.file_type().is_file() => {
-                    site_files.insert(display_path(e.path(), &site_static), e.into_path());
-                }
-                Ok(_) => {}
-                Err(e) => errors.push(
-                    Diagnostic::error("io", "could not read the static folder")
-                        .file("static")
-                        .cause(&e),
-                ),
-            }
+        let (files, walk_errors) = content::paths::walk_files(root, &site_static, |_| false);
+        errors.extend(walk_errors);
+        for f in files {
+            site_files.insert(display_path(&f, &site_static), f);
         }
     }
     for (rel, f) in theme.under("static") {

@@ -47,22 +47,11 @@ impl Theme {
         if dir.is_dir() {
             let mut files = Vec::new();
             let mut errors = Vec::new();
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        errors.push(
-                            Diagnostic::error("io", "could not read the theme folder")
-                                .file(display_path(&dir, root))
-                                .cause(&e),
-                        );
-                        continue;
-                    }
-                };
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let path = entry.path();
+            let (paths, walk_errors) = crate::content::paths::walk_files(root, &dir, |n| {
+                n.to_string_lossy().starts_with('.')
+            });
+            errors.extend(walk_errors);
+            for path in &paths {
                 match std::fs::read(path) {
                     Ok(bytes) => files.push(ThemeFile {
                         rel: display_path(path, &dir),

@@ -410,8 +410,11 @@ fn yaml_diagnostic(err: &serde_yaml_ng::Error, line_offset: usize) -> Diagnostic
             Some(k) => Diagnostic::error("front-matter", format!("wrong type for `{k}`: {rest}")),
             None => Diagnostic::error("front-matter", format!("wrong type: {rest}")),
         }
-    } else {
+    } else if msg.starts_with("missing field") || msg.starts_with("unknown variant") {
         Diagnostic::error("front-matter", msg)
+    } else {
+        Diagnostic::error("front-matter", format!("the front matter is not valid YAML: {msg}"))
+            .help("check the indentation, the `:` after each key and the closing brackets; text with `:` or `#` needs quotes")
     };
     if let Some(loc) = err.location() {
         d = d.at(loc.line() + line_offset, loc.column());

@@ -175,30 +175,9 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
     // 1. Walk: classify files (sorted, so everything downstream is deterministic).
     let mut found = Vec::new();
     let mut other_files: Vec<PathBuf> = Vec::new();
-    for entry in walkdir::WalkDir::new(&content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name()))
-    {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content_dir.clone());
-                errors.push(
-                    Diagnostic::error("io", "could not read this folder")
-                        .file(display_path(&p, root))
-                        .cause(&e),
-                );
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.into_path();
+    let (walked, walk_errors) = paths::walk_files(root, &content_dir, is_hidden);
+    errors.extend(walk_errors);
+    for path in walked {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -464,10 +443,24 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
         let s = pages[i].section;
         sections[s].pages.push(i);
     }
+    // A transparent section's pages are listed by its parent too (Zola's meaning).
+    for i in 0..sections.len() {
+        if !sections[i].fm.transparent {
+            continue;
+        }
+        let mut target = sections[i].parent;
+        let moved = sections[i].pages.clone();
+        while let Some(t) = target {
+            sections[t].pages.extend(moved.iter().copied());
+            if !sections[t].fm.transparent {
+                break;
+            }
+            target = sections[t].parent;
+        }
+    }
     for s in &mut sections {
+        s.pages.dedup();
         sort_pages(&mut s.pages, &pages, s.fm.sort_by, &tz);
-        let subs = std::mem::take(&mut s.subsections);
-        s.subsections = subs;
     }
     let weights: Vec<(i64, String)> = sections
         .iter()

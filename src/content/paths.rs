@@ -41,6 +41,80 @@ pub fn resolve_content_path(root: &Path, dir: &Path, written: &str) -> Result<Pa
     }
 }
 
+/// Every file under `dir`, sorted, following symbolic links that stay inside
+/// `root`. A link that leads outside the site, or to nothing, is an error
+/// naming it. `skip` filters out names (hidden files, editors' swap files).
+pub fn walk_files(
+    root: &Path,
+    dir: &Path,
+    skip: fn(&std::ffi::OsStr) -> bool,
+) -> (Vec<PathBuf>, Vec<crate::error::Diagnostic>) {
+    use crate::error::{Diagnostic, display_path};
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut it = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
+                let d = if e.loop_ancestor().is_some() {
+                    Diagnostic::error("symlink", "this symbolic link makes a loop")
+                } else if p
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink())
+                {
+                    Diagnostic::error(
+                        "missing-file",
+                        "this symbolic link leads to a file that does not exist",
+                    )
+                } else {
+                    Diagnostic::error("io", "could not read this file or folder").cause(&e)
+                };
+                errors.push(d.file(display_path(&p, root)));
+                continue;
+            }
+        };
+        if entry.depth() > 0 && skip(entry.file_name()) {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let inside = entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&real_root));
+            if !inside {
+                errors.push(
+                    Diagnostic::error(
+                        "path-outside-site",
+                        "this symbolic link leads outside the site folder",
+                    )
+                    .file(display_path(entry.path(), root))
+                    .help("copy the file into the site instead of linking to it"),
+                );
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    (files, errors)
+}
+
 /// Removes `.` and resolves `..` lexically.
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

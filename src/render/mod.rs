@@ -52,22 +52,11 @@ impl Renderer {
         }
         let site_dir = root.join("templates");
         if site_dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&site_dir).sort_by_file_name() {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        errors.push(
-                            Diagnostic::error("io", "could not read the templates folder")
-                                .file("templates")
-                                .cause(&e),
-                        );
-                        continue;
-                    }
-                };
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let path = entry.path();
+            let (files, walk_errors) = crate::content::paths::walk_files(root, &site_dir, |n| {
+                n.to_string_lossy().starts_with('.')
+            });
+            errors.extend(walk_errors);
+            for path in &files {
                 let name = display_path(path, &site_dir);
                 match std::fs::read(path) {
                     Ok(bytes) => match String::from_utf8(bytes) {

@@ -1,0 +1,665 @@
+//! End-to-end tests: the `blason` command on small fixture sites (tests/fixtures/).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// 2026-07-01T00:00:00Z: "now" for every build of the tests.
+const NOW: &str = "1782864000";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), to).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of a fixture site in a temporary folder.
+fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join(name), &dir.path().join("site"));
+    dir
+}
+
+fn run(args: &[&str], cwd: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_blason"));
+    cmd.args(args)
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .env_remove("RUST_BACKTRACE");
+    if let Some(d) = cwd {
+        cmd.current_dir(d);
+    }
+    cmd.output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn build(site: &Path, out: &Path) -> Output {
+    run(
+        &["build", site.to_str().unwrap(), "-o", out.to_str().unwrap()],
+        None,
+    )
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(base).unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The example site, built once for the whole test run.
+fn example() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let out = dir.join("public");
+        let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+        let o = build(&site, &out);
+        assert!(o.status.success(), "{}", stderr(&o));
+        out
+    })
+}
+
+/// Builds `base` into OUT, then the broken fixture into the same OUT, and
+/// checks: exit 1, the message names the file (and line), OUT is unchanged,
+/// and no staging folder is left behind.
+fn assert_bad_input(name: &str, file: &str, line: Option<usize>, words: &str) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let good = build(&fixtures().join("base"), &out);
+    assert!(good.status.success(), "{}", stderr(&good));
+    let before = tree(&out);
+    assert!(!before.is_empty());
+
+    let site = fixture(name);
+    let o = build(&site.path().join("site"), &out);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+    let located = match line {
+        Some(l) => format!("{file}:{l}"),
+        None => file.to_string(),
+    };
+    assert!(
+        err.contains(&located),
+        "{name}: expected `{located}` in:\n{err}"
+    );
+    assert!(err.contains(words), "{name}: expected `{words}` in:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(tree(&out), before, "{name}: the previous output changed");
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "{name}: left behind {left:?}");
+    err
+}
+
+#[test]
+fn malformed_toml_front_matter() {
+    assert_bad_input("bad-toml", "content/page.md", Some(2), "not valid TOML");
+}
+
+#[test]
+fn malformed_yaml_front_matter() {
+    assert_bad_input("bad-yaml", "content/page.md", Some(4), "not valid YAML");
+}
+
+#[test]
+fn invalid_utf8() {
+    let err = assert_bad_input("bad-utf8", "content/page.md", Some(2), "not valid UTF-8");
+    assert!(
+        err.contains("help: save the file with the UTF-8 encoding"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_front_matter_key_suggests() {
+    let err = assert_bad_input(
+        "unknown-key",
+        "content/page.md",
+        Some(3),
+        "unknown key `descripton`",
+    );
+    assert!(err.contains("did you mean `description`?"), "{err}");
+}
+
+#[test]
+fn wrong_type_has_line_and_column() {
+    assert_bad_input(
+        "wrong-type",
+        "content/page.md:4:9",
+        None,
+        "wrong type for `draft`",
+    );
+}
+
+#[test]
+fn missing_cover_file() {
+    assert_bad_input(
+        "missing-cover",
+        "content/lac/index.md",
+        None,
+        "the cover `aube.jpg` does not exist",
+    );
+}
+
+#[test]
+fn cover_leaving_the_site_is_refused() {
+    assert_bad_input(
+        "cover-outside",
+        "content/lac/index.md",
+        None,
+        "leaves the site folder",
+    );
+}
+
+#[test]
+fn unknown_shortcode() {
+    let err = assert_bad_input(
+        "unknown-shortcode",
+        "content/page.md",
+        Some(8),
+        "unknown shortcode `galerie`",
+    );
+    assert!(err.contains("help:"), "{err}");
+}
+
+#[test]
+fn template_syntax_error() {
+    assert_bad_input(
+        "template-syntax",
+        "templates/page.html",
+        Some(3),
+        "template",
+    );
+}
+
+#[test]
+fn broken_internal_link() {
+    assert_bad_input(
+        "broken-link",
+        "content/page.md",
+        Some(8),
+        "@/culture/chapelle.md",
+    );
+}
+
+#[test]
+fn url_collision_names_both_sources() {
+    let err = assert_bad_input("url-collision", "content/tourisme/", None, "url-collision");
+    assert!(
+        err.contains("content/tourisme/lac.md") && err.contains("content/tourisme/le-lac.md"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failure_in_the_last_rendered_page_keeps_the_previous_output() {
+    assert_bad_input(
+        "late-template",
+        "content/zz-derniere.md",
+        None,
+        "templates/special.html",
+    );
+}
+
+#[test]
+fn a_failure_in_the_last_stage_keeps_the_previous_output() {
+    // static/ files are copied last; a link to nowhere cannot be copied.
+    let site = fixture("base");
+    let root = site.path().join("site");
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/blason-test", root.join("static/perdu.css")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    assert!(build(&fixtures().join("base"), &out).status.success());
+    let before = tree(&out);
+    let o = build(&root, &out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("static/perdu.css"), "{}", stderr(&o));
+    assert_eq!(tree(&out), before);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn unknown_pillar_suggests_the_right_one() {
+    let err = assert_bad_input(
+        "unknown-pillar",
+        "content/page.md",
+        None,
+        "`tourism` is not a pillar",
+    );
+    assert!(err.contains("did you mean `tourisme`?"), "{err}");
+}
+
+#[test]
+fn config_typo_names_the_table() {
+    let err = assert_bad_input(
+        "config-typo",
+        "blason.toml:14",
+        None,
+        "unknown key `colour` in [brand]",
+    );
+    assert!(err.contains("did you mean `colors`?"), "{err}");
+}
+
+#[test]
+fn the_example_site_builds_with_its_pillars_audiences_and_translations() {
+    let out = example();
+    for f in [
+        "index.html",
+        "en/index.html",
+        "tourisme/index.html",
+        "tourisme/lac-d-orbiere/index.html",
+        "en/tourisme/lac-d-orbiere/index.html",
+        "audiences/visiteurs/index.html",
+        "tags/lac/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "brand.css",
+        "style.css",
+        "logo.svg",
+        "decouvrir/lac.html",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    let lac = read(&out.join("tourisme/lac-d-orbiere/index.html"));
+    assert!(lac.contains("<html lang=\"fr\">"));
+    assert!(lac.contains(
+        "hreflang=\"en\" href=\"https://www.val-orbiere.example/en/tourisme/lac-d-orbiere/\""
+    ));
+    assert!(
+        lac.contains("1er juin 2026"),
+        "dates are formatted in French"
+    );
+    assert!(lac.contains("pontons\u{202F};"), "French typography");
+    assert!(!lac.contains("style="), "no style attribute (strict CSP)");
+    let en = read(&out.join("en/tourisme/lac-d-orbiere/index.html"));
+    assert!(en.contains("<html lang=\"en\">") && en.contains("June 1, 2026"));
+    assert!(!en.contains('\u{202F}'), "no French typography in English");
+    let pillar = read(&out.join("tourisme/index.html"));
+    for p in ["lac-d-orbiere", "sentier-des-cretes", "fromageries"] {
+        assert!(
+            pillar.contains(&format!("/tourisme/{p}/")),
+            "pillar page lists {p}"
+        );
+    }
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(build(&site, &a).status.success());
+    assert!(build(&site, &b).status.success());
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(v == &tb[k], "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn features_of_zola_and_spec_keys() {
+    let site = fixture("features");
+    let root = site.path().join("site");
+    let out = site.path().join("out");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Drafts and expired campaign pages are left out.
+    assert!(!out.join("tourisme/brouillon").exists());
+    assert!(!out.join("tourisme/campagne").exists());
+    // A date in the file name gives the date and the slug.
+    let foret = read(&out.join("tourisme/foret/index.html"));
+    assert!(foret.contains("datetime=\"2026-05-01\""));
+    // Pagination: 3 pages, 2 per pager.
+    let p1 = read(&out.join("tourisme/index.html"));
+    let p2 = read(&out.join("tourisme/page/2/index.html"));
+    assert!(
+        p1.contains("/tourisme/lac/")
+            && p1.contains("/tourisme/foret/")
+            && !p1.contains("/tourisme/col/\"")
+    );
+    assert!(p2.contains("/tourisme/col/") && p2.contains("rel=\"prev\""));
+    // Aliases become redirect pages.
+    let alias = read(&out.join("ancien/lac.html"));
+    assert!(alias.contains("url=https://www.example-territoire.fr/tourisme/lac/"));
+    assert!(out.join("vieux-lac/index.html").is_file());
+    // Tags with French slugs, Zola taxonomies, audiences.
+    assert!(out.join("tags/qualite-de-vie/index.html").is_file());
+    assert!(out.join("categories/nature/index.html").is_file());
+    assert!(read(&out.join("audiences/habitants/index.html")).contains("/tourisme/foret/"));
+    // Bundle assets are published beside the page, for each language.
+    assert!(out.join("tourisme/lac/guide.txt").is_file());
+    assert!(out.join("en/tourisme/lac/guide.txt").is_file());
+    // A site shortcode; French typography in the home page.
+    assert!(
+        read(&out.join("tourisme/lac/index.html"))
+            .contains("<strong class=\"custom\">BONJOUR</strong>")
+    );
+    assert!(read(&out.join("index.html")).contains("«\u{202F}Territoire test\u{202F}»"));
+    // Translations: /en/ URLs, the English pillar name, hreflang both ways.
+    let en = read(&out.join("en/tourisme/lac/index.html"));
+    assert!(en.contains("Discover"));
+    assert!(
+        en.contains("hreflang=\"fr\" href=\"https://www.example-territoire.fr/tourisme/lac/\"")
+    );
+    // A transparent section's pages are listed by its parent.
+    assert!(read(&out.join("culture/index.html")).contains("/culture/expos/peinture/"));
+    // redirect_to.
+    assert!(
+        read(&out.join("agenda/index.html"))
+            .contains("url=https://www.example-territoire.fr/tourisme/")
+    );
+    // The sitemap has pages and alternates; robots.txt points to it.
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://www.example-territoire.fr/tourisme/lac/</loc>"));
+    assert!(sitemap.contains("hreflang=\"en\""));
+    assert!(
+        read(&out.join("robots.txt"))
+            .contains("Sitemap: https://www.example-territoire.fr/sitemap.xml")
+    );
+}
+
+#[test]
+fn drafts_are_built_with_the_flag() {
+    let site = fixture("features");
+    let root = site.path().join("site");
+    let out = site.path().join("out");
+    let o = run(
+        &[
+            "build",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--drafts",
+            "--base-url",
+            "http://localhost:8080",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = read(&out.join("tourisme/brouillon/index.html"));
+    assert!(page.contains("http://localhost:8080/tourisme/brouillon/"));
+}
+
+#[test]
+fn publish_until_follows_source_date_epoch() {
+    let site = fixture("features");
+    let root = site.path().join("site");
+    let out = site.path().join("out");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_blason"));
+    // 2026-03-01: the campaign is still on.
+    let o = cmd
+        .args(["build", root.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1772323200")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("tourisme/campagne/index.html").is_file());
+}
+
+#[test]
+fn report_counts_pages_and_stages() {
+    let site = fixture("base");
+    let root = site.path().join("site");
+    let out = site.path().join("out");
+    let report = site.path().join("report.json");
+    let o = run(
+        &[
+            "build",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&read(&report)).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["pages"], 2);
+    assert_eq!(v["images"]["encoded"], 0);
+    assert!(v["stages_ms"]["markdown"].is_number());
+    assert!(
+        stderr(&o).contains("built "),
+        "one summary line: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn check_reports_warnings_as_json_and_strict_fails() {
+    let site = fixture("check-warnings");
+    let root = site.path().join("site");
+    let o = run(&["check", root.to_str().unwrap(), "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["errors"], 0);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"description-missing"), "{codes:?}");
+    assert!(codes.contains(&"description-too-long"), "{codes:?}");
+    assert!(codes.contains(&"unused-file"), "{codes:?}");
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "sorted by file");
+    assert!(!root.join("public").exists(), "check writes no output");
+    let strict = run(&["check", root.to_str().unwrap(), "--strict"], None);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+#[test]
+fn check_reports_errors_with_lines() {
+    let site = fixture("broken-link");
+    let o = run(
+        &[
+            "check",
+            site.path().join("site").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "broken-link");
+    assert_eq!(d["file"], "content/page.md");
+    assert_eq!(d["line"], 8);
+    assert_eq!(d["severity"], "error");
+}
+
+#[test]
+fn init_writes_a_site_that_builds_and_refuses_a_non_empty_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mon-site");
+    let o = run(&["init", dir.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.join("blason.toml").is_file());
+    assert!(!dir.join("themes").exists(), "the theme stays built in");
+    let b = run(&["build"], Some(&dir));
+    assert!(b.status.success(), "{}", stderr(&b));
+    assert!(dir.join("public/index.html").is_file());
+    let again = run(&["init", dir.to_str().unwrap()], None);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn new_writes_a_bundle_with_front_matter() {
+    let site = fixture("base");
+    let root = site.path().join("site");
+    let o = run(
+        &[
+            "new",
+            "tourisme/belvedere",
+            "--root",
+            root.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = read(&root.join("content/tourisme/belvedere/index.md"));
+    assert!(text.contains("title = \"Belvedere\""), "{text}");
+    assert!(text.contains("pillar = \"tourisme\""));
+    assert!(text.contains("draft = true"));
+    assert!(
+        text.contains("date = 2026-07-01"),
+        "today from SOURCE_DATE_EPOCH: {text}"
+    );
+    let again = run(
+        &[
+            "new",
+            "tourisme/belvedere",
+            "--root",
+            root.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(again.status.code(), Some(2));
+    let out = site.path().join("out");
+    let b = run(
+        &[
+            "build",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--drafts",
+        ],
+        None,
+    );
+    assert!(b.status.success(), "{}", stderr(&b));
+    assert!(out.join("tourisme/belvedere/index.html").is_file());
+}
+
+#[test]
+fn ejected_theme_and_site_templates_override_the_built_in_one() {
+    let site = fixture("base");
+    let root = site.path().join("site");
+    let o = run(&["theme", "eject", root.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = root.join("themes/postale/templates/page.html");
+    let text = read(&page).replace(
+        "<article class=\"article\">",
+        "<article class=\"article ejected\">",
+    );
+    std::fs::write(&page, text).unwrap();
+    let out = site.path().join("out");
+    assert!(build(&root, &out).status.success());
+    assert!(read(&out.join("tourisme/lac/index.html")).contains("article ejected"));
+    // The site's templates/ win over the theme's.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/page.html"),
+        "<!DOCTYPE html><title>{{ page.title }}</title><p>site</p>",
+    )
+    .unwrap();
+    assert!(build(&root, &out).status.success());
+    assert_eq!(
+        read(&out.join("tourisme/lac/index.html")),
+        "<!DOCTYPE html><title>Le lac</title><p>site</p>"
+    );
+    let again = run(&["theme", "eject", root.to_str().unwrap()], None);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn output_inside_the_sources_is_refused() {
+    let site = fixture("base");
+    let root = site.path().join("site");
+    let o = run(
+        &[
+            "build",
+            root.to_str().unwrap(),
+            "-o",
+            root.join("content").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(
+        &[
+            "build",
+            root.to_str().unwrap(),
+            "-o",
+            root.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(root.join("content/_index.md").is_file());
+}
+
+#[test]
+fn missing_config_says_how_to_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = run(&["build", tmp.path().to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("blason.toml") && stderr(&o).contains("blason init"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn snapshot_of_a_page() {
+    let site = fixture("base");
+    let root = site.path().join("site");
+    let out = site.path().join("out");
+    assert!(build(&root, &out).status.success());
+    let html = read(&out.join("tourisme/lac/index.html"));
+    let article = &html[html.find("<article").unwrap()..html.find("</article>").unwrap() + 10];
+    insta::assert_snapshot!("base_page_article", article);
+    insta::assert_snapshot!("base_sitemap", read(&out.join("sitemap.xml")));
+}
