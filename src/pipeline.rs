@@ -34,7 +34,7 @@ use crate::markdown::{
     self, AnchorLinks, MarkdownOptions, RenderContext, Rendered, ShortcodeError,
 };
 use crate::output::{Discard, Sink, Staging, file_for};
-use crate::render::views::{PaginatorView, TranslationView, ViewSource, language_links, site_view};
+use crate::render::views::{PaginatorView, TranslationView, ViewSource, language_links, listing_value, site_view};
 use crate::render::{Renderer, absolute};
 use crate::theme::{Strings, Theme};
 
@@ -390,6 +390,10 @@ fn run(
         page_bodies: &page_bodies,
         section_bodies: &section_bodies,
     };
+    let summaries: Vec<tera::Value> = (0..content.pages.len())
+        .into_par_iter()
+        .map(|i| tera::Value::from_serializable(&views.page(i, false)))
+        .collect();
     let assets: Vec<&str> = ASSET_TEMPLATES
         .into_iter()
         .filter(|a| renderer.has_template(a))
@@ -399,7 +403,7 @@ fn run(
     let results: Vec<Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let r = render_job(job, &views, &renderer, &config, &content, &model, sink)
+            let r = render_job(job, &views, &summaries, &renderer, &config, &content, &model, sink)
                 .map_err(|d| vec![d]);
             progress.advance(1);
             r
@@ -859,6 +863,7 @@ fn page_template(content: &Content, i: usize) -> String {
 fn render_job(
     job: &Job,
     views: &ViewSource<'_>,
+    summaries: &[tera::Value],
     renderer: &Renderer,
     config: &Config,
     content: &Content,
@@ -909,7 +914,7 @@ fn render_job(
                 paginate(&all, s.fm.paginate_by, *pager, &s.path, pp, base);
             let view = views.section(*section, &pages, paginator);
             translations = view.translations.clone();
-            ctx.insert("section", &view);
+            ctx.insert_value("section", listing_value(&view, summaries));
             let template = match &s.fm.template {
                 Some(t) => t.clone(),
                 None if s.is_home() => "index.html".into(),
@@ -928,7 +933,7 @@ fn render_job(
             let (pages, paginator, path) = paginate(&l.pages, per, *pager, &l.path, "page", base);
             let view = views.listing(*listing, &pages, paginator);
             translations = view.translations.clone();
-            ctx.insert("section", &view);
+            ctx.insert_value("section", listing_value(&view, summaries));
             let template = match l.kind {
                 ListingKind::Pillar => "pillar.html",
                 ListingKind::Audience => "audience.html",
@@ -940,17 +945,15 @@ fn render_job(
             let tax = &model.taxonomies[*t];
             let terms = tax.terms.iter().map(|&l| views.term(l)).collect();
             let title = tax.name.clone();
-            ctx.insert(
-                "section",
-                &views.index(
+            let view = views.index(
                     "taxonomy",
                     &tax.name,
                     title,
                     tax.path.clone(),
                     &tax.lang,
                     terms,
-                ),
-            );
+                );
+            ctx.insert_value("section", listing_value(&view, summaries));
             (
                 tax.lang.clone(),
                 "taxonomy_list.html".into(),
@@ -972,17 +975,15 @@ fn render_job(
                 format!("/{lang}")
             };
             let path = format!("{prefix}/audiences/");
-            ctx.insert(
-                "section",
-                &views.index(
+            let view = views.index(
                     "audiences",
                     "audiences",
                     String::new(),
                     path.clone(),
                     lang,
                     terms,
-                ),
-            );
+                );
+            ctx.insert_value("section", listing_value(&view, summaries));
             (lang.clone(), "audience_list.html".into(), path, None)
         }
         Job::Alias { from, to } => {

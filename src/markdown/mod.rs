@@ -112,6 +112,50 @@ pub struct Rendered {
     pub local_links: Vec<String>,
 }
 
+/// Text being coalesced from several events.
+enum PendingText<'a> {
+    Cow(CowStr<'a>),
+    Owned(String),
+}
+
+impl<'a> PendingText<'a> {
+    fn join(self, next: CowStr<'a>, src: &'a str) -> PendingText<'a> {
+        match self {
+            PendingText::Cow(CowStr::Borrowed(a)) => {
+                if let CowStr::Borrowed(b) = &next {
+                    let base = src.as_ptr() as usize;
+                    let a_start = (a.as_ptr() as usize).wrapping_sub(base);
+                    let b_start = (b.as_ptr() as usize).wrapping_sub(base);
+                    if a_start + a.len() == b_start && b_start + b.len() <= src.len() {
+                        return PendingText::Cow(CowStr::Borrowed(&src[a_start..b_start + b.len()]));
+                    }
+                }
+                let mut s = String::with_capacity(a.len() + next.len() + 16);
+                s.push_str(a);
+                s.push_str(&next);
+                PendingText::Owned(s)
+            }
+            PendingText::Cow(prev) => {
+                let mut s = String::with_capacity(prev.len() + next.len() + 16);
+                s.push_str(&prev);
+                s.push_str(&next);
+                PendingText::Owned(s)
+            }
+            PendingText::Owned(mut s) => {
+                s.push_str(&next);
+                PendingText::Owned(s)
+            }
+        }
+    }
+
+    fn into_cow(self) -> CowStr<'a> {
+        match self {
+            PendingText::Cow(c) => c,
+            PendingText::Owned(s) => CowStr::from(s),
+        }
+    }
+}
+
 /// A heading being read: its events are held until its end gives its id.
 struct OpenHeading<'a> {
     level: HeadingLevel,
@@ -219,18 +263,29 @@ pub fn render(
     options.insert(Options::ENABLE_TASKLISTS);
     options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
 
-    // Coalesce adjacent text events so typography sees whole runs.
+    // Coalesce adjacent text events so typography sees whole runs. Pieces that
+    // follow each other in the source are joined as one slice; others are
+    // gathered in one growing String (never re-copied per piece).
     let mut raw: Vec<(Event<'_>, usize)> = Vec::new();
+    let mut pending: Option<(PendingText<'_>, usize)> = None;
     for (ev, range) in Parser::new_ext(&md, options).into_offset_iter() {
-        if let Event::Text(t) = &ev
-            && let Some((Event::Text(prev), _)) = raw.last_mut()
-        {
-            let mut s = prev.to_string();
-            s.push_str(t);
-            *prev = CowStr::from(s);
-            continue;
+        match ev {
+            Event::Text(t) => {
+                pending = Some(match pending.take() {
+                    None => (PendingText::Cow(t), range.start),
+                    Some((prev, start)) => (prev.join(t, &md), start),
+                });
+            }
+            other => {
+                if let Some((p, start)) = pending.take() {
+                    raw.push((Event::Text(p.into_cow()), start));
+                }
+                raw.push((other, range.start));
+            }
         }
-        raw.push((ev, range.start));
+    }
+    if let Some((p, start)) = pending.take() {
+        raw.push((Event::Text(p.into_cow()), start));
     }
 
     let mut out: Vec<Event<'_>> = Vec::with_capacity(raw.len());

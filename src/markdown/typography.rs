@@ -19,55 +19,42 @@ pub fn french(text: &str) -> Cow<'_, str> {
     if !text.contains([';', ':', '!', '?', '«', '»']) {
         return Cow::Borrowed(text);
     }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             ';' | ':' | '!' | '?' | '»' => {
-                let trailing = out.chars().rev().take_while(|&ch| is_space(ch)).count();
-                if trailing > 0 {
-                    for _ in 0..trailing {
-                        out.pop();
-                    }
+                let trimmed = out.trim_end_matches(is_space).len();
+                if trimmed < out.len() {
+                    out.truncate(trimmed);
                     out.push(NNBSP);
                 } else if c != ':' {
                     let prev = out.chars().next_back();
-                    let next = chars.get(i + 1).copied();
+                    let next = chars.peek().copied();
                     let word_before = prev.is_some_and(|p| {
-                        p.is_alphanumeric()
-                            || p == ')'
-                            || p == '»'
-                            || p == '.' && c == '»'
-                            || p == '"'
+                        p.is_alphanumeric() || p == ')' || p == '»' || p == '"' || (p == '.' && c == '»')
                     });
                     let ends_word = next.is_none_or(|n| {
-                        n.is_whitespace()
-                            || matches!(n, '!' | '?' | '.' | ',' | ')' | '»' | ';' | ':')
+                        n.is_whitespace() || matches!(n, '!' | '?' | '.' | ',' | ')' | '»' | ';' | ':')
                     });
                     if word_before && (ends_word || c == '»') {
                         out.push(NNBSP);
                     }
                 }
                 out.push(c);
-                i += 1;
             }
             '«' => {
                 out.push('«');
-                let mut j = i + 1;
-                while j < chars.len() && is_space(chars[j]) {
-                    j += 1;
+                let mut skipped = false;
+                while chars.peek().is_some_and(|&n| is_space(n)) {
+                    chars.next();
+                    skipped = true;
                 }
-                if j < chars.len() || j > i + 1 {
+                if chars.peek().is_some() || skipped {
                     out.push(NNBSP);
                 }
-                i = j;
             }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
+            _ => out.push(c),
         }
     }
     Cow::Owned(out)

@@ -278,7 +278,10 @@ pub struct ListingView<'a> {
     pub permalink: String,
     pub path: String,
     pub lang: &'a str,
-    pub pages: Vec<PageView<'a>>,
+    /// The listed pages, as page views without `content`. Indices here; the
+    /// renderer puts the views in, made once per page for the whole build.
+    #[serde(skip)]
+    pub pages: Vec<usize>,
     pub subsections: Vec<NavItem>,
     /// For taxonomy and audience index pages: the terms, with page counts.
     pub terms: Vec<TermView>,
@@ -317,6 +320,16 @@ pub struct ViewSource<'a> {
     pub model: &'a SiteModel,
     pub page_bodies: &'a [Rendered],
     pub section_bodies: &'a [Rendered],
+}
+
+/// Serializes a listing for templates, with its `pages` taken from the
+/// page summaries made once per build (cheap clones: Tera values share data).
+pub fn listing_value(view: &ListingView<'_>, summaries: &[tera::Value]) -> tera::Value {
+    let value = tera::Value::from_serializable(view);
+    let mut map = value.into_map().unwrap_or_default();
+    let pages: Vec<tera::Value> = view.pages.iter().map(|&i| summaries[i].clone()).collect();
+    map.insert(tera::value::Key::Str("pages"), tera::Value::from(pages));
+    tera::Value::from(map)
 }
 
 impl<'a> ViewSource<'a> {
@@ -507,7 +520,7 @@ impl<'a> ViewSource<'a> {
             permalink: absolute(self.base(), &s.path),
             path: s.path.clone(),
             lang: &s.lang,
-            pages: pages.iter().map(|&p| self.page(p, false)).collect(),
+            pages: pages.to_vec(),
             subsections: s.subsections.iter().map(|&c| self.section_nav(c)).collect(),
             terms: Vec::new(),
             paginator,
@@ -563,7 +576,7 @@ impl<'a> ViewSource<'a> {
             permalink: absolute(self.base(), &listing.path),
             path: listing.path.clone(),
             lang: self.lang_ref(&listing.lang),
-            pages: pages.iter().map(|&p| self.page(p, false)).collect(),
+            pages: pages.to_vec(),
             subsections: Vec::new(),
             terms: Vec::new(),
             paginator,
