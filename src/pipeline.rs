@@ -34,7 +34,9 @@ use crate::markdown::{
     self, AnchorLinks, MarkdownOptions, RenderContext, Rendered, ShortcodeError,
 };
 use crate::output::{Discard, Sink, Staging, file_for};
-use crate::render::views::{PaginatorView, TranslationView, ViewSource, language_links, listing_value, site_view};
+use crate::render::views::{
+    PaginatorView, TranslationView, ViewSource, language_links, listing_value, site_view,
+};
 use crate::render::{Renderer, absolute};
 use crate::theme::{Strings, Theme};
 
@@ -403,8 +405,10 @@ fn run(
     let results: Vec<Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let r = render_job(job, &views, &summaries, &renderer, &config, &content, &model, sink)
-                .map_err(|d| vec![d]);
+            let r = render_job(
+                job, &views, &summaries, &renderer, &config, &content, &model, sink,
+            )
+            .map_err(|d| vec![d]);
             progress.advance(1);
             r
         })
@@ -946,13 +950,13 @@ fn render_job(
             let terms = tax.terms.iter().map(|&l| views.term(l)).collect();
             let title = tax.name.clone();
             let view = views.index(
-                    "taxonomy",
-                    &tax.name,
-                    title,
-                    tax.path.clone(),
-                    &tax.lang,
-                    terms,
-                );
+                "taxonomy",
+                &tax.name,
+                title,
+                tax.path.clone(),
+                &tax.lang,
+                terms,
+            );
             ctx.insert_value("section", listing_value(&view, summaries));
             (
                 tax.lang.clone(),
@@ -976,13 +980,13 @@ fn render_job(
             };
             let path = format!("{prefix}/audiences/");
             let view = views.index(
-                    "audiences",
-                    "audiences",
-                    String::new(),
-                    path.clone(),
-                    lang,
-                    terms,
-                );
+                "audiences",
+                "audiences",
+                String::new(),
+                path.clone(),
+                lang,
+                terms,
+            );
             ctx.insert_value("section", listing_value(&view, summaries));
             (lang.clone(), "audience_list.html".into(), path, None)
         }

@@ -127,7 +127,9 @@ impl<'a> PendingText<'a> {
                     let a_start = (a.as_ptr() as usize).wrapping_sub(base);
                     let b_start = (b.as_ptr() as usize).wrapping_sub(base);
                     if a_start + a.len() == b_start && b_start + b.len() <= src.len() {
-                        return PendingText::Cow(CowStr::Borrowed(&src[a_start..b_start + b.len()]));
+                        return PendingText::Cow(CowStr::Borrowed(
+                            &src[a_start..b_start + b.len()],
+                        ));
                     }
                 }
                 let mut s = String::with_capacity(a.len() + next.len() + 16);

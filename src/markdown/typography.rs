@@ -32,10 +32,15 @@ pub fn french(text: &str) -> Cow<'_, str> {
                     let prev = out.chars().next_back();
                     let next = chars.peek().copied();
                     let word_before = prev.is_some_and(|p| {
-                        p.is_alphanumeric() || p == ')' || p == '»' || p == '"' || (p == '.' && c == '»')
+                        p.is_alphanumeric()
+                            || p == ')'
+                            || p == '»'
+                            || p == '"'
+                            || (p == '.' && c == '»')
                     });
                     let ends_word = next.is_none_or(|n| {
-                        n.is_whitespace() || matches!(n, '!' | '?' | '.' | ',' | ')' | '»' | ';' | ':')
+                        n.is_whitespace()
+                            || matches!(n, '!' | '?' | '.' | ',' | ')' | '»' | ';' | ':')
                     });
                     if word_before && (ends_word || c == '»') {
                         out.push(NNBSP);
