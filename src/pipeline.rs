@@ -402,13 +402,36 @@ fn run(
         .collect();
     let jobs = plan_jobs(&config, &content, &model, &assets);
     progress.stage("render", jobs.len() as u64);
+    // The most recent pages of each language, for the home page.
+    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let mut latest: HashMap<String, Vec<usize>> = HashMap::new();
+    for lang in config.all_languages() {
+        let mut list: Vec<usize> = (0..content.pages.len())
+            .filter(|&i| content.pages[i].lang == lang && content.pages[i].date.is_some())
+            .collect();
+        content::sort_pages(
+            &mut list,
+            &content.pages,
+            content::frontmatter::SortBy::Date,
+            &tz,
+        );
+        list.truncate(LATEST_ON_HOME);
+        latest.insert(lang.to_string(), list);
+    }
+    let inputs = RenderInputs {
+        views: &views,
+        summaries: &summaries,
+        latest: &latest,
+        renderer: &renderer,
+        config: &config,
+        content: &content,
+        model: &model,
+        sink,
+    };
     let results: Vec<Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let r = render_job(
-                job, &views, &summaries, &renderer, &config, &content, &model, sink,
-            )
-            .map_err(|d| vec![d]);
+            let r = render_job(job, &inputs).map_err(|d| vec![d]);
             progress.advance(1);
             r
         })
@@ -863,17 +886,33 @@ fn page_template(content: &Content, i: usize) -> String {
     "page.html".into()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_job(
-    job: &Job,
-    views: &ViewSource<'_>,
-    summaries: &[tera::Value],
-    renderer: &Renderer,
-    config: &Config,
-    content: &Content,
-    model: &SiteModel,
-    sink: &dyn Sink,
-) -> Result<(), Diagnostic> {
+/// How many recent pages the home page gets as `latest`.
+const LATEST_ON_HOME: usize = 6;
+
+/// Everything a render job reads.
+struct RenderInputs<'a> {
+    views: &'a ViewSource<'a>,
+    summaries: &'a [tera::Value],
+    /// The most recent pages of each language.
+    latest: &'a HashMap<String, Vec<usize>>,
+    renderer: &'a Renderer,
+    config: &'a Config,
+    content: &'a Content,
+    model: &'a SiteModel,
+    sink: &'a dyn Sink,
+}
+
+fn render_job(job: &Job, inputs: &RenderInputs<'_>) -> Result<(), Diagnostic> {
+    let RenderInputs {
+        views,
+        summaries,
+        latest,
+        renderer,
+        config,
+        content,
+        model,
+        sink,
+    } = *inputs;
     let base = config.base();
     let mut ctx = Context::new();
     let mut translations: Vec<TranslationView> = Vec::new();
@@ -918,6 +957,13 @@ fn render_job(
                 paginate(&all, s.fm.paginate_by, *pager, &s.path, pp, base);
             let view = views.section(*section, &pages, paginator);
             translations = view.translations.clone();
+            if s.is_home() {
+                let recent: Vec<tera::Value> = latest
+                    .get(&s.lang)
+                    .map(|l| l.iter().map(|&i| summaries[i].clone()).collect())
+                    .unwrap_or_default();
+                ctx.insert_value("latest", tera::Value::from(recent));
+            }
             ctx.insert_value("section", listing_value(&view, summaries));
             let template = match &s.fm.template {
                 Some(t) => t.clone(),

@@ -663,3 +663,45 @@ fn snapshot_of_a_page() {
     insta::assert_snapshot!("base_page_article", article);
     insta::assert_snapshot!("base_sitemap", read(&out.join("sitemap.xml")));
 }
+
+#[test]
+fn hostile_content_is_an_error_or_a_page_never_a_crash() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("deep-quotes", format!("+++\ntitle = \"x\"\n+++\n{}", ">".repeat(50_000)).into_bytes()),
+        ("deep-lists", format!("+++\ntitle = \"x\"\n+++\n{}", "- ".repeat(20_000)).into_bytes()),
+        ("deep-brackets", format!("+++\ntitle = \"x\"\n+++\n{}", "[".repeat(100_000)).into_bytes()),
+        ("deep-emphasis", format!("+++\ntitle = \"x\"\n+++\n{}", "*a ".repeat(50_000)).into_bytes()),
+        ("deep-toml", format!("+++\ntitle = \"x\"\n[extra]\nv = {}\n+++\n", "[".repeat(10_000)).into_bytes()),
+        ("deep-yaml", format!("---\ntitle: x\nextra:\n  v: {}\n---\n", "[".repeat(10_000)).into_bytes()),
+        ("nul-bytes", b"+++\ntitle = \"a\0b\"\n+++\n\0\0\0".to_vec()),
+        ("huge-heading", format!("+++\ntitle = \"x\"\n+++\n# {}\n", "é".repeat(200_000)).into_bytes()),
+        ("html-in-title", b"+++\ntitle = \"</title><script>alert(1)</script>\"\ndescription = \"\\\"><img src=x onerror=alert(1)>\"\n+++\n".to_vec()),
+        ("shortcode-soup", b"+++\ntitle = \"x\"\n+++\n{{ {% {{/* }} %} {{ a( {% end %} `{{ x() }}".to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let site = fixture("base");
+        let root = site.path().join("site");
+        std::fs::write(root.join("content/hostile.md"), &bytes).unwrap();
+        let out = site.path().join("out");
+        let o = build(&root, &out);
+        let code = o.status.code();
+        assert!(
+            code == Some(0) || code == Some(1),
+            "{name}: exit {code:?}\n{}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("panicked"), "{name}: {}", stderr(&o));
+        if code == Some(1) {
+            assert!(
+                stderr(&o).contains("content/hostile.md"),
+                "{name}: {}",
+                stderr(&o)
+            );
+        }
+        if name == "html-in-title" {
+            let html = read(&out.join("hostile/index.html"));
+            assert!(!html.contains("<script>alert"), "titles are escaped");
+            assert!(!html.contains("<img src=x"), "descriptions are escaped");
+        }
+    }
+}

@@ -318,7 +318,10 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
                 return i;
             }
             if d.is_empty() {
-                return section_index[&(String::new(), lang.to_string())];
+                return section_index
+                    .get(&(String::new(), lang.to_string()))
+                    .copied()
+                    .unwrap_or(0);
             }
             d = d
                 .rsplit_once('/')

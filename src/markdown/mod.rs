@@ -560,13 +560,29 @@ pub fn render(
 
 /// Renders markdown without shortcodes, links resolution or typography (for
 /// short texts such as a shortcode's body or a description).
-pub fn render_inline(source: &str) -> String {
+pub fn render_inline(source: &str, french_typography: bool) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(source, options));
-    html
+    let mut in_code = false;
+    let events = Parser::new_ext(source, options).map(|ev| match ev {
+        Event::Start(Tag::CodeBlock(_)) => {
+            in_code = true;
+            ev
+        }
+        Event::End(TagEnd::CodeBlock) => {
+            in_code = false;
+            ev
+        }
+        Event::Text(t) if french_typography && !in_code => match typography::french(&t) {
+            std::borrow::Cow::Owned(s) => Event::Text(s.into()),
+            std::borrow::Cow::Borrowed(_) => Event::Text(t),
+        },
+        other => other,
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    without_style_attributes(html)
 }
 
 /// pulldown-cmark aligns table cells with a `style` attribute, which a strict

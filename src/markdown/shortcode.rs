@@ -315,7 +315,7 @@ fn parse_args(
             )));
         }
         c.skip_ws();
-        let value = parse_value(c, name)?;
+        let value = parse_value(c, name, 0)?;
         if args.insert(key.clone(), value).is_some() {
             return Err(c.err(format!("the argument `{key}` is given twice")));
         }
@@ -331,7 +331,19 @@ fn parse_args(
     }
 }
 
-fn parse_value(c: &mut Cursor<'_>, name: &str) -> Result<serde_json::Value, ParseError> {
+/// How deep lists may nest in an argument (a guard against hostile input).
+const MAX_DEPTH: usize = 16;
+
+fn parse_value(
+    c: &mut Cursor<'_>,
+    name: &str,
+    depth: usize,
+) -> Result<serde_json::Value, ParseError> {
+    if depth > MAX_DEPTH {
+        return Err(c.err(format!(
+            "the lists in an argument of `{name}` are nested too deeply"
+        )));
+    }
     let r = c.rest();
     let Some(first) = r.chars().next() else {
         return Err(c.err(format!(
@@ -359,7 +371,7 @@ fn parse_value(c: &mut Cursor<'_>, name: &str) -> Result<serde_json::Value, Pars
                 if c.eat("]") {
                     return Ok(serde_json::Value::Array(items));
                 }
-                items.push(parse_value(c, name)?);
+                items.push(parse_value(c, name, depth + 1)?);
                 c.skip_ws();
                 if !c.eat(",") {
                     c.skip_ws();
@@ -468,6 +480,12 @@ mod tests {
         let e = parse("{% note() %} body").unwrap_err();
         assert!(e.message.contains("end"));
         assert_eq!(e.offset, 0);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{{{{ x(a={}) }}}}", "[".repeat(100_000));
+        assert!(parse(&deep).unwrap_err().message.contains("too deeply"));
     }
 
     proptest::proptest! {

@@ -87,7 +87,7 @@ impl Renderer {
         register_common(&mut base, config);
         // Per-language helpers are registered again on each language's copy;
         // these make the names known when templates are checked.
-        register_language(&mut base, Strings::default());
+        register_language(&mut base, Strings::default(), false);
         if let Err(e) =
             base.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
         {
@@ -104,7 +104,7 @@ impl Renderer {
         for lang in config.all_languages() {
             let mut tera = base.clone();
             let s = strings.get(lang).cloned().unwrap_or_default();
-            register_language(&mut tera, s);
+            register_language(&mut tera, s, config.french_typography(lang));
             if let Some(v) = site_views.get(lang) {
                 tera.global_context().insert_value("site", v.clone());
             }
@@ -273,9 +273,6 @@ fn register_common(tera: &mut Tera, config: &Config) {
             Ok(absolute(&base, &path))
         },
     );
-    tera.register_filter("markdown", |s: String, _: Kwargs, _: &State| {
-        Value::safe_string(&crate::markdown::render_inline(&s))
-    });
     tera.register_filter("slugify", |s: String, _: Kwargs, _: &State| {
         crate::content::slug::slugify(&s)
     });
@@ -290,7 +287,10 @@ fn register_common(tera: &mut Tera, config: &Config) {
     );
 }
 
-fn register_language(tera: &mut Tera, strings: Strings) {
+fn register_language(tera: &mut Tera, strings: Strings, french: bool) {
+    tera.register_filter("markdown", move |s: String, _: Kwargs, _: &State| {
+        Value::safe_string(&crate::markdown::render_inline(&s, french))
+    });
     let strings = Arc::new(strings);
     let s1 = Arc::clone(&strings);
     tera.register_function(
