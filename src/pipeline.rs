@@ -276,7 +276,7 @@ fn run(
 
     // Content.
     progress.stage("content", 0);
-    let content = content::load(
+    let mut content = content::load(
         root,
         &config,
         LoadOptions {
@@ -382,6 +382,13 @@ fn run(
     check_anchors(&content, &page_bodies, &section_bodies)?;
     check_local_refs(root, &content, &page_bodies)?;
     warnings.extend(content_warnings(&content, &page_bodies));
+    // Sources are rendered: free them before templates fill memory with pages.
+    for p in &mut content.pages {
+        p.body = String::new();
+    }
+    for s in &mut content.sections {
+        s.body = String::new();
+    }
     timer.lap("markdown");
 
     // Render.
