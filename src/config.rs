@@ -356,6 +356,21 @@ impl Config {
                 }
             }
         }
+        let c = &self.brand.colors;
+        for (name, value) in [
+            ("primary", &c.primary),
+            ("accent", &c.accent),
+            ("text", &c.text),
+            ("background", &c.background),
+        ] {
+            if parse_hex_color(value).is_none() {
+                return Err(Diagnostic::error(
+                    "config",
+                    format!("[brand] colors.{name} = \"{value}\" is not a colour"),
+                )
+                .help("write colours as #rrggbb (or #rgb), e.g. \"#0b5d6b\""));
+            }
+        }
         if !(1..=100).contains(&self.images.quality) {
             return Err(Diagnostic::error(
                 "config",
@@ -443,6 +458,66 @@ impl Config {
             .file("blason.toml")
             .help("paths in blason.toml are relative to the site folder and must stay inside it")
         })
+    }
+}
+
+/// `#0b5d6b` or `#fff` to RGB.
+pub fn parse_hex_color(s: &str) -> Option<[u8; 3]> {
+    let hex = s.trim().strip_prefix('#')?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let v = |i: usize, n: usize| u8::from_str_radix(&hex[i..i + n], 16).ok();
+    match hex.len() {
+        6 => Some([v(0, 2)?, v(2, 2)?, v(4, 2)?]),
+        3 => Some([v(0, 1)? * 17, v(1, 1)? * 17, v(2, 1)? * 17]),
+        _ => None,
+    }
+}
+
+/// WCAG 2.1 contrast ratio of two colours (1 to 21).
+pub fn contrast_ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
+    fn luminance(c: [u8; 3]) -> f64 {
+        let lin = |v: u8| {
+            let s = v as f64 / 255.0;
+            if s <= 0.04045 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+impl Config {
+    /// Warnings for brand colour pairs under WCAG AA contrast (4.5:1 for text).
+    pub fn contrast_warnings(&self) -> Vec<Diagnostic> {
+        let c = &self.brand.colors;
+        let mut out = Vec::new();
+        for (fg_name, fg, bg_name, bg) in [
+            ("text", &c.text, "background", &c.background),
+            ("primary", &c.primary, "background", &c.background),
+        ] {
+            let (Some(f), Some(b)) = (parse_hex_color(fg), parse_hex_color(bg)) else {
+                continue;
+            };
+            let ratio = contrast_ratio(f, b);
+            if ratio < 4.5 {
+                out.push(
+                    Diagnostic::warning(
+                        "low-contrast",
+                        format!("the brand colours {fg_name} ({fg}) and {bg_name} ({bg}) have a contrast of {ratio:.2}:1, under the 4.5:1 that WCAG AA asks for text"),
+                    )
+                    .file("blason.toml")
+                    .help(format!("darken {fg_name} or lighten {bg_name} in [brand] colors")),
+                );
+            }
+        }
+        out
     }
 }
 
@@ -615,6 +690,27 @@ mod tests {
         let d = &err.diagnostics()[0];
         assert!(d.message.contains("wrong type"), "{}", d.message);
         assert_eq!((d.line, d.column), (Some(4), Some(11)));
+    }
+
+    #[test]
+    fn contrast_of_brand_colours() {
+        assert!((contrast_ratio([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
+        assert_eq!(parse_hex_color("#fff"), Some([255, 255, 255]));
+        assert_eq!(parse_hex_color("red"), None);
+        let c = Config::parse(MINIMAL).unwrap();
+        assert!(c.contrast_warnings().is_empty());
+        let low = format!("{MINIMAL}[brand]\ncolors = {{ primary = \"#f2a900\" }}\n");
+        let w = Config::parse(&low).unwrap().contrast_warnings();
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].message
+                .contains("primary (#f2a900) and background (#ffffff)")
+                && w[0].message.contains("2.0"),
+            "{}",
+            w[0].message
+        );
+        let bad = format!("{MINIMAL}[brand]\ncolors = {{ text = \"#000;}}body{{\" }}\n");
+        assert!(Config::parse(&bad).is_err());
     }
 
     #[test]

@@ -24,19 +24,19 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::content::event::EventTimes;
+
 use crate::config::Config;
 use crate::content::paths::resolve_content_path;
-use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Error, Severity, display_path};
 use crate::markdown::shortcode::Call;
 use crate::markdown::{
     self, AnchorLinks, MarkdownOptions, RenderContext, Rendered, ShortcodeError,
 };
-use crate::output::{Discard, Sink, Staging, file_for};
-use crate::render::views::{
-    PaginatorView, TranslationView, ViewSource, language_links, listing_value, site_view,
-};
+use crate::output::{Discard, Sink, Staging};
+use crate::render::site::{self, RenderInputs};
+use crate::render::views::{BrandAssets, ViewSource, site_view};
 use crate::render::{Renderer, absolute};
 use crate::theme::{Strings, Theme};
 
@@ -247,22 +247,9 @@ fn run(
     if let Some(url) = &opts.base_url {
         config.base_url = url.clone();
     }
-    let logo = match &config.brand.logo {
-        Some(rel) => {
-            let path = Config::site_path(root, rel, "[brand] logo")?;
-            if !path.is_file() {
-                return Err(Diagnostic::error(
-                    "missing-file",
-                    format!("the logo file `{}` does not exist", rel.display()),
-                )
-                .file("blason.toml")
-                .help("check [brand] logo: the path is relative to the site folder")
-                .into());
-            }
-            Some((path, rel.clone()))
-        }
-        None => None,
-    };
+    warnings.extend(config.contrast_warnings());
+    let logo = brand_file(root, config.brand.logo.as_deref(), "logo")?;
+    let font = brand_file(root, config.brand.font.as_deref(), "font")?;
     timer.lap("config");
 
     // Theme, strings, templates.
@@ -288,25 +275,31 @@ fn run(
     let model = content::site::build(&content, &config)?;
     timer.lap("content");
 
-    let logo_url = logo.as_ref().map(|(_, rel)| {
+    let published = |rel: &Path| {
         let r = rel.to_string_lossy().replace('\\', "/");
-        format!("/{}", r.strip_prefix("static/").unwrap_or(&r))
-    });
+        absolute(
+            config.base(),
+            &format!("/{}", r.strip_prefix("static/").unwrap_or(&r)),
+        )
+    };
+    let brand_assets = BrandAssets {
+        logo: logo.as_ref().map(|(_, rel)| published(rel)),
+        font: font.as_ref().map(|(_, rel)| published(rel)),
+    };
     let mut site_views = BTreeMap::new();
     for lang in config.all_languages() {
-        let v = site_view(
-            &config,
-            &content,
-            lang,
-            logo_url.as_ref().map(|u| absolute(config.base(), u)),
-        );
+        let st = &strings[lang];
+        let v = site_view(&config, st, lang, &brand_assets);
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
-    let renderer = Renderer::new(&theme, root, &config, &strings, &site_views)?;
+    let renderer = Renderer::new(&theme, root, &config, &strings, &site_views, &content.links)?;
     timer.lap("templates");
 
     // Files named in front matter.
     check_files(root, &content)?;
+    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let events = resolve_events(&content, &tz, opts.now)?;
+    check_routes(&config, &content, &model, &strings)?;
 
     // Markdown.
     progress.stage(
@@ -393,24 +386,20 @@ fn run(
 
     // Render.
     let views = ViewSource {
+        root,
         config: &config,
         content: &content,
         model: &model,
         page_bodies: &page_bodies,
         section_bodies: &section_bodies,
+        events: &events,
+        strings: &strings,
     };
     let summaries: Vec<tera::Value> = (0..content.pages.len())
         .into_par_iter()
         .map(|i| tera::Value::from_serializable(&views.page(i, false)))
         .collect();
-    let assets: Vec<&str> = ASSET_TEMPLATES
-        .into_iter()
-        .filter(|a| renderer.has_template(a))
-        .collect();
-    let jobs = plan_jobs(&config, &content, &model, &assets);
-    progress.stage("render", jobs.len() as u64);
-    // The most recent pages of each language, for the home page.
-    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    // The most recent dated pages of each language, for the home page.
     let mut latest: HashMap<String, Vec<usize>> = HashMap::new();
     for lang in config.all_languages() {
         let mut list: Vec<usize> = (0..content.pages.len())
@@ -425,22 +414,37 @@ fn run(
         list.truncate(LATEST_ON_HOME);
         latest.insert(lang.to_string(), list);
     }
+    let agendas = site::agendas(&config, &content, &events);
     let inputs = RenderInputs {
         views: &views,
         summaries: &summaries,
         latest: &latest,
+        agendas: &agendas,
         renderer: &renderer,
         config: &config,
         content: &content,
         model: &model,
-        sink,
+        events: &events,
+        tz: &tz,
+        strings: &strings,
     };
+    let assets: Vec<&str> = site::ASSET_TEMPLATES
+        .into_iter()
+        .filter(|a| renderer.has_template(a))
+        .collect();
+    let jobs = site::plan_jobs(&inputs, &assets);
+    progress.stage("render", jobs.len() as u64);
     let results: Vec<Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let r = render_job(job, &inputs).map_err(|d| vec![d]);
+            let r = site::render_job(job, &inputs).and_then(|files| {
+                for (rel, bytes) in files {
+                    sink.write(&rel, &bytes)?;
+                }
+                Ok(())
+            });
             progress.advance(1);
-            r
+            r.map_err(|d| vec![d])
         })
         .collect();
     collect(results)?;
@@ -448,7 +452,13 @@ fn run(
 
     // Static files, assets, site-wide files.
     progress.stage("files", 0);
-    copy_static(root, &theme, &content, sink, logo.as_ref())?;
+    copy_static(
+        root,
+        &theme,
+        &content,
+        sink,
+        &[logo.as_ref(), font.as_ref()],
+    )?;
     if page_bodies.iter().any(|b| b.has_code) {
         sink.write(
             "highlight.css",
@@ -457,7 +467,13 @@ fn run(
     }
     sink.write(
         "sitemap.xml",
-        crate::seo::sitemap(&config, &content, &model).as_bytes(),
+        crate::seo::sitemap(
+            &config,
+            &content,
+            &model,
+            &generated_paths(&config, &strings, &agendas),
+        )
+        .as_bytes(),
     )?;
     sink.write("robots.txt", crate::seo::robots(&config).as_bytes())?;
     timer.lap("files");
@@ -537,6 +553,128 @@ impl RenderContext for Shortcodes<'_> {
             .render(self.lang, &name, &ctx, None)
             .map(|html| html.trim().to_string())
             .map_err(ShortcodeError::Failed)
+    }
+}
+
+/// Pages the render stage makes beyond content and listings (agenda, site map).
+fn generated_paths(
+    config: &Config,
+    strings: &BTreeMap<String, Strings>,
+    agendas: &HashMap<String, site::Agenda>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for lang in config.all_languages() {
+        let Some(st) = strings.get(lang) else {
+            continue;
+        };
+        out.push(site::site_map_path(config, st, lang));
+        if agendas
+            .get(lang)
+            .is_some_and(|a| !a.upcoming.is_empty() || !a.past.is_empty())
+        {
+            out.push(site::agenda_path(config, st, lang));
+        }
+    }
+    out
+}
+
+/// A file named in `[brand]`: inside the site, and present.
+fn brand_file(
+    root: &Path,
+    rel: Option<&Path>,
+    key: &str,
+) -> Result<Option<(PathBuf, PathBuf)>, Error> {
+    let Some(rel) = rel else { return Ok(None) };
+    let path = Config::site_path(root, rel, &format!("[brand] {key}"))?;
+    if !path.is_file() {
+        return Err(Diagnostic::error(
+            "missing-file",
+            format!("the {key} file `{}` does not exist", rel.display()),
+        )
+        .file("blason.toml")
+        .help(format!(
+            "check [brand] {key}: the path is relative to the site folder"
+        ))
+        .into());
+    }
+    Ok(Some((path, rel.to_path_buf())))
+}
+
+/// How many recent pages the home page gets as `latest`.
+const LATEST_ON_HOME: usize = 6;
+
+/// Every page's `[event]`, resolved; an impossible event is an error naming its page.
+fn resolve_events(
+    content: &Content,
+    tz: &jiff::tz::TimeZone,
+    now: jiff::Timestamp,
+) -> Result<Vec<Option<EventTimes>>, Error> {
+    let mut errors = Vec::new();
+    let events = content
+        .pages
+        .iter()
+        .map(|p| {
+            let ev = p.fm.event.as_ref()?;
+            match EventTimes::resolve(ev, tz, now) {
+                Ok(t) => Some(t),
+                Err(why) => {
+                    errors.push(
+                        Diagnostic::error("event", format!("the [event] is not possible: {why}"))
+                            .file(p.file.rel.clone())
+                            .help("check start, end and rrule in [event]"),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(events)
+    } else {
+        Err(Error::Site(errors))
+    }
+}
+
+/// The agenda and the site-map page must not take a page's address.
+fn check_routes(
+    config: &Config,
+    content: &Content,
+    model: &content::site::SiteModel,
+    strings: &BTreeMap<String, Strings>,
+) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    for lang in config.all_languages() {
+        let Some(st) = strings.get(lang) else {
+            continue;
+        };
+        let agenda = site::agenda_path(config, st, lang);
+        for (path, what) in [(site::site_map_path(config, st, lang), "the site-map page")] {
+            if let Some(r) = model.routes.get(&path) {
+                errors.push(
+                    Diagnostic::error(
+                        "url-collision",
+                        format!(
+                            "the address {path} is wanted by both {} and {what}",
+                            r.source
+                        ),
+                    )
+                    .help("rename the page (slug), or change the theme's site_map_slug string"),
+                );
+            }
+        }
+        // A section may stand at the agenda's address (it then shows the agenda); a page may not.
+        if let Some(p) = content.pages.iter().find(|p| p.path == agenda) {
+            errors.push(
+                Diagnostic::error("url-collision", format!("the address {agenda} is wanted by both {} and the agenda", p.file.rel))
+                    .file(p.file.rel.clone())
+                    .help("make it a section (agenda/_index.md), which shows the agenda, or give the page another slug"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(errors))
     }
 }
 
@@ -762,322 +900,12 @@ fn content_warnings(content: &Content, bodies: &[Rendered]) -> Vec<Diagnostic> {
     out
 }
 
-/// One file to render.
-enum Job {
-    Page(usize),
-    Section {
-        section: usize,
-        pager: usize,
-    },
-    Listing {
-        listing: usize,
-        pager: usize,
-    },
-    TaxonomyIndex(usize),
-    AudiencesIndex(String),
-    Alias {
-        from: String,
-        to: String,
-    },
-    NotFound,
-    /// A template rendered to a file of the same name (the theme's brand.css).
-    Asset(String),
-}
-
-fn pagers(count: usize, per_page: usize) -> usize {
-    if per_page == 0 {
-        1
-    } else {
-        count.div_ceil(per_page).max(1)
-    }
-}
-
-/// Templates rendered to files of the same name, when the theme has them.
-const ASSET_TEMPLATES: [&str; 1] = ["brand.css"];
-
-fn plan_jobs(config: &Config, content: &Content, model: &SiteModel, assets: &[&str]) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    jobs.extend((0..content.pages.len()).map(Job::Page));
-    for (i, s) in content.sections.iter().enumerate() {
-        if s.fm.render == Some(false) {
-            continue;
-        }
-        let count = match model.merged_sections.get(&i) {
-            Some(&l) => model.listings[l].pages.len(),
-            None => s.pages.len(),
-        };
-        for pager in 0..pagers(count, s.fm.paginate_by) {
-            jobs.push(Job::Section { section: i, pager });
-        }
-    }
-    for (l, listing) in model.listings.iter().enumerate() {
-        if listing.section.is_some() {
-            continue;
-        }
-        let per = if matches!(listing.kind, ListingKind::Term { .. }) {
-            config.paginate_taxonomies
-        } else {
-            0
-        };
-        for pager in 0..pagers(listing.pages.len(), per) {
-            jobs.push(Job::Listing { listing: l, pager });
-        }
-    }
-    jobs.extend((0..model.taxonomies.len()).map(Job::TaxonomyIndex));
-    if !config.audiences.is_empty() {
-        for lang in config.all_languages() {
-            jobs.push(Job::AudiencesIndex(lang.to_string()));
-        }
-    }
-    for (from, to) in &model.aliases {
-        jobs.push(Job::Alias {
-            from: from.clone(),
-            to: to.clone(),
-        });
-    }
-    jobs.push(Job::NotFound);
-    jobs.extend(assets.iter().map(|a| Job::Asset(a.to_string())));
-    jobs
-}
-
-fn paginate(
-    all: &[usize],
-    per_page: usize,
-    pager: usize,
-    base_path: &str,
-    paginate_path: &str,
-    base_url: &str,
-) -> (Vec<usize>, Option<PaginatorView>, String) {
-    if per_page == 0 {
-        return (all.to_vec(), None, base_path.to_string());
-    }
-    let total = pagers(all.len(), per_page);
-    let url_of = |n: usize| {
-        if n == 0 {
-            absolute(base_url, base_path)
-        } else {
-            absolute(base_url, &format!("{base_path}{paginate_path}/{}/", n + 1))
-        }
-    };
-    let path = if pager == 0 {
-        base_path.to_string()
-    } else {
-        format!("{base_path}{paginate_path}/{}/", pager + 1)
-    };
-    let start = (pager * per_page).min(all.len());
-    let end = (start + per_page).min(all.len());
-    let view = PaginatorView {
-        current_index: pager + 1,
-        number_pagers: total,
-        total_pages: all.len(),
-        first: url_of(0),
-        last: url_of(total - 1),
-        previous: (pager > 0).then(|| url_of(pager - 1)),
-        next: (pager + 1 < total).then(|| url_of(pager + 1)),
-    };
-    (all[start..end].to_vec(), Some(view), path)
-}
-
-fn page_template(content: &Content, i: usize) -> String {
-    let p = &content.pages[i];
-    if let Some(t) = &p.fm.template {
-        return t.clone();
-    }
-    let mut s = Some(p.section);
-    while let Some(si) = s {
-        if let Some(t) = &content.sections[si].fm.page_template {
-            return t.clone();
-        }
-        s = content.sections[si].parent;
-    }
-    "page.html".into()
-}
-
-/// How many recent pages the home page gets as `latest`.
-const LATEST_ON_HOME: usize = 6;
-
-/// Everything a render job reads.
-struct RenderInputs<'a> {
-    views: &'a ViewSource<'a>,
-    summaries: &'a [tera::Value],
-    /// The most recent pages of each language.
-    latest: &'a HashMap<String, Vec<usize>>,
-    renderer: &'a Renderer,
-    config: &'a Config,
-    content: &'a Content,
-    model: &'a SiteModel,
-    sink: &'a dyn Sink,
-}
-
-fn render_job(job: &Job, inputs: &RenderInputs<'_>) -> Result<(), Diagnostic> {
-    let RenderInputs {
-        views,
-        summaries,
-        latest,
-        renderer,
-        config,
-        content,
-        model,
-        sink,
-    } = *inputs;
-    let base = config.base();
-    let mut ctx = Context::new();
-    let mut translations: Vec<TranslationView> = Vec::new();
-    let (lang, template, path, file): (String, String, String, Option<String>) = match job {
-        Job::Page(i) => {
-            let p = &content.pages[*i];
-            let view = views.page(*i, true);
-            translations = view.translations.clone();
-            ctx.insert("page", &view);
-            let s = &content.sections[p.section];
-            ctx.insert("parent", &serde_json::json!({"title": s.title(), "permalink": absolute(base, &s.path), "path": s.path}));
-            (
-                p.lang.clone(),
-                page_template(content, *i),
-                p.path.clone(),
-                Some(p.file.rel.clone()),
-            )
-        }
-        Job::Section { section, .. } if content.sections[*section].fm.redirect_to.is_some() => {
-            let s = &content.sections[*section];
-            let to = s.fm.redirect_to.as_deref().unwrap_or("/");
-            ctx.insert("url", &absolute(base, to));
-            (
-                s.lang.clone(),
-                "alias.html".into(),
-                s.path.clone(),
-                Some(s.source_name()),
-            )
-        }
-        Job::Section { section, pager } => {
-            let s = &content.sections[*section];
-            let all: &[usize] = match model.merged_sections.get(section) {
-                Some(&l) => &model.listings[l].pages,
-                None => &s.pages,
-            };
-            let mut all = all.to_vec();
-            if s.fm.paginate_reversed {
-                all.reverse();
-            }
-            let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
-            let (pages, paginator, path) =
-                paginate(&all, s.fm.paginate_by, *pager, &s.path, pp, base);
-            let view = views.section(*section, &pages, paginator);
-            translations = view.translations.clone();
-            if s.is_home() {
-                let recent: Vec<tera::Value> = latest
-                    .get(&s.lang)
-                    .map(|l| l.iter().map(|&i| summaries[i].clone()).collect())
-                    .unwrap_or_default();
-                ctx.insert_value("latest", tera::Value::from(recent));
-            }
-            ctx.insert_value("section", listing_value(&view, summaries));
-            let template = match &s.fm.template {
-                Some(t) => t.clone(),
-                None if s.is_home() => "index.html".into(),
-                None if model.merged_sections.contains_key(section) => "pillar.html".into(),
-                None => "section.html".into(),
-            };
-            (s.lang.clone(), template, path, Some(s.source_name()))
-        }
-        Job::Listing { listing, pager } => {
-            let l = &model.listings[*listing];
-            let per = if matches!(l.kind, ListingKind::Term { .. }) {
-                config.paginate_taxonomies
-            } else {
-                0
-            };
-            let (pages, paginator, path) = paginate(&l.pages, per, *pager, &l.path, "page", base);
-            let view = views.listing(*listing, &pages, paginator);
-            translations = view.translations.clone();
-            ctx.insert_value("section", listing_value(&view, summaries));
-            let template = match l.kind {
-                ListingKind::Pillar => "pillar.html",
-                ListingKind::Audience => "audience.html",
-                ListingKind::Term { .. } => "taxonomy_single.html",
-            };
-            (l.lang.clone(), template.into(), path, None)
-        }
-        Job::TaxonomyIndex(t) => {
-            let tax = &model.taxonomies[*t];
-            let terms = tax.terms.iter().map(|&l| views.term(l)).collect();
-            let title = tax.name.clone();
-            let view = views.index(
-                "taxonomy",
-                &tax.name,
-                title,
-                tax.path.clone(),
-                &tax.lang,
-                terms,
-            );
-            ctx.insert_value("section", listing_value(&view, summaries));
-            (
-                tax.lang.clone(),
-                "taxonomy_list.html".into(),
-                tax.path.clone(),
-                None,
-            )
-        }
-        Job::AudiencesIndex(lang) => {
-            let terms = model
-                .listings
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.kind == ListingKind::Audience && &l.lang == lang)
-                .map(|(i, _)| views.term(i))
-                .collect();
-            let prefix = if *lang == config.default_language {
-                String::new()
-            } else {
-                format!("/{lang}")
-            };
-            let path = format!("{prefix}/audiences/");
-            let view = views.index(
-                "audiences",
-                "audiences",
-                String::new(),
-                path.clone(),
-                lang,
-                terms,
-            );
-            ctx.insert_value("section", listing_value(&view, summaries));
-            (lang.clone(), "audience_list.html".into(), path, None)
-        }
-        Job::Alias { from, to } => {
-            ctx.insert("url", &absolute(base, to));
-            (
-                config.default_language.clone(),
-                "alias.html".into(),
-                from.clone(),
-                None,
-            )
-        }
-        Job::NotFound => (
-            config.default_language.clone(),
-            "404.html".into(),
-            "/404.html".into(),
-            None,
-        ),
-        Job::Asset(name) => (
-            config.default_language.clone(),
-            name.clone(),
-            format!("/{name}"),
-            None,
-        ),
-    };
-    ctx.insert("languages", &language_links(config, &translations, &lang));
-    ctx.insert("current_path", &path);
-    ctx.insert("current_url", &absolute(base, &path));
-    let html = renderer.render(&lang, &template, &ctx, file.as_deref())?;
-    sink.write(&file_for(&path), html.as_bytes())
-}
-
 fn copy_static(
     root: &Path,
     theme: &Theme,
     content: &Content,
     sink: &dyn Sink,
-    logo: Option<&(PathBuf, PathBuf)>,
+    brand_files: &[Option<&(PathBuf, PathBuf)>],
 ) -> Result<(), Error> {
     let mut errors = Vec::new();
     let site_static = root.join("static");
@@ -1101,7 +929,8 @@ fn copy_static(
         .map(|(rel, path)| sink.copy(rel, path))
         .collect();
     errors.extend(results.into_iter().filter_map(Result::err));
-    if let Some((path, rel)) = logo {
+    // Brand files outside static/ are published at their own path.
+    for (path, rel) in brand_files.iter().flatten() {
         let r = rel.to_string_lossy().replace('\\', "/");
         if !r.starts_with("static/")
             && let Err(d) = sink.copy(&r, path)

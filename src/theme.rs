@@ -224,6 +224,69 @@ impl Strings {
         Ok(())
     }
 
+    fn string(&self, key: &str, fallback: &str) -> String {
+        self.strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// "21 h 30" / "9:30 pm", from `time_format` (and `time_format_whole` for
+    /// whole hours). Placeholders: {H} 0-23, {HH} 00-23, {h} 1-12, {MM}, {ampm}.
+    pub fn format_time(&self, z: &jiff::Zoned) -> String {
+        let (h, m) = (z.hour(), z.minute());
+        let pattern = if m == 0 {
+            self.string("time_format_whole", "{HH}:{MM}")
+        } else {
+            self.string("time_format", "{HH}:{MM}")
+        };
+        let h12 = if h % 12 == 0 { 12 } else { h % 12 };
+        pattern
+            .replace("{HH}", &format!("{h:02}"))
+            .replace("{H}", &h.to_string())
+            .replace("{h}", &h12.to_string())
+            .replace("{MM}", &format!("{m:02}"))
+            .replace("{ampm}", if h < 12 { "am" } else { "pm" })
+    }
+
+    /// "du 11 au 13 septembre 2026", from `date_range` ({from}, {to}).
+    pub fn date_range(&self, from: jiff::civil::Date, to: jiff::civil::Date) -> String {
+        self.string("date_range", "{from} – {to}")
+            .replace("{from}", &self.format_date(from))
+            .replace("{to}", &self.format_date(to))
+    }
+
+    /// "tous les samedis", "every Saturday", from `every_weekday`, `every_day`,
+    /// `every_month`, `every_year` and `every_weeks` ({n} weeks).
+    pub fn recurrence(&self, rule: &crate::content::event::Rrule) -> String {
+        use crate::content::event::Freq;
+        let day_name = |w: jiff::civil::Weekday| {
+            self.days
+                .get(w.to_monday_zero_offset() as usize)
+                .cloned()
+                .unwrap_or_default()
+        };
+        match rule.freq {
+            Freq::Weekly if rule.interval == 1 && !rule.by_day.is_empty() => {
+                let list = rule
+                    .by_day
+                    .iter()
+                    .map(|d| {
+                        self.string("every_weekday", "every {weekday}")
+                            .replace("{weekday}", &day_name(*d))
+                    })
+                    .collect::<Vec<_>>();
+                list.join(", ")
+            }
+            Freq::Weekly => self
+                .string("every_weeks", "every {n} weeks")
+                .replace("{n}", &rule.interval.to_string()),
+            Freq::Daily => self.string("every_day", "every day"),
+            Freq::Monthly => self.string("every_month", "every month"),
+            Freq::Yearly => self.string("every_year", "every year"),
+        }
+    }
+
     /// "14 juillet 2026" from a date.
     pub fn format_date(&self, date: jiff::civil::Date) -> String {
         let month = self

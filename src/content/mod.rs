@@ -6,6 +6,7 @@
 //! file before failing, so one run shows all broken files. It renders nothing:
 //! markdown bodies stay text here.
 
+pub mod event;
 pub mod frontmatter;
 pub mod paths;
 pub mod site;

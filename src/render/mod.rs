@@ -7,6 +7,7 @@
 //! the template's file, line and column. Views (what templates see) live in
 //! [`views`].
 
+pub mod site;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -36,6 +37,7 @@ impl Renderer {
         config: &Config,
         strings: &BTreeMap<String, Strings>,
         site_views: &BTreeMap<String, Value>,
+        links: &HashMap<String, String>,
     ) -> Result<Renderer, Error> {
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut errors = Vec::new();
@@ -84,7 +86,7 @@ impl Renderer {
 
         let mut base = Tera::new();
         base.autoescape_on(vec![".html", ".xml", ".svg"]);
-        register_common(&mut base, config);
+        register_common(&mut base, config, links);
         // Per-language helpers are registered again on each language's copy;
         // these make the names known when templates are checked.
         register_language(&mut base, Strings::default(), false);
@@ -205,7 +207,7 @@ fn parse_reports(text: &str, sources: &HashMap<String, String>) -> Vec<Diagnosti
                 d = d.at(l, c);
             }
             if m.starts_with("Unknown function") || m.starts_with("Unknown filter") {
-                d = d.help("check the spelling; blason adds t, url, format_date, markdown, slugify, urlencode and json_encode to Tera's own");
+                d = d.help("check the spelling; blason adds t, url, get_url, format_date, markdown, slugify, urlencode and json_encode to Tera's own");
             }
             out.push(d);
             message = None;
@@ -264,8 +266,29 @@ fn template_error(
     d
 }
 
-fn register_common(tera: &mut Tera, config: &Config) {
+fn register_common(tera: &mut Tera, config: &Config, links: &HashMap<String, String>) {
     let base = config.base().to_string();
+    let links = Arc::new(links.clone());
+    let link_base = base.clone();
+    // get_url(path="@/legal.md"): the URL of a content file; `optional=true`
+    // gives "" instead of an error when the file does not exist.
+    tera.register_function(
+        "get_url",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kw.must_get("path")?;
+            let optional: bool = kw.get("optional")?.unwrap_or(false);
+            match path.strip_prefix("@/") {
+                Some(content) => match links.get(content) {
+                    Some(p) => Ok(absolute(&link_base, p)),
+                    None if optional => Ok(String::new()),
+                    None => Err(tera::Error::message(format!(
+                        "get_url: there is no content file `{content}`"
+                    ))),
+                },
+                None => Ok(absolute(&link_base, &path)),
+            }
+        },
+    );
     tera.register_function(
         "url",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {

@@ -10,11 +10,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::{Colors, Config};
-use crate::content::frontmatter::{EventFrontMatter, PlaceFrontMatter};
+use crate::content::event::{self, EventTimes};
+use crate::content::frontmatter::{EventStatus, PlaceFrontMatter};
 use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{Content, Page, Section};
 use crate::markdown::{Heading, Rendered};
 use crate::render::absolute;
+use crate::theme::Strings;
 
 /// A link in navigation or a list: a pillar, an audience, a tag, a breadcrumb.
 #[derive(Debug, Clone, Serialize)]
@@ -47,6 +49,8 @@ pub struct BrandView<'a> {
     pub name: &'a str,
     pub tagline: &'a str,
     pub logo: Option<String>,
+    /// The brand font's URL, when `[brand] font` is set.
+    pub font: Option<String>,
     pub hashtag: Option<&'a str>,
     pub colors: &'a Colors,
 }
@@ -54,6 +58,7 @@ pub struct BrandView<'a> {
 /// The site, in one language: `site` in every template.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView<'a> {
+    pub links: SiteLinks,
     pub title: &'a str,
     pub description: &'a str,
     pub base_url: &'a str,
@@ -69,11 +74,29 @@ pub struct SiteView<'a> {
     pub has_audiences_index: bool,
 }
 
+/// Published URLs of the brand's files.
+#[derive(Debug, Clone, Default)]
+pub struct BrandAssets {
+    pub logo: Option<String>,
+    pub font: Option<String>,
+}
+
+/// Addresses every page may link to.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteLinks {
+    pub agenda: String,
+    pub agenda_calendar: String,
+    pub site_map: String,
+    pub feed: String,
+    pub tags: String,
+    pub audiences: String,
+}
+
 pub fn site_view<'a>(
     config: &'a Config,
-    content: &Content,
+    strings: &Strings,
     lang: &'a str,
-    logo: Option<String>,
+    assets: &BrandAssets,
 ) -> SiteView<'a> {
     let base = config.base();
     let prefix = if lang == config.default_language {
@@ -98,8 +121,22 @@ pub fn site_view<'a>(
             }
         })
         .collect();
-    let _ = content;
+    let links = SiteLinks {
+        agenda: absolute(
+            base,
+            &crate::render::site::agenda_path(config, strings, lang),
+        ),
+        agenda_calendar: absolute(base, &format!("{prefix}/agenda.ics")),
+        site_map: absolute(
+            base,
+            &crate::render::site::site_map_path(config, strings, lang),
+        ),
+        feed: absolute(base, &format!("{prefix}/atom.xml")),
+        tags: absolute(base, &format!("{prefix}/tags/")),
+        audiences: absolute(base, &format!("{prefix}/audiences/")),
+    };
     SiteView {
+        links,
         title: config.title_in(lang),
         description: config.description_in(lang),
         base_url: base,
@@ -110,7 +147,8 @@ pub fn site_view<'a>(
         brand: BrandView {
             name: config.brand_name(),
             tagline: config.tagline_in(lang),
-            logo,
+            logo: assets.logo.clone(),
+            font: assets.font.clone(),
             hashtag: config.brand.hashtag.as_deref(),
             colors: &config.brand.colors,
         },
@@ -218,6 +256,37 @@ pub struct CoverView {
     pub url: String,
     pub permalink: String,
     pub alt: Option<String>,
+    /// Pixel size, read from the file's header (null if it cannot be read).
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// MIME type: `image/jpeg`, `image/png`, `image/webp`, `image/svg+xml`.
+    pub mime: &'static str,
+}
+
+/// An event, ready to show: `page.event`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView<'a> {
+    /// ISO 8601 with offset (a date alone for all-day events).
+    pub start: String,
+    pub end: String,
+    pub all_day: bool,
+    pub multi_day: bool,
+    /// `scheduled`, `cancelled` or `postponed`.
+    pub status: &'static str,
+    /// Not over yet (for a recurring event: one occurrence is still to come).
+    pub upcoming: bool,
+    /// The next occurrence's start (ISO), when there is one.
+    pub next: Option<String>,
+    /// When, in words: "14 juillet 2026, 21 h – 23 h 30".
+    pub when: String,
+    /// How it repeats, in words: "tous les samedis" (null when it does not).
+    pub recurrence: Option<String>,
+    pub location: Option<&'a str>,
+    pub booking_url: Option<&'a str>,
+    /// The page's .ics file.
+    pub ics: String,
+    /// An "add to Google Calendar" link (a plain link: nothing is loaded until clicked).
+    pub google_calendar: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -256,7 +325,7 @@ pub struct PageView<'a> {
     pub ancestors: Vec<NavItem>,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
     pub place: Option<&'a PlaceFrontMatter>,
-    pub event: Option<&'a EventFrontMatter>,
+    pub event: Option<EventView<'a>>,
     pub authors: &'a [String],
     pub draft: bool,
     pub has_code: bool,
@@ -315,11 +384,15 @@ pub struct PaginatorView {
 
 /// Everything views are built from.
 pub struct ViewSource<'a> {
+    pub root: &'a std::path::Path,
     pub config: &'a Config,
     pub content: &'a Content,
     pub model: &'a SiteModel,
     pub page_bodies: &'a [Rendered],
     pub section_bodies: &'a [Rendered],
+    /// Each page's event, resolved (None for pages without `[event]`).
+    pub events: &'a [Option<EventTimes>],
+    pub strings: &'a BTreeMap<String, Strings>,
 }
 
 /// Serializes a listing for templates, with its `pages` taken from the
@@ -383,16 +456,122 @@ impl<'a> ViewSource<'a> {
         nav(self.base(), &s.dir_rel, &title, &s.path)
     }
 
-    fn cover(&self, cover: Option<&str>, alt: Option<&str>, owner_path: &str) -> Option<CoverView> {
+    fn cover(
+        &self,
+        cover: Option<&str>,
+        alt: Option<&str>,
+        owner_path: &str,
+        dir: &std::path::Path,
+    ) -> Option<CoverView> {
         let c = cover?;
         let url = match c.strip_prefix('/') {
             Some(_) => c.to_string(),
             None => format!("{owner_path}{c}"),
         };
+        let file = crate::content::paths::resolve_content_path(self.root, dir, c).ok();
+        let size = file.as_ref().and_then(|f| imagesize::size(f).ok());
+        let lower = c.to_ascii_lowercase();
+        let mime = if lower.ends_with(".png") {
+            "image/png"
+        } else if lower.ends_with(".webp") {
+            "image/webp"
+        } else if lower.ends_with(".svg") {
+            "image/svg+xml"
+        } else if lower.ends_with(".avif") {
+            "image/avif"
+        } else {
+            "image/jpeg"
+        };
         Some(CoverView {
             permalink: absolute(self.base(), &url),
             url,
             alt: alt.map(String::from),
+            width: size.map(|s| s.width as u32),
+            height: size.map(|s| s.height as u32),
+            mime,
+        })
+    }
+
+    /// The event of page `i`, in the page's language.
+    pub fn event_view(&self, i: usize) -> Option<EventView<'a>> {
+        let p: &'a Page = &self.content.pages[i];
+        let fm = p.fm.event.as_ref()?;
+        let t = self.events.get(i)?.as_ref()?;
+        let strings = self.strings.get(&p.lang)?;
+        let shown = t
+            .next
+            .as_ref()
+            .filter(|_| t.rrule.is_some())
+            .unwrap_or(&t.start);
+        let shown_end = match (&t.next, t.rrule.is_some()) {
+            (Some(n), true) => n
+                .checked_add(t.end.timestamp().duration_since(t.start.timestamp()))
+                .unwrap_or_else(|_| t.end.clone()),
+            _ => t.end.clone(),
+        };
+        let when = if t.all_day {
+            if t.multi_day() {
+                strings.date_range(t.start.date(), t.last_day)
+            } else {
+                strings.format_date(t.start.date())
+            }
+        } else if shown.date() == shown_end.date() {
+            format!(
+                "{}, {} – {}",
+                strings.format_date(shown.date()),
+                strings.format_time(shown),
+                strings.format_time(&shown_end)
+            )
+        } else {
+            format!(
+                "{}, {} – {}, {}",
+                strings.format_date(shown.date()),
+                strings.format_time(shown),
+                strings.format_date(shown_end.date()),
+                strings.format_time(&shown_end)
+            )
+        };
+        let ics = absolute(self.base(), &format!("{}{}.ics", p.path, p.slug));
+        let fmt_utc = |z: &jiff::Zoned| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
+        let dates = if t.all_day {
+            format!(
+                "{}/{}",
+                t.start.date().strftime("%Y%m%d"),
+                t.end.date().strftime("%Y%m%d")
+            )
+        } else {
+            format!("{}/{}", fmt_utc(shown), fmt_utc(&shown_end))
+        };
+        let mut google = format!(
+            "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={dates}&details={}",
+            crate::render::urlencode(p.title()),
+            crate::render::urlencode(&absolute(self.base(), &p.path))
+        );
+        if let Some(l) = &fm.location {
+            google.push_str(&format!("&location={}", crate::render::urlencode(l)));
+        }
+        Some(EventView {
+            start: event::iso(&t.start, t.all_day),
+            end: if t.all_day {
+                t.last_day.to_string()
+            } else {
+                event::iso(&t.end, false)
+            },
+            all_day: t.all_day,
+            multi_day: t.multi_day(),
+            status: match t.status {
+                EventStatus::Scheduled => "scheduled",
+                EventStatus::Cancelled => "cancelled",
+                EventStatus::Postponed => "postponed",
+            },
+            upcoming: t.upcoming(),
+            next: t.next.as_ref().map(|n| event::iso(n, t.all_day)),
+            when,
+            recurrence: t.rrule.as_ref().map(|r| strings.recurrence(r)),
+            location: fm.location.as_deref(),
+            booking_url: fm.booking_url.as_deref(),
+            ics,
+            google_calendar: google,
         })
     }
 
@@ -452,7 +631,12 @@ impl<'a> ViewSource<'a> {
                 .collect(),
             tags,
             taxonomies,
-            cover: self.cover(p.fm.cover.as_deref(), p.fm.cover_alt.as_deref(), &p.path),
+            cover: self.cover(
+                p.fm.cover.as_deref(),
+                p.fm.cover_alt.as_deref(),
+                &p.path,
+                &p.dir,
+            ),
             translations: if full {
                 self.translations(&format!("page:{}", p.translation_key), &p.lang)
             } else {
@@ -465,7 +649,7 @@ impl<'a> ViewSource<'a> {
             },
             extra: &p.fm.extra,
             place: p.fm.place.as_ref(),
-            event: p.fm.event.as_ref(),
+            event: self.event_view(i),
             authors: &p.fm.authors,
             draft: p.fm.draft,
             has_code: body.has_code,
@@ -526,7 +710,12 @@ impl<'a> ViewSource<'a> {
             paginator,
             translations: self.translations(&format!("section:{}", s.translation_key), &s.lang),
             ancestors: self.ancestors(s.parent),
-            cover: self.cover(s.fm.cover.as_deref(), s.fm.cover_alt.as_deref(), &s.path),
+            cover: self.cover(
+                s.fm.cover.as_deref(),
+                s.fm.cover_alt.as_deref(),
+                &s.path,
+                &s.dir,
+            ),
             extra: Some(&s.fm.extra),
             toc: &body.toc,
         }

@@ -1,0 +1,1017 @@
+//! The site's files, job by job: every page, listing, redirect, feed and
+//! calendar, rendered from the views.
+//!
+//! [`plan_jobs`] lists what to make; [`render_job`] makes one job's files and
+//! returns them (path in the output, bytes), so the pipeline decides where
+//! they go. Every HTML job also gets `seo` (what Open Graph, X cards and the
+//! canonical link need) and `jsonld` (schema.org data) in its context.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::content::event::EventTimes;
+use crate::content::frontmatter::EventStatus;
+use crate::content::site::{ListingKind, SiteModel};
+use crate::error::Diagnostic;
+use crate::output::file_for;
+use crate::render::views::{
+    CoverView, NavItem, PaginatorView, TranslationView, ViewSource, language_links, listing_value,
+};
+use crate::render::{Renderer, absolute};
+use crate::seo::{feed, ics, jsonld};
+use crate::theme::Strings;
+
+/// One piece of work of the render stage.
+#[derive(Debug, Clone)]
+pub enum Job {
+    Page(usize),
+    Section {
+        section: usize,
+        pager: usize,
+    },
+    Listing {
+        listing: usize,
+        pager: usize,
+    },
+    TaxonomyIndex(usize),
+    AudiencesIndex(String),
+    /// The agenda page of a language (when no section sits at its address).
+    Agenda(String),
+    /// The site-map page of a language.
+    SiteMap(String),
+    Alias {
+        from: String,
+        to: String,
+    },
+    NotFound,
+    /// A template rendered to a file of the same name (the theme's brand.css).
+    Asset(String),
+    /// The .ics file of an event page.
+    PageCalendar(usize),
+    /// `/agenda.ics` of a language.
+    AgendaCalendar(String),
+    /// The Atom feed of a section (the home section's is the site's).
+    Feed(usize),
+}
+
+/// Templates rendered to files of the same name, when the theme has them.
+pub const ASSET_TEMPLATES: [&str; 1] = ["brand.css"];
+
+/// How many upcoming events the home page gets as `agenda`.
+const EVENTS_ON_HOME: usize = 3;
+/// How many pages with a cover the home page's photos block shows.
+const PHOTOS_ON_HOME: usize = 6;
+
+/// Upcoming and past events of one language.
+#[derive(Debug, Default, Clone)]
+pub struct Agenda {
+    /// Soonest first.
+    pub upcoming: Vec<usize>,
+    /// Most recent first.
+    pub past: Vec<usize>,
+}
+
+/// Builds each language's agenda from the resolved events.
+pub fn agendas(
+    config: &Config,
+    content: &Content,
+    events: &[Option<EventTimes>],
+) -> HashMap<String, Agenda> {
+    let mut out: HashMap<String, Agenda> = HashMap::new();
+    for lang in config.all_languages() {
+        let mut a = Agenda::default();
+        for (i, p) in content.pages.iter().enumerate() {
+            if p.lang != lang {
+                continue;
+            }
+            if let Some(t) = &events[i] {
+                if t.upcoming() {
+                    a.upcoming.push(i)
+                } else {
+                    a.past.push(i)
+                }
+            }
+        }
+        let key = |i: &usize| events[*i].as_ref().map(|t| t.sort_key());
+        a.upcoming
+            .sort_by(|x, y| key(x).cmp(&key(y)).then(x.cmp(y)));
+        a.past.sort_by(|x, y| key(y).cmp(&key(x)).then(x.cmp(y)));
+        out.insert(lang.to_string(), a);
+    }
+    out
+}
+
+fn prefix(config: &Config, lang: &str) -> String {
+    if lang == config.default_language {
+        String::new()
+    } else {
+        format!("/{lang}")
+    }
+}
+
+/// The agenda's address in `lang` (`/agenda/`, `/en/agenda/`).
+pub fn agenda_path(config: &Config, strings: &Strings, lang: &str) -> String {
+    let slug = strings
+        .strings
+        .get("agenda_slug")
+        .map_or("agenda", String::as_str);
+    format!(
+        "{}/{}/",
+        prefix(config, lang),
+        crate::content::slug::slugify(slug)
+    )
+}
+
+/// The site-map page's address in `lang` (`/plan-du-site/`, `/en/site-map/`).
+pub fn site_map_path(config: &Config, strings: &Strings, lang: &str) -> String {
+    let slug = strings
+        .strings
+        .get("site_map_slug")
+        .map_or("site-map", String::as_str);
+    format!(
+        "{}/{}/",
+        prefix(config, lang),
+        crate::content::slug::slugify(slug)
+    )
+}
+
+fn pagers(count: usize, per_page: usize) -> usize {
+    if per_page == 0 {
+        1
+    } else {
+        count.div_ceil(per_page).max(1)
+    }
+}
+
+/// Everything a job reads.
+pub struct RenderInputs<'a> {
+    pub views: &'a ViewSource<'a>,
+    /// Each page's summary view, made once.
+    pub summaries: &'a [tera::Value],
+    /// The most recent dated pages of each language.
+    pub latest: &'a HashMap<String, Vec<usize>>,
+    pub agendas: &'a HashMap<String, Agenda>,
+    pub renderer: &'a Renderer,
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub model: &'a SiteModel,
+    pub events: &'a [Option<EventTimes>],
+    pub tz: &'a jiff::tz::TimeZone,
+    pub strings: &'a std::collections::BTreeMap<String, Strings>,
+}
+
+/// Lists every job of the render stage.
+pub fn plan_jobs(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
+    let RenderInputs {
+        config,
+        content,
+        model,
+        ..
+    } = *inputs;
+    let mut jobs = Vec::new();
+    jobs.extend((0..content.pages.len()).map(Job::Page));
+    for (i, s) in content.sections.iter().enumerate() {
+        if s.fm.render == Some(false) {
+            continue;
+        }
+        let count = match model.merged_sections.get(&i) {
+            Some(&l) => model.listings[l].pages.len(),
+            None => s.pages.len(),
+        };
+        for pager in 0..pagers(count, s.fm.paginate_by) {
+            jobs.push(Job::Section { section: i, pager });
+        }
+        if s.fm.generate_feeds != Some(false) && s.fm.redirect_to.is_none() {
+            jobs.push(Job::Feed(i));
+        }
+    }
+    for (l, listing) in model.listings.iter().enumerate() {
+        if listing.section.is_some() {
+            continue;
+        }
+        let per = if matches!(listing.kind, ListingKind::Term { .. }) {
+            config.paginate_taxonomies
+        } else {
+            0
+        };
+        for pager in 0..pagers(listing.pages.len(), per) {
+            jobs.push(Job::Listing { listing: l, pager });
+        }
+    }
+    jobs.extend((0..model.taxonomies.len()).map(Job::TaxonomyIndex));
+    for lang in config.all_languages() {
+        if !config.audiences.is_empty() {
+            jobs.push(Job::AudiencesIndex(lang.to_string()));
+        }
+        let has_events = inputs
+            .agendas
+            .get(lang)
+            .is_some_and(|a| !a.upcoming.is_empty() || !a.past.is_empty());
+        if has_events {
+            if let Some(st) = inputs.strings.get(lang) {
+                let path = agenda_path(config, st, lang);
+                if !content.sections.iter().any(|s| s.path == path) {
+                    jobs.push(Job::Agenda(lang.to_string()));
+                }
+            }
+            jobs.push(Job::AgendaCalendar(lang.to_string()));
+        }
+        jobs.push(Job::SiteMap(lang.to_string()));
+    }
+    jobs.extend(
+        inputs
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_some())
+            .map(|(i, _)| Job::PageCalendar(i)),
+    );
+    for (from, to) in &model.aliases {
+        jobs.push(Job::Alias {
+            from: from.clone(),
+            to: to.clone(),
+        });
+    }
+    jobs.push(Job::NotFound);
+    jobs.extend(assets.iter().map(|a| Job::Asset(a.to_string())));
+    jobs
+}
+
+fn paginate(
+    all: &[usize],
+    per_page: usize,
+    pager: usize,
+    base_path: &str,
+    paginate_path: &str,
+    base_url: &str,
+) -> (Vec<usize>, Option<PaginatorView>, String) {
+    if per_page == 0 {
+        return (all.to_vec(), None, base_path.to_string());
+    }
+    let total = pagers(all.len(), per_page);
+    let url_of = |n: usize| {
+        if n == 0 {
+            absolute(base_url, base_path)
+        } else {
+            absolute(base_url, &format!("{base_path}{paginate_path}/{}/", n + 1))
+        }
+    };
+    let path = if pager == 0 {
+        base_path.to_string()
+    } else {
+        format!("{base_path}{paginate_path}/{}/", pager + 1)
+    };
+    let start = (pager * per_page).min(all.len());
+    let end = (start + per_page).min(all.len());
+    let view = PaginatorView {
+        current_index: pager + 1,
+        number_pagers: total,
+        total_pages: all.len(),
+        first: url_of(0),
+        last: url_of(total - 1),
+        previous: (pager > 0).then(|| url_of(pager - 1)),
+        next: (pager + 1 < total).then(|| url_of(pager + 1)),
+    };
+    (all[start..end].to_vec(), Some(view), path)
+}
+
+fn page_template(content: &Content, i: usize) -> String {
+    let p = &content.pages[i];
+    if let Some(t) = &p.fm.template {
+        return t.clone();
+    }
+    let mut s = Some(p.section);
+    while let Some(si) = s {
+        if let Some(t) = &content.sections[si].fm.page_template {
+            return t.clone();
+        }
+        s = content.sections[si].parent;
+    }
+    "page.html".into()
+}
+
+/// What the `<head>` of a page needs for search engines and share previews.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeoView {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    /// `website` or `article`.
+    pub og_type: &'static str,
+    /// `fr_FR`.
+    pub locale: String,
+    pub locale_alternates: Vec<String>,
+    pub site_name: String,
+    pub image: Option<CoverView>,
+    /// `summary_large_image` with an image, `summary` without.
+    pub twitter_card: &'static str,
+    /// Hreflang alternates: `lang`, `permalink`.
+    pub alternates: Vec<TranslationView>,
+    /// Feeds to announce: `title`, `url`.
+    pub feeds: Vec<FeedLink>,
+    pub noindex: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// `fr` → `fr_FR`, for Open Graph.
+pub fn og_locale(lang: &str) -> String {
+    let region = match lang {
+        "fr" | "br" | "oc" | "co" => "FR",
+        "en" => "GB",
+        "de" => "DE",
+        "es" | "eu" | "ca" => "ES",
+        "it" => "IT",
+        "nl" => "NL",
+        "pt" => "PT",
+        other => return other.to_string(),
+    };
+    format!("{lang}_{region}")
+}
+
+/// Facts about the page being rendered, gathered by each job for the head.
+struct Meta {
+    title: String,
+    description: Option<String>,
+    og_type: &'static str,
+    image: Option<CoverView>,
+    crumbs: Vec<NavItem>,
+    here: Option<String>,
+    extra_ld: Vec<serde_json::Value>,
+    noindex: bool,
+    feed: Option<FeedLink>,
+}
+
+impl Meta {
+    fn new(title: String) -> Meta {
+        Meta {
+            title,
+            description: None,
+            og_type: "website",
+            image: None,
+            crumbs: Vec::new(),
+            here: None,
+            extra_ld: Vec::new(),
+            noindex: false,
+            feed: None,
+        }
+    }
+}
+
+/// Renders one job; returns the files it makes.
+pub fn render_job(
+    job: &Job,
+    inputs: &RenderInputs<'_>,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let RenderInputs {
+        views,
+        summaries,
+        latest,
+        agendas,
+        renderer,
+        config,
+        content,
+        model,
+        events,
+        tz,
+        strings,
+    } = *inputs;
+    let base = config.base();
+    let mut ctx = Context::new();
+    let mut translations: Vec<TranslationView> = Vec::new();
+    let strings_of = |lang: &str| {
+        strings
+            .get(lang)
+            .or_else(|| strings.get(&config.default_language))
+    };
+    let agenda_value = |lang: &str, upcoming_limit: Option<usize>| -> tera::Value {
+        let a = agendas.get(lang).cloned().unwrap_or_default();
+        let pick = |list: &[usize]| {
+            tera::Value::from(
+                list.iter()
+                    .map(|&i| summaries[i].clone())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let upcoming: Vec<usize> = match upcoming_limit {
+            Some(n) => a.upcoming.iter().copied().take(n).collect(),
+            None => a.upcoming.clone(),
+        };
+        let mut m = tera::Map::new();
+        m.insert(tera::value::Key::Str("upcoming"), pick(&upcoming));
+        m.insert(
+            tera::value::Key::Str("past"),
+            pick(if upcoming_limit.is_some() {
+                &[]
+            } else {
+                &a.past
+            }),
+        );
+        let path = strings_of(lang)
+            .map(|s| agenda_path(config, s, lang))
+            .unwrap_or_default();
+        m.insert(
+            tera::value::Key::Str("permalink"),
+            tera::Value::from(absolute(base, &path)),
+        );
+        m.insert(
+            tera::value::Key::Str("calendar"),
+            tera::Value::from(absolute(
+                base,
+                &format!("{}/agenda.ics", prefix(config, lang)),
+            )),
+        );
+        tera::Value::from(m)
+    };
+
+    let (lang, template, path, file, meta): (String, String, String, Option<String>, Option<Meta>) =
+        match job {
+            Job::Page(i) => {
+                let p = &content.pages[*i];
+                let view = views.page(*i, true);
+                translations = view.translations.clone();
+                let mut meta = Meta::new(view.title.to_string());
+                meta.description = view.description.map(String::from);
+                meta.og_type = "article";
+                meta.image = view.cover.clone();
+                meta.crumbs = view.ancestors.clone();
+                meta.here = Some(view.title.to_string());
+                let thing = jsonld::Thing {
+                    name: view.title,
+                    description: view.description,
+                    url: &view.permalink,
+                    image: view.cover.as_ref().map(|c| c.permalink.as_str()),
+                };
+                if let Some(place) = &p.fm.place {
+                    meta.extra_ld.push(jsonld::place(
+                        &jsonld::Thing {
+                            name: place.name.as_deref().unwrap_or(view.title),
+                            ..thing
+                        },
+                        place.address.as_deref(),
+                        place.lat,
+                        place.lon,
+                    ));
+                }
+                if let (Some(ev), Some(t)) = (&view.event, &events[*i]) {
+                    let (start, end) = match (&t.next, t.rrule.is_some()) {
+                        (Some(n), true) => {
+                            let dur = t.end.timestamp().duration_since(t.start.timestamp());
+                            let end = n.checked_add(dur).unwrap_or_else(|_| t.end.clone());
+                            (
+                                crate::content::event::iso(n, t.all_day),
+                                crate::content::event::iso(&end, t.all_day),
+                            )
+                        }
+                        _ => (ev.start.clone(), ev.end.clone()),
+                    };
+                    let status = match t.status {
+                        EventStatus::Scheduled => "EventScheduled",
+                        EventStatus::Cancelled => "EventCancelled",
+                        EventStatus::Postponed => "EventPostponed",
+                    };
+                    meta.extra_ld.push(jsonld::event(
+                        &thing,
+                        &jsonld::EventFields {
+                            start,
+                            end,
+                            status,
+                            location: ev.location,
+                            booking_url: ev.booking_url,
+                        },
+                    ));
+                }
+                ctx.insert("page", &view);
+                let s = &content.sections[p.section];
+                ctx.insert("parent", &serde_json::json!({"title": s.title(), "permalink": absolute(base, &s.path), "path": s.path}));
+                (
+                    p.lang.clone(),
+                    page_template(content, *i),
+                    p.path.clone(),
+                    Some(p.file.rel.clone()),
+                    Some(meta),
+                )
+            }
+            Job::Section { section, .. } if content.sections[*section].fm.redirect_to.is_some() => {
+                let s = &content.sections[*section];
+                let to = s.fm.redirect_to.as_deref().unwrap_or("/");
+                ctx.insert("url", &absolute(base, to));
+                (
+                    s.lang.clone(),
+                    "alias.html".into(),
+                    s.path.clone(),
+                    Some(s.source_name()),
+                    None,
+                )
+            }
+            Job::Section { section, pager } => {
+                let s = &content.sections[*section];
+                let all: &[usize] = match model.merged_sections.get(section) {
+                    Some(&l) => &model.listings[l].pages,
+                    None => &s.pages,
+                };
+                let mut all = all.to_vec();
+                if s.fm.paginate_reversed {
+                    all.reverse();
+                }
+                let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
+                let (pages, paginator, path) =
+                    paginate(&all, s.fm.paginate_by, *pager, &s.path, pp, base);
+                let view = views.section(*section, &pages, paginator);
+                translations = view.translations.clone();
+                let mut meta = Meta::new(view.title.clone());
+                meta.description = view.description.clone();
+                meta.image = view.cover.clone();
+                meta.crumbs = view.ancestors.clone();
+                meta.feed = Some(FeedLink {
+                    title: view.title.clone(),
+                    url: absolute(base, &format!("{}atom.xml", s.path)),
+                });
+                let agenda_here = strings_of(&s.lang)
+                    .is_some_and(|st| agenda_path(config, st, &s.lang) == s.path);
+                if s.is_home() {
+                    let recent: Vec<tera::Value> = latest
+                        .get(&s.lang)
+                        .map(|l| l.iter().map(|&i| summaries[i].clone()).collect())
+                        .unwrap_or_default();
+                    ctx.insert_value("latest", tera::Value::from(recent));
+                    ctx.insert_value("agenda", agenda_value(&s.lang, Some(EVENTS_ON_HOME)));
+                    // The photos block: the newest pages with a cover.
+                    let mut with_cover: Vec<usize> = (0..content.pages.len())
+                        .filter(|&i| {
+                            content.pages[i].lang == s.lang && content.pages[i].fm.cover.is_some()
+                        })
+                        .collect();
+                    crate::content::sort_pages(
+                        &mut with_cover,
+                        &content.pages,
+                        crate::content::frontmatter::SortBy::Date,
+                        tz,
+                    );
+                    with_cover.truncate(PHOTOS_ON_HOME);
+                    ctx.insert_value(
+                        "photos",
+                        tera::Value::from(
+                            with_cover
+                                .iter()
+                                .map(|&i| summaries[i].clone())
+                                .collect::<Vec<_>>(),
+                        ),
+                    );
+                    let same_as: Vec<String> = config.social.values().cloned().collect();
+                    meta.extra_ld.push(jsonld::destination(
+                        config.brand_name(),
+                        config.description_in(&s.lang),
+                        &view.permalink,
+                        view.cover.as_ref().map(|c| c.permalink.as_str()),
+                        &same_as,
+                    ));
+                } else {
+                    meta.here = Some(view.title.clone());
+                }
+                if agenda_here {
+                    ctx.insert_value("agenda", agenda_value(&s.lang, None));
+                }
+                ctx.insert_value("section", listing_value(&view, summaries));
+                let template = match &s.fm.template {
+                    Some(t) => t.clone(),
+                    None if s.is_home() => "index.html".into(),
+                    None if agenda_here => "agenda.html".into(),
+                    None if model.merged_sections.contains_key(section) => "pillar.html".into(),
+                    None => "section.html".into(),
+                };
+                (
+                    s.lang.clone(),
+                    template,
+                    path,
+                    Some(s.source_name()),
+                    Some(meta),
+                )
+            }
+            Job::Listing { listing, pager } => {
+                let l = &model.listings[*listing];
+                let per = if matches!(l.kind, ListingKind::Term { .. }) {
+                    config.paginate_taxonomies
+                } else {
+                    0
+                };
+                let (pages, paginator, path) =
+                    paginate(&l.pages, per, *pager, &l.path, "page", base);
+                let view = views.listing(*listing, &pages, paginator);
+                translations = view.translations.clone();
+                let mut meta = Meta::new(view.title.clone());
+                meta.description = view.description.clone();
+                meta.crumbs = view.ancestors.clone();
+                meta.here = Some(view.title.clone());
+                ctx.insert_value("section", listing_value(&view, summaries));
+                let template = match l.kind {
+                    ListingKind::Pillar => "pillar.html",
+                    ListingKind::Audience => "audience.html",
+                    ListingKind::Term { .. } => "taxonomy_single.html",
+                };
+                (l.lang.clone(), template.into(), path, None, Some(meta))
+            }
+            Job::TaxonomyIndex(t) => {
+                let tax = &model.taxonomies[*t];
+                let terms = tax.terms.iter().map(|&l| views.term(l)).collect();
+                let view = views.index(
+                    "taxonomy",
+                    &tax.name,
+                    tax.name.clone(),
+                    tax.path.clone(),
+                    &tax.lang,
+                    terms,
+                );
+                let title = strings_of(&tax.lang)
+                    .and_then(|s| s.strings.get("all_tags").cloned())
+                    .unwrap_or_else(|| tax.name.clone());
+                let mut meta = Meta::new(title.clone());
+                meta.crumbs = view.ancestors.clone();
+                meta.here = Some(title);
+                ctx.insert_value("section", listing_value(&view, summaries));
+                (
+                    tax.lang.clone(),
+                    "taxonomy_list.html".into(),
+                    tax.path.clone(),
+                    None,
+                    Some(meta),
+                )
+            }
+            Job::AudiencesIndex(lang) => {
+                let terms = model
+                    .listings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.kind == ListingKind::Audience && &l.lang == lang)
+                    .map(|(i, _)| views.term(i))
+                    .collect();
+                let path = format!("{}/audiences/", prefix(config, lang));
+                let view = views.index(
+                    "audiences",
+                    "audiences",
+                    String::new(),
+                    path.clone(),
+                    lang,
+                    terms,
+                );
+                let title = strings_of(lang)
+                    .and_then(|s| s.strings.get("audiences_title").cloned())
+                    .unwrap_or_default();
+                let mut meta = Meta::new(title.clone());
+                meta.crumbs = view.ancestors.clone();
+                meta.here = Some(title);
+                ctx.insert_value("section", listing_value(&view, summaries));
+                (
+                    lang.clone(),
+                    "audience_list.html".into(),
+                    path,
+                    None,
+                    Some(meta),
+                )
+            }
+            Job::Agenda(lang) => {
+                let st = strings_of(lang);
+                let path = st.map(|s| agenda_path(config, s, lang)).unwrap_or_default();
+                let title = st
+                    .and_then(|s| s.strings.get("agenda").cloned())
+                    .unwrap_or_else(|| "Agenda".into());
+                let view = views.index(
+                    "agenda",
+                    "agenda",
+                    title.clone(),
+                    path.clone(),
+                    lang,
+                    Vec::new(),
+                );
+                let mut meta = Meta::new(title.clone());
+                meta.crumbs = view.ancestors.clone();
+                meta.here = Some(title);
+                ctx.insert_value("section", listing_value(&view, summaries));
+                ctx.insert_value("agenda", agenda_value(lang, None));
+                (lang.clone(), "agenda.html".into(), path, None, Some(meta))
+            }
+            Job::SiteMap(lang) => {
+                let st = strings_of(lang);
+                let path = st
+                    .map(|s| site_map_path(config, s, lang))
+                    .unwrap_or_default();
+                let title = st
+                    .and_then(|s| s.strings.get("site_map").cloned())
+                    .unwrap_or_else(|| "Site map".into());
+                let view = views.index(
+                    "site_map",
+                    "site_map",
+                    title.clone(),
+                    path.clone(),
+                    lang,
+                    Vec::new(),
+                );
+                let mut meta = Meta::new(title.clone());
+                meta.crumbs = view.ancestors.clone();
+                meta.here = Some(title);
+                ctx.insert_value("section", listing_value(&view, summaries));
+                ctx.insert("site_map", &site_map(inputs, lang));
+                (lang.clone(), "site_map.html".into(), path, None, Some(meta))
+            }
+            Job::Alias { from, to } => {
+                ctx.insert("url", &absolute(base, to));
+                (
+                    config.default_language.clone(),
+                    "alias.html".into(),
+                    from.clone(),
+                    None,
+                    None,
+                )
+            }
+            Job::NotFound => {
+                let title = strings_of(&config.default_language)
+                    .and_then(|s| s.strings.get("page_not_found").cloned())
+                    .unwrap_or_default();
+                let mut meta = Meta::new(title);
+                meta.noindex = true;
+                (
+                    config.default_language.clone(),
+                    "404.html".into(),
+                    "/404.html".into(),
+                    None,
+                    Some(meta),
+                )
+            }
+            Job::Asset(name) => (
+                config.default_language.clone(),
+                name.clone(),
+                format!("/{name}"),
+                None,
+                None,
+            ),
+            Job::PageCalendar(i) => {
+                let p = &content.pages[*i];
+                let Some(t) = &events[*i] else {
+                    return Ok(Vec::new());
+                };
+                let cal =
+                    ics::calendar(p.title(), &config.timezone, tz, &[ics_event(inputs, *i, t)]);
+                return Ok(vec![(
+                    format!("{}{}.ics", p.path.trim_start_matches('/'), p.slug),
+                    cal.into_bytes(),
+                )]);
+            }
+            Job::AgendaCalendar(lang) => {
+                let a = agendas.get(lang).cloned().unwrap_or_default();
+                let list: Vec<ics::IcsEvent<'_>> = a
+                    .upcoming
+                    .iter()
+                    .chain(a.past.iter())
+                    .filter_map(|&i| events[i].as_ref().map(|t| ics_event(inputs, i, t)))
+                    .collect();
+                let cal = ics::calendar(config.title_in(lang), &config.timezone, tz, &list);
+                let path = format!("{}/agenda.ics", prefix(config, lang));
+                return Ok(vec![(
+                    path.trim_start_matches('/').to_string(),
+                    cal.into_bytes(),
+                )]);
+            }
+            Job::Feed(si) => {
+                let s = &content.sections[*si];
+                let mut pages: Vec<usize> = if s.is_home() {
+                    (0..content.pages.len())
+                        .filter(|&i| content.pages[i].lang == s.lang)
+                        .collect()
+                } else {
+                    match model.merged_sections.get(si) {
+                        Some(&l) => model.listings[l].pages.clone(),
+                        None => s.pages.clone(),
+                    }
+                };
+                pages.retain(|&i| content.pages[i].date.is_some());
+                crate::content::sort_pages(
+                    &mut pages,
+                    &content.pages,
+                    crate::content::frontmatter::SortBy::Date,
+                    tz,
+                );
+                pages.truncate(feed::FEED_LIMIT);
+                let entries: Vec<feed::FeedEntry<'_>> = pages
+                    .iter()
+                    .map(|&i| {
+                        let p = &content.pages[i];
+                        let published = p
+                            .date
+                            .map_or(jiff::Timestamp::UNIX_EPOCH, |d| d.timestamp(tz));
+                        feed::FeedEntry {
+                            title: p.title(),
+                            url: absolute(base, &p.path),
+                            published,
+                            updated: p.fm.updated.map_or(published, |d| d.timestamp(tz)),
+                            summary: p.fm.description.as_deref(),
+                            content_html: &views.page_bodies[i].html,
+                        }
+                    })
+                    .collect();
+                let title = if s.is_home() {
+                    config.title_in(&s.lang).to_string()
+                } else {
+                    format!("{} | {}", s.title(), config.title_in(&s.lang))
+                };
+                let info = feed::FeedInfo {
+                    title: &title,
+                    subtitle: s.fm.description.as_deref().unwrap_or(""),
+                    lang: &s.lang,
+                    self_url: absolute(base, &format!("{}atom.xml", s.path)),
+                    alternate_url: absolute(base, &s.path),
+                    author: config.brand_name(),
+                };
+                return Ok(match feed::atom(&info, &entries) {
+                    Some(xml) => vec![(
+                        format!("{}atom.xml", s.path.trim_start_matches('/')),
+                        xml.into_bytes(),
+                    )],
+                    None => Vec::new(),
+                });
+            }
+        };
+
+    ctx.insert("languages", &language_links(config, &translations, &lang));
+    ctx.insert("current_path", &path);
+    ctx.insert("current_url", &absolute(base, &path));
+    if let Some(meta) = meta {
+        let canonical = absolute(base, &path);
+        let site_name = config.title_in(&lang).to_string();
+        let home_feed = FeedLink {
+            title: site_name.clone(),
+            url: absolute(base, &format!("{}/atom.xml", prefix(config, &lang))),
+        };
+        let mut feeds = vec![home_feed];
+        if let Some(f) = meta.feed
+            && f.url != feeds[0].url
+        {
+            feeds.push(f);
+        }
+        let title = if meta.title.is_empty() || meta.title == site_name {
+            site_name.clone()
+        } else {
+            meta.title.clone()
+        };
+        let seo = SeoView {
+            description: meta
+                .description
+                .clone()
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| config.description_in(&lang).to_string()),
+            canonical: canonical.clone(),
+            og_type: meta.og_type,
+            locale: og_locale(&lang),
+            locale_alternates: translations
+                .iter()
+                .filter(|t| t.lang != lang)
+                .map(|t| og_locale(&t.lang))
+                .collect(),
+            site_name: site_name.clone(),
+            twitter_card: if meta.image.is_some() {
+                "summary_large_image"
+            } else {
+                "summary"
+            },
+            image: meta.image,
+            alternates: if translations.len() > 1 {
+                translations.clone()
+            } else {
+                Vec::new()
+            },
+            feeds,
+            noindex: meta.noindex,
+            title,
+        };
+        let mut crumbs: Vec<(String, String)> = meta
+            .crumbs
+            .iter()
+            .map(|c| (c.title.clone(), c.permalink.clone()))
+            .collect();
+        if crumbs.is_empty() && !matches!(job, Job::NotFound) {
+            crumbs.push((
+                site_name.clone(),
+                absolute(base, &format!("{}/", prefix(config, &lang))),
+            ));
+        }
+        if let Some(here) = meta.here {
+            crumbs.push((here, canonical));
+        }
+        let mut items = meta.extra_ld;
+        if !meta.noindex {
+            items.push(jsonld::breadcrumb(&crumbs));
+        }
+        ctx.insert("seo", &seo);
+        ctx.insert_value("jsonld", tera::Value::safe_string(&jsonld::script(items)));
+    }
+    let html = renderer.render(&lang, &template, &ctx, file.as_deref())?;
+    Ok(vec![(file_for(&path), html.into_bytes())])
+}
+
+fn ics_event<'a>(inputs: &RenderInputs<'a>, i: usize, t: &'a EventTimes) -> ics::IcsEvent<'a> {
+    let p = &inputs.content.pages[i];
+    let base = inputs.config.base();
+    let host = base
+        .split("://")
+        .nth(1)
+        .unwrap_or(base)
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let tz = inputs.tz;
+    let stamp =
+        p.fm.updated
+            .or(p.date)
+            .map_or_else(|| t.start.timestamp(), |d| d.timestamp(tz));
+    ics::IcsEvent {
+        uid: format!("{}@{host}", p.path.trim_matches('/').replace('/', "-")),
+        summary: p.title(),
+        description: p.fm.description.as_deref(),
+        location: p.fm.event.as_ref().and_then(|e| e.location.as_deref()),
+        url: absolute(base, &p.path),
+        times: t,
+        stamp,
+    }
+}
+
+/// One entry of the site-map page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteMapEntry {
+    pub title: String,
+    pub permalink: String,
+    pub depth: usize,
+    pub pages: Vec<NavItem>,
+}
+
+fn site_map(inputs: &RenderInputs<'_>, lang: &str) -> Vec<SiteMapEntry> {
+    let RenderInputs {
+        config,
+        content,
+        model,
+        ..
+    } = *inputs;
+    let base = config.base();
+    let mut out = Vec::new();
+    let nav_page = |i: usize| {
+        let p = &content.pages[i];
+        NavItem {
+            key: p.slug.clone(),
+            title: p.title().to_string(),
+            permalink: absolute(base, &p.path),
+            path: p.path.clone(),
+        }
+    };
+    fn walk(
+        inputs: &RenderInputs<'_>,
+        i: usize,
+        depth: usize,
+        out: &mut Vec<SiteMapEntry>,
+        nav_page: &dyn Fn(usize) -> NavItem,
+    ) {
+        let s = &inputs.content.sections[i];
+        if s.fm.render != Some(false) && s.fm.redirect_to.is_none() {
+            let title = match inputs.model.merged_sections.get(&i) {
+                Some(&l) if s.fm.title.is_none() => inputs.model.listings[l].title.clone(),
+                _ if s.is_home() => inputs.config.title_in(&s.lang).to_string(),
+                _ => s.title().to_string(),
+            };
+            out.push(SiteMapEntry {
+                title,
+                permalink: absolute(inputs.config.base(), &s.path),
+                depth,
+                pages: s
+                    .pages
+                    .iter()
+                    .filter(|&&p| inputs.content.pages[p].section == i)
+                    .map(|&p| nav_page(p))
+                    .collect(),
+            });
+        }
+        for &c in &s.subsections {
+            walk(inputs, c, depth + 1, out, nav_page);
+        }
+    }
+    if let Some(home) = content.home(lang) {
+        walk(inputs, home, 0, &mut out, &nav_page);
+    }
+    for l in model
+        .listings
+        .iter()
+        .filter(|l| l.lang == lang && l.section.is_none() && l.kind == ListingKind::Pillar)
+    {
+        out.push(SiteMapEntry {
+            title: l.title.clone(),
+            permalink: absolute(base, &l.path),
+            depth: 1,
+            pages: l.pages.iter().map(|&p| nav_page(p)).collect(),
+        });
+    }
+    out
+}
