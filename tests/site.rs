@@ -705,3 +705,123 @@ fn hostile_content_is_an_error_or_a_page_never_a_crash() {
         }
     }
 }
+
+#[test]
+fn events_agenda_calendars_and_feeds() {
+    let site = fixture("events");
+    let root = site.path().join("site");
+    let out = site.path().join("out");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The agenda (NOW is 2026-07-01): upcoming soonest first, then past.
+    let agenda = read(&out.join("agenda/index.html"));
+    let pos = |s: &str| {
+        agenda
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} not in the agenda"))
+    };
+    assert!(
+        pos("Marché du samedi") < pos("Fête du lac") && pos("Fête du lac") < pos("Salon du livre")
+    );
+    assert!(
+        pos("Salon du livre") < pos("Course"),
+        "the past cancelled race comes last"
+    );
+    assert!(
+        agenda.contains("4 juillet 2026, 8 h – 12 h 30") && agenda.contains("tous les samedis"),
+        "next Saturday, in French"
+    );
+    assert!(agenda.contains("du 11 septembre 2026 au 13 septembre 2026"));
+    assert!(agenda.contains("14 juillet 2026, 21 h – 15 juillet 2026, 1 h"));
+    // One .ics per event page, and the agenda's.
+    let fete = read(&out.join("agenda/fete/fete.ics"));
+    assert!(
+        fete.contains("DTSTART;TZID=Europe/Paris:20260714T210000\r\n"),
+        "{fete}"
+    );
+    assert!(fete.contains("DTEND;TZID=Europe/Paris:20260715T010000\r\n"));
+    let all = read(&out.join("agenda.ics"));
+    assert_eq!(all.matches("BEGIN:VEVENT").count(), 4);
+    assert!(all.contains("DTSTART;VALUE=DATE:20260911\r\nDTEND;VALUE=DATE:20260914\r\n"));
+    assert!(all.contains("RRULE:FREQ=WEEKLY;BYDAY=SA") && all.contains("STATUS:CANCELLED"));
+    // JSON-LD and the event page.
+    let page = read(&out.join("agenda/fete/index.html"));
+    assert!(
+        page.contains("\"@type\":\"Event\"")
+            && page.contains("\"startDate\":\"2026-07-14T21:00:00+02:00\"")
+    );
+    assert!(
+        page.contains("https://schema.org/EventScheduled")
+            && page.contains("https://billets.example.org/fete")
+    );
+    assert!(page.contains("href=\"https://www.example-territoire.fr/agenda/fete/fete.ics\""));
+    // Feeds: the site's and the section's.
+    let feed = read(&out.join("atom.xml"));
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">"));
+    assert!(
+        feed.contains("<title>Fête du lac</title>")
+            && feed.contains("<published>2026-06-14T22:00:00Z</published>"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn head_has_open_graph_and_twitter_tags() {
+    let site = fixture("features");
+    let root = site.path().join("site");
+    let out = site.path().join("out");
+    assert!(build(&root, &out).status.success());
+    let html = read(&out.join("tourisme/lac/index.html"));
+    let head = &html[..html.find("</head>").unwrap()];
+    let meta: Vec<&str> = head
+        .lines()
+        .filter(|l| {
+            l.contains("og:")
+                || l.contains("twitter:")
+                || l.contains("canonical")
+                || l.contains("hreflang")
+        })
+        .collect();
+    insta::assert_snapshot!("features_page_head", meta.join("\n"));
+}
+
+#[test]
+fn an_impossible_event_is_an_error_naming_the_page() {
+    let err = assert_bad_input(
+        "bad-event",
+        "content/marche.md",
+        None,
+        "BYSETPOS is not supported",
+    );
+    assert!(err.contains("[event]"), "{err}");
+}
+
+#[test]
+fn check_warns_about_low_contrast_brand_colours() {
+    let site = fixture("events");
+    let o = run(
+        &[
+            "check",
+            site.path().join("site").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let low: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "low-contrast")
+        .collect();
+    assert_eq!(low.len(), 1, "{v}");
+    assert!(
+        low[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("primary (#f2a900) and background (#ffffff)")
+    );
+    assert_eq!(low[0]["file"], "blason.toml");
+}
