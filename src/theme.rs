@@ -309,3 +309,50 @@ impl Strings {
             .replace("{year}", &date.year().to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> Theme {
+        Theme::load(Path::new("/nonexistent-site"), BUILTIN_NAME).unwrap()
+    }
+
+    #[test]
+    fn every_translation_of_the_theme_has_every_string() {
+        let theme = builtin();
+        let en = Strings::load(&theme, Path::new("/nonexistent-site"), "en").unwrap();
+        let mut langs = 0;
+        for (name, _) in theme.under("i18n") {
+            let lang = name.trim_end_matches(".toml");
+            let s = Strings::load(&theme, Path::new("/nonexistent-site"), lang).unwrap();
+            let missing: Vec<&String> = en
+                .strings
+                .keys()
+                .filter(|k| !s.strings.contains_key(*k))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+            assert_eq!(s.days.len(), 7, "{lang}");
+            langs += 1;
+        }
+        assert!(langs >= 6, "fr, en, de, es, it, nl");
+    }
+
+    #[test]
+    fn dates_and_times_per_language() {
+        let theme = builtin();
+        let d: jiff::civil::Date = "2026-06-01".parse().unwrap();
+        let fmt = |lang: &str| Strings::load(&theme, Path::new("/x"), lang).unwrap();
+        assert_eq!(fmt("fr").format_date(d), "1er juin 2026");
+        assert_eq!(fmt("en").format_date(d), "June 1, 2026");
+        assert_eq!(fmt("de").format_date(d), "1. Juni 2026");
+        let z: jiff::Zoned = "2026-07-14T21:30:00+02:00[Europe/Paris]".parse().unwrap();
+        assert_eq!(fmt("fr").format_time(&z), "21 h 30");
+        assert_eq!(fmt("en").format_time(&z), "9:30 pm");
+        let rule = crate::content::event::Rrule::parse("FREQ=WEEKLY;BYDAY=SA").unwrap();
+        assert_eq!(fmt("fr").recurrence(&rule), "tous les samedis");
+        assert_eq!(fmt("en").recurrence(&rule), "every Saturday");
+        // A language the theme does not have falls back to English.
+        assert_eq!(fmt("sv").format_date(d), "June 1, 2026");
+    }
+}
