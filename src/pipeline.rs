@@ -35,7 +35,7 @@ use crate::markdown::{
     self, AnchorLinks, MarkdownOptions, RenderContext, Rendered, ShortcodeError,
 };
 use crate::output::{Discard, Sink, Staging};
-use crate::render::site::{self, RenderInputs};
+use crate::render::jobs::{self, RenderInputs};
 use crate::render::views::{BrandAssets, ViewSource, site_view};
 use crate::render::{Renderer, absolute};
 use crate::theme::{Strings, Theme};
@@ -414,7 +414,7 @@ fn run(
         list.truncate(LATEST_ON_HOME);
         latest.insert(lang.to_string(), list);
     }
-    let agendas = site::agendas(&config, &content, &events);
+    let agendas = jobs::agendas(&config, &content, &events);
     let inputs = RenderInputs {
         views: &views,
         summaries: &summaries,
@@ -428,16 +428,16 @@ fn run(
         tz: &tz,
         strings: &strings,
     };
-    let assets: Vec<&str> = site::ASSET_TEMPLATES
+    let assets: Vec<&str> = jobs::ASSET_TEMPLATES
         .into_iter()
         .filter(|a| renderer.has_template(a))
         .collect();
-    let jobs = site::plan_jobs(&inputs, &assets);
+    let jobs = jobs::plan_jobs(&inputs, &assets);
     progress.stage("render", jobs.len() as u64);
     let results: Vec<Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
-            let r = site::render_job(job, &inputs).and_then(|files| {
+            let r = jobs::render_job(job, &inputs).and_then(|files| {
                 for (rel, bytes) in files {
                     sink.write(&rel, &bytes)?;
                 }
@@ -560,19 +560,19 @@ impl RenderContext for Shortcodes<'_> {
 fn generated_paths(
     config: &Config,
     strings: &BTreeMap<String, Strings>,
-    agendas: &HashMap<String, site::Agenda>,
+    agendas: &HashMap<String, jobs::Agenda>,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for lang in config.all_languages() {
         let Some(st) = strings.get(lang) else {
             continue;
         };
-        out.push(site::site_map_path(config, st, lang));
+        out.push(jobs::site_map_path(config, st, lang));
         if agendas
             .get(lang)
             .is_some_and(|a| !a.upcoming.is_empty() || !a.past.is_empty())
         {
-            out.push(site::agenda_path(config, st, lang));
+            out.push(jobs::agenda_path(config, st, lang));
         }
     }
     out
@@ -647,8 +647,8 @@ fn check_routes(
         let Some(st) = strings.get(lang) else {
             continue;
         };
-        let agenda = site::agenda_path(config, st, lang);
-        for (path, what) in [(site::site_map_path(config, st, lang), "the site-map page")] {
+        let agenda = jobs::agenda_path(config, st, lang);
+        for (path, what) in [(jobs::site_map_path(config, st, lang), "the site-map page")] {
             if let Some(r) = model.routes.get(&path) {
                 errors.push(
                     Diagnostic::error(

@@ -7,7 +7,7 @@
 //! the template's file, line and column. Views (what templates see) live in
 //! [`views`].
 
-pub mod site;
+pub mod jobs;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};

@@ -124,12 +124,12 @@ pub fn site_view<'a>(
     let links = SiteLinks {
         agenda: absolute(
             base,
-            &crate::render::site::agenda_path(config, strings, lang),
+            &crate::render::jobs::agenda_path(config, strings, lang),
         ),
         agenda_calendar: absolute(base, &format!("{prefix}/agenda.ics")),
         site_map: absolute(
             base,
-            &crate::render::site::site_map_path(config, strings, lang),
+            &crate::render::jobs::site_map_path(config, strings, lang),
         ),
         feed: absolute(base, &format!("{prefix}/atom.xml")),
         tags: absolute(base, &format!("{prefix}/tags/")),

@@ -683,18 +683,7 @@ pub fn render_job(
                 let title = st
                     .and_then(|s| s.strings.get("agenda").cloned())
                     .unwrap_or_else(|| "Agenda".into());
-                let view = views.index(
-                    "agenda",
-                    "agenda",
-                    title.clone(),
-                    path.clone(),
-                    lang,
-                    Vec::new(),
-                );
-                let mut meta = Meta::new(title.clone());
-                meta.crumbs = view.ancestors.clone();
-                meta.here = Some(title);
-                ctx.insert_value("section", listing_value(&view, summaries));
+                let meta = generated_page(views, summaries, &mut ctx, "agenda", lang, title, &path);
                 ctx.insert_value("agenda", agenda_value(lang, None));
                 (lang.clone(), "agenda.html".into(), path, None, Some(meta))
             }
@@ -706,18 +695,8 @@ pub fn render_job(
                 let title = st
                     .and_then(|s| s.strings.get("site_map").cloned())
                     .unwrap_or_else(|| "Site map".into());
-                let view = views.index(
-                    "site_map",
-                    "site_map",
-                    title.clone(),
-                    path.clone(),
-                    lang,
-                    Vec::new(),
-                );
-                let mut meta = Meta::new(title.clone());
-                meta.crumbs = view.ancestors.clone();
-                meta.here = Some(title);
-                ctx.insert_value("section", listing_value(&view, summaries));
+                let meta =
+                    generated_page(views, summaries, &mut ctx, "site_map", lang, title, &path);
                 ctx.insert("site_map", &site_map(inputs, lang));
                 (lang.clone(), "site_map.html".into(), path, None, Some(meta))
             }
@@ -913,6 +892,32 @@ pub fn render_job(
     }
     let html = renderer.render(&lang, &template, &ctx, file.as_deref())?;
     Ok(vec![(file_for(&path), html.into_bytes())])
+}
+
+/// A page the theme makes on its own (agenda, site map): its `section` view
+/// (title and breadcrumb, no pages) in the context, and its head facts.
+fn generated_page(
+    views: &ViewSource<'_>,
+    summaries: &[tera::Value],
+    ctx: &mut Context,
+    kind: &'static str,
+    lang: &str,
+    title: String,
+    path: &str,
+) -> Meta {
+    let view = views.index(
+        kind,
+        kind,
+        title.clone(),
+        path.to_string(),
+        lang,
+        Vec::new(),
+    );
+    let mut meta = Meta::new(title.clone());
+    meta.crumbs = view.ancestors.clone();
+    meta.here = Some(title);
+    ctx.insert_value("section", listing_value(&view, summaries));
+    meta
 }
 
 fn ics_event<'a>(inputs: &RenderInputs<'a>, i: usize, t: &'a EventTimes) -> ics::IcsEvent<'a> {
