@@ -371,6 +371,26 @@ impl Config {
                 .help("write colours as #rrggbb (or #rgb), e.g. \"#0b5d6b\""));
             }
         }
+        for f in &self.images.formats {
+            if crate::media::Format::parse(f).is_none() {
+                let d = Diagnostic::error(
+                    "config",
+                    format!("[images] formats: `{f}` is not a format blason writes"),
+                );
+                return Err(if f.eq_ignore_ascii_case("avif") {
+                    d.help("AVIF needs a blason built with the `avif` feature; use \"webp\" and \"jpg\"")
+                } else {
+                    d.help("use \"webp\" and \"jpg\"")
+                });
+            }
+        }
+        if self.images.formats.is_empty() || self.images.widths.is_empty() {
+            return Err(Diagnostic::error(
+                "config",
+                "[images] needs at least one width and one format",
+            )
+            .help("e.g. widths = [480, 960, 1600] and formats = [\"webp\", \"jpg\"]"));
+        }
         if !(1..=100).contains(&self.images.quality) {
             return Err(Diagnostic::error(
                 "config",

@@ -19,6 +19,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod markdown;
+pub mod media;
 pub mod output;
 pub mod pipeline;
 pub mod render;

@@ -25,6 +25,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::content::event::EventTimes;
+use crate::media::{Format, ImagePipeline, ImageSettings, ResponsiveImage};
 
 use crate::config::Config;
 use crate::content::paths::resolve_content_path;
@@ -74,13 +75,7 @@ pub trait Progress: Sync {
 pub struct Quiet;
 impl Progress for Quiet {}
 
-/// Image work done by a build (filled by the image pipeline).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ImageCounts {
-    pub decoded: u64,
-    pub encoded: u64,
-    pub cached: u64,
-}
+pub use crate::media::ImageCounts;
 
 /// The JSON build report of `--report`.
 #[derive(Debug, Clone, Serialize)]
@@ -299,6 +294,8 @@ fn run(
     check_files(root, &content)?;
     let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let events = resolve_events(&content, &tz, opts.now)?;
+    let images = ImagePipeline::new(root, image_settings(&config));
+    let covers = request_covers(root, &content, &images)?;
     check_routes(&config, &content, &model, &strings)?;
 
     // Markdown.
@@ -394,6 +391,7 @@ fn run(
         section_bodies: &section_bodies,
         events: &events,
         strings: &strings,
+        images: &covers,
     };
     let summaries: Vec<tera::Value> = (0..content.pages.len())
         .into_par_iter()
@@ -450,6 +448,13 @@ fn run(
     collect(results)?;
     timer.lap("render");
 
+    // Images asked for while rendering, through the cache.
+    progress.stage("images", 0);
+    let image_counts = images
+        .process(&|rel, bytes| sink.write(rel, bytes))
+        .map_err(Error::Site)?;
+    timer.lap("images");
+
     // Static files, assets, site-wide files.
     progress.stage("files", 0);
     copy_static(
@@ -458,6 +463,7 @@ fn run(
         &content,
         sink,
         &[logo.as_ref(), font.as_ref()],
+        &covers,
     )?;
     if page_bodies.iter().any(|b| b.has_code) {
         sink.write(
@@ -498,7 +504,7 @@ fn run(
             .count(),
         aliases: model.aliases.len(),
         files_written: sink.count(),
-        images: ImageCounts::default(),
+        images: image_counts,
         cards_drawn: 0,
         warnings,
         stages_ms: timer.stages,
@@ -598,6 +604,81 @@ fn brand_file(
         .into());
     }
     Ok(Some((path, rel.to_path_buf())))
+}
+
+fn image_settings(config: &Config) -> ImageSettings {
+    ImageSettings {
+        widths: config.images.widths.clone(),
+        formats: config
+            .images
+            .formats
+            .iter()
+            .filter_map(|f| Format::parse(f))
+            .collect(),
+        quality: config.images.quality,
+        cache_dir: config.images.cache_dir.clone(),
+        base_url: config.base().to_string(),
+    }
+}
+
+/// Asks for the responsive variants of every raster cover (read from its
+/// header now, made after rendering); a damaged or oversized image is an
+/// error naming it and the page that uses it.
+fn request_covers(
+    root: &Path,
+    content: &Content,
+    images: &ImagePipeline,
+) -> Result<HashMap<PathBuf, ResponsiveImage>, Error> {
+    let mut wanted: Vec<(PathBuf, String)> = Vec::new();
+    let covers = content
+        .pages
+        .iter()
+        .map(|p| (p.fm.cover.as_deref(), &p.dir, p.file.rel.clone()))
+        .chain(content.sections.iter().filter_map(|s| {
+            s.file
+                .as_ref()
+                .map(|f| (s.fm.cover.as_deref(), &s.dir, f.rel.clone()))
+        }));
+    for (cover, dir, file) in covers {
+        let Some(c) = cover else { continue };
+        let lower = c.to_ascii_lowercase();
+        if !(lower.ends_with(".jpg")
+            || lower.ends_with(".jpeg")
+            || lower.ends_with(".png")
+            || lower.ends_with(".webp"))
+        {
+            continue;
+        }
+        if let Ok(path) = resolve_content_path(root, dir, c) {
+            wanted.push((path, file));
+        }
+    }
+    wanted.sort();
+    wanted.dedup_by(|a, b| a.0 == b.0);
+    let results: Vec<Result<(PathBuf, ResponsiveImage), Diagnostic>> = wanted
+        .par_iter()
+        .map(|(path, file)| {
+            images
+                .responsive(path)
+                .map(|img| (path.clone(), img))
+                .map_err(|d| d.cause(format!("it is the cover of {file}")))
+        })
+        .collect();
+    let mut out = HashMap::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok((p, img)) => {
+                out.insert(p, img);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Site(errors))
+    }
 }
 
 /// How many recent pages the home page gets as `latest`.
@@ -906,6 +987,7 @@ fn copy_static(
     content: &Content,
     sink: &dyn Sink,
     brand_files: &[Option<&(PathBuf, PathBuf)>],
+    processed: &HashMap<PathBuf, ResponsiveImage>,
 ) -> Result<(), Error> {
     let mut errors = Vec::new();
     let site_static = root.join("static");
@@ -940,8 +1022,10 @@ fn copy_static(
     }
     // Bundle and section assets, beside their page.
     let mut assets: Vec<(String, &Path)> = Vec::new();
+    // Images published as processed variants are not copied as they are:
+    // the originals may carry EXIF data (GPS coordinates above all).
     for p in content.pages.iter().filter(|p| p.bundle) {
-        for a in &p.assets {
+        for a in p.assets.iter().filter(|a| !processed.contains_key(*a)) {
             if let Ok(r) = a.strip_prefix(&p.dir) {
                 assets.push((
                     format!("{}{}", p.path, r.to_string_lossy().replace('\\', "/")),
@@ -951,7 +1035,7 @@ fn copy_static(
         }
     }
     for s in &content.sections {
-        for a in &s.assets {
+        for a in s.assets.iter().filter(|a| !processed.contains_key(*a)) {
             if let Ok(r) = a.strip_prefix(&s.dir) {
                 assets.push((
                     format!("{}{}", s.path, r.to_string_lossy().replace('\\', "/")),

@@ -825,3 +825,85 @@ fn check_warns_about_low_contrast_brand_colours() {
     );
     assert_eq!(low[0]["file"], "blason.toml");
 }
+
+fn report_images(site: &Path, out: &Path) -> serde_json::Value {
+    let report = out.with_extension("json");
+    let o = run(
+        &[
+            "build",
+            site.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&read(&report)).unwrap();
+    v["images"].clone()
+}
+
+#[test]
+fn the_image_cache_is_keyed_by_content() {
+    let site = fixture("features");
+    let root = site.path().join("site");
+    let out = site.path().join("out");
+    let first = report_images(&root, &out);
+    assert_eq!(
+        (first["decoded"].as_u64(), first["encoded"].as_u64()),
+        (Some(1), Some(2)),
+        "{first}"
+    );
+    assert!(
+        std::fs::read_dir(out.join("processed_images"))
+            .unwrap()
+            .count()
+            == 2
+    );
+    // A second build does no image work.
+    let second = report_images(&root, &out);
+    assert_eq!(
+        (
+            second["decoded"].as_u64(),
+            second["encoded"].as_u64(),
+            second["cached"].as_u64()
+        ),
+        (Some(0), Some(0), Some(2))
+    );
+    // Changing text encodes nothing.
+    let page = root.join("content/tourisme/lac/index.md");
+    std::fs::write(
+        &page,
+        read(&page).replace(
+            "description = \"Un lac.\"",
+            "description = \"Un grand lac.\"",
+        ),
+    )
+    .unwrap();
+    assert_eq!(report_images(&root, &out)["encoded"].as_u64(), Some(0));
+    // Replacing the photo encodes exactly its variants.
+    image_png(&root.join("static/img/lac.png"), [200, 10, 10]);
+    let replaced = report_images(&root, &out);
+    assert_eq!(
+        (replaced["decoded"].as_u64(), replaced["encoded"].as_u64()),
+        (Some(1), Some(2)),
+        "{replaced}"
+    );
+    // The site and its cache copied elsewhere (fresh mtimes) encode nothing.
+    let moved = tempfile::tempdir().unwrap();
+    copy_dir(&root, &moved.path().join("site"));
+    let elsewhere = report_images(&moved.path().join("site"), &moved.path().join("out"));
+    assert_eq!(
+        (elsewhere["decoded"].as_u64(), elsewhere["encoded"].as_u64()),
+        (Some(0), Some(0)),
+        "{elsewhere}"
+    );
+}
+
+/// Writes a 12x8 PNG of one colour.
+fn image_png(path: &Path, rgb: [u8; 3]) {
+    image::RgbImage::from_pixel(12, 8, image::Rgb(rgb))
+        .save(path)
+        .unwrap();
+}

@@ -261,6 +261,9 @@ pub struct CoverView {
     pub height: Option<u32>,
     /// MIME type: `image/jpeg`, `image/png`, `image/webp`, `image/svg+xml`.
     pub mime: &'static str,
+    /// Responsive variants for `<picture>` (`sources`: `mime`, `srcset`;
+    /// `fallback`: `url`, `width`, `height`), or null for SVG and the like.
+    pub image: Option<crate::media::ResponsiveImage>,
 }
 
 /// An event, ready to show: `page.event`.
@@ -393,6 +396,8 @@ pub struct ViewSource<'a> {
     /// Each page's event, resolved (None for pages without `[event]`).
     pub events: &'a [Option<EventTimes>],
     pub strings: &'a BTreeMap<String, Strings>,
+    /// Responsive variants of every cover, by source file.
+    pub images: &'a std::collections::HashMap<std::path::PathBuf, crate::media::ResponsiveImage>,
 }
 
 /// Serializes a listing for templates, with its `pages` taken from the
@@ -482,6 +487,29 @@ impl<'a> ViewSource<'a> {
         } else {
             "image/jpeg"
         };
+        // A processed cover is published as its variants only (metadata stripped);
+        // `url` is then the largest variant of the fallback format.
+        if let Some(img) = file.as_ref().and_then(|f| self.images.get(f)) {
+            let fallback = &img.fallback;
+            let mime = if fallback.url.ends_with(".webp") {
+                "image/webp"
+            } else {
+                "image/jpeg"
+            };
+            return Some(CoverView {
+                permalink: fallback.url.clone(),
+                url: fallback
+                    .url
+                    .strip_prefix(self.base())
+                    .unwrap_or(&fallback.url)
+                    .to_string(),
+                alt: alt.map(String::from),
+                width: Some(fallback.width),
+                height: Some(fallback.height),
+                mime,
+                image: Some(img.clone()),
+            });
+        }
         Some(CoverView {
             permalink: absolute(self.base(), &url),
             url,
@@ -489,6 +517,7 @@ impl<'a> ViewSource<'a> {
             width: size.map(|s| s.width as u32),
             height: size.map(|s| s.height as u32),
             mime,
+            image: None,
         })
     }
 

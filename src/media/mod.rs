@@ -1,0 +1,656 @@
+//! Images: responsive variants, made once, in parallel, through a content-addressed cache.
+//!
+//! Rendering asks [`ImagePipeline::responsive`] for an image and gets its
+//! variants' URLs and sizes at once (from the file's header: nothing is
+//! decoded then). [`ImagePipeline::process`] makes the pixels afterwards: each
+//! source is decoded once, turned upright (EXIF orientation), resized for every
+//! width asked (never upscaled), encoded in every format, and written without
+//! any metadata (GPS coordinates never leak). Output names are a hash of the
+//! source bytes and the operation, so they never depend on paths, mtimes or
+//! processing order; the cache (`[images] cache_dir`) holds each result under
+//! that name, so a second build, a fresh clone or a CI with the cache restored
+//! encodes nothing. A header claiming more than [`MAX_PIXELS`] is refused
+//! before decoding.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Diagnostic, display_path};
+
+/// The largest image blason decodes: 100 megapixels (a 50 MP camera's photo is
+/// half of it). Anything claiming more is a decompression bomb or a mistake.
+pub const MAX_PIXELS: u64 = 100_000_000;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Webp,
+    Jpeg,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "webp" => Some(Format::Webp),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            _ => None,
+        }
+    }
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Webp => "webp",
+            Format::Jpeg => "jpg",
+        }
+    }
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Webp => "image/webp",
+            Format::Jpeg => "image/jpeg",
+        }
+    }
+}
+
+/// What a source looks like, read from its header.
+#[derive(Debug, Clone)]
+struct SourceInfo {
+    hash: String,
+    /// Upright size (after EXIF orientation).
+    width: u32,
+    height: u32,
+}
+
+/// One variant to make.
+#[derive(Debug, Clone)]
+struct Job {
+    source: PathBuf,
+    width: u32,
+    height: u32,
+    format: Format,
+}
+
+/// A variant, as templates use it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    /// Absolute URL: `https://…/processed_images/aube-1a2b3c4d5e6f7a8b.webp`.
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The variants of one format, as a `srcset`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageSource {
+    pub mime: &'static str,
+    /// `url 480w, url 960w`.
+    pub srcset: String,
+}
+
+/// An image ready for `<picture>`: one `<source>` per format, the largest
+/// variant of the last format as the `<img>` fallback.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponsiveImage {
+    pub sources: Vec<ImageSource>,
+    pub fallback: Variant,
+    /// The largest variant's size (the intrinsic size for width/height attributes).
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Image work done by a build.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ImageCounts {
+    /// Sources decoded.
+    pub decoded: u64,
+    /// Variants encoded.
+    pub encoded: u64,
+    /// Variants taken from the cache.
+    pub cached: u64,
+}
+
+/// Settings of the pipeline, from `[images]`.
+#[derive(Debug, Clone)]
+pub struct ImageSettings {
+    pub widths: Vec<u32>,
+    pub formats: Vec<Format>,
+    pub quality: u8,
+    pub cache_dir: PathBuf,
+    /// Absolute URLs of variants start with this (the site's base URL).
+    pub base_url: String,
+}
+
+/// Publishes one file of the output (path in the output, bytes).
+pub type Publish<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Requests for variants during rendering, then the work.
+pub struct ImagePipeline {
+    root: PathBuf,
+    settings: ImageSettings,
+    sources: Mutex<HashMap<PathBuf, SourceInfo>>,
+    /// Output name to job; a BTreeMap so work and output are in a stable order.
+    jobs: Mutex<BTreeMap<String, Job>>,
+    decoded: AtomicU64,
+    encoded: AtomicU64,
+    cached: AtomicU64,
+}
+
+fn hex16(bytes: &[u8]) -> String {
+    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+impl ImagePipeline {
+    pub fn new(root: &Path, settings: ImageSettings) -> ImagePipeline {
+        ImagePipeline {
+            root: root.to_path_buf(),
+            settings,
+            sources: Mutex::new(HashMap::new()),
+            jobs: Mutex::new(BTreeMap::new()),
+            decoded: AtomicU64::new(0),
+            encoded: AtomicU64::new(0),
+            cached: AtomicU64::new(0),
+        }
+    }
+
+    fn error(&self, path: &Path, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error("image", message).file(display_path(path, &self.root))
+    }
+
+    /// Reads a source's header (size, orientation) and hashes its bytes.
+    fn source(&self, path: &Path) -> Result<SourceInfo, Diagnostic> {
+        if let Some(info) = self
+            .sources
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(path)
+        {
+            return Ok(info.clone());
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| Diagnostic::io(path, &self.root, "read this image", &e))?;
+        // The size the header claims, read before any decoder allocates anything.
+        if let Ok(size) = imagesize::blob_size(&bytes) {
+            let (w, h) = (size.width as u64, size.height as u64);
+            if w.saturating_mul(h) > MAX_PIXELS {
+                return Err(self
+                    .error(path, format!("the image claims {w}×{h} pixels, more than the {} megapixels blason decodes", MAX_PIXELS / 1_000_000))
+                    .help("resize the photo before adding it (a web page never needs more than about 3000 pixels wide)"));
+            }
+        }
+        let reader = ImageReader::new(Cursor::new(&bytes))
+            .with_guessed_format()
+            .map_err(|e| self.error(path, "the image cannot be read").cause(e))?;
+        let mut decoder = reader.into_decoder().map_err(|e| {
+            self.error(
+                path,
+                "the file is not an image blason can read (JPEG, PNG or WebP), or it is damaged",
+            )
+            .cause(e)
+        })?;
+        let (w, h) = decoder.dimensions();
+        if u64::from(w) * u64::from(h) > MAX_PIXELS {
+            return Err(self
+                .error(path, format!("the image claims {w}×{h} pixels, more than the {} megapixels blason decodes", MAX_PIXELS / 1_000_000))
+                .help("resize the photo before adding it (a web page never needs more than about 3000 pixels wide)"));
+        }
+        if w == 0 || h == 0 {
+            return Err(self.error(path, "the image has no pixels"));
+        }
+        let orientation = decoder
+            .orientation()
+            .unwrap_or(image::metadata::Orientation::NoTransforms);
+        use image::metadata::Orientation as O;
+        let (width, height) = match orientation {
+            O::Rotate90 | O::Rotate270 | O::Rotate90FlipH | O::Rotate270FlipH => (h, w),
+            _ => (w, h),
+        };
+        let info = SourceInfo {
+            hash: blake3::hash(&bytes).to_hex().to_string(),
+            width,
+            height,
+        };
+        self.sources
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_path_buf(), info.clone());
+        Ok(info)
+    }
+
+    /// Asks for the responsive variants of `path`; returns their URLs and sizes now.
+    pub fn responsive(&self, path: &Path) -> Result<ResponsiveImage, Diagnostic> {
+        let info = self.source(path)?;
+        let stem = crate::content::slug::slugify(
+            &path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default(),
+        );
+        let mut widths: Vec<u32> = self
+            .settings
+            .widths
+            .iter()
+            .copied()
+            .filter(|&w| w > 0 && w < info.width)
+            .collect();
+        // Never upscale: the source's own width stands in for the larger ones.
+        if widths.len() < self.settings.widths.len() || widths.is_empty() {
+            widths.push(info.width);
+        }
+        widths.sort_unstable();
+        widths.dedup();
+        let mut sources = Vec::new();
+        let mut fallback = None;
+        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        for &format in &self.settings.formats {
+            let mut srcset = Vec::new();
+            for &w in &widths {
+                let h = ((u64::from(info.height) * u64::from(w) + u64::from(info.width) / 2)
+                    / u64::from(info.width))
+                .max(1) as u32;
+                let op = format!(
+                    "{}:w{w}:h{h}:q{}:{}",
+                    info.hash,
+                    self.settings.quality,
+                    format.ext()
+                );
+                let name = format!(
+                    "{stem}-{}.{}",
+                    hex16(blake3::hash(op.as_bytes()).as_bytes()),
+                    format.ext()
+                );
+                let url = format!(
+                    "{}/processed_images/{name}",
+                    self.settings.base_url.trim_end_matches('/')
+                );
+                jobs.entry(name).or_insert_with(|| Job {
+                    source: path.to_path_buf(),
+                    width: w,
+                    height: h,
+                    format,
+                });
+                srcset.push(format!("{url} {w}w"));
+                fallback = Some(Variant {
+                    url,
+                    width: w,
+                    height: h,
+                });
+            }
+            sources.push(ImageSource {
+                mime: format.mime(),
+                srcset: srcset.join(", "),
+            });
+        }
+        let fallback = fallback.ok_or_else(|| self.error(path, "[images] formats is empty"))?;
+        Ok(ResponsiveImage {
+            width: fallback.width,
+            height: fallback.height,
+            sources,
+            fallback,
+        })
+    }
+
+    /// Makes every variant asked for, through the cache; `write` publishes
+    /// each file (path in the output, bytes).
+    pub fn process(
+        &self,
+        write: &Publish<'_>,
+    ) -> Result<ImageCounts, Vec<Diagnostic>> {
+        let jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
+        let cache = self.root.join(&self.settings.cache_dir).join("images");
+        if let Err(e) = std::fs::create_dir_all(&cache) {
+            return Err(vec![Diagnostic::io(
+                &cache,
+                &self.root,
+                "create the image cache",
+                &e,
+            )]);
+        }
+        // Group by source: decode once, make all its variants.
+        let mut by_source: BTreeMap<PathBuf, Vec<(String, Job)>> = BTreeMap::new();
+        for (name, job) in jobs {
+            by_source
+                .entry(job.source.clone())
+                .or_default()
+                .push((name, job));
+        }
+        let results: Vec<Result<(), Diagnostic>> = by_source
+            .par_iter()
+            .map(|(source, list)| {
+                let missing: Vec<&(String, Job)> = list
+                    .iter()
+                    .filter(|(name, _)| !cache.join(name).is_file())
+                    .collect();
+                if !missing.is_empty() {
+                    let img = self.decode(source)?;
+                    self.decoded.fetch_add(1, Ordering::Relaxed);
+                    let made: Vec<Result<(), Diagnostic>> = missing
+                        .par_iter()
+                        .map(|(name, job)| {
+                            let bytes = encode(
+                                &img,
+                                job.width,
+                                job.height,
+                                job.format,
+                                self.settings.quality,
+                            )
+                            .map_err(|m| self.error(source, m))?;
+                            self.encoded.fetch_add(1, Ordering::Relaxed);
+                            let tmp = cache.join(format!(".{name}.tmp"));
+                            std::fs::write(&tmp, &bytes)
+                                .and_then(|_| std::fs::rename(&tmp, cache.join(name)))
+                                .map_err(|e| {
+                                    Diagnostic::io(
+                                        &cache,
+                                        &self.root,
+                                        "write to the image cache",
+                                        &e,
+                                    )
+                                })
+                        })
+                        .collect();
+                    made.into_iter().collect::<Result<Vec<()>, _>>()?;
+                }
+                for (name, _) in list {
+                    let bytes = std::fs::read(cache.join(name)).map_err(|e| {
+                        Diagnostic::io(
+                            &cache.join(name),
+                            &self.root,
+                            "read from the image cache",
+                            &e,
+                        )
+                    })?;
+                    if !missing.iter().any(|(n, _)| n == name) {
+                        self.cached.fetch_add(1, Ordering::Relaxed);
+                    }
+                    write(&format!("processed_images/{name}"), &bytes)?;
+                }
+                Ok(())
+            })
+            .collect();
+        let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ImageCounts {
+            decoded: self.decoded.load(Ordering::Relaxed),
+            encoded: self.encoded.load(Ordering::Relaxed),
+            cached: self.cached.load(Ordering::Relaxed),
+        })
+    }
+
+    /// Decodes a source, upright, with memory limits.
+    fn decode(&self, path: &Path) -> Result<DynamicImage, Diagnostic> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Diagnostic::io(path, &self.root, "read this image", &e))?;
+        let mut reader = ImageReader::new(Cursor::new(&bytes))
+            .with_guessed_format()
+            .map_err(|e| self.error(path, "the image cannot be read").cause(e))?;
+        let mut limits = image::Limits::default();
+        limits.max_alloc = Some(MAX_PIXELS * 8);
+        reader.limits(limits);
+        let mut decoder = reader.into_decoder().map_err(|e| {
+            self.error(
+                path,
+                "the file is not an image blason can read, or it is damaged",
+            )
+            .cause(e)
+        })?;
+        let orientation = decoder
+            .orientation()
+            .unwrap_or(image::metadata::Orientation::NoTransforms);
+        let mut img = DynamicImage::from_decoder(decoder).map_err(|e| {
+            self.error(path, "the image is damaged or truncated")
+                .cause(e)
+                .help("open it in an image editor and save it again")
+        })?;
+        img.apply_orientation(orientation);
+        Ok(img)
+    }
+}
+
+/// Resizes to `w`×`h` (Lanczos3) and encodes; no metadata is written.
+fn encode(
+    img: &DynamicImage,
+    w: u32,
+    h: u32,
+    format: Format,
+    quality: u8,
+) -> Result<Vec<u8>, String> {
+    use fast_image_resize as fr;
+    let has_alpha = img.color().has_alpha() && format == Format::Webp;
+    let (pixels, pixel_type, bpp) = if has_alpha {
+        (img.to_rgba8().into_raw(), fr::PixelType::U8x4, 4)
+    } else if img.color().has_alpha() {
+        // JPEG has no alpha: flatten onto white.
+        let rgba = img.to_rgba8();
+        let mut rgb = Vec::with_capacity(rgba.len() / 4 * 3);
+        for p in rgba.pixels() {
+            let a = u16::from(p[3]);
+            for c in 0..3 {
+                rgb.push(((u16::from(p[c]) * a + 255 * (255 - a)) / 255) as u8);
+            }
+        }
+        (rgb, fr::PixelType::U8x3, 3)
+    } else {
+        (img.to_rgb8().into_raw(), fr::PixelType::U8x3, 3)
+    };
+    let src = fr::images::Image::from_vec_u8(img.width(), img.height(), pixels, pixel_type)
+        .map_err(|e| e.to_string())?;
+    let resized = if (w, h) == (img.width(), img.height()) {
+        src.into_vec()
+    } else {
+        let mut dst = fr::images::Image::new(w, h, pixel_type);
+        fr::Resizer::new()
+            .resize(
+                &src,
+                &mut dst,
+                &fr::ResizeOptions::new()
+                    .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3)),
+            )
+            .map_err(|e| e.to_string())?;
+        dst.into_vec()
+    };
+    debug_assert_eq!(resized.len(), (w * h) as usize * bpp);
+    match format {
+        Format::Webp => {
+            let enc = if bpp == 4 {
+                webp::Encoder::from_rgba(&resized, w, h)
+            } else {
+                webp::Encoder::from_rgb(&resized, w, h)
+            };
+            Ok(enc.encode(f32::from(quality)).to_vec())
+        }
+        Format::Jpeg => {
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+                .encode(&resized, w, h, image::ExtendedColorType::Rgb8)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(dir: &Path) -> ImageSettings {
+        ImageSettings {
+            widths: vec![8, 16, 64],
+            formats: vec![Format::Webp, Format::Jpeg],
+            quality: 80,
+            cache_dir: dir.join("cache"),
+            base_url: "https://x.fr".into(),
+        }
+    }
+
+    fn write_png(path: &Path, w: u32, h: u32, alpha: bool) {
+        if alpha {
+            image::RgbaImage::from_pixel(w, h, image::Rgba([200, 30, 30, 128]))
+                .save(path)
+                .unwrap();
+        } else {
+            image::RgbImage::from_pixel(w, h, image::Rgb([11, 93, 107]))
+                .save(path)
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn variants_are_named_by_content_never_upscaled_and_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("Lac Été.png");
+        write_png(&photo, 32, 20, false);
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let r = p.responsive(&photo).unwrap();
+        assert_eq!(
+            (r.width, r.height),
+            (32, 20),
+            "64 asked, 32 available: not upscaled"
+        );
+        assert_eq!(r.sources.len(), 2);
+        assert!(r.sources[0].srcset.contains(" 8w, ") && r.sources[0].srcset.contains(" 32w"));
+        assert!(
+            r.fallback
+                .url
+                .starts_with("https://x.fr/processed_images/lac-ete-")
+                && r.fallback.url.ends_with(".jpg")
+        );
+        let written = Mutex::new(Vec::new());
+        let counts = p
+            .process(&|rel, bytes| {
+                written
+                    .lock()
+                    .unwrap()
+                    .push((rel.to_string(), bytes.to_vec()));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            counts,
+            ImageCounts {
+                decoded: 1,
+                encoded: 6,
+                cached: 0
+            }
+        );
+        for (rel, bytes) in written.lock().unwrap().iter() {
+            let img = image::load_from_memory(bytes).unwrap();
+            assert!(rel.ends_with(".webp") || rel.ends_with(".jpg"));
+            assert!([8, 16, 32].contains(&img.width()), "{rel}");
+        }
+        // A second pipeline over the same cache (and a copy of the file elsewhere) encodes nothing.
+        let copy = dir.path().join("elsewhere.png");
+        std::fs::copy(&photo, &copy).unwrap();
+        let p2 = ImagePipeline::new(dir.path(), settings(dir.path()));
+        p2.responsive(&photo).unwrap();
+        let counts = p2.process(&|_, _| Ok(())).unwrap();
+        assert_eq!(
+            counts,
+            ImageCounts {
+                decoded: 0,
+                encoded: 0,
+                cached: 6
+            }
+        );
+    }
+
+    #[test]
+    fn alpha_grayscale_and_sixteen_bit_sources_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let alpha = dir.path().join("a.png");
+        write_png(&alpha, 20, 20, true);
+        let gray = dir.path().join("g.png");
+        image::GrayImage::from_pixel(20, 10, image::Luma([90]))
+            .save(&gray)
+            .unwrap();
+        let deep = dir.path().join("d.png");
+        image::ImageBuffer::<image::Rgb<u16>, _>::from_pixel(
+            10,
+            10,
+            image::Rgb([60000u16, 100, 9000]),
+        )
+        .save(&deep)
+        .unwrap();
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        for f in [&alpha, &gray, &deep] {
+            p.responsive(f).unwrap();
+        }
+        let counts = p
+            .process(&|_, bytes| {
+                image::load_from_memory(bytes).unwrap();
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(counts.decoded, 3);
+    }
+
+    #[test]
+    fn published_variants_carry_no_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode(
+                &[120u8; 16 * 16 * 3],
+                16,
+                16,
+                image::ExtendedColorType::Rgb8,
+            )
+            .unwrap();
+        // An APP1 Exif segment with GPS text, right after SOI.
+        let payload = b"Exif\0\0MM\0*\0\0\0\x08GPSLatitude 46.6123N GPSLongitude 5.9411E";
+        let mut seg = vec![0xFF, 0xE1];
+        seg.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        seg.extend_from_slice(payload);
+        let mut with_gps = jpeg[..2].to_vec();
+        with_gps.extend_from_slice(&seg);
+        with_gps.extend_from_slice(&jpeg[2..]);
+        let photo = dir.path().join("gps.jpg");
+        std::fs::write(&photo, &with_gps).unwrap();
+        assert!(with_gps.windows(3).any(|w| w == b"GPS"));
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        p.responsive(&photo).unwrap();
+        let n = AtomicU64::new(0);
+        p.process(&|_, bytes| {
+            assert!(
+                !bytes.windows(3).any(|w| w == b"GPS"),
+                "GPS data reached a published file"
+            );
+            assert!(!bytes.windows(4).any(|w| w == b"Exif"));
+            n.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            n.load(Ordering::Relaxed),
+            4,
+            "widths 8 and 16, in WebP and JPEG"
+        );
+    }
+
+    #[test]
+    fn corrupt_files_and_bombs_are_refused_with_their_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let corrupt = dir.path().join("casse.jpg");
+        std::fs::write(&corrupt, b"\xff\xd8\xff\xe0 not really a jpeg").unwrap();
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let e = p.responsive(&corrupt).unwrap_err();
+        assert_eq!(e.file.as_deref(), Some("casse.jpg"));
+        // A PNG header claiming 100000 x 100000 pixels.
+        let mut png = Vec::new();
+        png.extend_from_slice(b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR");
+        png.extend_from_slice(&100_000u32.to_be_bytes());
+        png.extend_from_slice(&100_000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        let bomb = dir.path().join("bombe.png");
+        std::fs::write(&bomb, &png).unwrap();
+        let e = p.responsive(&bomb).unwrap_err();
+        assert!(e.message.contains("100000×100000"), "{}", e.message);
+        assert_eq!(e.file.as_deref(), Some("bombe.png"));
+    }
+}
