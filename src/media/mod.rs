@@ -73,6 +73,39 @@ struct Job {
     width: u32,
     height: u32,
     format: Format,
+    /// The part of the upright source to use: left, top, width, height.
+    crop: Option<(u32, u32, u32, u32)>,
+}
+
+/// A crop to an aspect ratio around a focal point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Crop {
+    /// Width and height of the ratio: (1, 1) square, (4, 5) portrait.
+    pub ratio: (u32, u32),
+    /// Focal point, 0..1 from the left and from the top.
+    pub focus: (f64, f64),
+}
+
+impl Crop {
+    /// The crop box in a `w`×`h` image: as large as the ratio allows, centred
+    /// on the focal point, kept inside the image.
+    pub fn boxed(&self, w: u32, h: u32) -> (u32, u32, u32, u32) {
+        let (rw, rh) = (
+            u64::from(self.ratio.0.max(1)),
+            u64::from(self.ratio.1.max(1)),
+        );
+        let (cw, ch) = if u64::from(w) * rh > u64::from(h) * rw {
+            (((u64::from(h) * rw) / rh) as u32, h)
+        } else {
+            (w, ((u64::from(w) * rh) / rw) as u32)
+        };
+        let (cw, ch) = (cw.max(1), ch.max(1));
+        let fx = self.focus.0.clamp(0.0, 1.0);
+        let fy = self.focus.1.clamp(0.0, 1.0);
+        let left = ((fx * f64::from(w) - f64::from(cw) / 2.0).round().max(0.0) as u32).min(w - cw);
+        let top = ((fy * f64::from(h) - f64::from(ch) / 2.0).round().max(0.0) as u32).min(h - ch);
+        (left, top, cw, ch)
+    }
 }
 
 /// A variant, as templates use it.
@@ -223,22 +256,49 @@ impl ImagePipeline {
 
     /// Asks for the responsive variants of `path`; returns their URLs and sizes now.
     pub fn responsive(&self, path: &Path) -> Result<ResponsiveImage, Diagnostic> {
-        let info = self.source(path)?;
+        let widths = self.settings.widths.clone();
+        self.variants(path, None, &widths)
+    }
+
+    /// Asks for variants cropped to a ratio around a focal point, at `widths`.
+    pub fn cropped(
+        &self,
+        path: &Path,
+        crop: Crop,
+        widths: &[u32],
+    ) -> Result<ResponsiveImage, Diagnostic> {
+        self.variants(path, Some(crop), widths)
+    }
+
+    fn variants(
+        &self,
+        path: &Path,
+        crop: Option<Crop>,
+        wanted: &[u32],
+    ) -> Result<ResponsiveImage, Diagnostic> {
+        let full = self.source(path)?;
+        let boxed = crop.map(|c| c.boxed(full.width, full.height));
+        let info = match boxed {
+            Some((_, _, w, h)) => SourceInfo {
+                hash: full.hash.clone(),
+                width: w,
+                height: h,
+            },
+            None => full,
+        };
         let stem = crate::content::slug::slugify(
             &path
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default(),
         );
-        let mut widths: Vec<u32> = self
-            .settings
-            .widths
+        let mut widths: Vec<u32> = wanted
             .iter()
             .copied()
             .filter(|&w| w > 0 && w < info.width)
             .collect();
         // Never upscale: the source's own width stands in for the larger ones.
-        if widths.len() < self.settings.widths.len() || widths.is_empty() {
+        if widths.len() < wanted.len() || widths.is_empty() {
             widths.push(info.width);
         }
         widths.sort_unstable();
@@ -252,8 +312,11 @@ impl ImagePipeline {
                 let h = ((u64::from(info.height) * u64::from(w) + u64::from(info.width) / 2)
                     / u64::from(info.width))
                 .max(1) as u32;
+                let crop_op = boxed.map_or(String::new(), |(l, t, cw, ch)| {
+                    format!(":crop{l},{t},{cw},{ch}")
+                });
                 let op = format!(
-                    "{}:w{w}:h{h}:q{}:{}",
+                    "{}{crop_op}:w{w}:h{h}:q{}:{}",
                     info.hash,
                     self.settings.quality,
                     format.ext()
@@ -272,6 +335,7 @@ impl ImagePipeline {
                     width: w,
                     height: h,
                     format,
+                    crop: boxed,
                 });
                 srcset.push(format!("{url} {w}w"));
                 fallback = Some(Variant {
@@ -296,10 +360,7 @@ impl ImagePipeline {
 
     /// Makes every variant asked for, through the cache; `write` publishes
     /// each file (path in the output, bytes).
-    pub fn process(
-        &self,
-        write: &Publish<'_>,
-    ) -> Result<ImageCounts, Vec<Diagnostic>> {
+    pub fn process(&self, write: &Publish<'_>) -> Result<ImageCounts, Vec<Diagnostic>> {
         let jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
         let cache = self.root.join(&self.settings.cache_dir).join("images");
         if let Err(e) = std::fs::create_dir_all(&cache) {
@@ -337,6 +398,7 @@ impl ImagePipeline {
                                 job.height,
                                 job.format,
                                 self.settings.quality,
+                                job.crop,
                             )
                             .map_err(|m| self.error(source, m))?;
                             self.encoded.fetch_add(1, Ordering::Relaxed);
@@ -420,6 +482,7 @@ fn encode(
     h: u32,
     format: Format,
     quality: u8,
+    crop: Option<(u32, u32, u32, u32)>,
 ) -> Result<Vec<u8>, String> {
     use fast_image_resize as fr;
     let has_alpha = img.color().has_alpha() && format == Format::Webp;
@@ -441,17 +504,17 @@ fn encode(
     };
     let src = fr::images::Image::from_vec_u8(img.width(), img.height(), pixels, pixel_type)
         .map_err(|e| e.to_string())?;
-    let resized = if (w, h) == (img.width(), img.height()) {
+    let resized = if crop.is_none() && (w, h) == (img.width(), img.height()) {
         src.into_vec()
     } else {
         let mut dst = fr::images::Image::new(w, h, pixel_type);
+        let mut options = fr::ResizeOptions::new()
+            .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+        if let Some((l, t, cw, ch)) = crop {
+            options = options.crop(f64::from(l), f64::from(t), f64::from(cw), f64::from(ch));
+        }
         fr::Resizer::new()
-            .resize(
-                &src,
-                &mut dst,
-                &fr::ResizeOptions::new()
-                    .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3)),
-            )
+            .resize(&src, &mut dst, &options)
             .map_err(|e| e.to_string())?;
         dst.into_vec()
     };
@@ -558,6 +621,64 @@ mod tests {
                 cached: 6
             }
         );
+    }
+
+    #[test]
+    fn crops_keep_the_focal_point_inside() {
+        let square = Crop {
+            ratio: (1, 1),
+            focus: (0.5, 0.5),
+        };
+        assert_eq!(square.boxed(300, 200), (50, 0, 200, 200));
+        assert_eq!(
+            Crop {
+                ratio: (1, 1),
+                focus: (0.0, 0.5)
+            }
+            .boxed(300, 200),
+            (0, 0, 200, 200)
+        );
+        assert_eq!(
+            Crop {
+                ratio: (1, 1),
+                focus: (1.0, 0.5)
+            }
+            .boxed(300, 200),
+            (100, 0, 200, 200)
+        );
+        assert_eq!(
+            Crop {
+                ratio: (4, 5),
+                focus: (0.5, 0.2)
+            }
+            .boxed(300, 200),
+            (70, 0, 160, 200)
+        );
+        assert_eq!(
+            Crop {
+                ratio: (4, 5),
+                focus: (0.5, 0.9)
+            }
+            .boxed(100, 400),
+            (0, 275, 100, 125),
+            "kept inside"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("p.png");
+        write_png(&photo, 30, 20, false);
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let r = p.cropped(&photo, square, &[10, 40]).unwrap();
+        assert_eq!((r.width, r.height), (20, 20));
+        let sizes = Mutex::new(Vec::new());
+        p.process(&|_, bytes| {
+            let img = image::load_from_memory(bytes).unwrap();
+            sizes.lock().unwrap().push((img.width(), img.height()));
+            Ok(())
+        })
+        .unwrap();
+        let mut got = sizes.into_inner().unwrap();
+        got.sort();
+        assert_eq!(got, vec![(10, 10), (10, 10), (20, 20), (20, 20)]);
     }
 
     #[test]
