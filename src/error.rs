@@ -58,9 +58,27 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic under another code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
     pub fn file(mut self, file: impl Into<String>) -> Self {
         self.file = Some(file.into());
         self
+    }
+
+    /// Names `file` as where the problem is, unless the diagnostic already
+    /// names another file (a gallery.toml, a template): then `file` is where
+    /// it was used from, added as a cause.
+    pub fn in_file(self, file: impl Into<String>) -> Self {
+        let file = file.into();
+        match &self.file {
+            None => self.file(file),
+            Some(f) if *f == file => self,
+            Some(_) => self.cause(format!("used in {file}")),
+        }
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {

@@ -25,4 +25,5 @@ pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod seo;
+pub mod shortcodes;
 pub mod theme;

@@ -22,19 +22,16 @@ use std::time::Instant;
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
 
 use crate::content::event::EventTimes;
 use crate::media::{Format, ImagePipeline, ImageSettings, ResponsiveImage};
+use crate::shortcodes::{self, GalleryStore, PhotoPages, Shortcodes};
 
 use crate::config::Config;
 use crate::content::paths::resolve_content_path;
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Error, Severity, display_path};
-use crate::markdown::shortcode::Call;
-use crate::markdown::{
-    self, AnchorLinks, MarkdownOptions, RenderContext, Rendered, ShortcodeError,
-};
+use crate::markdown::{self, AnchorLinks, MarkdownOptions, Rendered};
 use crate::output::{Discard, Sink, Staging};
 use crate::render::jobs::{self, RenderInputs};
 use crate::render::views::{BrandAssets, ViewSource, site_view};
@@ -163,6 +160,13 @@ pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
         Err(Error::Site(d)) => d,
         Err(Error::Usage(m)) => vec![Diagnostic::error("usage", m)],
     };
+    // A build leaves out what may no longer be published, with a warning;
+    // check makes it an error, so that CI asks for the content to be cleaned up.
+    for d in &mut diags {
+        if d.code == "rights-expired" {
+            d.severity = Severity::Error;
+        }
+    }
     sort_diagnostics(&mut diags);
     diags
 }
@@ -309,16 +313,28 @@ fn run(
         .iter()
         .map(|s| AnchorLinks::parse(s.fm.insert_anchor_links.as_deref()))
         .collect();
+    let galleries = GalleryStore::new(
+        root,
+        config.languages.keys().cloned().collect(),
+        opts.now,
+        tz.clone(),
+    );
     let shortcodes = Shortcodes {
         renderer: &renderer,
         base: config.base(),
         content: &content,
+        images: &images,
+        galleries: &galleries,
         lang: "",
+        page: None,
+        dir: root,
+        path: "/",
     };
     let page_bodies: Vec<Result<Rendered, Vec<Diagnostic>>> = content
         .pages
         .par_iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let o = MarkdownOptions {
                 french_typography: config.french_typography(&p.lang),
                 external_links_new_tab: config.markdown.external_links_new_tab,
@@ -327,10 +343,16 @@ fn run(
             };
             let ctx = Shortcodes {
                 lang: &p.lang,
+                page: Some(i),
+                dir: &p.dir,
+                path: &p.path,
                 ..shortcodes
             };
-            let r = markdown::render(&p.body, p.body_line, &o, &ctx)
-                .map_err(|ds| ds.into_iter().map(|d| d.file(p.file.rel.clone())).collect());
+            let r = markdown::render(&p.body, p.body_line, &o, &ctx).map_err(|ds| {
+                ds.into_iter()
+                    .map(|d| d.in_file(p.file.rel.clone()))
+                    .collect()
+            });
             progress.advance(1);
             r
         })
@@ -348,11 +370,13 @@ fn run(
             };
             let ctx = Shortcodes {
                 lang: &s.lang,
+                dir: &s.dir,
+                path: &s.path,
                 ..shortcodes
             };
             let name = s.source_name();
             let r = markdown::render(&s.body, s.body_line, &o, &ctx)
-                .map_err(|ds| ds.into_iter().map(|d| d.file(name.clone())).collect());
+                .map_err(|ds| ds.into_iter().map(|d| d.in_file(name.clone())).collect());
             progress.advance(1);
             r
         })
@@ -371,7 +395,14 @@ fn run(
     };
     check_anchors(&content, &page_bodies, &section_bodies)?;
     check_local_refs(root, &content, &page_bodies)?;
-    warnings.extend(content_warnings(&content, &page_bodies));
+    let gallery_files = galleries.owned_files();
+    warnings.extend(content_warnings(&content, &page_bodies, &gallery_files));
+    warnings.extend(std::mem::take(
+        &mut *galleries.warnings.lock().unwrap_or_else(|p| p.into_inner()),
+    ));
+    let photo_pages = shortcodes::photo_pages(&galleries, &images, &content, config.base())
+        .map_err(Error::Site)?;
+    check_photo_routes(&content, &model, &photo_pages)?;
     // Sources are rendered: free them before templates fill memory with pages.
     for p in &mut content.pages {
         p.body = String::new();
@@ -425,6 +456,7 @@ fn run(
         events: &events,
         tz: &tz,
         strings: &strings,
+        photo_pages: &photo_pages,
     };
     let assets: Vec<&str> = jobs::ASSET_TEMPLATES
         .into_iter()
@@ -464,6 +496,7 @@ fn run(
         sink,
         &[logo.as_ref(), font.as_ref()],
         &covers,
+        &gallery_files,
     )?;
     if page_bodies.iter().any(|b| b.has_code) {
         sink.write(
@@ -520,46 +553,6 @@ fn host_of(base: &str) -> String {
         .next()
         .unwrap_or("")
         .to_string()
-}
-
-/// Shortcodes for markdown: templates under `shortcodes/`.
-#[derive(Clone, Copy)]
-struct Shortcodes<'a> {
-    renderer: &'a Renderer,
-    base: &'a str,
-    content: &'a Content,
-    lang: &'a str,
-}
-
-impl RenderContext for Shortcodes<'_> {
-    fn resolve_link(&self, content_path: &str) -> Option<String> {
-        let p = content_path.trim_start_matches('/');
-        self.content
-            .links
-            .get(p)
-            .map(|path| absolute(self.base, path))
-    }
-
-    fn shortcode(&self, call: &Call) -> Result<String, ShortcodeError> {
-        let name = format!("shortcodes/{}.html", call.name);
-        if !self.renderer.has_template(&name) {
-            return Err(ShortcodeError::Unknown {
-                known: self.renderer.shortcodes().to_vec(),
-            });
-        }
-        let mut ctx = Context::new();
-        for (k, v) in &call.args {
-            ctx.insert(k.clone(), v);
-        }
-        if let Some(body) = &call.body {
-            ctx.insert("body", body);
-        }
-        ctx.insert("lang", self.lang);
-        self.renderer
-            .render(self.lang, &name, &ctx, None)
-            .map(|html| html.trim().to_string())
-            .map_err(ShortcodeError::Failed)
-    }
 }
 
 /// Pages the render stage makes beyond content and listings (agenda, site map).
@@ -676,6 +669,38 @@ fn request_covers(
     }
     if errors.is_empty() {
         Ok(out)
+    } else {
+        Err(Error::Site(errors))
+    }
+}
+
+/// A photo page must not take the address of another page.
+fn check_photo_routes(
+    content: &Content,
+    model: &content::site::SiteModel,
+    sets: &[PhotoPages],
+) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    for set in sets {
+        for i in 0..set.photos.len() {
+            let path = set.path(content, i);
+            if let Some(r) = model.routes.get(&path) {
+                errors.push(
+                    Diagnostic::error(
+                        "url-collision",
+                        format!(
+                            "the address {path} is wanted by both {} and a photo of its gallery",
+                            r.source
+                        ),
+                    )
+                    .file(content.pages[set.page].file.rel.clone())
+                    .help("rename the photo file or the page"),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
     } else {
         Err(Error::Site(errors))
     }
@@ -933,7 +958,11 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Warnings: descriptions, unused bundle files.
-fn content_warnings(content: &Content, bodies: &[Rendered]) -> Vec<Diagnostic> {
+fn content_warnings(
+    content: &Content,
+    bodies: &[Rendered],
+    gallery_files: &HashSet<PathBuf>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (p, r) in content.pages.iter().zip(bodies) {
         match p.fm.description.as_deref().map(str::trim) {
@@ -967,7 +996,7 @@ fn content_warnings(content: &Content, bodies: &[Rendered]) -> Vec<Diagnostic> {
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                if name == "gallery.toml" || used.contains(a) {
+                if name == "gallery.toml" || used.contains(a) || gallery_files.contains(a) {
                     continue;
                 }
                 out.push(
@@ -988,6 +1017,7 @@ fn copy_static(
     sink: &dyn Sink,
     brand_files: &[Option<&(PathBuf, PathBuf)>],
     processed: &HashMap<PathBuf, ResponsiveImage>,
+    gallery_files: &HashSet<PathBuf>,
 ) -> Result<(), Error> {
     let mut errors = Vec::new();
     let site_static = root.join("static");
@@ -1025,7 +1055,11 @@ fn copy_static(
     // Images published as processed variants are not copied as they are:
     // the originals may carry EXIF data (GPS coordinates above all).
     for p in content.pages.iter().filter(|p| p.bundle) {
-        for a in p.assets.iter().filter(|a| !processed.contains_key(*a)) {
+        for a in p
+            .assets
+            .iter()
+            .filter(|a| !processed.contains_key(*a) && !gallery_files.contains(*a))
+        {
             if let Ok(r) = a.strip_prefix(&p.dir) {
                 assets.push((
                     format!("{}{}", p.path, r.to_string_lossy().replace('\\', "/")),
@@ -1035,7 +1069,11 @@ fn copy_static(
         }
     }
     for s in &content.sections {
-        for a in s.assets.iter().filter(|a| !processed.contains_key(*a)) {
+        for a in s
+            .assets
+            .iter()
+            .filter(|a| !processed.contains_key(*a) && !gallery_files.contains(*a))
+        {
             if let Ok(r) = a.strip_prefix(&s.dir) {
                 assets.push((
                     format!("{}{}", s.path, r.to_string_lossy().replace('\\', "/")),

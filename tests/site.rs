@@ -907,3 +907,87 @@ fn image_png(path: &Path, rgb: [u8; 3]) {
         .save(path)
         .unwrap();
 }
+
+#[test]
+fn galleries_photo_pages_and_rights() {
+    let site = fixture("base");
+    let root = site.path().join("site");
+    let bundle = root.join("content/tourisme/lac");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::remove_file(root.join("content/tourisme/lac.md")).unwrap();
+    std::fs::write(
+        bundle.join("index.md"),
+        "+++\ntitle = \"Le lac\"\ndescription = \"Un lac.\"\n+++\n\n## Accès\n\n{{ gallery(layout=\"portrait\") }}\n",
+    )
+    .unwrap();
+    image_png(&bundle.join("aube.png"), [10, 60, 120]);
+    image_png(&bundle.join("soir.png"), [220, 120, 20]);
+    image_png(&bundle.join("ancienne.png"), [90, 90, 90]);
+    std::fs::write(
+        bundle.join("gallery.toml"),
+        "[[photo]]\nfile = \"aube.png\"\nalt = \"Brume sur le lac\"\ncaption = \"L'aube\"\ncredit = \"Camille R.\"\nlicense = \"CC BY 4.0\"\n\n\
+         [[photo]]\nfile = \"soir.png\"\nalt = \"Le lac au soir\"\n\n\
+         [[photo]]\nfile = \"ancienne.png\"\nalt = \"Une vieille photo\"\ncredit = \"X\"\nlicense = \"Y\"\nuntil = 2026-01-31\n",
+    )
+    .unwrap();
+    let out = site.path().join("out");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning[missing-credit]") && err.contains("warning[rights-expired]"),
+        "{err}"
+    );
+    let page = read(&out.join("tourisme/lac/index.html"));
+    assert!(page.contains("class=\"gallery gallery-portrait\""));
+    assert!(page.contains("href=\"https://www.example-territoire.fr/tourisme/lac/photos/aube/\""));
+    assert!(page.contains("alt=\"Brume sur le lac\"") && page.contains("© Camille R. (CC BY 4.0)"));
+    assert!(
+        !page.contains("ancienne"),
+        "an expired photo leaves no trace"
+    );
+    let photo = read(&out.join("tourisme/lac/photos/aube/index.html"));
+    assert!(
+        photo.contains("\"@type\":\"ImageObject\"")
+            && photo.contains("\"license\":\"CC BY 4.0\"")
+            && photo.contains("Camille R.")
+    );
+    assert!(out.join("tourisme/lac/photos/soir/index.html").is_file());
+    assert!(!out.join("tourisme/lac/photos/ancienne").exists());
+    // Originals and gallery.toml are not published; variants are.
+    for f in ["aube.png", "soir.png", "ancienne.png", "gallery.toml"] {
+        assert!(
+            !out.join("tourisme/lac").join(f).exists(),
+            "{f} was published as it is"
+        );
+    }
+    let processed: Vec<String> = std::fs::read_dir(out.join("processed_images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        processed
+            .iter()
+            .any(|n| n.starts_with("aube-") && n.ends_with(".webp")),
+        "{processed:?}"
+    );
+    assert!(!processed.iter().any(|n| n.starts_with("ancienne-")));
+    // check: the expired photo is an error there.
+    let c = run(&["check", root.to_str().unwrap(), "--format", "json"], None);
+    assert_eq!(c.status.code(), Some(1), "{}", stdout(&c));
+    assert!(stdout(&c).contains("\"rights-expired\""));
+    // A photo without alt text is an error naming gallery.toml.
+    std::fs::write(
+        bundle.join("gallery.toml"),
+        "[[photo]]\nfile = \"aube.png\"\n",
+    )
+    .unwrap();
+    let o = build(&root, &out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("content/tourisme/lac/gallery.toml")
+            && stderr(&o).contains("no alt text"),
+        "{}",
+        stderr(&o)
+    );
+}

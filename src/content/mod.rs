@@ -8,6 +8,7 @@
 
 pub mod event;
 pub mod frontmatter;
+pub mod gallery;
 pub mod paths;
 pub mod site;
 pub mod slug;

@@ -241,7 +241,7 @@ pub fn render(
                         String::new()
                     }
                     Err(ShortcodeError::Failed(mut d)) => {
-                        if d.line.is_none() {
+                        if d.line.is_none() && d.file.is_none() {
                             let (l, c) = at(call.offset);
                             d = d.at(l, c);
                         }

@@ -56,6 +56,11 @@ pub enum Job {
     AgendaCalendar(String),
     /// The Atom feed of a section (the home section's is the site's).
     Feed(usize),
+    /// A photo's own page: set of photo pages, photo index.
+    Photo {
+        set: usize,
+        index: usize,
+    },
 }
 
 /// Templates rendered to files of the same name, when the theme has them.
@@ -149,6 +154,8 @@ fn pagers(count: usize, per_page: usize) -> usize {
 
 /// Everything a job reads.
 pub struct RenderInputs<'a> {
+    /// The photos with a page of their own.
+    pub photo_pages: &'a [crate::shortcodes::PhotoPages],
     pub views: &'a ViewSource<'a>,
     /// Each page's summary view, made once.
     pub summaries: &'a [tera::Value],
@@ -235,6 +242,9 @@ pub fn plan_jobs(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
             from: from.clone(),
             to: to.clone(),
         });
+    }
+    for (set, pages) in inputs.photo_pages.iter().enumerate() {
+        jobs.extend((0..pages.photos.len()).map(|index| Job::Photo { set, index }));
     }
     jobs.push(Job::NotFound);
     jobs.extend(assets.iter().map(|a| Job::Asset(a.to_string())));
@@ -383,6 +393,7 @@ pub fn render_job(
         events,
         tz,
         strings,
+        ..
     } = *inputs;
     let base = config.base();
     let mut ctx = Context::new();
@@ -699,6 +710,68 @@ pub fn render_job(
                     generated_page(views, summaries, &mut ctx, "site_map", lang, title, &path);
                 ctx.insert("site_map", &site_map(inputs, lang));
                 (lang.clone(), "site_map.html".into(), path, None, Some(meta))
+            }
+            Job::Photo { set, index } => {
+                let pages = &inputs.photo_pages[*set];
+                let p = &content.pages[pages.page];
+                let photo = &pages.photos[*index];
+                let path = pages.path(content, *index);
+                let page_view = views.page(pages.page, true);
+                let title = photo.caption.clone().unwrap_or_else(|| photo.alt.clone());
+                let mut meta = Meta::new(title.clone());
+                meta.description = Some(match &photo.credit {
+                    Some(c) => format!("{} — {c}", photo.alt),
+                    None => photo.alt.clone(),
+                });
+                meta.og_type = "article";
+                meta.image = Some(CoverView {
+                    url: photo.full.fallback.url.clone(),
+                    permalink: photo.full.fallback.url.clone(),
+                    alt: Some(photo.alt.clone()),
+                    width: Some(photo.full.width),
+                    height: Some(photo.full.height),
+                    mime: if photo.full.fallback.url.ends_with(".webp") {
+                        "image/webp"
+                    } else {
+                        "image/jpeg"
+                    },
+                    image: Some(photo.full.clone()),
+                });
+                meta.crumbs = page_view.ancestors.clone();
+                meta.crumbs.push(NavItem {
+                    key: p.slug.clone(),
+                    title: p.title().to_string(),
+                    permalink: page_view.permalink.clone(),
+                    path: p.path.clone(),
+                });
+                meta.here = Some(title);
+                meta.extra_ld.push(jsonld::image_object(
+                    &photo.full.fallback.url,
+                    &absolute(base, &path),
+                    &photo.alt,
+                    photo.caption.as_deref(),
+                    photo.credit.as_deref(),
+                    photo.license.as_deref(),
+                ));
+                let neighbour = |i: usize| {
+                    pages
+                        .photos
+                        .get(i)
+                        .map(|ph| serde_json::json!({"permalink": ph.permalink, "alt": ph.alt}))
+                };
+                ctx.insert("photo", photo);
+                ctx.insert("photo_index", &(index + 1));
+                ctx.insert("photo_count", &pages.photos.len());
+                ctx.insert("previous", &index.checked_sub(1).and_then(neighbour));
+                ctx.insert("next", &neighbour(index + 1));
+                ctx.insert_value("page", summaries[pages.page].clone());
+                (
+                    p.lang.clone(),
+                    "photo.html".into(),
+                    path,
+                    Some(p.file.rel.clone()),
+                    Some(meta),
+                )
             }
             Job::Alias { from, to } => {
                 ctx.insert("url", &absolute(base, to));

@@ -40,6 +40,33 @@ pub fn destination(
     Value::Object(m)
 }
 
+/// A photo: ImageObject with its creator and licence.
+pub fn image_object(
+    content_url: &str,
+    page_url: &str,
+    alt: &str,
+    caption: Option<&str>,
+    credit: Option<&str>,
+    license: Option<&str>,
+) -> Value {
+    let mut m = Map::new();
+    m.insert("@type".into(), json!("ImageObject"));
+    m.insert("contentUrl".into(), json!(content_url));
+    m.insert("url".into(), json!(page_url));
+    m.insert("description".into(), json!(alt));
+    if let Some(c) = caption {
+        m.insert("caption".into(), json!(c));
+    }
+    if let Some(c) = credit {
+        m.insert("creator".into(), json!({"@type": "Person", "name": c}));
+        m.insert("creditText".into(), json!(c));
+    }
+    if let Some(l) = license {
+        m.insert("license".into(), json!(l));
+    }
+    Value::Object(m)
+}
+
 /// What a place or an event is, for [`place`] and [`event`].
 pub struct Thing<'a> {
     pub name: &'a str,

@@ -1,0 +1,312 @@
+//! `gallery.toml`: the photos of a folder, in order, with alt text, caption,
+//! credit, licence, rights period and focal point, and their translations
+//! (`[photo.en]`).
+//!
+//! A photo without `alt` is an error (SPEC: alt text is required); without
+//! credit or licence a warning; past its `until` date it is left out (with a
+//! warning; `check` makes it an error), and within 30 days of it a warning.
+//! Paths stay inside the site. This module reads and validates; it makes no
+//! pixels.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::toml_diagnostic;
+use crate::content::frontmatter::FmDate;
+use crate::content::paths::resolve_content_path;
+use crate::error::{Diagnostic, display_path, suggest};
+
+/// A photo's texts in one language.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoText {
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawPhoto {
+    file: String,
+    alt: Option<String>,
+    caption: Option<String>,
+    credit: Option<String>,
+    license: Option<String>,
+    until: Option<FmDate>,
+    focus: Option<[f64; 2]>,
+    #[serde(flatten)]
+    other: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGallery {
+    #[serde(default)]
+    photo: Vec<RawPhoto>,
+}
+
+/// One photo of a gallery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Photo {
+    pub path: PathBuf,
+    /// The file name without extension, slugified: the photo page's address.
+    pub stem: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub license: Option<String>,
+    pub focus: (f64, f64),
+    /// Texts in other languages.
+    pub translations: BTreeMap<String, PhotoText>,
+}
+
+impl Photo {
+    pub fn alt_in(&self, lang: &str) -> &str {
+        self.translations
+            .get(lang)
+            .and_then(|t| t.alt.as_deref())
+            .unwrap_or(&self.alt)
+    }
+    pub fn caption_in(&self, lang: &str) -> Option<&str> {
+        self.translations
+            .get(lang)
+            .and_then(|t| t.caption.as_deref())
+            .or(self.caption.as_deref())
+    }
+}
+
+/// The photos of one folder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Gallery {
+    pub photos: Vec<Photo>,
+    /// Every file gallery.toml names, published or not (expired photos too):
+    /// none of them is ever copied to the output as it is.
+    pub listed: Vec<PathBuf>,
+}
+
+const KEYS: [&str; 7] = [
+    "file", "alt", "caption", "credit", "license", "until", "focus",
+];
+
+/// Reads `dir/gallery.toml`. `languages` are the site's other languages
+/// (`[photo.en]`); `now` and `tz` decide rights periods. Returns the gallery
+/// and its warnings.
+pub fn load(
+    root: &Path,
+    dir: &Path,
+    languages: &[&str],
+    now: jiff::Timestamp,
+    tz: &jiff::tz::TimeZone,
+) -> Result<(Gallery, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let file = dir.join("gallery.toml");
+    let rel = display_path(&file, root);
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| vec![Diagnostic::io(&file, root, "read the gallery", &e)])?;
+    let raw: RawGallery = toml::from_str(&text)
+        .map_err(|e| vec![toml_diagnostic(&e, &text, 0, "gallery").file(rel.clone())])?;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut photos = Vec::new();
+    let mut listed = Vec::new();
+    let soon = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * 30))
+        .unwrap_or(now);
+    for (i, p) in raw.photo.into_iter().enumerate() {
+        let n = i + 1;
+        let here = |msg: String| Diagnostic::error("gallery", msg).file(rel.clone());
+        let mut translations = BTreeMap::new();
+        for (key, value) in p.other {
+            if languages.contains(&key.as_str()) && value.is_table() {
+                match value.try_into::<PhotoText>() {
+                    Ok(t) => {
+                        translations.insert(key, t);
+                    }
+                    Err(e) => errors.push(here(format!(
+                        "photo {n} (`{}`): [photo.{key}]: {}",
+                        p.file,
+                        e.message()
+                    ))),
+                }
+            } else {
+                let known = KEYS.iter().copied().chain(languages.iter().copied());
+                let mut d = Diagnostic::error(
+                    "unknown-key",
+                    format!("unknown key `{key}` in photo {n} (`{}`)", p.file),
+                )
+                .file(rel.clone());
+                if let Some(s) = suggest(&key, known) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                }
+                errors.push(d);
+            }
+        }
+        let path = match resolve_content_path(root, dir, &p.file) {
+            Ok(path) if path.is_file() => {
+                listed.push(path.clone());
+                path
+            }
+            Ok(_) => {
+                errors.push(
+                    here(format!("photo {n}: `{}` does not exist", p.file))
+                        .with_code("missing-file")
+                        .help("put the photo beside gallery.toml, or fix its name"),
+                );
+                continue;
+            }
+            Err(why) => {
+                errors.push(
+                    Diagnostic::error(
+                        "path-outside-site",
+                        format!("photo {n}: `{}` {why}", p.file),
+                    )
+                    .file(rel.clone()),
+                );
+                continue;
+            }
+        };
+        let Some(alt) = p.alt.filter(|a| !a.trim().is_empty()) else {
+            errors.push(
+                here(format!("photo {n} (`{}`) has no alt text", p.file))
+                    .with_code("missing-alt")
+                    .help("describe the photo for people who cannot see it: alt = \"Brume sur le lac à l'aube\""),
+            );
+            continue;
+        };
+        if p.credit.is_none() || p.license.is_none() {
+            let what = match (p.credit.is_none(), p.license.is_none()) {
+                (true, true) => "credit or licence",
+                (true, false) => "credit",
+                _ => "licence",
+            };
+            warnings.push(
+                Diagnostic::warning("missing-credit", format!("photo {n} (`{}`) has no {what}", p.file))
+                    .file(rel.clone())
+                    .help("add credit = \"Author\" and license = \"CC BY 4.0\" (or the agreement you have)"),
+            );
+        }
+        if let Some(until) = p.until {
+            let end = until.date().tomorrow().map_or(until.timestamp(tz), |d| {
+                FmDate {
+                    datetime: d.to_datetime(jiff::civil::Time::midnight()),
+                    date_only: true,
+                    offset: None,
+                }
+                .timestamp(tz)
+            });
+            if end <= now {
+                warnings.push(
+                    Diagnostic::warning(
+                        "rights-expired",
+                        format!(
+                            "the right to publish photo {n} (`{}`) ended on {}; it is left out",
+                            p.file,
+                            until.date()
+                        ),
+                    )
+                    .file(rel.clone())
+                    .help("remove the photo, or renew the agreement and update `until`"),
+                );
+                continue;
+            }
+            if end <= soon {
+                warnings.push(
+                    Diagnostic::warning(
+                        "rights-expiring",
+                        format!(
+                            "the right to publish photo {n} (`{}`) ends on {}",
+                            p.file,
+                            until.date()
+                        ),
+                    )
+                    .file(rel.clone())
+                    .help("renew the agreement, or plan to remove the photo"),
+                );
+            }
+        }
+        let focus = p
+            .focus
+            .map_or((0.5, 0.5), |[x, y]| (x.clamp(0.0, 1.0), y.clamp(0.0, 1.0)));
+        let stem = crate::content::slug::slugify(
+            &path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default(),
+        );
+        photos.push(Photo {
+            path,
+            stem,
+            alt,
+            caption: p.caption,
+            credit: p.credit,
+            license: p.license,
+            focus,
+            translations,
+        });
+    }
+    if errors.is_empty() {
+        Ok((Gallery { photos, listed }, warnings))
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(toml: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("gallery.toml"), toml).unwrap();
+        for f in ["aube.jpg", "lac.jpg"] {
+            std::fs::write(dir.path().join(f), b"x").unwrap();
+        }
+        dir
+    }
+
+    fn now() -> jiff::Timestamp {
+        "2026-07-01T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn photos_in_order_with_translations_and_warnings() {
+        let d = setup(
+            "[[photo]]\nfile = \"lac.jpg\"\nalt = \"Le lac\"\ncredit = \"C.\"\nlicense = \"CC BY 4.0\"\nfocus = [0.2, 0.3]\n[photo.en]\nalt = \"The lake\"\n\n[[photo]]\nfile = \"aube.jpg\"\nalt = \"L'aube\"\nuntil = 2026-07-20\n",
+        );
+        let (g, w) = load(d.path(), d.path(), &["en"], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        assert_eq!(g.photos.len(), 2);
+        assert_eq!(g.photos[0].stem, "lac");
+        assert_eq!(g.photos[0].alt_in("en"), "The lake");
+        assert_eq!(g.photos[0].alt_in("de"), "Le lac");
+        assert_eq!(g.photos[0].focus, (0.2, 0.3));
+        let codes: Vec<&str> = w.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["missing-credit", "rights-expiring"]);
+    }
+
+    #[test]
+    fn expired_photos_are_left_out_and_errors_are_named() {
+        let d = setup(
+            "[[photo]]\nfile = \"lac.jpg\"\nalt = \"Le lac\"\ncredit = \"C.\"\nlicense = \"L\"\nuntil = 2026-06-01\n",
+        );
+        let (g, w) = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        assert!(g.photos.is_empty());
+        assert_eq!(w[0].code, "rights-expired");
+        let d = setup(
+            "[[photo]]\nfile = \"lac.jpg\"\ncaptoin = \"x\"\n\n[[photo]]\nfile = \"absent.jpg\"\nalt = \"x\"\n\n[[photo]]\nfile = \"aube.jpg\"\n\n[[photo]]\nfile = \"../../../etc/passwd\"\nalt = \"x\"\n",
+        );
+        let e = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap_err();
+        let codes: Vec<&str> = e.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "unknown-key",
+                "missing-alt",
+                "missing-file",
+                "missing-alt",
+                "path-outside-site"
+            ]
+        );
+        assert_eq!(e[0].help.as_deref(), Some("did you mean `caption`?"));
+        assert!(e.iter().all(|d| d.file.as_deref() == Some("gallery.toml")));
+    }
+}

@@ -1,0 +1,322 @@
+//! Shortcodes as markdown asks for them: the site's and the theme's templates
+//! under `shortcodes/`, and the built-in data of `gallery()`.
+//!
+//! `{{ gallery(dir="photos", layout="square") }}` reads the folder's
+//! `gallery.toml` (once per folder for the whole build), asks the image
+//! pipeline for each photo's variants and thumbnail crop, hands them to the
+//! `shortcodes/gallery.html` template as `photos`, and records that the page
+//! shows this gallery, so that each photo gets its page
+//! (`<page-url>photos/<file-stem>/`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::Content;
+use crate::content::gallery::{self, Gallery, Photo};
+use crate::error::{Diagnostic, display_path};
+use crate::markdown::shortcode::Call;
+use crate::markdown::{RenderContext, ShortcodeError};
+use crate::media::{Crop, ImagePipeline, ResponsiveImage};
+use crate::render::{Renderer, absolute};
+
+/// Thumbnail widths of gallery grids.
+const THUMB_WIDTHS: [u32; 2] = [480, 960];
+
+/// The galleries of the build: loaded once per folder, and who shows them.
+pub struct GalleryStore {
+    root: PathBuf,
+    languages: Vec<String>,
+    now: jiff::Timestamp,
+    tz: jiff::tz::TimeZone,
+    loaded: Mutex<HashMap<PathBuf, Result<Gallery, Vec<Diagnostic>>>>,
+    pub warnings: Mutex<Vec<Diagnostic>>,
+    /// (page index, gallery folder) pairs: each photo of those gets a page.
+    pub uses: Mutex<BTreeSet<(usize, PathBuf)>>,
+}
+
+impl GalleryStore {
+    pub fn new(
+        root: &Path,
+        languages: Vec<String>,
+        now: jiff::Timestamp,
+        tz: jiff::tz::TimeZone,
+    ) -> GalleryStore {
+        GalleryStore {
+            root: root.to_path_buf(),
+            languages,
+            now,
+            tz,
+            loaded: Mutex::new(HashMap::new()),
+            warnings: Mutex::new(Vec::new()),
+            uses: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// Every file that a loaded gallery names, and the gallery.toml files:
+    /// they are published as processed variants only.
+    pub fn owned_files(&self) -> std::collections::HashSet<PathBuf> {
+        let loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out = std::collections::HashSet::new();
+        for (dir, g) in loaded.iter() {
+            out.insert(dir.join("gallery.toml"));
+            if let Ok(g) = g {
+                out.extend(g.listed.iter().cloned());
+            }
+        }
+        out
+    }
+
+    /// The gallery of `dir` (its gallery.toml), loaded once.
+    pub fn get(&self, dir: &Path) -> Result<Gallery, Vec<Diagnostic>> {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(g) = loaded.get(dir) {
+            return g.clone();
+        }
+        let langs: Vec<&str> = self.languages.iter().map(String::as_str).collect();
+        let result = gallery::load(&self.root, dir, &langs, self.now, &self.tz).map(|(g, w)| {
+            self.warnings
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend(w);
+            g
+        });
+        loaded.insert(dir.to_path_buf(), result.clone());
+        result
+    }
+}
+
+/// A photo, as templates see it (gallery grids and photo pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoView {
+    pub stem: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub license: Option<String>,
+    /// The photo's own page.
+    pub permalink: String,
+    /// The photo at the configured widths.
+    pub full: ResponsiveImage,
+    /// The grid's thumbnail (square, 4:5, or uncropped for mosaics).
+    pub thumb: ResponsiveImage,
+}
+
+/// The photo views of a gallery shown on the page at `page_path`; `layout`
+/// chooses the thumbnail (`square`, `portrait`, `mosaic`; anything else: none).
+pub fn photo_views(
+    images: &ImagePipeline,
+    base: &str,
+    page_path: &str,
+    lang: &str,
+    photos: &[Photo],
+    layout: &str,
+) -> Result<Vec<PhotoView>, Diagnostic> {
+    photos
+        .iter()
+        .map(|p| {
+            let full = images.responsive(&p.path)?;
+            let thumb = match layout {
+                "square" => images.cropped(
+                    &p.path,
+                    Crop {
+                        ratio: (1, 1),
+                        focus: p.focus,
+                    },
+                    &THUMB_WIDTHS,
+                )?,
+                "portrait" => images.cropped(
+                    &p.path,
+                    Crop {
+                        ratio: (4, 5),
+                        focus: p.focus,
+                    },
+                    &THUMB_WIDTHS,
+                )?,
+                "mosaic" => images.cropped(
+                    &p.path,
+                    Crop {
+                        ratio: (full.width, full.height),
+                        focus: p.focus,
+                    },
+                    &THUMB_WIDTHS,
+                )?,
+                _ => full.clone(),
+            };
+            Ok(PhotoView {
+                stem: p.stem.clone(),
+                alt: p.alt_in(lang).to_string(),
+                caption: p.caption_in(lang).map(String::from),
+                credit: p.credit.clone(),
+                license: p.license.clone(),
+                permalink: absolute(base, &format!("{page_path}photos/{}/", p.stem)),
+                full,
+                thumb,
+            })
+        })
+        .collect()
+}
+
+/// Shortcodes for markdown, for one page or section.
+#[derive(Clone, Copy)]
+pub struct Shortcodes<'a> {
+    pub renderer: &'a Renderer,
+    pub base: &'a str,
+    pub content: &'a Content,
+    pub images: &'a ImagePipeline,
+    pub galleries: &'a GalleryStore,
+    pub lang: &'a str,
+    /// The page being rendered (None for sections).
+    pub page: Option<usize>,
+    pub dir: &'a Path,
+    pub path: &'a str,
+}
+
+impl Shortcodes<'_> {
+    fn gallery(&self, call: &Call, ctx: &mut Context) -> Result<(), Diagnostic> {
+        let root = &self.galleries.root;
+        let written = call.args.get("dir").and_then(|v| v.as_str()).unwrap_or(".");
+        let dir = crate::content::paths::resolve_content_path(root, self.dir, written).map_err(
+            |why| {
+                Diagnostic::error(
+                    "path-outside-site",
+                    format!("gallery(dir=\"{written}\"): the folder {why}"),
+                )
+            },
+        )?;
+        if !dir.join("gallery.toml").is_file() {
+            return Err(Diagnostic::error("missing-file", format!("gallery(): there is no gallery.toml in `{}`", display_path(&dir, root)))
+                .help("list the photos in a gallery.toml beside them: [[photo]] file = \"aube.jpg\" alt = \"...\""));
+        }
+        let layout = call
+            .args
+            .get("layout")
+            .and_then(|v| v.as_str())
+            .unwrap_or("square");
+        if !matches!(layout, "square" | "portrait" | "mosaic") {
+            return Err(Diagnostic::error(
+                "shortcode",
+                format!("gallery(layout=\"{layout}\") is not a layout"),
+            )
+            .help("use \"square\", \"portrait\" or \"mosaic\""));
+        }
+        let gallery = self.galleries.get(&dir).map_err(|mut errs| {
+            let first = errs.remove(0);
+            errs.into_iter().fold(first, |d, e| d.cause(e))
+        })?;
+        let photos = photo_views(
+            self.images,
+            self.base,
+            self.path,
+            self.lang,
+            &gallery.photos,
+            layout,
+        )?;
+        if let Some(page) = self.page {
+            self.galleries
+                .uses
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert((page, dir));
+        }
+        ctx.insert("photos", &photos);
+        ctx.insert("layout", layout);
+        Ok(())
+    }
+}
+
+impl RenderContext for Shortcodes<'_> {
+    fn resolve_link(&self, content_path: &str) -> Option<String> {
+        let p = content_path.trim_start_matches('/');
+        self.content
+            .links
+            .get(p)
+            .map(|path| absolute(self.base, path))
+    }
+
+    fn shortcode(&self, call: &Call) -> Result<String, ShortcodeError> {
+        let name = format!("shortcodes/{}.html", call.name);
+        if !self.renderer.has_template(&name) {
+            return Err(ShortcodeError::Unknown {
+                known: self.renderer.shortcodes().to_vec(),
+            });
+        }
+        let mut ctx = Context::new();
+        for (k, v) in &call.args {
+            ctx.insert(k.clone(), v);
+        }
+        if let Some(body) = &call.body {
+            ctx.insert("body", body);
+        }
+        ctx.insert("lang", self.lang);
+        if call.name == "gallery" {
+            self.gallery(call, &mut ctx)
+                .map_err(ShortcodeError::Failed)?;
+        }
+        self.renderer
+            .render(self.lang, &name, &ctx, None)
+            .map(|html| html.trim().to_string())
+            .map_err(ShortcodeError::Failed)
+    }
+}
+
+/// The photos that get a page of their own, page by page.
+#[derive(Debug, Clone)]
+pub struct PhotoPages {
+    pub page: usize,
+    pub photos: Vec<PhotoView>,
+}
+
+impl PhotoPages {
+    pub fn path(&self, content: &Content, index: usize) -> String {
+        format!(
+            "{}photos/{}/",
+            content.pages[self.page].path, self.photos[index].stem
+        )
+    }
+}
+
+/// Every photo page: the photos of each gallery a page shows, in order.
+pub fn photo_pages(
+    galleries: &GalleryStore,
+    images: &ImagePipeline,
+    content: &Content,
+    base: &str,
+) -> Result<Vec<PhotoPages>, Vec<Diagnostic>> {
+    let uses = galleries
+        .uses
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let mut by_page: std::collections::BTreeMap<usize, Vec<PhotoView>> =
+        std::collections::BTreeMap::new();
+    let mut errors = Vec::new();
+    for (page, dir) in uses {
+        let p = &content.pages[page];
+        match galleries.get(&dir) {
+            Ok(g) => match photo_views(images, base, &p.path, &p.lang, &g.photos, "page") {
+                Ok(views) => {
+                    let list = by_page.entry(page).or_default();
+                    for v in views {
+                        if !list.iter().any(|x| x.stem == v.stem) {
+                            list.push(v);
+                        }
+                    }
+                }
+                Err(d) => errors.push(d.file(p.file.rel.clone())),
+            },
+            Err(ds) => errors.extend(ds),
+        }
+    }
+    if errors.is_empty() {
+        Ok(by_page
+            .into_iter()
+            .map(|(page, photos)| PhotoPages { page, photos })
+            .collect())
+    } else {
+        Err(errors)
+    }
+}
