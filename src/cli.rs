@@ -46,6 +46,9 @@ pub enum Command {
         /// Write a JSON build report to FILE.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Remove image cache entries this build did not use.
+        #[arg(long)]
+        prune_cache: bool,
     },
     /// Report problems without writing the output folder.
     Check {
@@ -164,12 +167,14 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             base_url,
             drafts,
             report,
+            prune_cache,
         } => {
             let opts = BuildOptions {
                 root,
                 out: output,
                 base_url,
                 drafts,
+                prune_cache,
                 now: now()?,
             };
             let tty = std::io::stderr().is_terminal();
@@ -209,6 +214,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 out: None,
                 base_url: None,
                 drafts: false,
+                prune_cache: false,
                 now: now()?,
             };
             let diags = pipeline::check(&opts);

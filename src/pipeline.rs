@@ -46,6 +46,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Remove image cache entries this build did not use.
+    pub prune_cache: bool,
     /// "Now" for `publish_until` and the agenda (SOURCE_DATE_EPOCH when set).
     pub now: jiff::Timestamp,
 }
@@ -57,6 +59,7 @@ impl BuildOptions {
             out: None,
             base_url: None,
             drafts: false,
+            prune_cache: false,
             now: jiff::Timestamp::now(),
         }
     }
@@ -482,9 +485,12 @@ fn run(
 
     // Images asked for while rendering, through the cache.
     progress.stage("images", 0);
-    let image_counts = images
+    let mut image_counts = images
         .process(&|rel, bytes| sink.write(rel, bytes))
         .map_err(Error::Site)?;
+    if opts.prune_cache {
+        image_counts.pruned = images.prune()?;
+    }
     timer.lap("images");
 
     // Static files, assets, site-wide files.

@@ -173,8 +173,17 @@ pub fn load(
             );
             continue;
         };
-        if p.credit.is_none() || p.license.is_none() {
-            let what = match (p.credit.is_none(), p.license.is_none()) {
+        // Without credit or licence in gallery.toml, the photo's own EXIF
+        // Artist and Copyright fields stand in.
+        let (credit, license) = match (p.credit, p.license) {
+            (Some(c), Some(l)) => (Some(c), Some(l)),
+            (c, l) => {
+                let (artist, copyright) = exif_credit(&path);
+                (c.or(artist), l.or(copyright))
+            }
+        };
+        if credit.is_none() || license.is_none() {
+            let what = match (credit.is_none(), license.is_none()) {
                 (true, true) => "credit or licence",
                 (true, false) => "credit",
                 _ => "licence",
@@ -238,8 +247,8 @@ pub fn load(
             stem,
             alt,
             caption: p.caption,
-            credit: p.credit,
-            license: p.license,
+            credit,
+            license,
             focus,
             translations,
         });
@@ -249,6 +258,33 @@ pub fn load(
     } else {
         Err(errors)
     }
+}
+
+/// The Artist and Copyright fields of a photo's EXIF, when it has them.
+fn exif_credit(path: &Path) -> (Option<String>, Option<String>) {
+    let Ok(file) = std::fs::File::open(path) else {
+        return (None, None);
+    };
+    let Ok(exif) = exif::Reader::new().read_from_container(&mut std::io::BufReader::new(file))
+    else {
+        return (None, None);
+    };
+    let text = |tag| {
+        exif.get_field(tag, exif::In::PRIMARY)
+            .and_then(|f| match &f.value {
+                exif::Value::Ascii(parts) => {
+                    let s = parts
+                        .iter()
+                        .map(|p| String::from_utf8_lossy(p).trim().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let s = s.trim().to_string();
+                    (!s.is_empty()).then_some(s)
+                }
+                _ => None,
+            })
+    };
+    (text(exif::Tag::Artist), text(exif::Tag::Copyright))
 }
 
 #[cfg(test)]
@@ -281,6 +317,22 @@ mod tests {
         assert_eq!(g.photos[0].focus, (0.2, 0.3));
         let codes: Vec<&str> = w.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["missing-credit", "rights-expiring"]);
+    }
+
+    #[test]
+    fn credit_and_licence_come_from_exif_when_gallery_toml_has_none() {
+        let d = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images/gps.jpg");
+        std::fs::copy(src, d.path().join("gps.jpg")).unwrap();
+        std::fs::write(
+            d.path().join("gallery.toml"),
+            "[[photo]]\nfile = \"gps.jpg\"\nalt = \"x\"\n",
+        )
+        .unwrap();
+        let (g, w) = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        assert_eq!(g.photos[0].credit.as_deref(), Some("Camille R."));
+        assert_eq!(g.photos[0].license.as_deref(), Some("CC BY 4.0"));
+        assert!(w.is_empty(), "{w:?}");
     }
 
     #[test]

@@ -145,6 +145,8 @@ pub struct ImageCounts {
     pub encoded: u64,
     /// Variants taken from the cache.
     pub cached: u64,
+    /// Cache entries removed by `--prune-cache`.
+    pub pruned: u64,
 }
 
 /// Settings of the pipeline, from `[images]`.
@@ -171,6 +173,8 @@ pub struct ImagePipeline {
     decoded: AtomicU64,
     encoded: AtomicU64,
     cached: AtomicU64,
+    /// Names of every variant this build published.
+    used: Mutex<std::collections::BTreeSet<String>>,
 }
 
 fn hex16(bytes: &[u8]) -> String {
@@ -187,6 +191,7 @@ impl ImagePipeline {
             decoded: AtomicU64::new(0),
             encoded: AtomicU64::new(0),
             cached: AtomicU64::new(0),
+            used: Mutex::new(std::collections::BTreeSet::new()),
         }
     }
 
@@ -362,6 +367,10 @@ impl ImagePipeline {
     /// each file (path in the output, bytes).
     pub fn process(&self, write: &Publish<'_>) -> Result<ImageCounts, Vec<Diagnostic>> {
         let jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
+        self.used
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(jobs.keys().cloned());
         let cache = self.root.join(&self.settings.cache_dir).join("images");
         if let Err(e) = std::fs::create_dir_all(&cache) {
             return Err(vec![Diagnostic::io(
@@ -442,7 +451,44 @@ impl ImagePipeline {
             decoded: self.decoded.load(Ordering::Relaxed),
             encoded: self.encoded.load(Ordering::Relaxed),
             cached: self.cached.load(Ordering::Relaxed),
+            pruned: 0,
         })
+    }
+
+    /// Removes the cache entries this build did not use (after [`process`]).
+    ///
+    /// [`process`]: ImagePipeline::process
+    pub fn prune(&self) -> Result<u64, Diagnostic> {
+        let cache = self.root.join(&self.settings.cache_dir).join("images");
+        let used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        let mut removed = 0;
+        let entries = match std::fs::read_dir(&cache) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => {
+                return Err(Diagnostic::io(
+                    &cache,
+                    &self.root,
+                    "read the image cache",
+                    &e,
+                ));
+            }
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if !used.contains(&name) {
+                std::fs::remove_file(entry.path()).map_err(|e| {
+                    Diagnostic::io(
+                        &entry.path(),
+                        &self.root,
+                        "remove an unused cache entry",
+                        &e,
+                    )
+                })?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     /// Decodes a source, upright, with memory limits.
@@ -599,7 +645,8 @@ mod tests {
             ImageCounts {
                 decoded: 1,
                 encoded: 6,
-                cached: 0
+                cached: 0,
+                pruned: 0
             }
         );
         for (rel, bytes) in written.lock().unwrap().iter() {
@@ -618,8 +665,26 @@ mod tests {
             ImageCounts {
                 decoded: 0,
                 encoded: 0,
-                cached: 6
+                cached: 6,
+                pruned: 0
             }
+        );
+        // A build that uses fewer variants prunes the others.
+        let p3 = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                formats: vec![Format::Webp],
+                ..settings(dir.path())
+            },
+        );
+        p3.responsive(&photo).unwrap();
+        p3.process(&|_, _| Ok(())).unwrap();
+        assert_eq!(p3.prune().unwrap(), 3);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("cache/images"))
+                .unwrap()
+                .count(),
+            3
         );
     }
 
@@ -752,6 +817,88 @@ mod tests {
             4,
             "widths 8 and 16, in WebP and JPEG"
         );
+    }
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/images")
+            .join(name)
+    }
+
+    fn decoded_outputs(p: &ImagePipeline) -> Vec<(String, Vec<u8>)> {
+        let out = Mutex::new(Vec::new());
+        p.process(&|rel, bytes| {
+            out.lock().unwrap().push((rel.to_string(), bytes.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        out.into_inner().unwrap()
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let r = p.responsive(&fixture("rotated.jpg")).unwrap();
+        assert_eq!(
+            (r.width, r.height),
+            (20, 40),
+            "stored 40x20, shown upright 20x40"
+        );
+        for (rel, bytes) in decoded_outputs(&p) {
+            let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+            let (w, h) = img.dimensions();
+            assert_eq!(w * 2, h, "{rel} is upright");
+            let top = img.get_pixel(w / 2, h / 8);
+            let bottom = img.get_pixel(w / 2, h * 7 / 8);
+            assert!(
+                top[2] > top[0] && bottom[0] > bottom[2],
+                "{rel}: the blue half went to the top"
+            );
+        }
+    }
+
+    #[test]
+    fn gps_author_and_every_exif_field_are_stripped() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = std::fs::read(fixture("gps.jpg")).unwrap();
+        assert!(source.windows(6).any(|w| w == b"Camill"));
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        p.responsive(&fixture("gps.jpg")).unwrap();
+        let outputs = decoded_outputs(&p);
+        assert!(!outputs.is_empty());
+        for (rel, bytes) in outputs {
+            assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{rel} has EXIF");
+            assert!(
+                !bytes.windows(6).any(|w| w == b"Camill"),
+                "{rel} names the author"
+            );
+            assert!(
+                exif::Reader::new()
+                    .read_from_container(&mut Cursor::new(&bytes))
+                    .is_err(),
+                "{rel} has readable EXIF"
+            );
+        }
+    }
+
+    #[test]
+    fn grayscale_cmyk_sixteen_bit_and_alpha_files_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        for f in ["gray.jpg", "cmyk.jpg", "sixteen.png", "alpha.png"] {
+            p.responsive(&fixture(f))
+                .unwrap_or_else(|e| panic!("{f}: {e}"));
+        }
+        let outputs = decoded_outputs(&p);
+        assert_eq!(
+            outputs.len(),
+            4 * 3 * 2,
+            "widths 8, 16 and 30 (64 is capped), in two formats"
+        );
+        for (rel, bytes) in outputs {
+            image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        }
     }
 
     #[test]
