@@ -855,12 +855,17 @@ fn the_image_cache_is_keyed_by_content() {
         (Some(1), Some(2)),
         "{first}"
     );
-    assert!(
-        std::fs::read_dir(out.join("processed_images"))
-            .unwrap()
-            .count()
-            == 2
+    let published: Vec<String> = std::fs::read_dir(out.join("processed_images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        published.len(),
+        3,
+        "two variants and placeholders.css: {published:?}"
     );
+    let css = read(&out.join("processed_images/placeholders.css"));
+    assert!(css.contains("{background-color:#"), "{css}");
     // A second build does no image work.
     let second = report_images(&root, &out);
     assert_eq!(

@@ -129,6 +129,9 @@ pub struct ImageSource {
 /// variant of the last format as the `<img>` fallback.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponsiveImage {
+    /// A class giving the image's average colour as its background while it
+    /// loads (defined in /processed_images/placeholders.css).
+    pub placeholder: String,
     pub sources: Vec<ImageSource>,
     pub fallback: Variant,
     /// The largest variant's size (the intrinsic size for width/height attributes).
@@ -356,6 +359,7 @@ impl ImagePipeline {
         }
         let fallback = fallback.ok_or_else(|| self.error(path, "[images] formats is empty"))?;
         Ok(ResponsiveImage {
+            placeholder: placeholder_class(&info.hash),
             width: fallback.width,
             height: fallback.height,
             sources,
@@ -388,6 +392,7 @@ impl ImagePipeline {
                 .or_default()
                 .push((name, job));
         }
+        let colours: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
         let results: Vec<Result<(), Diagnostic>> = by_source
             .par_iter()
             .map(|(source, list)| {
@@ -395,9 +400,24 @@ impl ImagePipeline {
                     .iter()
                     .filter(|(name, _)| !cache.join(name).is_file())
                     .collect();
-                if !missing.is_empty() {
+                // The placeholder colour, cached beside the variants.
+                let hash = self.source(source)?.hash;
+                let colour_file = cache.join(format!("{}.colour", &hash[..16]));
+                let mut colour = std::fs::read_to_string(&colour_file)
+                    .ok()
+                    .filter(|c| c.len() == 7 && c.starts_with('#'));
+                self.used
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(format!("{}.colour", &hash[..16]));
+                if !missing.is_empty() || colour.is_none() {
                     let img = self.decode(source)?;
                     self.decoded.fetch_add(1, Ordering::Relaxed);
+                    if colour.is_none() {
+                        let c = average_colour(&img);
+                        let _ = std::fs::write(&colour_file, &c);
+                        colour = Some(c);
+                    }
                     let made: Vec<Result<(), Diagnostic>> = missing
                         .par_iter()
                         .map(|(name, job)| {
@@ -426,6 +446,12 @@ impl ImagePipeline {
                         .collect();
                     made.into_iter().collect::<Result<Vec<()>, _>>()?;
                 }
+                if let Some(c) = colour {
+                    colours
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(placeholder_class(&hash), c);
+                }
                 for (name, _) in list {
                     let bytes = std::fs::read(cache.join(name)).map_err(|e| {
                         Diagnostic::io(
@@ -447,6 +473,13 @@ impl ImagePipeline {
         if !errors.is_empty() {
             return Err(errors);
         }
+        // Placeholders: each image's average colour behind it while it loads,
+        // as classes in a stylesheet (no style attribute: a strict CSP holds).
+        let mut css = String::from("/* Placeholder colours of processed images. */\n");
+        for (class, colour) in colours.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            css.push_str(&format!(".{class}{{background-color:{colour}}}\n"));
+        }
+        write("processed_images/placeholders.css", css.as_bytes()).map_err(|d| vec![d])?;
         Ok(ImageCounts {
             decoded: self.decoded.load(Ordering::Relaxed),
             encoded: self.encoded.load(Ordering::Relaxed),
@@ -519,6 +552,24 @@ impl ImagePipeline {
         img.apply_orientation(orientation);
         Ok(img)
     }
+}
+
+/// The class of an image's placeholder colour.
+pub fn placeholder_class(hash: &str) -> String {
+    format!("ph-{}", &hash[..hash.len().min(12)])
+}
+
+/// An image's average colour, `#rrggbb`.
+fn average_colour(img: &DynamicImage) -> String {
+    let small = img.thumbnail(16, 16).to_rgb8();
+    let n = u64::from(small.width() * small.height()).max(1);
+    let mut sum = [0u64; 3];
+    for p in small.pixels() {
+        for c in 0..3 {
+            sum[c] += u64::from(p[c]);
+        }
+    }
+    format!("#{:02x}{:02x}{:02x}", sum[0] / n, sum[1] / n, sum[2] / n)
 }
 
 /// Resizes to `w`×`h` (Lanczos3) and encodes; no metadata is written.
@@ -633,6 +684,9 @@ mod tests {
         let written = Mutex::new(Vec::new());
         let counts = p
             .process(&|rel, bytes| {
+                if rel.ends_with(".css") {
+                    return Ok(());
+                }
                 written
                     .lock()
                     .unwrap()
@@ -684,7 +738,8 @@ mod tests {
             std::fs::read_dir(dir.path().join("cache/images"))
                 .unwrap()
                 .count(),
-            3
+            4,
+            "three WebP variants and the placeholder colour"
         );
     }
 
@@ -735,7 +790,10 @@ mod tests {
         let r = p.cropped(&photo, square, &[10, 40]).unwrap();
         assert_eq!((r.width, r.height), (20, 20));
         let sizes = Mutex::new(Vec::new());
-        p.process(&|_, bytes| {
+        p.process(&|rel, bytes| {
+            if rel.ends_with(".css") {
+                return Ok(());
+            }
             let img = image::load_from_memory(bytes).unwrap();
             sizes.lock().unwrap().push((img.width(), img.height()));
             Ok(())
@@ -768,7 +826,10 @@ mod tests {
             p.responsive(f).unwrap();
         }
         let counts = p
-            .process(&|_, bytes| {
+            .process(&|rel, bytes| {
+                if rel.ends_with(".css") {
+                    return Ok(());
+                }
                 image::load_from_memory(bytes).unwrap();
                 Ok(())
             })
@@ -802,7 +863,10 @@ mod tests {
         let p = ImagePipeline::new(dir.path(), settings(dir.path()));
         p.responsive(&photo).unwrap();
         let n = AtomicU64::new(0);
-        p.process(&|_, bytes| {
+        p.process(&|rel, bytes| {
+            if rel.ends_with(".css") {
+                return Ok(());
+            }
             assert!(
                 !bytes.windows(3).any(|w| w == b"GPS"),
                 "GPS data reached a published file"
@@ -828,6 +892,9 @@ mod tests {
     fn decoded_outputs(p: &ImagePipeline) -> Vec<(String, Vec<u8>)> {
         let out = Mutex::new(Vec::new());
         p.process(&|rel, bytes| {
+            if rel.ends_with(".css") {
+                return Ok(());
+            }
             out.lock().unwrap().push((rel.to_string(), bytes.to_vec()));
             Ok(())
         })
