@@ -36,6 +36,8 @@ pub struct GalleryStore {
     pub warnings: Mutex<Vec<Diagnostic>>,
     /// (page index, gallery folder) pairs: each photo of those gets a page.
     pub uses: Mutex<BTreeSet<(usize, PathBuf)>>,
+    /// Images written in markdown and published as variants.
+    inline: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl GalleryStore {
@@ -53,6 +55,7 @@ impl GalleryStore {
             loaded: Mutex::new(HashMap::new()),
             warnings: Mutex::new(Vec::new()),
             uses: Mutex::new(BTreeSet::new()),
+            inline: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -60,7 +63,13 @@ impl GalleryStore {
     /// they are published as processed variants only.
     pub fn owned_files(&self) -> std::collections::HashSet<PathBuf> {
         let loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
-        let mut out = std::collections::HashSet::new();
+        let mut out: std::collections::HashSet<PathBuf> = self
+            .inline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect();
         for (dir, g) in loaded.iter() {
             out.insert(dir.join("gallery.toml"));
             if let Ok(g) = g {
@@ -229,6 +238,46 @@ impl Shortcodes<'_> {
 }
 
 impl RenderContext for Shortcodes<'_> {
+    fn image(&self, src: &str, alt: &str) -> Option<Result<String, Diagnostic>> {
+        let lower = src.to_ascii_lowercase();
+        let raster = [".jpg", ".jpeg", ".png", ".webp"]
+            .iter()
+            .any(|e| lower.ends_with(e));
+        if !raster || src.contains(':') || src.starts_with('/') || src.starts_with('#') {
+            return None;
+        }
+        let path = crate::content::paths::resolve_content_path(&self.galleries.root, self.dir, src)
+            .ok()?;
+        if !path.is_file() {
+            return None; // the pipeline reports missing images with their line
+        }
+        Some(self.images.responsive(&path).map(|img| {
+            self.galleries.inline.lock().unwrap_or_else(|p| p.into_inner()).insert(path);
+            let esc = |t: &str| {
+                let mut out = String::new();
+                let _ = pulldown_cmark_escape::escape_html(&mut out, t);
+                out
+            };
+            let mut html = String::from("<picture>");
+            for s in &img.sources {
+                html.push_str(&format!(
+                    "<source type=\"{}\" srcset=\"{}\" sizes=\"(min-width: 48rem) 46rem, 100vw\">",
+                    s.mime,
+                    esc(&s.srcset)
+                ));
+            }
+            html.push_str(&format!(
+                "<img class=\"{}\" src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\"></picture>",
+                img.placeholder,
+                esc(&img.fallback.url),
+                esc(alt),
+                img.width,
+                img.height
+            ));
+            html
+        }))
+    }
+
     fn resolve_link(&self, content_path: &str) -> Option<String> {
         let p = content_path.trim_start_matches('/');
         self.content

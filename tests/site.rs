@@ -922,12 +922,13 @@ fn galleries_photo_pages_and_rights() {
     std::fs::remove_file(root.join("content/tourisme/lac.md")).unwrap();
     std::fs::write(
         bundle.join("index.md"),
-        "+++\ntitle = \"Le lac\"\ndescription = \"Un lac.\"\n+++\n\n## Accès\n\n{{ gallery(layout=\"portrait\") }}\n",
+        "+++\ntitle = \"Le lac\"\ndescription = \"Un lac.\"\n+++\n\n## Accès\n\n![Le ponton & le lac](ponton.png)\n\n{{ gallery(layout=\"portrait\") }}\n",
     )
     .unwrap();
     image_png(&bundle.join("aube.png"), [10, 60, 120]);
     image_png(&bundle.join("soir.png"), [220, 120, 20]);
     image_png(&bundle.join("ancienne.png"), [90, 90, 90]);
+    image_png(&bundle.join("ponton.png"), [30, 30, 30]);
     std::fs::write(
         bundle.join("gallery.toml"),
         "[[photo]]\nfile = \"aube.png\"\nalt = \"Brume sur le lac\"\ncaption = \"L'aube\"\ncredit = \"Camille R.\"\nlicense = \"CC BY 4.0\"\n\n\
@@ -960,7 +961,19 @@ fn galleries_photo_pages_and_rights() {
     assert!(out.join("tourisme/lac/photos/soir/index.html").is_file());
     assert!(!out.join("tourisme/lac/photos/ancienne").exists());
     // Originals and gallery.toml are not published; variants are.
-    for f in ["aube.png", "soir.png", "ancienne.png", "gallery.toml"] {
+    // An image written in markdown is published as variants too.
+    assert!(
+        page.contains("<picture><source type=\"image/webp\"")
+            && page.contains("alt=\"Le ponton &amp; le lac\""),
+        "{page}"
+    );
+    for f in [
+        "aube.png",
+        "soir.png",
+        "ancienne.png",
+        "ponton.png",
+        "gallery.toml",
+    ] {
         assert!(
             !out.join("tourisme/lac").join(f).exists(),
             "{f} was published as it is"
@@ -977,6 +990,20 @@ fn galleries_photo_pages_and_rights() {
         "{processed:?}"
     );
     assert!(!processed.iter().any(|n| n.starts_with("ancienne-")));
+    // Changing a caption encodes nothing.
+    let toml = read(&bundle.join("gallery.toml"))
+        .replace("caption = \"L'aube\"", "caption = \"L'aube sur le lac\"");
+    std::fs::write(bundle.join("gallery.toml"), toml).unwrap();
+    let images = report_images(&root, &out);
+    assert_eq!(
+        (images["decoded"].as_u64(), images["encoded"].as_u64()),
+        (Some(0), Some(0)),
+        "{images}"
+    );
+    assert!(
+        read(&out.join("tourisme/lac/index.html")).contains("L&#39;aube sur le lac")
+            || read(&out.join("tourisme/lac/index.html")).contains("L'aube sur le lac")
+    );
     // check: the expired photo is an error there.
     let c = run(&["check", root.to_str().unwrap(), "--format", "json"], None);
     assert_eq!(c.status.code(), Some(1), "{}", stdout(&c));

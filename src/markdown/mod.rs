@@ -61,6 +61,12 @@ pub trait RenderContext: Sync {
     fn resolve_link(&self, content_path: &str) -> Option<String>;
     /// Renders a shortcode call to HTML. `Err` holds a message for the user.
     fn shortcode(&self, call: &shortcode::Call) -> Result<String, ShortcodeError>;
+    /// The HTML of an image written in markdown (`![alt](src)`), when the
+    /// pipeline publishes it its own way (responsive variants); `None` keeps
+    /// the plain `<img>`.
+    fn image(&self, _src: &str, _alt: &str) -> Option<Result<String, Diagnostic>> {
+        None
+    }
 }
 
 /// Why a shortcode could not be rendered.
@@ -298,6 +304,8 @@ pub fn render(
     let mut code: Option<(String, String)> = None; // (lang, text)
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut in_image = 0usize;
+    // Where the events of the image being read start in `out`.
+    let mut image_start: Option<usize> = None;
 
     for (ev, offset) in raw {
         // Code blocks: gather, then highlight.
@@ -516,6 +524,9 @@ pub fn render(
                     line,
                 });
                 in_image += 1;
+                if heading.is_none() {
+                    image_start = Some(out.len());
+                }
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -525,6 +536,24 @@ pub fn render(
             }
             Event::End(TagEnd::Image) => {
                 in_image = in_image.saturating_sub(1);
+                if let (Some(start), Some(img)) = (image_start.take(), rendered.images.last()) {
+                    match ctx.image(&img.src, img.alt.trim()) {
+                        Some(Ok(html)) => {
+                            out.truncate(start);
+                            out.push(Event::InlineHtml(html.into()));
+                            continue;
+                        }
+                        Some(Err(d)) => {
+                            let line = img.line;
+                            errors.push(if d.line.is_none() && d.file.is_none() {
+                                d.line(line)
+                            } else {
+                                d
+                            });
+                        }
+                        None => {}
+                    }
+                }
                 Event::End(TagEnd::Image)
             }
             Event::Html(h) | Event::InlineHtml(h) if h.trim() == "<!-- more -->" => {
