@@ -442,20 +442,7 @@ fn report_counts_pages_and_stages() {
     let site = fixture("base");
     let root = site.path().join("site");
     let out = site.path().join("out");
-    let report = site.path().join("report.json");
-    let o = run(
-        &[
-            "build",
-            root.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--report",
-            report.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&read(&report)).unwrap();
+    let (o, v) = build_with_report(&root, &out);
     assert_eq!(v["version"], 1);
     assert_eq!(v["pages"], 2);
     assert_eq!(v["images"]["encoded"], 0);
@@ -826,7 +813,8 @@ fn check_warns_about_low_contrast_brand_colours() {
     assert_eq!(low[0]["file"], "blason.toml");
 }
 
-fn report_images(site: &Path, out: &Path) -> serde_json::Value {
+/// Builds with `--report`; returns the command's output and the report.
+fn build_with_report(site: &Path, out: &Path) -> (Output, serde_json::Value) {
     let report = out.with_extension("json");
     let o = run(
         &[
@@ -840,8 +828,12 @@ fn report_images(site: &Path, out: &Path) -> serde_json::Value {
         None,
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&read(&report)).unwrap();
-    v["images"].clone()
+    let v = serde_json::from_str(&read(&report)).unwrap();
+    (o, v)
+}
+
+fn report_images(site: &Path, out: &Path) -> serde_json::Value {
+    build_with_report(site, out).1["images"].clone()
 }
 
 #[test]
