@@ -415,7 +415,11 @@ impl ImagePipeline {
                     self.decoded.fetch_add(1, Ordering::Relaxed);
                     if colour.is_none() {
                         let c = average_colour(&img);
-                        let _ = std::fs::write(&colour_file, &c);
+                        let tmp =
+                            cache.join(format!(".{}.{}.tmp", &hash[..16], std::process::id()));
+                        if std::fs::write(&tmp, &c).is_ok() {
+                            let _ = std::fs::rename(&tmp, &colour_file);
+                        }
                         colour = Some(c);
                     }
                     let made: Vec<Result<(), Diagnostic>> = missing
@@ -431,7 +435,12 @@ impl ImagePipeline {
                             )
                             .map_err(|m| self.error(source, m))?;
                             self.encoded.fetch_add(1, Ordering::Relaxed);
-                            let tmp = cache.join(format!(".{name}.tmp"));
+                            // A name of its own: two builds may fill the same cache at once.
+                            let tmp = cache.join(format!(
+                                ".{name}.{}.{:?}.tmp",
+                                std::process::id(),
+                                std::thread::current().id()
+                            ));
                             std::fs::write(&tmp, &bytes)
                                 .and_then(|_| std::fs::rename(&tmp, cache.join(name)))
                                 .map_err(|e| {
