@@ -5,9 +5,9 @@
 //! [`pipeline`]. Layers (each may use the ones above it):
 //!
 //! 0. [`error`], [`config`]
-//! 1. [`content`], [`markdown`], [`theme`]
+//! 1. [`content`], [`markdown`], [`media`], [`theme`]
 //! 2. [`render`], [`seo`], [`output`]
-//! 3. [`pipeline`], [`scaffold`]
+//! 3. [`pipeline`], [`shortcodes`], [`scaffold`]
 //! 4. [`cli`]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // Diagnostics are returned by value on the error path only, which is cold;

@@ -25,7 +25,8 @@ use serde::Serialize;
 
 use crate::content::event::EventTimes;
 use crate::media::{Format, ImagePipeline, ImageSettings, ResponsiveImage};
-use crate::shortcodes::{self, GalleryStore, PhotoPages, Shortcodes};
+use crate::render::views::PhotoPages;
+use crate::shortcodes::{self, GalleryStore, Shortcodes};
 
 use crate::config::Config;
 use crate::content::paths::resolve_content_path;

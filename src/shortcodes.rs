@@ -12,7 +12,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use serde::Serialize;
 use tera::Context;
 
 use crate::content::Content;
@@ -20,7 +19,8 @@ use crate::content::gallery::{self, Gallery, Photo};
 use crate::error::{Diagnostic, display_path};
 use crate::markdown::shortcode::Call;
 use crate::markdown::{RenderContext, ShortcodeError};
-use crate::media::{Crop, ImagePipeline, ResponsiveImage};
+use crate::media::{Crop, ImagePipeline};
+use crate::render::views::{PhotoPages, PhotoView};
 use crate::render::{Renderer, absolute};
 
 /// Thumbnail widths of gallery grids.
@@ -96,22 +96,6 @@ impl GalleryStore {
         loaded.insert(dir.to_path_buf(), result.clone());
         result
     }
-}
-
-/// A photo, as templates see it (gallery grids and photo pages).
-#[derive(Debug, Clone, Serialize)]
-pub struct PhotoView {
-    pub stem: String,
-    pub alt: String,
-    pub caption: Option<String>,
-    pub credit: Option<String>,
-    pub license: Option<String>,
-    /// The photo's own page.
-    pub permalink: String,
-    /// The photo at the configured widths.
-    pub full: ResponsiveImage,
-    /// The grid's thumbnail (square, 4:5, or uncropped for mosaics).
-    pub thumb: ResponsiveImage,
 }
 
 /// The photo views of a gallery shown on the page at `page_path`; `layout`
@@ -309,22 +293,6 @@ impl RenderContext for Shortcodes<'_> {
             .render(self.lang, &name, &ctx, None)
             .map(|html| html.trim().to_string())
             .map_err(ShortcodeError::Failed)
-    }
-}
-
-/// The photos that get a page of their own, page by page.
-#[derive(Debug, Clone)]
-pub struct PhotoPages {
-    pub page: usize,
-    pub photos: Vec<PhotoView>,
-}
-
-impl PhotoPages {
-    pub fn path(&self, content: &Content, index: usize) -> String {
-        format!(
-            "{}photos/{}/",
-            content.pages[self.page].path, self.photos[index].stem
-        )
     }
 }
 

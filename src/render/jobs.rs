@@ -155,7 +155,7 @@ fn pagers(count: usize, per_page: usize) -> usize {
 /// Everything a job reads.
 pub struct RenderInputs<'a> {
     /// The photos with a page of their own.
-    pub photo_pages: &'a [crate::shortcodes::PhotoPages],
+    pub photo_pages: &'a [crate::render::views::PhotoPages],
     pub views: &'a ViewSource<'a>,
     /// Each page's summary view, made once.
     pub summaries: &'a [tera::Value],

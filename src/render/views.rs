@@ -873,3 +873,35 @@ impl<'a> ViewSource<'a> {
         }
     }
 }
+
+/// A photo, as templates see it (gallery grids and photo pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoView {
+    pub stem: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub license: Option<String>,
+    /// The photo's own page.
+    pub permalink: String,
+    /// The photo at the configured widths.
+    pub full: crate::media::ResponsiveImage,
+    /// The grid's thumbnail (square, 4:5, or uncropped for mosaics).
+    pub thumb: crate::media::ResponsiveImage,
+}
+
+/// The photos that get a page of their own, page by page.
+#[derive(Debug, Clone)]
+pub struct PhotoPages {
+    pub page: usize,
+    pub photos: Vec<PhotoView>,
+}
+
+impl PhotoPages {
+    pub fn path(&self, content: &Content, index: usize) -> String {
+        format!(
+            "{}photos/{}/",
+            content.pages[self.page].path, self.photos[index].stem
+        )
+    }
+}
