@@ -413,6 +413,15 @@ impl Config {
             .collect()
     }
 
+    /// The URL prefix of a language: "" for the default one, `/en` for others.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
     /// The site title in `lang`.
     pub fn title_in(&self, lang: &str) -> &str {
         self.languages

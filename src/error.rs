@@ -210,6 +210,17 @@ impl From<Diagnostic> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// `value` when no error was gathered, else all of them.
+    pub fn or_value<T>(errors: Vec<Diagnostic>, value: T) -> Result<T> {
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(Error::Site(errors))
+        }
+    }
+}
+
 /// A path as shown to users: relative to the site root when inside it, with `/`.
 pub fn display_path(path: &Path, root: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);

@@ -229,11 +229,7 @@ fn collect<T>(results: Vec<Result<T, Vec<Diagnostic>>>) -> Result<Vec<T>, Error>
             Err(d) => errors.extend(d),
         }
     }
-    if errors.is_empty() {
-        Ok(ok)
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, ok)
 }
 
 fn run(
@@ -674,11 +670,7 @@ fn request_covers(
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, out)
 }
 
 /// A photo page must not take the address of another page.
@@ -706,11 +698,7 @@ fn check_photo_routes(
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, ())
 }
 
 /// How many recent pages the home page gets as `latest`.
@@ -741,11 +729,7 @@ fn resolve_events(
             }
         })
         .collect();
-    if errors.is_empty() {
-        Ok(events)
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, events)
 }
 
 /// The agenda and the site-map page must not take a page's address.
@@ -784,11 +768,7 @@ fn check_routes(
             );
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, ())
 }
 
 /// Covers: exist, and stay inside the site.
@@ -819,11 +799,7 @@ fn check_files(root: &Path, content: &Content) -> Result<(), Error> {
             check(c, &s.dir, &f.rel, "the cover");
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, ())
 }
 
 /// `@/page.md#anchor`: the anchor must be a heading of that page.
@@ -889,11 +865,7 @@ fn check_anchors(
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, ())
 }
 
 fn is_local_ref(src: &str) -> bool {
@@ -935,11 +907,7 @@ fn check_local_refs(root: &Path, content: &Content, bodies: &[Rendered]) -> Resu
             }
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, ())
 }
 
 fn percent_decode(s: &str) -> String {
@@ -1097,9 +1065,5 @@ fn copy_static(
         })
         .collect();
     errors.extend(results.into_iter().filter_map(Result::err));
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, ())
 }

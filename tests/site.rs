@@ -51,6 +51,11 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `blason check SITE --format json`.
+fn check_json(site: &Path) -> Output {
+    run(&["check", site.to_str().unwrap(), "--format", "json"], None)
+}
+
 fn build(site: &Path, out: &Path) -> Output {
     run(
         &["build", site.to_str().unwrap(), "-o", out.to_str().unwrap()],
@@ -458,7 +463,7 @@ fn report_counts_pages_and_stages() {
 fn check_reports_warnings_as_json_and_strict_fails() {
     let site = fixture("check-warnings");
     let root = site.path().join("site");
-    let o = run(&["check", root.to_str().unwrap(), "--format", "json"], None);
+    let o = check_json(&root);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["version"], 1);
@@ -489,15 +494,7 @@ fn check_reports_warnings_as_json_and_strict_fails() {
 #[test]
 fn check_reports_errors_with_lines() {
     let site = fixture("broken-link");
-    let o = run(
-        &[
-            "check",
-            site.path().join("site").to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        None,
-    );
+    let o = check_json(&site.path().join("site"));
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let d = &v["diagnostics"][0];
@@ -786,15 +783,7 @@ fn an_impossible_event_is_an_error_naming_the_page() {
 #[test]
 fn check_warns_about_low_contrast_brand_colours() {
     let site = fixture("events");
-    let o = run(
-        &[
-            "check",
-            site.path().join("site").to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        None,
-    );
+    let o = check_json(&site.path().join("site"));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let low: Vec<&serde_json::Value> = v["diagnostics"]

@@ -288,13 +288,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
         (a.dir_rel.as_str(), lang_rank(&languages, &a.lang))
             .cmp(&(b.dir_rel.as_str(), lang_rank(&languages, &b.lang)))
     });
-    let prefix = |lang: &str| {
-        if lang == config.default_language {
-            String::new()
-        } else {
-            format!("/{lang}")
-        }
-    };
+    let prefix = |lang: &str| config.lang_prefix(lang);
     for s in &mut sections {
         let comps: Vec<String> = s
             .dir_rel

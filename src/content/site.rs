@@ -112,13 +112,7 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
     let mut errors = Vec::new();
     let mut model = SiteModel::default();
     let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let prefix = |lang: &str| {
-        if lang == config.default_language {
-            String::new()
-        } else {
-            format!("/{lang}")
-        }
-    };
+    let prefix = |lang: &str| config.lang_prefix(lang);
 
     // Keys must exist.
     for p in &content.pages {
@@ -374,11 +368,7 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
         list.sort_by_key(|(l, _)| langs.iter().position(|x| x == l).unwrap_or(usize::MAX));
     }
 
-    if errors.is_empty() {
-        Ok(model)
-    } else {
-        Err(Error::Site(errors))
-    }
+    Error::or_value(errors, model)
 }
 
 fn first_file(source: &str) -> Option<String> {

@@ -111,37 +111,34 @@ pub fn agendas(
 }
 
 fn prefix(config: &Config, lang: &str) -> String {
-    if lang == config.default_language {
-        String::new()
-    } else {
-        format!("/{lang}")
-    }
+    config.lang_prefix(lang)
+}
+
+/// The address of a page the theme makes, from a slug in its strings
+/// (`agenda_slug`, `site_map_slug`), in `lang`.
+fn theme_page_path(
+    config: &Config,
+    strings: &Strings,
+    lang: &str,
+    key: &str,
+    fallback: &str,
+) -> String {
+    let slug = strings.strings.get(key).map_or(fallback, String::as_str);
+    format!(
+        "{}/{}/",
+        prefix(config, lang),
+        crate::content::slug::slugify(slug)
+    )
 }
 
 /// The agenda's address in `lang` (`/agenda/`, `/en/agenda/`).
 pub fn agenda_path(config: &Config, strings: &Strings, lang: &str) -> String {
-    let slug = strings
-        .strings
-        .get("agenda_slug")
-        .map_or("agenda", String::as_str);
-    format!(
-        "{}/{}/",
-        prefix(config, lang),
-        crate::content::slug::slugify(slug)
-    )
+    theme_page_path(config, strings, lang, "agenda_slug", "agenda")
 }
 
 /// The site-map page's address in `lang` (`/plan-du-site/`, `/en/site-map/`).
 pub fn site_map_path(config: &Config, strings: &Strings, lang: &str) -> String {
-    let slug = strings
-        .strings
-        .get("site_map_slug")
-        .map_or("site-map", String::as_str);
-    format!(
-        "{}/{}/",
-        prefix(config, lang),
-        crate::content::slug::slugify(slug)
-    )
+    theme_page_path(config, strings, lang, "site_map_slug", "site-map")
 }
 
 fn pagers(count: usize, per_page: usize) -> usize {

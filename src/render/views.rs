@@ -99,11 +99,7 @@ pub fn site_view<'a>(
     assets: &BrandAssets,
 ) -> SiteView<'a> {
     let base = config.base();
-    let prefix = if lang == config.default_language {
-        String::new()
-    } else {
-        format!("/{lang}")
-    };
+    let prefix = config.lang_prefix(lang);
     let languages = config
         .all_languages()
         .into_iter()
@@ -416,11 +412,7 @@ impl<'a> ViewSource<'a> {
     }
 
     fn prefix(&self, lang: &str) -> String {
-        if lang == self.config.default_language {
-            String::new()
-        } else {
-            format!("/{lang}")
-        }
+        self.config.lang_prefix(lang)
     }
 
     fn translations(&self, key: &str, lang: &str) -> Vec<TranslationView> {
