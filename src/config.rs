@@ -378,11 +378,20 @@ impl Config {
                     format!("[images] formats: `{f}` is not a format blason writes"),
                 );
                 return Err(if f.eq_ignore_ascii_case("avif") {
-                    d.help("AVIF needs a blason built with the `avif` feature; use \"webp\" and \"jpg\"")
+                    d.help("AVIF needs a blason built with the `avif` feature (cargo build --release --features avif); otherwise use \"webp\" and \"jpg\"")
                 } else {
                     d.help("use \"webp\" and \"jpg\"")
                 });
             }
+        }
+        if let Some(last) = self.images.formats.last()
+            && last.eq_ignore_ascii_case("avif")
+        {
+            return Err(Diagnostic::error(
+                "config",
+                "[images] formats: `avif` cannot come last",
+            )
+            .help("the last format is the <img> fallback every browser must read: write [\"avif\", \"webp\", \"jpg\"]"));
         }
         if self.images.formats.is_empty() || self.images.widths.is_empty() {
             return Err(Diagnostic::error(

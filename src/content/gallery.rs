@@ -173,13 +173,13 @@ pub fn load(
             );
             continue;
         };
-        // Without credit or licence in gallery.toml, the photo's own EXIF
-        // Artist and Copyright fields stand in.
+        // Without credit or licence in gallery.toml, the photo's own XMP,
+        // IPTC or EXIF creator and copyright fields stand in.
         let (credit, license) = match (p.credit, p.license) {
             (Some(c), Some(l)) => (Some(c), Some(l)),
             (c, l) => {
-                let (artist, copyright) = exif_credit(&path);
-                (c.or(artist), l.or(copyright))
+                let embedded = super::photo_meta::embedded_credit(&path);
+                (c.or(embedded.creator), l.or(embedded.rights))
             }
         };
         if credit.is_none() || license.is_none() {
@@ -258,33 +258,6 @@ pub fn load(
     } else {
         Err(errors)
     }
-}
-
-/// The Artist and Copyright fields of a photo's EXIF, when it has them.
-fn exif_credit(path: &Path) -> (Option<String>, Option<String>) {
-    let Ok(file) = std::fs::File::open(path) else {
-        return (None, None);
-    };
-    let Ok(exif) = exif::Reader::new().read_from_container(&mut std::io::BufReader::new(file))
-    else {
-        return (None, None);
-    };
-    let text = |tag| {
-        exif.get_field(tag, exif::In::PRIMARY)
-            .and_then(|f| match &f.value {
-                exif::Value::Ascii(parts) => {
-                    let s = parts
-                        .iter()
-                        .map(|p| String::from_utf8_lossy(p).trim().to_string())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    let s = s.trim().to_string();
-                    (!s.is_empty()).then_some(s)
-                }
-                _ => None,
-            })
-    };
-    (text(exif::Tag::Artist), text(exif::Tag::Copyright))
 }
 
 #[cfg(test)]

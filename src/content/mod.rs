@@ -10,6 +10,7 @@ pub mod event;
 pub mod frontmatter;
 pub mod gallery;
 pub mod paths;
+pub mod photo_meta;
 pub mod site;
 pub mod slug;
 
