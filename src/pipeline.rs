@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::event::EventTimes;
+use crate::media::card::{CardAssets, CardCounts, CardStudio};
 use crate::media::{Format, ImagePipeline, ImageSettings, ResponsiveImage};
 use crate::render::views::PhotoPages;
 use crate::shortcodes::{self, GalleryStore, Shortcodes};
@@ -292,6 +293,17 @@ fn run(
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
     let renderer = Renderer::new(&theme, root, &config, &strings, &site_views, &content.links)?;
+    let cards = if config.cards.enable || config.share.kit {
+        Some(card_studio(
+            root,
+            &theme,
+            &config,
+            logo.as_ref(),
+            font.as_ref(),
+        )?)
+    } else {
+        None
+    };
     timer.lap("templates");
 
     // Files named in front matter.
@@ -444,6 +456,8 @@ fn run(
         latest.insert(lang.to_string(), list);
     }
     let agendas = jobs::agendas(&config, &content, &events);
+    let render_warnings = std::sync::Mutex::new(Vec::new());
+    let kits = std::sync::Mutex::new(Vec::new());
     let inputs = RenderInputs {
         views: &views,
         summaries: &summaries,
@@ -457,6 +471,10 @@ fn run(
         tz: &tz,
         strings: &strings,
         photo_pages: &photo_pages,
+        cards: cards.as_ref(),
+        images: &images,
+        warnings: &render_warnings,
+        kits: &kits,
     };
     let assets: Vec<&str> = jobs::ASSET_TEMPLATES
         .into_iter()
@@ -478,6 +496,11 @@ fn run(
         })
         .collect();
     collect(results)?;
+    warnings.extend(
+        render_warnings
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
     timer.lap("render");
 
     // Images asked for while rendering, through the cache.
@@ -485,10 +508,32 @@ fn run(
     let mut image_counts = images
         .process(&|rel, bytes| sink.write(rel, bytes))
         .map_err(Error::Site)?;
+    timer.lap("images");
+
+    // Social cards and kit images, then the kits' zips.
+    progress.stage("cards", 0);
+    let mut card_counts = CardCounts::default();
+    if let Some(studio) = &cards {
+        card_counts = studio
+            .draw(&images, &|rel, bytes| sink.write(rel, bytes))
+            .map_err(Error::Site)?;
+        let kits = kits.into_inner().unwrap_or_else(|e| e.into_inner());
+        let made: Vec<Result<(), Vec<Diagnostic>>> = kits
+            .par_iter()
+            .map(|kit| {
+                let bytes = kit_zip(studio, kit).map_err(|d| vec![d])?;
+                sink.write(&kit.path, &bytes).map_err(|d| vec![d])
+            })
+            .collect();
+        collect(made)?;
+    }
     if opts.prune_cache {
         image_counts.pruned = images.prune()?;
+        if let Some(studio) = &cards {
+            image_counts.pruned += studio.prune();
+        }
     }
-    timer.lap("images");
+    timer.lap("cards");
 
     // Static files, assets, site-wide files.
     progress.stage("files", 0);
@@ -541,7 +586,7 @@ fn run(
         aliases: model.aliases.len(),
         files_written: sink.count(),
         images: image_counts,
-        cards_drawn: 0,
+        cards_drawn: card_counts.drawn,
         warnings,
         stages_ms: timer.stages,
         total_ms,
@@ -600,6 +645,102 @@ fn brand_file(
         .into());
     }
     Ok(Some((path, rel.to_path_buf())))
+}
+
+/// The theme's card templates and fonts, the brand's font and logo.
+fn card_studio(
+    root: &Path,
+    theme: &Theme,
+    config: &Config,
+    logo: Option<&(PathBuf, PathBuf)>,
+    font: Option<&(PathBuf, PathBuf)>,
+) -> Result<CardStudio, Error> {
+    let mut templates = Vec::new();
+    for (name, f) in theme.under("cards") {
+        if !name.ends_with(".svg") {
+            continue;
+        }
+        let text = String::from_utf8(f.bytes.to_vec()).map_err(|_| {
+            Error::from(
+                Diagnostic::error("encoding", "the card template is not valid UTF-8 text")
+                    .file(f.display.clone()),
+            )
+        })?;
+        templates.push((name.to_string(), text, f.display.clone()));
+    }
+    let mut fonts = Vec::new();
+    if let Some((path, rel)) = font {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::from(Diagnostic::io(path, root, "read the brand font", &e)))?;
+        // Cards need TTF or OTF (WOFF2 is for browsers only).
+        if bytes.starts_with(&[0, 1, 0, 0])
+            || bytes.starts_with(b"OTTO")
+            || bytes.starts_with(b"true")
+        {
+            fonts.push(bytes);
+        } else {
+            return Err(Diagnostic::error(
+                "font",
+                format!(
+                    "the brand font `{}` is not a TTF or OTF file",
+                    rel.display()
+                ),
+            )
+            .file("blason.toml")
+            .help("cards are drawn with TTF/OTF fonts; convert a WOFF2 file back with fonttools")
+            .into());
+        }
+    }
+    for (name, f) in theme.under("fonts") {
+        if name.ends_with(".otf") || name.ends_with(".ttf") {
+            fonts.push(f.bytes.to_vec());
+        }
+    }
+    let logo = match logo {
+        Some((path, _)) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| Error::from(Diagnostic::io(path, root, "read the logo", &e)))?;
+            Some(bytes)
+        }
+        None => None,
+    };
+    CardStudio::new(CardAssets {
+        templates,
+        fonts,
+        logo,
+        root: root.to_path_buf(),
+        cache_dir: config.images.cache_dir.clone(),
+        base_url: config.base().to_string(),
+    })
+    .map_err(Error::Site)
+}
+
+/// A share kit's zip: its images, texts and QR code. Stored, not deflated:
+/// JPEGs do not shrink, and a fixed date keeps builds byte-identical.
+fn kit_zip(studio: &CardStudio, kit: &jobs::KitZip) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let fail = |e: &dyn std::fmt::Display| {
+        Diagnostic::error(
+            "kit",
+            format!("the share kit `{}` cannot be written: {e}", kit.path),
+        )
+    };
+    for (name, file) in &kit.images {
+        let bytes = studio.cached(file)?;
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| fail(&e))?;
+        zip.write_all(&bytes).map_err(|e| fail(&e))?;
+    }
+    for (name, bytes) in &kit.files {
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| fail(&e))?;
+        zip.write_all(bytes).map_err(|e| fail(&e))?;
+    }
+    zip.finish().map(|c| c.into_inner()).map_err(|e| fail(&e))
 }
 
 fn image_settings(config: &Config) -> ImageSettings {

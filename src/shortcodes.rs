@@ -148,6 +148,8 @@ pub fn photo_views(
                 permalink: absolute(base, &format!("{page_path}photos/{}/", p.stem)),
                 full,
                 thumb,
+                source: p.path.clone(),
+                focus: p.focus,
             })
         })
         .collect()

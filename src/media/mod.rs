@@ -12,6 +12,8 @@
 //! encodes nothing. A header claiming more than [`MAX_PIXELS`] is refused
 //! before decoding.
 
+pub mod card;
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -37,6 +39,8 @@ pub enum Format {
     Avif,
     Webp,
     Jpeg,
+    /// Lossless, kept in the cache only: the photo layer of social cards.
+    Png,
 }
 
 impl Format {
@@ -55,6 +59,7 @@ impl Format {
             Format::Avif => "avif",
             Format::Webp => "webp",
             Format::Jpeg => "jpg",
+            Format::Png => "png",
         }
     }
     pub fn mime(self) -> &'static str {
@@ -63,6 +68,7 @@ impl Format {
             Format::Avif => "image/avif",
             Format::Webp => "image/webp",
             Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
         }
     }
 }
@@ -85,6 +91,8 @@ struct Job {
     format: Format,
     /// The part of the upright source to use: left, top, width, height.
     crop: Option<(u32, u32, u32, u32)>,
+    /// Published under /processed_images/ (card layers stay in the cache).
+    publish: bool,
 }
 
 /// A crop to an aspect ratio around a focal point.
@@ -188,6 +196,56 @@ pub struct ImagePipeline {
     cached: AtomicU64,
     /// Names of every variant this build published.
     used: Mutex<std::collections::BTreeSet<String>>,
+    budget: PixelBudget,
+}
+
+/// How many source pixels may be decoded at once, across all threads: about
+/// 1.2 GB of pixel buffers at most (the decoded image, its RGB or RGBA copy
+/// and one resized variant per thread), however many cores there are.
+pub const PIXEL_BUDGET: u64 = 120_000_000;
+
+/// A counting semaphore over decoded pixels. A source larger than the whole
+/// budget (up to [`MAX_PIXELS`]) still passes, alone.
+struct PixelBudget {
+    limit: u64,
+    in_use: Mutex<u64>,
+    freed: std::sync::Condvar,
+}
+
+struct PixelLease<'a> {
+    budget: &'a PixelBudget,
+    pixels: u64,
+}
+
+impl PixelBudget {
+    fn new(limit: u64) -> PixelBudget {
+        PixelBudget {
+            limit,
+            in_use: Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Waits until `pixels` fit in the budget (or nothing else is decoded).
+    fn acquire(&self, pixels: u64) -> PixelLease<'_> {
+        let mut in_use = self.in_use.lock().unwrap_or_else(|p| p.into_inner());
+        while *in_use > 0 && *in_use + pixels > self.limit {
+            in_use = self.freed.wait(in_use).unwrap_or_else(|p| p.into_inner());
+        }
+        *in_use += pixels;
+        PixelLease {
+            budget: self,
+            pixels,
+        }
+    }
+}
+
+impl Drop for PixelLease<'_> {
+    fn drop(&mut self) {
+        let mut in_use = self.budget.in_use.lock().unwrap_or_else(|p| p.into_inner());
+        *in_use -= self.pixels;
+        self.budget.freed.notify_all();
+    }
 }
 
 fn hex16(bytes: &[u8]) -> String {
@@ -203,6 +261,7 @@ impl ImagePipeline {
             jobs: Mutex::new(BTreeMap::new()),
             decoded: AtomicU64::new(0),
             encoded: AtomicU64::new(0),
+            budget: PixelBudget::new(PIXEL_BUDGET),
             cached: AtomicU64::new(0),
             used: Mutex::new(std::collections::BTreeSet::new()),
         }
@@ -288,6 +347,51 @@ impl ImagePipeline {
         self.variants(path, Some(crop), widths)
     }
 
+    /// Asks for the photo layer of a social card: the photo cropped around
+    /// its focal point to exactly `w`×`h` (enlarged if it must be), kept in
+    /// the cache as PNG. Returns its cache name.
+    pub fn card_layer(
+        &self,
+        path: &Path,
+        crop: Crop,
+        w: u32,
+        h: u32,
+    ) -> Result<String, Diagnostic> {
+        let full = self.source(path)?;
+        let boxed = crop.boxed(full.width, full.height);
+        let (l, t, cw, ch) = boxed;
+        let op = format!("{}:crop{l},{t},{cw},{ch}:w{w}:h{h}:layer:png", full.hash);
+        let name = format!(
+            "layer-{}.png",
+            hex16(blake3::hash(op.as_bytes()).as_bytes())
+        );
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(name.clone())
+            .or_insert_with(|| Job {
+                source: path.to_path_buf(),
+                width: w,
+                height: h,
+                format: Format::Png,
+                crop: Some(boxed),
+                publish: false,
+            });
+        Ok(name)
+    }
+
+    /// A card layer made by [`process`](ImagePipeline::process).
+    pub fn cached_layer(&self, name: &str) -> Result<std::sync::Arc<Vec<u8>>, Diagnostic> {
+        let path = self
+            .root
+            .join(&self.settings.cache_dir)
+            .join("images")
+            .join(name);
+        std::fs::read(&path)
+            .map(std::sync::Arc::new)
+            .map_err(|e| Diagnostic::io(&path, &self.root, "read from the image cache", &e))
+    }
+
     fn variants(
         &self,
         path: &Path,
@@ -354,6 +458,7 @@ impl ImagePipeline {
                     height: h,
                     format,
                     crop: boxed,
+                    publish: true,
                 });
                 srcset.push(format!("{url} {w}w"));
                 fallback = Some(Variant {
@@ -421,6 +526,11 @@ impl ImagePipeline {
                     .unwrap_or_else(|p| p.into_inner())
                     .insert(format!("{}.colour", &hash[..16]));
                 if !missing.is_empty() || colour.is_none() {
+                    let info = self.source(source)?;
+                    // Held until this source's variants are made.
+                    let _budget = self
+                        .budget
+                        .acquire(u64::from(info.width) * u64::from(info.height));
                     let img = self.decode(source)?;
                     self.decoded.fetch_add(1, Ordering::Relaxed);
                     if colour.is_none() {
@@ -432,11 +542,13 @@ impl ImagePipeline {
                         }
                         colour = Some(c);
                     }
+                    let pixels = Pixels::new(img, missing.iter().map(|(_, j)| j.format))
+                        .map_err(|m| self.error(source, m))?;
                     let made: Vec<Result<(), Diagnostic>> = missing
                         .par_iter()
                         .map(|(name, job)| {
                             let bytes = encode(
-                                &img,
+                                &pixels,
                                 job.width,
                                 job.height,
                                 job.format,
@@ -471,7 +583,7 @@ impl ImagePipeline {
                         .unwrap_or_else(|p| p.into_inner())
                         .insert(placeholder_class(&hash), c);
                 }
-                for (name, _) in list {
+                for (name, _) in list.iter().filter(|(_, j)| j.publish) {
                     let bytes = std::fs::read(cache.join(name)).map_err(|e| {
                         Diagnostic::io(
                             &cache.join(name),
@@ -591,9 +703,58 @@ fn average_colour(img: &DynamicImage) -> String {
     format!("#{:02x}{:02x}{:02x}", sum[0] / n, sum[1] / n, sum[2] / n)
 }
 
+/// A decoded source's pixels, ready for resizing: RGB (alpha flattened onto
+/// white, for JPEG) and, for sources with alpha, RGBA (for WebP and AVIF).
+/// Converted once per source, not once per variant: a 50-megapixel photo's
+/// RGB copy alone is 150 MB.
+struct Pixels {
+    rgb: Option<fast_image_resize::images::Image<'static>>,
+    rgba: Option<fast_image_resize::images::Image<'static>>,
+}
+
+impl Pixels {
+    fn new(
+        img: DynamicImage,
+        formats: impl Iterator<Item = Format> + Clone,
+    ) -> Result<Pixels, String> {
+        use fast_image_resize as fr;
+        let (w, h) = (img.width(), img.height());
+        let alpha = img.color().has_alpha();
+        let flat = |f: Format| matches!(f, Format::Jpeg | Format::Png);
+        let wants_rgba = alpha && formats.clone().any(|f| !flat(f));
+        let wants_rgb = !alpha || formats.clone().any(flat);
+        let rgba = if alpha { Some(img.to_rgba8()) } else { None };
+        let rgb = if !wants_rgb {
+            None
+        } else if let Some(rgba) = &rgba {
+            // JPEG has no alpha: flatten onto white.
+            let mut rgb = Vec::with_capacity(rgba.len() / 4 * 3);
+            for p in rgba.pixels() {
+                let a = u16::from(p[3]);
+                for c in 0..3 {
+                    rgb.push(((u16::from(p[c]) * a + 255 * (255 - a)) / 255) as u8);
+                }
+            }
+            Some(rgb)
+        } else {
+            Some(img.into_rgb8().into_raw())
+        };
+        let rgb = rgb
+            .map(|v| fr::images::Image::from_vec_u8(w, h, v, fr::PixelType::U8x3))
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        let rgba = rgba
+            .filter(|_| wants_rgba)
+            .map(|v| fr::images::Image::from_vec_u8(w, h, v.into_raw(), fr::PixelType::U8x4))
+            .transpose()
+            .map_err(|e| e.to_string())?;
+        Ok(Pixels { rgb, rgba })
+    }
+}
+
 /// Resizes to `w`×`h` (Lanczos3) and encodes; no metadata is written.
 fn encode(
-    img: &DynamicImage,
+    pixels: &Pixels,
     w: u32,
     h: u32,
     format: Format,
@@ -601,27 +762,19 @@ fn encode(
     crop: Option<(u32, u32, u32, u32)>,
 ) -> Result<Vec<u8>, String> {
     use fast_image_resize as fr;
-    let has_alpha = img.color().has_alpha() && format != Format::Jpeg;
-    let (pixels, pixel_type, bpp) = if has_alpha {
-        (img.to_rgba8().into_raw(), fr::PixelType::U8x4, 4)
-    } else if img.color().has_alpha() {
-        // JPEG has no alpha: flatten onto white.
-        let rgba = img.to_rgba8();
-        let mut rgb = Vec::with_capacity(rgba.len() / 4 * 3);
-        for p in rgba.pixels() {
-            let a = u16::from(p[3]);
-            for c in 0..3 {
-                rgb.push(((u16::from(p[c]) * a + 255 * (255 - a)) / 255) as u8);
-            }
-        }
-        (rgb, fr::PixelType::U8x3, 3)
+    let src = match format {
+        Format::Jpeg | Format::Png => pixels.rgb.as_ref(),
+        _ => pixels.rgba.as_ref().or(pixels.rgb.as_ref()),
+    }
+    .ok_or("no pixels for this format")?;
+    let pixel_type = src.pixel_type();
+    let bpp = if pixel_type == fr::PixelType::U8x4 {
+        4
     } else {
-        (img.to_rgb8().into_raw(), fr::PixelType::U8x3, 3)
+        3
     };
-    let src = fr::images::Image::from_vec_u8(img.width(), img.height(), pixels, pixel_type)
-        .map_err(|e| e.to_string())?;
-    let resized = if crop.is_none() && (w, h) == (img.width(), img.height()) {
-        src.into_vec()
+    let resized = if crop.is_none() && (w, h) == (src.width(), src.height()) {
+        src.buffer().to_vec()
     } else {
         let mut dst = fr::images::Image::new(w, h, pixel_type);
         let mut options = fr::ResizeOptions::new()
@@ -630,7 +783,7 @@ fn encode(
             options = options.crop(f64::from(l), f64::from(t), f64::from(cw), f64::from(ch));
         }
         fr::Resizer::new()
-            .resize(&src, &mut dst, &options)
+            .resize(src, &mut dst, &options)
             .map_err(|e| e.to_string())?;
         dst.into_vec()
     };
@@ -663,6 +816,18 @@ fn encode(
                 webp::Encoder::from_rgb(&resized, w, h)
             };
             Ok(enc.encode(f32::from(quality)).to_vec())
+        }
+        Format::Png => {
+            use image::ImageEncoder;
+            let mut out = Vec::new();
+            image::codecs::png::PngEncoder::new_with_quality(
+                &mut out,
+                image::codecs::png::CompressionType::Fast,
+                image::codecs::png::FilterType::Sub,
+            )
+            .write_image(&resized, w, h, image::ExtendedColorType::Rgb8)
+            .map_err(|e| e.to_string())?;
+            Ok(out)
         }
         Format::Jpeg => {
             let mut out = Vec::new();
@@ -818,6 +983,40 @@ mod tests {
             // An ISO-BMFF file whose brand is `avif`.
             assert_eq!(&bytes[4..12], b"ftypavif");
         }
+    }
+
+    #[test]
+    fn the_pixel_budget_holds_back_what_does_not_fit() {
+        use std::sync::atomic::AtomicBool;
+        let budget = PixelBudget::new(100);
+        let big = budget.acquire(70);
+        // Larger than the whole budget: passes when nothing else is held.
+        let second_done = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| {
+                let _lease = budget.acquire(50);
+                second_done.store(true, Ordering::SeqCst);
+                *budget.in_use.lock().unwrap()
+            });
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(
+                !second_done.load(Ordering::SeqCst),
+                "70 + 50 exceed 100: the second waits"
+            );
+            let small = budget.acquire(30);
+            assert_eq!(*budget.in_use.lock().unwrap(), 100, "30 still fits");
+            drop(small);
+            drop(big);
+            assert_eq!(waiter.join().unwrap(), 50);
+        });
+        assert_eq!(*budget.in_use.lock().unwrap(), 0);
+        let huge = budget.acquire(500);
+        assert_eq!(
+            *budget.in_use.lock().unwrap(),
+            500,
+            "alone, a huge image passes"
+        );
+        drop(huge);
     }
 
     #[test]

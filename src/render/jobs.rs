@@ -17,11 +17,14 @@ use crate::content::event::EventTimes;
 use crate::content::frontmatter::EventStatus;
 use crate::content::site::{ListingKind, SiteModel};
 use crate::error::Diagnostic;
+use crate::media::ImagePipeline;
+use crate::media::card::{CARD_BUDGET, CARD_SIZE, CardSpec, CardStudio, KIT_BUDGET, stem_of};
 use crate::output::file_for;
 use crate::render::views::{
     CoverView, NavItem, PaginatorView, TranslationView, ViewSource, language_links, listing_value,
 };
 use crate::render::{Renderer, absolute};
+use crate::seo::share::{ShareInput, kit_texts, share_view, with_utm};
 use crate::seo::{feed, ics, jsonld};
 use crate::theme::Strings;
 
@@ -61,6 +64,31 @@ pub enum Job {
         set: usize,
         index: usize,
     },
+    /// The share kit of a page, at `<page-url>kit/`.
+    Kit(usize),
+    /// The page that asks a visitor for their Mastodon instance.
+    MastodonShare,
+}
+
+/// The formats of a share kit: name, width, height, networks that use it.
+pub const KIT_FORMATS: [(&str, u32, u32, &str); 5] = [
+    ("square", 1080, 1080, "Instagram, Facebook"),
+    ("portrait", 1080, 1350, "Instagram"),
+    ("story", 1080, 1920, "Stories, Reels, TikTok"),
+    ("landscape", 1200, 630, "Facebook, LinkedIn, X"),
+    ("wide", 1600, 900, "X, Bluesky, Mastodon"),
+];
+
+/// The address of the Mastodon share page.
+pub const MASTODON_SHARE_PATH: &str = "/share/mastodon/";
+
+/// A kit's zip, made once its images are drawn: path in the output, files
+/// (name in the zip, card file in the output), and small files (name, bytes).
+#[derive(Debug, Clone)]
+pub struct KitZip {
+    pub path: String,
+    pub images: Vec<(String, String)>,
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 /// Templates rendered to files of the same name, when the theme has them.
@@ -166,6 +194,13 @@ pub struct RenderInputs<'a> {
     pub events: &'a [Option<EventTimes>],
     pub tz: &'a jiff::tz::TimeZone,
     pub strings: &'a std::collections::BTreeMap<String, Strings>,
+    /// Social cards and kit images (None when `[cards]` and kits are off).
+    pub cards: Option<&'a CardStudio>,
+    pub images: &'a ImagePipeline,
+    /// Warnings found while rendering (a card title cut).
+    pub warnings: &'a std::sync::Mutex<Vec<Diagnostic>>,
+    /// Kit zips to make after drawing.
+    pub kits: &'a std::sync::Mutex<Vec<KitZip>>,
 }
 
 /// Lists every job of the render stage.
@@ -242,6 +277,12 @@ pub fn plan_jobs(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
     }
     for (set, pages) in inputs.photo_pages.iter().enumerate() {
         jobs.extend((0..pages.photos.len()).map(|index| Job::Photo { set, index }));
+    }
+    if config.share.kit && inputs.cards.is_some() {
+        jobs.extend((0..content.pages.len()).map(Job::Kit));
+    }
+    if config.share.networks.iter().any(|n| n == "mastodon") {
+        jobs.push(Job::MastodonShare);
     }
     jobs.push(Job::NotFound);
     jobs.extend(assets.iter().map(|a| Job::Asset(a.to_string())));
@@ -355,6 +396,109 @@ struct Meta {
     extra_ld: Vec<serde_json::Value>,
     noindex: bool,
     feed: Option<FeedLink>,
+    /// What the page's social card shows (None: no card).
+    card: Option<CardIntent>,
+    /// The page's `[share]` texts, when it has a share bar.
+    share: Option<Option<crate::content::frontmatter::ShareFrontMatter>>,
+}
+
+/// What a social card shows.
+struct CardIntent {
+    title: String,
+    description: Option<String>,
+    template: Option<String>,
+    photo: Option<(std::path::PathBuf, (f64, f64))>,
+    alt: Option<String>,
+    /// The content file, for warnings and errors.
+    file: Option<String>,
+}
+
+impl CardIntent {
+    fn new(title: &str, description: Option<&str>) -> CardIntent {
+        CardIntent {
+            title: title.to_string(),
+            description: description.map(String::from),
+            template: None,
+            photo: None,
+            alt: None,
+            file: None,
+        }
+    }
+
+    /// Takes a page's or section's `[card]` and cover.
+    fn with(
+        mut self,
+        fm: Option<&crate::content::frontmatter::CardFrontMatter>,
+        cover: Option<&CoverView>,
+        file: &str,
+    ) -> CardIntent {
+        let focus = fm.and_then(|c| c.focus).map_or((0.5, 0.5), |[x, y]| (x, y));
+        if let Some(src) = cover.and_then(|c| c.source.clone()) {
+            self.photo = Some((src, focus));
+            self.alt = cover.and_then(|c| c.alt.clone());
+        }
+        if let Some(c) = fm {
+            if let Some(t) = &c.title {
+                self.title = t.clone();
+            }
+            if let Some(d) = &c.description {
+                self.description = Some(d.clone());
+            }
+            if c.template.is_some() {
+                self.template = c.template.clone();
+            }
+            if c.alt.is_some() {
+                self.alt = c.alt.clone();
+            }
+        }
+        self.file = Some(file.to_string());
+        self
+    }
+}
+
+/// What card templates see as `card`.
+fn card_values(
+    config: &Config,
+    lang: &str,
+    title: &str,
+    description: Option<&str>,
+) -> std::collections::BTreeMap<&'static str, String> {
+    let c = &config.brand.colors;
+    let on = |bg: &str| {
+        let bg = crate::config::parse_hex_color(bg).unwrap_or([0, 0, 0]);
+        let text = crate::config::parse_hex_color(&c.text).unwrap_or([0, 0, 0]);
+        if crate::config::contrast_ratio(bg, [255, 255, 255])
+            >= crate::config::contrast_ratio(bg, text)
+        {
+            "#ffffff".to_string()
+        } else {
+            c.text.clone()
+        }
+    };
+    let host = config
+        .base()
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .trim_start_matches("www.")
+        .to_string();
+    [
+        ("title", title.to_string()),
+        ("description", description.unwrap_or("").to_string()),
+        ("hashtag", config.brand.hashtag.clone().unwrap_or_default()),
+        ("site", config.brand_name().to_string()),
+        ("tagline", config.tagline_in(lang).to_string()),
+        ("host", host),
+        ("primary", c.primary.clone()),
+        ("accent", c.accent.clone()),
+        ("text", c.text.clone()),
+        ("background", c.background.clone()),
+        ("on_primary", on(&c.primary)),
+        ("on_accent", on(&c.accent)),
+    ]
+    .into_iter()
+    .collect()
 }
 
 impl Meta {
@@ -369,6 +513,8 @@ impl Meta {
             extra_ld: Vec::new(),
             noindex: false,
             feed: None,
+            card: None,
+            share: None,
         }
     }
 }
@@ -395,6 +541,7 @@ pub fn render_job(
     let base = config.base();
     let mut ctx = Context::new();
     let mut translations: Vec<TranslationView> = Vec::new();
+    let mut extra_files: Vec<(String, Vec<u8>)> = Vec::new();
     let strings_of = |lang: &str| {
         strings
             .get(lang)
@@ -452,6 +599,12 @@ pub fn render_job(
                 meta.image = view.cover.clone();
                 meta.crumbs = view.ancestors.clone();
                 meta.here = Some(view.title.to_string());
+                meta.card = Some(CardIntent::new(view.title, view.description).with(
+                    p.fm.card.as_ref(),
+                    view.cover.as_ref(),
+                    &p.file.rel,
+                ));
+                meta.share = Some(p.fm.share.clone());
                 let thing = jsonld::Thing {
                     name: view.title,
                     description: view.description,
@@ -539,6 +692,14 @@ pub fn render_job(
                 meta.description = view.description.clone();
                 meta.image = view.cover.clone();
                 meta.crumbs = view.ancestors.clone();
+                meta.card = Some(
+                    CardIntent::new(&view.title, view.description.as_deref()).with(
+                        s.fm.card.as_ref(),
+                        view.cover.as_ref(),
+                        &s.source_name(),
+                    ),
+                );
+                meta.share = Some(s.fm.share.clone());
                 meta.feed = Some(FeedLink {
                     title: view.title.clone(),
                     url: absolute(base, &format!("{}atom.xml", s.path)),
@@ -733,7 +894,17 @@ pub fn render_job(
                         "image/jpeg"
                     },
                     image: Some(photo.full.clone()),
+                    source: None,
                 });
+                meta.card = Some(CardIntent {
+                    title: title.clone(),
+                    description: meta.description.clone(),
+                    template: None,
+                    photo: Some((photo.source.clone(), photo.focus)),
+                    alt: Some(photo.alt.clone()),
+                    file: Some(p.file.rel.clone()),
+                });
+                meta.share = Some(None);
                 meta.crumbs = page_view.ancestors.clone();
                 meta.crumbs.push(NavItem {
                     key: p.slug.clone(),
@@ -778,6 +949,131 @@ pub fn render_job(
                     from.clone(),
                     None,
                     None,
+                )
+            }
+            Job::Kit(i) => {
+                let p = &content.pages[*i];
+                let Some(studio) = inputs.cards else {
+                    return Ok(Vec::new());
+                };
+                let view = views.page(*i, false);
+                let url = absolute(base, &p.path);
+                let intent = CardIntent::new(view.title, view.description).with(
+                    p.fm.card.as_ref(),
+                    view.cover.as_ref(),
+                    &p.file.rel,
+                );
+                let values = card_values(
+                    config,
+                    &p.lang,
+                    &intent.title,
+                    intent.description.as_deref(),
+                );
+                let mut images = Vec::new();
+                let mut zip_images = Vec::new();
+                for (name, w, h, networks) in KIT_FORMATS {
+                    let card = studio
+                        .request(
+                            inputs.images,
+                            &CardSpec {
+                                template: "kit",
+                                width: w,
+                                height: h,
+                                stem: &format!("{}-{name}", p.slug),
+                                values: &values,
+                                photo: intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f)),
+                                budget: KIT_BUDGET,
+                                quality: 92,
+                            },
+                        )
+                        .map_err(|d| d.in_file(p.file.rel.clone()))?;
+                    zip_images.push((format!("{}-{name}-{w}x{h}.jpg", p.slug), card.file.clone()));
+                    images.push(serde_json::json!({
+                        "format": name, "width": w, "height": h, "networks": networks,
+                        "url": card.url,
+                        "download": format!("{}-{name}-{w}x{h}.jpg", p.slug),
+                    }));
+                }
+                let input = ShareInput {
+                    title: &intent.title,
+                    description: intent.description.as_deref(),
+                    fm: p.fm.share.as_ref(),
+                    brand_hashtag: config.brand.hashtag.as_deref(),
+                    campaign: config.share.utm_campaign.as_deref(),
+                };
+                let texts = kit_texts(&input, &url);
+                let qr_target = with_utm(&url, "qr", "print", config.share.utm_campaign.as_deref());
+                let qr = qrcode::QrCode::with_error_correction_level(
+                    qr_target.as_bytes(),
+                    qrcode::EcLevel::M,
+                )
+                .map_err(|e| {
+                    Diagnostic::error(
+                        "kit",
+                        format!("the page's address cannot be a QR code: {e}"),
+                    )
+                    .file(p.file.rel.clone())
+                })?
+                .render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(512, 512)
+                .quiet_zone(true)
+                .build();
+                let kit_path = format!("{}kit/", p.path);
+                let rel = kit_path.trim_start_matches('/').to_string();
+                extra_files.push((format!("{rel}qr.svg"), qr.clone().into_bytes()));
+                let mut texts_file = String::new();
+                for t in &texts {
+                    texts_file.push_str(&format!("## {}\n\n{}\n\n", t.name, t.text));
+                }
+                let zip_name = format!("{}-kit.zip", p.slug);
+                inputs
+                    .kits
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(KitZip {
+                        path: format!("{rel}{zip_name}"),
+                        images: zip_images,
+                        files: vec![
+                            ("texts.txt".into(), texts_file.into_bytes()),
+                            ("qr.svg".into(), qr.into_bytes()),
+                        ],
+                    });
+                ctx.insert(
+                    "kit",
+                    &serde_json::json!({
+                        "images": images,
+                        "texts": texts,
+                        "qr": absolute(base, &format!("{kit_path}qr.svg")),
+                        "qr_target": qr_target,
+                        "zip": absolute(base, &format!("{kit_path}{zip_name}")),
+                    }),
+                );
+                ctx.insert_value("page", summaries[*i].clone());
+                let mut meta = Meta::new(view.title.to_string());
+                meta.noindex = true;
+                meta.description = view.description.map(String::from);
+                meta.image = view.cover.clone();
+                (
+                    p.lang.clone(),
+                    "kit.html".into(),
+                    kit_path,
+                    Some(p.file.rel.clone()),
+                    Some(meta),
+                )
+            }
+            Job::MastodonShare => {
+                let lang = config.default_language.clone();
+                let title = strings_of(&lang)
+                    .and_then(|s| s.strings.get("share_mastodon").cloned())
+                    .unwrap_or_else(|| "Mastodon".into());
+                let mut meta = Meta::new(title);
+                meta.noindex = true;
+                (
+                    lang,
+                    "share_mastodon.html".into(),
+                    MASTODON_SHARE_PATH.into(),
+                    None,
+                    Some(meta),
                 )
             }
             Job::NotFound => {
@@ -891,8 +1187,96 @@ pub fn render_job(
     ctx.insert("languages", &language_links(config, &translations, &lang));
     ctx.insert("current_path", &path);
     ctx.insert("current_url", &absolute(base, &path));
-    if let Some(meta) = meta {
+    if let Some(mut meta) = meta {
         let canonical = absolute(base, &path);
+        if let Some(share_fm) = meta.share.take() {
+            let input = ShareInput {
+                title: &meta.title,
+                description: meta.description.as_deref(),
+                fm: share_fm.as_ref(),
+                brand_hashtag: config.brand.hashtag.as_deref(),
+                campaign: config.share.utm_campaign.as_deref(),
+            };
+            ctx.insert(
+                "share",
+                &share_view(
+                    &input,
+                    &canonical,
+                    &config.share.networks,
+                    &absolute(base, MASTODON_SHARE_PATH),
+                ),
+            );
+        }
+        if let Some(studio) = inputs
+            .cards
+            .filter(|_| config.cards.enable && !meta.noindex)
+        {
+            let intent = meta
+                .card
+                .take()
+                .unwrap_or_else(|| CardIntent::new(&meta.title, meta.description.as_deref()));
+            let template = match &intent.template {
+                Some(t) => t.clone(),
+                None if intent.photo.is_some() => config.cards.template.clone(),
+                None => "brand".to_string(),
+            };
+            let values = card_values(config, &lang, &intent.title, intent.description.as_deref());
+            let in_file = |d: Diagnostic| match &intent.file {
+                Some(f) => d.in_file(f.clone()),
+                None => d,
+            };
+            let card = studio
+                .request(
+                    inputs.images,
+                    &CardSpec {
+                        template: &template,
+                        width: CARD_SIZE.0,
+                        height: CARD_SIZE.1,
+                        stem: &stem_of(&path),
+                        values: &values,
+                        photo: intent.photo.as_ref().map(|(p, f)| (p.as_path(), *f)),
+                        budget: CARD_BUDGET,
+                        quality: 85,
+                    },
+                )
+                .map_err(in_file)?;
+            let mut found = Vec::new();
+            for what in &card.cut {
+                found.push(in_file(
+                    Diagnostic::warning(
+                        "card-text-cut",
+                        format!("the {what} is too long for the social card of {path} and was cut"),
+                    )
+                    .help("shorten it, or give the card its own: [card] title = \"...\""),
+                ));
+            }
+            if intent.photo.is_some() && intent.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                found.push(in_file(
+                    Diagnostic::warning(
+                        "card-alt-missing",
+                        format!("the social card of {path} has no image description"),
+                    )
+                    .help("add cover_alt = \"...\" (or [card] alt) describing the photo"),
+                ));
+            }
+            if !found.is_empty() {
+                inputs
+                    .warnings
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(found);
+            }
+            meta.image = Some(CoverView {
+                url: card.url.strip_prefix(base).unwrap_or(&card.url).to_string(),
+                permalink: card.url.clone(),
+                alt: Some(intent.alt.clone().unwrap_or_else(|| intent.title.clone())),
+                width: Some(card.width),
+                height: Some(card.height),
+                mime: card.mime,
+                image: None,
+                source: None,
+            });
+        }
         let site_name = config.title_in(&lang).to_string();
         let home_feed = FeedLink {
             title: site_name.clone(),
@@ -961,7 +1345,9 @@ pub fn render_job(
         ctx.insert_value("jsonld", tera::Value::safe_string(&jsonld::script(items)));
     }
     let html = renderer.render(&lang, &template, &ctx, file.as_deref())?;
-    Ok(vec![(file_for(&path), html.into_bytes())])
+    let mut files = vec![(file_for(&path), html.into_bytes())];
+    files.extend(extra_files);
+    Ok(files)
 }
 
 /// A page the theme makes on its own (agenda, site map): its `section` view

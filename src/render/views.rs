@@ -260,6 +260,9 @@ pub struct CoverView {
     /// Responsive variants for `<picture>` (`sources`: `mime`, `srcset`;
     /// `fallback`: `url`, `width`, `height`), or null for SVG and the like.
     pub image: Option<crate::media::ResponsiveImage>,
+    /// The processed source file (for social cards).
+    #[serde(skip)]
+    pub source: Option<std::path::PathBuf>,
 }
 
 /// An event, ready to show: `page.event`.
@@ -500,6 +503,7 @@ impl<'a> ViewSource<'a> {
                 height: Some(fallback.height),
                 mime,
                 image: Some(img.clone()),
+                source: file.clone(),
             });
         }
         Some(CoverView {
@@ -510,6 +514,7 @@ impl<'a> ViewSource<'a> {
             height: size.map(|s| s.height as u32),
             mime,
             image: None,
+            source: None,
         })
     }
 
@@ -880,6 +885,11 @@ pub struct PhotoView {
     pub full: crate::media::ResponsiveImage,
     /// The grid's thumbnail (square, 4:5, or uncropped for mosaics).
     pub thumb: crate::media::ResponsiveImage,
+    /// The source file and its focal point, for the photo's social card.
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
+    #[serde(skip)]
+    pub focus: (f64, f64),
 }
 
 /// The photos that get a page of their own, page by page.

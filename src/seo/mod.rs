@@ -7,6 +7,7 @@
 pub mod feed;
 pub mod ics;
 pub mod jsonld;
+pub mod share;
 
 use std::fmt::Write as _;
 

@@ -1,0 +1,1020 @@
+//! Social cards and share-kit images: SVG templates of the theme, filled by
+//! Tera and drawn by resvg with the theme's (or the brand's) fonts.
+//!
+//! A card is asked for during rendering ([`CardStudio::request`]): its
+//! template is rendered at once (text is shaped, measured, wrapped and shrunk
+//! to its box by the templates' `fit()` function), so the page gets the card's
+//! URL, whose name is a hash of the finished SVG, the photo layer and the
+//! fonts: the same card is never drawn twice, and any change to its text,
+//! photo, template or fonts gives a new URL (social networks cache previews
+//! by URL). [`CardStudio::draw`] paints the cards afterwards, in parallel,
+//! through the cache, and steps the JPEG quality down until each file fits
+//! its byte budget.
+//!
+//! The photo layer is an `<image href="blason:photo">` whose width and height
+//! say the box: the image pipeline crops the photo around its focal point to
+//! exactly that size (decoding each photo once for all its variants). The
+//! logo is `blason:logo`. Templates cannot read files or reach the network.
+//! This module draws; it knows nothing of pages.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use resvg::{tiny_skia, usvg};
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera};
+
+use super::{Crop, ImagePipeline, Publish};
+use crate::error::{Diagnostic, display_path};
+
+/// Open Graph's recommended size.
+pub const CARD_SIZE: (u32, u32) = (1200, 630);
+/// WhatsApp drops previews heavier than about 300 KB.
+pub const CARD_BUDGET: usize = 300 * 1024;
+/// Share-kit images: downloads for people who post them (≤ 8 MB).
+pub const KIT_BUDGET: usize = 8 * 1024 * 1024;
+/// The lowest JPEG quality tried before a drawing is over budget.
+const LOWEST_QUALITY: u8 = 40;
+/// Bumped when drawing changes in a way the SVG does not show.
+const DRAWING_VERSION: &str = "card-1";
+
+/// Fonts and the logo a card may use, and the brand's colours.
+pub struct CardAssets {
+    /// `name.svg` → (template text, how to name it to users).
+    pub templates: Vec<(String, String, String)>,
+    /// Font files (TTF/OTF), the brand's first.
+    pub fonts: Vec<Vec<u8>>,
+    /// The logo: SVG or PNG bytes.
+    pub logo: Option<Vec<u8>>,
+    pub root: PathBuf,
+    /// `[images] cache_dir`, relative to the root.
+    pub cache_dir: PathBuf,
+    pub base_url: String,
+}
+
+/// What to draw.
+#[derive(Debug, Clone)]
+pub struct CardSpec<'a> {
+    /// Template name without `.svg`.
+    pub template: &'a str,
+    pub width: u32,
+    pub height: u32,
+    /// File stem for the output name (`lac-au-lever`).
+    pub stem: &'a str,
+    /// The values templates see as `card` (title, description, hashtag, …).
+    pub values: &'a BTreeMap<&'static str, String>,
+    /// The photo and its focal point.
+    pub photo: Option<(&'a Path, (f64, f64))>,
+    /// Byte budget of the JPEG.
+    pub budget: usize,
+    /// The first JPEG quality tried.
+    pub quality: u8,
+}
+
+/// A drawing, as pages use it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SocialCard {
+    /// Absolute URL.
+    pub url: String,
+    /// Path in the output: `processed_images/card-lac-1a2b….jpg`.
+    #[serde(skip)]
+    pub file: String,
+    pub width: u32,
+    pub height: u32,
+    pub mime: &'static str,
+    /// Names of the texts that had to be cut with an ellipsis (`title`).
+    #[serde(skip)]
+    pub cut: Vec<String>,
+}
+
+struct CardJob {
+    svg: String,
+    /// Cache name of the photo layer (a PNG the image pipeline makes).
+    photo_layer: Option<String>,
+    width: u32,
+    height: u32,
+    budget: usize,
+    quality: u8,
+    /// Template file, for errors.
+    template: String,
+}
+
+/// Card templates, fonts, and the cards asked for.
+pub struct CardStudio {
+    tera: Tera,
+    displays: BTreeMap<String, String>,
+    fonts: Arc<usvg::fontdb::Database>,
+    family: String,
+    logo: Option<usvg::ImageKind>,
+    /// Hash of fonts and logo: part of every card's name.
+    fingerprint: String,
+    root: PathBuf,
+    cache: PathBuf,
+    base_url: String,
+    jobs: Mutex<BTreeMap<String, CardJob>>,
+    used: Mutex<BTreeSet<String>>,
+    drawn: AtomicU64,
+    cached: AtomicU64,
+}
+
+/// Cards made by a build.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct CardCounts {
+    pub drawn: u64,
+    pub cached: u64,
+}
+
+impl CardStudio {
+    pub fn new(assets: CardAssets) -> Result<CardStudio, Vec<Diagnostic>> {
+        let mut db = usvg::fontdb::Database::new();
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(DRAWING_VERSION.as_bytes());
+        let mut families = Vec::new();
+        for bytes in &assets.fonts {
+            hasher.update(bytes);
+            let before = db.len();
+            db.load_font_data(bytes.clone());
+            for face in db.faces().skip(before) {
+                if let Some((name, _)) = face.families.first()
+                    && !families.contains(name)
+                {
+                    families.push(name.clone());
+                }
+            }
+        }
+        let fonts = Arc::new(db);
+        let family = families
+            .iter()
+            .map(|f| format!("'{}'", f.replace('\'', "")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let logo = match &assets.logo {
+            Some(bytes) => {
+                hasher.update(bytes);
+                if bytes.starts_with(b"\x89PNG") {
+                    Some(usvg::ImageKind::PNG(Arc::new(bytes.clone())))
+                } else {
+                    let opt = usvg::Options {
+                        fontdb: Arc::clone(&fonts),
+                        ..usvg::Options::default()
+                    };
+                    match usvg::Tree::from_data(bytes, &opt) {
+                        Ok(tree) => Some(usvg::ImageKind::SVG(tree)),
+                        Err(e) => {
+                            return Err(vec![
+                                Diagnostic::error(
+                                    "card",
+                                    format!("the logo cannot be drawn on cards: {e}"),
+                                )
+                                .help("use an SVG or PNG logo"),
+                            ]);
+                        }
+                    }
+                }
+            }
+            None => None,
+        };
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".svg"]);
+        let measure = Measure {
+            fonts: Arc::clone(&fonts),
+            family: family.clone(),
+        };
+        tera.register_function("fit", move |kw: Kwargs, _: &State| {
+            fit_function(&measure, kw)
+        });
+        let mut displays = BTreeMap::new();
+        for (name, _, display) in &assets.templates {
+            displays.insert(name.clone(), display.clone());
+        }
+        if let Err(e) = tera.add_raw_templates(
+            assets
+                .templates
+                .iter()
+                .map(|(n, t, _)| (n.as_str(), t.as_str())),
+        ) {
+            return Err(vec![tera_error(&e, &displays)]);
+        }
+        Ok(CardStudio {
+            tera,
+            displays,
+            fonts,
+            family,
+            logo,
+            fingerprint: hasher.finalize().to_hex()[..16].to_string(),
+            cache: assets.root.join(&assets.cache_dir).join("cards"),
+            root: assets.root,
+            base_url: assets.base_url,
+            jobs: Mutex::new(BTreeMap::new()),
+            used: Mutex::new(BTreeSet::new()),
+            drawn: AtomicU64::new(0),
+            cached: AtomicU64::new(0),
+        })
+    }
+
+    /// Whether the theme has this card template.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.displays.contains_key(&format!("{name}.svg"))
+    }
+
+    /// The templates' names, without `.svg`.
+    pub fn templates(&self) -> Vec<&str> {
+        self.displays
+            .keys()
+            .filter_map(|n| n.strip_suffix(".svg"))
+            .collect()
+    }
+
+    /// Renders the card's SVG now and names it; the pixels come with [`draw`].
+    ///
+    /// [`draw`]: CardStudio::draw
+    pub fn request(
+        &self,
+        images: &ImagePipeline,
+        spec: &CardSpec<'_>,
+    ) -> Result<SocialCard, Diagnostic> {
+        let name = format!("{}.svg", spec.template);
+        let display = self.displays.get(&name).cloned().ok_or_else(|| {
+            Diagnostic::error(
+                "card",
+                format!("there is no card template `{}`", spec.template),
+            )
+            .help(format!(
+                "the theme's card templates are: {}",
+                self.templates().join(", ")
+            ))
+        })?;
+        let mut ctx = Context::new();
+        ctx.insert("width", &spec.width);
+        ctx.insert("height", &spec.height);
+        ctx.insert("card", spec.values);
+        ctx.insert("font", &self.family);
+        ctx.insert("has_photo", &spec.photo.is_some());
+        ctx.insert("has_logo", &self.logo.is_some());
+        let svg = self
+            .tera
+            .render(&name, &ctx)
+            .map_err(|e| tera_error(&e, &self.displays))?;
+        let photo_layer = match (spec.photo, photo_box(&svg)) {
+            (Some((path, focus)), Some(Ok((w, h)))) => Some(images.card_layer(
+                path,
+                Crop {
+                    ratio: (w, h),
+                    focus,
+                },
+                w,
+                h,
+            )?),
+            (_, Some(Err(m))) => return Err(Diagnostic::error("card", m).file(display)),
+            _ => None,
+        };
+        let cut = cut_marks(&svg);
+        let key = blake3::hash(
+            format!(
+                "{}\n{}\n{}\n{}x{}\n{}\n{}\n{svg}",
+                self.fingerprint,
+                photo_layer.as_deref().unwrap_or(""),
+                spec.quality,
+                spec.width,
+                spec.height,
+                spec.budget,
+                spec.template
+            )
+            .as_bytes(),
+        );
+        let file_name = format!(
+            "card-{}-{}.jpg",
+            if spec.stem.is_empty() {
+                "index"
+            } else {
+                spec.stem
+            },
+            super::hex16(key.as_bytes())
+        );
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(file_name.clone())
+            .or_insert(CardJob {
+                svg,
+                photo_layer,
+                width: spec.width,
+                height: spec.height,
+                budget: spec.budget,
+                quality: spec.quality,
+                template: display,
+            });
+        Ok(SocialCard {
+            url: format!(
+                "{}/processed_images/{file_name}",
+                self.base_url.trim_end_matches('/')
+            ),
+            file: format!("processed_images/{file_name}"),
+            width: spec.width,
+            height: spec.height,
+            mime: "image/jpeg",
+            cut,
+        })
+    }
+
+    /// Draws every card asked for (after the image pipeline has made the
+    /// photo layers), through the cache; `write` publishes each.
+    pub fn draw(
+        &self,
+        images: &ImagePipeline,
+        write: &Publish<'_>,
+    ) -> Result<CardCounts, Vec<Diagnostic>> {
+        let jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
+        if jobs.is_empty() {
+            return Ok(CardCounts::default());
+        }
+        if let Err(e) = std::fs::create_dir_all(&self.cache) {
+            return Err(vec![Diagnostic::io(
+                &self.cache,
+                &self.root,
+                "create the card cache",
+                &e,
+            )]);
+        }
+        self.used
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(jobs.keys().cloned());
+        let results: Vec<Result<(), Diagnostic>> = jobs
+            .par_iter()
+            .map(|(name, job)| {
+                let cached = self.cache.join(name);
+                let bytes = match std::fs::read(&cached) {
+                    Ok(b) => {
+                        self.cached.fetch_add(1, Ordering::Relaxed);
+                        b
+                    }
+                    Err(_) => {
+                        let photo = match &job.photo_layer {
+                            Some(layer) => Some(images.cached_layer(layer)?),
+                            None => None,
+                        };
+                        let b = self.paint(job, photo)?;
+                        self.drawn.fetch_add(1, Ordering::Relaxed);
+                        let tmp = self.cache.join(format!(
+                            ".{name}.{}.{:?}.tmp",
+                            std::process::id(),
+                            std::thread::current().id()
+                        ));
+                        std::fs::write(&tmp, &b)
+                            .and_then(|_| std::fs::rename(&tmp, &cached))
+                            .map_err(|e| {
+                                Diagnostic::io(
+                                    &self.cache,
+                                    &self.root,
+                                    "write to the card cache",
+                                    &e,
+                                )
+                            })?;
+                        b
+                    }
+                };
+                write(&format!("processed_images/{name}"), &bytes)
+            })
+            .collect();
+        let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CardCounts {
+            drawn: self.drawn.load(Ordering::Relaxed),
+            cached: self.cached.load(Ordering::Relaxed),
+        })
+    }
+
+    /// A drawn card's bytes, by its output path (`processed_images/card-….jpg`).
+    pub fn cached(&self, file: &str) -> Result<Vec<u8>, Diagnostic> {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let path = self.cache.join(name);
+        std::fs::read(&path).map_err(|e| Diagnostic::io(&path, &self.root, "read a drawn card", &e))
+    }
+
+    /// Removes cached cards this build did not use (after [`draw`]).
+    ///
+    /// [`draw`]: CardStudio::draw
+    pub fn prune(&self) -> u64 {
+        let used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+        let mut removed = 0;
+        for entry in std::fs::read_dir(&self.cache)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if !used.contains(&name) && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
+    fn options(&self, photo: Option<Arc<Vec<u8>>>) -> usvg::Options<'static> {
+        let logo = self.logo.clone();
+        usvg::Options {
+            fontdb: Arc::clone(&self.fonts),
+            font_family: "Inter".into(),
+            image_href_resolver: usvg::ImageHrefResolver {
+                // Data URLs a theme embeds are fine; nothing else is read.
+                resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+                resolve_string: Box::new(move |href: &str, _: &usvg::Options| match href {
+                    "blason:photo" => photo.clone().map(usvg::ImageKind::PNG),
+                    "blason:logo" => logo.clone(),
+                    _ => None,
+                }),
+            },
+            ..usvg::Options::default()
+        }
+    }
+
+    /// SVG to JPEG, within the byte budget.
+    fn paint(&self, job: &CardJob, photo: Option<Arc<Vec<u8>>>) -> Result<Vec<u8>, Diagnostic> {
+        let err = |m: String| Diagnostic::error("card", m).file(job.template.clone());
+        let tree = usvg::Tree::from_str(&job.svg, &self.options(photo))
+            .map_err(|e| err(format!("the card template is not valid SVG: {e}")))?;
+        let mut pixmap = tiny_skia::Pixmap::new(job.width, job.height)
+            .ok_or_else(|| err("a card cannot be 0 pixels wide".into()))?;
+        pixmap.fill(tiny_skia::Color::WHITE);
+        let size = tree.size();
+        let transform = tiny_skia::Transform::from_scale(
+            job.width as f32 / size.width(),
+            job.height as f32 / size.height(),
+        );
+        resvg::render(&tree, transform, &mut pixmap.as_mut());
+        // Opaque (painted over white): premultiplied RGBA is plain RGBA.
+        let rgb: Vec<u8> = pixmap
+            .data()
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        encode_within(&rgb, job.width, job.height, job.quality, job.budget).map_err(|size| {
+            err(format!(
+                "the card is {} KB even at JPEG quality {LOWEST_QUALITY}, over its budget of {} KB",
+                size / 1024,
+                job.budget / 1024
+            ))
+            .with_code("card-over-budget")
+            .help("simplify the template (large noisy areas, fine patterns) or use a calmer photo")
+        })
+    }
+}
+
+/// Encodes at `quality`, then lower, until the file fits `budget`; the size
+/// at the lowest quality when it never does.
+pub fn encode_within(
+    rgb: &[u8],
+    w: u32,
+    h: u32,
+    quality: u8,
+    budget: usize,
+) -> Result<Vec<u8>, usize> {
+    let mut q = quality.clamp(LOWEST_QUALITY, 100);
+    loop {
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, q)
+            .encode(rgb, w, h, image::ExtendedColorType::Rgb8)
+            .map_err(|_| 0usize)?;
+        if out.len() <= budget {
+            return Ok(out);
+        }
+        if q == LOWEST_QUALITY {
+            return Err(out.len());
+        }
+        q = q.saturating_sub(8).max(LOWEST_QUALITY);
+    }
+}
+
+fn tera_error(e: &tera::Error, displays: &BTreeMap<String, String>) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    let file = displays
+        .iter()
+        .find(|(n, _)| msg.contains(n.as_str()))
+        .map(|(_, d)| d.clone());
+    let d = Diagnostic::error("template", format!("card template: {msg}"));
+    match file {
+        Some(f) => d.file(f),
+        None => d,
+    }
+}
+
+/// The width and height of the `<image href="blason:photo">` box.
+fn photo_box(svg: &str) -> Option<Result<(u32, u32), String>> {
+    let at = svg.find("\"blason:photo\"")?;
+    let start = svg[..at].rfind("<image")?;
+    let end = at + svg[at..].find('>')?;
+    let tag = &svg[start..end];
+    let attr = |name: &str| -> Option<u32> {
+        let key = format!(" {name}=\"");
+        let i = tag.find(&key)? + key.len();
+        let v = &tag[i..i + tag[i..].find('"')?];
+        v.trim().parse::<f64>().ok().map(|f| f.round() as u32)
+    };
+    Some(match (attr("width"), attr("height")) {
+        (Some(w), Some(h)) if w > 0 && h > 0 && w <= 4000 && h <= 4000 => Ok((w, h)),
+        _ => Err("the photo's <image href=\"blason:photo\"> needs width and height in pixels (1 to 4000)".into()),
+    })
+}
+
+fn cut_marks(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("data-cut=\"") {
+        let s = &rest[i + 10..];
+        let end = s.find('"').unwrap_or(0);
+        out.push(s[..end].to_string());
+        rest = &s[end..];
+    }
+    out
+}
+
+/// Measures text with the card fonts: shaped (kerning, ligatures, any script).
+struct Measure {
+    fonts: Arc<usvg::fontdb::Database>,
+    family: String,
+}
+
+/// Ink extents of a line at 100 px: width, and how far it reaches above and
+/// below the baseline.
+#[derive(Debug, Clone, Copy, Default)]
+struct Extent {
+    width: f32,
+}
+
+impl Measure {
+    fn line(&self, text: &str, weight: u16) -> Extent {
+        if text.trim().is_empty() {
+            return Extent::default();
+        }
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100000\" height=\"400\"><text x=\"0\" y=\"200\" font-family=\"{}\" font-size=\"100\" font-weight=\"{weight}\">{}</text></svg>",
+            xml_escape(&self.family),
+            xml_escape(text)
+        );
+        let opt = usvg::Options {
+            fontdb: Arc::clone(&self.fonts),
+            font_family: "Inter".into(),
+            ..usvg::Options::default()
+        };
+        match usvg::Tree::from_str(&svg, &opt) {
+            Ok(tree) => Extent {
+                width: tree.root().abs_bounding_box().width(),
+            },
+            Err(_) => Extent::default(),
+        }
+    }
+}
+
+/// Where the ascender and descender of the card fonts reach, as a share of
+/// the font size (Inter: 0.97 and 0.24).
+const ASCENT: f32 = 0.97;
+const DESCENT: f32 = 0.26;
+
+/// A text laid out in its box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    pub size: f32,
+    pub lines: Vec<String>,
+    pub cut: bool,
+    pub rtl: bool,
+}
+
+/// The box and sizes a text is fitted to.
+#[derive(Debug, Clone, Copy)]
+pub struct FitBox {
+    pub width: f32,
+    pub height: f32,
+    pub max_size: f32,
+    pub min_size: f32,
+    pub line_height: f32,
+    pub weight: u16,
+    /// At most this many lines (0: as many as the box holds).
+    pub max_lines: usize,
+}
+
+/// Wraps on word boundaries and shrinks until the text fits its box; at the
+/// smallest size, cuts it with an ellipsis.
+fn fit(measure: &Measure, text: &str, b: FitBox) -> Fitted {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let rtl = is_rtl(text);
+    if words.is_empty() || b.width <= 0.0 || b.max_size <= 0.0 {
+        return Fitted {
+            size: b.max_size.max(1.0),
+            lines: Vec::new(),
+            cut: false,
+            rtl,
+        };
+    }
+    let mut memo: std::collections::HashMap<String, f32> = std::collections::HashMap::new();
+    let mut width_at_100 = |s: &str| -> f32 {
+        if let Some(&w) = memo.get(s) {
+            return w;
+        }
+        let w = measure.line(s, b.weight).width;
+        memo.insert(s.to_string(), w);
+        w
+    };
+    let lines_for = |size: f32| -> usize {
+        let room = b.height - size * (ASCENT + DESCENT);
+        let n = if room < 0.0 {
+            0
+        } else {
+            (room / (size * b.line_height)).floor() as usize + 1
+        };
+        if b.max_lines > 0 {
+            n.min(b.max_lines)
+        } else {
+            n
+        }
+    };
+    let min = b.min_size.min(b.max_size).max(1.0);
+    let mut size = b.max_size;
+    loop {
+        let max_lines = lines_for(size);
+        // Width in "100 px units" a line may take at this size.
+        let limit = b.width / size * 100.0;
+        let lines = wrap(&words, limit, &mut width_at_100);
+        if max_lines > 0 && lines.len() <= max_lines {
+            return Fitted {
+                size,
+                lines,
+                cut: false,
+                rtl,
+            };
+        }
+        if size <= min {
+            // Cut: as many lines as fit, the last ending with an ellipsis.
+            let keep = max_lines.max(1);
+            let mut kept: Vec<String> = lines.into_iter().take(keep).collect();
+            if let Some(last) = kept.last_mut() {
+                let mut words: Vec<&str> = last.split_whitespace().collect();
+                loop {
+                    let candidate = format!("{}…", words.join(" "));
+                    if width_at_100(&candidate) <= limit || words.len() <= 1 {
+                        let mut c = candidate;
+                        // A single word too long for the line: cut inside it.
+                        while width_at_100(&c) > limit && c.chars().count() > 1 {
+                            let mut chars: Vec<char> = c.chars().collect();
+                            chars.pop();
+                            chars.pop();
+                            chars.push('…');
+                            c = chars.into_iter().collect();
+                        }
+                        *last = c;
+                        break;
+                    }
+                    words.pop();
+                }
+            }
+            return Fitted {
+                size,
+                lines: kept,
+                cut: true,
+                rtl,
+            };
+        }
+        size = (size * 0.92).max(min);
+        if size - min < 0.5 {
+            size = min;
+        }
+    }
+}
+
+/// Greedy wrapping on word boundaries; a word longer than a line is split
+/// between characters.
+fn wrap(words: &[&str], limit: f32, width: &mut impl FnMut(&str) -> f32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in words {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if width(&candidate) <= limit {
+            current = candidate;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        if width(word) <= limit {
+            current = word.to_string();
+            continue;
+        }
+        // Longer than a whole line: break it where it must.
+        let mut piece = String::new();
+        for ch in word.chars() {
+            let mut next = piece.clone();
+            next.push(ch);
+            if !piece.is_empty() && width(&next) > limit {
+                lines.push(std::mem::take(&mut piece));
+                piece.push(ch);
+            } else {
+                piece = next;
+            }
+        }
+        current = piece;
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// Whether a text starts (its first strong letter) in a right-to-left script.
+fn is_rtl(text: &str) -> bool {
+    for c in text.chars() {
+        let u = c as u32;
+        if (0x0590..=0x08FF).contains(&u)
+            || (0xFB1D..=0xFDFF).contains(&u)
+            || (0xFE70..=0xFEFF).contains(&u)
+        {
+            return true;
+        }
+        if c.is_alphabetic() {
+            return false;
+        }
+    }
+    false
+}
+
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters are not allowed in XML.
+            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `fit(text=…, x=, y=, width=, height=, size=, min_size=, weight=, fill=,
+/// line_height=, align="start"|"middle"|"end", valign="top"|"middle"|"bottom",
+/// lines=, name=)`: a `<text>` element laid out in the box.
+fn fit_function(measure: &Measure, kw: Kwargs) -> tera::TeraResult<tera::Value> {
+    let text: String = kw.get("text")?.unwrap_or_default();
+    let x: f64 = kw.must_get("x")?;
+    let y: f64 = kw.must_get("y")?;
+    let width: f64 = kw.must_get("width")?;
+    let height: f64 = kw.must_get("height")?;
+    let size: f64 = kw.get("size")?.unwrap_or(64.0);
+    let min_size: f64 = kw.get("min_size")?.unwrap_or(size / 2.0);
+    let weight: i64 = kw.get("weight")?.unwrap_or(700);
+    let line_height: f64 = kw.get("line_height")?.unwrap_or(1.15);
+    let fill: String = kw.get("fill")?.unwrap_or_else(|| "#000000".into());
+    let align: String = kw.get("align")?.unwrap_or_else(|| "start".into());
+    let valign: String = kw.get("valign")?.unwrap_or_else(|| "top".into());
+    let max_lines: i64 = kw.get("lines")?.unwrap_or(0);
+    let name: String = kw.get("name")?.unwrap_or_else(|| "text".into());
+    let f = fit(
+        measure,
+        &text,
+        FitBox {
+            width: width as f32,
+            height: height as f32,
+            max_size: size as f32,
+            min_size: min_size as f32,
+            line_height: line_height as f32,
+            weight: weight.clamp(100, 900) as u16,
+            max_lines: max_lines.max(0) as usize,
+        },
+    );
+    if f.lines.is_empty() {
+        return Ok(tera::Value::safe_string(""));
+    }
+    let s = f.size;
+    let block = s * (ASCENT + DESCENT) + (f.lines.len() as f32 - 1.0) * s * line_height as f32;
+    let top = match valign.as_str() {
+        "bottom" => y as f32 + height as f32 - block,
+        "middle" => y as f32 + (height as f32 - block) / 2.0,
+        _ => y as f32,
+    };
+    // Right-to-left text starts at the right edge.
+    let (anchor, ax) = match (align.as_str(), f.rtl) {
+        ("middle", _) => ("middle", x + width / 2.0),
+        ("end", false) | ("start", true) => ("end", x + width),
+        _ => ("start", x),
+    };
+    let mut out = format!(
+        "<text font-family=\"{}\" font-size=\"{s:.1}\" font-weight=\"{weight}\" fill=\"{}\" text-anchor=\"{anchor}\"{}{}>",
+        xml_escape(&measure.family),
+        xml_escape(&fill),
+        if f.rtl { " direction=\"rtl\"" } else { "" },
+        if f.cut {
+            format!(" data-cut=\"{}\"", xml_escape(&name))
+        } else {
+            String::new()
+        },
+    );
+    for (i, line) in f.lines.iter().enumerate() {
+        let baseline = top + s * ASCENT + i as f32 * s * line_height as f32;
+        out.push_str(&format!(
+            "<tspan x=\"{ax:.1}\" y=\"{baseline:.1}\">{}</tspan>",
+            xml_escape(line)
+        ));
+    }
+    out.push_str("</text>");
+    Ok(tera::Value::safe_string(&out))
+}
+
+/// Where a card's file name comes from: the page's or photo's slug.
+pub fn stem_of(path: &str) -> String {
+    path.trim_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("index")
+        .to_string()
+}
+
+/// A display path for errors about the logo or font.
+pub fn shown(path: &Path, root: &Path) -> String {
+    display_path(path, root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme_font(name: &str) -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("themes/postale/fonts")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    fn measure() -> Measure {
+        let mut db = usvg::fontdb::Database::new();
+        for f in [
+            "Inter-Bold.otf",
+            "Inter-Regular.otf",
+            "NotoSansArabic-Bold.ttf",
+            "NotoSansHebrew-Bold.ttf",
+        ] {
+            db.load_font_data(theme_font(f));
+        }
+        Measure {
+            fonts: Arc::new(db),
+            family: "'Inter'".into(),
+        }
+    }
+
+    fn fit_box(width: f32, height: f32) -> FitBox {
+        FitBox {
+            width,
+            height,
+            max_size: 72.0,
+            min_size: 36.0,
+            line_height: 1.15,
+            weight: 700,
+            max_lines: 0,
+        }
+    }
+
+    #[test]
+    fn text_is_shaped_with_kerning() {
+        let m = measure();
+        let pair = m.line("AVAVAVAV", 700).width;
+        let apart = m.line("A", 700).width * 4.0 + m.line("V", 700).width * 4.0;
+        assert!(pair > 100.0);
+        assert!(pair < apart, "kerned {pair} against {apart}");
+        assert!(m.line("مرحبا بكم", 700).width > 100.0, "Arabic has glyphs");
+    }
+
+    #[test]
+    fn short_titles_keep_their_size_and_long_ones_wrap_then_shrink() {
+        let m = measure();
+        let short = fit(&m, "Le lac", fit_box(1000.0, 200.0));
+        assert_eq!((short.size, short.lines.len(), short.cut), (72.0, 1, false));
+        let long = fit(
+            &m,
+            "Le lac de l'Orbière au lever du jour, quand la brume monte des roseaux",
+            fit_box(1000.0, 200.0),
+        );
+        assert!(!long.cut);
+        assert!(long.lines.len() >= 2, "{long:?}");
+        assert!(long.size < 72.0, "shrunk: {long:?}");
+        // Word boundaries: every line is whole words of the text.
+        let joined = long.lines.join(" ");
+        assert_eq!(
+            joined,
+            "Le lac de l'Orbière au lever du jour, quand la brume monte des roseaux"
+        );
+        // Never wider than the box.
+        for line in &long.lines {
+            assert!(
+                m.line(line, 700).width * long.size / 100.0 <= 1000.0,
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_never_fits_is_cut_with_an_ellipsis() {
+        let m = measure();
+        let text = "mot ".repeat(200);
+        let f = fit(&m, &text, fit_box(600.0, 120.0));
+        assert!(f.cut);
+        assert_eq!(f.size, 36.0);
+        assert!(f.lines.last().unwrap().ends_with('…'));
+        let block = f.size * (ASCENT + DESCENT) + (f.lines.len() as f32 - 1.0) * f.size * 1.15;
+        assert!(block <= 120.0, "{block}");
+        // One word longer than the line is broken inside, never overflows.
+        let f = fit(&m, &"W".repeat(300), fit_box(300.0, 50.0));
+        assert!(f.cut);
+        for line in &f.lines {
+            assert!(m.line(line, 700).width * f.size / 100.0 <= 300.0);
+        }
+    }
+
+    #[test]
+    fn right_to_left_text_is_anchored_at_the_right() {
+        let m = measure();
+        assert!(is_rtl("«שלום» Hello") && !is_rtl("Hello שלום"));
+        let kw = Kwargs::from([
+            ("text", tera::Value::from("مرحبا بكم في الوادي")),
+            ("x", tera::Value::from(60)),
+            ("y", tera::Value::from(100)),
+            ("width", tera::Value::from(1000)),
+            ("height", tera::Value::from(200)),
+        ]);
+        let svg = fit_function(&m, kw).unwrap().as_str().unwrap().to_string();
+        assert!(
+            svg.contains("text-anchor=\"end\"") && svg.contains("x=\"1060.0\""),
+            "{svg}"
+        );
+        assert!(svg.contains("direction=\"rtl\""));
+    }
+
+    #[test]
+    fn hostile_text_is_escaped() {
+        let m = measure();
+        let kw = Kwargs::from([
+            (
+                "text",
+                tera::Value::from("<script>alert(1)</script> & \"x\""),
+            ),
+            ("x", tera::Value::from(0)),
+            ("y", tera::Value::from(0)),
+            ("width", tera::Value::from(1000)),
+            ("height", tera::Value::from(300)),
+        ]);
+        let svg = fit_function(&m, kw).unwrap().as_str().unwrap().to_string();
+        assert!(!svg.contains("<script"));
+        assert!(svg.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn quality_steps_down_to_fit_the_budget() {
+        // Noise compresses badly.
+        let mut seed = 7u32;
+        let rgb: Vec<u8> = (0..400 * 300 * 3)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (seed >> 16) as u8
+            })
+            .collect();
+        let best = encode_within(&rgb, 400, 300, 90, usize::MAX).unwrap();
+        let fitted = encode_within(&rgb, 400, 300, 90, best.len() * 2 / 3).unwrap();
+        assert!(fitted.len() <= best.len() * 2 / 3);
+        let impossible = encode_within(&rgb, 400, 300, 90, 1000);
+        assert!(matches!(impossible, Err(n) if n > 1000));
+    }
+
+    #[test]
+    fn the_photo_box_comes_from_the_template() {
+        assert_eq!(
+            photo_box(
+                r#"<svg><image x="0" y="0" width="600" height="630" href="blason:photo" preserveAspectRatio="xMidYMid slice"/></svg>"#
+            ),
+            Some(Ok((600, 630)))
+        );
+        assert!(matches!(
+            photo_box(r#"<image href="blason:photo" width="50%"/>"#),
+            Some(Err(_))
+        ));
+        assert_eq!(photo_box("<svg/>"), None);
+    }
+}

@@ -1,0 +1,319 @@
+//! Share links: one plain link per network of `[share] networks`, with the
+//! page's text for that network and UTM parameters, and the texts a share kit
+//! offers to copy. No script and no request to a network until the visitor
+//! follows a link; Mastodon, which has no central host, goes through the
+//! site's own small page that asks for the visitor's instance.
+
+use serde::Serialize;
+
+use crate::content::frontmatter::ShareFrontMatter;
+
+/// Networks blason makes share links for, in a stable order.
+pub const NETWORKS: [&str; 7] = [
+    "facebook", "x", "linkedin", "whatsapp", "bluesky", "mastodon", "email",
+];
+
+/// Networks a kit has texts for (Instagram has no share link, only a text to copy).
+pub const KIT_NETWORKS: [&str; 8] = [
+    "instagram",
+    "facebook",
+    "x",
+    "linkedin",
+    "whatsapp",
+    "bluesky",
+    "mastodon",
+    "email",
+];
+
+/// The name a network goes by.
+pub fn network_name(network: &str) -> &'static str {
+    match network {
+        "facebook" => "Facebook",
+        "x" => "X",
+        "linkedin" => "LinkedIn",
+        "whatsapp" => "WhatsApp",
+        "bluesky" => "Bluesky",
+        "mastodon" => "Mastodon",
+        "instagram" => "Instagram",
+        "email" => "E-mail",
+        _ => "",
+    }
+}
+
+/// One share link.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ShareLink {
+    /// `facebook`, `x`, … (also the icon's and the CSS class's name).
+    pub network: &'static str,
+    pub name: &'static str,
+    pub url: String,
+}
+
+/// What a page's share bar and kit need.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareView {
+    pub links: Vec<ShareLink>,
+    /// For the Web Share API button: title, text and URL.
+    pub title: String,
+    pub text: String,
+    pub url: String,
+}
+
+/// A network's text, ready to post: hashtags included.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkText {
+    pub network: &'static str,
+    pub name: &'static str,
+    pub text: String,
+}
+
+/// Everything a page says about sharing it.
+pub struct ShareInput<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub fm: Option<&'a ShareFrontMatter>,
+    /// The brand's hashtag, without `#`.
+    pub brand_hashtag: Option<&'a str>,
+    pub campaign: Option<&'a str>,
+}
+
+impl ShareInput<'_> {
+    /// The text for `network`: its own in `[share]`, else `[share] text`, else
+    /// the description, else the title.
+    pub fn text(&self, network: &str) -> String {
+        let own = self.fm.and_then(|s| match network {
+            "x" => s.x.as_deref(),
+            "facebook" => s.facebook.as_deref(),
+            "linkedin" => s.linkedin.as_deref(),
+            "whatsapp" => s.whatsapp.as_deref(),
+            "bluesky" => s.bluesky.as_deref(),
+            "mastodon" => s.mastodon.as_deref(),
+            "instagram" => s.instagram.as_deref(),
+            "email" => s.email.as_deref(),
+            _ => None,
+        });
+        own.or(self.fm.and_then(|s| s.text.as_deref()))
+            .or(self.description)
+            .unwrap_or(self.title)
+            .trim()
+            .to_string()
+    }
+
+    /// `#lac #ValDeLoue`: the page's hashtags, then the brand's, once each.
+    pub fn hashtags(&self) -> String {
+        let mut tags: Vec<String> = Vec::new();
+        let page = self.fm.map(|s| s.hashtags.as_slice()).unwrap_or_default();
+        for t in page.iter().map(String::as_str).chain(self.brand_hashtag) {
+            let t: String = t
+                .trim()
+                .trim_start_matches('#')
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !t.is_empty() && !tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+                tags.push(t);
+            }
+        }
+        tags.iter()
+            .map(|t| format!("#{t}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The text with hashtags (e-mail has none), as posted.
+    pub fn post(&self, network: &str) -> String {
+        let text = self.text(network);
+        let tags = self.hashtags();
+        if network == "email" || tags.is_empty() {
+            text
+        } else {
+            format!("{text} {tags}")
+        }
+    }
+}
+
+/// `url` with `utm_source`, `utm_medium` and `utm_campaign`.
+pub fn with_utm(url: &str, source: &str, medium: &str, campaign: Option<&str>) -> String {
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let mut out = format!(
+        "{base}{sep}utm_source={}&utm_medium={}",
+        enc(source),
+        enc(medium)
+    );
+    if let Some(c) = campaign.filter(|c| !c.is_empty()) {
+        out.push_str("&utm_campaign=");
+        out.push_str(&enc(c));
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+fn enc(s: &str) -> String {
+    crate::render::urlencode(s)
+}
+
+/// The share links of a page at `url`, for `networks`; `mastodon_page` is
+/// the site's own page that asks for the visitor's instance.
+pub fn share_view(
+    input: &ShareInput<'_>,
+    url: &str,
+    networks: &[String],
+    mastodon_page: &str,
+) -> ShareView {
+    let mut links = Vec::new();
+    for n in networks {
+        let Some(&network) = NETWORKS.iter().find(|k| **k == n.as_str()) else {
+            continue;
+        };
+        let target = with_utm(url, network, "social", input.campaign);
+        let post = input.post(network);
+        let link = match network {
+            "facebook" => format!(
+                "https://www.facebook.com/sharer/sharer.php?u={}",
+                enc(&target)
+            ),
+            "x" => format!(
+                "https://x.com/intent/post?text={}&url={}",
+                enc(&post),
+                enc(&target)
+            ),
+            "linkedin" => format!(
+                "https://www.linkedin.com/sharing/share-offsite/?url={}",
+                enc(&target)
+            ),
+            "whatsapp" => format!("https://wa.me/?text={}", enc(&format!("{post} {target}"))),
+            "bluesky" => format!(
+                "https://bsky.app/intent/compose?text={}",
+                enc(&format!("{post} {target}"))
+            ),
+            "mastodon" => format!("{mastodon_page}?text={}", enc(&format!("{post} {target}"))),
+            "email" => format!(
+                "mailto:?subject={}&body={}",
+                enc(input.title),
+                enc(&format!("{post}\n\n{target}"))
+            ),
+            _ => continue,
+        };
+        links.push(ShareLink {
+            network,
+            name: network_name(network),
+            url: link,
+        });
+    }
+    ShareView {
+        links,
+        title: input.title.to_string(),
+        text: input.post("whatsapp"),
+        url: with_utm(url, "share", "social", input.campaign),
+    }
+}
+
+/// The texts a kit offers to copy, one per network, with the page's link
+/// (except Instagram, where links in posts are not clickable).
+pub fn kit_texts(input: &ShareInput<'_>, url: &str) -> Vec<NetworkText> {
+    KIT_NETWORKS
+        .iter()
+        .map(|&network| {
+            let post = input.post(network);
+            let text = if network == "instagram" {
+                post
+            } else {
+                format!(
+                    "{post}\n{}",
+                    with_utm(url, network, "social", input.campaign)
+                )
+            };
+            NetworkText {
+                network,
+                name: network_name(network),
+                text,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm() -> ShareFrontMatter {
+        ShareFrontMatter {
+            text: Some("Le lac au lever du jour".into()),
+            x: Some("Aube sur le lac".into()),
+            hashtags: vec!["lac".into(), "#Jura".into(), "ValDOrbiere".into()],
+            ..ShareFrontMatter::default()
+        }
+    }
+
+    #[test]
+    fn each_network_gets_its_text_hashtags_and_utm() {
+        let fm = fm();
+        let input = ShareInput {
+            title: "Le lac",
+            description: Some("desc"),
+            fm: Some(&fm),
+            brand_hashtag: Some("ValDOrbiere"),
+            campaign: Some("ete-2026"),
+        };
+        assert_eq!(input.hashtags(), "#lac #Jura #ValDOrbiere");
+        let networks: Vec<String> = NETWORKS.iter().map(|s| s.to_string()).collect();
+        let v = share_view(
+            &input,
+            "https://x.fr/lac/",
+            &networks,
+            "https://x.fr/share/mastodon/",
+        );
+        let by = |n: &str| v.links.iter().find(|l| l.network == n).unwrap().url.clone();
+        assert_eq!(
+            by("facebook"),
+            "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fx.fr%2Flac%2F%3Futm_source%3Dfacebook%26utm_medium%3Dsocial%26utm_campaign%3Dete-2026"
+        );
+        assert!(
+            by("x").starts_with("https://x.com/intent/post?text=Aube%20sur%20le%20lac%20%23lac")
+        );
+        assert!(by("x").contains("utm_source%3Dx%26"));
+        assert!(by("whatsapp").contains("Le%20lac%20au%20lever%20du%20jour"));
+        assert!(by("mastodon").starts_with("https://x.fr/share/mastodon/?text="));
+        assert!(by("email").starts_with("mailto:?subject=Le%20lac&body="));
+        assert!(!by("email").contains("%23lac"), "no hashtags by e-mail");
+        assert_eq!(v.links.len(), 7);
+    }
+
+    #[test]
+    fn unknown_networks_are_skipped_and_fallbacks_apply() {
+        let input = ShareInput {
+            title: "Titre",
+            description: None,
+            fm: None,
+            brand_hashtag: None,
+            campaign: None,
+        };
+        let v = share_view(
+            &input,
+            "https://x.fr/a/#b",
+            &["myspace".into(), "linkedin".into()],
+            "/m/",
+        );
+        assert_eq!(v.links.len(), 1);
+        assert_eq!(input.post("x"), "Titre");
+        assert_eq!(
+            with_utm("https://x.fr/a/?q=1#b", "qr", "print", None),
+            "https://x.fr/a/?q=1&utm_source=qr&utm_medium=print#b"
+        );
+        let texts = kit_texts(&input, "https://x.fr/a/");
+        assert_eq!(texts[0].network, "instagram");
+        assert_eq!(texts[0].text, "Titre", "no link in an Instagram caption");
+        assert!(
+            texts[1]
+                .text
+                .ends_with("https://x.fr/a/?utm_source=facebook&utm_medium=social")
+        );
+    }
+}
