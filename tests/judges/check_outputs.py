@@ -6,7 +6,7 @@
 - every .ics parses with `icalendar`, no component records an error, and each
   event's times, recurrence and status match its front matter;
 - every Atom feed parses with `feedparser` without bozo, with the required elements;
-- every page's JSON-LD parses, has a BreadcrumbList, and the home, place and
+- every indexed page's JSON-LD parses, has a BreadcrumbList, and the home, place and
   event pages have TouristDestination, TouristAttraction and Event.
 """
 import datetime
@@ -144,6 +144,8 @@ for page in pages:
     text = page.read_text(encoding="utf-8")
     if 'http-equiv="refresh"' in text:
         continue  # redirect pages
+    if '<meta name="robots" content="noindex">' in text:
+        continue  # share kits and the Mastodon share page: not for search engines
     try:
         t = types_of(page)
     except (json.JSONDecodeError, KeyError) as e:
