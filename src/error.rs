@@ -7,6 +7,7 @@
 //! a web editor sees every broken file at once rather than one per run.
 //! This module knows nothing of the build; it only describes problems.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -252,6 +253,123 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
     }
     best.map(|(c, _)| c)
+}
+
+/// Turns a Tera error (a page or card template's) into diagnostics naming the template file, line and column.
+/// Checks done when templates are loaded (unknown functions, filters) come as
+/// one message holding several reports; each becomes a diagnostic.
+pub fn template_errors(
+    e: &tera::Error,
+    sources: &HashMap<String, String>,
+    for_file: Option<&str>,
+    functions: &str,
+) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::Msg(text) = e.kind() {
+        let reports = parse_reports(text, sources, functions);
+        if !reports.is_empty() {
+            return reports;
+        }
+    }
+    vec![single_template_error(e, sources, for_file)]
+}
+
+/// A render error as one diagnostic: the first report, the others as causes.
+pub fn template_error(
+    e: &tera::Error,
+    sources: &HashMap<String, String>,
+    for_file: Option<&str>,
+    functions: &str,
+) -> Diagnostic {
+    let mut all = template_errors(e, sources, for_file, functions);
+    let first = all.remove(0);
+    all.into_iter().fold(first, |d, other| d.cause(other))
+}
+
+/// Parses Tera's text reports: `error: MESSAGE` then ` --> NAME:LINE:COL`.
+fn parse_reports(
+    text: &str,
+    sources: &HashMap<String, String>,
+    functions: &str,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.trim().parse::<usize>().ok());
+            let line_no = parts.next().and_then(|l| l.trim().parse::<usize>().ok());
+            let name = parts.next().unwrap_or("");
+            let file = sources
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.to_string());
+            let mut d = Diagnostic::error("template", format!("template error: {m}")).file(file);
+            if let (Some(l), Some(c)) = (line_no, col) {
+                d = d.at(l, c);
+            }
+            if m.starts_with("Unknown function") || m.starts_with("Unknown filter") {
+                d = d.help(format!(
+                    "check the spelling; blason adds {functions} to Tera's own"
+                ));
+            }
+            out.push(d);
+            message = None;
+        }
+    }
+    out
+}
+
+fn single_template_error(
+    e: &tera::Error,
+    sources: &HashMap<String, String>,
+    for_file: Option<&str>,
+) -> Diagnostic {
+    let display = |name: &str| {
+        sources
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    };
+    let mut d = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "syntax error"
+            } else {
+                "error"
+            };
+            Diagnostic::error("template", format!("template {kind}: {}", r.message()))
+                .file(display(r.filename()))
+                .at(span.start_line, span.start_col + 1)
+        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            "template",
+            format!("the template extends `{parent}`, which does not exist"),
+        )
+        .file(display(current)),
+        tera::ErrorKind::CircularExtend { tpl, .. }
+        | tera::ErrorKind::CircularInclude { tpl, .. } => {
+            Diagnostic::error("template", e.to_string()).file(display(tpl))
+        }
+        _ => {
+            let d = Diagnostic::error("template", e.to_string());
+            match for_file {
+                Some(f) => d.file(f),
+                None => d,
+            }
+        }
+    };
+    if let Some(f) = for_file {
+        d = d.cause(format!("while rendering {f}"));
+    }
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        d = d.cause(s);
+        src = s.source();
+    }
+    d
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 //! logo is `blason:logo`. Templates cannot read files or reach the network.
 //! This module draws; it knows nothing of pages.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,7 +28,7 @@ use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
 use super::{Crop, ImagePipeline, Publish};
-use crate::error::{Diagnostic, display_path};
+use crate::error::{Diagnostic, template_error, template_errors};
 
 /// Open Graph's recommended size.
 pub const CARD_SIZE: (u32, u32) = (1200, 630);
@@ -38,6 +38,8 @@ pub const CARD_BUDGET: usize = 300 * 1024;
 pub const KIT_BUDGET: usize = 8 * 1024 * 1024;
 /// The lowest JPEG quality tried before a drawing is over budget.
 const LOWEST_QUALITY: u8 = 40;
+/// What card templates get beside Tera's own functions, for error help.
+const CARD_FUNCTIONS: &str = "fit";
 /// Bumped when drawing changes in a way the SVG does not show.
 const DRAWING_VERSION: &str = "card-1";
 
@@ -105,7 +107,8 @@ struct CardJob {
 /// Card templates, fonts, and the cards asked for.
 pub struct CardStudio {
     tera: Tera,
-    displays: BTreeMap<String, String>,
+    /// Template name (`brand.svg`) to the file shown to users.
+    displays: HashMap<String, String>,
     fonts: Arc<usvg::fontdb::Database>,
     family: String,
     logo: Option<usvg::ImageKind>,
@@ -186,7 +189,7 @@ impl CardStudio {
         tera.register_function("fit", move |kw: Kwargs, _: &State| {
             fit_function(&measure, kw)
         });
-        let mut displays = BTreeMap::new();
+        let mut displays = HashMap::new();
         for (name, _, display) in &assets.templates {
             displays.insert(name.clone(), display.clone());
         }
@@ -196,7 +199,7 @@ impl CardStudio {
                 .iter()
                 .map(|(n, t, _)| (n.as_str(), t.as_str())),
         ) {
-            return Err(vec![tera_error(&e, &displays)]);
+            return Err(template_errors(&e, &displays, None, CARD_FUNCTIONS));
         }
         Ok(CardStudio {
             tera,
@@ -222,10 +225,13 @@ impl CardStudio {
 
     /// The templates' names, without `.svg`.
     pub fn templates(&self) -> Vec<&str> {
-        self.displays
+        let mut names: Vec<&str> = self
+            .displays
             .keys()
             .filter_map(|n| n.strip_suffix(".svg"))
-            .collect()
+            .collect();
+        names.sort_unstable();
+        names
     }
 
     /// Renders the card's SVG now and names it; the pixels come with [`draw`].
@@ -257,7 +263,7 @@ impl CardStudio {
         let svg = self
             .tera
             .render(&name, &ctx)
-            .map_err(|e| tera_error(&e, &self.displays))?;
+            .map_err(|e| template_error(&e, &self.displays, None, CARD_FUNCTIONS))?;
         let photo_layer = match (spec.photo, photo_box(&svg)) {
             (Some((path, focus)), Some(Ok((w, h)))) => Some(images.card_layer(
                 path,
@@ -488,25 +494,6 @@ pub fn encode_within(
             return Err(out.len());
         }
         q = q.saturating_sub(8).max(LOWEST_QUALITY);
-    }
-}
-
-fn tera_error(e: &tera::Error, displays: &BTreeMap<String, String>) -> Diagnostic {
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    let file = displays
-        .iter()
-        .find(|(n, _)| msg.contains(n.as_str()))
-        .map(|(_, d)| d.clone());
-    let d = Diagnostic::error("template", format!("card template: {msg}"));
-    match file {
-        Some(f) => d.file(f),
-        None => d,
     }
 }
 
@@ -847,11 +834,6 @@ pub fn stem_of(path: &str) -> String {
         .to_string()
 }
 
-/// A display path for errors about the logo or font.
-pub fn shown(path: &Path, root: &Path) -> String {
-    display_path(path, root)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1001,6 +983,33 @@ mod tests {
         assert!(fitted.len() <= best.len() * 2 / 3);
         let impossible = encode_within(&rgb, 400, 300, 90, 1000);
         assert!(matches!(impossible, Err(n) if n > 1000));
+    }
+
+    #[test]
+    fn card_template_errors_name_the_file_line_and_column() {
+        let assets = |text: &str| CardAssets {
+            templates: vec![(
+                "brand.svg".into(),
+                text.into(),
+                "themes/postale/cards/brand.svg".into(),
+            )],
+            fonts: vec![theme_font("Inter-Bold.otf")],
+            logo: None,
+            root: PathBuf::from("."),
+            cache_dir: PathBuf::from(".blason-cache"),
+            base_url: "https://x.fr".into(),
+        };
+        let e = CardStudio::new(assets("<svg>\n{{ fitt(text=card.title) }}</svg>"))
+            .err()
+            .unwrap();
+        assert_eq!(e[0].file.as_deref(), Some("themes/postale/cards/brand.svg"));
+        assert_eq!(e[0].line, Some(2), "{e:?}");
+        assert!(e[0].help.as_deref().unwrap().contains("fit"), "{e:?}");
+        let e = CardStudio::new(assets("<svg>{% if %}</svg>"))
+            .err()
+            .unwrap();
+        assert_eq!(e[0].file.as_deref(), Some("themes/postale/cards/brand.svg"));
+        assert!(e[0].line.is_some() && e[0].column.is_some(), "{e:?}");
     }
 
     #[test]

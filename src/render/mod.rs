@@ -14,11 +14,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
+use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, display_path};
+use crate::error::{Diagnostic, Error, display_path, template_error, template_errors};
 use crate::theme::{Strings, Theme};
+
+/// What blason adds to Tera's functions and filters, for error help.
+const SITE_FUNCTIONS: &str =
+    "t, url, get_url, format_date, markdown, slugify, urlencode and json_encode";
 
 /// Rendered templates, per language.
 pub struct Renderer {
@@ -93,7 +97,12 @@ impl Renderer {
         if let Err(e) =
             base.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
         {
-            return Err(Error::Site(template_errors(&e, &sources, None)));
+            return Err(Error::Site(template_errors(
+                &e,
+                &sources,
+                None,
+                SITE_FUNCTIONS,
+            )));
         }
         let shortcodes = templates
             .keys()
@@ -161,109 +170,10 @@ impl Renderer {
                 None => d.help("add it to the site's templates/ folder"),
             });
         }
-        self.tera(lang).render(template, ctx).map_err(|e| {
-            let mut all = template_errors(&e, &self.sources, for_file);
-            let first = all.remove(0);
-            all.into_iter().fold(first, |d, other| d.cause(other))
-        })
+        self.tera(lang)
+            .render(template, ctx)
+            .map_err(|e| template_error(&e, &self.sources, for_file, SITE_FUNCTIONS))
     }
-}
-
-/// Turns a Tera error into diagnostics naming the template file, line and column.
-/// Checks done when templates are loaded (unknown functions, filters) come as
-/// one message holding several reports; each becomes a diagnostic.
-fn template_errors(
-    e: &tera::Error,
-    sources: &HashMap<String, String>,
-    for_file: Option<&str>,
-) -> Vec<Diagnostic> {
-    if let ErrorKind::Msg(text) = e.kind() {
-        let reports = parse_reports(text, sources);
-        if !reports.is_empty() {
-            return reports;
-        }
-    }
-    vec![template_error(e, sources, for_file)]
-}
-
-/// Parses Tera's text reports: `error: MESSAGE` then ` --> NAME:LINE:COL`.
-fn parse_reports(text: &str, sources: &HashMap<String, String>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut message: Option<&str> = None;
-    for line in text.lines() {
-        if let Some(m) = line.strip_prefix("error: ") {
-            message = Some(m);
-        } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
-            let mut parts = loc.rsplitn(3, ':');
-            let col = parts.next().and_then(|c| c.trim().parse::<usize>().ok());
-            let line_no = parts.next().and_then(|l| l.trim().parse::<usize>().ok());
-            let name = parts.next().unwrap_or("");
-            let file = sources
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| name.to_string());
-            let mut d = Diagnostic::error("template", format!("template error: {m}")).file(file);
-            if let (Some(l), Some(c)) = (line_no, col) {
-                d = d.at(l, c);
-            }
-            if m.starts_with("Unknown function") || m.starts_with("Unknown filter") {
-                d = d.help("check the spelling; blason adds t, url, get_url, format_date, markdown, slugify, urlencode and json_encode to Tera's own");
-            }
-            out.push(d);
-            message = None;
-        }
-    }
-    out
-}
-
-fn template_error(
-    e: &tera::Error,
-    sources: &HashMap<String, String>,
-    for_file: Option<&str>,
-) -> Diagnostic {
-    let display = |name: &str| {
-        sources
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| name.to_string())
-    };
-    let mut d = match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-            let span = r.span();
-            let kind = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                "syntax error"
-            } else {
-                "error"
-            };
-            Diagnostic::error("template", format!("template {kind}: {}", r.message()))
-                .file(display(r.filename()))
-                .at(span.start_line, span.start_col + 1)
-        }
-        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
-            "template",
-            format!("the template extends `{parent}`, which does not exist"),
-        )
-        .file(display(current)),
-        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
-            Diagnostic::error("template", e.to_string()).file(display(tpl))
-        }
-        _ => {
-            let d = Diagnostic::error("template", e.to_string());
-            match for_file {
-                Some(f) => d.file(f),
-                None => d,
-            }
-        }
-    };
-    if let Some(f) = for_file {
-        d = d.cause(format!("while rendering {f}"));
-    }
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        d = d.cause(s);
-        src = s.source();
-    }
-    d
 }
 
 fn register_common(tera: &mut Tera, config: &Config, links: &HashMap<String, String>) {
