@@ -4,7 +4,7 @@
 //! [`cli::run`] and prints. The build is written down, stage by stage, in
 //! [`pipeline`]. Layers (each may use the ones above it):
 //!
-//! 0. [`error`], [`config`]
+//! 0. [`error`], [`config`], [`xml`]
 //! 1. [`content`], [`markdown`], [`media`], [`theme`]
 //! 2. [`render`], [`seo`], [`output`]
 //! 3. [`pipeline`], [`shortcodes`], [`scaffold`]
@@ -27,3 +27,4 @@ pub mod scaffold;
 pub mod seo;
 pub mod shortcodes;
 pub mod theme;
+pub mod xml;

@@ -29,6 +29,7 @@ use tera::{Context, Kwargs, State, Tera};
 
 use super::{Crop, ImagePipeline, Publish};
 use crate::error::{Diagnostic, template_error, template_errors};
+use crate::xml::escape as xml_escape;
 
 /// Open Graph's recommended size.
 pub const CARD_SIZE: (u32, u32) = (1200, 630);
@@ -736,23 +737,6 @@ fn is_rtl(text: &str) -> bool {
         }
     }
     false
-}
-
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' && c != '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `fit(text=…, x=, y=, width=, height=, size=, min_size=, weight=, fill=,

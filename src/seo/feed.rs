@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
-use super::xml_escape;
+use crate::xml::escape as xml_escape;
 
 /// One entry.
 pub struct FeedEntry<'a> {

@@ -15,13 +15,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::content::site::SiteModel;
 use crate::render::absolute;
-
-pub(crate) fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::xml::escape as xml_escape;
 
 /// One URL of the sitemap.
 struct Entry {
