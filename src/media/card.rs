@@ -171,9 +171,12 @@ impl CardStudio {
                             return Err(vec![
                                 Diagnostic::error(
                                     "card",
-                                    format!("the logo cannot be drawn on cards: {e}"),
+                                    format!(
+                                        "the [brand] logo cannot be drawn on social cards: {e}"
+                                    ),
                                 )
-                                .help("use an SVG or PNG logo"),
+                                .file("blason.toml")
+                                .help("use an SVG or PNG file as the logo"),
                             ]);
                         }
                     }
@@ -534,17 +537,11 @@ struct Measure {
     family: String,
 }
 
-/// Ink extents of a line at 100 px: width, and how far it reaches above and
-/// below the baseline.
-#[derive(Debug, Clone, Copy, Default)]
-struct Extent {
-    width: f32,
-}
-
 impl Measure {
-    fn line(&self, text: &str, weight: u16) -> Extent {
+    /// The ink width of one line set at 100 px.
+    fn width(&self, text: &str, weight: u16) -> f32 {
         if text.trim().is_empty() {
-            return Extent::default();
+            return 0.0;
         }
         let svg = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100000\" height=\"400\"><text x=\"0\" y=\"200\" font-family=\"{}\" font-size=\"100\" font-weight=\"{weight}\">{}</text></svg>",
@@ -556,12 +553,7 @@ impl Measure {
             font_family: "Inter".into(),
             ..usvg::Options::default()
         };
-        match usvg::Tree::from_str(&svg, &opt) {
-            Ok(tree) => Extent {
-                width: tree.root().abs_bounding_box().width(),
-            },
-            Err(_) => Extent::default(),
-        }
+        usvg::Tree::from_str(&svg, &opt).map_or(0.0, |tree| tree.root().abs_bounding_box().width())
     }
 }
 
@@ -610,7 +602,7 @@ fn fit(measure: &Measure, text: &str, b: FitBox) -> Fitted {
         if let Some(&w) = memo.get(s) {
             return w;
         }
-        let w = measure.line(s, b.weight).width;
+        let w = measure.width(s, b.weight);
         memo.insert(s.to_string(), w);
         w
     };
@@ -862,11 +854,11 @@ mod tests {
     #[test]
     fn text_is_shaped_with_kerning() {
         let m = measure();
-        let pair = m.line("AVAVAVAV", 700).width;
-        let apart = m.line("A", 700).width * 4.0 + m.line("V", 700).width * 4.0;
+        let pair = m.width("AVAVAVAV", 700);
+        let apart = m.width("A", 700) * 4.0 + m.width("V", 700) * 4.0;
         assert!(pair > 100.0);
         assert!(pair < apart, "kerned {pair} against {apart}");
-        assert!(m.line("مرحبا بكم", 700).width > 100.0, "Arabic has glyphs");
+        assert!(m.width("مرحبا بكم", 700) > 100.0, "Arabic has glyphs");
     }
 
     #[test]
@@ -890,10 +882,7 @@ mod tests {
         );
         // Never wider than the box.
         for line in &long.lines {
-            assert!(
-                m.line(line, 700).width * long.size / 100.0 <= 1000.0,
-                "{line}"
-            );
+            assert!(m.width(line, 700) * long.size / 100.0 <= 1000.0, "{line}");
         }
     }
 
@@ -911,7 +900,7 @@ mod tests {
         let f = fit(&m, &"W".repeat(300), fit_box(300.0, 50.0));
         assert!(f.cut);
         for line in &f.lines {
-            assert!(m.line(line, 700).width * f.size / 100.0 <= 300.0);
+            assert!(m.width(line, 700) * f.size / 100.0 <= 300.0);
         }
     }
 

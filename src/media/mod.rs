@@ -1021,48 +1021,30 @@ mod tests {
 
     #[test]
     fn crops_keep_the_focal_point_inside() {
-        let square = Crop {
-            ratio: (1, 1),
-            focus: (0.5, 0.5),
-        };
-        assert_eq!(square.boxed(300, 200), (50, 0, 200, 200));
-        assert_eq!(
-            Crop {
-                ratio: (1, 1),
-                focus: (0.0, 0.5)
-            }
-            .boxed(300, 200),
-            (0, 0, 200, 200)
-        );
-        assert_eq!(
-            Crop {
-                ratio: (1, 1),
-                focus: (1.0, 0.5)
-            }
-            .boxed(300, 200),
-            (100, 0, 200, 200)
-        );
-        assert_eq!(
-            Crop {
-                ratio: (4, 5),
-                focus: (0.5, 0.2)
-            }
-            .boxed(300, 200),
-            (70, 0, 160, 200)
-        );
-        assert_eq!(
-            Crop {
-                ratio: (4, 5),
-                focus: (0.5, 0.9)
-            }
-            .boxed(100, 400),
-            (0, 275, 100, 125),
-            "kept inside"
-        );
+        // ratio, focus, image size, expected box (left, top, width, height)
+        let cases = [
+            ((1, 1), (0.5, 0.5), (300, 200), (50, 0, 200, 200)),
+            ((1, 1), (0.0, 0.5), (300, 200), (0, 0, 200, 200)),
+            ((1, 1), (1.0, 0.5), (300, 200), (100, 0, 200, 200)),
+            ((4, 5), (0.5, 0.2), (300, 200), (70, 0, 160, 200)),
+            // Kept inside the image near its bottom edge.
+            ((4, 5), (0.5, 0.9), (100, 400), (0, 275, 100, 125)),
+        ];
+        for (ratio, focus, (w, h), expected) in cases {
+            assert_eq!(
+                Crop { ratio, focus }.boxed(w, h),
+                expected,
+                "{ratio:?} {focus:?}"
+            );
+        }
         let dir = tempfile::tempdir().unwrap();
         let photo = dir.path().join("p.png");
         write_png(&photo, 30, 20, false);
         let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let square = Crop {
+            ratio: (1, 1),
+            focus: (0.5, 0.5),
+        };
         let r = p.cropped(&photo, square, &[10, 40]).unwrap();
         assert_eq!((r.width, r.height), (20, 20));
         let sizes = Mutex::new(Vec::new());

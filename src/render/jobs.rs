@@ -1010,9 +1010,10 @@ pub fn render_job(
                 .map_err(|e| {
                     Diagnostic::error(
                         "kit",
-                        format!("the page's address cannot be a QR code: {e}"),
+                        format!("the page's address is too long for the share kit's QR code ({e})"),
                     )
                     .file(p.file.rel.clone())
+                    .help("give the page a shorter address (its slug), or turn kits off: [share] kit = false")
                 })?
                 .render::<qrcode::render::svg::Color<'_>>()
                 .min_dimensions(512, 512)
