@@ -521,7 +521,9 @@ fn run(
         let made: Vec<Result<(), Vec<Diagnostic>>> = kits
             .par_iter()
             .map(|kit| {
-                let bytes = kit_zip(studio, kit).map_err(|d| vec![d])?;
+                let bytes = studio
+                    .zip(&kit.path, &kit.images, &kit.files)
+                    .map_err(|d| vec![d])?;
                 sink.write(&kit.path, &bytes).map_err(|d| vec![d])
             })
             .collect();
@@ -713,34 +715,6 @@ fn card_studio(
         base_url: config.base().to_string(),
     })
     .map_err(Error::Site)
-}
-
-/// A share kit's zip: its images, texts and QR code. Stored, not deflated:
-/// JPEGs do not shrink, and a fixed date keeps builds byte-identical.
-fn kit_zip(studio: &CardStudio, kit: &jobs::KitZip) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default());
-    let fail = |e: &dyn std::fmt::Display| {
-        Diagnostic::error(
-            "kit",
-            format!("the share kit `{}` cannot be written: {e}", kit.path),
-        )
-    };
-    for (name, file) in &kit.images {
-        let bytes = studio.cached(file)?;
-        zip.start_file(name.as_str(), options)
-            .map_err(|e| fail(&e))?;
-        zip.write_all(&bytes).map_err(|e| fail(&e))?;
-    }
-    for (name, bytes) in &kit.files {
-        zip.start_file(name.as_str(), options)
-            .map_err(|e| fail(&e))?;
-        zip.write_all(bytes).map_err(|e| fail(&e))?;
-    }
-    zip.finish().map(|c| c.into_inner()).map_err(|e| fail(&e))
 }
 
 fn image_settings(config: &Config) -> ImageSettings {

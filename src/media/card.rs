@@ -9,7 +9,7 @@
 //! photo, template or fonts gives a new URL (social networks cache previews
 //! by URL). [`CardStudio::draw`] paints the cards afterwards, in parallel,
 //! through the cache, and steps the JPEG quality down until each file fits
-//! its byte budget.
+//! its byte budget. Share kits are zipped here from the drawn cards.
 //!
 //! The photo layer is an `<image href="blason:photo">` whose width and height
 //! say the box: the image pipeline crops the photo around its focal point to
@@ -405,6 +405,39 @@ impl CardStudio {
         let name = file.rsplit('/').next().unwrap_or(file);
         let path = self.cache.join(name);
         std::fs::read(&path).map_err(|e| Diagnostic::io(&path, &self.root, "read a drawn card", &e))
+    }
+
+    /// A share kit's zip (`path` in the output): drawn cards (name in the
+    /// zip, output path of the card) and small files. Stored, not deflated:
+    /// JPEGs do not shrink, and a fixed date keeps builds byte-identical.
+    pub fn zip(
+        &self,
+        path: &str,
+        cards: &[(String, String)],
+        files: &[(String, Vec<u8>)],
+    ) -> Result<Vec<u8>, Diagnostic> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(zip::DateTime::default());
+        let fail = |e: &dyn std::fmt::Display| {
+            Diagnostic::error(
+                "kit",
+                format!("the share kit `{path}` cannot be written: {e}"),
+            )
+        };
+        let mut add = |name: &str, bytes: &[u8]| {
+            zip.start_file(name, options).map_err(|e| fail(&e))?;
+            zip.write_all(bytes).map_err(|e| fail(&e))
+        };
+        for (name, file) in cards {
+            add(name, &self.cached(file)?)?;
+        }
+        for (name, bytes) in files {
+            add(name, bytes)?;
+        }
+        zip.finish().map(|c| c.into_inner()).map_err(|e| fail(&e))
     }
 
     /// Removes cached cards this build did not use (after [`draw`]).

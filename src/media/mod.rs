@@ -10,7 +10,9 @@
 //! processing order; the cache (`[images] cache_dir`) holds each result under
 //! that name, so a second build, a fresh clone or a CI with the cache restored
 //! encodes nothing. A header claiming more than [`MAX_PIXELS`] is refused
-//! before decoding.
+//! before decoding, and a pixel budget bounds what is decoded at once.
+//! Social cards ([`card`]) get their photo layer from here, cropped in the
+//! same pass as the photo's other variants and kept in the cache only.
 
 pub mod card;
 

@@ -1,10 +1,11 @@
-//! The site's files, job by job: every page, listing, redirect, feed and
-//! calendar, rendered from the views.
+//! The site's files, job by job: every page, listing, redirect, feed,
+//! calendar and share kit, rendered from the views.
 //!
 //! [`plan_jobs`] lists what to make; [`render_job`] makes one job's files and
 //! returns them (path in the output, bytes), so the pipeline decides where
 //! they go. Every HTML job also gets `seo` (what Open Graph, X cards and the
-//! canonical link need) and `jsonld` (schema.org data) in its context.
+//! canonical link need, with the page's social card, asked for here) and
+//! `jsonld` (schema.org data) in its context, and pages their `share` bar.
 
 use std::collections::HashMap;
 

@@ -1,5 +1,6 @@
 //! What search engines, feed readers and calendars read: sitemap.xml,
-//! robots.txt, Atom feeds, iCalendar files and JSON-LD.
+//! robots.txt, Atom feeds, iCalendar files and JSON-LD; and the share links
+//! and kit texts people post on social networks (`share`).
 //!
 //! Built from the content and the site model, with absolute URLs; no template
 //! involved, so a theme cannot break them.
