@@ -68,6 +68,17 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Write pending community post files from a saved API response.
+    Import {
+        /// The network the response comes from.
+        #[arg(value_enum)]
+        network: ImportNetwork,
+        /// A saved response: Mastodon GET /api/v1/timelines/tag/HASHTAG, or Bluesky app.bsky.feed.searchPosts.
+        file: PathBuf,
+        /// The site folder (posts go to ROOT/community/).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+    },
     /// Theme commands.
     Theme {
         #[command(subcommand)]
@@ -82,6 +93,12 @@ pub enum ThemeCommand {
         #[arg(default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportNetwork {
+    Mastodon,
+    Bluesky,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -249,6 +266,35 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             let today = now()?.to_zoned(jiff::tz::TimeZone::UTC).date();
             let file = crate::scaffold::new_page(&root, &path, today)?;
             println!("wrote {}", file.display());
+            Ok(0)
+        }
+        Command::Import {
+            network,
+            file,
+            root,
+        } => {
+            let network = match network {
+                ImportNetwork::Mastodon => crate::community::Network::Mastodon,
+                ImportNetwork::Bluesky => crate::community::Network::Bluesky,
+            };
+            if !root.join("blason.toml").is_file() {
+                return Err(Error::Usage(format!(
+                    "{} is not a blason site (no blason.toml); give the site folder after the file",
+                    root.display()
+                )));
+            }
+            let done =
+                crate::community::import::import(&root, network, &file).map_err(Error::Site)?;
+            print_warnings(&done.skipped);
+            for f in &done.written {
+                println!("wrote {f}");
+            }
+            println!(
+                "imported {} post(s) as pending, {} already there, {} left out; publish one by setting consent = true and status = \"approved\" once its author agreed",
+                done.written.len(),
+                done.already,
+                done.skipped.len()
+            );
             Ok(0)
         }
         Command::Theme {

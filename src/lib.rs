@@ -5,7 +5,7 @@
 //! [`pipeline`]. Layers (each may use the ones above it):
 //!
 //! 0. [`error`], [`config`], [`xml`]
-//! 1. [`content`], [`markdown`], [`media`], [`theme`]
+//! 1. [`content`], [`community`], [`markdown`], [`media`], [`theme`]
 //! 2. [`render`], [`seo`], [`output`]
 //! 3. [`pipeline`], [`shortcodes`], [`scaffold`]
 //! 4. [`cli`]
@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cli;
+pub mod community;
 pub mod config;
 pub mod content;
 pub mod error;

@@ -35,6 +35,7 @@ use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Error, Severity, display_path};
 use crate::markdown::{self, AnchorLinks, MarkdownOptions, Rendered};
 use crate::output::{Discard, Sink, Staging};
+use crate::render::community::{CommunityViews, community_path, tag_path as community_tag_path};
 use crate::render::jobs::{self, RenderInputs};
 use crate::render::views::{BrandAssets, ViewSource, site_view};
 use crate::render::{Renderer, absolute};
@@ -168,7 +169,7 @@ pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
     // A build leaves out what may no longer be published, with a warning;
     // check makes it an error, so that CI asks for the content to be cleaned up.
     for d in &mut diags {
-        if d.code == "rights-expired" {
+        if matches!(d.code, "rights-expired" | "post-without-consent") {
             d.severity = Severity::Error;
         }
     }
@@ -273,6 +274,9 @@ fn run(
     )?;
     warnings.extend(content.warnings.iter().cloned());
     let model = content::site::build(&content, &config)?;
+    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let community = crate::community::load(root, opts.now, &tz).map_err(Error::Site)?;
+    warnings.extend(community.warnings.iter().cloned());
     timer.lap("content");
 
     let published = |rel: &Path| {
@@ -289,7 +293,8 @@ fn run(
     let mut site_views = BTreeMap::new();
     for lang in config.all_languages() {
         let st = &strings[lang];
-        let v = site_view(&config, st, lang, &brand_assets);
+        let mut v = site_view(&config, st, lang, &brand_assets);
+        v.has_community = !community.posts.is_empty();
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
     let renderer = Renderer::new(&theme, root, &config, &strings, &site_views, &content.links)?;
@@ -308,10 +313,10 @@ fn run(
 
     // Files named in front matter.
     check_files(root, &content)?;
-    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
     let events = resolve_events(&content, &tz, opts.now)?;
     let images = ImagePipeline::new(root, image_settings(&config));
     let covers = request_covers(root, &content, &images)?;
+    let posts = CommunityViews::new(community, &images).map_err(Error::Site)?;
     check_routes(&config, &content, &model, &strings)?;
 
     // Markdown.
@@ -337,6 +342,7 @@ fn run(
         content: &content,
         images: &images,
         galleries: &galleries,
+        community: &posts,
         lang: "",
         page: None,
         dir: root,
@@ -475,6 +481,7 @@ fn run(
         images: &images,
         warnings: &render_warnings,
         kits: &kits,
+        community: &posts,
     };
     let assets: Vec<&str> = jobs::ASSET_TEMPLATES
         .into_iter()
@@ -560,7 +567,7 @@ fn run(
             &config,
             &content,
             &model,
-            &generated_paths(&config, &strings, &agendas),
+            &generated_paths(&config, &strings, &agendas, &posts),
         )
         .as_bytes(),
     )?;
@@ -610,6 +617,7 @@ fn generated_paths(
     config: &Config,
     strings: &BTreeMap<String, Strings>,
     agendas: &HashMap<String, jobs::Agenda>,
+    posts: &CommunityViews,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for lang in config.all_languages() {
@@ -622,6 +630,12 @@ fn generated_paths(
             .is_some_and(|a| !a.upcoming.is_empty() || !a.past.is_empty())
         {
             out.push(jobs::agenda_path(config, st, lang));
+        }
+        if !posts.is_empty() {
+            out.push(community_path(config, st, lang));
+            for tag in posts.tags() {
+                out.push(community_tag_path(config, st, lang, &tag));
+            }
         }
     }
     out
@@ -860,7 +874,10 @@ fn check_routes(
             continue;
         };
         let agenda = jobs::agenda_path(config, st, lang);
-        for (path, what) in [(jobs::site_map_path(config, st, lang), "the site-map page")] {
+        for (path, what) in [
+            (jobs::site_map_path(config, st, lang), "the site-map page"),
+            (community_path(config, st, lang), "the community page"),
+        ] {
             if let Some(r) = model.routes.get(&path) {
                 errors.push(
                     Diagnostic::error(
@@ -870,7 +887,7 @@ fn check_routes(
                             r.source
                         ),
                     )
-                    .help("rename the page (slug), or change the theme's site_map_slug string"),
+                    .help("rename the page (slug), or change the theme's site_map_slug or community_slug string"),
                 );
             }
         }

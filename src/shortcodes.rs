@@ -20,6 +20,7 @@ use crate::error::{Diagnostic, display_path};
 use crate::markdown::shortcode::Call;
 use crate::markdown::{RenderContext, ShortcodeError};
 use crate::media::{Crop, ImagePipeline};
+use crate::render::community::CommunityViews;
 use crate::render::views::{PhotoPages, PhotoView};
 use crate::render::{Renderer, absolute};
 
@@ -163,6 +164,7 @@ pub struct Shortcodes<'a> {
     pub content: &'a Content,
     pub images: &'a ImagePipeline,
     pub galleries: &'a GalleryStore,
+    pub community: &'a CommunityViews,
     pub lang: &'a str,
     /// The page being rendered (None for sections).
     pub page: Option<usize>,
@@ -219,6 +221,152 @@ impl Shortcodes<'_> {
         }
         ctx.insert("photos", &photos);
         ctx.insert("layout", layout);
+        Ok(())
+    }
+}
+
+/// A video provider of `{{ video() }}`: its name, player and page addresses.
+struct VideoProvider {
+    name: &'static str,
+    embed: String,
+    watch: String,
+}
+
+fn video_provider(
+    provider: &str,
+    id: &str,
+    host: Option<&str>,
+) -> Result<VideoProvider, Diagnostic> {
+    let id_ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !id_ok {
+        return Err(Diagnostic::error(
+            "shortcode",
+            format!("video(id=\"{id}\") is not a video id"),
+        )
+        .help("give the id only, as in the video's address (letters, digits, - and _), not the whole URL"));
+    }
+    Ok(match provider {
+        "youtube" => VideoProvider {
+            name: "YouTube",
+            embed: format!("https://www.youtube-nocookie.com/embed/{id}?autoplay=1"),
+            watch: format!("https://www.youtube.com/watch?v={id}"),
+        },
+        "vimeo" => VideoProvider {
+            name: "Vimeo",
+            embed: format!("https://player.vimeo.com/video/{id}?autoplay=1&dnt=1"),
+            watch: format!("https://vimeo.com/{id}"),
+        },
+        "dailymotion" => VideoProvider {
+            name: "Dailymotion",
+            embed: format!("https://www.dailymotion.com/embed/video/{id}?autoplay=1"),
+            watch: format!("https://www.dailymotion.com/video/{id}"),
+        },
+        "peertube" => {
+            let written = host.unwrap_or("");
+            let host = crate::community::https_host(&format!("https://{written}/")).ok_or_else(|| {
+                Diagnostic::error(
+                    "shortcode",
+                    format!("video(provider=\"peertube\") needs the instance: host=\"{written}\" is not one"),
+                )
+                .help("add host=\"video.example.org\", the PeerTube server the video is on")
+            })?;
+            VideoProvider {
+                name: "PeerTube",
+                embed: format!("https://{host}/videos/embed/{id}?autoplay=1"),
+                watch: format!("https://{host}/w/{id}"),
+            }
+        }
+        other => {
+            return Err(Diagnostic::error(
+                "shortcode",
+                format!("video(provider=\"{other}\") is not a provider blason knows"),
+            )
+            .help("use \"youtube\", \"vimeo\", \"peertube\" or \"dailymotion\""));
+        }
+    })
+}
+
+impl Shortcodes<'_> {
+    /// `{{ community(tag="lac", limit=6, layout="wall") }}`: the newest posts.
+    fn community_wall(&self, call: &Call, ctx: &mut Context) -> Result<(), Diagnostic> {
+        let tag = call.args.get("tag").and_then(|v| v.as_str());
+        let limit = match call.args.get("limit") {
+            None => 6,
+            Some(v) => v.as_u64().filter(|&n| n > 0).ok_or_else(|| {
+                Diagnostic::error(
+                    "shortcode",
+                    "community(limit=...) must be a whole number above 0",
+                )
+            })? as usize,
+        };
+        let layout = call
+            .args
+            .get("layout")
+            .and_then(|v| v.as_str())
+            .unwrap_or("wall");
+        if !matches!(layout, "wall" | "carousel") {
+            return Err(Diagnostic::error(
+                "shortcode",
+                format!("community(layout=\"{layout}\") is not a layout"),
+            )
+            .help("use \"wall\" or \"carousel\""));
+        }
+        ctx.insert_value("posts", self.community.select(tag, Some(limit)));
+        ctx.insert("layout", layout);
+        ctx.insert("tag", &tag);
+        Ok(())
+    }
+
+    /// `{{ video(provider="youtube", id="...", poster="...", title="...") }}`:
+    /// a local poster; the player only after a click.
+    fn video(&self, call: &Call, ctx: &mut Context) -> Result<(), Diagnostic> {
+        let arg = |k: &str| call.args.get(k).and_then(|v| v.as_str());
+        let provider = video_provider(
+            arg("provider").unwrap_or(""),
+            arg("id").unwrap_or(""),
+            arg("host"),
+        )?;
+        let title = arg("title").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
+            Diagnostic::error("shortcode", "video() needs a title: it names the player for screen readers and on the play button")
+        })?;
+        let written = arg("poster").ok_or_else(|| {
+            Diagnostic::error(
+                "shortcode",
+                "video() needs a poster: a local image shown until the visitor plays the video",
+            )
+            .help("save a still of the video beside the page and add poster=\"still.jpg\"")
+        })?;
+        let root = &self.galleries.root;
+        let path = crate::content::paths::resolve_content_path(root, self.dir, written).map_err(
+            |why| {
+                Diagnostic::error(
+                    "path-outside-site",
+                    format!("video(poster=\"{written}\") {why}"),
+                )
+            },
+        )?;
+        if !path.is_file() {
+            return Err(Diagnostic::error(
+                "missing-file",
+                format!("video(): the poster `{written}` does not exist"),
+            )
+            .help("a bare name is looked for beside the markdown file"));
+        }
+        let poster = self.images.responsive(&path)?;
+        self.galleries
+            .inline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path);
+        ctx.insert("provider_name", provider.name);
+        ctx.insert("embed", &provider.embed);
+        ctx.insert("watch", &provider.watch);
+        ctx.insert("poster", &poster);
+        ctx.insert("title", title);
         Ok(())
     }
 }
@@ -287,10 +435,13 @@ impl RenderContext for Shortcodes<'_> {
             ctx.insert("body", body);
         }
         ctx.insert("lang", self.lang);
-        if call.name == "gallery" {
-            self.gallery(call, &mut ctx)
-                .map_err(ShortcodeError::Failed)?;
+        match call.name.as_str() {
+            "gallery" => self.gallery(call, &mut ctx),
+            "community" => self.community_wall(call, &mut ctx),
+            "video" => self.video(call, &mut ctx),
+            _ => Ok(()),
         }
+        .map_err(ShortcodeError::Failed)?;
         self.renderer
             .render(self.lang, &name, &ctx, None)
             .map(|html| html.trim().to_string())

@@ -21,6 +21,7 @@ use crate::error::Diagnostic;
 use crate::media::ImagePipeline;
 use crate::media::card::{CARD_BUDGET, CARD_SIZE, CardSpec, CardStudio, KIT_BUDGET, stem_of};
 use crate::output::file_for;
+use crate::render::community::{CommunityViews, community_path, tag_path as community_tag_path};
 use crate::render::views::{
     CoverView, NavItem, PaginatorView, TranslationView, ViewSource, language_links, listing_value,
 };
@@ -69,6 +70,11 @@ pub enum Job {
     Kit(usize),
     /// The page that asks a visitor for their Mastodon instance.
     MastodonShare,
+    /// The community page of a language: all posts, or one tag's.
+    Community {
+        lang: String,
+        tag: Option<String>,
+    },
 }
 
 /// The formats of a share kit: name, width, height, networks that use it.
@@ -99,6 +105,9 @@ pub const ASSET_TEMPLATES: [&str; 1] = ["brand.css"];
 const EVENTS_ON_HOME: usize = 3;
 /// How many pages with a cover the home page's photos block shows.
 const PHOTOS_ON_HOME: usize = 6;
+/// Community posts on the home page and on each pillar page.
+const POSTS_ON_HOME: usize = 6;
+const POSTS_ON_PILLAR: usize = 3;
 
 /// Upcoming and past events of one language.
 #[derive(Debug, Default, Clone)]
@@ -145,7 +154,7 @@ fn prefix(config: &Config, lang: &str) -> String {
 
 /// The address of a page the theme makes, from a slug in its strings
 /// (`agenda_slug`, `site_map_slug`), in `lang`.
-fn theme_page_path(
+pub(crate) fn theme_page_path(
     config: &Config,
     strings: &Strings,
     lang: &str,
@@ -202,6 +211,8 @@ pub struct RenderInputs<'a> {
     pub warnings: &'a std::sync::Mutex<Vec<Diagnostic>>,
     /// Kit zips to make after drawing.
     pub kits: &'a std::sync::Mutex<Vec<KitZip>>,
+    /// Published community posts.
+    pub community: &'a CommunityViews,
 }
 
 /// Lists every job of the render stage.
@@ -261,6 +272,22 @@ pub fn plan_jobs(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
             jobs.push(Job::AgendaCalendar(lang.to_string()));
         }
         jobs.push(Job::SiteMap(lang.to_string()));
+        if !inputs.community.is_empty() {
+            jobs.push(Job::Community {
+                lang: lang.to_string(),
+                tag: None,
+            });
+            // One page per tag; two tags with the same address make one page.
+            let mut seen = std::collections::HashSet::new();
+            for tag in inputs.community.tags() {
+                if seen.insert(crate::content::slug::slugify(&tag)) {
+                    jobs.push(Job::Community {
+                        lang: lang.to_string(),
+                        tag: Some(tag),
+                    });
+                }
+            }
+        }
     }
     jobs.extend(
         inputs
@@ -714,6 +741,10 @@ pub fn render_job(
                         .unwrap_or_default();
                     ctx.insert_value("latest", tera::Value::from(recent));
                     ctx.insert_value("agenda", agenda_value(&s.lang, Some(EVENTS_ON_HOME)));
+                    ctx.insert_value(
+                        "community",
+                        inputs.community.select(None, Some(POSTS_ON_HOME)),
+                    );
                     // The photos block: the newest pages with a cover.
                     let mut with_cover: Vec<usize> = (0..content.pages.len())
                         .filter(|&i| {
@@ -751,6 +782,14 @@ pub fn render_job(
                     ctx.insert_value("agenda", agenda_value(&s.lang, None));
                 }
                 ctx.insert_value("section", listing_value(&view, summaries));
+                if let Some(&l) = model.merged_sections.get(section) {
+                    let key = model.listings[l].key.as_str();
+                    ctx.insert_value(
+                        "community",
+                        inputs.community.select(Some(key), Some(POSTS_ON_PILLAR)),
+                    );
+                    ctx.insert("community_tag", key);
+                }
                 let template = match &s.fm.template {
                     Some(t) => t.clone(),
                     None if s.is_home() => "index.html".into(),
@@ -782,6 +821,13 @@ pub fn render_job(
                 meta.crumbs = view.ancestors.clone();
                 meta.here = Some(view.title.clone());
                 ctx.insert_value("section", listing_value(&view, summaries));
+                if l.kind == ListingKind::Pillar {
+                    ctx.insert_value(
+                        "community",
+                        inputs.community.select(Some(&l.key), Some(POSTS_ON_PILLAR)),
+                    );
+                    ctx.insert("community_tag", &l.key);
+                }
                 let template = match l.kind {
                     ListingKind::Pillar => "pillar.html",
                     ListingKind::Audience => "audience.html",
@@ -856,6 +902,62 @@ pub fn render_job(
                 let meta = generated_page(views, summaries, &mut ctx, "agenda", lang, title, &path);
                 ctx.insert_value("agenda", agenda_value(lang, None));
                 (lang.clone(), "agenda.html".into(), path, None, Some(meta))
+            }
+            Job::Community { lang, tag } => {
+                let st = strings_of(lang);
+                let string = |k: &str, or: &str| {
+                    st.and_then(|s| s.strings.get(k).cloned())
+                        .unwrap_or_else(|| or.to_string())
+                };
+                let all_path = st
+                    .map(|s| community_path(config, s, lang))
+                    .unwrap_or_default();
+                let community_title = string("community", "Community");
+                let (title, path) = match tag {
+                    None => (community_title.clone(), all_path.clone()),
+                    Some(t) => (
+                        format!("{community_title} · #{t}"),
+                        st.map(|s| community_tag_path(config, s, lang, t))
+                            .unwrap_or_default(),
+                    ),
+                };
+                let mut meta =
+                    generated_page(views, summaries, &mut ctx, "community", lang, title, &path);
+                meta.description = Some(string("community_intro", ""));
+                if tag.is_some() {
+                    meta.crumbs.push(NavItem {
+                        key: "community".into(),
+                        title: community_title,
+                        permalink: absolute(base, &all_path),
+                        path: all_path.clone(),
+                    });
+                }
+                let tags: Vec<serde_json::Value> = inputs
+                    .community
+                    .tags()
+                    .into_iter()
+                    .map(|t| {
+                        let p = st
+                            .map(|s| community_tag_path(config, s, lang, &t))
+                            .unwrap_or_default();
+                        serde_json::json!({
+                            "name": t,
+                            "permalink": absolute(base, &p),
+                            "current": p == path,
+                        })
+                    })
+                    .collect();
+                ctx.insert_value("posts", inputs.community.select(tag.as_deref(), None));
+                ctx.insert("tags", &tags);
+                ctx.insert("tag", tag);
+                ctx.insert("all_permalink", &absolute(base, &all_path));
+                (
+                    lang.clone(),
+                    "community.html".into(),
+                    path,
+                    None,
+                    Some(meta),
+                )
             }
             Job::SiteMap(lang) => {
                 let st = strings_of(lang);

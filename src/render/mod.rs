@@ -7,6 +7,7 @@
 //! the template's file, line and column. Views (what templates see) live in
 //! [`views`].
 
+pub mod community;
 pub mod jobs;
 pub mod views;
 

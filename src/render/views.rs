@@ -72,6 +72,8 @@ pub struct SiteView<'a> {
     pub social: Vec<SocialLink>,
     pub extra: &'a toml::Table,
     pub has_audiences_index: bool,
+    /// True when at least one community post is published.
+    pub has_community: bool,
 }
 
 /// Published URLs of the brand's files.
@@ -90,6 +92,7 @@ pub struct SiteLinks {
     pub feed: String,
     pub tags: String,
     pub audiences: String,
+    pub community: String,
 }
 
 pub fn site_view<'a>(
@@ -130,6 +133,10 @@ pub fn site_view<'a>(
         feed: absolute(base, &format!("{prefix}/atom.xml")),
         tags: absolute(base, &format!("{prefix}/tags/")),
         audiences: absolute(base, &format!("{prefix}/audiences/")),
+        community: absolute(
+            base,
+            &crate::render::community::community_path(config, strings, lang),
+        ),
     };
     SiteView {
         links,
@@ -182,6 +189,7 @@ pub fn site_view<'a>(
             .collect(),
         extra: &config.extra,
         has_audiences_index: !config.audiences.is_empty(),
+        has_community: false,
     }
 }
 

@@ -1,0 +1,512 @@
+//! Community posts: residents' and visitors' posts, one TOML file each in
+//! `community/`, shown on the site as static cards with their consent.
+//!
+//! [`load`] reads and validates every post file: keys, network, the `url`
+//! host rules (fixed hosts for centralised networks, any https host for
+//! federated ones), the image beside the post. Only approved posts with
+//! consent, within their rights period, come out of it; the others are
+//! dropped here, so no later stage can leak them into an output file. A post
+//! is untrusted input: this module keeps its text as text (templates escape
+//! it), and [`text`] splits it into plain runs, hashtags and mentions with
+//! links built from parts that were checked. [`import`] writes pending post
+//! files from saved Mastodon and Bluesky API responses. Nothing here renders
+//! HTML or makes pixels.
+
+pub mod import;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::config::toml_diagnostic;
+use crate::content::frontmatter::FmDate;
+use crate::content::paths::resolve_content_path;
+use crate::error::{Diagnostic, display_path, suggest};
+
+/// The folder of post files, under the site root.
+pub const FOLDER: &str = "community";
+
+/// A social network a post comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Network {
+    Instagram,
+    Facebook,
+    X,
+    Threads,
+    Tiktok,
+    Youtube,
+    Mastodon,
+    Bluesky,
+    Pixelfed,
+    Peertube,
+}
+
+impl Network {
+    pub const ALL: [Network; 10] = [
+        Network::Instagram,
+        Network::Facebook,
+        Network::X,
+        Network::Threads,
+        Network::Tiktok,
+        Network::Youtube,
+        Network::Mastodon,
+        Network::Bluesky,
+        Network::Pixelfed,
+        Network::Peertube,
+    ];
+
+    /// The key written in post files (`network = "instagram"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Network::Instagram => "instagram",
+            Network::Facebook => "facebook",
+            Network::X => "x",
+            Network::Threads => "threads",
+            Network::Tiktok => "tiktok",
+            Network::Youtube => "youtube",
+            Network::Mastodon => "mastodon",
+            Network::Bluesky => "bluesky",
+            Network::Pixelfed => "pixelfed",
+            Network::Peertube => "peertube",
+        }
+    }
+
+    /// The network's name as people write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Network::Instagram => "Instagram",
+            Network::Facebook => "Facebook",
+            Network::X => "X",
+            Network::Threads => "Threads",
+            Network::Tiktok => "TikTok",
+            Network::Youtube => "YouTube",
+            Network::Mastodon => "Mastodon",
+            Network::Bluesky => "Bluesky",
+            Network::Pixelfed => "Pixelfed",
+            Network::Peertube => "PeerTube",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Network> {
+        Network::ALL.into_iter().find(|n| n.key() == key)
+    }
+
+    /// Federated networks live on any server; the others on their own hosts.
+    pub fn federated(self) -> bool {
+        matches!(
+            self,
+            Network::Mastodon | Network::Pixelfed | Network::Peertube
+        )
+    }
+
+    /// The hosts (and their subdomains) a centralised network's posts live on.
+    pub fn hosts(self) -> &'static [&'static str] {
+        match self {
+            Network::Instagram => &["instagram.com"],
+            Network::Facebook => &["facebook.com", "fb.com", "fb.watch"],
+            Network::X => &["x.com", "twitter.com"],
+            Network::Threads => &["threads.net", "threads.com"],
+            Network::Tiktok => &["tiktok.com"],
+            Network::Youtube => &["youtube.com", "youtu.be"],
+            Network::Bluesky => &["bsky.app"],
+            Network::Mastodon | Network::Pixelfed | Network::Peertube => &[],
+        }
+    }
+}
+
+/// Whether a post may be published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Approved,
+    Pending,
+    Rejected,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRights {
+    granted_by: Option<String>,
+    granted_on: Option<FmDate>,
+    scope: Option<String>,
+    until: Option<FmDate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPost {
+    network: String,
+    url: String,
+    author: String,
+    handle: Option<String>,
+    date: FmDate,
+    #[serde(default)]
+    text: String,
+    image: Option<String>,
+    image_alt: Option<String>,
+    /// Written by `import` for the people asking consent; the build ignores it.
+    #[allow(dead_code)]
+    image_url: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    consent: bool,
+    status: Status,
+    rights: Option<RawRights>,
+}
+
+/// A post that may be published: approved, with consent, within its rights.
+#[derive(Debug, Clone)]
+pub struct CommunityPost {
+    /// Relative to the site root, for messages: `community/feu.toml`.
+    pub file: String,
+    /// The file's stem, unique in the folder: the post's anchor on its pages.
+    pub id: String,
+    pub network: Network,
+    /// The original post (checked: https, on the network's hosts).
+    pub url: String,
+    pub author: String,
+    pub handle: Option<String>,
+    pub date: FmDate,
+    pub text: String,
+    /// The image beside the post file, absolute.
+    pub image: Option<PathBuf>,
+    pub image_alt: Option<String>,
+    pub tags: Vec<String>,
+    /// Who agreed, and to what (shown to nobody; kept for the record).
+    pub granted_by: Option<String>,
+    pub granted_on: Option<FmDate>,
+    pub scope: Option<String>,
+}
+
+/// The publishable posts, newest first, and what was noticed on the way.
+#[derive(Debug, Default)]
+pub struct Community {
+    pub posts: Vec<CommunityPost>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Community {
+    /// Posts carrying `tag` (all with `None`), newest first, at most `limit`.
+    pub fn tagged(&self, tag: Option<&str>, limit: Option<usize>) -> Vec<&CommunityPost> {
+        self.posts
+            .iter()
+            .filter(|p| tag.is_none_or(|t| p.tags.iter().any(|x| x == t)))
+            .take(limit.unwrap_or(usize::MAX))
+            .collect()
+    }
+
+    /// Every tag with at least one post, sorted.
+    pub fn tags(&self) -> Vec<&str> {
+        let mut tags: Vec<&str> = self
+            .posts
+            .iter()
+            .flat_map(|p| p.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    }
+}
+
+/// The host of an `https://` URL, lowercased, when the URL is one a visitor
+/// may be sent to: no credentials, no other scheme, a plausible host name.
+pub fn https_host(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if authority.contains('@') || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() => h,
+        Some(_) => return None,
+        None => authority,
+    };
+    let ok = !host.is_empty()
+        && host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    ok.then(|| host.to_ascii_lowercase())
+}
+
+/// Checks `url` against the network's host rules; the reason when it fails.
+pub fn check_url(network: Network, url: &str) -> Result<(), String> {
+    let host = https_host(url)
+        .ok_or_else(|| format!("`url` must be an https:// address of the post, not `{url}`"))?;
+    if network.federated() {
+        return Ok(());
+    }
+    let on_host = network
+        .hosts()
+        .iter()
+        .any(|h| host == *h || host.ends_with(&format!(".{h}")));
+    if on_host {
+        Ok(())
+    } else {
+        Err(format!(
+            "a {} post must be on {}, not on `{host}`",
+            network.name(),
+            network.hosts().join(" or ")
+        ))
+    }
+}
+
+/// Reads every `community/*.toml` of the site. Errors (a malformed file, an
+/// unknown network, a URL off the network's hosts, a missing image or alt
+/// text) are all collected. Posts that may not be published are left out,
+/// with a warning when they look like a mistake (approved without consent,
+/// rights ended); `check` makes those errors.
+pub fn load(
+    root: &Path,
+    now: jiff::Timestamp,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Community, Vec<Diagnostic>> {
+    let dir = root.join(FOLDER);
+    if !dir.is_dir() {
+        return Ok(Community::default());
+    }
+    let (files, mut errors) = crate::content::paths::walk_files(root, &dir, |name| {
+        let n = name.to_string_lossy();
+        n.starts_with('.') || n.ends_with('~')
+    });
+    let soon = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * 30))
+        .unwrap_or(now);
+    let mut community = Community::default();
+    for file in files {
+        if file.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        match load_one(root, &dir, &file, now, soon, tz) {
+            Ok((post, warnings)) => {
+                community.warnings.extend(warnings);
+                community.posts.extend(post);
+            }
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    community.posts.sort_by(|a, b| {
+        b.date
+            .timestamp(tz)
+            .cmp(&a.date.timestamp(tz))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    Ok(community)
+}
+
+/// The first instant after the day `until` names (its end, for a date alone).
+fn end_of(until: &FmDate, tz: &jiff::tz::TimeZone) -> jiff::Timestamp {
+    if !until.date_only {
+        return until.timestamp(tz);
+    }
+    until
+        .date()
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned(tz.clone()).ok())
+        .map_or(until.timestamp(tz), |z| z.timestamp())
+}
+
+type Loaded = (Option<CommunityPost>, Vec<Diagnostic>);
+
+fn load_one(
+    root: &Path,
+    dir: &Path,
+    file: &Path,
+    now: jiff::Timestamp,
+    soon: jiff::Timestamp,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let rel = display_path(file, root);
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| vec![Diagnostic::io(file, root, "read the post", &e)])?;
+    let raw: RawPost = toml::from_str(&text)
+        .map_err(|e| vec![toml_diagnostic(&e, &text, 0, "post").file(rel.clone())])?;
+    let err = |code: &'static str, msg: String| Diagnostic::error(code, msg).file(rel.clone());
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+
+    let network = match Network::from_key(&raw.network) {
+        Some(n) => Some(n),
+        None => {
+            let keys = Network::ALL.map(Network::key);
+            let help = match suggest(&raw.network, keys.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use one of: {}", keys.join(", ")),
+            };
+            errors.push(
+                err(
+                    "community",
+                    format!("`{}` is not a network blason knows", raw.network),
+                )
+                .help(help),
+            );
+            None
+        }
+    };
+    if let Some(n) = network
+        && let Err(why) = check_url(n, &raw.url)
+    {
+        errors.push(err("post-url", why).help(
+            "copy the post's address from the network (its \"copy link\" or \"share\" menu)",
+        ));
+    }
+    if raw.author.trim().is_empty() {
+        errors.push(err("community", "`author` is empty".into()));
+    }
+
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let publishable = raw.status == Status::Approved;
+    if publishable && !raw.consent {
+        warnings.push(
+            Diagnostic::warning(
+                "post-without-consent",
+                "this post is approved but `consent` is false; it is left out".to_string(),
+            )
+            .file(rel.clone())
+            .help("publish it only once its author agreed: then set consent = true"),
+        );
+    }
+    let mut in_rights = true;
+    if let Some(until) = raw.rights.as_ref().and_then(|r| r.until.as_ref()) {
+        let end = end_of(until, tz);
+        if end <= now {
+            in_rights = false;
+            if publishable && raw.consent {
+                warnings.push(
+                    Diagnostic::warning(
+                        "rights-expired",
+                        format!(
+                            "the right to publish this post ended on {}; it is left out",
+                            until.date()
+                        ),
+                    )
+                    .file(rel.clone())
+                    .help("remove the post, or renew the agreement and update [rights] until"),
+                );
+            }
+        } else if end <= soon && publishable && raw.consent {
+            warnings.push(
+                Diagnostic::warning(
+                    "rights-expiring",
+                    format!("the right to publish this post ends on {}", until.date()),
+                )
+                .file(rel.clone())
+                .help("renew the agreement, or plan to remove the post"),
+            );
+        }
+    }
+    let published = publishable && raw.consent && in_rights;
+
+    // The image matters only for a post that will be shown.
+    let mut image = None;
+    if published && let Some(written) = &raw.image {
+        // The folder in the same form as resolved paths (normalised, relative or not).
+        let folder = resolve_content_path(root, root, FOLDER).unwrap_or_else(|_| dir.to_path_buf());
+        match resolve_content_path(root, file.parent().unwrap_or(dir), written) {
+            Ok(p) if !p.starts_with(&folder) => errors.push(err(
+                "path-outside-site",
+                format!("`image = \"{written}\"` leaves the community folder"),
+            )),
+            Ok(p) if !p.is_file() => errors.push(
+                err(
+                    "missing-file",
+                    format!("the image `{written}` does not exist"),
+                )
+                .help(format!(
+                    "put the image beside the post, in {}",
+                    display_path(file.parent().unwrap_or(dir), root)
+                )),
+            ),
+            Ok(p) => image = Some(p),
+            Err(why) => errors.push(err(
+                "path-outside-site",
+                format!("`image = \"{written}\"` {why}"),
+            )),
+        }
+        if raw.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            errors.push(
+                err("missing-alt", "the post's image has no `image_alt`".into())
+                    .help("describe the image for people who cannot see it: image_alt = \"...\""),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (Some(network), true) = (network, published) else {
+        return Ok((None, warnings));
+    };
+    let rights = raw.rights.unwrap_or(RawRights {
+        granted_by: None,
+        granted_on: None,
+        scope: None,
+        until: None,
+    });
+    Ok((
+        Some(CommunityPost {
+            file: rel,
+            id: crate::content::slug::slugify(&stem),
+            network,
+            url: raw.url,
+            author: raw.author,
+            handle: raw.handle.filter(|h| !h.trim().is_empty()),
+            date: raw.date,
+            text: raw.text,
+            image,
+            image_alt: raw.image_alt,
+            tags: raw.tags,
+            granted_by: rights.granted_by,
+            granted_on: rights.granted_on,
+            scope: rights.scope,
+        }),
+        warnings,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_host_rules() {
+        use Network::*;
+        assert!(check_url(Instagram, "https://www.instagram.com/p/abc/").is_ok());
+        assert!(check_url(X, "https://twitter.com/a/status/1").is_ok());
+        assert!(check_url(Youtube, "https://youtu.be/xyz").is_ok());
+        assert!(check_url(Mastodon, "https://piaille.fr/@a/1").is_ok());
+        assert!(check_url(Peertube, "https://video.example.org/w/abc").is_ok());
+        for (n, bad) in [
+            (Instagram, "http://www.instagram.com/p/abc/"),
+            (Instagram, "https://instagram.com.evil.net/p/abc/"),
+            (Instagram, "https://evilinstagram.com/p/"),
+            (Facebook, "javascript:alert(1)"),
+            (Mastodon, "javascript://piaille.fr/%0Aalert(1)"),
+            (Mastodon, "https://user:pw@piaille.fr/"),
+            (Mastodon, "https://piaille.fr\"onmouseover=x/"),
+            (Bluesky, "https://bsky.app.evil.net/x"),
+            (Pixelfed, "data:text/html,<script>"),
+            (Mastodon, "https://localhost/"),
+        ] {
+            assert!(check_url(n, bad).is_err(), "{bad} for {n:?}");
+        }
+    }
+
+    #[test]
+    fn networks_round_trip_their_keys() {
+        for n in Network::ALL {
+            assert_eq!(Network::from_key(n.key()), Some(n));
+        }
+        assert_eq!(Network::from_key("myspace"), None);
+    }
+}

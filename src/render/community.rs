@@ -1,0 +1,128 @@
+//! What templates see of community posts: one view per published post, made
+//! once per build (the image asked of the pipeline, the text split into runs
+//! and cut), and the selections pages ask for (by tag, newest first).
+//!
+//! Views hold text, never markup: every field reaches HTML through Tera's
+//! escaping. Addresses in them were checked by [`crate::community`].
+
+use serde::Serialize;
+
+use crate::community::text::{MAX_CHARS, Run, cut, runs};
+use crate::community::{Community, CommunityPost};
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::media::{ImagePipeline, ResponsiveImage};
+use crate::render::Strings;
+
+/// A post as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostView {
+    /// Unique on a page: `post-<id>` is its anchor.
+    pub id: String,
+    /// The network's key (`instagram`): the icon's name in `/icons/networks.svg`.
+    pub network: &'static str,
+    pub network_name: &'static str,
+    pub url: String,
+    pub author: String,
+    pub handle: Option<String>,
+    /// ISO 8601, with the post's own offset.
+    pub date: String,
+    pub runs: Vec<Run>,
+    /// True when the text was cut: the card links to the rest on the network.
+    pub cut: bool,
+    pub image: Option<ResponsiveImage>,
+    pub image_alt: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// The posts of the build, as views and as template values.
+#[derive(Default)]
+pub struct CommunityViews {
+    posts: Vec<CommunityPost>,
+    values: Vec<tera::Value>,
+}
+
+impl CommunityViews {
+    /// Views of every published post; asks the image pipeline for the images.
+    pub fn new(
+        community: Community,
+        images: &ImagePipeline,
+    ) -> Result<CommunityViews, Vec<Diagnostic>> {
+        let mut values = Vec::with_capacity(community.posts.len());
+        let mut errors = Vec::new();
+        for p in &community.posts {
+            let image = match &p.image {
+                Some(path) => match images.responsive(path) {
+                    Ok(img) => Some(img),
+                    Err(d) => {
+                        errors.push(d.file(p.file.clone()));
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let (text, was_cut) = cut(p.text.trim(), MAX_CHARS);
+            let view = PostView {
+                id: p.id.clone(),
+                network: p.network.key(),
+                network_name: p.network.name(),
+                url: p.url.clone(),
+                author: p.author.clone(),
+                handle: p.handle.clone(),
+                date: p.date.iso(),
+                runs: runs(&text, p.network, &p.url),
+                cut: was_cut,
+                image,
+                image_alt: p.image_alt.clone(),
+                tags: p.tags.clone(),
+            };
+            values.push(tera::Value::from_serializable(&view));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CommunityViews {
+            posts: community.posts,
+            values,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.posts.is_empty()
+    }
+
+    /// Posts tagged `tag` (all for `None`), newest first, at most `limit`.
+    pub fn select(&self, tag: Option<&str>, limit: Option<usize>) -> tera::Value {
+        tera::Value::from(
+            self.posts
+                .iter()
+                .zip(&self.values)
+                .filter(|(p, _)| tag.is_none_or(|t| p.tags.iter().any(|x| x == t)))
+                .take(limit.unwrap_or(usize::MAX))
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Every tag with a post, sorted, each once.
+    pub fn tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self.posts.iter().flat_map(|p| p.tags.clone()).collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    }
+}
+
+/// The community page's address in `lang` (`/communaute/`, `/en/community/`).
+pub fn community_path(config: &Config, strings: &Strings, lang: &str) -> String {
+    crate::render::jobs::theme_page_path(config, strings, lang, "community_slug", "community")
+}
+
+/// The page of one tag's posts: `/communaute/lac/`.
+pub fn tag_path(config: &Config, strings: &Strings, lang: &str, tag: &str) -> String {
+    format!(
+        "{}{}/",
+        community_path(config, strings, lang),
+        crate::content::slug::slugify(tag)
+    )
+}
