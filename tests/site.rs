@@ -1222,3 +1222,532 @@ fn check_warns_when_a_card_title_is_cut() {
     assert_eq!(cut[0]["file"], "content/tourisme/col.md");
     assert_eq!(cut[0]["severity"], "warning");
 }
+
+/// Every HTML file of a built site, parsed.
+fn html_files(out: &Path) -> Vec<(String, scraper::Html)> {
+    tree(out)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".html"))
+        .map(|(name, bytes)| {
+            let doc = scraper::Html::parse_document(&String::from_utf8(bytes).unwrap());
+            (name, doc)
+        })
+        .collect()
+}
+
+fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    doc.select(&scraper::Selector::parse(css).unwrap())
+        .collect()
+}
+
+fn build_community() -> (tempfile::TempDir, PathBuf, Output) {
+    let tmp = fixture("community");
+    let site = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    let o = build(&site, &out);
+    (tmp, out, o)
+}
+
+#[test]
+fn hostile_community_posts_reach_the_page_as_text_only() {
+    let (_tmp, out, o) = build_community();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let base = "https://www.example-territoire.fr/";
+    for (name, doc) in html_files(&out) {
+        for el in doc
+            .root_element()
+            .descendants()
+            .filter_map(scraper::ElementRef::wrap)
+        {
+            let tag = el.value().name();
+            for (attr, value) in el.value().attrs() {
+                assert!(
+                    !attr.to_ascii_lowercase().starts_with("on"),
+                    "{name}: <{tag} {attr}=...> is an event handler"
+                );
+                let v = value.trim().to_ascii_lowercase();
+                assert!(
+                    !(v.starts_with("javascript:")
+                        || v.starts_with("data:text")
+                        || v.starts_with("vbscript:")),
+                    "{name}: <{tag} {attr}=\"{value}\"> is a script URL"
+                );
+            }
+            assert!(
+                !matches!(tag, "iframe" | "object" | "embed"),
+                "{name}: <{tag}> in the page"
+            );
+            if matches!(tag, "script") {
+                let src = el.value().attr("src");
+                let data = el.value().attr("type") == Some("application/ld+json");
+                assert!(
+                    src.is_some_and(|s| s.starts_with(base)) || data,
+                    "{name}: a script that is not the site's own: {}",
+                    el.html()
+                );
+            }
+            if tag == "svg" {
+                assert!(el.value().attr("onload").is_none());
+            }
+        }
+    }
+    let page = scraper::Html::parse_document(&read(&out.join("tourisme/lac/index.html")));
+    let posts = select(&page, "#post-hostile .post-text");
+    assert!(!posts.is_empty(), "the hostile post is on the page");
+    let text: String = posts[0].text().collect();
+    assert!(
+        text.contains(
+            "<script>alert(1)</script> <img src=x onerror=alert(2)> \"><svg onload=alert(3)>"
+        ),
+        "the markup is shown as text: {text}"
+    );
+    let author: String = select(&page, "#post-hostile .post-author")[0]
+        .text()
+        .collect();
+    assert_eq!(author, "\"><script>alert('author')</script>");
+    let img = select(&page, "#post-hostile img.post-image")[0];
+    assert_eq!(img.value().attr("alt"), Some("\" onerror=\"alert(6)"));
+    assert!(
+        img.value()
+            .attr("src")
+            .unwrap()
+            .starts_with(&format!("{base}processed_images/coucher-"))
+    );
+    let link = select(&page, "#post-hostile .post-meta a")[0];
+    assert_eq!(
+        link.value().attr("href"),
+        Some("https://www.instagram.com/p/hostile/?a=1&b=\"><script>alert(1)</script>")
+    );
+    assert_eq!(link.value().attr("rel"), Some("nofollow ugc noopener"));
+    // The hashtag and the mention are links on the post's network (the mention
+    // stops at the quote); the `<a href=javascript:>` in the text is text.
+    let tags: Vec<_> = select(&page, "#post-hostile .post-text a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            "https://www.instagram.com/explore/tags/lac/",
+            "https://www.instagram.com/evil/"
+        ]
+    );
+}
+
+#[test]
+fn long_and_right_to_left_posts() {
+    let (_tmp, out, o) = build_community();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = scraper::Html::parse_document(&read(&out.join("communaute/index.html")));
+    let long = select(&page, "#post-long .post-text")[0];
+    let text: String = long.text().collect();
+    assert!(
+        !text.contains("FIN-DU-TEXTE-LONG"),
+        "the 5,600-character text is cut"
+    );
+    assert!(
+        text.chars().count() < 420,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(
+        text.contains("brume se lève…") || text.contains('…'),
+        "{text}"
+    );
+    let more = select(&page, "#post-long .post-more")[0];
+    assert_eq!(
+        more.value().attr("href"),
+        Some("https://bsky.app/profile/long.bsky.social/post/3long")
+    );
+    assert!(more.text().collect::<String>().contains("Bluesky"));
+    let rtl = select(&page, "#post-rtl .post-text")[0];
+    assert_eq!(rtl.value().attr("dir"), Some("auto"));
+    let text: String = rtl.text().collect();
+    assert!(text.contains("غروب الشمس على البحيرة 🌅"), "{text}");
+    assert!(text.contains("שָׁלוֹם"), "Hebrew with its points");
+    assert!(
+        text.contains("e\u{301}te\u{301}"),
+        "combining accents kept as written"
+    );
+    assert!(
+        text.contains("👨\u{200d}👩\u{200d}👧"),
+        "a joined emoji kept whole"
+    );
+    let author: String = select(&page, "#post-rtl .post-author")[0].text().collect();
+    assert_eq!(author, "كريم");
+    // The Mastodon hashtag links to the post's own server.
+    let tag = select(&page, "#post-rtl .post-text a")[0];
+    assert_eq!(
+        tag.value().attr("href"),
+        Some("https://piaille.example/tags/lac")
+    );
+    // Dates in the page's language.
+    let time: String = select(&page, "#post-rtl time")[0].text().collect();
+    assert_eq!(time, "3 juin 2026");
+}
+
+#[test]
+fn unpublished_posts_leave_no_trace_in_any_output_file() {
+    let (_tmp, out, o) = build_community();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = tree(&out);
+    assert!(files.len() > 20);
+    for (name, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes).to_lowercase();
+        for marker in ["secret-", "pending-only-photo"] {
+            assert!(!text.contains(marker), "{name} mentions `{marker}`");
+            assert!(
+                !name.to_lowercase().contains(marker),
+                "{name} is named after an unpublished post"
+            );
+        }
+    }
+    // The published ones are there: on their tag's page, and in the sitemap.
+    let lac = read(&out.join("communaute/lac/index.html"));
+    for id in ["post-hostile", "post-long", "post-rtl"] {
+        assert!(lac.contains(id), "{id} on the #lac page");
+    }
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(sitemap.contains("https://www.example-territoire.fr/communaute/lac/"));
+    // Why each was left out is said (the build goes on; check makes them errors).
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning[post-without-consent]: community/no-consent.toml"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[rights-expired]: community/expired.toml"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[rights-expiring]: community/rtl.toml"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("pending.toml") && !err.contains("rejected.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_reports_consent_rights_and_missing_images_of_posts() {
+    let tmp = fixture("community");
+    let site = tmp.path().join("site");
+    let o = check_json(&site);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found = |code: &str, file: &str| {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code && d["file"] == file)
+            .map(|d| d["severity"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        found("post-without-consent", "community/no-consent.toml").as_deref(),
+        Some("error")
+    );
+    assert_eq!(
+        found("rights-expired", "community/expired.toml").as_deref(),
+        Some("error")
+    );
+    assert_eq!(
+        found("rights-expiring", "community/rtl.toml").as_deref(),
+        Some("warning")
+    );
+    // A missing image and a missing alt text are errors of the build itself.
+    std::fs::remove_file(site.join("community/coucher.jpg")).unwrap();
+    std::fs::write(
+        site.join("community/long.toml"),
+        read(&site.join("community/long.toml")).replace("tags =", "image = \"long.jpg\"\ntags ="),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = build(&site, &out);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "error[missing-file]: community/hostile.toml: the image `coucher.jpg` does not exist"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[missing-alt]: community/long.toml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn post_addresses_follow_the_host_rules() {
+    for (network, url) in [
+        ("instagram", "javascript:alert(1)"),
+        ("instagram", "https://instagram.com.evil.example/p/1"),
+        ("x", "http://x.com/a/status/1"),
+        ("mastodon", "data:text/html,<script>alert(1)</script>"),
+    ] {
+        let tmp = fixture("community");
+        let site = tmp.path().join("site");
+        std::fs::write(
+            site.join("community/bad.toml"),
+            format!(
+                "network = \"{network}\"\nurl = \"{url}\"\nauthor = \"A\"\ndate = 2026-06-01\ntext = \"t\"\nconsent = true\nstatus = \"approved\"\n"
+            ),
+        )
+        .unwrap();
+        let o = build(&site, &tmp.path().join("out"));
+        assert_eq!(o.status.code(), Some(1), "{url}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("error[post-url]: community/bad.toml"),
+            "{url}: {err}"
+        );
+    }
+    // Mastodon, Pixelfed and PeerTube posts may live on any https server.
+    let tmp = fixture("community");
+    let site = tmp.path().join("site");
+    std::fs::write(
+        site.join("community/federated.toml"),
+        "network = \"pixelfed\"\nurl = \"https://pixel.example.net/p/a/1\"\nauthor = \"A\"\ndate = 2026-06-01\ntext = \"t\"\nconsent = true\nstatus = \"approved\"\n",
+    )
+    .unwrap();
+    let o = build(&site, &tmp.path().join("out"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A typo in a key names the file, line and column.
+    std::fs::write(
+        site.join("community/typo.toml"),
+        "network = \"instagram\"\nurll = \"x\"\n",
+    )
+    .unwrap();
+    let o = build(&site, &tmp.path().join("out"));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err.contains("community/typo.toml:2:"), "{err}");
+}
+
+#[test]
+fn walls_pillar_blocks_community_pages_and_videos() {
+    let (_tmp, out, o) = build_community();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = scraper::Html::parse_document(&read(&out.join("tourisme/lac/index.html")));
+    let carousel = select(&page, "ul.posts-carousel > li.post");
+    assert_eq!(carousel.len(), 2, "limit=2");
+    assert_eq!(
+        select(&page, "ul.posts-carousel")[0]
+            .value()
+            .attr("tabindex"),
+        Some("0")
+    );
+    let wall: Vec<_> = select(&page, "ul.posts-wall > li.post")
+        .iter()
+        .map(|p| p.value().attr("id").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        wall,
+        ["post-rtl", "post-long", "post-hostile"],
+        "newest first"
+    );
+    // Videos: a poster and a link, no player until a click.
+    let videos = select(&page, "figure.video");
+    assert_eq!(videos.len(), 2);
+    assert_eq!(
+        videos[0].value().attr("data-embed"),
+        Some("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1")
+    );
+    let poster = select(&page, "figure.video a.video-poster")[0];
+    assert_eq!(
+        poster.value().attr("href"),
+        Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    );
+    let label: String = poster.text().collect();
+    assert!(
+        label.contains("YouTube") && label.contains("Le lac en hiver"),
+        "{label}"
+    );
+    assert_eq!(
+        videos[1].value().attr("data-embed"),
+        Some("https://tube.example.org/videos/embed/9c9de5e8-0a1b?autoplay=1")
+    );
+    assert!(select(&page, "iframe").is_empty());
+    // The pillar page shows the posts tagged with its key; the home page the newest.
+    let pillar = scraper::Html::parse_document(&read(&out.join("tourisme/index.html")));
+    let ids: Vec<_> = select(&pillar, "li.post")
+        .iter()
+        .map(|p| p.value().attr("id").unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["post-hostile"]);
+    let home = scraper::Html::parse_document(&read(&out.join("index.html")));
+    assert_eq!(select(&home, "li.post").len(), 3);
+    // One page per tag, filtering without JavaScript.
+    let all = scraper::Html::parse_document(&read(&out.join("communaute/index.html")));
+    let chips: Vec<_> = select(&all, ".community-tags a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert!(chips.contains(&"https://www.example-territoire.fr/communaute/lac/".to_string()));
+    assert!(
+        chips.contains(&"https://www.example-territoire.fr/communaute/b-tag-b/".to_string()),
+        "{chips:?}"
+    );
+    let tourisme =
+        scraper::Html::parse_document(&read(&out.join("communaute/tourisme/index.html")));
+    assert_eq!(select(&tourisme, "li.post").len(), 1);
+    // A video without a known provider is an error naming the page and line.
+    let tmp = fixture("community");
+    let site = tmp.path().join("site");
+    let md = site.join("content/tourisme/lac/index.md");
+    std::fs::write(
+        &md,
+        read(&md).replace("provider=\"youtube\"", "provider=\"myvideo\""),
+    )
+    .unwrap();
+    let o = build(&site, &tmp.path().join("out"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("content/tourisme/lac/index.md:16"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("video(provider=\"myvideo\") is not a provider"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn import_writes_pending_posts_once_and_publishes_nothing() {
+    let tmp = fixture("community");
+    let site = tmp.path().join("site");
+    let samples = fixtures().join("import");
+    let m = run(
+        &[
+            "import",
+            "mastodon",
+            samples.join("mastodon-tag.json").to_str().unwrap(),
+            site.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(m.status.success(), "{}", stderr(&m));
+    assert!(stdout(&m).contains("imported 2 post(s)"), "{}", stdout(&m));
+    assert!(
+        stderr(&m).contains("status 3 is left out"),
+        "the http:// status: {}",
+        stderr(&m)
+    );
+    let b = run(
+        &[
+            "import",
+            "bluesky",
+            samples.join("bluesky-search.json").to_str().unwrap(),
+            site.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(b.status.success(), "{}", stderr(&b));
+    // Twice: nothing new.
+    let again = run(
+        &[
+            "import",
+            "mastodon",
+            samples.join("mastodon-tag.json").to_str().unwrap(),
+            site.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        stdout(&again).contains("imported 0 post(s) as pending, 2 already there"),
+        "{}",
+        stdout(&again)
+    );
+    let lea =
+        read(&site.join("community/mastodon-lea-jura-piaille-example-113456789012345678.toml"));
+    let post: toml::Table = lea.parse().unwrap();
+    assert_eq!(post["status"].as_str(), Some("pending"));
+    assert_eq!(post["consent"].as_bool(), Some(false));
+    assert_eq!(
+        post["url"].as_str(),
+        Some("https://piaille.example/@lea_jura/113456789012345678")
+    );
+    assert_eq!(post["handle"].as_str(), Some("@lea_jura@piaille.example"));
+    assert_eq!(post["date"].to_string(), "2026-07-14T20:31:07Z");
+    assert_eq!(
+        post["text"].as_str(),
+        Some(
+            "Feu d'artifice sur le lac ce soir, merci aux bénévoles ! #ValDeLoue #lac\n\nRendez-vous l'an prochain & bon été\nà tous"
+        )
+    );
+    assert!(
+        post["image_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/original/feu.jpg")
+    );
+    assert!(post.get("image").is_none(), "nothing downloaded");
+    let boost: toml::Table =
+        read(&site.join("community/mastodon-marc-toot-example-org-113456600000000009.toml"))
+            .parse()
+            .unwrap();
+    assert_eq!(
+        boost["url"].as_str(),
+        Some("https://toot.example.org/@marc/112233"),
+        "a boost is read as the boosted status"
+    );
+    let sam: toml::Table =
+        read(&site.join("community/bluesky-sam-fictif-bsky-social-3lb7kqz4xyz2a.toml"))
+            .parse()
+            .unwrap();
+    assert_eq!(
+        sam["url"].as_str(),
+        Some("https://bsky.app/profile/sam-fictif.bsky.social/post/3lb7kqz4xyz2a")
+    );
+    assert_eq!(
+        sam["image_alt"].as_str(),
+        Some("Brume au lever du soleil sur les gorges, une passerelle en bois.")
+    );
+    assert_eq!(
+        sam["tags"].as_array().unwrap()[0].as_str(),
+        Some("valdeloue")
+    );
+    // Imported posts are pending: the site shows none of them.
+    let out = tmp.path().join("out");
+    let o = build(&site, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (name, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("bénévoles") && !text.contains("6 h 40"),
+            "{name} shows an imported post"
+        );
+    }
+    // Bad input: not JSON, or the wrong shape, names the file.
+    std::fs::write(tmp.path().join("bad.json"), "{\"posts\": [}").unwrap();
+    let o = run(
+        &[
+            "import",
+            "bluesky",
+            tmp.path().join("bad.json").to_str().unwrap(),
+            site.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("bad.json:1:"), "{}", stderr(&o));
+    let o = run(
+        &[
+            "import",
+            "mastodon",
+            samples.join("bluesky-search.json").to_str().unwrap(),
+            site.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("JSON array of statuses"),
+        "{}",
+        stderr(&o)
+    );
+}
