@@ -1362,6 +1362,11 @@ fn long_and_right_to_left_posts() {
     assert!(more.text().collect::<String>().contains("Bluesky"));
     let rtl = select(&page, "#post-rtl .post-text")[0];
     assert_eq!(rtl.value().attr("dir"), Some("auto"));
+    assert_eq!(
+        rtl.value().attr("lang"),
+        Some("ar"),
+        "the post's language is said"
+    );
     let text: String = rtl.text().collect();
     assert!(text.contains("غروب الشمس على البحيرة 🌅"), "{text}");
     assert!(text.contains("שָׁלוֹם"), "Hebrew with its points");
@@ -1686,6 +1691,7 @@ fn import_writes_pending_posts_once_and_publishes_nothing() {
             .ends_with("/original/feu.jpg")
     );
     assert!(post.get("image").is_none(), "nothing downloaded");
+    assert_eq!(post["lang"].as_str(), Some("fr"));
     let boost: toml::Table =
         read(&site.join("community/mastodon-marc-toot-example-org-113456600000000009.toml"))
             .parse()

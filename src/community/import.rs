@@ -39,6 +39,7 @@ pub struct ImportedPost {
     pub handle: String,
     pub date: toml::value::Datetime,
     pub text: String,
+    pub lang: Option<String>,
     pub image_url: Option<String>,
     pub image_alt: Option<String>,
     pub tags: Vec<String>,
@@ -144,6 +145,9 @@ pub fn to_toml(post: &ImportedPost) -> String {
     t.insert("handle".into(), s(&post.handle));
     t.insert("date".into(), toml::Value::Datetime(post.date));
     t.insert("text".into(), s(&post.text));
+    if let Some(l) = &post.lang {
+        t.insert("lang".into(), s(l));
+    }
     if let Some(u) = &post.image_url {
         t.insert("image_url".into(), s(u));
     }
@@ -250,6 +254,9 @@ pub fn parse_mastodon(json: &Value) -> Result<Parsed, String> {
             handle,
             date,
             text: html_to_text(str_at(status, &["content"]).unwrap_or("")),
+            lang: str_at(status, &["language"])
+                .filter(|l| super::is_language_tag(l))
+                .map(String::from),
             image_url: image
                 .and_then(|a| str_at(a, &["url"]))
                 .filter(|u| https_host(u).is_some())
@@ -339,6 +346,14 @@ pub fn parse_bluesky(json: &Value) -> Result<Parsed, String> {
             handle: format!("@{handle}"),
             date,
             text,
+            lang: post
+                .get("record")
+                .and_then(|r| r.get("langs"))
+                .and_then(Value::as_array)
+                .and_then(|l| l.first())
+                .and_then(Value::as_str)
+                .filter(|l| super::is_language_tag(l))
+                .map(String::from),
             image_url: image
                 .and_then(|a| str_at(a, &["fullsize"]))
                 .filter(|u| https_host(u).is_some())

@@ -143,6 +143,8 @@ struct RawPost {
     date: FmDate,
     #[serde(default)]
     text: String,
+    /// The language the post is written in (`fr`, `en`, `ar`), when known.
+    lang: Option<String>,
     image: Option<String>,
     image_alt: Option<String>,
     /// Written by `import` for the people asking consent; the build ignores it.
@@ -169,6 +171,8 @@ pub struct CommunityPost {
     pub handle: Option<String>,
     pub date: FmDate,
     pub text: String,
+    /// The text's language (a BCP 47 tag), for `lang` on the card's text.
+    pub lang: Option<String>,
     /// The image beside the post file, absolute.
     pub image: Option<PathBuf>,
     pub image_alt: Option<String>,
@@ -301,6 +305,15 @@ pub fn load(
     Ok(community)
 }
 
+/// A BCP 47 language tag as posts carry them: `fr`, `en-GB`, `zh-Hant`.
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// The first instant after the day `until` names (its end, for a date alone).
 fn end_of(until: &FmDate, tz: &jiff::tz::TimeZone) -> jiff::Timestamp {
     if !until.date_only {
@@ -357,6 +370,17 @@ fn load_one(
         errors.push(err("post-url", why).help(
             "copy the post's address from the network (its \"copy link\" or \"share\" menu)",
         ));
+    }
+    if let Some(l) = &raw.lang
+        && !is_language_tag(l)
+    {
+        errors.push(
+            err(
+                "community",
+                format!("`lang = \"{l}\"` is not a language tag"),
+            )
+            .help("write the language as a short code: \"fr\", \"en\", \"pt-BR\""),
+        );
     }
     if raw.author.trim().is_empty() {
         errors.push(err("community", "`author` is empty".into()));
@@ -463,6 +487,7 @@ fn load_one(
             handle: raw.handle.filter(|h| !h.trim().is_empty()),
             date: raw.date,
             text: raw.text,
+            lang: raw.lang,
             image,
             image_alt: raw.image_alt,
             tags: raw.tags,

@@ -28,6 +28,8 @@ pub struct PostView {
     /// ISO 8601, with the post's own offset.
     pub date: String,
     pub runs: Vec<Run>,
+    /// The text's language, when the post says it.
+    pub lang: Option<String>,
     /// True when the text was cut: the card links to the rest on the network.
     pub cut: bool,
     pub image: Option<ResponsiveImage>,
@@ -71,6 +73,7 @@ impl CommunityViews {
                 handle: p.handle.clone(),
                 date: p.date.iso(),
                 runs: runs(&text, p.network, &p.url),
+                lang: p.lang.clone(),
                 cut: was_cut,
                 image,
                 image_alt: p.image_alt.clone(),

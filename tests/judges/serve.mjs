@@ -13,10 +13,12 @@ const TYPES = {
   ".avif": "image/avif", ".woff2": "font/woff2", ".txt": "text/plain; charset=utf-8", ".zip": "application/zip",
 };
 
-/// Serves `dir`; `{ csp: false }` leaves the policy out (to test the foreign-request check alone).
-export function serve(dir, port, { csp = true } = {}) {
+/// Serves `dir`; `{ csp: false }` leaves the policy out (to test the foreign-request check alone);
+/// `{ frames: [origins] }` adds the video players a site allows in frames.
+export function serve(dir, port, { csp = true, frames = [] } = {}) {
   const root = resolve(dir);
-  const policy = csp ? { "Content-Security-Policy": CSP } : {};
+  const directive = frames.length ? `${CSP}; frame-src ${frames.join(" ")}` : CSP;
+  const policy = csp ? { "Content-Security-Policy": directive } : {};
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     let path = normalize(join(root, decodeURIComponent(url.pathname)));
