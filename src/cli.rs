@@ -50,6 +50,24 @@ pub enum Command {
         #[arg(long)]
         prune_cache: bool,
     },
+    /// Build into memory, serve on localhost, rebuild and reload the browser on every save.
+    Serve {
+        /// The site folder (with blason.toml).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Port (default 1111, or the next free one).
+        #[arg(short, long)]
+        port: Option<u16>,
+        /// Address to listen on (default 127.0.0.1; another one shows the site to your network).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<std::net::IpAddr>,
+        /// Open the site in your browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages with draft = true.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Report problems without writing the output folder.
     Check {
         #[arg(default_value = ".")]
@@ -219,6 +237,32 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 })?;
             }
             eprintln!("{}", rep.summary());
+            Ok(0)
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let fixed_now = std::env::var_os("SOURCE_DATE_EPOCH")
+                .map(|_| now())
+                .transpose()?;
+            let say = |line: &str| {
+                eprintln!("{line}");
+            };
+            crate::serve::serve(
+                crate::serve::ServeOptions {
+                    root,
+                    port,
+                    bind,
+                    drafts,
+                    open,
+                    now: fixed_now,
+                },
+                &say,
+            )?;
             Ok(0)
         }
         Command::Check {

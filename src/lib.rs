@@ -8,7 +8,8 @@
 //! 1. [`content`], [`community`], [`markdown`], [`media`], [`theme`]
 //! 2. [`render`], [`seo`], [`output`]
 //! 3. [`pipeline`], [`shortcodes`], [`scaffold`]
-//! 4. [`cli`]
+//! 4. [`serve`]
+//! 5. [`cli`]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // Diagnostics are returned by value on the error path only, which is cold;
 // boxing them everywhere would cost clarity for no measurable gain.
@@ -26,6 +27,7 @@ pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod seo;
+pub mod serve;
 pub mod shortcodes;
 pub mod theme;
 pub mod xml;

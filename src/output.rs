@@ -190,6 +190,38 @@ impl Sink for Discard {
     }
 }
 
+/// A site in memory (`serve`): every file by its path in the output.
+#[derive(Default)]
+pub struct Memory {
+    files: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
+}
+
+impl Memory {
+    /// The files written, by path (`tourisme/lac/index.html`).
+    pub fn into_files(self) -> std::collections::HashMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        safe_rel(rel)?;
+        self.files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+    fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        let bytes = std::fs::read(src)
+            .map_err(|e| Diagnostic::io(src, Path::new(""), "read the file", &e))?;
+        self.write(rel, &bytes)
+    }
+    fn count(&self) -> u64 {
+        self.files.lock().unwrap_or_else(|p| p.into_inner()).len() as u64
+    }
+}
+
 /// The output file of a URL path: `/a/` → `a/index.html`, `/a.html` stays.
 pub fn file_for(path: &str) -> String {
     let p = path.trim_start_matches('/');

@@ -158,6 +158,15 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     Ok(report)
 }
 
+/// Builds into `sink` (memory, for `serve`) instead of an output folder.
+pub fn build_into(
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Error> {
+    run(opts, sink, progress)
+}
+
 /// Runs every stage without writing; returns all diagnostics, errors first by file.
 pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
     let sink = Discard::default();

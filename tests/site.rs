@@ -1757,3 +1757,260 @@ fn import_writes_pending_posts_once_and_publishes_nothing() {
         stderr(&o)
     );
 }
+
+/// A `blason serve` process, stopped when dropped.
+struct Served {
+    child: std::process::Child,
+    port: u16,
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Served {
+    fn start(site: &Path, port: u16) -> Served {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_blason"))
+            .args(["serve", site.to_str().unwrap(), "-p", &port.to_string()])
+            .env("SOURCE_DATE_EPOCH", NOW)
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let err = child.stderr.take().unwrap();
+        let (tx, log) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let served = Served { child, port, log };
+        served.wait_line("serving ");
+        served
+    }
+
+    /// Waits for a line of the terminal output containing `what`.
+    fn wait_line(&self, what: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.log.recv_timeout(left) {
+                Ok(line) if line.contains(what) => return line,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("serve never said `{what}`");
+    }
+
+    /// A raw GET (the path is sent as written): status, headers, body.
+    fn get(&self, path: &str) -> (u16, String, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
+        (status, head.to_string(), body.to_string())
+    }
+
+    /// Opens the event stream.
+    fn events(&self) -> std::io::BufReader<std::net::TcpStream> {
+        use std::io::{BufRead, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .unwrap();
+        write!(s, "GET /_blason/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut r = std::io::BufReader::new(s);
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        r
+    }
+}
+
+/// Reads events until one named `name`; returns its data.
+fn next_event(r: &mut std::io::BufReader<std::net::TcpStream>, name: &str) -> String {
+    use std::io::BufRead;
+    let mut current = String::new();
+    loop {
+        let mut line = String::new();
+        let n = r.read_line(&mut line).expect("the event stream stays open");
+        assert!(n > 0, "the event stream closed");
+        let line = line.trim_end();
+        if let Some(e) = line.strip_prefix("event: ") {
+            current = e.to_string();
+        } else if let Some(d) = line.strip_prefix("data: ") {
+            if current == name {
+                return d.to_string();
+            }
+            assert_ne!(current, "failed", "a build failed: {d}");
+        }
+    }
+}
+
+#[test]
+fn serve_reloads_on_save_shows_errors_and_recovers() {
+    let tmp = fixture("base");
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    let served = Served::start(&site, free_port());
+    let (status, head, body) = served.get("/tourisme/lac/");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(
+        body.contains("<script src=\"/_blason/live.js\" defer></script></head>"),
+        "the live-reload script is injected"
+    );
+    assert!(
+        body.contains(&format!("http://127.0.0.1:{}/tourisme/lac/", served.port)),
+        "links point to the local server"
+    );
+    assert!(
+        !site.join("public").exists(),
+        "serve never writes the user's public/"
+    );
+    let (status, _, js) = served.get("/_blason/live.js");
+    assert_eq!(status, 200);
+    assert!(js.contains("EventSource('/_blason/events')"));
+
+    // A content edit: one rebuild, a reload event, the new page.
+    let mut events = served.events();
+    let page = site.join("content/tourisme/lac.md");
+    let original = read(&page);
+    assert!(original.contains("title = \"Le lac\""), "{original}");
+    std::fs::write(
+        &page,
+        original.replace("title = \"Le lac\"", "title = \"Le lac gelé\""),
+    )
+    .unwrap();
+    next_event(&mut events, "reload");
+    assert!(
+        served
+            .wait_line("rebuilt ")
+            .contains("content/tourisme/lac.md")
+    );
+    assert!(served.get("/tourisme/lac/").2.contains("Le lac gelé"));
+
+    // Broken front matter: the terminal and the browser say where; the last good page stays.
+    std::fs::write(
+        &page,
+        original.replace("title = \"Le lac\"", "title = \"Le lac"),
+    )
+    .unwrap();
+    let failed: serde_json::Value =
+        serde_json::from_str(&next_event(&mut events, "failed")).unwrap();
+    let d = &failed["diagnostics"][0];
+    assert_eq!(d["file"], "content/tourisme/lac.md");
+    assert_eq!(d["line"], 2);
+    assert!(d["column"].as_u64().is_some());
+    served.wait_line("error[front-matter]: content/tourisme/lac.md:2:");
+    let (status, _, body) = served.get("/tourisme/lac/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Le lac gelé"),
+        "the last good site is still served"
+    );
+    // A browser that connects now hears about the failure at once.
+    let mut late = served.events();
+    next_event(&mut late, "failed");
+    drop(late);
+
+    // Fixed: a reload, and the page again.
+    std::fs::write(&page, &original).unwrap();
+    next_event(&mut events, "reload");
+    assert!(!served.get("/tourisme/lac/").2.contains("Le lac gelé"));
+
+    // A stylesheet alone: a `css` event, no reload.
+    std::fs::write(site.join("static/extra.css"), "body { color: #222; }").unwrap();
+    next_event(&mut events, "css");
+    let (status, head, css) = served.get("/extra.css");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
+    assert!(css.contains("#222"));
+    // An editor's swap file changes nothing.
+    std::fs::write(site.join("content/tourisme/.lac.md.swp"), "x").unwrap();
+    std::fs::write(
+        &page,
+        original.replace("title = \"Le lac\"", "title = \"Le lac 2\""),
+    )
+    .unwrap();
+    next_event(&mut events, "reload");
+}
+
+#[test]
+fn serve_stays_inside_the_site() {
+    let tmp = fixture("base");
+    let site = tmp.path().join("site");
+    std::fs::write(tmp.path().join("secret.txt"), "SECRET").unwrap();
+    let served = Served::start(&site, free_port());
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%00",
+        "/C:/Windows/win.ini",
+    ] {
+        let (status, _, body) = served.get(path);
+        assert_eq!(status, 400, "{path}");
+        assert!(
+            !body.contains("SECRET") && !body.contains("root:"),
+            "{path}"
+        );
+    }
+    // Absolute paths are paths of the site, never of the disk.
+    let (status, _, body) = served.get("//etc/passwd");
+    assert_eq!(status, 404);
+    assert!(!body.contains("root:"));
+    // The theme's 404 page, with its status.
+    let (status, _, body) = served.get("/nulle-part/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page introuvable"), "{body}");
+    // Folders redirect to their address with a slash.
+    let (status, head, _) = served.get("/tourisme");
+    assert_eq!(status, 301);
+    assert!(
+        head.contains("Location: /tourisme/") || head.contains("location: /tourisme/"),
+        "{head}"
+    );
+    // A port that is taken, when asked for, is a usage error.
+    let o = run(
+        &[
+            "serve",
+            site.to_str().unwrap(),
+            "-p",
+            &served.port.to_string(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not free"), "{}", stderr(&o));
+}

@@ -1,0 +1,173 @@
+//! Which saved files matter, and what the browser must do about them.
+//!
+//! Editors save in many ways (write in place, write a temporary file then
+//! rename it, keep swap and backup files): this module ignores their
+//! by-products and the build's own folders, and sorts what is left into a
+//! stylesheet-only change (the page swaps its CSS without reloading) or a
+//! change that reloads the page (and says which page, when it is one).
+
+use std::path::{Component, Path};
+
+/// What a set of changed files asks of the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Nothing the site is made of.
+    Nothing,
+    /// Stylesheets only: swap them in place.
+    Css,
+    /// Anything else: rebuild and reload. `page` is the content file when
+    /// exactly one markdown file changed (`content/tourisme/lac.md`).
+    Reload { page: Option<String> },
+}
+
+/// The site's source folders (and `blason.toml`): changes elsewhere are ignored.
+const SOURCES: [&str; 6] = [
+    "content",
+    "community",
+    "static",
+    "templates",
+    "themes",
+    "i18n",
+];
+
+/// Files editors and tools write beside the real ones.
+fn is_scratch(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.ends_with(".crdownload")
+        || name == "4913"
+}
+
+/// The path relative to the site, with `/`, when it is a source of the site.
+pub fn source_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let (first, last) = (parts.first()?, parts.last()?);
+    if parts.iter().any(|p| is_scratch(p)) {
+        return None;
+    }
+    let is_config = parts.len() == 1 && (last == "blason.toml");
+    if !is_config && !SOURCES.contains(&first.as_str()) {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+/// Sorts changed files (absolute paths under `root`).
+pub fn classify<'a>(root: &Path, paths: impl IntoIterator<Item = &'a Path>) -> Change {
+    let mut sources: Vec<String> = paths
+        .into_iter()
+        .filter_map(|p| source_path(root, p))
+        .collect();
+    sources.sort();
+    sources.dedup();
+    if sources.is_empty() {
+        return Change::Nothing;
+    }
+    if sources
+        .iter()
+        .all(|s| s.ends_with(".css") && !s.contains("templates/"))
+    {
+        return Change::Css;
+    }
+    let pages: Vec<&String> = sources
+        .iter()
+        .filter(|s| s.starts_with("content/") && s.ends_with(".md"))
+        .collect();
+    let page = match (pages.as_slice(), sources.len()) {
+        ([one], 1) => Some((*one).clone()),
+        _ => None,
+    };
+    Change::Reload { page }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn c(paths: &[&str]) -> Change {
+        let root = PathBuf::from("/site");
+        let abs: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+        classify(&root, abs.iter().map(PathBuf::as_path))
+    }
+
+    #[test]
+    fn a_page_reloads_and_names_itself() {
+        assert_eq!(
+            c(&["content/tourisme/lac.md"]),
+            Change::Reload {
+                page: Some("content/tourisme/lac.md".into())
+            }
+        );
+        assert_eq!(
+            c(&["content/a.md", "content/b.md"]),
+            Change::Reload { page: None }
+        );
+    }
+
+    #[test]
+    fn stylesheets_swap_without_reload() {
+        assert_eq!(c(&["static/style.css"]), Change::Css);
+        assert_eq!(c(&["themes/postale/static/style.css"]), Change::Css);
+        // brand.css is a template: the site must be rebuilt.
+        assert_eq!(
+            c(&["themes/postale/templates/brand.css"]),
+            Change::Reload { page: None }
+        );
+        assert_eq!(
+            c(&["static/style.css", "content/a.md"]),
+            Change::Reload { page: None }
+        );
+    }
+
+    #[test]
+    fn templates_config_posts_and_images_reload() {
+        for p in [
+            "templates/page.html",
+            "themes/postale/templates/base.html",
+            "blason.toml",
+            "community/feu.toml",
+            "content/tourisme/lac/aube.jpg",
+            "i18n/fr.toml",
+        ] {
+            assert_eq!(c(&[p]), Change::Reload { page: None }, "{p}");
+        }
+    }
+
+    #[test]
+    fn editor_scratch_and_build_folders_are_ignored() {
+        for p in [
+            "content/.lac.md.swp",
+            "content/lac.md~",
+            "content/#lac.md#",
+            "content/4913",
+            "content/.goutputstream-XYZ",
+            "public/index.html",
+            ".blason-cache/images/a.jpg",
+            ".git/index",
+            "notes.txt",
+            "other.toml",
+        ] {
+            assert_eq!(c(&[p]), Change::Nothing, "{p}");
+        }
+        // A save by rename: the temporary name is ignored, the real one counts.
+        assert_eq!(
+            c(&["content/.lac.md.tmp123", "content/lac.md"]),
+            Change::Reload {
+                page: Some("content/lac.md".into())
+            }
+        );
+    }
+}

@@ -1,0 +1,45 @@
+// blason serve: live reload over Server-Sent Events, and the overlay that
+// shows a failed build. Injected by `blason serve` only, never built into a site.
+(function () {
+  'use strict';
+  var overlay = null;
+  function hide() {
+    if (overlay) { overlay.remove(); overlay = null; }
+  }
+  function show(report) {
+    hide();
+    overlay = document.createElement('div');
+    overlay.className = 'blason-overlay';
+    overlay.setAttribute('role', 'alert');
+    var box = document.createElement('div');
+    box.className = 'blason-overlay-box';
+    var title = document.createElement('p');
+    title.className = 'blason-overlay-title';
+    title.textContent = 'The build failed: this is the last good version of the site. Fix the file and save; this message goes away by itself.';
+    box.appendChild(title);
+    (report.diagnostics || []).forEach(function (d) {
+      var pre = document.createElement('pre');
+      var where = d.file ? d.file + (d.line ? ':' + d.line + (d.column ? ':' + d.column : '') : '') + ': ' : '';
+      pre.textContent = where + d.message + (d.help ? '\n  help: ' + d.help : '');
+      box.appendChild(pre);
+    });
+    overlay.appendChild(box);
+    document.body.appendChild(overlay);
+  }
+  function swapStylesheets(version) {
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      if (link.href.indexOf('/_blason/') >= 0) return;
+      var url = new URL(link.href);
+      url.searchParams.set('v', version);
+      var fresh = link.cloneNode();
+      fresh.href = url.toString();
+      fresh.addEventListener('load', function () { link.remove(); });
+      link.after(fresh);
+    });
+  }
+  var events = new EventSource('/_blason/events');
+  events.addEventListener('reload', function () { location.reload(); });
+  events.addEventListener('css', function (m) { hide(); swapStylesheets(m.data); });
+  events.addEventListener('failed', function (m) { show(JSON.parse(m.data)); });
+  window.blasonLive = { events: events };
+})();

@@ -1,0 +1,459 @@
+//! `blason serve`: build the site into memory, serve it on localhost, watch
+//! the sources, rebuild on save and tell the browser over Server-Sent Events.
+//!
+//! The site being served is always the last good build: a failed build keeps
+//! it, and the browser shows the error in an overlay (file, line, column,
+//! message) until a save fixes it. Nothing is written into the user's
+//! `public/`; the image cache is shared with `build`. The server never exits
+//! because of content. This module prints nothing: it reports through the
+//! `say` callback the command line gives it.
+
+pub mod classify;
+pub mod http;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error};
+use crate::output::Memory;
+use crate::pipeline::{self, BuildOptions, BuildReport, Quiet};
+use classify::Change;
+use http::Lookup;
+
+/// The default port, as Zola's.
+pub const DEFAULT_PORT: u16 = 1111;
+
+/// How long to wait for more events after a file changes: editors write a
+/// save as several events (temporary file, rename, metadata) within a few ms.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+const LIVE_JS: &str = include_str!("live.js");
+const LIVE_CSS: &str = include_str!("live.css");
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// None: 1111, or the next free port.
+    pub port: Option<u16>,
+    /// None: 127.0.0.1.
+    pub bind: Option<IpAddr>,
+    pub drafts: bool,
+    /// Open the site in the desktop's browser once it is served.
+    pub open: bool,
+    /// A fixed "now" (SOURCE_DATE_EPOCH); else the clock at each build.
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// An event for the browsers: its name and one line of data.
+#[derive(Debug, Clone)]
+struct Event {
+    name: &'static str,
+    data: String,
+}
+
+/// A built site in memory: every file by its path in the output.
+type SiteFiles = Arc<HashMap<String, Vec<u8>>>;
+
+/// What the server threads share.
+#[derive(Default)]
+struct State {
+    /// The last good site, by output path.
+    site: RwLock<Option<SiteFiles>>,
+    /// The failed build's diagnostics (JSON) while the sources are broken.
+    failure: RwLock<Option<String>>,
+    /// One sender per open event stream.
+    clients: Mutex<Vec<mpsc::Sender<Event>>>,
+}
+
+impl State {
+    fn broadcast(&self, event: Event) {
+        self.clients
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|c| c.send(event.clone()).is_ok());
+    }
+}
+
+/// The address the site is served at: loopback unless asked otherwise.
+fn listen(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), Error> {
+    let ip = opts.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let ports: Vec<u16> = match opts.port {
+        Some(p) => vec![p],
+        None => (DEFAULT_PORT..DEFAULT_PORT + 100).collect(),
+    };
+    let mut last = String::new();
+    for port in ports {
+        let addr = SocketAddr::new(ip, port);
+        // Bind with std first: it says whether the port is taken, and tiny_http takes it over.
+        match std::net::TcpListener::bind(addr) {
+            Ok(listener) => {
+                let server = tiny_http::Server::from_listener(listener, None)
+                    .map_err(|e| Error::Usage(format!("cannot serve on {addr}: {e}")))?;
+                return Ok((server, addr));
+            }
+            Err(e) => last = format!("{addr}: {e}"),
+        }
+    }
+    Err(Error::Usage(match opts.port {
+        Some(p) => format!(
+            "port {p} is not free ({last}); choose another with -p, or leave -p out to take the next free one"
+        ),
+        None => format!(
+            "no free port from {DEFAULT_PORT} to {} ({last}); choose one with -p",
+            DEFAULT_PORT + 99
+        ),
+    }))
+}
+
+/// The site's address for the browser (the base URL of the build).
+fn base_url(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    let host = if ip.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else if ip.is_ipv6() {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
+    };
+    format!("http://{host}:{}", addr.port())
+}
+
+/// Builds into memory; on success the new site replaces the served one.
+fn rebuild(state: &State, opts: &ServeOptions, base: &str) -> Result<BuildReport, Error> {
+    let build = BuildOptions {
+        root: opts.root.clone(),
+        out: None,
+        base_url: Some(base.to_string()),
+        drafts: opts.drafts,
+        prune_cache: false,
+        now: opts.now.unwrap_or_else(jiff::Timestamp::now),
+    };
+    let sink = Memory::default();
+    match pipeline::build_into(&build, &sink, &Quiet) {
+        Ok(report) => {
+            *state.site.write().unwrap_or_else(|p| p.into_inner()) =
+                Some(Arc::new(sink.into_files()));
+            *state.failure.write().unwrap_or_else(|p| p.into_inner()) = None;
+            Ok(report)
+        }
+        Err(e) => {
+            let diags = match &e {
+                Error::Site(d) => d.clone(),
+                Error::Usage(m) => vec![Diagnostic::error("usage", m.clone())],
+            };
+            let json = serde_json::json!({ "diagnostics": diags }).to_string();
+            *state.failure.write().unwrap_or_else(|p| p.into_inner()) = Some(json);
+            Err(e)
+        }
+    }
+}
+
+/// Serves `opts.root` until the process is stopped. `say` gets one line per
+/// event worth telling (the address, each rebuild, each failure).
+pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Error> {
+    Config::load(&opts.root)?;
+    let root = opts
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| opts.root.clone());
+    let opts = ServeOptions { root, ..opts };
+    let (server, addr) = listen(&opts)?;
+    let base = base_url(addr);
+    if !addr.ip().is_loopback() {
+        say(&format!(
+            "warning: serving on {addr}: anyone who can reach this machine can see the site"
+        ));
+    }
+    let state = Arc::new(State::default());
+    let started = Instant::now();
+    match rebuild(&state, &opts, &base) {
+        Ok(r) => say(&format!(
+            "built {} pages in {} ms",
+            r.pages + r.sections + r.listings,
+            started.elapsed().as_millis()
+        )),
+        Err(e) => say(&format!("{e}\nthe build failed; fix the file and save")),
+    }
+    say(&format!(
+        "serving {} at {base}/ (Ctrl+C to stop)",
+        opts.root.display()
+    ));
+    if opts.open && !open_browser(&format!("{base}/")) {
+        say("warning: could not open a browser; open the address above yourself");
+    }
+
+    let server = Arc::new(server);
+    {
+        let state = Arc::clone(&state);
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let state = Arc::clone(&state);
+                std::thread::spawn(move || respond(&state, request));
+            }
+        });
+    }
+    watch(&state, &opts, &base, say)
+}
+
+/// Whether a file event can change what the site is made of: reading a file
+/// (which the build itself does) and access-time updates cannot.
+fn changes_content(kind: &notify::EventKind) -> bool {
+    use notify::EventKind;
+    use notify::event::{MetadataKind, ModifyKind};
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(m)) => {
+            matches!(m, MetadataKind::WriteTime | MetadataKind::Permissions)
+        }
+        EventKind::Modify(_) => true,
+        EventKind::Any => true,
+        EventKind::Access(_) | EventKind::Other => false,
+    }
+}
+
+/// Watches the sources and rebuilds on each save, forever.
+fn watch(
+    state: &State,
+    opts: &ServeOptions,
+    base: &str,
+    say: &(dyn Fn(&str) + Sync),
+) -> Result<(), Error> {
+    use notify::RecursiveMode;
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
+        .map_err(|e| Error::Usage(format!("cannot watch the site's files: {e}")))?;
+    debouncer
+        .watch(&opts.root, RecursiveMode::Recursive)
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", opts.root.display())))?;
+    while let Ok(first) = rx.recv() {
+        let mut paths: Vec<PathBuf> = Vec::new();
+        let mut take = |r: notify_debouncer_full::DebounceEventResult| {
+            if let Ok(events) = r {
+                for e in events.iter().filter(|e| changes_content(&e.event.kind)) {
+                    paths.extend(e.event.paths.iter().cloned());
+                }
+            }
+        };
+        take(first);
+        // Events that came while this batch was read belong to the same save.
+        while let Ok(more) = rx.try_recv() {
+            take(more);
+        }
+        let change = classify::classify(&opts.root, paths.iter().map(PathBuf::as_path));
+        if change == Change::Nothing {
+            continue;
+        }
+        let started = Instant::now();
+        match rebuild(state, opts, base) {
+            Ok(r) => {
+                let ms = started.elapsed().as_millis();
+                let what = match &change {
+                    Change::Reload { page: Some(p) } => format!(" ({p})"),
+                    _ => String::new(),
+                };
+                say(&format!(
+                    "rebuilt {} pages in {ms} ms{what}",
+                    r.pages + r.sections + r.listings
+                ));
+                state.broadcast(match change {
+                    Change::Css => Event {
+                        name: "css",
+                        data: format!("{}", started.elapsed().as_nanos()),
+                    },
+                    _ => Event {
+                        name: "reload",
+                        data: "{}".into(),
+                    },
+                });
+            }
+            Err(e) => {
+                say(&format!(
+                    "{e}\nthe build failed; the last good site is still served"
+                ));
+                let data = state
+                    .failure
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()
+                    .unwrap_or_default();
+                state.broadcast(Event {
+                    name: "failed",
+                    data,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A header; values are ASCII here (addresses are percent-encoded first).
+fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn reply(request: tiny_http::Request, status: u16, kind: &str, body: Vec<u8>) {
+    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
+    for h in [
+        header("Content-Type", kind),
+        header("Cache-Control", "no-store"),
+        header("X-Content-Type-Options", "nosniff"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+/// Percent-encodes what is not ASCII in an address (for `Location`).
+fn ascii_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Answers one request; an event stream keeps its thread until the browser leaves.
+fn respond(state: &State, request: tiny_http::Request) {
+    let url = request.url().to_string();
+    if !matches!(
+        request.method(),
+        tiny_http::Method::Get | tiny_http::Method::Head
+    ) {
+        return reply(
+            request,
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD".to_vec(),
+        );
+    }
+    match url.split('?').next().unwrap_or("") {
+        "/_blason/live.js" => {
+            return reply(
+                request,
+                200,
+                "text/javascript; charset=utf-8",
+                LIVE_JS.into(),
+            );
+        }
+        "/_blason/live.css" => {
+            return reply(request, 200, "text/css; charset=utf-8", LIVE_CSS.into());
+        }
+        "/_blason/events" => return stream_events(state, request),
+        _ => {}
+    }
+    let site = state.site.read().unwrap_or_else(|p| p.into_inner()).clone();
+    let Some(site) = site else {
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>blason serve</title>{}</head><body><p>The site could not be built yet.</p></body></html>",
+            http::LIVE_TAGS
+        );
+        return reply(request, 503, "text/html; charset=utf-8", page.into_bytes());
+    };
+    match http::lookup(&url, |k| site.contains_key(k)) {
+        Lookup::File(key) => {
+            let kind = http::content_type(&key);
+            let body = &site[&key];
+            let body = if kind.starts_with("text/html") {
+                http::inject(body)
+            } else {
+                body.clone()
+            };
+            reply(request, 200, kind, body)
+        }
+        Lookup::Redirect(to) => {
+            let mut response = tiny_http::Response::empty(301);
+            if let Some(h) = header("Location", &ascii_path(&to)) {
+                response.add_header(h);
+            }
+            let _ = request.respond(response);
+        }
+        Lookup::NotFound => {
+            let body = site
+                .get("404.html")
+                .map(|b| http::inject(b))
+                .unwrap_or_else(|| b"not found".to_vec());
+            reply(request, 404, "text/html; charset=utf-8", body)
+        }
+        Lookup::Refused => reply(
+            request,
+            400,
+            "text/plain; charset=utf-8",
+            b"this path is not inside the site".to_vec(),
+        ),
+    }
+}
+
+/// `text/event-stream`: `reload`, `css` and `failed` events, and a comment
+/// every 15 s so that proxies and browsers keep the connection.
+fn stream_events(state: &State, request: tiny_http::Request) {
+    let (tx, rx) = mpsc::channel();
+    if let Some(f) = state
+        .failure
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+    {
+        let _ = tx.send(Event {
+            name: "failed",
+            data: f,
+        });
+    }
+    state
+        .clients
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(tx);
+    // tiny_http's own responses buffer; the raw stream is written and flushed per event.
+    let mut w = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 500\n\n";
+    if w.write_all(head.as_bytes())
+        .and_then(|_| w.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let chunk = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(e) => format!("event: {}\ndata: {}\n\n", e.name, e.data.replace('\n', " ")),
+            Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if w.write_all(chunk.as_bytes())
+            .and_then(|_| w.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Opens `url` in the desktop's browser, when there is one.
+pub fn open_browser(url: &str) -> bool {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(cmd)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
+}
