@@ -2001,6 +2001,26 @@ fn serve_stays_inside_the_site() {
         head.contains("Location: /tourisme/") || head.contains("location: /tourisme/"),
         "{head}"
     );
+    // The share preview of a page: its title and card as four networks show them.
+    let (status, _, body) = served.get("/_blason/share/tourisme/lac/");
+    assert_eq!(status, 200);
+    let preview = scraper::Html::parse_document(&body);
+    assert_eq!(select(&preview, "section h2").len(), 4);
+    assert_eq!(
+        select(&preview, ".fb-title")[0].text().collect::<String>(),
+        "Le lac"
+    );
+    let card = select(&preview, "img.wa-img")[0]
+        .value()
+        .attr("src")
+        .unwrap()
+        .to_string();
+    assert!(card.contains("/processed_images/card-"), "{card}");
+    let (status, head, _) = served.get(card.split(&format!("{}", served.port)).nth(1).unwrap());
+    assert_eq!(status, 200, "the card is served");
+    assert!(head.to_lowercase().contains("image/jpeg"));
+    assert_eq!(served.get("/_blason/share/../../etc/passwd").0, 400);
+    assert_eq!(served.get("/_blason/share/nulle-part/").0, 404);
     // A port that is taken, when asked for, is a usage error.
     let o = run(
         &[

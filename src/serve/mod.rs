@@ -10,6 +10,7 @@
 
 pub mod classify;
 pub mod http;
+pub mod share;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -35,6 +36,7 @@ const DEBOUNCE: Duration = Duration::from_millis(30);
 
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_CSS: &str = include_str!("live.css");
+const SHARE_CSS: &str = include_str!("share.css");
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -352,6 +354,9 @@ fn respond(state: &State, request: tiny_http::Request) {
         "/_blason/live.css" => {
             return reply(request, 200, "text/css; charset=utf-8", LIVE_CSS.into());
         }
+        "/_blason/share.css" => {
+            return reply(request, 200, "text/css; charset=utf-8", SHARE_CSS.into());
+        }
         "/_blason/events" => return stream_events(state, request),
         _ => {}
     }
@@ -363,6 +368,29 @@ fn respond(state: &State, request: tiny_http::Request) {
         );
         return reply(request, 503, "text/html; charset=utf-8", page.into_bytes());
     };
+    if let Some(rest) = url.strip_prefix("/_blason/share") {
+        let path = if rest.is_empty() { "/" } else { rest };
+        return match http::lookup(path, |k| site.contains_key(k)) {
+            Lookup::File(key) if key.ends_with(".html") => {
+                let p = share::preview(&String::from_utf8_lossy(&site[&key]));
+                let shown = path.split(['?', '#']).next().unwrap_or("/");
+                let body = share::page(&crate::xml::escape(shown), &p, http::LIVE_TAGS);
+                reply(request, 200, "text/html; charset=utf-8", body.into_bytes())
+            }
+            Lookup::Refused => reply(
+                request,
+                400,
+                "text/plain; charset=utf-8",
+                b"this path is not inside the site".to_vec(),
+            ),
+            _ => reply(
+                request,
+                404,
+                "text/plain; charset=utf-8",
+                b"no page at this address".to_vec(),
+            ),
+        };
+    }
     match http::lookup(&url, |k| site.contains_key(k)) {
         Lookup::File(key) => {
             let kind = http::content_type(&key);
