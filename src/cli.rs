@@ -64,6 +64,9 @@ pub enum Command {
         /// Open the site in your browser.
         #[arg(long)]
         open: bool,
+        /// After you save a page's markdown, take the browser to that page.
+        #[arg(long)]
+        follow: bool,
         /// Include pages with draft = true.
         #[arg(long)]
         drafts: bool,
@@ -244,6 +247,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             port,
             bind,
             open,
+            follow,
             drafts,
         } => {
             let fixed_now = std::env::var_os("SOURCE_DATE_EPOCH")
@@ -259,6 +263,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                     bind,
                     drafts,
                     open,
+                    follow,
                     now: fixed_now,
                 },
                 &say,

@@ -95,6 +95,9 @@ pub struct BuildReport {
     /// Milliseconds per stage, in order.
     pub stages_ms: IndexMap<&'static str, f64>,
     pub total_ms: f64,
+    /// Source file (`content/tourisme/lac.md`) to its URL path, for `serve`.
+    #[serde(skip)]
+    pub urls: HashMap<String, String>,
 }
 
 impl BuildReport {
@@ -608,6 +611,17 @@ fn run(
         warnings,
         stages_ms: timer.stages,
         total_ms,
+        urls: content
+            .pages
+            .iter()
+            .map(|p| (p.file.rel.clone(), p.path.clone()))
+            .chain(
+                content
+                    .sections
+                    .iter()
+                    .filter_map(|s| s.file.as_ref().map(|f| (f.rel.clone(), s.path.clone()))),
+            )
+            .collect(),
     })
 }
 

@@ -1782,9 +1782,14 @@ fn free_port() -> u16 {
 
 impl Served {
     fn start(site: &Path, port: u16) -> Served {
+        Served::start_with(site, port, &[])
+    }
+
+    fn start_with(site: &Path, port: u16, extra: &[&str]) -> Served {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_blason"))
             .args(["serve", site.to_str().unwrap(), "-p", &port.to_string()])
+            .args(extra)
             .env("SOURCE_DATE_EPOCH", NOW)
             .stderr(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
@@ -1908,7 +1913,11 @@ fn serve_reloads_on_save_shows_errors_and_recovers() {
         original.replace("title = \"Le lac\"", "title = \"Le lac gelé\""),
     )
     .unwrap();
-    next_event(&mut events, "reload");
+    assert_eq!(
+        next_event(&mut events, "reload"),
+        "{\"path\":null}",
+        "the page reloads where it is"
+    );
     assert!(
         served
             .wait_line("rebuilt ")
@@ -2033,4 +2042,30 @@ fn serve_stays_inside_the_site() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not free"), "{}", stderr(&o));
+}
+
+#[test]
+fn serve_follow_takes_the_browser_to_the_saved_page() {
+    let tmp = fixture("base");
+    let site = tmp.path().join("site");
+    let served = Served::start_with(&site, free_port(), &["--follow"]);
+    let mut events = served.events();
+    let page = site.join("content/tourisme/lac.md");
+    std::fs::write(
+        &page,
+        read(&page).replace("title = \"Le lac\"", "title = \"Le lac vert\""),
+    )
+    .unwrap();
+    assert_eq!(
+        next_event(&mut events, "reload"),
+        "{\"path\":\"/tourisme/lac/\"}"
+    );
+    // A template is no page: the browser stays where it is.
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/404.html"),
+        "{% extends \"base.html\" %}",
+    )
+    .unwrap();
+    assert_eq!(next_event(&mut events, "reload"), "{\"path\":null}");
 }

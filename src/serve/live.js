@@ -38,7 +38,12 @@
     });
   }
   var events = new EventSource('/_blason/events');
-  events.addEventListener('reload', function () { location.reload(); });
+  // `blason serve --follow` names the page whose markdown was saved: go there.
+  events.addEventListener('reload', function (m) {
+    var path = JSON.parse(m.data || '{}').path;
+    if (path && path !== location.pathname) location.assign(path);
+    else location.reload();
+  });
   events.addEventListener('css', function (m) { hide(); swapStylesheets(m.data); });
   events.addEventListener('failed', function (m) { show(JSON.parse(m.data)); });
   window.blasonLive = { events: events };

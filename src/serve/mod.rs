@@ -48,6 +48,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the site in the desktop's browser once it is served.
     pub open: bool,
+    /// After a page's markdown is saved, take the browser to that page.
+    pub follow: bool,
     /// A fixed "now" (SOURCE_DATE_EPOCH); else the clock at each build.
     pub now: Option<jiff::Timestamp>,
 }
@@ -269,10 +271,16 @@ fn watch(
                         name: "css",
                         data: format!("{}", started.elapsed().as_nanos()),
                     },
-                    _ => Event {
-                        name: "reload",
-                        data: "{}".into(),
-                    },
+                    Change::Reload { page } => {
+                        let path = page
+                            .filter(|_| opts.follow)
+                            .and_then(|p| r.urls.get(&p).cloned());
+                        Event {
+                            name: "reload",
+                            data: serde_json::json!({ "path": path }).to_string(),
+                        }
+                    }
+                    Change::Nothing => continue,
                 });
             }
             Err(e) => {
