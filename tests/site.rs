@@ -1438,6 +1438,11 @@ fn unpublished_posts_leave_no_trace_in_any_output_file() {
 fn check_reports_consent_rights_and_missing_images_of_posts() {
     let tmp = fixture("community");
     let site = tmp.path().join("site");
+    std::fs::copy(
+        site.join("community/coucher.jpg"),
+        site.join("community/orphan.jpg"),
+    )
+    .unwrap();
     let o = check_json(&site);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -1460,6 +1465,15 @@ fn check_reports_consent_rights_and_missing_images_of_posts() {
     assert_eq!(
         found("rights-expiring", "community/rtl.toml").as_deref(),
         Some("warning")
+    );
+    // An image no post names; the pending post's image is named, so not reported.
+    assert_eq!(
+        found("unused-file", "community/orphan.jpg").as_deref(),
+        Some("warning")
+    );
+    assert_eq!(
+        found("unused-file", "community/pending-only-photo.jpg"),
+        None
     );
     // A missing image and a missing alt text are errors of the build itself.
     std::fs::remove_file(site.join("community/coucher.jpg")).unwrap();

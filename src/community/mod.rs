@@ -281,16 +281,30 @@ pub fn load(
         .checked_add(jiff::SignedDuration::from_hours(24 * 30))
         .unwrap_or(now);
     let mut community = Community::default();
-    for file in files {
+    let mut named = std::collections::HashSet::new();
+    for file in &files {
         if file.extension().and_then(|e| e.to_str()) != Some("toml") {
             continue;
         }
-        match load_one(root, &dir, &file, now, soon, tz) {
-            Ok((post, warnings)) => {
+        match load_one(root, &dir, file, now, soon, tz) {
+            Ok((post, warnings, image)) => {
                 community.warnings.extend(warnings);
                 community.posts.extend(post);
+                named.extend(image);
             }
             Err(e) => errors.extend(e),
+        }
+    }
+    // Images no post names (pending posts' images count as named).
+    for file in &files {
+        let is_post = file.extension().and_then(|e| e.to_str()) == Some("toml");
+        let normal = crate::content::paths::normalize(file);
+        if !is_post && !named.contains(&normal) {
+            community.warnings.push(
+                Diagnostic::warning("unused-file", "no post uses this file")
+                    .file(display_path(file, root))
+                    .help("name it in a post (image = \"...\"), or remove it"),
+            );
         }
     }
     if !errors.is_empty() {
@@ -327,7 +341,8 @@ fn end_of(until: &FmDate, tz: &jiff::tz::TimeZone) -> jiff::Timestamp {
         .map_or(until.timestamp(tz), |z| z.timestamp())
 }
 
-type Loaded = (Option<CommunityPost>, Vec<Diagnostic>);
+/// The post when it may be published, warnings, and the image it names.
+type Loaded = (Option<CommunityPost>, Vec<Diagnostic>, Option<PathBuf>);
 
 fn load_one(
     root: &Path,
@@ -431,6 +446,11 @@ fn load_one(
         }
     }
     let published = publishable && raw.consent && in_rights;
+    let named = raw.image.as_deref().and_then(|w| {
+        resolve_content_path(root, file.parent().unwrap_or(dir), w)
+            .ok()
+            .map(|p| crate::content::paths::normalize(&p))
+    });
 
     // The image matters only for a post that will be shown.
     let mut image = None;
@@ -469,7 +489,7 @@ fn load_one(
         return Err(errors);
     }
     let (Some(network), true) = (network, published) else {
-        return Ok((None, warnings));
+        return Ok((None, warnings, named));
     };
     let rights = raw.rights.unwrap_or(RawRights {
         granted_by: None,
@@ -496,6 +516,7 @@ fn load_one(
             scope: rights.scope,
         }),
         warnings,
+        named,
     ))
 }
 
