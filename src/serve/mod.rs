@@ -9,6 +9,7 @@
 //! `say` callback the command line gives it.
 
 pub mod classify;
+mod conn;
 pub mod http;
 pub mod share;
 
@@ -85,7 +86,7 @@ impl State {
 }
 
 /// The address the site is served at: loopback unless asked otherwise.
-fn listen(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), Error> {
+fn listen(opts: &ServeOptions) -> Result<(std::net::TcpListener, SocketAddr), Error> {
     let ip = opts.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     let ports: Vec<u16> = match opts.port {
         Some(p) => vec![p],
@@ -94,13 +95,8 @@ fn listen(opts: &ServeOptions) -> Result<(tiny_http::Server, SocketAddr), Error>
     let mut last = String::new();
     for port in ports {
         let addr = SocketAddr::new(ip, port);
-        // Bind with std first: it says whether the port is taken, and tiny_http takes it over.
         match std::net::TcpListener::bind(addr) {
-            Ok(listener) => {
-                let server = tiny_http::Server::from_listener(listener, None)
-                    .map_err(|e| Error::Usage(format!("cannot serve on {addr}: {e}")))?;
-                return Ok((server, addr));
-            }
+            Ok(listener) => return Ok((listener, addr)),
             Err(e) => last = format!("{addr}: {e}"),
         }
     }
@@ -192,14 +188,16 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
         say("warning: could not open a browser; open the address above yourself");
     }
 
-    let server = Arc::new(server);
     {
         let state = Arc::clone(&state);
-        let server = Arc::clone(&server);
         std::thread::spawn(move || {
-            for request in server.incoming_requests() {
+            for stream in server.incoming().flatten() {
                 let state = Arc::clone(&state);
-                std::thread::spawn(move || respond(&state, request));
+                std::thread::spawn(move || {
+                    if let Some(request) = conn::Request::read(stream) {
+                        respond(&state, request);
+                    }
+                });
             }
         });
     }
@@ -303,24 +301,8 @@ fn watch(
     Ok(())
 }
 
-/// A header; values are ASCII here (addresses are percent-encoded first).
-fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn reply(request: tiny_http::Request, status: u16, kind: &str, body: Vec<u8>) {
-    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-    for h in [
-        header("Content-Type", kind),
-        header("Cache-Control", "no-store"),
-        header("X-Content-Type-Options", "nosniff"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
+fn reply(request: conn::Request, status: u16, kind: &str, body: Vec<u8>) {
+    request.respond(status, kind, &[], &body);
 }
 
 /// Percent-encodes what is not ASCII in an address (for `Location`).
@@ -337,12 +319,9 @@ fn ascii_path(path: &str) -> String {
 }
 
 /// Answers one request; an event stream keeps its thread until the browser leaves.
-fn respond(state: &State, request: tiny_http::Request) {
-    let url = request.url().to_string();
-    if !matches!(
-        request.method(),
-        tiny_http::Method::Get | tiny_http::Method::Head
-    ) {
+fn respond(state: &State, request: conn::Request) {
+    let url = request.url.clone();
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
         return reply(
             request,
             405,
@@ -411,11 +390,8 @@ fn respond(state: &State, request: tiny_http::Request) {
             reply(request, 200, kind, body)
         }
         Lookup::Redirect(to) => {
-            let mut response = tiny_http::Response::empty(301);
-            if let Some(h) = header("Location", &ascii_path(&to)) {
-                response.add_header(h);
-            }
-            let _ = request.respond(response);
+            let to = ascii_path(&to);
+            request.respond(301, "text/plain; charset=utf-8", &[("Location", &to)], b"");
         }
         Lookup::NotFound => {
             let body = site
@@ -435,7 +411,7 @@ fn respond(state: &State, request: tiny_http::Request) {
 
 /// `text/event-stream`: `reload`, `css` and `failed` events, and a comment
 /// every 15 s so that proxies and browsers keep the connection.
-fn stream_events(state: &State, request: tiny_http::Request) {
+fn stream_events(state: &State, request: conn::Request) {
     let (tx, rx) = mpsc::channel();
     if let Some(f) = state
         .failure
@@ -453,8 +429,7 @@ fn stream_events(state: &State, request: tiny_http::Request) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .push(tx);
-    // tiny_http's own responses buffer; the raw stream is written and flushed per event.
-    let mut w = request.into_writer();
+    let mut w = request.into_stream();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 500\n\n";
     if w.write_all(head.as_bytes())
         .and_then(|_| w.flush())
