@@ -1872,7 +1872,13 @@ impl Served {
 fn next_event(r: &mut std::io::BufReader<std::net::TcpStream>, name: &str) -> String {
     use std::io::BufRead;
     let mut current = String::new();
+    // Keep-alive comments arrive every 15 s: a missing event must still fail the test.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no `{name}` event within 60 s"
+        );
         let mut line = String::new();
         let n = r.read_line(&mut line).expect("the event stream stays open");
         assert!(n > 0, "the event stream closed");

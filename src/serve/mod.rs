@@ -170,6 +170,14 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
             "warning: serving on {addr}: anyone who can reach this machine can see the site"
         ));
     }
+    // Watch before the first build: a save made while it runs, or right
+    // after the address is announced, is not lost.
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
+        .map_err(|e| Error::Usage(format!("cannot watch the site's files: {e}")))?;
+    debouncer
+        .watch(&opts.root, notify::RecursiveMode::Recursive)
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", opts.root.display())))?;
     let state = Arc::new(State::default());
     let started = Instant::now();
     match rebuild(&state, &opts, &base) {
@@ -201,7 +209,9 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
             }
         });
     }
-    watch(&state, &opts, &base, say)
+    rebuild_on_save(&state, &opts, &base, &rx, say);
+    drop(debouncer);
+    Ok(())
 }
 
 /// Whether a file event can change what the site is made of: reading a file
@@ -220,20 +230,14 @@ fn changes_content(kind: &notify::EventKind) -> bool {
     }
 }
 
-/// Watches the sources and rebuilds on each save, forever.
-fn watch(
+/// Rebuilds on each save reported on `rx`, for as long as the watcher lives.
+fn rebuild_on_save(
     state: &State,
     opts: &ServeOptions,
     base: &str,
+    rx: &mpsc::Receiver<notify_debouncer_full::DebounceEventResult>,
     say: &(dyn Fn(&str) + Sync),
-) -> Result<(), Error> {
-    use notify::RecursiveMode;
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
-        .map_err(|e| Error::Usage(format!("cannot watch the site's files: {e}")))?;
-    debouncer
-        .watch(&opts.root, RecursiveMode::Recursive)
-        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", opts.root.display())))?;
+) {
     while let Ok(first) = rx.recv() {
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut take = |r: notify_debouncer_full::DebounceEventResult| {
@@ -298,7 +302,6 @@ fn watch(
             }
         }
     }
-    Ok(())
 }
 
 fn reply(request: conn::Request, status: u16, kind: &str, body: Vec<u8>) {
