@@ -273,10 +273,8 @@ pub fn load(
     if !dir.is_dir() {
         return Ok(Community::default());
     }
-    let (files, mut errors) = crate::content::paths::walk_files(root, &dir, |name| {
-        let n = name.to_string_lossy();
-        n.starts_with('.') || n.ends_with('~')
-    });
+    let (files, mut errors) =
+        crate::content::paths::walk_files(root, &dir, crate::content::paths::is_scratch);
     let soon = now
         .checked_add(jiff::SignedDuration::from_hours(24 * 30))
         .unwrap_or(now);

@@ -178,7 +178,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
     // 1. Walk: classify files (sorted, so everything downstream is deterministic).
     let mut found = Vec::new();
     let mut other_files: Vec<PathBuf> = Vec::new();
-    let (walked, walk_errors) = paths::walk_files(root, &content_dir, is_hidden);
+    let (walked, walk_errors) = paths::walk_files(root, &content_dir, paths::is_scratch);
     errors.extend(walk_errors);
     for path in walked {
         let name = path
@@ -543,14 +543,6 @@ pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy, tz: &jiff::tz:
 /// A sort key that orders French titles as a reader expects (É with E).
 pub fn collation_key(s: &str) -> String {
     deunicode::deunicode(s).to_lowercase()
-}
-
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    let n = name.to_string_lossy();
-    (n.starts_with('.') && n != ".")
-        || n.ends_with('~')
-        || n.ends_with(".swp")
-        || n.ends_with(".tmp")
 }
 
 fn looks_like_language(s: &str) -> bool {

@@ -41,6 +41,22 @@ pub fn resolve_content_path(root: &Path, dir: &Path, written: &str) -> Result<Pa
     }
 }
 
+/// Files editors and tools write beside the real ones: hidden files, Vim's
+/// swap files and its `4913` write test, Emacs' `#autosave#` and `backup~`,
+/// temporary files and unfinished downloads. The build skips them, and
+/// `serve` does not rebuild when they change.
+pub fn is_scratch(name: &std::ffi::OsStr) -> bool {
+    let n = name.to_string_lossy();
+    (n.starts_with('.') && n != ".")
+        || n.starts_with('#')
+        || n.ends_with('~')
+        || n.ends_with(".swp")
+        || n.ends_with(".swx")
+        || n.ends_with(".tmp")
+        || n.ends_with(".crdownload")
+        || n == "4913"
+}
+
 /// Every file under `dir`, sorted, following symbolic links that stay inside
 /// `root`. A link that leads outside the site, or to nothing, is an error
 /// naming it. `skip` filters out names (hidden files, editors' swap files).

@@ -8,6 +8,8 @@
 
 use std::path::{Component, Path};
 
+use crate::content::paths::is_scratch;
+
 /// What a set of changed files asks of the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -30,19 +32,6 @@ const SOURCES: [&str; 6] = [
     "i18n",
 ];
 
-/// Files editors and tools write beside the real ones.
-fn is_scratch(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name.ends_with(".crdownload")
-        || name == "4913"
-}
-
 /// The path relative to the site, with `/`, when it is a source of the site.
 pub fn source_path(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
@@ -54,7 +43,11 @@ pub fn source_path(root: &Path, path: &Path) -> Option<String> {
         })
         .collect::<Option<_>>()?;
     let (first, last) = (parts.first()?, parts.last()?);
-    if parts.iter().any(|p| is_scratch(p)) {
+    // What the build skips cannot change the site.
+    if parts
+        .iter()
+        .any(|p| is_scratch(std::ffi::OsStr::new(p.as_str())))
+    {
         return None;
     }
     let is_config = parts.len() == 1 && (last == "blason.toml");
