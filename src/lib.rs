@@ -4,7 +4,7 @@
 //! [`cli::run`] and prints. The build is written down, stage by stage, in
 //! [`pipeline`]. Layers (each may use the ones above it):
 //!
-//! 0. [`error`], [`config`], [`xml`]
+//! 0. [`error`], [`config`], [`xml`], [`url`]
 //! 1. [`content`], [`community`], [`markdown`], [`media`], [`theme`]
 //! 2. [`render`], [`seo`], [`output`]
 //! 3. [`pipeline`], [`shortcodes`], [`scaffold`]
@@ -30,4 +30,5 @@ pub mod seo;
 pub mod serve;
 pub mod shortcodes;
 pub mod theme;
+pub mod url;
 pub mod xml;

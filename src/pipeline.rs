@@ -1065,26 +1065,10 @@ fn check_local_refs(root: &Path, content: &Content, bodies: &[Rendered]) -> Resu
     Error::or_value(errors, ())
 }
 
+/// A path written in markdown, decoded (`mon%20plan.pdf`); as written when it
+/// is not percent-encoding.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(v) = u8::from_str_radix(
-                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                16,
-            )
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::url::decode(s).unwrap_or_else(|| s.to_string())
 }
 
 /// Warnings: descriptions, unused bundle files.

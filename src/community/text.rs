@@ -161,19 +161,8 @@ fn take_handle(chars: &[(usize, char)], from: usize) -> usize {
     n
 }
 
-fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 fn tag_url(network: Network, url: &str, tag: &str) -> Option<String> {
-    let t = enc(tag);
+    let t = crate::url::encode(tag);
     Some(match network {
         Network::Instagram => format!("https://www.instagram.com/explore/tags/{t}/"),
         Network::Facebook => format!("https://www.facebook.com/hashtag/{t}"),
@@ -196,7 +185,7 @@ fn mention_url(network: Network, url: &str, handle: &str) -> Option<String> {
     if user.is_empty() {
         return None;
     }
-    let u = enc(user);
+    let u = crate::url::encode(user);
     Some(match network {
         Network::Mastodon | Network::Pixelfed | Network::Peertube => {
             let host = match host {

@@ -210,7 +210,9 @@ fn register_common(tera: &mut Tera, config: &Config, links: &HashMap<String, Str
     tera.register_filter("slugify", |s: String, _: Kwargs, _: &State| {
         crate::content::slug::slugify(&s)
     });
-    tera.register_filter("urlencode", |s: String, _: Kwargs, _: &State| urlencode(&s));
+    tera.register_filter("urlencode", |s: String, _: Kwargs, _: &State| {
+        crate::url::encode(&s)
+    });
     tera.register_filter(
         "json_encode",
         |v: Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
@@ -264,20 +266,6 @@ pub fn absolute(base: &str, path: &str) -> String {
     )
 }
 
-/// Percent-encodes a string for a URL query.
-pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,9 +273,5 @@ mod tests {
     #[test]
     fn urls() {
         assert_eq!(absolute("https://x.fr/", "/a/"), "https://x.fr/a/");
-        assert_eq!(
-            urlencode("Le lac & l'été"),
-            "Le%20lac%20%26%20l%27%C3%A9t%C3%A9"
-        );
     }
 }

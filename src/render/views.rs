@@ -578,11 +578,11 @@ impl<'a> ViewSource<'a> {
         };
         let mut google = format!(
             "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={dates}&details={}",
-            crate::render::urlencode(p.title()),
-            crate::render::urlencode(&absolute(self.base(), &p.path))
+            crate::url::encode(p.title()),
+            crate::url::encode(&absolute(self.base(), &p.path))
         );
         if let Some(l) = &fm.location {
-            google.push_str(&format!("&location={}", crate::render::urlencode(l)));
+            google.push_str(&format!("&location={}", crate::url::encode(l)));
         }
         Some(EventView {
             start: event::iso(&t.start, t.all_day),

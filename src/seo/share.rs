@@ -156,7 +156,7 @@ pub fn with_utm(url: &str, source: &str, medium: &str, campaign: Option<&str>) -
 }
 
 fn enc(s: &str) -> String {
-    crate::render::urlencode(s)
+    crate::url::encode(s)
 }
 
 /// The share links of a page at `url`, for `networks`; `mastodon_page` is

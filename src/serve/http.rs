@@ -15,28 +15,10 @@ pub enum Lookup {
     Refused,
 }
 
-/// Decodes `%XX` escapes; `None` when they do not make UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Finds the file for a request's path (query and fragment included or not).
 pub fn lookup(url: &str, exists: impl Fn(&str) -> bool) -> Lookup {
     let path = url.split(['?', '#']).next().unwrap_or("");
-    let Some(decoded) = percent_decode(path) else {
+    let Some(decoded) = crate::url::decode(path) else {
         return Lookup::Refused;
     };
     if !decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') {

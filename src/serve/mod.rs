@@ -308,19 +308,6 @@ fn reply(request: conn::Request, status: u16, kind: &str, body: Vec<u8>) {
     request.respond(status, kind, &[], &body);
 }
 
-/// Percent-encodes what is not ASCII in an address (for `Location`).
-fn ascii_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_graphic() {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Answers one request; an event stream keeps its thread until the browser leaves.
 fn respond(state: &State, request: conn::Request) {
     let url = request.url.clone();
@@ -393,7 +380,9 @@ fn respond(state: &State, request: conn::Request) {
             reply(request, 200, kind, body)
         }
         Lookup::Redirect(to) => {
-            let to = ascii_path(&to);
+            // Header values are ASCII: each segment is percent-encoded again.
+            let to: Vec<String> = to.split('/').map(crate::url::encode).collect();
+            let to = to.join("/");
             request.respond(301, "text/plain; charset=utf-8", &[("Location", &to)], b"");
         }
         Lookup::NotFound => {
