@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::config::toml_diagnostic;
-use crate::content::frontmatter::FmDate;
+use crate::content::frontmatter::{FmDate, Rights};
 use crate::content::paths::resolve_content_path;
 use crate::error::{Diagnostic, display_path, suggest};
 
@@ -275,16 +275,13 @@ pub fn load(
     }
     let (files, mut errors) =
         crate::content::paths::walk_files(root, &dir, crate::content::paths::is_scratch);
-    let soon = now
-        .checked_add(jiff::SignedDuration::from_hours(24 * 30))
-        .unwrap_or(now);
     let mut community = Community::default();
     let mut named = std::collections::HashSet::new();
     for file in &files {
         if file.extension().and_then(|e| e.to_str()) != Some("toml") {
             continue;
         }
-        match load_one(root, &dir, file, now, soon, tz) {
+        match load_one(root, &dir, file, now, tz) {
             Ok((post, warnings, image)) => {
                 community.warnings.extend(warnings);
                 community.posts.extend(post);
@@ -326,19 +323,6 @@ pub fn is_language_tag(s: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// The first instant after the day `until` names (its end, for a date alone).
-fn end_of(until: &FmDate, tz: &jiff::tz::TimeZone) -> jiff::Timestamp {
-    if !until.date_only {
-        return until.timestamp(tz);
-    }
-    until
-        .date()
-        .tomorrow()
-        .ok()
-        .and_then(|d| d.to_zoned(tz.clone()).ok())
-        .map_or(until.timestamp(tz), |z| z.timestamp())
-}
-
 /// The post when it may be published, warnings, and the image it names.
 type Loaded = (Option<CommunityPost>, Vec<Diagnostic>, Option<PathBuf>);
 
@@ -347,7 +331,6 @@ fn load_one(
     dir: &Path,
     file: &Path,
     now: jiff::Timestamp,
-    soon: jiff::Timestamp,
     tz: &jiff::tz::TimeZone,
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let rel = display_path(file, root);
@@ -414,36 +397,31 @@ fn load_one(
             .help("publish it only once its author agreed: then set consent = true"),
         );
     }
-    let mut in_rights = true;
-    if let Some(until) = raw.rights.as_ref().and_then(|r| r.until.as_ref()) {
-        let end = end_of(until, tz);
-        if end <= now {
-            in_rights = false;
-            if publishable && raw.consent {
-                warnings.push(
-                    Diagnostic::warning(
-                        "rights-expired",
-                        format!(
-                            "the right to publish this post ended on {}; it is left out",
-                            until.date()
-                        ),
-                    )
-                    .file(rel.clone())
-                    .help("remove the post, or renew the agreement and update [rights] until"),
-                );
-            }
-        } else if end <= soon && publishable && raw.consent {
-            warnings.push(
+    let until = raw.rights.as_ref().and_then(|r| r.until.as_ref());
+    let rights = until.map_or(Rights::Current, |u| u.rights_at(now, tz));
+    if let (Some(until), true) = (until, publishable && raw.consent) {
+        let day = until.date();
+        match rights {
+            Rights::Ended => warnings.push(
+                Diagnostic::warning(
+                    "rights-expired",
+                    format!("the right to publish this post ended on {day}; it is left out"),
+                )
+                .file(rel.clone())
+                .help("remove the post, or renew the agreement and update [rights] until"),
+            ),
+            Rights::EndingSoon => warnings.push(
                 Diagnostic::warning(
                     "rights-expiring",
-                    format!("the right to publish this post ends on {}", until.date()),
+                    format!("the right to publish this post ends on {day}"),
                 )
                 .file(rel.clone())
                 .help("renew the agreement, or plan to remove the post"),
-            );
+            ),
+            Rights::Current => {}
         }
     }
-    let published = publishable && raw.consent && in_rights;
+    let published = publishable && raw.consent && rights != Rights::Ended;
     let named = raw.image.as_deref().and_then(|w| {
         resolve_content_path(root, file.parent().unwrap_or(dir), w)
             .ok()

@@ -89,9 +89,44 @@ pub struct FmDate {
     pub offset: Option<jiff::tz::Offset>,
 }
 
+/// Where a right to publish (a photo's or a post's `until`) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rights {
+    Current,
+    /// Ends within [`RIGHTS_NOTICE_DAYS`]: `check` warns.
+    EndingSoon,
+    /// Ended: the photo or post is left out.
+    Ended,
+}
+
+/// How many days before a right ends the warning starts.
+pub const RIGHTS_NOTICE_DAYS: i64 = 30;
+
 impl FmDate {
     pub fn date(&self) -> jiff::civil::Date {
         self.datetime.date()
+    }
+
+    /// A right that runs to the end of this day (in `tz`), seen at `now`.
+    pub fn rights_at(&self, now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Rights {
+        let end = self.date().tomorrow().map_or(self.timestamp(tz), |d| {
+            FmDate {
+                datetime: d.to_datetime(jiff::civil::Time::midnight()),
+                date_only: true,
+                offset: None,
+            }
+            .timestamp(tz)
+        });
+        let soon = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * RIGHTS_NOTICE_DAYS))
+            .unwrap_or(now);
+        if end <= now {
+            Rights::Ended
+        } else if end <= soon {
+            Rights::EndingSoon
+        } else {
+            Rights::Current
+        }
     }
 
     /// The instant, reading times without an offset in `tz`.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::config::toml_diagnostic;
-use crate::content::frontmatter::FmDate;
+use crate::content::frontmatter::{FmDate, Rights};
 use crate::content::paths::resolve_content_path;
 use crate::error::{Diagnostic, display_path, suggest};
 
@@ -109,9 +109,6 @@ pub fn load(
     let mut warnings = Vec::new();
     let mut photos = Vec::new();
     let mut listed = Vec::new();
-    let soon = now
-        .checked_add(jiff::SignedDuration::from_hours(24 * 30))
-        .unwrap_or(now);
     for (i, p) in raw.photo.into_iter().enumerate() {
         let n = i + 1;
         let here = |msg: String| Diagnostic::error("gallery", msg).file(rel.clone());
@@ -195,15 +192,8 @@ pub fn load(
             );
         }
         if let Some(until) = p.until {
-            let end = until.date().tomorrow().map_or(until.timestamp(tz), |d| {
-                FmDate {
-                    datetime: d.to_datetime(jiff::civil::Time::midnight()),
-                    date_only: true,
-                    offset: None,
-                }
-                .timestamp(tz)
-            });
-            if end <= now {
+            let rights = until.rights_at(now, tz);
+            if rights == Rights::Ended {
                 warnings.push(
                     Diagnostic::warning(
                         "rights-expired",
@@ -218,7 +208,7 @@ pub fn load(
                 );
                 continue;
             }
-            if end <= soon {
+            if rights == Rights::EndingSoon {
                 warnings.push(
                     Diagnostic::warning(
                         "rights-expiring",
