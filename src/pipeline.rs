@@ -657,7 +657,7 @@ fn generated_paths(
         if !posts.is_empty() {
             out.push(community_path(config, st, lang));
             for tag in posts.tags() {
-                out.push(community_tag_path(config, st, lang, &tag));
+                out.push(community_tag_path(config, st, lang, tag));
             }
         }
     }

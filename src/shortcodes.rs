@@ -37,7 +37,8 @@ pub struct GalleryStore {
     pub warnings: Mutex<Vec<Diagnostic>>,
     /// (page index, gallery folder) pairs: each photo of those gets a page.
     pub uses: Mutex<BTreeSet<(usize, PathBuf)>>,
-    /// Images written in markdown and published as variants.
+    /// Images written in markdown or named by a shortcode (video posters),
+    /// published as variants only.
     inline: Mutex<BTreeSet<PathBuf>>,
 }
 

@@ -177,6 +177,21 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     cur.as_str()
 }
 
+/// A text worth keeping: present and not blank.
+fn nonblank(s: Option<&str>) -> Option<String> {
+    s.filter(|t| !t.trim().is_empty()).map(String::from)
+}
+
+/// An https address (of an image to fetch once the author agreed).
+fn address(s: Option<&str>) -> Option<String> {
+    s.filter(|u| https_host(u).is_some()).map(String::from)
+}
+
+/// A language code the post file accepts.
+fn language(s: Option<&str>) -> Option<String> {
+    s.filter(|l| super::is_language_tag(l)).map(String::from)
+}
+
 fn datetime(s: &str) -> Option<toml::value::Datetime> {
     // Drop fractional seconds: TOML keeps them, but a post needs no more.
     let s = match (s.find('.'), s.rfind(['Z', '+', '-'])) {
@@ -254,17 +269,9 @@ pub fn parse_mastodon(json: &Value) -> Result<Parsed, String> {
             handle,
             date,
             text: html_to_text(str_at(status, &["content"]).unwrap_or("")),
-            lang: str_at(status, &["language"])
-                .filter(|l| super::is_language_tag(l))
-                .map(String::from),
-            image_url: image
-                .and_then(|a| str_at(a, &["url"]))
-                .filter(|u| https_host(u).is_some())
-                .map(String::from),
-            image_alt: image
-                .and_then(|a| str_at(a, &["description"]))
-                .filter(|d| !d.trim().is_empty())
-                .map(String::from),
+            lang: language(str_at(status, &["language"])),
+            image_url: address(image.and_then(|a| str_at(a, &["url"]))),
+            image_alt: nonblank(image.and_then(|a| str_at(a, &["description"]))),
             tags,
         });
     }
@@ -346,22 +353,15 @@ pub fn parse_bluesky(json: &Value) -> Result<Parsed, String> {
             handle: format!("@{handle}"),
             date,
             text,
-            lang: post
-                .get("record")
-                .and_then(|r| r.get("langs"))
-                .and_then(Value::as_array)
-                .and_then(|l| l.first())
-                .and_then(Value::as_str)
-                .filter(|l| super::is_language_tag(l))
-                .map(String::from),
-            image_url: image
-                .and_then(|a| str_at(a, &["fullsize"]))
-                .filter(|u| https_host(u).is_some())
-                .map(String::from),
-            image_alt: image
-                .and_then(|a| str_at(a, &["alt"]))
-                .filter(|d| !d.trim().is_empty())
-                .map(String::from),
+            lang: language(
+                post.get("record")
+                    .and_then(|r| r.get("langs"))
+                    .and_then(Value::as_array)
+                    .and_then(|l| l.first())
+                    .and_then(Value::as_str),
+            ),
+            image_url: address(image.and_then(|a| str_at(a, &["fullsize"]))),
+            image_alt: nonblank(image.and_then(|a| str_at(a, &["alt"]))),
             tags,
         });
     }

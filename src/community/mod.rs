@@ -124,11 +124,16 @@ pub enum Status {
     Rejected,
 }
 
+/// The agreement: checked for its shape; only `until` matters to the build,
+/// the rest is the office's record.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRights {
+    #[allow(dead_code)]
     granted_by: Option<String>,
+    #[allow(dead_code)]
     granted_on: Option<FmDate>,
+    #[allow(dead_code)]
     scope: Option<String>,
     until: Option<FmDate>,
 }
@@ -177,10 +182,12 @@ pub struct CommunityPost {
     pub image: Option<PathBuf>,
     pub image_alt: Option<String>,
     pub tags: Vec<String>,
-    /// Who agreed, and to what (shown to nobody; kept for the record).
-    pub granted_by: Option<String>,
-    pub granted_on: Option<FmDate>,
-    pub scope: Option<String>,
+}
+
+impl CommunityPost {
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
 }
 
 /// The publishable posts, newest first, and what was noticed on the way.
@@ -191,16 +198,8 @@ pub struct Community {
 }
 
 impl Community {
-    /// Posts carrying `tag` (all with `None`), newest first, at most `limit`.
-    pub fn tagged(&self, tag: Option<&str>, limit: Option<usize>) -> Vec<&CommunityPost> {
-        self.posts
-            .iter()
-            .filter(|p| tag.is_none_or(|t| p.tags.iter().any(|x| x == t)))
-            .take(limit.unwrap_or(usize::MAX))
-            .collect()
-    }
-
-    /// Every tag with at least one post, sorted.
+    /// Every tag with at least one post, sorted; of two tags with the same
+    /// address (`Lac`, `lac`), the first: each tag page has one address.
     pub fn tags(&self) -> Vec<&str> {
         let mut tags: Vec<&str> = self
             .posts
@@ -208,7 +207,8 @@ impl Community {
             .flat_map(|p| p.tags.iter().map(String::as_str))
             .collect();
         tags.sort_unstable();
-        tags.dedup();
+        let mut seen = std::collections::HashSet::new();
+        tags.retain(|t| seen.insert(crate::content::slug::slugify(t)));
         tags
     }
 }
@@ -252,7 +252,7 @@ pub fn check_url(network: Network, url: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "a {} post must be on {}, not on `{host}`",
+            "posts from {} are on {}, and this address is on `{host}`",
             network.name(),
             network.hosts().join(" or ")
         ))
@@ -275,13 +275,15 @@ pub fn load(
     }
     let (files, mut errors) =
         crate::content::paths::walk_files(root, &dir, crate::content::paths::is_scratch);
+    // The folder in the same form as resolved paths (normalised), to compare them.
+    let folder = crate::content::paths::normalize(&dir);
     let mut community = Community::default();
     let mut named = std::collections::HashSet::new();
     for file in &files {
         if file.extension().and_then(|e| e.to_str()) != Some("toml") {
             continue;
         }
-        match load_one(root, &dir, file, now, tz) {
+        match load_one(root, &dir, &folder, file, now, tz) {
             Ok((post, warnings, image)) => {
                 community.warnings.extend(warnings);
                 community.posts.extend(post);
@@ -329,6 +331,7 @@ type Loaded = (Option<CommunityPost>, Vec<Diagnostic>, Option<PathBuf>);
 fn load_one(
     root: &Path,
     dir: &Path,
+    folder: &Path,
     file: &Path,
     now: jiff::Timestamp,
     tz: &jiff::tz::TimeZone,
@@ -352,7 +355,7 @@ fn load_one(
             };
             errors.push(
                 err(
-                    "community",
+                    "post",
                     format!("`{}` is not a network blason knows", raw.network),
                 )
                 .help(help),
@@ -371,15 +374,16 @@ fn load_one(
         && !is_language_tag(l)
     {
         errors.push(
-            err(
-                "community",
-                format!("`lang = \"{l}\"` is not a language tag"),
-            )
-            .help("write the language as a short code: \"fr\", \"en\", \"pt-BR\""),
+            err("post", format!("`lang = \"{l}\"` is not a language code")).help(
+                "write the language of the post's text as a short code: \"fr\", \"en\", \"pt-BR\"",
+            ),
         );
     }
     if raw.author.trim().is_empty() {
-        errors.push(err("community", "`author` is empty".into()));
+        errors.push(
+            err("post", "`author` is empty".into())
+                .help("write the author's name as they want it shown: author = \"Camille R.\""),
+        );
     }
 
     let stem = file
@@ -422,22 +426,26 @@ fn load_one(
         }
     }
     let published = publishable && raw.consent && rights != Rights::Ended;
-    let named = raw.image.as_deref().and_then(|w| {
-        resolve_content_path(root, file.parent().unwrap_or(dir), w)
-            .ok()
-            .map(|p| crate::content::paths::normalize(&p))
-    });
+    let beside = file.parent().unwrap_or(dir);
+    let resolved = raw
+        .image
+        .as_deref()
+        .map(|w| (w, resolve_content_path(root, beside, w)));
+    let named = resolved
+        .as_ref()
+        .and_then(|(_, r)| r.as_ref().ok().cloned());
 
     // The image matters only for a post that will be shown.
     let mut image = None;
-    if published && let Some(written) = &raw.image {
-        // The folder in the same form as resolved paths (normalised, relative or not).
-        let folder = resolve_content_path(root, root, FOLDER).unwrap_or_else(|_| dir.to_path_buf());
-        match resolve_content_path(root, file.parent().unwrap_or(dir), written) {
-            Ok(p) if !p.starts_with(&folder) => errors.push(err(
-                "path-outside-site",
-                format!("`image = \"{written}\"` leaves the community folder"),
-            )),
+    if published && let Some((written, r)) = resolved {
+        match r {
+            Ok(p) if !p.starts_with(folder) => errors.push(
+                err(
+                    "path-outside-site",
+                    format!("`image = \"{written}\"` is outside the community folder"),
+                )
+                .help("save the image beside the post file and write its name only"),
+            ),
             Ok(p) if !p.is_file() => errors.push(
                 err(
                     "missing-file",
@@ -445,14 +453,17 @@ fn load_one(
                 )
                 .help(format!(
                     "put the image beside the post, in {}",
-                    display_path(file.parent().unwrap_or(dir), root)
+                    display_path(beside, root)
                 )),
             ),
             Ok(p) => image = Some(p),
-            Err(why) => errors.push(err(
-                "path-outside-site",
-                format!("`image = \"{written}\"` {why}"),
-            )),
+            Err(why) => errors.push(
+                err(
+                    "path-outside-site",
+                    format!("`image = \"{written}\"` {why}"),
+                )
+                .help("save the image beside the post file and write its name only"),
+            ),
         }
         if raw.image_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
             errors.push(
@@ -467,12 +478,6 @@ fn load_one(
     let (Some(network), true) = (network, published) else {
         return Ok((None, warnings, named));
     };
-    let rights = raw.rights.unwrap_or(RawRights {
-        granted_by: None,
-        granted_on: None,
-        scope: None,
-        until: None,
-    });
     Ok((
         Some(CommunityPost {
             file: rel,
@@ -487,9 +492,6 @@ fn load_one(
             image,
             image_alt: raw.image_alt,
             tags: raw.tags,
-            granted_by: rights.granted_by,
-            granted_on: rights.granted_on,
-            scope: rights.scope,
         }),
         warnings,
         named,

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
+use crate::community::Community;
 use crate::community::text::{MAX_CHARS, Run, cut, runs};
-use crate::community::{Community, CommunityPost};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::media::{ImagePipeline, ResponsiveImage};
@@ -40,7 +40,8 @@ pub struct PostView {
 /// The posts of the build, as views and as template values.
 #[derive(Default)]
 pub struct CommunityViews {
-    posts: Vec<CommunityPost>,
+    community: Community,
+    /// One value per post, in the same order.
     values: Vec<tera::Value>,
 }
 
@@ -84,35 +85,30 @@ impl CommunityViews {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(CommunityViews {
-            posts: community.posts,
-            values,
-        })
+        Ok(CommunityViews { community, values })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.posts.is_empty()
+        self.community.posts.is_empty()
     }
 
     /// Posts tagged `tag` (all for `None`), newest first, at most `limit`.
     pub fn select(&self, tag: Option<&str>, limit: Option<usize>) -> tera::Value {
         tera::Value::from(
-            self.posts
+            self.community
+                .posts
                 .iter()
                 .zip(&self.values)
-                .filter(|(p, _)| tag.is_none_or(|t| p.tags.iter().any(|x| x == t)))
+                .filter(|(p, _)| tag.is_none_or(|t| p.has_tag(t)))
                 .take(limit.unwrap_or(usize::MAX))
                 .map(|(_, v)| v.clone())
                 .collect::<Vec<_>>(),
         )
     }
 
-    /// Every tag with a post, sorted, each once.
-    pub fn tags(&self) -> Vec<String> {
-        let mut tags: Vec<String> = self.posts.iter().flat_map(|p| p.tags.clone()).collect();
-        tags.sort();
-        tags.dedup();
-        tags
+    /// Every tag with a post, sorted, one per address (see [`Community::tags`]).
+    pub fn tags(&self) -> Vec<&str> {
+        self.community.tags()
     }
 }
 

@@ -277,16 +277,16 @@ pub fn plan_jobs(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
                 lang: lang.to_string(),
                 tag: None,
             });
-            // One page per tag; two tags with the same address make one page.
-            let mut seen = std::collections::HashSet::new();
-            for tag in inputs.community.tags() {
-                if seen.insert(crate::content::slug::slugify(&tag)) {
-                    jobs.push(Job::Community {
+            jobs.extend(
+                inputs
+                    .community
+                    .tags()
+                    .into_iter()
+                    .map(|tag| Job::Community {
                         lang: lang.to_string(),
-                        tag: Some(tag),
-                    });
-                }
-            }
+                        tag: Some(tag.to_string()),
+                    }),
+            );
         }
     }
     jobs.extend(
@@ -938,7 +938,7 @@ pub fn render_job(
                     .into_iter()
                     .map(|t| {
                         let p = st
-                            .map(|s| community_tag_path(config, s, lang, &t))
+                            .map(|s| community_tag_path(config, s, lang, t))
                             .unwrap_or_default();
                         serde_json::json!({
                             "name": t,
