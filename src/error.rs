@@ -182,6 +182,14 @@ impl Error {
             Error::Usage(_) => &[],
         }
     }
+
+    /// Every problem as a diagnostic (a usage error becomes one, code `usage`).
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            Error::Site(d) => d,
+            Error::Usage(m) => vec![Diagnostic::error("usage", m)],
+        }
+    }
 }
 
 impl fmt::Display for Error {

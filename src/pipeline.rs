@@ -101,11 +101,16 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// Pages of every kind: pages, sections and listings.
+    pub fn page_count(&self) -> usize {
+        self.pages + self.sections + self.listings
+    }
+
     /// "built 1,204 pages, 0 images (0 encoded, 0 cached), 0 cards in 2.31 s"
     pub fn summary(&self) -> String {
         format!(
             "built {} pages, {} images ({} encoded, {} cached), {} cards in {:.2} s",
-            thousands(self.pages + self.sections + self.listings),
+            thousands(self.page_count()),
             thousands((self.images.encoded + self.images.cached) as usize),
             thousands(self.images.encoded as usize),
             thousands(self.images.cached as usize),
@@ -175,8 +180,7 @@ pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
     let sink = Discard::default();
     let mut diags = match run(opts, &sink, &Quiet) {
         Ok(report) => report.warnings,
-        Err(Error::Site(d)) => d,
-        Err(Error::Usage(m)) => vec![Diagnostic::error("usage", m)],
+        Err(e) => e.into_diagnostics(),
     };
     // A build leaves out what may no longer be published, with a warning;
     // check makes it an error, so that CI asks for the content to be cleaned up.

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Error};
+use crate::error::Error;
 use crate::output::Memory;
 use crate::pipeline::{self, BuildOptions, BuildReport, Quiet};
 use classify::Change;
@@ -124,8 +124,15 @@ fn base_url(addr: SocketAddr) -> String {
     format!("http://{host}:{}", addr.port())
 }
 
-/// Builds into memory; on success the new site replaces the served one.
-fn rebuild(state: &State, opts: &ServeOptions, base: &str) -> Result<BuildReport, Error> {
+/// A failed build, as the terminal and the browser's overlay show it.
+struct Failure {
+    terminal: String,
+    json: String,
+}
+
+/// Builds into memory; on success the new site replaces the served one. A
+/// failure is kept (as the JSON the overlay reads) until the next success.
+fn rebuild(state: &State, opts: &ServeOptions, base: &str) -> Result<BuildReport, Failure> {
     let build = BuildOptions {
         root: opts.root.clone(),
         out: None,
@@ -143,13 +150,10 @@ fn rebuild(state: &State, opts: &ServeOptions, base: &str) -> Result<BuildReport
             Ok(report)
         }
         Err(e) => {
-            let diags = match &e {
-                Error::Site(d) => d.clone(),
-                Error::Usage(m) => vec![Diagnostic::error("usage", m.clone())],
-            };
-            let json = serde_json::json!({ "diagnostics": diags }).to_string();
-            *state.failure.write().unwrap_or_else(|p| p.into_inner()) = Some(json);
-            Err(e)
+            let terminal = e.to_string();
+            let json = serde_json::json!({ "diagnostics": e.into_diagnostics() }).to_string();
+            *state.failure.write().unwrap_or_else(|p| p.into_inner()) = Some(json.clone());
+            Err(Failure { terminal, json })
         }
     }
 }
@@ -183,10 +187,13 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
     match rebuild(&state, &opts, &base) {
         Ok(r) => say(&format!(
             "built {} pages in {} ms",
-            r.pages + r.sections + r.listings,
+            r.page_count(),
             started.elapsed().as_millis()
         )),
-        Err(e) => say(&format!("{e}\nthe build failed; fix the file and save")),
+        Err(f) => say(&format!(
+            "{}\nthe build failed; fix the file and save",
+            f.terminal
+        )),
     }
     say(&format!(
         "serving {} at {base}/ (Ctrl+C to stop)",
@@ -238,6 +245,7 @@ fn rebuild_on_save(
     rx: &mpsc::Receiver<notify_debouncer_full::DebounceEventResult>,
     say: &(dyn Fn(&str) + Sync),
 ) {
+    let mut generation: u64 = 0;
     while let Ok(first) = rx.recv() {
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut take = |r: notify_debouncer_full::DebounceEventResult| {
@@ -253,51 +261,45 @@ fn rebuild_on_save(
             take(more);
         }
         let change = classify::classify(&opts.root, paths.iter().map(PathBuf::as_path));
-        if change == Change::Nothing {
-            continue;
-        }
+        let page = match &change {
+            Change::Nothing => continue,
+            Change::Css => None,
+            Change::Reload { page } => page.clone(),
+        };
         let started = Instant::now();
         match rebuild(state, opts, base) {
             Ok(r) => {
-                let ms = started.elapsed().as_millis();
-                let what = match &change {
-                    Change::Reload { page: Some(p) } => format!(" ({p})"),
-                    _ => String::new(),
-                };
+                let what = page.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
                 say(&format!(
-                    "rebuilt {} pages in {ms} ms{what}",
-                    r.pages + r.sections + r.listings
+                    "rebuilt {} pages in {} ms{what}",
+                    r.page_count(),
+                    started.elapsed().as_millis()
                 ));
-                state.broadcast(match change {
-                    Change::Css => Event {
+                generation += 1;
+                state.broadcast(if change == Change::Css {
+                    // A new number makes the browser fetch the stylesheets again.
+                    Event {
                         name: "css",
-                        data: format!("{}", started.elapsed().as_nanos()),
-                    },
-                    Change::Reload { page } => {
-                        let path = page
-                            .filter(|_| opts.follow)
-                            .and_then(|p| r.urls.get(&p).cloned());
-                        Event {
-                            name: "reload",
-                            data: serde_json::json!({ "path": path }).to_string(),
-                        }
+                        data: generation.to_string(),
                     }
-                    Change::Nothing => continue,
+                } else {
+                    let path = page
+                        .filter(|_| opts.follow)
+                        .and_then(|p| r.urls.get(&p).cloned());
+                    Event {
+                        name: "reload",
+                        data: serde_json::json!({ "path": path }).to_string(),
+                    }
                 });
             }
-            Err(e) => {
+            Err(f) => {
                 say(&format!(
-                    "{e}\nthe build failed; the last good site is still served"
+                    "{}\nthe build failed; the last good site is still served",
+                    f.terminal
                 ));
-                let data = state
-                    .failure
-                    .read()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .clone()
-                    .unwrap_or_default();
                 state.broadcast(Event {
                     name: "failed",
-                    data,
+                    data: f.json,
                 });
             }
         }
