@@ -291,8 +291,8 @@ fn run(
     warnings.extend(content.warnings.iter().cloned());
     let model = content::site::build(&content, &config)?;
     let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let community = crate::community::load(root, opts.now, &tz).map_err(Error::Site)?;
-    warnings.extend(community.warnings.iter().cloned());
+    let mut community = crate::community::load(root, opts.now, &tz).map_err(Error::Site)?;
+    warnings.append(&mut community.warnings);
     timer.lap("content");
 
     let published = |rel: &Path| {
