@@ -498,24 +498,25 @@ fn lang_rank(languages: &[&str], lang: &str) -> usize {
 pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy, tz: &jiff::tz::TimeZone) {
     let key_date = |p: &Page| p.date.map(|d| d.timestamp(tz));
     match by {
-        SortBy::Date => list.sort_by(|&a, &b| {
-            key_date(&pages[b])
-                .cmp(&key_date(&pages[a]))
-                .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
+        // Keys that cost a time zone conversion or an allocation are made
+        // once per page, not once per comparison.
+        SortBy::Date => list.sort_by_cached_key(|&i| {
+            (
+                std::cmp::Reverse(key_date(&pages[i])),
+                &pages[i].file.content_rel,
+            )
         }),
         SortBy::Updated => {
             let upd = |p: &Page| p.fm.updated.or(p.date).map(|d| d.timestamp(tz));
-            list.sort_by(|&a, &b| {
-                upd(&pages[b])
-                    .cmp(&upd(&pages[a]))
-                    .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
+            list.sort_by_cached_key(|&i| {
+                (
+                    std::cmp::Reverse(upd(&pages[i])),
+                    &pages[i].file.content_rel,
+                )
             })
         }
-        SortBy::Title => list.sort_by(|&a, &b| {
-            collation_key(pages[a].title())
-                .cmp(&collation_key(pages[b].title()))
-                .then_with(|| pages[a].file.content_rel.cmp(&pages[b].file.content_rel))
-        }),
+        SortBy::Title => list
+            .sort_by_cached_key(|&i| (collation_key(pages[i].title()), &pages[i].file.content_rel)),
         SortBy::TitleBytes => list.sort_by(|&a, &b| {
             pages[a]
                 .title()

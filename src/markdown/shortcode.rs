@@ -62,13 +62,20 @@ pub fn parse(source: &str) -> Result<Vec<Piece<'_>>, ParseError> {
                 }
             }
         }
+        // Jump to the next byte that matters: a line end, and outside fences
+        // a backtick or a brace.
+        let skip = if fence.is_some() {
+            memchr::memchr(b'\n', &bytes[i..])
+        } else {
+            memchr::memchr3(b'\n', b'`', b'{', &bytes[i..])
+        };
+        match skip {
+            Some(n) => i += n,
+            None => break,
+        }
         let b = bytes[i];
         if b == b'\n' {
             at_line_start = true;
-            i += 1;
-            continue;
-        }
-        if fence.is_some() {
             i += 1;
             continue;
         }

@@ -14,54 +14,76 @@ fn is_space(c: char) -> bool {
     c == ' ' || c == '\u{00A0}' || c == NNBSP || c == '\t'
 }
 
-/// Applies French spacing rules to a run of text.
-pub fn french(text: &str) -> Cow<'_, str> {
-    if !text.contains([';', ':', '!', '?', '«', '»']) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            ';' | ':' | '!' | '?' | '»' => {
-                let trimmed = out.trim_end_matches(is_space).len();
-                if trimmed < out.len() {
-                    out.truncate(trimmed);
-                    out.push(NNBSP);
-                } else if c != ':' {
-                    let prev = out.chars().next_back();
-                    let next = chars.peek().copied();
-                    let word_before = prev.is_some_and(|p| {
-                        p.is_alphanumeric()
-                            || p == ')'
-                            || p == '»'
-                            || p == '"'
-                            || (p == '.' && c == '»')
-                    });
-                    let ends_word = next.is_none_or(|n| {
-                        n.is_whitespace()
-                            || matches!(n, '!' | '?' | '.' | ',' | ')' | '»' | ';' | ':')
-                    });
-                    if word_before && (ends_word || c == '»') {
-                        out.push(NNBSP);
-                    }
-                }
-                out.push(c);
-            }
-            '«' => {
-                out.push('«');
-                let mut skipped = false;
-                while chars.peek().is_some_and(|&n| is_space(n)) {
-                    chars.next();
-                    skipped = true;
-                }
-                if chars.peek().is_some() || skipped {
-                    out.push(NNBSP);
-                }
-            }
-            _ => out.push(c),
+/// Where the next mark (; : ! ? « ») starts at or after `from`, and its character.
+fn next_mark(text: &str, from: usize) -> Option<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => return Some((i, ';')),
+            b':' => return Some((i, ':')),
+            b'!' => return Some((i, '!')),
+            b'?' => return Some((i, '?')),
+            // « and » are C2 AB and C2 BB in UTF-8.
+            0xC2 if bytes.get(i + 1) == Some(&0xAB) => return Some((i, '«')),
+            0xC2 if bytes.get(i + 1) == Some(&0xBB) => return Some((i, '»')),
+            _ => i += 1,
         }
     }
+    None
+}
+
+/// Applies French spacing rules to a run of text.
+pub fn french(text: &str) -> Cow<'_, str> {
+    let Some(mut mark) = next_mark(text, 0) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    // Text before `copied` is in `out`.
+    let mut copied = 0;
+    loop {
+        let (at, c) = mark;
+        out.push_str(&text[copied..at]);
+        let mut after = at + c.len_utf8();
+        if c == '«' {
+            out.push('«');
+            let rest = &text[after..];
+            let kept = rest.trim_start_matches(is_space);
+            after += rest.len() - kept.len();
+            if !kept.is_empty() || kept.len() < rest.len() {
+                out.push(NNBSP);
+            }
+        } else {
+            let trimmed = out.trim_end_matches(is_space).len();
+            if trimmed < out.len() {
+                out.truncate(trimmed);
+                out.push(NNBSP);
+            } else if c != ':' {
+                let prev = out.chars().next_back();
+                let next = text[after..].chars().next();
+                let word_before = prev.is_some_and(|p| {
+                    p.is_alphanumeric()
+                        || p == ')'
+                        || p == '»'
+                        || p == '"'
+                        || (p == '.' && c == '»')
+                });
+                let ends_word = next.is_none_or(|n| {
+                    n.is_whitespace() || matches!(n, '!' | '?' | '.' | ',' | ')' | '»' | ';' | ':')
+                });
+                if word_before && (ends_word || c == '»') {
+                    out.push(NNBSP);
+                }
+            }
+            out.push(c);
+        }
+        copied = after;
+        match next_mark(text, after) {
+            Some(m) => mark = m,
+            None => break,
+        }
+    }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
 }
 
@@ -97,6 +119,61 @@ mod tests {
             "à 14:30 sur https://example.fr/?q=1"
         );
         assert_eq!(f("rien à faire"), "rien à faire");
+    }
+
+    /// The first, character-by-character version: the rules, written plainly.
+    fn reference(text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                ';' | ':' | '!' | '?' | '»' => {
+                    let trimmed = out.trim_end_matches(is_space).len();
+                    if trimmed < out.len() {
+                        out.truncate(trimmed);
+                        out.push(NNBSP);
+                    } else if c != ':' {
+                        let prev = out.chars().next_back();
+                        let next = chars.peek().copied();
+                        let word_before = prev.is_some_and(|p| {
+                            p.is_alphanumeric()
+                                || p == ')'
+                                || p == '»'
+                                || p == '"'
+                                || (p == '.' && c == '»')
+                        });
+                        let ends_word = next.is_none_or(|n| {
+                            n.is_whitespace()
+                                || matches!(n, '!' | '?' | '.' | ',' | ')' | '»' | ';' | ':')
+                        });
+                        if word_before && (ends_word || c == '»') {
+                            out.push(NNBSP);
+                        }
+                    }
+                    out.push(c);
+                }
+                '«' => {
+                    out.push('«');
+                    let mut skipped = false;
+                    while chars.peek().is_some_and(|&n| is_space(n)) {
+                        chars.next();
+                        skipped = true;
+                    }
+                    if chars.peek().is_some() || skipped {
+                        out.push(NNBSP);
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_as_the_plain_rules(s in "[a-zé ;:!?«»\\u{a0}\\u{202f}.,)\"0-9]{0,40}") {
+            proptest::prop_assert_eq!(french(&s).into_owned(), reference(&s));
+        }
     }
 
     proptest::proptest! {
