@@ -7,7 +7,7 @@
 //! 0. [`error`], [`config`], [`xml`], [`url`]
 //! 1. [`content`], [`community`], [`markdown`], [`media`], [`theme`]
 //! 2. [`render`], [`seo`], [`output`]
-//! 3. [`pipeline`], [`shortcodes`], [`scaffold`]
+//! 3. [`pipeline`], [`incremental`], [`shortcodes`], [`scaffold`]
 //! 4. [`serve`]
 //! 5. [`cli`]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -20,6 +20,7 @@ pub mod community;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod incremental;
 pub mod markdown;
 pub mod media;
 pub mod output;

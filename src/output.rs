@@ -190,15 +190,27 @@ impl Sink for Discard {
     }
 }
 
+/// The files of a site in memory, by path in the output
+/// (`tourisme/lac/index.html`); shared, so a build can start from the last.
+pub type Files = std::collections::HashMap<String, std::sync::Arc<[u8]>>;
+
 /// A site in memory (`serve`): every file by its path in the output.
 #[derive(Default)]
 pub struct Memory {
-    files: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
+    files: std::sync::Mutex<Files>,
 }
 
 impl Memory {
+    /// A site that starts as `files` (the last build's): files written
+    /// replace theirs, the others stay.
+    pub fn starting_from(files: Files) -> Memory {
+        Memory {
+            files: std::sync::Mutex::new(files),
+        }
+    }
+
     /// The files written, by path (`tourisme/lac/index.html`).
-    pub fn into_files(self) -> std::collections::HashMap<String, Vec<u8>> {
+    pub fn into_files(self) -> Files {
         self.files.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -206,10 +218,11 @@ impl Memory {
 impl Sink for Memory {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         safe_rel(rel)?;
+        let bytes: std::sync::Arc<[u8]> = bytes.into();
         self.files
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(rel.to_string(), bytes.to_vec());
+            .insert(rel.to_string(), bytes);
         Ok(())
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {

@@ -33,9 +33,12 @@ use crate::config::Config;
 use crate::content::paths::resolve_content_path;
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Error, Severity, display_path};
+use crate::incremental::{self, LastBuild, Memo, PageMemo, Reuse};
+use crate::markdown::RenderContext;
 use crate::markdown::{self, AnchorLinks, MarkdownOptions, Rendered};
-use crate::output::{Discard, Sink, Staging};
+use crate::output::{Discard, Files, Memory, Sink, Staging};
 use crate::render::community::{CommunityViews, community_path, tag_path as community_tag_path};
+use crate::render::jobs::Job;
 use crate::render::jobs::{self, RenderInputs};
 use crate::render::views::{BrandAssets, ViewSource, site_view};
 use crate::render::{Renderer, absolute};
@@ -98,12 +101,20 @@ pub struct BuildReport {
     /// Source file (`content/tourisme/lac.md`) to its URL path, for `serve`.
     #[serde(skip)]
     pub urls: HashMap<String, String>,
+    /// Pages whose output `serve` kept from its last build (not rendered again).
+    #[serde(skip)]
+    pub pages_kept: usize,
 }
 
 impl BuildReport {
     /// Pages of every kind: pages, sections and listings.
     pub fn page_count(&self) -> usize {
         self.pages + self.sections + self.listings
+    }
+
+    /// Pages of every kind this build rendered (all but those `serve` kept).
+    pub fn pages_rendered(&self) -> usize {
+        self.page_count() - self.pages_kept
     }
 
     /// "built 1,204 pages, 0 images (0 encoded, 0 cached), 0 cards in 2.31 s"
@@ -161,7 +172,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     guard_output(root, &out)?;
     let staging = Staging::new(root, &out)?;
-    let report = run(opts, &staging, progress)?;
+    let (report, _) = run(opts, &staging, progress, None)?;
     staging.commit()?;
     Ok(report)
 }
@@ -172,14 +183,67 @@ pub fn build_into(
     sink: &dyn Sink,
     progress: &dyn Progress,
 ) -> Result<BuildReport, Error> {
-    run(opts, sink, progress)
+    run(opts, sink, progress, None).map(|(report, _)| report)
+}
+
+/// A build for `serve`: into memory, keeping what `memo` allows of its last
+/// good build, given the paths changed since (see [`crate::incremental`]).
+/// On success the memo remembers this build; on failure it is unchanged.
+pub fn build_changes(
+    opts: &BuildOptions,
+    memo: &mut Memo,
+    changed: &[PathBuf],
+) -> Result<(BuildReport, Files), Error> {
+    let reuse = incremental::reuse(memo.last.as_ref(), &opts.root, changed, opts.now);
+    let last = memo.last.as_ref().filter(|_| reuse != Reuse::Nothing);
+    let sink = match last {
+        Some(l) => Memory::starting_from(l.files.clone()),
+        None => Memory::default(),
+    };
+    let recall = Recall { last, reuse };
+    let (report, record) = run(opts, &sink, &Quiet, Some(&recall))?;
+    let files = sink.into_files();
+    if let Some(mut record) = record {
+        record.files = files.clone();
+        memo.last = Some(record);
+    }
+    Ok((report, files))
+}
+
+/// What a build for `serve` may keep of the last one.
+struct Recall<'a> {
+    last: Option<&'a LastBuild>,
+    reuse: Reuse,
+}
+
+impl Recall<'_> {
+    /// The last build's rendered markdown of `page`, when its body and every
+    /// image in it are unchanged. Asking for the images again publishes them.
+    fn markdown(
+        &self,
+        page: &content::Page,
+        body: &[u8; 32],
+        ctx: &dyn RenderContext,
+    ) -> Option<Rendered> {
+        let m = self.last?.pages.get(&page.file.rel)?;
+        let r = m.rendered.as_ref().filter(|_| m.body == *body)?;
+        let same = r.images.iter().all(|img| {
+            let html = match ctx.image(&img.src, img.alt.trim()) {
+                None => None,
+                Some(Ok(h)) => Some(h),
+                Some(Err(_)) => return false,
+            };
+            html == img.html
+        });
+        same.then(|| r.clone())
+    }
 }
 
 /// Runs every stage without writing; returns all diagnostics, errors first by file.
 pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
     let sink = Discard::default();
-    let mut diags = match run(opts, &sink, &Quiet) {
-        Ok(report) => report.warnings,
+    let mut diags = match run(opts, &sink, &Quiet, None) {
+        Ok((report, _)) => report.warnings,
         Err(e) => e.into_diagnostics(),
     };
     // A build leaves out what may no longer be published, with a warning;
@@ -254,7 +318,8 @@ fn run(
     opts: &BuildOptions,
     sink: &dyn Sink,
     progress: &dyn Progress,
-) -> Result<BuildReport, Error> {
+    recall: Option<&Recall<'_>>,
+) -> Result<(BuildReport, Option<LastBuild>), Error> {
     let root = opts.root.as_path();
     let mut timer = Timer::new();
     let mut warnings: Vec<Diagnostic> = Vec::new();
@@ -364,7 +429,16 @@ fn run(
         dir: root,
         path: "/",
     };
-    let page_bodies: Vec<Result<Rendered, Vec<Diagnostic>>> = content
+    // For serve: fingerprints of the bodies, to know which are unchanged.
+    let bodies: Vec<[u8; 32]> = match recall {
+        Some(_) => content
+            .pages
+            .par_iter()
+            .map(|p| incremental::fingerprint(&p.body))
+            .collect(),
+        None => Vec::new(),
+    };
+    let page_bodies: Vec<Result<(Rendered, bool), Vec<Diagnostic>>> = content
         .pages
         .par_iter()
         .enumerate()
@@ -382,13 +456,17 @@ fn run(
                 path: &p.path,
                 ..shortcodes
             };
-            let r = markdown::render(&p.body, p.body_line, &o, &ctx).map_err(|ds| {
-                ds.into_iter()
-                    .map(|d| d.in_file(p.file.rel.clone()))
-                    .collect()
-            });
             progress.advance(1);
-            r
+            if let Some(kept) = recall.and_then(|r| r.markdown(p, &bodies[i], &ctx)) {
+                return Ok((kept, true));
+            }
+            markdown::render(&p.body, p.body_line, &o, &ctx)
+                .map(|r| (r, false))
+                .map_err(|ds| {
+                    ds.into_iter()
+                        .map(|d| d.in_file(p.file.rel.clone()))
+                        .collect()
+                })
         })
         .collect();
     let section_bodies: Vec<Result<Rendered, Vec<Diagnostic>>> = content
@@ -427,6 +505,30 @@ fn run(
             return Err(Error::Site(errors));
         }
     };
+    let (page_bodies, markdown_kept): (Vec<Rendered>, Vec<bool>) = page_bodies.into_iter().unzip();
+    // For serve: whether a section's body changed (listings may show it).
+    let section_prints: Vec<(String, [u8; 32])> = match recall {
+        Some(_) => content
+            .sections
+            .iter()
+            .filter_map(|s| {
+                let f = s.file.as_ref()?;
+                Some((f.rel.clone(), incremental::fingerprint(&s.body)))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let sections_changed = recall.and_then(|r| r.last).is_none_or(|l| {
+        section_prints.len() != l.sections.len()
+            || section_prints
+                .iter()
+                .any(|(rel, b)| l.sections.get(rel) != Some(b))
+    });
+    // Pages whose output files the last build made and this one keeps.
+    let unchanged: Vec<bool> = match recall {
+        Some(r) if r.reuse == Reuse::Pages => markdown_kept,
+        _ => vec![false; content.pages.len()],
+    };
     check_anchors(&content, &page_bodies, &section_bodies)?;
     check_local_refs(root, &content, &page_bodies)?;
     let gallery_files = galleries.owned_files();
@@ -458,9 +560,17 @@ fn run(
         strings: &strings,
         images: &covers,
     };
+    let last_page = |i: usize| {
+        recall
+            .and_then(|r| r.last)
+            .and_then(|l| l.pages.get(&content.pages[i].file.rel))
+    };
     let summaries: Vec<tera::Value> = (0..content.pages.len())
         .into_par_iter()
-        .map(|i| tera::Value::from_serializable(&views.page(i, false)))
+        .map(|i| match last_page(i).filter(|_| unchanged[i]) {
+            Some(m) => m.summary.clone(),
+            None => tera::Value::from_serializable(&views.page(i, false)),
+        })
         .collect();
     // The most recent dated pages of each language, for the home page.
     let mut latest: HashMap<String, Vec<usize>> = HashMap::new();
@@ -478,7 +588,7 @@ fn run(
         latest.insert(lang.to_string(), list);
     }
     let agendas = jobs::agendas(&config, &content, &events);
-    let render_warnings = std::sync::Mutex::new(Vec::new());
+    let no_warnings = std::sync::Mutex::new(Vec::new());
     let kits = std::sync::Mutex::new(Vec::new());
     let inputs = RenderInputs {
         views: &views,
@@ -495,7 +605,7 @@ fn run(
         photo_pages: &photo_pages,
         cards: cards.as_ref(),
         images: &images,
-        warnings: &render_warnings,
+        warnings: &no_warnings,
         kits: &kits,
         community: &posts,
     };
@@ -503,11 +613,34 @@ fn run(
         .into_iter()
         .filter(|a| renderer.has_template(a))
         .collect();
-    let jobs = jobs::plan_jobs(&inputs, &assets);
+    let mut jobs = jobs::plan_jobs(&inputs, &assets);
+    // For serve: outputs of the last build this one keeps (their files are
+    // in the sink already): pages whose body did not change, and listings
+    // and feeds that show none of the changed pages.
+    let mut kept_jobs: Vec<Job> = Vec::new();
+    if unchanged.iter().any(|&u| u) {
+        let keep = |job: &Job| match job {
+            Job::Page(i) | Job::PageCalendar(i) | Job::Kit(i) => unchanged[*i],
+            _ => {
+                !sections_changed
+                    && jobs::listed_pages(job, &inputs)
+                        .is_some_and(|pages| pages.iter().all(|&i| unchanged[i]))
+            }
+        };
+        let (kept, made): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| keep(j));
+        kept_jobs = kept;
+        jobs = made;
+    }
     progress.stage("render", jobs.len() as u64);
-    let results: Vec<Result<(), Vec<Diagnostic>>> = jobs
+    let results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
+            // Each job's warnings apart, so that serve can keep them with its output.
+            let found = std::sync::Mutex::new(Vec::new());
+            let inputs = RenderInputs {
+                warnings: &found,
+                ..inputs
+            };
             let r = jobs::render_job(job, &inputs).and_then(|files| {
                 for (rel, bytes) in files {
                     sink.write(&rel, &bytes)?;
@@ -515,15 +648,25 @@ fn run(
                 Ok(())
             });
             progress.advance(1);
-            r.map_err(|d| vec![d])
+            r.map(|()| found.into_inner().unwrap_or_else(|e| e.into_inner()))
+                .map_err(|d| vec![d])
         })
         .collect();
-    collect(results)?;
-    warnings.extend(
-        render_warnings
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner()),
-    );
+    let mut job_warnings: HashMap<Job, Vec<Diagnostic>> = jobs
+        .into_iter()
+        .zip(collect(results)?)
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    if let Some(last) = recall.and_then(|r| r.last) {
+        for job in &kept_jobs {
+            if let Some(w) = last.job_warnings.get(job) {
+                job_warnings.insert(job.clone(), w.clone());
+            }
+        }
+    }
+    for w in job_warnings.values() {
+        warnings.extend(w.iter().cloned());
+    }
     timer.lap("render");
 
     // Images asked for while rendering, through the cache.
@@ -595,7 +738,49 @@ fn run(
         .iter_mut()
         .for_each(|w| w.severity = Severity::Warning);
     sort_diagnostics(&mut warnings);
-    Ok(BuildReport {
+    let pages_kept = kept_jobs
+        .iter()
+        .filter(|j| {
+            matches!(
+                j,
+                Job::Page(_) | Job::Section { pager: 0, .. } | Job::Listing { pager: 0, .. }
+            )
+        })
+        .count();
+    // For serve: what the next build may keep of this one.
+    let record = recall.map(|_| {
+        let pages = content
+            .pages
+            .iter()
+            .zip(page_bodies)
+            .zip(summaries)
+            .zip(&bodies)
+            .map(|(((p, rendered), summary), body)| {
+                let memo = PageMemo {
+                    body: *body,
+                    rendered: (!rendered.calls_shortcodes).then_some(rendered),
+                    summary,
+                };
+                (p.file.rel.clone(), memo)
+            })
+            .collect();
+        let sources = content
+            .pages
+            .iter()
+            .map(|p| &p.file)
+            .chain(content.sections.iter().filter_map(|s| s.file.as_ref()))
+            .map(|f| (f.rel.clone(), f.front_matter))
+            .collect();
+        LastBuild {
+            minute: incremental::minute(opts.now),
+            sources,
+            pages,
+            sections: section_prints.into_iter().collect(),
+            job_warnings,
+            files: Files::new(),
+        }
+    });
+    let report = BuildReport {
         version: 1,
         pages: content.pages.len(),
         sections: content
@@ -626,7 +811,9 @@ fn run(
                     .filter_map(|s| s.file.as_ref().map(|f| (f.rel.clone(), s.path.clone()))),
             )
             .collect(),
-    })
+        pages_kept,
+    };
+    Ok((report, record))
 }
 
 fn host_of(base: &str) -> String {

@@ -2089,3 +2089,150 @@ fn serve_follow_takes_the_browser_to_the_saved_page() {
     .unwrap();
     assert_eq!(next_event(&mut events, "reload"), "{\"path\":null}");
 }
+
+/// `serve` keeps what a save did not change; the site it then serves must be
+/// the one a full build makes, byte for byte.
+#[test]
+fn serve_builds_that_keep_pages_equal_full_builds() {
+    use blason::incremental::Memo;
+    use blason::output::Files;
+    use blason::pipeline::{BuildOptions, build_changes};
+
+    fn full(opts: &BuildOptions) -> Files {
+        build_changes(opts, &mut Memo::default(), &[]).unwrap().1
+    }
+    fn warnings(opts: &BuildOptions) -> Vec<String> {
+        let r = build_changes(opts, &mut Memo::default(), &[]).unwrap().0;
+        r.warnings.iter().map(|w| format!("{w:?}")).collect()
+    }
+    fn assert_same(kept: &Files, full: &Files, what: &str) {
+        let mut a: Vec<&String> = kept.keys().collect();
+        let mut b: Vec<&String> = full.keys().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{what}: not the same files");
+        for (k, v) in full {
+            assert!(kept[k] == *v, "{what}: {k} differs from a full build");
+        }
+    }
+    fn append(path: &Path, text: &str) {
+        let mut s = read(path);
+        s.push_str(text);
+        std::fs::write(path, s).unwrap();
+    }
+
+    // (fixture, a page or section without shortcodes, a page with shortcodes
+    // or images, whether some page can be kept: the community fixture's one
+    // page shows posts, which a build always reads again)
+    for (name, plain, rich, keeps) in [
+        (
+            "features",
+            "content/tourisme/col.md",
+            "content/tourisme/lac/index.md",
+            true,
+        ),
+        (
+            "cards",
+            "content/tourisme/col.md",
+            "content/tourisme/lac/index.md",
+            true,
+        ),
+        (
+            "community",
+            "content/tourisme/_index.md",
+            "content/tourisme/lac/index.md",
+            false,
+        ),
+    ] {
+        let dir = fixture(name);
+        let root = &dir.path().join("site");
+        let mut opts = BuildOptions::new(root);
+        opts.base_url = Some("http://127.0.0.1:1111".into());
+        opts.now = "2026-07-01T10:00:00Z".parse().unwrap();
+        if name == "cards" {
+            // A page whose card photo has no description: a warning that a
+            // kept page must still give.
+            let pont = root.join("content/tourisme/pont");
+            std::fs::create_dir_all(&pont).unwrap();
+            std::fs::copy(
+                root.join("content/tourisme/lac/lac.png"),
+                pont.join("pont.png"),
+            )
+            .unwrap();
+            std::fs::write(
+                pont.join("index.md"),
+                "+++\ntitle = \"Le pont\"\ncover = \"pont.png\"\n+++\nLe pont.\n",
+            )
+            .unwrap();
+        }
+        let mut memo = Memo::default();
+        let (first, _) = build_changes(&opts, &mut memo, &[]).unwrap();
+        if name == "cards" {
+            assert!(
+                first.warnings.iter().any(|w| w.code == "card-alt-missing"),
+                "{:?}",
+                first.warnings
+            );
+        }
+        assert_eq!(first.pages_kept, 0, "{name}: the first build keeps nothing");
+
+        // Body edits: the other pages are kept.
+        for page in [plain, rich] {
+            append(&root.join(page), "\n\nUne phrase ajoutée : voilà !\n");
+            let (r, files) = build_changes(&opts, &mut memo, &[root.join(page)]).unwrap();
+            assert_eq!(r.pages_kept > 0, keeps, "{name}: {page} edited");
+            let html = files
+                .iter()
+                .filter(|(k, _)| k.ends_with(".html"))
+                .any(|(_, v)| String::from_utf8_lossy(v).contains("Une phrase ajoutée"));
+            assert!(html, "{name}: {page}'s new text is not in the site");
+            assert_same(&files, &full(&opts), &format!("{name}, body of {page}"));
+            let kept: Vec<String> = r.warnings.iter().map(|w| format!("{w:?}")).collect();
+            assert_eq!(kept, warnings(&opts), "{name}: warnings of {page}");
+        }
+
+        // A minute later, times may have moved on: pages are made again.
+        let mut later = opts.clone();
+        later.now = "2026-07-01T10:01:00Z".parse().unwrap();
+        append(&root.join(plain), "\nEncore.\n");
+        let (r, files) = build_changes(&later, &mut memo, &[root.join(plain)]).unwrap();
+        assert_eq!(r.pages_kept, 0, "{name}: kept pages across a minute");
+        assert_same(&files, &full(&later), &format!("{name}, a minute later"));
+
+        // A template: every page is made again, from kept markdown.
+        let theme_page =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/postale/templates/page.html");
+        let template = root.join("templates/page.html");
+        std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+        std::fs::write(
+            &template,
+            read(&theme_page).replace("</article>", "<p>TEMPLATE-EDIT</p></article>"),
+        )
+        .unwrap();
+        let (r, files) = build_changes(&later, &mut memo, std::slice::from_ref(&template)).unwrap();
+        assert_eq!(r.pages_kept, 0, "{name}: a template edit keeps no page");
+        assert!(
+            files
+                .values()
+                .any(|v| String::from_utf8_lossy(v).contains("TEMPLATE-EDIT")),
+            "{name}: the template edit is not in the site"
+        );
+        assert_same(&files, &full(&later), &format!("{name}, template"));
+
+        // A front matter edit: a full build.
+        let text = read(&root.join(plain)).replacen("title = \"", "title = \"Nouveau ", 1);
+        std::fs::write(root.join(plain), text).unwrap();
+        let (r, files) = build_changes(&later, &mut memo, &[root.join(plain)]).unwrap();
+        assert_eq!(r.pages_kept, 0, "{name}");
+        assert_same(&files, &full(&later), &format!("{name}, front matter"));
+
+        // A failed build leaves the memory as it was; the fix builds again.
+        let broken = root.join(rich);
+        let good = read(&broken);
+        std::fs::write(&broken, "+++\ntitle = \n+++\n").unwrap();
+        assert!(build_changes(&later, &mut memo, std::slice::from_ref(&broken)).is_err());
+        std::fs::write(&broken, good.replace("voilà", "voici")).unwrap();
+        let (_, files) = build_changes(&later, &mut memo, std::slice::from_ref(&broken)).unwrap();
+        assert_same(&files, &full(&later), &format!("{name}, after a failure"));
+    }
+}

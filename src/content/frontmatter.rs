@@ -34,6 +34,16 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
+/// A fingerprint of a file's front matter (its syntax and text): equal
+/// fingerprints, equal front matter.
+pub fn fingerprint(split: &Split<'_>) -> [u8; 32] {
+    *blake3::Hasher::new()
+        .update(format!("{:?}\n", split.format).as_bytes())
+        .update(split.front_matter.as_bytes())
+        .finalize()
+        .as_bytes()
+}
+
 /// Cuts a markdown file into front matter and body.
 pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -33,6 +33,9 @@ pub struct SourceFile {
     pub rel: String,
     /// Relative to content/, as written in `@/` links: `tourisme/lac/index.md`.
     pub content_rel: String,
+    /// A fingerprint of the front matter text: `serve` compares it between
+    /// builds to know when a save changed only the body.
+    pub front_matter: [u8; 32],
 }
 
 /// A page: a markdown file, or the `index.md` of a bundle folder.
@@ -581,6 +584,7 @@ fn parse_file(root: &Path, content_dir: &Path, f: &Found) -> Result<Parsed, Diag
         path: f.path.clone(),
         rel: rel.clone(),
         content_rel: content_rel.clone(),
+        front_matter: frontmatter::fingerprint(&split),
     };
     let dir = f.path.parent().unwrap_or(content_dir).to_path_buf();
     let translation_key = strip_lang(&content_rel, &f.lang);

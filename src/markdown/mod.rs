@@ -101,6 +101,8 @@ pub struct ImageRef {
     pub src: String,
     pub alt: String,
     pub line: usize,
+    /// The HTML the context gave for it (`RenderContext::image`), if any.
+    pub html: Option<String>,
 }
 
 /// A rendered page body.
@@ -116,6 +118,9 @@ pub struct Rendered {
     pub images: Vec<ImageRef>,
     /// Relative link targets (`guide.pdf`), to know which bundle files are used.
     pub local_links: Vec<String>,
+    /// Whether the source calls shortcodes (whose output depends on files
+    /// other than the source: galleries, posts, templates).
+    pub calls_shortcodes: bool,
 }
 
 /// Text being coalesced from several events.
@@ -262,6 +267,7 @@ pub fn render(
         }
     }
     let orig_at = |offset: usize| at(map.original(offset));
+    let calls_shortcodes = !shortcode_html.is_empty();
 
     // 2. Markdown events, rewritten.
     let mut options = Options::empty();
@@ -297,7 +303,10 @@ pub fn render(
     }
 
     let mut out: Vec<Event<'_>> = Vec::with_capacity(raw.len());
-    let mut rendered = Rendered::default();
+    let mut rendered = Rendered {
+        calls_shortcodes,
+        ..Rendered::default()
+    };
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut more_at: Option<usize> = None;
@@ -522,6 +531,7 @@ pub fn render(
                     src: dest_url.to_string(),
                     alt: String::new(),
                     line,
+                    html: None,
                 });
                 in_image += 1;
                 if heading.is_none() {
@@ -536,10 +546,11 @@ pub fn render(
             }
             Event::End(TagEnd::Image) => {
                 in_image = in_image.saturating_sub(1);
-                if let (Some(start), Some(img)) = (image_start.take(), rendered.images.last()) {
+                if let (Some(start), Some(img)) = (image_start.take(), rendered.images.last_mut()) {
                     match ctx.image(&img.src, img.alt.trim()) {
                         Some(Ok(html)) => {
                             out.truncate(start);
+                            img.html = Some(html.clone());
                             out.push(Event::InlineHtml(html.into()));
                             continue;
                         }

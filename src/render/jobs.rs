@@ -31,7 +31,7 @@ use crate::seo::{feed, ics, jsonld};
 use crate::theme::Strings;
 
 /// One piece of work of the render stage.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Job {
     Page(usize),
     Section {
@@ -188,6 +188,7 @@ fn pagers(count: usize, per_page: usize) -> usize {
 }
 
 /// Everything a job reads.
+#[derive(Clone, Copy)]
 pub struct RenderInputs<'a> {
     /// The photos with a page of their own.
     pub photo_pages: &'a [crate::render::views::PhotoPages],
@@ -216,6 +217,25 @@ pub struct RenderInputs<'a> {
 }
 
 /// Lists every job of the render stage.
+/// The pages whose bodies a job shows (in summaries or whole), when those
+/// and the site's front matter are all its output depends on; `None` for
+/// jobs that read more (the home page's blocks, agendas, indexes).
+pub fn listed_pages(job: &Job, inputs: &RenderInputs<'_>) -> Option<Vec<usize>> {
+    let (content, model) = (inputs.content, inputs.model);
+    let of_section = |si: usize| match model.merged_sections.get(&si) {
+        Some(&l) => model.listings[l].pages.clone(),
+        None => content.sections[si].pages.clone(),
+    };
+    match job {
+        Job::Section { section, .. } if !content.sections[*section].is_home() => {
+            Some(of_section(*section))
+        }
+        Job::Listing { listing, .. } => Some(model.listings[*listing].pages.clone()),
+        Job::Feed(si) if !content.sections[*si].is_home() => Some(of_section(*si)),
+        _ => None,
+    }
+}
+
 pub fn plan_jobs(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
     let RenderInputs {
         config,

@@ -13,7 +13,6 @@ mod conn;
 pub mod http;
 pub mod share;
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -23,8 +22,9 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::output::Memory;
-use crate::pipeline::{self, BuildOptions, BuildReport, Quiet};
+use crate::incremental::Memo;
+use crate::output::Files;
+use crate::pipeline::{self, BuildOptions, BuildReport};
 use classify::Change;
 use http::Lookup;
 
@@ -33,7 +33,7 @@ pub const DEFAULT_PORT: u16 = 1111;
 
 /// How long to wait for more events after a file changes: editors write a
 /// save as several events (temporary file, rename, metadata) within a few ms.
-const DEBOUNCE: Duration = Duration::from_millis(30);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_CSS: &str = include_str!("live.css");
@@ -63,7 +63,7 @@ struct Event {
 }
 
 /// A built site in memory: every file by its path in the output.
-type SiteFiles = Arc<HashMap<String, Vec<u8>>>;
+type SiteFiles = Arc<Files>;
 
 /// What the server threads share.
 #[derive(Default)]
@@ -130,9 +130,17 @@ struct Failure {
     json: String,
 }
 
-/// Builds into memory; on success the new site replaces the served one. A
-/// failure is kept (as the JSON the overlay reads) until the next success.
-fn rebuild(state: &State, opts: &ServeOptions, base: &str) -> Result<BuildReport, Failure> {
+/// Builds into memory, keeping what `memo` allows of the last good build
+/// given the paths `changed` since; on success the new site replaces the
+/// served one. A failure is kept (as the JSON the overlay reads) until the
+/// next success.
+fn rebuild(
+    state: &State,
+    opts: &ServeOptions,
+    base: &str,
+    memo: &mut Memo,
+    changed: &[PathBuf],
+) -> Result<BuildReport, Failure> {
     let build = BuildOptions {
         root: opts.root.clone(),
         out: None,
@@ -141,11 +149,9 @@ fn rebuild(state: &State, opts: &ServeOptions, base: &str) -> Result<BuildReport
         prune_cache: false,
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
-    let sink = Memory::default();
-    match pipeline::build_into(&build, &sink, &Quiet) {
-        Ok(report) => {
-            *state.site.write().unwrap_or_else(|p| p.into_inner()) =
-                Some(Arc::new(sink.into_files()));
+    match pipeline::build_changes(&build, memo, changed) {
+        Ok((report, files)) => {
+            *state.site.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(files));
             *state.failure.write().unwrap_or_else(|p| p.into_inner()) = None;
             Ok(report)
         }
@@ -184,7 +190,8 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
         .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", opts.root.display())))?;
     let state = Arc::new(State::default());
     let started = Instant::now();
-    match rebuild(&state, &opts, &base) {
+    let mut memo = Memo::default();
+    match rebuild(&state, &opts, &base, &mut memo, &[]) {
         Ok(r) => say(&format!(
             "built {} pages in {} ms",
             r.page_count(),
@@ -216,7 +223,7 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
             }
         });
     }
-    rebuild_on_save(&state, &opts, &base, &rx, say);
+    rebuild_on_save(&state, &opts, &base, &rx, &mut memo, say);
     drop(debouncer);
     Ok(())
 }
@@ -243,9 +250,12 @@ fn rebuild_on_save(
     opts: &ServeOptions,
     base: &str,
     rx: &mpsc::Receiver<notify_debouncer_full::DebounceEventResult>,
+    memo: &mut Memo,
     say: &(dyn Fn(&str) + Sync),
 ) {
     let mut generation: u64 = 0;
+    // The paths changed since the last good build (a failed build keeps them).
+    let mut changed: Vec<PathBuf> = Vec::new();
     while let Ok(first) = rx.recv() {
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut take = |r: notify_debouncer_full::DebounceEventResult| {
@@ -267,12 +277,14 @@ fn rebuild_on_save(
             Change::Reload { page } => page.clone(),
         };
         let started = Instant::now();
-        match rebuild(state, opts, base) {
+        changed.extend(paths);
+        match rebuild(state, opts, base, memo, &changed) {
             Ok(r) => {
+                changed.clear();
                 let what = page.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
                 say(&format!(
                     "rebuilt {} pages in {} ms{what}",
-                    r.page_count(),
+                    r.pages_rendered(),
                     started.elapsed().as_millis()
                 ));
                 generation += 1;
@@ -377,7 +389,7 @@ fn respond(state: &State, request: conn::Request) {
             let body = if kind.starts_with("text/html") {
                 http::inject(body)
             } else {
-                body.clone()
+                body.to_vec()
             };
             reply(request, 200, kind, body)
         }

@@ -1,0 +1,244 @@
+//! What `serve` keeps of its last good build, so that a save redoes only
+//! what it changed.
+//!
+//! The rules, from the paths a save touched:
+//!
+//! - Only page or section markdown, each file still there with the same front
+//!   matter, and the clock in the same minute: pages whose body did not change
+//!   keep their rendered markdown and their output files (their page, its
+//!   calendar and kit). Listings, feeds, the sitemap and every other page of
+//!   the site are made again: they are few, and they gather many pages.
+//! - Only templates: rendered markdown is kept, every output is made again.
+//! - Anything else (configuration, strings, static files, images, posts,
+//!   galleries, a file created or removed, a front matter edited): a full build.
+//!
+//! Rendered markdown is kept only for bodies without shortcodes (whose output
+//! depends on galleries, posts and templates), and only when each image of the
+//! body still gives the same HTML (the image, asked again, is also published
+//! again). Pages do not read each other's bodies in templates (there is no
+//! `get_page`), so a page's output depends on its own body, front matter,
+//! the site's front matter, templates, configuration and the time.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::content::frontmatter;
+use crate::content::paths::is_scratch;
+use crate::error::Diagnostic;
+use crate::markdown::Rendered;
+use crate::output::Files;
+use crate::render::jobs::Job;
+
+/// The memory of the last good build. Empty at first: the first build is full.
+#[derive(Default)]
+pub struct Memo {
+    pub(crate) last: Option<LastBuild>,
+}
+
+impl Memo {
+    /// Forgets the last build: the next one is full.
+    pub fn clear(&mut self) {
+        self.last = None;
+    }
+}
+
+pub(crate) struct LastBuild {
+    /// `now`, in minutes.
+    pub minute: i64,
+    /// The front matter fingerprint of every page and section file, by `rel`.
+    pub sources: HashMap<String, [u8; 32]>,
+    /// By page file `rel`.
+    pub pages: HashMap<String, PageMemo>,
+    /// A fingerprint of each section's body, by file `rel`.
+    pub sections: HashMap<String, [u8; 32]>,
+    /// The warnings each render job gave (social card checks), for the jobs
+    /// that gave some.
+    pub job_warnings: HashMap<Job, Vec<Diagnostic>>,
+    /// Every file of the site.
+    pub files: Files,
+}
+
+pub(crate) struct PageMemo {
+    /// A fingerprint of the body.
+    pub body: [u8; 32],
+    /// `None` when the body calls shortcodes.
+    pub rendered: Option<Rendered>,
+    /// The page as listings show it.
+    pub summary: tera::Value,
+}
+
+/// How much of the last build the next one may keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reuse {
+    Nothing,
+    /// Rendered markdown of unchanged bodies.
+    Markdown,
+    /// That, and the output files of pages whose body did not change.
+    Pages,
+}
+
+pub(crate) fn minute(now: jiff::Timestamp) -> i64 {
+    now.as_second().div_euclid(60)
+}
+
+pub(crate) fn fingerprint(text: &str) -> [u8; 32] {
+    *blake3::hash(text.as_bytes()).as_bytes()
+}
+
+/// What a build may keep of `last`, given the paths changed since it (as the
+/// watcher reports them: absolute, or relative to `root`).
+pub(crate) fn reuse(
+    last: Option<&LastBuild>,
+    root: &Path,
+    changed: &[PathBuf],
+    now: jiff::Timestamp,
+) -> Reuse {
+    let Some(last) = last else {
+        return Reuse::Nothing;
+    };
+    let mut templates = false;
+    for path in changed {
+        if path.file_name().is_some_and(is_scratch) {
+            continue;
+        }
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let first = parts.next();
+        let is_template = match first.as_deref() {
+            Some("templates") => true,
+            Some("themes") => parts.nth(1).as_deref() == Some("templates"),
+            _ => false,
+        };
+        if is_template {
+            templates = true;
+            continue;
+        }
+        let markdown =
+            first.as_deref() == Some("content") && rel.extension().is_some_and(|e| e == "md");
+        if !markdown || !same_front_matter(last, root, rel) {
+            return Reuse::Nothing;
+        }
+    }
+    if templates || minute(now) != last.minute {
+        Reuse::Markdown
+    } else {
+        Reuse::Pages
+    }
+}
+
+/// Whether the markdown file at `rel` was in the last build and still has the
+/// same front matter.
+fn same_front_matter(last: &LastBuild, root: &Path, rel: &Path) -> bool {
+    let key = crate::error::display_path(&root.join(rel), root);
+    let Some(before) = last.sources.get(&key) else {
+        return false;
+    };
+    let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
+        return false;
+    };
+    match frontmatter::split(&text) {
+        Ok(split) => frontmatter::fingerprint(&split) == *before,
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last(root: &Path, files: &[(&str, &str)], minute: i64) -> LastBuild {
+        let mut sources = HashMap::new();
+        for (rel, text) in files {
+            std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(root.join(rel), text).unwrap();
+            let split = frontmatter::split(text).unwrap();
+            sources.insert(rel.to_string(), frontmatter::fingerprint(&split));
+        }
+        LastBuild {
+            minute,
+            sources,
+            pages: HashMap::new(),
+            sections: HashMap::new(),
+            job_warnings: HashMap::new(),
+            files: Files::new(),
+        }
+    }
+
+    #[test]
+    fn what_a_save_lets_the_next_build_keep() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let page = "+++\ntitle = \"Lac\"\n+++\nBody.\n";
+        let l = last(root, &[("content/lac.md", page)], minute(now));
+        let p = |s: &str| vec![root.join(s)];
+
+        // Nothing known yet: full.
+        assert_eq!(reuse(None, root, &p("content/lac.md"), now), Reuse::Nothing);
+        // The body changed, same front matter, same minute: pages are kept.
+        std::fs::write(root.join("content/lac.md"), format!("{page}More.\n")).unwrap();
+        assert_eq!(
+            reuse(Some(&l), root, &p("content/lac.md"), now),
+            Reuse::Pages
+        );
+        // Relative paths and editors' scratch files are understood.
+        let both = vec![
+            PathBuf::from("content/lac.md"),
+            root.join("content/.lac.md.swp"),
+        ];
+        assert_eq!(reuse(Some(&l), root, &both, now), Reuse::Pages);
+        // A minute later, event and rights times may have moved on.
+        let later = now
+            .checked_add(jiff::SignedDuration::from_secs(60))
+            .unwrap();
+        assert_eq!(
+            reuse(Some(&l), root, &p("content/lac.md"), later),
+            Reuse::Markdown
+        );
+        // A template: markdown is kept, every output is made again.
+        for t in ["templates/page.html", "themes/postale/templates/base.html"] {
+            assert_eq!(reuse(Some(&l), root, &p(t), now), Reuse::Markdown, "{t}");
+        }
+        // The front matter changed (a title is in listings, menus, links).
+        std::fs::write(
+            root.join("content/lac.md"),
+            "+++\ntitle = \"Le lac\"\n+++\nBody.\n",
+        )
+        .unwrap();
+        assert_eq!(
+            reuse(Some(&l), root, &p("content/lac.md"), now),
+            Reuse::Nothing
+        );
+        // A new page, a removed page, a broken front matter.
+        std::fs::write(root.join("content/new.md"), page).unwrap();
+        assert_eq!(
+            reuse(Some(&l), root, &p("content/new.md"), now),
+            Reuse::Nothing
+        );
+        assert_eq!(
+            reuse(Some(&l), root, &p("content/gone.md"), now),
+            Reuse::Nothing
+        );
+        std::fs::write(root.join("content/lac.md"), "+++\ntitle = \n").unwrap();
+        assert_eq!(
+            reuse(Some(&l), root, &p("content/lac.md"), now),
+            Reuse::Nothing
+        );
+        // Everything else is a full build.
+        for other in [
+            "blason.toml",
+            "static/style.css",
+            "content/lac/photo.jpg",
+            "community/post.toml",
+            "i18n/fr.toml",
+            "themes/postale/static/style.css",
+            "themes/postale/theme.toml",
+        ] {
+            assert_eq!(
+                reuse(Some(&l), root, &p(other), now),
+                Reuse::Nothing,
+                "{other}"
+            );
+        }
+    }
+}
