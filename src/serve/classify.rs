@@ -57,10 +57,25 @@ pub fn source_path(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Whether `path` is a folder with no file in it, at any depth.
+fn is_empty_folder(path: &Path) -> bool {
+    fn holds_files(dir: &Path) -> bool {
+        match std::fs::read_dir(dir) {
+            Ok(entries) => entries
+                .flatten()
+                .any(|e| e.file_type().is_ok_and(|t| !t.is_dir()) || holds_files(&e.path())),
+            Err(_) => true,
+        }
+    }
+    path.is_dir() && !holds_files(path)
+}
+
 /// Sorts changed files (absolute paths under `root`).
 pub fn classify<'a>(root: &Path, paths: impl IntoIterator<Item = &'a Path>) -> Change {
     let mut sources: Vec<String> = paths
         .into_iter()
+        // A new folder changes the site once files are in it.
+        .filter(|p| !is_empty_folder(p))
         .filter_map(|p| source_path(root, p))
         .collect();
     sources.sort();
@@ -94,6 +109,27 @@ mod tests {
         let root = PathBuf::from("/site");
         let abs: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
         classify(&root, abs.iter().map(PathBuf::as_path))
+    }
+
+    #[test]
+    fn an_empty_new_folder_changes_nothing_until_a_file_is_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let folder = root.join("content/tourisme/nouveau/photos");
+        std::fs::create_dir_all(&folder).unwrap();
+        let top = root.join("content/tourisme/nouveau");
+        assert_eq!(classify(root, [top.as_path()]), Change::Nothing);
+        std::fs::write(folder.join("a.jpg"), b"x").unwrap();
+        assert_eq!(
+            classify(root, [top.as_path()]),
+            Change::Reload { page: None }
+        );
+        // A folder that went away may have taken pages with it.
+        let gone = root.join("content/culture");
+        assert_eq!(
+            classify(root, [gone.as_path()]),
+            Change::Reload { page: None }
+        );
     }
 
     #[test]

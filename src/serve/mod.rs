@@ -88,9 +88,19 @@ impl State {
 /// The address the site is served at: loopback unless asked otherwise.
 fn listen(opts: &ServeOptions) -> Result<(std::net::TcpListener, SocketAddr), Error> {
     let ip = opts.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
-    let ports: Vec<u16> = match opts.port {
+    listen_from(ip, opts.port, DEFAULT_PORT)
+}
+
+/// Binds `port`, or without one the first free port of the hundred from `first`.
+fn listen_from(
+    ip: IpAddr,
+    port: Option<u16>,
+    first: u16,
+) -> Result<(std::net::TcpListener, SocketAddr), Error> {
+    let end = first.saturating_add(99);
+    let ports: Vec<u16> = match port {
         Some(p) => vec![p],
-        None => (DEFAULT_PORT..DEFAULT_PORT + 100).collect(),
+        None => (first..=end).collect(),
     };
     let mut last = String::new();
     for port in ports {
@@ -100,14 +110,11 @@ fn listen(opts: &ServeOptions) -> Result<(std::net::TcpListener, SocketAddr), Er
             Err(e) => last = format!("{addr}: {e}"),
         }
     }
-    Err(Error::Usage(match opts.port {
+    Err(Error::Usage(match port {
         Some(p) => format!(
             "port {p} is not free ({last}); choose another with -p, or leave -p out to take the next free one"
         ),
-        None => format!(
-            "no free port from {DEFAULT_PORT} to {} ({last}); choose one with -p",
-            DEFAULT_PORT + 99
-        ),
+        None => format!("no free port from {first} to {end} ({last}); choose one with -p"),
     }))
 }
 
@@ -473,4 +480,33 @@ pub fn open_browser(url: &str) -> bool {
         .stderr(std::process::Stdio::null())
         .spawn()
         .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_port_moves_to_the_next_free_one_unless_asked_for() {
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        // A port this test holds, standing for 1111 taken by another server.
+        let taken = std::net::TcpListener::bind((ip, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        if port > u16::MAX - 100 {
+            return; // no room above it for the search
+        }
+        let (_listener, addr) = listen_from(ip, None, port).unwrap();
+        assert!(
+            addr.port() > port && addr.port() <= port + 99,
+            "{port} taken, got {addr}"
+        );
+        // Asked for by -p: an error that says what to do.
+        let Err(Error::Usage(message)) = listen_from(ip, Some(port), DEFAULT_PORT) else {
+            panic!("a taken -p port must be an error");
+        };
+        assert!(
+            message.contains(&port.to_string()) && message.contains("-p"),
+            "{message}"
+        );
+    }
 }
