@@ -84,6 +84,53 @@ struct SourceInfo {
     height: u32,
 }
 
+/// A source's size and modification time (nanoseconds since the epoch): while
+/// both stay the same, the file is taken to be the one hashed before.
+type Stamp = (u64, u128);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((meta.len(), modified.as_nanos()))
+}
+
+/// The file in the image cache that remembers what each source gave when it
+/// was last read, so that a build does not read and hash unchanged photos.
+const KNOWN_SOURCES: &str = "sources.tsv";
+
+/// Reads the remembered sources: one line each, `len`, `modified`, `width`,
+/// `height`, `hash`, path, separated by tabs. Lines that do not parse are
+/// skipped (the source is then read again).
+fn read_known(file: &Path) -> HashMap<PathBuf, (Stamp, SourceInfo)> {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.splitn(6, '\t');
+            let len = f.next()?.parse().ok()?;
+            let modified = f.next()?.parse().ok()?;
+            let width = f.next()?.parse().ok()?;
+            let height = f.next()?.parse().ok()?;
+            let hash = f.next()?;
+            let path = f.next()?;
+            let hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+            hex.then(|| {
+                let info = SourceInfo {
+                    hash: hash.to_string(),
+                    width,
+                    height,
+                };
+                (PathBuf::from(path), ((len, modified), info))
+            })
+        })
+        .collect()
+}
+
 /// One variant to make.
 #[derive(Debug, Clone)]
 struct Job {
@@ -191,6 +238,10 @@ pub struct ImagePipeline {
     root: PathBuf,
     settings: ImageSettings,
     sources: Mutex<HashMap<PathBuf, SourceInfo>>,
+    /// What sources gave in earlier builds, by path, with their stamps.
+    known: HashMap<PathBuf, (Stamp, SourceInfo)>,
+    /// The stamps of the sources this build read.
+    stamps: Mutex<HashMap<PathBuf, Stamp>>,
     /// Output name to job; a BTreeMap so work and output are in a stable order.
     jobs: Mutex<BTreeMap<String, Job>>,
     decoded: AtomicU64,
@@ -256,10 +307,18 @@ fn hex16(bytes: &[u8]) -> String {
 
 impl ImagePipeline {
     pub fn new(root: &Path, settings: ImageSettings) -> ImagePipeline {
+        let known = read_known(
+            &root
+                .join(&settings.cache_dir)
+                .join("images")
+                .join(KNOWN_SOURCES),
+        );
         ImagePipeline {
             root: root.to_path_buf(),
             settings,
             sources: Mutex::new(HashMap::new()),
+            known,
+            stamps: Mutex::new(HashMap::new()),
             jobs: Mutex::new(BTreeMap::new()),
             decoded: AtomicU64::new(0),
             encoded: AtomicU64::new(0),
@@ -281,6 +340,13 @@ impl ImagePipeline {
             .unwrap_or_else(|p| p.into_inner())
             .get(path)
         {
+            return Ok(info.clone());
+        }
+        let stamp = stamp(path);
+        if let (Some(now), Some((then, info))) = (stamp, self.known.get(path))
+            && now == *then
+        {
+            self.remember(path, now, info.clone());
             return Ok(info.clone());
         }
         let bytes = std::fs::read(path)
@@ -326,11 +392,55 @@ impl ImagePipeline {
             width,
             height,
         };
+        match stamp {
+            Some(s) => self.remember(path, s, info.clone()),
+            None => {
+                self.sources
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(path.to_path_buf(), info.clone());
+            }
+        }
+        Ok(info)
+    }
+
+    fn remember(&self, path: &Path, stamp: Stamp, info: SourceInfo) {
+        self.stamps
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_path_buf(), stamp);
         self.sources
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(path.to_path_buf(), info.clone());
-        Ok(info)
+            .insert(path.to_path_buf(), info);
+    }
+
+    /// Writes down what this build's sources gave, for the next build (the
+    /// sources of earlier builds that this one did not use are forgotten).
+    fn save_known(&self, cache: &Path) {
+        let stamps = self.stamps.lock().unwrap_or_else(|p| p.into_inner());
+        let sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+        let mut lines: Vec<String> = stamps
+            .iter()
+            .filter_map(|(path, (len, modified))| {
+                let info = sources.get(path)?;
+                let p = path.to_str().filter(|p| !p.contains(['\t', '\n', '\r']))?;
+                Some(format!(
+                    "{len}\t{modified}\t{}\t{}\t{}\t{p}\n",
+                    info.width, info.height, info.hash
+                ))
+            })
+            .collect();
+        lines.sort();
+        self.used
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(KNOWN_SOURCES.to_string());
+        let tmp = cache.join(format!(".{KNOWN_SOURCES}.{}.tmp", std::process::id()));
+        // A cache that cannot be written costs the next build some reading.
+        if std::fs::write(&tmp, lines.concat()).is_ok() {
+            let _ = std::fs::rename(&tmp, cache.join(KNOWN_SOURCES));
+        }
     }
 
     /// Asks for the responsive variants of `path`; returns their URLs and sizes now.
@@ -613,6 +723,7 @@ impl ImagePipeline {
             css.push_str(&format!(".{class}{{background-color:{colour}}}\n"));
         }
         write("processed_images/placeholders.css", css.as_bytes()).map_err(|d| vec![d])?;
+        self.save_known(&cache);
         Ok(ImageCounts {
             decoded: self.decoded.load(Ordering::Relaxed),
             encoded: self.encoded.load(Ordering::Relaxed),
@@ -868,6 +979,45 @@ mod tests {
     }
 
     #[test]
+    fn unchanged_sources_are_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("lac.png");
+        write_png(&photo, 32, 20, false);
+        let first = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let before = first.responsive(&photo).unwrap();
+        first.process(&|_, _| Ok(())).unwrap();
+
+        // Other bytes of the same length, with the same modification time:
+        // the next build takes the file to be unchanged and does not read it.
+        let modified = std::fs::metadata(&photo).unwrap().modified().unwrap();
+        let len = std::fs::metadata(&photo).unwrap().len() as usize;
+        std::fs::write(&photo, vec![0u8; len]).unwrap();
+        let f = std::fs::File::options().write(true).open(&photo).unwrap();
+        f.set_modified(modified).unwrap();
+        drop(f);
+        let second = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let kept = second.responsive(&photo).unwrap();
+        assert_eq!(kept.fallback.url, before.fallback.url);
+
+        // A new modification time: read again (and here, refused as damaged).
+        std::fs::File::options()
+            .write(true)
+            .open(&photo)
+            .unwrap()
+            .set_modified(modified + std::time::Duration::from_secs(1))
+            .unwrap();
+        let third = ImagePipeline::new(dir.path(), settings(dir.path()));
+        assert!(third.responsive(&photo).is_err());
+
+        // A damaged memory is ignored, not trusted.
+        write_png(&photo, 16, 16, false);
+        let known = dir.path().join("cache/images").join(KNOWN_SOURCES);
+        std::fs::write(&known, "garbage\tline\n1\t2\t3\n").unwrap();
+        let fourth = ImagePipeline::new(dir.path(), settings(dir.path()));
+        assert_eq!(fourth.responsive(&photo).unwrap().width, 16);
+    }
+
+    #[test]
     fn variants_are_named_by_content_never_upscaled_and_cached() {
         let dir = tempfile::tempdir().unwrap();
         let photo = dir.path().join("Lac Été.png");
@@ -944,8 +1094,8 @@ mod tests {
             std::fs::read_dir(dir.path().join("cache/images"))
                 .unwrap()
                 .count(),
-            4,
-            "three WebP variants and the placeholder colour"
+            5,
+            "three WebP variants, the placeholder colour and the sources remembered"
         );
     }
 
