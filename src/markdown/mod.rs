@@ -653,20 +653,30 @@ fn place_shortcodes(mut html: String, rendered: &[String]) -> String {
 }
 
 /// The number of words in `s`, as `split_whitespace().count()`, without
-/// decoding ASCII text character by character.
+/// decoding every character: only bytes that can start a whitespace
+/// character outside ASCII (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000)
+/// are decoded.
 fn count_words(s: &str) -> usize {
-    if !s.is_ascii() {
-        return s.split_whitespace().count();
-    }
+    let bytes = s.as_bytes();
     let mut words = 0;
     let mut in_word = false;
-    for &b in s.as_bytes() {
-        // char::is_whitespace for ASCII: space, \t, \n, \x0B, \x0C, \r.
-        let space = matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = match b {
+            // char::is_whitespace for ASCII: space, \t, \n, \x0B, \x0C, \r.
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => (true, 1),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => match s[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            },
+            _ => (false, 1),
+        };
         if !space && !in_word {
             words += 1;
         }
         in_word = !space;
+        i += len;
     }
     words
 }
@@ -746,7 +756,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn words_counted_as_split_whitespace(s in "[a-z \\t\\n\\r\\x0b\\x0c\\u{a0}é]{0,30}") {
+        fn words_counted_as_split_whitespace(s in "[a-z \\t\\n\\r\\x0b\\x0c\\u{85}\\u{a0}\\u{1680}\\u{2003}\\u{2028}\\u{202f}\\u{3000}éà€«»\\u{e000}ḁ]{0,30}") {
             proptest::prop_assert_eq!(count_words(&s), s.split_whitespace().count());
         }
     }
