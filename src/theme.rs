@@ -302,11 +302,30 @@ impl Strings {
         } else {
             date.day().to_string()
         };
-        self.date_format
-            .replace("{weekday}", weekday)
-            .replace("{day}", &day)
-            .replace("{month}", month)
-            .replace("{year}", &date.year().to_string())
+        // One pass over the format (this runs for every date of every page).
+        let mut out = String::with_capacity(self.date_format.len() + 16);
+        let mut rest = self.date_format.as_str();
+        while let Some(at) = rest.find('{') {
+            out.push_str(&rest[..at]);
+            rest = &rest[at..];
+            let (value, len) = if rest.starts_with("{weekday}") {
+                (weekday, "{weekday}".len())
+            } else if rest.starts_with("{day}") {
+                (day.as_str(), "{day}".len())
+            } else if rest.starts_with("{month}") {
+                (month, "{month}".len())
+            } else if rest.starts_with("{year}") {
+                out.push_str(&date.year().to_string());
+                rest = &rest["{year}".len()..];
+                continue;
+            } else {
+                ("{", 1)
+            };
+            out.push_str(value);
+            rest = &rest[len..];
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -354,5 +373,9 @@ mod tests {
         assert_eq!(fmt("en").recurrence(&rule), "every Saturday");
         // A language the theme does not have falls back to English.
         assert_eq!(fmt("sv").format_date(d), "June 1, 2026");
+        // Every placeholder, repeated, beside braces that are not one.
+        let mut custom = fmt("fr");
+        custom.date_format = "{weekday} {day} {month} {year} ({day}) {x} {".into();
+        assert_eq!(custom.format_date(d), "lundi 1er juin 2026 (1er) {x} {");
     }
 }
