@@ -189,6 +189,7 @@ impl CardStudio {
         let measure = Measure {
             fonts: Arc::clone(&fonts),
             family: family.clone(),
+            known: std::sync::Mutex::new(HashMap::new()),
         };
         tera.register_function("fit", move |kw: Kwargs, _: &State| {
             fit_function(&measure, kw)
@@ -568,6 +569,9 @@ fn cut_marks(svg: &str) -> Vec<String> {
 struct Measure {
     fonts: Arc<usvg::fontdb::Database>,
     family: String,
+    /// Widths already measured, by text and weight: a page's card and its
+    /// kit formats fit the same title, and a layout costs a font parse.
+    known: std::sync::Mutex<HashMap<(String, u16), f32>>,
 }
 
 impl Measure {
@@ -576,6 +580,24 @@ impl Measure {
         if text.trim().is_empty() {
             return 0.0;
         }
+        let key = (text.to_string(), weight);
+        if let Some(&w) = self
+            .known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return w;
+        }
+        let w = self.layout_width(text, weight);
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, w);
+        w
+    }
+
+    fn layout_width(&self, text: &str, weight: u16) -> f32 {
         let svg = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100000\" height=\"400\"><text x=\"0\" y=\"200\" font-family=\"{}\" font-size=\"100\" font-weight=\"{weight}\">{}</text></svg>",
             xml_escape(&self.family),
@@ -869,6 +891,7 @@ mod tests {
         Measure {
             fonts: Arc::new(db),
             family: "'Inter'".into(),
+            known: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
