@@ -35,13 +35,6 @@ pub struct Memo {
     pub(crate) last: Option<LastBuild>,
 }
 
-impl Memo {
-    /// Forgets the last build: the next one is full.
-    pub fn clear(&mut self) {
-        self.last = None;
-    }
-}
-
 pub(crate) struct LastBuild {
     /// `now`, in minutes.
     pub minute: i64,

@@ -13,7 +13,8 @@
 //!
 //! Each stage gathers every problem it finds before the build stops, so one
 //! run shows all of them. [`build`] writes a site; [`check`] runs the same
-//! stages without writing and returns every diagnostic.
+//! stages without writing and returns every diagnostic; [`build_changes`]
+//! builds into memory for `serve`, keeping what a save did not change.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -175,15 +176,6 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let (report, _) = run(opts, &staging, progress, None)?;
     staging.commit()?;
     Ok(report)
-}
-
-/// Builds into `sink` (memory, for `serve`) instead of an output folder.
-pub fn build_into(
-    opts: &BuildOptions,
-    sink: &dyn Sink,
-    progress: &dyn Progress,
-) -> Result<BuildReport, Error> {
-    run(opts, sink, progress, None).map(|(report, _)| report)
 }
 
 /// A build for `serve`: into memory, keeping what `memo` allows of its last
@@ -588,6 +580,7 @@ fn run(
         latest.insert(lang.to_string(), list);
     }
     let agendas = jobs::agendas(&config, &content, &events);
+    // Planning reads these inputs; each render job gets its own warning list.
     let no_warnings = std::sync::Mutex::new(Vec::new());
     let kits = std::sync::Mutex::new(Vec::new());
     let inputs = RenderInputs {

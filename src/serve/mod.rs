@@ -4,7 +4,8 @@
 //! The site being served is always the last good build: a failed build keeps
 //! it, and the browser shows the error in an overlay (file, line, column,
 //! message) until a save fixes it. Nothing is written into the user's
-//! `public/`; the image cache is shared with `build`. The server never exits
+//! `public/`; the image cache is shared with `build`. A save rebuilds only
+//! what it changed ([`crate::incremental`]). The server never exits
 //! because of content. This module prints nothing: it reports through the
 //! `say` callback the command line gives it.
 
