@@ -557,13 +557,18 @@ fn run(
             .and_then(|r| r.last)
             .and_then(|l| l.pages.get(&content.pages[i].file.rel))
     };
+    let shared_maps = std::sync::Mutex::new(HashMap::new());
     let summaries: Vec<tera::Value> = (0..content.pages.len())
         .into_par_iter()
         .map(|i| match last_page(i).filter(|_| unchanged[i]) {
             Some(m) => m.summary.clone(),
-            None => tera::Value::from_serializable(&views.page(i, false)),
+            None => crate::render::views::share_small_maps(
+                tera::Value::from_serializable(&views.page(i, false)),
+                &shared_maps,
+            ),
         })
         .collect();
+    drop(shared_maps);
     // The most recent dated pages of each language, for the home page.
     let mut latest: HashMap<String, Vec<usize>> = HashMap::new();
     for lang in config.all_languages() {

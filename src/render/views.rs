@@ -417,6 +417,44 @@ pub fn listing_value(view: &ListingView<'_>, summaries: &[tera::Value]) -> tera:
     tera::Value::from(map)
 }
 
+/// Small maps of text met in many page summaries (a pillar, a tag, an
+/// audience, a breadcrumb link) kept once: `value` comes back with each such
+/// map replaced by the first equal one in `seen`. Tera values are counted
+/// references, so ten thousand pages tagged `randonnee` share one map.
+pub fn share_small_maps(
+    value: tera::Value,
+    seen: &std::sync::Mutex<std::collections::HashMap<String, tera::Value>>,
+) -> tera::Value {
+    if let Some(items) = value.as_array() {
+        let items: Vec<tera::Value> = items
+            .iter()
+            .map(|v| share_small_maps(v.clone(), seen))
+            .collect();
+        return tera::Value::from(items);
+    }
+    let Some(map) = value.as_map() else {
+        return value;
+    };
+    let texts = map.len() <= 8 && map.values().all(|v| v.as_str().is_some());
+    if !texts {
+        let map: tera::value::Map = map
+            .iter()
+            .map(|(k, v)| (k.clone(), share_small_maps(v.clone(), seen)))
+            .collect();
+        return tera::Value::from(map);
+    }
+    // Keys, values and whether each is marked safe, with separators no text holds.
+    let mut id = String::new();
+    for (k, v) in map {
+        id.push_str(k.as_str().unwrap_or_default());
+        id.push('\u{0}');
+        id.push_str(v.as_str().unwrap_or_default());
+        id.push(if v.is_safe() { '\u{2}' } else { '\u{1}' });
+    }
+    let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+    seen.entry(id).or_insert(value).clone()
+}
+
 impl<'a> ViewSource<'a> {
     fn base(&self) -> &'a str {
         self.config.base()
@@ -913,5 +951,59 @@ impl PhotoPages {
             "{}photos/{}/",
             content.pages[self.page].path, self.photos[index].stem
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_small_maps_are_shared_and_values_kept() {
+        let tag = |k: &str| nav("https://x.fr", k, k, &format!("/tags/{k}/"));
+        let page = |tags: &[&str], title: &str| {
+            tera::Value::from_serializable(&serde_json::json!({
+                "title": title,
+                "word_count": 12,
+                "tags": tags.iter().map(|t| tag(t)).collect::<Vec<_>>(),
+                "pillar": tag("tourisme"),
+                "taxonomies": {"saison": [tag("ete")]},
+            }))
+        };
+        let seen = std::sync::Mutex::new(std::collections::HashMap::new());
+        let a_before = page(&["lac", "velo"], "A");
+        let a = share_small_maps(a_before.clone(), &seen);
+        let b = share_small_maps(page(&["velo"], "B"), &seen);
+        // Same content as before, for templates.
+        assert_eq!(a, a_before);
+        assert_eq!(format!("{a}"), format!("{a_before}"));
+        let get = |v: &tera::Value, k: &str| v.as_map().unwrap()[&tera::value::Key::Str(k)].clone();
+        let (ta, tb) = (get(&a, "tags"), get(&b, "tags"));
+        let velo_a = ta.as_array().unwrap()[1].as_map().unwrap() as *const _;
+        let velo_b = tb.as_array().unwrap()[0].as_map().unwrap() as *const _;
+        assert_eq!(velo_a, velo_b, "one map for the tag both pages carry");
+        let lac = ta.as_array().unwrap()[0].as_map().unwrap() as *const _;
+        assert_ne!(lac, velo_a);
+        assert_eq!(
+            get(&a, "pillar").as_map().unwrap() as *const _,
+            get(&b, "pillar").as_map().unwrap() as *const _
+        );
+        // The page maps themselves (with a number) are not shared.
+        assert_ne!(
+            a.as_map().unwrap() as *const _,
+            b.as_map().unwrap() as *const _
+        );
+        // A safe string does not stand for the same text unmarked.
+        let plain = tera::Value::from_serializable(&serde_json::json!({"t": "<b>"}));
+        let safe_map: tera::value::Map =
+            [(tera::value::Key::Str("t"), tera::Value::safe_string("<b>"))]
+                .into_iter()
+                .collect();
+        let x = share_small_maps(plain, &seen);
+        let y = share_small_maps(tera::Value::from(safe_map), &seen);
+        assert_ne!(
+            x.as_map().unwrap() as *const _,
+            y.as_map().unwrap() as *const _
+        );
     }
 }
