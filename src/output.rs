@@ -5,8 +5,17 @@
 //! failed build drops the staging folder and leaves OUT byte-identical. `check`
 //! writes nowhere ([`Discard`]). This module moves bytes; it does not know what
 //! they are.
+//!
+//! The output before last is kept beside OUT (`.public.blason-spare`) and
+//! becomes the next build's staging folder: files are written over the old
+//! ones and folders already exist, so a rebuild neither creates ten thousand
+//! folders nor deletes the previous tree (both slow on large sites). Links
+//! found in the spare are removed first, so a write never goes through one,
+//! and files the new build did not write are removed before the swap.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Diagnostic, display_path};
@@ -33,13 +42,20 @@ fn safe_rel(rel: &str) -> Result<PathBuf, Diagnostic> {
     Ok(p.to_path_buf())
 }
 
+/// Files copied into a reused tree are compared with the copy there up to
+/// this size; larger ones are copied again.
+const SAME_CHECK_MAX: u64 = 1 << 20;
+
 /// A staging folder beside OUT, swapped in by [`Staging::commit`].
 pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
+    spare: PathBuf,
     root: PathBuf,
     committed: bool,
     files: AtomicU64,
+    /// Files of the reused spare this build has not written (yet).
+    stale: Mutex<HashSet<PathBuf>>,
 }
 
 fn marker(out: &Path) -> String {
@@ -49,8 +65,64 @@ fn marker(out: &Path) -> String {
     format!(".{name}.blason-")
 }
 
+/// Prepares a spare output for reuse: removes symbolic links and files with
+/// other hard links (a write must not reach outside it) and returns the
+/// files left, relative to `dir`.
+fn adopt(dir: &Path) -> std::io::Result<HashSet<PathBuf>> {
+    let mut files = HashSet::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).min_depth(1) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        let linked = kind.is_symlink() || !kind.is_file() || {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                entry.metadata().map_err(std::io::Error::other)?.nlink() > 1
+            }
+            #[cfg(not(unix))]
+            false
+        };
+        if linked {
+            std::fs::remove_file(entry.path())?;
+        } else if let Ok(rel) = entry.path().strip_prefix(dir) {
+            files.insert(rel.to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+/// Makes room for a file at `path` in a reused tree: the file already there
+/// (it may be read-only), a folder where the file goes, or a file where one
+/// of its folders goes, is removed.
+fn clear_way(base: &Path, path: &Path) {
+    match path.symlink_metadata() {
+        Ok(m) if m.is_dir() => {
+            let _ = std::fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = std::fs::remove_file(path);
+        }
+        Err(_) => {}
+    }
+    let mut at = base.to_path_buf();
+    if let Ok(rel) = path.strip_prefix(base) {
+        let parts: Vec<_> = rel.components().collect();
+        for c in parts.iter().take(parts.len().saturating_sub(1)) {
+            at.push(c);
+            if at.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+                let _ = std::fs::remove_file(&at);
+                break;
+            }
+        }
+    }
+}
+
 impl Staging {
-    /// Creates the staging folder. `root` is only used to name paths in errors.
+    /// Creates the staging folder, from the spare output when there is one.
+    /// `root` is only used to name paths in errors.
     pub fn new(root: &Path, out: &Path) -> Result<Staging, Diagnostic> {
         let parent = out
             .parent()
@@ -65,11 +137,13 @@ impl Staging {
             )
             .help("choose another output folder with -o"));
         }
-        // Folders left by a build that was killed.
         let m = marker(out);
+        let spare = parent.join(format!("{m}spare"));
+        // Folders left by a build that was killed.
         if let Ok(entries) = std::fs::read_dir(parent) {
             for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(&m) {
+                let name = e.file_name().to_string_lossy().to_string();
+                if name.starts_with(&m) && e.path() != spare {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
@@ -78,14 +152,32 @@ impl Staging {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
         let tmp = parent.join(format!("{m}tmp-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&tmp)
-            .map_err(|e| Diagnostic::io(&tmp, root, "create the staging folder", &e))?;
+        let mut stale = HashSet::new();
+        let reused = spare.symlink_metadata().is_ok_and(|m| m.is_dir())
+            && std::fs::rename(&spare, &tmp).is_ok();
+        if reused {
+            match adopt(&tmp) {
+                Ok(files) => stale = files,
+                Err(_) => {
+                    let _ = std::fs::remove_dir_all(&tmp);
+                }
+            }
+        } else if spare.symlink_metadata().is_ok() {
+            let _ = std::fs::remove_file(&spare);
+            let _ = std::fs::remove_dir_all(&spare);
+        }
+        if !tmp.is_dir() {
+            std::fs::create_dir(&tmp)
+                .map_err(|e| Diagnostic::io(&tmp, root, "create the staging folder", &e))?;
+        }
         Ok(Staging {
             out: out.to_path_buf(),
             tmp,
+            spare,
             root: root.to_path_buf(),
             committed: false,
             files: AtomicU64::new(0),
+            stale: Mutex::new(stale),
         })
     }
 
@@ -93,16 +185,62 @@ impl Staging {
         &self.tmp
     }
 
-    /// Replaces OUT with the staged site.
+    /// Removes the spare's files this build did not write, and the folders
+    /// they leave empty.
+    fn remove_stale(&self) -> Result<(), Diagnostic> {
+        let stale = std::mem::take(&mut *self.stale.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut folders: HashSet<PathBuf> = HashSet::new();
+        for rel in stale {
+            let path = self.tmp.join(&rel);
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                // Gone already, or this build made it a folder or its folder a file.
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound
+                            | std::io::ErrorKind::NotADirectory
+                            | std::io::ErrorKind::IsADirectory
+                    ) => {}
+                Err(e) => {
+                    return Err(Diagnostic::io(
+                        &path,
+                        &self.tmp,
+                        "remove a file of an earlier build",
+                        &e,
+                    ));
+                }
+            }
+            folders.extend(
+                rel.ancestors()
+                    .skip(1)
+                    .filter(|a| !a.as_os_str().is_empty())
+                    .map(Path::to_path_buf),
+            );
+        }
+        // Deepest first; a folder that still holds files stays.
+        let mut folders: Vec<PathBuf> = folders.into_iter().collect();
+        folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+        for f in folders {
+            let _ = std::fs::remove_dir(self.tmp.join(f));
+        }
+        Ok(())
+    }
+
+    /// Replaces OUT with the staged site; the replaced output is kept as
+    /// the next build's spare.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
-        let old = self.tmp.with_file_name(
-            self.tmp
-                .file_name()
-                .map(|n| n.to_string_lossy().replacen("tmp-", "old-", 1))
-                .unwrap_or_else(|| "old".into()),
-        );
+        self.remove_stale()?;
         let had_old = self.out.exists();
-        if had_old {
+        let mut old = self.spare.clone();
+        if had_old && std::fs::rename(&self.out, &old).is_err() {
+            // The spare's name is taken: move aside and delete, as without one.
+            old = self.tmp.with_file_name(
+                self.tmp
+                    .file_name()
+                    .map(|n| n.to_string_lossy().replacen("tmp-", "old-", 1))
+                    .unwrap_or_else(|| "old".into()),
+            );
             std::fs::rename(&self.out, &old).map_err(|e| {
                 Diagnostic::io(&self.out, &self.root, "move the previous output aside", &e)
             })?;
@@ -119,10 +257,60 @@ impl Staging {
             ));
         }
         self.committed = true;
-        if had_old {
+        if had_old && old != self.spare {
             let _ = std::fs::remove_dir_all(&old);
         }
         Ok(())
+    }
+
+    /// Whether the reused tree already holds a file of `len` bytes at
+    /// `path` that `same` accepts (then it counts as written and keeps its
+    /// date): comparing is cheaper than rewriting, which also makes the
+    /// kernel wait for the old pages.
+    fn holds(&self, path: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.tmp) else {
+            return false;
+        };
+        let stale = || self.stale.lock().unwrap_or_else(|p| p.into_inner());
+        if !stale().contains(rel) {
+            return false;
+        }
+        let held = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.is_file() && m.len() == len)
+            && std::fs::read(path).is_ok_and(|old| same(&old));
+        if held {
+            stale().remove(rel);
+            self.files.fetch_add(1, Ordering::Relaxed);
+        }
+        held
+    }
+
+    /// Writes through `f` at `rel`, making room first when the reused tree
+    /// has a folder or a file in the way.
+    fn put(
+        &self,
+        rel: &str,
+        f: impl Fn(&Path) -> std::io::Result<()>,
+    ) -> Result<PathBuf, std::io::Error> {
+        let rel_path = safe_rel(rel).map_err(|d| std::io::Error::other(d.message))?;
+        let path = self.tmp.join(&rel_path);
+        let attempt = || -> std::io::Result<()> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            f(&path)
+        };
+        if attempt().is_err() {
+            clear_way(&self.tmp, &path);
+            attempt()?;
+        }
+        self.stale
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&rel_path);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(path)
     }
 }
 
@@ -137,26 +325,27 @@ impl Drop for Staging {
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.tmp.join(safe_rel(rel)?);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io(parent, &self.tmp, "create an output folder", &e))?;
+        if self.holds(&path, bytes.len() as u64, |old| old == bytes) {
+            return Ok(());
         }
-        std::fs::write(&path, bytes)
-            .map_err(|e| Diagnostic::io(&path, &self.tmp, "write an output file", &e))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        self.put(rel, |p| std::fs::write(p, bytes))
+            .map(|_| ())
+            .map_err(|e| Diagnostic::io(&path, &self.tmp, "write an output file", &e))
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         let path = self.tmp.join(safe_rel(rel)?);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Diagnostic::io(parent, &self.tmp, "create an output folder", &e))?;
+        if let Ok(meta) = src.metadata()
+            && meta.len() <= SAME_CHECK_MAX
+            && self.holds(&path, meta.len(), |old| {
+                std::fs::read(src).is_ok_and(|b| b == old)
+            })
+        {
+            return Ok(());
         }
-        std::fs::copy(src, &path)
-            .map_err(|e| Diagnostic::io(src, &self.root, "copy this file to the output", &e))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        self.put(rel, |p| std::fs::copy(src, p).map(|_| ()))
+            .map(|_| ())
+            .map_err(|e| Diagnostic::io(src, &self.root, "copy this file to the output", &e))
     }
 
     fn count(&self) -> u64 {
@@ -280,6 +469,203 @@ mod tests {
             std::fs::read_to_string(out.join("b/index.html")).unwrap(),
             "new"
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // OUT, and the replaced output kept as the next build's spare.
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".public.blason-spare", "public"]);
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let body = if e.file_type().is_dir() {
+                    "/".to_string()
+                } else {
+                    std::fs::read_to_string(e.path()).unwrap()
+                };
+                (rel, body)
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn build(root: &Path, out: &Path, files: &[(&str, &str)]) {
+        let s = Staging::new(root, out).unwrap();
+        for (rel, body) in files {
+            s.write(rel, body.as_bytes()).unwrap();
+        }
+        s.commit().unwrap();
+    }
+
+    #[test]
+    fn rebuilds_reuse_the_spare_and_give_exactly_the_new_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let spare = dir.path().join(".public.blason-spare");
+        build(
+            dir.path(),
+            &out,
+            &[
+                ("a.html", "1"),
+                ("b/index.html", "1"),
+                ("x/index.html", "1"),
+                ("y", "1"),
+            ],
+        );
+        build(
+            dir.path(),
+            &out,
+            &[("a.html", "2"), ("c/d/index.html", "2")],
+        );
+        assert!(spare.is_dir(), "the first output is kept as the spare");
+        // The third build starts from the first output: what it does not
+        // write goes, including folders left empty; a folder becomes a file
+        // and a file a folder.
+        build(
+            dir.path(),
+            &out,
+            &[
+                ("a.html", "3"),
+                ("b/index.html", "3"),
+                ("x", "3"),
+                ("y/index.html", "3"),
+            ],
+        );
+        let expect = |files: &[(&str, &str)]| -> Vec<(String, String)> {
+            let fresh = tempfile::tempdir().unwrap();
+            build(fresh.path(), &fresh.path().join("public"), files);
+            tree(&fresh.path().join("public"))
+        };
+        assert_eq!(
+            tree(&out),
+            expect(&[
+                ("a.html", "3"),
+                ("b/index.html", "3"),
+                ("x", "3"),
+                ("y/index.html", "3")
+            ])
+        );
+        assert_eq!(
+            tree(&spare),
+            expect(&[("a.html", "2"), ("c/d/index.html", "2")])
+        );
+        // A failed build leaves OUT as it was and uses up the spare.
+        {
+            let s = Staging::new(dir.path(), &out).unwrap();
+            s.write("a.html", b"4").unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "3");
+        assert!(!spare.exists());
+        build(dir.path(), &out, &[("z.html", "5")]);
+        assert_eq!(tree(&out), expect(&[("z.html", "5")]));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_a_reused_output_are_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(outside.join("target.html"), "mine").unwrap();
+        std::fs::write(outside.join("linked.html"), "mine too").unwrap();
+        build(dir.path(), &out, &[("a.html", "1")]);
+        // Someone links files of the published site to files of their own.
+        std::os::unix::fs::symlink(outside.join("target.html"), out.join("s.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("folder")).unwrap();
+        std::fs::hard_link(outside.join("linked.html"), out.join("h.html")).unwrap();
+        // That output becomes the spare of the build after next.
+        build(dir.path(), &out, &[("a.html", "2")]);
+        build(
+            dir.path(),
+            &out,
+            &[
+                ("s.html", "3"),
+                ("folder/target.html", "3"),
+                ("h.html", "3"),
+            ],
+        );
+        assert_eq!(
+            std::fs::read_to_string(outside.join("target.html")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(outside.join("linked.html")).unwrap(),
+            "mine too"
+        );
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 2);
+        assert_eq!(
+            std::fs::read_to_string(out.join("folder/target.html")).unwrap(),
+            "3"
+        );
+        assert!(
+            !out.join("folder")
+                .symlink_metadata()
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(!out.join("a.html").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_of_the_spare_are_kept_not_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let src = dir.path().join("photo.jpg");
+        std::fs::write(&src, "pixels").unwrap();
+        let site = |page: &str| {
+            let s = Staging::new(dir.path(), &out).unwrap();
+            s.write("k/index.html", b"same").unwrap();
+            s.write("p/index.html", page.as_bytes()).unwrap();
+            s.copy("photo.jpg", &src).unwrap();
+            s.commit().unwrap();
+        };
+        let pause = || std::thread::sleep(std::time::Duration::from_millis(30));
+        site("1");
+        let date = |rel: &str| {
+            let m = std::fs::metadata(out.join(rel)).unwrap();
+            (m.ino(), m.mtime(), m.mtime_nsec())
+        };
+        let first = (
+            date("k/index.html"),
+            date("p/index.html"),
+            date("photo.jpg"),
+        );
+        pause();
+        site("2");
+        pause();
+        site("3");
+        // The first output came back as the staging folder: unchanged files
+        // were not written again; the changed page has its new text.
+        assert_eq!(date("k/index.html"), first.0);
+        assert_eq!(date("photo.jpg"), first.2);
+        assert_ne!(date("p/index.html"), first.1);
+        assert_eq!(
+            std::fs::read_to_string(out.join("p/index.html")).unwrap(),
+            "3"
+        );
+        std::fs::write(&src, "other!").unwrap();
+        site("4");
+        site("5");
+        assert_eq!(
+            std::fs::read_to_string(out.join("photo.jpg")).unwrap(),
+            "other!"
+        );
     }
 }
