@@ -1468,8 +1468,8 @@ pub fn render_job(
         ctx.insert("seo", &seo);
         ctx.insert_value("jsonld", tera::Value::safe_string(&jsonld::script(items)));
     }
-    let html = renderer.render(&lang, &template, &ctx, file.as_deref())?;
-    let mut files = vec![(file_for(&path), html.into_bytes())];
+    let html = renderer.render_bytes(&lang, &template, &ctx, file.as_deref())?;
+    let mut files = vec![(file_for(&path), html)];
     files.extend(extra_files);
     Ok(files)
 }

@@ -155,25 +155,48 @@ impl Renderer {
         ctx: &Context,
         for_file: Option<&str>,
     ) -> Result<String, Diagnostic> {
-        if !self.has_template(template) {
-            let mut d = Diagnostic::error(
-                "missing-template",
-                format!("the template `{template}` does not exist"),
-            );
-            if let Some(f) = for_file {
-                d = d.file(f);
-            }
-            let names: Vec<&str> = self.sources.keys().map(String::as_str).collect();
-            return Err(match crate::error::suggest(template, names) {
-                Some(s) => d.help(format!(
-                    "did you mean `{s}`? Templates are in templates/ or the theme's templates/"
-                )),
-                None => d.help("add it to the site's templates/ folder"),
-            });
-        }
+        self.known(template, for_file)?;
         self.tera(lang)
             .render(template, ctx)
             .map_err(|e| template_error(&e, &self.sources, for_file, SITE_FUNCTIONS))
+    }
+
+    /// As [`Renderer::render`], as the bytes of an output file: Tera writes
+    /// UTF-8, so the output is not checked again (a whole page, each time).
+    pub fn render_bytes(
+        &self,
+        lang: &str,
+        template: &str,
+        ctx: &Context,
+        for_file: Option<&str>,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        self.known(template, for_file)?;
+        let mut out = Vec::with_capacity(32 * 1024);
+        self.tera(lang)
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| template_error(&e, &self.sources, for_file, SITE_FUNCTIONS))?;
+        Ok(out)
+    }
+
+    /// An error naming the template when it does not exist.
+    fn known(&self, template: &str, for_file: Option<&str>) -> Result<(), Diagnostic> {
+        if self.has_template(template) {
+            return Ok(());
+        }
+        let mut d = Diagnostic::error(
+            "missing-template",
+            format!("the template `{template}` does not exist"),
+        );
+        if let Some(f) = for_file {
+            d = d.file(f);
+        }
+        let names: Vec<&str> = self.sources.keys().map(String::as_str).collect();
+        Err(match crate::error::suggest(template, names) {
+            Some(s) => d.help(format!(
+                "did you mean `{s}`? Templates are in templates/ or the theme's templates/"
+            )),
+            None => d.help("add it to the site's templates/ folder"),
+        })
     }
 }
 
