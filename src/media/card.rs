@@ -370,21 +370,9 @@ impl CardStudio {
                         };
                         let b = self.paint(job, photo)?;
                         self.drawn.fetch_add(1, Ordering::Relaxed);
-                        let tmp = self.cache.join(format!(
-                            ".{name}.{}.{:?}.tmp",
-                            std::process::id(),
-                            std::thread::current().id()
-                        ));
-                        std::fs::write(&tmp, &b)
-                            .and_then(|_| std::fs::rename(&tmp, &cached))
-                            .map_err(|e| {
-                                Diagnostic::io(
-                                    &self.cache,
-                                    &self.root,
-                                    "write to the card cache",
-                                    &e,
-                                )
-                            })?;
+                        super::write_cached(&self.cache, name, &b).map_err(|e| {
+                            Diagnostic::io(&self.cache, &self.root, "write to the card cache", &e)
+                        })?;
                         b
                     }
                 };

@@ -301,6 +301,17 @@ impl Drop for PixelLease<'_> {
     }
 }
 
+/// Writes `bytes` as `dir/name` whole or not at all: into a file of its own
+/// first (two builds may fill the same cache at once), then renamed.
+pub(crate) fn write_cached(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = dir.join(format!(
+        ".{name}.{}.{:?}.tmp",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, dir.join(name)))
+}
+
 fn hex16(bytes: &[u8]) -> String {
     bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
@@ -346,7 +357,7 @@ impl ImagePipeline {
         if let (Some(now), Some((then, info))) = (stamp, self.known.get(path))
             && now == *then
         {
-            self.remember(path, now, info.clone());
+            self.remember(path, stamp, info.clone());
             return Ok(info.clone());
         }
         let bytes = std::fs::read(path)
@@ -392,23 +403,18 @@ impl ImagePipeline {
             width,
             height,
         };
-        match stamp {
-            Some(s) => self.remember(path, s, info.clone()),
-            None => {
-                self.sources
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(path.to_path_buf(), info.clone());
-            }
-        }
+        self.remember(path, stamp, info.clone());
         Ok(info)
     }
 
-    fn remember(&self, path: &Path, stamp: Stamp, info: SourceInfo) {
-        self.stamps
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(path.to_path_buf(), stamp);
+    /// Keeps what `path` gave for this build and, with its stamp, for the next.
+    fn remember(&self, path: &Path, stamp: Option<Stamp>, info: SourceInfo) {
+        if let Some(stamp) = stamp {
+            self.stamps
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(path.to_path_buf(), stamp);
+        }
         self.sources
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -436,11 +442,8 @@ impl ImagePipeline {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(KNOWN_SOURCES.to_string());
-        let tmp = cache.join(format!(".{KNOWN_SOURCES}.{}.tmp", std::process::id()));
         // A cache that cannot be written costs the next build some reading.
-        if std::fs::write(&tmp, lines.concat()).is_ok() {
-            let _ = std::fs::rename(&tmp, cache.join(KNOWN_SOURCES));
-        }
+        let _ = write_cached(cache, KNOWN_SOURCES, lines.concat().as_bytes());
     }
 
     /// Asks for the responsive variants of `path`; returns their URLs and sizes now.
@@ -629,14 +632,15 @@ impl ImagePipeline {
                     .collect();
                 // The placeholder colour, cached beside the variants.
                 let hash = self.source(source)?.hash;
-                let colour_file = cache.join(format!("{}.colour", &hash[..16]));
+                let colour_name = format!("{}.colour", &hash[..16]);
+                let colour_file = cache.join(&colour_name);
                 let mut colour = std::fs::read_to_string(&colour_file)
                     .ok()
                     .filter(|c| c.len() == 7 && c.starts_with('#'));
                 self.used
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(format!("{}.colour", &hash[..16]));
+                    .insert(colour_name.clone());
                 if !missing.is_empty() || colour.is_none() {
                     let info = self.source(source)?;
                     // Held until this source's variants are made.
@@ -647,11 +651,7 @@ impl ImagePipeline {
                     self.decoded.fetch_add(1, Ordering::Relaxed);
                     if colour.is_none() {
                         let c = average_colour(&img);
-                        let tmp =
-                            cache.join(format!(".{}.{}.tmp", &hash[..16], std::process::id()));
-                        if std::fs::write(&tmp, &c).is_ok() {
-                            let _ = std::fs::rename(&tmp, &colour_file);
-                        }
+                        let _ = write_cached(&cache, &colour_name, c.as_bytes());
                         colour = Some(c);
                     }
                     let pixels = Pixels::new(img, missing.iter().map(|(_, j)| j.format))
@@ -669,22 +669,9 @@ impl ImagePipeline {
                             )
                             .map_err(|m| self.error(source, m))?;
                             self.encoded.fetch_add(1, Ordering::Relaxed);
-                            // A name of its own: two builds may fill the same cache at once.
-                            let tmp = cache.join(format!(
-                                ".{name}.{}.{:?}.tmp",
-                                std::process::id(),
-                                std::thread::current().id()
-                            ));
-                            std::fs::write(&tmp, &bytes)
-                                .and_then(|_| std::fs::rename(&tmp, cache.join(name)))
-                                .map_err(|e| {
-                                    Diagnostic::io(
-                                        &cache,
-                                        &self.root,
-                                        "write to the image cache",
-                                        &e,
-                                    )
-                                })
+                            write_cached(&cache, name, &bytes).map_err(|e| {
+                                Diagnostic::io(&cache, &self.root, "write to the image cache", &e)
+                            })
                         })
                         .collect();
                     made.into_iter().collect::<Result<Vec<()>, _>>()?;
