@@ -151,7 +151,7 @@ impl Staging {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let tmp = parent.join(format!("{m}tmp-{}-{nanos}", std::process::id()));
+        let mut tmp = parent.join(format!("{m}tmp-{}-{nanos}", std::process::id()));
         let mut stale = HashSet::new();
         let reused = spare.symlink_metadata().is_ok_and(|m| m.is_dir())
             && std::fs::rename(&spare, &tmp).is_ok();
@@ -159,7 +159,10 @@ impl Staging {
             match adopt(&tmp) {
                 Ok(files) => stale = files,
                 Err(_) => {
+                    // Not trusted: a new, empty folder instead, whatever
+                    // removing this one leaves behind (the next build cleans up).
                     let _ = std::fs::remove_dir_all(&tmp);
+                    tmp = tmp.with_file_name(format!("{m}tmp-{}-{nanos}-new", std::process::id()));
                 }
             }
         } else if spare.symlink_metadata().is_ok() {
@@ -206,9 +209,10 @@ impl Staging {
                     return Err(Diagnostic::io(
                         &path,
                         &self.tmp,
-                        "remove a file of an earlier build",
+                        "remove a page or file that is no longer part of the site",
                         &e,
-                    ));
+                    )
+                    .help("check that you may write in the output's folder, then build again"));
                 }
             }
             folders.extend(
@@ -263,54 +267,45 @@ impl Staging {
         Ok(())
     }
 
-    /// Whether the reused tree already holds a file of `len` bytes at
-    /// `path` that `same` accepts (then it counts as written and keeps its
-    /// date): comparing is cheaper than rewriting, which also makes the
-    /// kernel wait for the old pages.
-    fn holds(&self, path: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
-        let Ok(rel) = path.strip_prefix(&self.tmp) else {
-            return false;
-        };
-        let stale = || self.stale.lock().unwrap_or_else(|p| p.into_inner());
-        if !stale().contains(rel) {
-            return false;
-        }
-        let held = path
-            .symlink_metadata()
-            .is_ok_and(|m| m.is_file() && m.len() == len)
-            && std::fs::read(path).is_ok_and(|old| same(&old));
-        if held {
-            stale().remove(rel);
-            self.files.fetch_add(1, Ordering::Relaxed);
-        }
-        held
+    /// Whether the reused tree already holds, at `rel`, a file of `len`
+    /// bytes that `same` accepts: then it is kept as it is (and keeps its
+    /// date). Comparing is cheaper than rewriting, which also makes the kernel
+    /// wait for the old pages.
+    fn holds(&self, rel: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
+        let path = self.tmp.join(rel);
+        self.stale
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(rel)
+            && path
+                .symlink_metadata()
+                .is_ok_and(|m| m.is_file() && m.len() == len)
+            && std::fs::read(&path).is_ok_and(|old| same(&old))
     }
 
-    /// Writes through `f` at `rel`, making room first when the reused tree
+    /// Writes through `f` at `path`, making room first when the reused tree
     /// has a folder or a file in the way.
-    fn put(
-        &self,
-        rel: &str,
-        f: impl Fn(&Path) -> std::io::Result<()>,
-    ) -> Result<PathBuf, std::io::Error> {
-        let rel_path = safe_rel(rel).map_err(|d| std::io::Error::other(d.message))?;
-        let path = self.tmp.join(&rel_path);
+    fn put(&self, path: &Path, f: impl Fn(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
         let attempt = || -> std::io::Result<()> {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            f(&path)
+            f(path)
         };
         if attempt().is_err() {
-            clear_way(&self.tmp, &path);
+            clear_way(&self.tmp, path);
             attempt()?;
         }
+        Ok(())
+    }
+
+    /// Counts the file at `rel` as this build's: it stays at the commit.
+    fn done(&self, rel: &Path) {
         self.stale
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(&rel_path);
+            .remove(rel);
         self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(path)
     }
 }
 
@@ -324,28 +319,30 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let path = self.tmp.join(safe_rel(rel)?);
-        if self.holds(&path, bytes.len() as u64, |old| old == bytes) {
-            return Ok(());
+        let rel = safe_rel(rel)?;
+        if !self.holds(&rel, bytes.len() as u64, |old| old == bytes) {
+            let path = self.tmp.join(&rel);
+            self.put(&path, |p| std::fs::write(p, bytes))
+                .map_err(|e| Diagnostic::io(&path, &self.tmp, "write an output file", &e))?;
         }
-        self.put(rel, |p| std::fs::write(p, bytes))
-            .map(|_| ())
-            .map_err(|e| Diagnostic::io(&path, &self.tmp, "write an output file", &e))
+        self.done(&rel);
+        Ok(())
     }
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-        let path = self.tmp.join(safe_rel(rel)?);
-        if let Ok(meta) = src.metadata()
-            && meta.len() <= SAME_CHECK_MAX
-            && self.holds(&path, meta.len(), |old| {
-                std::fs::read(src).is_ok_and(|b| b == old)
-            })
-        {
-            return Ok(());
+        let rel = safe_rel(rel)?;
+        let held = src.metadata().is_ok_and(|meta| {
+            meta.len() <= SAME_CHECK_MAX
+                && self.holds(&rel, meta.len(), |old| {
+                    std::fs::read(src).is_ok_and(|b| b == old)
+                })
+        });
+        if !held {
+            self.put(&self.tmp.join(&rel), |p| std::fs::copy(src, p).map(|_| ()))
+                .map_err(|e| Diagnostic::io(src, &self.root, "copy this file to the output", &e))?;
         }
-        self.put(rel, |p| std::fs::copy(src, p).map(|_| ()))
-            .map(|_| ())
-            .map_err(|e| Diagnostic::io(src, &self.root, "copy this file to the output", &e))
+        self.done(&rel);
+        Ok(())
     }
 
     fn count(&self) -> u64 {

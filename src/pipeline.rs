@@ -41,7 +41,7 @@ use crate::output::{Discard, Files, Memory, Sink, Staging};
 use crate::render::community::{CommunityViews, community_path, tag_path as community_tag_path};
 use crate::render::jobs::Job;
 use crate::render::jobs::{self, RenderInputs};
-use crate::render::views::{BrandAssets, ViewSource, site_view};
+use crate::render::views::{BrandAssets, ViewSource, share_small_maps, site_view};
 use crate::render::{Renderer, absolute};
 use crate::theme::{Strings, Theme};
 
@@ -562,7 +562,7 @@ fn run(
         .into_par_iter()
         .map(|i| match last_page(i).filter(|_| unchanged[i]) {
             Some(m) => m.summary.clone(),
-            None => crate::render::views::share_small_maps(
+            None => share_small_maps(
                 tera::Value::from_serializable(&views.page(i, false)),
                 &shared_maps,
             ),
