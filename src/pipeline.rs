@@ -312,7 +312,13 @@ fn run(
     progress: &dyn Progress,
     recall: Option<&Recall<'_>>,
 ) -> Result<(BuildReport, Option<LastBuild>), Error> {
-    let root = opts.root.as_path();
+    // Paths found by walking the site are compared with paths resolved from
+    // what its files say (a cover, gallery.toml, an image in markdown), which
+    // are normalized: from a root spelled `.` they never matched, and the
+    // originals were published beside their variants. One spelling: the
+    // real path.
+    let real_root = opts.root.canonicalize();
+    let root = real_root.as_deref().unwrap_or(opts.root.as_path());
     let mut timer = Timer::new();
     let mut warnings: Vec<Diagnostic> = Vec::new();
 

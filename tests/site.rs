@@ -960,6 +960,25 @@ fn galleries_photo_pages_and_rights() {
             "{f} was published as it is"
         );
     }
+    // The same from inside the site (`blason build .`): the originals were
+    // published when the root was spelled with `.`, as the paths found by
+    // walking the folder (`./content/…`) did not match those resolved from
+    // gallery.toml and the markdown (`content/…`).
+    for spelled in [".", "./"] {
+        let out_here = site.path().join("out-here");
+        let o = run(
+            &["build", spelled, "-o", out_here.to_str().unwrap()],
+            Some(&root),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            tree(&out_here).keys().collect::<Vec<_>>(),
+            tree(&out).keys().collect::<Vec<_>>(),
+            "built as `{spelled}`"
+        );
+        assert_eq!(tree(&out_here), tree(&out), "built as `{spelled}`");
+        std::fs::remove_dir_all(&out_here).unwrap();
+    }
     let processed: Vec<String> = std::fs::read_dir(out.join("processed_images"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
