@@ -415,6 +415,13 @@ fn run(
         opts.now,
         tz.clone(),
     );
+    // Each page's source is dropped as soon as it is rendered: sources and
+    // rendered pages are never all in memory together.
+    let page_sources: Vec<String> = content
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.body))
+        .collect();
     let shortcodes = Shortcodes {
         renderer: &renderer,
         base: config.base(),
@@ -429,18 +436,17 @@ fn run(
     };
     // For serve: fingerprints of the bodies, to know which are unchanged.
     let bodies: Vec<[u8; 32]> = match recall {
-        Some(_) => content
-            .pages
+        Some(_) => page_sources
             .par_iter()
-            .map(|p| incremental::fingerprint(&p.body))
+            .map(|body| incremental::fingerprint(body))
             .collect(),
         None => Vec::new(),
     };
-    let page_bodies: Vec<Result<(Rendered, bool), Vec<Diagnostic>>> = content
-        .pages
-        .par_iter()
+    let page_bodies: Vec<Result<(Rendered, bool), Vec<Diagnostic>>> = page_sources
+        .into_par_iter()
+        .zip(content.pages.par_iter())
         .enumerate()
-        .map(|(i, p)| {
+        .map(|(i, (source, p))| {
             let o = MarkdownOptions {
                 french_typography: config.french_typography(&p.lang),
                 external_links_new_tab: config.markdown.external_links_new_tab,
@@ -458,7 +464,7 @@ fn run(
             if let Some(kept) = recall.and_then(|r| r.markdown(p, &bodies[i], &ctx)) {
                 return Ok((kept, true));
             }
-            markdown::render(&p.body, p.body_line, &o, &ctx)
+            markdown::render(&source, p.body_line, &o, &ctx)
                 .map(|r| (r, false))
                 .map_err(|ds| {
                     ds.into_iter()
@@ -538,9 +544,6 @@ fn run(
         .map_err(Error::Site)?;
     check_photo_routes(&content, &model, &photo_pages)?;
     // Sources are rendered: free them before templates fill memory with pages.
-    for p in &mut content.pages {
-        p.body = String::new();
-    }
     for s in &mut content.sections {
         s.body = String::new();
     }
@@ -1158,13 +1161,13 @@ fn check_anchors(
     pages: &[Rendered],
     sections: &[Rendered],
 ) -> Result<(), Error> {
-    let mut ids: HashMap<&str, &[String]> = HashMap::new();
+    let mut ids: HashMap<&str, &Rendered> = HashMap::new();
     for (p, r) in content.pages.iter().zip(pages) {
-        ids.insert(p.file.content_rel.as_str(), &r.heading_ids);
+        ids.insert(p.file.content_rel.as_str(), r);
     }
     for (s, r) in content.sections.iter().zip(sections) {
         if let Some(f) = &s.file {
-            ids.insert(f.content_rel.as_str(), &r.heading_ids);
+            ids.insert(f.content_rel.as_str(), r);
         }
     }
     let mut errors = Vec::new();
@@ -1187,7 +1190,8 @@ fn check_anchors(
             else {
                 continue;
             };
-            if !known.iter().any(|id| id == anchor) {
+            if !known.has_heading(anchor) {
+                let known = known.heading_ids();
                 let mut d = Diagnostic::error(
                     "broken-anchor",
                     format!(
@@ -1197,7 +1201,7 @@ fn check_anchors(
                 )
                 .file(file.clone())
                 .at(link.line, link.column);
-                d = match crate::error::suggest(anchor, known.iter().map(String::as_str)) {
+                d = match crate::error::suggest(anchor, known.iter().copied()) {
                     Some(s) => d.help(format!("did you mean #{s}?")),
                     None if known.is_empty() => {
                         d.help("that page has no headings; link to the page without #")

@@ -226,7 +226,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
         .map(|f| parse_file(root, &content_dir, f))
         .collect();
     let mut sections = Vec::new();
-    let mut pages = Vec::new();
+    let mut pages = Vec::with_capacity(found.len());
     for p in parsed {
         match p {
             Ok(Parsed::Section(s)) => sections.push(*s),
@@ -485,6 +485,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
         }
     }
 
+    pages.shrink_to_fit();
     content.pages = pages;
     content.sections = sections;
     Ok(content)

@@ -76,14 +76,28 @@ pub enum ShortcodeError {
     Failed(Diagnostic),
 }
 
-/// A heading in the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A heading in the table of contents. Templates also see `permalink`
+/// (`#id`), made when serialized: every page holds its headings until it
+/// is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
-    pub permalink: String,
     pub children: Vec<Heading>,
+}
+
+impl Serialize for Heading {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut h = s.serialize_struct("Heading", 5)?;
+        h.serialize_field("level", &self.level)?;
+        h.serialize_field("id", &self.id)?;
+        h.serialize_field("title", &self.title)?;
+        h.serialize_field("permalink", &format!("#{}", self.id))?;
+        h.serialize_field("children", &self.children)?;
+        h.end()
+    }
 }
 
 /// An internal link found in the text, to check once every page is known.
@@ -111,7 +125,6 @@ pub struct Rendered {
     pub html: String,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
-    pub heading_ids: Vec<String>,
     pub has_code: bool,
     pub word_count: usize,
     pub internal_links: Vec<InternalLink>,
@@ -441,8 +454,7 @@ pub fn render(
                         out.push(Event::Html(format!("</h{lvl}>\n").into()));
                     }
                 }
-                flat_toc.push((lvl, unique.clone(), text.trim().to_string()));
-                rendered.heading_ids.push(unique);
+                flat_toc.push((lvl, unique, text.trim().to_string()));
                 continue;
             }
             Event::Start(Tag::Link {
@@ -593,7 +605,7 @@ pub fn render(
     rendered.html = place_shortcodes(html, &shortcode_html);
     // Held until the page is rendered: without the spare capacity.
     rendered.html.shrink_to_fit();
-    rendered.toc = nest(&flat_toc);
+    rendered.toc = nest(flat_toc);
 
     if errors.is_empty() {
         Ok(rendered)
@@ -793,33 +805,48 @@ pub fn is_external(url: &str, site_host: &str) -> bool {
     !host.eq_ignore_ascii_case(site_host)
 }
 
-fn nest(flat: &[(u8, String, String)]) -> Vec<Heading> {
-    fn take(flat: &[(u8, String, String)], i: &mut usize, level: u8) -> Vec<Heading> {
+/// The flat list of headings (level, id, text) as a tree.
+fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
+    type Flat = std::iter::Peekable<std::vec::IntoIter<(u8, String, String)>>;
+    fn take(flat: &mut Flat, level: u8) -> Vec<Heading> {
         let mut out = Vec::new();
-        while *i < flat.len() {
-            let (l, id, title) = &flat[*i];
-            if *l < level {
-                break;
-            }
-            *i += 1;
-            let children = take(flat, i, l + 1);
+        while let Some((l, id, title)) = flat.next_if(|h| h.0 >= level) {
+            let children = take(flat, l + 1);
             out.push(Heading {
-                level: *l,
-                id: id.clone(),
-                title: title.clone(),
-                permalink: format!("#{id}"),
+                level: l,
+                id,
+                title,
                 children,
             });
         }
+        out.shrink_to_fit();
         out
     }
     let min = flat.iter().map(|h| h.0).min().unwrap_or(1);
-    let mut i = 0;
-    let mut out = Vec::new();
-    while i < flat.len() {
-        out.extend(take(flat, &mut i, min));
+    take(&mut flat.into_iter().peekable(), min)
+}
+
+impl Rendered {
+    /// Whether one of the headings has this id (a link's `#anchor`).
+    pub fn has_heading(&self, id: &str) -> bool {
+        fn any(hs: &[Heading], id: &str) -> bool {
+            hs.iter().any(|h| h.id == id || any(&h.children, id))
+        }
+        any(&self.toc, id)
     }
-    out
+
+    /// The ids of the headings, in the order of the text.
+    pub fn heading_ids(&self) -> Vec<&str> {
+        fn walk<'a>(hs: &'a [Heading], out: &mut Vec<&'a str>) {
+            for h in hs {
+                out.push(&h.id);
+                walk(&h.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.toc, &mut out);
+        out
+    }
 }
 
 #[cfg(test)]
@@ -886,6 +913,34 @@ mod tests {
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[1].id, "x");
+        assert_eq!(r.heading_ids(), ["le-lac", "acces", "acces-1", "x"]);
+        assert!(r.has_heading("acces-1") && !r.has_heading("acces-2"));
+        // Templates see each heading's permalink.
+        let v = serde_json::to_value(&r.toc[0].children[1]).unwrap();
+        assert_eq!(v["permalink"], "#acces-1");
+        assert_eq!(v["title"], "Accès");
+
+        // Levels that skip or go back above the first one: the tree keeps
+        // every heading, in the order of the text.
+        let r = render(
+            "### a\n\n## b\n\n#### c\n\n## d\n\n### e\n",
+            1,
+            &opts(false),
+            &Ctx,
+        )
+        .unwrap();
+        let shape: Vec<(&str, Vec<&str>)> = r
+            .toc
+            .iter()
+            .map(|h| {
+                (
+                    h.id.as_str(),
+                    h.children.iter().map(|c| c.id.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(shape, [("a", vec![]), ("b", vec!["c"]), ("d", vec!["e"])]);
+        assert_eq!(r.heading_ids(), ["a", "b", "c", "d", "e"]);
     }
 
     #[test]
