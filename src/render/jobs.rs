@@ -23,7 +23,8 @@ use crate::media::card::{CARD_BUDGET, CARD_SIZE, CardSpec, CardStudio, KIT_BUDGE
 use crate::output::file_for;
 use crate::render::community::{CommunityViews, community_path, tag_path as community_tag_path};
 use crate::render::views::{
-    CoverView, NavItem, PaginatorView, TranslationView, ViewSource, language_links, listing_value,
+    CoverView, NavItem, PaginatorView, TranslationView, ViewSource, full_page_value,
+    language_links, listing_value,
 };
 use crate::render::{Renderer, absolute};
 use crate::seo::share::{ShareInput, kit_texts, share_view, with_utm};
@@ -698,7 +699,7 @@ pub fn render_job(
                         },
                     ));
                 }
-                ctx.insert("page", &view);
+                ctx.insert_value("page", full_page_value(&summaries[*i], &view));
                 let s = &content.sections[p.section];
                 ctx.insert("parent", &serde_json::json!({"title": s.title(), "permalink": absolute(base, &s.path), "path": s.path}));
                 (

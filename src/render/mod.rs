@@ -251,12 +251,19 @@ fn register_language(tera: &mut Tera, strings: Strings, french: bool) {
         Value::safe_string(&crate::markdown::render_inline(&s, french))
     });
     let strings = Arc::new(strings);
+    // A page calls t() a few dozen times: template values made once, whose
+    // clones share the text.
+    let values: std::collections::BTreeMap<String, Value> = strings
+        .strings
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
     let s1 = Arc::clone(&strings);
     tera.register_function(
         "t",
-        move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let key: String = kw.must_get("key")?;
-            s1.strings.get(&key).cloned().ok_or_else(|| {
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let key: &str = kw.must_get("key")?;
+            values.get(key).cloned().ok_or_else(|| {
                 tera::Error::message(format!(
                     "no UI string `{key}` for language `{}` (add it to i18n/{}.toml)",
                     s1.lang, s1.lang

@@ -417,6 +417,50 @@ pub fn listing_value(view: &ListingView<'_>, summaries: &[tera::Value]) -> tera:
     tera::Value::from(map)
 }
 
+/// A page as its own template sees it: its summary (made once per build)
+/// with the fields summaries leave empty taken from `full`, the page's
+/// full view. The same value as serializing `full`, without serializing the
+/// whole page a second time.
+pub fn full_page_value(summary: &tera::Value, full: &PageView<'_>) -> tera::Value {
+    use tera::value::Key;
+    let mut map = summary.as_map().cloned().unwrap_or_default();
+    map.insert(Key::Str("content"), tera::Value::from(full.content));
+    map.insert(Key::Str("toc"), tera::Value::from_serializable(&full.toc));
+    map.insert(
+        Key::Str("translations"),
+        tera::Value::from_serializable(&full.translations),
+    );
+    map.insert(
+        Key::Str("ancestors"),
+        tera::Value::from_serializable(&full.ancestors),
+    );
+    let value = tera::Value::from(map);
+    // Every build of the test suite checks each page against the plain way.
+    debug_assert!(
+        same_value(&value, &tera::Value::from_serializable(full)),
+        "the full view of {} differs from its summary beyond content, toc, translations and ancestors",
+        full.path
+    );
+    value
+}
+
+/// Equal values, with the same keys in the same order and the same text
+/// marked safe (`==` on values compares neither).
+fn same_value(a: &tera::Value, b: &tera::Value) -> bool {
+    match (a.as_map(), b.as_map(), a.as_array(), b.as_array()) {
+        (Some(x), Some(y), _, _) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_value(va, vb))
+        }
+        (_, _, Some(x), Some(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(va, vb)| same_value(va, vb))
+        }
+        _ => a == b && a.is_safe() == b.is_safe(),
+    }
+}
+
 /// Small maps of text met in many page summaries (a pillar, a tag, an
 /// audience, a breadcrumb link) kept once: `value` comes back with each such
 /// map replaced by the first equal one in `seen`. Tera values are counted
@@ -957,6 +1001,93 @@ impl PhotoPages {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_page_value_is_its_summary_with_the_full_fields() {
+        struct NoLinks;
+        impl crate::markdown::RenderContext for NoLinks {
+            fn resolve_link(&self, _: &str) -> Option<String> {
+                None
+            }
+            fn shortcode(
+                &self,
+                _: &crate::markdown::shortcode::Call,
+            ) -> Result<String, crate::markdown::ShortcodeError> {
+                Err(crate::markdown::ShortcodeError::Unknown { known: Vec::new() })
+            }
+        }
+        let options = crate::markdown::MarkdownOptions {
+            french_typography: true,
+            external_links_new_tab: false,
+            site_host: "x.fr",
+            anchor_links: crate::markdown::AnchorLinks::None,
+        };
+        let body = crate::markdown::render(
+            "## Accès <b>\"x\"</b>\n\n### Parking\n\nTexte *gras* : oui.\n",
+            1,
+            &options,
+            &NoLinks,
+        )
+        .unwrap();
+        assert!(!body.html.is_empty() && !body.toc.is_empty());
+        let extra = serde_json::Map::new();
+        let authors = vec!["Office".to_string()];
+        let view = |full: bool| PageView {
+            kind: "page",
+            title: "Le lac",
+            description: Some("Baignade"),
+            date: Some("2026-06-01".into()),
+            updated: None,
+            permalink: "https://x.fr/lac/".into(),
+            path: "/lac/",
+            slug: "lac",
+            lang: "fr",
+            content: if full { &body.html } else { "" },
+            summary: Some("<p>Résumé</p>"),
+            toc: if full { &body.toc } else { &[] },
+            word_count: 3,
+            reading_time: 1,
+            pillar: Some(nav("https://x.fr", "tourisme", "Tourisme", "/tourisme/")),
+            audiences: Vec::new(),
+            tags: vec![nav("https://x.fr", "lac", "lac", "/tags/lac/")],
+            taxonomies: BTreeMap::new(),
+            cover: None,
+            translations: if full {
+                vec![TranslationView {
+                    lang: "en".into(),
+                    permalink: "https://x.fr/en/lake/".into(),
+                    current: false,
+                }]
+            } else {
+                Vec::new()
+            },
+            ancestors: if full {
+                vec![nav("https://x.fr", "tourisme", "Tourisme", "/tourisme/")]
+            } else {
+                Vec::new()
+            },
+            extra: &extra,
+            place: None,
+            event: None,
+            authors: &authors,
+            draft: false,
+            has_code: false,
+            assets: vec!["/lac/plan.pdf".into()],
+            file: "lac.md",
+        };
+        let summary = tera::Value::from_serializable(&view(false));
+        let full = full_page_value(&summary, &view(true));
+        let expected = tera::Value::from_serializable(&view(true));
+        assert!(same_value(&full, &expected));
+        assert_eq!(format!("{full}"), format!("{expected}"));
+        // The comparison sees order, safety and nested differences.
+        let plain = tera::Value::from("<p>x</p>");
+        assert!(!same_value(&tera::Value::safe_string("<p>x</p>"), &plain));
+        assert!(!same_value(&summary, &expected));
+        let mut swapped: tera::value::Map = expected.as_map().unwrap().clone();
+        swapped.swap_indices(0, 1);
+        assert!(!same_value(&tera::Value::from(swapped), &expected));
+    }
 
     #[test]
     fn equal_small_maps_are_shared_and_values_kept() {
