@@ -42,6 +42,17 @@ fn safe_rel(rel: &str) -> Result<PathBuf, Diagnostic> {
     Ok(p.to_path_buf())
 }
 
+/// Copies the file `src` to a new file `dst`, in the kernel where the
+/// system can (`copy_file_range` on Linux). Unlike `std::fs::copy`, the copy
+/// gets the output's default permissions, not the source's (one system call
+/// less per file, and no read-only file in the output).
+fn copy_file(src: &Path, dst: &Path) -> std::io::Result<()> {
+    let mut from = std::fs::File::open(src)?;
+    let mut to = std::fs::File::create(dst)?;
+    std::io::copy(&mut from, &mut to)?;
+    Ok(())
+}
+
 /// Files copied into a reused tree are compared with the copy there up to
 /// this size; larger ones are copied again.
 const SAME_CHECK_MAX: u64 = 1 << 20;
@@ -267,16 +278,22 @@ impl Staging {
         Ok(())
     }
 
+    /// Whether the reused tree had a file at `rel` that this build has not
+    /// written yet.
+    fn in_spare(&self, rel: &Path) -> bool {
+        self.stale
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(rel)
+    }
+
     /// Whether the reused tree already holds, at `rel`, a file of `len`
     /// bytes that `same` accepts: then it is kept as it is (and keeps its
     /// date). Comparing is cheaper than rewriting, which also makes the kernel
     /// wait for the old pages.
     fn holds(&self, rel: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
         let path = self.tmp.join(rel);
-        self.stale
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .contains(rel)
+        self.in_spare(rel)
             && path
                 .symlink_metadata()
                 .is_ok_and(|m| m.is_file() && m.len() == len)
@@ -331,14 +348,15 @@ impl Sink for Staging {
 
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         let rel = safe_rel(rel)?;
-        let held = src.metadata().is_ok_and(|meta| {
-            meta.len() <= SAME_CHECK_MAX
-                && self.holds(&rel, meta.len(), |old| {
-                    std::fs::read(src).is_ok_and(|b| b == old)
-                })
-        });
+        let held = self.in_spare(&rel)
+            && src.metadata().is_ok_and(|meta| {
+                meta.len() <= SAME_CHECK_MAX
+                    && self.holds(&rel, meta.len(), |old| {
+                        std::fs::read(src).is_ok_and(|b| b == old)
+                    })
+            });
         if !held {
-            self.put(&self.tmp.join(&rel), |p| std::fs::copy(src, p).map(|_| ()))
+            self.put(&self.tmp.join(&rel), |p| copy_file(src, p))
                 .map_err(|e| Diagnostic::io(src, &self.root, "copy this file to the output", &e))?;
         }
         self.done(&rel);
@@ -663,6 +681,27 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(out.join("photo.jpg")).unwrap(),
             "other!"
+        );
+    }
+
+    #[test]
+    fn copies_take_the_output_permissions_not_the_source_ones() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let src = dir.path().join("plan.pdf");
+        std::fs::write(&src, "plan").unwrap();
+        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(0o400)).unwrap();
+        let s = Staging::new(dir.path(), &out).unwrap();
+        s.copy("plan.pdf", &src).unwrap();
+        s.commit().unwrap();
+        let copied = out.join("plan.pdf");
+        assert_eq!(std::fs::read_to_string(&copied).unwrap(), "plan");
+        let mode = std::fs::metadata(&copied).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o600,
+            0o600,
+            "the owner can read and write: {mode:o}"
         );
     }
 }

@@ -678,18 +678,14 @@ fn run(
 
     // Images asked for while rendering, through the cache.
     progress.stage("images", 0);
-    let mut image_counts = images
-        .process(&|rel, bytes| sink.write(rel, bytes))
-        .map_err(Error::Site)?;
+    let mut image_counts = images.process(sink).map_err(Error::Site)?;
     timer.lap("images");
 
     // Social cards and kit images, then the kits' zips.
     progress.stage("cards", 0);
     let mut card_counts = CardCounts::default();
     if let Some(studio) = &cards {
-        card_counts = studio
-            .draw(&images, &|rel, bytes| sink.write(rel, bytes))
-            .map_err(Error::Site)?;
+        card_counts = studio.draw(&images, sink).map_err(Error::Site)?;
         let kits = kits.into_inner().unwrap_or_else(|e| e.into_inner());
         let made: Vec<Result<(), Vec<Diagnostic>>> = kits
             .par_iter()

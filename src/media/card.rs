@@ -27,8 +27,9 @@ use resvg::{tiny_skia, usvg};
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
-use super::{Crop, ImagePipeline, Publish};
+use super::{Crop, ImagePipeline};
 use crate::error::{Diagnostic, template_error, template_errors};
+use crate::output::Sink;
 use crate::xml::escape as xml_escape;
 
 /// Open Graph's recommended size.
@@ -43,6 +44,67 @@ const LOWEST_QUALITY: u8 = 40;
 const CARD_FUNCTIONS: &str = "fit";
 /// Bumped when drawing changes in a way the SVG does not show.
 const DRAWING_VERSION: &str = "card-1";
+/// Cards asked for by the last build, in the card cache: what rendering each
+/// card's SVG gave, by the hash of everything the SVG is made from. A card
+/// whose inputs and file are unchanged is then not rendered again (rendering
+/// fits its text with the fonts, the costly part of asking for a card).
+const REQUESTS: &str = "requests.tsv";
+
+/// What rendering a card's SVG gave, remembered by its inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Remembered {
+    file_name: String,
+    /// The size of the template's photo box, when the card has a photo.
+    photo_box: Option<(u32, u32)>,
+    /// Texts cut with an ellipsis.
+    cut: Vec<String>,
+}
+
+impl Remembered {
+    fn line(&self, key: &str) -> String {
+        let photo = match self.photo_box {
+            Some((w, h)) => format!("{w},{h}"),
+            None => "-".into(),
+        };
+        format!(
+            "{key}\t{}\t{photo}\t{}\n",
+            self.file_name,
+            self.cut.join(",")
+        )
+    }
+
+    /// One line of the file; `None` for anything not written by `line`.
+    fn parse(line: &str) -> Option<(String, Remembered)> {
+        let mut f = line.split('\t');
+        let (key, file_name, photo, cut) = (f.next()?, f.next()?, f.next()?, f.next()?);
+        let valid_name = file_name.starts_with("card-")
+            && file_name.ends_with(".jpg")
+            && !file_name.contains(['/', '\\']);
+        if f.next().is_some() || key.len() != 32 || !valid_name {
+            return None;
+        }
+        let photo_box = match photo {
+            "-" => None,
+            wh => {
+                let (w, h) = wh.split_once(',')?;
+                Some((w.parse().ok()?, h.parse().ok()?))
+            }
+        };
+        let cut = cut
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect();
+        Some((
+            key.to_string(),
+            Remembered {
+                file_name: file_name.to_string(),
+                photo_box,
+                cut,
+            },
+        ))
+    }
+}
 
 /// Fonts and the logo a card may use, and the brand's colours.
 pub struct CardAssets {
@@ -94,7 +156,8 @@ pub struct SocialCard {
 }
 
 struct CardJob {
-    svg: String,
+    /// `None` for a card found in the cache without rendering its SVG.
+    svg: Option<String>,
     /// Cache name of the photo layer (a PNG the image pipeline makes).
     photo_layer: Option<String>,
     width: u32,
@@ -122,6 +185,14 @@ pub struct CardStudio {
     used: Mutex<BTreeSet<String>>,
     drawn: AtomicU64,
     cached: AtomicU64,
+    /// Hash of each template's text, by name (`brand.svg`).
+    template_prints: HashMap<String, String>,
+    /// Cards the last build asked for ([`REQUESTS`]).
+    remembered: HashMap<String, Remembered>,
+    /// Cards this build asked for, saved for the next.
+    requested: Mutex<BTreeMap<String, Remembered>>,
+    /// SVGs rendered by this studio.
+    rendered: AtomicU64,
 }
 
 /// Cards made by a build.
@@ -184,6 +255,7 @@ impl CardStudio {
             }
             None => None,
         };
+        let cache = assets.root.join(&assets.cache_dir).join("cards");
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".svg"]);
         let measure = Measure {
@@ -195,8 +267,13 @@ impl CardStudio {
             fit_function(&measure, kw)
         });
         let mut displays = HashMap::new();
-        for (name, _, display) in &assets.templates {
+        let mut template_prints = HashMap::new();
+        for (name, text, display) in &assets.templates {
             displays.insert(name.clone(), display.clone());
+            template_prints.insert(
+                name.clone(),
+                blake3::hash(text.as_bytes()).to_hex().to_string(),
+            );
         }
         if let Err(e) = tera.add_raw_templates(
             assets
@@ -213,13 +290,19 @@ impl CardStudio {
             family,
             logo,
             fingerprint: hasher.finalize().to_hex()[..16].to_string(),
-            cache: assets.root.join(&assets.cache_dir).join("cards"),
+            remembered: std::fs::read_to_string(cache.join(REQUESTS))
+                .map(|text| text.lines().filter_map(Remembered::parse).collect())
+                .unwrap_or_default(),
+            cache,
             root: assets.root,
             base_url: assets.base_url,
             jobs: Mutex::new(BTreeMap::new()),
             used: Mutex::new(BTreeSet::new()),
             drawn: AtomicU64::new(0),
             cached: AtomicU64::new(0),
+            template_prints,
+            requested: Mutex::new(BTreeMap::new()),
+            rendered: AtomicU64::new(0),
         })
     }
 
@@ -258,6 +341,44 @@ impl CardStudio {
                 self.templates().join(", ")
             ))
         })?;
+        let inputs = self.inputs_key(images, spec, &name)?;
+        if let Some(r) = self
+            .remembered
+            .get(&inputs)
+            .filter(|r| self.cache.join(&r.file_name).is_file())
+        {
+            let photo_layer = match (spec.photo, r.photo_box) {
+                (Some((path, focus)), Some((w, h))) => Some(images.card_layer(
+                    path,
+                    Crop {
+                        ratio: (w, h),
+                        focus,
+                    },
+                    w,
+                    h,
+                )?),
+                _ => None,
+            };
+            self.jobs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(r.file_name.clone())
+                .or_insert(CardJob {
+                    svg: None,
+                    photo_layer,
+                    width: spec.width,
+                    height: spec.height,
+                    budget: spec.budget,
+                    quality: spec.quality,
+                    template: display,
+                });
+            self.requested
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(inputs, r.clone());
+            return Ok(self.card(&r.file_name, spec, r.cut.clone()));
+        }
+        self.rendered.fetch_add(1, Ordering::Relaxed);
         let mut ctx = Context::new();
         ctx.insert("width", &spec.width);
         ctx.insert("height", &spec.height);
@@ -269,7 +390,8 @@ impl CardStudio {
             .tera
             .render(&name, &ctx)
             .map_err(|e| template_error(&e, &self.displays, None, CARD_FUNCTIONS))?;
-        let photo_layer = match (spec.photo, photo_box(&svg)) {
+        let boxed = photo_box(&svg);
+        let photo_layer = match (spec.photo, boxed.clone()) {
             (Some((path, focus)), Some(Ok((w, h)))) => Some(images.card_layer(
                 path,
                 Crop {
@@ -305,12 +427,23 @@ impl CardStudio {
             },
             super::hex16(key.as_bytes())
         );
+        self.requested
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(
+                inputs,
+                Remembered {
+                    file_name: file_name.clone(),
+                    photo_box: boxed.and_then(Result::ok).filter(|_| spec.photo.is_some()),
+                    cut: cut.clone(),
+                },
+            );
         self.jobs
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .entry(file_name.clone())
             .or_insert(CardJob {
-                svg,
+                svg: Some(svg),
                 photo_layer,
                 width: spec.width,
                 height: spec.height,
@@ -318,7 +451,12 @@ impl CardStudio {
                 quality: spec.quality,
                 template: display,
             });
-        Ok(SocialCard {
+        Ok(self.card(&file_name, spec, cut))
+    }
+
+    /// A card as pages use it.
+    fn card(&self, file_name: &str, spec: &CardSpec<'_>, cut: Vec<String>) -> SocialCard {
+        SocialCard {
             url: format!(
                 "{}/processed_images/{file_name}",
                 self.base_url.trim_end_matches('/')
@@ -328,15 +466,63 @@ impl CardStudio {
             height: spec.height,
             mime: "image/jpeg",
             cut,
-        })
+        }
+    }
+
+    /// The hash of everything a card's SVG is made from: fonts and logo,
+    /// the template's text, the size and budget, the values, and the photo's
+    /// bytes and focal point.
+    fn inputs_key(
+        &self,
+        images: &ImagePipeline,
+        spec: &CardSpec<'_>,
+        template: &str,
+    ) -> Result<String, Diagnostic> {
+        let mut h = blake3::Hasher::new();
+        let mut field = |bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        field(self.fingerprint.as_bytes());
+        field(template.as_bytes());
+        field(
+            self.template_prints
+                .get(template)
+                .map(String::as_bytes)
+                .unwrap_or_default(),
+        );
+        field(
+            format!(
+                "{}x{} q{} b{} logo:{}",
+                spec.width,
+                spec.height,
+                spec.quality,
+                spec.budget,
+                self.logo.is_some()
+            )
+            .as_bytes(),
+        );
+        field(spec.stem.as_bytes());
+        for (k, v) in spec.values {
+            field(k.as_bytes());
+            field(v.as_bytes());
+        }
+        match spec.photo {
+            Some((path, focus)) => {
+                field(images.source(path)?.hash.as_bytes());
+                field(format!("{focus:?}").as_bytes());
+            }
+            None => field(b"no photo"),
+        }
+        Ok(h.finalize().to_hex()[..32].to_string())
     }
 
     /// Draws every card asked for (after the image pipeline has made the
-    /// photo layers), through the cache; `write` publishes each.
+    /// photo layers), through the cache, and publishes each into `out`.
     pub fn draw(
         &self,
         images: &ImagePipeline,
-        write: &Publish<'_>,
+        out: &dyn Sink,
     ) -> Result<CardCounts, Vec<Diagnostic>> {
         let jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
         if jobs.is_empty() {
@@ -350,33 +536,31 @@ impl CardStudio {
                 &e,
             )]);
         }
-        self.used
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(jobs.keys().cloned());
+        {
+            let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+            used.extend(jobs.keys().cloned());
+            used.insert(REQUESTS.to_string());
+        }
+        self.save_requests();
         let results: Vec<Result<(), Diagnostic>> = jobs
             .par_iter()
             .map(|(name, job)| {
                 let cached = self.cache.join(name);
-                let bytes = match std::fs::read(&cached) {
-                    Ok(b) => {
-                        self.cached.fetch_add(1, Ordering::Relaxed);
-                        b
-                    }
-                    Err(_) => {
-                        let photo = match &job.photo_layer {
-                            Some(layer) => Some(images.cached_layer(layer)?),
-                            None => None,
-                        };
-                        let b = self.paint(job, photo)?;
-                        self.drawn.fetch_add(1, Ordering::Relaxed);
-                        super::write_cached(&self.cache, name, &b).map_err(|e| {
-                            Diagnostic::io(&self.cache, &self.root, "write to the card cache", &e)
-                        })?;
-                        b
-                    }
+                let rel = format!("processed_images/{name}");
+                if cached.is_file() {
+                    self.cached.fetch_add(1, Ordering::Relaxed);
+                    return out.copy(&rel, &cached);
+                }
+                let photo = match &job.photo_layer {
+                    Some(layer) => Some(images.cached_layer(layer)?),
+                    None => None,
                 };
-                write(&format!("processed_images/{name}"), &bytes)
+                let bytes = self.paint(job, photo)?;
+                self.drawn.fetch_add(1, Ordering::Relaxed);
+                super::write_cached(&self.cache, name, &bytes).map_err(|e| {
+                    Diagnostic::io(&self.cache, &self.root, "write to the card cache", &e)
+                })?;
+                out.write(&rel, &bytes)
             })
             .collect();
         let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
@@ -466,10 +650,28 @@ impl CardStudio {
         }
     }
 
+    /// Remembers this build's cards for the next one (when they changed).
+    /// A failed write only costs the next build the rendering of its SVGs.
+    fn save_requests(&self) {
+        let requested = self.requested.lock().unwrap_or_else(|p| p.into_inner());
+        let same = requested.len() == self.remembered.len()
+            && requested
+                .iter()
+                .all(|(k, r)| self.remembered.get(k) == Some(r));
+        if !same {
+            let text: String = requested.iter().map(|(k, r)| r.line(k)).collect();
+            let _ = super::write_cached(&self.cache, REQUESTS, text.as_bytes());
+        }
+    }
+
     /// SVG to JPEG, within the byte budget.
     fn paint(&self, job: &CardJob, photo: Option<Arc<Vec<u8>>>) -> Result<Vec<u8>, Diagnostic> {
         let err = |m: String| Diagnostic::error("card", m).file(job.template.clone());
-        let tree = usvg::Tree::from_str(&job.svg, &self.options(photo))
+        let svg = job
+            .svg
+            .as_deref()
+            .ok_or_else(|| err("a cached card was removed during the build; build again".into()))?;
+        let tree = usvg::Tree::from_str(svg, &self.options(photo))
             .map_err(|e| err(format!("the card template is not valid SVG: {e}")))?;
         let mut pixmap = tiny_skia::Pixmap::new(job.width, job.height)
             .ok_or_else(|| err("a card cannot be 0 pixels wide".into()))?;
@@ -1027,6 +1229,144 @@ mod tests {
             .unwrap();
         assert_eq!(e[0].file.as_deref(), Some("themes/postale/cards/brand.svg"));
         assert!(e[0].line.is_some() && e[0].column.is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn cards_asked_for_again_are_not_rendered_again() {
+        use super::super::{Format, ImageSettings};
+        let dir = tempfile::tempdir().unwrap();
+        let template = |fill: &str| {
+            format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{{{{ width }}}}\" height=\"{{{{ height }}}}\">\
+                 <rect width=\"100%\" height=\"100%\" fill=\"{fill}\"/>\
+                 <text x=\"4\" y=\"20\" font-size=\"12\">{{{{ card.title }}}}</text></svg>"
+            )
+        };
+        let studio = |fill: &str| {
+            CardStudio::new(CardAssets {
+                templates: vec![("brand.svg".into(), template(fill), "brand.svg".into())],
+                fonts: vec![theme_font("Inter-Bold.otf")],
+                logo: None,
+                root: dir.path().to_path_buf(),
+                cache_dir: PathBuf::from("cache"),
+                base_url: "https://x.fr".into(),
+            })
+            .unwrap()
+        };
+        let images = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                widths: vec![16],
+                formats: vec![Format::Webp],
+                quality: 75,
+                cache_dir: PathBuf::from("cache"),
+                base_url: "https://x.fr".into(),
+            },
+        );
+        let values = |title: &str| BTreeMap::from([("title", title.to_string())]);
+        let ask = |studio: &CardStudio, title: &str| {
+            let v = values(title);
+            let card = studio
+                .request(
+                    &images,
+                    &CardSpec {
+                        template: "brand",
+                        width: 120,
+                        height: 63,
+                        stem: "lac",
+                        values: &v,
+                        photo: None,
+                        budget: CARD_BUDGET,
+                        quality: 80,
+                    },
+                )
+                .unwrap();
+            let out = crate::output::Memory::default();
+            let counts = studio.draw(&images, &out).unwrap();
+            (card, counts, out.into_files())
+        };
+        let first = studio("#0b5d6b");
+        let (card, counts, files) = ask(&first, "Le lac");
+        assert_eq!(
+            (first.rendered.load(Ordering::Relaxed), counts.drawn),
+            (1, 1)
+        );
+
+        // The same card in the next build: neither rendered nor drawn, the
+        // same file published.
+        let second = studio("#0b5d6b");
+        let (again, counts, files_again) = ask(&second, "Le lac");
+        assert_eq!(second.rendered.load(Ordering::Relaxed), 0);
+        assert_eq!((counts.drawn, counts.cached), (0, 1));
+        assert_eq!(
+            (again.file.clone(), again.cut.clone()),
+            (card.file.clone(), card.cut.clone())
+        );
+        assert_eq!(files_again, files);
+
+        // Other values, another template text: rendered, another file.
+        let third = studio("#0b5d6b");
+        let (other, _, _) = ask(&third, "La chapelle");
+        assert_eq!(third.rendered.load(Ordering::Relaxed), 1);
+        assert_ne!(other.file, card.file);
+        let fourth = studio("#f2a900");
+        let (recoloured, _, _) = ask(&fourth, "Le lac");
+        assert_eq!(fourth.rendered.load(Ordering::Relaxed), 1);
+        assert_ne!(recoloured.file, card.file);
+
+        // The memory is only trusted with the card's file in the cache, and
+        // a damaged memory is ignored.
+        let cache = dir.path().join("cache/cards");
+        std::fs::remove_file(cache.join(recoloured.file.trim_start_matches("processed_images/")))
+            .unwrap();
+        let fifth = studio("#f2a900");
+        let (redrawn, counts, _) = ask(&fifth, "Le lac");
+        assert_eq!(
+            (fifth.rendered.load(Ordering::Relaxed), counts.drawn),
+            (1, 1)
+        );
+        assert_eq!(redrawn.file, recoloured.file);
+        std::fs::write(
+            cache.join(REQUESTS),
+            "x\tcard-../../etc.jpg\t-\t\nnot a line\n",
+        )
+        .unwrap();
+        let sixth = studio("#f2a900");
+        ask(&sixth, "Le lac");
+        assert_eq!(sixth.rendered.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn remembered_cards_read_back_what_was_written() {
+        let r = Remembered {
+            file_name: "card-lac-0123456789abcdef.jpg".into(),
+            photo_box: Some((600, 630)),
+            cut: vec!["title".into(), "description".into()],
+        };
+        let key = "0123456789abcdef0123456789abcdef";
+        let line = r.line(key);
+        assert_eq!(
+            Remembered::parse(line.strip_suffix('\n').unwrap()),
+            Some((key.to_string(), r))
+        );
+        let plain = Remembered {
+            file_name: "card-index-0123456789abcdef.jpg".into(),
+            photo_box: None,
+            cut: Vec::new(),
+        };
+        assert_eq!(
+            Remembered::parse(plain.line(key).strip_suffix('\n').unwrap()).map(|(_, r)| r),
+            Some(plain)
+        );
+        for bad in [
+            "short\tcard-a.jpg\t-\t",
+            "0123456789abcdef0123456789abcdef\tcard-a/b.jpg\t-\t",
+            "0123456789abcdef0123456789abcdef\tlayer-a.png\t-\t",
+            "0123456789abcdef0123456789abcdef\tcard-a.jpg\t6x3\t",
+            "0123456789abcdef0123456789abcdef\tcard-a.jpg\t-\t\textra",
+        ] {
+            assert_eq!(Remembered::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Diagnostic, display_path};
+use crate::output::Sink;
 
 /// The largest image blason decodes: 100 megapixels (a 50 MP camera's photo is
 /// half of it). Anything claiming more is a decompression bomb or a mistake.
@@ -229,9 +230,6 @@ pub struct ImageSettings {
     /// Absolute URLs of variants start with this (the site's base URL).
     pub base_url: String,
 }
-
-/// Publishes one file of the output (path in the output, bytes).
-pub type Publish<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Requests for variants during rendering, then the work.
 pub struct ImagePipeline {
@@ -597,9 +595,9 @@ impl ImagePipeline {
         })
     }
 
-    /// Makes every variant asked for, through the cache; `write` publishes
-    /// each file (path in the output, bytes).
-    pub fn process(&self, write: &Publish<'_>) -> Result<ImageCounts, Vec<Diagnostic>> {
+    /// Makes every variant asked for, through the cache, and publishes each
+    /// into `out` (copied from the cache: no bytes pass through the process).
+    pub fn process(&self, out: &dyn Sink) -> Result<ImageCounts, Vec<Diagnostic>> {
         let jobs = std::mem::take(&mut *self.jobs.lock().unwrap_or_else(|p| p.into_inner()));
         self.used
             .lock()
@@ -683,18 +681,10 @@ impl ImagePipeline {
                         .insert(placeholder_class(&hash), c);
                 }
                 for (name, _) in list.iter().filter(|(_, j)| j.publish) {
-                    let bytes = std::fs::read(cache.join(name)).map_err(|e| {
-                        Diagnostic::io(
-                            &cache.join(name),
-                            &self.root,
-                            "read from the image cache",
-                            &e,
-                        )
-                    })?;
                     if !missing.iter().any(|(n, _)| n == name) {
                         self.cached.fetch_add(1, Ordering::Relaxed);
                     }
-                    write(&format!("processed_images/{name}"), &bytes)?;
+                    out.copy(&format!("processed_images/{name}"), &cache.join(name))?;
                 }
                 Ok(())
             })
@@ -709,7 +699,8 @@ impl ImagePipeline {
         for (class, colour) in colours.into_inner().unwrap_or_else(|p| p.into_inner()) {
             css.push_str(&format!(".{class}{{background-color:{colour}}}\n"));
         }
-        write("processed_images/placeholders.css", css.as_bytes()).map_err(|d| vec![d])?;
+        out.write("processed_images/placeholders.css", css.as_bytes())
+            .map_err(|d| vec![d])?;
         self.save_known(&cache);
         Ok(ImageCounts {
             decoded: self.decoded.load(Ordering::Relaxed),
@@ -965,6 +956,21 @@ mod tests {
         }
     }
 
+    /// Processes `p` into memory: the counts and the published images by
+    /// path (the placeholder stylesheet left out).
+    fn published(p: &ImagePipeline) -> (ImageCounts, Vec<(String, Vec<u8>)>) {
+        let out = crate::output::Memory::default();
+        let counts = p.process(&out).unwrap();
+        let mut files: Vec<(String, Vec<u8>)> = out
+            .into_files()
+            .into_iter()
+            .filter(|(rel, _)| !rel.ends_with(".css"))
+            .map(|(rel, bytes)| (rel, bytes.to_vec()))
+            .collect();
+        files.sort();
+        (counts, files)
+    }
+
     #[test]
     fn unchanged_sources_are_not_read_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -972,7 +978,7 @@ mod tests {
         write_png(&photo, 32, 20, false);
         let first = ImagePipeline::new(dir.path(), settings(dir.path()));
         let before = first.responsive(&photo).unwrap();
-        first.process(&|_, _| Ok(())).unwrap();
+        published(&first);
 
         // Other bytes of the same length, with the same modification time:
         // the next build takes the file to be unchanged and does not read it.
@@ -1024,19 +1030,7 @@ mod tests {
                 .starts_with("https://x.fr/processed_images/lac-ete-")
                 && r.fallback.url.ends_with(".jpg")
         );
-        let written = Mutex::new(Vec::new());
-        let counts = p
-            .process(&|rel, bytes| {
-                if rel.ends_with(".css") {
-                    return Ok(());
-                }
-                written
-                    .lock()
-                    .unwrap()
-                    .push((rel.to_string(), bytes.to_vec()));
-                Ok(())
-            })
-            .unwrap();
+        let (counts, written) = published(&p);
         assert_eq!(
             counts,
             ImageCounts {
@@ -1046,7 +1040,8 @@ mod tests {
                 pruned: 0
             }
         );
-        for (rel, bytes) in written.lock().unwrap().iter() {
+        assert_eq!(written.len(), 6);
+        for (rel, bytes) in &written {
             let img = image::load_from_memory(bytes).unwrap();
             assert!(rel.ends_with(".webp") || rel.ends_with(".jpg"));
             assert!([8, 16, 32].contains(&img.width()), "{rel}");
@@ -1056,7 +1051,7 @@ mod tests {
         std::fs::copy(&photo, &copy).unwrap();
         let p2 = ImagePipeline::new(dir.path(), settings(dir.path()));
         p2.responsive(&photo).unwrap();
-        let counts = p2.process(&|_, _| Ok(())).unwrap();
+        let (counts, _) = published(&p2);
         assert_eq!(
             counts,
             ImageCounts {
@@ -1075,7 +1070,7 @@ mod tests {
             },
         );
         p3.responsive(&photo).unwrap();
-        p3.process(&|_, _| Ok(())).unwrap();
+        published(&p3);
         assert_eq!(p3.prune().unwrap(), 3);
         assert_eq!(
             std::fs::read_dir(dir.path().join("cache/images"))
@@ -1102,18 +1097,8 @@ mod tests {
         let r = p.responsive(&photo).unwrap();
         assert_eq!(r.sources[0].mime, "image/avif");
         assert!(r.fallback.url.ends_with(".jpg"));
-        let written = Mutex::new(Vec::new());
-        p.process(&|rel, bytes| {
-            written
-                .lock()
-                .unwrap()
-                .push((rel.to_string(), bytes.to_vec()));
-            Ok(())
-        })
-        .unwrap();
-        let avif: Vec<_> = written
-            .into_inner()
-            .unwrap()
+        let avif: Vec<_> = published(&p)
+            .1
             .into_iter()
             .filter(|(rel, _)| rel.ends_with(".avif"))
             .collect();
@@ -1186,17 +1171,14 @@ mod tests {
         };
         let r = p.cropped(&photo, square, &[10, 40]).unwrap();
         assert_eq!((r.width, r.height), (20, 20));
-        let sizes = Mutex::new(Vec::new());
-        p.process(&|rel, bytes| {
-            if rel.ends_with(".css") {
-                return Ok(());
-            }
-            let img = image::load_from_memory(bytes).unwrap();
-            sizes.lock().unwrap().push((img.width(), img.height()));
-            Ok(())
-        })
-        .unwrap();
-        let mut got = sizes.into_inner().unwrap();
+        let mut got: Vec<(u32, u32)> = published(&p)
+            .1
+            .iter()
+            .map(|(_, bytes)| {
+                let img = image::load_from_memory(bytes).unwrap();
+                (img.width(), img.height())
+            })
+            .collect();
         got.sort();
         assert_eq!(got, vec![(10, 10), (10, 10), (20, 20), (20, 20)]);
     }
@@ -1222,16 +1204,11 @@ mod tests {
         for f in [&alpha, &gray, &deep] {
             p.responsive(f).unwrap();
         }
-        let counts = p
-            .process(&|rel, bytes| {
-                if rel.ends_with(".css") {
-                    return Ok(());
-                }
-                image::load_from_memory(bytes).unwrap();
-                Ok(())
-            })
-            .unwrap();
+        let (counts, files) = published(&p);
         assert_eq!(counts.decoded, 3);
+        for (_, bytes) in &files {
+            image::load_from_memory(bytes).unwrap();
+        }
     }
 
     #[test]
@@ -1259,25 +1236,15 @@ mod tests {
         assert!(with_gps.windows(3).any(|w| w == b"GPS"));
         let p = ImagePipeline::new(dir.path(), settings(dir.path()));
         p.responsive(&photo).unwrap();
-        let n = AtomicU64::new(0);
-        p.process(&|rel, bytes| {
-            if rel.ends_with(".css") {
-                return Ok(());
-            }
+        let files = published(&p).1;
+        for (_, bytes) in &files {
             assert!(
                 !bytes.windows(3).any(|w| w == b"GPS"),
                 "GPS data reached a published file"
             );
             assert!(!bytes.windows(4).any(|w| w == b"Exif"));
-            n.fetch_add(1, Ordering::Relaxed);
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(
-            n.load(Ordering::Relaxed),
-            4,
-            "widths 8 and 16, in WebP and JPEG"
-        );
+        }
+        assert_eq!(files.len(), 4, "widths 8 and 16, in WebP and JPEG");
     }
 
     fn fixture(name: &str) -> PathBuf {
@@ -1287,16 +1254,7 @@ mod tests {
     }
 
     fn decoded_outputs(p: &ImagePipeline) -> Vec<(String, Vec<u8>)> {
-        let out = Mutex::new(Vec::new());
-        p.process(&|rel, bytes| {
-            if rel.ends_with(".css") {
-                return Ok(());
-            }
-            out.lock().unwrap().push((rel.to_string(), bytes.to_vec()));
-            Ok(())
-        })
-        .unwrap();
-        out.into_inner().unwrap()
+        published(p).1
     }
 
     #[test]
