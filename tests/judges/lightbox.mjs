@@ -36,8 +36,12 @@ await withBrowser(async (browser) => {
   await page.keyboard.press("Escape");
   await page.locator("dialog.lightbox[open]").waitFor({ state: "detached", timeout: 3000 }).catch(() => {});
   check((await page.locator("dialog.lightbox[open]").count()) === 0, "Escape closes it");
-  // The dialog's close event, which gives the focus back, comes in a later task.
-  await page.waitForFunction(() => document.activeElement?.classList.contains("gallery-link"), null, { timeout: 10000 }).catch(() => {});
+  // The browser itself puts the focus back on the thumbnail that opened the
+  // dialog; the close event, which moves it to the photo last shown, comes in
+  // a later task: wait for that one (waiting for any thumbnail raced).
+  await page
+    .waitForFunction(() => document.activeElement === document.querySelectorAll("a.gallery-link")[1], null, { timeout: 10000 })
+    .catch(() => {});
   check(await page.evaluate(() => document.activeElement === document.querySelectorAll("a.gallery-link")[1]), "the focus is back on the thumbnail of the photo last shown");
   // Without JavaScript, a thumbnail is a link to the photo's own page.
   const href = await links.nth(0).getAttribute("href");
