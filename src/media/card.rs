@@ -7,9 +7,12 @@
 //! URL, whose name is a hash of the finished SVG, the photo layer and the
 //! fonts: the same card is never drawn twice, and any change to its text,
 //! photo, template or fonts gives a new URL (social networks cache previews
-//! by URL). [`CardStudio::draw`] paints the cards afterwards, in parallel,
-//! through the cache, and steps the JPEG quality down until each file fits
-//! its byte budget. Share kits are zipped here from the drawn cards.
+//! by URL). The card cache's `requests.tsv` remembers, by the hash of
+//! everything an SVG is made from, the card each request gave: a card asked
+//! for again with a cached file is not rendered again. [`CardStudio::draw`]
+//! paints the cards afterwards, in parallel, through the cache, and steps
+//! the JPEG quality down until each file fits its byte budget. Share kits
+//! are zipped here from the drawn cards.
 //!
 //! The photo layer is an `<image href="blason:photo">` whose width and height
 //! say the box: the image pipeline crops the photo around its focal point to
@@ -342,42 +345,48 @@ impl CardStudio {
             ))
         })?;
         let inputs = self.inputs_key(images, spec, &name)?;
-        if let Some(r) = self
+        let known = self
             .remembered
             .get(&inputs)
-            .filter(|r| self.cache.join(&r.file_name).is_file())
-        {
-            let photo_layer = match (spec.photo, r.photo_box) {
-                (Some((path, focus)), Some((w, h))) => Some(images.card_layer(
-                    path,
-                    Crop {
-                        ratio: (w, h),
-                        focus,
-                    },
-                    w,
-                    h,
-                )?),
-                _ => None,
-            };
-            self.jobs
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .entry(r.file_name.clone())
-                .or_insert(CardJob {
-                    svg: None,
-                    photo_layer,
-                    width: spec.width,
-                    height: spec.height,
-                    budget: spec.budget,
-                    quality: spec.quality,
-                    template: display,
-                });
-            self.requested
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(inputs, r.clone());
-            return Ok(self.card(&r.file_name, spec, r.cut.clone()));
-        }
+            .filter(|r| self.cache.join(&r.file_name).is_file());
+        let (remembered, svg, photo_layer) = match known {
+            Some(r) => (r.clone(), None, photo_layer(images, spec, r.photo_box)?),
+            None => {
+                let (r, svg, layer) = self.render_svg(images, spec, &name, &display)?;
+                (r, Some(svg), layer)
+            }
+        };
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(remembered.file_name.clone())
+            .or_insert(CardJob {
+                svg,
+                photo_layer,
+                width: spec.width,
+                height: spec.height,
+                budget: spec.budget,
+                quality: spec.quality,
+                template: display,
+            });
+        let card = self.card(&remembered.file_name, spec, remembered.cut.clone());
+        self.requested
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(inputs, remembered);
+        Ok(card)
+    }
+
+    /// Renders the template `name` (shown as `display` in errors) with the
+    /// card's values: what the next build remembers, the SVG, and the cache
+    /// name of its photo layer.
+    fn render_svg(
+        &self,
+        images: &ImagePipeline,
+        spec: &CardSpec<'_>,
+        name: &str,
+        display: &str,
+    ) -> Result<(Remembered, String, Option<String>), Diagnostic> {
         self.rendered.fetch_add(1, Ordering::Relaxed);
         let mut ctx = Context::new();
         ctx.insert("width", &spec.width);
@@ -388,28 +397,19 @@ impl CardStudio {
         ctx.insert("has_logo", &self.logo.is_some());
         let svg = self
             .tera
-            .render(&name, &ctx)
+            .render(name, &ctx)
             .map_err(|e| template_error(&e, &self.displays, None, CARD_FUNCTIONS))?;
-        let boxed = photo_box(&svg);
-        let photo_layer = match (spec.photo, boxed.clone()) {
-            (Some((path, focus)), Some(Ok((w, h)))) => Some(images.card_layer(
-                path,
-                Crop {
-                    ratio: (w, h),
-                    focus,
-                },
-                w,
-                h,
-            )?),
-            (_, Some(Err(m))) => return Err(Diagnostic::error("card", m).file(display)),
-            _ => None,
+        let boxed = match photo_box(&svg) {
+            Some(Err(m)) => return Err(Diagnostic::error("card", m).file(display)),
+            b => b.and_then(Result::ok),
         };
+        let layer = photo_layer(images, spec, boxed)?;
         let cut = cut_marks(&svg);
         let key = blake3::hash(
             format!(
                 "{}\n{}\n{}\n{}x{}\n{}\n{}\n{svg}",
                 self.fingerprint,
-                photo_layer.as_deref().unwrap_or(""),
+                layer.as_deref().unwrap_or(""),
                 spec.quality,
                 spec.width,
                 spec.height,
@@ -427,31 +427,12 @@ impl CardStudio {
             },
             super::hex16(key.as_bytes())
         );
-        self.requested
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(
-                inputs,
-                Remembered {
-                    file_name: file_name.clone(),
-                    photo_box: boxed.and_then(Result::ok).filter(|_| spec.photo.is_some()),
-                    cut: cut.clone(),
-                },
-            );
-        self.jobs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(file_name.clone())
-            .or_insert(CardJob {
-                svg: Some(svg),
-                photo_layer,
-                width: spec.width,
-                height: spec.height,
-                budget: spec.budget,
-                quality: spec.quality,
-                template: display,
-            });
-        Ok(self.card(&file_name, spec, cut))
+        let remembered = Remembered {
+            file_name,
+            photo_box: boxed.filter(|_| spec.photo.is_some()),
+            cut,
+        };
+        Ok((remembered, svg, layer))
     }
 
     /// A card as pages use it.
@@ -547,15 +528,29 @@ impl CardStudio {
             .map(|(name, job)| {
                 let cached = self.cache.join(name);
                 let rel = format!("processed_images/{name}");
-                if cached.is_file() {
-                    self.cached.fetch_add(1, Ordering::Relaxed);
-                    return out.copy(&rel, &cached);
-                }
+                let svg = match &job.svg {
+                    _ if cached.is_file() => {
+                        self.cached.fetch_add(1, Ordering::Relaxed);
+                        return out.copy(&rel, &cached);
+                    }
+                    Some(svg) => svg,
+                    // Found through the memory, then removed (another build
+                    // pruning the same cache).
+                    None => {
+                        return Err(Diagnostic::error(
+                            "card",
+                            format!(
+                                "the cached card {name} was removed during the build; build again"
+                            ),
+                        )
+                        .file(job.template.clone()));
+                    }
+                };
                 let photo = match &job.photo_layer {
                     Some(layer) => Some(images.cached_layer(layer)?),
                     None => None,
                 };
-                let bytes = self.paint(job, photo)?;
+                let bytes = self.paint(job, svg, photo)?;
                 self.drawn.fetch_add(1, Ordering::Relaxed);
                 super::write_cached(&self.cache, name, &bytes).map_err(|e| {
                     Diagnostic::io(&self.cache, &self.root, "write to the card cache", &e)
@@ -665,12 +660,13 @@ impl CardStudio {
     }
 
     /// SVG to JPEG, within the byte budget.
-    fn paint(&self, job: &CardJob, photo: Option<Arc<Vec<u8>>>) -> Result<Vec<u8>, Diagnostic> {
+    fn paint(
+        &self,
+        job: &CardJob,
+        svg: &str,
+        photo: Option<Arc<Vec<u8>>>,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let err = |m: String| Diagnostic::error("card", m).file(job.template.clone());
-        let svg = job
-            .svg
-            .as_deref()
-            .ok_or_else(|| err("a cached card was removed during the build; build again".into()))?;
         let tree = usvg::Tree::from_str(svg, &self.options(photo))
             .map_err(|e| err(format!("the card template is not valid SVG: {e}")))?;
         let mut pixmap = tiny_skia::Pixmap::new(job.width, job.height)
@@ -698,6 +694,23 @@ impl CardStudio {
             .help("simplify the template (large noisy areas, fine patterns) or use a calmer photo")
         })
     }
+}
+
+/// The photo layer a card with this photo box needs (its cache name), made
+/// by the image pipeline.
+fn photo_layer(
+    images: &ImagePipeline,
+    spec: &CardSpec<'_>,
+    photo_box: Option<(u32, u32)>,
+) -> Result<Option<String>, Diagnostic> {
+    let (Some((path, focus)), Some((w, h))) = (spec.photo, photo_box) else {
+        return Ok(None);
+    };
+    let crop = Crop {
+        ratio: (w, h),
+        focus,
+    };
+    images.card_layer(path, crop, w, h).map(Some)
 }
 
 /// Encodes at `quality`, then lower, until the file fits `budget`; the size
