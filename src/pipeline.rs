@@ -958,6 +958,7 @@ fn image_settings(config: &Config) -> ImageSettings {
             .filter_map(|f| Format::parse(f))
             .collect(),
         quality: config.images.quality,
+        effort: config.images.effort,
         cache_dir: config.images.cache_dir.clone(),
         base_url: config.base().to_string(),
     }

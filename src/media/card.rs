@@ -1272,6 +1272,7 @@ mod tests {
                 widths: vec![16],
                 formats: vec![Format::Webp],
                 quality: 75,
+                effort: 2,
                 cache_dir: PathBuf::from("cache"),
                 base_url: "https://x.fr".into(),
             },

@@ -226,6 +226,8 @@ pub struct ImageSettings {
     pub widths: Vec<u32>,
     pub formats: Vec<Format>,
     pub quality: u8,
+    /// WebP encoder effort (libwebp's `method`), 0 to 6.
+    pub effort: u8,
     pub cache_dir: PathBuf,
     /// Absolute URLs of variants start with this (the site's base URL).
     pub base_url: String,
@@ -550,8 +552,13 @@ impl ImagePipeline {
                 let crop_op = boxed.map_or(String::new(), |(l, t, cw, ch)| {
                     format!(":crop{l},{t},{cw},{ch}")
                 });
+                // Effort changes WebP bytes only: other formats keep their names.
+                let effort = match format {
+                    Format::Webp => format!(":e{}", self.settings.effort),
+                    _ => String::new(),
+                };
                 let op = format!(
-                    "{}{crop_op}:w{w}:h{h}:q{}:{}",
+                    "{}{crop_op}:w{w}:h{h}:q{}{effort}:{}",
                     info.hash,
                     self.settings.quality,
                     format.ext()
@@ -663,6 +670,7 @@ impl ImagePipeline {
                                 job.height,
                                 job.format,
                                 self.settings.quality,
+                                self.settings.effort,
                                 job.crop,
                             )
                             .map_err(|m| self.error(source, m))?;
@@ -850,6 +858,7 @@ fn encode(
     h: u32,
     format: Format,
     quality: u8,
+    effort: u8,
     crop: Option<(u32, u32, u32, u32)>,
 ) -> Result<Vec<u8>, String> {
     use fast_image_resize as fr;
@@ -906,7 +915,12 @@ fn encode(
             } else {
                 webp::Encoder::from_rgb(&resized, w, h)
             };
-            Ok(enc.encode(f32::from(quality)).to_vec())
+            let mut config = webp::WebPConfig::new().map_err(|()| "libwebp cannot be set up")?;
+            config.quality = f32::from(quality);
+            config.method = i32::from(effort);
+            enc.encode_advanced(&config)
+                .map(|m| m.to_vec())
+                .map_err(|e| format!("the WebP encoder failed: {e:?}"))
         }
         Format::Png => {
             use image::ImageEncoder;
@@ -939,6 +953,7 @@ mod tests {
             widths: vec![8, 16, 64],
             formats: vec![Format::Webp, Format::Jpeg],
             quality: 80,
+            effort: 2,
             cache_dir: dir.join("cache"),
             base_url: "https://x.fr".into(),
         }
@@ -954,6 +969,51 @@ mod tests {
                 .save(path)
                 .unwrap();
         }
+    }
+
+    #[test]
+    fn webp_effort_changes_webp_files_and_names_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("texture.png");
+        // Texture, so that the encoder has choices to make.
+        image::RgbImage::from_fn(96, 64, |x, y| {
+            let v = (x * 37 + y * 91 + (x * y) % 13 * 17) as u8;
+            image::Rgb([v, v.wrapping_mul(3), 255 - v])
+        })
+        .save(&photo)
+        .unwrap();
+        let build = |effort: u8| {
+            let p = ImagePipeline::new(
+                dir.path(),
+                ImageSettings {
+                    effort,
+                    ..settings(dir.path())
+                },
+            );
+            p.responsive(&photo).unwrap();
+            let files = published(&p).1;
+            let (webp, jpg): (Vec<_>, Vec<_>) = files
+                .into_iter()
+                .partition(|(rel, _)| rel.ends_with(".webp"));
+            (webp, jpg)
+        };
+        let (fast_webp, fast_jpg) = build(0);
+        let (small_webp, small_jpg) = build(6);
+        assert_eq!(fast_jpg, small_jpg, "JPEG variants do not depend on effort");
+        assert_eq!(fast_webp.len(), 3);
+        for ((a, _), (b, _)) in fast_webp.iter().zip(&small_webp) {
+            assert_ne!(a, b, "a WebP made with another effort has another name");
+        }
+        let bytes = |v: &[(String, Vec<u8>)]| {
+            let mut b: Vec<Vec<u8>> = v.iter().map(|f| f.1.clone()).collect();
+            b.sort();
+            b
+        };
+        assert_ne!(
+            bytes(&fast_webp),
+            bytes(&small_webp),
+            "the encoder was given the effort"
+        );
     }
 
     /// Processes `p` into memory: the counts and the published images by
