@@ -539,11 +539,11 @@ impl CardStudio {
                     None => {
                         return Err(Diagnostic::error(
                             "card",
-                            format!(
-                                "the cached card {name} was removed during the build; build again"
-                            ),
+                            "this social card was deleted from the cache while the site was \
+                             being built (by another build of the same site?)",
                         )
-                        .file(job.template.clone()));
+                        .file(crate::error::display_path(&cached, &self.root))
+                        .help("build the site again"));
                     }
                 };
                 let photo = match &job.photo_layer {

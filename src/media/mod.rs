@@ -915,12 +915,22 @@ fn encode(
             } else {
                 webp::Encoder::from_rgb(&resized, w, h)
             };
-            let mut config = webp::WebPConfig::new().map_err(|()| "libwebp cannot be set up")?;
+            let mut config = webp::WebPConfig::new()
+                .map_err(|()| "the WebP encoder could not start: reinstall blason")?;
             config.quality = f32::from(quality);
             config.method = i32::from(effort);
             enc.encode_advanced(&config)
                 .map(|m| m.to_vec())
-                .map_err(|e| format!("the WebP encoder failed: {e:?}"))
+                .map_err(|e| match e {
+                    webp::WebPEncodingError::VP8_ENC_ERROR_BAD_DIMENSION => format!(
+                        "a {w}×{h} WebP cannot be made: WebP images are at most 16383 pixels a side"
+                    ),
+                    webp::WebPEncodingError::VP8_ENC_ERROR_OUT_OF_MEMORY
+                    | webp::WebPEncodingError::VP8_ENC_ERROR_BITSTREAM_OUT_OF_MEMORY => {
+                        "there was not enough memory to save this photo as WebP".to_string()
+                    }
+                    other => format!("this photo could not be saved as WebP ({other:?})"),
+                })
         }
         Format::Png => {
             use image::ImageEncoder;
@@ -1014,6 +1024,26 @@ mod tests {
             bytes(&small_webp),
             "the encoder was given the effort"
         );
+    }
+
+    #[test]
+    fn a_webp_too_large_for_the_format_is_an_error_naming_the_photo() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("panorama.png");
+        write_png(&photo, 16_400, 2, false);
+        let p = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                widths: vec![20_000],
+                formats: vec![Format::Webp],
+                ..settings(dir.path())
+            },
+        );
+        p.responsive(&photo).unwrap();
+        let errors = p.process(&crate::output::Memory::default()).unwrap_err();
+        let text = errors[0].to_string();
+        assert!(text.contains("panorama.png"), "{text}");
+        assert!(text.contains("at most 16383 pixels a side"), "{text}");
     }
 
     /// Processes `p` into memory: the counts and the published images by
