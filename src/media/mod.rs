@@ -13,8 +13,11 @@
 //! before decoding, and a pixel budget bounds what is decoded at once.
 //! Social cards ([`card`]) get their photo layer from here, cropped in the
 //! same pass as the photo's other variants and kept in the cache only.
+//! Large JPEGs are decoded at 1/2, 1/4 or 1/8 of their size when every
+//! variant still has its pixels ([`jpeg`]).
 
 pub mod card;
+mod jpeg;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
@@ -83,6 +86,8 @@ struct SourceInfo {
     /// Upright size (after EXIF orientation).
     width: u32,
     height: u32,
+    /// A JPEG, which may be decoded at a reduced scale.
+    jpeg: bool,
 }
 
 /// A source's size and modification time (nanoseconds since the epoch): while
@@ -104,20 +109,25 @@ fn stamp(path: &Path) -> Option<Stamp> {
 const KNOWN_SOURCES: &str = "sources.tsv";
 
 /// Reads the remembered sources: one line each, `len`, `modified`, `width`,
-/// `height`, `hash`, path, separated by tabs. Lines that do not parse are
-/// skipped (the source is then read again).
+/// `height`, `hash`, `jpeg` or `other`, path, separated by tabs. Lines that
+/// do not parse are skipped (the source is then read again).
 fn read_known(file: &Path) -> HashMap<PathBuf, (Stamp, SourceInfo)> {
     let Ok(text) = std::fs::read_to_string(file) else {
         return HashMap::new();
     };
     text.lines()
         .filter_map(|line| {
-            let mut f = line.splitn(6, '\t');
+            let mut f = line.splitn(7, '\t');
             let len = f.next()?.parse().ok()?;
             let modified = f.next()?.parse().ok()?;
             let width = f.next()?.parse().ok()?;
             let height = f.next()?.parse().ok()?;
             let hash = f.next()?;
+            let jpeg = match f.next()? {
+                "jpeg" => true,
+                "other" => false,
+                _ => return None,
+            };
             let path = f.next()?;
             let hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
             hex.then(|| {
@@ -125,6 +135,7 @@ fn read_known(file: &Path) -> HashMap<PathBuf, (Stamp, SourceInfo)> {
                     hash: hash.to_string(),
                     width,
                     height,
+                    jpeg,
                 };
                 (PathBuf::from(path), ((len, modified), info))
             })
@@ -141,6 +152,8 @@ struct Job {
     format: Format,
     /// The part of the upright source to use: left, top, width, height.
     crop: Option<(u32, u32, u32, u32)>,
+    /// Made from the source decoded at 1/`reduce` of its size (1, 2, 4, 8).
+    reduce: u32,
     /// Published under /processed_images/ (card layers stay in the cache).
     publish: bool,
 }
@@ -212,6 +225,8 @@ pub struct ResponsiveImage {
 pub struct ImageCounts {
     /// Sources decoded.
     pub decoded: u64,
+    /// Of these, decoded at a reduced scale (large JPEGs).
+    pub reduced: u64,
     /// Variants encoded.
     pub encoded: u64,
     /// Variants taken from the cache.
@@ -245,6 +260,7 @@ pub struct ImagePipeline {
     /// Output name to job; a BTreeMap so work and output are in a stable order.
     jobs: Mutex<BTreeMap<String, Job>>,
     decoded: AtomicU64,
+    reduced: AtomicU64,
     encoded: AtomicU64,
     cached: AtomicU64,
     /// Names of every variant this build published.
@@ -312,6 +328,21 @@ pub(crate) fn write_cached(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Res
     std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, dir.join(name)))
 }
 
+/// A large JPEG's reduced size stays at least this wide (and as wide as the
+/// largest configured width): the built-in theme's social cards take a
+/// photo 1200 pixels wide.
+const REDUCED_FLOOR: u32 = 1200;
+
+/// The part of a variant's name that says it is made from a reduced decode
+/// (nothing for a whole one, so that those keep their names).
+fn reduce_op(reduce: u32) -> String {
+    if reduce > 1 {
+        format!(":r{reduce}")
+    } else {
+        String::new()
+    }
+}
+
 fn hex16(bytes: &[u8]) -> String {
     bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
@@ -332,6 +363,7 @@ impl ImagePipeline {
             stamps: Mutex::new(HashMap::new()),
             jobs: Mutex::new(BTreeMap::new()),
             decoded: AtomicU64::new(0),
+            reduced: AtomicU64::new(0),
             encoded: AtomicU64::new(0),
             budget: PixelBudget::new(PIXEL_BUDGET),
             cached: AtomicU64::new(0),
@@ -374,6 +406,7 @@ impl ImagePipeline {
         let reader = ImageReader::new(Cursor::new(&bytes))
             .with_guessed_format()
             .map_err(|e| self.error(path, "the image cannot be read").cause(e))?;
+        let jpeg = reader.format() == Some(image::ImageFormat::Jpeg);
         let mut decoder = reader.into_decoder().map_err(|e| {
             self.error(
                 path,
@@ -402,6 +435,7 @@ impl ImagePipeline {
             hash: blake3::hash(&bytes).to_hex().to_string(),
             width,
             height,
+            jpeg,
         };
         self.remember(path, stamp, info.clone());
         Ok(info)
@@ -431,8 +465,9 @@ impl ImagePipeline {
             .filter_map(|(path, (len, modified))| {
                 let info = sources.get(path)?;
                 let p = path.to_str().filter(|p| !p.contains(['\t', '\n', '\r']))?;
+                let kind = if info.jpeg { "jpeg" } else { "other" };
                 Some(format!(
-                    "{len}\t{modified}\t{}\t{}\t{}\t{p}\n",
+                    "{len}\t{modified}\t{}\t{}\t{}\t{kind}\t{p}\n",
                     info.width, info.height, info.hash
                 ))
             })
@@ -462,6 +497,31 @@ impl ImagePipeline {
         self.variants(path, Some(crop), widths)
     }
 
+    /// The reduction (1, 2, 4 or 8) at which a source is decoded for this
+    /// site's variants: the largest that keeps it as wide as the largest
+    /// configured width and a card's photo; 1 for sources other than JPEG.
+    /// It depends on the source's size and the settings only, so a variant's
+    /// name (which carries it) always stands for the same bytes.
+    fn reduction(&self, info: &SourceInfo) -> u32 {
+        if !info.jpeg {
+            return 1;
+        }
+        let floor = self.settings.widths.iter().copied().max().unwrap_or(0);
+        jpeg::reduction(info.width, floor.max(REDUCED_FLOOR))
+    }
+
+    /// The reduction a `out`-sized variant of the `region` (width, height)
+    /// of a source is made from: the source's, when its reduced pixels are
+    /// enough; else 1 (the source decoded whole).
+    fn job_reduction(&self, info: &SourceInfo, region: (u32, u32), out: (u32, u32)) -> u32 {
+        let d = self.reduction(info);
+        if d > 1 && jpeg::fits((info.width, info.height), region, out, d) {
+            d
+        } else {
+            1
+        }
+    }
+
     /// Asks for the photo layer of a social card: the photo cropped around
     /// its focal point to exactly `w`×`h` (enlarged if it must be), kept in
     /// the cache as PNG. Returns its cache name.
@@ -475,7 +535,12 @@ impl ImagePipeline {
         let full = self.source(path)?;
         let boxed = crop.boxed(full.width, full.height);
         let (l, t, cw, ch) = boxed;
-        let op = format!("{}:crop{l},{t},{cw},{ch}:w{w}:h{h}:layer:png", full.hash);
+        let reduce = self.job_reduction(&full, (cw, ch), (w, h));
+        let op = format!(
+            "{}:crop{l},{t},{cw},{ch}:w{w}:h{h}{}:layer:png",
+            full.hash,
+            reduce_op(reduce)
+        );
         let name = format!(
             "layer-{}.png",
             hex16(blake3::hash(op.as_bytes()).as_bytes())
@@ -490,6 +555,7 @@ impl ImagePipeline {
                 height: h,
                 format: Format::Png,
                 crop: Some(boxed),
+                reduce,
                 publish: false,
             });
         Ok(name)
@@ -517,11 +583,11 @@ impl ImagePipeline {
         let boxed = crop.map(|c| c.boxed(full.width, full.height));
         let info = match boxed {
             Some((_, _, w, h)) => SourceInfo {
-                hash: full.hash.clone(),
                 width: w,
                 height: h,
+                ..full.clone()
             },
-            None => full,
+            None => full.clone(),
         };
         let stem = crate::content::slug::slugify(
             &path
@@ -557,9 +623,11 @@ impl ImagePipeline {
                     Format::Webp => format!(":e{}", self.settings.effort),
                     _ => String::new(),
                 };
+                let reduce = self.job_reduction(&full, (info.width, info.height), (w, h));
                 let op = format!(
-                    "{}{crop_op}:w{w}:h{h}:q{}{effort}:{}",
+                    "{}{crop_op}:w{w}:h{h}{}:q{}{effort}:{}",
                     info.hash,
+                    reduce_op(reduce),
                     self.settings.quality,
                     format.ext()
                 );
@@ -578,6 +646,7 @@ impl ImagePipeline {
                     height: h,
                     format,
                     crop: boxed,
+                    reduce,
                     publish: true,
                 });
                 srcset.push(format!("{url} {w}w"));
@@ -635,9 +704,13 @@ impl ImagePipeline {
                     .iter()
                     .filter(|(name, _)| !cache.join(name).is_file())
                     .collect();
-                // The placeholder colour, cached beside the variants.
-                let hash = self.source(source)?.hash;
-                let colour_name = format!("{}.colour", &hash[..16]);
+                let info = self.source(source)?;
+                let hash = &info.hash;
+                // The placeholder colour, cached beside the variants. It is
+                // taken from the source decoded at its reduction, whichever
+                // variants this build happens to make.
+                let reduce = self.reduction(&info);
+                let colour_name = format!("{}{}.colour", &hash[..16], reduce_op(reduce));
                 let colour_file = cache.join(&colour_name);
                 let mut colour = std::fs::read_to_string(&colour_file)
                     .ok()
@@ -646,24 +719,45 @@ impl ImagePipeline {
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .insert(colour_name.clone());
-                if !missing.is_empty() || colour.is_none() {
-                    let info = self.source(source)?;
-                    // Held until this source's variants are made.
-                    let _budget = self
-                        .budget
-                        .acquire(u64::from(info.width) * u64::from(info.height));
-                    let img = self.decode(source)?;
-                    self.decoded.fetch_add(1, Ordering::Relaxed);
-                    if colour.is_none() {
+                // The variants to make, by the reduction they are made from:
+                // one decode each (nearly always one in all).
+                let mut by_reduction: BTreeMap<u32, Vec<&(String, Job)>> = BTreeMap::new();
+                for job in &missing {
+                    by_reduction.entry(job.1.reduce).or_default().push(job);
+                }
+                if colour.is_none() {
+                    by_reduction.entry(reduce).or_default();
+                }
+                for (&d, jobs) in by_reduction.iter().rev() {
+                    // The lease on the pixel budget is held until this
+                    // decode's variants are made.
+                    let (img, _lease) = self.decode(source, &info, d)?;
+                    if colour.is_none() && d == reduce {
                         let c = average_colour(&img);
                         let _ = write_cached(&cache, &colour_name, c.as_bytes());
                         colour = Some(c);
                     }
-                    let pixels = Pixels::new(img, missing.iter().map(|(_, j)| j.format))
+                    if jobs.is_empty() {
+                        continue;
+                    }
+                    // Crops are in the upright source's pixels.
+                    let scale = (
+                        f64::from(img.width()) / f64::from(info.width),
+                        f64::from(img.height()) / f64::from(info.height),
+                    );
+                    let pixels = Pixels::new(img, jobs.iter().map(|(_, j)| j.format))
                         .map_err(|m| self.error(source, m))?;
-                    let made: Vec<Result<(), Diagnostic>> = missing
+                    let made: Vec<Result<(), Diagnostic>> = jobs
                         .par_iter()
                         .map(|(name, job)| {
+                            let crop = job.crop.map(|(l, t, w, h)| {
+                                (
+                                    f64::from(l) * scale.0,
+                                    f64::from(t) * scale.1,
+                                    f64::from(w) * scale.0,
+                                    f64::from(h) * scale.1,
+                                )
+                            });
                             let bytes = encode(
                                 &pixels,
                                 job.width,
@@ -671,7 +765,7 @@ impl ImagePipeline {
                                 job.format,
                                 self.settings.quality,
                                 self.settings.effort,
-                                job.crop,
+                                crop,
                             )
                             .map_err(|m| self.error(source, m))?;
                             self.encoded.fetch_add(1, Ordering::Relaxed);
@@ -686,7 +780,7 @@ impl ImagePipeline {
                     colours
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
-                        .insert(placeholder_class(&hash), c);
+                        .insert(placeholder_class(hash), c);
                 }
                 for (name, _) in list.iter().filter(|(_, j)| j.publish) {
                     if !missing.iter().any(|(n, _)| n == name) {
@@ -712,6 +806,7 @@ impl ImagePipeline {
         self.save_known(&cache);
         Ok(ImageCounts {
             decoded: self.decoded.load(Ordering::Relaxed),
+            reduced: self.reduced.load(Ordering::Relaxed),
             encoded: self.encoded.load(Ordering::Relaxed),
             cached: self.cached.load(Ordering::Relaxed),
             pruned: 0,
@@ -754,10 +849,31 @@ impl ImagePipeline {
         Ok(removed)
     }
 
-    /// Decodes a source, upright, with memory limits.
-    fn decode(&self, path: &Path) -> Result<DynamicImage, Diagnostic> {
+    /// Decodes a source, upright, at 1/`reduce` of its size when it is a
+    /// JPEG that can be (whole otherwise), within the pixel budget: the
+    /// pixels and their lease on the budget.
+    fn decode(
+        &self,
+        path: &Path,
+        info: &SourceInfo,
+        reduce: u32,
+    ) -> Result<(DynamicImage, PixelLease<'_>), Diagnostic> {
         let bytes = std::fs::read(path)
             .map_err(|e| Diagnostic::io(path, &self.root, "read this image", &e))?;
+        let (w, h) = (u64::from(info.width), u64::from(info.height));
+        if reduce > 1 && info.jpeg {
+            let (rw, rh) = (
+                jpeg::reduced(info.width, reduce),
+                jpeg::reduced(info.height, reduce),
+            );
+            let lease = self.budget.acquire(u64::from(rw) * u64::from(rh));
+            if let Some(img) = jpeg::decode_reduced(&bytes, reduce, (info.width, info.height)) {
+                self.decoded.fetch_add(1, Ordering::Relaxed);
+                self.reduced.fetch_add(1, Ordering::Relaxed);
+                return Ok((img, lease));
+            }
+        }
+        let lease = self.budget.acquire(w * h);
         let mut reader = ImageReader::new(Cursor::new(&bytes))
             .with_guessed_format()
             .map_err(|e| self.error(path, "the image cannot be read").cause(e))?;
@@ -780,7 +896,8 @@ impl ImagePipeline {
                 .help("open it in an image editor and save it again")
         })?;
         img.apply_orientation(orientation);
-        Ok(img)
+        self.decoded.fetch_add(1, Ordering::Relaxed);
+        Ok((img, lease))
     }
 }
 
@@ -859,7 +976,7 @@ fn encode(
     format: Format,
     quality: u8,
     effort: u8,
-    crop: Option<(u32, u32, u32, u32)>,
+    crop: Option<(f64, f64, f64, f64)>,
 ) -> Result<Vec<u8>, String> {
     use fast_image_resize as fr;
     let src = match format {
@@ -880,7 +997,7 @@ fn encode(
         let mut options = fr::ResizeOptions::new()
             .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
         if let Some((l, t, cw, ch)) = crop {
-            options = options.crop(f64::from(l), f64::from(t), f64::from(cw), f64::from(ch));
+            options = options.crop(l, t, cw, ch);
         }
         fr::Resizer::new()
             .resize(src, &mut dst, &options)
@@ -1026,6 +1143,234 @@ mod tests {
         );
     }
 
+    /// A JPEG of `img`, with an EXIF orientation when one is given.
+    fn jpeg_file(path: &Path, img: &image::RgbImage, orientation: Option<u16>) {
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+            .encode(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .unwrap();
+        if let Some(o) = orientation {
+            // APP1: "Exif", a big-endian TIFF header, one IFD entry (0x0112).
+            let mut payload = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+            payload.extend_from_slice(&o.to_be_bytes());
+            payload.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+            let mut with = jpeg[..2].to_vec();
+            with.extend_from_slice(&[0xFF, 0xE1]);
+            with.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+            with.extend_from_slice(&payload);
+            with.extend_from_slice(&jpeg[2..]);
+            jpeg = with;
+        }
+        std::fs::write(path, jpeg).unwrap();
+    }
+
+    /// A smooth scene: a gradient sky, a dark hill, a sun.
+    fn scene(w: u32, h: u32) -> image::RgbImage {
+        image::RgbImage::from_fn(w, h, |x, y| {
+            let (fx, fy) = (f64::from(x) / f64::from(w), f64::from(y) / f64::from(h));
+            let hill = 0.6 + 0.15 * (fx * 6.0).sin();
+            let sun = (fx - 0.7).powi(2) + (fy - 0.25).powi(2) < 0.01;
+            if sun {
+                image::Rgb([250, 210, 60])
+            } else if fy > hill {
+                image::Rgb([40, (90.0 + 60.0 * fx) as u8, 50])
+            } else {
+                image::Rgb([(80.0 + 100.0 * fy) as u8, (140.0 + 60.0 * fy) as u8, 230])
+            }
+        })
+    }
+
+    /// Mean absolute difference per channel of two images of one size.
+    fn mean_difference(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+        assert_eq!(a.dimensions(), b.dimensions());
+        let sum: u64 = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(x, y)| u64::from(x.abs_diff(*y)))
+            .sum();
+        sum as f64 / a.as_raw().len() as f64
+    }
+
+    #[test]
+    fn large_jpegs_are_decoded_reduced_when_every_variant_fits() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("vallee.jpg");
+        let img = scene(2600, 1400);
+        jpeg_file(&photo, &img, None);
+        let settings = || ImageSettings {
+            widths: vec![480, 1200],
+            formats: vec![Format::Jpeg],
+            ..settings(dir.path())
+        };
+        // 2600 wide, nothing wider than 1200 asked: decoded at 1/2 (1300).
+        let p = ImagePipeline::new(dir.path(), settings());
+        let r = p.responsive(&photo).unwrap();
+        assert_eq!((r.width, r.height), (1200, 646));
+        let (counts, files) = published(&p);
+        assert_eq!((counts.decoded, counts.reduced, counts.encoded), (1, 1, 2));
+        // The variants are the photo at their size: beside the same photo
+        // decoded whole and resized, they differ by little more than JPEG's loss.
+        for (rel, bytes) in &files {
+            let got = image::load_from_memory(bytes).unwrap().to_rgb8();
+            let reference = image::imageops::resize(
+                &image::load_from_memory(&std::fs::read(&photo).unwrap())
+                    .unwrap()
+                    .to_rgb8(),
+                got.width(),
+                got.height(),
+                image::imageops::FilterType::Lanczos3,
+            );
+            let d = mean_difference(&got, &reference);
+            assert!(d < 2.5, "{rel}: mean difference {d:.2}");
+        }
+
+        // A crop whose pixels the reduced photo does not hold (a 1300-wide
+        // square from 1400 source pixels) is made from a whole decode.
+        let p = ImagePipeline::new(dir.path(), settings());
+        p.responsive(&photo).unwrap();
+        let square = Crop {
+            ratio: (1, 1),
+            focus: (0.7, 0.3),
+        };
+        let big = p.cropped(&photo, square, &[1300]).unwrap();
+        let small = p.cropped(&photo, square, &[600]).unwrap();
+        let (counts, files) = published(&p);
+        assert_eq!(
+            (
+                counts.decoded,
+                counts.reduced,
+                counts.encoded,
+                counts.cached
+            ),
+            (2, 1, 2, 2),
+            "the square at 1300 wide decoded whole, at 600 from 1/2; the rest cached"
+        );
+        for (url, size) in [(&big.fallback.url, 1300), (&small.fallback.url, 600)] {
+            let name = url.rsplit('/').next().unwrap();
+            let (_, bytes) = files.iter().find(|(rel, _)| rel.ends_with(name)).unwrap();
+            let got = image::load_from_memory(bytes).unwrap().to_rgb8();
+            assert_eq!(got.dimensions(), (size, size));
+            // The sun, at the focal point, is in the square's middle column
+            // (the square is the photo's whole height: the sun a quarter down).
+            let sun = got.get_pixel(size / 2, size / 4);
+            assert!(sun[0] > 200 && sun[2] < 120, "{size}: {sun:?}");
+        }
+    }
+
+    #[test]
+    fn a_reduction_is_part_of_the_variant_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("vallee.jpg");
+        jpeg_file(&photo, &scene(2600, 1400), None);
+        let png = dir.path().join("vallee.png");
+        scene(2600, 1400).save(&png).unwrap();
+        let name_of_480 = |widths: Vec<u32>, path: &Path| {
+            let p = ImagePipeline::new(
+                dir.path(),
+                ImageSettings {
+                    widths,
+                    formats: vec![Format::Webp],
+                    ..settings(dir.path())
+                },
+            );
+            let r = p.responsive(path).unwrap();
+            let first = r.sources[0].srcset.split(' ').next().unwrap().to_string();
+            (first, p.reduction(&p.source(path).unwrap()))
+        };
+        // With 1200 the widest: 1/2. With 2000 asked too: whole. The 480
+        // variant is made from other pixels, so it has another name.
+        let (reduced, d) = name_of_480(vec![480, 1200], &photo);
+        assert_eq!(d, 2);
+        let (whole, d) = name_of_480(vec![480, 2000], &photo);
+        assert_eq!(d, 1);
+        assert_ne!(reduced, whole);
+        assert_eq!(name_of_480(vec![480, 1200], &photo).0, reduced, "stable");
+        // Other formats are decoded whole: the same settings reduce nothing.
+        assert_eq!(name_of_480(vec![480, 1200], &png).1, 1);
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        p.responsive(&png).unwrap();
+        assert_eq!(published(&p).0.reduced, 0);
+    }
+
+    #[test]
+    fn reduced_decodes_are_turned_upright() {
+        let dir = tempfile::tempdir().unwrap();
+        // Upright: 2600x1400, red on the left, blue on the right. Stored
+        // turned a quarter to the left, with orientation 6 (turn right).
+        let upright = image::RgbImage::from_fn(2600, 1400, |x, _| {
+            if x < 1300 {
+                image::Rgb([220, 30, 30])
+            } else {
+                image::Rgb([30, 30, 220])
+            }
+        });
+        let stored = image::imageops::rotate270(&upright);
+        assert_eq!(stored.dimensions(), (1400, 2600));
+        let photo = dir.path().join("tourne.jpg");
+        jpeg_file(&photo, &stored, Some(6));
+        let p = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                widths: vec![480, 1200],
+                formats: vec![Format::Jpeg],
+                ..settings(dir.path())
+            },
+        );
+        let r = p.responsive(&photo).unwrap();
+        assert_eq!((r.width, r.height), (1200, 646));
+        let (counts, files) = published(&p);
+        assert_eq!(counts.reduced, 1);
+        for (rel, bytes) in files {
+            let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+            let (w, h) = img.dimensions();
+            assert!(w > h, "{rel} is upright");
+            let (left, right) = (img.get_pixel(w / 8, h / 2), img.get_pixel(w * 7 / 8, h / 2));
+            assert!(left[0] > 180 && right[2] > 180, "{rel}: {left:?} {right:?}");
+        }
+    }
+
+    #[test]
+    fn a_damaged_large_jpeg_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("coupee.jpg");
+        jpeg_file(&photo, &scene(2600, 1400), None);
+        let bytes = std::fs::read(&photo).unwrap();
+        // The header is whole (the size is known), the picture is not.
+        std::fs::write(&photo, &bytes[..bytes.len() / 3]).unwrap();
+        let p = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                widths: vec![480],
+                ..settings(dir.path())
+            },
+        );
+        match p.responsive(&photo) {
+            // Refused when asked for, or when made: either way, by name.
+            Err(e) => assert_eq!(e.file.as_deref(), Some("coupee.jpg")),
+            Ok(_) => {
+                let out = crate::output::Memory::default();
+                match p.process(&out) {
+                    Err(errors) => {
+                        assert_eq!(
+                            errors[0].file.as_deref(),
+                            Some("coupee.jpg"),
+                            "{}",
+                            errors[0]
+                        );
+                    }
+                    // zune-jpeg fills a cut picture in: then it is whole-decoded.
+                    Ok(counts) => assert_eq!((counts.decoded, counts.reduced), (1, 0)),
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_webp_too_large_for_the_format_is_an_error_naming_the_photo() {
         let dir = tempfile::tempdir().unwrap();
@@ -1125,6 +1470,7 @@ mod tests {
             counts,
             ImageCounts {
                 decoded: 1,
+                reduced: 0,
                 encoded: 6,
                 cached: 0,
                 pruned: 0
@@ -1146,6 +1492,7 @@ mod tests {
             counts,
             ImageCounts {
                 decoded: 0,
+                reduced: 0,
                 encoded: 0,
                 cached: 6,
                 pruned: 0
