@@ -4,16 +4,37 @@
 
 /// Percent-encodes everything but the unreserved characters of RFC 3986.
 pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    encode_into(&mut out, s);
+    out
+}
+
+/// [`encode`], appended to `out`: runs of unreserved characters are copied
+/// whole, every other byte becomes `%XX`.
+pub fn encode_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = Vec::with_capacity(s.len() + s.len() / 2);
-    for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b),
-            _ => out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]),
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && unreserved(bytes[i]) {
+            i += 1;
+        }
+        // A run of ASCII starts on an ASCII byte and ends before an ASCII
+        // or a lead byte: both ends are character boundaries (an empty run
+        // may sit inside a character, so it is not sliced).
+        if i > start {
+            out.push_str(&s[start..i]);
+        }
+        if i < bytes.len() {
+            let b = bytes[i];
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+            i += 1;
         }
     }
-    // Only ASCII was pushed.
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Decodes `%XX` escapes; `None` when an escape is broken or the bytes are
@@ -38,6 +59,23 @@ pub fn decode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn encoding_is_the_bytewise_rule(s in "\\PC{0,40}") {
+            let expected: String = s
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        char::from(b).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            proptest::prop_assert_eq!(encode(&s), expected.clone());
+            proptest::prop_assert_eq!(decode(&expected), Some(s));
+        }
+    }
 
     #[test]
     fn round_trip() {

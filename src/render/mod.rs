@@ -289,11 +289,13 @@ pub fn absolute(base: &str, path: &str) -> String {
     if path.starts_with("http://") || path.starts_with("https://") {
         return path.to_string();
     }
-    format!(
-        "{}/{}",
-        base.trim_end_matches('/'),
-        path.trim_start_matches('/')
-    )
+    // Called for every link of every page: no formatting machinery.
+    let (base, path) = (base.trim_end_matches('/'), path.trim_start_matches('/'));
+    let mut url = String::with_capacity(base.len() + 1 + path.len());
+    url.push_str(base);
+    url.push('/');
+    url.push_str(path);
+    url
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::content::frontmatter::ShareFrontMatter;
+use crate::url::encode_into;
 
 /// Networks blason makes share links for, in a stable order.
 pub const NETWORKS: [&str; 7] = [
@@ -138,25 +139,22 @@ pub fn with_utm(url: &str, source: &str, medium: &str, campaign: Option<&str>) -
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
     };
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let mut out = format!(
-        "{base}{sep}utm_source={}&utm_medium={}",
-        enc(source),
-        enc(medium)
-    );
+    let mut out = String::with_capacity(url.len() + 48);
+    out.push_str(base);
+    out.push(if base.contains('?') { '&' } else { '?' });
+    out.push_str("utm_source=");
+    encode_into(&mut out, source);
+    out.push_str("&utm_medium=");
+    encode_into(&mut out, medium);
     if let Some(c) = campaign.filter(|c| !c.is_empty()) {
         out.push_str("&utm_campaign=");
-        out.push_str(&enc(c));
+        encode_into(&mut out, c);
     }
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
     }
     out
-}
-
-fn enc(s: &str) -> String {
-    crate::url::encode(s)
 }
 
 /// The share links of a page at `url`, for `networks`; `mastodon_page` is
@@ -167,40 +165,64 @@ pub fn share_view(
     networks: &[String],
     mastodon_page: &str,
 ) -> ShareView {
-    let mut links = Vec::new();
+    // Built for every page: each link is written once into its own string,
+    // its parts percent-encoded in place.
+    let tags = input.hashtags();
+    let mut links = Vec::with_capacity(networks.len());
     for n in networks {
         let Some(&network) = NETWORKS.iter().find(|k| **k == n.as_str()) else {
             continue;
         };
         let target = with_utm(url, network, "social", input.campaign);
-        let post = input.post(network);
-        let link = match network {
-            "facebook" => format!(
-                "https://www.facebook.com/sharer/sharer.php?u={}",
-                enc(&target)
-            ),
-            "x" => format!(
-                "https://x.com/intent/post?text={}&url={}",
-                enc(&post),
-                enc(&target)
-            ),
-            "linkedin" => format!(
-                "https://www.linkedin.com/sharing/share-offsite/?url={}",
-                enc(&target)
-            ),
-            "whatsapp" => format!("https://wa.me/?text={}", enc(&format!("{post} {target}"))),
-            "bluesky" => format!(
-                "https://bsky.app/intent/compose?text={}",
-                enc(&format!("{post} {target}"))
-            ),
-            "mastodon" => format!("{mastodon_page}?text={}", enc(&format!("{post} {target}"))),
-            "email" => format!(
-                "mailto:?subject={}&body={}",
-                enc(input.title),
-                enc(&format!("{post}\n\n{target}"))
-            ),
-            _ => continue,
+        let text = input.text(network);
+        // The post as `post()` makes it: text, then hashtags (none by e-mail).
+        let post = |out: &mut String| {
+            encode_into(out, &text);
+            if network != "email" && !tags.is_empty() {
+                out.push_str("%20");
+                encode_into(out, &tags);
+            }
         };
+        let mut link = String::with_capacity(64 + 3 * (text.len() + tags.len() + target.len()));
+        match network {
+            "facebook" => {
+                link.push_str("https://www.facebook.com/sharer/sharer.php?u=");
+                encode_into(&mut link, &target);
+            }
+            "x" => {
+                link.push_str("https://x.com/intent/post?text=");
+                post(&mut link);
+                link.push_str("&url=");
+                encode_into(&mut link, &target);
+            }
+            "linkedin" => {
+                link.push_str("https://www.linkedin.com/sharing/share-offsite/?url=");
+                encode_into(&mut link, &target);
+            }
+            "whatsapp" | "bluesky" | "mastodon" => {
+                link.push_str(match network {
+                    "whatsapp" => "https://wa.me/?text=",
+                    "bluesky" => "https://bsky.app/intent/compose?text=",
+                    _ => "",
+                });
+                if network == "mastodon" {
+                    link.push_str(mastodon_page);
+                    link.push_str("?text=");
+                }
+                post(&mut link);
+                link.push_str("%20");
+                encode_into(&mut link, &target);
+            }
+            "email" => {
+                link.push_str("mailto:?subject=");
+                encode_into(&mut link, input.title);
+                link.push_str("&body=");
+                post(&mut link);
+                link.push_str("%0A%0A");
+                encode_into(&mut link, &target);
+            }
+            _ => continue,
+        }
         links.push(ShareLink {
             network,
             name: network_name(network),
