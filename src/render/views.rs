@@ -464,31 +464,49 @@ fn same_value(a: &tera::Value, b: &tera::Value) -> bool {
 /// Small maps of text met in many page summaries (a pillar, a tag, an
 /// audience, a breadcrumb link) kept once: `value` comes back with each such
 /// map replaced by the first equal one in `seen`. Tera values are counted
-/// references, so ten thousand pages tagged `randonnee` share one map.
+/// references, so ten thousand pages tagged `randonnee` share one map. Maps
+/// with long texts (a page's share links) are unique to their page and left
+/// alone, and a map or list none of whose parts was replaced is kept as it
+/// is rather than built again.
 pub fn share_small_maps(
     value: tera::Value,
     seen: &std::sync::Mutex<std::collections::HashMap<String, tera::Value>>,
 ) -> tera::Value {
+    /// The longest text a shared map holds, keys included.
+    const SMALL: usize = 256;
     if let Some(items) = value.as_array() {
-        let items: Vec<tera::Value> = items
+        let shared: Vec<tera::Value> = items
             .iter()
             .map(|v| share_small_maps(v.clone(), seen))
             .collect();
-        return tera::Value::from(items);
+        if shared.iter().zip(items).all(|(a, b)| same_object(a, b)) {
+            return value;
+        }
+        return tera::Value::from(shared);
     }
     let Some(map) = value.as_map() else {
         return value;
     };
-    let texts = map.len() <= 8 && map.values().all(|v| v.as_str().is_some());
-    if !texts {
-        let map: tera::value::Map = map
-            .iter()
-            .map(|(k, v)| (k.clone(), share_small_maps(v.clone(), seen)))
+    let size = map.iter().try_fold(0, |n, (k, v)| {
+        Some(n + k.as_str().unwrap_or_default().len() + v.as_str()?.len())
+    });
+    if !size.is_some_and(|n| map.len() <= 8 && n <= SMALL) {
+        let shared: Vec<tera::Value> = map
+            .values()
+            .map(|v| share_small_maps(v.clone(), seen))
             .collect();
+        if shared
+            .iter()
+            .zip(map.values())
+            .all(|(a, b)| same_object(a, b))
+        {
+            return value;
+        }
+        let map: tera::value::Map = map.keys().cloned().zip(shared).collect();
         return tera::Value::from(map);
     }
     // Keys, values and whether each is marked safe, with separators no text holds.
-    let mut id = String::new();
+    let mut id = String::with_capacity(size.unwrap_or(0) + 2 * map.len());
     for (k, v) in map {
         id.push_str(k.as_str().unwrap_or_default());
         id.push('\u{0}');
@@ -497,6 +515,15 @@ pub fn share_small_maps(
     }
     let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
     seen.entry(id).or_insert(value).clone()
+}
+
+/// The same map or list (not only an equal one); other values always are.
+fn same_object(a: &tera::Value, b: &tera::Value) -> bool {
+    match (a.as_map(), b.as_map(), a.as_array(), b.as_array()) {
+        (Some(x), Some(y), _, _) => std::ptr::eq(x, y),
+        (_, _, Some(x), Some(y)) => std::ptr::eq(x, y),
+        _ => true,
+    }
 }
 
 impl<'a> ViewSource<'a> {
@@ -1124,6 +1151,28 @@ mod tests {
             a.as_map().unwrap() as *const _,
             b.as_map().unwrap() as *const _
         );
+        // A page with nothing to share is kept whole, not built again.
+        let c_before = page(&["foret"], "C");
+        let c = share_small_maps(c_before.clone(), &seen);
+        assert!(
+            same_object(&get(&c, "tags"), &get(&c_before, "tags")),
+            "a tag seen first: its list is kept"
+        );
+        assert!(!same_object(&get(&c, "pillar"), &get(&c_before, "pillar")));
+        let d_before = tera::Value::from_serializable(&serde_json::json!({
+            "tags": [tag("riviere")], "n": 1
+        }));
+        let d = share_small_maps(d_before.clone(), &seen);
+        assert!(same_object(&d, &d_before), "nothing replaced: the same map");
+        // Long texts (a page's own share links) are never kept for sharing.
+        let long = "https://example.org/".repeat(20);
+        let link = || tera::Value::from_serializable(&serde_json::json!({"url": long.clone()}));
+        let (l1, l2) = (
+            share_small_maps(link(), &seen),
+            share_small_maps(link(), &seen),
+        );
+        assert!(!same_object(&l1, &l2));
+        assert!(!seen.lock().unwrap().keys().any(|k| k.len() > 256));
         // A safe string does not stand for the same text unmarked.
         let plain = tera::Value::from_serializable(&serde_json::json!({"t": "<b>"}));
         let safe_map: tera::value::Map =
