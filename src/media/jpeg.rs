@@ -52,6 +52,9 @@ pub(super) struct Frame {
     pub height: u32,
     pub precision: u8,
     pub components: u8,
+    /// Progressive: decoders keep every coefficient of the whole picture
+    /// until the last scan, whatever the scale of the result.
+    pub progressive: bool,
 }
 
 /// Reads the frame header of a JPEG without decoding anything: `None` when
@@ -90,6 +93,7 @@ pub(super) fn frame(bytes: &[u8]) -> Option<Frame> {
                 height: u32::from(u16::from_be_bytes([h[1], h[2]])),
                 width: u32::from(u16::from_be_bytes([h[3], h[4]])),
                 components: h[5],
+                progressive: marker == 0xC2,
             });
         }
         at += len;
@@ -205,10 +209,16 @@ mod tests {
                     width: 40,
                     height: 24,
                     precision: 8,
-                    components: 3
+                    components: 3,
+                    progressive: false,
                 })
             );
         }
+        // The same header as a progressive one (SOF2).
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        let mut progressive = bytes.clone();
+        progressive[sof + 1] = 0xC2;
+        assert!(frame(&progressive).unwrap().progressive);
         bytes.truncate(20);
         assert_eq!(frame(&bytes), None, "cut before the frame header");
         assert_eq!(frame(b"\x89PNG\r\n\x1a\n"), None);

@@ -710,7 +710,11 @@ impl ImagePipeline {
                 // taken from the source decoded at its reduction, whichever
                 // variants this build happens to make.
                 let reduce = self.reduction(&info);
-                let colour_name = format!("{}{}.colour", &hash[..16], reduce_op(reduce));
+                let colour_name = if reduce > 1 {
+                    format!("{}-r{reduce}.colour", &hash[..16])
+                } else {
+                    format!("{}.colour", &hash[..16])
+                };
                 let colour_file = cache.join(&colour_name);
                 let mut colour = std::fs::read_to_string(&colour_file)
                     .ok()
@@ -866,7 +870,13 @@ impl ImagePipeline {
                 jpeg::reduced(info.width, reduce),
                 jpeg::reduced(info.height, reduce),
             );
-            let lease = self.budget.acquire(u64::from(rw) * u64::from(rh));
+            // A progressive file's coefficients take the whole photo's room
+            // while it is decoded: it counts whole against the budget.
+            let pixels = match jpeg::frame(&bytes) {
+                Some(frame) if frame.progressive => w * h,
+                _ => u64::from(rw) * u64::from(rh),
+            };
+            let lease = self.budget.acquire(pixels);
             if let Some(img) = jpeg::decode_reduced(&bytes, reduce, (info.width, info.height)) {
                 self.decoded.fetch_add(1, Ordering::Relaxed);
                 self.reduced.fetch_add(1, Ordering::Relaxed);
@@ -1283,6 +1293,18 @@ mod tests {
             let first = r.sources[0].srcset.split(' ').next().unwrap().to_string();
             (first, p.reduction(&p.source(path).unwrap()))
         };
+        // Every cache file's name is portable (no `:` for Windows or CI artefacts).
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        p.responsive(&photo).unwrap();
+        published(&p);
+        for entry in std::fs::read_dir(dir.path().join("cache/images")).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().to_string();
+            assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
+                "{name}"
+            );
+        }
         // With 1200 the widest: 1/2. With 2000 asked too: whole. The 480
         // variant is made from other pixels, so it has another name.
         let (reduced, d) = name_of_480(vec![480, 1200], &photo);
