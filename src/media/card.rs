@@ -45,7 +45,8 @@ pub const KIT_BUDGET: usize = 8 * 1024 * 1024;
 const LOWEST_QUALITY: u8 = 40;
 /// What card templates get beside Tera's own functions, for error help.
 const CARD_FUNCTIONS: &str = "fit";
-/// Bumped when drawing changes in a way the SVG does not show.
+/// Bumped when drawing changes in a way the SVG does not show (the JPEG
+/// encoder is keyed apart, as `JPEG_ENCODER`).
 const DRAWING_VERSION: &str = "card-1";
 /// Cards asked for by the last build, in the card cache: what rendering each
 /// card's SVG gave, by the hash of everything the SVG is made from. A card
@@ -210,6 +211,7 @@ impl CardStudio {
         let mut db = usvg::fontdb::Database::new();
         let mut hasher = blake3::Hasher::new();
         hasher.update(DRAWING_VERSION.as_bytes());
+        hasher.update(super::JPEG_ENCODER.as_bytes());
         let mut families = Vec::new();
         for bytes in &assets.fonts {
             hasher.update(bytes);
@@ -724,10 +726,7 @@ pub fn encode_within(
 ) -> Result<Vec<u8>, usize> {
     let mut q = quality.clamp(LOWEST_QUALITY, 100);
     loop {
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, q)
-            .encode(rgb, w, h, image::ExtendedColorType::Rgb8)
-            .map_err(|_| 0usize)?;
+        let out = super::encode_jpeg(rgb, w, h, q).map_err(|_| 0usize)?;
         if out.len() <= budget {
             return Ok(out);
         }

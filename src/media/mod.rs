@@ -618,9 +618,11 @@ impl ImagePipeline {
                 let crop_op = boxed.map_or(String::new(), |(l, t, cw, ch)| {
                     format!(":crop{l},{t},{cw},{ch}")
                 });
-                // Effort changes WebP bytes only: other formats keep their names.
+                // Effort changes WebP bytes only; JPEG names carry their
+                // encoder; other formats keep their names.
                 let effort = match format {
                     Format::Webp => format!(":e{}", self.settings.effort),
+                    Format::Jpeg => format!(":{JPEG_ENCODER}"),
                     _ => String::new(),
                 };
                 let reduce = self.job_reduction(&full, (info.width, info.height), (w, h));
@@ -1071,14 +1073,31 @@ fn encode(
             .map_err(|e| e.to_string())?;
             Ok(out)
         }
-        Format::Jpeg => {
-            let mut out = Vec::new();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-                .encode(&resized, w, h, image::ExtendedColorType::Rgb8)
-                .map_err(|e| e.to_string())?;
-            Ok(out)
-        }
+        Format::Jpeg => encode_jpeg(&resized, w, h, quality),
     }
+}
+
+/// What names and cache keys of JPEG outputs carry of their encoder: bytes
+/// made by another encoder are other files.
+pub(crate) const JPEG_ENCODER: &str = "j2";
+
+/// Encodes RGB pixels as a baseline JPEG without metadata: colour at full
+/// resolution (4:4:4, no chroma subsampling: text on cards stays sharp),
+/// Huffman tables fitted to the picture.
+pub(crate) fn encode_jpeg(rgb: &[u8], w: u32, h: u32, quality: u8) -> Result<Vec<u8>, String> {
+    let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
+        return Err(format!(
+            "a {w}×{h} JPEG cannot be made: JPEG images are at most 65535 pixels a side"
+        ));
+    };
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_1_1);
+    encoder.set_optimized_huffman_tables(true);
+    encoder
+        .encode(rgb, w16, h16, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| format!("this photo could not be saved as JPEG ({e})"))?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -1391,6 +1410,66 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn jpeg_variants_keep_colour_at_full_resolution() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("texte.png");
+        // Red text-like strokes on white: what chroma subsampling would blur.
+        image::RgbImage::from_fn(64, 40, |x, _| {
+            if x % 4 < 2 {
+                image::Rgb([200, 20, 30])
+            } else {
+                image::Rgb([255, 255, 255])
+            }
+        })
+        .save(&photo)
+        .unwrap();
+        let p = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                formats: vec![Format::Jpeg],
+                ..settings(dir.path())
+            },
+        );
+        p.responsive(&photo).unwrap();
+        let files = published(&p).1;
+        assert_eq!(files.len(), 3);
+        for (rel, bytes) in files {
+            // The baseline frame header: three components, each sampled 1×1.
+            let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+            assert_eq!(bytes[sof + 9], 3, "{rel}");
+            for c in 0..3 {
+                assert_eq!(
+                    bytes[sof + 11 + 3 * c],
+                    0x11,
+                    "{rel}: component {c} subsampled"
+                );
+            }
+            let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+            assert!([8, 16, 64].contains(&img.width()), "{rel}");
+        }
+    }
+
+    #[test]
+    fn a_jpeg_too_large_for_the_format_is_an_error_naming_the_photo() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("frise.png");
+        write_png(&photo, 70_000, 1, false);
+        let p = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                widths: vec![80_000],
+                formats: vec![Format::Jpeg],
+                ..settings(dir.path())
+            },
+        );
+        p.responsive(&photo).unwrap();
+        let errors = p.process(&crate::output::Memory::default()).unwrap_err();
+        let text = errors[0].to_string();
+        assert!(text.contains("frise.png"), "{text}");
+        assert!(text.contains("at most 65535 pixels a side"), "{text}");
     }
 
     #[test]
