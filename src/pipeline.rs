@@ -41,7 +41,7 @@ use crate::output::{Discard, Files, Memory, Sink, Staging};
 use crate::render::community::{CommunityViews, community_path, tag_path as community_tag_path};
 use crate::render::jobs::Job;
 use crate::render::jobs::{self, RenderInputs};
-use crate::render::views::{BrandAssets, ViewSource, share_small_maps, site_view};
+use crate::render::views::{BrandAssets, PageHtml, ViewSource, share_small_maps, site_view};
 use crate::render::{Renderer, absolute};
 use crate::theme::{Strings, Theme};
 
@@ -509,7 +509,8 @@ fn run(
             return Err(Error::Site(errors));
         }
     };
-    let (page_bodies, markdown_kept): (Vec<Rendered>, Vec<bool>) = page_bodies.into_iter().unzip();
+    let (mut page_bodies, markdown_kept): (Vec<Rendered>, Vec<bool>) =
+        page_bodies.into_iter().unzip();
     // For serve: whether a section's body changed (listings may show it).
     let section_prints: Vec<(String, [u8; 32])> = match recall {
         Some(_) => content
@@ -550,12 +551,14 @@ fn run(
     timer.lap("markdown");
 
     // Render.
+    let page_html = PageHtml::new(&mut page_bodies, recall.is_some());
     let views = ViewSource {
         root,
         config: &config,
         content: &content,
         model: &model,
         page_bodies: &page_bodies,
+        html: &page_html,
         section_bodies: &section_bodies,
         events: &events,
         strings: &strings,
@@ -639,26 +642,33 @@ fn run(
         jobs = made;
     }
     progress.stage("render", jobs.len() as u64);
-    let results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> = jobs
-        .par_iter()
-        .map(|job| {
-            // Each job's warnings apart, so that serve can keep them with its output.
-            let found = std::sync::Mutex::new(Vec::new());
-            let inputs = RenderInputs {
-                warnings: &found,
-                ..inputs
-            };
-            let r = jobs::render_job(job, &inputs).and_then(|files| {
-                for (rel, bytes) in files {
-                    sink.write(&rel, &bytes)?;
-                }
-                Ok(())
-            });
-            progress.advance(1);
-            r.map(|()| found.into_inner().unwrap_or_else(|e| e.into_inner()))
-                .map_err(|d| vec![d])
-        })
-        .collect();
+    // Outputs that show other pages' HTML first: pages' own outputs then
+    // take theirs (PageHtml).
+    let (mut jobs, pages_own): (Vec<Job>, Vec<Job>) =
+        jobs.into_iter().partition(jobs::reads_page_html);
+    let first = jobs.len();
+    jobs.extend(pages_own);
+    let render = |job: &Job| {
+        // Each job's warnings apart, so that serve can keep them with its output.
+        let found = std::sync::Mutex::new(Vec::new());
+        let inputs = RenderInputs {
+            warnings: &found,
+            ..inputs
+        };
+        let r = jobs::render_job(job, &inputs).and_then(|files| {
+            for (rel, bytes) in files {
+                sink.write(&rel, &bytes)?;
+            }
+            Ok(())
+        });
+        progress.advance(1);
+        r.map(|()| found.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .map_err(|d| vec![d])
+    };
+    let mut results: Vec<Result<Vec<Diagnostic>, Vec<Diagnostic>>> =
+        jobs[..first].par_iter().map(render).collect();
+    results.par_extend(jobs[first..].par_iter().map(render));
+    page_html.restore(&mut page_bodies);
     let mut job_warnings: HashMap<Job, Vec<Diagnostic>> = jobs
         .into_iter()
         .zip(collect(results)?)

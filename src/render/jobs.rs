@@ -237,6 +237,25 @@ pub fn listed_pages(job: &Job, inputs: &RenderInputs<'_>) -> Option<Vec<usize>> 
     }
 }
 
+/// Whether `job` shows other pages' HTML (a feed, a photo's page): such
+/// jobs run before the pages' own, which take their HTML ([`PageHtml`]).
+///
+/// [`PageHtml`]: crate::render::views::PageHtml
+pub fn reads_page_html(job: &Job) -> bool {
+    matches!(job, Job::Feed(_) | Job::Photo { .. })
+}
+
+/// The error for a page's HTML asked for after its own output took it: a
+/// job missing from [`reads_page_html`].
+fn released(p: &crate::content::Page) -> Diagnostic {
+    Diagnostic::error(
+        "internal",
+        "the page's HTML was asked for after its own output was made",
+    )
+    .file(p.file.rel.clone())
+    .help("this is a bug in blason: please report it with the site")
+}
+
 pub fn plan_jobs(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
     let RenderInputs {
         config,
@@ -640,7 +659,8 @@ pub fn render_job(
         match job {
             Job::Page(i) => {
                 let p = &content.pages[*i];
-                let view = views.page(*i, true);
+                let html = views.html.take(*i).ok_or_else(|| released(p))?;
+                let view = views.page_full(*i, &html);
                 translations = view.translations.clone();
                 let mut meta = Meta::new(view.title.to_string());
                 meta.description = view.description.map(String::from);
@@ -998,7 +1018,8 @@ pub fn render_job(
                 let p = &content.pages[pages.page];
                 let photo = &pages.photos[*index];
                 let path = pages.path(content, *index);
-                let page_view = views.page(pages.page, true);
+                let html = views.html.copy(pages.page).ok_or_else(|| released(p))?;
+                let page_view = views.page_full(pages.page, &html);
                 let title = photo.caption.clone().unwrap_or_else(|| photo.alt.clone());
                 let mut meta = Meta::new(title.clone());
                 meta.description = Some(match &photo.credit {
@@ -1269,9 +1290,19 @@ pub fn render_job(
                     tz,
                 );
                 pages.truncate(feed::FEED_LIMIT);
-                let entries: Vec<feed::FeedEntry<'_>> = pages
+                let html: Vec<String> = pages
                     .iter()
                     .map(|&i| {
+                        views
+                            .html
+                            .copy(i)
+                            .ok_or_else(|| released(&content.pages[i]))
+                    })
+                    .collect::<Result<_, _>>()?;
+                let entries: Vec<feed::FeedEntry<'_>> = pages
+                    .iter()
+                    .zip(&html)
+                    .map(|(&i, html)| {
                         let p = &content.pages[i];
                         let published = p
                             .date
@@ -1282,7 +1313,7 @@ pub fn render_job(
                             published,
                             updated: p.fm.updated.map_or(published, |d| d.timestamp(tz)),
                             summary: p.fm.description.as_deref(),
-                            content_html: &views.page_bodies[i].html,
+                            content_html: html,
                         }
                     })
                     .collect();

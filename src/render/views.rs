@@ -392,13 +392,66 @@ pub struct PaginatorView {
     pub next: Option<String>,
 }
 
+/// Each page's rendered HTML while outputs are made. In a build, a page's
+/// own output takes its HTML, and the outputs that show other pages' HTML
+/// (feeds, photo pages) copy it before any page output runs: the HTML of a
+/// large site is released page by page instead of being held whole until
+/// the end (10,000 pages: about 90 MB). `serve` keeps every page's HTML
+/// for its next build.
+pub struct PageHtml {
+    html: Vec<std::sync::Mutex<Option<String>>>,
+    keep: bool,
+}
+
+impl PageHtml {
+    /// Moves each page's HTML out of `bodies` (given back by [`restore`]).
+    ///
+    /// [`restore`]: PageHtml::restore
+    pub fn new(bodies: &mut [Rendered], keep: bool) -> PageHtml {
+        PageHtml {
+            html: bodies
+                .iter_mut()
+                .map(|b| std::sync::Mutex::new(Some(std::mem::take(&mut b.html))))
+                .collect(),
+            keep,
+        }
+    }
+
+    /// A copy of page `i`'s HTML, for an output beside its page's own;
+    /// `None` once that page's output has taken it.
+    pub fn copy(&self, i: usize) -> Option<String> {
+        self.html[i]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Page `i`'s HTML for its own output, the last to read it: taken in a
+    /// build, copied when kept.
+    pub fn take(&self, i: usize) -> Option<String> {
+        let mut html = self.html[i].lock().unwrap_or_else(|p| p.into_inner());
+        if self.keep { html.clone() } else { html.take() }
+    }
+
+    /// Gives what is left of each page's HTML back to `bodies`.
+    pub fn restore(self, bodies: &mut [Rendered]) {
+        for (body, html) in bodies.iter_mut().zip(self.html) {
+            if let Some(h) = html.into_inner().unwrap_or_else(|p| p.into_inner()) {
+                body.html = h;
+            }
+        }
+    }
+}
+
 /// Everything views are built from.
 pub struct ViewSource<'a> {
     pub root: &'a std::path::Path,
     pub config: &'a Config,
     pub content: &'a Content,
     pub model: &'a SiteModel,
+    /// Pages' rendered markdown, their HTML moved to `html`.
     pub page_bodies: &'a [Rendered],
+    pub html: &'a PageHtml,
     pub section_bodies: &'a [Rendered],
     /// Each page's event, resolved (None for pages without `[event]`).
     pub events: &'a [Option<EventTimes>],
@@ -718,6 +771,15 @@ impl<'a> ViewSource<'a> {
         })
     }
 
+    /// A page's full view with its HTML, `html` (from [`PageHtml`]).
+    pub fn page_full<'b>(&'b self, i: usize, html: &'b str) -> PageView<'b> {
+        let mut view: PageView<'b> = self.page(i, true);
+        view.content = html;
+        view
+    }
+
+    /// A page's view: its summary, or with `full` all but its HTML
+    /// ([`page_full`](ViewSource::page_full) adds it).
     pub fn page(&self, i: usize, full: bool) -> PageView<'a> {
         let p: &'a Page = &self.content.pages[i];
         let body: &'a Rendered = &self.page_bodies[i];
@@ -746,7 +808,7 @@ impl<'a> ViewSource<'a> {
             path: &p.path,
             slug: &p.slug,
             lang: &p.lang,
-            content: if full { &body.html } else { "" },
+            content: "",
             summary: body.summary.as_deref(),
             toc: if full { &body.toc } else { &[] },
             word_count: body.word_count,
@@ -1114,6 +1176,39 @@ mod tests {
         let mut swapped: tera::value::Map = expected.as_map().unwrap().clone();
         swapped.swap_indices(0, 1);
         assert!(!same_value(&tera::Value::from(swapped), &expected));
+    }
+
+    #[test]
+    fn page_html_is_released_by_its_page_and_kept_for_serve() {
+        let bodies = || {
+            ["<p>a</p>", "<p>b</p>"]
+                .map(|h| Rendered {
+                    html: h.to_string(),
+                    ..Rendered::default()
+                })
+                .to_vec()
+        };
+        // A build: a feed copies, the page takes, nothing is left after.
+        let mut built = bodies();
+        let html = PageHtml::new(&mut built, false);
+        assert!(built.iter().all(|b| b.html.is_empty()), "moved out");
+        assert_eq!(html.copy(0).as_deref(), Some("<p>a</p>"));
+        assert_eq!(html.take(0).as_deref(), Some("<p>a</p>"));
+        assert_eq!(html.copy(0), None, "released once its page took it");
+        assert_eq!(html.take(0), None);
+        html.restore(&mut built);
+        assert_eq!(built[0].html, "", "released HTML is not given back");
+        assert_eq!(built[1].html, "<p>b</p>", "untaken HTML is");
+        // serve: every page's HTML stays for the next build.
+        let mut kept = bodies();
+        let html = PageHtml::new(&mut kept, true);
+        assert_eq!(html.take(0).as_deref(), Some("<p>a</p>"));
+        assert_eq!(html.take(0).as_deref(), Some("<p>a</p>"));
+        html.restore(&mut kept);
+        assert_eq!(
+            (kept[0].html.as_str(), kept[1].html.as_str()),
+            ("<p>a</p>", "<p>b</p>")
+        );
     }
 
     #[test]
