@@ -33,6 +33,8 @@ use crate::render::jobs::Job;
 #[derive(Default)]
 pub struct Memo {
     pub(crate) last: Option<LastBuild>,
+    /// What each content file gave when last read, by its stamp.
+    pub(crate) sources: crate::content::SourceMemo,
 }
 
 pub(crate) struct LastBuild {

@@ -173,7 +173,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     guard_output(root, &out)?;
     let staging = Staging::new(root, &out)?;
-    let (report, _) = run(opts, &staging, progress, None)?;
+    let (report, _) = run(opts, &staging, progress, None, None)?;
     staging.commit()?;
     Ok(report)
 }
@@ -193,7 +193,20 @@ pub fn build_changes(
         None => Memory::default(),
     };
     let recall = Recall { last, reuse };
-    let (report, record) = run(opts, &sink, &Quiet, Some(&recall))?;
+    // Saved files are read again even when their size and modification
+    // time look unchanged (two saves within a clock tick).
+    let root = opts
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| opts.root.clone());
+    for path in changed {
+        memo.sources.forget(path);
+        memo.sources.forget(&root.join(path));
+        if let Ok(real) = path.canonicalize() {
+            memo.sources.forget(&real);
+        }
+    }
+    let (report, record) = run(opts, &sink, &Quiet, Some(&recall), Some(&mut memo.sources))?;
     let files = sink.into_files();
     if let Some(mut record) = record {
         record.files = files.clone();
@@ -234,7 +247,7 @@ impl Recall<'_> {
 /// Runs every stage without writing; returns all diagnostics, errors first by file.
 pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
     let sink = Discard::default();
-    let mut diags = match run(opts, &sink, &Quiet, None) {
+    let mut diags = match run(opts, &sink, &Quiet, None, None) {
         Ok((report, _)) => report.warnings,
         Err(e) => e.into_diagnostics(),
     };
@@ -311,6 +324,7 @@ fn run(
     sink: &dyn Sink,
     progress: &dyn Progress,
     recall: Option<&Recall<'_>>,
+    sources: Option<&mut content::SourceMemo>,
 ) -> Result<(BuildReport, Option<LastBuild>), Error> {
     // Paths found by walking the site are compared with paths resolved from
     // what its files say (a cover, gallery.toml, an image in markdown), which
@@ -350,6 +364,7 @@ fn run(
             drafts: opts.drafts,
             now: opts.now,
         },
+        sources,
     )?;
     warnings.extend(content.warnings.iter().cloned());
     let model = content::site::build(&content, &config)?;
@@ -417,7 +432,7 @@ fn run(
     );
     // Each page's source is dropped as soon as it is rendered: sources and
     // rendered pages are never all in memory together.
-    let page_sources: Vec<String> = content
+    let page_sources: Vec<std::sync::Arc<str>> = content
         .pages
         .iter_mut()
         .map(|p| std::mem::take(&mut p.body))
@@ -434,11 +449,17 @@ fn run(
         dir: root,
         path: "/",
     };
-    // For serve: fingerprints of the bodies, to know which are unchanged.
+    // For serve: fingerprints of the bodies, to know which are unchanged
+    // (made when the files were read).
     let bodies: Vec<[u8; 32]> = match recall {
         Some(_) => page_sources
             .par_iter()
-            .map(|body| incremental::fingerprint(body))
+            .zip(&content.pages)
+            .map(|(body, p)| {
+                p.file
+                    .body
+                    .unwrap_or_else(|| incremental::fingerprint(body))
+            })
             .collect(),
         None => Vec::new(),
     };
@@ -546,7 +567,7 @@ fn run(
     check_photo_routes(&content, &model, &photo_pages)?;
     // Sources are rendered: free them before templates fill memory with pages.
     for s in &mut content.sections {
-        s.body = String::new();
+        s.body = std::sync::Arc::default();
     }
     timer.lap("markdown");
 

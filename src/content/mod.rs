@@ -36,6 +36,8 @@ pub struct SourceFile {
     /// A fingerprint of the front matter text: `serve` compares it between
     /// builds to know when a save changed only the body.
     pub front_matter: [u8; 32],
+    /// A fingerprint of the body, made when a [`SourceMemo`] is kept (serve).
+    pub body: Option<[u8; 32]>,
 }
 
 /// A page: a markdown file, or the `index.md` of a bundle folder.
@@ -44,7 +46,9 @@ pub struct Page {
     pub file: SourceFile,
     pub lang: String,
     pub fm: PageFrontMatter,
-    pub body: String,
+    /// The markdown after the front matter; shared, not copied, with
+    /// `serve`'s memory of the file.
+    pub body: std::sync::Arc<str>,
     /// Line of the file where the body starts.
     pub body_line: usize,
     pub slug: String,
@@ -96,7 +100,7 @@ pub struct Section {
     pub file: Option<SourceFile>,
     pub lang: String,
     pub fm: SectionFrontMatter,
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     pub body_line: usize,
     pub path: String,
     /// The folder, absolute.
@@ -126,6 +130,46 @@ impl Section {
             |f| f.rel.clone(),
         )
     }
+}
+
+/// What the files of content/ gave when they were last read, for `serve`:
+/// a file whose size and modification time have not changed since is not
+/// read and parsed again (on 10,000 pages, most of a rebuild after a save).
+/// Only facts are kept (this file, with this stamp, parses to this), so a
+/// failed build leaves it right.
+#[derive(Default)]
+pub struct SourceMemo {
+    files: HashMap<PathBuf, Remembered>,
+}
+
+impl SourceMemo {
+    /// Forgets `path` (a file the watcher saw change): it is read again
+    /// whatever its stamp says.
+    pub fn forget(&mut self, path: &Path) {
+        self.files.remove(path);
+    }
+}
+
+/// A file's size and modification time (nanoseconds since the epoch).
+type Stamp = (u64, u128);
+
+type ParseResult = Result<Parsed, Diagnostic>;
+
+struct Remembered {
+    stamp: Stamp,
+    lang: String,
+    parsed: Parsed,
+}
+
+/// A file's stamp, or `None` when it cannot be read.
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((meta.len(), modified.as_nanos()))
 }
 
 /// What to include.
@@ -166,8 +210,14 @@ struct Found {
     lang: String,
 }
 
-/// Reads and validates `ROOT/content`.
-pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, Error> {
+/// Reads and validates `ROOT/content`; with a `memo`, only the files that
+/// changed since it was filled (and fills it).
+pub fn load(
+    root: &Path,
+    config: &Config,
+    opts: LoadOptions,
+    memo: Option<&mut SourceMemo>,
+) -> Result<Content, Error> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         return Err(Diagnostic::error("missing-file", "the content/ folder is missing")
@@ -220,11 +270,53 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
         found.push(Found { path, kind, lang });
     }
 
-    // 2. Read and parse every file in parallel.
-    let parsed: Vec<Result<Parsed, Diagnostic>> = found
-        .par_iter()
-        .map(|f| parse_file(root, &content_dir, f))
-        .collect();
+    // 2. Read and parse every file in parallel (the unchanged ones of a
+    // memo: taken from it).
+    let prints = memo.is_some();
+    let parsed: Vec<Result<Parsed, Diagnostic>> = match memo {
+        None => found
+            .par_iter()
+            .map(|f| parse_file(root, &content_dir, f, prints))
+            .collect(),
+        Some(memo) => {
+            // The memo keeps what it has for unchanged files, learns the
+            // files read now, and forgets the files that are gone.
+            let results: Vec<(Option<Stamp>, bool, ParseResult)> = found
+                .par_iter()
+                .map(|f| {
+                    let now = stamp(&f.path);
+                    let known = memo.files.get(&f.path).filter(|r| {
+                        now == Some(r.stamp) && r.lang == f.lang && r.parsed.is_kind(&f.kind)
+                    });
+                    match known {
+                        Some(r) => (now, true, Ok(r.parsed.clone())),
+                        None => (now, false, parse_file(root, &content_dir, f, prints)),
+                    }
+                })
+                .collect();
+            let present: std::collections::HashSet<&Path> =
+                found.iter().map(|f| f.path.as_path()).collect();
+            memo.files
+                .retain(|path, _| present.contains(path.as_path()));
+            for (f, (now, known, parsed)) in found.iter().zip(&results) {
+                match (now, known, parsed) {
+                    (_, true, _) => {}
+                    (Some(stamp), false, Ok(parsed)) => {
+                        let remembered = Remembered {
+                            stamp: *stamp,
+                            lang: f.lang.clone(),
+                            parsed: parsed.clone(),
+                        };
+                        memo.files.insert(f.path.clone(), remembered);
+                    }
+                    _ => {
+                        memo.files.remove(&f.path);
+                    }
+                }
+            }
+            results.into_iter().map(|(_, _, p)| p).collect()
+        }
+    };
     let mut sections = Vec::new();
     let mut pages = Vec::with_capacity(found.len());
     for p in parsed {
@@ -275,7 +367,7 @@ pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> Result<Content, 
                 file: None,
                 lang: lang.to_string(),
                 fm: SectionFrontMatter::default(),
-                body: String::new(),
+                body: std::sync::Arc::default(),
                 body_line: 1,
                 path: String::new(),
                 dir: content_dir.clone(),
@@ -557,9 +649,19 @@ fn looks_like_language(s: &str) -> bool {
         && region.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+#[derive(Clone)]
 enum Parsed {
     Section(Box<Section>),
     Page(Box<Page>),
+}
+
+impl Parsed {
+    fn is_kind(&self, kind: &FileKind) -> bool {
+        matches!(
+            (self, kind),
+            (Parsed::Section(_), FileKind::Section) | (Parsed::Page(_), FileKind::Page)
+        )
+    }
 }
 
 fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
@@ -576,7 +678,13 @@ fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn parse_file(root: &Path, content_dir: &Path, f: &Found) -> Result<Parsed, Diagnostic> {
+/// Reads and parses one file; `prints`: with its body's fingerprint.
+fn parse_file(
+    root: &Path,
+    content_dir: &Path,
+    f: &Found,
+    prints: bool,
+) -> Result<Parsed, Diagnostic> {
     let rel = display_path(&f.path, root);
     let content_rel = display_path(&f.path, content_dir);
     let text = read_text(&f.path, root)?;
@@ -586,6 +694,7 @@ fn parse_file(root: &Path, content_dir: &Path, f: &Found) -> Result<Parsed, Diag
         rel: rel.clone(),
         content_rel: content_rel.clone(),
         front_matter: frontmatter::fingerprint(&split),
+        body: prints.then(|| crate::incremental::fingerprint(split.body)),
     };
     let dir = f.path.parent().unwrap_or(content_dir).to_path_buf();
     let translation_key = strip_lang(&content_rel, &f.lang);
@@ -598,7 +707,7 @@ fn parse_file(root: &Path, content_dir: &Path, f: &Found) -> Result<Parsed, Diag
                 file: Some(file),
                 lang: f.lang.clone(),
                 fm,
-                body: split.body.to_string(),
+                body: split.body.into(),
                 body_line: split.body_line,
                 path: String::new(),
                 dir,
@@ -643,7 +752,7 @@ fn parse_file(root: &Path, content_dir: &Path, f: &Found) -> Result<Parsed, Diag
                 file,
                 lang: f.lang.clone(),
                 fm,
-                body: split.body.to_string(),
+                body: split.body.into(),
                 body_line: split.body_line,
                 slug,
                 path: String::new(),
@@ -683,6 +792,81 @@ fn strip_lang(content_rel: &str, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_memo_reads_again_only_files_whose_stamp_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = Config::parse("base_url = \"https://x.fr\"\ntitle = \"T\"\n").unwrap();
+        std::fs::create_dir_all(root.join("content/tourisme")).unwrap();
+        std::fs::write(
+            root.join("content/_index.md"),
+            "+++\ntitle = \"Accueil\"\n+++\n",
+        )
+        .unwrap();
+        let lac = root.join("content/tourisme/lac.md");
+        let foret = root.join("content/tourisme/foret.md");
+        std::fs::write(&lac, "+++\ntitle = \"Le lac\"\n+++\nAu bord de l'eau.\n").unwrap();
+        std::fs::write(&foret, "+++\ntitle = \"La forêt\"\n+++\nSous les arbres.\n").unwrap();
+        let opts = LoadOptions {
+            drafts: false,
+            now: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let title = |c: &Content, rel: &str| -> (String, String, Option<[u8; 32]>) {
+            let p = c.pages.iter().find(|p| p.file.rel == rel).unwrap();
+            (p.title().to_string(), p.body.to_string(), p.file.body)
+        };
+        let mut memo = SourceMemo::default();
+        let first = load(root, &config, opts, Some(&mut memo)).unwrap();
+        let (_, body, print) = title(&first, "content/tourisme/lac.md");
+        assert_eq!(print, Some(crate::incremental::fingerprint(&body)));
+        assert_eq!(
+            title(
+                &load(root, &config, opts, None).unwrap(),
+                "content/tourisme/lac.md"
+            )
+            .2,
+            None,
+            "no memo, no print"
+        );
+
+        // Other bytes of the same length with the same modification time:
+        // taken to be unchanged, so not read (the memo's page comes back).
+        let modified = std::fs::metadata(&lac).unwrap().modified().unwrap();
+        std::fs::write(&lac, "+++\ntitle = \"Le LAC\"\n+++\nAu bord de l'EAU.\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&lac)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        // A real save: another modification time.
+        std::fs::write(&foret, "+++\ntitle = \"Les bois\"\n+++\nSous les arbres.\n").unwrap();
+        let f = std::fs::File::options().write(true).open(&foret).unwrap();
+        f.set_modified(modified + std::time::Duration::from_secs(5))
+            .unwrap();
+        drop(f);
+        let second = load(root, &config, opts, Some(&mut memo)).unwrap();
+        assert_eq!(
+            title(&second, "content/tourisme/lac.md").0,
+            "Le lac",
+            "not read again"
+        );
+        let (t, body, print) = title(&second, "content/tourisme/foret.md");
+        assert_eq!(t, "Les bois", "read again");
+        assert_eq!(print, Some(crate::incremental::fingerprint(&body)));
+
+        // A removed file leaves the memo; a file that no longer parses is
+        // an error and is not remembered.
+        std::fs::remove_file(&foret).unwrap();
+        std::fs::write(&lac, "+++\ntitle = \n+++\n").unwrap();
+        let f = std::fs::File::options().write(true).open(&lac).unwrap();
+        f.set_modified(modified + std::time::Duration::from_secs(9))
+            .unwrap();
+        drop(f);
+        assert!(load(root, &config, opts, Some(&mut memo)).is_err());
+        assert!(!memo.files.contains_key(&foret) && !memo.files.contains_key(&lac));
+    }
 
     #[test]
     fn date_prefixes_and_languages() {

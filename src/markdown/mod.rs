@@ -122,7 +122,9 @@ pub struct ImageRef {
 /// A rendered page body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, not copied: the feeds and photo pages that show it, and
+    /// `serve`'s next build when the body is unchanged, hold the same text.
+    pub html: std::sync::Arc<String>,
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
     pub has_code: bool,
@@ -607,9 +609,10 @@ pub fn render(
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    rendered.html = place_shortcodes(html, &shortcode_html);
+    let mut html = place_shortcodes(html, &shortcode_html);
     // Held until the page is rendered: without the spare capacity.
-    rendered.html.shrink_to_fit();
+    html.shrink_to_fit();
+    rendered.html = std::sync::Arc::new(html);
     rendered.toc = nest(flat_toc);
 
     if errors.is_empty() {
@@ -900,7 +903,7 @@ mod tests {
     }
 
     fn html(src: &str) -> String {
-        render(src, 1, &opts(true), &Ctx).unwrap().html
+        render(src, 1, &opts(true), &Ctx).unwrap().html.to_string()
     }
 
     #[test]

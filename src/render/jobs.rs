@@ -1018,7 +1018,7 @@ pub fn render_job(
                 let p = &content.pages[pages.page];
                 let photo = &pages.photos[*index];
                 let path = pages.path(content, *index);
-                let html = views.html.copy(pages.page).ok_or_else(|| released(p))?;
+                let html = views.html.share(pages.page).ok_or_else(|| released(p))?;
                 let page_view = views.page_full(pages.page, &html);
                 let title = photo.caption.clone().unwrap_or_else(|| photo.alt.clone());
                 let mut meta = Meta::new(title.clone());
@@ -1290,12 +1290,12 @@ pub fn render_job(
                     tz,
                 );
                 pages.truncate(feed::FEED_LIMIT);
-                let html: Vec<String> = pages
+                let html: Vec<std::sync::Arc<String>> = pages
                     .iter()
                     .map(|&i| {
                         views
                             .html
-                            .copy(i)
+                            .share(i)
                             .ok_or_else(|| released(&content.pages[i]))
                     })
                     .collect::<Result<_, _>>()?;

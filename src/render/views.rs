@@ -6,6 +6,7 @@
 //! Tera 2 treats an undefined field as an error.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -394,12 +395,12 @@ pub struct PaginatorView {
 
 /// Each page's rendered HTML while outputs are made. In a build, a page's
 /// own output takes its HTML, and the outputs that show other pages' HTML
-/// (feeds, photo pages) copy it before any page output runs: the HTML of a
-/// large site is released page by page instead of being held whole until
+/// (feeds, photo pages) share it before any page output runs: the HTML of
+/// a large site is released page by page instead of being held whole until
 /// the end (10,000 pages: about 90 MB). `serve` keeps every page's HTML
 /// for its next build.
 pub struct PageHtml {
-    html: Vec<std::sync::Mutex<Option<String>>>,
+    html: Vec<std::sync::Mutex<Option<Arc<String>>>>,
     keep: bool,
 }
 
@@ -417,9 +418,9 @@ impl PageHtml {
         }
     }
 
-    /// A copy of page `i`'s HTML, for an output beside its page's own;
-    /// `None` once that page's output has taken it.
-    pub fn copy(&self, i: usize) -> Option<String> {
+    /// Page `i`'s HTML for an output beside its page's own; `None` once that
+    /// page's output has taken it.
+    pub fn share(&self, i: usize) -> Option<Arc<String>> {
         self.html[i]
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -427,8 +428,8 @@ impl PageHtml {
     }
 
     /// Page `i`'s HTML for its own output, the last to read it: taken in a
-    /// build, copied when kept.
-    pub fn take(&self, i: usize) -> Option<String> {
+    /// build, shared when kept.
+    pub fn take(&self, i: usize) -> Option<Arc<String>> {
         let mut html = self.html[i].lock().unwrap_or_else(|p| p.into_inner());
         if self.keep { html.clone() } else { html.take() }
     }
@@ -1183,7 +1184,7 @@ mod tests {
         let bodies = || {
             ["<p>a</p>", "<p>b</p>"]
                 .map(|h| Rendered {
-                    html: h.to_string(),
+                    html: Arc::new(h.to_string()),
                     ..Rendered::default()
                 })
                 .to_vec()
@@ -1192,18 +1193,24 @@ mod tests {
         let mut built = bodies();
         let html = PageHtml::new(&mut built, false);
         assert!(built.iter().all(|b| b.html.is_empty()), "moved out");
-        assert_eq!(html.copy(0).as_deref(), Some("<p>a</p>"));
-        assert_eq!(html.take(0).as_deref(), Some("<p>a</p>"));
-        assert_eq!(html.copy(0), None, "released once its page took it");
+        let shared = html.share(0).unwrap();
+        assert_eq!(shared.as_str(), "<p>a</p>");
+        let taken = html.take(0).unwrap();
+        assert!(Arc::ptr_eq(&shared, &taken), "shared, not copied");
+        assert_eq!(html.share(0), None, "released once its page took it");
         assert_eq!(html.take(0), None);
         html.restore(&mut built);
-        assert_eq!(built[0].html, "", "released HTML is not given back");
-        assert_eq!(built[1].html, "<p>b</p>", "untaken HTML is");
+        assert_eq!(
+            built[0].html.as_str(),
+            "",
+            "released HTML is not given back"
+        );
+        assert_eq!(built[1].html.as_str(), "<p>b</p>", "untaken HTML is");
         // serve: every page's HTML stays for the next build.
         let mut kept = bodies();
         let html = PageHtml::new(&mut kept, true);
-        assert_eq!(html.take(0).as_deref(), Some("<p>a</p>"));
-        assert_eq!(html.take(0).as_deref(), Some("<p>a</p>"));
+        assert_eq!(html.take(0).unwrap().as_str(), "<p>a</p>");
+        assert_eq!(html.take(0).unwrap().as_str(), "<p>a</p>");
         html.restore(&mut kept);
         assert_eq!(
             (kept[0].html.as_str(), kept[1].html.as_str()),
