@@ -100,6 +100,62 @@ pub(super) fn frame(bytes: &[u8]) -> Option<Frame> {
     }
 }
 
+/// Whether a JPEG's segments and scans run to its end-of-image marker.
+/// Decoders fill what a truncated file lacks with grey or with its first,
+/// coarse scans, without a word: this tells an interrupted copy from a
+/// whole photo before anything is published. Bytes after the marker (a
+/// camera's trailer, a motion photo's video) do not matter.
+pub(super) fn complete(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    let mut at = 2;
+    loop {
+        if bytes.get(at) != Some(&0xFF) {
+            return false;
+        }
+        // Markers may be padded with any number of 0xFF bytes.
+        while bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        let Some(&marker) = bytes.get(at + 1) else {
+            return false;
+        };
+        at += 2;
+        match marker {
+            0xD9 => return true,
+            // Markers without a length: restart markers, TEM.
+            0xD0..=0xD7 | 0x01 => continue,
+            _ => {}
+        }
+        let Some(len) = bytes.get(at..at + 2) else {
+            return false;
+        };
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        if len < 2 {
+            return false;
+        }
+        at += len;
+        if marker != 0xDA {
+            continue;
+        }
+        // A scan's entropy-coded data runs to the next marker: 0xFF then a
+        // byte other than a stuffed 0x00, a restart marker or more 0xFF.
+        loop {
+            let Some(ff) = bytes.get(at..).and_then(|rest| memchr::memchr(0xFF, rest)) else {
+                return false;
+            };
+            at += ff;
+            match bytes.get(at + 1) {
+                None => return false,
+                Some(0x00 | 0xD0..=0xD7) => at += 2,
+                Some(0xFF) => at += 1,
+                Some(_) => break,
+            }
+        }
+    }
+}
+
 /// Decodes a JPEG at 1/`d` of its size (`d` = 2, 4 or 8), turned upright
 /// by its EXIF orientation; the result must be `upright` (width, height)
 /// decoded at that scale. `None` when this file cannot be decoded so (not
@@ -263,6 +319,51 @@ mod tests {
         assert!(decode_reduced(b"\xff\xd8\xff\xe0 not really a jpeg", 2, (64, 64)).is_none());
     }
 
+    /// A noisy photo by jpeg-encoder: progressive or baseline, with or
+    /// without restart markers.
+    fn encoded(progressive: bool, restart: u16) -> Vec<u8> {
+        let (w, h) = (72u16, 40u16);
+        let rgb: Vec<u8> = (0..u32::from(w) * u32::from(h) * 3)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let mut out = Vec::new();
+        let mut e = jpeg_encoder::Encoder::new(&mut out, 95);
+        e.set_progressive(progressive);
+        e.set_restart_interval(restart);
+        e.encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_truncated_jpeg_is_told_from_a_whole_one() {
+        for bytes in [
+            jpeg(64, 48, true),
+            encoded(false, 0),
+            encoded(true, 0),
+            encoded(false, 2),
+        ] {
+            // Noise at quality 95 has stuffed 0xFF 0x00 bytes in its scans.
+            assert!(bytes.windows(2).any(|w| w == [0xFF, 0x00]));
+            assert!(complete(&bytes));
+            // Every cut short of the end-of-image marker.
+            for cut in 0..bytes.len() {
+                assert!(!complete(&bytes[..cut]), "cut at {cut} of {}", bytes.len());
+            }
+            // A trailer after the end of the image (a motion photo's video).
+            let mut trailer = bytes.clone();
+            trailer.extend_from_slice(b"\0\0\0\x18ftypmp42\xFF\xD8\xFF");
+            assert!(complete(&trailer));
+        }
+        let restarts = encoded(false, 2);
+        assert!(
+            restarts
+                .windows(2)
+                .any(|w| (0xD0..=0xD7).contains(&w[1]) && w[0] == 0xFF),
+            "the file has restart markers"
+        );
+        assert!(!complete(b"\x89PNG\r\n\x1a\n"));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
         /// Hostile bytes never panic the header reader or the decoder.
@@ -278,6 +379,7 @@ mod tests {
             }
             bytes.truncate(cut.max(2));
             let _ = frame(&bytes);
+            let _ = complete(&bytes);
             let _ = decode_reduced(&bytes, 2, (48, 32));
         }
     }

@@ -106,7 +106,10 @@ fn stamp(path: &Path) -> Option<Stamp> {
 
 /// The file in the image cache that remembers what each source gave when it
 /// was last read, so that a build does not read and hash unchanged photos.
-const KNOWN_SOURCES: &str = "sources.tsv";
+/// Its name changes when what a source must pass to be remembered does
+/// (version 2: whole JPEGs only), so that no older cache vouches for a file
+/// this version refuses.
+const KNOWN_SOURCES: &str = "sources-2.tsv";
 
 /// Reads the remembered sources: one line each, `len`, `modified`, `width`,
 /// `height`, `hash`, `jpeg` or `other`, path, separated by tabs. Lines that
@@ -407,6 +410,11 @@ impl ImagePipeline {
             .with_guessed_format()
             .map_err(|e| self.error(path, "the image cannot be read").cause(e))?;
         let jpeg = reader.format() == Some(image::ImageFormat::Jpeg);
+        if jpeg && !jpeg::complete(&bytes) {
+            return Err(self
+                .error(path, "the JPEG file is truncated: it ends before its last marker (an interrupted copy or download?)")
+                .help("copy the photo again from its original; decoders would fill the missing part with grey or a blurred first pass"));
+        }
         let mut decoder = reader.into_decoder().map_err(|e| {
             self.error(
                 path,
@@ -1858,6 +1866,52 @@ mod tests {
         );
         for (rel, bytes) in outputs {
             image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        }
+    }
+
+    #[test]
+    fn truncated_photos_are_refused_with_their_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let (w, h) = (96u32, 64u32);
+        let rgb: Vec<u8> = (0..w * h * 3)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
+        let mut progressive = Vec::new();
+        let mut e = jpeg_encoder::Encoder::new(&mut progressive, 90);
+        e.set_progressive(true);
+        e.encode(&rgb, 96, 64, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let baseline = encode_jpeg(&rgb, w, h, 90).unwrap();
+        let mut png = Vec::new();
+        image::RgbImage::from_raw(w, h, rgb.clone())
+            .unwrap()
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let webp = webp::Encoder::from_rgb(&rgb, w, h).encode(80.0).to_vec();
+        for (name, bytes) in [
+            ("progressif.jpg", &progressive),
+            ("base.jpg", &baseline),
+            ("lac.png", &png),
+            ("lac.webp", &webp),
+        ] {
+            let whole = dir.path().join(format!("whole-{name}"));
+            std::fs::write(&whole, bytes).unwrap();
+            let cut = dir.path().join(name);
+            std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+            let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+            p.responsive(&whole).unwrap();
+            let e = match p.responsive(&cut) {
+                Err(e) => e,
+                Ok(_) => {
+                    let mut errors = p
+                        .process(&crate::output::Memory::default())
+                        .expect_err(name);
+                    assert_eq!(errors.len(), 1, "{name}: only the cut file fails");
+                    errors.remove(0)
+                }
+            };
+            assert_eq!(e.file.as_deref(), Some(name));
+            assert!(e.message.contains("truncated"), "{name}: {}", e.message);
         }
     }
 
