@@ -47,7 +47,7 @@ const LOWEST_QUALITY: u8 = 40;
 const CARD_FUNCTIONS: &str = "fit";
 /// Bumped when drawing changes in a way the SVG does not show (the JPEG
 /// encoder is keyed apart, as `JPEG_ENCODER`).
-const DRAWING_VERSION: &str = "card-1";
+const DRAWING_VERSION: &str = "card-2";
 /// Cards asked for by the last build, in the card cache: what rendering each
 /// card's SVG gave, by the hash of everything the SVG is made from. A card
 /// whose inputs and file are unchanged is then not rendered again (rendering
@@ -669,7 +669,7 @@ impl CardStudio {
         photo: Option<Arc<Vec<u8>>>,
     ) -> Result<Vec<u8>, Diagnostic> {
         let err = |m: String| Diagnostic::error("card", m).file(job.template.clone());
-        let tree = usvg::Tree::from_str(svg, &self.options(photo))
+        let tree = usvg::Tree::from_str(svg, &self.options(photo.clone()))
             .map_err(|e| err(format!("the card template is not valid SVG: {e}")))?;
         let mut pixmap = tiny_skia::Pixmap::new(job.width, job.height)
             .ok_or_else(|| err("a card cannot be 0 pixels wide".into()))?;
@@ -679,7 +679,20 @@ impl CardStudio {
             job.width as f32 / size.width(),
             job.height as f32 / size.height(),
         );
-        resvg::render(&tree, transform, &mut pixmap.as_mut());
+        let layer = match &photo {
+            Some(png) => Some((
+                png,
+                tiny_skia::Pixmap::decode_png(png)
+                    .map_err(|e| err(format!("the card's photo layer cannot be read: {e}")))?,
+            )),
+            None => None,
+        };
+        render(
+            &tree,
+            transform,
+            &mut pixmap.as_mut(),
+            layer.as_ref().map(|(png, px)| (*png, px)),
+        );
         // Opaque (painted over white): premultiplied RGBA is plain RGBA.
         let rgb: Vec<u8> = pixmap
             .data()
@@ -695,6 +708,183 @@ impl CardStudio {
             .with_code("card-over-budget")
             .help("simplify the template (large noisy areas, fine patterns) or use a calmer photo")
         })
+    }
+}
+
+/// Draws a card's tree onto `pixmap`, as `resvg::render` does, with two
+/// shortcuts for the costly parts of a card. resvg paints a raster image
+/// through a bicubic pattern in tiny-skia's high-precision pipeline (inside
+/// a clip layer for `preserveAspectRatio="… slice"`), and a nested SVG (the
+/// logo) into a transparent layer the size of the whole card that it then
+/// composites. At the top level of the card, the photo layer, already cut to
+/// its box by the image pipeline, is copied pixel for pixel when it lands
+/// on whole pixels at its own size, and an SVG image is drawn in place
+/// (source-over is associative: the same picture). Anything else, or the same
+/// images transformed, clipped to less than their box or translucent, is
+/// left to resvg.
+fn render(
+    tree: &usvg::Tree,
+    transform: tiny_skia::Transform,
+    pixmap: &mut tiny_skia::PixmapMut<'_>,
+    photo: Option<(&Arc<Vec<u8>>, &tiny_skia::Pixmap)>,
+) {
+    for node in tree.root().children() {
+        match shortcut(node, transform, photo) {
+            Some(Shortcut::Photo { x, y }) => {
+                if let Some((_, layer)) = photo {
+                    paint_over(pixmap, layer, x, y);
+                }
+            }
+            Some(Shortcut::Svg(sub, at)) => resvg::render(sub, at, pixmap),
+            None => {
+                // resvg's render_node draws a node at its bounding box's
+                // corner (for rendering it alone): shifted back in place.
+                if let Some(b) = node.abs_layer_bounding_box() {
+                    resvg::render_node(node, transform.pre_translate(b.x(), b.y()), pixmap);
+                }
+            }
+        }
+    }
+}
+
+/// How a top-level node of a card can be drawn without resvg's layers.
+#[derive(Debug)]
+enum Shortcut<'a> {
+    /// The photo layer, copied with its top-left corner at (x, y).
+    Photo { x: i32, y: i32 },
+    /// A nested SVG, rendered in place with this transform.
+    Svg(&'a usvg::Tree, tiny_skia::Transform),
+}
+
+fn shortcut<'a>(
+    node: &'a usvg::Node,
+    transform: tiny_skia::Transform,
+    photo: Option<(&Arc<Vec<u8>>, &tiny_skia::Pixmap)>,
+) -> Option<Shortcut<'a>> {
+    // Down through groups that only place their one child (and, for a
+    // `slice` image, clip it to its box).
+    let mut clips = Vec::new();
+    let mut node = node;
+    let image = loop {
+        match node {
+            usvg::Node::Image(image) => break image,
+            usvg::Node::Group(g) => {
+                if g.children().len() != 1
+                    || g.isolate()
+                    || g.opacity() != usvg::Opacity::ONE
+                    || g.mask().is_some()
+                    || !g.filters().is_empty()
+                    || g.blend_mode() != usvg::BlendMode::Normal
+                {
+                    return None;
+                }
+                if let Some(clip) = g.clip_path() {
+                    clips.push((clip, g.abs_transform()));
+                }
+                node = &g.children()[0];
+            }
+            _ => return None,
+        }
+    };
+    if !image.is_visible() {
+        return None;
+    }
+    let at = transform.pre_concat(image.abs_transform());
+    match image.kind() {
+        usvg::ImageKind::PNG(data) => {
+            let (png, layer) = photo?;
+            let (x, y) = (at.tx, at.ty);
+            let whole = at.sx == 1.0
+                && at.sy == 1.0
+                && at.kx == 0.0
+                && at.ky == 0.0
+                && x.fract() == 0.0
+                && y.fract() == 0.0
+                && x.abs() < 1e6
+                && y.abs() < 1e6;
+            let size = image.size();
+            let same_size =
+                size.width() == layer.width() as f32 && size.height() == layer.height() as f32;
+            if !Arc::ptr_eq(data, png) || !whole || !same_size {
+                return None;
+            }
+            let rect = tiny_skia::Rect::from_xywh(x, y, size.width(), size.height())?;
+            clips
+                .iter()
+                .all(|(clip, group)| keeps(clip, transform.pre_concat(*group), rect))
+                .then_some(Shortcut::Photo {
+                    x: x as i32,
+                    y: y as i32,
+                })
+        }
+        usvg::ImageKind::SVG(sub) if clips.is_empty() => Some(Shortcut::Svg(sub, at)),
+        _ => None,
+    }
+}
+
+/// Whether a clip path leaves all of `rect` (in pixels) visible: a single
+/// rectangle, not rotated, that holds it.
+fn keeps(clip: &usvg::ClipPath, group: tiny_skia::Transform, rect: tiny_skia::Rect) -> bool {
+    let t = group.pre_concat(clip.transform());
+    let [usvg::Node::Path(path)] = clip.root().children() else {
+        return false;
+    };
+    if clip.clip_path().is_some()
+        || !clip.root().transform().is_identity()
+        || !path.is_visible()
+        || path.fill().is_none()
+        || t.kx != 0.0
+        || t.ky != 0.0
+    {
+        return false;
+    }
+    let data = path.data();
+    let b = data.bounds();
+    // Every point a corner of the bounds: a rectangle.
+    let corners = data
+        .points()
+        .iter()
+        .all(|p| (p.x == b.left() || p.x == b.right()) && (p.y == b.top() || p.y == b.bottom()));
+    let Some(kept) = b.transform(t) else {
+        return false;
+    };
+    corners
+        && data.points().len() <= 5
+        && kept.left() <= rect.left()
+        && kept.top() <= rect.top()
+        && kept.right() >= rect.right()
+        && kept.bottom() >= rect.bottom()
+}
+
+/// Paints a layer over `pixmap` at (x, y), cut to the pixmap: rows of
+/// opaque pixels (all of a photo layer, which is flattened RGB) are copied,
+/// others composited source-over (both premultiplied).
+fn paint_over(pixmap: &mut tiny_skia::PixmapMut<'_>, layer: &tiny_skia::Pixmap, x: i32, y: i32) {
+    let (dw, dh) = (pixmap.width() as i64, pixmap.height() as i64);
+    let (lw, lh) = (i64::from(layer.width()), i64::from(layer.height()));
+    let (x, y) = (i64::from(x), i64::from(y));
+    let (x0, x1) = (x.max(0), (x + lw).min(dw));
+    let (y0, y1) = (y.max(0), (y + lh).min(dh));
+    if x0 >= x1 || y0 >= y1 {
+        return;
+    }
+    let row_bytes = ((x1 - x0) * 4) as usize;
+    let src = layer.data();
+    let dst = pixmap.data_mut();
+    for row in y0..y1 {
+        let s = (((row - y) * lw + (x0 - x)) * 4) as usize;
+        let d = ((row * dw + x0) * 4) as usize;
+        let (src, dst) = (&src[s..s + row_bytes], &mut dst[d..d + row_bytes]);
+        if src.chunks_exact(4).all(|p| p[3] == 255) {
+            dst.copy_from_slice(src);
+            continue;
+        }
+        for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+            let keep = 255 - u32::from(s[3]);
+            for c in 0..4 {
+                d[c] = s[c] + ((u32::from(d[c]) * keep + 127) / 255) as u8;
+            }
+        }
     }
 }
 
@@ -1347,6 +1537,227 @@ mod tests {
         let sixth = studio("#f2a900");
         ask(&sixth, "Le lac");
         assert_eq!(sixth.rendered.load(Ordering::Relaxed), 1);
+    }
+
+    /// A noisy, opaque photo layer as the image pipeline makes it (RGB PNG).
+    fn layer_png(w: u32, h: u32) -> Arc<Vec<u8>> {
+        let mut seed = 7u32;
+        let img = image::RgbImage::from_fn(w, h, |_, _| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let v = (seed >> 16) as u8;
+            image::Rgb([v, v.wrapping_mul(3), 255 - v])
+        });
+        let mut png = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        Arc::new(png)
+    }
+
+    const LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><circle cx="20" cy="20" r="18" fill="#f2a900" opacity="0.7"/><path d="M8 30 L20 6 L32 30 Z" fill="#0b5d6b"/></svg>"##;
+
+    /// Draws `svg` at its size the card's way and resvg's way.
+    fn both_ways(svg: &str, photo: &Arc<Vec<u8>>) -> (Vec<u8>, Vec<u8>, Vec<&'static str>) {
+        let logo = usvg::Tree::from_str(LOGO, &usvg::Options::default()).unwrap();
+        let layer = tiny_skia::Pixmap::decode_png(photo).unwrap();
+        let (p, l) = (Arc::clone(photo), logo.clone());
+        let options = usvg::Options {
+            image_href_resolver: usvg::ImageHrefResolver {
+                resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+                resolve_string: Box::new(move |href: &str, _: &usvg::Options| match href {
+                    "blason:photo" => Some(usvg::ImageKind::PNG(Arc::clone(&p))),
+                    "blason:logo" => Some(usvg::ImageKind::SVG(l.clone())),
+                    _ => None,
+                }),
+            },
+            ..usvg::Options::default()
+        };
+        let tree = usvg::Tree::from_str(svg, &options).unwrap();
+        let size = tree.size().to_int_size();
+        let id = tiny_skia::Transform::identity();
+        let ways: Vec<&str> = tree
+            .root()
+            .children()
+            .iter()
+            .map(|n| match shortcut(n, id, Some((photo, &layer))) {
+                Some(Shortcut::Photo { .. }) => "photo",
+                Some(Shortcut::Svg(..)) => "svg",
+                None => "resvg",
+            })
+            .collect();
+        let mut card = tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
+        card.fill(tiny_skia::Color::WHITE);
+        let mut plain = card.clone();
+        render(&tree, id, &mut card.as_mut(), Some((photo, &layer)));
+        resvg::render(&tree, id, &mut plain.as_mut());
+        (card.take(), plain.take(), ways)
+    }
+
+    fn max_difference(a: &[u8], b: &[u8]) -> u8 {
+        assert_eq!(a.len(), b.len());
+        a.iter().zip(b).map(|(x, y)| x.abs_diff(*y)).max().unwrap()
+    }
+
+    #[test]
+    fn the_photo_and_logo_shortcuts_draw_what_resvg_draws() {
+        let photo = layer_png(300, 120);
+        // The shapes of the theme's cards: photo box (sliced), translucent
+        // band and text, the SVG logo. Nearest-pixel sampling, so that resvg
+        // draws the photo's own pixels too.
+        let svg = |photo_attrs: &str| {
+            format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="320" height="180" viewBox="0 0 320 180">
+<defs><clipPath id="round"><circle cx="100" cy="60" r="40"/></clipPath><clipPath id="wide"><rect x="-5" y="-5" width="400" height="300"/></clipPath></defs>
+<rect width="320" height="180" fill="#0b5d6b"/>
+<image href="blason:photo" {photo_attrs} width="300" height="120" preserveAspectRatio="xMidYMid slice" image-rendering="optimizeSpeed"/>
+<rect x="0" y="120" width="320" height="60" fill="#123456" opacity="0.94"/>
+<g opacity="0.5"><circle cx="40" cy="150" r="20" fill="#fff"/></g>
+<image href="blason:logo" x="262" y="126" width="48" height="48"/>
+</svg>"##
+            )
+        };
+        let (card, plain, ways) = both_ways(&svg(r#"x="10" y="0""#), &photo);
+        assert_eq!(ways, ["resvg", "photo", "resvg", "resvg", "svg"]);
+        assert!(
+            max_difference(&card, &plain) <= 1,
+            "{}",
+            max_difference(&card, &plain)
+        );
+        // Placed off whole pixels, turned, translucent, cut by a clip or
+        // partly off the card: left to resvg, which draws them as before.
+        for attrs in [
+            r#"x="10.5" y="0""#,
+            r#"x="10" y="0" transform="rotate(3)""#,
+            r#"x="10" y="0" opacity="0.5""#,
+            r#"x="10" y="0" clip-path="url(#round)""#,
+        ] {
+            let (card, plain, ways) = both_ways(&svg(attrs), &photo);
+            assert_eq!(ways[1], "resvg", "{attrs}");
+            let d = max_difference(&card, &plain);
+            assert!(d <= 1, "{attrs}: {d}");
+        }
+        // Clipped by a rectangle that holds it, or partly off the card: copied.
+        for attrs in [
+            r#"x="10" y="0" clip-path="url(#wide)""#,
+            r#"x="-20" y="100""#,
+        ] {
+            let (card, plain, ways) = both_ways(&svg(attrs), &photo);
+            assert_eq!(ways[1], "photo", "{attrs}");
+            let d = max_difference(&card, &plain);
+            assert!(d <= 1, "{attrs}: {d}");
+        }
+    }
+
+    #[test]
+    fn the_theme_cards_take_the_shortcuts_at_every_size() {
+        use super::super::{Format, ImageSettings};
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let cards = manifest.join("themes/postale/cards");
+        let mut templates: Vec<(String, String, String)> = std::fs::read_dir(&cards)
+            .unwrap()
+            .map(|e| {
+                let name = e.unwrap().file_name().to_string_lossy().to_string();
+                let text = std::fs::read_to_string(cards.join(&name)).unwrap();
+                (name.clone(), text, name)
+            })
+            .collect();
+        templates.sort();
+        let studio = CardStudio::new(CardAssets {
+            templates,
+            fonts: vec![
+                theme_font("Inter-Bold.otf"),
+                theme_font("Inter-Regular.otf"),
+            ],
+            logo: Some(std::fs::read(manifest.join("content-example/static/logo.svg")).unwrap()),
+            root: dir.path().to_path_buf(),
+            cache_dir: PathBuf::from("cache"),
+            base_url: "https://x.fr".into(),
+        })
+        .unwrap();
+        let images = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                widths: vec![16],
+                formats: vec![Format::Webp],
+                quality: 75,
+                effort: 2,
+                cache_dir: PathBuf::from("cache"),
+                base_url: "https://x.fr".into(),
+            },
+        );
+        let photo = dir.path().join("lac.png");
+        image::RgbImage::from_pixel(64, 48, image::Rgb([11, 93, 107]))
+            .save(&photo)
+            .unwrap();
+        let values = BTreeMap::from([
+            ("title", "Le lac d'Orbière au lever du jour".to_string()),
+            ("host", "val-d-orbiere.fr".to_string()),
+            ("primary", "#0b5d6b".to_string()),
+            ("accent", "#f2a900".to_string()),
+            ("on_primary", "#ffffff".to_string()),
+            ("description", "Balade au bord de l'eau.".to_string()),
+            ("hashtag", "ValDOrbiere".to_string()),
+            ("site", "Val d'Orbière".to_string()),
+            ("tagline", "Le val en grand".to_string()),
+            ("background", "#faf7f2".to_string()),
+            ("text", "#1d1d1b".to_string()),
+            ("on_accent", "#1d1d1b".to_string()),
+        ]);
+        let mut seen = 0;
+        for template in studio.templates() {
+            for (width, height) in [
+                (1200, 630),
+                (1080, 1080),
+                (1080, 1350),
+                (1080, 1920),
+                (1600, 900),
+            ] {
+                let stem = format!("{template}-{width}x{height}");
+                let spec = CardSpec {
+                    template,
+                    width,
+                    height,
+                    stem: &stem,
+                    values: &values,
+                    photo: Some((&photo, (0.5, 0.5))),
+                    budget: KIT_BUDGET,
+                    quality: 90,
+                };
+                let (_, svg, _) = studio
+                    .render_svg(&images, &spec, &format!("{template}.svg"), template)
+                    .unwrap();
+                let layer = photo_box(&svg)
+                    .map(|b| b.unwrap())
+                    .map(|(w, h)| layer_png(w, h));
+                let decoded = layer
+                    .as_ref()
+                    .map(|png| tiny_skia::Pixmap::decode_png(png).unwrap());
+                let tree = usvg::Tree::from_str(&svg, &studio.options(layer.clone())).unwrap();
+                let id = tiny_skia::Transform::identity();
+                let taken: Vec<&str> = tree
+                    .root()
+                    .children()
+                    .iter()
+                    .filter_map(
+                        |n| match shortcut(n, id, layer.as_ref().zip(decoded.as_ref())) {
+                            Some(Shortcut::Photo { .. }) => Some("photo"),
+                            Some(Shortcut::Svg(..)) => Some("logo"),
+                            None => None,
+                        },
+                    )
+                    .collect();
+                let mut expected = Vec::new();
+                if svg.contains("\"blason:photo\"") {
+                    expected.push("photo");
+                }
+                if svg.contains("\"blason:logo\"") {
+                    expected.push("logo");
+                }
+                assert_eq!(taken, expected, "{stem}");
+                seen += expected.len();
+            }
+        }
+        assert!(seen >= 30, "{seen} shortcuts");
     }
 
     #[test]
