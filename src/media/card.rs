@@ -694,12 +694,14 @@ impl CardStudio {
             layer.as_ref().map(|(png, px)| (*png, px)),
         );
         // Opaque (painted over white): premultiplied RGBA is plain RGBA.
-        let rgb: Vec<u8> = pixmap
-            .data()
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
-        encode_within(&rgb, job.width, job.height, job.quality, job.budget).map_err(|size| {
+        encode_within(
+            pixmap.data(),
+            job.width,
+            job.height,
+            job.quality,
+            job.budget,
+        )
+        .map_err(|size| {
             err(format!(
                 "the card is {} KB even at JPEG quality {LOWEST_QUALITY}, over its budget of {} KB",
                 size / 1024,
@@ -905,10 +907,10 @@ fn photo_layer(
     images.card_layer(path, crop, w, h).map(Some)
 }
 
-/// Encodes at `quality`, then lower, until the file fits `budget`; the size
-/// at the lowest quality when it never does.
+/// Encodes opaque RGBA pixels at `quality`, then lower, until the file fits
+/// `budget`; the size at the lowest quality when it never does.
 pub fn encode_within(
-    rgb: &[u8],
+    rgba: &[u8],
     w: u32,
     h: u32,
     quality: u8,
@@ -916,7 +918,8 @@ pub fn encode_within(
 ) -> Result<Vec<u8>, usize> {
     let mut q = quality.clamp(LOWEST_QUALITY, 100);
     loop {
-        let out = super::encode_jpeg(rgb, w, h, q).map_err(|_| 0usize)?;
+        let out = super::encode_jpeg_as(rgba, jpeg_encoder::ColorType::Rgba, w, h, q)
+            .map_err(|_| 0usize)?;
         if out.len() <= budget {
             return Ok(out);
         }
@@ -1399,10 +1402,16 @@ mod tests {
                 (seed >> 16) as u8
             })
             .collect();
-        let best = encode_within(&rgb, 400, 300, 90, usize::MAX).unwrap();
-        let fitted = encode_within(&rgb, 400, 300, 90, best.len() * 2 / 3).unwrap();
+        let rgba: Vec<u8> = rgb
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        let best = encode_within(&rgba, 400, 300, 90, usize::MAX).unwrap();
+        // The drawing's RGBA gives the file its RGB gives.
+        assert_eq!(best, super::super::encode_jpeg(&rgb, 400, 300, 90).unwrap());
+        let fitted = encode_within(&rgba, 400, 300, 90, best.len() * 2 / 3).unwrap();
         assert!(fitted.len() <= best.len() * 2 / 3);
-        let impossible = encode_within(&rgb, 400, 300, 90, 1000);
+        let impossible = encode_within(&rgba, 400, 300, 90, 1000);
         assert!(matches!(impossible, Err(n) if n > 1000));
     }
 

@@ -1093,17 +1093,29 @@ pub(crate) const JPEG_ENCODER: &str = "j2";
 /// resolution (4:4:4, no chroma subsampling: text on cards stays sharp),
 /// Huffman tables fitted to the picture.
 pub(crate) fn encode_jpeg(rgb: &[u8], w: u32, h: u32, quality: u8) -> Result<Vec<u8>, String> {
+    encode_jpeg_as(rgb, jpeg_encoder::ColorType::Rgb, w, h, quality)
+}
+
+/// [`encode_jpeg`] for pixels of another layout (RGBA: the alpha byte is
+/// skipped, so opaque pixels give the same file as their RGB).
+pub(crate) fn encode_jpeg_as(
+    pixels: &[u8],
+    layout: jpeg_encoder::ColorType,
+    w: u32,
+    h: u32,
+    quality: u8,
+) -> Result<Vec<u8>, String> {
     let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
         return Err(format!(
             "a {w}×{h} JPEG cannot be made: JPEG images are at most 65535 pixels a side"
         ));
     };
-    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let mut out = Vec::with_capacity(pixels.len() / 8);
     let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
     encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_1_1);
     encoder.set_optimized_huffman_tables(true);
     encoder
-        .encode(rgb, w16, h16, jpeg_encoder::ColorType::Rgb)
+        .encode(pixels, w16, h16, layout)
         .map_err(|e| format!("this photo could not be saved as JPEG ({e})"))?;
     Ok(out)
 }
