@@ -111,9 +111,13 @@ pub(super) fn complete(bytes: &[u8]) -> bool {
     }
     let mut at = 2;
     loop {
-        if bytes.get(at) != Some(&0xFF) {
+        // Stray bytes before a marker are skipped, as decoders do (libjpeg
+        // warns of "extraneous bytes"): the question is only whether the
+        // file goes on to its end.
+        let Some(ff) = bytes.get(at..).and_then(|rest| memchr::memchr(0xFF, rest)) else {
             return false;
-        }
+        };
+        at += ff;
         // Markers may be padded with any number of 0xFF bytes.
         while bytes.get(at + 1) == Some(&0xFF) {
             at += 1;
@@ -349,6 +353,12 @@ mod tests {
             for cut in 0..bytes.len() {
                 assert!(!complete(&bytes[..cut]), "cut at {cut} of {}", bytes.len());
             }
+            // Stray bytes between two segments.
+            let mut stray = bytes[..2].to_vec();
+            stray.extend_from_slice(b"\0\0\x01");
+            stray.extend_from_slice(&bytes[2..]);
+            assert!(complete(&stray));
+            assert!(!complete(&stray[..stray.len() - 1]));
             // A trailer after the end of the image (a motion photo's video).
             let mut trailer = bytes.clone();
             trailer.extend_from_slice(b"\0\0\0\x18ftypmp42\xFF\xD8\xFF");
