@@ -549,7 +549,7 @@ impl CardStudio {
                     }
                 };
                 let photo = match &job.photo_layer {
-                    Some(layer) => Some(images.cached_layer(layer)?),
+                    Some(layer) => Some(images.cached_layer(layer, tiny_skia::Pixmap::decode_png)?),
                     None => None,
                 };
                 let bytes = self.paint(job, svg, photo)?;
@@ -666,11 +666,14 @@ impl CardStudio {
         &self,
         job: &CardJob,
         svg: &str,
-        photo: Option<Arc<Vec<u8>>>,
+        photo: Option<(Arc<Vec<u8>>, tiny_skia::Pixmap)>,
     ) -> Result<Vec<u8>, Diagnostic> {
         let err = |m: String| Diagnostic::error("card", m).file(job.template.clone());
-        let tree = usvg::Tree::from_str(svg, &self.options(photo.clone()))
-            .map_err(|e| err(format!("the card template is not valid SVG: {e}")))?;
+        let tree = usvg::Tree::from_str(
+            svg,
+            &self.options(photo.as_ref().map(|(png, _)| Arc::clone(png))),
+        )
+        .map_err(|e| err(format!("the card template is not valid SVG: {e}")))?;
         let mut pixmap = tiny_skia::Pixmap::new(job.width, job.height)
             .ok_or_else(|| err("a card cannot be 0 pixels wide".into()))?;
         pixmap.fill(tiny_skia::Color::WHITE);
@@ -679,19 +682,11 @@ impl CardStudio {
             job.width as f32 / size.width(),
             job.height as f32 / size.height(),
         );
-        let layer = match &photo {
-            Some(png) => Some((
-                png,
-                tiny_skia::Pixmap::decode_png(png)
-                    .map_err(|e| err(format!("the card's photo layer cannot be read: {e}")))?,
-            )),
-            None => None,
-        };
         render(
             &tree,
             transform,
             &mut pixmap.as_mut(),
-            layer.as_ref().map(|(png, px)| (*png, px)),
+            photo.as_ref().map(|(png, px)| (png, px)),
         );
         // Opaque (painted over white): premultiplied RGBA is plain RGBA.
         encode_within(
@@ -1767,6 +1762,74 @@ mod tests {
             }
         }
         assert!(seen >= 30, "{seen} shortcuts");
+    }
+
+    #[test]
+    fn a_damaged_photo_layer_is_named() {
+        use super::super::{Format, ImageSettings};
+        let dir = tempfile::tempdir().unwrap();
+        let studio = CardStudio::new(CardAssets {
+            templates: vec![(
+                "photo.svg".into(),
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}" height="{{ height }}"><image href="blason:photo" x="0" y="0" width="{{ width }}" height="{{ height }}"/></svg>"#.into(),
+                "photo.svg".into(),
+            )],
+            fonts: vec![theme_font("Inter-Bold.otf")],
+            logo: None,
+            root: dir.path().to_path_buf(),
+            cache_dir: PathBuf::from("cache"),
+            base_url: "https://x.fr".into(),
+        })
+        .unwrap();
+        let images = ImagePipeline::new(
+            dir.path(),
+            ImageSettings {
+                widths: vec![16],
+                formats: vec![Format::Webp],
+                quality: 75,
+                effort: 2,
+                cache_dir: PathBuf::from("cache"),
+                base_url: "https://x.fr".into(),
+            },
+        );
+        let photo = dir.path().join("lac.png");
+        image::RgbImage::from_pixel(64, 48, image::Rgb([11, 93, 107]))
+            .save(&photo)
+            .unwrap();
+        let values = BTreeMap::new();
+        studio
+            .request(
+                &images,
+                &CardSpec {
+                    template: "photo",
+                    width: 60,
+                    height: 30,
+                    stem: "lac",
+                    values: &values,
+                    photo: Some((&photo, (0.5, 0.5))),
+                    budget: CARD_BUDGET,
+                    quality: 80,
+                },
+            )
+            .unwrap();
+        let out = crate::output::Memory::default();
+        images.process(&out).unwrap();
+        let layers: Vec<PathBuf> = std::fs::read_dir(dir.path().join("cache/images"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("layer-"))
+            .collect();
+        assert_eq!(layers.len(), 1);
+        let png = std::fs::read(&layers[0]).unwrap();
+        std::fs::write(&layers[0], &png[..png.len() / 2]).unwrap();
+        let e = studio.draw(&images, &out).unwrap_err();
+        let name = layers[0].file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e[0].file.as_deref(),
+            Some(format!("cache/images/{name}").as_str())
+        );
+        assert!(e[0].message.contains("damaged"), "{}", e[0].message);
     }
 
     #[test]

@@ -569,16 +569,27 @@ impl ImagePipeline {
         Ok(name)
     }
 
-    /// A card layer made by [`process`](ImagePipeline::process).
-    pub fn cached_layer(&self, name: &str) -> Result<std::sync::Arc<Vec<u8>>, Diagnostic> {
+    /// A card layer made by [`process`](ImagePipeline::process): its bytes,
+    /// and its decoded pixels (`decode`, which may fail on a damaged file,
+    /// named then).
+    pub fn cached_layer<T, E: std::fmt::Display>(
+        &self,
+        name: &str,
+        decode: impl FnOnce(&[u8]) -> Result<T, E>,
+    ) -> Result<(std::sync::Arc<Vec<u8>>, T), Diagnostic> {
         let path = self
             .root
             .join(&self.settings.cache_dir)
             .join("images")
             .join(name);
-        std::fs::read(&path)
-            .map(std::sync::Arc::new)
-            .map_err(|e| Diagnostic::io(&path, &self.root, "read from the image cache", &e))
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Diagnostic::io(&path, &self.root, "read from the image cache", &e))?;
+        let decoded = decode(&bytes).map_err(|e| {
+            Diagnostic::error("image", format!("this cached photo layer is damaged: {e}"))
+                .file(crate::error::display_path(&path, &self.root))
+                .help("delete it (or the whole cache folder) and build again")
+        })?;
+        Ok((std::sync::Arc::new(bytes), decoded))
     }
 
     fn variants(
