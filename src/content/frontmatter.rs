@@ -451,9 +451,17 @@ fn yaml_diagnostic(err: &serde_yaml_ng::Error, line_offset: usize) -> Diagnostic
             None => d,
         }
     } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        match key {
+        let d = match key {
             Some(k) => Diagnostic::error("front-matter", format!("wrong type for `{k}`: {rest}")),
             None => Diagnostic::error("front-matter", format!("wrong type: {rest}")),
+        };
+        // `title: [Nouveau] Le lac` is a list to YAML, `{…}` a table.
+        if (rest.starts_with("sequence") || rest.starts_with("map"))
+            && rest.ends_with("expected a string")
+        {
+            d.help("in YAML, text that starts with `[` or `{` is read as a list or a table: put the text in quotes")
+        } else {
+            d
         }
     } else if msg.starts_with("missing field") || msg.starts_with("unknown variant") {
         Diagnostic::error("front-matter", msg)
@@ -512,6 +520,21 @@ mod tests {
         let e = parse::<PageFrontMatter>(&split(text).unwrap()).unwrap_err();
         assert!(e.message.starts_with("wrong type"), "{}", e.message);
         assert_eq!(e.line, Some(3));
+        assert_eq!(e.help, None);
+
+        // Unquoted text that YAML reads as a list or a table.
+        for text in [
+            "---\ntitle: [Nouveau] Le lac\n---\n",
+            "---\ntitle: [unclosed\ndescription: x\n---\n",
+            "---\ntitle: {Le lac}\n---\n",
+        ] {
+            let e = parse::<PageFrontMatter>(&split(text).unwrap()).unwrap_err();
+            assert_eq!((e.line, e.column), (Some(2), Some(8)), "{text}");
+            assert!(
+                e.help.as_deref().unwrap().contains("quotes"),
+                "{text}: {e:?}"
+            );
+        }
     }
 
     #[test]
