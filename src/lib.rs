@@ -30,6 +30,7 @@ pub mod scaffold;
 pub mod seo;
 pub mod serve;
 pub mod shortcodes;
+pub mod stamp;
 pub mod theme;
 pub mod url;
 pub mod xml;

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, display_path};
+use crate::stamp::Stamp;
 use frontmatter::{FmDate, PageFrontMatter, SectionFrontMatter, SortBy};
 use slug::slugify;
 
@@ -150,26 +151,12 @@ impl SourceMemo {
     }
 }
 
-/// A file's size and modification time (nanoseconds since the epoch).
-type Stamp = (u64, u128);
-
 type ParseResult = Result<Parsed, Diagnostic>;
 
 struct Remembered {
     stamp: Stamp,
     lang: String,
     parsed: Parsed,
-}
-
-/// A file's stamp, or `None` when it cannot be read.
-fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some((meta.len(), modified.as_nanos()))
 }
 
 /// What to include.
@@ -284,7 +271,7 @@ pub fn load(
             let results: Vec<(Option<Stamp>, bool, ParseResult)> = found
                 .par_iter()
                 .map(|f| {
-                    let now = stamp(&f.path);
+                    let now = crate::stamp::of(&f.path);
                     let known = memo.files.get(&f.path).filter(|r| {
                         now == Some(r.stamp) && r.lang == f.lang && r.parsed.is_kind(&f.kind)
                     });

@@ -31,6 +31,7 @@ use serde::Serialize;
 
 use crate::error::{Diagnostic, display_path};
 use crate::output::Sink;
+use crate::stamp::Stamp;
 
 /// The largest image blason decodes: 100 megapixels (a 50 MP camera's photo is
 /// half of it). Anything claiming more is a decompression bomb or a mistake.
@@ -88,20 +89,6 @@ struct SourceInfo {
     height: u32,
     /// A JPEG, which may be decoded at a reduced scale.
     jpeg: bool,
-}
-
-/// A source's size and modification time (nanoseconds since the epoch): while
-/// both stay the same, the file is taken to be the one hashed before.
-type Stamp = (u64, u128);
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some((meta.len(), modified.as_nanos()))
 }
 
 /// The file in the image cache that remembers what each source gave when it
@@ -388,7 +375,7 @@ impl ImagePipeline {
         {
             return Ok(info.clone());
         }
-        let stamp = stamp(path);
+        let stamp = crate::stamp::of(path);
         if let (Some(now), Some((then, info))) = (stamp, self.known.get(path))
             && now == *then
         {
