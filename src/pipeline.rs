@@ -194,17 +194,15 @@ pub fn build_changes(
     };
     let recall = Recall { last, reuse };
     // Saved files are read again even when their size and modification
-    // time look unchanged (two saves within a clock tick).
+    // time look unchanged (two saves within a clock tick). The memory knows
+    // files by their path under the real root, as `run` walks it; `changed`
+    // paths are absolute or relative to the root.
     let root = opts
         .root
         .canonicalize()
         .unwrap_or_else(|_| opts.root.clone());
     for path in changed {
-        memo.sources.forget(path);
         memo.sources.forget(&root.join(path));
-        if let Ok(real) = path.canonicalize() {
-            memo.sources.forget(&real);
-        }
     }
     let (report, record) = run(opts, &sink, &Quiet, Some(&recall), Some(&mut memo.sources))?;
     let files = sink.into_files();

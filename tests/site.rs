@@ -2253,5 +2253,27 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         std::fs::write(&broken, good.replace("voilà", "voici")).unwrap();
         let (_, files) = build_changes(&later, &mut memo, std::slice::from_ref(&broken)).unwrap();
         assert_same(&files, &full(&later), &format!("{name}, after a failure"));
+
+        // A save within the same clock tick (same size, same modification
+        // time), reported relative to the root: read again all the same.
+        let path = root.join(plain);
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let before = read(&path);
+        let edited = before.replacen("Nouveau", "NOUVEAU", 1);
+        assert!(edited.len() == before.len() && edited != before);
+        std::fs::write(&path, &edited).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        let (_, files) = build_changes(&later, &mut memo, &[PathBuf::from(plain)]).unwrap();
+        assert!(
+            files
+                .values()
+                .any(|v| String::from_utf8_lossy(v).contains("NOUVEAU")),
+            "{name}: a same-stamp save reported by the watcher was not read"
+        );
     }
 }
