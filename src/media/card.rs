@@ -913,8 +913,8 @@ pub fn encode_within(
 ) -> Result<Vec<u8>, usize> {
     let mut q = quality.clamp(LOWEST_QUALITY, 100);
     loop {
-        let out = super::encode_jpeg_as(rgba, jpeg_encoder::ColorType::Rgba, w, h, q)
-            .map_err(|_| 0usize)?;
+        let out =
+            super::encode_jpeg(rgba, jpeg_encoder::ColorType::Rgba, w, h, q).map_err(|_| 0usize)?;
         if out.len() <= budget {
             return Ok(out);
         }
@@ -1403,7 +1403,10 @@ mod tests {
             .collect();
         let best = encode_within(&rgba, 400, 300, 90, usize::MAX).unwrap();
         // The drawing's RGBA gives the file its RGB gives.
-        assert_eq!(best, super::super::encode_jpeg(&rgb, 400, 300, 90).unwrap());
+        assert_eq!(
+            best,
+            super::super::encode_jpeg(&rgb, jpeg_encoder::ColorType::Rgb, 400, 300, 90).unwrap()
+        );
         let fitted = encode_within(&rgba, 400, 300, 90, best.len() * 2 / 3).unwrap();
         assert!(fitted.len() <= best.len() * 2 / 3);
         let impossible = encode_within(&rgba, 400, 300, 90, 1000);

@@ -1079,7 +1079,7 @@ fn encode(
             .map_err(|e| e.to_string())?;
             Ok(out)
         }
-        Format::Jpeg => encode_jpeg(&resized, w, h, quality),
+        Format::Jpeg => encode_jpeg(&resized, jpeg_encoder::ColorType::Rgb, w, h, quality),
     }
 }
 
@@ -1087,16 +1087,11 @@ fn encode(
 /// made by another encoder are other files.
 pub(crate) const JPEG_ENCODER: &str = "j2";
 
-/// Encodes RGB pixels as a baseline JPEG without metadata: colour at full
-/// resolution (4:4:4, no chroma subsampling: text on cards stays sharp),
-/// Huffman tables fitted to the picture.
-pub(crate) fn encode_jpeg(rgb: &[u8], w: u32, h: u32, quality: u8) -> Result<Vec<u8>, String> {
-    encode_jpeg_as(rgb, jpeg_encoder::ColorType::Rgb, w, h, quality)
-}
-
-/// [`encode_jpeg`] for pixels of another layout (RGBA: the alpha byte is
-/// skipped, so opaque pixels give the same file as their RGB).
-pub(crate) fn encode_jpeg_as(
+/// Encodes pixels (`Rgb`, or `Rgba` whose alpha byte is skipped: opaque
+/// pixels give the same file as their RGB) as a baseline JPEG without
+/// metadata: colour at full resolution (4:4:4, no chroma subsampling: text
+/// on cards stays sharp), Huffman tables fitted to the picture.
+pub(crate) fn encode_jpeg(
     pixels: &[u8],
     layout: jpeg_encoder::ColorType,
     w: u32,
@@ -1891,7 +1886,7 @@ mod tests {
         e.set_progressive(true);
         e.encode(&rgb, 96, 64, jpeg_encoder::ColorType::Rgb)
             .unwrap();
-        let baseline = encode_jpeg(&rgb, w, h, 90).unwrap();
+        let baseline = encode_jpeg(&rgb, jpeg_encoder::ColorType::Rgb, w, h, 90).unwrap();
         let mut png = Vec::new();
         image::RgbImage::from_raw(w, h, rgb.clone())
             .unwrap()
