@@ -399,8 +399,8 @@ impl ImagePipeline {
         let jpeg = reader.format() == Some(image::ImageFormat::Jpeg);
         if jpeg && !jpeg::complete(&bytes) {
             return Err(self
-                .error(path, "the JPEG file is truncated: it ends before its last marker (an interrupted copy or download?)")
-                .help("copy the photo again from its original; decoders would fill the missing part with grey or a blurred first pass"));
+                .error(path, "the JPEG file is truncated: its end is missing, as after an interrupted copy or download")
+                .help("copy the photo again from the camera or the original file; as it is, its missing part would show grey or blurred"));
         }
         let mut decoder = reader.into_decoder().map_err(|e| {
             self.error(
@@ -572,9 +572,13 @@ impl ImagePipeline {
         let bytes = std::fs::read(&path)
             .map_err(|e| Diagnostic::io(&path, &self.root, "read from the image cache", &e))?;
         let decoded = decode(&bytes).map_err(|e| {
-            Diagnostic::error("image", format!("this cached photo layer is damaged: {e}"))
-                .file(crate::error::display_path(&path, &self.root))
-                .help("delete it (or the whole cache folder) and build again")
+            Diagnostic::error(
+                "image",
+                "this file of the image cache (a photo cut for a social card) is damaged",
+            )
+            .cause(e)
+            .file(crate::error::display_path(&path, &self.root))
+            .help("delete this file and build again: blason makes it again")
         })?;
         Ok((std::sync::Arc::new(bytes), decoded))
     }
