@@ -531,7 +531,7 @@ mod tests {
             let e = parse::<PageFrontMatter>(&split(text).unwrap()).unwrap_err();
             assert_eq!((e.line, e.column), (Some(2), Some(8)), "{text}");
             assert!(
-                e.help.as_deref().unwrap().contains("quotes"),
+                e.help.as_deref().unwrap().contains("`[` or `{`"),
                 "{text}: {e:?}"
             );
         }
