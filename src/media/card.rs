@@ -1297,6 +1297,43 @@ mod tests {
         }
     }
 
+    /// A studio's assets for tests: `templates`, the theme's bold font, no
+    /// logo, the cache in `dir/cache`.
+    fn assets_in(dir: &Path, templates: Vec<(String, String, String)>) -> CardAssets {
+        CardAssets {
+            templates,
+            fonts: vec![theme_font("Inter-Bold.otf")],
+            logo: None,
+            root: dir.to_path_buf(),
+            cache_dir: PathBuf::from("cache"),
+            base_url: "https://x.fr".into(),
+        }
+    }
+
+    /// An image pipeline with its cache where [`assets_in`] puts the cards'.
+    fn pipeline(dir: &Path) -> ImagePipeline {
+        ImagePipeline::new(
+            dir,
+            super::super::ImageSettings {
+                widths: vec![16],
+                formats: vec![super::super::Format::Webp],
+                quality: 75,
+                effort: 2,
+                cache_dir: PathBuf::from("cache"),
+                base_url: "https://x.fr".into(),
+            },
+        )
+    }
+
+    /// A plain 64×48 photo, `dir/lac.png`.
+    fn plain_photo(dir: &Path) -> PathBuf {
+        let photo = dir.join("lac.png");
+        image::RgbImage::from_pixel(64, 48, image::Rgb([11, 93, 107]))
+            .save(&photo)
+            .unwrap();
+        photo
+    }
+
     #[test]
     fn text_is_shaped_with_kerning() {
         let m = measure();
@@ -1442,7 +1479,6 @@ mod tests {
 
     #[test]
     fn cards_asked_for_again_are_not_rendered_again() {
-        use super::super::{Format, ImageSettings};
         let dir = tempfile::tempdir().unwrap();
         let template = |fill: &str| {
             format!(
@@ -1452,27 +1488,13 @@ mod tests {
             )
         };
         let studio = |fill: &str| {
-            CardStudio::new(CardAssets {
-                templates: vec![("brand.svg".into(), template(fill), "brand.svg".into())],
-                fonts: vec![theme_font("Inter-Bold.otf")],
-                logo: None,
-                root: dir.path().to_path_buf(),
-                cache_dir: PathBuf::from("cache"),
-                base_url: "https://x.fr".into(),
-            })
+            CardStudio::new(assets_in(
+                dir.path(),
+                vec![("brand.svg".into(), template(fill), "brand.svg".into())],
+            ))
             .unwrap()
         };
-        let images = ImagePipeline::new(
-            dir.path(),
-            ImageSettings {
-                widths: vec![16],
-                formats: vec![Format::Webp],
-                quality: 75,
-                effort: 2,
-                cache_dir: PathBuf::from("cache"),
-                base_url: "https://x.fr".into(),
-            },
-        );
+        let images = pipeline(dir.path());
         let values = |title: &str| BTreeMap::from([("title", title.to_string())]);
         let ask = |studio: &CardStudio, title: &str| {
             let v = values(title);
@@ -1656,7 +1678,6 @@ mod tests {
 
     #[test]
     fn the_theme_cards_take_the_shortcuts_at_every_size() {
-        use super::super::{Format, ImageSettings};
         let dir = tempfile::tempdir().unwrap();
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
         let cards = manifest.join("themes/postale/cards");
@@ -1670,32 +1691,16 @@ mod tests {
             .collect();
         templates.sort();
         let studio = CardStudio::new(CardAssets {
-            templates,
             fonts: vec![
                 theme_font("Inter-Bold.otf"),
                 theme_font("Inter-Regular.otf"),
             ],
             logo: Some(std::fs::read(manifest.join("content-example/static/logo.svg")).unwrap()),
-            root: dir.path().to_path_buf(),
-            cache_dir: PathBuf::from("cache"),
-            base_url: "https://x.fr".into(),
+            ..assets_in(dir.path(), templates)
         })
         .unwrap();
-        let images = ImagePipeline::new(
-            dir.path(),
-            ImageSettings {
-                widths: vec![16],
-                formats: vec![Format::Webp],
-                quality: 75,
-                effort: 2,
-                cache_dir: PathBuf::from("cache"),
-                base_url: "https://x.fr".into(),
-            },
-        );
-        let photo = dir.path().join("lac.png");
-        image::RgbImage::from_pixel(64, 48, image::Rgb([11, 93, 107]))
-            .save(&photo)
-            .unwrap();
+        let images = pipeline(dir.path());
+        let photo = plain_photo(dir.path());
         let values = BTreeMap::from([
             ("title", "Le lac d'Orbière au lever du jour".to_string()),
             ("host", "val-d-orbiere.fr".to_string()),
@@ -1769,36 +1774,18 @@ mod tests {
 
     #[test]
     fn a_damaged_photo_layer_is_named() {
-        use super::super::{Format, ImageSettings};
         let dir = tempfile::tempdir().unwrap();
-        let studio = CardStudio::new(CardAssets {
-            templates: vec![(
+        let studio = CardStudio::new(assets_in(
+            dir.path(),
+            vec![(
                 "photo.svg".into(),
                 r#"<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}" height="{{ height }}"><image href="blason:photo" x="0" y="0" width="{{ width }}" height="{{ height }}"/></svg>"#.into(),
                 "photo.svg".into(),
             )],
-            fonts: vec![theme_font("Inter-Bold.otf")],
-            logo: None,
-            root: dir.path().to_path_buf(),
-            cache_dir: PathBuf::from("cache"),
-            base_url: "https://x.fr".into(),
-        })
+        ))
         .unwrap();
-        let images = ImagePipeline::new(
-            dir.path(),
-            ImageSettings {
-                widths: vec![16],
-                formats: vec![Format::Webp],
-                quality: 75,
-                effort: 2,
-                cache_dir: PathBuf::from("cache"),
-                base_url: "https://x.fr".into(),
-            },
-        );
-        let photo = dir.path().join("lac.png");
-        image::RgbImage::from_pixel(64, 48, image::Rgb([11, 93, 107]))
-            .save(&photo)
-            .unwrap();
+        let images = pipeline(dir.path());
+        let photo = plain_photo(dir.path());
         let values = BTreeMap::new();
         studio
             .request(

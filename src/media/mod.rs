@@ -1470,43 +1470,32 @@ mod tests {
     }
 
     #[test]
-    fn a_jpeg_too_large_for_the_format_is_an_error_naming_the_photo() {
-        let dir = tempfile::tempdir().unwrap();
-        let photo = dir.path().join("frise.png");
-        write_png(&photo, 70_000, 1, false);
-        let p = ImagePipeline::new(
-            dir.path(),
-            ImageSettings {
-                widths: vec![80_000],
-                formats: vec![Format::Jpeg],
-                ..settings(dir.path())
-            },
-        );
-        p.responsive(&photo).unwrap();
-        let errors = p.process(&crate::output::Memory::default()).unwrap_err();
-        let text = errors[0].to_string();
-        assert!(text.contains("frise.png"), "{text}");
-        assert!(text.contains("at most 65535 pixels a side"), "{text}");
-    }
-
-    #[test]
-    fn a_webp_too_large_for_the_format_is_an_error_naming_the_photo() {
-        let dir = tempfile::tempdir().unwrap();
-        let photo = dir.path().join("panorama.png");
-        write_png(&photo, 16_400, 2, false);
-        let p = ImagePipeline::new(
-            dir.path(),
-            ImageSettings {
-                widths: vec![20_000],
-                formats: vec![Format::Webp],
-                ..settings(dir.path())
-            },
-        );
-        p.responsive(&photo).unwrap();
-        let errors = p.process(&crate::output::Memory::default()).unwrap_err();
-        let text = errors[0].to_string();
-        assert!(text.contains("panorama.png"), "{text}");
-        assert!(text.contains("at most 16383 pixels a side"), "{text}");
+    fn a_variant_too_large_for_its_format_is_an_error_naming_the_photo() {
+        // (format, photo, its size, the width asked, the format's limit)
+        for (format, name, size, width, limit) in [
+            (Format::Jpeg, "frise.png", (70_000, 1), 80_000, "65535"),
+            (Format::Webp, "panorama.png", (16_400, 2), 20_000, "16383"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let photo = dir.path().join(name);
+            write_png(&photo, size.0, size.1, false);
+            let p = ImagePipeline::new(
+                dir.path(),
+                ImageSettings {
+                    widths: vec![width],
+                    formats: vec![format],
+                    ..settings(dir.path())
+                },
+            );
+            p.responsive(&photo).unwrap();
+            let errors = p.process(&crate::output::Memory::default()).unwrap_err();
+            let text = errors[0].to_string();
+            assert!(text.contains(name), "{text}");
+            assert!(
+                text.contains(&format!("at most {limit} pixels a side")),
+                "{text}"
+            );
+        }
     }
 
     /// Processes `p` into memory: the counts and the published images by
