@@ -12,7 +12,10 @@
 //! for again with a cached file is not rendered again. [`CardStudio::draw`]
 //! paints the cards afterwards, in parallel, through the cache, and steps
 //! the JPEG quality down until each file fits its byte budget. Share kits
-//! are zipped here from the drawn cards.
+//! are zipped here from the drawn cards. Drawing is resvg's, except for the
+//! two costly parts of a card (see `render()`): the photo layer is copied
+//! where it lands on whole pixels at its size, and the logo is drawn in
+//! place.
 //!
 //! The photo layer is an `<image href="blason:photo">` whose width and height
 //! say the box: the image pipeline crops the photo around its focal point to

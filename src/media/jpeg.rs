@@ -1,4 +1,7 @@
-//! JPEG photos decoded at a reduced scale.
+//! What the image pipeline reads of a JPEG's structure itself: its frame
+//! header, whether the file runs to its end (a truncated file is refused,
+//! not published grey), and decoding at a reduced scale. It decodes and
+//! checks; it decides nothing about variants, names or the cache.
 //!
 //! A camera's photo is often two to four times wider than the largest
 //! variant a site publishes. A JPEG's inverse DCT can produce the picture at

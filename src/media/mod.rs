@@ -14,7 +14,7 @@
 //! Social cards ([`card`]) get their photo layer from here, cropped in the
 //! same pass as the photo's other variants and kept in the cache only.
 //! Large JPEGs are decoded at 1/2, 1/4 or 1/8 of their size when every
-//! variant still has its pixels ([`jpeg`]).
+//! variant still has its pixels (the `jpeg` module).
 
 pub mod card;
 mod jpeg;
