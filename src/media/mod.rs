@@ -722,11 +722,12 @@ impl ImagePipeline {
                 // taken from the source decoded at its reduction, whichever
                 // variants this build happens to make.
                 let reduce = self.reduction(&info);
-                let colour_name = if reduce > 1 {
-                    format!("{}-r{reduce}.colour", &hash[..16])
-                } else {
-                    format!("{}.colour", &hash[..16])
-                };
+                // A file name: no `:` (portable to every file system).
+                let colour_name = format!(
+                    "{}{}.colour",
+                    &hash[..16],
+                    reduce_op(reduce).replace(':', "-")
+                );
                 let colour_file = cache.join(&colour_name);
                 let mut colour = std::fs::read_to_string(&colour_file)
                     .ok()
