@@ -381,7 +381,7 @@ impl Config {
             }
         }
         for f in &self.images.formats {
-            if crate::media::Format::parse(f).is_none() {
+            if Format::parse(f).is_none() {
                 let d = Diagnostic::error(
                     "config",
                     format!("[images] formats: `{f}` is not a format blason writes"),
@@ -504,7 +504,7 @@ impl Config {
     /// Resolves a path from blason.toml (relative to the site root), refusing
     /// any path that leaves the root.
     pub fn site_path(root: &Path, rel: &Path, key: &str) -> Result<PathBuf, Diagnostic> {
-        crate::content::paths::inside_root(root, root, rel).map_err(|why| {
+        crate::paths::inside_root(root, root, rel).map_err(|why| {
             Diagnostic::error(
                 "path-outside-site",
                 format!("{key} = \"{}\" {why}", rel.display()),
@@ -572,6 +572,49 @@ impl Config {
             }
         }
         out
+    }
+}
+
+/// An image format blason writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// AVIF (rav1e), only with the `avif` cargo feature: its encoder adds
+    /// minutes to a cold compile and seconds per photo to a cold build.
+    #[cfg(feature = "avif")]
+    Avif,
+    Webp,
+    Jpeg,
+    /// Lossless, kept in the cache only: the photo layer of social cards.
+    Png,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            #[cfg(feature = "avif")]
+            "avif" => Some(Format::Avif),
+            "webp" => Some(Format::Webp),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            _ => None,
+        }
+    }
+    pub fn ext(self) -> &'static str {
+        match self {
+            #[cfg(feature = "avif")]
+            Format::Avif => "avif",
+            Format::Webp => "webp",
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+        }
+    }
+    pub fn mime(self) -> &'static str {
+        match self {
+            #[cfg(feature = "avif")]
+            Format::Avif => "image/avif",
+            Format::Webp => "image/webp",
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+        }
     }
 }
 

@@ -23,10 +23,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::content::frontmatter;
-use crate::content::paths::is_scratch;
 use crate::error::Diagnostic;
 use crate::markdown::Rendered;
 use crate::output::Files;
+use crate::paths::is_scratch;
 use crate::render::jobs::Job;
 
 /// The memory of the last good build. Empty at first: the first build is full.
@@ -74,10 +74,6 @@ pub enum Reuse {
 
 pub(crate) fn minute(now: jiff::Timestamp) -> i64 {
     now.as_second().div_euclid(60)
-}
-
-pub(crate) fn fingerprint(text: &str) -> [u8; 32] {
-    *blake3::hash(text.as_bytes()).as_bytes()
 }
 
 /// What a build may keep of `last`, given the paths changed since it (as the

@@ -31,19 +31,21 @@ use crate::render::views::PhotoPages;
 use crate::shortcodes::{self, GalleryStore, Shortcodes};
 
 use crate::config::Config;
-use crate::content::paths::resolve_content_path;
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Error, Severity, display_path};
 use crate::incremental::{self, LastBuild, Memo, PageMemo, Reuse};
 use crate::markdown::RenderContext;
 use crate::markdown::{self, AnchorLinks, MarkdownOptions, Rendered};
 use crate::output::{Discard, Files, Memory, Sink, Staging};
-use crate::render::community::{CommunityViews, community_path, tag_path as community_tag_path};
+use crate::paths::resolve_content_path;
+use crate::render::Renderer;
+use crate::render::community::CommunityViews;
 use crate::render::jobs::Job;
 use crate::render::jobs::{self, RenderInputs};
+use crate::render::routes;
 use crate::render::views::{BrandAssets, PageHtml, ViewSource, share_small_maps, site_view};
-use crate::render::{Renderer, absolute};
 use crate::theme::{Strings, Theme};
+use crate::url::absolute;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -285,7 +287,7 @@ fn guard_output(root: &Path, out: &Path) -> Result<(), Error> {
         } else {
             std::env::current_dir().unwrap_or_default().join(p)
         };
-        content::paths::normalize(&p)
+        crate::paths::normalize(&p)
     };
     let (root_a, out_a) = (abs(root), abs(out));
     let sources = [
@@ -416,7 +418,7 @@ fn run(
         "markdown",
         (content.pages.len() + content.sections.len()) as u64,
     );
-    let site_host = host_of(config.base());
+    let site_host = crate::url::host(config.base()).to_string();
     let section_anchor: Vec<AnchorLinks> = content
         .sections
         .iter()
@@ -456,7 +458,7 @@ fn run(
             .map(|(body, p)| {
                 p.file
                     .body
-                    .unwrap_or_else(|| incremental::fingerprint(body))
+                    .unwrap_or_else(|| crate::stamp::fingerprint(body))
             })
             .collect(),
         None => Vec::new(),
@@ -537,7 +539,7 @@ fn run(
             .iter()
             .filter_map(|s| {
                 let f = s.file.as_ref()?;
-                Some((f.rel.clone(), incremental::fingerprint(&s.body)))
+                Some((f.rel.clone(), crate::stamp::fingerprint(&s.body)))
             })
             .collect(),
         None => Vec::new(),
@@ -848,16 +850,6 @@ fn run(
     Ok((report, record))
 }
 
-fn host_of(base: &str) -> String {
-    base.split("://")
-        .nth(1)
-        .unwrap_or("")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("")
-        .to_string()
-}
-
 /// Pages the render stage makes beyond content and listings (agenda, site map).
 fn generated_paths(
     config: &Config,
@@ -870,17 +862,17 @@ fn generated_paths(
         let Some(st) = strings.get(lang) else {
             continue;
         };
-        out.push(jobs::site_map_path(config, st, lang));
+        out.push(routes::site_map(config, st, lang));
         if agendas
             .get(lang)
             .is_some_and(|a| !a.upcoming.is_empty() || !a.past.is_empty())
         {
-            out.push(jobs::agenda_path(config, st, lang));
+            out.push(routes::agenda(config, st, lang));
         }
         if !posts.is_empty() {
-            out.push(community_path(config, st, lang));
+            out.push(routes::community(config, st, lang));
             for tag in posts.tags() {
-                out.push(community_tag_path(config, st, lang, tag));
+                out.push(routes::community_tag(config, st, lang, tag));
             }
         }
     }
@@ -1120,10 +1112,10 @@ fn check_routes(
         let Some(st) = strings.get(lang) else {
             continue;
         };
-        let agenda = jobs::agenda_path(config, st, lang);
+        let agenda = routes::agenda(config, st, lang);
         for (path, what) in [
-            (jobs::site_map_path(config, st, lang), "the site-map page"),
-            (community_path(config, st, lang), "the community page"),
+            (routes::site_map(config, st, lang), "the site-map page"),
+            (routes::community(config, st, lang), "the community page"),
         ] {
             if let Some(r) = model.routes.get(&path) {
                 errors.push(
@@ -1320,15 +1312,15 @@ fn content_warnings(
         if p.bundle && !p.assets.is_empty() {
             let mut used: HashSet<PathBuf> = HashSet::new();
             if let Some(c) = &p.fm.cover {
-                used.insert(content::paths::normalize(&p.dir.join(c)));
+                used.insert(crate::paths::normalize(&p.dir.join(c)));
             }
             for img in &r.images {
-                used.insert(content::paths::normalize(
+                used.insert(crate::paths::normalize(
                     &p.dir.join(percent_decode(&img.src)),
                 ));
             }
             for l in &r.local_links {
-                used.insert(content::paths::normalize(&p.dir.join(percent_decode(l))));
+                used.insert(crate::paths::normalize(&p.dir.join(percent_decode(l))));
             }
             for a in &p.assets {
                 let name = a
@@ -1362,7 +1354,7 @@ fn copy_static(
     let site_static = root.join("static");
     let mut site_files: BTreeMap<String, PathBuf> = BTreeMap::new();
     if site_static.is_dir() {
-        let (files, walk_errors) = content::paths::walk_files(root, &site_static, |_| false);
+        let (files, walk_errors) = crate::paths::walk_files(root, &site_static, |_| false);
         errors.extend(walk_errors);
         for f in files {
             site_files.insert(display_path(&f, &site_static), f);

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::slug::slugify;
 use crate::error::{Diagnostic, Error, display_path};
+use crate::slug::slugify;
 use crate::theme::{BUILTIN_NAME, EXAMPLE_SITE, Theme, write_embedded};
 
 /// Writes the example site into `dir`, which must be empty or absent.

@@ -20,9 +20,10 @@ use crate::error::{Diagnostic, display_path};
 use crate::markdown::shortcode::Call;
 use crate::markdown::{RenderContext, ShortcodeError};
 use crate::media::{Crop, ImagePipeline};
+use crate::render::Renderer;
 use crate::render::community::CommunityViews;
 use crate::render::views::{PhotoPages, PhotoView};
-use crate::render::{Renderer, absolute};
+use crate::url::absolute;
 
 /// Thumbnail widths of gallery grids.
 const THUMB_WIDTHS: [u32; 2] = [480, 960];
@@ -177,14 +178,12 @@ impl Shortcodes<'_> {
     fn gallery(&self, call: &Call, ctx: &mut Context) -> Result<(), Diagnostic> {
         let root = &self.galleries.root;
         let written = call.args.get("dir").and_then(|v| v.as_str()).unwrap_or(".");
-        let dir = crate::content::paths::resolve_content_path(root, self.dir, written).map_err(
-            |why| {
-                Diagnostic::error(
-                    "path-outside-site",
-                    format!("gallery(dir=\"{written}\"): the folder {why}"),
-                )
-            },
-        )?;
+        let dir = crate::paths::resolve_content_path(root, self.dir, written).map_err(|why| {
+            Diagnostic::error(
+                "path-outside-site",
+                format!("gallery(dir=\"{written}\"): the folder {why}"),
+            )
+        })?;
         if !dir.join("gallery.toml").is_file() {
             return Err(Diagnostic::error("missing-file", format!("gallery(): there is no gallery.toml in `{}`", display_path(&dir, root)))
                 .help("list the photos in a gallery.toml beside them: [[photo]] file = \"aube.jpg\" alt = \"...\""));
@@ -268,7 +267,7 @@ fn video_provider(
         },
         "peertube" => {
             let written = host.unwrap_or("");
-            let host = crate::community::https_host(&format!("https://{written}/")).ok_or_else(|| {
+            let host = crate::url::https_host(&format!("https://{written}/")).ok_or_else(|| {
                 Diagnostic::error(
                     "shortcode",
                     format!("video(provider=\"peertube\") needs the instance: host=\"{written}\" is not one"),
@@ -342,14 +341,12 @@ impl Shortcodes<'_> {
             .help("save a still of the video beside the page and add poster=\"still.jpg\"")
         })?;
         let root = &self.galleries.root;
-        let path = crate::content::paths::resolve_content_path(root, self.dir, written).map_err(
-            |why| {
-                Diagnostic::error(
-                    "path-outside-site",
-                    format!("video(poster=\"{written}\") {why}"),
-                )
-            },
-        )?;
+        let path = crate::paths::resolve_content_path(root, self.dir, written).map_err(|why| {
+            Diagnostic::error(
+                "path-outside-site",
+                format!("video(poster=\"{written}\") {why}"),
+            )
+        })?;
         if !path.is_file() {
             return Err(Diagnostic::error(
                 "missing-file",
@@ -381,8 +378,7 @@ impl RenderContext for Shortcodes<'_> {
         if !raster || src.contains(':') || src.starts_with('/') || src.starts_with('#') {
             return None;
         }
-        let path = crate::content::paths::resolve_content_path(&self.galleries.root, self.dir, src)
-            .ok()?;
+        let path = crate::paths::resolve_content_path(&self.galleries.root, self.dir, src).ok()?;
         if !path.is_file() {
             return None; // the pipeline reports missing images with their line
         }

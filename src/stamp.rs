@@ -1,7 +1,8 @@
-//! A file's stamp: its size and modification time. While both stay the
-//! same, a file is taken to be the one read before, so that an unchanged
-//! photo is not hashed again and `serve` does not parse an unchanged page
-//! again. Nothing else lives here.
+//! A file's stamp (its size and modification time) and a text's
+//! fingerprint (its hash). While a stamp stays the same, a file is taken to
+//! be the one read before, so that an unchanged photo is not hashed again
+//! and `serve` does not parse an unchanged page again; fingerprints tell
+//! which bodies changed. Nothing else lives here.
 
 use std::path::Path;
 
@@ -17,4 +18,9 @@ pub fn of(path: &Path) -> Option<Stamp> {
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?;
     Some((meta.len(), modified.as_nanos()))
+}
+
+/// A fingerprint of a text: equal texts, equal fingerprints.
+pub fn fingerprint(text: &str) -> [u8; 32] {
+    *blake3::hash(text.as_bytes()).as_bytes()
 }

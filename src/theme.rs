@@ -47,9 +47,8 @@ impl Theme {
         if dir.is_dir() {
             let mut files = Vec::new();
             let mut errors = Vec::new();
-            let (paths, walk_errors) = crate::content::paths::walk_files(root, &dir, |n| {
-                n.to_string_lossy().starts_with('.')
-            });
+            let (paths, walk_errors) =
+                crate::paths::walk_files(root, &dir, |n| n.to_string_lossy().starts_with('.'));
             errors.extend(walk_errors);
             for path in &paths {
                 match std::fs::read(path) {

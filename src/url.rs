@@ -1,6 +1,61 @@
-//! Percent-encoding: URL parts built from text (query values, tags, path
-//! segments) and the decoding of paths written in markdown or asked of
-//! `serve`. Nothing else lives here.
+//! URLs: absolute addresses from the base URL and a path, the host of an
+//! address, percent-encoding of URL parts built from text (query values,
+//! tags, path segments) and the decoding of paths written in markdown or
+//! asked of `serve`. Nothing else lives here; it knows nothing of the site.
+
+/// An absolute URL from a site path.
+pub fn absolute(base: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return path.to_string();
+    }
+    // Called for every link of every page: no formatting machinery.
+    let (base, path) = (base.trim_end_matches('/'), path.trim_start_matches('/'));
+    let mut url = String::with_capacity(base.len() + 1 + path.len());
+    url.push_str(base);
+    url.push('/');
+    url.push_str(path);
+    url
+}
+
+/// What follows `scheme://` up to the path: `www.example.fr:8080` (the
+/// whole text when there is no scheme).
+pub fn authority(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+}
+
+/// The host of an address, without port: `www.example.fr`.
+pub fn host(url: &str) -> &str {
+    let a = authority(url);
+    let a = a.rsplit_once('@').map_or(a, |(_, h)| h);
+    match a.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => a,
+    }
+}
+
+/// The host of an `https://` URL, lowercased, when the URL is one a visitor
+/// may be sent to: no credentials, no other scheme, a plausible host name.
+pub fn https_host(url: &str) -> Option<String> {
+    url.strip_prefix("https://")?;
+    let authority = authority(url);
+    if authority.contains('@') || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() => h,
+        Some(_) => return None,
+        None => authority,
+    };
+    let ok = !host.is_empty()
+        && host.contains('.')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    ok.then(|| host.to_ascii_lowercase())
+}
 
 /// Percent-encodes everything but the unreserved characters of RFC 3986.
 pub fn encode(s: &str) -> String {

@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{FOLDER, Network, check_url, https_host};
-use crate::content::slug::slugify;
+use super::{FOLDER, Network, check_url};
 use crate::error::{Diagnostic, display_path};
+use crate::slug::slugify;
+use crate::url::https_host;
 
 /// What an import did.
 #[derive(Debug, Default)]

@@ -21,8 +21,8 @@ use serde::Deserialize;
 
 use crate::config::toml_diagnostic;
 use crate::content::frontmatter::{FmDate, Rights};
-use crate::content::paths::resolve_content_path;
 use crate::error::{Diagnostic, display_path, suggest};
+use crate::paths::resolve_content_path;
 
 /// The folder of post files, under the site root.
 pub const FOLDER: &str = "community";
@@ -208,38 +208,14 @@ impl Community {
             .collect();
         tags.sort_unstable();
         let mut seen = std::collections::HashSet::new();
-        tags.retain(|t| seen.insert(crate::content::slug::slugify(t)));
+        tags.retain(|t| seen.insert(crate::slug::slugify(t)));
         tags
     }
 }
 
-/// The host of an `https://` URL, lowercased, when the URL is one a visitor
-/// may be sent to: no credentials, no other scheme, a plausible host name.
-pub fn https_host(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("https://")?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    if authority.contains('@') || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return None;
-    }
-    let host = match authority.rsplit_once(':') {
-        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() => h,
-        Some(_) => return None,
-        None => authority,
-    };
-    let ok = !host.is_empty()
-        && host.contains('.')
-        && !host.starts_with(['.', '-'])
-        && !host.ends_with(['.', '-'])
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-    ok.then(|| host.to_ascii_lowercase())
-}
-
 /// Checks `url` against the network's host rules; the reason when it fails.
 pub fn check_url(network: Network, url: &str) -> Result<(), String> {
-    let host = https_host(url)
+    let host = crate::url::https_host(url)
         .ok_or_else(|| format!("`url` must be an https:// address of the post, not `{url}`"))?;
     if network.federated() {
         return Ok(());
@@ -273,10 +249,9 @@ pub fn load(
     if !dir.is_dir() {
         return Ok(Community::default());
     }
-    let (files, mut errors) =
-        crate::content::paths::walk_files(root, &dir, crate::content::paths::is_scratch);
+    let (files, mut errors) = crate::paths::walk_files(root, &dir, crate::paths::is_scratch);
     // The folder in the same form as resolved paths (normalised), to compare them.
-    let folder = crate::content::paths::normalize(&dir);
+    let folder = crate::paths::normalize(&dir);
     let mut community = Community::default();
     let mut named = std::collections::HashSet::new();
     for file in &files {
@@ -295,7 +270,7 @@ pub fn load(
     // Images no post names (pending posts' images count as named).
     for file in &files {
         let is_post = file.extension().and_then(|e| e.to_str()) == Some("toml");
-        let normal = crate::content::paths::normalize(file);
+        let normal = crate::paths::normalize(file);
         if !is_post && !named.contains(&normal) {
             community.warnings.push(
                 Diagnostic::warning("unused-file", "no post uses this file")
@@ -481,7 +456,7 @@ fn load_one(
     Ok((
         Some(CommunityPost {
             file: rel,
-            id: crate::content::slug::slugify(&stem),
+            id: crate::slug::slugify(&stem),
             network,
             url: raw.url,
             author: raw.author,

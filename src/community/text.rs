@@ -10,7 +10,8 @@
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{Network, https_host};
+use super::Network;
+use crate::url::https_host;
 
 /// Texts longer than this many characters are cut on the site.
 pub const MAX_CHARS: usize = 320;

@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use crate::config::toml_diagnostic;
 use crate::content::frontmatter::{FmDate, Rights};
-use crate::content::paths::resolve_content_path;
 use crate::error::{Diagnostic, display_path, suggest};
+use crate::paths::resolve_content_path;
 
 /// A photo's texts in one language.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -226,7 +226,7 @@ pub fn load(
         let focus = p
             .focus
             .map_or((0.5, 0.5), |[x, y]| (x.clamp(0.0, 1.0), y.clamp(0.0, 1.0)));
-        let stem = crate::content::slug::slugify(
+        let stem = crate::slug::slugify(
             &path
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())

@@ -9,10 +9,8 @@
 pub mod event;
 pub mod frontmatter;
 pub mod gallery;
-pub mod paths;
 pub mod photo_meta;
 pub mod site;
-pub mod slug;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -21,9 +19,10 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, display_path};
+use crate::paths;
+use crate::slug::slugify;
 use crate::stamp::Stamp;
 use frontmatter::{FmDate, PageFrontMatter, SectionFrontMatter, SortBy};
-use slug::slugify;
 
 /// Where a piece of content comes from.
 #[derive(Debug, Clone)]
@@ -681,7 +680,7 @@ fn parse_file(
         rel: rel.clone(),
         content_rel: content_rel.clone(),
         front_matter: frontmatter::fingerprint(&split),
-        body: prints.then(|| crate::incremental::fingerprint(split.body)),
+        body: prints.then(|| crate::stamp::fingerprint(split.body)),
     };
     let dir = f.path.parent().unwrap_or(content_dir).to_path_buf();
     let translation_key = strip_lang(&content_rel, &f.lang);
@@ -806,7 +805,7 @@ mod tests {
         let mut memo = SourceMemo::default();
         let first = load(root, &config, opts, Some(&mut memo)).unwrap();
         let (_, body, print) = title(&first, "content/tourisme/lac.md");
-        assert_eq!(print, Some(crate::incremental::fingerprint(&body)));
+        assert_eq!(print, Some(crate::stamp::fingerprint(&body)));
         assert_eq!(
             title(
                 &load(root, &config, opts, None).unwrap(),
@@ -841,7 +840,7 @@ mod tests {
         );
         let (t, body, print) = title(&second, "content/tourisme/foret.md");
         assert_eq!(t, "Les bois", "read again");
-        assert_eq!(print, Some(crate::incremental::fingerprint(&body)));
+        assert_eq!(print, Some(crate::stamp::fingerprint(&body)));
 
         // A removed file leaves the memo; a file that no longer parses is
         // an error and is not remembered.

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Config;
 use crate::content::frontmatter::SortBy;
-use crate::content::slug::slugify;
 use crate::content::{Content, sort_pages};
 use crate::error::{Diagnostic, Error, suggest};
+use crate::slug::slugify;
 
 /// A page listing pages: a pillar, an audience or a taxonomy term.
 #[derive(Debug, Clone)]

@@ -21,8 +21,8 @@ use pulldown_cmark::{
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
-use crate::content::slug::slugify;
 use crate::error::{Diagnostic, line_col};
+use crate::slug::slugify;
 
 /// How markdown is rendered for one page.
 #[derive(Debug, Clone)]

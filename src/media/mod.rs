@@ -29,6 +29,7 @@ use image::{DynamicImage, ImageDecoder, ImageReader};
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use crate::config::Format;
 use crate::error::{Diagnostic, display_path};
 use crate::output::Sink;
 use crate::stamp::Stamp;
@@ -36,49 +37,6 @@ use crate::stamp::Stamp;
 /// The largest image blason decodes: 100 megapixels (a 50 MP camera's photo is
 /// half of it). Anything claiming more is a decompression bomb or a mistake.
 pub const MAX_PIXELS: u64 = 100_000_000;
-
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Format {
-    /// AVIF (rav1e), only with the `avif` cargo feature: its encoder adds
-    /// minutes to a cold compile and seconds per photo to a cold build.
-    #[cfg(feature = "avif")]
-    Avif,
-    Webp,
-    Jpeg,
-    /// Lossless, kept in the cache only: the photo layer of social cards.
-    Png,
-}
-
-impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s.to_ascii_lowercase().as_str() {
-            #[cfg(feature = "avif")]
-            "avif" => Some(Format::Avif),
-            "webp" => Some(Format::Webp),
-            "jpg" | "jpeg" => Some(Format::Jpeg),
-            _ => None,
-        }
-    }
-    pub fn ext(self) -> &'static str {
-        match self {
-            #[cfg(feature = "avif")]
-            Format::Avif => "avif",
-            Format::Webp => "webp",
-            Format::Jpeg => "jpg",
-            Format::Png => "png",
-        }
-    }
-    pub fn mime(self) -> &'static str {
-        match self {
-            #[cfg(feature = "avif")]
-            Format::Avif => "image/avif",
-            Format::Webp => "image/webp",
-            Format::Jpeg => "image/jpeg",
-            Format::Png => "image/png",
-        }
-    }
-}
 
 /// What a source looks like, read from its header.
 #[derive(Debug, Clone)]
@@ -599,7 +557,7 @@ impl ImagePipeline {
             },
             None => full.clone(),
         };
-        let stem = crate::content::slug::slugify(
+        let stem = crate::slug::slugify(
             &path
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())

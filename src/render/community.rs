@@ -9,10 +9,8 @@ use serde::Serialize;
 
 use crate::community::Community;
 use crate::community::text::{MAX_CHARS, Run, cut, runs};
-use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::media::{ImagePipeline, ResponsiveImage};
-use crate::render::Strings;
 
 /// A post as templates see it.
 #[derive(Debug, Clone, Serialize)]
@@ -110,18 +108,4 @@ impl CommunityViews {
     pub fn tags(&self) -> Vec<&str> {
         self.community.tags()
     }
-}
-
-/// The community page's address in `lang` (`/communaute/`, `/en/community/`).
-pub fn community_path(config: &Config, strings: &Strings, lang: &str) -> String {
-    crate::render::jobs::theme_page_path(config, strings, lang, "community_slug", "community")
-}
-
-/// The page of one tag's posts: `/communaute/lac/`.
-pub fn tag_path(config: &Config, strings: &Strings, lang: &str, tag: &str) -> String {
-    format!(
-        "{}{}/",
-        community_path(config, strings, lang),
-        crate::content::slug::slugify(tag)
-    )
 }

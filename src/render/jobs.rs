@@ -21,15 +21,17 @@ use crate::error::Diagnostic;
 use crate::media::ImagePipeline;
 use crate::media::card::{CARD_BUDGET, CARD_SIZE, CardSpec, CardStudio, KIT_BUDGET, stem_of};
 use crate::output::file_for;
-use crate::render::community::{CommunityViews, community_path, tag_path as community_tag_path};
+use crate::render::Renderer;
+use crate::render::community::CommunityViews;
+use crate::render::routes;
 use crate::render::views::{
     CoverView, NavItem, PaginatorView, TranslationView, ViewSource, full_page_value,
     language_links, listing_value,
 };
-use crate::render::{Renderer, absolute};
 use crate::seo::share::{ShareInput, kit_texts, share_view, with_utm};
 use crate::seo::{feed, ics, jsonld};
 use crate::theme::Strings;
+use crate::url::absolute;
 
 /// One piece of work of the render stage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -86,9 +88,6 @@ pub const KIT_FORMATS: [(&str, u32, u32, &str); 5] = [
     ("landscape", 1200, 630, "Facebook, LinkedIn, X"),
     ("wide", 1600, 900, "X, Bluesky, Mastodon"),
 ];
-
-/// The address of the Mastodon share page.
-pub const MASTODON_SHARE_PATH: &str = "/share/mastodon/";
 
 /// A kit's zip, made once its images are drawn: path in the output, files
 /// (name in the zip, card file in the output), and small files (name, bytes).
@@ -151,33 +150,6 @@ pub fn agendas(
 
 fn prefix(config: &Config, lang: &str) -> String {
     config.lang_prefix(lang)
-}
-
-/// The address of a page the theme makes, from a slug in its strings
-/// (`agenda_slug`, `site_map_slug`), in `lang`.
-pub(crate) fn theme_page_path(
-    config: &Config,
-    strings: &Strings,
-    lang: &str,
-    key: &str,
-    fallback: &str,
-) -> String {
-    let slug = strings.strings.get(key).map_or(fallback, String::as_str);
-    format!(
-        "{}/{}/",
-        prefix(config, lang),
-        crate::content::slug::slugify(slug)
-    )
-}
-
-/// The agenda's address in `lang` (`/agenda/`, `/en/agenda/`).
-pub fn agenda_path(config: &Config, strings: &Strings, lang: &str) -> String {
-    theme_page_path(config, strings, lang, "agenda_slug", "agenda")
-}
-
-/// The site-map page's address in `lang` (`/plan-du-site/`, `/en/site-map/`).
-pub fn site_map_path(config: &Config, strings: &Strings, lang: &str) -> String {
-    theme_page_path(config, strings, lang, "site_map_slug", "site-map")
 }
 
 fn pagers(count: usize, per_page: usize) -> usize {
@@ -304,7 +276,7 @@ pub fn plan_jobs(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
             .is_some_and(|a| !a.upcoming.is_empty() || !a.past.is_empty());
         if has_events {
             if let Some(st) = inputs.strings.get(lang) {
-                let path = agenda_path(config, st, lang);
+                let path = routes::agenda(config, st, lang);
                 if !content.sections.iter().any(|s| s.path == path) {
                     jobs.push(Job::Agenda(lang.to_string()));
                 }
@@ -543,12 +515,7 @@ fn card_values(
             c.text.clone()
         }
     };
-    let host = config
-        .base()
-        .split("://")
-        .nth(1)
-        .unwrap_or("")
-        .trim_end_matches('/')
+    let host = crate::url::authority(config.base())
         .trim_start_matches("www.")
         .to_string();
     [
@@ -639,7 +606,7 @@ pub fn render_job(
             }),
         );
         let path = strings_of(lang)
-            .map(|s| agenda_path(config, s, lang))
+            .map(|s| routes::agenda(config, s, lang))
             .unwrap_or_default();
         m.insert(
             tera::value::Key::Str("permalink"),
@@ -774,7 +741,7 @@ pub fn render_job(
                     url: absolute(base, &format!("{}atom.xml", s.path)),
                 });
                 let agenda_here = strings_of(&s.lang)
-                    .is_some_and(|st| agenda_path(config, st, &s.lang) == s.path);
+                    .is_some_and(|st| routes::agenda(config, st, &s.lang) == s.path);
                 if s.is_home() {
                     let recent: Vec<tera::Value> = latest
                         .get(&s.lang)
@@ -936,7 +903,9 @@ pub fn render_job(
             }
             Job::Agenda(lang) => {
                 let st = strings_of(lang);
-                let path = st.map(|s| agenda_path(config, s, lang)).unwrap_or_default();
+                let path = st
+                    .map(|s| routes::agenda(config, s, lang))
+                    .unwrap_or_default();
                 let title = st
                     .and_then(|s| s.strings.get("agenda").cloned())
                     .unwrap_or_else(|| "Agenda".into());
@@ -951,14 +920,14 @@ pub fn render_job(
                         .unwrap_or_else(|| or.to_string())
                 };
                 let all_path = st
-                    .map(|s| community_path(config, s, lang))
+                    .map(|s| routes::community(config, s, lang))
                     .unwrap_or_default();
                 let community_title = string("community", "Community");
                 let (title, path) = match tag {
                     None => (community_title.clone(), all_path.clone()),
                     Some(t) => (
                         format!("{community_title} · #{t}"),
-                        st.map(|s| community_tag_path(config, s, lang, t))
+                        st.map(|s| routes::community_tag(config, s, lang, t))
                             .unwrap_or_default(),
                     ),
                 };
@@ -979,7 +948,7 @@ pub fn render_job(
                     .into_iter()
                     .map(|t| {
                         let p = st
-                            .map(|s| community_tag_path(config, s, lang, t))
+                            .map(|s| routes::community_tag(config, s, lang, t))
                             .unwrap_or_default();
                         serde_json::json!({
                             "name": t,
@@ -1003,7 +972,7 @@ pub fn render_job(
             Job::SiteMap(lang) => {
                 let st = strings_of(lang);
                 let path = st
-                    .map(|s| site_map_path(config, s, lang))
+                    .map(|s| routes::site_map(config, s, lang))
                     .unwrap_or_default();
                 let title = st
                     .and_then(|s| s.strings.get("site_map").cloned())
@@ -1217,7 +1186,7 @@ pub fn render_job(
                 (
                     lang,
                     "share_mastodon.html".into(),
-                    MASTODON_SHARE_PATH.into(),
+                    routes::MASTODON_SHARE.into(),
                     None,
                     Some(meta),
                 )
@@ -1359,7 +1328,7 @@ pub fn render_job(
                     &input,
                     &canonical,
                     &config.share.networks,
-                    &absolute(base, MASTODON_SHARE_PATH),
+                    &absolute(base, routes::MASTODON_SHARE),
                 ),
             );
         }
@@ -1535,13 +1504,7 @@ fn generated_page(
 fn ics_event<'a>(inputs: &RenderInputs<'a>, i: usize, t: &'a EventTimes) -> ics::IcsEvent<'a> {
     let p = &inputs.content.pages[i];
     let base = inputs.config.base();
-    let host = base
-        .split("://")
-        .nth(1)
-        .unwrap_or(base)
-        .split('/')
-        .next()
-        .unwrap_or("");
+    let host = crate::url::authority(base);
     let tz = inputs.tz;
     let stamp =
         p.fm.updated

@@ -9,6 +9,7 @@
 
 pub mod community;
 pub mod jobs;
+pub mod routes;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,6 +21,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, display_path, template_error, template_errors};
 use crate::theme::{Strings, Theme};
+use crate::url::absolute;
 
 /// What blason adds to Tera's functions and filters, for error help.
 const SITE_FUNCTIONS: &str =
@@ -59,9 +61,8 @@ impl Renderer {
         }
         let site_dir = root.join("templates");
         if site_dir.is_dir() {
-            let (files, walk_errors) = crate::content::paths::walk_files(root, &site_dir, |n| {
-                n.to_string_lossy().starts_with('.')
-            });
+            let (files, walk_errors) =
+                crate::paths::walk_files(root, &site_dir, |n| n.to_string_lossy().starts_with('.'));
             errors.extend(walk_errors);
             for path in &files {
                 let name = display_path(path, &site_dir);
@@ -231,7 +232,7 @@ fn register_common(tera: &mut Tera, config: &Config, links: &HashMap<String, Str
         },
     );
     tera.register_filter("slugify", |s: String, _: Kwargs, _: &State| {
-        crate::content::slug::slugify(&s)
+        crate::slug::slugify(&s)
     });
     tera.register_filter("urlencode", |s: String, _: Kwargs, _: &State| {
         crate::url::encode(&s)
@@ -282,20 +283,6 @@ fn register_language(tera: &mut Tera, strings: Strings, french: bool) {
             Ok(s2.format_date(date))
         },
     );
-}
-
-/// An absolute URL from a site path.
-pub fn absolute(base: &str, path: &str) -> String {
-    if path.starts_with("http://") || path.starts_with("https://") {
-        return path.to_string();
-    }
-    // Called for every link of every page: no formatting machinery.
-    let (base, path) = (base.trim_end_matches('/'), path.trim_start_matches('/'));
-    let mut url = String::with_capacity(base.len() + 1 + path.len());
-    url.push_str(base);
-    url.push('/');
-    url.push_str(path);
-    url
 }
 
 #[cfg(test)]

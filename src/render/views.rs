@@ -16,8 +16,9 @@ use crate::content::frontmatter::{EventStatus, PlaceFrontMatter};
 use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{Content, Page, Section};
 use crate::markdown::{Heading, Rendered};
-use crate::render::absolute;
+use crate::render::routes;
 use crate::theme::Strings;
+use crate::url::absolute;
 
 /// A link in navigation or a list: a pillar, an audience, a tag, a breadcrumb.
 #[derive(Debug, Clone, Serialize)]
@@ -122,22 +123,13 @@ pub fn site_view<'a>(
         })
         .collect();
     let links = SiteLinks {
-        agenda: absolute(
-            base,
-            &crate::render::jobs::agenda_path(config, strings, lang),
-        ),
-        agenda_calendar: absolute(base, &format!("{prefix}/agenda.ics")),
-        site_map: absolute(
-            base,
-            &crate::render::jobs::site_map_path(config, strings, lang),
-        ),
-        feed: absolute(base, &format!("{prefix}/atom.xml")),
-        tags: absolute(base, &format!("{prefix}/tags/")),
-        audiences: absolute(base, &format!("{prefix}/audiences/")),
-        community: absolute(
-            base,
-            &crate::render::community::community_path(config, strings, lang),
-        ),
+        agenda: absolute(base, &routes::agenda(config, strings, lang)),
+        agenda_calendar: absolute(base, &routes::agenda_calendar(config, lang)),
+        site_map: absolute(base, &routes::site_map(config, strings, lang)),
+        feed: absolute(base, &routes::home_feed(config, lang)),
+        tags: absolute(base, &routes::tags_index(config, lang)),
+        audiences: absolute(base, &routes::audiences_index(config, lang)),
+        community: absolute(base, &routes::community(config, strings, lang)),
     };
     SiteView {
         links,
@@ -176,7 +168,7 @@ pub fn site_view<'a>(
                     base,
                     k,
                     config.audience_title(k, lang).unwrap_or(k),
-                    &format!("{prefix}/audiences/{k}/"),
+                    &routes::audience(config, lang, k),
                 )
             })
             .collect(),
@@ -639,7 +631,7 @@ impl<'a> ViewSource<'a> {
             Some(_) => c.to_string(),
             None => format!("{owner_path}{c}"),
         };
-        let file = crate::content::paths::resolve_content_path(self.root, dir, c).ok();
+        let file = crate::paths::resolve_content_path(self.root, dir, c).ok();
         let size = file.as_ref().and_then(|f| imagesize::size(f).ok());
         let lower = c.to_ascii_lowercase();
         let mime = if lower.ends_with(".png") {
@@ -788,11 +780,11 @@ impl<'a> ViewSource<'a> {
         let prefix = self.prefix(&p.lang);
         let mut taxonomies = BTreeMap::new();
         for (tax, terms) in p.taxonomy_terms() {
-            let tax_slug = crate::content::slug::slugify(&tax);
+            let tax_slug = crate::slug::slugify(&tax);
             let items: Vec<NavItem> = terms
                 .iter()
                 .map(|t| {
-                    let slug = crate::content::slug::slugify(t);
+                    let slug = crate::slug::slugify(t);
                     nav(base, &slug, t, &format!("{prefix}/{tax_slug}/{slug}/"))
                 })
                 .collect();
@@ -831,7 +823,7 @@ impl<'a> ViewSource<'a> {
                         base,
                         k,
                         self.config.audience_title(k, &p.lang).unwrap_or(k),
-                        &format!("{prefix}/audiences/{k}/"),
+                        &routes::audience(self.config, &p.lang, k),
                     )
                 })
                 .collect(),
@@ -958,7 +950,7 @@ impl<'a> ViewSource<'a> {
             let p = format!(
                 "{}/{}/",
                 self.prefix(&listing.lang),
-                crate::content::slug::slugify(taxonomy)
+                crate::slug::slugify(taxonomy)
             );
             ancestors.push(nav(self.base(), taxonomy, taxonomy, &p));
         }

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use crate::config::Config;
 use crate::content::Content;
 use crate::content::site::SiteModel;
-use crate::render::absolute;
+use crate::url::absolute;
 use crate::xml::escape as xml_escape;
 
 /// One URL of the sitemap.

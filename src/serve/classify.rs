@@ -8,7 +8,7 @@
 
 use std::path::{Component, Path};
 
-use crate::content::paths::is_scratch;
+use crate::paths::is_scratch;
 
 /// What a set of changed files asks of the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]

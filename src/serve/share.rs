@@ -41,12 +41,6 @@ pub fn preview(html: &str) -> Preview {
     }
 }
 
-/// The host of an address, for the grey line of a preview.
-fn host(url: &str) -> &str {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    rest.split('/').next().unwrap_or(rest)
-}
-
 /// The preview page for the built page at `path`.
 pub fn page(path: &str, p: &Preview, live_tags: &str) -> String {
     let img = |class: &str| match &p.image {
@@ -56,7 +50,7 @@ pub fn page(path: &str, p: &Preview, live_tags: &str) -> String {
         ),
         None => format!("<div class=\"{class} share-noimage\">no og:image</div>"),
     };
-    let h = host(&p.url);
+    let h = crate::url::authority(&p.url);
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Share preview: {path}</title><link rel=\"stylesheet\" href=\"/_blason/share.css\">{live_tags}</head><body>\
 <main class=\"share-previews\"><h1>How <a href=\"{path}\">{path}</a> looks when shared</h1>\
