@@ -22,9 +22,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::content::frontmatter;
+use crate::content::{Page, frontmatter};
 use crate::error::Diagnostic;
-use crate::markdown::Rendered;
+use crate::markdown::{RenderContext, Rendered};
 use crate::output::Files;
 use crate::paths::is_scratch;
 use crate::render::jobs::Job;
@@ -70,6 +70,63 @@ pub enum Reuse {
     Markdown,
     /// That, and the output files of pages whose body did not change.
     Pages,
+}
+
+/// What a build for `serve` may keep of the last one: the pipeline asks it
+/// at three points (a page's rendered markdown, the outputs of unchanged
+/// pages and listings, and their warnings), and records the new build in
+/// its place once it succeeded.
+pub(crate) struct Recall<'a> {
+    pub last: Option<&'a LastBuild>,
+    pub reuse: Reuse,
+}
+
+impl Recall<'_> {
+    /// The last build's rendered markdown of `page`, when its body and every
+    /// image in it are unchanged. Asking for the images again publishes them.
+    pub fn markdown(
+        &self,
+        page: &Page,
+        body: &[u8; 32],
+        ctx: &dyn RenderContext,
+    ) -> Option<Rendered> {
+        let m = self.last?.pages.get(&page.file.rel)?;
+        let r = m.rendered.as_ref().filter(|_| m.body == *body)?;
+        let same = r.images.iter().all(|img| {
+            let html = match ctx.image(&img.src, img.alt.trim()) {
+                None => None,
+                Some(Ok(h)) => Some(h),
+                Some(Err(_)) => return false,
+            };
+            html == img.html
+        });
+        same.then(|| r.clone())
+    }
+
+    /// What the last build kept of the page in `rel`.
+    pub fn page(&self, rel: &str) -> Option<&PageMemo> {
+        self.last?.pages.get(rel)
+    }
+
+    /// Whether the output files of unchanged pages may be kept (not only
+    /// their markdown).
+    pub fn keeps_outputs(&self) -> bool {
+        self.reuse == Reuse::Pages
+    }
+
+    /// Whether a section's body changed since the last build (listings may
+    /// show it), given each section file's body fingerprint.
+    pub fn sections_changed(&self, prints: &[(String, [u8; 32])]) -> bool {
+        self.last.is_none_or(|l| {
+            prints.len() != l.sections.len()
+                || prints.iter().any(|(rel, b)| l.sections.get(rel) != Some(b))
+        })
+    }
+
+    /// The warnings the last build's `job` gave.
+    pub fn job_warnings(&self, job: &Job) -> Option<&Vec<Diagnostic>> {
+        self.last?.job_warnings.get(job)
+    }
 }
 
 pub(crate) fn minute(now: jiff::Timestamp) -> i64 {

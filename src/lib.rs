@@ -15,6 +15,8 @@
 // boxing them everywhere would cost clarity for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
+pub mod checks;
 pub mod cli;
 pub mod community;
 pub mod config;

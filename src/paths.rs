@@ -6,6 +6,17 @@
 
 use std::path::{Component, Path, PathBuf};
 
+/// The folders a site is made of, beside `blason.toml`: what `serve`
+/// watches, and what no build may write into.
+pub const SOURCE_FOLDERS: [&str; 6] = [
+    "content",
+    "community",
+    "static",
+    "templates",
+    "themes",
+    "i18n",
+];
+
 /// Resolves `rel` against `base` and checks the result stays inside `root`.
 ///
 /// The check is lexical first (`..`, absolute paths), then, when the file

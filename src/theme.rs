@@ -209,7 +209,7 @@ impl Strings {
 
     fn merge(&mut self, text: &str, display: &str) -> Result<(), Error> {
         let f: StringsFile = toml::from_str(text)
-            .map_err(|e| crate::config::toml_diagnostic(&e, text, 0, "i18n").file(display))?;
+            .map_err(|e| crate::error::toml_diagnostic(&e, text, 0, "i18n").file(display))?;
         if !f.months.is_empty() {
             self.months = f.months;
         }

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::config::toml_diagnostic;
 use crate::content::frontmatter::{FmDate, Rights};
+use crate::error::toml_diagnostic;
 use crate::error::{Diagnostic, display_path, suggest};
 use crate::paths::resolve_content_path;
 

@@ -251,6 +251,19 @@ pub struct EventTimes {
 }
 
 impl EventTimes {
+    /// How long one occurrence lasts.
+    pub fn duration(&self) -> jiff::SignedDuration {
+        self.end.timestamp().duration_since(self.start.timestamp())
+    }
+
+    /// The end of the occurrence that starts at `start` (the event's own
+    /// end when it cannot be computed).
+    pub fn occurrence_end(&self, start: &Zoned) -> Zoned {
+        start
+            .checked_add(self.duration())
+            .unwrap_or_else(|_| self.end.clone())
+    }
+
     /// Resolves an event of the front matter; the error is for the user.
     pub fn resolve(
         ev: &EventFrontMatter,

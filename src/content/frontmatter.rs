@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::config::toml_diagnostic;
+use crate::error::toml_diagnostic;
 use crate::error::{Diagnostic, suggest};
 
 /// The syntax of a front matter block.

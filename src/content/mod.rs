@@ -24,6 +24,14 @@ use crate::slug::slugify;
 use crate::stamp::Stamp;
 use frontmatter::{FmDate, PageFrontMatter, SectionFrontMatter, SortBy};
 
+/// A page's place in [`Content::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(pub usize);
+
+/// A section's place in [`Content::sections`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SectionId(pub usize);
+
 /// Where a piece of content comes from.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -319,7 +327,7 @@ pub fn load(
     let mut content = Content::default();
 
     // 3. Drafts and expired pages.
-    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = &config.timezone.tz;
     pages.retain(|p: &Page| {
         if p.fm.draft && !opts.drafts {
             return false;
@@ -327,16 +335,16 @@ pub fn load(
         if let Some(until) = p.fm.publish_until {
             // A date alone means "until the end of that day".
             let end = if until.date_only {
-                until.date().tomorrow().map_or(until.timestamp(&tz), |d| {
+                until.date().tomorrow().map_or(until.timestamp(tz), |d| {
                     FmDate {
                         datetime: d.to_datetime(jiff::civil::Time::midnight()),
                         date_only: false,
                         offset: None,
                     }
-                    .timestamp(&tz)
+                    .timestamp(tz)
                 })
             } else {
-                until.timestamp(&tz)
+                until.timestamp(tz)
             };
             if end <= opts.now {
                 return false;
@@ -541,7 +549,7 @@ pub fn load(
     }
     for s in &mut sections {
         s.pages.dedup();
-        sort_pages(&mut s.pages, &pages, s.fm.sort_by, &tz);
+        sort_pages(&mut s.pages, &pages, s.fm.sort_by, tz);
     }
     let weights: Vec<(i64, String)> = sections
         .iter()

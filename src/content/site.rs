@@ -13,6 +13,10 @@ use crate::content::{Content, sort_pages};
 use crate::error::{Diagnostic, Error, suggest};
 use crate::slug::slugify;
 
+/// A listing's place in [`SiteModel::listings`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ListingId(pub usize);
+
 /// A page listing pages: a pillar, an audience or a taxonomy term.
 #[derive(Debug, Clone)]
 pub struct Listing {
@@ -111,7 +115,7 @@ fn unknown_key(
 pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
     let mut errors = Vec::new();
     let mut model = SiteModel::default();
-    let tz = jiff::tz::TimeZone::get(&config.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = &config.timezone.tz;
     let prefix = |lang: &str| config.lang_prefix(lang);
 
     // Keys must exist.
@@ -176,7 +180,7 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
                 SortBy::None => SortBy::Date,
                 other => other,
             });
-            sort_pages(&mut pages, &content.pages, sort, &tz);
+            sort_pages(&mut pages, &content.pages, sort, tz);
             let idx = model.listings.len();
             if let Some(s) = section {
                 model.merged_sections.insert(s, idx);
@@ -206,7 +210,7 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
                         && content.pages[i].fm.audiences.iter().any(|a| a == key)
                 })
                 .collect();
-            sort_pages(&mut pages, &content.pages, SortBy::Date, &tz);
+            sort_pages(&mut pages, &content.pages, SortBy::Date, tz);
             route(
                 &mut model,
                 &path,
@@ -267,7 +271,7 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
                     .then(a.0.cmp(&b.0))
             });
             for (slug, (name, mut pages)) in ordered {
-                sort_pages(&mut pages, &content.pages, SortBy::Date, &tz);
+                sort_pages(&mut pages, &content.pages, SortBy::Date, tz);
                 let path = format!("{tax_path}{slug}/");
                 route(
                     &mut model,

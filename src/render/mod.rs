@@ -8,7 +8,11 @@
 //! [`views`].
 
 pub mod community;
+pub mod feeds;
+pub mod head;
 pub mod jobs;
+pub mod kits;
+pub mod pages;
 pub mod routes;
 pub mod views;
 

@@ -13,8 +13,9 @@ use serde::Serialize;
 use crate::config::{Colors, Config};
 use crate::content::event::{self, EventTimes};
 use crate::content::frontmatter::{EventStatus, PlaceFrontMatter};
+use crate::content::site::ListingId;
 use crate::content::site::{ListingKind, SiteModel};
-use crate::content::{Content, Page, Section};
+use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::{Heading, Rendered};
 use crate::render::routes;
 use crate::theme::Strings;
@@ -393,20 +394,20 @@ pub struct PaginatorView {
 /// for its next build.
 pub struct PageHtml {
     html: Vec<std::sync::Mutex<Option<Arc<String>>>>,
-    keep: bool,
+    after_use: HtmlAfterUse,
 }
 
 impl PageHtml {
     /// Moves each page's HTML out of `bodies` (given back by [`restore`]).
     ///
     /// [`restore`]: PageHtml::restore
-    pub fn new(bodies: &mut [Rendered], keep: bool) -> PageHtml {
+    pub fn new(bodies: &mut [Rendered], after_use: HtmlAfterUse) -> PageHtml {
         PageHtml {
             html: bodies
                 .iter_mut()
                 .map(|b| std::sync::Mutex::new(Some(std::mem::take(&mut b.html))))
                 .collect(),
-            keep,
+            after_use,
         }
     }
 
@@ -423,7 +424,10 @@ impl PageHtml {
     /// build, shared when kept.
     pub fn take(&self, i: usize) -> Option<Arc<String>> {
         let mut html = self.html[i].lock().unwrap_or_else(|p| p.into_inner());
-        if self.keep { html.clone() } else { html.take() }
+        match self.after_use {
+            HtmlAfterUse::Keep => html.clone(),
+            HtmlAfterUse::Release => html.take(),
+        }
     }
 
     /// Gives what is left of each page's HTML back to `bodies`.
@@ -434,6 +438,24 @@ impl PageHtml {
             }
         }
     }
+}
+
+/// How much of a page a view holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// What listings show: no breadcrumb, table of contents or translations.
+    Summary,
+    /// What the page's own template shows (its HTML is added apart).
+    Full,
+}
+
+/// Whether the pages' HTML is kept after their output is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HtmlAfterUse {
+    /// Released as each page is written: a build.
+    Release,
+    /// Kept for the next build to reuse: `serve`.
+    Keep,
 }
 
 /// Everything views are built from.
@@ -693,9 +715,7 @@ impl<'a> ViewSource<'a> {
             .filter(|_| t.rrule.is_some())
             .unwrap_or(&t.start);
         let shown_end = match (&t.next, t.rrule.is_some()) {
-            (Some(n), true) => n
-                .checked_add(t.end.timestamp().duration_since(t.start.timestamp()))
-                .unwrap_or_else(|_| t.end.clone()),
+            (Some(n), true) => t.occurrence_end(n),
             _ => t.end.clone(),
         };
         let when = if t.all_day {
@@ -765,15 +785,17 @@ impl<'a> ViewSource<'a> {
     }
 
     /// A page's full view with its HTML, `html` (from [`PageHtml`]).
-    pub fn page_full<'b>(&'b self, i: usize, html: &'b str) -> PageView<'b> {
-        let mut view: PageView<'b> = self.page(i, true);
+    pub fn page_full<'b>(&'b self, id: PageId, html: &'b str) -> PageView<'b> {
+        let mut view: PageView<'b> = self.page(id, Detail::Full);
         view.content = html;
         view
     }
 
-    /// A page's view: its summary, or with `full` all but its HTML
+    /// A page's view: its summary, or all but its HTML
     /// ([`page_full`](ViewSource::page_full) adds it).
-    pub fn page(&self, i: usize, full: bool) -> PageView<'a> {
+    pub fn page(&self, id: PageId, detail: Detail) -> PageView<'a> {
+        let i = id.0;
+        let full = detail == Detail::Full;
         let p: &'a Page = &self.content.pages[i];
         let body: &'a Rendered = &self.page_bodies[i];
         let base = self.base();
@@ -864,10 +886,11 @@ impl<'a> ViewSource<'a> {
     /// A section (or the home page), with the given page indices already paginated.
     pub fn section(
         &self,
-        i: usize,
+        id: SectionId,
         pages: &[usize],
         paginator: Option<PaginatorView>,
     ) -> ListingView<'a> {
+        let i = id.0;
         let s: &'a Section = &self.content.sections[i];
         let body: &'a Rendered = &self.section_bodies[i];
         let merged = self
@@ -882,11 +905,7 @@ impl<'a> ViewSource<'a> {
         } else {
             "section"
         };
-        let title = match merged {
-            Some(l) if s.fm.title.is_none() => l.title.clone(),
-            _ if s.is_home() && s.fm.title.is_none() => self.config.title_in(&s.lang).to_string(),
-            _ => s.title().to_string(),
-        };
+        let title = self.section_title(id);
         let description = s.fm.description.clone().or_else(|| {
             merged
                 .and_then(|l| self.config.pillars.get(&l.key))
@@ -919,14 +938,30 @@ impl<'a> ViewSource<'a> {
         }
     }
 
+    /// A section's title: its own; a pillar section without one takes the
+    /// pillar's name, the home page without one the site's title.
+    pub fn section_title(&self, id: SectionId) -> String {
+        let s = &self.content.sections[id.0];
+        let merged = self
+            .model
+            .merged_sections
+            .get(&id.0)
+            .map(|&l| &self.model.listings[l]);
+        match merged {
+            Some(l) if s.fm.title.is_none() => l.title.clone(),
+            _ if s.is_home() && s.fm.title.is_none() => self.config.title_in(&s.lang).to_string(),
+            _ => s.title().to_string(),
+        }
+    }
+
     /// A pillar without a section, an audience, or a taxonomy term.
     pub fn listing(
         &self,
-        l: usize,
+        id: ListingId,
         pages: &[usize],
         paginator: Option<PaginatorView>,
     ) -> ListingView<'a> {
-        let listing = &self.model.listings[l];
+        let listing = &self.model.listings[id.0];
         let (kind, description) = match &listing.kind {
             ListingKind::Pillar => (
                 "pillar",
@@ -1031,8 +1066,8 @@ impl<'a> ViewSource<'a> {
         }
     }
 
-    pub fn term(&self, l: usize) -> TermView {
-        let listing = &self.model.listings[l];
+    pub fn term(&self, id: ListingId) -> TermView {
+        let listing = &self.model.listings[id.0];
         TermView {
             key: listing.key.clone(),
             title: listing.title.clone(),
@@ -1183,7 +1218,7 @@ mod tests {
         };
         // A build: a feed copies, the page takes, nothing is left after.
         let mut built = bodies();
-        let html = PageHtml::new(&mut built, false);
+        let html = PageHtml::new(&mut built, HtmlAfterUse::Release);
         assert!(built.iter().all(|b| b.html.is_empty()), "moved out");
         let shared = html.share(0).unwrap();
         assert_eq!(shared.as_str(), "<p>a</p>");
@@ -1200,7 +1235,7 @@ mod tests {
         assert_eq!(built[1].html.as_str(), "<p>b</p>", "untaken HTML is");
         // serve: every page's HTML stays for the next build.
         let mut kept = bodies();
-        let html = PageHtml::new(&mut kept, true);
+        let html = PageHtml::new(&mut kept, HtmlAfterUse::Keep);
         assert_eq!(html.take(0).unwrap().as_str(), "<p>a</p>");
         assert_eq!(html.take(0).unwrap().as_str(), "<p>a</p>");
         html.restore(&mut kept);

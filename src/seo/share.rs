@@ -6,40 +6,9 @@
 
 use serde::Serialize;
 
+use crate::config::Network;
 use crate::content::frontmatter::ShareFrontMatter;
 use crate::url::encode_into;
-
-/// Networks blason makes share links for, in a stable order.
-pub const NETWORKS: [&str; 7] = [
-    "facebook", "x", "linkedin", "whatsapp", "bluesky", "mastodon", "email",
-];
-
-/// Networks a kit has texts for (Instagram has no share link, only a text to copy).
-pub const KIT_NETWORKS: [&str; 8] = [
-    "instagram",
-    "facebook",
-    "x",
-    "linkedin",
-    "whatsapp",
-    "bluesky",
-    "mastodon",
-    "email",
-];
-
-/// The name a network goes by.
-pub fn network_name(network: &str) -> &'static str {
-    match network {
-        "facebook" => "Facebook",
-        "x" => "X",
-        "linkedin" => "LinkedIn",
-        "whatsapp" => "WhatsApp",
-        "bluesky" => "Bluesky",
-        "mastodon" => "Mastodon",
-        "instagram" => "Instagram",
-        "email" => "E-mail",
-        _ => "",
-    }
-}
 
 /// One share link.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -162,17 +131,15 @@ pub fn with_utm(url: &str, source: &str, medium: &str, campaign: Option<&str>) -
 pub fn share_view(
     input: &ShareInput<'_>,
     url: &str,
-    networks: &[String],
+    networks: &[Network],
     mastodon_page: &str,
 ) -> ShareView {
     // Built for every page: each link is written once into its own string,
     // its parts percent-encoded in place.
     let tags = input.hashtags();
     let mut links = Vec::with_capacity(networks.len());
-    for n in networks {
-        let Some(&network) = NETWORKS.iter().find(|k| **k == n.as_str()) else {
-            continue;
-        };
+    for &n in networks {
+        let network = n.key();
         let target = with_utm(url, network, "social", input.campaign);
         let text = input.text(network);
         // The post as `post()` makes it: text, then hashtags (none by e-mail).
@@ -225,7 +192,7 @@ pub fn share_view(
         }
         links.push(ShareLink {
             network,
-            name: network_name(network),
+            name: n.name(),
             url: link,
         });
     }
@@ -240,9 +207,10 @@ pub fn share_view(
 /// The texts a kit offers to copy, one per network, with the page's link
 /// (except Instagram, where links in posts are not clickable).
 pub fn kit_texts(input: &ShareInput<'_>, url: &str) -> Vec<NetworkText> {
-    KIT_NETWORKS
+    Network::KIT_TEXTS
         .iter()
-        .map(|&network| {
+        .map(|&n| {
+            let network = n.key();
             let post = input.post(network);
             let text = if network == "instagram" {
                 post
@@ -254,7 +222,7 @@ pub fn kit_texts(input: &ShareInput<'_>, url: &str) -> Vec<NetworkText> {
             };
             NetworkText {
                 network,
-                name: network_name(network),
+                name: n.name(),
                 text,
             }
         })
@@ -285,11 +253,10 @@ mod tests {
             campaign: Some("ete-2026"),
         };
         assert_eq!(input.hashtags(), "#lac #Jura #ValDOrbiere");
-        let networks: Vec<String> = NETWORKS.iter().map(|s| s.to_string()).collect();
         let v = share_view(
             &input,
             "https://x.fr/lac/",
-            &networks,
+            &Network::SHARE_LINKS,
             "https://x.fr/share/mastodon/",
         );
         let by = |n: &str| v.links.iter().find(|l| l.network == n).unwrap().url.clone();
@@ -309,7 +276,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_networks_are_skipped_and_fallbacks_apply() {
+    fn only_the_configured_networks_get_links_and_fallbacks_apply() {
         let input = ShareInput {
             title: "Titre",
             description: None,
@@ -317,13 +284,9 @@ mod tests {
             brand_hashtag: None,
             campaign: None,
         };
-        let v = share_view(
-            &input,
-            "https://x.fr/a/#b",
-            &["myspace".into(), "linkedin".into()],
-            "/m/",
-        );
+        let v = share_view(&input, "https://x.fr/a/#b", &[Network::Linkedin], "/m/");
         assert_eq!(v.links.len(), 1);
+        assert_eq!(v.links[0].network, "linkedin");
         assert_eq!(input.post("x"), "Titre");
         assert_eq!(
             with_utm("https://x.fr/a/?q=1#b", "qr", "print", None),

@@ -22,16 +22,6 @@ pub enum Change {
     Reload { page: Option<String> },
 }
 
-/// The site's source folders (and `blason.toml`): changes elsewhere are ignored.
-const SOURCES: [&str; 6] = [
-    "content",
-    "community",
-    "static",
-    "templates",
-    "themes",
-    "i18n",
-];
-
 /// The path relative to the site, with `/`, when it is a source of the site.
 pub fn source_path(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
@@ -43,6 +33,7 @@ pub fn source_path(root: &Path, path: &Path) -> Option<String> {
         })
         .collect::<Option<_>>()?;
     let (first, last) = (parts.first()?, parts.last()?);
+    // The site's source folders (and `blason.toml`): changes elsewhere are ignored.
     // What the build skips cannot change the site.
     if parts
         .iter()
@@ -51,7 +42,7 @@ pub fn source_path(root: &Path, path: &Path) -> Option<String> {
         return None;
     }
     let is_config = parts.len() == 1 && (last == "blason.toml");
-    if !is_config && !SOURCES.contains(&first.as_str()) {
+    if !is_config && !crate::paths::SOURCE_FOLDERS.contains(&first.as_str()) {
         return None;
     }
     Some(parts.join("/"))

@@ -13,6 +13,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+mod toml_errors;
+pub use toml_errors::toml_diagnostic;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,0 +1,232 @@
+//! The site's own files beside its pages: the brand's logo and font
+//! (checked, published at their path, handed to the card studio with the
+//! theme's card templates and fonts), `static/` and the theme's static
+//! files, and the files of page bundles and sections that are not published
+//! as processed images.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::error::{Diagnostic, Error, display_path};
+use crate::media::ResponsiveImage;
+use crate::media::card::{CardAssets, CardStudio};
+use crate::output::Sink;
+use crate::theme::Theme;
+
+/// The brand's logo and font: (absolute path, path as written in blason.toml).
+#[derive(Debug, Default)]
+pub(crate) struct BrandFiles {
+    pub logo: Option<(PathBuf, PathBuf)>,
+    pub font: Option<(PathBuf, PathBuf)>,
+}
+
+impl BrandFiles {
+    /// Checks the files of `[brand]`: inside the site, and present.
+    pub fn find(root: &Path, config: &Config) -> Result<BrandFiles, Error> {
+        let logo = brand_file(root, config.brand.logo.as_deref(), "logo");
+        let font = brand_file(root, config.brand.font.as_deref(), "font");
+        match (logo, font) {
+            (Ok(logo), Ok(font)) => Ok(BrandFiles { logo, font }),
+            (a, b) => Err(Error::Site(
+                [a.err(), b.err()]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(Error::into_diagnostics)
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Where each file is published: its path under static/ (without
+    /// `static/`), else its path in the site.
+    pub fn published(&self, base: &str) -> (Option<String>, Option<String>) {
+        let published = |(_, rel): &(PathBuf, PathBuf)| {
+            let r = rel.to_string_lossy().replace('\\', "/");
+            crate::url::absolute(
+                base,
+                &format!("/{}", r.strip_prefix("static/").unwrap_or(&r)),
+            )
+        };
+        (
+            self.logo.as_ref().map(published),
+            self.font.as_ref().map(published),
+        )
+    }
+}
+
+/// A file named in `[brand]`: inside the site, and present.
+fn brand_file(
+    root: &Path,
+    rel: Option<&Path>,
+    key: &str,
+) -> Result<Option<(PathBuf, PathBuf)>, Error> {
+    let Some(rel) = rel else { return Ok(None) };
+    let path = Config::site_path(root, rel, &format!("[brand] {key}"))?;
+    if !path.is_file() {
+        return Err(Diagnostic::error(
+            "missing-file",
+            format!("the {key} file `{}` does not exist", rel.display()),
+        )
+        .file("blason.toml")
+        .help(format!(
+            "check [brand] {key}: the path is relative to the site folder"
+        ))
+        .into());
+    }
+    Ok(Some((path, rel.to_path_buf())))
+}
+
+/// The theme's card templates and fonts, the brand's font and logo.
+pub(crate) fn card_studio(
+    root: &Path,
+    theme: &Theme,
+    config: &Config,
+    brand: &BrandFiles,
+) -> Result<CardStudio, Error> {
+    let (logo, font) = (brand.logo.as_ref(), brand.font.as_ref());
+    let mut templates = Vec::new();
+    for (name, f) in theme.under("cards") {
+        if !name.ends_with(".svg") {
+            continue;
+        }
+        let text = String::from_utf8(f.bytes.to_vec()).map_err(|_| {
+            Error::from(
+                Diagnostic::error("encoding", "the card template is not valid UTF-8 text")
+                    .file(f.display.clone()),
+            )
+        })?;
+        templates.push((name.to_string(), text, f.display.clone()));
+    }
+    let mut fonts = Vec::new();
+    if let Some((path, rel)) = font {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::from(Diagnostic::io(path, root, "read the brand font", &e)))?;
+        // Cards need TTF or OTF (WOFF2 is for browsers only).
+        if bytes.starts_with(&[0, 1, 0, 0])
+            || bytes.starts_with(b"OTTO")
+            || bytes.starts_with(b"true")
+        {
+            fonts.push(bytes);
+        } else {
+            return Err(Diagnostic::error(
+                "font",
+                format!(
+                    "the brand font `{}` is not a TTF or OTF file",
+                    rel.display()
+                ),
+            )
+            .file("blason.toml")
+            .help("cards are drawn with TTF/OTF fonts; convert a WOFF2 file back with fonttools")
+            .into());
+        }
+    }
+    for (name, f) in theme.under("fonts") {
+        if name.ends_with(".otf") || name.ends_with(".ttf") {
+            fonts.push(f.bytes.to_vec());
+        }
+    }
+    let logo = match logo {
+        Some((path, _)) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| Error::from(Diagnostic::io(path, root, "read the logo", &e)))?;
+            Some(bytes)
+        }
+        None => None,
+    };
+    CardStudio::new(CardAssets {
+        templates,
+        fonts,
+        logo,
+        root: root.to_path_buf(),
+        cache_dir: config.images.cache_dir.clone(),
+        base_url: config.base().to_string(),
+    })
+    .map_err(Error::Site)
+}
+
+pub(crate) fn copy_static(
+    root: &Path,
+    theme: &Theme,
+    content: &Content,
+    sink: &dyn Sink,
+    brand: &BrandFiles,
+    processed: &HashMap<PathBuf, ResponsiveImage>,
+    gallery_files: &HashSet<PathBuf>,
+) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    let site_static = root.join("static");
+    let mut site_files: BTreeMap<String, PathBuf> = BTreeMap::new();
+    if site_static.is_dir() {
+        let (files, walk_errors) = crate::paths::walk_files(root, &site_static, |_| false);
+        errors.extend(walk_errors);
+        for f in files {
+            site_files.insert(display_path(&f, &site_static), f);
+        }
+    }
+    for (rel, f) in theme.under("static") {
+        if !site_files.contains_key(rel)
+            && let Err(d) = sink.write(rel, &f.bytes)
+        {
+            errors.push(d);
+        }
+    }
+    let results: Vec<Result<(), Diagnostic>> = site_files
+        .par_iter()
+        .map(|(rel, path)| sink.copy(rel, path))
+        .collect();
+    errors.extend(results.into_iter().filter_map(Result::err));
+    // Brand files outside static/ are published at their own path.
+    for (path, rel) in [&brand.logo, &brand.font].into_iter().flatten() {
+        let r = rel.to_string_lossy().replace('\\', "/");
+        if !r.starts_with("static/")
+            && let Err(d) = sink.copy(&r, path)
+        {
+            errors.push(d);
+        }
+    }
+    // Bundle and section assets, beside their page.
+    let mut assets: Vec<(String, &Path)> = Vec::new();
+    // Images published as processed variants are not copied as they are:
+    // the originals may carry EXIF data (GPS coordinates above all).
+    for p in content.pages.iter().filter(|p| p.bundle) {
+        for a in p
+            .assets
+            .iter()
+            .filter(|a| !processed.contains_key(*a) && !gallery_files.contains(*a))
+        {
+            if let Ok(r) = a.strip_prefix(&p.dir) {
+                assets.push((
+                    format!("{}{}", p.path, r.to_string_lossy().replace('\\', "/")),
+                    a,
+                ));
+            }
+        }
+    }
+    for s in &content.sections {
+        for a in s
+            .assets
+            .iter()
+            .filter(|a| !processed.contains_key(*a) && !gallery_files.contains(*a))
+        {
+            if let Ok(r) = a.strip_prefix(&s.dir) {
+                assets.push((
+                    format!("{}{}", s.path, r.to_string_lossy().replace('\\', "/")),
+                    a,
+                ));
+            }
+        }
+    }
+    let results: Vec<Result<(), Diagnostic>> = assets
+        .par_iter()
+        .map(|(rel, src)| {
+            sink.copy(rel, src)
+                .map_err(|d| d.file(display_path(src, root)))
+        })
+        .collect();
+    errors.extend(results.into_iter().filter_map(Result::err));
+    Error::or_value(errors, ())
+}

@@ -1,0 +1,320 @@
+//! Checks across files: what no single file can tell is wrong. Covers and
+//! images that exist and stay inside the site, `@/` links whose anchor is
+//! a heading of the page they point to, addresses wanted by two things
+//! (a page and the agenda, a page and a photo of a gallery), events that
+//! cannot happen, and the warnings `check` shows (descriptions, files of a
+//! bundle that nothing uses).
+//!
+//! Each check returns every problem it finds; the pipeline decides when it
+//! runs and what stops the build. No check writes or renders anything.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::content::event::EventTimes;
+use crate::content::site::SiteModel;
+use crate::error::{Diagnostic, Error, display_path};
+use crate::markdown::Rendered;
+use crate::paths::resolve_content_path;
+use crate::render::routes;
+use crate::render::views::PhotoPages;
+use crate::theme::Strings;
+
+/// Covers: exist, and stay inside the site.
+pub(crate) fn files(root: &Path, content: &Content) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    let mut check = |written: &str, dir: &Path, file: &str, key: &str| {
+        match resolve_content_path(root, dir, written) {
+        Ok(p) if p.is_file() => {}
+        Ok(_) => errors.push(
+            Diagnostic::error("missing-file", format!("{key} `{written}` does not exist"))
+                .file(file)
+                .help("a bare name is looked for beside the markdown file; a name starting with / under static/"),
+        ),
+        Err(why) => errors.push(
+            Diagnostic::error("path-outside-site", format!("{key} `{written}` {why}"))
+                .file(file)
+                .help("use a file inside the site: beside the page, or under static/"),
+        ),
+    }
+    };
+    for p in &content.pages {
+        if let Some(c) = &p.fm.cover {
+            check(c, &p.dir, &p.file.rel, "the cover");
+        }
+    }
+    for s in &content.sections {
+        if let (Some(c), Some(f)) = (&s.fm.cover, &s.file) {
+            check(c, &s.dir, &f.rel, "the cover");
+        }
+    }
+    Error::or_value(errors, ())
+}
+
+/// `@/page.md#anchor`: the anchor must be a heading of that page.
+pub(crate) fn anchors(
+    content: &Content,
+    pages: &[Rendered],
+    sections: &[Rendered],
+) -> Result<(), Error> {
+    let mut ids: HashMap<&str, &Rendered> = HashMap::new();
+    for (p, r) in content.pages.iter().zip(pages) {
+        ids.insert(p.file.content_rel.as_str(), r);
+    }
+    for (s, r) in content.sections.iter().zip(sections) {
+        if let Some(f) = &s.file {
+            ids.insert(f.content_rel.as_str(), r);
+        }
+    }
+    let mut errors = Vec::new();
+    let sources = content
+        .pages
+        .iter()
+        .map(|p| p.file.rel.clone())
+        .zip(pages)
+        .chain(
+            content
+                .sections
+                .iter()
+                .map(|s| s.source_name())
+                .zip(sections),
+        );
+    for (file, r) in sources {
+        for link in &r.internal_links {
+            let (Some(anchor), Some(known)) =
+                (&link.anchor, ids.get(link.target.trim_start_matches('/')))
+            else {
+                continue;
+            };
+            if !known.has_heading(anchor) {
+                let known = known.heading_ids();
+                let mut d = Diagnostic::error(
+                    "broken-anchor",
+                    format!(
+                        "the link `@/{}#{anchor}` points to a heading that does not exist",
+                        link.target
+                    ),
+                )
+                .file(file.clone())
+                .at(link.line, link.column);
+                d = match crate::error::suggest(anchor, known.iter().copied()) {
+                    Some(s) => d.help(format!("did you mean #{s}?")),
+                    None if known.is_empty() => {
+                        d.help("that page has no headings; link to the page without #")
+                    }
+                    None => d.help(format!(
+                        "the headings of that page are: {}",
+                        known
+                            .iter()
+                            .map(|k| format!("#{k}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                };
+                errors.push(d);
+            }
+        }
+    }
+    Error::or_value(errors, ())
+}
+
+fn is_local_ref(src: &str) -> bool {
+    !(src.is_empty()
+        || src.starts_with('#')
+        || src.starts_with('/')
+        || src.starts_with("@/")
+        || src.starts_with("data:")
+        || src.contains("://")
+        || src.starts_with("mailto:")
+        || src.starts_with("tel:"))
+}
+
+/// Images written in markdown with a relative path must exist beside the page.
+pub(crate) fn local_refs(root: &Path, content: &Content, bodies: &[Rendered]) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    for (p, r) in content.pages.iter().zip(bodies) {
+        for img in &r.images {
+            let src = img.src.split(['?', '#']).next().unwrap_or("");
+            if !is_local_ref(src) {
+                continue;
+            }
+            let decoded = percent_decode(src);
+            match resolve_content_path(root, &p.dir, &decoded) {
+                Ok(path) if path.is_file() => {}
+                Ok(_) => errors.push(
+                    Diagnostic::error("missing-file", format!("the image `{src}` does not exist"))
+                        .file(p.file.rel.clone())
+                        .line(img.line)
+                        .help(
+                            "put the image in the page's folder (a page bundle), or fix its name",
+                        ),
+                ),
+                Err(why) => errors.push(
+                    Diagnostic::error("path-outside-site", format!("the image `{src}` {why}"))
+                        .file(p.file.rel.clone())
+                        .line(img.line),
+                ),
+            }
+        }
+    }
+    Error::or_value(errors, ())
+}
+
+/// A path written in markdown, decoded (`mon%20plan.pdf`); as written when it
+/// is not percent-encoding.
+fn percent_decode(s: &str) -> String {
+    crate::url::decode(s).unwrap_or_else(|| s.to_string())
+}
+
+/// Warnings: descriptions, unused bundle files.
+pub(crate) fn content_warnings(
+    content: &Content,
+    bodies: &[Rendered],
+    gallery_files: &HashSet<PathBuf>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (p, r) in content.pages.iter().zip(bodies) {
+        match p.fm.description.as_deref().map(str::trim) {
+            None | Some("") => out.push(
+                Diagnostic::warning("description-missing", "the page has no description")
+                    .file(p.file.rel.clone())
+                    .help("add description = \"...\": search engines and share previews show it (160 characters at most)"),
+            ),
+            Some(d) if d.chars().count() > 160 => out.push(
+                Diagnostic::warning("description-too-long", format!("the description has {} characters; search engines cut it after 160", d.chars().count()))
+                    .file(p.file.rel.clone())
+                    .help("shorten it to 160 characters or fewer"),
+            ),
+            _ => {}
+        }
+        if p.bundle && !p.assets.is_empty() {
+            let mut used: HashSet<PathBuf> = HashSet::new();
+            if let Some(c) = &p.fm.cover {
+                used.insert(crate::paths::normalize(&p.dir.join(c)));
+            }
+            for img in &r.images {
+                used.insert(crate::paths::normalize(
+                    &p.dir.join(percent_decode(&img.src)),
+                ));
+            }
+            for l in &r.local_links {
+                used.insert(crate::paths::normalize(&p.dir.join(percent_decode(l))));
+            }
+            for a in &p.assets {
+                let name = a
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                if name == "gallery.toml" || used.contains(a) || gallery_files.contains(a) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::warning("unused-file", format!("`{}` is in the page's folder but nothing uses it", display_path(a, &p.dir)))
+                        .file(p.file.rel.clone())
+                        .help("use it in the page (cover, image, link), or remove it: it is published all the same"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A photo page must not take the address of another page.
+pub(crate) fn photo_routes(
+    content: &Content,
+    model: &SiteModel,
+    sets: &[PhotoPages],
+) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    for set in sets {
+        for i in 0..set.photos.len() {
+            let path = set.path(content, i);
+            if let Some(r) = model.routes.get(&path) {
+                errors.push(
+                    Diagnostic::error(
+                        "url-collision",
+                        format!(
+                            "the address {path} is wanted by both {} and a photo of its gallery",
+                            r.source
+                        ),
+                    )
+                    .file(content.pages[set.page].file.rel.clone())
+                    .help("rename the photo file or the page"),
+                );
+            }
+        }
+    }
+    Error::or_value(errors, ())
+}
+
+/// Every page's `[event]`, resolved; an impossible event is an error naming its page.
+pub(crate) fn events(
+    content: &Content,
+    tz: &jiff::tz::TimeZone,
+    now: jiff::Timestamp,
+) -> Result<Vec<Option<EventTimes>>, Error> {
+    let mut errors = Vec::new();
+    let events = content
+        .pages
+        .iter()
+        .map(|p| {
+            let ev = p.fm.event.as_ref()?;
+            match EventTimes::resolve(ev, tz, now) {
+                Ok(t) => Some(t),
+                Err(why) => {
+                    errors.push(
+                        Diagnostic::error("event", format!("the [event] is not possible: {why}"))
+                            .file(p.file.rel.clone())
+                            .help("check start, end and rrule in [event]"),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+    Error::or_value(errors, events)
+}
+
+/// The agenda and the site-map page must not take a page's address.
+pub(crate) fn theme_routes(
+    config: &Config,
+    content: &Content,
+    model: &SiteModel,
+    strings: &BTreeMap<String, Strings>,
+) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    for lang in config.all_languages() {
+        let Some(st) = strings.get(lang) else {
+            continue;
+        };
+        let agenda = routes::agenda(config, st, lang);
+        for (path, what) in [
+            (routes::site_map(config, st, lang), "the site-map page"),
+            (routes::community(config, st, lang), "the community page"),
+        ] {
+            if let Some(r) = model.routes.get(&path) {
+                errors.push(
+                    Diagnostic::error(
+                        "url-collision",
+                        format!(
+                            "the address {path} is wanted by both {} and {what}",
+                            r.source
+                        ),
+                    )
+                    .help("rename the page (slug), or change the theme's site_map_slug or community_slug string"),
+                );
+            }
+        }
+        // A section may stand at the agenda's address (it then shows the agenda); a page may not.
+        if let Some(p) = content.pages.iter().find(|p| p.path == agenda) {
+            errors.push(
+                Diagnostic::error("url-collision", format!("the address {agenda} is wanted by both {} and the agenda", p.file.rel))
+                    .file(p.file.rel.clone())
+                    .help("make it a section (agenda/_index.md), which shows the agenda, or give the page another slug"),
+            );
+        }
+    }
+    Error::or_value(errors, ())
+}

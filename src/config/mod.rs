@@ -1,0 +1,791 @@
+//! `blason.toml`: read as written ([`raw`]), then validated into the
+//! [`Config`] the build uses, whose values are typed: the time zone, image
+//! formats, colours and share networks are parsed once, here, and every
+//! later stage takes them as they are.
+//!
+//! Every table denies unknown keys; a typo is an error that names the table and
+//! suggests the nearest known key ("unknown key `colour` in [brand]; did you mean
+//! `colors`?"). Validation gathers every problem of the file before it fails,
+//! so that one run shows them all. Defaults are written on each field of
+//! [`raw`]. This module only reads and validates configuration; it never
+//! touches content or output.
+
+pub mod raw;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
+pub use raw::{CardsConfig, Grouping, LanguageBrand, LanguageConfig, MarkdownConfig};
+use raw::{RawBrand, RawConfig, RawImages, RawShare};
+
+/// The site's configuration, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The absolute URL the site is published at.
+    pub base_url: String,
+    /// The site's name in the default language.
+    pub title: String,
+    pub description: String,
+    /// Language of the content without a language suffix.
+    pub default_language: String,
+    /// For events without an offset and for .ics TZID.
+    pub timezone: TimeZone,
+    pub theme: String,
+    /// Other languages, keyed by code (`en`, `de`...).
+    pub languages: IndexMap<String, LanguageConfig>,
+    pub brand: Brand,
+    /// The pillars of attractiveness, in the site's order.
+    pub pillars: IndexMap<String, Grouping>,
+    /// Who pages speak to, in the site's order.
+    pub audiences: IndexMap<String, Grouping>,
+    /// The territory's own accounts: network name to URL.
+    pub social: IndexMap<String, String>,
+    pub share: Share,
+    pub cards: CardsConfig,
+    pub images: Images,
+    pub markdown: MarkdownConfig,
+    /// Pages per taxonomy listing page (0: all).
+    pub paginate_taxonomies: usize,
+    /// Free data for templates (`config.extra`).
+    pub extra: toml::Table,
+}
+
+/// An IANA time zone, with the name it was written as (for iCalendar's TZID).
+#[derive(Debug, Clone)]
+pub struct TimeZone {
+    pub name: String,
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl std::ops::Deref for TimeZone {
+    type Target = jiff::tz::TimeZone;
+    fn deref(&self) -> &jiff::tz::TimeZone {
+        &self.tz
+    }
+}
+
+/// The brand: name, tagline, logo, font, hashtag and colours.
+#[derive(Debug, Clone)]
+pub struct Brand {
+    /// The territory's brand name (the site title when not set).
+    pub name: Option<String>,
+    pub tagline: String,
+    /// Logo file, relative to the site root.
+    pub logo: Option<PathBuf>,
+    /// Brand font (TTF/OTF), relative to the site root.
+    pub font: Option<PathBuf>,
+    /// Hashtag without `#`.
+    pub hashtag: Option<String>,
+    pub colors: Colors,
+}
+
+/// The brand's colours.
+#[derive(Debug, Clone, Serialize)]
+pub struct Colors {
+    pub primary: Color,
+    pub accent: Color,
+    pub text: Color,
+    pub background: Color,
+}
+
+/// A colour: as written (`#0b5d6b`, `#fff`), and its RGB value. Templates
+/// and cards see it as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Color {
+    pub hex: String,
+    pub rgb: [u8; 3],
+}
+
+impl Color {
+    /// `#0b5d6b` or `#fff`; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Color> {
+        parse_hex_color(s).map(|rgb| Color {
+            hex: s.to_string(),
+            rgb,
+        })
+    }
+
+    /// WCAG 2.1 contrast ratio with `other` (1 to 21).
+    pub fn contrast(&self, other: &Color) -> f64 {
+        contrast_ratio(self.rgb, other.rgb)
+    }
+}
+
+impl fmt::Display for Color {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex)
+    }
+}
+
+impl Serialize for Color {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex)
+    }
+}
+
+impl Colors {
+    /// The colour of text on `bg`: white, or the brand's text colour,
+    /// whichever contrasts more.
+    pub fn text_on(&self, bg: &Color) -> &str {
+        if contrast_ratio(bg.rgb, [255, 255, 255]) >= bg.contrast(&self.text) {
+            "#ffffff"
+        } else {
+            &self.text.hex
+        }
+    }
+}
+
+/// A network blason writes share links or kit texts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Network {
+    Instagram,
+    Facebook,
+    X,
+    Linkedin,
+    Whatsapp,
+    Bluesky,
+    Mastodon,
+    Email,
+}
+
+impl Network {
+    /// Networks with a share link, in the default order of `[share] networks`.
+    pub const SHARE_LINKS: [Network; 7] = [
+        Network::Facebook,
+        Network::X,
+        Network::Linkedin,
+        Network::Whatsapp,
+        Network::Bluesky,
+        Network::Mastodon,
+        Network::Email,
+    ];
+
+    /// Networks a share kit has a text for (Instagram has no share link).
+    pub const KIT_TEXTS: [Network; 8] = [
+        Network::Instagram,
+        Network::Facebook,
+        Network::X,
+        Network::Linkedin,
+        Network::Whatsapp,
+        Network::Bluesky,
+        Network::Mastodon,
+        Network::Email,
+    ];
+
+    /// The key written in blason.toml, also the icon's and the CSS class's name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Network::Instagram => "instagram",
+            Network::Facebook => "facebook",
+            Network::X => "x",
+            Network::Linkedin => "linkedin",
+            Network::Whatsapp => "whatsapp",
+            Network::Bluesky => "bluesky",
+            Network::Mastodon => "mastodon",
+            Network::Email => "email",
+        }
+    }
+
+    /// The name the network goes by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Network::Instagram => "Instagram",
+            Network::Facebook => "Facebook",
+            Network::X => "X",
+            Network::Linkedin => "LinkedIn",
+            Network::Whatsapp => "WhatsApp",
+            Network::Bluesky => "Bluesky",
+            Network::Mastodon => "Mastodon",
+            Network::Email => "E-mail",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Network> {
+        Network::KIT_TEXTS.into_iter().find(|n| n.key() == key)
+    }
+}
+
+/// `[share]`: share links and kits.
+#[derive(Debug, Clone)]
+pub struct Share {
+    /// Networks with a share link, in order.
+    pub networks: Vec<Network>,
+    /// `utm_campaign` of share links.
+    pub utm_campaign: Option<String>,
+    /// A share kit per page.
+    pub kit: bool,
+}
+
+/// `[images]`: responsive image variants and the cache.
+#[derive(Debug, Clone)]
+pub struct Images {
+    /// Widths of the responsive variants, in pixels.
+    pub widths: Vec<u32>,
+    /// Formats, the `<img>` fallback last.
+    pub formats: Vec<Format>,
+    /// Encoder quality, 1 to 100.
+    pub quality: u8,
+    /// WebP encoder effort, 0 to 6.
+    pub effort: u8,
+    /// The content-addressed cache, relative to the site root.
+    pub cache_dir: PathBuf,
+}
+
+impl Config {
+    /// Reads and validates `ROOT/blason.toml`.
+    pub fn load(root: &Path) -> Result<Config, Error> {
+        let path = root.join("blason.toml");
+        let text = std::fs::read(&path).map_err(|e| {
+            let d = Diagnostic::io(&path, root, "read the configuration file", &e);
+            if e.kind() == std::io::ErrorKind::NotFound {
+                d.help("run `blason init DIR` to create a site, or pass the site folder: `blason build path/to/site`")
+            } else {
+                d
+            }
+        })?;
+        let text = String::from_utf8(text).map_err(|e| {
+            Diagnostic::error("encoding", "the file is not valid UTF-8 text")
+                .file("blason.toml")
+                .cause(e)
+                .help("save the file with the UTF-8 encoding")
+        })?;
+        Config::parse(&text)
+    }
+
+    /// Parses configuration text (the contents of `blason.toml`).
+    pub fn parse(text: &str) -> Result<Config, Error> {
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| toml_diagnostic(&e, text, 0, "config").file("blason.toml"))?;
+        Config::from_raw(raw)
+            .map_err(|ds| Error::Site(ds.into_iter().map(|d| d.file("blason.toml")).collect()))
+    }
+
+    /// Validates `blason.toml` as written; every problem at once.
+    pub fn from_raw(raw: RawConfig) -> Result<Config, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        if let Err(d) = check_base_url(&raw.base_url) {
+            errors.push(d);
+        }
+        let timezone = match jiff::tz::TimeZone::get(&raw.timezone) {
+            Ok(tz) => Some(TimeZone {
+                name: raw.timezone.clone(),
+                tz,
+            }),
+            Err(_) => {
+                errors.push(
+                    Diagnostic::error("config", format!("unknown time zone `{}`", raw.timezone))
+                        .help("use an IANA time zone name such as \"Europe/Paris\""),
+                );
+                None
+            }
+        };
+        errors.extend(check_languages(&raw));
+        let brand = validate_brand(raw.brand, &mut errors);
+        let share = validate_share(raw.share, &mut errors);
+        let images = validate_images(raw.images, &mut errors);
+        match (timezone, brand, share, images) {
+            (Some(timezone), Some(brand), Some(share), Some(images)) if errors.is_empty() => {
+                Ok(Config {
+                    base_url: raw.base_url,
+                    title: raw.title,
+                    description: raw.description,
+                    default_language: raw.default_language,
+                    timezone,
+                    theme: raw.theme,
+                    languages: raw.languages,
+                    brand,
+                    pillars: raw.pillars,
+                    audiences: raw.audiences,
+                    social: raw.social,
+                    share,
+                    cards: raw.cards,
+                    images,
+                    markdown: raw.markdown,
+                    paginate_taxonomies: raw.paginate_taxonomies,
+                    extra: raw.extra,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The same configuration published at another address (`--base-url`).
+    pub fn with_base_url(mut self, url: &str) -> Result<Config, Error> {
+        if check_base_url(url).is_err() {
+            return Err(Error::Usage(format!(
+                "--base-url {url} is not an absolute http(s) address (e.g. http://localhost:8000)"
+            )));
+        }
+        self.base_url = url.to_string();
+        Ok(self)
+    }
+}
+
+impl Config {
+    /// The base URL without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// All languages, the default one first.
+    pub fn all_languages(&self) -> Vec<&str> {
+        std::iter::once(self.default_language.as_str())
+            .chain(self.languages.keys().map(String::as_str))
+            .collect()
+    }
+
+    /// The URL prefix of a language: "" for the default one, `/en` for others.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
+    /// The site title in `lang`.
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    pub fn description_in(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.description.as_deref())
+            .unwrap_or(&self.description)
+    }
+
+    pub fn tagline_in(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.brand.tagline.as_deref())
+            .unwrap_or(&self.brand.tagline)
+    }
+
+    pub fn brand_name(&self) -> &str {
+        self.brand.name.as_deref().unwrap_or(&self.title)
+    }
+
+    /// A pillar's name in `lang`.
+    pub fn pillar_title<'a>(&'a self, key: &str, lang: &str) -> Option<&'a str> {
+        let base = self.pillars.get(key)?;
+        Some(
+            self.languages
+                .get(lang)
+                .and_then(|l| l.pillars.get(key))
+                .map_or(base.title.as_str(), |g| g.title.as_str()),
+        )
+    }
+
+    /// An audience's name in `lang`.
+    pub fn audience_title<'a>(&'a self, key: &str, lang: &str) -> Option<&'a str> {
+        let base = self.audiences.get(key)?;
+        Some(
+            self.languages
+                .get(lang)
+                .and_then(|l| l.audiences.get(key))
+                .map_or(base.title.as_str(), |g| g.title.as_str()),
+        )
+    }
+
+    /// Whether French typography applies to content in `lang`.
+    pub fn french_typography(&self, lang: &str) -> bool {
+        self.markdown.french_typography.unwrap_or(false)
+            || (self.markdown.french_typography.is_none() && lang == "fr")
+    }
+
+    /// Resolves a path from blason.toml (relative to the site root), refusing
+    /// any path that leaves the root.
+    pub fn site_path(root: &Path, rel: &Path, key: &str) -> Result<PathBuf, Diagnostic> {
+        crate::paths::inside_root(root, root, rel).map_err(|why| {
+            Diagnostic::error(
+                "path-outside-site",
+                format!("{key} = \"{}\" {why}", rel.display()),
+            )
+            .file("blason.toml")
+            .help("paths in blason.toml are relative to the site folder and must stay inside it")
+        })
+    }
+}
+
+fn check_base_url(url: &str) -> Result<(), Diagnostic> {
+    let u = url.trim();
+    if u.starts_with("https://") || u.starts_with("http://") {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        "config",
+        format!("base_url `{url}` is not an absolute http(s) URL"),
+    )
+    .help("write the address the site is published at, e.g. base_url = \"https://www.example-territoire.fr\""))
+}
+
+fn check_languages(raw: &RawConfig) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (key, lang) in &raw.languages {
+        if key == &raw.default_language {
+            errors.push(
+                Diagnostic::error(
+                    "config",
+                    format!("[languages.{key}] repeats the default language"),
+                )
+                .help("[languages] lists the other languages only; remove this table"),
+            );
+        }
+        for (kind, names, known) in [
+            ("pillars", &lang.pillars, &raw.pillars),
+            ("audiences", &lang.audiences, &raw.audiences),
+        ] {
+            for k in names.keys() {
+                if !known.contains_key(k) {
+                    let mut d = Diagnostic::error(
+                        "unknown-key",
+                        format!("[languages.{key}.{kind}] names `{k}`, which is not in [{kind}]"),
+                    );
+                    if let Some(s) = suggest(k, known.keys().map(String::as_str)) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    errors
+}
+
+fn validate_brand(raw: RawBrand, errors: &mut Vec<Diagnostic>) -> Option<Brand> {
+    let c = raw.colors;
+    let mut color = |name: &str, value: String| {
+        let parsed = Color::parse(&value);
+        if parsed.is_none() {
+            errors.push(
+                Diagnostic::error(
+                    "config",
+                    format!("[brand] colors.{name} = \"{value}\" is not a colour"),
+                )
+                .help("write colours as #rrggbb (or #rgb), e.g. \"#0b5d6b\""),
+            );
+        }
+        parsed
+    };
+    let (primary, accent, text, background) = (
+        color("primary", c.primary),
+        color("accent", c.accent),
+        color("text", c.text),
+        color("background", c.background),
+    );
+    Some(Brand {
+        name: raw.name,
+        tagline: raw.tagline,
+        logo: raw.logo,
+        font: raw.font,
+        hashtag: raw.hashtag,
+        colors: Colors {
+            primary: primary?,
+            accent: accent?,
+            text: text?,
+            background: background?,
+        },
+    })
+}
+
+fn validate_share(raw: RawShare, errors: &mut Vec<Diagnostic>) -> Option<Share> {
+    let mut networks = Vec::with_capacity(raw.networks.len());
+    let mut ok = true;
+    for key in &raw.networks {
+        match Network::parse(key).filter(|n| Network::SHARE_LINKS.contains(n)) {
+            Some(n) => networks.push(n),
+            None => {
+                ok = false;
+                let known = Network::SHARE_LINKS.map(Network::key);
+                let d = Diagnostic::error(
+                    "config",
+                    format!(
+                        "[share] networks: `{key}` is not a network blason makes share links for"
+                    ),
+                );
+                errors.push(if key == "instagram" {
+                    d.help("Instagram has no share link: its text is in each page's share kit; remove it from networks")
+                } else {
+                    match suggest(key, known) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!("use some of: {}", known.join(", "))),
+                    }
+                });
+            }
+        }
+    }
+    ok.then_some(Share {
+        networks,
+        utm_campaign: raw.utm_campaign,
+        kit: raw.kit,
+    })
+}
+
+fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Images> {
+    let before = errors.len();
+    let mut formats = Vec::with_capacity(raw.formats.len());
+    for f in &raw.formats {
+        match Format::parse(f) {
+            Some(format) => formats.push(format),
+            None => {
+                let d = Diagnostic::error(
+                    "config",
+                    format!("[images] formats: `{f}` is not a format blason writes"),
+                );
+                errors.push(if f.eq_ignore_ascii_case("avif") {
+                    d.help("AVIF needs a blason built with the `avif` feature (cargo build --release --features avif); otherwise use \"webp\" and \"jpg\"")
+                } else {
+                    d.help("use \"webp\" and \"jpg\"")
+                });
+            }
+        }
+    }
+    if let Some(last) = raw.formats.last()
+        && last.eq_ignore_ascii_case("avif")
+    {
+        errors.push(Diagnostic::error(
+            "config",
+            "[images] formats: `avif` cannot come last",
+        )
+        .help("the last format is the <img> fallback every browser must read: write [\"avif\", \"webp\", \"jpg\"]"));
+    }
+    if raw.formats.is_empty() || raw.widths.is_empty() {
+        errors.push(
+            Diagnostic::error("config", "[images] needs at least one width and one format")
+                .help("e.g. widths = [480, 960, 1600] and formats = [\"webp\", \"jpg\"]"),
+        );
+    }
+    if !(1..=100).contains(&raw.quality) {
+        errors.push(
+            Diagnostic::error(
+                "config",
+                format!("[images] quality = {} is out of range", raw.quality),
+            )
+            .help("use a value from 1 to 100 (82 is a good default)"),
+        );
+    }
+    if raw.effort > 6 {
+        errors.push(
+            Diagnostic::error(
+                "config",
+                format!("[images] effort = {} is out of range", raw.effort),
+            )
+            .help("use a value from 0 (fastest) to 6 (smallest files); the default is 2"),
+        );
+    }
+    (errors.len() == before).then_some(Images {
+        widths: raw.widths,
+        formats,
+        quality: raw.quality,
+        effort: raw.effort,
+        cache_dir: raw.cache_dir,
+    })
+}
+
+/// `#0b5d6b` or `#fff` to RGB.
+pub fn parse_hex_color(s: &str) -> Option<[u8; 3]> {
+    let hex = s.trim().strip_prefix('#')?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let v = |i: usize, n: usize| u8::from_str_radix(&hex[i..i + n], 16).ok();
+    match hex.len() {
+        6 => Some([v(0, 2)?, v(2, 2)?, v(4, 2)?]),
+        3 => Some([v(0, 1)? * 17, v(1, 1)? * 17, v(2, 1)? * 17]),
+        _ => None,
+    }
+}
+
+/// WCAG 2.1 contrast ratio of two colours (1 to 21).
+pub fn contrast_ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
+    fn luminance(c: [u8; 3]) -> f64 {
+        let lin = |v: u8| {
+            let s = v as f64 / 255.0;
+            if s <= 0.04045 {
+                s / 12.92
+            } else {
+                ((s + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+impl Config {
+    /// Warnings for brand colour pairs under WCAG AA contrast (4.5:1 for text).
+    pub fn contrast_warnings(&self) -> Vec<Diagnostic> {
+        let c = &self.brand.colors;
+        let mut out = Vec::new();
+        for (fg_name, fg, bg_name, bg) in [
+            ("text", &c.text, "background", &c.background),
+            ("primary", &c.primary, "background", &c.background),
+        ] {
+            let ratio = fg.contrast(bg);
+            if ratio < 4.5 {
+                out.push(
+                    Diagnostic::warning(
+                        "low-contrast",
+                        format!("the brand colours {fg_name} ({fg}) and {bg_name} ({bg}) have a contrast of {ratio:.2}:1, under the 4.5:1 that WCAG AA asks for text"),
+                    )
+                    .file("blason.toml")
+                    .help(format!("darken {fg_name} or lighten {bg_name} in [brand] colors")),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// An image format blason writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// AVIF (rav1e), only with the `avif` cargo feature: its encoder adds
+    /// minutes to a cold compile and seconds per photo to a cold build.
+    #[cfg(feature = "avif")]
+    Avif,
+    Webp,
+    Jpeg,
+    /// Lossless, kept in the cache only: the photo layer of social cards.
+    Png,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            #[cfg(feature = "avif")]
+            "avif" => Some(Format::Avif),
+            "webp" => Some(Format::Webp),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            _ => None,
+        }
+    }
+    pub fn ext(self) -> &'static str {
+        match self {
+            #[cfg(feature = "avif")]
+            Format::Avif => "avif",
+            Format::Webp => "webp",
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+        }
+    }
+    pub fn mime(self) -> &'static str {
+        match self {
+            #[cfg(feature = "avif")]
+            Format::Avif => "image/avif",
+            Format::Webp => "image/webp",
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "base_url = \"https://example.org\"\ntitle = \"T\"\n";
+
+    #[test]
+    fn minimal_config_gets_documented_defaults() {
+        let c = Config::parse(MINIMAL).unwrap();
+        assert_eq!(c.default_language, "fr");
+        assert_eq!(c.theme, "postale");
+        assert_eq!(c.images.widths, vec![480, 960, 1600]);
+        assert_eq!(c.brand.colors.primary.hex, "#0b5d6b");
+        assert_eq!(c.brand.colors.primary.rgb, [0x0b, 0x5d, 0x6b]);
+        assert_eq!(c.timezone.name, "Europe/Paris");
+        assert_eq!(c.images.formats, vec![Format::Webp, Format::Jpeg]);
+        assert_eq!(c.share.networks, Network::SHARE_LINKS.to_vec());
+        assert!(c.cards.enable);
+    }
+
+    #[test]
+    fn unknown_key_names_the_table_and_suggests() {
+        let text = format!("{MINIMAL}[brand]\nname = \"X\"\ncolour = \"red\"\n");
+        let err = Config::parse(&text).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.message, "unknown key `colour` in [brand]");
+        assert_eq!(d.help.as_deref(), Some("did you mean `colors`?"));
+        assert_eq!(d.line, Some(5));
+        assert_eq!(d.file.as_deref(), Some("blason.toml"));
+    }
+
+    #[test]
+    fn unknown_key_in_inline_table() {
+        let text = format!("{MINIMAL}[brand]\ncolors = {{ primry = \"#000\" }}\n");
+        let err = Config::parse(&text).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.message, "unknown key `primry` in [brand.colors]");
+        assert_eq!(d.help.as_deref(), Some("did you mean `primary`?"));
+    }
+
+    #[test]
+    fn wrong_type_has_line_and_column() {
+        let text = format!("{MINIMAL}[images]\nquality = \"high\"\n");
+        let err = Config::parse(&text).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert!(d.message.contains("wrong type"), "{}", d.message);
+        assert_eq!((d.line, d.column), (Some(4), Some(11)));
+    }
+
+    #[test]
+    fn webp_effort_defaults_to_2_and_stays_within_libwebp_range() {
+        assert_eq!(Config::parse(MINIMAL).unwrap().images.effort, 2);
+        let six = format!("{MINIMAL}[images]\neffort = 6\n");
+        assert_eq!(Config::parse(&six).unwrap().images.effort, 6);
+        let seven = format!("{MINIMAL}[images]\neffort = 7\n");
+        let err = Config::parse(&seven).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert!(d.message.contains("effort = 7"), "{}", d.message);
+    }
+
+    #[test]
+    fn contrast_of_brand_colours() {
+        assert!((contrast_ratio([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
+        assert_eq!(parse_hex_color("#fff"), Some([255, 255, 255]));
+        assert_eq!(parse_hex_color("red"), None);
+        let c = Config::parse(MINIMAL).unwrap();
+        assert!(c.contrast_warnings().is_empty());
+        let low = format!("{MINIMAL}[brand]\ncolors = {{ primary = \"#f2a900\" }}\n");
+        let w = Config::parse(&low).unwrap().contrast_warnings();
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].message
+                .contains("primary (#f2a900) and background (#ffffff)")
+                && w[0].message.contains("2.0"),
+            "{}",
+            w[0].message
+        );
+        let bad = format!("{MINIMAL}[brand]\ncolors = {{ text = \"#000;}}body{{\" }}\n");
+        assert!(Config::parse(&bad).is_err());
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let err = Config::parse("base_url = \"example.org\"\ntitle = \"T\"").unwrap_err();
+        assert!(err.to_string().contains("base_url"));
+    }
+
+    #[test]
+    fn languages_resolve_translated_names() {
+        let text = format!(
+            "{MINIMAL}[pillars]\ntourisme = {{ title = \"Découvrir\" }}\n[languages.en]\ntitle = \"Loue\"\n[languages.en.pillars]\ntourisme = {{ title = \"Discover\" }}\n"
+        );
+        let c = Config::parse(&text).unwrap();
+        assert_eq!(c.pillar_title("tourisme", "en"), Some("Discover"));
+        assert_eq!(c.pillar_title("tourisme", "fr"), Some("Découvrir"));
+        assert_eq!(c.title_in("en"), "Loue");
+        assert_eq!(c.all_languages(), vec!["fr", "en"]);
+    }
+}

@@ -1,0 +1,289 @@
+//! `blason.toml` as written: serde structures with their documented
+//! defaults, every table denying unknown keys. Nothing here is checked
+//! beyond types; [`Config::from_raw`](super::Config::from_raw) validates it
+//! into the model the build uses.
+
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// The whole `blason.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    /// The absolute URL the site is published at. Required.
+    pub base_url: String,
+    /// The site's name in the default language. Required.
+    pub title: String,
+    /// The site's description (meta description of the home page). Default: empty.
+    #[serde(default)]
+    pub description: String,
+    /// Language of the content without a language suffix. Default: `fr`.
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    /// IANA time zone for events without an offset and for .ics TZID. Default: `Europe/Paris`.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// Theme name: `themes/NAME/` if present, else the built-in one. Default: `postale`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Other languages, keyed by code (`en`, `de`...).
+    #[serde(default)]
+    pub languages: IndexMap<String, LanguageConfig>,
+    #[serde(default)]
+    pub brand: RawBrand,
+    /// The pillars of attractiveness, in the site's order. Default: none.
+    #[serde(default)]
+    pub pillars: IndexMap<String, Grouping>,
+    /// Who pages speak to, in the site's order. Default: none.
+    #[serde(default)]
+    pub audiences: IndexMap<String, Grouping>,
+    /// The territory's own accounts: network name to URL.
+    #[serde(default)]
+    pub social: IndexMap<String, String>,
+    #[serde(default)]
+    pub share: RawShare,
+    #[serde(default)]
+    pub cards: CardsConfig,
+    #[serde(default)]
+    pub images: RawImages,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Zola-style taxonomies other than tags are accepted in front matter; this
+    /// lists how many pages per listing page (0: all). Default: 0.
+    #[serde(default)]
+    pub paginate_taxonomies: usize,
+    /// Free data for templates (`config.extra`).
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "fr".into()
+}
+fn default_timezone() -> String {
+    "Europe/Paris".into()
+}
+fn default_theme() -> String {
+    "postale".into()
+}
+
+/// A translation of the site's names, under `[languages.xx]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// The site's title in this language. Default: the main title.
+    pub title: Option<String>,
+    /// The site's description in this language. Default: the main description.
+    pub description: Option<String>,
+    #[serde(default)]
+    pub brand: LanguageBrand,
+    /// Pillar names in this language, by pillar key.
+    #[serde(default)]
+    pub pillars: IndexMap<String, Grouping>,
+    /// Audience names in this language, by audience key.
+    #[serde(default)]
+    pub audiences: IndexMap<String, Grouping>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageBrand {
+    /// The tagline in this language. Default: the main tagline.
+    pub tagline: Option<String>,
+}
+
+/// The brand: name, tagline, logo, font, hashtag and colours.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBrand {
+    /// The territory's brand name. Default: the site title.
+    pub name: Option<String>,
+    /// A short line shown in the hero. Default: empty.
+    #[serde(default)]
+    pub tagline: String,
+    /// Logo file, relative to the site root (SVG or PNG). Default: none.
+    pub logo: Option<PathBuf>,
+    /// Brand font (TTF/OTF), relative to the site root. Default: the theme's font.
+    pub font: Option<PathBuf>,
+    /// Hashtag without `#`. Default: none.
+    pub hashtag: Option<String>,
+    #[serde(default)]
+    pub colors: RawColors,
+}
+
+/// Brand colours, as CSS colours (`#rrggbb`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawColors {
+    /// Default: `#0b5d6b`.
+    #[serde(default = "c_primary")]
+    pub primary: String,
+    /// Default: `#f2a900`.
+    #[serde(default = "c_accent")]
+    pub accent: String,
+    /// Default: `#1d1d1b`.
+    #[serde(default = "c_text")]
+    pub text: String,
+    /// Default: `#ffffff`.
+    #[serde(default = "c_background")]
+    pub background: String,
+}
+
+fn c_primary() -> String {
+    "#0b5d6b".into()
+}
+fn c_accent() -> String {
+    "#f2a900".into()
+}
+fn c_text() -> String {
+    "#1d1d1b".into()
+}
+fn c_background() -> String {
+    "#ffffff".into()
+}
+
+impl Default for RawColors {
+    fn default() -> Self {
+        RawColors {
+            primary: c_primary(),
+            accent: c_accent(),
+            text: c_text(),
+            background: c_background(),
+        }
+    }
+}
+
+/// A pillar or an audience: its display name.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grouping {
+    pub title: String,
+    /// A short description shown on its page. Default: empty.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[share]`: share links and kits.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShare {
+    /// Networks with a share link, in order. Default: facebook, x, linkedin, whatsapp, bluesky, mastodon, email.
+    #[serde(default = "default_networks")]
+    pub networks: Vec<String>,
+    /// `utm_campaign` of share links. Default: none.
+    pub utm_campaign: Option<String>,
+    /// A share kit per page. Default: true.
+    #[serde(default = "yes")]
+    pub kit: bool,
+}
+
+fn default_networks() -> Vec<String> {
+    [
+        "facebook", "x", "linkedin", "whatsapp", "bluesky", "mastodon", "email",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+fn yes() -> bool {
+    true
+}
+
+impl Default for RawShare {
+    fn default() -> Self {
+        RawShare {
+            networks: default_networks(),
+            utm_campaign: None,
+            kit: true,
+        }
+    }
+}
+
+/// `[cards]`: social cards.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardsConfig {
+    /// A social card per page and per photo. Default: true.
+    #[serde(default = "yes")]
+    pub enable: bool,
+    /// The theme's card template. Default: `photo-band`.
+    #[serde(default = "default_card_template")]
+    pub template: String,
+}
+
+fn default_card_template() -> String {
+    "photo-band".into()
+}
+
+impl Default for CardsConfig {
+    fn default() -> Self {
+        CardsConfig {
+            enable: true,
+            template: default_card_template(),
+        }
+    }
+}
+
+/// `[images]`: responsive image variants and the cache.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImages {
+    /// Widths of the responsive variants, in pixels. Default: 480, 960, 1600.
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    /// Formats: `webp`, `jpg` (and `avif` with the avif feature). Default: webp, jpg.
+    #[serde(default = "default_formats")]
+    pub formats: Vec<String>,
+    /// Encoder quality, 1 to 100. Default: 82.
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+    /// WebP encoder effort, 0 (fastest) to 6 (smallest files). Default: 2:
+    /// libwebp's own default (4) makes files ~4 % smaller at the same
+    /// quality for ~2.5 times the encoding time, paid on every cold build.
+    #[serde(default = "default_effort")]
+    pub effort: u8,
+    /// The content-addressed cache, relative to the site root. Default: `.blason-cache`.
+    #[serde(default = "default_cache_dir")]
+    pub cache_dir: PathBuf,
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 960, 1600]
+}
+fn default_formats() -> Vec<String> {
+    vec!["webp".into(), "jpg".into()]
+}
+fn default_quality() -> u8 {
+    82
+}
+fn default_effort() -> u8 {
+    2
+}
+fn default_cache_dir() -> PathBuf {
+    ".blason-cache".into()
+}
+
+impl Default for RawImages {
+    fn default() -> Self {
+        RawImages {
+            widths: default_widths(),
+            formats: default_formats(),
+            quality: default_quality(),
+            effort: default_effort(),
+            cache_dir: default_cache_dir(),
+        }
+    }
+}
+
+/// `[markdown]`: how content is rendered.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// French typography (narrow no-break spaces before ; : ! ? and inside « »).
+    /// Default: on for pages in French, off for other languages.
+    pub french_typography: Option<bool>,
+    /// Open external links in a new tab. Default: false (WCAG advises against it).
+    #[serde(default)]
+    pub external_links_new_tab: bool,
+}

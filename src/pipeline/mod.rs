@@ -1,0 +1,447 @@
+//! The build, stage by stage; the only module that knows their order.
+//!
+//! ```text
+//! config      blason.toml validated; the brand's logo and font found
+//! theme       the theme's files, interface strings per language
+//! content     content/ (front matter, sections, bundles), community/, the site model
+//! templates   Tera per language; the card studio (card templates, fonts, logo)
+//! references  covers exist and stay inside the site, events resolved, covers
+//!             and posts' images asked of the image pipeline, theme pages' addresses free
+//! markdown    pages and sections, in parallel
+//! checks      links and anchors, images in markdown, photo pages, warnings
+//! render      every page, listing, feed, calendar and kit, in parallel, straight to the output
+//! images      the variants asked for so far, through the cache, in parallel
+//! cards       social cards and kit images, then the kits' zips
+//! files       static files, bundle assets, highlight.css, sitemap.xml, robots.txt
+//! ```
+//!
+//! Then [`build`] swaps the staged output in (only if every stage
+//! succeeded), [`check`] discards it, and [`build_changes`] keeps it in
+//! memory for `serve`. Each stage is a function of [`stages`] with a typed
+//! output and its own line in the report's `stages_ms`; each gathers every
+//! problem it finds before the build stops, so one run shows all of them.
+//! What `serve` keeps between builds ([`Recall`]) is consulted at three
+//! named points (markdown, render, the kept warnings) and recorded at the end.
+
+mod stages;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::content::{self, SourceMemo};
+use crate::error::{Diagnostic, Error, Severity};
+use crate::incremental::{self, LastBuild, Memo, PageMemo, Recall, Reuse};
+use crate::output::{Discard, Files, Memory, Sink, Staging};
+use crate::render::jobs::Job;
+
+pub use crate::media::ImageCounts;
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Default: ROOT/public.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Remove image cache entries this build did not use.
+    pub prune_cache: bool,
+    /// "Now" for `publish_until` and the agenda (SOURCE_DATE_EPOCH when set).
+    pub now: jiff::Timestamp,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            base_url: None,
+            drafts: false,
+            prune_cache: false,
+            now: jiff::Timestamp::now(),
+        }
+    }
+}
+
+/// Told about the progress of a build (a progress bar, or nothing).
+pub trait Progress: Sync {
+    fn stage(&self, _name: &'static str, _items: u64) {}
+    fn advance(&self, _n: u64) {}
+}
+
+/// No progress display.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// The JSON build report of `--report`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildReport {
+    pub version: u32,
+    pub pages: usize,
+    pub sections: usize,
+    pub listings: usize,
+    pub aliases: usize,
+    pub files_written: u64,
+    pub images: ImageCounts,
+    pub cards_drawn: u64,
+    pub warnings: Vec<Diagnostic>,
+    /// Milliseconds per stage, in order.
+    pub stages_ms: IndexMap<&'static str, f64>,
+    pub total_ms: f64,
+    /// Source file (`content/tourisme/lac.md`) to its URL path, for `serve`.
+    #[serde(skip)]
+    pub urls: HashMap<String, String>,
+    /// Pages whose output `serve` kept from its last build (not rendered again).
+    #[serde(skip)]
+    pub pages_kept: usize,
+}
+
+impl BuildReport {
+    /// Pages of every kind: pages, sections and listings.
+    pub fn page_count(&self) -> usize {
+        self.pages + self.sections + self.listings
+    }
+
+    /// Pages of every kind this build rendered (all but those `serve` kept).
+    pub fn pages_rendered(&self) -> usize {
+        self.page_count() - self.pages_kept
+    }
+
+    /// "built 1,204 pages, 0 images (0 encoded, 0 cached), 0 cards in 2.31 s"
+    pub fn summary(&self) -> String {
+        format!(
+            "built {} pages, {} images ({} encoded, {} cached), {} cards in {:.2} s",
+            thousands(self.page_count()),
+            thousands((self.images.encoded + self.images.cached) as usize),
+            thousands(self.images.encoded as usize),
+            thousands(self.images.cached as usize),
+            self.cards_drawn,
+            self.total_ms / 1000.0
+        )
+    }
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Milliseconds per stage.
+struct Timer {
+    start: Instant,
+    last: Instant,
+    stages: IndexMap<&'static str, f64>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        let now = Instant::now();
+        Timer {
+            start: now,
+            last: now,
+            stages: IndexMap::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages
+            .insert(name, (now - self.last).as_secs_f64() * 1000.0);
+        self.last = now;
+    }
+}
+
+/// Builds the site into OUT, atomically.
+pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
+    let root = &opts.root;
+    let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
+    guard_output(root, &out)?;
+    let staging = Staging::new(root, &out)?;
+    let (report, _) = run(opts, &staging, progress, None, None)?;
+    staging.commit()?;
+    Ok(report)
+}
+
+/// A build for `serve`: into memory, keeping what `memo` allows of its last
+/// good build, given the paths changed since (see [`crate::incremental`]).
+/// On success the memo remembers this build; on failure it is unchanged.
+pub fn build_changes(
+    opts: &BuildOptions,
+    memo: &mut Memo,
+    changed: &[PathBuf],
+) -> Result<(BuildReport, Files), Error> {
+    let reuse = incremental::reuse(memo.last.as_ref(), &opts.root, changed, opts.now);
+    let last = memo.last.as_ref().filter(|_| reuse != Reuse::Nothing);
+    let sink = match last {
+        Some(l) => Memory::starting_from(l.files.clone()),
+        None => Memory::default(),
+    };
+    let recall = Recall { last, reuse };
+    // Saved files are read again even when their size and modification
+    // time look unchanged (two saves within a clock tick). The memory knows
+    // files by their path under the real root, as `run` walks it; `changed`
+    // paths are absolute or relative to the root.
+    let root = opts
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| opts.root.clone());
+    for path in changed {
+        memo.sources.forget(&root.join(path));
+    }
+    let (report, record) = run(opts, &sink, &Quiet, Some(&recall), Some(&mut memo.sources))?;
+    let files = sink.into_files();
+    if let Some(mut record) = record {
+        record.files = files.clone();
+        memo.last = Some(record);
+    }
+    Ok((report, files))
+}
+
+/// Runs every stage without writing; returns all diagnostics, errors first by file.
+pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
+    let sink = Discard::default();
+    let mut diags = match run(opts, &sink, &Quiet, None, None) {
+        Ok((report, _)) => report.warnings,
+        Err(e) => e.into_diagnostics(),
+    };
+    // A build leaves out what may no longer be published, with a warning;
+    // check makes it an error, so that CI asks for the content to be cleaned up.
+    for d in &mut diags {
+        if matches!(d.code, "rights-expired" | "post-without-consent") {
+            d.severity = Severity::Error;
+        }
+    }
+    sort_diagnostics(&mut diags);
+    diags
+}
+
+pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (
+            a.file.as_deref().unwrap_or(""),
+            a.line.unwrap_or(0),
+            a.column.unwrap_or(0),
+            a.severity,
+        )
+            .cmp(&(
+                b.file.as_deref().unwrap_or(""),
+                b.line.unwrap_or(0),
+                b.column.unwrap_or(0),
+                b.severity,
+            ))
+    });
+}
+
+/// OUT must not be the site itself, one of its source folders, or above it.
+fn guard_output(root: &Path, out: &Path) -> Result<(), Error> {
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        crate::paths::normalize(&p)
+    };
+    let (root_a, out_a) = (abs(root), abs(out));
+    if root_a.starts_with(&out_a)
+        || crate::paths::SOURCE_FOLDERS
+            .iter()
+            .any(|s| out_a.starts_with(root_a.join(s)))
+    {
+        return Err(Error::Usage(format!(
+            "refusing to build into {}: it would replace the site's own files; choose another folder with -o",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The stages, in order (see the module's first lines).
+fn run(
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+    recall: Option<&Recall<'_>>,
+    sources: Option<&mut SourceMemo>,
+) -> Result<(BuildReport, Option<LastBuild>), Error> {
+    // Paths found by walking the site are compared with paths resolved from
+    // what its files say (a cover, gallery.toml, an image in markdown), which
+    // are normalized: from a root spelled `.` they never matched, and the
+    // originals were published beside their variants. One spelling: the
+    // real path.
+    let real_root = opts.root.canonicalize();
+    let root = real_root.as_deref().unwrap_or(opts.root.as_path());
+    let run = stages::Run {
+        root,
+        opts,
+        progress,
+        recall,
+    };
+    let mut timer = Timer::new();
+
+    let settings = stages::configure(&run)?;
+    let config = &settings.config;
+    let mut warnings = settings.warnings.clone();
+    timer.lap("config");
+
+    progress.stage("templates", 0);
+    let interface = stages::load_theme(&run, config)?;
+    timer.lap("theme");
+
+    progress.stage("content", 0);
+    let mut site = stages::load_content(&run, config, sources)?;
+    warnings.append(&mut site.warnings);
+    timer.lap("content");
+
+    let templates = stages::prepare_templates(&run, &settings, &interface, &site)?;
+    timer.lap("templates");
+
+    let refs = stages::resolve_references(&run, config, &interface, &mut site)?;
+    timer.lap("references");
+
+    let mut md = stages::render_markdown(&run, config, &mut site.content, &templates, &refs)?;
+    // Sources are rendered: free them before templates fill memory with pages.
+    for s in &mut site.content.sections {
+        s.body = std::sync::Arc::default();
+    }
+    timer.lap("markdown");
+
+    let checked = stages::check_rendered(&run, config, &site, &md, &refs)?;
+    warnings.extend(checked.warnings.iter().cloned());
+    timer.lap("checks");
+
+    let src = stages::RenderSources {
+        root,
+        config,
+        interface: &interface,
+        site: &site,
+        templates: &templates,
+        refs: &refs,
+        checked: &checked,
+    };
+    let pages = stages::render_pages(&run, &src, &mut md, sink)?;
+    for w in pages.job_warnings.values() {
+        warnings.extend(w.iter().cloned());
+    }
+    timer.lap("render");
+
+    progress.stage("images", 0);
+    let mut image_counts = refs.images.process(sink).map_err(Error::Site)?;
+    timer.lap("images");
+
+    progress.stage("cards", 0);
+    let cards = templates.cards.as_ref();
+    let card_counts = stages::draw_cards(cards, &refs.images, &pages.kits, sink)?;
+    if opts.prune_cache {
+        stages::prune_cache(&refs.images, cards, &mut image_counts)?;
+    }
+    timer.lap("cards");
+
+    progress.stage("files", 0);
+    stages::write_site_files(&src, &md, &pages, &settings, sink)?;
+    timer.lap("files");
+
+    let total_ms = timer.start.elapsed().as_secs_f64() * 1000.0;
+    warnings
+        .iter_mut()
+        .for_each(|w| w.severity = Severity::Warning);
+    sort_diagnostics(&mut warnings);
+    let content = &site.content;
+    let model = &site.model;
+    let pages_kept = pages
+        .kept_jobs
+        .iter()
+        .filter(|j| {
+            matches!(
+                j,
+                Job::Page(_) | Job::Section { pager: 0, .. } | Job::Listing { pager: 0, .. }
+            )
+        })
+        .count();
+    let report = BuildReport {
+        version: 1,
+        pages: content.pages.len(),
+        sections: content
+            .sections
+            .iter()
+            .filter(|s| s.fm.render != Some(false))
+            .count(),
+        listings: model
+            .listings
+            .iter()
+            .filter(|l| l.section.is_none())
+            .count(),
+        aliases: model.aliases.len(),
+        files_written: sink.count(),
+        images: image_counts,
+        cards_drawn: card_counts.drawn,
+        warnings,
+        stages_ms: timer.stages,
+        total_ms,
+        urls: content
+            .pages
+            .iter()
+            .map(|p| (p.file.rel.clone(), p.path.clone()))
+            .chain(
+                content
+                    .sections
+                    .iter()
+                    .filter_map(|s| s.file.as_ref().map(|f| (f.rel.clone(), s.path.clone()))),
+            )
+            .collect(),
+        pages_kept,
+    };
+    // Serve's memory, last point: what the next build may keep of this one.
+    let record = recall.map(|_| remember(opts, content, md, pages));
+    Ok((report, record))
+}
+
+/// What the next build for `serve` may keep of this one.
+fn remember(
+    opts: &BuildOptions,
+    content: &content::Content,
+    md: stages::Markdown,
+    pages: stages::Pages,
+) -> LastBuild {
+    let kept_pages = content
+        .pages
+        .iter()
+        .zip(md.pages)
+        .zip(pages.summaries)
+        .zip(&md.bodies)
+        .map(|(((p, rendered), summary), body)| {
+            let memo = PageMemo {
+                body: *body,
+                rendered: (!rendered.calls_shortcodes).then_some(rendered),
+                summary,
+            };
+            (p.file.rel.clone(), memo)
+        })
+        .collect();
+    let sources = content
+        .pages
+        .iter()
+        .map(|p| &p.file)
+        .chain(content.sections.iter().filter_map(|s| s.file.as_ref()))
+        .map(|f| (f.rel.clone(), f.front_matter))
+        .collect();
+    LastBuild {
+        minute: incremental::minute(opts.now),
+        sources,
+        pages: kept_pages,
+        sections: md.section_prints.into_iter().collect(),
+        job_warnings: pages.job_warnings,
+        files: Files::new(),
+    }
+}

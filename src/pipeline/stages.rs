@@ -1,0 +1,760 @@
+//! The stages of a build, each a function from what the stages before it
+//! made to what it makes. [`super::run`] calls them in order; this file
+//! knows what each needs, not when it runs.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::assets::{self, BrandFiles};
+use crate::checks;
+use crate::community::Community;
+use crate::config::Config;
+use crate::content::event::EventTimes;
+use crate::content::frontmatter::SortBy;
+use crate::content::site::SiteModel;
+use crate::content::{self, Content, LoadOptions, PageId, SourceMemo};
+use crate::error::{Diagnostic, Error};
+use crate::incremental::Recall;
+use crate::markdown::{self, AnchorLinks, MarkdownOptions, Rendered};
+use crate::media::card::{CardCounts, CardStudio};
+use crate::media::{ImageCounts, ImagePipeline, ImageSettings, ResponsiveImage};
+use crate::output::Sink;
+use crate::paths::resolve_content_path;
+use crate::render::community::CommunityViews;
+use crate::render::jobs::{self, Agenda, Job, JobOutput, RenderInputs};
+use crate::render::kits::KitZip;
+use crate::render::views::{
+    BrandAssets, Detail, HtmlAfterUse, PageHtml, PhotoPages, ViewSource, share_small_maps,
+    site_view,
+};
+use crate::render::{Renderer, routes};
+use crate::shortcodes::{self, GalleryStore, Shortcodes};
+use crate::theme::{Strings, Theme};
+
+use super::{BuildOptions, Progress};
+
+/// What every stage of one run may read: the site's real root, the
+/// options, the progress display and, in `serve`, its memory of the last
+/// build.
+pub(super) struct Run<'a> {
+    pub root: &'a Path,
+    pub opts: &'a BuildOptions,
+    pub progress: &'a dyn Progress,
+    pub recall: Option<&'a Recall<'a>>,
+}
+
+/// How many recent pages the home page gets as `latest`.
+const LATEST_ON_HOME: usize = 6;
+
+/// Gathers every problem of a list of results, or their values.
+fn collect<T>(results: Vec<Result<T, Vec<Diagnostic>>>) -> Result<Vec<T>, Error> {
+    let mut ok = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => ok.push(v),
+            Err(d) => errors.extend(d),
+        }
+    }
+    Error::or_value(errors, ok)
+}
+
+/// The configuration and the brand's files.
+pub(super) struct Settings {
+    pub config: Config,
+    pub brand: BrandFiles,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub(super) fn configure(run: &Run<'_>) -> Result<Settings, Error> {
+    let (root, opts) = (run.root, run.opts);
+    let mut config = Config::load(root)?;
+    if let Some(url) = &opts.base_url {
+        config = config.with_base_url(url)?;
+    }
+    let warnings = config.contrast_warnings();
+    let brand = BrandFiles::find(root, &config)?;
+    Ok(Settings {
+        config,
+        brand,
+        warnings,
+    })
+}
+
+/// The theme and the interface strings of every language.
+pub(super) struct Interface {
+    pub theme: Theme,
+    pub strings: BTreeMap<String, Strings>,
+}
+
+pub(super) fn load_theme(run: &Run<'_>, config: &Config) -> Result<Interface, Error> {
+    let root = run.root;
+    let theme = Theme::load(root, &config.theme)?;
+    let mut strings = BTreeMap::new();
+    for lang in config.all_languages() {
+        strings.insert(lang.to_string(), Strings::load(&theme, root, lang)?);
+    }
+    Ok(Interface { theme, strings })
+}
+
+/// Content, community posts and the site model.
+pub(super) struct Site {
+    pub content: Content,
+    pub model: SiteModel,
+    pub community: Community,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub(super) fn load_content(
+    run: &Run<'_>,
+    config: &Config,
+    sources: Option<&mut SourceMemo>,
+) -> Result<Site, Error> {
+    let (root, opts) = (run.root, run.opts);
+    let content = content::load(
+        root,
+        config,
+        LoadOptions {
+            drafts: opts.drafts,
+            now: opts.now,
+        },
+        sources,
+    )?;
+    let mut warnings = content.warnings.clone();
+    let model = content::site::build(&content, config)?;
+    let mut community =
+        crate::community::load(root, opts.now, &config.timezone).map_err(Error::Site)?;
+    warnings.append(&mut community.warnings);
+    Ok(Site {
+        content,
+        model,
+        community,
+        warnings,
+    })
+}
+
+/// Templates per language, and the card studio when cards or kits are on.
+pub(super) struct Templates {
+    pub renderer: Renderer,
+    pub cards: Option<CardStudio>,
+}
+
+pub(super) fn prepare_templates(
+    run: &Run<'_>,
+    settings: &Settings,
+    interface: &Interface,
+    site: &Site,
+) -> Result<Templates, Error> {
+    let (root, config) = (run.root, &settings.config);
+    let (logo, font) = settings.brand.published(config.base());
+    let brand_assets = BrandAssets { logo, font };
+    let mut site_views = BTreeMap::new();
+    for lang in config.all_languages() {
+        let mut v = site_view(config, &interface.strings[lang], lang, &brand_assets);
+        v.has_community = !site.community.posts.is_empty();
+        site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
+    }
+    let renderer = Renderer::new(
+        &interface.theme,
+        root,
+        config,
+        &interface.strings,
+        &site_views,
+        &site.content.links,
+    )?;
+    let cards = if config.cards.enable || config.share.kit {
+        Some(assets::card_studio(
+            root,
+            &interface.theme,
+            config,
+            &settings.brand,
+        )?)
+    } else {
+        None
+    };
+    Ok(Templates { renderer, cards })
+}
+
+/// What front matter names, checked and resolved: events, covers (asked
+/// of the image pipeline) and the community posts' images.
+pub(super) struct References {
+    pub events: Vec<Option<EventTimes>>,
+    pub images: ImagePipeline,
+    pub covers: HashMap<PathBuf, ResponsiveImage>,
+    pub posts: CommunityViews,
+}
+
+pub(super) fn resolve_references(
+    run: &Run<'_>,
+    config: &Config,
+    interface: &Interface,
+    site: &mut Site,
+) -> Result<References, Error> {
+    let (root, opts) = (run.root, run.opts);
+    let content = &site.content;
+    checks::files(root, content)?;
+    let events = checks::events(content, &config.timezone, opts.now)?;
+    let images = ImagePipeline::new(root, image_settings(config));
+    let covers = request_covers(root, content, &images)?;
+    let community = std::mem::take(&mut site.community);
+    let posts = CommunityViews::new(community, &images).map_err(Error::Site)?;
+    checks::theme_routes(config, content, &site.model, &interface.strings)?;
+    Ok(References {
+        events,
+        images,
+        covers,
+        posts,
+    })
+}
+
+fn image_settings(config: &Config) -> ImageSettings {
+    ImageSettings {
+        widths: config.images.widths.clone(),
+        formats: config.images.formats.clone(),
+        quality: config.images.quality,
+        effort: config.images.effort,
+        cache_dir: config.images.cache_dir.clone(),
+        base_url: config.base().to_string(),
+    }
+}
+
+/// Asks for the responsive variants of every raster cover (read from its
+/// header now, made after rendering); a damaged or oversized image is an
+/// error naming it and the page that uses it.
+fn request_covers(
+    root: &Path,
+    content: &Content,
+    images: &ImagePipeline,
+) -> Result<HashMap<PathBuf, ResponsiveImage>, Error> {
+    let mut wanted: Vec<(PathBuf, String)> = Vec::new();
+    let covers = content
+        .pages
+        .iter()
+        .map(|p| (p.fm.cover.as_deref(), &p.dir, p.file.rel.clone()))
+        .chain(content.sections.iter().filter_map(|s| {
+            s.file
+                .as_ref()
+                .map(|f| (s.fm.cover.as_deref(), &s.dir, f.rel.clone()))
+        }));
+    for (cover, dir, file) in covers {
+        let Some(c) = cover else { continue };
+        let lower = c.to_ascii_lowercase();
+        if !(lower.ends_with(".jpg")
+            || lower.ends_with(".jpeg")
+            || lower.ends_with(".png")
+            || lower.ends_with(".webp"))
+        {
+            continue;
+        }
+        if let Ok(path) = resolve_content_path(root, dir, c) {
+            wanted.push((path, file));
+        }
+    }
+    wanted.sort();
+    wanted.dedup_by(|a, b| a.0 == b.0);
+    let results: Vec<Result<(PathBuf, ResponsiveImage), Diagnostic>> = wanted
+        .par_iter()
+        .map(|(path, file)| {
+            images
+                .responsive(path)
+                .map(|img| (path.clone(), img))
+                .map_err(|d| d.cause(format!("it is the cover of {file}")))
+        })
+        .collect();
+    let mut out = HashMap::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok((p, img)) => {
+                out.insert(p, img);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    Error::or_value(errors, out)
+}
+
+/// Rendered markdown of every page and section, and what it showed of
+/// galleries.
+pub(super) struct Markdown {
+    pub pages: Vec<Rendered>,
+    pub sections: Vec<Rendered>,
+    /// For serve: whether each page's rendered markdown was kept from the last build.
+    pub kept: Vec<bool>,
+    /// For serve: a fingerprint of each page's body (empty in a build).
+    pub bodies: Vec<[u8; 32]>,
+    /// For serve: a fingerprint of each section file's body (empty in a build).
+    pub section_prints: Vec<(String, [u8; 32])>,
+    pub galleries: GalleryStore,
+}
+
+/// Renders the markdown of every page and section, in parallel. Each page's
+/// source is dropped as soon as it is rendered: sources and rendered pages
+/// are never all in memory together.
+pub(super) fn render_markdown(
+    run: &Run<'_>,
+    config: &Config,
+    content: &mut Content,
+    templates: &Templates,
+    refs: &References,
+) -> Result<Markdown, Error> {
+    let Run {
+        root,
+        opts,
+        progress,
+        recall,
+    } = *run;
+    progress.stage(
+        "markdown",
+        (content.pages.len() + content.sections.len()) as u64,
+    );
+    let site_host = crate::url::host(config.base()).to_string();
+    let section_anchor: Vec<AnchorLinks> = content
+        .sections
+        .iter()
+        .map(|s| AnchorLinks::parse(s.fm.insert_anchor_links.as_deref()))
+        .collect();
+    let galleries = GalleryStore::new(
+        root,
+        config.languages.keys().cloned().collect(),
+        opts.now,
+        config.timezone.tz.clone(),
+    );
+    let page_sources: Vec<Arc<str>> = content
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.body))
+        .collect();
+    let content: &Content = content;
+    let shortcodes = Shortcodes {
+        renderer: &templates.renderer,
+        base: config.base(),
+        content,
+        images: &refs.images,
+        galleries: &galleries,
+        community: &refs.posts,
+        lang: "",
+        page: None,
+        dir: root,
+        path: "/",
+    };
+    let options = |lang: &str, section: usize| MarkdownOptions {
+        french_typography: config.french_typography(lang),
+        external_links_new_tab: config.markdown.external_links_new_tab,
+        site_host: &site_host,
+        anchor_links: section_anchor[section],
+    };
+    // Serve's memory, first point: bodies whose fingerprint is unchanged
+    // may keep their rendered markdown (fingerprints were made when the
+    // files were read).
+    let bodies: Vec<[u8; 32]> = match recall {
+        Some(_) => page_sources
+            .par_iter()
+            .zip(&content.pages)
+            .map(|(body, p)| {
+                p.file
+                    .body
+                    .unwrap_or_else(|| crate::stamp::fingerprint(body))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let page_bodies: Vec<Result<(Rendered, bool), Vec<Diagnostic>>> = page_sources
+        .into_par_iter()
+        .zip(content.pages.par_iter())
+        .enumerate()
+        .map(|(i, (source, p))| {
+            let ctx = Shortcodes {
+                lang: &p.lang,
+                page: Some(i),
+                dir: &p.dir,
+                path: &p.path,
+                ..shortcodes
+            };
+            progress.advance(1);
+            if let Some(kept) = recall.and_then(|r| r.markdown(p, &bodies[i], &ctx)) {
+                return Ok((kept, true));
+            }
+            markdown::render(&source, p.body_line, &options(&p.lang, p.section), &ctx)
+                .map(|r| (r, false))
+                .map_err(|ds| {
+                    ds.into_iter()
+                        .map(|d| d.in_file(p.file.rel.clone()))
+                        .collect()
+                })
+        })
+        .collect();
+    let section_bodies: Vec<Result<Rendered, Vec<Diagnostic>>> = content
+        .sections
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let ctx = Shortcodes {
+                lang: &s.lang,
+                dir: &s.dir,
+                path: &s.path,
+                ..shortcodes
+            };
+            let name = s.source_name();
+            let r = markdown::render(&s.body, s.body_line, &options(&s.lang, i), &ctx)
+                .map_err(|ds| ds.into_iter().map(|d| d.in_file(name.clone())).collect());
+            progress.advance(1);
+            r
+        })
+        .collect();
+    let (page_bodies, section_bodies) = match (collect(page_bodies), collect(section_bodies)) {
+        (Ok(p), Ok(s)) => (p, s),
+        (a, b) => {
+            let mut errors = Vec::new();
+            for r in [a.err(), b.err()].into_iter().flatten() {
+                errors.extend(r.into_diagnostics());
+            }
+            return Err(Error::Site(errors));
+        }
+    };
+    let (pages, kept): (Vec<Rendered>, Vec<bool>) = page_bodies.into_iter().unzip();
+    let section_prints = match recall {
+        Some(_) => content
+            .sections
+            .iter()
+            .filter_map(|s| {
+                let f = s.file.as_ref()?;
+                Some((f.rel.clone(), crate::stamp::fingerprint(&s.body)))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(Markdown {
+        pages,
+        sections: section_bodies,
+        kept,
+        bodies,
+        section_prints,
+        galleries,
+    })
+}
+
+/// The photo pages of the galleries pages showed, after the checks across
+/// files that need the rendered markdown.
+pub(super) struct Checked {
+    pub photo_pages: Vec<PhotoPages>,
+    /// The files of galleries (published as processed images only).
+    pub gallery_files: HashSet<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub(super) fn check_rendered(
+    run: &Run<'_>,
+    config: &Config,
+    site: &Site,
+    md: &Markdown,
+    refs: &References,
+) -> Result<Checked, Error> {
+    let content = &site.content;
+    checks::anchors(content, &md.pages, &md.sections)?;
+    checks::local_refs(run.root, content, &md.pages)?;
+    let gallery_files = md.galleries.owned_files();
+    let mut warnings = checks::content_warnings(content, &md.pages, &gallery_files);
+    warnings.extend(std::mem::take(
+        &mut *md
+            .galleries
+            .warnings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()),
+    ));
+    let photo_pages = shortcodes::photo_pages(&md.galleries, &refs.images, content, config.base())
+        .map_err(Error::Site)?;
+    checks::photo_routes(content, &site.model, &photo_pages)?;
+    Ok(Checked {
+        photo_pages,
+        gallery_files,
+        warnings,
+    })
+}
+
+/// What the render stage made beyond the files it wrote.
+pub(super) struct Pages {
+    /// Each page's summary view.
+    pub summaries: Vec<tera::Value>,
+    pub agendas: HashMap<String, Agenda>,
+    /// The warnings of each job that gave some (kept ones included).
+    pub job_warnings: HashMap<Job, Vec<Diagnostic>>,
+    /// Kit zips to make once their images are drawn.
+    pub kits: Vec<KitZip>,
+    /// Jobs whose output `serve` kept from its last build.
+    pub kept_jobs: Vec<Job>,
+}
+
+/// Everything the render stage reads.
+pub(super) struct RenderSources<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    pub interface: &'a Interface,
+    pub site: &'a Site,
+    pub templates: &'a Templates,
+    pub refs: &'a References,
+    pub checked: &'a Checked,
+}
+
+/// Renders every page, listing, feed, calendar and kit, in parallel,
+/// straight to `sink`. With serve's memory, the outputs of pages whose body
+/// did not change, and of listings that show only such pages, are kept.
+pub(super) fn render_pages(
+    run: &Run<'_>,
+    src: &RenderSources<'_>,
+    md: &mut Markdown,
+    sink: &dyn Sink,
+) -> Result<Pages, Error> {
+    let (progress, recall) = (run.progress, run.recall);
+    let (config, content) = (src.config, &src.site.content);
+    let page_html = PageHtml::new(
+        &mut md.pages,
+        match recall {
+            Some(_) => HtmlAfterUse::Keep,
+            None => HtmlAfterUse::Release,
+        },
+    );
+    let views = ViewSource {
+        root: src.root,
+        config,
+        content,
+        model: &src.site.model,
+        page_bodies: &md.pages,
+        html: &page_html,
+        section_bodies: &md.sections,
+        events: &src.refs.events,
+        strings: &src.interface.strings,
+        images: &src.refs.covers,
+    };
+    // Serve's memory, second point: pages whose output files the last
+    // build made and this one keeps.
+    let unchanged: Vec<bool> = match recall {
+        Some(r) if r.keeps_outputs() => md.kept.clone(),
+        _ => vec![false; content.pages.len()],
+    };
+    let summaries = summaries(&views, recall, &unchanged);
+    let latest = latest_pages(config, content);
+    let agendas = jobs::agendas(config, content, &src.refs.events);
+    let inputs = RenderInputs {
+        views: &views,
+        summaries: &summaries,
+        latest: &latest,
+        agendas: &agendas,
+        renderer: &src.templates.renderer,
+        photo_pages: &src.checked.photo_pages,
+        cards: src.templates.cards.as_ref(),
+        images: &src.refs.images,
+        community: &src.refs.posts,
+    };
+    let assets: Vec<&str> = jobs::ASSET_TEMPLATES
+        .into_iter()
+        .filter(|a| src.templates.renderer.has_template(a))
+        .collect();
+    let mut planned = jobs::plan(&inputs, &assets);
+    let mut kept_jobs: Vec<Job> = Vec::new();
+    if let Some(r) = recall
+        && unchanged.iter().any(|&u| u)
+    {
+        let sections_changed = r.sections_changed(&md.section_prints);
+        let keep = |job: &Job| match job {
+            Job::Page(i) | Job::PageCalendar(i) | Job::Kit(i) => unchanged[i.0],
+            _ => {
+                !sections_changed
+                    && jobs::listed_pages(job, &inputs)
+                        .is_some_and(|pages| pages.iter().all(|&i| unchanged[i]))
+            }
+        };
+        let (kept, made): (Vec<Job>, Vec<Job>) = planned.into_iter().partition(|j| keep(j));
+        kept_jobs = kept;
+        planned = made;
+    }
+    progress.stage("render", planned.len() as u64);
+    // Outputs that show other pages' HTML first: pages' own outputs then
+    // take theirs (PageHtml).
+    let (mut ordered, pages_own): (Vec<Job>, Vec<Job>) =
+        planned.into_iter().partition(jobs::reads_page_html);
+    let first = ordered.len();
+    ordered.extend(pages_own);
+    let render = |job: &Job| {
+        let r = jobs::render(job, &inputs).and_then(|out| {
+            for (rel, bytes) in &out.files {
+                sink.write(rel, bytes)?;
+            }
+            Ok(out)
+        });
+        progress.advance(1);
+        r.map_err(|d| vec![d])
+    };
+    let mut results: Vec<Result<JobOutput, Vec<Diagnostic>>> =
+        ordered[..first].par_iter().map(render).collect();
+    results.par_extend(ordered[first..].par_iter().map(render));
+    page_html.restore(&mut md.pages);
+    let mut job_warnings = HashMap::new();
+    let mut kits = Vec::new();
+    for (job, out) in ordered.into_iter().zip(collect(results)?) {
+        kits.extend(out.kit);
+        if !out.warnings.is_empty() {
+            job_warnings.insert(job, out.warnings);
+        }
+    }
+    // Serve's memory, third point: the warnings of the outputs it kept.
+    if let Some(r) = recall {
+        for job in &kept_jobs {
+            if let Some(w) = r.job_warnings(job) {
+                job_warnings.insert(job.clone(), w.clone());
+            }
+        }
+    }
+    Ok(Pages {
+        summaries,
+        agendas,
+        job_warnings,
+        kits,
+        kept_jobs,
+    })
+}
+
+/// Each page's summary view, made once; kept from the last build for
+/// unchanged pages.
+fn summaries(
+    views: &ViewSource<'_>,
+    recall: Option<&Recall<'_>>,
+    unchanged: &[bool],
+) -> Vec<tera::Value> {
+    let content = views.content;
+    let shared_maps = std::sync::Mutex::new(HashMap::new());
+    (0..content.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let kept = recall
+                .and_then(|r| r.page(&content.pages[i].file.rel))
+                .filter(|_| unchanged[i]);
+            match kept {
+                Some(m) => m.summary.clone(),
+                None => share_small_maps(
+                    tera::Value::from_serializable(&views.page(PageId(i), Detail::Summary)),
+                    &shared_maps,
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The most recent dated pages of each language, for the home page.
+fn latest_pages(config: &Config, content: &Content) -> HashMap<String, Vec<usize>> {
+    let mut latest = HashMap::new();
+    for lang in config.all_languages() {
+        let mut list: Vec<usize> = (0..content.pages.len())
+            .filter(|&i| content.pages[i].lang == lang && content.pages[i].date.is_some())
+            .collect();
+        content::sort_pages(&mut list, &content.pages, SortBy::Date, &config.timezone);
+        list.truncate(LATEST_ON_HOME);
+        latest.insert(lang.to_string(), list);
+    }
+    latest
+}
+
+/// Social cards and kit images, then the kits' zips.
+pub(super) fn draw_cards(
+    cards: Option<&CardStudio>,
+    images: &ImagePipeline,
+    kits: &[KitZip],
+    sink: &dyn Sink,
+) -> Result<CardCounts, Error> {
+    let Some(studio) = cards else {
+        return Ok(CardCounts::default());
+    };
+    let counts = studio.draw(images, sink).map_err(Error::Site)?;
+    let made: Vec<Result<(), Vec<Diagnostic>>> = kits
+        .par_iter()
+        .map(|kit| {
+            let bytes = studio
+                .zip(&kit.path, &kit.images, &kit.files)
+                .map_err(|d| vec![d])?;
+            sink.write(&kit.path, &bytes).map_err(|d| vec![d])
+        })
+        .collect();
+    collect(made)?;
+    Ok(counts)
+}
+
+/// Removes the cache entries of images and cards this build did not use.
+pub(super) fn prune_cache(
+    images: &ImagePipeline,
+    cards: Option<&CardStudio>,
+    counts: &mut ImageCounts,
+) -> Result<(), Error> {
+    counts.pruned = images.prune()?;
+    if let Some(studio) = cards {
+        counts.pruned += studio.prune();
+    }
+    Ok(())
+}
+
+/// Static files and assets, the highlighting stylesheet, sitemap.xml and robots.txt.
+pub(super) fn write_site_files(
+    src: &RenderSources<'_>,
+    md: &Markdown,
+    pages: &Pages,
+    settings: &Settings,
+    sink: &dyn Sink,
+) -> Result<(), Error> {
+    let (root, config, content) = (src.root, src.config, &src.site.content);
+    assets::copy_static(
+        root,
+        &src.interface.theme,
+        content,
+        sink,
+        &settings.brand,
+        &src.refs.covers,
+        &src.checked.gallery_files,
+    )?;
+    if md.pages.iter().any(|b| b.has_code) {
+        sink.write(
+            "highlight.css",
+            markdown::highlight::stylesheet().as_bytes(),
+        )?;
+    }
+    let theme_pages = theme_pages(
+        config,
+        &src.interface.strings,
+        &pages.agendas,
+        &src.refs.posts,
+    );
+    sink.write(
+        "sitemap.xml",
+        crate::seo::sitemap(config, content, &src.site.model, &theme_pages).as_bytes(),
+    )?;
+    sink.write("robots.txt", crate::seo::robots(config).as_bytes())?;
+    Ok(())
+}
+
+/// Pages the render stage makes beyond content and listings (agenda, site
+/// map, community), for the sitemap.
+fn theme_pages(
+    config: &Config,
+    strings: &BTreeMap<String, Strings>,
+    agendas: &HashMap<String, Agenda>,
+    posts: &CommunityViews,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for lang in config.all_languages() {
+        let Some(st) = strings.get(lang) else {
+            continue;
+        };
+        out.push(routes::site_map(config, st, lang));
+        if agendas.get(lang).is_some_and(|a| !a.is_empty()) {
+            out.push(routes::agenda(config, st, lang));
+        }
+        if !posts.is_empty() {
+            out.push(routes::community(config, st, lang));
+            for tag in posts.tags() {
+                out.push(routes::community_tag(config, st, lang, tag));
+            }
+        }
+    }
+    out
+}

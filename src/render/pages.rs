@@ -1,0 +1,786 @@
+//! Pages and listings: one function per kind of HTML page the site has.
+//!
+//! Each function gathers what its template shows into a [`Frame`] (the
+//! context, the address, the template) with what its head says of it
+//! ([`Head`]); [`head::finish`](crate::render::head::finish) then renders
+//! it. Kinds: content pages, sections (the home page, pillar sections and
+//! the agenda among them), listings (pillars without a section, audiences,
+//! tags), the indexes of tags and audiences, the pages the theme makes
+//! (agenda, community, site map, Mastodon share, 404), photo pages,
+//! redirects and template assets.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::content::frontmatter::{EventStatus, SortBy};
+use crate::content::site::{ListingId, ListingKind};
+use crate::content::{Content, PageId, SectionId};
+use crate::error::Diagnostic;
+use crate::render::head::{CardIntent, FeedLink, Frame, Head, ShareBar};
+use crate::render::jobs::{RenderInputs, pagers, released};
+use crate::render::routes;
+use crate::render::views::{CoverView, NavItem, PaginatorView, full_page_value, listing_value};
+use crate::seo::jsonld;
+use crate::url::absolute;
+
+/// How many upcoming events the home page gets as `agenda`.
+const EVENTS_ON_HOME: usize = 3;
+/// How many pages with a cover the home page's photos block shows.
+const PHOTOS_ON_HOME: usize = 6;
+/// Community posts on the home page and on each pillar page.
+const POSTS_ON_HOME: usize = 6;
+const POSTS_ON_PILLAR: usize = 3;
+
+/// A content page.
+pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>, Diagnostic> {
+    let (config, content, views) = (inputs.config(), inputs.content(), inputs.views);
+    let base = config.base();
+    let p = &content.pages[i.0];
+    let html = views.html.take(i.0).ok_or_else(|| released(p))?;
+    let view = views.page_full(i, &html);
+    let mut head = Head::new(view.title.to_string());
+    head.description = view.description.map(String::from);
+    head.og_type = "article";
+    head.image = view.cover.clone();
+    head.crumbs = view.ancestors.clone();
+    head.here = Some(view.title.to_string());
+    head.card = Some(CardIntent::new(view.title, view.description).with(
+        p.fm.card.as_ref(),
+        view.cover.as_ref(),
+        &p.file.rel,
+    ));
+    head.share = ShareBar::of(p.fm.share.as_ref());
+    let thing = jsonld::Thing {
+        name: view.title,
+        description: view.description,
+        url: &view.permalink,
+        image: view.cover.as_ref().map(|c| c.permalink.as_str()),
+    };
+    if let Some(place) = &p.fm.place {
+        head.extra_ld.push(jsonld::place(
+            &jsonld::Thing {
+                name: place.name.as_deref().unwrap_or(view.title),
+                ..thing
+            },
+            place.address.as_deref(),
+            place.lat,
+            place.lon,
+        ));
+    }
+    if let (Some(ev), Some(t)) = (&view.event, &inputs.events()[i.0]) {
+        let (start, end) = match (&t.next, t.rrule.is_some()) {
+            (Some(n), true) => {
+                let end = t.occurrence_end(n);
+                (
+                    crate::content::event::iso(n, t.all_day),
+                    crate::content::event::iso(&end, t.all_day),
+                )
+            }
+            _ => (ev.start.clone(), ev.end.clone()),
+        };
+        let status = match t.status {
+            EventStatus::Scheduled => "EventScheduled",
+            EventStatus::Cancelled => "EventCancelled",
+            EventStatus::Postponed => "EventPostponed",
+        };
+        head.extra_ld.push(jsonld::event(
+            &thing,
+            &jsonld::EventFields {
+                start,
+                end,
+                status,
+                location: ev.location,
+                booking_url: ev.booking_url,
+            },
+        ));
+    }
+    let mut frame =
+        Frame::new(&p.lang, &page_template(content, i), p.path.clone()).file(p.file.rel.clone());
+    frame.translations = view.translations.clone();
+    let ctx = &mut frame.ctx;
+    ctx.insert_value("page", full_page_value(&inputs.summaries[i.0], &view));
+    let s = &content.sections[p.section];
+    ctx.insert("parent", &serde_json::json!({"title": s.title(), "permalink": absolute(base, &s.path), "path": s.path}));
+    Ok(frame.head(head))
+}
+
+/// A page's template: its own, else the nearest section's `page_template`.
+pub(crate) fn page_template(content: &Content, i: PageId) -> String {
+    let p = &content.pages[i.0];
+    if let Some(t) = &p.fm.template {
+        return t.clone();
+    }
+    let mut s = Some(p.section);
+    while let Some(si) = s {
+        if let Some(t) = &content.sections[si].fm.page_template {
+            return t.clone();
+        }
+        s = content.sections[si].parent;
+    }
+    "page.html".into()
+}
+
+/// One pager page of a list: the pages it shows, its paginator and its address.
+pub(crate) struct Pager {
+    pub pages: Vec<usize>,
+    pub paginator: Option<PaginatorView>,
+    pub path: String,
+}
+
+/// Pager page `pager` of `all` at `per_page` pages each (0: all on one page).
+pub(crate) fn paginate(
+    all: &[usize],
+    per_page: usize,
+    pager: usize,
+    base_path: &str,
+    paginate_path: &str,
+    base_url: &str,
+) -> Pager {
+    if per_page == 0 {
+        return Pager {
+            pages: all.to_vec(),
+            paginator: None,
+            path: base_path.to_string(),
+        };
+    }
+    let total = pagers(all.len(), per_page);
+    let path_of = |n: usize| {
+        if n == 0 {
+            base_path.to_string()
+        } else {
+            format!("{base_path}{paginate_path}/{}/", n + 1)
+        }
+    };
+    let url_of = |n: usize| absolute(base_url, &path_of(n));
+    let start = (pager * per_page).min(all.len());
+    let end = (start + per_page).min(all.len());
+    let view = PaginatorView {
+        current_index: pager + 1,
+        number_pagers: total,
+        total_pages: all.len(),
+        first: url_of(0),
+        last: url_of(total - 1),
+        previous: (pager > 0).then(|| url_of(pager - 1)),
+        next: (pager + 1 < total).then(|| url_of(pager + 1)),
+    };
+    Pager {
+        pages: all[start..end].to_vec(),
+        paginator: Some(view),
+        path: path_of(pager),
+    }
+}
+
+/// The agenda as templates see it: upcoming events (at most `upcoming_limit`;
+/// without a limit, the past ones too), the agenda's address and its calendar.
+fn agenda_value(
+    inputs: &RenderInputs<'_>,
+    lang: &str,
+    upcoming_limit: Option<usize>,
+) -> tera::Value {
+    let config = inputs.config();
+    let base = config.base();
+    let a = inputs.agendas.get(lang).cloned().unwrap_or_default();
+    let pick = |list: &[usize]| {
+        tera::Value::from(
+            list.iter()
+                .map(|&i| inputs.summaries[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let upcoming: Vec<usize> = match upcoming_limit {
+        Some(n) => a.upcoming.iter().copied().take(n).collect(),
+        None => a.upcoming.clone(),
+    };
+    let mut m = tera::Map::new();
+    m.insert(tera::value::Key::Str("upcoming"), pick(&upcoming));
+    m.insert(
+        tera::value::Key::Str("past"),
+        pick(if upcoming_limit.is_some() {
+            &[]
+        } else {
+            &a.past
+        }),
+    );
+    let path = inputs
+        .strings_of(lang)
+        .map(|s| routes::agenda(config, s, lang))
+        .unwrap_or_default();
+    m.insert(
+        tera::value::Key::Str("permalink"),
+        tera::Value::from(absolute(base, &path)),
+    );
+    m.insert(
+        tera::value::Key::Str("calendar"),
+        tera::Value::from(absolute(base, &routes::agenda_calendar(config, lang))),
+    );
+    tera::Value::from(m)
+}
+
+/// A section: the home page, a pillar's section, the agenda's section, or
+/// any other; or a redirect when it says `redirect_to`.
+pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize) -> Frame<'a> {
+    let (config, content, model, views) = (
+        inputs.config(),
+        inputs.content(),
+        inputs.model(),
+        inputs.views,
+    );
+    let base = config.base();
+    let s = &content.sections[si.0];
+    if let Some(to) = s.fm.redirect_to.as_deref() {
+        return redirect(&s.lang, s.path.clone(), base, to).file(s.source_name());
+    }
+    let mut all = inputs.section_pages(si).to_vec();
+    if s.fm.paginate_reversed {
+        all.reverse();
+    }
+    let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
+    let Pager {
+        pages,
+        paginator,
+        path,
+    } = paginate(&all, s.fm.paginate_by, pager, &s.path, pp, base);
+    let view = views.section(si, &pages, paginator);
+    let mut head = Head::new(view.title.clone());
+    head.description = view.description.clone();
+    head.image = view.cover.clone();
+    head.crumbs = view.ancestors.clone();
+    head.card = Some(
+        CardIntent::new(&view.title, view.description.as_deref()).with(
+            s.fm.card.as_ref(),
+            view.cover.as_ref(),
+            &s.source_name(),
+        ),
+    );
+    head.share = ShareBar::of(s.fm.share.as_ref());
+    head.feed = Some(FeedLink {
+        title: view.title.clone(),
+        url: absolute(base, &routes::section_feed(&s.path)),
+    });
+    let agenda_here = inputs
+        .strings_of(&s.lang)
+        .is_some_and(|st| routes::agenda(config, st, &s.lang) == s.path);
+    let mut ctx = Context::new();
+    if s.is_home() {
+        home_blocks(inputs, &s.lang, &mut ctx);
+        let same_as: Vec<String> = config.social.values().cloned().collect();
+        head.extra_ld.push(jsonld::destination(
+            config.brand_name(),
+            config.description_in(&s.lang),
+            &view.permalink,
+            view.cover.as_ref().map(|c| c.permalink.as_str()),
+            &same_as,
+        ));
+    } else {
+        head.here = Some(view.title.clone());
+    }
+    if agenda_here {
+        ctx.insert_value("agenda", agenda_value(inputs, &s.lang, None));
+    }
+    ctx.insert_value("section", listing_value(&view, inputs.summaries));
+    if let Some(&l) = model.merged_sections.get(&si.0) {
+        let key = model.listings[l].key.as_str();
+        ctx.insert_value(
+            "community",
+            inputs.community.select(Some(key), Some(POSTS_ON_PILLAR)),
+        );
+        ctx.insert("community_tag", key);
+    }
+    let template = match &s.fm.template {
+        Some(t) => t.as_str(),
+        None if s.is_home() => "index.html",
+        None if agenda_here => "agenda.html",
+        None if model.merged_sections.contains_key(&si.0) => "pillar.html",
+        None => "section.html",
+    };
+    let mut frame = Frame::new(&s.lang, template, path)
+        .file(s.source_name())
+        .head(head);
+    frame.translations = view.translations.clone();
+    frame.ctx = ctx;
+    frame
+}
+
+/// The home page's blocks: the latest pages, the next events, the
+/// community wall and the photos (the newest pages with a cover).
+fn home_blocks(inputs: &RenderInputs<'_>, lang: &str, ctx: &mut Context) {
+    let content = inputs.content();
+    let summaries = inputs.summaries;
+    let recent: Vec<tera::Value> = inputs
+        .latest
+        .get(lang)
+        .map(|l| l.iter().map(|&i| summaries[i].clone()).collect())
+        .unwrap_or_default();
+    ctx.insert_value("latest", tera::Value::from(recent));
+    ctx.insert_value("agenda", agenda_value(inputs, lang, Some(EVENTS_ON_HOME)));
+    ctx.insert_value(
+        "community",
+        inputs.community.select(None, Some(POSTS_ON_HOME)),
+    );
+    let mut with_cover: Vec<usize> = (0..content.pages.len())
+        .filter(|&i| content.pages[i].lang == lang && content.pages[i].fm.cover.is_some())
+        .collect();
+    crate::content::sort_pages(
+        &mut with_cover,
+        &content.pages,
+        SortBy::Date,
+        &inputs.config().timezone,
+    );
+    with_cover.truncate(PHOTOS_ON_HOME);
+    ctx.insert_value(
+        "photos",
+        tera::Value::from(
+            with_cover
+                .iter()
+                .map(|&i| summaries[i].clone())
+                .collect::<Vec<_>>(),
+        ),
+    );
+}
+
+/// A listing: a pillar without a section, an audience or a tag.
+pub(crate) fn listing<'a>(inputs: &RenderInputs<'a>, l: ListingId, pager: usize) -> Frame<'a> {
+    let config = inputs.config();
+    let listing = &inputs.model().listings[l.0];
+    let per = if matches!(listing.kind, ListingKind::Term { .. }) {
+        config.paginate_taxonomies
+    } else {
+        0
+    };
+    let Pager {
+        pages,
+        paginator,
+        path,
+    } = paginate(
+        &listing.pages,
+        per,
+        pager,
+        &listing.path,
+        "page",
+        config.base(),
+    );
+    let view = inputs.views.listing(l, &pages, paginator);
+    let mut head = Head::new(view.title.clone());
+    head.description = view.description.clone();
+    head.crumbs = view.ancestors.clone();
+    head.here = Some(view.title.clone());
+    let template = match listing.kind {
+        ListingKind::Pillar => "pillar.html",
+        ListingKind::Audience => "audience.html",
+        ListingKind::Term { .. } => "taxonomy_single.html",
+    };
+    let mut frame = Frame::new(&listing.lang, template, path).head(head);
+    frame.translations = view.translations.clone();
+    frame
+        .ctx
+        .insert_value("section", listing_value(&view, inputs.summaries));
+    if listing.kind == ListingKind::Pillar {
+        frame.ctx.insert_value(
+            "community",
+            inputs
+                .community
+                .select(Some(&listing.key), Some(POSTS_ON_PILLAR)),
+        );
+        frame.ctx.insert("community_tag", &listing.key);
+    }
+    frame
+}
+
+/// The index of a taxonomy's terms (`/tags/`).
+pub(crate) fn taxonomy_index<'a>(inputs: &RenderInputs<'a>, t: usize) -> Frame<'a> {
+    let views = inputs.views;
+    let tax = &inputs.model().taxonomies[t];
+    let terms = tax
+        .terms
+        .iter()
+        .map(|&l| views.term(ListingId(l)))
+        .collect();
+    let view = views.index(
+        "taxonomy",
+        &tax.name,
+        tax.name.clone(),
+        tax.path.clone(),
+        &tax.lang,
+        terms,
+    );
+    let title = inputs
+        .string(&tax.lang, "all_tags")
+        .unwrap_or_else(|| tax.name.clone());
+    let mut head = Head::new(title.clone());
+    head.crumbs = view.ancestors.clone();
+    head.here = Some(title);
+    let mut frame = Frame::new(&tax.lang, "taxonomy_list.html", tax.path.clone()).head(head);
+    frame
+        .ctx
+        .insert_value("section", listing_value(&view, inputs.summaries));
+    frame
+}
+
+/// The index of the audiences of `lang`.
+pub(crate) fn audiences_index<'a>(inputs: &RenderInputs<'a>, lang: &str) -> Frame<'a> {
+    let views = inputs.views;
+    let terms = inputs
+        .model()
+        .listings
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.kind == ListingKind::Audience && l.lang == lang)
+        .map(|(i, _)| views.term(ListingId(i)))
+        .collect();
+    let path = routes::audiences_index(inputs.config(), lang);
+    let view = views.index(
+        "audiences",
+        "audiences",
+        String::new(),
+        path.clone(),
+        lang,
+        terms,
+    );
+    let title = inputs.string(lang, "audiences_title").unwrap_or_default();
+    let mut head = Head::new(title.clone());
+    head.crumbs = view.ancestors.clone();
+    head.here = Some(title);
+    let mut frame = Frame::new(lang, "audience_list.html", path).head(head);
+    frame
+        .ctx
+        .insert_value("section", listing_value(&view, inputs.summaries));
+    frame
+}
+
+/// A page the theme makes on its own (agenda, site map, community): its
+/// `section` view (title and breadcrumb, no pages) in the context, and its
+/// head.
+fn generated_page<'a>(
+    inputs: &RenderInputs<'a>,
+    kind: &'static str,
+    lang: &str,
+    title: String,
+    path: String,
+    template: &str,
+) -> Frame<'a> {
+    let view = inputs
+        .views
+        .index(kind, kind, title.clone(), path.clone(), lang, Vec::new());
+    let mut head = Head::new(title.clone());
+    head.crumbs = view.ancestors.clone();
+    head.here = Some(title);
+    let mut frame = Frame::new(lang, template, path).head(head);
+    frame
+        .ctx
+        .insert_value("section", listing_value(&view, inputs.summaries));
+    frame
+}
+
+/// The agenda page of `lang`, when no section stands at its address.
+pub(crate) fn agenda<'a>(inputs: &RenderInputs<'a>, lang: &str) -> Frame<'a> {
+    let path = inputs
+        .strings_of(lang)
+        .map(|s| routes::agenda(inputs.config(), s, lang))
+        .unwrap_or_default();
+    let title = inputs
+        .string(lang, "agenda")
+        .unwrap_or_else(|| "Agenda".into());
+    let mut frame = generated_page(inputs, "agenda", lang, title, path, "agenda.html");
+    frame
+        .ctx
+        .insert_value("agenda", agenda_value(inputs, lang, None));
+    frame
+}
+
+/// The community page of `lang`: every post, or one tag's.
+pub(crate) fn community<'a>(inputs: &RenderInputs<'a>, lang: &str, tag: Option<&str>) -> Frame<'a> {
+    let config = inputs.config();
+    let base = config.base();
+    let st = inputs.strings_of(lang);
+    let string = |k: &str, or: &str| inputs.string(lang, k).unwrap_or_else(|| or.to_string());
+    let tag_path = |t: &str| {
+        st.map(|s| routes::community_tag(config, s, lang, t))
+            .unwrap_or_default()
+    };
+    let all_path = st
+        .map(|s| routes::community(config, s, lang))
+        .unwrap_or_default();
+    let community_title = string("community", "Community");
+    let (title, path) = match tag {
+        None => (community_title.clone(), all_path.clone()),
+        Some(t) => (format!("{community_title} · #{t}"), tag_path(t)),
+    };
+    let mut frame = generated_page(
+        inputs,
+        "community",
+        lang,
+        title,
+        path.clone(),
+        "community.html",
+    );
+    if let Some(head) = &mut frame.head {
+        head.description = Some(string("community_intro", ""));
+        if tag.is_some() {
+            head.crumbs.push(NavItem {
+                key: "community".into(),
+                title: community_title,
+                permalink: absolute(base, &all_path),
+                path: all_path.clone(),
+            });
+        }
+    }
+    let tags: Vec<serde_json::Value> = inputs
+        .community
+        .tags()
+        .into_iter()
+        .map(|t| {
+            let p = tag_path(t);
+            serde_json::json!({
+                "name": t,
+                "permalink": absolute(base, &p),
+                "current": p == path,
+            })
+        })
+        .collect();
+    let ctx = &mut frame.ctx;
+    ctx.insert_value("posts", inputs.community.select(tag, None));
+    ctx.insert("tags", &tags);
+    ctx.insert("tag", &tag);
+    ctx.insert("all_permalink", &absolute(base, &all_path));
+    frame
+}
+
+/// One entry of the site-map page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteMapEntry {
+    pub title: String,
+    pub permalink: String,
+    pub depth: usize,
+    pub pages: Vec<NavItem>,
+}
+
+/// The site-map page of `lang`.
+pub(crate) fn site_map<'a>(inputs: &RenderInputs<'a>, lang: &str) -> Frame<'a> {
+    let path = inputs
+        .strings_of(lang)
+        .map(|s| routes::site_map(inputs.config(), s, lang))
+        .unwrap_or_default();
+    let title = inputs
+        .string(lang, "site_map")
+        .unwrap_or_else(|| "Site map".into());
+    let mut frame = generated_page(inputs, "site_map", lang, title, path, "site_map.html");
+    frame
+        .ctx
+        .insert("site_map", &site_map_entries(inputs, lang));
+    frame
+}
+
+/// The sections of `lang`, home first and depth first, then the pillars
+/// without a section, each with its pages.
+pub(crate) fn site_map_entries(inputs: &RenderInputs<'_>, lang: &str) -> Vec<SiteMapEntry> {
+    let (config, content, model) = (inputs.config(), inputs.content(), inputs.model());
+    let base = config.base();
+    let mut out = Vec::new();
+    let nav_page = |i: usize| {
+        let p = &content.pages[i];
+        NavItem {
+            key: p.slug.clone(),
+            title: p.title().to_string(),
+            permalink: absolute(base, &p.path),
+            path: p.path.clone(),
+        }
+    };
+    fn walk(
+        inputs: &RenderInputs<'_>,
+        i: usize,
+        depth: usize,
+        out: &mut Vec<SiteMapEntry>,
+        nav_page: &dyn Fn(usize) -> NavItem,
+    ) {
+        let s = &inputs.content().sections[i];
+        if s.fm.render != Some(false) && s.fm.redirect_to.is_none() {
+            out.push(SiteMapEntry {
+                // The site map names the home page by the site's name.
+                title: if s.is_home() {
+                    inputs.config().title_in(&s.lang).to_string()
+                } else {
+                    inputs.views.section_title(SectionId(i))
+                },
+                permalink: absolute(inputs.config().base(), &s.path),
+                depth,
+                pages: s
+                    .pages
+                    .iter()
+                    .filter(|&&p| inputs.content().pages[p].section == i)
+                    .map(|&p| nav_page(p))
+                    .collect(),
+            });
+        }
+        for &c in &s.subsections {
+            walk(inputs, c, depth + 1, out, nav_page);
+        }
+    }
+    if let Some(home) = content.home(lang) {
+        walk(inputs, home, 0, &mut out, &nav_page);
+    }
+    for l in model
+        .listings
+        .iter()
+        .filter(|l| l.lang == lang && l.section.is_none() && l.kind == ListingKind::Pillar)
+    {
+        out.push(SiteMapEntry {
+            title: l.title.clone(),
+            permalink: absolute(base, &l.path),
+            depth: 1,
+            pages: l.pages.iter().map(|&p| nav_page(p)).collect(),
+        });
+    }
+    out
+}
+
+/// A photo's own page: photo `index` of photo-page set `set`.
+pub(crate) fn photo<'a>(
+    inputs: &RenderInputs<'a>,
+    set: usize,
+    index: usize,
+) -> Result<Frame<'a>, Diagnostic> {
+    let (config, content, views) = (inputs.config(), inputs.content(), inputs.views);
+    let base = config.base();
+    let pages = &inputs.photo_pages[set];
+    let p = &content.pages[pages.page];
+    let photo = &pages.photos[index];
+    let path = pages.path(content, index);
+    let html = views.html.share(pages.page).ok_or_else(|| released(p))?;
+    let page_view = views.page_full(PageId(pages.page), &html);
+    let title = photo.caption.clone().unwrap_or_else(|| photo.alt.clone());
+    let mut head = Head::new(title.clone());
+    head.description = Some(match &photo.credit {
+        Some(c) => format!("{} — {c}", photo.alt),
+        None => photo.alt.clone(),
+    });
+    head.og_type = "article";
+    head.image = Some(CoverView {
+        url: photo.full.fallback.url.clone(),
+        permalink: photo.full.fallback.url.clone(),
+        alt: Some(photo.alt.clone()),
+        width: Some(photo.full.width),
+        height: Some(photo.full.height),
+        mime: if photo.full.fallback.url.ends_with(".webp") {
+            "image/webp"
+        } else {
+            "image/jpeg"
+        },
+        image: Some(photo.full.clone()),
+        source: None,
+    });
+    head.card = Some(CardIntent {
+        title: title.clone(),
+        description: head.description.clone(),
+        template: None,
+        photo: Some((photo.source.clone(), photo.focus)),
+        alt: Some(photo.alt.clone()),
+        file: Some(p.file.rel.clone()),
+    });
+    head.share = ShareBar::Default;
+    head.crumbs = page_view.ancestors.clone();
+    head.crumbs.push(NavItem {
+        key: p.slug.clone(),
+        title: p.title().to_string(),
+        permalink: page_view.permalink.clone(),
+        path: p.path.clone(),
+    });
+    head.here = Some(title);
+    head.extra_ld.push(jsonld::image_object(
+        &photo.full.fallback.url,
+        &absolute(base, &path),
+        &photo.alt,
+        photo.caption.as_deref(),
+        photo.credit.as_deref(),
+        photo.license.as_deref(),
+    ));
+    let neighbour = |i: usize| {
+        pages
+            .photos
+            .get(i)
+            .map(|ph| serde_json::json!({"permalink": ph.permalink, "alt": ph.alt}))
+    };
+    let mut frame = Frame::new(&p.lang, "photo.html", path)
+        .file(p.file.rel.clone())
+        .head(head);
+    let ctx = &mut frame.ctx;
+    ctx.insert("photo", photo);
+    ctx.insert("photo_index", &(index + 1));
+    ctx.insert("photo_count", &pages.photos.len());
+    ctx.insert("previous", &index.checked_sub(1).and_then(neighbour));
+    ctx.insert("next", &neighbour(index + 1));
+    ctx.insert_value("page", inputs.summaries[pages.page].clone());
+    Ok(frame)
+}
+
+/// A redirect page at `path` to `to`.
+fn redirect<'a>(lang: &str, path: String, base: &str, to: &str) -> Frame<'a> {
+    let mut frame = Frame::new(lang, "alias.html", path);
+    frame.ctx.insert("url", &absolute(base, to));
+    frame
+}
+
+/// An alias: a redirect from an old address.
+pub(crate) fn alias<'a>(inputs: &RenderInputs<'a>, from: &str, to: &str) -> Frame<'a> {
+    let config = inputs.config();
+    redirect(
+        &config.default_language,
+        from.to_string(),
+        config.base(),
+        to,
+    )
+}
+
+/// The page that asks a visitor for their Mastodon instance.
+pub(crate) fn mastodon_share<'a>(inputs: &RenderInputs<'a>) -> Frame<'a> {
+    let lang = &inputs.config().default_language;
+    let title = inputs
+        .string(lang, "share_mastodon")
+        .unwrap_or_else(|| "Mastodon".into());
+    let mut head = Head::new(title);
+    head.noindex = true;
+    Frame::new(lang, "share_mastodon.html", routes::MASTODON_SHARE.into()).head(head)
+}
+
+/// The 404 page.
+pub(crate) fn not_found<'a>(inputs: &RenderInputs<'a>) -> Frame<'a> {
+    let lang = &inputs.config().default_language;
+    let title = inputs.string(lang, "page_not_found").unwrap_or_default();
+    let mut head = Head::new(title);
+    head.noindex = true;
+    Frame::new(lang, "404.html", "/404.html".into()).head(head)
+}
+
+/// A template rendered to a file of the same name (the theme's brand.css).
+pub(crate) fn asset<'a>(inputs: &RenderInputs<'a>, name: &str) -> Frame<'a> {
+    Frame::new(&inputs.config().default_language, name, format!("/{name}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_splits_pages_and_links_every_pager() {
+        let all: Vec<usize> = (0..5).collect();
+        let first = paginate(&all, 2, 0, "/news/", "page", "https://x.fr");
+        assert_eq!(first.pages, vec![0, 1]);
+        assert_eq!(first.path, "/news/");
+        let v = first.paginator.unwrap();
+        assert_eq!((v.current_index, v.number_pagers, v.total_pages), (1, 3, 5));
+        assert_eq!(v.previous, None);
+        assert_eq!(v.next.as_deref(), Some("https://x.fr/news/page/2/"));
+        assert_eq!(v.last, "https://x.fr/news/page/3/");
+        let last = paginate(&all, 2, 2, "/news/", "page", "https://x.fr");
+        assert_eq!(last.pages, vec![4]);
+        assert_eq!(last.path, "/news/page/3/");
+        let v = last.paginator.unwrap();
+        assert_eq!(v.previous.as_deref(), Some("https://x.fr/news/page/2/"));
+        assert_eq!(v.next, None);
+        let whole = paginate(&all, 0, 0, "/news/", "page", "https://x.fr");
+        assert_eq!(whole.pages, all);
+        assert!(whole.paginator.is_none());
+        let empty = paginate(&[], 3, 0, "/news/", "p", "https://x.fr");
+        assert!(empty.pages.is_empty());
+        assert_eq!(empty.paginator.unwrap().number_pagers, 1);
+    }
+}
