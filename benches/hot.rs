@@ -9,9 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use blason::incremental::Memo;
-use blason::markdown::{self, AnchorLinks, MarkdownOptions, RenderContext};
-use blason::pipeline::{BuildOptions, build_changes};
+use blason::Memo;
+use blason::bench::{self as markdown, AnchorLinks, MarkdownOptions, RenderContext};
+use blason::{BuildOptions, build_changes};
 
 fn main() {
     divan::main();
@@ -44,7 +44,7 @@ impl RenderContext for NoLinks {
     fn resolve_link(&self, _: &str) -> Option<String> {
         None
     }
-    fn shortcode(&self, _: &markdown::shortcode::Call) -> Result<String, markdown::ShortcodeError> {
+    fn shortcode(&self, _: &markdown::Call) -> Result<String, markdown::ShortcodeError> {
         Err(markdown::ShortcodeError::Unknown { known: Vec::new() })
     }
 }

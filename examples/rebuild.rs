@@ -8,8 +8,8 @@
 //! Appends a line to the page EDITS times (default 8; the page is changed
 //! on disk) and prints each rebuild's time, the pages kept and the stages.
 
-use blason::incremental::Memo;
-use blason::pipeline::{self, BuildOptions};
+use blason::Memo;
+use blason::{self as pipeline, BuildOptions};
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -137,7 +137,7 @@ pub(crate) fn card_studio(
         }
         None => None,
     };
-    CardStudio::new(CardAssets {
+    let studio = CardStudio::new(CardAssets {
         templates,
         fonts,
         logo,
@@ -145,7 +145,21 @@ pub(crate) fn card_studio(
         cache_dir: config.images.cache_dir.clone(),
         base_url: config.base().to_string(),
     })
-    .map_err(Error::Site)
+    .map_err(Error::Site)?;
+    let template = &config.cards.template;
+    if config.cards.enable && !studio.has_template(template) {
+        return Err(Diagnostic::error(
+            "card",
+            format!("[cards] template = \"{template}\": the theme has no such card template"),
+        )
+        .file("blason.toml")
+        .help(format!(
+            "the theme's card templates are: {}",
+            studio.templates().join(", ")
+        ))
+        .into());
+    }
+    Ok(studio)
 }
 
 pub(crate) fn copy_static(

@@ -9,10 +9,10 @@ use clap::Parser;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = blason::cli::Cli::parse();
-    match blason::cli::run(cli) {
+    let cli = blason::Cli::parse();
+    match blason::run(cli) {
         Ok(code) => ExitCode::from(code),
-        Err(blason::error::Error::Usage(msg)) => {
+        Err(blason::Error::Usage(msg)) => {
             eprintln!("error: {msg}");
             ExitCode::from(2)
         }

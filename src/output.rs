@@ -195,10 +195,6 @@ impl Staging {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.tmp
-    }
-
     /// Removes the spare's files this build did not write, and the folders
     /// they leave empty.
     fn remove_stale(&self) -> Result<(), Diagnostic> {

@@ -35,7 +35,6 @@ pub struct ThemeFile {
 /// A theme's files.
 #[derive(Debug, Clone)]
 pub struct Theme {
-    pub name: String,
     pub builtin: bool,
     pub files: Vec<ThemeFile>,
 }
@@ -64,7 +63,6 @@ impl Theme {
                 return Err(Error::Site(errors));
             }
             return Ok(Theme {
-                name: name.to_string(),
                 builtin: false,
                 files,
             });
@@ -74,7 +72,6 @@ impl Theme {
             collect_embedded(&BUILTIN_THEME, &mut files);
             files.sort_by(|a, b| a.rel.cmp(&b.rel));
             return Ok(Theme {
-                name: name.to_string(),
                 builtin: true,
                 files,
             });

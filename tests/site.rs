@@ -2113,9 +2113,9 @@ fn serve_follow_takes_the_browser_to_the_saved_page() {
 /// the one a full build makes, byte for byte.
 #[test]
 fn serve_builds_that_keep_pages_equal_full_builds() {
-    use blason::incremental::Memo;
-    use blason::output::Files;
-    use blason::pipeline::{BuildOptions, build_changes};
+    use blason::Files;
+    use blason::Memo;
+    use blason::{BuildOptions, build_changes};
 
     fn full(opts: &BuildOptions) -> Files {
         build_changes(opts, &mut Memo::default(), &[]).unwrap().1

@@ -19,7 +19,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
-pub use raw::{CardsConfig, Grouping, LanguageBrand, LanguageConfig, MarkdownConfig};
+pub use raw::{CardsConfig, Grouping, LanguageConfig, MarkdownConfig};
 use raw::{RawBrand, RawConfig, RawImages, RawShare};
 
 /// The site's configuration, validated.

@@ -35,8 +35,6 @@ pub struct SectionId(pub usize);
 /// Where a piece of content comes from.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
-    /// Absolute path.
-    pub path: PathBuf,
     /// Relative to the site root, for messages: `content/tourisme/lac/index.md`.
     pub rel: String,
     /// Relative to content/, as written in `@/` links: `tourisme/lac/index.md`.
@@ -684,7 +682,6 @@ fn parse_file(
     let text = read_text(&f.path, root)?;
     let split = frontmatter::split(&text).map_err(|d| d.file(rel.clone()))?;
     let file = SourceFile {
-        path: f.path.clone(),
         rel: rel.clone(),
         content_rel: content_rel.clone(),
         front_matter: frontmatter::fingerprint(&split),

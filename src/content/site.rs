@@ -68,14 +68,6 @@ pub struct SiteModel {
     pub merged_sections: HashMap<usize, usize>,
 }
 
-impl SiteModel {
-    pub fn listing_for(&self, kind: &ListingKind, key: &str, lang: &str) -> Option<&Listing> {
-        self.listings
-            .iter()
-            .find(|l| &l.kind == kind && l.key == key && l.lang == lang)
-    }
-}
-
 fn unknown_key(
     kind: &str,
     key: &str,
