@@ -6,7 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -206,42 +206,17 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             drafts,
             report,
             prune_cache,
-        } => {
-            let opts = BuildOptions {
+        } => build(
+            BuildOptions {
                 root,
                 out: output,
                 base_url,
                 drafts,
                 prune_cache,
                 now: now()?,
-            };
-            let tty = std::io::stderr().is_terminal();
-            let bar = Bar {
-                bar: Mutex::new(None),
-            };
-            let result = if tty {
-                let r = pipeline::build(&opts, &bar);
-                bar.done();
-                r
-            } else {
-                pipeline::build(&opts, &pipeline::Quiet)
-            };
-            let rep = result?;
-            print_warnings(&rep.warnings);
-            if let Some(path) = report {
-                let json = serde_json::to_string_pretty(&rep).unwrap_or_default();
-                std::fs::write(&path, json + "\n").map_err(|e| {
-                    Diagnostic::io(
-                        &path,
-                        std::path::Path::new(""),
-                        "write the build report",
-                        &e,
-                    )
-                })?;
-            }
-            eprintln!("{}", rep.summary());
-            Ok(0)
-        }
+            },
+            report,
+        ),
         Command::Serve {
             root,
             port,
@@ -274,43 +249,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             root,
             format,
             strict,
-        } => {
-            let opts = BuildOptions {
-                root,
-                out: None,
-                base_url: None,
-                drafts: false,
-                prune_cache: false,
-                now: now()?,
-            };
-            let diags = pipeline::check(&opts);
-            let errors = diags
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            let warnings = diags.len() - errors;
-            for d in &diags {
-                eprintln!("{d}");
-            }
-            eprintln!("{errors} error(s), {warnings} warning(s)");
-            if format == Format::Json {
-                let json = serde_json::json!({
-                    "version": 1,
-                    "errors": errors,
-                    "warnings": warnings,
-                    "diagnostics": diags,
-                });
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&json).unwrap_or_default()
-                );
-            }
-            Ok(if errors > 0 || (strict && warnings > 0) {
-                1
-            } else {
-                0
-            })
-        }
+        } => check(root, format, strict),
         Command::New { path, root } => {
             let today = now()?.to_zoned(jiff::tz::TimeZone::UTC).date();
             let file = crate::scaffold::new_page(&root, &path, today)?;
@@ -321,31 +260,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             network,
             file,
             root,
-        } => {
-            let network = match network {
-                ImportNetwork::Mastodon => crate::community::Network::Mastodon,
-                ImportNetwork::Bluesky => crate::community::Network::Bluesky,
-            };
-            if !root.join("blason.toml").is_file() {
-                return Err(Error::Usage(format!(
-                    "{} is not a blason site (no blason.toml); give the site folder after the file",
-                    root.display()
-                )));
-            }
-            let done =
-                crate::community::import::import(&root, network, &file).map_err(Error::Site)?;
-            print_warnings(&done.skipped);
-            for f in &done.written {
-                println!("wrote {f}");
-            }
-            println!(
-                "imported {} post(s) as pending, {} already there, {} left out; publish one by setting consent = true and status = \"approved\" once its author agreed",
-                done.written.len(),
-                done.already,
-                done.skipped.len()
-            );
-            Ok(0)
-        }
+        } => import(network, &file, &root),
         Command::Theme {
             command: ThemeCommand::Eject { root },
         } => {
@@ -357,4 +272,99 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             Ok(0)
         }
     }
+}
+
+/// `blason build`: with a progress bar on a terminal, the report if asked.
+fn build(opts: BuildOptions, report: Option<PathBuf>) -> Result<u8, Error> {
+    let tty = std::io::stderr().is_terminal();
+    let bar = Bar {
+        bar: Mutex::new(None),
+    };
+    let result = if tty {
+        let r = pipeline::build(&opts, &bar);
+        bar.done();
+        r
+    } else {
+        pipeline::build(&opts, &pipeline::Quiet)
+    };
+    let rep = result?;
+    print_warnings(&rep.warnings);
+    if let Some(path) = report {
+        let json = serde_json::to_string_pretty(&rep).unwrap_or_default();
+        std::fs::write(&path, json + "\n").map_err(|e| {
+            Diagnostic::io(
+                &path,
+                std::path::Path::new(""),
+                "write the build report",
+                &e,
+            )
+        })?;
+    }
+    eprintln!("{}", rep.summary());
+    Ok(0)
+}
+
+/// `blason check`: every diagnostic on stderr, and as JSON on stdout if asked.
+fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
+    let opts = BuildOptions {
+        root,
+        out: None,
+        base_url: None,
+        drafts: false,
+        prune_cache: false,
+        now: now()?,
+    };
+    let diags = pipeline::check(&opts);
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    eprintln!("{errors} error(s), {warnings} warning(s)");
+    if format == Format::Json {
+        let json = serde_json::json!({
+            "version": 1,
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": diags,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
+    }
+    Ok(if errors > 0 || (strict && warnings > 0) {
+        1
+    } else {
+        0
+    })
+}
+
+/// `blason import`: pending post files from a saved API response.
+fn import(network: ImportNetwork, file: &Path, root: &Path) -> Result<u8, Error> {
+    let network = match network {
+        ImportNetwork::Mastodon => crate::community::Network::Mastodon,
+        ImportNetwork::Bluesky => crate::community::Network::Bluesky,
+    };
+    if !root.join("blason.toml").is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not a blason site (no blason.toml); give the site folder after the file",
+            root.display()
+        )));
+    }
+    let done = crate::community::import::import(root, network, file).map_err(Error::Site)?;
+    print_warnings(&done.skipped);
+    for f in &done.written {
+        println!("wrote {f}");
+    }
+    println!(
+        "imported {} post(s) as pending, {} already there, {} left out; publish one by setting consent = true and status = \"approved\" once its author agreed",
+        done.written.len(),
+        done.already,
+        done.skipped.len()
+    );
+    Ok(0)
 }

@@ -303,6 +303,9 @@ pub fn is_language_tag(s: &str) -> bool {
 /// The post when it may be published, warnings, and the image it names.
 type Loaded = (Option<CommunityPost>, Vec<Diagnostic>, Option<PathBuf>);
 
+/// Reads and checks one post file. Its length is the list of checks a post
+/// goes through, in the order a reader of the file meets its keys, each
+/// adding its problem to the same lists so that one run shows them all.
 fn load_one(
     root: &Path,
     dir: &Path,

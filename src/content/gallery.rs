@@ -91,7 +91,9 @@ const KEYS: [&str; 7] = [
 
 /// Reads `dir/gallery.toml`. `languages` are the site's other languages
 /// (`[photo.en]`); `now` and `tz` decide rights periods. Returns the gallery
-/// and its warnings.
+/// and its warnings. One loop over the photos runs every check of a photo
+/// in the order of its keys, each adding to the same lists, so that one run
+/// shows every problem of the file; that list is its length.
 pub fn load(
     root: &Path,
     dir: &Path,

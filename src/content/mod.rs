@@ -218,13 +218,72 @@ pub fn load(
             .into());
     }
     let languages = config.all_languages();
-    let mut errors = Vec::new();
+    let tz = &config.timezone.tz;
 
-    // 1. Walk: classify files (sorted, so everything downstream is deterministic).
+    let Walked {
+        found,
+        other_files,
+        mut errors,
+    } = walk(root, &content_dir, config, &languages);
+    let parsed = read_all(root, &content_dir, &found, memo);
+    let mut sections = Vec::new();
+    let mut pages = Vec::with_capacity(found.len());
+    for p in parsed {
+        match p {
+            Ok(Parsed::Section(s)) => sections.push(*s),
+            Ok(Parsed::Page(p)) => pages.push(*p),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Site(errors));
+    }
+    keep_published(&mut pages, &mut sections, opts, tz);
+    add_implicit_homes(&mut sections, &languages, &content_dir);
+    let tree = SectionTree::build(&mut sections, config, &languages);
+    place_pages(&mut pages, &tree, &content_dir, config);
+    assign_assets(
+        &mut pages,
+        &mut sections,
+        other_files,
+        &tree,
+        &content_dir,
+        config,
+    );
+    list_pages(&mut sections, &pages, tz);
+
+    // `@/` links: content path to URL path.
+    let mut content = Content::default();
+    for p in &pages {
+        content
+            .links
+            .insert(p.file.content_rel.clone(), p.path.clone());
+    }
+    for s in &sections {
+        if let Some(f) = &s.file {
+            content.links.insert(f.content_rel.clone(), s.path.clone());
+        }
+    }
+    pages.shrink_to_fit();
+    content.pages = pages;
+    content.sections = sections;
+    Ok(content)
+}
+
+/// The markdown files of content/ (sections and pages, with their
+/// language), the other files, and the problems found walking.
+struct Walked {
+    found: Vec<Found>,
+    other_files: Vec<PathBuf>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Walks content/ and classifies its files (sorted, so that everything
+/// downstream is deterministic).
+fn walk(root: &Path, content_dir: &Path, config: &Config, languages: &[&str]) -> Walked {
     let mut found = Vec::new();
     let mut other_files: Vec<PathBuf> = Vec::new();
-    let (walked, walk_errors) = paths::walk_files(root, &content_dir, paths::is_scratch);
-    errors.extend(walk_errors);
+    let (walked, mut errors) = paths::walk_files(root, content_dir, paths::is_scratch);
     for path in walked {
         let name = path
             .file_name()
@@ -261,71 +320,74 @@ pub fn load(
         };
         found.push(Found { path, kind, lang });
     }
+    Walked {
+        found,
+        other_files,
+        errors,
+    }
+}
 
-    // 2. Read and parse every file in parallel (the unchanged ones of a
-    // memo: taken from it).
+/// Reads and parses every file in parallel; with a memo, the unchanged
+/// files are taken from it.
+fn read_all(
+    root: &Path,
+    content_dir: &Path,
+    found: &[Found],
+    memo: Option<&mut SourceMemo>,
+) -> Vec<ParseResult> {
     let prints = memo.is_some();
-    let parsed: Vec<Result<Parsed, Diagnostic>> = match memo {
-        None => found
+    let Some(memo) = memo else {
+        return found
             .par_iter()
-            .map(|f| parse_file(root, &content_dir, f, prints))
-            .collect(),
-        Some(memo) => {
-            // The memo keeps what it has for unchanged files, learns the
-            // files read now, and forgets the files that are gone.
-            let results: Vec<(Option<Stamp>, bool, ParseResult)> = found
-                .par_iter()
-                .map(|f| {
-                    let now = crate::stamp::of(&f.path);
-                    let known = memo.files.get(&f.path).filter(|r| {
-                        now == Some(r.stamp) && r.lang == f.lang && r.parsed.is_kind(&f.kind)
-                    });
-                    match known {
-                        Some(r) => (now, true, Ok(r.parsed.clone())),
-                        None => (now, false, parse_file(root, &content_dir, f, prints)),
-                    }
-                })
-                .collect();
-            let present: std::collections::HashSet<&Path> =
-                found.iter().map(|f| f.path.as_path()).collect();
-            memo.files
-                .retain(|path, _| present.contains(path.as_path()));
-            for (f, (now, known, parsed)) in found.iter().zip(&results) {
-                match (now, known, parsed) {
-                    (_, true, _) => {}
-                    (Some(stamp), false, Ok(parsed)) => {
-                        let remembered = Remembered {
-                            stamp: *stamp,
-                            lang: f.lang.clone(),
-                            parsed: parsed.clone(),
-                        };
-                        memo.files.insert(f.path.clone(), remembered);
-                    }
-                    _ => {
-                        memo.files.remove(&f.path);
-                    }
-                }
-            }
-            results.into_iter().map(|(_, _, p)| p).collect()
-        }
+            .map(|f| parse_file(root, content_dir, f, prints))
+            .collect();
     };
-    let mut sections = Vec::new();
-    let mut pages = Vec::with_capacity(found.len());
-    for p in parsed {
-        match p {
-            Ok(Parsed::Section(s)) => sections.push(*s),
-            Ok(Parsed::Page(p)) => pages.push(*p),
-            Err(d) => errors.push(d),
+    // The memo keeps what it has for unchanged files, learns the files
+    // read now, and forgets the files that are gone.
+    let results: Vec<(Option<Stamp>, bool, ParseResult)> = found
+        .par_iter()
+        .map(|f| {
+            let now = crate::stamp::of(&f.path);
+            let known = memo
+                .files
+                .get(&f.path)
+                .filter(|r| now == Some(r.stamp) && r.lang == f.lang && r.parsed.is_kind(&f.kind));
+            match known {
+                Some(r) => (now, true, Ok(r.parsed.clone())),
+                None => (now, false, parse_file(root, content_dir, f, prints)),
+            }
+        })
+        .collect();
+    let present: std::collections::HashSet<&Path> =
+        found.iter().map(|f| f.path.as_path()).collect();
+    memo.files
+        .retain(|path, _| present.contains(path.as_path()));
+    for (f, (now, known, parsed)) in found.iter().zip(&results) {
+        match (now, known, parsed) {
+            (_, true, _) => {}
+            (Some(stamp), false, Ok(parsed)) => {
+                let remembered = Remembered {
+                    stamp: *stamp,
+                    lang: f.lang.clone(),
+                    parsed: parsed.clone(),
+                };
+                memo.files.insert(f.path.clone(), remembered);
+            }
+            _ => {
+                memo.files.remove(&f.path);
+            }
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Site(errors));
-    }
+    results.into_iter().map(|(_, _, p)| p).collect()
+}
 
-    let mut content = Content::default();
-
-    // 3. Drafts and expired pages.
-    let tz = &config.timezone.tz;
+/// Leaves out drafts (unless asked for) and pages past their `publish_until`.
+fn keep_published(
+    pages: &mut Vec<Page>,
+    sections: &mut Vec<Section>,
+    opts: LoadOptions,
+    tz: &jiff::tz::TimeZone,
+) {
     pages.retain(|p: &Page| {
         if p.fm.draft && !opts.drafts {
             return false;
@@ -351,9 +413,11 @@ pub fn load(
         true
     });
     sections.retain(|s: &Section| !s.fm.draft || opts.drafts);
+}
 
-    // 4. Implicit homes, then section tree and URL paths.
-    for lang in &languages {
+/// A home section for each language without `_index.md`.
+fn add_implicit_homes(sections: &mut Vec<Section>, languages: &[&str], content_dir: &Path) {
+    for lang in languages {
         if !sections.iter().any(|s| s.is_home() && &s.lang == lang) {
             sections.push(Section {
                 file: None,
@@ -362,7 +426,7 @@ pub fn load(
                 body: std::sync::Arc::default(),
                 body_line: 1,
                 path: String::new(),
-                dir: content_dir.clone(),
+                dir: content_dir.to_path_buf(),
                 dir_rel: String::new(),
                 parent: None,
                 pages: Vec::new(),
@@ -372,37 +436,68 @@ pub fn load(
             });
         }
     }
-    sections.sort_by(|a, b| {
-        (a.dir_rel.as_str(), lang_rank(&languages, &a.lang))
-            .cmp(&(b.dir_rel.as_str(), lang_rank(&languages, &b.lang)))
-    });
-    let prefix = |lang: &str| config.lang_prefix(lang);
-    for s in &mut sections {
-        let comps: Vec<String> = s
-            .dir_rel
-            .split('/')
-            .filter(|c| !c.is_empty())
-            .map(slugify)
-            .collect();
-        s.path = if comps.is_empty() {
-            format!("{}/", prefix(&s.lang))
-        } else {
-            format!("{}/{}/", prefix(&s.lang), comps.join("/"))
+}
+
+/// Sections by folder and language, to find the section a file belongs to.
+struct SectionTree {
+    index: HashMap<(String, String), usize>,
+}
+
+impl SectionTree {
+    /// Sorts the sections, gives each its URL path and its parent.
+    fn build(sections: &mut [Section], config: &Config, languages: &[&str]) -> SectionTree {
+        sections.sort_by(|a, b| {
+            (a.dir_rel.as_str(), lang_rank(languages, &a.lang))
+                .cmp(&(b.dir_rel.as_str(), lang_rank(languages, &b.lang)))
+        });
+        for s in sections.iter_mut() {
+            let comps: Vec<String> = s
+                .dir_rel
+                .split('/')
+                .filter(|c| !c.is_empty())
+                .map(slugify)
+                .collect();
+            let prefix = config.lang_prefix(&s.lang);
+            s.path = if comps.is_empty() {
+                format!("{prefix}/")
+            } else {
+                format!("{prefix}/{}/", comps.join("/"))
+            };
+        }
+        let tree = SectionTree {
+            index: sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| ((s.dir_rel.clone(), s.lang.clone()), i))
+                .collect(),
         };
+        for i in 0..sections.len() {
+            if sections[i].is_home() {
+                continue;
+            }
+            let parent_dir = sections[i]
+                .dir_rel
+                .rsplit_once('/')
+                .map_or("", |(a, _)| a)
+                .to_string();
+            let parent = tree.nearest(&parent_dir, &sections[i].lang);
+            sections[i].parent = Some(parent);
+            sections[parent].subsections.push(i);
+        }
+        tree
     }
-    let section_index: HashMap<(String, String), usize> = sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| ((s.dir_rel.clone(), s.lang.clone()), i))
-        .collect();
-    let nearest_section = |dir_rel: &str, lang: &str| -> usize {
+
+    /// The section of the folder `dir_rel` (relative to content/) in
+    /// `lang`, or of the nearest folder above it that has one.
+    fn nearest(&self, dir_rel: &str, lang: &str) -> usize {
         let mut d = dir_rel.to_string();
         loop {
-            if let Some(&i) = section_index.get(&(d.clone(), lang.to_string())) {
+            if let Some(&i) = self.index.get(&(d.clone(), lang.to_string())) {
                 return i;
             }
             if d.is_empty() {
-                return section_index
+                return self
+                    .index
                     .get(&(String::new(), lang.to_string()))
                     .copied()
                     .unwrap_or(0);
@@ -411,25 +506,13 @@ pub fn load(
                 .rsplit_once('/')
                 .map_or(String::new(), |(a, _)| a.to_string());
         }
-    };
-    for i in 0..sections.len() {
-        if sections[i].is_home() {
-            continue;
-        }
-        let parent_dir = sections[i]
-            .dir_rel
-            .rsplit_once('/')
-            .map_or("", |(a, _)| a)
-            .to_string();
-        let lang = sections[i].lang.clone();
-        let parent = nearest_section(&parent_dir, &lang);
-        sections[i].parent = Some(parent);
-        sections[parent].subsections.push(i);
     }
+}
 
-    // 5. Pages: section, pillar, path.
-    for p in &mut pages {
-        let dir_rel = display_path(&p.dir, &content_dir);
+/// Each page's section, pillar and URL path.
+fn place_pages(pages: &mut [Page], tree: &SectionTree, content_dir: &Path, config: &Config) {
+    for p in pages {
+        let dir_rel = display_path(&p.dir, content_dir);
         let dir_rel = if dir_rel == "." {
             String::new()
         } else {
@@ -440,30 +523,26 @@ pub fn load(
         } else {
             dir_rel.clone()
         };
-        p.section = nearest_section(&parent_dir, &p.lang);
+        p.section = tree.nearest(&parent_dir, &p.lang);
         let top = dir_rel.split('/').next().unwrap_or("");
         if p.pillar.is_none() && config.pillars.contains_key(top) {
             p.pillar = Some(top.to_string());
         }
+        let prefix = config.lang_prefix(&p.lang);
         p.path = match &p.fm.path {
             Some(custom) => {
                 let c = custom.trim_matches('/');
                 if c.is_empty() {
-                    format!("{}/", prefix(&p.lang))
+                    format!("{prefix}/")
                 } else {
-                    format!("{}/{c}/", prefix(&p.lang))
+                    format!("{prefix}/{c}/")
                 }
             }
             None => {
-                let comps: Vec<String> = parent_dir
-                    .split('/')
-                    .filter(|c| !c.is_empty())
-                    .map(slugify)
-                    .collect();
-                let mut path = prefix(&p.lang);
-                for c in comps {
+                let mut path = prefix;
+                for c in parent_dir.split('/').filter(|c| !c.is_empty()) {
                     path.push('/');
-                    path.push_str(&c);
+                    path.push_str(&slugify(c));
                 }
                 path.push('/');
                 path.push_str(&p.slug);
@@ -472,7 +551,18 @@ pub fn load(
             }
         };
     }
-    // Bundle folders: their files are the page's assets; loose files belong to the section.
+}
+
+/// Files that are not markdown: a bundle folder's are its page's assets
+/// (shared with the bundle's translations); loose files belong to the section.
+fn assign_assets(
+    pages: &mut [Page],
+    sections: &mut [Section],
+    other_files: Vec<PathBuf>,
+    tree: &SectionTree,
+    content_dir: &Path,
+    config: &Config,
+) {
     let bundle_dirs: HashMap<PathBuf, usize> = pages
         .iter()
         .enumerate()
@@ -495,17 +585,17 @@ pub fn load(
         match owner {
             Some(i) => pages[i].assets.push(f),
             None => {
-                let parent = f.parent().unwrap_or(&content_dir);
-                let rel = display_path(parent, &content_dir);
+                let parent = f.parent().unwrap_or(content_dir);
+                let rel = display_path(parent, content_dir);
                 let rel = if rel == "." { String::new() } else { rel };
-                let s = nearest_section(&rel, &config.default_language);
+                let s = tree.nearest(&rel, &config.default_language);
                 sections[s].assets.push(f);
             }
         }
     }
     // Translations of a bundle share its assets (index.en.md sees the photos).
     let mut by_dir: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
-    for p in &pages {
+    for p in pages.iter() {
         if p.bundle && !p.assets.is_empty() {
             by_dir
                 .entry(p.dir.clone())
@@ -513,7 +603,7 @@ pub fn load(
                 .extend(p.assets.iter().cloned());
         }
     }
-    for p in &mut pages {
+    for p in pages.iter_mut() {
         if p.bundle
             && p.assets.is_empty()
             && let Some(a) = by_dir.get(&p.dir)
@@ -522,8 +612,11 @@ pub fn load(
         }
         p.assets.sort();
     }
+}
 
-    // 6. Sort pages into sections.
+/// Lists pages in their sections (and the parents of transparent ones),
+/// sorted as each section says; orders subsections by weight.
+fn list_pages(sections: &mut [Section], pages: &[Page], tz: &jiff::tz::TimeZone) {
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by(|&a, &b| pages[a].file.content_rel.cmp(&pages[b].file.content_rel));
     for i in order {
@@ -545,34 +638,17 @@ pub fn load(
             target = sections[t].parent;
         }
     }
-    for s in &mut sections {
+    for s in sections.iter_mut() {
         s.pages.dedup();
-        sort_pages(&mut s.pages, &pages, s.fm.sort_by, tz);
+        sort_pages(&mut s.pages, pages, s.fm.sort_by, tz);
     }
     let weights: Vec<(i64, String)> = sections
         .iter()
         .map(|s| (s.fm.weight, s.dir_rel.clone()))
         .collect();
-    for s in &mut sections {
+    for s in sections.iter_mut() {
         s.subsections.sort_by(|&a, &b| weights[a].cmp(&weights[b]));
     }
-
-    // 7. Link map for `@/` links.
-    for p in &pages {
-        content
-            .links
-            .insert(p.file.content_rel.clone(), p.path.clone());
-    }
-    for s in &sections {
-        if let Some(f) = &s.file {
-            content.links.insert(f.content_rel.clone(), s.path.clone());
-        }
-    }
-
-    pages.shrink_to_fit();
-    content.pages = pages;
-    content.sections = sections;
-    Ok(content)
 }
 
 fn lang_rank(languages: &[&str], lang: &str) -> usize {

@@ -105,12 +105,35 @@ fn unknown_key(
 
 /// Builds the groupings and the route table.
 pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
-    let mut errors = Vec::new();
-    let mut model = SiteModel::default();
-    let tz = &config.timezone.tz;
-    let prefix = |lang: &str| config.lang_prefix(lang);
+    check_keys(content, config)?;
+    let mut b = Builder {
+        content,
+        config,
+        model: SiteModel::default(),
+        errors: Vec::new(),
+    };
+    for s in &content.sections {
+        if s.fm.render != Some(false) {
+            b.route(&s.path, s.source_name());
+        }
+    }
+    for p in &content.pages {
+        b.route(&p.path, p.file.rel.clone());
+    }
+    for lang in config.all_languages() {
+        b.pillars(lang);
+        b.audiences(lang);
+        b.taxonomies(lang);
+    }
+    b.pagination();
+    b.aliases();
+    b.translations();
+    Error::or_value(b.errors, b.model)
+}
 
-    // Keys must exist.
+/// Pillar and audience keys of front matter must be the site's.
+fn check_keys(content: &Content, config: &Config) -> Result<(), Error> {
+    let mut errors = Vec::new();
     for p in &content.pages {
         if let Some(k) = &p.fm.pillar
             && !config.pillars.contains_key(k)
@@ -123,68 +146,70 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Site(errors));
-    }
+    Error::or_value(errors, ())
+}
 
-    let route = |model: &mut SiteModel,
-                 path: &str,
-                 source: String,
-                 errors: &mut Vec<Diagnostic>| {
-        if let Some(prev) = model.routes.get(path) {
+/// The model being built, and the collisions found so far.
+struct Builder<'a> {
+    content: &'a Content,
+    config: &'a Config,
+    model: SiteModel,
+    errors: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    /// Claims `path` for `source`; a path two sources want is an error
+    /// naming both.
+    fn route(&mut self, path: &str, source: String) {
+        if let Some(prev) = self.model.routes.get(path) {
             if prev.source != source {
-                errors.push(
+                self.errors.push(
                     Diagnostic::error("url-collision", format!("the address {path} is wanted by both {} and {source}", prev.source))
                         .file(first_file(&source).unwrap_or_else(|| first_file(&prev.source).unwrap_or_default()))
                         .help("give one of them another `slug` (or `path`), or remove the duplicate alias"),
                 );
             }
         } else {
-            model.routes.insert(path.to_string(), Route { source });
+            self.model.routes.insert(path.to_string(), Route { source });
         }
-    };
-
-    // Sections and pages.
-    for s in &content.sections {
-        if s.fm.render == Some(false) {
-            continue;
-        }
-        route(&mut model, &s.path, s.source_name(), &mut errors);
-    }
-    for p in &content.pages {
-        route(&mut model, &p.path, p.file.rel.clone(), &mut errors);
     }
 
-    // Pillars (merged with the section at the same address) and audiences.
-    for lang in config.all_languages() {
+    /// The pages of `lang` that `keep` selects, sorted by `sort`.
+    fn pages(
+        &self,
+        lang: &str,
+        sort: SortBy,
+        keep: impl Fn(&crate::content::Page) -> bool,
+    ) -> Vec<usize> {
+        let pages = &self.content.pages;
+        let mut list: Vec<usize> = (0..pages.len())
+            .filter(|&i| pages[i].lang == lang && keep(&pages[i]))
+            .collect();
+        sort_pages(&mut list, pages, sort, &self.config.timezone);
+        list
+    }
+
+    /// Pillar listings of `lang`, merged with the section at the same address.
+    fn pillars(&mut self, lang: &str) {
+        let (content, config) = (self.content, self.config);
         for key in config.pillars.keys() {
-            let path = format!("{}/{key}/", prefix(lang));
+            let path = format!("{}/{key}/", config.lang_prefix(lang));
             let section = content
                 .sections
                 .iter()
                 .position(|s| s.lang == lang && s.path == path);
-            let mut pages: Vec<usize> = (0..content.pages.len())
-                .filter(|&i| {
-                    content.pages[i].lang == lang && content.pages[i].pillar.as_deref() == Some(key)
-                })
-                .collect();
             let sort = section.map_or(SortBy::Date, |s| match content.sections[s].fm.sort_by {
                 SortBy::None => SortBy::Date,
                 other => other,
             });
-            sort_pages(&mut pages, &content.pages, sort, tz);
-            let idx = model.listings.len();
+            let pages = self.pages(lang, sort, |p| p.pillar.as_deref() == Some(key));
+            let idx = self.model.listings.len();
             if let Some(s) = section {
-                model.merged_sections.insert(s, idx);
+                self.model.merged_sections.insert(s, idx);
             } else {
-                route(
-                    &mut model,
-                    &path,
-                    format!("the pillar `{key}` (blason.toml)"),
-                    &mut errors,
-                );
+                self.route(&path, format!("the pillar `{key}` (blason.toml)"));
             }
-            model.listings.push(Listing {
+            self.model.listings.push(Listing {
                 kind: ListingKind::Pillar,
                 key: key.clone(),
                 lang: lang.to_string(),
@@ -194,22 +219,18 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
                 section,
             });
         }
+    }
+
+    /// Audience listings of `lang`, and their index.
+    fn audiences(&mut self, lang: &str) {
+        let config = self.config;
         for key in config.audiences.keys() {
-            let path = format!("{}/audiences/{key}/", prefix(lang));
-            let mut pages: Vec<usize> = (0..content.pages.len())
-                .filter(|&i| {
-                    content.pages[i].lang == lang
-                        && content.pages[i].fm.audiences.iter().any(|a| a == key)
-                })
-                .collect();
-            sort_pages(&mut pages, &content.pages, SortBy::Date, tz);
-            route(
-                &mut model,
-                &path,
-                format!("the audience `{key}` (blason.toml)"),
-                &mut errors,
-            );
-            model.listings.push(Listing {
+            let path = format!("{}/audiences/{key}/", config.lang_prefix(lang));
+            let pages = self.pages(lang, SortBy::Date, |p| {
+                p.fm.audiences.iter().any(|a| a == key)
+            });
+            self.route(&path, format!("the audience `{key}` (blason.toml)"));
+            self.model.listings.push(Listing {
                 kind: ListingKind::Audience,
                 key: key.clone(),
                 lang: lang.to_string(),
@@ -220,15 +241,18 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
             });
         }
         if !config.audiences.is_empty() {
-            route(
-                &mut model,
-                &format!("{}/audiences/", prefix(lang)),
+            self.route(
+                &format!("{}/audiences/", config.lang_prefix(lang)),
                 "the audiences index".into(),
-                &mut errors,
             );
         }
+    }
 
-        // Taxonomies.
+    /// Tags (and Zola taxonomies) of `lang`: a listing per term, terms in
+    /// collation order.
+    fn taxonomies(&mut self, lang: &str) {
+        let content = self.content;
+        let tz = &self.config.timezone;
         let mut terms: BTreeMap<String, BTreeMap<String, (String, Vec<usize>)>> = BTreeMap::new();
         for (i, p) in content.pages.iter().enumerate() {
             if p.lang != lang {
@@ -248,13 +272,8 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
         }
         for (tax, by_slug) in terms {
             let tax_slug = slugify(&tax);
-            let tax_path = format!("{}/{tax_slug}/", prefix(lang));
-            route(
-                &mut model,
-                &tax_path,
-                format!("the taxonomy `{tax}`"),
-                &mut errors,
-            );
+            let tax_path = format!("{}/{tax_slug}/", self.config.lang_prefix(lang));
+            self.route(&tax_path, format!("the taxonomy `{tax}`"));
             let mut term_ids = Vec::new();
             let mut ordered: Vec<(String, (String, Vec<usize>))> = by_slug.into_iter().collect();
             ordered.sort_by(|a, b| {
@@ -265,14 +284,9 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
             for (slug, (name, mut pages)) in ordered {
                 sort_pages(&mut pages, &content.pages, SortBy::Date, tz);
                 let path = format!("{tax_path}{slug}/");
-                route(
-                    &mut model,
-                    &path,
-                    format!("the {tax} `{name}`"),
-                    &mut errors,
-                );
-                term_ids.push(model.listings.len());
-                model.listings.push(Listing {
+                self.route(&path, format!("the {tax} `{name}`"));
+                term_ids.push(self.model.listings.len());
+                self.model.listings.push(Listing {
                     kind: ListingKind::Term {
                         taxonomy: tax.clone(),
                     },
@@ -284,7 +298,7 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
                     section: None,
                 });
             }
-            model.taxonomies.push(Taxonomy {
+            self.model.taxonomies.push(Taxonomy {
                 name: tax,
                 lang: lang.to_string(),
                 path: tax_path,
@@ -293,78 +307,71 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
         }
     }
 
-    // Pagination pages of sections and pillars.
-    for (si, s) in content.sections.iter().enumerate() {
-        if s.fm.paginate_by == 0 || s.fm.render == Some(false) {
-            continue;
-        }
-        let count = match model.merged_sections.get(&si) {
-            Some(&l) => model.listings[l].pages.len(),
-            None => s.pages.len(),
-        };
-        let pages_n = count.div_ceil(s.fm.paginate_by).max(1);
-        let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
-        for n in 2..=pages_n {
-            route(
-                &mut model,
-                &format!("{}{pp}/{n}/", s.path),
-                s.source_name(),
-                &mut errors,
-            );
+    /// The pager pages of paginated sections and pillars.
+    fn pagination(&mut self) {
+        for (si, s) in self.content.sections.iter().enumerate() {
+            if s.fm.paginate_by == 0 || s.fm.render == Some(false) {
+                continue;
+            }
+            let count = match self.model.merged_sections.get(&si) {
+                Some(&l) => self.model.listings[l].pages.len(),
+                None => s.pages.len(),
+            };
+            let pages_n = count.div_ceil(s.fm.paginate_by).max(1);
+            let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
+            for n in 2..=pages_n {
+                self.route(&format!("{}{pp}/{n}/", s.path), s.source_name());
+            }
         }
     }
 
-    // Aliases: redirect pages.
-    let mut alias_sources: Vec<(String, String, String)> = Vec::new();
-    for p in &content.pages {
-        for a in &p.fm.aliases {
-            alias_sources.push((a.clone(), p.path.clone(), p.file.rel.clone()));
+    /// Aliases: redirect pages from old addresses.
+    fn aliases(&mut self) {
+        let mut alias_sources: Vec<(String, String, String)> = Vec::new();
+        for p in &self.content.pages {
+            for a in &p.fm.aliases {
+                alias_sources.push((a.clone(), p.path.clone(), p.file.rel.clone()));
+            }
+        }
+        for s in &self.content.sections {
+            for a in &s.fm.aliases {
+                alias_sources.push((a.clone(), s.path.clone(), s.source_name()));
+            }
+        }
+        for (alias, target, source) in alias_sources {
+            let Some(path) = normalize_alias(&alias) else {
+                self.errors.push(
+                    Diagnostic::error("bad-alias", format!("the alias `{alias}` is not a path on this site"))
+                        .file(&source)
+                        .help("write an address of the old site, such as \"/ancien/lac.html\" or \"/ancien/lac/\""),
+                );
+                continue;
+            };
+            self.route(&path, format!("an alias in {source}"));
+            self.model.aliases.insert(path, target);
         }
     }
-    for s in &content.sections {
-        for a in &s.fm.aliases {
-            alias_sources.push((a.clone(), s.path.clone(), s.source_name()));
+
+    /// Each page's and section's translations, the default language first.
+    fn translations(&mut self) {
+        let translations = &mut self.model.translations;
+        for p in &self.content.pages {
+            translations
+                .entry(format!("page:{}", p.translation_key))
+                .or_default()
+                .push((p.lang.clone(), p.path.clone()));
+        }
+        for s in &self.content.sections {
+            translations
+                .entry(format!("section:{}", s.translation_key))
+                .or_default()
+                .push((s.lang.clone(), s.path.clone()));
+        }
+        let langs = self.config.all_languages();
+        for list in translations.values_mut() {
+            list.sort_by_key(|(l, _)| langs.iter().position(|x| x == l).unwrap_or(usize::MAX));
         }
     }
-    for (alias, target, source) in alias_sources {
-        let Some(path) = normalize_alias(&alias) else {
-            errors.push(
-                Diagnostic::error("bad-alias", format!("the alias `{alias}` is not a path on this site"))
-                    .file(&source)
-                    .help("write an address of the old site, such as \"/ancien/lac.html\" or \"/ancien/lac/\""),
-            );
-            continue;
-        };
-        route(
-            &mut model,
-            &path,
-            format!("an alias in {source}"),
-            &mut errors,
-        );
-        model.aliases.insert(path, target);
-    }
-
-    // Translations.
-    for p in &content.pages {
-        model
-            .translations
-            .entry(format!("page:{}", p.translation_key))
-            .or_default()
-            .push((p.lang.clone(), p.path.clone()));
-    }
-    for s in &content.sections {
-        model
-            .translations
-            .entry(format!("section:{}", s.translation_key))
-            .or_default()
-            .push((s.lang.clone(), s.path.clone()));
-    }
-    let langs = config.all_languages();
-    for list in model.translations.values_mut() {
-        list.sort_by_key(|(l, _)| langs.iter().position(|x| x == l).unwrap_or(usize::MAX));
-    }
-
-    Error::or_value(errors, model)
 }
 
 fn first_file(source: &str) -> Option<String> {

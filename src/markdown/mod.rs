@@ -212,6 +212,13 @@ impl OffsetMap {
 }
 
 /// Renders a page body. `first_line` is the line of the file where `source` starts.
+///
+/// Step 2 is one pass over pulldown-cmark's events that rewrites them in
+/// place (headings get ids and anchors, links resolve, images go through
+/// the pipeline, code is highlighted, text gets its typography); its arms
+/// share the state of the pass (the heading being gathered, the ids taken,
+/// the code block being read), which is why they stay in one loop rather
+/// than in a function each.
 pub fn render(
     source: &str,
     first_line: usize,
@@ -222,65 +229,14 @@ pub fn render(
         let (l, c) = line_col(source, offset);
         (l + first_line - 1, c)
     };
-    let mut errors = Vec::new();
 
     // 1. Shortcodes: render them, leave placeholders in the markdown.
-    let pieces = shortcode::parse(source).map_err(|e| {
-        let (l, c) = at(e.offset);
-        vec![Diagnostic::error("shortcode", e.message).at(l, c)]
-    })?;
-    let mut md = String::with_capacity(source.len());
-    let mut map = OffsetMap { points: Vec::new() };
-    let mut shortcode_html: Vec<String> = Vec::new();
-    let mut orig = 0usize;
-    for piece in pieces {
-        match piece {
-            shortcode::Piece::Text(t) => {
-                map.points.push((md.len(), orig));
-                md.push_str(t);
-                orig += t.len();
-            }
-            shortcode::Piece::Literal { text, len } => {
-                map.points.push((md.len(), orig));
-                md.push_str(&text);
-                orig += len;
-            }
-            shortcode::Piece::Call(call) => {
-                map.points.push((md.len(), call.offset));
-                let html = match ctx.shortcode(&call) {
-                    Ok(h) => h,
-                    Err(ShortcodeError::Unknown { known }) => {
-                        let (l, c) = at(call.offset);
-                        let mut d = Diagnostic::error(
-                            "unknown-shortcode",
-                            format!("unknown shortcode `{}`", call.name),
-                        )
-                        .at(l, c);
-                        d = match crate::error::suggest(&call.name, known.iter().map(String::as_str)) {
-                            Some(s) => d.help(format!("did you mean `{s}`? Shortcodes are templates in templates/shortcodes/")),
-                            None => d.help(format!(
-                                "shortcodes are templates in templates/shortcodes/NAME.html; known: {}",
-                                known.join(", ")
-                            )),
-                        };
-                        errors.push(d);
-                        String::new()
-                    }
-                    Err(ShortcodeError::Failed(mut d)) => {
-                        if d.line.is_none() && d.file.is_none() {
-                            let (l, c) = at(call.offset);
-                            d = d.at(l, c);
-                        }
-                        errors.push(d);
-                        String::new()
-                    }
-                };
-                let _ = write!(md, "{PLACEHOLDER}{}X", shortcode_html.len());
-                shortcode_html.push(html);
-                orig = call.offset + call.len;
-            }
-        }
-    }
+    let Expanded {
+        md,
+        map,
+        html: shortcode_html,
+        mut errors,
+    } = expand_shortcodes(source, &at, ctx)?;
     let orig_at = |offset: usize| at(map.original(offset));
     let calls_shortcodes = !shortcode_html.is_empty();
 
@@ -292,32 +248,7 @@ pub fn render(
     options.insert(Options::ENABLE_TASKLISTS);
     options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
 
-    // Coalesce adjacent text events so typography sees whole runs. Pieces that
-    // follow each other in the source are joined as one slice; others are
-    // gathered in one growing String (never re-copied per piece).
-    // About one event per 12 bytes of French prose: one allocation, not a
-    // dozen doublings of a vector of ~600 events.
-    let mut raw: Vec<(Event<'_>, usize)> = Vec::with_capacity(md.len() / 12 + 16);
-    let mut pending: Option<(PendingText<'_>, usize)> = None;
-    for (ev, range) in Parser::new_ext(&md, options).into_offset_iter() {
-        match ev {
-            Event::Text(t) => {
-                pending = Some(match pending.take() {
-                    None => (PendingText::Cow(t), range.start),
-                    Some((prev, start)) => (prev.join(t, &md), start),
-                });
-            }
-            other => {
-                if let Some((p, start)) = pending.take() {
-                    raw.push((Event::Text(p.into_cow()), start));
-                }
-                raw.push((other, range.start));
-            }
-        }
-    }
-    if let Some((p, start)) = pending.take() {
-        raw.push((Event::Text(p.into_cow()), start));
-    }
+    let raw = coalesced_events(&md, options);
 
     let mut out: Vec<Event<'_>> = Vec::with_capacity(raw.len());
     let mut rendered = Rendered {
@@ -620,6 +551,118 @@ pub fn render(
     } else {
         Err(errors)
     }
+}
+
+/// The markdown with a placeholder where each shortcode was, the
+/// shortcodes' HTML, and where each piece of the markdown was in the source.
+struct Expanded {
+    md: String,
+    map: OffsetMap,
+    html: Vec<String>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Renders the shortcodes of `source` and leaves placeholders in their stead.
+fn expand_shortcodes(
+    source: &str,
+    at: &dyn Fn(usize) -> (usize, usize),
+    ctx: &dyn RenderContext,
+) -> Result<Expanded, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let pieces = shortcode::parse(source).map_err(|e| {
+        let (l, c) = at(e.offset);
+        vec![Diagnostic::error("shortcode", e.message).at(l, c)]
+    })?;
+    let mut md = String::with_capacity(source.len());
+    let mut map = OffsetMap { points: Vec::new() };
+    let mut shortcode_html: Vec<String> = Vec::new();
+    let mut orig = 0usize;
+    for piece in pieces {
+        match piece {
+            shortcode::Piece::Text(t) => {
+                map.points.push((md.len(), orig));
+                md.push_str(t);
+                orig += t.len();
+            }
+            shortcode::Piece::Literal { text, len } => {
+                map.points.push((md.len(), orig));
+                md.push_str(&text);
+                orig += len;
+            }
+            shortcode::Piece::Call(call) => {
+                map.points.push((md.len(), call.offset));
+                let html = match ctx.shortcode(&call) {
+                    Ok(h) => h,
+                    Err(ShortcodeError::Unknown { known }) => {
+                        let (l, c) = at(call.offset);
+                        let mut d = Diagnostic::error(
+                            "unknown-shortcode",
+                            format!("unknown shortcode `{}`", call.name),
+                        )
+                        .at(l, c);
+                        d = match crate::error::suggest(&call.name, known.iter().map(String::as_str)) {
+                            Some(s) => d.help(format!("did you mean `{s}`? Shortcodes are templates in templates/shortcodes/")),
+                            None => d.help(format!(
+                                "shortcodes are templates in templates/shortcodes/NAME.html; known: {}",
+                                known.join(", ")
+                            )),
+                        };
+                        errors.push(d);
+                        String::new()
+                    }
+                    Err(ShortcodeError::Failed(mut d)) => {
+                        if d.line.is_none() && d.file.is_none() {
+                            let (l, c) = at(call.offset);
+                            d = d.at(l, c);
+                        }
+                        errors.push(d);
+                        String::new()
+                    }
+                };
+                let _ = write!(md, "{PLACEHOLDER}{}X", shortcode_html.len());
+                shortcode_html.push(html);
+                orig = call.offset + call.len;
+            }
+        }
+    }
+    Ok(Expanded {
+        md,
+        map,
+        html: shortcode_html,
+        errors,
+    })
+}
+
+/// pulldown-cmark's events with their offsets, adjacent text events joined.
+fn coalesced_events(md: &str, options: Options) -> Vec<(Event<'_>, usize)> {
+    // Coalesce adjacent text events so typography sees whole runs. Pieces that
+    // follow each other in the source are joined as one slice; others are
+    // gathered in one growing String (never re-copied per piece).
+    // About one event per 12 bytes of French prose: one allocation, not a
+    // dozen doublings of a vector of ~600 events.
+    let mut raw: Vec<(Event<'_>, usize)> = Vec::with_capacity(md.len() / 12 + 16);
+    let mut pending: Option<(PendingText<'_>, usize)> = None;
+    for (ev, range) in Parser::new_ext(md, options).into_offset_iter() {
+        match ev {
+            Event::Text(t) => {
+                pending = Some(match pending.take() {
+                    None => (PendingText::Cow(t), range.start),
+                    Some((prev, start)) => (prev.join(t, md), start),
+                });
+            }
+            other => {
+                if let Some((p, start)) = pending.take() {
+                    raw.push((Event::Text(p.into_cow()), start));
+                }
+                raw.push((other, range.start));
+            }
+        }
+    }
+    if let Some((p, start)) = pending.take() {
+        raw.push((Event::Text(p.into_cow()), start));
+    }
+
+    raw
 }
 
 /// Renders markdown without shortcodes, links resolution or typography (for
