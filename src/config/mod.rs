@@ -209,6 +209,15 @@ impl Network {
     }
 }
 
+/// The typographic rules text gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typography {
+    /// Narrow no-break spaces before `;:!?` and inside « ».
+    French,
+    /// The text as written.
+    Plain,
+}
+
 /// `[share]`: share links and kits.
 #[derive(Debug, Clone)]
 pub struct Share {
@@ -395,10 +404,16 @@ impl Config {
         )
     }
 
-    /// Whether French typography applies to content in `lang`.
-    pub fn french_typography(&self, lang: &str) -> bool {
-        self.markdown.french_typography.unwrap_or(false)
-            || (self.markdown.french_typography.is_none() && lang == "fr")
+    /// The typography of text in `lang`: French (narrow spaces before
+    /// `;:!?`, inside « ») for French unless `[markdown]` says otherwise.
+    pub fn typography(&self, lang: &str) -> Typography {
+        let french = self.markdown.french_typography.unwrap_or(false)
+            || (self.markdown.french_typography.is_none() && lang == "fr");
+        if french {
+            Typography::French
+        } else {
+            Typography::Plain
+        }
     }
 
     /// Resolves a path from blason.toml (relative to the site root), refusing

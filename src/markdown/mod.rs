@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod shortcode;
 pub mod typography;
 
+use crate::config::Typography;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -27,7 +28,7 @@ use crate::slug::slugify;
 /// How markdown is rendered for one page.
 #[derive(Debug, Clone)]
 pub struct MarkdownOptions<'a> {
-    pub french_typography: bool,
+    pub typography: Typography,
     pub external_links_new_tab: bool,
     /// The site's own host (links to it are not external).
     pub site_host: &'a str,
@@ -301,7 +302,7 @@ pub fn render(
                         img.alt.push_str(&t);
                     }
                 }
-                if opts.french_typography {
+                if opts.typography == Typography::French {
                     match typography::french(&t) {
                         std::borrow::Cow::Owned(s) => Event::Text(s.into()),
                         std::borrow::Cow::Borrowed(_) => Event::Text(t),
@@ -667,7 +668,8 @@ fn coalesced_events(md: &str, options: Options) -> Vec<(Event<'_>, usize)> {
 
 /// Renders markdown without shortcodes, links resolution or typography (for
 /// short texts such as a shortcode's body or a description).
-pub fn render_inline(source: &str, french_typography: bool) -> String {
+pub fn render_inline(source: &str, typography: Typography) -> String {
+    let french_typography = typography == Typography::French;
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -938,7 +940,11 @@ mod tests {
 
     fn opts(fr: bool) -> MarkdownOptions<'static> {
         MarkdownOptions {
-            french_typography: fr,
+            typography: if fr {
+                Typography::French
+            } else {
+                Typography::Plain
+            },
             external_links_new_tab: false,
             site_host: "www.example.fr",
             anchor_links: AnchorLinks::None,
@@ -1048,7 +1054,7 @@ mod tests {
             "{}",
             r.html
         );
-        let inline = render_inline(table, false);
+        let inline = render_inline(table, Typography::Plain);
         assert!(
             inline.contains("<td class=\"align-right\">3</td>"),
             "{inline}"

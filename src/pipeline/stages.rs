@@ -342,7 +342,7 @@ pub(super) fn render_markdown(
         path: "/",
     };
     let options = |lang: &str, section: usize| MarkdownOptions {
-        french_typography: config.french_typography(lang),
+        typography: config.typography(lang),
         external_links_new_tab: config.markdown.external_links_new_tab,
         site_host: &site_host,
         anchor_links: section_anchor[section],

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use crate::config::Config;
+use crate::config::{Config, Typography};
 use crate::error::{Diagnostic, Error, display_path, template_error, template_errors};
 use crate::theme::{Strings, Theme};
 use crate::url::absolute;
@@ -99,7 +99,7 @@ impl Renderer {
         register_common(&mut base, config, links);
         // Per-language helpers are registered again on each language's copy;
         // these make the names known when templates are checked.
-        register_language(&mut base, Strings::default(), false);
+        register_language(&mut base, Strings::default(), Typography::Plain);
         if let Err(e) =
             base.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
         {
@@ -121,7 +121,7 @@ impl Renderer {
         for lang in config.all_languages() {
             let mut tera = base.clone();
             let s = strings.get(lang).cloned().unwrap_or_default();
-            register_language(&mut tera, s, config.french_typography(lang));
+            register_language(&mut tera, s, config.typography(lang));
             if let Some(v) = site_views.get(lang) {
                 tera.global_context().insert_value("site", v.clone());
             }
@@ -251,9 +251,9 @@ fn register_common(tera: &mut Tera, config: &Config, links: &HashMap<String, Str
     );
 }
 
-fn register_language(tera: &mut Tera, strings: Strings, french: bool) {
+fn register_language(tera: &mut Tera, strings: Strings, typography: Typography) {
     tera.register_filter("markdown", move |s: String, _: Kwargs, _: &State| {
-        Value::safe_string(&crate::markdown::render_inline(&s, french))
+        Value::safe_string(&crate::markdown::render_inline(&s, typography))
     });
     let strings = Arc::new(strings);
     // A page calls t() a few dozen times: template values made once, whose
