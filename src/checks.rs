@@ -318,3 +318,186 @@ pub(crate) fn theme_routes(
     }
     Error::or_value(errors, ())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::LoadOptions;
+    use crate::testing::site;
+
+    fn now() -> jiff::Timestamp {
+        jiff::Timestamp::from_second(1_782_864_000).unwrap()
+    }
+
+    /// The site at `root`, loaded, with its model.
+    fn load(root: &Path) -> (Config, Content, SiteModel) {
+        let config = Config::load(root).unwrap();
+        let opts = LoadOptions {
+            drafts: false,
+            now: now(),
+        };
+        let content = crate::content::load(root, &config, opts, None).unwrap();
+        let model = crate::content::site::build(&content, &config).unwrap();
+        (config, content, model)
+    }
+
+    /// Every page's body as rendered markdown (no shortcodes, no images).
+    fn bodies(content: &Content) -> Vec<Rendered> {
+        struct Plain;
+        impl crate::markdown::RenderContext for Plain {
+            fn resolve_link(&self, _: &str) -> Option<String> {
+                Some("/".into())
+            }
+            fn shortcode(
+                &self,
+                _: &crate::markdown::shortcode::Call,
+            ) -> Result<String, crate::markdown::ShortcodeError> {
+                Ok(String::new())
+            }
+        }
+        let opts = crate::markdown::MarkdownOptions {
+            typography: crate::config::Typography::Plain,
+            external_links_new_tab: false,
+            site_host: "www.x.fr",
+            anchor_links: crate::markdown::AnchorLinks::None,
+        };
+        content
+            .pages
+            .iter()
+            .map(|p| crate::markdown::render(&p.body, p.body_line, &opts, &Plain).unwrap())
+            .collect()
+    }
+
+    fn codes(r: Result<(), Error>) -> Vec<&'static str> {
+        match r {
+            Ok(()) => Vec::new(),
+            Err(e) => e.diagnostics().iter().map(|d| d.code).collect(),
+        }
+    }
+
+    #[test]
+    fn an_anchor_must_be_a_heading_of_the_page_it_points_to() {
+        let dir = site(&[
+            (
+                "content/a.md",
+                "+++\ntitle = \"A\"\n+++\n## Horaires d'été\n",
+            ),
+            (
+                "content/b.md",
+                "+++\ntitle = \"B\"\n+++\n[ok](@/a.md#horaires-d-ete) [typo](@/a.md#horaire-d-ete)\n",
+            ),
+        ]);
+        let (_, content, _) = load(dir.path());
+        let md = bodies(&content);
+        let err = anchors(&content, &md, &[Rendered::default()]).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(err.diagnostics().len(), 1, "{err}");
+        assert_eq!(
+            (d.code, d.file.as_deref()),
+            ("broken-anchor", Some("content/b.md"))
+        );
+        assert_eq!(d.help.as_deref(), Some("did you mean #horaires-d-ete?"));
+    }
+
+    #[test]
+    fn covers_must_exist_inside_the_site() {
+        let dir = site(&[
+            (
+                "content/a.md",
+                "+++\ntitle = \"A\"\ncover = \"a.jpg\"\n+++\n",
+            ),
+            (
+                "content/b.md",
+                "+++\ntitle = \"B\"\ncover = \"../../b.jpg\"\n+++\n",
+            ),
+        ]);
+        let (_, content, _) = load(dir.path());
+        assert_eq!(
+            codes(files(dir.path(), &content)),
+            ["missing-file", "path-outside-site"]
+        );
+        crate::testing::write(dir.path(), "content/a.jpg", "x");
+        assert_eq!(codes(files(dir.path(), &content)), ["path-outside-site"]);
+    }
+
+    #[test]
+    fn a_page_may_not_stand_at_the_agenda_or_the_site_map() {
+        let dir = site(&[
+            ("content/agenda.md", "+++\ntitle = \"Agenda\"\n+++\n"),
+            (
+                "content/plan.md",
+                "+++\ntitle = \"Plan\"\nslug = \"plan-du-site\"\n+++\n",
+            ),
+        ]);
+        let (config, content, model) = load(dir.path());
+        let theme = crate::theme::Theme::load(dir.path(), &config.theme).unwrap();
+        let strings: BTreeMap<String, Strings> = [(
+            "fr".to_string(),
+            Strings::load(&theme, dir.path(), "fr").unwrap(),
+        )]
+        .into();
+        let err = theme_routes(&config, &content, &model, &strings).unwrap_err();
+        let messages: Vec<&str> = err
+            .diagnostics()
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("/plan-du-site/") && m.contains("site-map"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("/agenda/") && m.contains("the agenda"))
+        );
+    }
+
+    #[test]
+    fn descriptions_and_unused_bundle_files_are_warnings() {
+        let long = "x".repeat(161);
+        let dir = site(&[
+            ("content/a.md", "+++\ntitle = \"A\"\n+++\n"),
+            (
+                "content/b.md",
+                &format!("+++\ntitle = \"B\"\ndescription = \"{long}\"\n+++\n"),
+            ),
+            (
+                "content/c/index.md",
+                "+++\ntitle = \"C\"\ndescription = \"C.\"\n+++\n[plan](plan.pdf)\n",
+            ),
+            ("content/c/plan.pdf", "%PDF"),
+            ("content/c/oubli.pdf", "%PDF"),
+        ]);
+        let (_, content, _) = load(dir.path());
+        let w = content_warnings(&content, &bodies(&content), &HashSet::new());
+        let found: Vec<(&str, &str)> = w
+            .iter()
+            .map(|d| (d.code, d.file.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("description-missing", "content/a.md"),
+                ("description-too-long", "content/b.md"),
+                ("unused-file", "content/c/index.md"),
+            ]
+        );
+        assert!(w[2].message.contains("oubli.pdf"), "{}", w[2].message);
+    }
+
+    #[test]
+    fn an_impossible_event_names_its_page() {
+        let dir = site(&[(
+            "content/f.md",
+            "+++\ntitle = \"F\"\n[event]\nstart = 2026-08-14T21:00:00+02:00\nend = 2026-08-13T21:00:00+02:00\n+++\n",
+        )]);
+        let (config, content, _) = load(dir.path());
+        let err = events(&content, &config.timezone, now()).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!((d.code, d.file.as_deref()), ("event", Some("content/f.md")));
+        assert!(d.message.contains("ends"), "{}", d.message);
+    }
+}

@@ -8,7 +8,7 @@
 //! Layers: a module may use only modules of a lower layer. A test below
 //! reads every `crate::` path of `src/` and fails when one runs back up.
 //!
-//! 0. `error`, `url`, `xml`, `stamp`, `slug`
+//! 0. `error`, `url`, `xml`, `stamp`, `slug`, `testing`
 //! 1. `paths`, `output`
 //! 2. `config`
 //! 3. `content`, `markdown`, `media`
@@ -43,6 +43,8 @@ pub(crate) mod serve;
 pub(crate) mod shortcodes;
 pub(crate) mod slug;
 pub(crate) mod stamp;
+#[cfg(test)]
+pub(crate) mod testing;
 pub(crate) mod theme;
 pub(crate) mod url;
 pub(crate) mod xml;

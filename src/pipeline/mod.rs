@@ -23,7 +23,7 @@
 //! What `serve` keeps between builds ([`Recall`]) is consulted at three
 //! named points (markdown, render, the kept warnings) and recorded at the end.
 
-mod stages;
+pub(crate) mod stages;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

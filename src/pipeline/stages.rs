@@ -758,3 +758,210 @@ fn theme_pages(
     }
     out
 }
+
+/// Runs the stages up to rendering on the site at `root` and gives the
+/// render stage's inputs to `f`: the unit tests of jobs use it.
+#[cfg(test)]
+pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_>) -> T) -> T {
+    let root = root.canonicalize().unwrap();
+    let opts = BuildOptions {
+        now: jiff::Timestamp::from_second(1_782_864_000).unwrap(),
+        ..BuildOptions::new(&root)
+    };
+    let run = Run {
+        root: &root,
+        opts: &opts,
+        progress: &super::Quiet,
+        recall: None,
+    };
+    let settings = configure(&run).unwrap();
+    let config = &settings.config;
+    let interface = load_theme(&run, config).unwrap();
+    let mut site = load_content(&run, config, None).unwrap();
+    let templates = prepare_templates(&run, &settings, &interface, &site).unwrap();
+    let refs = resolve_references(&run, config, &interface, &mut site).unwrap();
+    let mut md = render_markdown(&run, config, &mut site.content, &templates, &refs).unwrap();
+    let checked = check_rendered(&run, config, &site, &md, &refs).unwrap();
+    let content = &site.content;
+    let page_html = PageHtml::new(&mut md.pages, HtmlAfterUse::Keep);
+    let views = ViewSource {
+        root: &root,
+        config,
+        content,
+        model: &site.model,
+        page_bodies: &md.pages,
+        html: &page_html,
+        section_bodies: &md.sections,
+        events: &refs.events,
+        strings: &interface.strings,
+        images: &refs.covers,
+    };
+    let summaries = summaries(&views, None, &[]);
+    let latest = latest_pages(config, content);
+    let agendas = jobs::agendas(config, content, &refs.events);
+    f(&RenderInputs {
+        views: &views,
+        summaries: &summaries,
+        latest: &latest,
+        agendas: &agendas,
+        renderer: &templates.renderer,
+        photo_pages: &checked.photo_pages,
+        cards: templates.cards.as_ref(),
+        images: &refs.images,
+        community: &refs.posts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Memory;
+    use crate::pipeline::Quiet;
+    use crate::testing::site;
+
+    const HOME: &str = "+++\ntitle = \"Accueil\"\ndescription = \"D\"\n+++\nBienvenue.\n";
+    const LAC: &str = "+++\ntitle = \"Le lac\"\ndescription = \"Un lac.\"\ndate = 2026-06-01\ntags = [\"Lac\", \"été\"]\naudiences = [\"visiteurs\"]\n+++\n## Au bord\n\nVoir [la fête](@/tourisme/fete.md#programme).\n";
+    const FETE: &str = "+++\ntitle = \"La fête\"\ndescription = \"Une fête.\"\ndate = 2026-05-01\n[event]\nstart = 2026-08-14T21:00:00+02:00\nend = 2026-08-14T23:00:00+02:00\n+++\n## Programme\n\nFeu d'artifice.\n";
+
+    fn tiny() -> tempfile::TempDir {
+        site(&[
+            ("content/_index.md", HOME),
+            ("content/tourisme/lac.md", LAC),
+            ("content/tourisme/fete.md", FETE),
+        ])
+    }
+
+    fn options(root: &Path) -> BuildOptions {
+        BuildOptions {
+            now: jiff::Timestamp::from_second(1_782_864_000).unwrap(),
+            ..BuildOptions::new(root)
+        }
+    }
+
+    #[test]
+    fn each_stage_hands_its_typed_output_to_the_next() {
+        let dir = tiny();
+        let root = dir.path().canonicalize().unwrap();
+        let opts = options(&root);
+        let run = Run {
+            root: &root,
+            opts: &opts,
+            progress: &Quiet,
+            recall: None,
+        };
+        let settings = configure(&run).unwrap();
+        let config = &settings.config;
+        assert_eq!(config.title, "Territoire");
+        assert!(settings.brand.logo.is_none() && settings.warnings.is_empty());
+
+        let interface = load_theme(&run, config).unwrap();
+        assert!(interface.strings.contains_key("fr"));
+
+        let mut site = load_content(&run, config, None).unwrap();
+        assert_eq!(site.content.pages.len(), 2);
+        let pillar = site.model.listings.iter().find(|l| l.key == "tourisme");
+        assert_eq!(pillar.map(|l| l.pages.len()), Some(2));
+
+        let templates = prepare_templates(&run, &settings, &interface, &site).unwrap();
+        assert!(templates.cards.is_none(), "cards and kits are off");
+
+        let refs = resolve_references(&run, config, &interface, &mut site).unwrap();
+        let events: Vec<bool> = refs.events.iter().map(Option::is_some).collect();
+        let fete = site.content.pages.iter().position(|p| p.slug == "fete");
+        assert_eq!(events.iter().position(|&e| e), fete);
+        assert!(refs.covers.is_empty() && refs.posts.is_empty());
+
+        let mut md = render_markdown(&run, config, &mut site.content, &templates, &refs).unwrap();
+        assert_eq!(md.pages.len(), 2);
+        assert!(
+            md.kept.iter().all(|k| !k),
+            "nothing kept without serve's memory"
+        );
+        assert!(md.bodies.is_empty() && md.section_prints.is_empty());
+        assert!(site.content.pages.iter().all(|p| p.body.is_empty()));
+
+        let checked = check_rendered(&run, config, &site, &md, &refs).unwrap();
+        assert!(checked.photo_pages.is_empty());
+        assert!(checked.warnings.is_empty(), "{:?}", checked.warnings);
+
+        let src = RenderSources {
+            root: &root,
+            config,
+            interface: &interface,
+            site: &site,
+            templates: &templates,
+            refs: &refs,
+            checked: &checked,
+        };
+        let sink = Memory::default();
+        let pages = render_pages(&run, &src, &mut md, &sink).unwrap();
+        assert_eq!(pages.summaries.len(), 2);
+        assert_eq!(pages.agendas["fr"].upcoming.len(), 1);
+        assert!(pages.kits.is_empty() && pages.kept_jobs.is_empty());
+        // In a build, each page's HTML is released once its page is written.
+        assert!(md.pages.iter().all(|p| p.html.is_empty()));
+
+        write_site_files(&src, &md, &pages, &settings, &sink).unwrap();
+        let files = sink.into_files();
+        for f in [
+            "index.html",
+            "tourisme/lac/index.html",
+            "tourisme/fete/fete.ics",
+            "agenda.ics",
+            "agenda/index.html",
+            "tags/ete/index.html",
+            "audiences/visiteurs/index.html",
+            "sitemap.xml",
+            "robots.txt",
+            "404.html",
+        ] {
+            assert!(files.contains_key(f), "{f} missing from {:?}", files.keys());
+        }
+    }
+
+    #[test]
+    fn a_stage_reports_every_problem_of_its_kind_at_once() {
+        let dir = site(&[
+            ("content/_index.md", HOME),
+            (
+                "content/a.md",
+                "+++\ntitle = \"A\"\ncover = \"nope.jpg\"\n+++\n",
+            ),
+            (
+                "content/b.md",
+                "+++\ntitle = \"B\"\ncover = \"../../outside.jpg\"\n+++\n",
+            ),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let opts = options(&root);
+        let run = Run {
+            root: &root,
+            opts: &opts,
+            progress: &Quiet,
+            recall: None,
+        };
+        let settings = configure(&run).unwrap();
+        let interface = load_theme(&run, &settings.config).unwrap();
+        let mut site = load_content(&run, &settings.config, None).unwrap();
+        let Err(err) = resolve_references(&run, &settings.config, &interface, &mut site) else {
+            panic!("missing covers were accepted");
+        };
+        let codes: Vec<&str> = err.diagnostics().iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["missing-file", "path-outside-site"]);
+    }
+
+    #[test]
+    fn a_bad_base_url_override_is_a_usage_error() {
+        let dir = tiny();
+        let root = dir.path().canonicalize().unwrap();
+        let mut opts = options(&root);
+        opts.base_url = Some("localhost:8000".into());
+        let run = Run {
+            root: &root,
+            opts: &opts,
+            progress: &Quiet,
+            recall: None,
+        };
+        assert!(matches!(configure(&run), Err(Error::Usage(m)) if m.contains("localhost:8000")));
+    }
+}

@@ -377,3 +377,184 @@ pub(crate) fn released(p: &crate::content::Page) -> Diagnostic {
     .file(p.file.rel.clone())
     .help("this is a bug in blason: please report it with the site")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::stages::with_render_inputs;
+    use crate::testing::{CONFIG, site};
+
+    const HOME: &str = "+++\ntitle = \"Accueil\"\ndescription = \"D\"\n+++\nBienvenue.\n";
+    const LAC: &str = "+++\ntitle = \"Le lac\"\ndescription = \"Un lac.\"\ndate = 2026-06-01\ntags = [\"Lac\", \"été\"]\naudiences = [\"visiteurs\"]\ncover = \"lac.jpg\"\n+++\nAu bord.\n";
+    const FETE: &str = "+++\ntitle = \"La fête\"\ndescription = \"Une fête.\"\ndate = 2026-05-01\n[event]\nstart = 2026-08-14T21:00:00+02:00\nend = 2026-08-14T23:00:00+02:00\n+++\nFeu d'artifice.\n";
+
+    /// The tiny site, with cards and kits on when `cards`.
+    fn tiny(cards: bool) -> tempfile::TempDir {
+        let config = if cards {
+            CONFIG
+                .replace("enable = false", "enable = true")
+                .replace("kit = false", "kit = true")
+        } else {
+            CONFIG.to_string()
+        };
+        let dir = site(&[
+            ("blason.toml", &config),
+            ("content/_index.md", HOME),
+            ("content/tourisme/lac/index.md", LAC),
+            ("content/tourisme/fete.md", FETE),
+            (
+                "content/culture/_index.md",
+                "+++\ntitle = \"Culture\"\n+++\n",
+            ),
+        ]);
+        std::fs::write(
+            dir.path().join("content/tourisme/lac/lac.jpg"),
+            crate::testing::jpeg(64, 48),
+        )
+        .unwrap();
+        dir
+    }
+
+    fn page(inputs: &RenderInputs<'_>, slug: &str) -> PageId {
+        PageId(
+            inputs
+                .content()
+                .pages
+                .iter()
+                .position(|p| p.slug == slug)
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_plan_has_a_job_for_every_output_of_the_site() {
+        let dir = tiny(false);
+        with_render_inputs(dir.path(), |inputs| {
+            let plan = plan(inputs, &[]);
+            let (lac, fete) = (page(inputs, "lac"), page(inputs, "fete"));
+            for job in [
+                Job::Page(lac),
+                Job::Page(fete),
+                Job::PageCalendar(fete),
+                Job::AgendaCalendar("fr".into()),
+                Job::Agenda("fr".into()),
+                Job::SiteMap("fr".into()),
+                Job::AudiencesIndex("fr".into()),
+                Job::NotFound,
+                Job::MastodonShare,
+            ] {
+                assert!(plan.contains(&job), "{job:?} missing from {plan:?}");
+            }
+            assert!(!plan.contains(&Job::PageCalendar(lac)), "lac is no event");
+            assert!(
+                !plan.iter().any(|j| matches!(j, Job::Kit(_))),
+                "kits are off"
+            );
+            let tags = plan
+                .iter()
+                .filter(|j| matches!(j, Job::Listing { .. }))
+                .count();
+            // Pillar tourisme (culture has a section), audience visiteurs, tags lac and été.
+            assert_eq!(tags, 4, "{plan:?}");
+            assert_eq!(plan.iter().filter(|j| matches!(j, Job::Feed(_))).count(), 2);
+        });
+    }
+
+    #[test]
+    fn a_page_job_returns_its_file_and_a_card_warning_instead_of_writing() {
+        let dir = tiny(true);
+        with_render_inputs(dir.path(), |inputs| {
+            let lac = page(inputs, "lac");
+            let out = render(&Job::Page(lac), inputs).unwrap();
+            let names: Vec<&str> = out.files.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, ["tourisme/lac/index.html"]);
+            let html = String::from_utf8(out.files[0].1.clone()).unwrap();
+            assert!(html.contains("<title>Le lac"), "{html}");
+            assert!(html.contains("og:image"), "the card is in the head");
+            let codes: Vec<&str> = out.warnings.iter().map(|w| w.code).collect();
+            assert_eq!(codes, ["card-alt-missing"], "the cover has no cover_alt");
+            assert_eq!(
+                out.warnings[0].file.as_deref(),
+                Some("content/tourisme/lac/index.md")
+            );
+            assert!(out.kit.is_none());
+        });
+    }
+
+    #[test]
+    fn a_kit_job_returns_its_page_its_qr_code_and_the_zip_to_make() {
+        let dir = tiny(true);
+        with_render_inputs(dir.path(), |inputs| {
+            let out = render(&Job::Kit(page(inputs, "lac")), inputs).unwrap();
+            let names: Vec<&str> = out.files.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(
+                names,
+                ["tourisme/lac/kit/index.html", "tourisme/lac/kit/qr.svg"]
+            );
+            let zip = out.kit.expect("a kit has a zip");
+            assert_eq!(zip.path, "tourisme/lac/kit/lac-kit.zip");
+            assert_eq!(zip.images.len(), crate::render::kits::KIT_FORMATS.len());
+            let inside: Vec<&str> = zip.files.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(inside, ["texts.txt", "qr.svg"]);
+            let html = String::from_utf8(out.files[0].1.clone()).unwrap();
+            assert!(html.contains("noindex"), "kits are out of search engines");
+        });
+    }
+
+    #[test]
+    fn feeds_and_calendars_are_plain_files() {
+        let dir = tiny(false);
+        with_render_inputs(dir.path(), |inputs| {
+            let home = SectionId(inputs.content().home("fr").unwrap());
+            let out = render(&Job::Feed(home), inputs).unwrap();
+            assert_eq!(out.files.len(), 1);
+            assert_eq!(out.files[0].0, "atom.xml");
+            let atom = String::from_utf8(out.files[0].1.clone()).unwrap();
+            assert_eq!(atom.matches("<entry>").count(), 2);
+            let culture = inputs
+                .content()
+                .sections
+                .iter()
+                .position(|s| s.dir_rel == "culture")
+                .unwrap();
+            let none = render(&Job::Feed(SectionId(culture)), inputs).unwrap();
+            assert!(none.files.is_empty(), "no dated page, no feed");
+            let fete = page(inputs, "fete");
+            let ics = render(&Job::PageCalendar(fete), inputs).unwrap();
+            assert_eq!(ics.files[0].0, "tourisme/fete/fete.ics");
+            let ics = String::from_utf8(ics.files[0].1.clone()).unwrap();
+            assert!(ics.contains("BEGIN:VEVENT") && ics.contains("SUMMARY:La fête"));
+        });
+    }
+
+    #[test]
+    fn listings_name_the_pages_they_show_and_feeds_read_page_html() {
+        let dir = tiny(false);
+        with_render_inputs(dir.path(), |inputs| {
+            let model = inputs.model();
+            let (l, listing) = model
+                .listings
+                .iter()
+                .enumerate()
+                .find(|(_, l)| l.key == "visiteurs")
+                .unwrap();
+            let job = Job::Listing {
+                listing: ListingId(l),
+                pager: 0,
+            };
+            assert_eq!(listed_pages(&job, inputs), Some(listing.pages.clone()));
+            let home = SectionId(inputs.content().home("fr").unwrap());
+            let home_job = Job::Section {
+                section: home,
+                pager: 0,
+            };
+            assert_eq!(
+                listed_pages(&home_job, inputs),
+                None,
+                "the home page reads more"
+            );
+            assert!(reads_page_html(&Job::Feed(home)));
+            assert!(!reads_page_html(&Job::Page(PageId(0))));
+        });
+    }
+}
