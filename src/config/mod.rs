@@ -787,6 +787,55 @@ mod tests {
     }
 
     #[test]
+    fn every_problem_of_the_file_is_reported_at_once() {
+        let text = format!(
+            "{MINIMAL}timezone = \"Europe/Pariss\"\n[brand]\ncolors = {{ primary = \"teal\", accent = \"#12\" }}\n[share]\nnetworks = [\"facebok\", \"instagram\", \"x\"]\n[images]\nformats = [\"gif\"]\nquality = 0\n"
+        );
+        let err = Config::parse(&text).unwrap_err();
+        let messages: Vec<&str> = err
+            .diagnostics()
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(messages.len(), 7, "{messages:#?}");
+        assert!(
+            err.diagnostics()
+                .iter()
+                .all(|d| d.file.as_deref() == Some("blason.toml"))
+        );
+        assert!(messages[0].contains("Europe/Pariss"));
+        let helps: Vec<&str> = err
+            .diagnostics()
+            .iter()
+            .filter_map(|d| d.help.as_deref())
+            .collect();
+        assert!(helps.contains(&"did you mean `facebook`?"), "{helps:?}");
+        assert!(
+            helps
+                .iter()
+                .any(|h| h.starts_with("Instagram has no share link"))
+        );
+    }
+
+    #[test]
+    fn typed_values_are_parsed_once() {
+        let text = format!(
+            "{MINIMAL}timezone = \"America/Martinique\"\n[brand]\ncolors = {{ primary = \"#fff\" }}\n[share]\nnetworks = [\"mastodon\", \"email\"]\n[images]\nformats = [\"JPG\"]\n"
+        );
+        let c = Config::parse(&text).unwrap();
+        assert_eq!(c.timezone.name, "America/Martinique");
+        assert_eq!(c.timezone.tz.iana_name(), Some("America/Martinique"));
+        assert_eq!(c.brand.colors.primary.rgb, [255, 255, 255]);
+        assert_eq!(c.brand.colors.primary.to_string(), "#fff");
+        assert_eq!(c.share.networks, [Network::Mastodon, Network::Email]);
+        assert_eq!(c.images.formats, [Format::Jpeg]);
+        assert_eq!(c.brand.colors.text_on(&c.brand.colors.primary), "#1d1d1b");
+        let moved = c.clone().with_base_url("http://localhost:8000").unwrap();
+        assert_eq!(moved.base(), "http://localhost:8000");
+        assert!(matches!(c.with_base_url("localhost"), Err(Error::Usage(_))));
+    }
+
+    #[test]
     fn relative_base_url_is_refused() {
         let err = Config::parse("base_url = \"example.org\"\ntitle = \"T\"").unwrap_err();
         assert!(err.to_string().contains("base_url"));
