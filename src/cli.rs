@@ -170,6 +170,21 @@ impl Progress for Bar {
             b.inc(n);
         }
     }
+    fn note(&self, message: &str) {
+        match self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            Some(b) => b.println(message),
+            None => eprintln!("{message}"),
+        }
+    }
+}
+
+/// No progress bar (not a terminal): notes only.
+struct Notes;
+
+impl Progress for Notes {
+    fn note(&self, message: &str) {
+        eprintln!("{message}");
+    }
 }
 
 impl Bar {
@@ -285,7 +300,7 @@ fn build(opts: BuildOptions, report: Option<PathBuf>) -> Result<u8, Error> {
         bar.done();
         r
     } else {
-        pipeline::build(&opts, &pipeline::Quiet)
+        pipeline::build(&opts, &Notes)
     };
     let rep = result?;
     print_warnings(&rep.warnings);

@@ -1,10 +1,19 @@
 //! Output: where built files go, and the atomic swap that protects the last good site.
 //!
 //! A build writes into a staging folder beside OUT (`.public.blason-tmp-…`);
-//! only when every stage succeeded is OUT replaced by it, in two renames. A
-//! failed build drops the staging folder and leaves OUT byte-identical. `check`
-//! writes nowhere ([`Discard`]). This module moves bytes; it does not know what
-//! they are.
+//! only when every stage succeeded is OUT replaced by it. On Linux the two
+//! folders are exchanged in one step (`renameat2` with `RENAME_EXCHANGE`), so
+//! that there is no instant without a complete OUT: a web server serving it
+//! never answers 404 during a deploy, and a build killed at any moment
+//! leaves a whole site behind. Elsewhere, or on a file system without the
+//! exchange, OUT is replaced in two renames (missing for an instant between
+//! them). A failed build drops the staging folder and leaves OUT
+//! byte-identical. `check` writes nowhere ([`Discard`]). This module moves
+//! bytes; it does not know what they are.
+//!
+//! Two builds into the same OUT take turns: each holds a lock on
+//! `.public.blason-lock` beside OUT from before it touches anything there
+//! until its swap is done, and a second build waits for the first.
 //!
 //! The output before last is kept beside OUT (`.public.blason-spare`) and
 //! becomes the next build's staging folder: files are written over the old
@@ -14,6 +23,7 @@
 //! and files the new build did not write are removed before the swap.
 
 use std::collections::HashSet;
+use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,6 +69,8 @@ const SAME_CHECK_MAX: u64 = 1 << 20;
 
 /// A staging folder beside OUT, swapped in by [`Staging::commit`].
 pub struct Staging {
+    /// Held from before the staging folder is made until the swap is done.
+    _lock: std::fs::File,
     out: PathBuf,
     tmp: PathBuf,
     spare: PathBuf,
@@ -132,9 +144,10 @@ fn clear_way(base: &Path, path: &Path) {
 }
 
 impl Staging {
-    /// Creates the staging folder, from the spare output when there is one.
-    /// `root` is only used to name paths in errors.
-    pub fn new(root: &Path, out: &Path) -> Result<Staging, Diagnostic> {
+    /// Creates the staging folder, from the spare output when there is one,
+    /// once no other build writes into OUT (`waiting` is told when one
+    /// does). `root` is only used to name paths in errors.
+    pub fn new(root: &Path, out: &Path, waiting: &dyn Fn(&str)) -> Result<Staging, Diagnostic> {
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -150,11 +163,13 @@ impl Staging {
         }
         let m = marker(out);
         let spare = parent.join(format!("{m}spare"));
-        // Folders left by a build that was killed.
+        let lock_path = parent.join(format!("{m}lock"));
+        let lock = lock_output(&lock_path, root, waiting)?;
+        // Folders left by a build that was killed (no other build runs now).
         if let Ok(entries) = std::fs::read_dir(parent) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().to_string();
-                if name.starts_with(&m) && e.path() != spare {
+                if name.starts_with(&m) && e.path() != spare && e.path() != lock_path {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
@@ -185,6 +200,7 @@ impl Staging {
                 .map_err(|e| Diagnostic::io(&tmp, root, "create the staging folder", &e))?;
         }
         Ok(Staging {
+            _lock: lock,
             out: out.to_path_buf(),
             tmp,
             spare,
@@ -242,6 +258,35 @@ impl Staging {
     /// the next build's spare.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
         self.remove_stale()?;
+        test_pause("swap");
+        if self.out.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            match exchange(&self.tmp, &self.out) {
+                Ok(()) => {
+                    // The staging folder's name now holds the previous output.
+                    self.committed = true;
+                    test_pause("spare");
+                    if std::fs::rename(&self.tmp, &self.spare).is_err() {
+                        let _ = std::fs::remove_dir_all(&self.tmp);
+                    }
+                    return Ok(());
+                }
+                Err(e) if !exchange_unsupported(&e) => {
+                    return Err(Diagnostic::io(
+                        &self.out,
+                        &self.root,
+                        "put the new output in place",
+                        &e,
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+        self.replace_in_two_renames()
+    }
+
+    /// Where the output cannot be exchanged in one step: OUT moved aside,
+    /// then the staged site moved in.
+    fn replace_in_two_renames(mut self) -> Result<(), Diagnostic> {
         let had_old = self.out.exists();
         let mut old = self.spare.clone();
         if had_old && std::fs::rename(&self.out, &old).is_err() {
@@ -256,6 +301,7 @@ impl Staging {
                 Diagnostic::io(&self.out, &self.root, "move the previous output aside", &e)
             })?;
         }
+        test_pause("second-rename");
         if let Err(e) = std::fs::rename(&self.tmp, &self.out) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.out);
@@ -364,6 +410,103 @@ impl Sink for Staging {
     }
 }
 
+/// Takes the lock of an output: at once when it is free, else after
+/// telling `waiting` which process holds it.
+fn lock_output(
+    path: &Path,
+    root: &Path,
+    waiting: &dyn Fn(&str),
+) -> Result<std::fs::File, Diagnostic> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| Diagnostic::io(path, root, "create the output's lock file", &e))?;
+    let locked = |e: std::io::Error| Diagnostic::io(path, root, "lock the output", &e);
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(path).unwrap_or_default();
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                "another build".to_string()
+            } else {
+                format!("another build (process {holder})")
+            };
+            waiting(&format!(
+                "{who} is writing to this output; waiting for it to finish"
+            ));
+            file.lock().map_err(locked)?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(locked(e)),
+    }
+    // Who holds it, for the message of the next build that waits.
+    let _ = file.set_len(0);
+    let _ = (&file).write_all(std::process::id().to_string().as_bytes());
+    Ok(file)
+}
+
+/// Exchanges two folders in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c =
+        |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Whether the exchange failed because the system or the file system
+/// cannot do it (then two renames do the work).
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if matches!(
+        e.raw_os_error(),
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP | libc::EXDEV)
+    ) {
+        return true;
+    }
+    e.kind() == std::io::ErrorKind::Unsupported
+}
+
+/// For the tests of a killed build: `BLASON_TEST_PAUSE=POINT:FILE` makes
+/// the build create FILE when it reaches POINT (`swap`, `spare`,
+/// `second-rename`) and wait there to be killed.
+fn test_pause(point: &str) {
+    let Some(spec) = std::env::var_os("BLASON_TEST_PAUSE") else {
+        return;
+    };
+    let spec = spec.to_string_lossy();
+    if let Some((at, flag)) = spec.split_once(':')
+        && at == point
+    {
+        let _ = std::fs::write(flag, point);
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+
 /// Writes nothing (for `check`), but still checks paths.
 #[derive(Default)]
 pub struct Discard {
@@ -467,12 +610,13 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("a.html"), "old").unwrap();
         {
-            let s = Staging::new(dir.path(), &out).unwrap();
+            let s = Staging::new(dir.path(), &out, &|_| {}).unwrap();
             s.write("a.html", b"new").unwrap();
         }
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "old");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        let s = Staging::new(dir.path(), &out).unwrap();
+        // OUT and the lock file only: no staging folder left.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        let s = Staging::new(dir.path(), &out, &|_| {}).unwrap();
         s.write("b/index.html", b"new").unwrap();
         s.commit().unwrap();
         assert!(!out.join("a.html").exists());
@@ -486,7 +630,10 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, [".public.blason-spare", "public"]);
+        assert_eq!(
+            names,
+            [".public.blason-lock", ".public.blason-spare", "public"]
+        );
     }
 
     fn tree(dir: &Path) -> Vec<(String, String)> {
@@ -514,7 +661,7 @@ mod tests {
     }
 
     fn build(root: &Path, out: &Path, files: &[(&str, &str)]) {
-        let s = Staging::new(root, out).unwrap();
+        let s = Staging::new(root, out, &|_| {}).unwrap();
         for (rel, body) in files {
             s.write(rel, body.as_bytes()).unwrap();
         }
@@ -575,7 +722,7 @@ mod tests {
         );
         // A failed build leaves OUT as it was and uses up the spare.
         {
-            let s = Staging::new(dir.path(), &out).unwrap();
+            let s = Staging::new(dir.path(), &out, &|_| {}).unwrap();
             s.write("a.html", b"4").unwrap();
         }
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "3");
@@ -641,7 +788,7 @@ mod tests {
         let src = dir.path().join("photo.jpg");
         std::fs::write(&src, "pixels").unwrap();
         let site = |page: &str| {
-            let s = Staging::new(dir.path(), &out).unwrap();
+            let s = Staging::new(dir.path(), &out, &|_| {}).unwrap();
             s.write("k/index.html", b"same").unwrap();
             s.write("p/index.html", page.as_bytes()).unwrap();
             s.copy("photo.jpg", &src).unwrap();
@@ -688,7 +835,7 @@ mod tests {
         let src = dir.path().join("plan.pdf");
         std::fs::write(&src, "plan").unwrap();
         std::fs::set_permissions(&src, std::fs::Permissions::from_mode(0o400)).unwrap();
-        let s = Staging::new(dir.path(), &out).unwrap();
+        let s = Staging::new(dir.path(), &out, &|_| {}).unwrap();
         s.copy("plan.pdf", &src).unwrap();
         s.commit().unwrap();
         let copied = out.join("plan.pdf");
@@ -699,5 +846,88 @@ mod tests {
             0o600,
             "the owner can read and write: {mode:o}"
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn folders_are_exchanged_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("new.html"), "new").unwrap();
+        std::fs::write(b.join("old.html"), "old").unwrap();
+        exchange(&a, &b).unwrap();
+        assert!(b.join("new.html").is_file() && !b.join("old.html").exists());
+        assert!(a.join("old.html").is_file());
+        let missing = exchange(&dir.path().join("nope"), &b).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+        assert!(!exchange_unsupported(&missing));
+    }
+
+    #[test]
+    fn a_commit_keeps_the_previous_output_as_the_spare() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for (n, text) in ["one", "two"].into_iter().enumerate() {
+            let s = Staging::new(dir.path(), &out, &|_| {}).unwrap();
+            s.write("index.html", text.as_bytes()).unwrap();
+            s.write(&format!("only-{n}.html"), b"x").unwrap();
+            s.commit().unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(
+            !out.join("only-0.html").exists(),
+            "the first build's page is gone"
+        );
+        let spare = dir.path().join(".public.blason-spare");
+        assert_eq!(
+            std::fs::read_to_string(spare.join("index.html")).unwrap(),
+            "one"
+        );
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [".public.blason-lock", ".public.blason-spare", "public"]
+        );
+    }
+
+    #[test]
+    fn a_second_build_into_the_same_output_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::new(dir.path(), &out, &|_| {}).unwrap();
+        first.write("index.html", b"first").unwrap();
+        let (told, heard) = std::sync::mpsc::channel::<String>();
+        let (root, out2) = (dir.path().to_path_buf(), out.clone());
+        let second = std::thread::spawn(move || {
+            let told = std::sync::Mutex::new(told);
+            let s = Staging::new(&root, &out2, &|m| {
+                let _ = told.lock().unwrap().send(m.to_string());
+            })
+            .unwrap();
+            s.write("index.html", b"second").unwrap();
+            s.commit().unwrap();
+        });
+        let message = heard
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the second build says it waits");
+        assert!(
+            message.contains(&format!("process {}", std::process::id())),
+            "{message}"
+        );
+        // The first build's staging folder is intact while the second waits.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        first.write("page.html", b"still writing").unwrap();
+        first.commit().unwrap();
+        second.join().unwrap();
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"second");
     }
 }

@@ -142,6 +142,33 @@ pub fn walk_files(
     (files, errors)
 }
 
+/// The real path of `path`, whether it exists or not: absolute, with the
+/// symbolic links of its longest existing ancestor resolved and the rest
+/// normalized (`..` and `.` removed).
+pub fn resolve(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            out.extend(rest.iter().rev());
+            return normalize(&out);
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last.as_os_str().to_os_string());
+                existing = parent;
+            }
+            _ => return normalize(&abs),
+        }
+    }
+}
+
 /// Removes `.` and resolves `..` lexically.
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -161,6 +188,21 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn resolve_follows_links_of_the_existing_part_and_normalizes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(real.join("site/content")).unwrap();
+        std::os::unix::fs::symlink(real.join("site"), real.join("link")).unwrap();
+        assert_eq!(super::resolve(&real.join("link")), real.join("site"));
+        assert_eq!(
+            super::resolve(&real.join("link/content/new/../out")),
+            real.join("site/content/out")
+        );
+        assert_eq!(super::resolve(&real.join("nope/x")), real.join("nope/x"));
+    }
+
     use super::*;
 
     #[test]

@@ -297,10 +297,10 @@ pub fn render(
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&t);
                 }
-                if in_image > 0 {
-                    if let Some(img) = rendered.images.last_mut() {
-                        img.alt.push_str(&t);
-                    }
+                if in_image > 0
+                    && let Some(img) = rendered.images.last_mut()
+                {
+                    img.alt.push_str(&t);
                 }
                 if opts.typography == Typography::French {
                     match typography::french(&t) {

@@ -71,6 +71,9 @@ impl BuildOptions {
 pub trait Progress: Sync {
     fn stage(&self, _name: &'static str, _items: u64) {}
     fn advance(&self, _n: u64) {}
+    /// Something the person who started the build should know now (that it
+    /// waits for another build, say).
+    fn note(&self, _message: &str) {}
 }
 
 /// No progress display.
@@ -129,7 +132,7 @@ fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -167,7 +170,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let root = &opts.root;
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     guard_output(root, &out)?;
-    let staging = Staging::new(root, &out)?;
+    let staging = Staging::new(root, &out, &|m| progress.note(m))?;
     let (report, _) = run(opts, &staging, progress, None, None)?;
     staging.commit()?;
     Ok(report)
@@ -243,21 +246,14 @@ pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
     });
 }
 
-/// OUT must not be the site itself, one of its source folders, or above it.
+/// OUT must not be the site itself, one of its source folders, or above it,
+/// however either is reached (a relative path, `..`, a symbolic link).
 fn guard_output(root: &Path, out: &Path) -> Result<(), Error> {
-    let abs = |p: &Path| {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        crate::paths::normalize(&p)
-    };
-    let (root_a, out_a) = (abs(root), abs(out));
-    if root_a.starts_with(&out_a)
+    let (root_r, out_r) = (crate::paths::resolve(root), crate::paths::resolve(out));
+    if root_r.starts_with(&out_r)
         || crate::paths::SOURCE_FOLDERS
             .iter()
-            .any(|s| out_a.starts_with(root_a.join(s)))
+            .any(|s| out_r.starts_with(root_r.join(s)))
     {
         return Err(Error::Usage(format!(
             "refusing to build into {}: it would replace the site's own files; choose another folder with -o",
