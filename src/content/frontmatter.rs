@@ -417,10 +417,57 @@ pub fn parse<T: for<'de> Deserialize<'de>>(split: &Split<'_>) -> Result<T, Diagn
             if split.front_matter.trim().is_empty() {
                 return serde_yaml_ng::from_str("{}").map_err(|e| yaml_diagnostic(&e, line_offset));
             }
+            if let Some(at) = flow_too_deep(split.front_matter, MAX_FLOW_DEPTH) {
+                let (line, col) = crate::error::line_col(split.front_matter, at);
+                return Err(Diagnostic::error(
+                    "front-matter",
+                    format!(
+                        "the front matter nests lists and tables more than {MAX_FLOW_DEPTH} deep"
+                    ),
+                )
+                .at(line + line_offset, col)
+                .help("front matter holds a few values; write lists as [\"a\", \"b\"]"));
+            }
             serde_yaml_ng::from_str(split.front_matter)
                 .map_err(|e| yaml_diagnostic(&e, line_offset))
         }
     }
+}
+
+/// How deep `[` and `{` may nest in YAML front matter. The YAML reader
+/// takes time quadratic in the depth (50,000 levels: seconds), and no page
+/// needs more than a few.
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// Where YAML flow collections first nest deeper than `max`, outside
+/// quoted strings and comments; one pass over the text.
+fn flow_too_deep(text: &str, max: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (quote, b) {
+            _ if comment => comment = b != b'\n',
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'#') if i == 0 || bytes[i - 1].is_ascii_whitespace() => comment = true,
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn yaml_diagnostic(err: &serde_yaml_ng::Error, line_offset: usize) -> Diagnostic {
@@ -493,6 +540,27 @@ mod tests {
         let s = split("\u{feff}+++\n+++").unwrap();
         assert_eq!(s.front_matter, "");
         assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn deeply_nested_yaml_is_refused_before_it_is_read() {
+        let deep = format!(
+            "---\ntitle: a\nextra: {}{}\n---\n",
+            "[".repeat(50_000),
+            "]".repeat(50_000)
+        );
+        let e = parse::<PageFrontMatter>(&split(&deep).unwrap()).unwrap_err();
+        assert!(e.message.contains("more than 64 deep"), "{}", e.message);
+        assert_eq!((e.line, e.column), (Some(3), Some(72)));
+        // Brackets in quotes and comments do not count; 64 levels are read.
+        let quoted = format!("title: \"{}\" # {}\n", "[".repeat(100), "{".repeat(100));
+        assert_eq!(flow_too_deep(&quoted, 64), None);
+        let ok = format!("x: {}{}\n", "[".repeat(64), "]".repeat(64));
+        assert_eq!(flow_too_deep(&ok, 64), None);
+        assert_eq!(
+            flow_too_deep(&format!("x: {}", "{".repeat(65)), 64),
+            Some(67)
+        );
     }
 
     #[test]

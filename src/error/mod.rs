@@ -254,6 +254,45 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where each line of a text starts, to turn many offsets into lines and
+/// columns without reading the text from its start each time. Offsets asked
+/// in increasing order on one long line are counted from the last one (a
+/// pasted paragraph of 100,000 links is one line).
+pub struct LineIndex {
+    starts: Vec<usize>,
+    /// The last offset asked: (offset, its line, its column).
+    last: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new((0, 1, 1)),
+        }
+    }
+
+    /// Line and column (from 1, in characters) of `offset` in `text`, the
+    /// text this index was made from: the same as [`line_col`].
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let (last_offset, last_line, last_col) = self.last.get();
+        let column = if last_line == line && last_offset <= offset {
+            last_col + text[last_offset..offset].chars().count()
+        } else {
+            text[self.starts[line - 1]..offset].chars().count() + 1
+        };
+        self.last.set((offset, line, column));
+        (line, column)
+    }
+}
+
 /// The nearest of `candidates` to `word`, if it is close enough to be a typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(&str, f64)> = None;
@@ -392,6 +431,19 @@ mod tests {
         assert_eq!(line_col("abc", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 3), (2, 1));
         assert_eq!(line_col("é\nxé=", 6), (2, 3));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_line_index_gives_what_reading_from_the_start_gives(
+            text in "[a-zé\n]{0,60}",
+            offsets in proptest::collection::vec(0usize..70, 1..10),
+        ) {
+            let index = LineIndex::new(&text);
+            for o in offsets {
+                proptest::prop_assert_eq!(index.line_col(&text, o), line_col(&text, o));
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod shortcode;
 pub mod typography;
 
 use crate::config::Typography;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use pulldown_cmark::{
@@ -22,7 +22,7 @@ use pulldown_cmark::{
 use pulldown_cmark_escape::{escape_href, escape_html};
 use serde::Serialize;
 
-use crate::error::{Diagnostic, line_col};
+use crate::error::Diagnostic;
 use crate::slug::slugify;
 
 /// How markdown is rendered for one page.
@@ -226,8 +226,11 @@ pub fn render(
     opts: &MarkdownOptions<'_>,
     ctx: &dyn RenderContext,
 ) -> Result<Rendered, Vec<Diagnostic>> {
+    // Offsets of links and errors become lines through an index: reading
+    // the text from its start for each would be quadratic.
+    let lines = crate::error::LineIndex::new(source);
     let at = |offset: usize| {
-        let (l, c) = line_col(source, offset);
+        let (l, c) = lines.line_col(source, offset);
         (l + first_line - 1, c)
     };
 
@@ -257,6 +260,7 @@ pub fn render(
         ..Rendered::default()
     };
     let mut used_ids: HashSet<String> = HashSet::new();
+    let mut id_suffix: HashMap<String, usize> = HashMap::new();
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut more_at: Option<usize> = None;
     let mut code: Option<(String, String)> = None; // (lang, text)
@@ -341,11 +345,13 @@ pub fn render(
                     continue;
                 };
                 let base = id.unwrap_or_else(|| slugify(&text));
+                // The next suffix to try for each base id: counting from 1
+                // for every heading made 40,000 equal headings quadratic.
+                let n = id_suffix.entry(base.clone()).or_insert(1);
                 let mut unique = base.clone();
-                let mut n = 1;
                 while !used_ids.insert(unique.clone()) {
                     unique = format!("{base}-{n}");
-                    n += 1;
+                    *n += 1;
                 }
                 let lvl = level as u8;
                 let class_attr = if classes.is_empty() {
