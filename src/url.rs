@@ -57,6 +57,29 @@ pub fn https_host(url: &str) -> Option<String> {
     ok.then(|| host.to_ascii_lowercase())
 }
 
+/// The scheme of `url` when it is one that runs code or embeds content in
+/// the browser (`javascript:`, `vbscript:`, `data:`), read as browsers read
+/// it: whitespace and control characters ignored, any case.
+pub fn unsafe_scheme(url: &str) -> Option<&'static str> {
+    let mut scheme = String::new();
+    for c in url.chars() {
+        if c == ':' {
+            break;
+        }
+        if c.is_ascii_whitespace() || c.is_control() {
+            continue;
+        }
+        if !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) || scheme.len() > 10 {
+            return None;
+        }
+        scheme.push(c.to_ascii_lowercase());
+    }
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|s| *s == scheme)
+        .filter(|_| url.contains(':'))
+}
+
 /// Percent-encodes everything but the unreserved characters of RFC 3986.
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 2);
@@ -130,6 +153,19 @@ mod tests {
             proptest::prop_assert_eq!(encode(&s), expected.clone());
             proptest::prop_assert_eq!(decode(&expected), Some(s));
         }
+    }
+
+    #[test]
+    fn code_running_schemes_are_found_however_written() {
+        assert_eq!(unsafe_scheme("javascript:alert(1)"), Some("javascript"));
+        assert_eq!(unsafe_scheme(" JaVa\tScRiPt:alert(1)"), Some("javascript"));
+        assert_eq!(unsafe_scheme("java\u{0}script:x"), Some("javascript"));
+        assert_eq!(unsafe_scheme("data:text/html;base64,xx"), Some("data"));
+        assert_eq!(unsafe_scheme("VBScript:msgbox"), Some("vbscript"));
+        assert_eq!(unsafe_scheme("https://x.fr/javascript:"), None);
+        assert_eq!(unsafe_scheme("/javascript"), None);
+        assert_eq!(unsafe_scheme("javascript"), None);
+        assert_eq!(unsafe_scheme("mailto:a@b.fr"), None);
     }
 
     #[test]

@@ -357,6 +357,24 @@ fn load_one(
             ),
         );
     }
+    for (key, text) in [
+        ("author", Some(raw.author.as_str())),
+        ("handle", raw.handle.as_deref()),
+        ("text", Some(raw.text.as_str())),
+        ("image_alt", raw.image_alt.as_deref()),
+    ] {
+        if let Some(c) = text.and_then(crate::content::frontmatter::forbidden_char) {
+            errors.push(
+                err(
+                    "post",
+                    format!("`{key}` holds the invisible character U+{:04X}", c as u32),
+                )
+                .help(
+                    "retype the text, or paste it as plain text: the character was copied with it",
+                ),
+            );
+        }
+    }
     if raw.author.trim().is_empty() {
         errors.push(
             err("post", "`author` is empty".into())

@@ -293,6 +293,17 @@ impl Config {
             }
         };
         errors.extend(check_languages(&raw));
+        for (network, url) in &raw.social {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                errors.push(
+                    Diagnostic::error(
+                        "config",
+                        format!("[social] {network} = \"{url}\" is not a web address"),
+                    )
+                    .help("write the address of the account's page, starting with https://"),
+                );
+            }
+        }
         let brand = validate_brand(raw.brand, &mut errors);
         let share = validate_share(raw.share, &mut errors);
         let images = validate_images(raw.images, &mut errors);
@@ -578,6 +589,32 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
                 .help("e.g. widths = [480, 960, 1600] and formats = [\"webp\", \"jpg\"]"),
         );
     }
+    if let Some(w) = raw.widths.iter().find(|w| !(16..=8192).contains(*w)) {
+        errors.push(
+            Diagnostic::error(
+                "config",
+                format!("[images] widths: {w} is not a width blason makes"),
+            )
+            .help("write widths in pixels from 16 to 8192, e.g. widths = [480, 960, 1600]"),
+        );
+    }
+    let cache = &raw.cache_dir;
+    if cache.is_absolute()
+        || cache.has_root()
+        || !crate::paths::normalize(&Path::new("site").join(cache)).starts_with("site")
+        || crate::paths::normalize(cache).as_os_str().is_empty()
+        || crate::paths::SOURCE_FOLDERS
+            .iter()
+            .any(|f| crate::paths::normalize(cache).starts_with(f))
+    {
+        errors.push(
+            Diagnostic::error(
+                "config",
+                format!("[images] cache_dir = \"{}\" is not a folder of the site of its own", cache.display()),
+            )
+            .help("write a folder inside the site and outside content/, static/ and the other source folders, e.g. cache_dir = \".blason-cache\""),
+        );
+    }
     if !(1..=100).contains(&raw.quality) {
         errors.push(
             Diagnostic::error(
@@ -833,6 +870,25 @@ mod tests {
         let moved = c.clone().with_base_url("http://localhost:8000").unwrap();
         assert_eq!(moved.base(), "http://localhost:8000");
         assert!(matches!(c.with_base_url("localhost"), Err(Error::Usage(_))));
+    }
+
+    #[test]
+    fn values_that_parse_but_cannot_be_right_are_refused() {
+        for (table, value) in [
+            ("[images]\nwidths = [0]", "widths: 0"),
+            ("[images]\ncache_dir = \"/tmp/cache\"", "cache_dir"),
+            ("[images]\ncache_dir = \"../cache\"", "cache_dir"),
+            ("[images]\ncache_dir = \"static/cache\"", "cache_dir"),
+            (
+                "[social]\ninstagram = \"javascript:alert(1)\"",
+                "[social] instagram",
+            ),
+        ] {
+            let err = Config::parse(&format!("{MINIMAL}{table}\n")).unwrap_err();
+            assert!(err.to_string().contains(value), "{table}: {err}");
+        }
+        let ok = format!("{MINIMAL}[images]\ncache_dir = \"cache/blason\"\n");
+        assert!(Config::parse(&ok).is_ok());
     }
 
     #[test]

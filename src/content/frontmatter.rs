@@ -407,6 +407,213 @@ pub struct SectionFrontMatter {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A value that parses but cannot be right, at the key it was written under.
+pub struct Problem {
+    key: &'static str,
+    message: String,
+    help: &'static str,
+}
+
+/// Front matter whose values are checked beyond their types.
+pub trait Checked {
+    /// The text values a visitor or a card reads, with their keys.
+    fn texts(&self) -> Vec<(&'static str, &str)>;
+    /// The addresses written (links a visitor follows), with their keys.
+    fn urls(&self) -> Vec<(&'static str, &str)>;
+    /// Other problems (numbers out of range).
+    fn others(&self) -> Vec<Problem> {
+        Vec::new()
+    }
+}
+
+fn card_texts(card: Option<&CardFrontMatter>) -> Vec<(&'static str, &str)> {
+    let Some(c) = card else { return Vec::new() };
+    [
+        ("title", c.title.as_deref()),
+        ("description", c.description.as_deref()),
+        ("alt", c.alt.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+    .collect()
+}
+
+fn share_texts(share: Option<&ShareFrontMatter>) -> Vec<(&'static str, &str)> {
+    let Some(s) = share else { return Vec::new() };
+    let mut out: Vec<(&'static str, &str)> = [
+        ("text", &s.text),
+        ("x", &s.x),
+        ("facebook", &s.facebook),
+        ("linkedin", &s.linkedin),
+        ("whatsapp", &s.whatsapp),
+        ("bluesky", &s.bluesky),
+        ("mastodon", &s.mastodon),
+        ("instagram", &s.instagram),
+        ("email", &s.email),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    .collect();
+    out.extend(s.hashtags.iter().map(|h| ("hashtags", h.as_str())));
+    out
+}
+
+fn focus_problem(card: Option<&CardFrontMatter>) -> Option<Problem> {
+    let [x, y] = card?.focus?;
+    let ok = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
+    (!(ok(x) && ok(y))).then(|| Problem {
+        key: "focus",
+        message: format!("[card] focus = [{x}, {y}] is not a point of the photo"),
+        help: "write the focal point as two numbers from 0 to 1, e.g. focus = [0.5, 0.35]",
+    })
+}
+
+impl Checked for PageFrontMatter {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out: Vec<(&'static str, &str)> = [
+            ("title", self.title.as_deref()),
+            ("description", self.description.as_deref()),
+            ("cover_alt", self.cover_alt.as_deref()),
+            ("name", self.place.as_ref().and_then(|p| p.name.as_deref())),
+            (
+                "address",
+                self.place.as_ref().and_then(|p| p.address.as_deref()),
+            ),
+            (
+                "location",
+                self.event.as_ref().and_then(|e| e.location.as_deref()),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        out.extend(self.tags.iter().map(|t| ("tags", t.as_str())));
+        out.extend(self.authors.iter().map(|a| ("authors", a.as_str())));
+        out.extend(card_texts(self.card.as_ref()));
+        out.extend(share_texts(self.share.as_ref()));
+        out
+    }
+
+    fn urls(&self) -> Vec<(&'static str, &str)> {
+        let mut out: Vec<(&'static str, &str)> = self
+            .event
+            .as_ref()
+            .and_then(|e| e.booking_url.as_deref())
+            .map(|u| ("booking_url", u))
+            .into_iter()
+            .collect();
+        out.extend(self.cover.as_deref().map(|c| ("cover", c)));
+        out.extend(self.aliases.iter().map(|a| ("aliases", a.as_str())));
+        out
+    }
+
+    fn others(&self) -> Vec<Problem> {
+        let mut out: Vec<Problem> = focus_problem(self.card.as_ref()).into_iter().collect();
+        if let Some(place) = &self.place {
+            for (key, value, limit) in [("lat", place.lat, 90.0), ("lon", place.lon, 180.0)] {
+                if let Some(v) = value
+                    && !(v.is_finite() && v.abs() <= limit)
+                {
+                    out.push(Problem {
+                        key,
+                        message: format!("[place] {key} = {v} is not a coordinate"),
+                        help: "write latitude and longitude in decimal degrees (WGS 84), e.g. lat = 46.91, lon = 5.87",
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Checked for SectionFrontMatter {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out: Vec<(&'static str, &str)> = [
+            ("title", self.title.as_deref()),
+            ("description", self.description.as_deref()),
+            ("cover_alt", self.cover_alt.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        out.extend(card_texts(self.card.as_ref()));
+        out.extend(share_texts(self.share.as_ref()));
+        out
+    }
+
+    fn urls(&self) -> Vec<(&'static str, &str)> {
+        let mut out: Vec<(&'static str, &str)> = self
+            .redirect_to
+            .as_deref()
+            .map(|u| ("redirect_to", u))
+            .into_iter()
+            .collect();
+        out.extend(self.cover.as_deref().map(|c| ("cover", c)));
+        out.extend(self.aliases.iter().map(|a| ("aliases", a.as_str())));
+        out
+    }
+
+    fn others(&self) -> Vec<Problem> {
+        focus_problem(self.card.as_ref()).into_iter().collect()
+    }
+}
+
+/// A character that has no place in text meant for a page or a card:
+/// control characters (but tab and line breaks) and Unicode noncharacters.
+pub fn forbidden_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c as u32, 0xFDD0..=0xFDEF)
+            || (c as u32 & 0xFFFE) == 0xFFFE
+    })
+}
+
+/// Checks the values of parsed front matter; each problem is placed at the
+/// line of its key.
+pub fn check<T: Checked>(fm: &T, split: &Split<'_>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (key, text) in fm.texts() {
+        if let Some(c) = forbidden_char(text) {
+            problems.push(Problem {
+                key,
+                message: format!("`{key}` holds the invisible character U+{:04X}", c as u32),
+                help: "retype the text, or paste it as plain text: the character was copied with it",
+            });
+        }
+    }
+    for (key, url) in fm.urls() {
+        if let Some(scheme) = crate::url::unsafe_scheme(url) {
+            problems.push(Problem {
+                key,
+                message: format!("`{key}` is a `{scheme}:` address, which blason never publishes"),
+                help: "write an https:// address, or a path of the site",
+            });
+        }
+    }
+    problems.extend(fm.others());
+    problems
+        .into_iter()
+        .map(|p| {
+            let d = Diagnostic::error("front-matter", p.message).help(p.help);
+            match key_line(split.front_matter, p.key) {
+                Some(line) => d.line(line + split.front_matter_line - 1),
+                None => d,
+            }
+        })
+        .collect()
+}
+
+/// The first line of `text` that sets `key` (`key =`, `key:`), from 1.
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+        })
+        .map(|i| i + 1)
+}
+
 /// Parses front matter text into `T`, reporting errors at the file's line and column.
 pub fn parse<T: for<'de> Deserialize<'de>>(split: &Split<'_>) -> Result<T, Diagnostic> {
     let line_offset = split.front_matter_line - 1;
@@ -540,6 +747,34 @@ mod tests {
         let s = split("\u{feff}+++\n+++").unwrap();
         assert_eq!(s.front_matter, "");
         assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn values_that_parse_but_cannot_be_right_are_errors_at_their_line() {
+        let text = "+++\ntitle = \"Le\\u001b lac\"\ndescription = \"a\\uFFFEb\"\naliases = [\"javascript:alert(1)\"]\n[card]\nfocus = [nan, inf]\n[place]\nlat = nan\nlon = 200.0\n[event]\nstart = 2026-07-14\nbooking_url = \" JavaScript:alert(1)\"\n+++\n";
+        let page = split(text).unwrap();
+        let fm: PageFrontMatter = parse(&page).unwrap();
+        let found: Vec<(Option<usize>, String)> = check(&fm, &page)
+            .into_iter()
+            .map(|d| (d.line, d.message))
+            .collect();
+        let expect = [
+            (2, "`title` holds the invisible character U+001B"),
+            (3, "`description` holds the invisible character U+FFFE"),
+            (12, "`booking_url` is a `javascript:` address"),
+            (4, "`aliases` is a `javascript:` address"),
+            (6, "[card] focus = [NaN, inf]"),
+            (8, "[place] lat = NaN"),
+            (9, "[place] lon = 200"),
+        ];
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+        for ((line, message), (l, m)) in found.iter().zip(expect) {
+            assert_eq!(*line, Some(l), "{message}");
+            assert!(message.starts_with(m), "{message} / {m}");
+        }
+        let fine = split("+++\ntitle = \"Tab\\tand line\\nbreak\"\n+++\n").unwrap();
+        let fm: PageFrontMatter = parse(&fine).unwrap();
+        assert!(check(&fm, &fine).is_empty());
     }
 
     #[test]

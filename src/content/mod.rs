@@ -156,7 +156,7 @@ impl SourceMemo {
     }
 }
 
-type ParseResult = Result<Parsed, Diagnostic>;
+type ParseResult = Result<Parsed, Vec<Diagnostic>>;
 
 struct Remembered {
     stamp: Stamp,
@@ -232,7 +232,7 @@ pub fn load(
         match p {
             Ok(Parsed::Section(s)) => sections.push(*s),
             Ok(Parsed::Page(p)) => pages.push(*p),
-            Err(d) => errors.push(d),
+            Err(d) => errors.extend(d),
         }
     }
     if !errors.is_empty() {
@@ -747,16 +747,30 @@ fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
 }
 
 /// Reads and parses one file; `prints`: with its body's fingerprint.
+/// The longest slug a page or a tag may have, in bytes: file names may
+/// not exceed 255 bytes, and a page's files add to its slug (`-kit.zip`,
+/// `.ics`, a card's name).
+pub const MAX_SLUG: usize = 200;
+
+/// Reads one content file; every problem of it at once.
 fn parse_file(
     root: &Path,
     content_dir: &Path,
     f: &Found,
     prints: bool,
-) -> Result<Parsed, Diagnostic> {
+) -> Result<Parsed, Vec<Diagnostic>> {
     let rel = display_path(&f.path, root);
     let content_rel = display_path(&f.path, content_dir);
-    let text = read_text(&f.path, root)?;
-    let split = frontmatter::split(&text).map_err(|d| d.file(rel.clone()))?;
+    let text = read_text(&f.path, root).map_err(|d| vec![d])?;
+    let split = frontmatter::split(&text).map_err(|d| vec![d.file(rel.clone())])?;
+    let checked = |problems: Vec<Diagnostic>| {
+        let problems: Vec<Diagnostic> = problems.into_iter().map(|d| d.file(rel.clone())).collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    };
     let file = SourceFile {
         rel: rel.clone(),
         content_rel: content_rel.clone(),
@@ -768,7 +782,8 @@ fn parse_file(
     match f.kind {
         FileKind::Section => {
             let fm: SectionFrontMatter =
-                frontmatter::parse(&split).map_err(|d| d.file(rel.clone()))?;
+                frontmatter::parse(&split).map_err(|d| vec![d.file(rel.clone())])?;
+            checked(frontmatter::check(&fm, &split))?;
             let dir_rel = display_path(&dir, content_dir);
             Ok(Parsed::Section(Box::new(Section {
                 file: Some(file),
@@ -792,7 +807,8 @@ fn parse_file(
         }
         FileKind::Page => {
             let fm: PageFrontMatter =
-                frontmatter::parse(&split).map_err(|d| d.file(rel.clone()))?;
+                frontmatter::parse(&split).map_err(|d| vec![d.file(rel.clone())])?;
+            let mut problems = frontmatter::check(&fm, &split);
             let name = f
                 .path
                 .file_name()
@@ -813,6 +829,29 @@ fn parse_file(
                 Some(s) => slugify(s),
                 None => slugify(stem),
             };
+            if slug.len() > MAX_SLUG {
+                problems.push(
+                    Diagnostic::error(
+                        "slug",
+                        format!("the page's address would be {} characters long", slug.len()),
+                    )
+                    .help(format!(
+                        "give it a shorter file name or `slug` ({MAX_SLUG} characters at most)"
+                    )),
+                );
+            }
+            for tag in fm.taxonomies.values().flatten().chain(&fm.tags) {
+                if slugify(tag).len() > MAX_SLUG {
+                    problems.push(
+                        Diagnostic::error(
+                            "slug",
+                            format!("a tag is {} characters long", tag.len()),
+                        )
+                        .help(format!("write tags of {MAX_SLUG} characters at most")),
+                    );
+                }
+            }
+            checked(problems)?;
             let date = fm.date.or(file_date);
             let pillar = fm.pillar.clone();
             Ok(Parsed::Page(Box::new(Page {

@@ -408,7 +408,16 @@ pub fn render(
                 title,
                 id,
             }) => {
-                if let Some(target) = dest_url.strip_prefix("@/") {
+                if let Some(scheme) = crate::url::unsafe_scheme(&dest_url) {
+                    let (line, column) = orig_at(offset);
+                    errors.push(unsafe_link(scheme, line, column));
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: "#".into(),
+                        title,
+                        id,
+                    })
+                } else if let Some(target) = dest_url.strip_prefix("@/") {
                     let (path, anchor) = match target.split_once('#') {
                         Some((p, a)) => (p, Some(a.to_string())),
                         None => (target, None),
@@ -485,7 +494,10 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let (line, _) = orig_at(offset);
+                let (line, column) = orig_at(offset);
+                if let Some(scheme) = crate::url::unsafe_scheme(&dest_url) {
+                    errors.push(unsafe_link(scheme, line, column));
+                }
                 rendered.images.push(ImageRef {
                     src: dest_url.to_string(),
                     alt: String::new(),
@@ -558,6 +570,16 @@ pub fn render(
     } else {
         Err(errors)
     }
+}
+
+/// The error for a link or image to a `javascript:`, `vbscript:` or `data:` address.
+fn unsafe_link(scheme: &str, line: usize, column: usize) -> Diagnostic {
+    Diagnostic::error(
+        "unsafe-link",
+        format!("a `{scheme}:` address, which blason never publishes"),
+    )
+    .at(line, column)
+    .help("link to an https:// address or a page of the site; put images in the page's folder")
 }
 
 /// The markdown with a placeholder where each shortcode was, the

@@ -108,39 +108,44 @@ pub(super) fn frame(bytes: &[u8]) -> Option<Frame> {
 /// coarse scans, without a word: this tells an interrupted copy from a
 /// whole photo before anything is published. Bytes after the marker (a
 /// camera's trailer, a motion photo's video) do not matter.
+#[cfg(test)]
 pub(super) fn complete(bytes: &[u8]) -> bool {
+    scan_bytes(bytes).is_some()
+}
+
+/// How many bytes of compressed pixels a JPEG's scans hold, when its
+/// segments and scans run to its end-of-image marker (`None` when they do
+/// not: the file is truncated).
+pub(super) fn scan_bytes(bytes: &[u8]) -> Option<usize> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
-        return false;
+        return None;
     }
+    let mut total = 0;
     let mut at = 2;
     loop {
         // Stray bytes before a marker are skipped, as decoders do (libjpeg
         // warns of "extraneous bytes"): the question is only whether the
         // file goes on to its end.
-        let Some(ff) = bytes.get(at..).and_then(|rest| memchr::memchr(0xFF, rest)) else {
-            return false;
-        };
+        let ff = bytes
+            .get(at..)
+            .and_then(|rest| memchr::memchr(0xFF, rest))?;
         at += ff;
         // Markers may be padded with any number of 0xFF bytes.
         while bytes.get(at + 1) == Some(&0xFF) {
             at += 1;
         }
-        let Some(&marker) = bytes.get(at + 1) else {
-            return false;
-        };
+        let &marker = bytes.get(at + 1)?;
         at += 2;
         match marker {
-            0xD9 => return true,
+            0xD9 => return Some(total),
             // Markers without a length: restart markers, TEM.
             0xD0..=0xD7 | 0x01 => continue,
             _ => {}
         }
-        let Some(len) = bytes.get(at..at + 2) else {
-            return false;
-        };
+        let len = bytes.get(at..at + 2)?;
         let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
         if len < 2 {
-            return false;
+            return None;
         }
         at += len;
         if marker != 0xDA {
@@ -148,19 +153,31 @@ pub(super) fn complete(bytes: &[u8]) -> bool {
         }
         // A scan's entropy-coded data runs to the next marker: 0xFF then a
         // byte other than a stuffed 0x00, a restart marker or more 0xFF.
+        let start = at;
         loop {
-            let Some(ff) = bytes.get(at..).and_then(|rest| memchr::memchr(0xFF, rest)) else {
-                return false;
-            };
+            let ff = bytes
+                .get(at..)
+                .and_then(|rest| memchr::memchr(0xFF, rest))?;
             at += ff;
             match bytes.get(at + 1) {
-                None => return false,
+                None => return None,
                 Some(0x00 | 0xD0..=0xD7) => at += 2,
                 Some(0xFF) => at += 1,
                 Some(_) => break,
             }
         }
+        total += at - start;
     }
+}
+
+/// Whether `scan` bytes of compressed data can hold a `width` × `height`
+/// picture. Every 8×8 block of the first component costs at least one bit
+/// (its DC coefficient's code, in any baseline or progressive file): a
+/// header claiming more blocks than that is damaged or forged, and
+/// decoders would fill the rest with a flat colour.
+pub(super) fn holds_its_pixels(width: u32, height: u32, scan: usize) -> bool {
+    let blocks = u64::from(width.div_ceil(8)) * u64::from(height.div_ceil(8));
+    (scan as u64).saturating_mul(8) >= blocks
 }
 
 /// Decodes a JPEG at 1/`d` of its size (`d` = 2, 4 or 8), turned upright
@@ -375,6 +392,32 @@ mod tests {
             "the file has restart markers"
         );
         assert!(!complete(b"\x89PNG\r\n\x1a\n"));
+    }
+
+    #[test]
+    fn a_header_claiming_more_pixels_than_the_data_holds_is_told() {
+        for bytes in [jpeg(64, 48, true), encoded(false, 0), encoded(true, 0)] {
+            let f = frame(&bytes).unwrap();
+            let scan = scan_bytes(&bytes).unwrap();
+            assert!(
+                holds_its_pixels(f.width, f.height, scan),
+                "{}×{}",
+                f.width,
+                f.height
+            );
+            // The same data under a header that claims 4000×3000.
+            assert!(!holds_its_pixels(4000, 3000, scan));
+        }
+        let smooth = jpeg(640, 480, false);
+        let f = frame(&smooth).unwrap();
+        assert!(holds_its_pixels(
+            f.width,
+            f.height,
+            scan_bytes(&smooth).unwrap()
+        ));
+        // One bit per 8×8 block is enough; less is not.
+        assert!(holds_its_pixels(64, 64, 8));
+        assert!(!holds_its_pixels(64, 64, 7));
     }
 
     proptest! {

@@ -355,10 +355,19 @@ impl ImagePipeline {
             .with_guessed_format()
             .map_err(|e| self.error(path, "the image cannot be read").cause(e))?;
         let jpeg = reader.format() == Some(image::ImageFormat::Jpeg);
-        if jpeg && !jpeg::complete(&bytes) {
-            return Err(self
-                .error(path, "the JPEG file is truncated: its end is missing, as after an interrupted copy or download")
-                .help("copy the photo again from the camera or the original file; as it is, its missing part would show grey or blurred"));
+        if jpeg {
+            let Some(scan) = jpeg::scan_bytes(&bytes) else {
+                return Err(self
+                    .error(path, "the JPEG file is truncated: its end is missing, as after an interrupted copy or download")
+                    .help("copy the photo again from the camera or the original file; as it is, its missing part would show grey or blurred"));
+            };
+            if let Some(f) = jpeg::frame(&bytes)
+                && !jpeg::holds_its_pixels(f.width, f.height, scan)
+            {
+                return Err(self
+                    .error(path, format!("the JPEG file is damaged: its header says {}×{} pixels, but it holds far too little data for them", f.width, f.height))
+                    .help("copy the photo again from the camera or the original file; as it is, it would show a flat colour"));
+            }
         }
         let mut decoder = reader.into_decoder().map_err(|e| {
             self.error(
@@ -1350,6 +1359,21 @@ mod tests {
             let (left, right) = (img.get_pixel(w / 8, h / 2), img.get_pixel(w * 7 / 8, h / 2));
             assert!(left[0] > 180 && right[2] > 180, "{rel}: {left:?} {right:?}");
         }
+    }
+
+    #[test]
+    fn a_jpeg_claiming_more_pixels_than_it_holds_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("rouge.jpg");
+        jpeg_file(&photo, &scene(64, 48), None);
+        let mut bytes = std::fs::read(&photo).unwrap();
+        let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        bytes[sof + 5..sof + 9].copy_from_slice(&[0x0B, 0xB8, 0x0F, 0xA0]);
+        std::fs::write(&photo, &bytes).unwrap();
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let e = p.responsive(&photo).unwrap_err();
+        assert_eq!(e.file.as_deref(), Some("rouge.jpg"));
+        assert!(e.message.contains("4000×3000"), "{}", e.message);
     }
 
     #[test]
