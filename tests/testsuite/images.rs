@@ -1,0 +1,206 @@
+//! Images: the cache of variants, galleries, photo pages and photo rights.
+
+use std::path::Path;
+
+use crate::support::{SiteTest, blason, read, tree};
+
+fn report_images(site: &SiteTest) -> serde_json::Value {
+    site.build_with_report().1["images"].clone()
+}
+
+/// Writes a 12x8 PNG of one colour.
+fn image_png(path: &Path, rgb: [u8; 3]) {
+    image::RgbImage::from_pixel(12, 8, image::Rgb(rgb))
+        .save(path)
+        .unwrap();
+}
+
+#[test]
+fn the_image_cache_is_keyed_by_content() {
+    let site = SiteTest::from_fixture("features");
+    let root = site.root();
+    let out = site.out();
+    let first = report_images(&site);
+    assert_eq!(
+        (first["decoded"].as_u64(), first["encoded"].as_u64()),
+        (Some(1), Some(2)),
+        "{first}"
+    );
+    let published: Vec<String> = std::fs::read_dir(out.join("processed_images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        published.len(),
+        3,
+        "two variants and placeholders.css: {published:?}"
+    );
+    let css = read(&out.join("processed_images/placeholders.css"));
+    assert!(css.contains("{background-color:#"), "{css}");
+    // A second build does no image work.
+    let second = report_images(&site);
+    assert_eq!(
+        (
+            second["decoded"].as_u64(),
+            second["encoded"].as_u64(),
+            second["cached"].as_u64()
+        ),
+        (Some(0), Some(0), Some(2))
+    );
+    // Changing text encodes nothing.
+    let page = root.join("content/tourisme/lac/index.md");
+    std::fs::write(
+        &page,
+        read(&page).replace(
+            "description = \"Un lac.\"",
+            "description = \"Un grand lac.\"",
+        ),
+    )
+    .unwrap();
+    assert_eq!(report_images(&site)["encoded"].as_u64(), Some(0));
+    // Replacing the photo encodes exactly its variants.
+    image_png(&root.join("static/img/lac.png"), [200, 10, 10]);
+    let replaced = report_images(&site);
+    assert_eq!(
+        (replaced["decoded"].as_u64(), replaced["encoded"].as_u64()),
+        (Some(1), Some(2)),
+        "{replaced}"
+    );
+    // The site and its cache copied elsewhere (fresh mtimes) encode nothing.
+    let elsewhere = report_images(&site.copy());
+    assert_eq!(
+        (elsewhere["decoded"].as_u64(), elsewhere["encoded"].as_u64()),
+        (Some(0), Some(0)),
+        "{elsewhere}"
+    );
+}
+
+#[test]
+fn galleries_photo_pages_and_rights() {
+    let site = SiteTest::from_fixture("base");
+    let root = site.root();
+    let bundle = root.join("content/tourisme/lac");
+    std::fs::create_dir_all(&bundle).unwrap();
+    std::fs::remove_file(root.join("content/tourisme/lac.md")).unwrap();
+    std::fs::write(
+        bundle.join("index.md"),
+        "+++\ntitle = \"Le lac\"\ndescription = \"Un lac.\"\n+++\n\n## Accès\n\n![Le ponton & le lac](ponton.png)\n\n{{ gallery(layout=\"portrait\") }}\n",
+    )
+    .unwrap();
+    image_png(&bundle.join("aube.png"), [10, 60, 120]);
+    image_png(&bundle.join("soir.png"), [220, 120, 20]);
+    image_png(&bundle.join("ancienne.png"), [90, 90, 90]);
+    image_png(&bundle.join("ponton.png"), [30, 30, 30]);
+    std::fs::write(
+        bundle.join("gallery.toml"),
+        "[[photo]]\nfile = \"aube.png\"\nalt = \"Brume sur le lac\"\ncaption = \"L'aube\"\ncredit = \"Camille R.\"\nlicense = \"CC BY 4.0\"\n\n\
+         [[photo]]\nfile = \"soir.png\"\nalt = \"Le lac au soir\"\n\n\
+         [[photo]]\nfile = \"ancienne.png\"\nalt = \"Une vieille photo\"\ncredit = \"X\"\nlicense = \"Y\"\nuntil = 2026-01-31\n",
+    )
+    .unwrap();
+    let b = site.build().assert_success();
+    let out = b.out();
+    let err = b.stderr();
+    assert!(
+        err.contains("warning[missing-credit]") && err.contains("warning[rights-expired]"),
+        "{err}"
+    );
+    let page = b.read("tourisme/lac/index.html");
+    assert!(page.contains("class=\"gallery gallery-portrait\""));
+    assert!(page.contains("href=\"https://www.example-territoire.fr/tourisme/lac/photos/aube/\""));
+    assert!(page.contains("alt=\"Brume sur le lac\"") && page.contains("© Camille R. (CC BY 4.0)"));
+    assert!(
+        !page.contains("ancienne"),
+        "an expired photo leaves no trace"
+    );
+    let photo = b.read("tourisme/lac/photos/aube/index.html");
+    assert!(
+        photo.contains("\"@type\":\"ImageObject\"")
+            && photo.contains("\"license\":\"CC BY 4.0\"")
+            && photo.contains("Camille R.")
+    );
+    assert!(out.join("tourisme/lac/photos/soir/index.html").is_file());
+    assert!(!out.join("tourisme/lac/photos/ancienne").exists());
+    // Originals and gallery.toml are not published; variants are.
+    // An image written in markdown is published as variants too.
+    assert!(
+        page.contains("<picture><source type=\"image/webp\"")
+            && page.contains("alt=\"Le ponton &amp; le lac\""),
+        "{page}"
+    );
+    for f in [
+        "aube.png",
+        "soir.png",
+        "ancienne.png",
+        "ponton.png",
+        "gallery.toml",
+    ] {
+        assert!(
+            !out.join("tourisme/lac").join(f).exists(),
+            "{f} was published as it is"
+        );
+    }
+    // The same from inside the site (`blason build .`): the originals were
+    // published when the root was spelled with `.`, as the paths found by
+    // walking the folder (`./content/…`) did not match those resolved from
+    // gallery.toml and the markdown (`content/…`).
+    for spelled in [".", "./"] {
+        let out_here = site.dir().join("out-here");
+        blason(
+            &["build", spelled, "-o", out_here.to_str().unwrap()],
+            Some(root),
+        )
+        .assert_success();
+        assert_eq!(
+            tree(&out_here).keys().collect::<Vec<_>>(),
+            tree(out).keys().collect::<Vec<_>>(),
+            "built as `{spelled}`"
+        );
+        assert_eq!(tree(&out_here), tree(out), "built as `{spelled}`");
+        std::fs::remove_dir_all(&out_here).unwrap();
+    }
+    let processed: Vec<String> = std::fs::read_dir(out.join("processed_images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        processed
+            .iter()
+            .any(|n| n.starts_with("aube-") && n.ends_with(".webp")),
+        "{processed:?}"
+    );
+    assert!(!processed.iter().any(|n| n.starts_with("ancienne-")));
+    // Changing a caption encodes nothing.
+    let toml = read(&bundle.join("gallery.toml"))
+        .replace("caption = \"L'aube\"", "caption = \"L'aube sur le lac\"");
+    std::fs::write(bundle.join("gallery.toml"), toml).unwrap();
+    let images = report_images(&site);
+    assert_eq!(
+        (images["decoded"].as_u64(), images["encoded"].as_u64()),
+        (Some(0), Some(0)),
+        "{images}"
+    );
+    assert!(
+        b.read("tourisme/lac/index.html")
+            .contains("L&#39;aube sur le lac")
+            || b.read("tourisme/lac/index.html")
+                .contains("L'aube sur le lac")
+    );
+    // check: the expired photo is an error there.
+    let c = site.check_json();
+    assert_eq!(c.code(), Some(1), "{}", c.stdout());
+    assert!(c.stdout().contains("\"rights-expired\""));
+    // A photo without alt text is an error naming gallery.toml.
+    std::fs::write(
+        bundle.join("gallery.toml"),
+        "[[photo]]\nfile = \"aube.png\"\n",
+    )
+    .unwrap();
+    let o = site.build().assert_failure();
+    assert!(
+        o.stderr().contains("content/tourisme/lac/gallery.toml")
+            && o.stderr().contains("no alt text"),
+        "{}",
+        o.stderr()
+    );
+}
