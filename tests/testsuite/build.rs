@@ -61,7 +61,9 @@ fn builds_are_deterministic() {
 
 #[test]
 fn features_of_zola_and_spec_keys() {
-    let b = SiteTest::from_fixture("features").build().assert_success();
+    let b = SiteTest::from_fixture("build/zola-features")
+        .build()
+        .assert_success();
     let out = b.out();
     // Drafts and expired campaign pages are left out.
     assert!(!out.join("tourisme/brouillon").exists());
@@ -129,7 +131,7 @@ fn features_of_zola_and_spec_keys() {
 
 #[test]
 fn drafts_are_built_with_the_flag() {
-    let b = SiteTest::from_fixture("features")
+    let b = SiteTest::from_fixture("build/zola-features")
         .build_with(&["--drafts", "--base-url", "http://localhost:8080"])
         .assert_success();
     let page = b.read("tourisme/brouillon/index.html");
@@ -139,7 +141,7 @@ fn drafts_are_built_with_the_flag() {
 #[test]
 fn publish_until_follows_source_date_epoch() {
     // 2026-03-01: the campaign is still on.
-    let b = SiteTest::from_fixture("features")
+    let b = SiteTest::from_fixture("build/zola-features")
         .source_date_epoch("1772323200")
         .build()
         .assert_success();
@@ -148,7 +150,7 @@ fn publish_until_follows_source_date_epoch() {
 
 #[test]
 fn report_counts_pages_and_stages() {
-    let (o, v) = SiteTest::from_fixture("base").build_with_report();
+    let (o, v) = SiteTest::from_fixture("build/base").build_with_report();
     assert_eq!(v["version"], 1);
     assert_eq!(v["pages"], 2);
     assert_eq!(v["images"]["encoded"], 0);
@@ -162,7 +164,9 @@ fn report_counts_pages_and_stages() {
 
 #[test]
 fn snapshot_of_a_page() {
-    let b = SiteTest::from_fixture("base").build().assert_success();
+    let b = SiteTest::from_fixture("build/base")
+        .build()
+        .assert_success();
     let html = b.read("tourisme/lac/index.html");
     let article = &html[html.find("<article").unwrap()..html.find("</article>").unwrap() + 10];
     insta::assert_snapshot!("base_page_article", article);
@@ -171,7 +175,9 @@ fn snapshot_of_a_page() {
 
 #[test]
 fn events_agenda_calendars_and_feeds() {
-    let b = SiteTest::from_fixture("events").build().assert_success();
+    let b = SiteTest::from_fixture("build/events")
+        .build()
+        .assert_success();
     // The agenda (NOW is 2026-07-01): upcoming soonest first, then past.
     let agenda = b.read("agenda/index.html");
     let pos = |s: &str| {
@@ -226,7 +232,9 @@ fn events_agenda_calendars_and_feeds() {
 
 #[test]
 fn head_has_open_graph_and_twitter_tags() {
-    let b = SiteTest::from_fixture("features").build().assert_success();
+    let b = SiteTest::from_fixture("build/head-tags")
+        .build()
+        .assert_success();
     let html = b.read("tourisme/lac/index.html");
     let head = &html[..html.find("</head>").unwrap()];
     let meta: Vec<&str> = head

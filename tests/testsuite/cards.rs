@@ -32,7 +32,7 @@ fn cards_drawn(site: &SiteTest) -> u64 {
 
 #[test]
 fn social_cards_are_drawn_once_and_named_by_what_they_show() {
-    let site = SiteTest::from_fixture("cards");
+    let site = SiteTest::from_fixture("cards/photo-and-text");
     let root = site.root();
     let out = site.out();
     assert!(cards_drawn(&site) > 0);
@@ -118,7 +118,9 @@ fn social_cards_are_drawn_once_and_named_by_what_they_show() {
 
 #[test]
 fn share_links_and_kits_for_community_managers() {
-    let b = SiteTest::from_fixture("cards").build().assert_success();
+    let b = SiteTest::from_fixture("cards/photo-and-text")
+        .build()
+        .assert_success();
     let lac = b.read("tourisme/lac/index.html");
     assert!(lac.contains(
         "https://x.com/intent/post?text=Le%20lac%2C%20%C3%A0%20l%27aube%20%23lac%20%23TerritoireTest&amp;url=https%3A%2F%2Fwww.example-territoire.fr%2Ftourisme%2Flac%2F%3Futm_source%3Dx%26utm_medium%3Dsocial%26utm_campaign%3Dete-2026"
@@ -196,12 +198,9 @@ fn share_links_and_kits_for_community_managers() {
 
 #[test]
 fn check_warns_when_a_card_title_is_cut() {
-    let long = "Une très longue promenade ".repeat(30);
-    let site = SiteTest::from_fixture("cards").file(
-        "content/tourisme/col.md",
-        format!("+++\ntitle = \"{long}\"\ndescription = \"Un col.\"\n+++\nLe col.\n"),
-    );
-    let v = site.check_json().json();
+    let v = SiteTest::from_fixture("cards/long-title")
+        .check_json()
+        .json();
     let cut: Vec<&serde_json::Value> = v["diagnostics"]
         .as_array()
         .unwrap()

@@ -5,7 +5,7 @@ use crate::support::{SiteTest, blason, read};
 
 #[test]
 fn check_reports_warnings_as_json_and_strict_fails() {
-    let site = SiteTest::from_fixture("check-warnings");
+    let site = SiteTest::from_fixture("cli/check-warnings");
     let root = site.root();
     let o = site.check_json();
     assert_eq!(o.code(), Some(0), "{}", o.stderr());
@@ -37,7 +37,7 @@ fn check_reports_warnings_as_json_and_strict_fails() {
 
 #[test]
 fn check_reports_errors_with_lines() {
-    let o = SiteTest::from_fixture("broken-link")
+    let o = SiteTest::from_fixture("errors/broken-link")
         .check_json()
         .assert_failure();
     let v = o.json();
@@ -50,7 +50,7 @@ fn check_reports_errors_with_lines() {
 
 #[test]
 fn check_warns_about_low_contrast_brand_colours() {
-    let o = SiteTest::from_fixture("events").check_json();
+    let o = SiteTest::from_fixture("cli/low-contrast").check_json();
     assert_eq!(o.code(), Some(0), "{}", o.stderr());
     let v = o.json();
     let low: Vec<&serde_json::Value> = v["diagnostics"]
@@ -83,7 +83,7 @@ fn init_writes_a_site_that_builds_and_refuses_a_non_empty_folder() {
 
 #[test]
 fn new_writes_a_bundle_with_front_matter() {
-    let site = SiteTest::from_fixture("base");
+    let site = SiteTest::from_fixture("build/base");
     let root = site.root();
     let new = [
         "new",
@@ -107,7 +107,7 @@ fn new_writes_a_bundle_with_front_matter() {
 
 #[test]
 fn ejected_theme_and_site_templates_override_the_built_in_one() {
-    let site = SiteTest::from_fixture("base");
+    let site = SiteTest::from_fixture("build/base");
     let root = site.root();
     let eject = ["theme", "eject", root.to_str().unwrap()];
     site.run(&eject).assert_success();
@@ -139,7 +139,7 @@ fn ejected_theme_and_site_templates_override_the_built_in_one() {
 
 #[test]
 fn output_inside_the_sources_is_refused() {
-    let site = SiteTest::from_fixture("base");
+    let site = SiteTest::from_fixture("build/base");
     let root = site.root();
     let content = root.join("content");
     site.run(&[

@@ -19,7 +19,9 @@ fn html_files(out: &Path) -> Vec<(String, scraper::Html)> {
 
 #[test]
 fn hostile_community_posts_reach_the_page_as_text_only() {
-    let b = SiteTest::from_fixture("community").build().assert_success();
+    let b = SiteTest::from_fixture("community/posts")
+        .build()
+        .assert_success();
     let base = "https://www.example-territoire.fr/";
     for (name, doc) in html_files(b.out()) {
         for el in doc
@@ -104,7 +106,9 @@ fn hostile_community_posts_reach_the_page_as_text_only() {
 
 #[test]
 fn long_and_right_to_left_posts() {
-    let b = SiteTest::from_fixture("community").build().assert_success();
+    let b = SiteTest::from_fixture("community/posts")
+        .build()
+        .assert_success();
     let page = b.html("communaute/index.html");
     let long = select(&page, "#post-long .post-text")[0];
     let text: String = long.text().collect();
@@ -160,7 +164,9 @@ fn long_and_right_to_left_posts() {
 
 #[test]
 fn unpublished_posts_leave_no_trace_in_any_output_file() {
-    let b = SiteTest::from_fixture("community").build().assert_success();
+    let b = SiteTest::from_fixture("community/posts")
+        .build()
+        .assert_success();
     let files = b.tree();
     assert!(files.len() > 20);
     for (name, bytes) in &files {
@@ -202,14 +208,9 @@ fn unpublished_posts_leave_no_trace_in_any_output_file() {
 
 #[test]
 fn check_reports_consent_rights_and_missing_images_of_posts() {
-    let site = SiteTest::from_fixture("community");
-    let root = site.root();
-    std::fs::copy(
-        root.join("community/coucher.jpg"),
-        root.join("community/orphan.jpg"),
-    )
-    .unwrap();
-    let o = site.check_json().assert_failure();
+    let o = SiteTest::from_fixture("community/orphan-image")
+        .check_json()
+        .assert_failure();
     let v = o.json();
     let found = |code: &str, file: &str| {
         v["diagnostics"]
@@ -241,13 +242,9 @@ fn check_reports_consent_rights_and_missing_images_of_posts() {
         None
     );
     // A missing image and a missing alt text are errors of the build itself.
-    std::fs::remove_file(root.join("community/coucher.jpg")).unwrap();
-    std::fs::write(
-        root.join("community/long.toml"),
-        read(&root.join("community/long.toml")).replace("tags =", "image = \"long.jpg\"\ntags ="),
-    )
-    .unwrap();
-    let o = site.build().assert_failure();
+    let o = SiteTest::from_fixture("community/missing-image")
+        .build()
+        .assert_failure();
     let err = o.stderr();
     assert!(
         err.contains(
@@ -270,7 +267,7 @@ fn post_addresses_follow_the_host_rules() {
         ("x", "http://x.com/a/status/1"),
         ("mastodon", "data:text/html,<script>alert(1)</script>"),
     ] {
-        let o = SiteTest::from_fixture("community")
+        let o = SiteTest::from_fixture("community/posts")
             .file(
                 "community/bad.toml",
                 format!(
@@ -286,28 +283,22 @@ fn post_addresses_follow_the_host_rules() {
         );
     }
     // Mastodon, Pixelfed and PeerTube posts may live on any https server.
-    let site = SiteTest::from_fixture("community");
-    let root = site.root();
-    std::fs::write(
-        root.join("community/federated.toml"),
-        "network = \"pixelfed\"\nurl = \"https://pixel.example.net/p/a/1\"\nauthor = \"A\"\ndate = 2026-06-01\ntext = \"t\"\nconsent = true\nstatus = \"approved\"\n",
-    )
-    .unwrap();
-    site.build().assert_success();
+    SiteTest::from_fixture("community/federated-post")
+        .build()
+        .assert_success();
     // A typo in a key names the file, line and column.
-    std::fs::write(
-        root.join("community/typo.toml"),
-        "network = \"instagram\"\nurll = \"x\"\n",
-    )
-    .unwrap();
-    let o = site.build().assert_failure();
+    let o = SiteTest::from_fixture("community/post-key-typo")
+        .build()
+        .assert_failure();
     let err = o.stderr();
     assert!(err.contains("community/typo.toml:2:"), "{err}");
 }
 
 #[test]
 fn walls_pillar_blocks_community_pages_and_videos() {
-    let b = SiteTest::from_fixture("community").build().assert_success();
+    let b = SiteTest::from_fixture("community/posts")
+        .build()
+        .assert_success();
     let page = b.html("tourisme/lac/index.html");
     let carousel = select(&page, "ul.posts-carousel > li.post");
     assert_eq!(carousel.len(), 2, "limit=2");
@@ -371,14 +362,9 @@ fn walls_pillar_blocks_community_pages_and_videos() {
     let tourisme = b.html("communaute/tourisme/index.html");
     assert_eq!(select(&tourisme, "li.post").len(), 1);
     // A video without a known provider is an error naming the page and line.
-    let site = SiteTest::from_fixture("community");
-    let md = site.root().join("content/tourisme/lac/index.md");
-    std::fs::write(
-        &md,
-        read(&md).replace("provider=\"youtube\"", "provider=\"myvideo\""),
-    )
-    .unwrap();
-    let o = site.build().assert_failure();
+    let o = SiteTest::from_fixture("community/unknown-video-provider")
+        .build()
+        .assert_failure();
     assert!(
         o.stderr().contains("content/tourisme/lac/index.md:16"),
         "{}",
@@ -394,9 +380,9 @@ fn walls_pillar_blocks_community_pages_and_videos() {
 
 #[test]
 fn import_writes_pending_posts_once_and_publishes_nothing() {
-    let site = SiteTest::from_fixture("community");
+    let site = SiteTest::from_fixture("community/posts");
     let root = site.root().to_str().unwrap();
-    let samples = fixtures().join("import");
+    let samples = fixtures().join("community/import");
     let sample = |name: &str| samples.join(name).to_str().unwrap().to_string();
     let m = site
         .run(&["import", "mastodon", &sample("mastodon-tag.json"), root])
@@ -478,10 +464,8 @@ fn import_writes_pending_posts_once_and_publishes_nothing() {
         );
     }
     // Bad input: not JSON, or the wrong shape, names the file.
-    let bad = site.dir().join("bad.json");
-    std::fs::write(&bad, "{\"posts\": [}").unwrap();
     let o = site
-        .run(&["import", "bluesky", bad.to_str().unwrap(), root])
+        .run(&["import", "bluesky", &sample("bad.json"), root])
         .assert_failure();
     assert!(o.stderr().contains("bad.json:1:"), "{}", o.stderr());
     let o = site

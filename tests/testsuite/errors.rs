@@ -7,7 +7,7 @@ use crate::support::{SiteTest, tree};
 /// checks: exit 1, the message names the file (and line), OUT is unchanged,
 /// and no staging folder is left behind.
 fn assert_bad_input(name: &str, file: &str, line: Option<usize>, words: &str) -> String {
-    let good = SiteTest::from_fixture("base");
+    let good = SiteTest::from_fixture("build/base");
     good.build().assert_success();
     let before = tree(good.out());
     assert!(!before.is_empty());
@@ -46,17 +46,32 @@ fn assert_left_as_it_was(site: &SiteTest, name: &str) {
 
 #[test]
 fn malformed_toml_front_matter() {
-    assert_bad_input("bad-toml", "content/page.md", Some(2), "not valid TOML");
+    assert_bad_input(
+        "errors/bad-toml",
+        "content/page.md",
+        Some(2),
+        "not valid TOML",
+    );
 }
 
 #[test]
 fn malformed_yaml_front_matter() {
-    assert_bad_input("bad-yaml", "content/page.md", Some(4), "not valid YAML");
+    assert_bad_input(
+        "errors/bad-yaml",
+        "content/page.md",
+        Some(4),
+        "not valid YAML",
+    );
 }
 
 #[test]
 fn invalid_utf8() {
-    let err = assert_bad_input("bad-utf8", "content/page.md", Some(2), "not valid UTF-8");
+    let err = assert_bad_input(
+        "errors/bad-utf8",
+        "content/page.md",
+        Some(2),
+        "not valid UTF-8",
+    );
     assert!(
         err.contains("help: save the file with the UTF-8 encoding"),
         "{err}"
@@ -66,7 +81,7 @@ fn invalid_utf8() {
 #[test]
 fn unknown_front_matter_key_suggests() {
     let err = assert_bad_input(
-        "unknown-key",
+        "errors/unknown-key",
         "content/page.md",
         Some(3),
         "unknown key `descripton`",
@@ -77,7 +92,7 @@ fn unknown_front_matter_key_suggests() {
 #[test]
 fn wrong_type_has_line_and_column() {
     assert_bad_input(
-        "wrong-type",
+        "errors/wrong-type",
         "content/page.md:4:9",
         None,
         "wrong type for `draft`",
@@ -87,7 +102,7 @@ fn wrong_type_has_line_and_column() {
 #[test]
 fn missing_cover_file() {
     assert_bad_input(
-        "missing-cover",
+        "errors/missing-cover",
         "content/lac/index.md",
         None,
         "the cover `aube.jpg` does not exist",
@@ -97,7 +112,7 @@ fn missing_cover_file() {
 #[test]
 fn cover_leaving_the_site_is_refused() {
     assert_bad_input(
-        "cover-outside",
+        "errors/cover-outside",
         "content/lac/index.md",
         None,
         "leaves the site folder",
@@ -107,7 +122,7 @@ fn cover_leaving_the_site_is_refused() {
 #[test]
 fn unknown_shortcode() {
     let err = assert_bad_input(
-        "unknown-shortcode",
+        "errors/unknown-shortcode",
         "content/page.md",
         Some(8),
         "unknown shortcode `galerie`",
@@ -118,7 +133,7 @@ fn unknown_shortcode() {
 #[test]
 fn template_syntax_error() {
     assert_bad_input(
-        "template-syntax",
+        "errors/template-syntax",
         "templates/page.html",
         Some(3),
         "template",
@@ -128,7 +143,7 @@ fn template_syntax_error() {
 #[test]
 fn broken_internal_link() {
     assert_bad_input(
-        "broken-link",
+        "errors/broken-link",
         "content/page.md",
         Some(8),
         "@/culture/chapelle.md",
@@ -137,7 +152,12 @@ fn broken_internal_link() {
 
 #[test]
 fn url_collision_names_both_sources() {
-    let err = assert_bad_input("url-collision", "content/tourisme/", None, "url-collision");
+    let err = assert_bad_input(
+        "errors/url-collision",
+        "content/tourisme/",
+        None,
+        "url-collision",
+    );
     assert!(
         err.contains("content/tourisme/lac.md") && err.contains("content/tourisme/le-lac.md"),
         "{err}"
@@ -147,7 +167,7 @@ fn url_collision_names_both_sources() {
 #[test]
 fn a_failure_in_the_last_rendered_page_keeps_the_previous_output() {
     assert_bad_input(
-        "late-template",
+        "errors/late-template",
         "content/zz-derniere.md",
         None,
         "templates/special.html",
@@ -156,12 +176,12 @@ fn a_failure_in_the_last_rendered_page_keeps_the_previous_output() {
 
 #[test]
 fn a_failure_in_the_last_stage_keeps_the_previous_output() {
-    let good = SiteTest::from_fixture("base");
+    let good = SiteTest::from_fixture("build/base");
     good.build().assert_success();
     let before = tree(good.out());
     // static/ files are copied last; a link to nowhere cannot be copied (a
     // link a fixture cannot hold, so it is made here).
-    let broken = SiteTest::from_fixture("base").output(good.out());
+    let broken = SiteTest::from_fixture("build/base").output(good.out());
     std::fs::create_dir_all(broken.root().join("static")).unwrap();
     std::os::unix::fs::symlink(
         "/nonexistent/blason-test",
@@ -177,7 +197,7 @@ fn a_failure_in_the_last_stage_keeps_the_previous_output() {
 #[test]
 fn unknown_pillar_suggests_the_right_one() {
     let err = assert_bad_input(
-        "unknown-pillar",
+        "errors/unknown-pillar",
         "content/page.md",
         None,
         "`tourism` is not a pillar",
@@ -188,7 +208,7 @@ fn unknown_pillar_suggests_the_right_one() {
 #[test]
 fn config_typo_names_the_table() {
     let err = assert_bad_input(
-        "config-typo",
+        "errors/config-typo",
         "blason.toml:14",
         None,
         "unknown key `colour` in [brand]",
@@ -199,7 +219,7 @@ fn config_typo_names_the_table() {
 #[test]
 fn an_impossible_event_is_an_error_naming_the_page() {
     let err = assert_bad_input(
-        "bad-event",
+        "errors/bad-event",
         "content/marche.md",
         None,
         "BYSETPOS is not supported",
@@ -223,7 +243,7 @@ fn hostile_content_is_an_error_or_a_page_never_a_crash() {
         ("shortcode-soup", b"+++\ntitle = \"x\"\n+++\n{{ {% {{/* }} %} {{ a( {% end %} `{{ x() }}".to_vec()),
     ];
     for (name, bytes) in cases {
-        let site = SiteTest::from_fixture("base").file("content/hostile.md", &bytes);
+        let site = SiteTest::from_fixture("build/base").file("content/hostile.md", &bytes);
         let o = site.build();
         let code = o.code();
         assert!(

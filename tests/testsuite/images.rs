@@ -17,7 +17,7 @@ fn image_png(path: &Path, rgb: [u8; 3]) {
 
 #[test]
 fn the_image_cache_is_keyed_by_content() {
-    let site = SiteTest::from_fixture("features");
+    let site = SiteTest::from_fixture("images/cache");
     let root = site.root();
     let out = site.out();
     let first = report_images(&site);
@@ -77,27 +77,9 @@ fn the_image_cache_is_keyed_by_content() {
 
 #[test]
 fn galleries_photo_pages_and_rights() {
-    let site = SiteTest::from_fixture("base");
+    let site = SiteTest::from_fixture("images/gallery");
     let root = site.root();
     let bundle = root.join("content/tourisme/lac");
-    std::fs::create_dir_all(&bundle).unwrap();
-    std::fs::remove_file(root.join("content/tourisme/lac.md")).unwrap();
-    std::fs::write(
-        bundle.join("index.md"),
-        "+++\ntitle = \"Le lac\"\ndescription = \"Un lac.\"\n+++\n\n## Accès\n\n![Le ponton & le lac](ponton.png)\n\n{{ gallery(layout=\"portrait\") }}\n",
-    )
-    .unwrap();
-    image_png(&bundle.join("aube.png"), [10, 60, 120]);
-    image_png(&bundle.join("soir.png"), [220, 120, 20]);
-    image_png(&bundle.join("ancienne.png"), [90, 90, 90]);
-    image_png(&bundle.join("ponton.png"), [30, 30, 30]);
-    std::fs::write(
-        bundle.join("gallery.toml"),
-        "[[photo]]\nfile = \"aube.png\"\nalt = \"Brume sur le lac\"\ncaption = \"L'aube\"\ncredit = \"Camille R.\"\nlicense = \"CC BY 4.0\"\n\n\
-         [[photo]]\nfile = \"soir.png\"\nalt = \"Le lac au soir\"\n\n\
-         [[photo]]\nfile = \"ancienne.png\"\nalt = \"Une vieille photo\"\ncredit = \"X\"\nlicense = \"Y\"\nuntil = 2026-01-31\n",
-    )
-    .unwrap();
     let b = site.build().assert_success();
     let out = b.out();
     let err = b.stderr();
@@ -191,12 +173,9 @@ fn galleries_photo_pages_and_rights() {
     assert_eq!(c.code(), Some(1), "{}", c.stdout());
     assert!(c.stdout().contains("\"rights-expired\""));
     // A photo without alt text is an error naming gallery.toml.
-    std::fs::write(
-        bundle.join("gallery.toml"),
-        "[[photo]]\nfile = \"aube.png\"\n",
-    )
-    .unwrap();
-    let o = site.build().assert_failure();
+    let o = SiteTest::from_fixture("images/gallery-without-alt")
+        .build()
+        .assert_failure();
     assert!(
         o.stderr().contains("content/tourisme/lac/gallery.toml")
             && o.stderr().contains("no alt text"),

@@ -128,7 +128,7 @@ fn next_event(r: &mut std::io::BufReader<std::net::TcpStream>, name: &str) -> St
 
 #[test]
 fn serve_reloads_on_save_shows_errors_and_recovers() {
-    let tmp = SiteTest::from_fixture("base");
+    let tmp = SiteTest::from_fixture("build/base");
     let site = tmp.root();
     std::fs::create_dir_all(site.join("static")).unwrap();
     let served = Served::start(site, free_port());
@@ -228,7 +228,7 @@ fn serve_reloads_on_save_shows_errors_and_recovers() {
 
 #[test]
 fn serve_stays_inside_the_site() {
-    let tmp = SiteTest::from_fixture("base");
+    let tmp = SiteTest::from_fixture("build/base");
     let site = tmp.root();
     // Beside the site, where `..` would lead.
     std::fs::write(tmp.dir().join("secret.txt"), "SECRET").unwrap();
@@ -297,7 +297,7 @@ fn serve_stays_inside_the_site() {
 
 #[test]
 fn serve_follow_takes_the_browser_to_the_saved_page() {
-    let tmp = SiteTest::from_fixture("base");
+    let tmp = SiteTest::from_fixture("build/base");
     let site = tmp.root();
     let served = Served::start_with(site, free_port(), &["--follow"]);
     let mut events = served.events();
@@ -357,19 +357,19 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
     // page shows posts, which a build always reads again)
     for (name, plain, rich, keeps) in [
         (
-            "features",
+            "build/zola-features",
             "content/tourisme/col.md",
             "content/tourisme/lac/index.md",
             true,
         ),
         (
-            "cards",
+            "serve/card-without-alt",
             "content/tourisme/col.md",
             "content/tourisme/lac/index.md",
             true,
         ),
         (
-            "community",
+            "community/posts",
             "content/tourisme/_index.md",
             "content/tourisme/lac/index.md",
             false,
@@ -380,25 +380,11 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         let mut opts = BuildOptions::new(root);
         opts.base_url = Some("http://127.0.0.1:1111".into());
         opts.now = "2026-07-01T10:00:00Z".parse().unwrap();
-        if name == "cards" {
-            // A page whose card photo has no description: a warning that a
-            // kept page must still give.
-            let pont = root.join("content/tourisme/pont");
-            std::fs::create_dir_all(&pont).unwrap();
-            std::fs::copy(
-                root.join("content/tourisme/lac/lac.png"),
-                pont.join("pont.png"),
-            )
-            .unwrap();
-            std::fs::write(
-                pont.join("index.md"),
-                "+++\ntitle = \"Le pont\"\ncover = \"pont.png\"\n+++\nLe pont.\n",
-            )
-            .unwrap();
-        }
         let mut memo = Memo::default();
         let (first, _) = build_changes(&opts, &mut memo, &[]).unwrap();
-        if name == "cards" {
+        if name == "serve/card-without-alt" {
+            // A page whose card photo has no description: a warning that a
+            // kept page must still give.
             assert!(
                 first.warnings.iter().any(|w| w.code == "card-alt-missing"),
                 "{:?}",
