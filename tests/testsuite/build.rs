@@ -235,6 +235,7 @@ fn head_has_open_graph_and_twitter_tags() {
     let b = SiteTest::from_fixture("build/head-tags")
         .build()
         .assert_success();
+    // The lines as the page has them (parsing would sort the attributes).
     let html = b.read("tourisme/lac/index.html");
     let head = &html[..html.find("</head>").unwrap()];
     let meta: Vec<&str> = head
@@ -246,5 +247,5 @@ fn head_has_open_graph_and_twitter_tags() {
                 || l.contains("hreflang")
         })
         .collect();
-    insta::assert_snapshot!("features_page_head", meta.join("\n"));
+    insta::assert_snapshot!("head_tags", meta.join("\n"));
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{SiteTest, fixtures, read, select, tree};
+use crate::support::{SiteTest, fixtures, fragment, read, select, tree};
 
 /// Every HTML file of a built site, parsed.
 fn html_files(out: &Path) -> Vec<(String, scraper::Html)> {
@@ -131,15 +131,13 @@ fn long_and_right_to_left_posts() {
         Some("https://bsky.app/profile/long.bsky.social/post/3long")
     );
     assert!(more.text().collect::<String>().contains("Bluesky"));
+    // The card of a right-to-left post: its text's direction left to the
+    // browser (`dir="auto"`), its language said, the Mastodon hashtag linked
+    // to the post's own server, the date in the page's language.
+    insta::assert_snapshot!("post_card_rtl", fragment(&page, "#post-rtl"));
+    // What a snapshot's diff would not show: code points kept as written.
     let rtl = select(&page, "#post-rtl .post-text")[0];
-    assert_eq!(rtl.value().attr("dir"), Some("auto"));
-    assert_eq!(
-        rtl.value().attr("lang"),
-        Some("ar"),
-        "the post's language is said"
-    );
     let text: String = rtl.text().collect();
-    assert!(text.contains("غروب الشمس على البحيرة 🌅"), "{text}");
     assert!(text.contains("שָׁלוֹם"), "Hebrew with its points");
     assert!(
         text.contains("e\u{301}te\u{301}"),
@@ -149,17 +147,6 @@ fn long_and_right_to_left_posts() {
         text.contains("👨\u{200d}👩\u{200d}👧"),
         "a joined emoji kept whole"
     );
-    let author: String = select(&page, "#post-rtl .post-author")[0].text().collect();
-    assert_eq!(author, "كريم");
-    // The Mastodon hashtag links to the post's own server.
-    let tag = select(&page, "#post-rtl .post-text a")[0];
-    assert_eq!(
-        tag.value().attr("href"),
-        Some("https://piaille.example/tags/lac")
-    );
-    // Dates in the page's language.
-    let time: String = select(&page, "#post-rtl time")[0].text().collect();
-    assert_eq!(time, "3 juin 2026");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{SiteTest, blason, read, tree};
+use crate::support::{SiteTest, blason, fragment, read, tree};
 
 fn report_images(site: &SiteTest) -> serde_json::Value {
     site.build_with_report().1["images"].clone()
@@ -88,9 +88,10 @@ fn galleries_photo_pages_and_rights() {
         "{err}"
     );
     let page = b.read("tourisme/lac/index.html");
-    assert!(page.contains("class=\"gallery gallery-portrait\""));
-    assert!(page.contains("href=\"https://www.example-territoire.fr/tourisme/lac/photos/aube/\""));
-    assert!(page.contains("alt=\"Brume sur le lac\"") && page.contains("© Camille R. (CC BY 4.0)"));
+    // The portrait layout; each photo links to its page, with its alt text,
+    // caption and credit.
+    let gallery = fragment(&b.html("tourisme/lac/index.html"), "section.gallery");
+    insta::assert_snapshot!("gallery_portrait", gallery);
     assert!(
         !page.contains("ancienne"),
         "an expired photo leaves no trace"

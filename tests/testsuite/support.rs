@@ -328,3 +328,12 @@ pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<
     doc.select(&scraper::Selector::parse(css).unwrap())
         .collect()
 }
+
+/// The HTML of the elements `css` selects, one a line, in the page's order:
+/// the fragment a snapshot shows.
+pub fn fragment(doc: &scraper::Html, css: &str) -> String {
+    let found = select(doc, css);
+    assert!(!found.is_empty(), "nothing matches `{css}`");
+    let html: Vec<String> = found.iter().map(|e| e.html()).collect();
+    html.join("\n")
+}
