@@ -1,0 +1,251 @@
+//! Builds that succeed: the example site, determinism, Zola's and the spec's
+//! front matter keys, drafts, the report, events, feeds and head tags.
+
+use crate::support::{SiteTest, example, read, tree};
+
+#[test]
+fn the_example_site_builds_with_its_pillars_audiences_and_translations() {
+    let out = example();
+    for f in [
+        "index.html",
+        "en/index.html",
+        "tourisme/index.html",
+        "tourisme/lac-d-orbiere/index.html",
+        "en/tourisme/lac-d-orbiere/index.html",
+        "audiences/visiteurs/index.html",
+        "tags/lac/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "brand.css",
+        "style.css",
+        "logo.svg",
+        "decouvrir/lac.html",
+    ] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    let lac = read(&out.join("tourisme/lac-d-orbiere/index.html"));
+    assert!(lac.contains("<html lang=\"fr\">"));
+    assert!(lac.contains(
+        "hreflang=\"en\" href=\"https://www.val-orbiere.example/en/tourisme/lac-d-orbiere/\""
+    ));
+    assert!(
+        lac.contains("1er juin 2026"),
+        "dates are formatted in French"
+    );
+    assert!(lac.contains("pontons\u{202F};"), "French typography");
+    assert!(!lac.contains("style="), "no style attribute (strict CSP)");
+    let en = read(&out.join("en/tourisme/lac-d-orbiere/index.html"));
+    assert!(en.contains("<html lang=\"en\">") && en.contains("June 1, 2026"));
+    assert!(!en.contains('\u{202F}'), "no French typography in English");
+    let pillar = read(&out.join("tourisme/index.html"));
+    for p in ["lac-d-orbiere", "sentier-des-cretes", "fromageries"] {
+        assert!(
+            pillar.contains(&format!("/tourisme/{p}/")),
+            "pillar page lists {p}"
+        );
+    }
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let (a, b) = (SiteTest::example(), SiteTest::example());
+    a.build().assert_success();
+    b.build().assert_success();
+    let (ta, tb) = (tree(a.out()), tree(b.out()));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(v == &tb[k], "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn features_of_zola_and_spec_keys() {
+    let b = SiteTest::from_fixture("build/zola-features")
+        .build()
+        .assert_success();
+    let out = b.out();
+    // Drafts and expired campaign pages are left out.
+    assert!(!out.join("tourisme/brouillon").exists());
+    assert!(!out.join("tourisme/campagne").exists());
+    // A date in the file name gives the date and the slug.
+    let foret = b.read("tourisme/foret/index.html");
+    assert!(foret.contains("datetime=\"2026-05-01\""));
+    // Pagination: 3 pages, 2 per pager.
+    let p1 = b.read("tourisme/index.html");
+    let p2 = b.read("tourisme/page/2/index.html");
+    assert!(
+        p1.contains("/tourisme/lac/")
+            && p1.contains("/tourisme/foret/")
+            && !p1.contains("/tourisme/col/\"")
+    );
+    assert!(p2.contains("/tourisme/col/") && p2.contains("rel=\"prev\""));
+    // Aliases become redirect pages.
+    let alias = b.read("ancien/lac.html");
+    assert!(alias.contains("url=https://www.example-territoire.fr/tourisme/lac/"));
+    assert!(out.join("vieux-lac/index.html").is_file());
+    // Tags with French slugs, Zola taxonomies, audiences.
+    assert!(out.join("tags/qualite-de-vie/index.html").is_file());
+    assert!(out.join("categories/nature/index.html").is_file());
+    assert!(
+        b.read("audiences/habitants/index.html")
+            .contains("/tourisme/foret/")
+    );
+    // Bundle assets are published beside the page, for each language.
+    assert!(out.join("tourisme/lac/guide.txt").is_file());
+    assert!(out.join("en/tourisme/lac/guide.txt").is_file());
+    // A site shortcode; French typography in the home page.
+    assert!(
+        b.read("tourisme/lac/index.html")
+            .contains("<strong class=\"custom\">BONJOUR</strong>")
+    );
+    assert!(
+        b.read("index.html")
+            .contains("«\u{202F}Territoire test\u{202F}»")
+    );
+    // Translations: /en/ URLs, the English pillar name, hreflang both ways.
+    let en = b.read("en/tourisme/lac/index.html");
+    assert!(en.contains("Discover"));
+    assert!(
+        en.contains("hreflang=\"fr\" href=\"https://www.example-territoire.fr/tourisme/lac/\"")
+    );
+    // A transparent section's pages are listed by its parent.
+    assert!(
+        b.read("culture/index.html")
+            .contains("/culture/expos/peinture/")
+    );
+    // redirect_to.
+    assert!(
+        b.read("agenda/index.html")
+            .contains("url=https://www.example-territoire.fr/tourisme/")
+    );
+    // The sitemap has pages and alternates; robots.txt points to it.
+    let sitemap = b.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://www.example-territoire.fr/tourisme/lac/</loc>"));
+    assert!(sitemap.contains("hreflang=\"en\""));
+    assert!(
+        b.read("robots.txt")
+            .contains("Sitemap: https://www.example-territoire.fr/sitemap.xml")
+    );
+}
+
+#[test]
+fn drafts_are_built_with_the_flag() {
+    let b = SiteTest::from_fixture("build/zola-features")
+        .build_with(&["--drafts", "--base-url", "http://localhost:8080"])
+        .assert_success();
+    let page = b.read("tourisme/brouillon/index.html");
+    assert!(page.contains("http://localhost:8080/tourisme/brouillon/"));
+}
+
+#[test]
+fn publish_until_follows_source_date_epoch() {
+    // 2026-03-01: the campaign is still on.
+    let b = SiteTest::from_fixture("build/zola-features")
+        .source_date_epoch("1772323200")
+        .build()
+        .assert_success();
+    assert!(b.out().join("tourisme/campagne/index.html").is_file());
+}
+
+#[test]
+fn report_counts_pages_and_stages() {
+    let (o, v) = SiteTest::from_fixture("build/base").build_with_report();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["pages"], 2);
+    assert_eq!(v["images"]["encoded"], 0);
+    assert!(v["stages_ms"]["markdown"].is_number());
+    assert!(
+        o.stderr().contains("built "),
+        "one summary line: {}",
+        o.stderr()
+    );
+}
+
+#[test]
+fn snapshot_of_a_page() {
+    let b = SiteTest::from_fixture("build/base")
+        .build()
+        .assert_success();
+    let html = b.read("tourisme/lac/index.html");
+    let article = &html[html.find("<article").unwrap()..html.find("</article>").unwrap() + 10];
+    insta::assert_snapshot!("base_page_article", article);
+    insta::assert_snapshot!("base_sitemap", b.read("sitemap.xml"));
+}
+
+#[test]
+fn events_agenda_calendars_and_feeds() {
+    let b = SiteTest::from_fixture("build/events")
+        .build()
+        .assert_success();
+    // The agenda (NOW is 2026-07-01): upcoming soonest first, then past.
+    let agenda = b.read("agenda/index.html");
+    let pos = |s: &str| {
+        agenda
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} not in the agenda"))
+    };
+    assert!(
+        pos("Marché du samedi") < pos("Fête du lac") && pos("Fête du lac") < pos("Salon du livre")
+    );
+    assert!(
+        pos("Salon du livre") < pos("Course"),
+        "the past cancelled race comes last"
+    );
+    assert!(
+        agenda.contains("4 juillet 2026, 8 h – 12 h 30") && agenda.contains("tous les samedis"),
+        "next Saturday, in French"
+    );
+    assert!(agenda.contains("du 11 septembre 2026 au 13 septembre 2026"));
+    assert!(agenda.contains("14 juillet 2026, 21 h – 15 juillet 2026, 1 h"));
+    // One .ics per event page, and the agenda's.
+    let fete = b.read("agenda/fete/fete.ics");
+    assert!(
+        fete.contains("DTSTART;TZID=Europe/Paris:20260714T210000\r\n"),
+        "{fete}"
+    );
+    assert!(fete.contains("DTEND;TZID=Europe/Paris:20260715T010000\r\n"));
+    let all = b.read("agenda.ics");
+    assert_eq!(all.matches("BEGIN:VEVENT").count(), 4);
+    assert!(all.contains("DTSTART;VALUE=DATE:20260911\r\nDTEND;VALUE=DATE:20260914\r\n"));
+    assert!(all.contains("RRULE:FREQ=WEEKLY;BYDAY=SA") && all.contains("STATUS:CANCELLED"));
+    // JSON-LD and the event page.
+    let page = b.read("agenda/fete/index.html");
+    assert!(
+        page.contains("\"@type\":\"Event\"")
+            && page.contains("\"startDate\":\"2026-07-14T21:00:00+02:00\"")
+    );
+    assert!(
+        page.contains("https://schema.org/EventScheduled")
+            && page.contains("https://billets.example.org/fete")
+    );
+    assert!(page.contains("href=\"https://www.example-territoire.fr/agenda/fete/fete.ics\""));
+    // Feeds: the site's and the section's.
+    let feed = b.read("atom.xml");
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">"));
+    assert!(
+        feed.contains("<title>Fête du lac</title>")
+            && feed.contains("<published>2026-06-14T22:00:00Z</published>"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn head_has_open_graph_and_twitter_tags() {
+    let b = SiteTest::from_fixture("build/head-tags")
+        .build()
+        .assert_success();
+    // The lines as the page has them (parsing would sort the attributes).
+    let html = b.read("tourisme/lac/index.html");
+    let head = &html[..html.find("</head>").unwrap()];
+    let meta: Vec<&str> = head
+        .lines()
+        .filter(|l| {
+            l.contains("og:")
+                || l.contains("twitter:")
+                || l.contains("canonical")
+                || l.contains("hreflang")
+        })
+        .collect();
+    insta::assert_snapshot!("head_tags", meta.join("\n"));
+}

@@ -1,0 +1,171 @@
+//! The command line: `init`, `new`, `theme eject`, the output formats of
+//! `check`, and usage errors.
+
+use crate::support::{SiteTest, blason, read};
+
+#[test]
+fn check_reports_warnings_as_json_and_strict_fails() {
+    let site = SiteTest::from_fixture("cli/check-warnings");
+    let root = site.root();
+    let o = site.check_json();
+    assert_eq!(o.code(), Some(0), "{}", o.stderr());
+    let v = o.json();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["errors"], 0);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"description-missing"), "{codes:?}");
+    assert!(codes.contains(&"description-too-long"), "{codes:?}");
+    assert!(codes.contains(&"unused-file"), "{codes:?}");
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "sorted by file");
+    assert!(!root.join("public").exists(), "check writes no output");
+    site.run(&["check", root.to_str().unwrap(), "--strict"])
+        .assert_failure();
+}
+
+#[test]
+fn check_reports_errors_with_lines() {
+    let o = SiteTest::from_fixture("errors/broken-link")
+        .check_json()
+        .assert_failure();
+    let v = o.json();
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "broken-link");
+    assert_eq!(d["file"], "content/page.md");
+    assert_eq!(d["line"], 8);
+    assert_eq!(d["severity"], "error");
+}
+
+#[test]
+fn check_warns_about_low_contrast_brand_colours() {
+    let o = SiteTest::from_fixture("cli/low-contrast").check_json();
+    assert_eq!(o.code(), Some(0), "{}", o.stderr());
+    let v = o.json();
+    let low: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "low-contrast")
+        .collect();
+    assert_eq!(low.len(), 1, "{v}");
+    assert!(
+        low[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("primary (#f2a900) and background (#ffffff)")
+    );
+    assert_eq!(low[0]["file"], "blason.toml");
+}
+
+#[test]
+fn init_writes_a_site_that_builds_and_refuses_a_non_empty_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mon-site");
+    blason(&["init", dir.to_str().unwrap()], None).assert_success();
+    assert!(dir.join("blason.toml").is_file());
+    assert!(!dir.join("themes").exists(), "the theme stays built in");
+    blason(&["build"], Some(&dir)).assert_success();
+    assert!(dir.join("public/index.html").is_file());
+    blason(&["init", dir.to_str().unwrap()], None).assert_usage_error();
+}
+
+#[test]
+fn new_writes_a_bundle_with_front_matter() {
+    let site = SiteTest::from_fixture("build/base");
+    let root = site.root();
+    let new = [
+        "new",
+        "tourisme/belvedere",
+        "--root",
+        root.to_str().unwrap(),
+    ];
+    site.run(&new).assert_success();
+    let text = read(&root.join("content/tourisme/belvedere/index.md"));
+    assert!(text.contains("title = \"Belvedere\""), "{text}");
+    assert!(text.contains("pillar = \"tourisme\""));
+    assert!(text.contains("draft = true"));
+    assert!(
+        text.contains("date = 2026-07-01"),
+        "today from SOURCE_DATE_EPOCH: {text}"
+    );
+    site.run(&new).assert_usage_error();
+    let b = site.build_with(&["--drafts"]).assert_success();
+    assert!(b.out().join("tourisme/belvedere/index.html").is_file());
+}
+
+#[test]
+fn ejected_theme_and_site_templates_override_the_built_in_one() {
+    let site = SiteTest::from_fixture("build/base");
+    let root = site.root();
+    let eject = ["theme", "eject", root.to_str().unwrap()];
+    site.run(&eject).assert_success();
+    let page = root.join("themes/postale/templates/page.html");
+    let text = read(&page).replace(
+        "<article class=\"article\">",
+        "<article class=\"article ejected\">",
+    );
+    std::fs::write(&page, text).unwrap();
+    let b = site.build().assert_success();
+    assert!(
+        b.read("tourisme/lac/index.html")
+            .contains("article ejected")
+    );
+    // The site's templates/ win over the theme's.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/page.html"),
+        "<!DOCTYPE html><title>{{ page.title }}</title><p>site</p>",
+    )
+    .unwrap();
+    let b = site.build().assert_success();
+    assert_eq!(
+        b.read("tourisme/lac/index.html"),
+        "<!DOCTYPE html><title>Le lac</title><p>site</p>"
+    );
+    site.run(&eject).assert_usage_error();
+}
+
+#[test]
+fn output_inside_the_sources_is_refused() {
+    let site = SiteTest::from_fixture("build/base");
+    let root = site.root();
+    let content = root.join("content");
+    site.run(&[
+        "build",
+        root.to_str().unwrap(),
+        "-o",
+        content.to_str().unwrap(),
+    ])
+    .assert_usage_error();
+    site.run(&[
+        "build",
+        root.to_str().unwrap(),
+        "-o",
+        root.to_str().unwrap(),
+    ])
+    .assert_usage_error();
+    assert!(root.join("content/_index.md").is_file());
+}
+
+#[test]
+fn missing_config_says_how_to_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = blason(&["build", tmp.path().to_str().unwrap()], None).assert_failure();
+    assert!(
+        o.stderr().contains("blason.toml") && o.stderr().contains("blason init"),
+        "{}",
+        o.stderr()
+    );
+}

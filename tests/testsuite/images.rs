@@ -1,0 +1,186 @@
+//! Images: the cache of variants, galleries, photo pages and photo rights.
+
+use std::path::Path;
+
+use crate::support::{SiteTest, blason, fragment, read, tree};
+
+fn report_images(site: &SiteTest) -> serde_json::Value {
+    site.build_with_report().1["images"].clone()
+}
+
+/// Writes a 12x8 PNG of one colour.
+fn image_png(path: &Path, rgb: [u8; 3]) {
+    image::RgbImage::from_pixel(12, 8, image::Rgb(rgb))
+        .save(path)
+        .unwrap();
+}
+
+#[test]
+fn the_image_cache_is_keyed_by_content() {
+    let site = SiteTest::from_fixture("images/cache");
+    let root = site.root();
+    let out = site.out();
+    let first = report_images(&site);
+    assert_eq!(
+        (first["decoded"].as_u64(), first["encoded"].as_u64()),
+        (Some(1), Some(2)),
+        "{first}"
+    );
+    let published: Vec<String> = std::fs::read_dir(out.join("processed_images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        published.len(),
+        3,
+        "two variants and placeholders.css: {published:?}"
+    );
+    let css = read(&out.join("processed_images/placeholders.css"));
+    assert!(css.contains("{background-color:#"), "{css}");
+    // A second build does no image work.
+    let second = report_images(&site);
+    assert_eq!(
+        (
+            second["decoded"].as_u64(),
+            second["encoded"].as_u64(),
+            second["cached"].as_u64()
+        ),
+        (Some(0), Some(0), Some(2))
+    );
+    // Changing text encodes nothing.
+    let page = root.join("content/tourisme/lac/index.md");
+    std::fs::write(
+        &page,
+        read(&page).replace(
+            "description = \"Un lac.\"",
+            "description = \"Un grand lac.\"",
+        ),
+    )
+    .unwrap();
+    assert_eq!(report_images(&site)["encoded"].as_u64(), Some(0));
+    // Replacing the photo encodes exactly its variants.
+    image_png(&root.join("static/img/lac.png"), [200, 10, 10]);
+    let replaced = report_images(&site);
+    assert_eq!(
+        (replaced["decoded"].as_u64(), replaced["encoded"].as_u64()),
+        (Some(1), Some(2)),
+        "{replaced}"
+    );
+    // The site and its cache copied elsewhere (fresh mtimes) encode nothing.
+    let elsewhere = report_images(&site.copy());
+    assert_eq!(
+        (elsewhere["decoded"].as_u64(), elsewhere["encoded"].as_u64()),
+        (Some(0), Some(0)),
+        "{elsewhere}"
+    );
+}
+
+#[test]
+fn galleries_photo_pages_and_rights() {
+    let site = SiteTest::from_fixture("images/gallery");
+    let root = site.root();
+    let bundle = root.join("content/tourisme/lac");
+    let b = site.build().assert_success();
+    let out = b.out();
+    let err = b.stderr();
+    assert!(
+        err.contains("warning[missing-credit]") && err.contains("warning[rights-expired]"),
+        "{err}"
+    );
+    let page = b.read("tourisme/lac/index.html");
+    // The portrait layout; each photo links to its page, with its alt text,
+    // caption and credit.
+    let gallery = fragment(&b.html("tourisme/lac/index.html"), "section.gallery");
+    insta::assert_snapshot!("gallery_portrait", gallery);
+    assert!(
+        !page.contains("ancienne"),
+        "an expired photo leaves no trace"
+    );
+    let photo = b.read("tourisme/lac/photos/aube/index.html");
+    assert!(
+        photo.contains("\"@type\":\"ImageObject\"")
+            && photo.contains("\"license\":\"CC BY 4.0\"")
+            && photo.contains("Camille R.")
+    );
+    assert!(out.join("tourisme/lac/photos/soir/index.html").is_file());
+    assert!(!out.join("tourisme/lac/photos/ancienne").exists());
+    // Originals and gallery.toml are not published; variants are.
+    // An image written in markdown is published as variants too.
+    assert!(
+        page.contains("<picture><source type=\"image/webp\"")
+            && page.contains("alt=\"Le ponton &amp; le lac\""),
+        "{page}"
+    );
+    for f in [
+        "aube.png",
+        "soir.png",
+        "ancienne.png",
+        "ponton.png",
+        "gallery.toml",
+    ] {
+        assert!(
+            !out.join("tourisme/lac").join(f).exists(),
+            "{f} was published as it is"
+        );
+    }
+    // The same from inside the site (`blason build .`): the originals were
+    // published when the root was spelled with `.`, as the paths found by
+    // walking the folder (`./content/…`) did not match those resolved from
+    // gallery.toml and the markdown (`content/…`).
+    for spelled in [".", "./"] {
+        let out_here = site.dir().join("out-here");
+        blason(
+            &["build", spelled, "-o", out_here.to_str().unwrap()],
+            Some(root),
+        )
+        .assert_success();
+        assert_eq!(
+            tree(&out_here).keys().collect::<Vec<_>>(),
+            tree(out).keys().collect::<Vec<_>>(),
+            "built as `{spelled}`"
+        );
+        assert_eq!(tree(&out_here), tree(out), "built as `{spelled}`");
+        std::fs::remove_dir_all(&out_here).unwrap();
+    }
+    let processed: Vec<String> = std::fs::read_dir(out.join("processed_images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        processed
+            .iter()
+            .any(|n| n.starts_with("aube-") && n.ends_with(".webp")),
+        "{processed:?}"
+    );
+    assert!(!processed.iter().any(|n| n.starts_with("ancienne-")));
+    // Changing a caption encodes nothing.
+    let toml = read(&bundle.join("gallery.toml"))
+        .replace("caption = \"L'aube\"", "caption = \"L'aube sur le lac\"");
+    std::fs::write(bundle.join("gallery.toml"), toml).unwrap();
+    let images = report_images(&site);
+    assert_eq!(
+        (images["decoded"].as_u64(), images["encoded"].as_u64()),
+        (Some(0), Some(0)),
+        "{images}"
+    );
+    assert!(
+        b.read("tourisme/lac/index.html")
+            .contains("L&#39;aube sur le lac")
+            || b.read("tourisme/lac/index.html")
+                .contains("L'aube sur le lac")
+    );
+    // check: the expired photo is an error there.
+    let c = site.check_json();
+    assert_eq!(c.code(), Some(1), "{}", c.stdout());
+    assert!(c.stdout().contains("\"rights-expired\""));
+    // A photo without alt text is an error naming gallery.toml.
+    let o = SiteTest::from_fixture("images/gallery-without-alt")
+        .build()
+        .assert_failure();
+    assert!(
+        o.stderr().contains("content/tourisme/lac/gallery.toml")
+            && o.stderr().contains("no alt text"),
+        "{}",
+        o.stderr()
+    );
+}

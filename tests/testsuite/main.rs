@@ -1,0 +1,13 @@
+//! End-to-end tests: the real `blason` command on small fixture sites, one
+//! module per area. tests/README.md says how the fixtures are laid out and
+//! how to add a case.
+
+mod support;
+
+mod build;
+mod cards;
+mod cli;
+mod community;
+mod errors;
+mod images;
+mod serve;

@@ -1,0 +1,475 @@
+//! `blason serve`: live reload, errors shown and recovered from, paths kept
+//! inside the site, and rebuilds that keep pages equal to full builds.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{SiteTest, command, read, select};
+
+/// A `blason serve` process, stopped when dropped.
+struct Served {
+    child: std::process::Child,
+    port: u16,
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Served {
+    fn start(site: &Path, port: u16) -> Served {
+        Served::start_with(site, port, &[])
+    }
+
+    fn start_with(site: &Path, port: u16, extra: &[&str]) -> Served {
+        use std::io::BufRead;
+        let mut child = command()
+            .args(["serve", site.to_str().unwrap(), "-p", &port.to_string()])
+            .args(extra)
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let err = child.stderr.take().unwrap();
+        let (tx, log) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let served = Served { child, port, log };
+        served.wait_line("serving ");
+        served
+    }
+
+    /// Waits for a line of the terminal output containing `what`.
+    fn wait_line(&self, what: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.log.recv_timeout(left) {
+                Ok(line) if line.contains(what) => return line,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("serve never said `{what}`");
+    }
+
+    /// A raw GET (the path is sent as written): status, headers, body.
+    fn get(&self, path: &str) -> (u16, String, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
+        (status, head.to_string(), body.to_string())
+    }
+
+    /// Opens the event stream.
+    fn events(&self) -> std::io::BufReader<std::net::TcpStream> {
+        use std::io::{BufRead, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .unwrap();
+        write!(s, "GET /_blason/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut r = std::io::BufReader::new(s);
+        let mut line = String::new();
+        r.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        r
+    }
+}
+
+/// Reads events until one named `name`; returns its data.
+fn next_event(r: &mut std::io::BufReader<std::net::TcpStream>, name: &str) -> String {
+    use std::io::BufRead;
+    let mut current = String::new();
+    // Keep-alive comments arrive every 15 s: a missing event must still fail the test.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no `{name}` event within 60 s"
+        );
+        let mut line = String::new();
+        let n = r.read_line(&mut line).expect("the event stream stays open");
+        assert!(n > 0, "the event stream closed");
+        let line = line.trim_end();
+        if let Some(e) = line.strip_prefix("event: ") {
+            current = e.to_string();
+        } else if let Some(d) = line.strip_prefix("data: ") {
+            if current == name {
+                return d.to_string();
+            }
+            assert_ne!(current, "failed", "a build failed: {d}");
+        }
+    }
+}
+
+#[test]
+fn serve_reloads_on_save_shows_errors_and_recovers() {
+    let tmp = SiteTest::from_fixture("build/base");
+    let site = tmp.root();
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    let served = Served::start(site, free_port());
+    let (status, head, body) = served.get("/tourisme/lac/");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(
+        body.contains("<script src=\"/_blason/live.js\" defer></script></head>"),
+        "the live-reload script is injected"
+    );
+    assert!(
+        body.contains(&format!("http://127.0.0.1:{}/tourisme/lac/", served.port)),
+        "links point to the local server"
+    );
+    assert!(
+        !site.join("public").exists(),
+        "serve never writes the user's public/"
+    );
+    let (status, _, js) = served.get("/_blason/live.js");
+    assert_eq!(status, 200);
+    assert!(js.contains("EventSource('/_blason/events')"));
+
+    // A content edit: one rebuild, a reload event, the new page.
+    let mut events = served.events();
+    let page = site.join("content/tourisme/lac.md");
+    let original = read(&page);
+    assert!(original.contains("title = \"Le lac\""), "{original}");
+    std::fs::write(
+        &page,
+        original.replace("title = \"Le lac\"", "title = \"Le lac gelé\""),
+    )
+    .unwrap();
+    assert_eq!(
+        next_event(&mut events, "reload"),
+        "{\"path\":null}",
+        "the page reloads where it is"
+    );
+    assert!(
+        served
+            .wait_line("rebuilt ")
+            .contains("content/tourisme/lac.md")
+    );
+    assert!(served.get("/tourisme/lac/").2.contains("Le lac gelé"));
+
+    // Broken front matter: the terminal and the browser say where; the last good page stays.
+    std::fs::write(
+        &page,
+        original.replace("title = \"Le lac\"", "title = \"Le lac"),
+    )
+    .unwrap();
+    let failed: serde_json::Value =
+        serde_json::from_str(&next_event(&mut events, "failed")).unwrap();
+    let d = &failed["diagnostics"][0];
+    assert_eq!(d["file"], "content/tourisme/lac.md");
+    assert_eq!(d["line"], 2);
+    assert!(d["column"].as_u64().is_some());
+    served.wait_line("error[front-matter]: content/tourisme/lac.md:2:");
+    let (status, _, body) = served.get("/tourisme/lac/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Le lac gelé"),
+        "the last good site is still served"
+    );
+    // A browser that connects now hears about the failure at once.
+    let mut late = served.events();
+    next_event(&mut late, "failed");
+    drop(late);
+
+    // Fixed: a reload, and the page again.
+    std::fs::write(&page, &original).unwrap();
+    next_event(&mut events, "reload");
+    assert!(!served.get("/tourisme/lac/").2.contains("Le lac gelé"));
+
+    // A stylesheet alone: a `css` event, no reload.
+    std::fs::write(site.join("static/extra.css"), "body { color: #222; }").unwrap();
+    next_event(&mut events, "css");
+    let (status, head, css) = served.get("/extra.css");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
+    assert!(css.contains("#222"));
+    // An editor's swap file changes nothing.
+    std::fs::write(site.join("content/tourisme/.lac.md.swp"), "x").unwrap();
+    std::fs::write(
+        &page,
+        original.replace("title = \"Le lac\"", "title = \"Le lac 2\""),
+    )
+    .unwrap();
+    next_event(&mut events, "reload");
+}
+
+#[test]
+fn serve_stays_inside_the_site() {
+    let tmp = SiteTest::from_fixture("build/base");
+    let site = tmp.root();
+    // Beside the site, where `..` would lead.
+    std::fs::write(tmp.dir().join("secret.txt"), "SECRET").unwrap();
+    let served = Served::start(site, free_port());
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%00",
+        "/C:/Windows/win.ini",
+    ] {
+        let (status, _, body) = served.get(path);
+        assert_eq!(status, 400, "{path}");
+        assert!(
+            !body.contains("SECRET") && !body.contains("root:"),
+            "{path}"
+        );
+    }
+    // Absolute paths are paths of the site, never of the disk.
+    let (status, _, body) = served.get("//etc/passwd");
+    assert_eq!(status, 404);
+    assert!(!body.contains("root:"));
+    // The theme's 404 page, with its status.
+    let (status, _, body) = served.get("/nulle-part/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page introuvable"), "{body}");
+    // Folders redirect to their address with a slash.
+    let (status, head, _) = served.get("/tourisme");
+    assert_eq!(status, 301);
+    assert!(
+        head.contains("Location: /tourisme/") || head.contains("location: /tourisme/"),
+        "{head}"
+    );
+    // The share preview of a page: its title and card as four networks show them.
+    let (status, _, body) = served.get("/_blason/share/tourisme/lac/");
+    assert_eq!(status, 200);
+    let preview = scraper::Html::parse_document(&body);
+    assert_eq!(select(&preview, "section h2").len(), 4);
+    assert_eq!(
+        select(&preview, ".fb-title")[0].text().collect::<String>(),
+        "Le lac"
+    );
+    let card = select(&preview, "img.wa-img")[0]
+        .value()
+        .attr("src")
+        .unwrap()
+        .to_string();
+    assert!(card.contains("/processed_images/card-"), "{card}");
+    let (status, head, _) = served.get(card.split(&format!("{}", served.port)).nth(1).unwrap());
+    assert_eq!(status, 200, "the card is served");
+    assert!(head.to_lowercase().contains("image/jpeg"));
+    assert_eq!(served.get("/_blason/share/../../etc/passwd").0, 400);
+    assert_eq!(served.get("/_blason/share/nulle-part/").0, 404);
+    // A port that is taken, when asked for, is a usage error.
+    let o = tmp
+        .run(&[
+            "serve",
+            site.to_str().unwrap(),
+            "-p",
+            &served.port.to_string(),
+        ])
+        .assert_usage_error();
+    assert!(o.stderr().contains("is not free"), "{}", o.stderr());
+}
+
+#[test]
+fn serve_follow_takes_the_browser_to_the_saved_page() {
+    let tmp = SiteTest::from_fixture("build/base");
+    let site = tmp.root();
+    let served = Served::start_with(site, free_port(), &["--follow"]);
+    let mut events = served.events();
+    let page = site.join("content/tourisme/lac.md");
+    std::fs::write(
+        &page,
+        read(&page).replace("title = \"Le lac\"", "title = \"Le lac vert\""),
+    )
+    .unwrap();
+    assert_eq!(
+        next_event(&mut events, "reload"),
+        "{\"path\":\"/tourisme/lac/\"}"
+    );
+    // A template is no page: the browser stays where it is.
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/404.html"),
+        "{% extends \"base.html\" %}",
+    )
+    .unwrap();
+    assert_eq!(next_event(&mut events, "reload"), "{\"path\":null}");
+}
+
+/// `serve` keeps what a save did not change; the site it then serves must be
+/// the one a full build makes, byte for byte.
+#[test]
+fn serve_builds_that_keep_pages_equal_full_builds() {
+    use blason::{BuildOptions, Files, Memo, build_changes};
+
+    fn full(opts: &BuildOptions) -> Files {
+        build_changes(opts, &mut Memo::default(), &[]).unwrap().1
+    }
+    fn warnings(opts: &BuildOptions) -> Vec<String> {
+        let r = build_changes(opts, &mut Memo::default(), &[]).unwrap().0;
+        r.warnings.iter().map(|w| format!("{w:?}")).collect()
+    }
+    fn assert_same(kept: &Files, full: &Files, what: &str) {
+        let mut a: Vec<&String> = kept.keys().collect();
+        let mut b: Vec<&String> = full.keys().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{what}: not the same files");
+        for (k, v) in full {
+            assert!(kept[k] == *v, "{what}: {k} differs from a full build");
+        }
+    }
+    fn append(path: &Path, text: &str) {
+        let mut s = read(path);
+        s.push_str(text);
+        std::fs::write(path, s).unwrap();
+    }
+
+    // (fixture, a page or section without shortcodes, a page with shortcodes
+    // or images, whether some page can be kept: the community fixture's one
+    // page shows posts, which a build always reads again)
+    for (name, plain, rich, keeps) in [
+        (
+            "build/zola-features",
+            "content/tourisme/col.md",
+            "content/tourisme/lac/index.md",
+            true,
+        ),
+        (
+            "serve/card-without-alt",
+            "content/tourisme/col.md",
+            "content/tourisme/lac/index.md",
+            true,
+        ),
+        (
+            "community/posts",
+            "content/tourisme/_index.md",
+            "content/tourisme/lac/index.md",
+            false,
+        ),
+    ] {
+        let dir = SiteTest::from_fixture(name);
+        let root = dir.root();
+        let mut opts = BuildOptions::new(root);
+        opts.base_url = Some("http://127.0.0.1:1111".into());
+        opts.now = "2026-07-01T10:00:00Z".parse().unwrap();
+        let mut memo = Memo::default();
+        let (first, _) = build_changes(&opts, &mut memo, &[]).unwrap();
+        if name == "serve/card-without-alt" {
+            // A page whose card photo has no description: a warning that a
+            // kept page must still give.
+            assert!(
+                first.warnings.iter().any(|w| w.code == "card-alt-missing"),
+                "{:?}",
+                first.warnings
+            );
+        }
+        assert_eq!(first.pages_kept, 0, "{name}: the first build keeps nothing");
+
+        // Body edits: the other pages are kept.
+        for page in [plain, rich] {
+            append(&root.join(page), "\n\nUne phrase ajoutée : voilà !\n");
+            let (r, files) = build_changes(&opts, &mut memo, &[root.join(page)]).unwrap();
+            assert_eq!(r.pages_kept > 0, keeps, "{name}: {page} edited");
+            let html = files
+                .iter()
+                .filter(|(k, _)| k.ends_with(".html"))
+                .any(|(_, v)| String::from_utf8_lossy(v).contains("Une phrase ajoutée"));
+            assert!(html, "{name}: {page}'s new text is not in the site");
+            assert_same(&files, &full(&opts), &format!("{name}, body of {page}"));
+            let kept: Vec<String> = r.warnings.iter().map(|w| format!("{w:?}")).collect();
+            assert_eq!(kept, warnings(&opts), "{name}: warnings of {page}");
+        }
+
+        // A minute later, times may have moved on: pages are made again.
+        let mut later = opts.clone();
+        later.now = "2026-07-01T10:01:00Z".parse().unwrap();
+        append(&root.join(plain), "\nEncore.\n");
+        let (r, files) = build_changes(&later, &mut memo, &[root.join(plain)]).unwrap();
+        assert_eq!(r.pages_kept, 0, "{name}: kept pages across a minute");
+        assert_same(&files, &full(&later), &format!("{name}, a minute later"));
+
+        // A template: every page is made again, from kept markdown.
+        let theme_page =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/postale/templates/page.html");
+        let template = root.join("templates/page.html");
+        std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+        std::fs::write(
+            &template,
+            read(&theme_page).replace("</article>", "<p>TEMPLATE-EDIT</p></article>"),
+        )
+        .unwrap();
+        let (r, files) = build_changes(&later, &mut memo, std::slice::from_ref(&template)).unwrap();
+        assert_eq!(r.pages_kept, 0, "{name}: a template edit keeps no page");
+        assert!(
+            files
+                .values()
+                .any(|v| String::from_utf8_lossy(v).contains("TEMPLATE-EDIT")),
+            "{name}: the template edit is not in the site"
+        );
+        assert_same(&files, &full(&later), &format!("{name}, template"));
+
+        // A front matter edit: a full build.
+        let text = read(&root.join(plain)).replacen("title = \"", "title = \"Nouveau ", 1);
+        std::fs::write(root.join(plain), text).unwrap();
+        let (r, files) = build_changes(&later, &mut memo, &[root.join(plain)]).unwrap();
+        assert_eq!(r.pages_kept, 0, "{name}");
+        assert_same(&files, &full(&later), &format!("{name}, front matter"));
+
+        // A failed build leaves the memory as it was; the fix builds again.
+        let broken = root.join(rich);
+        let good = read(&broken);
+        std::fs::write(&broken, "+++\ntitle = \n+++\n").unwrap();
+        assert!(build_changes(&later, &mut memo, std::slice::from_ref(&broken)).is_err());
+        std::fs::write(&broken, good.replace("voilà", "voici")).unwrap();
+        let (_, files) = build_changes(&later, &mut memo, std::slice::from_ref(&broken)).unwrap();
+        assert_same(&files, &full(&later), &format!("{name}, after a failure"));
+
+        // A save within the same clock tick (same size, same modification
+        // time), reported relative to the root: read again all the same.
+        let path = root.join(plain);
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let before = read(&path);
+        let edited = before.replacen("Nouveau", "NOUVEAU", 1);
+        assert!(edited.len() == before.len() && edited != before);
+        std::fs::write(&path, &edited).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        let (_, files) = build_changes(&later, &mut memo, &[PathBuf::from(plain)]).unwrap();
+        assert!(
+            files
+                .values()
+                .any(|v| String::from_utf8_lossy(v).contains("NOUVEAU")),
+            "{name}: a same-stamp save reported by the watcher was not read"
+        );
+    }
+}
