@@ -133,7 +133,7 @@ pub(crate) fn card_studio(
         Some((path, _)) => {
             let bytes = std::fs::read(path)
                 .map_err(|e| Error::from(Diagnostic::io(path, root, "read the logo", &e)))?;
-            Some(bytes)
+            Some((path.clone(), bytes))
         }
         None => None,
     };

@@ -113,14 +113,73 @@ impl Remembered {
     }
 }
 
+/// The brand's logo, ready to draw. An SVG logo may show images of its own
+/// only as `data:` URLs or files beside it inside the site: any other
+/// reference (an absolute path, `file:`, `..` out of the site, a web
+/// address) would have drawn a file of the machine, or asked another host,
+/// on every card.
+fn read_logo(
+    path: &Path,
+    bytes: &[u8],
+    root: &Path,
+    fonts: &Arc<usvg::fontdb::Database>,
+) -> Result<usvg::ImageKind, Diagnostic> {
+    let shown = crate::error::display_path(path, root);
+    if bytes.starts_with(b"\x89PNG") {
+        return Ok(usvg::ImageKind::PNG(Arc::new(bytes.to_vec())));
+    }
+    let dir = path.parent().unwrap_or(root).to_path_buf();
+    let refused = Arc::new(Mutex::new(Vec::new()));
+    let (seen, inside) = (Arc::clone(&refused), root.to_path_buf());
+    let default = usvg::ImageHrefResolver::default_string_resolver();
+    let opt = usvg::Options {
+        fontdb: Arc::clone(fonts),
+        resources_dir: Some(dir.clone()),
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+            resolve_string: Box::new(move |href: &str, opts: &usvg::Options| {
+                let local = !href.contains(':')
+                    && crate::paths::inside_root(&inside, &dir, Path::new(href)).is_ok();
+                if local {
+                    default(href, opts)
+                } else {
+                    seen.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(href.to_string());
+                    None
+                }
+            }),
+        },
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_data(bytes, &opt).map_err(|e| {
+        Diagnostic::error(
+            "card",
+            format!("the [brand] logo `{shown}` cannot be drawn on social cards: {e}"),
+        )
+        .file("blason.toml")
+        .help("use an SVG or PNG file as the logo")
+    })?;
+    let refused = refused.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(href) = refused.first() {
+        return Err(Diagnostic::error(
+            "card",
+            format!("the logo refers to `{href}`, outside the site"),
+        )
+        .file(shown)
+        .help("embed the image in the SVG (a data: URL), or put it beside the logo and refer to it by its name"));
+    }
+    Ok(usvg::ImageKind::SVG(tree))
+}
+
 /// Fonts and the logo a card may use, and the brand's colours.
 pub struct CardAssets {
     /// `name.svg` → (template text, how to name it to users).
     pub templates: Vec<(String, String, String)>,
     /// Font files (TTF/OTF), the brand's first.
     pub fonts: Vec<Vec<u8>>,
-    /// The logo: SVG or PNG bytes.
-    pub logo: Option<Vec<u8>>,
+    /// The logo: its file and its SVG or PNG bytes.
+    pub logo: Option<(PathBuf, Vec<u8>)>,
     pub root: PathBuf,
     /// `[images] cache_dir`, relative to the root.
     pub cache_dir: PathBuf,
@@ -235,31 +294,9 @@ impl CardStudio {
             .collect::<Vec<_>>()
             .join(", ");
         let logo = match &assets.logo {
-            Some(bytes) => {
+            Some((path, bytes)) => {
                 hasher.update(bytes);
-                if bytes.starts_with(b"\x89PNG") {
-                    Some(usvg::ImageKind::PNG(Arc::new(bytes.clone())))
-                } else {
-                    let opt = usvg::Options {
-                        fontdb: Arc::clone(&fonts),
-                        ..usvg::Options::default()
-                    };
-                    match usvg::Tree::from_data(bytes, &opt) {
-                        Ok(tree) => Some(usvg::ImageKind::SVG(tree)),
-                        Err(e) => {
-                            return Err(vec![
-                                Diagnostic::error(
-                                    "card",
-                                    format!(
-                                        "the [brand] logo cannot be drawn on social cards: {e}"
-                                    ),
-                                )
-                                .file("blason.toml")
-                                .help("use an SVG or PNG file as the logo"),
-                            ]);
-                        }
-                    }
-                }
+                Some(read_logo(path, bytes, &assets.root, &fonts).map_err(|d| vec![d])?)
             }
             None => None,
         };
@@ -632,7 +669,19 @@ impl CardStudio {
         removed
     }
 
+    #[cfg(test)]
     fn options(&self, photo: Option<Arc<Vec<u8>>>) -> usvg::Options<'static> {
+        self.options_noting(photo, Arc::default())
+    }
+
+    /// Card templates' options; the references they make to anything but
+    /// the photo, the logo and `data:` images are noted in `refused` (and
+    /// nothing is read for them).
+    fn options_noting(
+        &self,
+        photo: Option<Arc<Vec<u8>>>,
+        refused: Arc<Mutex<Vec<String>>>,
+    ) -> usvg::Options<'static> {
         let logo = self.logo.clone();
         usvg::Options {
             fontdb: Arc::clone(&self.fonts),
@@ -643,7 +692,13 @@ impl CardStudio {
                 resolve_string: Box::new(move |href: &str, _: &usvg::Options| match href {
                     "blason:photo" => photo.clone().map(usvg::ImageKind::PNG),
                     "blason:logo" => logo.clone(),
-                    _ => None,
+                    _ => {
+                        refused
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(href.to_string());
+                        None
+                    }
                 }),
             },
             ..usvg::Options::default()
@@ -672,11 +727,21 @@ impl CardStudio {
         photo: Option<(Arc<Vec<u8>>, tiny_skia::Pixmap)>,
     ) -> Result<Vec<u8>, Diagnostic> {
         let err = |m: String| Diagnostic::error("card", m).file(job.template.clone());
+        let refused = Arc::new(Mutex::new(Vec::new()));
         let tree = usvg::Tree::from_str(
             svg,
-            &self.options(photo.as_ref().map(|(png, _)| Arc::clone(png))),
+            &self.options_noting(
+                photo.as_ref().map(|(png, _)| Arc::clone(png)),
+                Arc::clone(&refused),
+            ),
         )
         .map_err(|e| err(format!("the card template is not valid SVG: {e}")))?;
+        if let Some(href) = refused.lock().unwrap_or_else(|p| p.into_inner()).first() {
+            return Err(err(format!(
+                "the card template refers to `{href}`, which cards never read"
+            ))
+            .help("a card template may show blason:photo, blason:logo and images embedded as data: URLs"));
+        }
         let mut pixmap = tiny_skia::Pixmap::new(job.width, job.height)
             .ok_or_else(|| err("a card cannot be 0 pixels wide".into()))?;
         pixmap.fill(tiny_skia::Color::WHITE);
@@ -1300,6 +1365,43 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_logo_draws_only_what_it_embeds_or_holds_beside_it_inside_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let site = root.join("site");
+        std::fs::create_dir_all(site.join("static")).unwrap();
+        let secret = root.join("secret.png");
+        image::RgbImage::new(4, 4).save(&secret).unwrap();
+        std::fs::copy(&secret, site.join("static/mark.png")).unwrap();
+        let svg = |href: &str| {
+            format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><image href=\"{href}\" width=\"4\" height=\"4\"/></svg>"
+            )
+        };
+        let logo = site.join("static/logo.svg");
+        let studio = |href: &str| {
+            CardStudio::new(CardAssets {
+                logo: Some((logo.clone(), svg(href).into_bytes())),
+                ..assets_in(&site, Vec::new())
+            })
+        };
+        for href in [
+            secret.to_string_lossy().to_string(),
+            "../../secret.png".to_string(),
+            format!("file://{}", secret.display()),
+            "https://tracker.example/pixel.png".to_string(),
+        ] {
+            let Err(errors) = studio(&href) else {
+                panic!("{href} was drawn");
+            };
+            assert_eq!(errors[0].file.as_deref(), Some("static/logo.svg"));
+            assert!(errors[0].message.contains(&href), "{}", errors[0].message);
+        }
+        assert!(studio("mark.png").is_ok());
+        assert!(studio("data:image/png;base64,iVBORw0KGgo=").is_ok());
+    }
+
     /// A studio's assets for tests: `templates`, the theme's bold font, no
     /// logo, the cache in `dir/cache`.
     fn assets_in(dir: &Path, templates: Vec<(String, String, String)>) -> CardAssets {
@@ -1478,6 +1580,49 @@ mod tests {
             .unwrap();
         assert_eq!(e[0].file.as_deref(), Some("themes/postale/cards/brand.svg"));
         assert!(e[0].line.is_some() && e[0].column.is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn a_card_template_reads_only_the_photo_the_logo_and_data_urls() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("secret.png");
+        image::RgbImage::new(4, 4).save(&secret).unwrap();
+        let template = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{{{{ width }}}}\" height=\"{{{{ height }}}}\">\
+             <image href=\"{}\" width=\"4\" height=\"4\"/></svg>",
+            secret.display()
+        );
+        let studio = CardStudio::new(assets_in(
+            dir.path(),
+            vec![(
+                "brand.svg".into(),
+                template,
+                "themes/x/cards/brand.svg".into(),
+            )],
+        ))
+        .unwrap();
+        let images = pipeline(dir.path());
+        let v = BTreeMap::from([("title", "T".to_string())]);
+        studio
+            .request(
+                &images,
+                &CardSpec {
+                    template: "brand",
+                    width: 120,
+                    height: 63,
+                    stem: "t",
+                    values: &v,
+                    photo: None,
+                    budget: CARD_BUDGET,
+                    quality: 80,
+                },
+            )
+            .unwrap();
+        let errors = studio
+            .draw(&images, &crate::output::Memory::default())
+            .unwrap_err();
+        assert_eq!(errors[0].file.as_deref(), Some("themes/x/cards/brand.svg"));
+        assert!(errors[0].message.contains("secret.png"), "{}", errors[0]);
     }
 
     #[test]
@@ -1698,7 +1843,10 @@ mod tests {
                 theme_font("Inter-Bold.otf"),
                 theme_font("Inter-Regular.otf"),
             ],
-            logo: Some(std::fs::read(manifest.join("content-example/static/logo.svg")).unwrap()),
+            logo: Some((
+                dir.path().join("logo.svg"),
+                std::fs::read(manifest.join("content-example/static/logo.svg")).unwrap(),
+            )),
             ..assets_in(dir.path(), templates)
         })
         .unwrap();
