@@ -97,23 +97,52 @@ pub fn import(root: &Path, network: Network, file: &Path) -> Result<Imported, Ve
         skipped,
         ..Imported::default()
     };
+    let mut new = Vec::new();
     for post in posts {
         let path = dir.join(file_name(&post));
-        if path.exists() || known.contains(&post.url) {
+        if path.exists() || known.contains(&post.url) || new.iter().any(|(p, _)| *p == path) {
             out.already += 1;
             continue;
         }
-        std::fs::write(&path, to_toml(&post))
-            .map_err(|e| vec![Diagnostic::io(&path, root, "write the post", &e)])?;
-        out.written.push(display_path(&path, root));
+        new.push((path, to_toml(&post)));
     }
+    // All or nothing: a write that fails takes back this import's files.
+    let mut written: Vec<PathBuf> = Vec::new();
+    for (path, text) in &new {
+        if let Err(e) = std::fs::write(path, text) {
+            for w in &written {
+                let _ = std::fs::remove_file(w);
+            }
+            let _ = std::fs::remove_file(path);
+            return Err(vec![
+                Diagnostic::io(path, root, "write the post", &e)
+                    .help("nothing was imported; free some space or check the folder's permissions, then import again"),
+            ]);
+        }
+        written.push(path.clone());
+    }
+    out.written = written.iter().map(|p| display_path(p, root)).collect();
     Ok(out)
 }
+
+/// The longest post file name, in bytes, before `.toml`: file systems take
+/// 255; a longer id or handle is cut and a hash of the whole keeps names
+/// apart.
+const MAX_NAME: usize = 100;
 
 /// `mastodon-lea-piaille-fr-1128.toml`: stable for the same status.
 pub fn file_name(post: &ImportedPost) -> PathBuf {
     let author = post.handle.trim_start_matches('@');
-    let name = slugify(&format!("{}-{author}-{}", post.network.key(), post.id));
+    let mut name = slugify(&format!("{}-{author}-{}", post.network.key(), post.id));
+    if name.len() > MAX_NAME {
+        let hash = blake3::hash(name.as_bytes()).to_hex();
+        let mut cut = MAX_NAME - 17;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        name.truncate(cut);
+        name = format!("{}-{}", name.trim_end_matches('-'), &hash[..16]);
+    }
     PathBuf::from(format!("{name}.toml"))
 }
 
@@ -452,6 +481,33 @@ mod tests {
             "Aube sur le lac #lac & brume\n\n2e ligne\n3e <b> été"
         );
         assert_eq!(html_to_text("a &unknown; & b"), "a &unknown; & b");
+    }
+
+    #[test]
+    fn post_file_names_stay_short_and_apart() {
+        let post = |id: &str| ImportedPost {
+            network: Network::Mastodon,
+            id: id.to_string(),
+            url: "https://piaille.fr/@camille/1".into(),
+            author: "Camille".into(),
+            handle: "@camille@piaille.fr".into(),
+            date: "2026-07-14T22:30:00Z".parse().unwrap(),
+            text: "Le lac".into(),
+            lang: None,
+            image_url: None,
+            image_alt: None,
+            tags: Vec::new(),
+        };
+        let long = "7".repeat(400);
+        let a = file_name(&post(&long)).to_string_lossy().into_owned();
+        let b = file_name(&post(&format!("{long}8")))
+            .to_string_lossy()
+            .into_owned();
+        assert!(a.len() <= MAX_NAME + 5, "{a}");
+        assert_ne!(a, b);
+        assert_eq!(a, file_name(&post(&long)).to_string_lossy(), "stable");
+        let short = file_name(&post("110"));
+        assert!(!short.to_string_lossy().contains(&"7".repeat(3)));
     }
 
     #[test]

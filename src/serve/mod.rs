@@ -220,20 +220,59 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
 
     {
         let state = Arc::clone(&state);
-        std::thread::spawn(move || {
-            for stream in server.incoming().flatten() {
-                let state = Arc::clone(&state);
-                std::thread::spawn(move || {
-                    if let Some(request) = conn::Request::read(stream) {
-                        respond(&state, request);
-                    }
-                });
-            }
-        });
+        std::thread::spawn(move || accept(server, addr, &state));
     }
     rebuild_on_save(&state, &opts, &base, &rx, &mut memo, say);
     drop(debouncer);
     Ok(())
+}
+
+/// Connections answered at once; more wait in a thread each, beyond
+/// which a connection is told the server is busy (503) without one: 500
+/// half-open connections held 500 threads.
+const MAX_CONNECTIONS: usize = 128;
+
+/// Answers each connection in a thread of its own, at most
+/// [`MAX_CONNECTIONS`] at a time.
+fn accept(server: std::net::TcpListener, addr: SocketAddr, state: &Arc<State>) {
+    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for stream in server.incoming().flatten() {
+        use std::sync::atomic::Ordering;
+        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            open.fetch_sub(1, Ordering::SeqCst);
+            busy(stream);
+            continue;
+        }
+        let (state, open) = (Arc::clone(state), Arc::clone(&open));
+        std::thread::spawn(move || {
+            if let Some(request) = conn::Request::read(stream) {
+                if conn::host_allowed(request.host.as_deref(), addr) {
+                    respond(&state, request);
+                } else {
+                    reply(
+                        request,
+                        421,
+                        "text/plain; charset=utf-8",
+                        b"this server answers only for its own address and localhost".to_vec(),
+                    );
+                }
+            }
+            open.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
+/// Tells a connection the server is busy. What it sent is read (briefly)
+/// before closing: closing with unread bytes resets the connection, and the
+/// client would see an error instead of the answer.
+fn busy(mut stream: std::net::TcpStream) {
+    use std::io::{Read, Write};
+    let _ = stream.write_all(
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+    );
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    let _ = stream.read(&mut [0; 4096]);
 }
 
 /// Whether a file event can change what the site is made of: reading a file

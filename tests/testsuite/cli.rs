@@ -36,6 +36,36 @@ fn check_reports_warnings_as_json_and_strict_fails() {
 }
 
 #[test]
+fn check_writes_nothing_but_the_image_cache() {
+    let site = SiteTest::from_fixture("images/gallery");
+    let cache = site.root().join(".blason-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let sources = crate::support::tree(site.root());
+    let outside: Vec<_> = std::fs::read_dir(site.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    site.check_json();
+    let mut after = crate::support::tree(site.root());
+    let cached: Vec<String> = after
+        .keys()
+        .filter(|k| k.starts_with(".blason-cache/"))
+        .cloned()
+        .collect();
+    assert!(
+        !cached.is_empty(),
+        "the gallery's images are checked through the cache"
+    );
+    after.retain(|k, _| !k.starts_with(".blason-cache/"));
+    assert_eq!(after, sources, "check changed the site's files");
+    let outside_after: Vec<_> = std::fs::read_dir(site.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(outside_after, outside, "check wrote beside the site");
+}
+
+#[test]
 fn check_reports_errors_with_lines() {
     let o = SiteTest::from_fixture("errors/broken-link")
         .check_json()

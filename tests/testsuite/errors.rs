@@ -271,3 +271,119 @@ fn hostile_content_is_an_error_or_a_page_never_a_crash() {
         }
     }
 }
+
+#[test]
+fn values_that_parse_but_cannot_be_right_name_their_file_and_line() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "content/escape.md",
+            "+++\ntitle = \"Le\\u001b lac\"\n+++\n",
+            "content/escape.md:2",
+            "invisible character U+001B",
+        ),
+        (
+            "content/fffe.md",
+            "+++\ntitle = \"Lac\\uFFFE\"\n+++\n",
+            "content/fffe.md:2",
+            "invisible character U+FFFE",
+        ),
+        (
+            "content/nan.md",
+            "+++\ntitle = \"Lac\"\n[place]\nlat = nan\nlon = 5.9\n+++\n",
+            "content/nan.md:4",
+            "lat = NaN is not a coordinate",
+        ),
+        (
+            "content/focus.md",
+            "+++\ntitle = \"Lac\"\n[card]\nfocus = [nan, inf]\n+++\n",
+            "content/focus.md:4",
+            "is not a point of the photo",
+        ),
+        (
+            "content/alias.md",
+            "+++\ntitle = \"Lac\"\naliases = [\"javascript:alert(1)\"]\n+++\n",
+            "content/alias.md:3",
+            "`javascript:` address",
+        ),
+        (
+            "content/link.md",
+            "+++\ntitle = \"Lac\"\n+++\nVoir [ici](JaVaScRiPt:alert(1)).\n",
+            "content/link.md:4",
+            "`javascript:` address",
+        ),
+        (
+            "content/long-slug.md",
+            &format!(
+                "+++\ntitle = \"Lac\"\nslug = \"{}\"\n+++\n",
+                "a".repeat(300)
+            ),
+            "content/long-slug.md",
+            "300 characters long",
+        ),
+        (
+            "content/long-tag.md",
+            &format!(
+                "+++\ntitle = \"Lac\"\ntags = [\"{}\"]\n+++\n",
+                "é".repeat(300)
+            ),
+            "content/long-tag.md",
+            "a tag is",
+        ),
+        (
+            "blason.toml",
+            "base_url = \"https://x.fr\"\ntitle = \"T\"\n[images]\nwidths = [0]\ncache_dir = \"../elsewhere\"\n",
+            "blason.toml",
+            "widths: 0",
+        ),
+        (
+            "community/nul.toml",
+            "network = \"mastodon\"\nurl = \"https://piaille.fr/@a/1\"\nauthor = \"Ca\\u0000mille\"\ndate = 2026-07-14T22:30:00+02:00\ntext = \"Beau\"\nconsent = true\nstatus = \"approved\"\n",
+            "community/nul.toml",
+            "invisible character U+0000",
+        ),
+    ];
+    for (file, text, at, words) in cases {
+        let site = SiteTest::from_fixture("build/base").file(file, text);
+        let o = site.build();
+        let err = o.stderr();
+        assert_eq!(o.code(), Some(1), "{file}: {err}");
+        assert!(err.contains(at), "{file}: expected `{at}` in {err}");
+        assert!(err.contains(words), "{file}: expected `{words}` in {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // The configuration's problems come all at once.
+    let site = SiteTest::from_fixture("build/base").file("blason.toml", cases[8].1);
+    assert!(site.build().stderr().contains("cache_dir"));
+}
+
+#[test]
+fn a_jpeg_whose_header_claims_more_pixels_than_its_data_is_refused() {
+    let site = SiteTest::from_fixture("build/base");
+    let photo = site.root().join("content/tourisme/lac/rouge.jpg");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    let small = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 30, 30]));
+    small.save(&photo).unwrap();
+    let mut bytes = std::fs::read(&photo).unwrap();
+    let sof = bytes.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    bytes[sof + 5..sof + 9].copy_from_slice(&[0x0B, 0xB8, 0x0F, 0xA0]);
+    std::fs::write(&photo, &bytes).unwrap();
+    std::fs::rename(
+        site.root().join("content/tourisme/lac.md"),
+        site.root().join("content/tourisme/lac/index.md"),
+    )
+    .unwrap();
+    let page = std::fs::read_to_string(site.root().join("content/tourisme/lac/index.md")).unwrap();
+    std::fs::write(
+        site.root().join("content/tourisme/lac/index.md"),
+        page.replacen(
+            "+++\n",
+            "+++\ncover = \"rouge.jpg\"\ncover_alt = \"Rouge\"\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let o = site.build();
+    assert_eq!(o.code(), Some(1), "{}", o.stderr());
+    assert!(o.stderr().contains("rouge.jpg"), "{}", o.stderr());
+    assert!(o.stderr().contains("4000×3000"), "{}", o.stderr());
+}

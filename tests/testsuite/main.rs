@@ -10,4 +10,5 @@ mod cli;
 mod community;
 mod errors;
 mod images;
+mod output;
 mod serve;

@@ -68,13 +68,18 @@ impl Served {
 
     /// A raw GET (the path is sent as written): status, headers, body.
     fn get(&self, path: &str) -> (u16, String, String) {
+        self.get_from(path, "localhost")
+    }
+
+    /// A raw GET with this `Host` header.
+    fn get_from(&self, path: &str, host: &str) -> (u16, String, String) {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
             .unwrap();
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut raw = Vec::new();
@@ -224,6 +229,45 @@ fn serve_reloads_on_save_shows_errors_and_recovers() {
     )
     .unwrap();
     next_event(&mut events, "reload");
+}
+
+#[test]
+fn serve_answers_only_for_its_own_address_and_caps_its_connections() {
+    let tmp = SiteTest::from_fixture("build/base");
+    let served = Served::start(tmp.root(), free_port());
+    let own = format!("127.0.0.1:{}", served.port);
+    assert_eq!(served.get_from("/", &own).0, 200);
+    assert_eq!(
+        served
+            .get_from("/", &format!("localhost:{}", served.port))
+            .0,
+        200
+    );
+    // A page of another site whose name was made to point here.
+    for host in [
+        "attacker.example",
+        &format!("attacker.example:{}", served.port),
+    ] {
+        let (status, _, body) = served.get_from("/", host);
+        assert_eq!(status, 421, "{host}");
+        assert!(!body.contains("<html"), "{host}: {body}");
+    }
+    // Idle connections take a thread each, up to a limit; beyond it, a
+    // connection is answered at once that the server is busy.
+    let idle: Vec<std::net::TcpStream> = (0..140)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(served.get("/").0, 503);
+    drop(idle);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while served.get("/").0 != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never recovered"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 #[test]
