@@ -245,12 +245,7 @@ pub fn render(
     let calls_shortcodes = !shortcode_html.is_empty();
 
     // 2. Markdown events, rewritten.
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_FOOTNOTES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
-    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    let options = parser_options();
 
     let raw = coalesced_events(&md, options);
 
@@ -570,6 +565,18 @@ pub fn render(
     } else {
         Err(errors)
     }
+}
+
+/// The markdown a page body is read as (tables, footnotes, strikethrough,
+/// task lists, heading attributes).
+pub(crate) fn parser_options() -> Options {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    options
 }
 
 /// The error for a link or image to a `javascript:`, `vbscript:` or `data:` address.

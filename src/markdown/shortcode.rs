@@ -1,7 +1,9 @@
 //! The shortcode parser: Zola's `{{ name(k="v") }}` and `{% name(k="v") %}body{% end %}`.
 //!
-//! It cuts markdown source into text and shortcode calls, leaving fenced code
-//! blocks and inline code alone (a `{{` there is literal). `{{/* name() */}}`
+//! It cuts markdown source into text and shortcode calls, leaving code alone
+//! as markdown reads it — fenced and indented code blocks, inline code — so
+//! that a `{{` there is literal: pulldown-cmark finds the code, once, only
+//! for pages that have a `{` at all. `{{/* name() */}}`
 //! writes a shortcode literally. Text that merely contains `{{` without looking
 //! like a call stays text; a call that starts well and then breaks is an error
 //! with its byte offset. It does not render anything.
@@ -44,78 +46,51 @@ pub struct ParseError {
 /// Cuts `source` into text and shortcode calls.
 pub fn parse(source: &str) -> Result<Vec<Piece<'_>>, ParseError> {
     let bytes = source.as_bytes();
+    // Most pages call no shortcode: they are not read as markdown twice.
+    let Some(first) = memchr::memchr(b'{', bytes) else {
+        return Ok(if source.is_empty() {
+            Vec::new()
+        } else {
+            vec![Piece::Text(source)]
+        });
+    };
+    let code = CodeRanges::of(source);
     let mut pieces = Vec::new();
     let mut text_start = 0;
-    let mut i = 0;
-    let mut at_line_start = true;
-    let mut fence: Option<(u8, usize)> = None;
-    while i < bytes.len() {
-        if at_line_start {
-            at_line_start = false;
-            if let Some((ch, n)) = fence_at(&bytes[i..]) {
-                match fence {
-                    None => fence = Some((ch, n)),
-                    Some((open, len)) if open == ch && n >= len && closes_fence(&bytes[i..]) => {
-                        fence = None
-                    }
-                    _ => {}
-                }
-            }
+    let mut i = first;
+    while let Some(n) = memchr::memchr(b'{', &bytes[i..]) {
+        i += n;
+        if let Some(end) = code.covering(i) {
+            i = end;
+            continue;
         }
-        // Jump to the next byte that matters: a line end, and outside fences
-        // a backtick or a brace.
-        let skip = if fence.is_some() {
-            memchr::memchr(b'\n', &bytes[i..])
-        } else {
-            memchr::memchr3(b'\n', b'`', b'{', &bytes[i..])
+        let kind = match bytes.get(i + 1) {
+            Some(&k @ (b'{' | b'%')) => k,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
-        match skip {
-            Some(n) => i += n,
-            None => break,
-        }
-        let b = bytes[i];
-        if b == b'\n' {
-            at_line_start = true;
-            i += 1;
-            continue;
-        }
-        if b == b'`' {
-            let run = bytes[i..].iter().take_while(|&&c| c == b'`').count();
-            if let Some(close) = find_backtick_run(&bytes[i + run..], run) {
-                i += run + close + run;
-            } else {
-                i += run;
+        if let Some((literal, len)) = escaped_call(&source[i..], kind) {
+            if text_start < i {
+                pieces.push(Piece::Text(&source[text_start..i]));
             }
+            pieces.push(Piece::Literal { text: literal, len });
+            i += len;
+            text_start = i;
             continue;
         }
-        if b == b'{' && i + 1 < bytes.len() && (bytes[i + 1] == b'{' || bytes[i + 1] == b'%') {
-            let kind = bytes[i + 1];
-            if let Some((literal, len)) = escaped_call(&source[i..], kind) {
+        match call_at(source, i, kind, &code)? {
+            Some(call) => {
                 if text_start < i {
                     pieces.push(Piece::Text(&source[text_start..i]));
                 }
-                pieces.push(Piece::Literal { text: literal, len });
-                i += len;
+                i += call.len;
                 text_start = i;
-                continue;
+                pieces.push(Piece::Call(call));
             }
-            match call_at(source, i, kind)? {
-                Some(call) => {
-                    if text_start < i {
-                        pieces.push(Piece::Text(&source[text_start..i]));
-                    }
-                    i += call.len;
-                    text_start = i;
-                    pieces.push(Piece::Call(call));
-                    continue;
-                }
-                None => {
-                    i += 2;
-                    continue;
-                }
-            }
+            None => i += 2,
         }
-        i += 1;
     }
     if text_start < source.len() {
         pieces.push(Piece::Text(&source[text_start..]));
@@ -123,45 +98,32 @@ pub fn parse(source: &str) -> Result<Vec<Piece<'_>>, ParseError> {
     Ok(pieces)
 }
 
-fn fence_at(line: &[u8]) -> Option<(u8, usize)> {
-    let indent = line.iter().take_while(|&&c| c == b' ').count();
-    if indent > 3 {
-        return None;
-    }
-    let rest = &line[indent..];
-    let ch = *rest.first()?;
-    if ch != b'`' && ch != b'~' {
-        return None;
-    }
-    let n = rest.iter().take_while(|&&c| c == ch).count();
-    (n >= 3).then_some((ch, n))
-}
+/// The parts of a page that markdown reads as code: fenced and indented
+/// code blocks, and inline code spans, as pulldown-cmark itself finds them
+/// (the rules of CommonMark, not an approximation of them). A shortcode
+/// written there is an example to show, never a call.
+struct CodeRanges(Vec<std::ops::Range<usize>>);
 
-fn closes_fence(line: &[u8]) -> bool {
-    let end = line.iter().position(|&c| c == b'\n').unwrap_or(line.len());
-    let l = &line[..end];
-    let trimmed: Vec<u8> = l
-        .iter()
-        .copied()
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    trimmed.iter().all(|&c| c == trimmed[0])
-}
-
-fn find_backtick_run(bytes: &[u8], run: usize) -> Option<usize> {
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'`' {
-            let n = bytes[i..].iter().take_while(|&&c| c == b'`').count();
-            if n == run {
-                return Some(i);
+impl CodeRanges {
+    fn of(source: &str) -> CodeRanges {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+        for (event, range) in Parser::new_ext(source, super::parser_options()).into_offset_iter() {
+            if matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)) {
+                match ranges.last_mut() {
+                    Some(last) if last.end >= range.start => last.end = last.end.max(range.end),
+                    _ => ranges.push(range),
+                }
             }
-            i += n;
-        } else {
-            i += 1;
         }
+        CodeRanges(ranges)
     }
-    None
+
+    /// The end of the code range `offset` is in, if any.
+    fn covering(&self, offset: usize) -> Option<usize> {
+        let i = self.0.partition_point(|r| r.end <= offset);
+        self.0.get(i).filter(|r| r.start <= offset).map(|r| r.end)
+    }
 }
 
 /// `{{/* x() */}}` → `{{ x() }}`, `{%/* x() */%}` → `{% x() %}`.
@@ -227,7 +189,12 @@ impl<'a> Cursor<'a> {
 
 /// Parses a call starting at `start` (`{{` or `{%`). `Ok(None)` when the text
 /// does not look like a shortcode call at all.
-fn call_at(source: &str, start: usize, kind: u8) -> Result<Option<Call>, ParseError> {
+fn call_at(
+    source: &str,
+    start: usize,
+    kind: u8,
+    code: &CodeRanges,
+) -> Result<Option<Call>, ParseError> {
     let mut c = Cursor {
         s: source,
         pos: start + 2,
@@ -264,6 +231,11 @@ fn call_at(source: &str, start: usize, kind: u8) -> Result<Option<Call>, ParseEr
     let mut i = body_start;
     while let Some(rel) = source[i..].find("{%") {
         let at = i + rel;
+        // `{% end %}` in an example of the body's code closes nothing.
+        if let Some(end) = code.covering(at) {
+            i = end;
+            continue;
+        }
         let mut t = Cursor {
             s: source,
             pos: at + 2,
@@ -466,6 +438,12 @@ mod tests {
     }
 
     #[test]
+    fn calls_after_several_code_blocks_are_calls() {
+        let src = "Un.\n\n```\na\n```\n\nDeux.\n\n```\nb\n```\n\nTrois.\n\n{% encadre(title=\"Bon à savoir\") %}Texte.{% end %}\n";
+        assert_eq!(calls(src).len(), 1);
+    }
+
+    #[test]
     fn escaped_and_non_calls() {
         let p = parse("{{/* gallery() */}}").unwrap();
         assert_eq!(
@@ -495,7 +473,90 @@ mod tests {
         assert!(parse(&deep).unwrap_err().message.contains("too deeply"));
     }
 
+    /// A block of a page for the arrangement test: where it puts a call
+    /// (named `scN`) or an example of one in code (named `exN`).
+    #[derive(Debug, Clone)]
+    enum Block {
+        Call,
+        BodyCall,
+        CallAfterInlineCode,
+        InlineExample,
+        DoubleTickExample,
+        Fence {
+            tilde: bool,
+            extra: usize,
+            body: bool,
+        },
+        Indented,
+        Plain,
+    }
+
+    fn block() -> impl proptest::strategy::Strategy<Value = Block> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Block::Call),
+            Just(Block::BodyCall),
+            Just(Block::CallAfterInlineCode),
+            Just(Block::InlineExample),
+            Just(Block::DoubleTickExample),
+            (any::<bool>(), 0usize..3, any::<bool>())
+                .prop_map(|(tilde, extra, body)| Block::Fence { tilde, extra, body }),
+            Just(Block::Indented),
+            Just(Block::Plain),
+        ]
+    }
+
+    /// The page's text, and the calls it holds outside code, in order.
+    fn page(blocks: &[Block]) -> (String, Vec<String>) {
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for (n, b) in blocks.iter().enumerate() {
+            let part = match b {
+                Block::Call => {
+                    expected.push(format!("sc{n}"));
+                    format!("{{{{ sc{n}(a=\"x\") }}}}")
+                }
+                Block::BodyCall => {
+                    expected.push(format!("sc{n}"));
+                    format!("{{% sc{n}(title=\"Bon à savoir\") %}}Texte `{{% end %}}`.{{% end %}}")
+                }
+                Block::CallAfterInlineCode => {
+                    expected.push(format!("sc{n}"));
+                    format!("Tapez `ls` puis {{{{ sc{n}() }}}} ici.")
+                }
+                Block::InlineExample => format!("Écrivez `{{{{ ex{n}() }}}}` dans la page."),
+                Block::DoubleTickExample => format!("Voir ``un ` et {{{{ ex{n}() }}}}`` ici."),
+                Block::Fence { tilde, extra, body } => {
+                    let fence = if *tilde { "~" } else { "`" }.repeat(3 + extra);
+                    let inner = if *body {
+                        format!("{{% ex{n}() %}}\ncorps\n{{% end %}}")
+                    } else {
+                        format!("{{{{ ex{n}() }}}}")
+                    };
+                    format!("{fence}jinja\n{inner}\n{fence}")
+                }
+                Block::Indented => format!("    {{{{ ex{n}() }}}}\n    ligne"),
+                Block::Plain => "Un paragraphe, des { accolades } et un %.".to_string(),
+            };
+            text.push_str(&part);
+            text.push_str("\n\n");
+        }
+        (text, expected)
+    }
+
     proptest::proptest! {
+        /// Whatever the arrangement of code blocks, indented code, inline
+        /// code and calls, every call outside code is found, and nothing in
+        /// code is taken for one.
+        #[test]
+        fn code_is_never_scanned_and_everything_else_always_is(
+            blocks in proptest::collection::vec(block(), 1..12),
+        ) {
+            let (text, expected) = page(&blocks);
+            let found: Vec<String> = calls(&text).into_iter().map(|c| c.name).collect();
+            proptest::prop_assert_eq!(found, expected, "{}", text);
+        }
+
         #[test]
         fn never_panics_and_offsets_are_in_bounds(s in "\\PC*") {
             if let Ok(pieces) = parse(&s) {
