@@ -28,6 +28,9 @@ pub enum Command {
     Init {
         /// An empty or new folder.
         dir: PathBuf,
+        /// A bare site (blason.toml and a home page) instead of the example.
+        #[arg(long)]
+        bare: bool,
     },
     /// Build the site into OUT (default ROOT/public), atomically.
     Build {
@@ -204,8 +207,13 @@ fn print_warnings(warnings: &[Diagnostic]) {
 /// Runs a command; returns the exit code on success.
 pub fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
-        Command::Init { dir } => {
-            let files = crate::scaffold::init(&dir)?;
+        Command::Init { dir, bare } => {
+            let start = if bare {
+                crate::scaffold::Start::Bare
+            } else {
+                crate::scaffold::Start::Example
+            };
+            let files = crate::scaffold::init(&dir, start)?;
             println!(
                 "wrote a new site in {} ({} files)",
                 dir.display(),

@@ -9,8 +9,47 @@ use crate::error::{Diagnostic, Error, display_path};
 use crate::slug::slugify;
 use crate::theme::{BUILTIN_NAME, EXAMPLE_SITE, Theme, write_embedded};
 
-/// Writes the example site into `dir`, which must be empty or absent.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+/// What `init` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The example site: pages, photos, posts, to read and replace.
+    Example,
+    /// A bare site: blason.toml and a home page.
+    Bare,
+}
+
+/// What a site's repository should not keep: the output, the output kept
+/// for the next build, its lock, and the image cache (CI restores it).
+const GITIGNORE: &str = "/public/\n/.public.blason-*\n/.blason-cache/\n";
+
+const BARE_CONFIG: &str = r#"# The site's settings: every key is in blason's docs/configuration.md.
+base_url = "https://www.example-territoire.fr"
+title = "Mon territoire"
+description = "Découvrir, vivre et entreprendre sur le territoire."
+default_language = "fr"
+
+[brand]
+tagline = ""
+hashtag = ""
+
+[pillars]
+economie = { title = "Entreprendre" }
+culture = { title = "Culture" }
+tourisme = { title = "Découvrir" }
+qualite-de-vie = { title = "Vivre ici" }
+
+[audiences]
+visiteurs = { title = "Visiter" }
+habitants = { title = "Habiter" }
+entreprises = { title = "Investir" }
+etudiants = { title = "Étudier" }
+"#;
+
+const BARE_HOME: &str = "+++\ntitle = \"Mon territoire\"\ndescription = \"Découvrir, vivre et entreprendre sur le territoire.\"\n+++\n\nBienvenue !\n";
+
+/// Writes a new site into `dir`, which must be empty or absent: the
+/// example's sources or a bare site, and a `.gitignore`.
+pub fn init(dir: &Path, start: Start) -> Result<Vec<PathBuf>, Error> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir)
             .map_err(|e| Diagnostic::io(dir, Path::new(""), "read this folder", &e))?;
@@ -23,8 +62,32 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| Diagnostic::io(dir, Path::new(""), "create this folder", &e))?;
-    write_embedded(&EXAMPLE_SITE, dir)
-        .map_err(|e| Diagnostic::io(dir, Path::new(""), "write the example site", &e).into())
+    let write = |rel: &str, text: &str| -> Result<PathBuf, Error> {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Diagnostic::io(parent, Path::new(""), "create this folder", &e))?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| Diagnostic::io(&path, Path::new(""), "write this file", &e))?;
+        Ok(path)
+    };
+    let mut files = match start {
+        Start::Example => write_embedded(&EXAMPLE_SITE, dir).map_err(|e| {
+            Error::from(Diagnostic::io(
+                dir,
+                Path::new(""),
+                "write the example site",
+                &e,
+            ))
+        })?,
+        Start::Bare => vec![
+            write("blason.toml", BARE_CONFIG)?,
+            write("content/_index.md", BARE_HOME)?,
+        ],
+    };
+    files.push(write(".gitignore", GITIGNORE)?);
+    Ok(files)
 }
 
 /// Copies the built-in theme to `ROOT/themes/postale/` for editing.

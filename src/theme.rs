@@ -17,7 +17,7 @@ use crate::error::{Diagnostic, Error, display_path};
 /// The built-in theme, embedded at compile time.
 pub static BUILTIN_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/postale");
 /// The example site written by `blason init`.
-pub static EXAMPLE_SITE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content-example");
+pub static EXAMPLE_SITE: Dir<'static> = include_dir!("$OUT_DIR/example");
 
 pub const BUILTIN_NAME: &str = "postale";
 

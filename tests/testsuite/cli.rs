@@ -111,6 +111,58 @@ fn init_writes_a_site_that_builds_and_refuses_a_non_empty_folder() {
     blason(&["init", dir.to_str().unwrap()], None).assert_usage_error();
 }
 
+/// The example's sources, as a site's folder holds them: whatever a build of
+/// the example left in its folder (output, cache, spare) is not one of them.
+fn example_sources() -> Vec<String> {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+    let mut files: Vec<String> = crate::support::tree(&example)
+        .into_keys()
+        .filter(|f| {
+            ["content/", "community/", "static/"]
+                .iter()
+                .any(|d| f.starts_with(d))
+                || f == "blason.toml"
+                || f == "CREDITS.md"
+        })
+        .filter(|f| !f.split('/').any(|part| part.starts_with('.')))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn init_writes_exactly_the_example_s_sources_and_a_gitignore() {
+    // The example is built where it stands (its image cache is in its
+    // folder, as its output would be with `blason build content-example`):
+    // none of that may reach the binary, nor a new site.
+    crate::support::example();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    blason(&["init", dir.to_str().unwrap()], None).assert_success();
+    let mut written: Vec<String> = crate::support::tree(&dir).into_keys().collect();
+    written.sort();
+    let mut expected = example_sources();
+    expected.push(".gitignore".into());
+    expected.sort();
+    assert_eq!(written, expected);
+    let ignore = read(&dir.join(".gitignore"));
+    for line in ["/public/", "/.public.blason-*", "/.blason-cache/"] {
+        assert!(ignore.lines().any(|l| l == line), "{ignore}");
+    }
+}
+
+#[test]
+fn init_bare_writes_a_small_site_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("nu");
+    blason(&["init", "--bare", dir.to_str().unwrap()], None).assert_success();
+    let mut written: Vec<String> = crate::support::tree(&dir).into_keys().collect();
+    written.sort();
+    assert_eq!(written, [".gitignore", "blason.toml", "content/_index.md"]);
+    blason(&["build"], Some(&dir)).assert_success();
+    assert!(read(&dir.join("public/index.html")).contains("Mon territoire"));
+}
+
 #[test]
 fn new_writes_a_bundle_with_front_matter() {
     let site = SiteTest::from_fixture("build/base");
