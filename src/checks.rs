@@ -25,20 +25,26 @@ use crate::theme::Strings;
 /// Covers: exist, and stay inside the site.
 pub(crate) fn files(root: &Path, content: &Content) -> Result<(), Error> {
     let mut errors = Vec::new();
-    let mut check = |written: &str, dir: &Path, file: &str, key: &str| {
-        match resolve_content_path(root, dir, written) {
+    let mut check = |written: &str, dir: &Path, file: &str, key: &str| match resolve_content_path(
+        root, dir, written,
+    ) {
         Ok(p) if p.is_file() => {}
-        Ok(_) => errors.push(
-            Diagnostic::error("missing-file", format!("{key} `{written}` does not exist"))
+        Ok(p) => {
+            let d = Diagnostic::error("missing-file", format!("{key} `{written}` does not exist"))
                 .file(file)
-                .help("a bare name is looked for beside the markdown file; a name starting with / under static/"),
-        ),
+                .help(crate::paths::near_miss(&p).unwrap_or_else(|| {
+                    "a bare name is looked for beside the markdown file; a name starting with / under static/".into()
+                }));
+            errors.push(match key_line(root, file, "cover") {
+                Some(line) => d.line(line),
+                None => d,
+            })
+        }
         Err(why) => errors.push(
             Diagnostic::error("path-outside-site", format!("{key} `{written}` {why}"))
                 .file(file)
                 .help("use a file inside the site: beside the page, or under static/"),
         ),
-    }
     };
     for p in &content.pages {
         if let Some(c) = &p.fm.cover {
@@ -51,6 +57,15 @@ pub(crate) fn files(root: &Path, content: &Content) -> Result<(), Error> {
         }
     }
     Error::or_value(errors, ())
+}
+
+/// The line of `file` (relative to `root`) where front matter sets `key`;
+/// read again on the way to an error only.
+fn key_line(root: &Path, file: &str, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(root.join(file)).ok()?;
+    let split = crate::content::frontmatter::split(&text).ok()?;
+    crate::content::frontmatter::key_line(split.front_matter, key)
+        .map(|l| l + split.front_matter_line - 1)
 }
 
 /// `@/page.md#anchor`: the anchor must be a heading of that page.
@@ -143,13 +158,14 @@ pub(crate) fn local_refs(root: &Path, content: &Content, bodies: &[Rendered]) ->
             let decoded = percent_decode(src);
             match resolve_content_path(root, &p.dir, &decoded) {
                 Ok(path) if path.is_file() => {}
-                Ok(_) => errors.push(
+                Ok(path) => errors.push(
                     Diagnostic::error("missing-file", format!("the image `{src}` does not exist"))
                         .file(p.file.rel.clone())
                         .line(img.line)
-                        .help(
-                            "put the image in the page's folder (a page bundle), or fix its name",
-                        ),
+                        .help(crate::paths::near_miss(&path).unwrap_or_else(|| {
+                            "put the image in the page's folder (a page bundle), or fix its name"
+                                .into()
+                        })),
                 ),
                 Err(why) => errors.push(
                     Diagnostic::error("path-outside-site", format!("the image `{src}` {why}"))
@@ -176,6 +192,16 @@ pub(crate) fn content_warnings(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (p, r) in content.pages.iter().zip(bodies) {
+        if p.fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            out.push(
+                Diagnostic::warning(
+                    "title-missing",
+                    format!("the page has no title; its address `{}` stands in for it", p.slug),
+                )
+                .file(p.file.rel.clone())
+                .help("add title = \"...\": it is the page's heading, its title in the browser and on its social card"),
+            );
+        }
         match p.fm.description.as_deref().map(str::trim) {
             None | Some("") => out.push(
                 Diagnostic::warning("description-missing", "the page has no description")

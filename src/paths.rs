@@ -46,10 +46,57 @@ pub fn resolve_content_path(root: &Path, dir: &Path, written: &str) -> Result<Pa
     if written.contains("://") {
         return Err("is a URL; blason publishes local files only".into());
     }
-    match written.strip_prefix('/') {
-        Some(in_static) => inside_root(root, &root.join("static"), Path::new(in_static)),
-        None => inside_root(root, dir, Path::new(written)),
+    let path = match written.strip_prefix('/') {
+        Some(in_static) => inside_root(root, &root.join("static"), Path::new(in_static))?,
+        None => inside_root(root, dir, Path::new(written))?,
+    };
+    Ok(on_disk(&path).unwrap_or(path))
+}
+
+/// The file or folder at `path` as the disk spells it, when its name is
+/// written in the other Unicode form: macOS saves "é" as "e" and a
+/// combining accent (NFD), most editors type it as one character (NFC), and
+/// the two are different names to Linux. `None` when nothing matches.
+pub fn on_disk(path: &Path) -> Option<PathBuf> {
+    use unicode_normalization::UnicodeNormalization;
+    if path.exists() {
+        return Some(path.to_path_buf());
     }
+    let name = path.file_name()?.to_str()?;
+    let parent = on_disk(path.parent()?)?;
+    let wanted: String = name.nfc().collect();
+    std::fs::read_dir(&parent).ok()?.flatten().find_map(|e| {
+        let found = e.file_name();
+        let same = found
+            .to_str()
+            .is_some_and(|f| f.nfc().collect::<String>() == wanted);
+        same.then(|| parent.join(found))
+    })
+}
+
+/// A hint for a file that does not exist: the name in its folder that
+/// differs only in case, or else the nearest name (a typo).
+pub fn near_miss(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?.to_lowercase();
+    let parent = on_disk(path.parent()?)?;
+    let mut names: Vec<String> = std::fs::read_dir(&parent)
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    if let Some(same) = names.iter().find(|n| n.to_lowercase() == name) {
+        return Some(format!(
+            "`{same}` is there: names must match in upper and lower case, as on the web server"
+        ));
+    }
+    let best = names
+        .iter()
+        .map(|n| (strsim::normalized_levenshtein(&n.to_lowercase(), &name), n))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    Some(format!("did you mean `{}`?", best.1))
 }
 
 /// Files editors and tools write beside the real ones: hidden files, Vim's
@@ -188,6 +235,25 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_match_whatever_their_unicode_form_and_near_misses_are_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        // "été.jpg" as macOS writes it: e + U+0301.
+        let nfd = "e\u{301}te\u{301}.jpg";
+        std::fs::write(root.join(nfd), "x").unwrap();
+        std::fs::write(root.join("pics.jpg"), "x").unwrap();
+        std::fs::write(root.join("vue-du-col.jpg"), "x").unwrap();
+        let found = super::resolve_content_path(&root, &root, "\u{e9}t\u{e9}.jpg").unwrap();
+        assert_eq!(found, root.join(nfd));
+        assert!(found.is_file());
+        let hint = super::near_miss(&root.join("pics.JPG")).unwrap();
+        assert!(hint.contains("`pics.jpg` is there"), "{hint}");
+        let hint = super::near_miss(&root.join("vue-du-coll.jpg")).unwrap();
+        assert_eq!(hint, "did you mean `vue-du-col.jpg`?");
+        assert_eq!(super::near_miss(&root.join("zzz.png")), None);
+    }
+
     #[cfg(unix)]
     #[test]
     fn resolve_follows_links_of_the_existing_part_and_normalizes_the_rest() {

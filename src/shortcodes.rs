@@ -378,6 +378,10 @@ impl RenderContext for Shortcodes<'_> {
         if !raster || src.contains(':') || src.starts_with('/') || src.starts_with('#') {
             return None;
         }
+        // `vue%20du%20col.jpg` is the file `vue du col.jpg`: through the
+        // pipeline like any other spelling, never published as it is.
+        let decoded = crate::url::decode(src);
+        let src = decoded.as_deref().unwrap_or(src);
         let path = crate::paths::resolve_content_path(&self.galleries.root, self.dir, src).ok()?;
         if !path.is_file() {
             return None; // the pipeline reports missing images with their line

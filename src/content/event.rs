@@ -73,7 +73,11 @@ impl Rrule {
         {
             let (k, v) = part
                 .split_once('=')
-                .ok_or_else(|| format!("`{part}` is not KEY=VALUE"))?;
+                .ok_or_else(|| {
+                    format!(
+                        "`{part}` is not a rule: write rules as in calendars, e.g. FREQ=WEEKLY;BYDAY=SA for every Saturday, FREQ=WEEKLY;BYDAY=SA,SU for every weekend"
+                    )
+                })?;
             match k.trim().to_ascii_uppercase().as_str() {
                 "FREQ" => {
                     freq = Some(match v.trim().to_ascii_uppercase().as_str() {

@@ -44,11 +44,26 @@ pub fn fingerprint(split: &Split<'_>) -> [u8; 32] {
         .as_bytes()
 }
 
-/// Cuts a markdown file into front matter and body.
+/// Cuts a markdown file into front matter and body. Blank lines before the
+/// opening `+++` or `---` are allowed, as Zola allows them.
 pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_end = text.find('\n').unwrap_or(text.len());
-    let first = text[..first_end].trim_end();
+    let mut open_at = 0;
+    let mut open_line = 1;
+    loop {
+        let end = text[open_at..]
+            .find('\n')
+            .map_or(text.len(), |i| open_at + i);
+        if !text[open_at..end].trim().is_empty() || end == text.len() {
+            break;
+        }
+        open_at = end + 1;
+        open_line += 1;
+    }
+    let first_end = text[open_at..]
+        .find('\n')
+        .map_or(text.len(), |i| open_at + i);
+    let first = text[open_at..first_end].trim();
     let (format, fence) = match first {
         "+++" => (FrontMatterFormat::Toml, "+++"),
         "---" => (FrontMatterFormat::Yaml, "---"),
@@ -57,13 +72,13 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
                 "front-matter",
                 "the file does not start with front matter",
             )
-            .at(1, 1)
+            .at(open_line, 1)
             .help("put the page's settings between two `+++` lines at the very top, e.g.\n+++\ntitle = \"Le lac\"\n+++"));
         }
     };
     let fm_start = (first_end + 1).min(text.len());
     let mut pos = fm_start;
-    let mut line = 2;
+    let mut line = open_line + 1;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
         if text[pos..end].trim_end() == fence {
@@ -71,7 +86,7 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
             return Ok(Split {
                 format,
                 front_matter: &text[fm_start..pos],
-                front_matter_line: 2,
+                front_matter_line: open_line + 1,
                 body: &text[body_start..],
                 body_line: line + 1,
             });
@@ -81,9 +96,9 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
     }
     Err(Diagnostic::error(
         "front-matter",
-        format!("the front matter opened with `{fence}` on line 1 is never closed"),
+        format!("the front matter opened with `{fence}` on line {open_line} is never closed"),
     )
-    .at(1, 1)
+    .at(open_line, 1)
     .help(format!(
         "add a line with only `{fence}` after the last setting"
     )))
@@ -604,7 +619,7 @@ pub fn check<T: Checked>(fm: &T, split: &Split<'_>) -> Vec<Diagnostic> {
 }
 
 /// The first line of `text` that sets `key` (`key =`, `key:`), from 1.
-fn key_line(text: &str, key: &str) -> Option<usize> {
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|l| {
             l.trim_start()
@@ -796,6 +811,18 @@ mod tests {
             flow_too_deep(&format!("x: {}", "{".repeat(65)), 64),
             Some(67)
         );
+    }
+
+    #[test]
+    fn blank_lines_before_the_front_matter_are_allowed_as_zola_allows_them() {
+        let s = split("\n\n  \n+++\ntitle = \"a\"\n+++\nbody\n").unwrap();
+        assert_eq!(s.front_matter, "title = \"a\"\n");
+        assert_eq!((s.front_matter_line, s.body_line), (5, 7));
+        // Errors keep the lines of the file.
+        let e = parse::<PageFrontMatter>(&split("\n\n+++\ntitle = 1\n+++\n").unwrap()).unwrap_err();
+        assert_eq!(e.line, Some(4));
+        let e = split("\n\n# Titre\n").unwrap_err();
+        assert_eq!(e.line, Some(3));
     }
 
     #[test]

@@ -145,11 +145,13 @@ pub fn load(
                 listed.push(path.clone());
                 path
             }
-            Ok(_) => {
+            Ok(path) => {
                 errors.push(
                     here(format!("photo {n}: `{}` does not exist", p.file))
                         .with_code("missing-file")
-                        .help("put the photo beside gallery.toml, or fix its name"),
+                        .help(crate::paths::near_miss(&path).unwrap_or_else(|| {
+                            "put the photo beside gallery.toml, or fix its name".into()
+                        })),
                 );
                 continue;
             }

@@ -301,6 +301,21 @@ pub fn render(
                 {
                     img.alt.push_str(&t);
                 }
+                if let Some((at, image, dest)) = link_with_spaces(&t) {
+                    let (line, column) = orig_at(offset + at);
+                    let what = if image { "image" } else { "link" };
+                    errors.push(
+                        Diagnostic::error(
+                            "link-with-spaces",
+                            format!("the {what} `{dest}` has spaces in its address, so it shows as text"),
+                        )
+                        .at(line, column)
+                        .help(format!(
+                            "write it between < and >: {}[…](<{dest}>), or rename the file without spaces",
+                            if image { "!" } else { "" }
+                        )),
+                    );
+                }
                 if opts.typography == Typography::French {
                     match typography::french(&t) {
                         std::borrow::Cow::Owned(s) => Event::Text(s.into()),
@@ -565,6 +580,34 @@ pub fn render(
     } else {
         Err(errors)
     }
+}
+
+/// A link or image that markdown left as text because its address has
+/// spaces (`![x](vue du col.jpg)`): where it starts in `text`, whether it
+/// is an image, and the address. Only addresses that look like a file.
+fn link_with_spaces(text: &str) -> Option<(usize, bool, &str)> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("](") {
+        let open = from + i;
+        let rest = &text[open + 2..];
+        from = open + 2;
+        let Some(close) = rest.find(')') else {
+            continue;
+        };
+        let dest = rest[..close].trim();
+        let looks_like_file = dest.rsplit_once('.').is_some_and(|(_, ext)| {
+            (2..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        if !dest.contains(' ') || dest.contains(['<', '>', '"']) || !looks_like_file {
+            continue;
+        }
+        let Some(start) = text[..open].rfind('[') else {
+            continue;
+        };
+        let image = text[..start].ends_with('!');
+        return Some((if image { start - 1 } else { start }, image, dest));
+    }
+    None
 }
 
 /// The markdown a page body is read as (tables, footnotes, strikethrough,
@@ -1054,6 +1097,33 @@ mod tests {
             "{h}"
         );
         assert!(h.contains("<a href=\"https://www.example.fr/y\">b</a>"));
+    }
+
+    #[test]
+    fn an_address_with_spaces_is_an_error_with_the_fix() {
+        assert_eq!(
+            link_with_spaces("Voir ![le col](vue du col.jpg) ici"),
+            Some((5, true, "vue du col.jpg"))
+        );
+        assert_eq!(
+            link_with_spaces("le [plan](mon plan.pdf)."),
+            Some((3, false, "mon plan.pdf"))
+        );
+        assert_eq!(link_with_spaces("[a](b) et (c d)"), None);
+        assert_eq!(link_with_spaces("[note](une phrase entière)"), None);
+        let e = render("Voir ![le col](vue du col.jpg).\n", 3, &opts(false), &Ctx).unwrap_err();
+        assert_eq!(
+            (e[0].code, e[0].line, e[0].column),
+            ("link-with-spaces", Some(3), Some(6))
+        );
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap()
+                .contains("![…](<vue du col.jpg>)")
+        );
+        let ok = render("![le col](<vue du col.jpg>)\n", 1, &opts(false), &Ctx);
+        assert!(ok.is_ok());
     }
 
     #[test]

@@ -218,10 +218,14 @@ pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
         Ok((report, _)) => report.warnings,
         Err(e) => e.into_diagnostics(),
     };
-    // A build leaves out what may no longer be published, with a warning;
-    // check makes it an error, so that CI asks for the content to be cleaned up.
+    // A build leaves out what may no longer be published, and puts a page's
+    // address where its title is missing, with a warning; check makes these
+    // errors, so that CI asks for the content to be mended.
     for d in &mut diags {
-        if matches!(d.code, "rights-expired" | "post-without-consent") {
+        if matches!(
+            d.code,
+            "rights-expired" | "post-without-consent" | "title-missing"
+        ) {
             d.severity = Severity::Error;
         }
     }
