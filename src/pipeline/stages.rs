@@ -75,7 +75,8 @@ pub(super) fn configure(run: &Run<'_>) -> Result<Settings, Error> {
     if let Some(url) = &opts.base_url {
         config = config.with_base_url(url)?;
     }
-    let warnings = config.contrast_warnings();
+    let mut warnings = config.contrast_warnings();
+    warnings.extend(config.raw_html_warning());
     let brand = BrandFiles::find(root, &config)?;
     Ok(Settings {
         config,
