@@ -28,6 +28,8 @@ pub struct Call {
     pub args: IndexMap<String, serde_json::Value>,
     /// The body of a `{% %}` shortcode.
     pub body: Option<String>,
+    /// Byte offset of the body in the source (of the call's end without one).
+    pub body_offset: usize,
     /// Byte offset of the call in the source.
     pub offset: usize,
     /// Length of the whole call (body and `{% end %}` included).
@@ -254,6 +256,7 @@ fn call_at(source: &str, start: usize, kind: u8) -> Result<Option<Call>, ParseEr
             name,
             args,
             body: None,
+            body_offset: c.pos,
             offset: start,
             len: c.pos - start,
         }));
@@ -277,6 +280,7 @@ fn call_at(source: &str, start: usize, kind: u8) -> Result<Option<Call>, ParseEr
                         name,
                         args,
                         body: Some(source[body_start..at].to_string()),
+                        body_offset: body_start,
                         offset: start,
                         len: t.pos - start,
                     }));
