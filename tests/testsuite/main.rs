@@ -9,5 +9,6 @@ mod cards;
 mod cli;
 mod community;
 mod errors;
+mod html;
 mod images;
 mod serve;
