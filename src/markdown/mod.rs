@@ -278,7 +278,7 @@ pub fn render(
     // Where the events of the image being read start in `out`.
     let mut image_start: Option<usize> = None;
     let mut cells = TableCells::default();
-    let sanitize = opts.raw_html == RawHtml::Sanitize;
+    let sanitizing = opts.raw_html == RawHtml::Sanitize;
     // The HTML written in the page, with offsets: when there is some, the
     // page is cleaned and each removal reported; a page without any does
     // not pay for it.
@@ -290,7 +290,7 @@ pub fn render(
 
     for (ev, offset) in raw {
         // Before the table cells become HTML events of the renderer's own.
-        if sanitize
+        if sanitizing
             && let Event::Html(h) | Event::InlineHtml(h) = &ev
             && h.trim() != "<!-- more -->"
         {
@@ -522,7 +522,7 @@ pub fn render(
                 let (line, column) = orig_at(offset);
                 if let Some(scheme) = crate::url::unsafe_scheme(&dest_url) {
                     errors.push(unsafe_link(scheme, line, column));
-                } else if sanitize && !sanitize::is_site_address(&dest_url, opts.site_host) {
+                } else if sanitizing && !sanitize::is_site_address(&dest_url, opts.site_host) {
                     foreign_images.push((dest_url.to_string(), offset));
                 }
                 rendered.images.push(ImageRef {

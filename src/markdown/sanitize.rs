@@ -22,7 +22,9 @@ use std::borrow::Cow;
 
 use crate::error::Diagnostic;
 
-/// Attributes every kept element may have.
+/// Attributes every kept element may have. Not `data-*`: the theme's
+/// scripts take their orders from those (the player address of a video,
+/// the images of a gallery's lightbox).
 const GLOBAL_ATTRIBUTES: &[&str] = &["class", "id", "title", "lang", "dir", "role"];
 
 /// Prefixes of attributes every kept element may have (`aria-label`...).
