@@ -58,6 +58,7 @@ fn markdown_page(bencher: divan::Bencher) {
         external_links_new_tab: false,
         site_host: "example.org",
         anchor_links: AnchorLinks::None,
+        raw_html: markdown::RawHtml::Sanitize,
     };
     bencher
         .counter(divan::counter::BytesCount::of_str(&text))

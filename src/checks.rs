@@ -384,6 +384,7 @@ mod tests {
         let opts = crate::markdown::MarkdownOptions {
             typography: crate::config::Typography::Plain,
             external_links_new_tab: false,
+            raw_html: crate::config::RawHtml::Sanitize,
             site_host: "www.x.fr",
             anchor_links: crate::markdown::AnchorLinks::None,
         };

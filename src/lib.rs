@@ -61,7 +61,7 @@ pub use serve::{ServeOptions, serve};
 
 /// What the micro-benchmarks measure on their own: markdown rendering.
 pub mod bench {
-    pub use crate::config::Typography;
+    pub use crate::config::{RawHtml, Typography};
     pub use crate::markdown::shortcode::Call;
     pub use crate::markdown::{
         AnchorLinks, MarkdownOptions, RenderContext, Rendered, ShortcodeError, render,

@@ -19,8 +19,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
-pub use raw::{CardsConfig, Grouping, LanguageConfig, MarkdownConfig};
-use raw::{RawBrand, RawConfig, RawImages, RawShare};
+pub use raw::{CardsConfig, Grouping, LanguageConfig};
+use raw::{MarkdownConfig, RawBrand, RawConfig, RawImages, RawShare};
 
 /// The site's configuration, validated.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ pub struct Config {
     pub share: Share,
     pub cards: CardsConfig,
     pub images: Images,
-    pub markdown: MarkdownConfig,
+    pub markdown: Markdown,
     /// Pages per taxonomy listing page (0: all).
     pub paginate_taxonomies: usize,
     /// Free data for templates (`config.extra`).
@@ -218,6 +218,38 @@ pub enum Typography {
     Plain,
 }
 
+/// `[markdown]`: how content is rendered.
+#[derive(Debug, Clone)]
+pub struct Markdown {
+    /// French typography: `None` for French pages only.
+    pub french_typography: Option<bool>,
+    pub external_links_new_tab: bool,
+    pub raw_html: RawHtml,
+}
+
+/// What becomes of HTML written in markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RawHtml {
+    /// Cleaned against the allow-list that keeps the theme's
+    /// Content-Security-Policy promise; each removal is a warning.
+    #[default]
+    Sanitize,
+    /// Published as written: the site's editors answer for it.
+    Trusted,
+}
+
+impl RawHtml {
+    const KEYS: [&str; 2] = ["sanitize", "trusted"];
+
+    pub fn parse(key: &str) -> Option<RawHtml> {
+        match key {
+            "sanitize" => Some(RawHtml::Sanitize),
+            "trusted" => Some(RawHtml::Trusted),
+            _ => None,
+        }
+    }
+}
+
 /// `[share]`: share links and kits.
 #[derive(Debug, Clone)]
 pub struct Share {
@@ -307,8 +339,11 @@ impl Config {
         let brand = validate_brand(raw.brand, &mut errors);
         let share = validate_share(raw.share, &mut errors);
         let images = validate_images(raw.images, &mut errors);
-        match (timezone, brand, share, images) {
-            (Some(timezone), Some(brand), Some(share), Some(images)) if errors.is_empty() => {
+        let markdown = validate_markdown(raw.markdown, &mut errors);
+        match (timezone, brand, share, images, markdown) {
+            (Some(timezone), Some(brand), Some(share), Some(images), Some(markdown))
+                if errors.is_empty() =>
+            {
                 Ok(Config {
                     base_url: raw.base_url,
                     title: raw.title,
@@ -324,7 +359,7 @@ impl Config {
                     share,
                     cards: raw.cards,
                     images,
-                    markdown: raw.markdown,
+                    markdown,
                     paginate_taxonomies: raw.paginate_taxonomies,
                     extra: raw.extra,
                 })
@@ -555,6 +590,28 @@ fn validate_share(raw: RawShare, errors: &mut Vec<Diagnostic>) -> Option<Share> 
     })
 }
 
+fn validate_markdown(raw: MarkdownConfig, errors: &mut Vec<Diagnostic>) -> Option<Markdown> {
+    let Some(raw_html) = RawHtml::parse(&raw.raw_html) else {
+        let d = Diagnostic::error(
+            "config",
+            format!(
+                "[markdown] raw_html: `{}` is not a way blason treats HTML",
+                raw.raw_html
+            ),
+        );
+        errors.push(match suggest(&raw.raw_html, RawHtml::KEYS) {
+            Some(s) => d.help(format!("did you mean \"{s}\"?")),
+            None => d.help("use \"sanitize\" (the default) or \"trusted\""),
+        });
+        return None;
+    };
+    Some(Markdown {
+        french_typography: raw.french_typography,
+        external_links_new_tab: raw.external_links_new_tab,
+        raw_html,
+    })
+}
+
 fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Images> {
     let before = errors.len();
     let mut formats = Vec::with_capacity(raw.formats.len());
@@ -675,6 +732,19 @@ pub fn contrast_ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
 }
 
 impl Config {
+    /// The warning that HTML written in markdown is published as written:
+    /// the pages' Content-Security-Policy promise then rests on the editors.
+    pub fn raw_html_warning(&self) -> Option<Diagnostic> {
+        (self.markdown.raw_html == RawHtml::Trusted).then(|| {
+            Diagnostic::warning(
+                "raw-html-trusted",
+                "[markdown] raw_html = \"trusted\": HTML written in pages is published as written, scripts and frames included",
+            )
+            .file("blason.toml")
+            .help("the promise of pages without inline script or style and without requests to another host now rests on every editor; remove the line to have pasted HTML cleaned, each removal reported")
+        })
+    }
+
     /// Warnings for brand colour pairs under WCAG AA contrast (4.5:1 for text).
     pub fn contrast_warnings(&self) -> Vec<Diagnostic> {
         let c = &self.brand.colors;
@@ -800,6 +870,29 @@ mod tests {
         let err = Config::parse(&seven).unwrap_err();
         let d = &err.diagnostics()[0];
         assert!(d.message.contains("effort = 7"), "{}", d.message);
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_unless_the_site_trusts_it() {
+        let c = Config::parse(MINIMAL).unwrap();
+        assert_eq!(c.markdown.raw_html, RawHtml::Sanitize);
+        assert!(c.raw_html_warning().is_none());
+
+        let trusted = format!("{MINIMAL}[markdown]\nraw_html = \"trusted\"\n");
+        let c = Config::parse(&trusted).unwrap();
+        assert_eq!(c.markdown.raw_html, RawHtml::Trusted);
+        let w = c.raw_html_warning().unwrap();
+        assert_eq!(w.code, "raw-html-trusted");
+        assert_eq!(w.file.as_deref(), Some("blason.toml"));
+        assert!(!w.is_error());
+
+        // British spelling, the likely slip of a French editor.
+        let typo = format!("{MINIMAL}[markdown]\nraw_html = \"sanitise\"\n");
+        let err = Config::parse(&typo).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert!(d.message.contains("raw_html: `sanitise`"), "{}", d.message);
+        assert_eq!(d.help.as_deref(), Some("did you mean \"sanitize\"?"));
+        assert_eq!(d.file.as_deref(), Some("blason.toml"));
     }
 
     #[test]

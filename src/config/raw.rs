@@ -277,7 +277,7 @@ impl Default for RawImages {
 }
 
 /// `[markdown]`: how content is rendered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
     /// French typography (narrow no-break spaces before ; : ! ? and inside « »).
@@ -286,4 +286,23 @@ pub struct MarkdownConfig {
     /// Open external links in a new tab. Default: false (WCAG advises against it).
     #[serde(default)]
     pub external_links_new_tab: bool,
+    /// HTML written in markdown: `"sanitize"` (cleaned against the theme's
+    /// allow-list, each removal a warning) or `"trusted"` (published as
+    /// written). Default: `"sanitize"`.
+    #[serde(default = "default_raw_html")]
+    pub raw_html: String,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            french_typography: None,
+            external_links_new_tab: false,
+            raw_html: default_raw_html(),
+        }
+    }
+}
+
+fn default_raw_html() -> String {
+    "sanitize".into()
 }

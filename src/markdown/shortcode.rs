@@ -30,6 +30,8 @@ pub struct Call {
     pub args: IndexMap<String, serde_json::Value>,
     /// The body of a `{% %}` shortcode.
     pub body: Option<String>,
+    /// Byte offset of the body in the source (of the call's end without one).
+    pub body_offset: usize,
     /// Byte offset of the call in the source.
     pub offset: usize,
     /// Length of the whole call (body and `{% end %}` included).
@@ -221,6 +223,7 @@ fn call_at(
             name,
             args,
             body: None,
+            body_offset: c.pos,
             offset: start,
             len: c.pos - start,
         }));
@@ -249,6 +252,7 @@ fn call_at(
                         name,
                         args,
                         body: Some(source[body_start..at].to_string()),
+                        body_offset: body_start,
                         offset: start,
                         len: t.pos - start,
                     }));

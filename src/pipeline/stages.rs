@@ -75,7 +75,8 @@ pub(super) fn configure(run: &Run<'_>) -> Result<Settings, Error> {
     if let Some(url) = &opts.base_url {
         config = config.with_base_url(url)?;
     }
-    let warnings = config.contrast_warnings();
+    let mut warnings = config.contrast_warnings();
+    warnings.extend(config.raw_html_warning());
     let brand = BrandFiles::find(root, &config)?;
     Ok(Settings {
         config,
@@ -346,6 +347,7 @@ pub(super) fn render_markdown(
         external_links_new_tab: config.markdown.external_links_new_tab,
         site_host: &site_host,
         anchor_links: section_anchor[section],
+        raw_html: config.markdown.raw_html,
     };
     // Serve's memory, first point: bodies whose fingerprint is unchanged
     // may keep their rendered markdown (fingerprints were made when the
@@ -458,6 +460,15 @@ pub(super) fn check_rendered(
     checks::local_refs(run.root, content, &md.pages)?;
     let gallery_files = md.galleries.owned_files();
     let mut warnings = checks::content_warnings(content, &md.pages, &gallery_files);
+    // What cleaning removed from the HTML written in bodies, named by file.
+    for (p, r) in content.pages.iter().zip(&md.pages) {
+        let file = &p.file.rel;
+        warnings.extend(r.warnings.iter().map(|d| d.clone().in_file(file.clone())));
+    }
+    for (s, r) in content.sections.iter().zip(&md.sections) {
+        let file = s.source_name();
+        warnings.extend(r.warnings.iter().map(|d| d.clone().in_file(file.clone())));
+    }
     warnings.extend(std::mem::take(
         &mut *md
             .galleries

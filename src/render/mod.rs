@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use crate::config::{Config, Typography};
+use crate::config::{Config, RawHtml, Typography};
 use crate::error::{Diagnostic, Error, display_path, template_error, template_errors};
 use crate::theme::{Strings, Theme};
 use crate::url::absolute;
@@ -99,7 +99,13 @@ impl Renderer {
         register_common(&mut base, config, links);
         // Per-language helpers are registered again on each language's copy;
         // these make the names known when templates are checked.
-        register_language(&mut base, Strings::default(), Typography::Plain);
+        register_language(
+            &mut base,
+            Strings::default(),
+            Typography::Plain,
+            RawHtml::Sanitize,
+            String::new(),
+        );
         if let Err(e) =
             base.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
         {
@@ -121,7 +127,13 @@ impl Renderer {
         for lang in config.all_languages() {
             let mut tera = base.clone();
             let s = strings.get(lang).cloned().unwrap_or_default();
-            register_language(&mut tera, s, config.typography(lang));
+            register_language(
+                &mut tera,
+                s,
+                config.typography(lang),
+                config.markdown.raw_html,
+                crate::url::host(config.base()).to_string(),
+            );
             if let Some(v) = site_views.get(lang) {
                 tera.global_context().insert_value("site", v.clone());
             }
@@ -251,9 +263,19 @@ fn register_common(tera: &mut Tera, config: &Config, links: &HashMap<String, Str
     );
 }
 
-fn register_language(tera: &mut Tera, strings: Strings, typography: Typography) {
+fn register_language(
+    tera: &mut Tera,
+    strings: Strings,
+    typography: Typography,
+    raw_html: RawHtml,
+    site_host: String,
+) {
+    // Shortcodes' bodies and front matter texts are written by editors:
+    // the HTML in them is cleaned as a page's is.
     tera.register_filter("markdown", move |s: String, _: Kwargs, _: &State| {
-        Value::safe_string(&crate::markdown::render_inline(&s, typography))
+        Value::safe_string(&crate::markdown::render_inline(
+            &s, typography, raw_html, &site_host,
+        ))
     });
     let strings = Arc::new(strings);
     // A page calls t() a few dozen times: template values made once, whose

@@ -1138,6 +1138,7 @@ mod tests {
             external_links_new_tab: false,
             site_host: "x.fr",
             anchor_links: crate::markdown::AnchorLinks::None,
+            raw_html: crate::config::RawHtml::Sanitize,
         };
         let body = crate::markdown::render(
             "## Accès <b>\"x\"</b>\n\n### Parking\n\nTexte *gras* : oui.\n",

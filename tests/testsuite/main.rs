@@ -9,6 +9,7 @@ mod cards;
 mod cli;
 mod community;
 mod errors;
+mod html;
 mod images;
 mod output;
 mod serve;
