@@ -276,11 +276,13 @@ pub(crate) fn photo_routes(
 }
 
 /// Every page's `[event]`, resolved; an impossible event is an error naming its page.
+/// Every page's `[event]`, resolved (`None` for a page without one, or
+/// whose event is impossible), and an error for each impossible one.
 pub(crate) fn events(
     content: &Content,
     tz: &jiff::tz::TimeZone,
     now: jiff::Timestamp,
-) -> Result<Vec<Option<EventTimes>>, Error> {
+) -> (Vec<Option<EventTimes>>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let events = content
         .pages
@@ -300,7 +302,7 @@ pub(crate) fn events(
             }
         })
         .collect();
-    Error::or_value(errors, events)
+    (events, errors)
 }
 
 /// The agenda and the site-map page must not take a page's address.
@@ -361,9 +363,11 @@ mod tests {
         let opts = LoadOptions {
             drafts: false,
             now: now(),
+            keep_going: false,
         };
         let content = crate::content::load(root, &config, opts, None).unwrap();
-        let model = crate::content::site::build(&content, &config).unwrap();
+        let (model, errors) = crate::content::site::build(&content, &config);
+        assert!(errors.is_empty(), "{errors:?}");
         (config, content, model)
     }
 
@@ -522,8 +526,9 @@ mod tests {
             "+++\ntitle = \"F\"\n[event]\nstart = 2026-08-14T21:00:00+02:00\nend = 2026-08-13T21:00:00+02:00\n+++\n",
         )]);
         let (config, content, _) = load(dir.path());
-        let err = events(&content, &config.timezone, now()).unwrap_err();
-        let d = &err.diagnostics()[0];
+        let (resolved, errors) = events(&content, &config.timezone, now());
+        assert!(resolved[0].is_none());
+        let d = &errors[0];
         assert_eq!((d.code, d.file.as_deref()), ("event", Some("content/f.md")));
         assert!(d.message.contains("ends"), "{}", d.message);
     }

@@ -170,6 +170,10 @@ pub struct LoadOptions {
     pub drafts: bool,
     /// "Now", for `publish_until`.
     pub now: jiff::Timestamp,
+    /// Leave out the files that cannot be read, with their errors in
+    /// [`Content::errors`], instead of failing (`check`, which reports every
+    /// problem at once).
+    pub keep_going: bool,
 }
 
 /// All content of a site.
@@ -180,6 +184,8 @@ pub struct Content {
     /// Content path (as in `@/` links) to URL path.
     pub links: HashMap<String, String>,
     pub warnings: Vec<Diagnostic>,
+    /// With [`LoadOptions::keep_going`], the errors of the files left out.
+    pub errors: Vec<Diagnostic>,
 }
 
 impl Content {
@@ -235,7 +241,7 @@ pub fn load(
             Err(d) => errors.extend(d),
         }
     }
-    if !errors.is_empty() {
+    if !errors.is_empty() && !opts.keep_going {
         return Err(Error::Site(errors));
     }
     keep_published(&mut pages, &mut sections, opts, tz);
@@ -267,6 +273,7 @@ pub fn load(
     pages.shrink_to_fit();
     content.pages = pages;
     content.sections = sections;
+    content.errors = errors;
     Ok(content)
 }
 
@@ -917,6 +924,7 @@ mod tests {
         let opts = LoadOptions {
             drafts: false,
             now: jiff::Timestamp::UNIX_EPOCH,
+            keep_going: false,
         };
         let title = |c: &Content, rel: &str| -> (String, String, Option<[u8; 32]>) {
             let p = c.pages.iter().find(|p| p.file.rel == rel).unwrap();

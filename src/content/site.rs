@@ -103,9 +103,14 @@ fn unknown_key(
     d
 }
 
-/// Builds the groupings and the route table.
-pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
-    check_keys(content, config)?;
+/// Builds the groupings and the route table, and says what is wrong with
+/// them: unknown pillars and audiences (left out of the model), addresses
+/// wanted twice, aliases that are not paths.
+pub fn build(content: &Content, config: &Config) -> (SiteModel, Vec<Diagnostic>) {
+    let key_errors = match check_keys(content, config) {
+        Ok(()) => Vec::new(),
+        Err(e) => e.into_diagnostics(),
+    };
     let mut b = Builder {
         content,
         config,
@@ -128,7 +133,9 @@ pub fn build(content: &Content, config: &Config) -> Result<SiteModel, Error> {
     b.pagination();
     b.aliases();
     b.translations();
-    Error::or_value(b.errors, b.model)
+    let mut errors = key_errors;
+    errors.extend(b.errors);
+    (b.model, errors)
 }
 
 /// Pillar and audience keys of front matter must be the site's.

@@ -37,6 +37,7 @@ use crate::error::{Diagnostic, Error, Severity};
 use crate::incremental::{self, LastBuild, Memo, PageMemo, Recall, Reuse};
 use crate::output::{Discard, Files, Memory, Sink, Staging};
 use crate::render::jobs::Job;
+use stages::Mode;
 
 pub use crate::media::ImageCounts;
 
@@ -92,6 +93,10 @@ pub struct BuildReport {
     pub images: ImageCounts,
     pub cards_drawn: u64,
     pub warnings: Vec<Diagnostic>,
+    /// In `check`, the errors found on the way (a build stops at the first
+    /// stage that finds one).
+    #[serde(skip)]
+    pub errors: Vec<Diagnostic>,
     /// Milliseconds per stage, in order.
     pub stages_ms: IndexMap<&'static str, f64>,
     pub total_ms: f64,
@@ -171,7 +176,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     guard_output(root, &out)?;
     let staging = Staging::new(root, &out, &|m| progress.note(m))?;
-    let (report, _) = run(opts, &staging, progress, None, None)?;
+    let (report, _) = run(opts, &staging, progress, None, None, Mode::Build)?;
     staging.commit()?;
     Ok(report)
 }
@@ -202,7 +207,14 @@ pub fn build_changes(
     for path in changed {
         memo.sources.forget(&root.join(path));
     }
-    let (report, record) = run(opts, &sink, &Quiet, Some(&recall), Some(&mut memo.sources))?;
+    let (report, record) = run(
+        opts,
+        &sink,
+        &Quiet,
+        Some(&recall),
+        Some(&mut memo.sources),
+        Mode::Build,
+    )?;
     let files = sink.into_files();
     if let Some(mut record) = record {
         record.files = files.clone();
@@ -214,8 +226,11 @@ pub fn build_changes(
 /// Runs every stage without writing; returns all diagnostics, errors first by file.
 pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
     let sink = Discard::default();
-    let mut diags = match run(opts, &sink, &Quiet, None, None) {
-        Ok((report, _)) => report.warnings,
+    let mut diags = match run(opts, &sink, &Quiet, None, None, Mode::Check) {
+        Ok((mut report, _)) => {
+            report.errors.append(&mut report.warnings);
+            report.errors
+        }
         Err(e) => e.into_diagnostics(),
     };
     // A build leaves out what may no longer be published, and puts a page's
@@ -274,6 +289,7 @@ fn run(
     progress: &dyn Progress,
     recall: Option<&Recall<'_>>,
     sources: Option<&mut SourceMemo>,
+    mode: Mode,
 ) -> Result<(BuildReport, Option<LastBuild>), Error> {
     // Paths found by walking the site are compared with paths resolved from
     // what its files say (a cover, gallery.toml, an image in markdown), which
@@ -287,37 +303,61 @@ fn run(
         opts,
         progress,
         recall,
+        mode,
+        deferred: Default::default(),
     };
+    let result = run_stages(&run, sink, sources);
+    // In `check`, the problems kept on the way come first.
+    let deferred = run.take_deferred();
+    match result {
+        Ok((mut report, record)) => {
+            report.errors = deferred;
+            Ok((report, record))
+        }
+        Err(Error::Site(late)) if !deferred.is_empty() => {
+            Err(Error::Site(deferred.into_iter().chain(late).collect()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The stages of one run, each timed.
+fn run_stages(
+    run: &stages::Run<'_>,
+    sink: &dyn Sink,
+    sources: Option<&mut SourceMemo>,
+) -> Result<(BuildReport, Option<LastBuild>), Error> {
+    let (root, opts, progress, recall) = (run.root, run.opts, run.progress, run.recall);
     let mut timer = Timer::new();
 
-    let settings = stages::configure(&run)?;
+    let settings = stages::configure(run)?;
     let config = &settings.config;
     let mut warnings = settings.warnings.clone();
     timer.lap("config");
 
     progress.stage("templates", 0);
-    let interface = stages::load_theme(&run, config)?;
+    let interface = stages::load_theme(run, config)?;
     timer.lap("theme");
 
     progress.stage("content", 0);
-    let mut site = stages::load_content(&run, config, sources)?;
+    let mut site = stages::load_content(run, config, sources)?;
     warnings.append(&mut site.warnings);
     timer.lap("content");
 
-    let templates = stages::prepare_templates(&run, &settings, &interface, &site)?;
+    let templates = stages::prepare_templates(run, &settings, &interface, &site)?;
     timer.lap("templates");
 
-    let refs = stages::resolve_references(&run, config, &interface, &mut site)?;
+    let refs = stages::resolve_references(run, config, &interface, &mut site)?;
     timer.lap("references");
 
-    let mut md = stages::render_markdown(&run, config, &mut site.content, &templates, &refs)?;
+    let mut md = stages::render_markdown(run, config, &mut site.content, &templates, &refs)?;
     // Sources are rendered: free them before templates fill memory with pages.
     for s in &mut site.content.sections {
         s.body = std::sync::Arc::default();
     }
     timer.lap("markdown");
 
-    let checked = stages::check_rendered(&run, config, &site, &md, &refs)?;
+    let checked = stages::check_rendered(run, config, &site, &md, &refs)?;
     warnings.extend(checked.warnings.iter().cloned());
     timer.lap("checks");
 
@@ -330,7 +370,7 @@ fn run(
         refs: &refs,
         checked: &checked,
     };
-    let pages = stages::render_pages(&run, &src, &mut md, sink)?;
+    let pages = stages::render_pages(run, &src, &mut md, sink)?;
     for w in pages.job_warnings.values() {
         warnings.extend(w.iter().cloned());
     }
@@ -387,6 +427,7 @@ fn run(
         images: image_counts,
         cards_drawn: card_counts.drawn,
         warnings,
+        errors: Vec::new(),
         stages_ms: timer.stages,
         total_ms,
         urls: content

@@ -37,13 +37,64 @@ use crate::theme::{Strings, Theme};
 use super::{BuildOptions, Progress};
 
 /// What every stage of one run may read: the site's real root, the
-/// options, the progress display and, in `serve`, its memory of the last
-/// build.
+/// options, the progress display, whether it builds or checks and, in
+/// `serve`, its memory of the last build.
 pub(super) struct Run<'a> {
     pub root: &'a Path,
     pub opts: &'a BuildOptions,
     pub progress: &'a dyn Progress,
     pub recall: Option<&'a Recall<'a>>,
+    pub mode: Mode,
+    /// In `check`, the errors of the stages so far.
+    pub deferred: std::sync::Mutex<Vec<Diagnostic>>,
+}
+
+/// Whether a run builds a site or checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Problems stop the build at the end of the stage that found them.
+    Build,
+    /// Problems are kept and the stages go on without what they concern,
+    /// so that one run reports every independent problem.
+    Check,
+}
+
+impl Run<'_> {
+    /// A stage's problems: the end of the build, or (in `check`) kept for
+    /// the report while the stages go on.
+    pub fn defer(&self, problems: Vec<Diagnostic>) -> Result<(), Error> {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        match self.mode {
+            Mode::Build => Err(Error::Site(problems)),
+            Mode::Check => {
+                self.deferred
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(problems);
+                Ok(())
+            }
+        }
+    }
+
+    /// [`Run::defer`] for a result: its value, or `fallback` when it
+    /// failed and the run goes on.
+    pub fn go_on<T>(&self, r: Result<T, Error>, fallback: impl FnOnce() -> T) -> Result<T, Error> {
+        match r {
+            Ok(v) => Ok(v),
+            Err(Error::Site(problems)) => {
+                self.defer(problems)?;
+                Ok(fallback())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The errors kept so far.
+    pub fn take_deferred(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.deferred.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 /// How many recent pages the home page gets as `latest`.
@@ -115,17 +166,20 @@ pub(super) fn load_content(
     sources: Option<&mut SourceMemo>,
 ) -> Result<Site, Error> {
     let (root, opts) = (run.root, run.opts);
-    let content = content::load(
+    let mut content = content::load(
         root,
         config,
         LoadOptions {
             drafts: opts.drafts,
             now: opts.now,
+            keep_going: run.mode == Mode::Check,
         },
         sources,
     )?;
+    run.defer(std::mem::take(&mut content.errors))?;
     let mut warnings = content.warnings.clone();
-    let model = content::site::build(&content, config)?;
+    let (model, errors) = content::site::build(&content, config);
+    run.defer(errors)?;
     let mut community =
         crate::community::load(root, opts.now, &config.timezone).map_err(Error::Site)?;
     warnings.append(&mut community.warnings);
@@ -196,13 +250,20 @@ pub(super) fn resolve_references(
 ) -> Result<References, Error> {
     let (root, opts) = (run.root, run.opts);
     let content = &site.content;
-    checks::files(root, content)?;
-    let events = checks::events(content, &config.timezone, opts.now)?;
+    run.go_on(checks::files(root, content), || ())?;
+    let (events, errors) = checks::events(content, &config.timezone, opts.now);
+    run.defer(errors)?;
     let images = ImagePipeline::new(root, image_settings(config));
-    let covers = request_covers(root, content, &images)?;
+    let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;
     let community = std::mem::take(&mut site.community);
-    let posts = CommunityViews::new(community, &images).map_err(Error::Site)?;
-    checks::theme_routes(config, content, &site.model, &interface.strings)?;
+    let posts = run.go_on(
+        CommunityViews::new(community, &images).map_err(Error::Site),
+        CommunityViews::default,
+    )?;
+    run.go_on(
+        checks::theme_routes(config, content, &site.model, &interface.strings),
+        || (),
+    )?;
     Ok(References {
         events,
         images,
@@ -250,7 +311,10 @@ fn request_covers(
         {
             continue;
         }
-        if let Ok(path) = resolve_content_path(root, dir, c) {
+        // A missing cover is checks::files' to report.
+        if let Ok(path) = resolve_content_path(root, dir, c)
+            && path.is_file()
+        {
             wanted.push((path, file));
         }
     }
@@ -302,12 +366,7 @@ pub(super) fn render_markdown(
     templates: &Templates,
     refs: &References,
 ) -> Result<Markdown, Error> {
-    let Run {
-        root,
-        opts,
-        progress,
-        recall,
-    } = *run;
+    let (root, opts, progress, recall) = (run.root, run.opts, run.progress, run.recall);
     progress.stage(
         "markdown",
         (content.pages.len() + content.sections.len()) as u64,
@@ -407,16 +466,27 @@ pub(super) fn render_markdown(
             r
         })
         .collect();
-    let (page_bodies, section_bodies) = match (collect(page_bodies), collect(section_bodies)) {
-        (Ok(p), Ok(s)) => (p, s),
-        (a, b) => {
-            let mut errors = Vec::new();
-            for r in [a.err(), b.err()].into_iter().flatten() {
-                errors.extend(r.into_diagnostics());
-            }
-            return Err(Error::Site(errors));
-        }
-    };
+    // A body that fails is an empty one for the stages after, in `check`.
+    let mut errors = Vec::new();
+    let page_bodies: Vec<(Rendered, bool)> = page_bodies
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|d| {
+                errors.extend(d);
+                (Rendered::default(), false)
+            })
+        })
+        .collect();
+    let section_bodies: Vec<Rendered> = section_bodies
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|d| {
+                errors.extend(d);
+                Rendered::default()
+            })
+        })
+        .collect();
+    run.defer(errors)?;
     let (pages, kept): (Vec<Rendered>, Vec<bool>) = page_bodies.into_iter().unzip();
     let section_prints = match recall {
         Some(_) => content
@@ -456,8 +526,8 @@ pub(super) fn check_rendered(
     refs: &References,
 ) -> Result<Checked, Error> {
     let content = &site.content;
-    checks::anchors(content, &md.pages, &md.sections)?;
-    checks::local_refs(run.root, content, &md.pages)?;
+    run.go_on(checks::anchors(content, &md.pages, &md.sections), || ())?;
+    run.go_on(checks::local_refs(run.root, content, &md.pages), || ())?;
     let gallery_files = md.galleries.owned_files();
     let mut warnings = checks::content_warnings(content, &md.pages, &gallery_files);
     // What cleaning removed from the HTML written in bodies, named by file.
@@ -476,9 +546,15 @@ pub(super) fn check_rendered(
             .lock()
             .unwrap_or_else(|p| p.into_inner()),
     ));
-    let photo_pages = shortcodes::photo_pages(&md.galleries, &refs.images, content, config.base())
-        .map_err(Error::Site)?;
-    checks::photo_routes(content, &site.model, &photo_pages)?;
+    let photo_pages = run.go_on(
+        shortcodes::photo_pages(&md.galleries, &refs.images, content, config.base())
+            .map_err(Error::Site),
+        Vec::new,
+    )?;
+    run.go_on(
+        checks::photo_routes(content, &site.model, &photo_pages),
+        || (),
+    )?;
     Ok(Checked {
         photo_pages,
         gallery_files,
@@ -784,6 +860,8 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         opts: &opts,
         progress: &super::Quiet,
         recall: None,
+        mode: Mode::Build,
+        deferred: Default::default(),
     };
     let settings = configure(&run).unwrap();
     let config = &settings.config;
@@ -859,6 +937,8 @@ mod tests {
             opts: &opts,
             progress: &Quiet,
             recall: None,
+            mode: Mode::Build,
+            deferred: Default::default(),
         };
         let settings = configure(&run).unwrap();
         let config = &settings.config;
@@ -950,6 +1030,8 @@ mod tests {
             opts: &opts,
             progress: &Quiet,
             recall: None,
+            mode: Mode::Build,
+            deferred: Default::default(),
         };
         let settings = configure(&run).unwrap();
         let interface = load_theme(&run, &settings.config).unwrap();
@@ -972,6 +1054,8 @@ mod tests {
             opts: &opts,
             progress: &Quiet,
             recall: None,
+            mode: Mode::Build,
+            deferred: Default::default(),
         };
         assert!(matches!(configure(&run), Err(Error::Usage(m)) if m.contains("localhost:8000")));
     }

@@ -251,3 +251,44 @@ fn missing_config_says_how_to_start() {
         o.stderr()
     );
 }
+
+#[test]
+fn check_reports_every_independent_problem_in_one_run() {
+    let site = SiteTest::from_fixture("cli/five-mistakes");
+    let o = site.check_json();
+    assert_eq!(o.code(), Some(1), "{}", o.stderr());
+    let v = o.json();
+    let errors: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or("").to_string(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (file, code) in [
+        ("content/tourisme/belvedere.md", "unknown-shortcode"),
+        ("content/tourisme/cascade.md", "broken-link"),
+        ("content/tourisme/col.md", "unknown-pillar"),
+        ("content/tourisme/foret.md", "missing-file"),
+        ("content/tourisme/marche.md", "front-matter"),
+    ] {
+        assert!(
+            errors.iter().any(|(f, c)| f == file && c == code),
+            "{code} in {file} missing from {errors:?}"
+        );
+    }
+    assert_eq!(v["errors"], 5, "{errors:?}");
+    // A build stops at the first stage that finds a problem, and says so.
+    let b = site.build();
+    assert_eq!(b.code(), Some(1));
+    assert!(
+        b.stderr().contains("content/tourisme/marche.md"),
+        "{}",
+        b.stderr()
+    );
+}
