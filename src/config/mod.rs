@@ -209,6 +209,15 @@ impl Network {
     }
 }
 
+/// Whether `lang` is written right to left (Arabic, Hebrew, Persian, Urdu…).
+pub fn is_right_to_left(lang: &str) -> bool {
+    let base = lang.split(['-', '_']).next().unwrap_or(lang);
+    matches!(
+        base,
+        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "dv" | "ckb" | "sd" | "ug"
+    )
+}
+
 /// The typographic rules text gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Typography {
@@ -451,11 +460,13 @@ impl Config {
     }
 
     /// The typography of text in `lang`: French (narrow spaces before
-    /// `;:!?`, inside « ») for French unless `[markdown]` says otherwise.
+    /// `;:!?`, inside « ») for French text, unless `[markdown]
+    /// french_typography = false`; other languages' text as written.
     pub fn typography(&self, lang: &str) -> Typography {
-        let french = self.markdown.french_typography.unwrap_or(false)
-            || (self.markdown.french_typography.is_none() && lang == "fr");
-        if french {
+        // By the text's language only: French rules on English text put
+        // spaces where English never has them.
+        let french_text = lang == "fr" || lang.starts_with("fr-");
+        if french_text && self.markdown.french_typography != Some(false) {
             Typography::French
         } else {
             Typography::Plain
@@ -982,6 +993,31 @@ mod tests {
         }
         let ok = format!("{MINIMAL}[images]\ncache_dir = \"cache/blason\"\n");
         assert!(Config::parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn typography_follows_the_language_of_the_text() {
+        let c = Config::parse(MINIMAL).unwrap();
+        assert_eq!(c.typography("fr"), Typography::French);
+        assert_eq!(c.typography("fr-CA"), Typography::French);
+        assert_eq!(c.typography("en"), Typography::Plain);
+        let forced =
+            Config::parse(&format!("{MINIMAL}[markdown]\nfrench_typography = true\n")).unwrap();
+        assert_eq!(
+            forced.typography("en"),
+            Typography::Plain,
+            "never on English text"
+        );
+        let off =
+            Config::parse(&format!("{MINIMAL}[markdown]\nfrench_typography = false\n")).unwrap();
+        assert_eq!(off.typography("fr"), Typography::Plain);
+    }
+
+    /// Languages written right to left get `dir="rtl"`.
+    #[test]
+    fn right_to_left_languages_are_known() {
+        assert!(is_right_to_left("ar") && is_right_to_left("he") && is_right_to_left("fa-IR"));
+        assert!(!is_right_to_left("fr") && !is_right_to_left("en"));
     }
 
     #[test]

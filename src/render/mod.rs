@@ -138,6 +138,12 @@ impl Renderer {
                 tera.global_context().insert_value("site", v.clone());
             }
             tera.global_context().insert("lang", lang);
+            let dir = if crate::config::is_right_to_left(lang) {
+                "rtl"
+            } else {
+                "ltr"
+            };
+            tera.global_context().insert("dir", dir);
             by_lang.insert(lang.to_string(), tera);
         }
         Ok(Renderer {
@@ -207,12 +213,28 @@ impl Renderer {
         if let Some(f) = for_file {
             d = d.file(f);
         }
-        let names: Vec<&str> = self.sources.keys().map(String::as_str).collect();
-        Err(match crate::error::suggest(template, names) {
-            Some(s) => d.help(format!(
-                "did you mean `{s}`? Templates are in templates/ or the theme's templates/"
-            )),
-            None => d.help("add it to the site's templates/ folder"),
+        // Page templates: not the partials, shortcodes and assets.
+        let mut pages: Vec<&str> = self
+            .sources
+            .keys()
+            .map(String::as_str)
+            .filter(|n| n.ends_with(".html") && !n.contains('/') && !n.starts_with('_'))
+            .collect();
+        pages.sort_unstable();
+        let close = pages
+            .iter()
+            .copied()
+            .filter(|n| strsim::normalized_levenshtein(n, template) >= 0.8)
+            .max_by(|a, b| {
+                strsim::normalized_levenshtein(a, template)
+                    .total_cmp(&strsim::normalized_levenshtein(b, template))
+            });
+        let add = format!(
+            "to add it, create templates/{template} in the site; it can start from another, e.g. {{% extends \"page.html\" %}}"
+        );
+        Err(match close {
+            Some(s) => d.help(format!("did you mean `{s}`? Otherwise {add}")),
+            None => d.help(format!("the templates are: {}; {add}", pages.join(", "))),
         })
     }
 }

@@ -249,3 +249,30 @@ fn head_has_open_graph_and_twitter_tags() {
         .collect();
     insta::assert_snapshot!("head_tags", meta.join("\n"));
 }
+
+#[test]
+fn right_to_left_pages_say_so_and_typography_follows_each_page_s_language() {
+    let site = SiteTest::from_fixture("build/base")
+        .file(
+            "blason.toml",
+            "base_url = \"https://www.example-territoire.fr\"\ntitle = \"Territoire test\"\n[languages.ar]\ntitle = \"إقليم\"\n[languages.en]\ntitle = \"Test\"\n[markdown]\nfrench_typography = true\n",
+        )
+        .file("content/_index.ar.md", "+++\ntitle = \"الرئيسية\"\ndescription = \"صفحة\"\n+++\nمرحبا\n")
+        .file("content/_index.en.md", "+++\ntitle = \"Home\"\ndescription = \"Home.\"\n+++\nNote: hello!\n")
+        .file("content/_index.md", "+++\ntitle = \"Accueil\"\ndescription = \"Accueil.\"\n+++\nNote : bonjour !\n");
+    let o = site.build().assert_success();
+    let ar = o.read("ar/index.html");
+    assert!(
+        ar.contains("<html lang=\"ar\" dir=\"rtl\">"),
+        "{}",
+        &ar[..200]
+    );
+    let fr = o.read("index.html");
+    assert!(fr.contains("<html lang=\"fr\">"));
+    assert!(
+        fr.contains("Note\u{202f}: bonjour\u{202f}!"),
+        "French rules on French text"
+    );
+    let en = o.read("en/index.html");
+    assert!(en.contains("Note: hello!"), "English text as written");
+}

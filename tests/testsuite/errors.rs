@@ -387,3 +387,30 @@ fn a_jpeg_whose_header_claims_more_pixels_than_its_data_is_refused() {
     assert!(o.stderr().contains("rouge.jpg"), "{}", o.stderr());
     assert!(o.stderr().contains("4000×3000"), "{}", o.stderr());
 }
+
+#[test]
+fn a_missing_template_says_which_exist_and_how_to_add_one() {
+    let site = SiteTest::from_fixture("build/base").file(
+        "content/theme.md",
+        "+++\ntitle = \"Thème\"\ndescription = \"D.\"\ntemplate = \"theme.html\"\n+++\n",
+    );
+    let o = site.build();
+    let err = o.stderr();
+    assert_eq!(o.code(), Some(1), "{err}");
+    assert!(err.contains("content/theme.md"), "{err}");
+    assert!(
+        err.contains("the template `theme.html` does not exist"),
+        "{err}"
+    );
+    assert!(!err.contains("did you mean"), "no far-fetched guess: {err}");
+    assert!(
+        err.contains("page.html") && err.contains("section.html"),
+        "{err}"
+    );
+    assert!(err.contains("create templates/theme.html"), "{err}");
+    let typo = SiteTest::from_fixture("build/base").file(
+        "content/theme.md",
+        "+++\ntitle = \"Thème\"\ndescription = \"D.\"\ntemplate = \"pages.html\"\n+++\n",
+    );
+    assert!(typo.build().stderr().contains("did you mean `page.html`?"));
+}
