@@ -11,11 +11,13 @@
     overlay = document.createElement('div');
     overlay.className = 'blason-overlay';
     overlay.setAttribute('role', 'alert');
+    if (report.lang) overlay.setAttribute('lang', report.lang);
     var box = document.createElement('div');
     box.className = 'blason-overlay-box';
     var title = document.createElement('p');
     title.className = 'blason-overlay-title';
-    title.textContent = 'The build failed: this is the last good version of the site. Fix the file and save; this message goes away by itself.';
+    // In the site's language, from serve.
+    title.textContent = report.title || 'The build failed.';
     box.appendChild(title);
     (report.diagnostics || []).forEach(function (d) {
       var pre = document.createElement('pre');

@@ -13,6 +13,7 @@ pub mod classify;
 mod conn;
 pub mod http;
 pub mod share;
+mod words;
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -28,6 +29,7 @@ use crate::output::Files;
 use crate::pipeline::{self, BuildOptions, BuildReport};
 use classify::Change;
 use http::Lookup;
+use words::Words;
 
 /// The default port, as Zola's.
 pub const DEFAULT_PORT: u16 = 1111;
@@ -69,6 +71,8 @@ type SiteFiles = Arc<Files>;
 /// What the server threads share.
 #[derive(Default)]
 struct State {
+    /// What serve's own pages say, in the site's language.
+    words: Words,
     /// The last good site, by output path.
     site: RwLock<Option<SiteFiles>>,
     /// The failed build's diagnostics (JSON) while the sources are broken.
@@ -165,7 +169,12 @@ fn rebuild(
         }
         Err(e) => {
             let terminal = e.to_string();
-            let json = serde_json::json!({ "diagnostics": e.into_diagnostics() }).to_string();
+            let json = serde_json::json!({
+                "lang": state.words.lang,
+                "title": state.words.build_failed,
+                "diagnostics": e.into_diagnostics(),
+            })
+            .to_string();
             *state.failure.write().unwrap_or_else(|p| p.into_inner()) = Some(json.clone());
             Err(Failure { terminal, json })
         }
@@ -175,7 +184,7 @@ fn rebuild(
 /// Serves `opts.root` until the process is stopped. `say` gets one line per
 /// event worth telling (the address, each rebuild, each failure).
 pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Error> {
-    Config::load(&opts.root)?;
+    let config = Config::load(&opts.root)?;
     let root = opts
         .root
         .canonicalize()
@@ -196,7 +205,10 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
     debouncer
         .watch(&opts.root, notify::RecursiveMode::Recursive)
         .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", opts.root.display())))?;
-    let state = Arc::new(State::default());
+    let state = Arc::new(State {
+        words: Words::for_language(&config.default_language),
+        ..State::default()
+    });
     let started = Instant::now();
     let mut memo = Memo::default();
     match rebuild(&state, &opts, &base, &mut memo, &[]) {
@@ -401,8 +413,10 @@ fn respond(state: &State, request: conn::Request) {
     let site = state.site.read().unwrap_or_else(|p| p.into_inner()).clone();
     let Some(site) = site else {
         let page = format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>blason serve</title>{}</head><body><p>The site could not be built yet.</p></body></html>",
-            http::LIVE_TAGS
+            "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>blason serve</title>{}</head><body><p>{}</p></body></html>",
+            state.words.lang,
+            http::LIVE_TAGS,
+            state.words.not_built
         );
         return reply(request, 503, "text/html; charset=utf-8", page.into_bytes());
     };
@@ -412,7 +426,12 @@ fn respond(state: &State, request: conn::Request) {
             Lookup::File(key) if key.ends_with(".html") => {
                 let p = share::preview(&String::from_utf8_lossy(&site[&key]));
                 let shown = path.split(['?', '#']).next().unwrap_or("/");
-                let body = share::page(&crate::xml::escape(shown), &p, http::LIVE_TAGS);
+                let body = share::page(
+                    &crate::xml::escape(shown),
+                    &p,
+                    http::LIVE_TAGS,
+                    &state.words,
+                );
                 reply(request, 200, "text/html; charset=utf-8", body.into_bytes())
             }
             Lookup::Refused => reply(

@@ -41,25 +41,33 @@ pub fn preview(html: &str) -> Preview {
     }
 }
 
-/// The preview page for the built page at `path`.
-pub fn page(path: &str, p: &Preview, live_tags: &str) -> String {
+/// The preview page for the built page at `path`, in the words of the site's language.
+pub fn page(path: &str, p: &Preview, live_tags: &str, words: &super::words::Words) -> String {
     let img = |class: &str| match &p.image {
         Some(src) => format!(
             "<img class=\"{class}\" src=\"{src}\" alt=\"{}\" width=\"1200\" height=\"630\">",
             p.image_alt
         ),
-        None => format!("<div class=\"{class} share-noimage\">no og:image</div>"),
+        None => format!(
+            "<div class=\"{class} share-noimage\">{}</div>",
+            words.no_image
+        ),
     };
     let h = crate::url::authority(&p.url);
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Share preview: {path}</title><link rel=\"stylesheet\" href=\"/_blason/share.css\">{live_tags}</head><body>\
-<main class=\"share-previews\"><h1>How <a href=\"{path}\">{path}</a> looks when shared</h1>\
-<p class=\"share-note\">Drawn from the page's Open Graph and X tags, with its social card; this page follows your edits.</p>\
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{preview_title} {path}</title><link rel=\"stylesheet\" href=\"/_blason/share.css\">{live_tags}</head><body>\
+<main class=\"share-previews\"><h1>{before}<a href=\"{path}\">{path}</a>{after}</h1>\
+<p class=\"share-note\">{note}</p>\
 <section><h2>Facebook</h2><div class=\"fb\">{fb_img}<div class=\"fb-text\"><p class=\"fb-host\">{host_up}</p><p class=\"fb-title\">{title}</p><p class=\"fb-desc\">{desc}</p></div></div></section>\
 <section><h2>X</h2><div class=\"x\">{x_img}<p class=\"x-host\">{h}</p></div><p class=\"x-title\">{title}</p></section>\
 <section><h2>LinkedIn</h2><div class=\"li\">{li_img}<p class=\"li-title\">{title}</p><p class=\"li-host\">{h}</p></div></section>\
 <section><h2>WhatsApp</h2><div class=\"wa\"><div class=\"wa-card\">{wa_img}<p class=\"wa-title\">{title}</p><p class=\"wa-desc\">{desc}</p><p class=\"wa-host\">{h}</p></div><p class=\"wa-link\">{url}</p></div></section>\
 </main></body></html>",
+        lang = words.lang,
+        preview_title = words.preview_title,
+        before = words.preview_heading.0,
+        after = words.preview_heading.1,
+        note = words.preview_note,
         fb_img = img("fb-img"),
         x_img = img("x-img"),
         li_img = img("li-img"),
@@ -85,7 +93,7 @@ mod tests {
         let p = preview(html);
         assert_eq!(p.title, "Le lac &amp; la brume");
         assert_eq!(p.image_alt, "Brume &quot;bleue&quot;");
-        let out = page("/lac/", &p, "");
+        let out = page("/lac/", &p, "", &crate::serve::words::Words::default());
         assert_eq!(out.matches("Le lac &amp; la brume").count(), 4);
         assert_eq!(out.matches("card-lac-1.jpg").count(), 4);
         assert!(out.contains("127.0.0.1:1111"));

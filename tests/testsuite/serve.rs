@@ -191,6 +191,15 @@ fn serve_reloads_on_save_shows_errors_and_recovers() {
     let failed: serde_json::Value =
         serde_json::from_str(&next_event(&mut events, "failed")).unwrap();
     let d = &failed["diagnostics"][0];
+    // The base site is French: the overlay says so in French.
+    assert_eq!(failed["lang"], "fr");
+    assert!(
+        failed["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("La construction du site a échoué"),
+        "{failed}"
+    );
     assert_eq!(d["file"], "content/tourisme/lac.md");
     assert_eq!(d["line"], 2);
     assert!(d["column"].as_u64().is_some());
@@ -311,6 +320,14 @@ fn serve_stays_inside_the_site() {
     let (status, _, body) = served.get("/_blason/share/tourisme/lac/");
     assert_eq!(status, 200);
     let preview = scraper::Html::parse_document(&body);
+    assert!(body.contains("<html lang=\"fr\">"), "the site's language");
+    assert!(
+        select(&preview, "h1")[0]
+            .text()
+            .collect::<String>()
+            .ends_with(" une fois partagée"),
+        "{body}"
+    );
     assert_eq!(select(&preview, "section h2").len(), 4);
     assert_eq!(
         select(&preview, ".fb-title")[0].text().collect::<String>(),
