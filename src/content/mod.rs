@@ -186,6 +186,8 @@ pub struct Content {
     pub warnings: Vec<Diagnostic>,
     /// With [`LoadOptions::keep_going`], the errors of the files left out.
     pub errors: Vec<Diagnostic>,
+    /// Pages and sections with `draft = true`, left out without `--drafts`.
+    pub drafts_left_out: usize,
 }
 
 impl Content {
@@ -244,7 +246,7 @@ pub fn load(
     if !errors.is_empty() && !opts.keep_going {
         return Err(Error::Site(errors));
     }
-    keep_published(&mut pages, &mut sections, opts, tz);
+    let drafts_left_out = keep_published(&mut pages, &mut sections, opts, tz);
     add_implicit_homes(&mut sections, &languages, &content_dir);
     let tree = SectionTree::build(&mut sections, config, &languages);
     place_pages(&mut pages, &tree, &content_dir, config);
@@ -274,6 +276,7 @@ pub fn load(
     content.pages = pages;
     content.sections = sections;
     content.errors = errors;
+    content.drafts_left_out = drafts_left_out;
     Ok(content)
 }
 
@@ -389,12 +392,15 @@ fn read_all(
 }
 
 /// Leaves out drafts (unless asked for) and pages past their `publish_until`.
+/// Returns how many drafts (pages and sections) were left out.
 fn keep_published(
     pages: &mut Vec<Page>,
     sections: &mut Vec<Section>,
     opts: LoadOptions,
     tz: &jiff::tz::TimeZone,
-) {
+) -> usize {
+    let before = pages.len() + sections.len();
+    let mut expired = 0;
     pages.retain(|p: &Page| {
         if p.fm.draft && !opts.drafts {
             return false;
@@ -414,12 +420,14 @@ fn keep_published(
                 until.timestamp(tz)
             };
             if end <= opts.now {
+                expired += 1;
                 return false;
             }
         }
         true
     });
     sections.retain(|s: &Section| !s.fm.draft || opts.drafts);
+    before - pages.len() - sections.len() - expired
 }
 
 /// A home section for each language without `_index.md`.

@@ -89,6 +89,8 @@ pub struct BuildReport {
     pub sections: usize,
     pub listings: usize,
     pub aliases: usize,
+    /// Pages and sections with `draft = true` left out (built with `--drafts`).
+    pub drafts_left_out: usize,
     pub files_written: u64,
     pub images: ImageCounts,
     pub cards_drawn: u64,
@@ -119,10 +121,16 @@ impl BuildReport {
         self.page_count() - self.pages_kept
     }
 
-    /// "built 1,204 pages, 0 images (0 encoded, 0 cached), 0 cards in 2.31 s"
+    /// "built 1,204 pages, 0 images (0 encoded, 0 cached), 0 cards in 2.31 s",
+    /// and how many drafts were left out when there were some.
     pub fn summary(&self) -> String {
+        let drafts = match self.drafts_left_out {
+            0 => String::new(),
+            1 => "; 1 draft left out (--drafts builds it)".to_string(),
+            n => format!("; {} drafts left out (--drafts builds them)", thousands(n)),
+        };
         format!(
-            "built {} pages, {} images ({} encoded, {} cached), {} cards in {:.2} s",
+            "built {} pages, {} images ({} encoded, {} cached), {} cards in {:.2} s{drafts}",
             thousands(self.page_count()),
             thousands((self.images.encoded + self.images.cached) as usize),
             thousands(self.images.encoded as usize),
@@ -423,6 +431,7 @@ fn run_stages(
             .filter(|l| l.section.is_none())
             .count(),
         aliases: model.aliases.len(),
+        drafts_left_out: content.drafts_left_out,
         files_written: sink.count(),
         images: image_counts,
         cards_drawn: card_counts.drawn,

@@ -56,6 +56,7 @@ try {
     check(shown, "a broken front matter shows the overlay");
     const text = shown ? await overlay.innerText() : "";
     check(/content\/tourisme\/lac\.md:2:\d+/.test(text), `the overlay names the file, line and column: ${text.split("\n")[1] || text}`);
+    check(text.includes("a échoué"), "the overlay speaks the site's language (French)");
     check((await h1.innerText()) === "Le lac gelé", "the last good page stays under it");
 
     writeFileSync(page_md, original);

@@ -131,11 +131,21 @@ fn features_of_zola_and_spec_keys() {
 
 #[test]
 fn drafts_are_built_with_the_flag() {
-    let b = SiteTest::from_fixture("build/zola-features")
+    let site = SiteTest::from_fixture("build/zola-features");
+    // Without the flag, the summary says a draft was left out.
+    let b = site.build().assert_success();
+    assert!(!b.out().join("tourisme/brouillon/index.html").exists());
+    assert!(
+        b.stderr().contains("1 draft left out (--drafts builds it)"),
+        "{}",
+        b.stderr()
+    );
+    let b = site
         .build_with(&["--drafts", "--base-url", "http://localhost:8080"])
         .assert_success();
     let page = b.read("tourisme/brouillon/index.html");
     assert!(page.contains("http://localhost:8080/tourisme/brouillon/"));
+    assert!(!b.stderr().contains("left out"), "{}", b.stderr());
 }
 
 #[test]
