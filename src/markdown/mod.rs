@@ -554,6 +554,18 @@ pub fn render(
             }
             Event::End(TagEnd::Image) => {
                 in_image = in_image.saturating_sub(1);
+                if let Some(img) = rendered.images.last()
+                    && img.alt.trim().is_empty()
+                {
+                    errors.push(
+                        Diagnostic::error(
+                            "missing-alt",
+                            format!("the image `{}` has no alt text", img.src),
+                        )
+                        .line(img.line)
+                        .help("describe it for people who cannot see it, between the brackets: ![Brume sur le lac à l'aube](aube.jpg)"),
+                    );
+                }
                 if let (Some(start), Some(img)) = (image_start.take(), rendered.images.last_mut()) {
                     match ctx.image(&img.src, img.alt.trim()) {
                         Some(Ok(html)) => {
@@ -1228,6 +1240,13 @@ mod tests {
             "{h}"
         );
         assert!(h.contains("<a href=\"https://www.example.fr/y\">b</a>"));
+    }
+
+    #[test]
+    fn an_image_without_alt_text_is_an_error_at_its_line() {
+        let e = render("Texte.\n\n![](aube.jpg)\n", 4, &opts(false), &Ctx).unwrap_err();
+        assert_eq!((e[0].code, e[0].line), ("missing-alt", Some(6)));
+        assert!(render("![Brume](aube.jpg)\n", 1, &opts(false), &Ctx).is_ok());
     }
 
     #[test]

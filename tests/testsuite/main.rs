@@ -13,3 +13,4 @@ mod html;
 mod images;
 mod output;
 mod serve;
+mod zola;
