@@ -204,3 +204,21 @@ fn check_warns_when_a_card_title_is_cut() {
     assert_eq!(cut[0]["file"], "content/tourisme/col.md");
     assert_eq!(cut[0]["severity"], "warning");
 }
+
+#[test]
+fn a_logo_that_refers_to_a_file_of_the_machine_is_refused() {
+    let secret = tempfile::tempdir().unwrap();
+    let photo = secret.path().join("secret.png");
+    image::RgbImage::new(8, 8).save(&photo).unwrap();
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"64\" height=\"64\"><image href=\"{}\" width=\"64\" height=\"64\"/></svg>",
+        photo.display()
+    );
+    let site = SiteTest::from_fixture("build/base").file("static/logo.svg", svg);
+    let config = read(&site.root().join("blason.toml")) + "\n[brand]\nlogo = \"static/logo.svg\"\n";
+    let site = site.file("blason.toml", config);
+    let err = site.build().assert_failure().stderr();
+    assert!(err.contains("static/logo.svg"), "{err}");
+    assert!(err.contains(&photo.display().to_string()), "{err}");
+    assert!(err.contains("outside the site"), "{err}");
+}

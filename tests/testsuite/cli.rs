@@ -292,3 +292,29 @@ fn check_reports_every_independent_problem_in_one_run() {
         b.stderr()
     );
 }
+
+#[test]
+fn a_page_without_a_title_is_a_warning_in_build_and_an_error_in_check() {
+    let site = SiteTest::from_fixture("build/base").file(
+        "content/tourisme/sans-titre.md",
+        "+++\ndescription = \"Une page.\"\n+++\nTexte.\n",
+    );
+    let b = site.build().assert_success();
+    assert!(
+        b.stderr()
+            .contains("warning[title-missing]: content/tourisme/sans-titre.md"),
+        "{}",
+        b.stderr()
+    );
+    let c = site.check_json();
+    assert_eq!(c.code(), Some(1));
+    let v = c.json();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "title-missing")
+        .unwrap();
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "content/tourisme/sans-titre.md");
+}

@@ -184,3 +184,41 @@ fn galleries_photo_pages_and_rights() {
         o.stderr()
     );
 }
+
+#[test]
+fn an_image_written_with_encoded_spaces_goes_through_the_pipeline() {
+    let site = SiteTest::from_fixture("build/base");
+    let bundle = site.root().join("content/tourisme/col");
+    std::fs::create_dir_all(&bundle).unwrap();
+    image::RgbImage::from_fn(640, 400, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    })
+    .save(bundle.join("vue du col.jpg"))
+    .unwrap();
+    std::fs::write(
+        bundle.join("index.md"),
+        "+++\ntitle = \"Le col\"\ndescription = \"Un col.\"\n+++\n![La vue](vue%20du%20col.jpg)\n\n![La vue encore](<vue du col.jpg>)\n",
+    )
+    .unwrap();
+    let b = site.build().assert_success();
+    let page = b.read("tourisme/col/index.html");
+    assert_eq!(page.matches("<picture>").count(), 2, "{page}");
+    assert!(
+        !page.contains("%20du%20col.jpg\""),
+        "no link to the original"
+    );
+    let published: Vec<String> = crate::support::tree(b.out()).into_keys().collect();
+    assert!(
+        !published.iter().any(|f| f.ends_with("vue du col.jpg")),
+        "the original (with its metadata) is never published: {published:?}"
+    );
+    // Written plainly, with spaces, it is an error that says how to write it.
+    std::fs::write(
+        bundle.join("index.md"),
+        "+++\ntitle = \"Le col\"\ndescription = \"Un col.\"\n+++\n![La vue](vue du col.jpg)\n",
+    )
+    .unwrap();
+    let err = site.build().assert_failure().stderr();
+    assert!(err.contains("content/tourisme/col/index.md:5"), "{err}");
+    assert!(err.contains("![…](<vue du col.jpg>)"), "{err}");
+}
