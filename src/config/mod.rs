@@ -19,7 +19,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
-pub use raw::{CardsConfig, Grouping, LanguageConfig};
+pub use raw::{CardsConfig, Grouping, LanguageConfig, Untranslated};
 use raw::{MarkdownConfig, RawBrand, RawConfig, RawImages, RawShare};
 
 /// The site's configuration, validated.
@@ -400,6 +400,14 @@ impl Config {
         std::iter::once(self.default_language.as_str())
             .chain(self.languages.keys().map(String::as_str))
             .collect()
+    }
+
+    /// What `lang`'s navigation and listings do with pages not translated
+    /// into it (the default language has every page it has).
+    pub fn untranslated(&self, lang: &str) -> Untranslated {
+        self.languages
+            .get(lang)
+            .map_or(Untranslated::LeaveOut, |l| l.untranslated)
     }
 
     /// The URL prefix of a language: "" for the default one, `/en` for others.

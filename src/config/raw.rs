@@ -85,6 +85,25 @@ pub struct LanguageConfig {
     /// Audience names in this language, by audience key.
     #[serde(default)]
     pub audiences: IndexMap<String, Grouping>,
+    /// What this language's navigation and listings do with a page that is
+    /// not translated into it. Default: `link` (to the default language's
+    /// page, marked as such).
+    #[serde(default)]
+    pub untranslated: Untranslated,
+}
+
+/// The language policy of `[languages.xx]`: what a page, section, pillar,
+/// audience or tag page missing in that language becomes in its navigation
+/// and listings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Untranslated {
+    /// Listed and linked to the default language's version, with `hreflang`,
+    /// `lang` and a notice in the visitor's language.
+    #[default]
+    Link,
+    /// Left out of that language's navigation and listings.
+    LeaveOut,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

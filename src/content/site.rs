@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::config::Config;
+use crate::config::{Config, Untranslated};
 use crate::content::frontmatter::SortBy;
 use crate::content::{Content, sort_pages};
 use crate::error::{Diagnostic, Error, suggest};
@@ -116,6 +116,7 @@ pub fn build(content: &Content, config: &Config) -> (SiteModel, Vec<Diagnostic>)
         config,
         model: SiteModel::default(),
         errors: Vec::new(),
+        shown: Shown::new(content, config),
     };
     for s in &content.sections {
         if s.fm.render != Some(false) {
@@ -162,6 +163,38 @@ struct Builder<'a> {
     config: &'a Config,
     model: SiteModel,
     errors: Vec<Diagnostic>,
+    shown: Shown<'a>,
+}
+
+/// Which pages each language lists: its own, and the default language's
+/// untranslated ones where its policy (`untranslated = "link"`) links them.
+pub struct Shown<'a> {
+    config: &'a Config,
+    /// (language, translation key) of every page.
+    translated: std::collections::HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> Shown<'a> {
+    pub fn new(content: &'a Content, config: &'a Config) -> Shown<'a> {
+        Shown {
+            config,
+            translated: content
+                .pages
+                .iter()
+                .map(|p| (p.lang.as_str(), p.translation_key.as_str()))
+                .collect(),
+        }
+    }
+
+    /// Whether page `p` is listed in `lang`.
+    pub fn in_lang(&self, p: &crate::content::Page, lang: &str) -> bool {
+        p.lang == lang
+            || (p.lang == self.config.default_language
+                && self.config.untranslated(lang) == Untranslated::Link
+                && !self
+                    .translated
+                    .contains(&(lang, p.translation_key.as_str())))
+    }
 }
 
 impl Builder<'_> {
@@ -181,7 +214,9 @@ impl Builder<'_> {
         }
     }
 
-    /// The pages of `lang` that `keep` selects, sorted by `sort`.
+    /// The pages of `lang` that `keep` selects, sorted by `sort`; with the
+    /// language's policy `untranslated = "link"`, the default language's
+    /// pages not translated into `lang` too.
     fn pages(
         &self,
         lang: &str,
@@ -190,13 +225,15 @@ impl Builder<'_> {
     ) -> Vec<usize> {
         let pages = &self.content.pages;
         let mut list: Vec<usize> = (0..pages.len())
-            .filter(|&i| pages[i].lang == lang && keep(&pages[i]))
+            .filter(|&i| self.shown.in_lang(&pages[i], lang) && keep(&pages[i]))
             .collect();
         sort_pages(&mut list, pages, sort, &self.config.timezone);
         list
     }
 
     /// Pillar listings of `lang`, merged with the section at the same address.
+    /// With `untranslated = "leave-out"`, a pillar with nothing in `lang`
+    /// has no listing there (and no place in its navigation).
     fn pillars(&mut self, lang: &str) {
         let (content, config) = (self.content, self.config);
         for key in config.pillars.keys() {
@@ -210,6 +247,9 @@ impl Builder<'_> {
                 other => other,
             });
             let pages = self.pages(lang, sort, |p| p.pillar.as_deref() == Some(key));
+            if pages.is_empty() && section.is_none() && self.left_out(lang) {
+                continue;
+            }
             let idx = self.model.listings.len();
             if let Some(s) = section {
                 self.model.merged_sections.insert(s, idx);
@@ -228,6 +268,12 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether `lang` leaves out what it has not translated.
+    fn left_out(&self, lang: &str) -> bool {
+        lang != self.config.default_language
+            && self.config.untranslated(lang) == Untranslated::LeaveOut
+    }
+
     /// Audience listings of `lang`, and their index.
     fn audiences(&mut self, lang: &str) {
         let config = self.config;
@@ -236,6 +282,9 @@ impl Builder<'_> {
             let pages = self.pages(lang, SortBy::Date, |p| {
                 p.fm.audiences.iter().any(|a| a == key)
             });
+            if pages.is_empty() && self.left_out(lang) {
+                continue;
+            }
             self.route(&path, format!("the audience `{key}` (blason.toml)"));
             self.model.listings.push(Listing {
                 kind: ListingKind::Audience,
@@ -261,6 +310,9 @@ impl Builder<'_> {
         let content = self.content;
         let tz = &self.config.timezone;
         let mut terms: BTreeMap<String, BTreeMap<String, (String, Vec<usize>)>> = BTreeMap::new();
+        // The tags index is a theme-made page: every language has one, if
+        // only to say that it has no tags yet.
+        terms.entry("tags".to_string()).or_default();
         for (i, p) in content.pages.iter().enumerate() {
             if p.lang != lang {
                 continue;

@@ -397,7 +397,7 @@ fn run_stages(
     timer.lap("cards");
 
     progress.stage("files", 0);
-    stages::write_site_files(&src, &md, &pages, &settings, sink)?;
+    stages::write_site_files(&src, &md, &settings, sink)?;
     timer.lap("files");
 
     let total_ms = timer.start.elapsed().as_secs_f64() * 1000.0;

@@ -14,7 +14,7 @@ use crate::community::Community;
 use crate::config::Config;
 use crate::content::event::EventTimes;
 use crate::content::frontmatter::SortBy;
-use crate::content::site::SiteModel;
+use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{self, Content, LoadOptions, PageId, SourceMemo};
 use crate::error::{Diagnostic, Error};
 use crate::incremental::Recall;
@@ -24,7 +24,7 @@ use crate::media::{ImageCounts, ImagePipeline, ImageSettings, ResponsiveImage};
 use crate::output::Sink;
 use crate::paths::resolve_content_path;
 use crate::render::community::CommunityViews;
-use crate::render::jobs::{self, Agenda, Job, JobOutput, RenderInputs};
+use crate::render::jobs::{self, Job, JobOutput, RenderInputs};
 use crate::render::kits::KitZip;
 use crate::render::views::{
     BrandAssets, Detail, HtmlAfterUse, PageHtml, PhotoPages, ViewSource, share_small_maps,
@@ -210,6 +210,17 @@ pub(super) fn prepare_templates(
     for lang in config.all_languages() {
         let mut v = site_view(config, &interface.strings[lang], lang, &brand_assets);
         v.has_community = !site.community.posts.is_empty();
+        // A language that leaves out what it has not translated has no
+        // listing for an empty pillar or audience: no link to one either.
+        let listed = |kind: &ListingKind, key: &str| {
+            site.model
+                .listings
+                .iter()
+                .any(|l| &l.kind == kind && l.key == key && l.lang == lang)
+        };
+        v.pillars.retain(|p| listed(&ListingKind::Pillar, &p.key));
+        v.audiences
+            .retain(|a| listed(&ListingKind::Audience, &a.key));
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
     let renderer = Renderer::new(
@@ -566,7 +577,6 @@ pub(super) fn check_rendered(
 pub(super) struct Pages {
     /// Each page's summary view.
     pub summaries: Vec<tera::Value>,
-    pub agendas: HashMap<String, Agenda>,
     /// The warnings of each job that gave some (kept ones included).
     pub job_warnings: HashMap<Job, Vec<Diagnostic>>,
     /// Kit zips to make once their images are drawn.
@@ -697,7 +707,6 @@ pub(super) fn render_pages(
     }
     Ok(Pages {
         summaries,
-        agendas,
         job_warnings,
         kits,
         kept_jobs,
@@ -785,7 +794,6 @@ pub(super) fn prune_cache(
 pub(super) fn write_site_files(
     src: &RenderSources<'_>,
     md: &Markdown,
-    pages: &Pages,
     settings: &Settings,
     sink: &dyn Sink,
 ) -> Result<(), Error> {
@@ -805,12 +813,7 @@ pub(super) fn write_site_files(
             markdown::highlight::stylesheet().as_bytes(),
         )?;
     }
-    let theme_pages = theme_pages(
-        config,
-        &src.interface.strings,
-        &pages.agendas,
-        &src.refs.posts,
-    );
+    let theme_pages = theme_pages(config, &src.interface.strings, &src.refs.posts);
     sink.write(
         "sitemap.xml",
         crate::seo::sitemap(config, content, &src.site.model, &theme_pages).as_bytes(),
@@ -824,7 +827,6 @@ pub(super) fn write_site_files(
 fn theme_pages(
     config: &Config,
     strings: &BTreeMap<String, Strings>,
-    agendas: &HashMap<String, Agenda>,
     posts: &CommunityViews,
 ) -> Vec<String> {
     let mut out = Vec::new();
@@ -833,9 +835,7 @@ fn theme_pages(
             continue;
         };
         out.push(routes::site_map(config, st, lang));
-        if agendas.get(lang).is_some_and(|a| !a.is_empty()) {
-            out.push(routes::agenda(config, st, lang));
-        }
+        out.push(routes::agenda(config, st, lang));
         if !posts.is_empty() {
             out.push(routes::community(config, st, lang));
             for tag in posts.tags() {
@@ -987,12 +987,11 @@ mod tests {
         let sink = Memory::default();
         let pages = render_pages(&run, &src, &mut md, &sink).unwrap();
         assert_eq!(pages.summaries.len(), 2);
-        assert_eq!(pages.agendas["fr"].upcoming.len(), 1);
         assert!(pages.kits.is_empty() && pages.kept_jobs.is_empty());
         // In a build, each page's HTML is released once its page is written.
         assert!(md.pages.iter().all(|p| p.html.is_empty()));
 
-        write_site_files(&src, &md, &pages, &settings, &sink).unwrap();
+        write_site_files(&src, &md, &settings, &sink).unwrap();
         let files = sink.into_files();
         for f in [
             "index.html",

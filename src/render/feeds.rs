@@ -11,8 +11,8 @@ use crate::render::routes;
 use crate::seo::{feed, ics};
 use crate::url::absolute;
 
-/// The Atom feed of a section: its dated pages, newest first (nothing when
-/// it has none).
+/// The Atom feed of a section: its dated pages, newest first (none yet is
+/// an empty feed: pages link to it).
 pub(crate) fn feed(inputs: &RenderInputs<'_>, si: SectionId) -> Result<JobOutput, Diagnostic> {
     let (config, content) = (inputs.config(), inputs.content());
     let base = config.base();
@@ -70,10 +70,11 @@ pub(crate) fn feed(inputs: &RenderInputs<'_>, si: SectionId) -> Result<JobOutput
         alternate_url: absolute(base, &s.path),
         author: config.brand_name(),
     };
-    Ok(JobOutput::files(match feed::atom(&info, &entries) {
-        Some(xml) => vec![(path.trim_start_matches('/').to_string(), xml.into_bytes())],
-        None => Vec::new(),
-    }))
+    let xml = feed::atom(&info, &entries);
+    Ok(JobOutput::files(vec![(
+        path.trim_start_matches('/').to_string(),
+        xml.into_bytes(),
+    )]))
 }
 
 /// The `.ics` file of event page `i`.

@@ -123,10 +123,11 @@ pub fn agendas(
     events: &[Option<EventTimes>],
 ) -> HashMap<String, Agenda> {
     let mut out: HashMap<String, Agenda> = HashMap::new();
+    let shown = crate::content::site::Shown::new(content, config);
     for lang in config.all_languages() {
         let mut a = Agenda::default();
         for (i, p) in content.pages.iter().enumerate() {
-            if p.lang != lang {
+            if !shown.in_lang(p, lang) {
                 continue;
             }
             if let Some(t) = &events[i] {
@@ -284,14 +285,15 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
         if !config.audiences.is_empty() {
             jobs.push(Job::AudiencesIndex(lang.to_string()));
         }
-        let has_events = inputs.agendas.get(lang).is_some_and(|a| !a.is_empty());
-        if has_events {
-            if let Some(st) = inputs.strings().get(lang) {
-                let path = routes::agenda(config, st, lang);
-                if !content.sections.iter().any(|s| s.path == path) {
-                    jobs.push(Job::Agenda(lang.to_string()));
-                }
+        // The agenda is a theme-made page: every language has one (saying
+        // when there is nothing on); its calendar only when it has events.
+        if let Some(st) = inputs.strings().get(lang) {
+            let path = routes::agenda(config, st, lang);
+            if !content.sections.iter().any(|s| s.path == path) {
+                jobs.push(Job::Agenda(lang.to_string()));
             }
+        }
+        if inputs.agendas.get(lang).is_some_and(|a| !a.is_empty()) {
             jobs.push(Job::AgendaCalendar(lang.to_string()));
         }
         jobs.push(Job::SiteMap(lang.to_string()));
@@ -517,8 +519,11 @@ mod tests {
                 .iter()
                 .position(|s| s.dir_rel == "culture")
                 .unwrap();
+            // No dated page yet: the feed its page links to is still there.
             let none = render(&Job::Feed(SectionId(culture)), inputs).unwrap();
-            assert!(none.files.is_empty(), "no dated page, no feed");
+            assert_eq!(none.files[0].0, "culture/atom.xml");
+            let empty = String::from_utf8(none.files[0].1.clone()).unwrap();
+            assert!(empty.contains("<feed") && !empty.contains("<entry>"));
             let fete = page(inputs, "fete");
             let ics = render(&Job::PageCalendar(fete), inputs).unwrap();
             assert_eq!(ics.files[0].0, "tourisme/fete/fete.ics");

@@ -307,6 +307,27 @@ fn register_language(
         .iter()
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
+    // `only_in(lang="fr")`: the notice on a link to a page that exists only
+    // in `lang` ("In French only"), from `only_in_fr`, or from `only_in`
+    // with the language's own name for a language the strings do not name.
+    let s0 = Arc::clone(&strings);
+    tera.register_function(
+        "only_in",
+        move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let code: &str = kw.must_get("lang")?;
+            let text = s0
+                .strings
+                .get(&format!("only_in_{code}"))
+                .cloned()
+                .or_else(|| {
+                    s0.strings.get("only_in").map(|g| {
+                        g.replace("{language}", &crate::render::views::language_name(code))
+                    })
+                })
+                .unwrap_or_else(|| format!("({code})"));
+            Ok(Value::from(text))
+        },
+    );
     let s1 = Arc::clone(&strings);
     tera.register_function(
         "t",

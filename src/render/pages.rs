@@ -209,9 +209,14 @@ fn agenda_value(
         tera::value::Key::Str("permalink"),
         tera::Value::from(absolute(base, &path)),
     );
+    let calendar = if a.is_empty() {
+        String::new()
+    } else {
+        absolute(base, &routes::agenda_calendar(config, lang))
+    };
     m.insert(
         tera::value::Key::Str("calendar"),
-        tera::Value::from(absolute(base, &routes::agenda_calendar(config, lang))),
+        tera::Value::from(calendar),
     );
     tera::Value::from(m)
 }
@@ -253,7 +258,8 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
         ),
     );
     head.share = ShareBar::of(s.fm.share.as_ref());
-    head.feed = Some(FeedLink {
+    // The same condition as the feed's job in `jobs::plan`.
+    head.feed = (s.fm.generate_feeds != Some(false)).then(|| FeedLink {
         title: view.title.clone(),
         url: absolute(base, &routes::section_feed(&s.path)),
     });
@@ -521,6 +527,7 @@ pub(crate) fn community<'a>(inputs: &RenderInputs<'a>, lang: &str, tag: Option<&
                 title: community_title,
                 permalink: absolute(base, &all_path),
                 path: all_path.clone(),
+                lang: None,
             });
         }
     }
@@ -583,6 +590,7 @@ pub(crate) fn site_map_entries(inputs: &RenderInputs<'_>, lang: &str) -> Vec<Sit
             title: p.title().to_string(),
             permalink: absolute(base, &p.path),
             path: p.path.clone(),
+            lang: Some(p.lang.clone()),
         }
     };
     fn walk(
@@ -683,6 +691,7 @@ pub(crate) fn photo<'a>(
         title: p.title().to_string(),
         permalink: page_view.permalink.clone(),
         path: p.path.clone(),
+        lang: None,
     });
     head.here = Some(title);
     head.extra_ld.push(jsonld::image_object(

@@ -30,6 +30,10 @@ pub struct NavItem {
     pub permalink: String,
     /// Path from the site root: `/tourisme/`.
     pub path: String,
+    /// The language of what it links to, when that may differ from the
+    /// page's (a page not translated into the page's language).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,6 +249,7 @@ fn nav(base: &str, key: &str, title: &str, path: &str) -> NavItem {
         title: title.to_string(),
         permalink: absolute(base, path),
         path: path.to_string(),
+        lang: None,
     }
 }
 

@@ -1,7 +1,10 @@
 //! Atom feeds (RFC 4287): one for the site (each language) and one per section.
 //!
 //! Entries are the dated pages, newest first; the feed's `updated` is its
-//! newest entry's, so a feed changes only when its content does.
+//! newest entry's, so a feed changes only when its content does. A feed
+//! with no entry yet (a language or section with no dated page) is still
+//! written, since pages link to it: its `updated` is the Unix epoch, which
+//! says "never" and keeps two builds identical.
 
 use std::fmt::Write as _;
 
@@ -38,9 +41,13 @@ fn rfc3339(ts: Timestamp) -> String {
     ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// An Atom document; `None` when there is no entry (a feed needs a date).
-pub fn atom(info: &FeedInfo<'_>, entries: &[FeedEntry<'_>]) -> Option<String> {
-    let updated = entries.iter().map(|e| e.updated).max()?;
+/// An Atom document.
+pub fn atom(info: &FeedInfo<'_>, entries: &[FeedEntry<'_>]) -> String {
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or(Timestamp::UNIX_EPOCH);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
         out,
@@ -91,7 +98,7 @@ pub fn atom(info: &FeedInfo<'_>, entries: &[FeedEntry<'_>]) -> Option<String> {
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
-    Some(out)
+    out
 }
 
 #[cfg(test)]
@@ -117,10 +124,12 @@ mod tests {
             summary: Some("s"),
             content_html: "<p>x</p>",
         };
-        let xml = atom(&info, &[e]).unwrap();
+        let xml = atom(&info, &[e]);
         assert!(xml.contains("<title>Val &amp; co</title>"));
         assert!(xml.contains("<updated>2026-06-01T10:00:00Z</updated>"));
         assert!(xml.contains("&lt;p&gt;x&lt;/p&gt;"));
-        assert!(atom(&info, &[]).is_none());
+        let empty = atom(&info, &[]);
+        assert!(empty.contains("<updated>1970-01-01T00:00:00Z</updated>"));
+        assert!(!empty.contains("<entry>"));
     }
 }
