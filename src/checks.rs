@@ -347,6 +347,143 @@ pub(crate) fn theme_routes(
     Error::or_value(errors, ())
 }
 
+/// How far one language is translated: what `check --format json` and the
+/// build report say under `translations`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LanguageCoverage {
+    pub lang: String,
+    /// The language's policy for what it has not translated (`link`,
+    /// `leave-out`); none for the default language, which has everything.
+    pub untranslated: Option<crate::config::Untranslated>,
+    /// The default language's pages, and how many have this language's version.
+    pub pages: Coverage,
+    /// The default language's sections (with an `_index.md`), likewise.
+    pub sections: Coverage,
+    /// The default language's pages without this language's version.
+    pub untranslated_pages: Vec<String>,
+    /// Interface strings this language lacks (English is shown instead).
+    pub missing_strings: Vec<String>,
+    /// `@/` links from a page of this language to a page of another.
+    pub links_to_other_languages: Vec<LinkAcross>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Coverage {
+    pub translated: usize,
+    pub total: usize,
+}
+
+/// An `@/` link that leads a reader out of the page's language.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LinkAcross {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// As written, without the anchor: `tourisme/lac.md`.
+    pub target: String,
+    pub target_lang: String,
+    /// The target's version in the linking page's language, when there is
+    /// one (then the link should name it).
+    pub translation: Option<String>,
+}
+
+/// Translation coverage per language, and a warning for each `@/` link to
+/// another language's page when the page's own language has a version of it.
+pub(crate) fn translations(
+    config: &Config,
+    content: &Content,
+    pages: &[Rendered],
+    strings: &BTreeMap<String, Strings>,
+) -> (Vec<LanguageCoverage>, Vec<Diagnostic>) {
+    let default = config.default_language.as_str();
+    // (language, translation key) → the file written in that language.
+    let mut versions: HashMap<(&str, &str), &str> = HashMap::new();
+    let mut by_file: HashMap<&str, (&str, &str)> = HashMap::new();
+    for p in &content.pages {
+        versions.insert((&p.lang, &p.translation_key), &p.file.content_rel);
+        by_file.insert(&p.file.content_rel, (&p.lang, &p.translation_key));
+    }
+    let sections: HashSet<(&str, &str)> = content
+        .sections
+        .iter()
+        .filter(|s| s.file.is_some())
+        .map(|s| (s.lang.as_str(), s.translation_key.as_str()))
+        .collect();
+    let english = strings.get("en");
+    let mut warnings = Vec::new();
+    let mut out = Vec::new();
+    for lang in config.all_languages() {
+        let mut cov = LanguageCoverage {
+            lang: lang.to_string(),
+            untranslated: (lang != default).then(|| config.untranslated(lang)),
+            pages: Coverage::default(),
+            sections: Coverage::default(),
+            untranslated_pages: Vec::new(),
+            missing_strings: Vec::new(),
+            links_to_other_languages: Vec::new(),
+        };
+        for p in content.pages.iter().filter(|p| p.lang == default) {
+            cov.pages.total += 1;
+            if versions.contains_key(&(lang, p.translation_key.as_str())) {
+                cov.pages.translated += 1;
+            } else {
+                cov.untranslated_pages.push(p.file.rel.clone());
+            }
+        }
+        for (l, key) in &sections {
+            if *l == default {
+                cov.sections.total += 1;
+                cov.sections.translated += usize::from(sections.contains(&(lang, key)));
+            }
+        }
+        if let (Some(en), Some(own)) = (english, strings.get(lang)) {
+            cov.missing_strings = en
+                .strings
+                .keys()
+                .filter(|k| !own.strings.contains_key(*k))
+                .cloned()
+                .collect();
+        }
+        out.push(cov);
+    }
+    for (p, r) in content.pages.iter().zip(pages) {
+        for link in &r.internal_links {
+            let Some(&(target_lang, key)) = by_file.get(link.target.as_str()) else {
+                continue;
+            };
+            if target_lang == p.lang {
+                continue;
+            }
+            let translation = versions.get(&(p.lang.as_str(), key)).map(|f| f.to_string());
+            if let Some(t) = &translation {
+                warnings.push(
+                    Diagnostic::warning(
+                        "link-to-other-language",
+                        format!(
+                            "this page is in `{}` but links to the `{target_lang}` page @/{}",
+                            p.lang, link.target
+                        ),
+                    )
+                    .file(&p.file.rel)
+                    .at(link.line, link.column)
+                    .help(format!("link to its translation: @/{t}")),
+                );
+            }
+            if let Some(cov) = out.iter_mut().find(|c| c.lang == p.lang) {
+                cov.links_to_other_languages.push(LinkAcross {
+                    file: p.file.rel.clone(),
+                    line: link.line,
+                    column: link.column,
+                    target: link.target.clone(),
+                    target_lang: target_lang.to_string(),
+                    translation,
+                });
+            }
+        }
+    }
+    (out, warnings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

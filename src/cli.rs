@@ -337,7 +337,10 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
         prune_cache: false,
         now: now()?,
     };
-    let diags = pipeline::check(&opts);
+    let pipeline::CheckReport {
+        diagnostics: diags,
+        translations,
+    } = pipeline::check_report(&opts);
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -353,6 +356,7 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
             "errors": errors,
             "warnings": warnings,
             "diagnostics": diags,
+            "translations": translations,
         });
         println!(
             "{}",

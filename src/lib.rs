@@ -55,7 +55,8 @@ pub use error::{Diagnostic, Error, Severity};
 pub use incremental::Memo;
 pub use output::Files;
 pub use pipeline::{
-    BuildOptions, BuildReport, ImageCounts, Progress, Quiet, build, build_changes, check,
+    BuildOptions, BuildReport, CheckReport, ImageCounts, Progress, Quiet, build, build_changes,
+    check, check_report,
 };
 pub use serve::{ServeOptions, serve};
 

@@ -102,6 +102,8 @@ pub struct BuildReport {
     /// Milliseconds per stage, in order.
     pub stages_ms: IndexMap<&'static str, f64>,
     pub total_ms: f64,
+    /// How far each language is translated.
+    pub translations: Vec<crate::checks::LanguageCoverage>,
     /// Source file (`content/tourisme/lac.md`) to its URL path, for `serve`.
     #[serde(skip)]
     pub urls: HashMap<String, String>,
@@ -233,9 +235,24 @@ pub fn build_changes(
 
 /// Runs every stage without writing; returns all diagnostics, errors first by file.
 pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
+    check_report(opts).diagnostics
+}
+
+/// What `check` found: every problem, and (when the build got that far)
+/// how far each language is translated.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub translations: Vec<crate::checks::LanguageCoverage>,
+}
+
+/// [`check`], with the translation coverage.
+pub fn check_report(opts: &BuildOptions) -> CheckReport {
     let sink = Discard::default();
+    let mut translations = Vec::new();
     let mut diags = match run(opts, &sink, &Quiet, None, None, Mode::Check) {
         Ok((mut report, _)) => {
+            translations = std::mem::take(&mut report.translations);
             report.errors.append(&mut report.warnings);
             report.errors
         }
@@ -253,7 +270,10 @@ pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
         }
     }
     sort_diagnostics(&mut diags);
-    diags
+    CheckReport {
+        diagnostics: diags,
+        translations,
+    }
 }
 
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
@@ -367,6 +387,9 @@ fn run_stages(
 
     let checked = stages::check_rendered(run, config, &site, &md, &refs)?;
     warnings.extend(checked.warnings.iter().cloned());
+    let (translations, across) =
+        crate::checks::translations(config, &site.content, &md.pages, &interface.strings);
+    warnings.extend(across);
     timer.lap("checks");
 
     let src = stages::RenderSources {
@@ -439,6 +462,7 @@ fn run_stages(
         errors: Vec::new(),
         stages_ms: timer.stages,
         total_ms,
+        translations,
         urls: content
             .pages
             .iter()

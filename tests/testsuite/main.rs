@@ -11,6 +11,7 @@ mod community;
 mod errors;
 mod html;
 mod images;
+mod languages;
 mod output;
 mod serve;
 mod zola;
