@@ -218,6 +218,13 @@ pub fn is_right_to_left(lang: &str) -> bool {
     )
 }
 
+/// Pillars or audiences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupingKind {
+    Pillar,
+    Audience,
+}
+
 /// The typographic rules text gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Typography {
@@ -465,6 +472,32 @@ impl Config {
                 .and_then(|l| l.audiences.get(key))
                 .map_or(base.title.as_str(), |g| g.title.as_str()),
         )
+    }
+
+    /// A pillar's or audience's description in `lang`: the language's own,
+    /// or the main one in the default language (never the main one's text
+    /// under another language's heading).
+    pub fn grouping_description<'a>(
+        &'a self,
+        kind: GroupingKind,
+        key: &str,
+        lang: &str,
+    ) -> &'a str {
+        let (main, own) = match kind {
+            GroupingKind::Pillar => (
+                self.pillars.get(key),
+                self.languages.get(lang).and_then(|l| l.pillars.get(key)),
+            ),
+            GroupingKind::Audience => (
+                self.audiences.get(key),
+                self.languages.get(lang).and_then(|l| l.audiences.get(key)),
+            ),
+        };
+        match own {
+            Some(g) => &g.description,
+            None if lang == self.default_language => main.map_or("", |g| &g.description),
+            None => "",
+        }
     }
 
     /// The typography of text in `lang`: French (narrow spaces before

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::config::{Colors, Config};
+use crate::config::{Colors, Config, GroupingKind};
 use crate::content::event::{self, EventTimes};
 use crate::content::frontmatter::{EventStatus, PlaceFrontMatter};
 use crate::content::site::ListingId;
@@ -970,17 +970,19 @@ impl<'a> ViewSource<'a> {
         let (kind, description) = match &listing.kind {
             ListingKind::Pillar => (
                 "pillar",
-                self.config
-                    .pillars
-                    .get(&listing.key)
-                    .map(|g| g.description.clone()),
+                Some(self.config.grouping_description(
+                    GroupingKind::Pillar,
+                    &listing.key,
+                    &listing.lang,
+                )),
             ),
             ListingKind::Audience => (
                 "audience",
-                self.config
-                    .audiences
-                    .get(&listing.key)
-                    .map(|g| g.description.clone()),
+                Some(self.config.grouping_description(
+                    GroupingKind::Audience,
+                    &listing.key,
+                    &listing.lang,
+                )),
             ),
             ListingKind::Term { .. } => ("term", None),
         };
@@ -998,7 +1000,7 @@ impl<'a> ViewSource<'a> {
             kind,
             key: listing.key.clone(),
             title: listing.title.clone(),
-            description: description.filter(|d| !d.is_empty()),
+            description: description.filter(|d| !d.is_empty()).map(String::from),
             content: "",
             permalink: absolute(self.base(), &listing.path),
             path: listing.path.clone(),
