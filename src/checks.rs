@@ -386,7 +386,7 @@ mod tests {
             }
         }
         let opts = crate::markdown::MarkdownOptions {
-            typography: crate::config::Typography::Plain,
+            typography: crate::config::Typography::PLAIN,
             external_links_new_tab: false,
             raw_html: crate::config::RawHtml::Sanitize,
             site_host: "www.x.fr",

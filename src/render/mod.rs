@@ -102,7 +102,7 @@ impl Renderer {
         register_language(
             &mut base,
             Strings::default(),
-            Typography::Plain,
+            Typography::PLAIN,
             RawHtml::Sanitize,
             String::new(),
         );

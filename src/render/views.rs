@@ -1134,7 +1134,7 @@ mod tests {
             }
         }
         let options = crate::markdown::MarkdownOptions {
-            typography: crate::config::Typography::French,
+            typography: crate::config::Typography::FRENCH,
             external_links_new_tab: false,
             site_host: "x.fr",
             anchor_links: crate::markdown::AnchorLinks::None,
