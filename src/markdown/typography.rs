@@ -193,6 +193,7 @@ fn address_before(text: &str) -> bool {
 }
 
 /// Applies French spacing rules to a run of text.
+#[cfg(test)]
 pub fn french(text: &str) -> Cow<'_, str> {
     french_after(text, None)
 }

@@ -29,7 +29,7 @@ use crate::url::absolute;
 
 /// What blason adds to Tera's functions and filters, for error help.
 const SITE_FUNCTIONS: &str =
-    "t, url, get_url, format_date, markdown, slugify, urlencode and json_encode";
+    "t, url, get_url, format_date, number, markdown, slugify, urlencode and json_encode";
 
 /// Rendered templates, per language.
 pub struct Renderer {
@@ -308,16 +308,63 @@ fn register_language(
         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
     let s1 = Arc::clone(&strings);
+    // t(key="home"), or t(key="page_count", n=3) for a string that depends
+    // on a count: its plural form for 3, `{n}` written as the language
+    // writes numbers (`decimals` as in `number`).
     tera.register_function(
         "t",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let key: &str = kw.must_get("key")?;
-            values.get(key).cloned().ok_or_else(|| {
+            let n: Option<tera::Number> = kw.get("n")?;
+            let missing = || {
                 tera::Error::message(format!(
                     "no UI string `{key}` for language `{}` (add it to i18n/{}.toml)",
                     s1.lang, s1.lang
                 ))
-            })
+            };
+            let text = match n {
+                Some(n) => {
+                    let decimals: Option<usize> = kw.get("decimals")?;
+                    let (n, decimals) = number_and_decimals(n, decimals);
+                    Value::from(s1.counted(key, n, decimals).ok_or_else(missing)?)
+                }
+                None if s1.plurals.contains_key(key) => {
+                    return Err(tera::Error::message(format!(
+                        "the UI string `{key}` depends on a count: write t(key=\"{key}\", n=...)"
+                    )));
+                }
+                None => values.get(key).cloned().ok_or_else(missing)?,
+            };
+            // Other arguments fill the string's placeholders: t(key="back_to_page",
+            // title=page.title) writes the title where it has `{title}`.
+            let mut text = text;
+            for (name, value) in kw.iter() {
+                let Some(name) = name.as_str() else { continue };
+                if matches!(name, "key" | "n" | "decimals") {
+                    continue;
+                }
+                let value = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), String::from);
+                let filled = text
+                    .as_str()
+                    .map(|t| t.replace(&format!("{{{name}}}"), &value));
+                if let Some(f) = filled {
+                    text = Value::from(f);
+                }
+            }
+            Ok(text)
+        },
+    );
+    let numbers = Arc::clone(&strings);
+    // {{ 1234.5 | number }} → "1 234,5" in French, "1,234.5" in English;
+    // number(decimals=2) rounds to, and shows, two decimals.
+    tera.register_filter(
+        "number",
+        move |n: tera::Number, kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let decimals: Option<usize> = kw.get("decimals")?;
+            let (n, decimals) = number_and_decimals(n, decimals);
+            Ok(numbers.format_number(n, decimals))
         },
     );
     let s2 = Arc::clone(&strings);
@@ -331,6 +378,18 @@ fn register_language(
             Ok(s2.format_date(date))
         },
     );
+}
+
+/// A template's number as a float, and the decimals to show: those asked
+/// for, none for an integer, else as many as it needs.
+fn number_and_decimals(n: tera::Number, decimals: Option<usize>) -> (f64, Option<usize>) {
+    match n {
+        tera::Number::Integer(i) => (i as f64, decimals.or(Some(0))),
+        tera::Number::Float(f) => (f, decimals),
+        // Number is non-exhaustive.
+        #[allow(unreachable_patterns)]
+        other => (other.as_float(), decimals),
+    }
 }
 
 #[cfg(test)]
