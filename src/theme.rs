@@ -180,6 +180,9 @@ pub struct Plural {
     pub one: Option<String>,
     pub many: Option<String>,
     pub other: String,
+    /// The language whose rules pick the form: English for forms that fell
+    /// back to English ("0 pages", not the French "0 page").
+    pub rules: String,
 }
 
 /// A value of `[strings]`: a text, or a table of plural forms.
@@ -222,7 +225,12 @@ impl<'de> serde::Deserialize<'de> for Text {
                         "plural forms need `other` (the form for most numbers)",
                     )
                 })?;
-                Ok(Text::Plural(Plural { one, many, other }))
+                Ok(Text::Plural(Plural {
+                    one,
+                    many,
+                    other,
+                    rules: String::new(),
+                }))
             }
         }
         d.deserialize_any(Visit)
@@ -328,8 +336,9 @@ impl Strings {
         } else {
             missing_warnings(lang, &base, translated.as_ref(), site.as_ref())
         };
-        for source in [Some(base), translated, site].into_iter().flatten() {
-            out.merge(source.file);
+        out.merge(base.file, "en");
+        for source in [translated, site].into_iter().flatten() {
+            out.merge(source.file, lang);
         }
         if out.months.len() != 12 || out.days.len() != 7 {
             return Err(Diagnostic::error(
@@ -343,7 +352,9 @@ impl Strings {
         Ok((out, warnings))
     }
 
-    fn merge(&mut self, f: StringsFile) {
+    /// Lays `f` over the strings so far; its plural forms follow the rules
+    /// of `rules` (the language it is written in).
+    fn merge(&mut self, f: StringsFile, rules: &str) {
         if let Some(m) = f.months {
             self.months = m;
         }
@@ -374,8 +385,9 @@ impl Strings {
                     self.plurals.remove(&k);
                     self.strings.insert(k, t);
                 }
-                Text::Plural(p) => {
+                Text::Plural(mut p) => {
                     self.strings.remove(&k);
+                    p.rules = rules.to_string();
                     self.plurals.insert(k, p);
                 }
             }
@@ -402,7 +414,7 @@ impl Strings {
         let (number, v) = self.numbers.format(n, decimals);
         let text = match self.plurals.get(key) {
             Some(p) => {
-                let form = match plural_category(&self.lang, n, v) {
+                let form = match plural_category(&p.rules, n, v) {
                     PluralCategory::One => p.one.as_ref(),
                     PluralCategory::Many => p.many.as_ref(),
                     PluralCategory::Other => None,
@@ -1004,6 +1016,8 @@ mod tests {
         // A language neither translates: one warning saying how to add it.
         let (pt, w) = Strings::load_checked(&theme, dir.path(), "pt").unwrap();
         assert_eq!(pt.strings["home"], "Home");
+        // English words, English plural rules (Portuguese would say one for 0).
+        assert_eq!(pt.counted("page_count", 0.0, None).unwrap(), "0 pages");
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].file.as_deref(), Some("i18n/pt.toml"));
         assert!(w[0].help.as_deref().unwrap().contains("i18n/pt.toml"));

@@ -396,6 +396,51 @@ fn number_and_decimals(n: tera::Number, decimals: Option<usize>) -> (f64, Option
 mod tests {
     use super::*;
 
+    /// Renders `template` with the built-in theme's strings of `lang`.
+    fn render_with(lang: &str, template: &str) -> Result<String, String> {
+        let theme =
+            Theme::load(Path::new("/nonexistent-site"), crate::theme::BUILTIN_NAME).unwrap();
+        let strings = Strings::load(&theme, Path::new("/nonexistent-site"), lang).unwrap();
+        let mut tera = Tera::new();
+        register_language(
+            &mut tera,
+            strings,
+            Typography::PLAIN,
+            RawHtml::Sanitize,
+            String::new(),
+        );
+        tera.add_raw_template("t", template)
+            .map_err(|e| format!("{e:?}"))?;
+        tera.render("t", &Context::new())
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    #[test]
+    fn counts_numbers_and_placeholders_in_templates() {
+        let t = r#"{{ t(key="page_count", n=1) }}|{{ t(key="page_count", n=1234) }}|{{ 1234.5 | number }}|{{ 3 | number(decimals=2) }}|{{ t(key="back_to_page", title="Lac") }}"#;
+        assert_eq!(
+            render_with("fr", t).unwrap(),
+            "1 page|1\u{202F}234 pages|1\u{202F}234,5|3,00|Retour à «\u{202F}Lac\u{202F}»"
+        );
+        assert_eq!(
+            render_with("en", t).unwrap(),
+            "1 page|1,234 pages|1,234.5|3.00|Back to “Lac”"
+        );
+        assert_eq!(
+            render_with("de", t).unwrap(),
+            "1 Seite|1.234 Seiten|1.234,5|3,00|Zurück zu „Lac“"
+        );
+        // French: 1.5 takes the singular.
+        assert_eq!(
+            render_with("fr", r#"{{ t(key="page_count", n=1.5) }}"#).unwrap(),
+            "1,5 page"
+        );
+        let err = render_with("fr", r#"{{ t(key="page_count") }}"#).unwrap_err();
+        assert!(err.contains("depends on a count"), "{err}");
+        let err = render_with("fr", r#"{{ t(key="nope", n=2) }}"#).unwrap_err();
+        assert!(err.contains("no UI string `nope`"), "{err}");
+    }
+
     #[test]
     fn urls() {
         assert_eq!(absolute("https://x.fr/", "/a/"), "https://x.fr/a/");

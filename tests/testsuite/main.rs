@@ -13,4 +13,5 @@ mod html;
 mod images;
 mod output;
 mod serve;
+mod strings;
 mod zola;
