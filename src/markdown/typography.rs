@@ -121,52 +121,96 @@ fn opens_after(prev: Option<char>) -> bool {
 }
 
 /// Straight quotes and apostrophes made the language's (see the module's
-/// documentation). One pass; the text is borrowed when it has none.
+/// documentation). One pass that copies the text between marks; the text
+/// is borrowed when it has none.
 pub fn quotes<'a>(text: &'a str, rules: &Typography, before: Option<char>) -> Cow<'a, str> {
     let wants = |b: u8| (b == b'"' && rules.quotes.is_some()) || (b == b'\'' && rules.apostrophe);
-    let Some(first) = text.bytes().position(wants) else {
+    let bytes = text.as_bytes();
+    let next_mark = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| wants(b))
+            .map(|i| from + i)
+    };
+    let Some(mut at) = next_mark(0) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len() + 8);
-    out.push_str(&text[..first]);
-    let mut prev = text[..first].chars().next_back().or(before);
-    // Inside a word that is an address, apostrophes stay until the next space.
-    let mut in_address = address_before(&text[..first]);
+    let mut copied = 0;
+    let mut words = Addresses::default();
     // Whether a double quote is open, for a quote with spaces on both sides.
     let mut open = false;
-    let mut chars = text[first..].char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        let at = first + i;
-        if c.is_whitespace() {
-            in_address = false;
-        } else if !in_address && starts_address(text, at, prev) {
-            in_address = true;
-        }
-        let made = match c {
-            // An address never holds a raw double quote (it is %22): one
-            // ends it.
-            '"' => rules.quotes.map(|(opening, closing)| {
-                in_address = false;
-                let opening_here = match (opens_after(prev), next.is_none_or(char::is_whitespace)) {
-                    (true, false) => true,
-                    (false, _) => false,
-                    (true, true) => !open,
-                };
-                open = opening_here;
-                if opening_here { opening } else { closing }
-            }),
-            '\'' if !in_address && rules.apostrophe => Some(match rules.single_open {
+    loop {
+        out.push_str(&text[copied..at]);
+        let prev = out.chars().next_back().or(before);
+        let next = text[at + 1..].chars().next();
+        let made = if bytes[at] == b'"' {
+            // An address never holds a raw double quote (it is %22): one ends it.
+            words.end_word(at);
+            let (opening, closing) = rules.quotes.unwrap_or(('"', '"'));
+            open = match (opens_after(prev), next.is_none_or(char::is_whitespace)) {
+                (true, false) => true,
+                (false, _) => false,
+                (true, true) => !open,
+            };
+            if open { opening } else { closing }
+        } else if words.in_address(text, at) {
+            '\''
+        } else {
+            match rules.single_open {
                 Some(single) if opens_after(prev) && opens_single_quote(&text[at + 1..]) => single,
                 _ => '’',
-            }),
-            _ => None,
+            }
         };
-        let c = made.unwrap_or(c);
-        out.push(c);
-        prev = Some(c);
+        out.push(made);
+        copied = at + 1;
+        match next_mark(copied) {
+            Some(m) => at = m,
+            None => break,
+        }
     }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// Whether the word at a position is an address (`https://…`, `www.…`,
+/// `mailto:…`), read once from the start: each byte is looked at once
+/// however many apostrophes a word holds.
+#[derive(Default)]
+struct Addresses {
+    /// Bytes before this are read.
+    read: usize,
+    word_start: usize,
+    address: bool,
+}
+
+impl Addresses {
+    fn in_address(&mut self, text: &str, at: usize) -> bool {
+        let bytes = text.as_bytes();
+        for i in self.read..at {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
+                self.address = false;
+                self.word_start = i + 1;
+            } else if i == self.word_start {
+                let word = &text.as_bytes()[i..];
+                self.address = word.starts_with(b"www.") || word.starts_with(b"mailto:");
+            } else if b == b':' && bytes[i..].starts_with(b"://") {
+                self.address = true;
+            }
+        }
+        self.read = self.read.max(at);
+        self.address
+    }
+
+    /// A double quote at `at` ends the word: what follows starts a new one.
+    fn end_word(&mut self, at: usize) {
+        if at >= self.read {
+            self.read = at + 1;
+            self.word_start = at + 1;
+            self.address = false;
+        }
+    }
 }
 
 /// Whether a single quote before `rest` opens a quotation rather than
@@ -175,21 +219,6 @@ pub fn quotes<'a>(text: &'a str, rules: &Typography, before: Option<char>) -> Co
 fn opens_single_quote(rest: &str) -> bool {
     let mut letters = rest.chars().take_while(|c| c.is_alphabetic());
     letters.next().is_some() && letters.next().is_some()
-}
-
-/// Whether an address starts at `at`: `://` in a word, or a word starting
-/// with `www.` or `mailto:`.
-fn starts_address(text: &str, at: usize, prev: Option<char>) -> bool {
-    let rest = &text[at..];
-    rest.starts_with("://")
-        || (prev.is_none_or(char::is_whitespace)
-            && (rest.starts_with("www.") || rest.starts_with("mailto:")))
-}
-
-/// Whether the last word of `text` is an address.
-fn address_before(text: &str) -> bool {
-    let word = text.rsplit(char::is_whitespace).next().unwrap_or(text);
-    word.contains("://") || word.starts_with("www.") || word.starts_with("mailto:")
 }
 
 /// Applies French spacing rules to a run of text.
