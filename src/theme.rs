@@ -319,8 +319,13 @@ impl Strings {
             }
         };
         let theme_file = format!("i18n/{lang}.toml");
-        let translated = match theme.file(&theme_file) {
-            Some(f) if lang != "en" => Some(read(f)?),
+        // A regional variant the theme lacks (fr-CA) takes its language's (fr).
+        let language = lang.split(['-', '_']).next().unwrap_or(lang);
+        let translated = match theme
+            .file(&theme_file)
+            .or_else(|| theme.file(&format!("i18n/{language}.toml")))
+        {
+            Some(f) if language != "en" => Some(read(f)?),
             _ => None,
         };
         let site_path = root.join("i18n").join(format!("{lang}.toml"));
@@ -331,7 +336,7 @@ impl Strings {
         } else {
             None
         };
-        let warnings = if lang == "en" {
+        let warnings = if language == "en" {
             Vec::new()
         } else {
             missing_warnings(lang, &base, translated.as_ref(), site.as_ref())
@@ -770,8 +775,11 @@ mod tests {
             assert_eq!(lang(l).format_date(d), want, "{l}");
         }
         assert_eq!(lang("it").format_date(date("2027-03-11")), "11 marzo 2027");
-        // A language the theme does not have falls back to English.
+        // A language the theme does not have falls back to English; a
+        // regional variant to its language.
         assert_eq!(lang("sv").format_date(d), "January 1, 2027");
+        assert_eq!(lang("fr-CA").format_date(d), "1er janvier 2027");
+        assert_eq!(lang("de-CH").format_date(d), "1. Januar 2027");
         // Every placeholder, repeated, beside braces that are not one.
         let mut custom = lang("fr");
         custom.date_format = "{weekday} {day} {month} {year} ({day}) {x} {".into();
