@@ -279,6 +279,10 @@ struct StringsSource {
     file: StringsFile,
 }
 
+/// Keys English cannot stand in for: without the language's own, its date
+/// ranges show whole dates (`date_range`) and its lists commas only.
+const LANGUAGE_OWN: &[&str] = &["date_range_same_month", "date_range_same_year", "list_and"];
+
 /// How many missing keys a warning names before it counts the rest.
 const KEYS_NAMED: usize = 8;
 
@@ -341,9 +345,25 @@ impl Strings {
         } else {
             missing_warnings(lang, &base, translated.as_ref(), site.as_ref())
         };
+        let own: Vec<String> = [&translated, &site]
+            .into_iter()
+            .flatten()
+            .flat_map(|s| s.file.keys())
+            .map(String::from)
+            .collect();
         out.merge(base.file, "en");
         for source in [translated, site].into_iter().flatten() {
             out.merge(source.file, lang);
+        }
+        if language != "en" {
+            // English word order in another language's dates reads wrong
+            // ("septembre 11–13, 2026"): without its own patterns, a
+            // language writes ranges with whole dates and lists with commas.
+            for key in LANGUAGE_OWN {
+                if !own.iter().any(|k| k == key) {
+                    out.strings.remove(*key);
+                }
+            }
         }
         if out.months.len() != 12 || out.days.len() != 7 {
             return Err(Diagnostic::error(
@@ -569,13 +589,10 @@ impl Strings {
         match items {
             [] => String::new(),
             [one] => (*one).to_string(),
-            [init @ .., last] => {
-                format!(
-                    "{} {} {last}",
-                    init.join(", "),
-                    self.string("list_and", "and")
-                )
-            }
+            [init @ .., last] => match self.strings.get("list_and") {
+                Some(and) => format!("{} {and} {last}", init.join(", ")),
+                None => items.join(", "),
+            },
         }
     }
 
@@ -1003,6 +1020,12 @@ mod tests {
         assert_eq!(s.strings["home"], "Startseite");
         assert_eq!(s.strings["close"], "Close", "English fills the gap");
         assert_eq!(s.months[0], "January");
+        // Not English word order in German: whole dates, commas.
+        assert_eq!(
+            s.date_range(date("2026-09-11"), date("2026-09-13")),
+            "September 11, 2026 – September 13, 2026"
+        );
+        assert!(!s.strings.contains_key("list_and"));
         assert_eq!(warnings.len(), 1);
         let w = &warnings[0];
         assert_eq!(w.code, "i18n-missing");
