@@ -54,7 +54,7 @@ impl RenderContext for NoLinks {
 fn markdown_page(bencher: divan::Bencher) {
     let text = page_text(1);
     let opts = MarkdownOptions {
-        typography: markdown::Typography::French,
+        typography: markdown::Typography::FRENCH,
         external_links_new_tab: false,
         site_host: "example.org",
         anchor_links: AnchorLinks::None,

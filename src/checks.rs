@@ -409,7 +409,6 @@ pub(crate) fn translations(
         .filter(|s| s.file.is_some())
         .map(|s| (s.lang.as_str(), s.translation_key.as_str()))
         .collect();
-    let english = strings.get("en");
     let mut warnings = Vec::new();
     let mut out = Vec::new();
     for lang in config.all_languages() {
@@ -436,13 +435,8 @@ pub(crate) fn translations(
                 cov.sections.translated += usize::from(sections.contains(&(lang, key)));
             }
         }
-        if let (Some(en), Some(own)) = (english, strings.get(lang)) {
-            cov.missing_strings = en
-                .strings
-                .keys()
-                .filter(|k| !own.strings.contains_key(*k))
-                .cloned()
-                .collect();
+        if let Some(own) = strings.get(lang) {
+            cov.missing_strings = own.missing.clone();
         }
         out.push(cov);
     }
@@ -523,7 +517,7 @@ mod tests {
             }
         }
         let opts = crate::markdown::MarkdownOptions {
-            typography: crate::config::Typography::Plain,
+            typography: crate::config::Typography::PLAIN,
             external_links_new_tab: false,
             raw_html: crate::config::RawHtml::Sanitize,
             site_host: "www.x.fr",

@@ -14,6 +14,10 @@ use include_dir::{Dir, include_dir};
 
 use crate::error::{Diagnostic, Error, display_path};
 
+pub mod locale;
+
+use locale::{NumberFormat, PluralCategory, plural_category};
+
 /// The built-in theme, embedded at compile time.
 pub static BUILTIN_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/postale");
 /// The example site written by `blason init`.
@@ -145,79 +149,285 @@ pub fn write_embedded(dir: &Dir<'static>, dest: &Path) -> std::io::Result<Vec<Pa
     Ok(written)
 }
 
-/// The UI strings of one language: the theme's `i18n/LANG.toml`, with the
-/// site's own `i18n/LANG.toml` on top.
+/// The UI strings of one language: English as the base (the theme's
+/// `i18n/en.toml`, or the built-in theme's when the theme has none), then
+/// the theme's `i18n/LANG.toml`, then the site's own `i18n/LANG.toml`.
 #[derive(Debug, Clone, Default)]
 pub struct Strings {
     pub lang: String,
+    /// The plain strings (`[strings]`).
     pub strings: BTreeMap<String, String>,
+    /// The strings that depend on a count (`key = { one = "...", other = "..." }`).
+    pub plurals: BTreeMap<String, Plural>,
     /// Month names, January first.
     pub months: Vec<String>,
     /// Day names, Monday first.
     pub days: Vec<String>,
+    /// Day names in the plural ("samedis", "sábados"), Monday first, for
+    /// `{weekdays}` in `every_weekday`.
+    pub days_plural: Vec<String>,
     /// `{day} {month} {year}`; placeholders `{day}`, `{month}`, `{year}`, `{weekday}`.
     pub date_format: String,
+    /// How the first day of a month is written, when not "1": "1er", "1º".
+    pub first_of_month: Option<String>,
+    pub numbers: NumberFormat,
+    /// The keys of the English base this language lacks (shown in English).
+    pub missing: Vec<String>,
+}
+
+/// A string whose words depend on a count, by CLDR plural category; `{n}`
+/// is the count, written as the language writes numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plural {
+    pub one: Option<String>,
+    pub many: Option<String>,
+    pub other: String,
+    /// The language whose rules pick the form: English for forms that fell
+    /// back to English ("0 pages", not the French "0 page").
+    pub rules: String,
+}
+
+/// A value of `[strings]`: a text, or a table of plural forms.
+#[derive(Debug, Clone)]
+enum Text {
+    Plain(String),
+    Plural(Plural),
+}
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a text, or plural forms such as { one = \"{n} page\", other = \"{n} pages\" }",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text::Plain(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                let (mut one, mut many, mut other) = (None, None, None);
+                while let Some(form) = map.next_key::<String>()? {
+                    let slot = match form.as_str() {
+                        "one" => &mut one,
+                        "many" => &mut many,
+                        "other" => &mut other,
+                        _ => {
+                            return Err(serde::de::Error::custom(format!(
+                                "`{form}` is not a plural form blason uses: write one, many (whole millions in French, Spanish, Italian) and other"
+                            )));
+                        }
+                    };
+                    *slot = Some(map.next_value::<String>()?);
+                }
+                let other = other.ok_or_else(|| {
+                    serde::de::Error::custom(
+                        "plural forms need `other` (the form for most numbers)",
+                    )
+                })?;
+                Ok(Text::Plural(Plural {
+                    one,
+                    many,
+                    other,
+                    rules: String::new(),
+                }))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StringsFile {
-    #[serde(default)]
-    months: Vec<String>,
-    #[serde(default)]
-    days: Vec<String>,
+    months: Option<Vec<String>>,
+    days: Option<Vec<String>>,
+    days_plural: Option<Vec<String>>,
     date_format: Option<String>,
+    first_of_month: Option<String>,
+    decimal_separator: Option<String>,
+    group_separator: Option<String>,
+    min_grouping_digits: Option<usize>,
     #[serde(default)]
-    strings: BTreeMap<String, String>,
+    strings: BTreeMap<String, Text>,
 }
 
+impl StringsFile {
+    /// The keys the file gives: its top-level keys, then those of `[strings]`.
+    fn keys(&self) -> Vec<&str> {
+        let top = [
+            ("months", self.months.is_some()),
+            ("days", self.days.is_some()),
+            ("days_plural", self.days_plural.is_some()),
+            ("date_format", self.date_format.is_some()),
+            ("first_of_month", self.first_of_month.is_some()),
+            ("decimal_separator", self.decimal_separator.is_some()),
+            ("group_separator", self.group_separator.is_some()),
+            ("min_grouping_digits", self.min_grouping_digits.is_some()),
+        ];
+        top.iter()
+            .filter(|(_, given)| *given)
+            .map(|(k, _)| *k)
+            .chain(self.strings.keys().map(String::as_str))
+            .collect()
+    }
+}
+
+/// One `i18n/LANG.toml` read: its text and how to name it.
+struct StringsSource {
+    display: String,
+    file: StringsFile,
+}
+
+/// Keys English cannot stand in for: without the language's own, its date
+/// ranges show whole dates (`date_range`) and its lists commas only.
+const LANGUAGE_OWN: &[&str] = &["date_range_same_month", "date_range_same_year", "list_and"];
+
+/// How many missing keys a warning names before it counts the rest.
+const KEYS_NAMED: usize = 8;
+
 impl Strings {
-    /// Loads the strings of `lang`, falling back to English for a language the
-    /// theme does not translate.
+    /// Loads the strings of `lang` (see [`Strings::load_checked`]).
+    #[cfg(test)]
     pub fn load(theme: &Theme, root: &Path, lang: &str) -> Result<Strings, Error> {
+        Strings::load_checked(theme, root, lang).map(|(s, _)| s)
+    }
+
+    /// Loads the strings of `lang`, English first, with a warning
+    /// (`i18n-missing`) for the keys that fall back to English: naming the
+    /// file that should have them, or how to add the language when neither
+    /// the theme nor the site translates it.
+    pub fn load_checked(
+        theme: &Theme,
+        root: &Path,
+        lang: &str,
+    ) -> Result<(Strings, Vec<Diagnostic>), Error> {
         let mut out = Strings {
             lang: lang.to_string(),
             date_format: "{day} {month} {year}".into(),
             ..Strings::default()
         };
-        let theme_file = theme
-            .file(&format!("i18n/{lang}.toml"))
-            .or_else(|| theme.file("i18n/en.toml"));
-        if let Some(f) = theme_file {
-            out.merge(&String::from_utf8_lossy(&f.bytes), &f.display)?;
+        let read = |f: &ThemeFile| {
+            StringsSource::parse(&String::from_utf8_lossy(&f.bytes), f.display.clone())
+        };
+        let base = match theme.file("i18n/en.toml") {
+            Some(f) => read(f)?,
+            None => {
+                let f = BUILTIN_THEME
+                    .get_file("i18n/en.toml")
+                    .expect("the built-in theme has English strings");
+                StringsSource::parse(
+                    &String::from_utf8_lossy(f.contents()),
+                    format!("(built-in theme {BUILTIN_NAME}) i18n/en.toml"),
+                )?
+            }
+        };
+        let theme_file = format!("i18n/{lang}.toml");
+        // A regional variant the theme lacks (fr-CA) takes its language's (fr).
+        let language = lang.split(['-', '_']).next().unwrap_or(lang);
+        let translated = match theme
+            .file(&theme_file)
+            .or_else(|| theme.file(&format!("i18n/{language}.toml")))
+        {
+            Some(f) if language != "en" => Some(read(f)?),
+            _ => None,
+        };
+        let site_path = root.join("i18n").join(format!("{lang}.toml"));
+        let site = if site_path.is_file() {
+            let text = std::fs::read_to_string(&site_path)
+                .map_err(|e| Diagnostic::io(&site_path, root, "read this file", &e))?;
+            Some(StringsSource::parse(&text, display_path(&site_path, root))?)
+        } else {
+            None
+        };
+        let warnings = if language == "en" {
+            Vec::new()
+        } else {
+            missing_warnings(lang, &base, translated.as_ref(), site.as_ref())
+        };
+        let own: Vec<String> = [&translated, &site]
+            .into_iter()
+            .flatten()
+            .flat_map(|s| s.file.keys())
+            .map(String::from)
+            .collect();
+        if language != "en" {
+            out.missing = base
+                .file
+                .keys()
+                .into_iter()
+                .filter(|k| !own.iter().any(|o| o == k))
+                .map(String::from)
+                .collect();
         }
-        let site_file = root.join("i18n").join(format!("{lang}.toml"));
-        if site_file.is_file() {
-            let text = std::fs::read_to_string(&site_file)
-                .map_err(|e| Diagnostic::io(&site_file, root, "read this file", &e))?;
-            out.merge(&text, &display_path(&site_file, root))?;
+        out.merge(base.file, "en");
+        for source in [translated, site].into_iter().flatten() {
+            out.merge(source.file, lang);
         }
-        if out.months.len() != 12 {
+        if language != "en" {
+            // English word order in another language's dates reads wrong
+            // ("septembre 11–13, 2026"): without its own patterns, a
+            // language writes ranges with whole dates and lists with commas.
+            for key in LANGUAGE_OWN {
+                if !own.iter().any(|k| k == key) {
+                    out.strings.remove(*key);
+                }
+            }
+        }
+        if out.months.len() != 12 || out.days.len() != 7 {
             return Err(Diagnostic::error(
                 "i18n",
-                format!("the strings for `{lang}` need 12 month names"),
+                format!("the strings for `{lang}` need 12 month names and 7 day names"),
             )
-            .file(theme_file.map_or_else(|| format!("i18n/{lang}.toml"), |f| f.display.clone()))
-            .help("write months = [\"janvier\", \"février\", ...] in the i18n file")
+            .file(theme_file)
+            .help("write months = [\"janvier\", \"février\", ...] and days = [\"lundi\", ...] (Monday first) in the i18n file")
             .into());
         }
-        Ok(out)
+        Ok((out, warnings))
     }
 
-    fn merge(&mut self, text: &str, display: &str) -> Result<(), Error> {
-        let f: StringsFile = toml::from_str(text)
-            .map_err(|e| crate::error::toml_diagnostic(&e, text, 0, "i18n").file(display))?;
-        if !f.months.is_empty() {
-            self.months = f.months;
+    /// Lays `f` over the strings so far; its plural forms follow the rules
+    /// of `rules` (the language it is written in).
+    fn merge(&mut self, f: StringsFile, rules: &str) {
+        if let Some(m) = f.months {
+            self.months = m;
         }
-        if !f.days.is_empty() {
-            self.days = f.days;
+        if let Some(d) = f.days {
+            self.days = d;
+        }
+        if let Some(d) = f.days_plural {
+            self.days_plural = d;
         }
         if let Some(d) = f.date_format {
             self.date_format = d;
         }
-        self.strings.extend(f.strings);
-        Ok(())
+        if let Some(d) = f.first_of_month {
+            self.first_of_month = Some(d);
+        }
+        if let Some(d) = f.decimal_separator {
+            self.numbers.decimal = d;
+        }
+        if let Some(g) = f.group_separator {
+            self.numbers.group = g;
+        }
+        if let Some(m) = f.min_grouping_digits {
+            self.numbers.min_grouping_digits = m;
+        }
+        for (k, v) in f.strings {
+            match v {
+                Text::Plain(t) => {
+                    self.plurals.remove(&k);
+                    self.strings.insert(k, t);
+                }
+                Text::Plural(mut p) => {
+                    self.strings.remove(&k);
+                    p.rules = rules.to_string();
+                    self.plurals.insert(k, p);
+                }
+            }
+        }
     }
 
     fn string(&self, key: &str, fallback: &str) -> String {
@@ -227,7 +437,38 @@ impl Strings {
             .unwrap_or_else(|| fallback.to_string())
     }
 
-    /// "21 h 30" / "9:30 pm", from `time_format` (and `time_format_whole` for
+    /// `n` as the language writes numbers, with `decimals` decimals or as
+    /// few as it needs.
+    pub fn format_number(&self, n: f64, decimals: Option<usize>) -> String {
+        self.numbers.format(n, decimals).0
+    }
+
+    /// The string `key` for the count `n`: the plural form of `n`'s category
+    /// ("other" when the form is not given), `{n}` replaced by the number.
+    /// A plain string serves every count. `None` when there is no such key.
+    pub fn counted(&self, key: &str, n: f64, decimals: Option<usize>) -> Option<String> {
+        let (number, v) = self.numbers.format(n, decimals);
+        let text = match self.plurals.get(key) {
+            Some(p) => {
+                let form = match plural_category(&p.rules, n, v) {
+                    PluralCategory::One => p.one.as_ref(),
+                    PluralCategory::Many => p.many.as_ref(),
+                    PluralCategory::Other => None,
+                };
+                form.unwrap_or(&p.other)
+            }
+            None => self.strings.get(key)?,
+        };
+        Some(text.replace("{n}", &number))
+    }
+
+    /// The string `key` for the count `n`, or `fallback` (with `{n}`).
+    fn counted_or(&self, key: &str, n: u32, fallback: &str) -> String {
+        self.counted(key, f64::from(n), None)
+            .unwrap_or_else(|| fallback.replace("{n}", &n.to_string()))
+    }
+
+    /// "9:30 pm" / "21 h 30", from `time_format` (and `time_format_whole` for
     /// whole hours). Placeholders: {H} 0-23, {HH} 00-23, {h} 1-12, {MM}, {ampm}.
     pub fn format_time(&self, z: &jiff::Zoned) -> String {
         let (h, m) = (z.hour(), z.minute());
@@ -237,92 +478,271 @@ impl Strings {
             self.string("time_format", "{HH}:{MM}")
         };
         let h12 = if h % 12 == 0 { 12 } else { h % 12 };
-        pattern
-            .replace("{HH}", &format!("{h:02}"))
-            .replace("{H}", &h.to_string())
-            .replace("{h}", &h12.to_string())
-            .replace("{MM}", &format!("{m:02}"))
-            .replace("{ampm}", if h < 12 { "am" } else { "pm" })
+        fill(
+            &pattern,
+            &[
+                ("HH", &format!("{h:02}")),
+                ("H", &h.to_string()),
+                ("h", &h12.to_string()),
+                ("MM", &format!("{m:02}")),
+                ("ampm", if h < 12 { "am" } else { "pm" }),
+            ],
+        )
     }
 
-    /// "du 11 au 13 septembre 2026", from `date_range` ({from}, {to}).
-    pub fn date_range(&self, from: jiff::civil::Date, to: jiff::civil::Date) -> String {
-        self.string("date_range", "{from} – {to}")
-            .replace("{from}", &self.format_date(from))
-            .replace("{to}", &self.format_date(to))
-    }
-
-    /// "tous les samedis", "every Saturday", from `every_weekday`, `every_day`,
-    /// `every_month`, `every_year` and `every_weeks` ({n} weeks).
-    pub fn recurrence(&self, rule: &crate::content::event::Rrule) -> String {
-        use crate::content::event::Freq;
-        let day_name = |w: jiff::civil::Weekday| {
-            self.days
-                .get(w.to_monday_zero_offset() as usize)
-                .cloned()
-                .unwrap_or_default()
+    /// When a timed event happens: "14 juillet 2026, 21 h – 23 h 30", or
+    /// across days "du 14 juillet 2026, 21 h au 15 juillet 2026, 1 h", from
+    /// `time_range` ({from}, {to}), `date_time` ({date}, {time}) and
+    /// `date_range`.
+    pub fn time_span(&self, from: &jiff::Zoned, to: &jiff::Zoned) -> String {
+        let date_time = |date: jiff::civil::Date, time: &str| {
+            fill(
+                &self.string("date_time", "{date}, {time}"),
+                &[("date", &self.format_date(date)), ("time", time)],
+            )
         };
-        match rule.freq {
-            Freq::Weekly if rule.interval == 1 && !rule.by_day.is_empty() => {
-                let list = rule
-                    .by_day
-                    .iter()
-                    .map(|d| {
-                        self.string("every_weekday", "every {weekday}")
-                            .replace("{weekday}", &day_name(*d))
-                    })
-                    .collect::<Vec<_>>();
-                list.join(", ")
-            }
-            Freq::Weekly => self
-                .string("every_weeks", "every {n} weeks")
-                .replace("{n}", &rule.interval.to_string()),
-            Freq::Daily => self.string("every_day", "every day"),
-            Freq::Monthly => self.string("every_month", "every month"),
-            Freq::Yearly => self.string("every_year", "every year"),
+        if from.date() == to.date() {
+            let times = fill(
+                &self.string("time_range", "{from} – {to}"),
+                &[
+                    ("from", &self.format_time(from)),
+                    ("to", &self.format_time(to)),
+                ],
+            );
+            date_time(from.date(), &times)
+        } else {
+            fill(
+                &self.string("date_range", "{from} – {to}"),
+                &[
+                    ("from", &date_time(from.date(), &self.format_time(from))),
+                    ("to", &date_time(to.date(), &self.format_time(to))),
+                ],
+            )
         }
     }
 
-    /// "14 juillet 2026" from a date.
-    pub fn format_date(&self, date: jiff::civil::Date) -> String {
-        let month = self
-            .months
+    /// "du 11 au 13 septembre 2026", "du 30 septembre au 2 octobre 2026",
+    /// "du 30 décembre 2026 au 2 janvier 2027": `date_range_same_month`
+    /// ({from_day}, {to_day}, {month}, {year}), `date_range_same_year`
+    /// (also {from_month}, {to_month}) or `date_range` ({from}, {to}: whole
+    /// dates).
+    pub fn date_range(&self, from: jiff::civil::Date, to: jiff::civil::Date) -> String {
+        if from == to {
+            return self.format_date(from);
+        }
+        let same_year = from.year() == to.year();
+        let key = match (same_year, from.month() == to.month()) {
+            (true, true) => "date_range_same_month",
+            (true, false) => "date_range_same_year",
+            (false, _) => "date_range",
+        };
+        match self.strings.get(key) {
+            Some(pattern) if same_year => fill(
+                pattern,
+                &[
+                    ("from_day", &self.day(from)),
+                    ("to_day", &self.day(to)),
+                    ("month", self.month(to)),
+                    ("from_month", self.month(from)),
+                    ("to_month", self.month(to)),
+                    ("year", &to.year().to_string()),
+                ],
+            ),
+            _ => fill(
+                &self.string("date_range", "{from} – {to}"),
+                &[
+                    ("from", &self.format_date(from)),
+                    ("to", &self.format_date(to)),
+                ],
+            ),
+        }
+    }
+
+    /// "tous les samedis et dimanches", "every Saturday", from
+    /// `every_weekday` ({weekday}, or {weekdays} for the plural names),
+    /// `list_and`, and the counted `every_day`, `every_weeks`, `every_month`
+    /// and `every_year` ({n}: the interval).
+    pub fn recurrence(&self, rule: &crate::content::event::Rrule) -> String {
+        use crate::content::event::Freq;
+        let names = |list: &[String]| {
+            let names: Vec<&str> = rule
+                .by_day
+                .iter()
+                .filter_map(|d| list.get(d.to_monday_zero_offset() as usize))
+                .map(String::as_str)
+                .collect();
+            self.list(&names)
+        };
+        match rule.freq {
+            Freq::Weekly if rule.interval == 1 && !rule.by_day.is_empty() => {
+                let plural = if self.days_plural.len() == 7 {
+                    &self.days_plural
+                } else {
+                    &self.days
+                };
+                fill(
+                    &self.string("every_weekday", "every {weekday}"),
+                    &[
+                        ("weekday", &names(&self.days)),
+                        ("weekdays", &names(plural)),
+                    ],
+                )
+            }
+            Freq::Weekly => self.counted_or("every_weeks", rule.interval, "every {n} weeks"),
+            Freq::Daily => self.counted_or("every_day", rule.interval, "every {n} days"),
+            Freq::Monthly => self.counted_or("every_month", rule.interval, "every {n} months"),
+            Freq::Yearly => self.counted_or("every_year", rule.interval, "every {n} years"),
+        }
+    }
+
+    /// "a, b et c", with the language's `list_and`.
+    fn list(&self, items: &[&str]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => (*one).to_string(),
+            [init @ .., last] => match self.strings.get("list_and") {
+                Some(and) => format!("{} {and} {last}", init.join(", ")),
+                None => items.join(", "),
+            },
+        }
+    }
+
+    fn month(&self, date: jiff::civil::Date) -> &str {
+        self.months
             .get(date.month() as usize - 1)
-            .map_or("", String::as_str);
+            .map_or("", String::as_str)
+    }
+
+    /// The day of the month: "1er" in French, "1º" in Italian, else digits.
+    fn day(&self, date: jiff::civil::Date) -> String {
+        match &self.first_of_month {
+            Some(first) if date.day() == 1 => first.clone(),
+            _ => date.day().to_string(),
+        }
+    }
+
+    /// "14 juillet 2026" from a date, with `date_format`.
+    pub fn format_date(&self, date: jiff::civil::Date) -> String {
         let weekday = self
             .days
             .get(date.weekday().to_monday_zero_offset() as usize)
             .map_or("", String::as_str);
-        let day = if self.lang == "fr" && date.day() == 1 {
-            "1er".to_string()
-        } else {
-            date.day().to_string()
-        };
-        // One pass over the format (this runs for every date of every page).
-        let mut out = String::with_capacity(self.date_format.len() + 16);
-        let mut rest = self.date_format.as_str();
-        while let Some(at) = rest.find('{') {
-            out.push_str(&rest[..at]);
-            rest = &rest[at..];
-            let (value, len) = if rest.starts_with("{weekday}") {
-                (weekday, "{weekday}".len())
-            } else if rest.starts_with("{day}") {
-                (day.as_str(), "{day}".len())
-            } else if rest.starts_with("{month}") {
-                (month, "{month}".len())
-            } else if rest.starts_with("{year}") {
-                out.push_str(&date.year().to_string());
-                rest = &rest["{year}".len()..];
-                continue;
-            } else {
-                ("{", 1)
-            };
-            out.push_str(value);
-            rest = &rest[len..];
-        }
-        out.push_str(rest);
-        out
+        fill(
+            &self.date_format,
+            &[
+                ("weekday", weekday),
+                ("day", &self.day(date)),
+                ("month", self.month(date)),
+                ("year", &date.year().to_string()),
+            ],
+        )
     }
+}
+
+impl StringsSource {
+    fn parse(text: &str, display: String) -> Result<StringsSource, Error> {
+        let file: StringsFile = toml::from_str(text).map_err(|e| {
+            crate::error::toml_diagnostic(&e, text, 0, "i18n").file(display.clone())
+        })?;
+        Ok(StringsSource { display, file })
+    }
+}
+
+/// The warning for the keys of the English base that `lang` lacks, naming
+/// the file that should have them.
+fn missing_warnings(
+    lang: &str,
+    base: &StringsSource,
+    theme: Option<&StringsSource>,
+    site: Option<&StringsSource>,
+) -> Vec<Diagnostic> {
+    let site_file = format!("i18n/{lang}.toml");
+    if theme.is_none() && site.is_none() {
+        return vec![
+            Diagnostic::warning(
+                "i18n-missing",
+                format!("the theme has no interface strings in `{lang}`: its pages show them in English"),
+            )
+            .file(site_file.clone())
+            .help(format!(
+                "add {site_file} to the site: copy the theme's i18n/en.toml (`blason theme eject` writes it) and translate its values; keys left out stay in English"
+            )),
+        ];
+    }
+    let given: std::collections::BTreeSet<&str> = theme
+        .iter()
+        .chain(site.iter())
+        .flat_map(|s| s.file.keys())
+        .collect();
+    let missing: Vec<&str> = base
+        .file
+        .keys()
+        .into_iter()
+        .filter(|k| !given.contains(k))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let named = missing
+        .iter()
+        .take(KEYS_NAMED)
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = match missing.len().saturating_sub(KEYS_NAMED) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let file = theme
+        .or(site)
+        .map_or(site_file.clone(), |s| s.display.clone());
+    vec![
+        Diagnostic::warning(
+            "i18n-missing",
+            format!(
+                "{} in `{lang}` fall back to English: {named}{more}",
+                if missing.len() == 1 {
+                    "1 interface string".to_string()
+                } else {
+                    format!("{} interface strings", missing.len())
+                }
+            ),
+        )
+        .file(file)
+        .help(format!(
+            "add the missing keys to this file or to the site's {site_file}; the English values are in the theme's i18n/en.toml"
+        )),
+    ]
+}
+
+/// Replaces `{name}` placeholders in one pass (this runs for every date of
+/// every page); braces that name no value are kept.
+fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let value = rest[1..].find('}').and_then(|end| {
+            let name = &rest[1..1 + end];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, end + 2))
+        });
+        match value {
+            Some((v, len)) => {
+                out.push_str(v);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -333,45 +753,350 @@ mod tests {
         Theme::load(Path::new("/nonexistent-site"), BUILTIN_NAME).unwrap()
     }
 
+    fn lang(l: &str) -> Strings {
+        Strings::load(&builtin(), Path::new("/nonexistent-site"), l).unwrap()
+    }
+
+    fn date(s: &str) -> jiff::civil::Date {
+        s.parse().unwrap()
+    }
+
+    fn at(s: &str) -> jiff::Zoned {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn every_translation_of_the_theme_has_every_string() {
         let theme = builtin();
-        let en = Strings::load(&theme, Path::new("/nonexistent-site"), "en").unwrap();
+        let en = StringsSource::parse(
+            &String::from_utf8_lossy(&theme.file("i18n/en.toml").unwrap().bytes),
+            "en".into(),
+        )
+        .unwrap();
         let mut langs = 0;
-        for (name, _) in theme.under("i18n") {
+        for (name, f) in theme.under("i18n") {
             let lang = name.trim_end_matches(".toml");
+            let own =
+                StringsSource::parse(&String::from_utf8_lossy(&f.bytes), name.into()).unwrap();
+            let missing = missing_warnings(lang, &en, Some(&own), None);
+            assert!(missing.is_empty(), "{lang}: {missing:?}");
             let s = Strings::load(&theme, Path::new("/nonexistent-site"), lang).unwrap();
-            let missing: Vec<&String> = en
-                .strings
-                .keys()
-                .filter(|k| !s.strings.contains_key(*k))
-                .collect();
-            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
             assert_eq!(s.days.len(), 7, "{lang}");
+            assert_eq!(s.days_plural.len(), 7, "{lang}");
             langs += 1;
         }
         assert!(langs >= 6, "fr, en, de, es, it, nl");
     }
 
     #[test]
-    fn dates_and_times_per_language() {
-        let theme = builtin();
-        let d: jiff::civil::Date = "2026-06-01".parse().unwrap();
-        let fmt = |lang: &str| Strings::load(&theme, Path::new("/x"), lang).unwrap();
-        assert_eq!(fmt("fr").format_date(d), "1er juin 2026");
-        assert_eq!(fmt("en").format_date(d), "June 1, 2026");
-        assert_eq!(fmt("de").format_date(d), "1. Juni 2026");
-        let z: jiff::Zoned = "2026-07-14T21:30:00+02:00[Europe/Paris]".parse().unwrap();
-        assert_eq!(fmt("fr").format_time(&z), "21 h 30");
-        assert_eq!(fmt("en").format_time(&z), "9:30 pm");
-        let rule = crate::content::event::Rrule::parse("FREQ=WEEKLY;BYDAY=SA").unwrap();
-        assert_eq!(fmt("fr").recurrence(&rule), "tous les samedis");
-        assert_eq!(fmt("en").recurrence(&rule), "every Saturday");
-        // A language the theme does not have falls back to English.
-        assert_eq!(fmt("sv").format_date(d), "June 1, 2026");
+    fn dates_per_language() {
+        let d = date("2027-01-01");
+        let cases = [
+            ("fr", "1er janvier 2027"),
+            ("en", "January 1, 2027"),
+            ("de", "1. Januar 2027"),
+            ("es", "1 de enero de 2027"),
+            ("it", "1º gennaio 2027"),
+            ("nl", "1 januari 2027"),
+        ];
+        for (l, want) in cases {
+            assert_eq!(lang(l).format_date(d), want, "{l}");
+        }
+        assert_eq!(lang("it").format_date(date("2027-03-11")), "11 marzo 2027");
+        // A language the theme does not have falls back to English; a
+        // regional variant to its language.
+        assert_eq!(lang("sv").format_date(d), "January 1, 2027");
+        assert_eq!(lang("fr-CA").format_date(d), "1er janvier 2027");
+        assert_eq!(lang("de-CH").format_date(d), "1. Januar 2027");
         // Every placeholder, repeated, beside braces that are not one.
-        let mut custom = fmt("fr");
+        let mut custom = lang("fr");
         custom.date_format = "{weekday} {day} {month} {year} ({day}) {x} {".into();
-        assert_eq!(custom.format_date(d), "lundi 1er juin 2026 (1er) {x} {");
+        assert_eq!(
+            custom.format_date(d),
+            "vendredi 1er janvier 2027 (1er) {x} {"
+        );
+        let mut de = lang("de");
+        de.date_format = "{weekday}, {day}. {month}".into();
+        assert_eq!(
+            de.format_date(d),
+            "Freitag, 1. Januar",
+            "German capitalises"
+        );
+    }
+
+    #[test]
+    fn date_ranges_within_a_month_across_months_and_years() {
+        let (a, b) = (date("2026-09-11"), date("2026-09-13"));
+        let (c, e) = (date("2026-09-30"), date("2026-10-02"));
+        let (y1, y2) = (date("2026-12-30"), date("2027-01-01"));
+        let cases = [
+            (
+                "fr",
+                [
+                    "du 11 au 13 septembre 2026",
+                    "du 30 septembre au 2 octobre 2026",
+                    "du 30 décembre 2026 au 1er janvier 2027",
+                ],
+            ),
+            (
+                "en",
+                [
+                    "September 11–13, 2026",
+                    "September 30 – October 2, 2026",
+                    "December 30, 2026 – January 1, 2027",
+                ],
+            ),
+            (
+                "de",
+                [
+                    "11.–13. September 2026",
+                    "30. September – 2. Oktober 2026",
+                    "30. Dezember 2026 – 1. Januar 2027",
+                ],
+            ),
+            (
+                "es",
+                [
+                    "del 11 al 13 de septiembre de 2026",
+                    "del 30 de septiembre al 2 de octubre de 2026",
+                    "del 30 de diciembre de 2026 al 1 de enero de 2027",
+                ],
+            ),
+            (
+                "it",
+                [
+                    "11–13 settembre 2026",
+                    "30 settembre – 2 ottobre 2026",
+                    "30 dicembre 2026 – 1º gennaio 2027",
+                ],
+            ),
+            (
+                "nl",
+                [
+                    "11–13 september 2026",
+                    "30 september – 2 oktober 2026",
+                    "30 december 2026 – 1 januari 2027",
+                ],
+            ),
+        ];
+        for (l, [month, months, years]) in cases {
+            let s = lang(l);
+            assert_eq!(s.date_range(a, b), month, "{l}");
+            assert_eq!(s.date_range(c, e), months, "{l}");
+            assert_eq!(s.date_range(y1, y2), years, "{l}");
+        }
+        assert_eq!(lang("fr").date_range(a, a), "11 septembre 2026");
+        assert_eq!(
+            lang("fr").date_range(date("2026-10-01"), date("2026-10-03")),
+            "du 1er au 3 octobre 2026"
+        );
+    }
+
+    #[test]
+    fn times_and_time_spans_per_language() {
+        let start = at("2026-07-14T21:00:00+02:00[Europe/Paris]");
+        let end = at("2026-07-14T23:30:00+02:00[Europe/Paris]");
+        let next_day = at("2026-07-15T01:00:00+02:00[Europe/Paris]");
+        let cases = [
+            ("fr", "23 h 30", "14 juillet 2026, 21 h – 23 h 30"),
+            ("en", "11:30 pm", "July 14, 2026, 9 pm – 11:30 pm"),
+            ("de", "23:30", "14. Juli 2026, 21:00–23:30 Uhr"),
+            ("es", "23:30", "14 de julio de 2026, de 21:00 a 23:30 h"),
+            ("it", "23:30", "14 luglio 2026, 21:00–23:30"),
+            ("nl", "23:30", "14 juli 2026, 21:00–23:30 uur"),
+        ];
+        for (l, time, span) in cases {
+            let s = lang(l);
+            assert_eq!(s.format_time(&end), time, "{l}");
+            assert_eq!(s.time_span(&start, &end), span, "{l}");
+        }
+        assert_eq!(lang("fr").format_time(&start), "21 h");
+        assert_eq!(
+            lang("en").format_time(&at("2026-07-14T00:05:00+02:00[Europe/Paris]")),
+            "12:05 am"
+        );
+        assert_eq!(
+            lang("fr").time_span(&start, &next_day),
+            "du 14 juillet 2026, 21 h au 15 juillet 2026, 1 h"
+        );
+        assert_eq!(
+            lang("de").time_span(&start, &next_day),
+            "14. Juli 2026, 21:00 – 15. Juli 2026, 01:00"
+        );
+    }
+
+    #[test]
+    fn recurrences_per_language() {
+        use crate::content::event::Rrule;
+        let rule = |r: &str| Rrule::parse(r).unwrap();
+        let saturday = rule("FREQ=WEEKLY;BYDAY=SA");
+        let weekend = rule("FREQ=WEEKLY;BYDAY=FR,SA,SU");
+        let cases = [
+            (
+                "fr",
+                "tous les samedis",
+                "tous les vendredis, samedis et dimanches",
+            ),
+            ("en", "every Saturday", "every Friday, Saturday and Sunday"),
+            ("de", "jeden Samstag", "jeden Freitag, Samstag und Sonntag"),
+            (
+                "es",
+                "todos los sábados",
+                "todos los viernes, sábados y domingos",
+            ),
+            ("it", "ogni sabato", "ogni venerdì, sabato e domenica"),
+            ("nl", "elke zaterdag", "elke vrijdag, zaterdag en zondag"),
+        ];
+        for (l, one, three) in cases {
+            assert_eq!(lang(l).recurrence(&saturday), one, "{l}");
+            assert_eq!(lang(l).recurrence(&weekend), three, "{l}");
+        }
+        let fr = lang("fr");
+        assert_eq!(fr.recurrence(&rule("FREQ=DAILY")), "tous les jours");
+        assert_eq!(
+            fr.recurrence(&rule("FREQ=DAILY;INTERVAL=3")),
+            "tous les 3 jours"
+        );
+        assert_eq!(fr.recurrence(&rule("FREQ=WEEKLY")), "toutes les semaines");
+        assert_eq!(
+            fr.recurrence(&rule("FREQ=WEEKLY;INTERVAL=2")),
+            "toutes les 2 semaines"
+        );
+        assert_eq!(
+            fr.recurrence(&rule("FREQ=MONTHLY;INTERVAL=2")),
+            "tous les 2 mois"
+        );
+        assert_eq!(lang("de").recurrence(&rule("FREQ=YEARLY")), "jährlich");
+        assert_eq!(
+            lang("de").recurrence(&rule("FREQ=YEARLY;INTERVAL=2")),
+            "alle 2 Jahre"
+        );
+        assert_eq!(lang("en").recurrence(&rule("FREQ=MONTHLY")), "every month");
+        assert_eq!(
+            lang("nl").recurrence(&rule("FREQ=WEEKLY;INTERVAL=2")),
+            "om de 2 weken"
+        );
+    }
+
+    #[test]
+    fn counts_and_numbers_per_language() {
+        let count = |l: &str, n: f64| lang(l).counted("page_count", n, None).unwrap();
+        assert_eq!(count("fr", 0.0), "0 page");
+        assert_eq!(count("fr", 1.0), "1 page");
+        assert_eq!(count("fr", 1234.0), "1\u{202F}234 pages");
+        assert_eq!(count("fr", 1_000_000.0), "1\u{202F}000\u{202F}000 de pages");
+        assert_eq!(count("en", 0.0), "0 pages");
+        assert_eq!(count("en", 1.0), "1 page");
+        assert_eq!(count("en", 1234.0), "1,234 pages");
+        assert_eq!(count("de", 1.0), "1 Seite");
+        assert_eq!(count("de", 1234.0), "1.234 Seiten");
+        assert_eq!(count("es", 1234.0), "1234 páginas");
+        assert_eq!(count("es", 12345.0), "12.345 páginas");
+        assert_eq!(count("it", 1.0), "1 pagina");
+        assert_eq!(count("nl", 2.0), "2 pagina’s");
+        // A plain string serves every count; an unknown key is None.
+        assert_eq!(lang("en").counted("home", 2.0, None).unwrap(), "Home");
+        assert!(lang("en").counted("nope", 2.0, None).is_none());
+        assert_eq!(lang("fr").format_number(1234.5, None), "1\u{202F}234,5");
+        assert_eq!(lang("en").format_number(1234.5, None), "1,234.5");
+        for l in ["de", "it", "nl"] {
+            assert_eq!(lang(l).format_number(1234.5, None), "1.234,5", "{l}");
+        }
+        assert_eq!(lang("es").format_number(1234.5, Some(2)), "1234,50");
+    }
+
+    /// A theme made of the built-in one's files, with `i18n` files replaced.
+    fn theme_with(i18n: &[(&str, &str)]) -> Theme {
+        let mut t = builtin();
+        t.builtin = false;
+        t.files.retain(|f| !f.rel.starts_with("i18n/"));
+        for (rel, text) in i18n {
+            t.files.push(ThemeFile {
+                rel: rel.to_string(),
+                display: format!("themes/custom/{rel}"),
+                bytes: Cow::Owned(text.as_bytes().to_vec()),
+            });
+        }
+        t
+    }
+
+    #[test]
+    fn missing_strings_fall_back_to_english_and_are_named() {
+        let en =
+            String::from_utf8_lossy(&builtin().file("i18n/en.toml").unwrap().bytes).into_owned();
+        let de = "days = [\"Montag\", \"Dienstag\", \"Mittwoch\", \"Donnerstag\", \"Freitag\", \"Samstag\", \"Sonntag\"]\n[strings]\nhome = \"Startseite\"\n";
+        let theme = theme_with(&[("i18n/en.toml", &en), ("i18n/de.toml", de)]);
+        let dir = tempfile::tempdir().unwrap();
+        let (s, warnings) = Strings::load_checked(&theme, dir.path(), "de").unwrap();
+        assert_eq!(s.strings["home"], "Startseite");
+        assert_eq!(s.strings["close"], "Close", "English fills the gap");
+        assert_eq!(s.months[0], "January");
+        // Not English word order in German: whole dates, commas.
+        assert_eq!(
+            s.date_range(date("2026-09-11"), date("2026-09-13")),
+            "September 11, 2026 – September 13, 2026"
+        );
+        assert!(!s.strings.contains_key("list_and"));
+        assert_eq!(warnings.len(), 1);
+        let w = &warnings[0];
+        assert_eq!(w.code, "i18n-missing");
+        assert_eq!(w.file.as_deref(), Some("themes/custom/i18n/de.toml"));
+        assert!(
+            w.message.contains("`de`") && w.message.contains("`months`"),
+            "{}",
+            w.message
+        );
+        assert!(w.message.contains("more"), "{}", w.message);
+        assert!(!w.message.contains("`home`"), "{}", w.message);
+
+        // The site's file completes the theme's: nothing is missing.
+        std::fs::create_dir_all(dir.path().join("i18n")).unwrap();
+        std::fs::write(dir.path().join("i18n/de.toml"), &en).unwrap();
+        let (_, none) = Strings::load_checked(&theme, dir.path(), "de").unwrap();
+        assert!(none.is_empty(), "{none:?}");
+
+        // A language neither translates: one warning saying how to add it.
+        let (pt, w) = Strings::load_checked(&theme, dir.path(), "pt").unwrap();
+        assert_eq!(pt.strings["home"], "Home");
+        // English words, English plural rules (Portuguese would say one for 0).
+        assert_eq!(pt.counted("page_count", 0.0, None).unwrap(), "0 pages");
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].file.as_deref(), Some("i18n/pt.toml"));
+        assert!(w[0].help.as_deref().unwrap().contains("i18n/pt.toml"));
+        // English is the base: it lacks nothing.
+        assert!(
+            Strings::load_checked(&theme, dir.path(), "en")
+                .unwrap()
+                .1
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_theme_without_english_strings_uses_the_built_in_ones() {
+        let theme = theme_with(&[]);
+        let (s, w) = Strings::load_checked(&theme, Path::new("/nonexistent-site"), "en").unwrap();
+        assert_eq!(s.strings["home"], "Home");
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn bad_plural_forms_are_errors_naming_the_file() {
+        let theme = theme_with(&[(
+            "i18n/en.toml",
+            "[strings]\npage_count = { one = \"{n} page\", few = \"{n} pages\" }\n",
+        )]);
+        let err = Strings::load(&theme, Path::new("/x"), "en")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("themes/custom/i18n/en.toml") && err.contains("few"),
+            "{err}"
+        );
+        let theme = theme_with(&[("i18n/en.toml", "[strings]\npage_count = { one = \"x\" }\n")]);
+        let err = Strings::load(&theme, Path::new("/x"), "en")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("other"), "{err}");
     }
 }

@@ -225,20 +225,77 @@ pub enum GroupingKind {
     Audience,
 }
 
-/// The typographic rules text gets.
+/// The typographic rules text in one language gets (applied by
+/// `markdown::typography` to prose, never to code, URLs or attributes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Typography {
-    /// Narrow no-break spaces before `;:!?` and inside « ».
-    French,
+pub struct Typography {
+    /// The quotation marks straight double quotes become (opening, closing),
+    /// or `None` to leave them as written.
+    pub quotes: Option<(char, char)>,
+    /// Straight apostrophes become ’ (and, where the language quotes with
+    /// them, a single quote opening a word becomes `single_open`).
+    pub apostrophe: bool,
+    /// The single quotation mark that opens a quote (‘ in English and Dutch),
+    /// or `None` where a straight apostrophe is always an apostrophe.
+    pub single_open: Option<char>,
+    /// French spacing: narrow no-break spaces before `;:!?` and inside « ».
+    pub french_spacing: bool,
+}
+
+impl Typography {
     /// The text as written.
-    Plain,
+    pub const PLAIN: Typography = Typography {
+        quotes: None,
+        apostrophe: false,
+        single_open: None,
+        french_spacing: false,
+    };
+
+    /// French rules: « » with narrow no-break spaces, ’, spaces before `;:!?`.
+    pub const FRENCH: Typography = Typography {
+        quotes: Some(('«', '»')),
+        apostrophe: true,
+        single_open: None,
+        french_spacing: true,
+    };
+
+    /// The rules of a language: `fr`, `en`, `de`, `es`, `it`, `nl` and their
+    /// regional variants (`fr-CA`, `de-CH` quotes with « »); other languages'
+    /// text is left as written, since wrong quotes are worse than straight ones.
+    pub fn for_language(lang: &str) -> Typography {
+        let mut parts = lang.split(['-', '_']);
+        let base = parts.next().unwrap_or(lang).to_ascii_lowercase();
+        let region = parts.next().unwrap_or("").to_ascii_uppercase();
+        let rules = |quotes, single_open| Typography {
+            quotes: Some(quotes),
+            apostrophe: true,
+            single_open,
+            french_spacing: false,
+        };
+        match base.as_str() {
+            "fr" => Typography::FRENCH,
+            "de" if region == "CH" || region == "LI" => rules(('«', '»'), None),
+            "de" => rules(('„', '“'), None),
+            "en" => rules(('“', '”'), Some('‘')),
+            "nl" => rules(('“', '”'), Some('‘')),
+            "es" | "it" => rules(('«', '»'), None),
+            _ => Typography::PLAIN,
+        }
+    }
+
+    /// Whether these rules change anything.
+    pub fn is_plain(&self) -> bool {
+        *self == Typography::PLAIN
+    }
 }
 
 /// `[markdown]`: how content is rendered.
 #[derive(Debug, Clone)]
 pub struct Markdown {
-    /// French typography: `None` for French pages only.
+    /// French typography: `None` for French pages only; `Some(false)` off.
     pub french_typography: Option<bool>,
+    /// Each language's typography (quotes, apostrophes, French spaces).
+    pub typography: bool,
     pub external_links_new_tab: bool,
     pub raw_html: RawHtml,
 }
@@ -500,18 +557,15 @@ impl Config {
         }
     }
 
-    /// The typography of text in `lang`: French (narrow spaces before
-    /// `;:!?`, inside « ») for French text, unless `[markdown]
-    /// french_typography = false`; other languages' text as written.
+    /// The typography of text in `lang` ([`Typography::for_language`]):
+    /// by the text's language only, so French spaces never land in English
+    /// text. `[markdown] typography = false` turns it off for every
+    /// language, `french_typography = false` (the older key) for French.
     pub fn typography(&self, lang: &str) -> Typography {
-        // By the text's language only: French rules on English text put
-        // spaces where English never has them.
-        let french_text = lang == "fr" || lang.starts_with("fr-");
-        if french_text && self.markdown.french_typography != Some(false) {
-            Typography::French
-        } else {
-            Typography::Plain
-        }
+        let rules = Typography::for_language(lang);
+        let off = !self.markdown.typography
+            || (rules.french_spacing && self.markdown.french_typography == Some(false));
+        if off { Typography::PLAIN } else { rules }
     }
 
     /// Resolves a path from blason.toml (relative to the site root), refusing
@@ -659,6 +713,7 @@ fn validate_markdown(raw: MarkdownConfig, errors: &mut Vec<Diagnostic>) -> Optio
     };
     Some(Markdown {
         french_typography: raw.french_typography,
+        typography: raw.typography,
         external_links_new_tab: raw.external_links_new_tab,
         raw_html,
     })
@@ -1039,19 +1094,31 @@ mod tests {
     #[test]
     fn typography_follows_the_language_of_the_text() {
         let c = Config::parse(MINIMAL).unwrap();
-        assert_eq!(c.typography("fr"), Typography::French);
-        assert_eq!(c.typography("fr-CA"), Typography::French);
-        assert_eq!(c.typography("en"), Typography::Plain);
+        assert_eq!(c.typography("fr"), Typography::FRENCH);
+        assert_eq!(c.typography("fr-CA"), Typography::FRENCH);
+        let en = c.typography("en");
+        assert_eq!(en.quotes, Some(('“', '”')));
+        assert!(en.apostrophe && !en.french_spacing);
+        assert_eq!(c.typography("de").quotes, Some(('„', '“')));
+        assert_eq!(c.typography("de-CH").quotes, Some(('«', '»')));
+        assert_eq!(c.typography("pt"), Typography::PLAIN);
         let forced =
             Config::parse(&format!("{MINIMAL}[markdown]\nfrench_typography = true\n")).unwrap();
-        assert_eq!(
-            forced.typography("en"),
-            Typography::Plain,
-            "never on English text"
+        assert!(
+            !forced.typography("en").french_spacing,
+            "never French spaces on English text"
         );
+        // The older key turns French off, and only French.
         let off =
             Config::parse(&format!("{MINIMAL}[markdown]\nfrench_typography = false\n")).unwrap();
-        assert_eq!(off.typography("fr"), Typography::Plain);
+        assert_eq!(off.typography("fr"), Typography::PLAIN);
+        assert_eq!(off.typography("en"), en);
+        let none = Config::parse(&format!("{MINIMAL}[markdown]\ntypography = false\n")).unwrap();
+        assert!(
+            ["fr", "en", "de"]
+                .iter()
+                .all(|l| none.typography(l).is_plain())
+        );
     }
 
     /// Languages written right to left get `dir="rtl"`.

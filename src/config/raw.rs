@@ -302,6 +302,10 @@ pub struct MarkdownConfig {
     /// French typography (narrow no-break spaces before ; : ! ? and inside « »).
     /// Default: on for pages in French, off for other languages.
     pub french_typography: Option<bool>,
+    /// Each language's typography on the text of pages: quotes, apostrophes
+    /// and, in French, narrow no-break spaces. Default: true.
+    #[serde(default = "default_true")]
+    pub typography: bool,
     /// Open external links in a new tab. Default: false (WCAG advises against it).
     #[serde(default)]
     pub external_links_new_tab: bool,
@@ -312,10 +316,15 @@ pub struct MarkdownConfig {
     pub raw_html: String,
 }
 
+fn default_true() -> bool {
+    true
+}
+
 impl Default for MarkdownConfig {
     fn default() -> Self {
         MarkdownConfig {
             french_typography: None,
+            typography: true,
             external_links_new_tab: false,
             raw_html: default_raw_html(),
         }

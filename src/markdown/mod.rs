@@ -4,7 +4,7 @@
 //! handed in by the pipeline); it never sees a page or a template. On the way it
 //! gives headings unique ids and builds a table of contents, resolves internal
 //! links `@/path.md#anchor` (a broken one is an error with its line), marks
-//! external links, highlights code with CSS classes, applies French typography
+//! external links, highlights code with CSS classes, applies the language's typography
 //! outside code, cuts the summary at `<!-- more -->` and places shortcodes'
 //! HTML. HTML written in the markdown is cleaned ([`sanitize`]) unless the
 //! site trusts it, each removal a warning. Errors and warnings carry lines
@@ -282,6 +282,8 @@ pub fn render(
     // page is cleaned, so reported with it.
     let mut foreign_images: Vec<(String, usize)> = Vec::new();
     let mut has_tasks = false;
+    // The character text follows, for typography to tell an opening quote.
+    let mut text_before: Option<char> = None;
 
     for (ev, offset) in raw {
         // Before the table cells become HTML events of the renderer's own.
@@ -292,6 +294,8 @@ pub fn render(
             pasted.push((h.clone(), offset));
         }
         let ev = cells.map(ev);
+        let before = text_before.take();
+        text_before = typography::carried(&ev, before);
         // Code blocks: gather, then highlight.
         if let Some((_, text)) = code.as_mut() {
             match ev {
@@ -341,13 +345,14 @@ pub fn render(
                         )),
                     );
                 }
-                if opts.typography == Typography::French {
-                    match typography::french(&t) {
+                // Not in an image's description, which becomes its `alt`.
+                if opts.typography.is_plain() || in_image > 0 {
+                    Event::Text(t)
+                } else {
+                    match typography::apply(&t, &opts.typography, before) {
                         std::borrow::Cow::Owned(s) => Event::Text(s.into()),
                         std::borrow::Cow::Borrowed(_) => Event::Text(t),
                     }
-                } else {
-                    Event::Text(t)
                 }
             }
             Event::Code(c) => {
@@ -881,28 +886,36 @@ pub fn render_inline(
     raw_html: RawHtml,
     site_host: &str,
 ) -> String {
-    let french_typography = typography == Typography::French;
     let options = inline_options();
+    let mut text_before: Option<char> = None;
     let mut pasted = false;
     let mut html = String::new();
-    let mut in_code = false;
+    let mut verbatim = 0usize;
     let mut cells = TableCells::default();
     let events = Parser::new_ext(source, options)
         .inspect(|ev| pasted |= matches!(ev, Event::Html(_) | Event::InlineHtml(_)))
         .map(|ev| cells.map(ev))
-        .map(|ev| match ev {
-            Event::Start(Tag::CodeBlock(_)) => {
-                in_code = true;
+        .map(|ev| {
+            let before = text_before.take();
+            text_before = typography::carried(&ev, before);
+            (ev, before)
+        })
+        .map(|(ev, before)| match ev {
+            // Code and images' descriptions (their `alt`) are left as written.
+            Event::Start(Tag::CodeBlock(_) | Tag::Image { .. }) => {
+                verbatim += 1;
                 ev
             }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
+            Event::End(TagEnd::CodeBlock | TagEnd::Image) => {
+                verbatim = verbatim.saturating_sub(1);
                 ev
             }
-            Event::Text(t) if french_typography && !in_code => match typography::french(&t) {
-                std::borrow::Cow::Owned(s) => Event::Text(s.into()),
-                std::borrow::Cow::Borrowed(_) => Event::Text(t),
-            },
+            Event::Text(t) if !typography.is_plain() && verbatim == 0 => {
+                match typography::apply(&t, &typography, before) {
+                    std::borrow::Cow::Owned(s) => Event::Text(s.into()),
+                    std::borrow::Cow::Borrowed(_) => Event::Text(t),
+                }
+            }
             other => other,
         });
     pulldown_cmark::html::push_html(&mut html, events);
@@ -1161,9 +1174,9 @@ mod tests {
     fn opts(fr: bool) -> MarkdownOptions<'static> {
         MarkdownOptions {
             typography: if fr {
-                Typography::French
+                Typography::FRENCH
             } else {
-                Typography::Plain
+                Typography::PLAIN
             },
             external_links_new_tab: false,
             site_host: "www.example.fr",
@@ -1285,6 +1298,19 @@ mod tests {
     }
 
     #[test]
+    fn quotes_and_apostrophes_outside_code_links_and_alt_only() {
+        let h = html(
+            "Il dit \"*l'été*\" `\"a'b\"` [l'eau](https://x.fr/l'eau) ![l'arbre](/a.jpg)\n\n```\n\"x'y\"\n```\n",
+        );
+        assert!(h.contains("«\u{202F}<em>l’été</em>\u{202F}»"), "{h}");
+        assert!(h.contains("<code>\"a'b\"</code>"), "{h}");
+        assert!(h.contains("href=\"https://x.fr/l&#x27;eau\""), "{h}");
+        assert!(h.contains(">l’eau</a>"), "{h}");
+        assert!(h.contains("alt=\"l&#39;arbre\""), "{h}");
+        assert!(h.contains("&quot;x&#39;y&quot;"), "{h}");
+    }
+
+    #[test]
     fn aligned_table_cells_get_classes_not_styles() {
         let table = "| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n";
         let r = render(
@@ -1311,7 +1337,7 @@ mod tests {
         );
         let inline = render_inline(
             table,
-            Typography::Plain,
+            Typography::PLAIN,
             RawHtml::Sanitize,
             "www.example.fr",
         );
@@ -1459,14 +1485,14 @@ mod tests {
         let inline = "Voir <script>alert(1)</script> *a* <img src=x.png onerror=alert(1)>";
         let h = render_inline(
             inline,
-            Typography::Plain,
+            Typography::PLAIN,
             RawHtml::Sanitize,
             "www.example.fr",
         );
         assert_eq!(h, "<p>Voir  <em>a</em> <img src=\"x.png\"></p>\n");
         let h = render_inline(
             inline,
-            Typography::Plain,
+            Typography::PLAIN,
             RawHtml::Trusted,
             "www.example.fr",
         );

@@ -365,6 +365,7 @@ fn run_stages(
 
     progress.stage("templates", 0);
     let interface = stages::load_theme(run, config)?;
+    warnings.extend(interface.warnings.iter().cloned());
     timer.lap("theme");
 
     progress.stage("content", 0);

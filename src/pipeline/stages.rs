@@ -140,16 +140,25 @@ pub(super) fn configure(run: &Run<'_>) -> Result<Settings, Error> {
 pub(super) struct Interface {
     pub theme: Theme,
     pub strings: BTreeMap<String, Strings>,
+    /// Strings that fall back to English (`i18n-missing`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub(super) fn load_theme(run: &Run<'_>, config: &Config) -> Result<Interface, Error> {
     let root = run.root;
     let theme = Theme::load(root, &config.theme)?;
     let mut strings = BTreeMap::new();
+    let mut warnings = Vec::new();
     for lang in config.all_languages() {
-        strings.insert(lang.to_string(), Strings::load(&theme, root, lang)?);
+        let (s, w) = Strings::load_checked(&theme, root, lang)?;
+        strings.insert(lang.to_string(), s);
+        warnings.extend(w);
     }
-    Ok(Interface { theme, strings })
+    Ok(Interface {
+        theme,
+        strings,
+        warnings,
+    })
 }
 
 /// Content, community posts and the site model.

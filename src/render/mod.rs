@@ -29,7 +29,7 @@ use crate::url::absolute;
 
 /// What blason adds to Tera's functions and filters, for error help.
 const SITE_FUNCTIONS: &str =
-    "t, url, get_url, format_date, markdown, slugify, urlencode and json_encode";
+    "t, url, get_url, format_date, number, markdown, slugify, urlencode and json_encode";
 
 /// Rendered templates, per language.
 pub struct Renderer {
@@ -102,7 +102,7 @@ impl Renderer {
         register_language(
             &mut base,
             Strings::default(),
-            Typography::Plain,
+            Typography::PLAIN,
             RawHtml::Sanitize,
             String::new(),
         );
@@ -329,16 +329,63 @@ fn register_language(
         },
     );
     let s1 = Arc::clone(&strings);
+    // t(key="home"), or t(key="page_count", n=3) for a string that depends
+    // on a count: its plural form for 3, `{n}` written as the language
+    // writes numbers (`decimals` as in `number`).
     tera.register_function(
         "t",
         move |kw: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let key: &str = kw.must_get("key")?;
-            values.get(key).cloned().ok_or_else(|| {
+            let n: Option<tera::Number> = kw.get("n")?;
+            let missing = || {
                 tera::Error::message(format!(
                     "no UI string `{key}` for language `{}` (add it to i18n/{}.toml)",
                     s1.lang, s1.lang
                 ))
-            })
+            };
+            let text = match n {
+                Some(n) => {
+                    let decimals: Option<usize> = kw.get("decimals")?;
+                    let (n, decimals) = number_and_decimals(n, decimals);
+                    Value::from(s1.counted(key, n, decimals).ok_or_else(missing)?)
+                }
+                None if s1.plurals.contains_key(key) => {
+                    return Err(tera::Error::message(format!(
+                        "the UI string `{key}` depends on a count: write t(key=\"{key}\", n=...)"
+                    )));
+                }
+                None => values.get(key).cloned().ok_or_else(missing)?,
+            };
+            // Other arguments fill the string's placeholders: t(key="back_to_page",
+            // title=page.title) writes the title where it has `{title}`.
+            let mut text = text;
+            for (name, value) in kw.iter() {
+                let Some(name) = name.as_str() else { continue };
+                if matches!(name, "key" | "n" | "decimals") {
+                    continue;
+                }
+                let value = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), String::from);
+                let filled = text
+                    .as_str()
+                    .map(|t| t.replace(&format!("{{{name}}}"), &value));
+                if let Some(f) = filled {
+                    text = Value::from(f);
+                }
+            }
+            Ok(text)
+        },
+    );
+    let numbers = Arc::clone(&strings);
+    // {{ 1234.5 | number }} → "1 234,5" in French, "1,234.5" in English;
+    // number(decimals=2) rounds to, and shows, two decimals.
+    tera.register_filter(
+        "number",
+        move |n: tera::Number, kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let decimals: Option<usize> = kw.get("decimals")?;
+            let (n, decimals) = number_and_decimals(n, decimals);
+            Ok(numbers.format_number(n, decimals))
         },
     );
     let s2 = Arc::clone(&strings);
@@ -354,9 +401,66 @@ fn register_language(
     );
 }
 
+/// A template's number as a float, and the decimals to show: those asked
+/// for, none for an integer, else as many as it needs.
+fn number_and_decimals(n: tera::Number, decimals: Option<usize>) -> (f64, Option<usize>) {
+    match n {
+        tera::Number::Integer(i) => (i as f64, decimals.or(Some(0))),
+        tera::Number::Float(f) => (f, decimals),
+        // Number is non-exhaustive.
+        #[allow(unreachable_patterns)]
+        other => (other.as_float(), decimals),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Renders `template` with the built-in theme's strings of `lang`.
+    fn render_with(lang: &str, template: &str) -> Result<String, String> {
+        let theme =
+            Theme::load(Path::new("/nonexistent-site"), crate::theme::BUILTIN_NAME).unwrap();
+        let strings = Strings::load(&theme, Path::new("/nonexistent-site"), lang).unwrap();
+        let mut tera = Tera::new();
+        register_language(
+            &mut tera,
+            strings,
+            Typography::PLAIN,
+            RawHtml::Sanitize,
+            String::new(),
+        );
+        tera.add_raw_template("t", template)
+            .map_err(|e| format!("{e:?}"))?;
+        tera.render("t", &Context::new())
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    #[test]
+    fn counts_numbers_and_placeholders_in_templates() {
+        let t = r#"{{ t(key="page_count", n=1) }}|{{ t(key="page_count", n=1234) }}|{{ 1234.5 | number }}|{{ 3 | number(decimals=2) }}|{{ t(key="back_to_page", title="Lac") }}"#;
+        assert_eq!(
+            render_with("fr", t).unwrap(),
+            "1 page|1\u{202F}234 pages|1\u{202F}234,5|3,00|Retour à «\u{202F}Lac\u{202F}»"
+        );
+        assert_eq!(
+            render_with("en", t).unwrap(),
+            "1 page|1,234 pages|1,234.5|3.00|Back to “Lac”"
+        );
+        assert_eq!(
+            render_with("de", t).unwrap(),
+            "1 Seite|1.234 Seiten|1.234,5|3,00|Zurück zu „Lac“"
+        );
+        // French: 1.5 takes the singular.
+        assert_eq!(
+            render_with("fr", r#"{{ t(key="page_count", n=1.5) }}"#).unwrap(),
+            "1,5 page"
+        );
+        let err = render_with("fr", r#"{{ t(key="page_count") }}"#).unwrap_err();
+        assert!(err.contains("depends on a count"), "{err}");
+        let err = render_with("fr", r#"{{ t(key="nope", n=2) }}"#).unwrap_err();
+        assert!(err.contains("no UI string `nope`"), "{err}");
+    }
 
     #[test]
     fn urls() {

@@ -729,21 +729,8 @@ impl<'a> ViewSource<'a> {
             } else {
                 strings.format_date(t.start.date())
             }
-        } else if shown.date() == shown_end.date() {
-            format!(
-                "{}, {} – {}",
-                strings.format_date(shown.date()),
-                strings.format_time(shown),
-                strings.format_time(&shown_end)
-            )
         } else {
-            format!(
-                "{}, {} – {}, {}",
-                strings.format_date(shown.date()),
-                strings.format_time(shown),
-                strings.format_date(shown_end.date()),
-                strings.format_time(&shown_end)
-            )
+            strings.time_span(shown, &shown_end)
         };
         let ics = absolute(self.base(), &format!("{}{}.ics", p.path, p.slug));
         let fmt_utc = |z: &jiff::Zoned| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
@@ -1141,7 +1128,7 @@ mod tests {
             }
         }
         let options = crate::markdown::MarkdownOptions {
-            typography: crate::config::Typography::French,
+            typography: crate::config::Typography::FRENCH,
             external_links_new_tab: false,
             site_host: "x.fr",
             anchor_links: crate::markdown::AnchorLinks::None,

@@ -14,4 +14,5 @@ mod images;
 mod languages;
 mod output;
 mod serve;
+mod strings;
 mod zola;
