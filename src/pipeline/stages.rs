@@ -213,6 +213,16 @@ pub(super) fn prepare_templates(
     for lang in config.all_languages() {
         let mut v = site_view(config, &interface.strings[lang], lang, &brand_assets);
         v.has_community = !site.community.posts.is_empty();
+        let content = &site.content;
+        let agenda = routes::agenda(config, &interface.strings[lang], lang);
+        v.has_agenda = content
+            .pages
+            .iter()
+            .any(|p| p.lang == lang && p.fm.event.is_some())
+            || content.sections.iter().any(|s| s.path == agenda);
+        let tags = routes::tags_index(config, lang);
+        v.has_tags = site.model.taxonomies.iter().any(|t| t.path == tags);
+        v.has_feed = crate::render::feeds::has_home_feed(content, lang);
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
     let renderer = Renderer::new(

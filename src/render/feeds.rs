@@ -4,12 +4,42 @@
 
 use crate::content::event::EventTimes;
 use crate::content::frontmatter::SortBy;
-use crate::content::{PageId, SectionId};
+use crate::content::{Content, PageId, Section, SectionId};
 use crate::error::Diagnostic;
 use crate::render::jobs::{JobOutput, RenderInputs, released};
 use crate::render::routes;
 use crate::seo::{feed, ics};
 use crate::url::absolute;
+
+/// Whether section `s` has a feed: it asks for one (the default) and one
+/// of the pages it lists (`listed`; every page of its language for a
+/// home section) has a date — a feed without entries is not written.
+/// Links to feeds ask this, so that none leads nowhere.
+pub(crate) fn has_feed(content: &Content, s: &Section, listed: &[usize]) -> bool {
+    asks_for_feed(s)
+        && if s.is_home() {
+            content
+                .pages
+                .iter()
+                .any(|p| p.lang == s.lang && p.date.is_some())
+        } else {
+            listed.iter().any(|&i| content.pages[i].date.is_some())
+        }
+}
+
+/// Whether section `s` asks for a feed (the default; not a redirect, and
+/// rendered).
+pub(crate) fn asks_for_feed(s: &Section) -> bool {
+    s.fm.render != Some(false) && s.fm.generate_feeds != Some(false) && s.fm.redirect_to.is_none()
+}
+
+/// Whether the site's feed in `lang` (its home section's) is written.
+pub(crate) fn has_home_feed(content: &Content, lang: &str) -> bool {
+    content
+        .sections
+        .iter()
+        .any(|s| s.is_home() && s.lang == lang && has_feed(content, s, &[]))
+}
 
 /// The Atom feed of a section: its dated pages, newest first (nothing when
 /// it has none).

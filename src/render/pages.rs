@@ -256,10 +256,12 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
         ),
     );
     head.share = ShareBar::of(s.fm.share.as_ref());
-    head.feed = Some(FeedLink {
-        title: view.title.clone(),
-        url: absolute(base, &routes::section_feed(&s.path)),
-    });
+    if !s.is_home() && crate::render::feeds::has_feed(content, s, inputs.section_pages(si)) {
+        head.feed = Some(FeedLink {
+            title: view.title.clone(),
+            url: absolute(base, &routes::section_feed(&s.path)),
+        });
+    }
     let agenda_here = inputs
         .strings_of(&s.lang)
         .is_some_and(|st| routes::agenda(config, st, &s.lang) == s.path);
