@@ -78,12 +78,12 @@ impl Ledger {
     /// audit reads (HTML, XML, iCalendar, text, a kit's zip).
     pub fn record(&self, rel: &str, bytes: &[u8]) {
         let rel = rel.trim_start_matches('/');
+        let text = || match std::str::from_utf8(bytes) {
+            Ok(t) => std::borrow::Cow::Borrowed(t),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         let found = match Kind::of(rel) {
-            Some(kind) => Some(scan::scan(
-                kind,
-                &String::from_utf8_lossy(bytes),
-                &self.base,
-            )),
+            Some(kind) => Some(scan::scan(kind, &text(), &self.base)),
             None if rel.ends_with(".zip") => Some(zip_texts(bytes, &self.base)),
             None => None,
         };
@@ -183,8 +183,12 @@ fn locate(url: &str, from: &str, base: &str) -> Option<Target> {
         None => (rest, None),
     };
     let path = rest.split('?').next().unwrap_or("");
+    let plain = |p: &str| !(p.contains("/.") || p.contains('%') || p.contains("//"));
     let file = if path.is_empty() {
         from.to_string()
+    } else if path.starts_with('/') && plain(path) {
+        // Most links: root-relative, nothing to normalize or decode.
+        file_for(path)
     } else {
         let absolute = if path.starts_with('/') {
             path.to_string()

@@ -106,20 +106,21 @@ pub(crate) fn tags<'a>(text: &'a str, html: bool, mut on_tag: impl FnMut(&Tag<'a
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         i += off;
-        let rest = &text[i..];
-        if rest.starts_with("<!--") {
-            i = find_from(text, i + 4, "-->") + 3;
-        } else if rest.starts_with("<![CDATA[") {
-            i = find_from(text, i + 9, "]]>") + 3;
-        } else if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
-            i = find_from(text, i + 2, ">") + 1;
-        } else if b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+        // Byte tests first: a start tag is by far the most common case.
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        if next.is_ascii_alphabetic() {
             let (tag, end) = start_tag(text, i + 1);
             i = end;
             if html && matches!(tag.name.as_ref(), "script" | "style") {
                 i = raw_text_end(text, i, &tag.name);
             }
             on_tag(&tag, &text[i.min(text.len())..]);
+        } else if next == b'!' && b[i..].starts_with(b"<!--") {
+            i = find_from(text, i + 4, "-->") + 3;
+        } else if next == b'!' && b[i..].starts_with(b"<![CDATA[") {
+            i = find_from(text, i + 9, "]]>") + 3;
+        } else if matches!(next, b'!' | b'?' | b'/') {
+            i = find_from(text, i + 2, ">") + 1;
         } else {
             i += 1;
         }
@@ -263,6 +264,12 @@ fn link(found: &mut Found, url: &str, attr: &'static str) {
 /// What one HTML start tag links to and offers.
 fn html_tag(tag: &Tag<'_>, found: &mut Found) {
     for (name, value) in &tag.attrs {
+        // Most attributes (class, rel, aria-*, data-*…) are none of these:
+        // a test of two bytes skips them before the names are compared.
+        let n = name.as_bytes();
+        if n.len() > 7 || !matches!(n.first(), Some(b'i' | b'n' | b'h' | b's' | b'p' | b'a')) {
+            continue;
+        }
         match name.as_ref() {
             "id" if !value.is_empty() => found.ids.push(value.to_string()),
             "name" if tag.name == "a" && !value.is_empty() => found.ids.push(value.to_string()),
