@@ -129,3 +129,52 @@ fn a_broken_template_link_and_a_broken_anchor_are_caught_with_the_page_named() {
         .build()
         .assert_success();
 }
+
+#[test]
+fn the_sitemap_names_published_images_and_every_photo_page() {
+    let out = support::example();
+    let sitemap = support::read(&out.join("sitemap.xml"));
+    let base = "https://www.val-orbiere.example/";
+    // Each image is a file of the output, under processed_images/ (the
+    // originals are not published).
+    let images: Vec<&str> = sitemap
+        .split("<image:loc>")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap())
+        .collect();
+    assert!(images.len() > 10, "{sitemap}");
+    for url in &images {
+        let rel = url.strip_prefix(base).unwrap();
+        assert!(rel.starts_with("processed_images/"), "{url}");
+        assert!(out.join(rel).is_file(), "{url}");
+    }
+    // The home page's cover: its largest variant (1600 px wide).
+    let home = sitemap
+        .split("<url>")
+        .find(|u| u.contains(&format!("<loc>{base}</loc>")))
+        .unwrap();
+    let cover = home.split("<image:loc>").nth(1).unwrap();
+    let cover = cover.split('<').next().unwrap();
+    let page = support::read(&out.join("index.html"));
+    assert!(page.contains(&format!("{cover} 1600w")), "{cover}");
+    // Photo pages are listed, each once, with their photo.
+    let photo = format!("<loc>{base}tourisme/gorges-de-la-doye/photos/cascades/</loc>");
+    assert_eq!(sitemap.matches(&photo).count(), 1, "{sitemap}");
+    let entry = sitemap.split("<url>").find(|u| u.contains(&photo)).unwrap();
+    assert!(entry.contains("<image:loc>"), "{entry}");
+}
+
+#[test]
+fn drafts_built_with_the_flag_are_noindex_and_out_of_the_sitemap() {
+    let b = SiteTest::from_fixture("build/zola-features")
+        .build_with(&["--drafts"])
+        .assert_success();
+    let draft = b.read("tourisme/brouillon/index.html");
+    assert!(
+        draft.contains(r#"<meta name="robots" content="noindex">"#),
+        "{draft}"
+    );
+    assert!(!b.read("sitemap.xml").contains("/tourisme/brouillon/"));
+    let found = blason::audit_folder(b.out(), "https://www.example-territoire.fr").unwrap();
+    assert!(found.is_empty(), "{found:#?}");
+}
