@@ -10,7 +10,7 @@
 //!
 //! 0. `error`, `url`, `xml`, `stamp`, `slug`, `testing`
 //! 1. `paths`, `output`
-//! 2. `config`
+//! 2. `config`, `audit`
 //! 3. `content`, `markdown`, `media`
 //! 4. `theme`, `community`, `seo`
 //! 5. `render`
@@ -24,6 +24,7 @@
 #![allow(clippy::result_large_err)]
 
 pub(crate) mod assets;
+pub(crate) mod audit;
 pub(crate) mod checks;
 pub(crate) mod cli;
 pub(crate) mod community;
@@ -50,6 +51,7 @@ pub(crate) mod url;
 pub(crate) mod xml;
 
 // The public API: the commands, their options and reports, and diagnostics.
+pub use audit::audit_folder;
 pub use cli::{Cli, Command, run};
 pub use error::{Diagnostic, Error, Severity};
 pub use incremental::Memo;

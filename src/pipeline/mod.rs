@@ -13,6 +13,7 @@
 //! images      the variants asked for so far, through the cache, in parallel
 //! cards       social cards and kit images, then the kits' zips
 //! files       static files, bundle assets, highlight.css, sitemap.xml, robots.txt
+//! audit       (`check` only) every link of every file written, and the sitemap
 //! ```
 //!
 //! Then [`build`] swaps the staged output in (only if every stage
@@ -32,6 +33,7 @@ use std::time::Instant;
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use crate::audit::{Audited, Ledger};
 use crate::content::{self, SourceMemo};
 use crate::error::{Diagnostic, Error, Severity};
 use crate::incremental::{self, LastBuild, Memo, PageMemo, Recall, Reuse};
@@ -361,6 +363,13 @@ fn run_stages(
     let settings = stages::configure(run)?;
     let config = &settings.config;
     let mut warnings = settings.warnings.clone();
+    // `check` reads every file as it is written, for the link audit.
+    let ledger = (run.mode == Mode::Check).then(|| Ledger::new(config.base()));
+    let audited = ledger.as_ref().map(|l| Audited::new(sink, l));
+    let sink: &dyn Sink = match &audited {
+        Some(a) => a,
+        None => sink,
+    };
     timer.lap("config");
 
     progress.stage("templates", 0);
@@ -423,6 +432,11 @@ fn run_stages(
     progress.stage("files", 0);
     stages::write_site_files(&src, &md, &settings, sink)?;
     timer.lap("files");
+
+    if let Some(ledger) = &ledger {
+        stages::audit_output(run, &site, &checked, ledger)?;
+        timer.lap("audit");
+    }
 
     let total_ms = timer.start.elapsed().as_secs_f64() * 1000.0;
     warnings

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::assets::{self, BrandFiles};
+use crate::audit::Ledger;
 use crate::checks;
 use crate::community::Community;
 use crate::config::Config;
@@ -21,16 +22,18 @@ use crate::incremental::Recall;
 use crate::markdown::{self, AnchorLinks, MarkdownOptions, Rendered};
 use crate::media::card::{CardCounts, CardStudio};
 use crate::media::{ImageCounts, ImagePipeline, ImageSettings, ResponsiveImage};
-use crate::output::Sink;
+use crate::output::{Sink, file_for};
 use crate::paths::resolve_content_path;
 use crate::render::community::CommunityViews;
 use crate::render::jobs::{self, Job, JobOutput, RenderInputs};
 use crate::render::kits::KitZip;
+use crate::render::pages::paginate;
 use crate::render::views::{
     BrandAssets, Detail, HtmlAfterUse, PageHtml, PhotoPages, ViewSource, share_small_maps,
     site_view,
 };
 use crate::render::{Renderer, routes};
+use crate::seo::{SitemapImages, SitemapPage};
 use crate::shortcodes::{self, GalleryStore, Shortcodes};
 use crate::theme::{Strings, Theme};
 
@@ -230,6 +233,14 @@ pub(super) fn prepare_templates(
         v.pillars.retain(|p| listed(&ListingKind::Pillar, &p.key));
         v.audiences
             .retain(|a| listed(&ListingKind::Audience, &a.key));
+        // The agenda is made in every language (`jobs::plan`), and so is the
+        // tags' index (`content::site`); the site's feed unless its home
+        // page says `generate_feeds = false`.
+        let content = &site.content;
+        v.has_agenda = true;
+        let tags = routes::tags_index(config, lang);
+        v.has_tags = site.model.taxonomies.iter().any(|t| t.path == tags);
+        v.has_feed = crate::render::feeds::has_home_feed(content, lang);
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
     let renderer = Renderer::new(
@@ -822,34 +833,137 @@ pub(super) fn write_site_files(
             markdown::highlight::stylesheet().as_bytes(),
         )?;
     }
-    let theme_pages = theme_pages(config, &src.interface.strings, &src.refs.posts);
+    let mut extra = theme_pages(config, content, &src.interface.strings, &src.refs.posts);
+    extra.extend(photo_pages(content, &src.checked.photo_pages));
+    extra.extend(later_pagers(config, content, &src.site.model));
+    let images = SitemapImages {
+        root,
+        covers: &src.refs.covers,
+    };
     sink.write(
         "sitemap.xml",
-        crate::seo::sitemap(config, content, &src.site.model, &theme_pages).as_bytes(),
+        crate::seo::sitemap(config, content, &src.site.model, &images, &extra).as_bytes(),
     )?;
     sink.write("robots.txt", crate::seo::robots(config).as_bytes())?;
     Ok(())
 }
 
+/// `check`'s link audit of every file written (`crate::audit`), when the
+/// stages found no error (a page that failed would only add broken links).
+pub(super) fn audit_output(
+    run: &Run<'_>,
+    site: &Site,
+    checked: &Checked,
+    ledger: &Ledger,
+) -> Result<(), Error> {
+    let clean = run
+        .deferred
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_empty();
+    if !clean {
+        return Ok(());
+    }
+    let content = &site.content;
+    let mut sources: HashMap<String, String> = HashMap::new();
+    for p in &content.pages {
+        sources.insert(file_for(&p.path), p.file.rel.clone());
+    }
+    for s in &content.sections {
+        if let Some(f) = &s.file {
+            sources.insert(file_for(&s.path), f.rel.clone());
+        }
+    }
+    for set in &checked.photo_pages {
+        let owner = &content.pages[set.page].file.rel;
+        for i in 0..set.photos.len() {
+            sources.insert(file_for(&set.path(content, i)), owner.clone());
+        }
+    }
+    run.defer(ledger.findings(&sources))
+}
+
 /// Pages the render stage makes beyond content and listings (agenda, site
-/// map, community), for the sitemap.
+/// map, community, the audiences' index), for the sitemap.
 fn theme_pages(
     config: &Config,
+    content: &Content,
     strings: &BTreeMap<String, Strings>,
     posts: &CommunityViews,
-) -> Vec<String> {
+) -> Vec<SitemapPage> {
     let mut out = Vec::new();
     for lang in config.all_languages() {
         let Some(st) = strings.get(lang) else {
             continue;
         };
         out.push(routes::site_map(config, st, lang));
-        out.push(routes::agenda(config, st, lang));
+        // Unless a section stands at its address (the sitemap has it, or
+        // not, as a section: a redirect is left out).
+        let agenda = routes::agenda(config, st, lang);
+        if !content.sections.iter().any(|s| s.path == agenda) {
+            out.push(agenda);
+        }
+        if !config.audiences.is_empty() {
+            out.push(routes::audiences_index(config, lang));
+        }
         if !posts.is_empty() {
             out.push(routes::community(config, st, lang));
             for tag in posts.tags() {
                 out.push(routes::community_tag(config, st, lang, tag));
             }
+        }
+    }
+    out.into_iter()
+        .map(|path| SitemapPage {
+            path,
+            images: Vec::new(),
+        })
+        .collect()
+}
+
+/// The second and later pages of paginated sections and tags, for the
+/// sitemap (their addresses are the render stage's: `render::pages::paginate`).
+fn later_pagers(config: &Config, content: &Content, model: &SiteModel) -> Vec<SitemapPage> {
+    let base = config.base();
+    let mut out = Vec::new();
+    let mut add = |count: usize, per: usize, path: &str, pp: &str| {
+        let all: Vec<usize> = (0..count).collect();
+        for n in 1..jobs::pagers(count, per) {
+            out.push(SitemapPage {
+                path: paginate(&all, per, n, path, pp, base).path,
+                images: Vec::new(),
+            });
+        }
+    };
+    for (i, s) in content.sections.iter().enumerate() {
+        if s.fm.render == Some(false) || s.fm.redirect_to.is_some() || s.fm.draft {
+            continue;
+        }
+        let count = match model.merged_sections.get(&i) {
+            Some(&l) => model.listings[l].pages.len(),
+            None => s.pages.len(),
+        };
+        let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
+        add(count, s.fm.paginate_by, &s.path, pp);
+    }
+    for l in model.listings.iter().filter(|l| l.section.is_none()) {
+        if matches!(l.kind, ListingKind::Term { .. }) {
+            add(l.pages.len(), config.paginate_taxonomies, &l.path, "page");
+        }
+    }
+    out
+}
+
+/// The pages of photos, each with its published image (the largest
+/// variant), for the sitemap.
+fn photo_pages(content: &Content, sets: &[PhotoPages]) -> Vec<SitemapPage> {
+    let mut out = Vec::new();
+    for set in sets.iter().filter(|s| !content.pages[s.page].fm.draft) {
+        for (i, photo) in set.photos.iter().enumerate() {
+            out.push(SitemapPage {
+                path: set.path(content, i),
+                images: vec![photo.full.fallback.url.clone()],
+            });
         }
     }
     out

@@ -4,12 +4,27 @@
 
 use crate::content::event::EventTimes;
 use crate::content::frontmatter::SortBy;
-use crate::content::{PageId, SectionId};
+use crate::content::{Content, PageId, Section, SectionId};
 use crate::error::Diagnostic;
 use crate::render::jobs::{JobOutput, RenderInputs, released};
 use crate::render::routes;
 use crate::seo::{feed, ics};
 use crate::url::absolute;
+
+/// Whether section `s` has a feed: it asks for one (the default; not a
+/// redirect, and rendered). A feed with no dated page yet is still written,
+/// empty. Links to feeds and the feed's job ask this, so none leads nowhere.
+pub(crate) fn asks_for_feed(s: &Section) -> bool {
+    s.fm.render != Some(false) && s.fm.generate_feeds != Some(false) && s.fm.redirect_to.is_none()
+}
+
+/// Whether the site's feed in `lang` (its home section's) is written.
+pub(crate) fn has_home_feed(content: &Content, lang: &str) -> bool {
+    content
+        .sections
+        .iter()
+        .any(|s| s.is_home() && s.lang == lang && asks_for_feed(s))
+}
 
 /// The Atom feed of a section: its dated pages, newest first (none yet is
 /// an empty feed: pages link to it).

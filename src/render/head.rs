@@ -20,8 +20,8 @@ use crate::error::Diagnostic;
 use crate::media::card::{CARD_BUDGET, CARD_SIZE, CardSpec, stem_of};
 use crate::output::file_for;
 use crate::render::jobs::{JobOutput, RenderInputs};
-use crate::render::routes;
 use crate::render::views::{CoverView, NavItem, TranslationView, language_links};
+use crate::render::{feeds, routes};
 use crate::seo::jsonld;
 use crate::seo::share::{ShareInput, share_view};
 use crate::url::absolute;
@@ -343,7 +343,22 @@ pub(crate) fn finish(
                 source: None,
             });
         }
-        let (seo, ld) = seo(head, config, lang, &canonical, &frame.translations);
+        // The site's feed is linked only when it is written (it has entries):
+        // `latest` holds the language's dated pages.
+        let home_feed = inputs.latest.get(lang).is_some_and(|l| !l.is_empty())
+            && inputs
+                .content()
+                .sections
+                .iter()
+                .any(|s| s.is_home() && s.lang == lang && feeds::asks_for_feed(s));
+        let (seo, ld) = seo(
+            head,
+            config,
+            lang,
+            &canonical,
+            &frame.translations,
+            home_feed,
+        );
         ctx.insert("seo", &seo);
         ctx.insert_value("jsonld", tera::Value::safe_string(&ld));
     }
@@ -393,16 +408,19 @@ fn seo(
     lang: &str,
     canonical: &str,
     translations: &[TranslationView],
+    home_feed: bool,
 ) -> (SeoView, String) {
     let base = config.base();
     let site_name = config.title_in(lang).to_string();
-    let home_feed = FeedLink {
-        title: site_name.clone(),
-        url: absolute(base, &routes::home_feed(config, lang)),
-    };
-    let mut feeds = vec![home_feed];
+    let mut feeds = Vec::new();
+    if home_feed {
+        feeds.push(FeedLink {
+            title: site_name.clone(),
+            url: absolute(base, &routes::home_feed(config, lang)),
+        });
+    }
     if let Some(f) = head.feed
-        && f.url != feeds[0].url
+        && feeds.first().is_none_or(|h| f.url != h.url)
     {
         feeds.push(f);
     }

@@ -260,7 +260,7 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
         for pager in 0..pagers(count, s.fm.paginate_by) {
             jobs.push(Job::Section { section, pager });
         }
-        if s.fm.generate_feeds != Some(false) && s.fm.redirect_to.is_none() {
+        if feeds::asks_for_feed(s) {
             jobs.push(Job::Feed(section));
         }
     }

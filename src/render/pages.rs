@@ -39,6 +39,8 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
     let html = views.html.take(i.0).ok_or_else(|| released(p))?;
     let view = views.page_full(i, &html);
     let mut head = Head::new(view.title.to_string());
+    // A draft (built with --drafts) is a preview: out of search engines and the sitemap.
+    head.noindex = p.fm.draft;
     head.description = view.description.map(String::from);
     head.og_type = "article";
     head.image = view.cover.clone();
@@ -247,6 +249,7 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
     } = paginate(&all, s.fm.paginate_by, pager, &s.path, pp, base);
     let view = views.section(si, &pages, paginator);
     let mut head = Head::new(view.title.clone());
+    head.noindex = s.fm.draft;
     head.description = view.description.clone();
     head.image = view.cover.clone();
     head.crumbs = view.ancestors.clone();
@@ -258,11 +261,12 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
         ),
     );
     head.share = ShareBar::of(s.fm.share.as_ref());
-    // The same condition as the feed's job in `jobs::plan`.
-    head.feed = (s.fm.generate_feeds != Some(false)).then(|| FeedLink {
-        title: view.title.clone(),
-        url: absolute(base, &routes::section_feed(&s.path)),
-    });
+    if !s.is_home() && crate::render::feeds::asks_for_feed(s) {
+        head.feed = Some(FeedLink {
+            title: view.title.clone(),
+            url: absolute(base, &routes::section_feed(&s.path)),
+        });
+    }
     let agenda_here = inputs
         .strings_of(&s.lang)
         .is_some_and(|st| routes::agenda(config, st, &s.lang) == s.path);
@@ -657,6 +661,7 @@ pub(crate) fn photo<'a>(
     let page_view = views.page_full(PageId(pages.page), &html);
     let title = photo.caption.clone().unwrap_or_else(|| photo.alt.clone());
     let mut head = Head::new(title.clone());
+    head.noindex = p.fm.draft;
     head.description = Some(match &photo.credit {
         Some(c) => format!("{} — {c}", photo.alt),
         None => photo.alt.clone(),

@@ -81,6 +81,11 @@ pub struct SiteView<'a> {
     pub has_audiences_index: bool,
     /// True when at least one community post is published.
     pub has_community: bool,
+    /// True when the agenda, the tags' index and the site's feed of this
+    /// language are written (so that no link leads nowhere).
+    pub has_agenda: bool,
+    pub has_tags: bool,
+    pub has_feed: bool,
 }
 
 /// Published URLs of the brand's files.
@@ -188,6 +193,9 @@ pub fn site_view<'a>(
         extra: &config.extra,
         has_audiences_index: !config.audiences.is_empty(),
         has_community: false,
+        has_agenda: false,
+        has_tags: false,
+        has_feed: false,
     }
 }
 

@@ -10,11 +10,14 @@ pub mod ics;
 pub mod jsonld;
 pub mod share;
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::Content;
 use crate::content::site::SiteModel;
+use crate::media::ResponsiveImage;
 use crate::url::absolute;
 use crate::xml::escape as xml_escape;
 
@@ -26,17 +29,51 @@ struct Entry {
     images: Vec<String>,
 }
 
-fn cover_url(base: &str, owner_path: &str, cover: Option<&str>) -> Vec<String> {
-    match cover {
-        Some(c) if c.starts_with('/') => vec![absolute(base, c)],
-        Some(c) => vec![absolute(base, &format!("{owner_path}{c}"))],
-        None => Vec::new(),
+/// A page of the sitemap beyond content and listings: a theme-made page
+/// (agenda, site map, community) or a photo's page, with its image.
+pub struct SitemapPage {
+    pub path: String,
+    /// Absolute URLs of the published images the page shows.
+    pub images: Vec<String>,
+}
+
+/// Where the sitemap finds the images of pages: the site's root (covers
+/// are named relative to their page) and the published variants of raster
+/// covers (their originals are not published).
+pub struct SitemapImages<'a> {
+    pub root: &'a Path,
+    pub covers: &'a HashMap<PathBuf, ResponsiveImage>,
+}
+
+impl SitemapImages<'_> {
+    /// The published URL of a cover: the largest variant of a processed
+    /// one, the file itself otherwise (an SVG).
+    fn cover(&self, base: &str, owner_path: &str, dir: &Path, cover: Option<&str>) -> Vec<String> {
+        let Some(c) = cover else {
+            return Vec::new();
+        };
+        let file = crate::paths::resolve_content_path(self.root, dir, c).ok();
+        if let Some(img) = file.as_ref().and_then(|f| self.covers.get(f)) {
+            return vec![img.fallback.url.clone()];
+        }
+        match c.strip_prefix('/') {
+            Some(_) => vec![absolute(base, c)],
+            None => vec![absolute(base, &format!("{owner_path}{c}"))],
+        }
     }
 }
 
-/// sitemap.xml: every page, section and listing (and `extra` paths), with
-/// hreflang alternates and cover images.
-pub fn sitemap(config: &Config, content: &Content, model: &SiteModel, extra: &[String]) -> String {
+/// sitemap.xml: every indexable page once — pages, sections and listings
+/// (drafts built with `--drafts`, redirects and unrendered sections left
+/// out) and `extra` pages — with hreflang alternates and the published
+/// images of covers and photos.
+pub fn sitemap(
+    config: &Config,
+    content: &Content,
+    model: &SiteModel,
+    images: &SitemapImages<'_>,
+    extra: &[SitemapPage],
+) -> String {
     let base = config.base();
     let mut entries: Vec<Entry> = Vec::new();
     let alternates = |key: &str| -> Vec<(String, String)> {
@@ -49,22 +86,22 @@ pub fn sitemap(config: &Config, content: &Content, model: &SiteModel, extra: &[S
         }
     };
     for s in &content.sections {
-        if s.fm.render == Some(false) || s.fm.redirect_to.is_some() {
+        if s.fm.render == Some(false) || s.fm.redirect_to.is_some() || s.fm.draft {
             continue;
         }
         entries.push(Entry {
             loc: absolute(base, &s.path),
             lastmod: None,
             alternates: alternates(&format!("section:{}", s.translation_key)),
-            images: cover_url(base, &s.path, s.fm.cover.as_deref()),
+            images: images.cover(base, &s.path, &s.dir, s.fm.cover.as_deref()),
         });
     }
-    for p in &content.pages {
+    for p in content.pages.iter().filter(|p| !p.fm.draft) {
         entries.push(Entry {
             loc: absolute(base, &p.path),
             lastmod: p.fm.updated.or(p.date).map(|d| d.date().to_string()),
             alternates: alternates(&format!("page:{}", p.translation_key)),
-            images: cover_url(base, &p.path, p.fm.cover.as_deref()),
+            images: images.cover(base, &p.path, &p.dir, p.fm.cover.as_deref()),
         });
     }
     let plain = |path: &str| Entry {
@@ -81,9 +118,30 @@ pub fn sitemap(config: &Config, content: &Content, model: &SiteModel, extra: &[S
             .map(|l| plain(&l.path)),
     );
     entries.extend(model.taxonomies.iter().map(|t| plain(&t.path)));
-    entries.extend(extra.iter().map(|p| plain(p)));
+    entries.extend(extra.iter().map(|p| Entry {
+        images: p.images.clone(),
+        ..plain(&p.path)
+    }));
     entries.sort_by(|a, b| a.loc.cmp(&b.loc));
-    entries.dedup_by(|a, b| a.loc == b.loc);
+    // One entry per address: the first (a page's, with its alternates)
+    // takes the images of the others.
+    let mut merged: Vec<Entry> = Vec::with_capacity(entries.len());
+    for e in entries {
+        match merged.last_mut() {
+            Some(last) if last.loc == e.loc => {
+                for img in e.images {
+                    if !last.images.contains(&img) {
+                        last.images.push(img);
+                    }
+                }
+            }
+            _ => merged.push(e),
+        }
+    }
+    write_sitemap(merged)
+}
+
+fn write_sitemap(entries: Vec<Entry>) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\" xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\">\n",
     );

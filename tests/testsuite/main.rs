@@ -4,6 +4,7 @@
 
 mod support;
 
+mod audit;
 mod build;
 mod cards;
 mod cli;
