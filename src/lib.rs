@@ -12,7 +12,7 @@
 //! 1. `paths`, `output`
 //! 2. `config`
 //! 3. `content`, `markdown`, `media`
-//! 4. `theme`, `community`, `seo`
+//! 4. `theme`, `community`, `seo`, `search`
 //! 5. `render`
 //! 6. `shortcodes`, `incremental`, `checks`, `assets`, `scaffold`
 //! 7. `pipeline`
@@ -38,6 +38,7 @@ pub(crate) mod paths;
 pub(crate) mod pipeline;
 pub(crate) mod render;
 pub(crate) mod scaffold;
+pub(crate) mod search;
 pub(crate) mod seo;
 pub(crate) mod serve;
 pub(crate) mod shortcodes;
@@ -55,7 +56,8 @@ pub use error::{Diagnostic, Error, Severity};
 pub use incremental::Memo;
 pub use output::Files;
 pub use pipeline::{
-    BuildOptions, BuildReport, ImageCounts, Progress, Quiet, build, build_changes, check,
+    BuildOptions, BuildReport, ImageCounts, Progress, Quiet, SearchCounts, build, build_changes,
+    check,
 };
 pub use serve::{ServeOptions, serve};
 

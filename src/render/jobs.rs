@@ -48,6 +48,8 @@ pub enum Job {
     Agenda(String),
     /// The site-map page of a language.
     SiteMap(String),
+    /// The search results page of a language.
+    Search(String),
     Alias {
         from: String,
         to: String,
@@ -165,6 +167,9 @@ pub struct RenderInputs<'a> {
     pub images: &'a ImagePipeline,
     /// Published community posts.
     pub community: &'a CommunityViews,
+    /// Language to the address of its search index's manifest (empty when
+    /// search is off).
+    pub search: &'a HashMap<String, String>,
 }
 
 impl<'a> RenderInputs<'a> {
@@ -223,6 +228,7 @@ pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnos
         Job::Agenda(lang) => pages::agenda(inputs, lang),
         Job::Community { lang, tag } => pages::community(inputs, lang, tag.as_deref()),
         Job::SiteMap(lang) => pages::site_map(inputs, lang),
+        Job::Search(lang) => pages::search(inputs, lang),
         Job::Photo { set, index } => pages::photo(inputs, *set, *index)?,
         Job::Alias { from, to } => pages::alias(inputs, from, to),
         Job::MastodonShare => pages::mastodon_share(inputs),
@@ -295,6 +301,9 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
             jobs.push(Job::AgendaCalendar(lang.to_string()));
         }
         jobs.push(Job::SiteMap(lang.to_string()));
+        if inputs.search.contains_key(lang) {
+            jobs.push(Job::Search(lang.to_string()));
+        }
         if !inputs.community.is_empty() {
             jobs.push(Job::Community {
                 lang: lang.to_string(),

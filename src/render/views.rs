@@ -77,6 +77,8 @@ pub struct SiteView<'a> {
     pub has_audiences_index: bool,
     /// True when at least one community post is published.
     pub has_community: bool,
+    /// True when the site has its search (`[search] enable`).
+    pub has_search: bool,
 }
 
 /// Published URLs of the brand's files.
@@ -96,6 +98,8 @@ pub struct SiteLinks {
     pub tags: String,
     pub audiences: String,
     pub community: String,
+    /// The search results page.
+    pub search: String,
 }
 
 pub fn site_view<'a>(
@@ -131,6 +135,7 @@ pub fn site_view<'a>(
         tags: absolute(base, &routes::tags_index(config, lang)),
         audiences: absolute(base, &routes::audiences_index(config, lang)),
         community: absolute(base, &routes::community(config, strings, lang)),
+        search: absolute(base, &routes::search(config, strings, lang)),
     };
     SiteView {
         links,
@@ -184,6 +189,7 @@ pub fn site_view<'a>(
         extra: &config.extra,
         has_audiences_index: !config.audiences.is_empty(),
         has_community: false,
+        has_search: config.search.enable,
     }
 }
 

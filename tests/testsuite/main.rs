@@ -12,5 +12,6 @@ mod errors;
 mod html;
 mod images;
 mod output;
+mod search;
 mod serve;
 mod zola;
