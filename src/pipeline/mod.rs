@@ -203,8 +203,16 @@ pub fn build_changes(
 ) -> Result<(BuildReport, Files), Error> {
     let reuse = incremental::reuse(memo.last.as_ref(), &opts.root, changed, opts.now);
     let last = memo.last.as_ref().filter(|_| reuse != Reuse::Nothing);
+    // The search stage writes the whole index again, under new names when
+    // anything changed: the last build's index files are left behind.
     let sink = match last {
-        Some(l) => Memory::starting_from(l.files.clone()),
+        Some(l) => Memory::starting_from(
+            l.files
+                .iter()
+                .filter(|(rel, _)| rel.split('/').next() != Some(crate::search::FOLDER))
+                .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
+                .collect(),
+        ),
         None => Memory::default(),
     };
     let recall = Recall { last, reuse };
