@@ -31,16 +31,20 @@ const MAX_KEY: usize = 4;
 /// Characters of a page's text its result file keeps for the excerpt.
 const EXCERPT_TEXT: usize = 1200;
 
-/// Weights of a term's occurrences by where it is: titles rank above
-/// headings, headings above the rest, the body last.
-const W_TITLE: u32 = 12;
-const W_HEADING: u32 = 5;
-const W_DESCRIPTION: u32 = 3;
-const W_LABEL: u32 = 3;
-const W_BODY: u32 = 1;
-/// The body's share of a term's weight is capped: a page that repeats a
-/// word does not outrank one titled with it.
-const BODY_CAP: u32 = 4;
+/// Weights of a term by where it is: titles rank above headings, headings
+/// above descriptions and labels, these above the body. A field counts once
+/// per page, however often the word is in it.
+const W_TITLE: u32 = 120;
+const W_HEADING: u32 = 50;
+const W_DESCRIPTION: u32 = 30;
+const W_LABEL: u32 = 30;
+/// The body's share: BM25's saturating term frequency, normalised by the
+/// page's length against the language's average, times this (at most
+/// 2.2 times it: a page that repeats a word never outranks one titled
+/// with it).
+const W_BODY: f64 = 10.0;
+const BM25_K1: f64 = 1.2;
+const BM25_B: f64 = 0.75;
 
 /// An event page's state when the site was built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,43 +95,54 @@ struct Term {
     postings: Vec<(u32, u32)>,
 }
 
-/// Each term of `doc` with its weight and stem.
+/// Each term of `doc` with the weight of its fields, the times it is in
+/// the body, and its stem; and the body's length in words.
 fn doc_terms(
     doc: &Doc,
     stemmer: Option<&rust_stemmers::Stemmer>,
     stops: &[&str],
-) -> BTreeMap<String, (u32, String)> {
+) -> (BTreeMap<String, (u32, u32, String)>, usize) {
     let mut terms: BTreeMap<String, (u32, u32, String)> = BTreeMap::new();
-    let mut add = |text: &str, weight: u32, once: bool| {
+    let mut body_len = 0;
+    let mut add = |text: &str, weight: u32| {
         let mut seen = BTreeSet::new();
         for w in raw_words(text) {
             let folded = fold(&w);
-            if stops.contains(&folded.as_str()) || (once && !seen.insert(folded.clone())) {
+            if stops.contains(&folded.as_str()) {
+                continue;
+            }
+            if weight == 0 {
+                body_len += 1;
+            } else if !seen.insert(folded.clone()) {
                 continue;
             }
             let e = terms
                 .entry(folded)
                 .or_insert_with(|| (0, 0, stem(stemmer, &w)));
-            if weight == W_BODY {
+            if weight == 0 {
                 e.1 += 1;
             } else {
                 e.0 += weight;
             }
         }
     };
-    add(&doc.title, W_TITLE, true);
-    for h in &doc.headings {
-        add(h, W_HEADING, true);
+    add(&doc.title, W_TITLE);
+    add(&doc.headings.join(" \n "), W_HEADING);
+    add(&doc.description, W_DESCRIPTION);
+    add(&doc.labels.join(" \n "), W_LABEL);
+    add(&doc.body, 0);
+    (terms, body_len)
+}
+
+/// A term's weight in a page: its fields' weights and its body share.
+fn weight(fields: u32, tf: u32, body_len: usize, average_len: f64) -> u32 {
+    if tf == 0 {
+        return fields;
     }
-    add(&doc.description, W_DESCRIPTION, true);
-    for l in &doc.labels {
-        add(l, W_LABEL, true);
-    }
-    add(&doc.body, W_BODY, false);
-    terms
-        .into_iter()
-        .map(|(t, (w, body, s))| (t, (w + body.min(BODY_CAP) * W_BODY, s)))
-        .collect()
+    let tf = f64::from(tf);
+    let norm = 1.0 - BM25_B + BM25_B * body_len as f64 / average_len.max(1.0);
+    let body = W_BODY * tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * norm);
+    fields + body.round().max(1.0) as u32
 }
 
 fn hash(bytes: &[u8]) -> String {
@@ -258,18 +273,21 @@ pub(crate) fn build_language(
 ) -> LanguageIndex {
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     let stops = stop_words(lang);
-    let per_doc: Vec<BTreeMap<String, (u32, String)>> = docs
+    let per_doc: Vec<_> = docs
         .par_iter()
         .map_init(|| stemmer(lang), |s, d| doc_terms(d, s.as_ref(), stops))
         .collect();
+    let average_len =
+        per_doc.iter().map(|(_, len)| *len as f64).sum::<f64>() / per_doc.len().max(1) as f64;
     let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-    for (n, doc) in per_doc.into_iter().enumerate() {
-        for (name, (weight, stem)) in doc {
+    for (n, (doc, len)) in per_doc.into_iter().enumerate() {
+        for (name, (fields, tf, stem)) in doc {
             let t = terms.entry(name).or_default();
             if t.stem.is_empty() {
                 t.stem = stem;
             }
-            t.postings.push((n as u32, weight));
+            t.postings
+                .push((n as u32, weight(fields, tf, len, average_len)));
         }
     }
     let mut by_first: BTreeMap<char, Vec<(&String, &Term)>> = BTreeMap::new();
@@ -336,37 +354,34 @@ mod tests {
         }
     }
 
-    fn weight_of(terms: &BTreeMap<String, (u32, String)>, t: &str) -> u32 {
-        terms.get(t).map_or(0, |x| x.0)
+    fn weight_of(doc: &Doc, t: &str) -> u32 {
+        let (terms, len) = doc_terms(doc, stemmer("fr").as_ref(), stop_words("fr"));
+        terms
+            .get(t)
+            .map_or(0, |&(fields, tf, _)| weight(fields, tf, len, 50.0))
     }
 
     #[test]
     fn a_title_word_weighs_more_than_a_body_word_however_repeated() {
-        let s = stemmer("fr");
-        let titled = doc_terms(
-            &doc("/a/", "Le marché", "Fruits."),
-            s.as_ref(),
-            stop_words("fr"),
-        );
-        let repeated = doc_terms(
-            &doc(
-                "/b/",
-                "Place",
-                "marché marché marché marché marché marché marché",
-            ),
-            s.as_ref(),
-            stop_words("fr"),
-        );
+        let titled = doc("/a/", "Le marché", "Fruits.");
+        let repeated = doc("/b/", "Place", &"marché ".repeat(40));
         assert!(weight_of(&titled, "marche") > weight_of(&repeated, "marche"));
-        assert_eq!(weight_of(&repeated, "marche"), BODY_CAP);
         let mut headed = doc("/c/", "Place", "");
-        headed.headings.push("Le marché".into());
-        let headed = doc_terms(&headed, s.as_ref(), stop_words("fr"));
+        headed.headings = vec!["Le marché".into(), "Marché".into(), "Au marché".into()];
         assert!(weight_of(&titled, "marche") > weight_of(&headed, "marche"));
         assert!(weight_of(&headed, "marche") > weight_of(&repeated, "marche"));
+        // In the body, more is better, with diminishing returns, and a word
+        // counts more in a short page than in a long one.
+        let once = doc("/d/", "Place", "marché");
+        let thrice = doc("/e/", "Place", "marché marché marché");
+        let long = doc("/f/", "Place", &format!("marché {}", "fruits ".repeat(200)));
+        assert!(weight_of(&thrice, "marche") > weight_of(&once, "marche"));
+        assert!(weight_of(&once, "marche") > weight_of(&long, "marche"));
+        assert!(weight_of(&long, "marche") >= 1);
         // Stop words are not indexed; stems are kept with each term.
-        assert!(!titled.contains_key("le"));
-        assert_eq!(titled["marche"].1, "march");
+        let (terms, _) = doc_terms(&titled, stemmer("fr").as_ref(), stop_words("fr"));
+        assert!(!terms.contains_key("le"));
+        assert_eq!(terms["marche"].2, "march");
     }
 
     fn shard_with<'a>(idx: &'a LanguageIndex, term: &str) -> Option<serde_json::Value> {
