@@ -15,7 +15,7 @@
 //! Every name is a hash of the content it names, so a CDN may keep the
 //! files forever, and the same pages give the same bytes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -95,17 +95,41 @@ struct Term {
     postings: Vec<(u32, u32)>,
 }
 
+/// One thread's stemmer, and the stems it made (words repeat from page to page).
+struct Stems {
+    stemmer: Option<rust_stemmers::Stemmer>,
+    made: HashMap<String, String>,
+}
+
+impl Stems {
+    fn new(lang: &str) -> Stems {
+        Stems {
+            stemmer: stemmer(lang),
+            made: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, word: &str) -> String {
+        if let Some(s) = self.made.get(word) {
+            return s.clone();
+        }
+        let s = stem(self.stemmer.as_ref(), word);
+        self.made.insert(word.to_string(), s.clone());
+        s
+    }
+}
+
 /// Each term of `doc` with the weight of its fields, the times it is in
 /// the body, and its stem; and the body's length in words.
 fn doc_terms(
     doc: &Doc,
-    stemmer: Option<&rust_stemmers::Stemmer>,
+    stems: &mut Stems,
     stops: &[&str],
-) -> (BTreeMap<String, (u32, u32, String)>, usize) {
-    let mut terms: BTreeMap<String, (u32, u32, String)> = BTreeMap::new();
+) -> (HashMap<String, (u32, u32, String)>, usize) {
+    let mut terms: HashMap<String, (u32, u32, String)> = HashMap::new();
     let mut body_len = 0;
     let mut add = |text: &str, weight: u32| {
-        let mut seen = BTreeSet::new();
+        let mut seen = HashSet::new();
         for w in raw_words(text) {
             let folded = fold(&w);
             if stops.contains(&folded.as_str()) {
@@ -116,9 +140,7 @@ fn doc_terms(
             } else if !seen.insert(folded.clone()) {
                 continue;
             }
-            let e = terms
-                .entry(folded)
-                .or_insert_with(|| (0, 0, stem(stemmer, &w)));
+            let e = terms.entry(folded).or_insert_with(|| (0, 0, stems.of(&w)));
             if weight == 0 {
                 e.1 += 1;
             } else {
@@ -275,7 +297,7 @@ pub(crate) fn build_language(
     let stops = stop_words(lang);
     let per_doc: Vec<_> = docs
         .par_iter()
-        .map_init(|| stemmer(lang), |s, d| doc_terms(d, s.as_ref(), stops))
+        .map_init(|| Stems::new(lang), |s, d| doc_terms(d, s, stops))
         .collect();
     let average_len =
         per_doc.iter().map(|(_, len)| *len as f64).sum::<f64>() / per_doc.len().max(1) as f64;
@@ -355,7 +377,7 @@ mod tests {
     }
 
     fn weight_of(doc: &Doc, t: &str) -> u32 {
-        let (terms, len) = doc_terms(doc, stemmer("fr").as_ref(), stop_words("fr"));
+        let (terms, len) = doc_terms(doc, &mut Stems::new("fr"), stop_words("fr"));
         terms
             .get(t)
             .map_or(0, |&(fields, tf, _)| weight(fields, tf, len, 50.0))
@@ -379,7 +401,7 @@ mod tests {
         assert!(weight_of(&once, "marche") > weight_of(&long, "marche"));
         assert!(weight_of(&long, "marche") >= 1);
         // Stop words are not indexed; stems are kept with each term.
-        let (terms, _) = doc_terms(&titled, stemmer("fr").as_ref(), stop_words("fr"));
+        let (terms, _) = doc_terms(&titled, &mut Stems::new("fr"), stop_words("fr"));
         assert!(!terms.contains_key("le"));
         assert_eq!(terms["marche"].2, "march");
     }

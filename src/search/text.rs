@@ -18,6 +18,9 @@ const ELISIONS: [&str; 22] = [
 /// `s` lower-cased, without accents or other combining marks, ligatures
 /// spelt out (œ → oe, æ → ae, ß → ss).
 pub(crate) fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
         if is_combining_mark(c) {
