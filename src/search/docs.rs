@@ -12,7 +12,7 @@ use crate::error::Diagnostic;
 use crate::markdown::Rendered;
 use crate::media::ResponsiveImage;
 
-use super::index::{Doc, EventState};
+use super::index::{Doc, EventState, Facet};
 use super::text::{html_text, stemmer};
 
 /// What the documents are made from.
@@ -154,10 +154,7 @@ pub(crate) fn stemmer_warnings(config: &Config) -> Vec<Diagnostic> {
 }
 
 /// The facets of `lang`: pillars and audiences with their names.
-pub(crate) fn facets(
-    config: &Config,
-    lang: &str,
-) -> (Vec<(String, String)>, Vec<(String, String)>) {
+pub(crate) fn facets(config: &Config, lang: &str) -> (Vec<Facet>, Vec<Facet>) {
     let pillars = config
         .pillars
         .keys()

@@ -46,6 +46,9 @@ const W_BODY: f64 = 10.0;
 const BM25_K1: f64 = 1.2;
 const BM25_B: f64 = 0.75;
 
+/// A facet value: its key and its name in the index's language.
+pub(crate) type Facet = (String, String);
+
 /// An event page's state when the site was built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EventState {
@@ -290,8 +293,8 @@ fn facet_codes(
 pub(crate) fn build_language(
     lang: &str,
     mut docs: Vec<Doc>,
-    pillars: &[(String, String)],
-    audiences: &[(String, String)],
+    pillars: &[Facet],
+    audiences: &[Facet],
 ) -> LanguageIndex {
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     let stops = stop_words(lang);
@@ -406,7 +409,7 @@ mod tests {
         assert_eq!(terms["marche"].2, "march");
     }
 
-    fn shard_with<'a>(idx: &'a LanguageIndex, term: &str) -> Option<serde_json::Value> {
+    fn shard_with(idx: &LanguageIndex, term: &str) -> Option<serde_json::Value> {
         idx.files
             .iter()
             .filter(|(p, _)| !p.contains("manifest") && p.matches('/').count() == 2)
@@ -444,13 +447,6 @@ mod tests {
         let b = build_language("fr", docs.into_iter().rev().collect(), &[], &[]);
         assert_eq!(a.files, b.files, "the same pages give the same files");
         assert!(a.shards > 2, "{} shards", a.shards);
-        for (path, bytes) in &a.files {
-            if path.matches('/').count() == 2 && !path.contains("manifest") {
-                assert!(bytes.len() <= SHARD_BUDGET || path.len() > 0);
-                let name = path.rsplit('/').next().unwrap().trim_end_matches(".json");
-                assert_eq!(name, hash(bytes));
-            }
-        }
         let manifest: serde_json::Value =
             serde_json::from_slice(&a.files.last().unwrap().1).unwrap();
         let keys = manifest["shards"].as_object().unwrap();
@@ -458,6 +454,22 @@ mod tests {
             keys.keys().any(|k| k.starts_with("ma") && k.len() >= 3),
             "{keys:?}"
         );
+        for (key, h) in keys {
+            let path = format!("{FOLDER}/fr/{}.json", h.as_str().unwrap());
+            let bytes = &a.files.iter().find(|(p, _)| *p == path).unwrap().1;
+            assert_eq!(h.as_str().unwrap(), hash(bytes), "named by its content");
+            let shard: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+            let terms = shard["t"].as_object().unwrap();
+            assert!(terms.keys().all(|t| t.starts_with(key.as_str())));
+            // Over the budget only when it cannot be split further.
+            assert!(
+                bytes.len() <= SHARD_BUDGET
+                    || key.chars().count() >= MAX_KEY
+                    || terms.keys().all(|t| t == key),
+                "{key}: {} bytes",
+                bytes.len()
+            );
+        }
         let c = build_language("fr", vec![doc("/p0/", "Autre", "")], &[], &[]);
         assert_ne!(a.manifest, c.manifest);
     }
