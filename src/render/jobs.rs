@@ -470,6 +470,37 @@ mod tests {
     }
 
     #[test]
+    fn the_search_page_is_planned_and_points_at_its_language_index() {
+        let dir = tiny(false);
+        with_render_inputs(dir.path(), |inputs| {
+            assert!(
+                !plan(inputs, &[])
+                    .iter()
+                    .any(|j| matches!(j, Job::Search(_))),
+                "no index, no results page"
+            );
+            let manifests: HashMap<String, String> = [(
+                "fr".to_string(),
+                "/search-index/fr/manifest.0123.json".to_string(),
+            )]
+            .into();
+            let inputs = RenderInputs {
+                search: &manifests,
+                ..*inputs
+            };
+            assert!(plan(&inputs, &[]).contains(&Job::Search("fr".into())));
+            let out = render(&Job::Search("fr".into()), &inputs).unwrap();
+            assert_eq!(out.files[0].0, "recherche/index.html");
+            let html = String::from_utf8(out.files[0].1.clone()).unwrap();
+            assert!(
+                html.contains("data-index=\"https://www.x.fr/search-index/fr/manifest.0123.json\""),
+                "{html}"
+            );
+            assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+        });
+    }
+
+    #[test]
     fn a_page_job_returns_its_file_and_a_card_warning_instead_of_writing() {
         let dir = tiny(true);
         with_render_inputs(dir.path(), |inputs| {
