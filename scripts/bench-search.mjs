@@ -38,27 +38,30 @@ const gz = (url) => {
   try { return gzipSync(readFileSync(fileOf(url)), { level: 6 }).length; } catch { return 0; }
 };
 
-async function searchRequests(page, pattern) {
-  return page.evaluate((p) => performance.getEntriesByType("resource")
-    .filter((e) => new RegExp(p).test(e.name))
-    .map((e) => ({ url: e.name, bytes: e.encodedBodySize })), pattern);
+// Responses as the network saw them (a worker's requests included, which
+// the page's resource timing leaves out), by URL pattern.
+function recordResponses(page) {
+  const seen = [];
+  page.on("response", (r) => seen.push(r.body().then((b) => ({ url: r.url(), bytes: b.length }), () => null)));
+  return async (pattern) => (await Promise.all(seen)).filter((x) => x && new RegExp(pattern).test(x.url));
 }
 
 async function blason(browser, q) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const responses = recordResponses(page);
   await page.goto(origin + "/recherche/", { waitUntil: "load" });
   const t0 = Date.now();
   await page.locator("#search-q").fill(q);
   await page.locator("#search-q").press("Enter");
-  let first = null;
-  try {
-    await page.locator("ol.search-results li").first().waitFor({ timeout: 20000 });
-    first = new URL(await page.locator("ol.search-results .search-title a").first().getAttribute("href")).pathname;
-  } catch { /* no result */ }
+  // Done when the first result is shown, or the count says there is none.
+  await page.waitForFunction(() => document.querySelector("ol.search-results li")
+    || /^(0|Aucun|No)/.test(document.querySelector("#search-status").textContent), null, { timeout: 20000 });
   const ms = Date.now() - t0;
+  const link = page.locator("ol.search-results .search-title a").first();
+  const first = (await link.count()) ? new URL(await link.getAttribute("href")).pathname : null;
   await page.waitForTimeout(200);
-  const reqs = await searchRequests(page, "/search-index/|/search\\.js");
+  const reqs = await responses("/search-index/|/search\\.js");
   await context.close();
   return {
     ms, first, files: reqs.length,
@@ -70,22 +73,23 @@ async function blason(browser, q) {
 async function pagefindPage(browser) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const responses = recordResponses(page);
   await page.goto(openOrigin + "/recherche/", { waitUntil: "load" });
   await page.evaluate(async () => {
     window.pf = await import("/pagefind_bench/pagefind.js");
   });
-  return { context, page };
+  return { context, page, responses };
 }
 
 async function pagefind(browser, q) {
-  const { context, page } = await pagefindPage(browser);
+  const { context, page, responses } = await pagefindPage(browser);
   const r = await page.evaluate(async (query) => {
     const t0 = performance.now();
     const found = await window.pf.search(query);
     const data = await Promise.all(found.results.slice(0, 10).map((x) => x.data()));
     return { ms: performance.now() - t0, first: data.length ? data[0].url : null };
   }, q);
-  const reqs = await searchRequests(page, "/pagefind_bench/");
+  const reqs = await responses("/pagefind_bench/");
   await context.close();
   return {
     ms: Math.round(r.ms), first: r.first ? new URL(r.first, openOrigin).pathname : null,

@@ -127,7 +127,7 @@ impl Stems {
 fn doc_terms(
     doc: &Doc,
     stems: &mut Stems,
-    stops: &[&str],
+    stops: &HashSet<&str>,
 ) -> (HashMap<String, (u32, u32, String)>, usize) {
     let mut terms: HashMap<String, (u32, u32, String)> = HashMap::new();
     let mut body_len = 0;
@@ -199,11 +199,18 @@ fn shard_json(terms: &[(&String, &Term)]) -> String {
 /// than the budget: terms as long as the key stay in its shard, the others
 /// go to the shard of their next letter.
 fn place(key: String, terms: Vec<(&String, &Term)>, out: &mut BTreeMap<String, String>) {
-    let json = shard_json(&terms);
     let depth = key.chars().count();
-    if json.len() <= SHARD_BUDGET || depth >= MAX_KEY {
-        out.insert(key, json);
-        return;
+    // Over the budget by far: split without writing it first.
+    let estimate: usize = terms
+        .iter()
+        .map(|(name, t)| name.len() + t.postings.len() * 5)
+        .sum();
+    if estimate <= SHARD_BUDGET * 4 || depth >= MAX_KEY {
+        let json = shard_json(&terms);
+        if json.len() <= SHARD_BUDGET || depth >= MAX_KEY {
+            out.insert(key, json);
+            return;
+        }
     }
     let mut here = Vec::new();
     let mut next: BTreeMap<char, Vec<(&String, &Term)>> = BTreeMap::new();
@@ -298,13 +305,14 @@ pub(crate) fn build_language(
 ) -> LanguageIndex {
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     let stops = stop_words(lang);
+    let stop_set: HashSet<&str> = stops.iter().copied().collect();
     let per_doc: Vec<_> = docs
         .par_iter()
-        .map_init(|| Stems::new(lang), |s, d| doc_terms(d, s, stops))
+        .map_init(|| Stems::new(lang), |s, d| doc_terms(d, s, &stop_set))
         .collect();
     let average_len =
         per_doc.iter().map(|(_, len)| *len as f64).sum::<f64>() / per_doc.len().max(1) as f64;
-    let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+    let mut terms: HashMap<String, Term> = HashMap::new();
     for (n, (doc, len)) in per_doc.into_iter().enumerate() {
         for (name, (fields, tf, stem)) in doc {
             let t = terms.entry(name).or_default();
@@ -315,8 +323,10 @@ pub(crate) fn build_language(
                 .push((n as u32, weight(fields, tf, len, average_len)));
         }
     }
+    let mut sorted: Vec<(&String, &Term)> = terms.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut by_first: BTreeMap<char, Vec<(&String, &Term)>> = BTreeMap::new();
-    for (name, t) in &terms {
+    for (name, t) in sorted {
         if let Some(c) = name.chars().next() {
             by_first.entry(c).or_default().push((name, t));
         }
@@ -380,7 +390,8 @@ mod tests {
     }
 
     fn weight_of(doc: &Doc, t: &str) -> u32 {
-        let (terms, len) = doc_terms(doc, &mut Stems::new("fr"), stop_words("fr"));
+        let stops = stop_words("fr").iter().copied().collect();
+        let (terms, len) = doc_terms(doc, &mut Stems::new("fr"), &stops);
         terms
             .get(t)
             .map_or(0, |&(fields, tf, _)| weight(fields, tf, len, 50.0))
@@ -404,7 +415,8 @@ mod tests {
         assert!(weight_of(&once, "marche") > weight_of(&long, "marche"));
         assert!(weight_of(&long, "marche") >= 1);
         // Stop words are not indexed; stems are kept with each term.
-        let (terms, _) = doc_terms(&titled, &mut Stems::new("fr"), stop_words("fr"));
+        let stops = stop_words("fr").iter().copied().collect();
+        let (terms, _) = doc_terms(&titled, &mut Stems::new("fr"), &stops);
         assert!(!terms.contains_key("le"));
         assert_eq!(terms["marche"].2, "march");
     }

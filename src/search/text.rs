@@ -4,6 +4,10 @@
 //! the Snowball stemmers. `themes/postale/static/search.js` folds and cuts
 //! the visitor's query the same way (its `fold` and `words`); a change here
 //! is a change there.
+//!
+//! Stemmers: `rust-stemmers`, the Snowball algorithms compiled to Rust (no C,
+//! a few hundred KB of code, one crate): the same algorithms the search
+//! engines of the site's visitors know, for every language of the theme.
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
@@ -53,36 +57,46 @@ fn is_apostrophe(c: char) -> bool {
 pub(crate) fn raw_words(text: &str) -> Vec<String> {
     let lower = text.to_lowercase();
     let mut out = Vec::new();
-    let chars: Vec<char> = lower.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !is_word_char(chars[i]) {
-            i += 1;
+    let mut chars = lower.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if !is_word_char(c) {
+            chars.next();
             continue;
         }
-        // One token: word characters, with single apostrophes between them.
-        let mut parts: Vec<String> = vec![String::new()];
-        while i < chars.len() {
-            let c = chars[i];
+        // One token: word characters, with single apostrophes between them;
+        // `cuts` are the byte ranges of its parts.
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        let mut part = start;
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
             if is_word_char(c) {
-                parts.last_mut().unwrap_or(&mut String::new()).push(c);
-                i += 1;
-            } else if is_apostrophe(c) && i + 1 < chars.len() && is_word_char(chars[i + 1]) {
-                parts.push(String::new());
-                i += 1;
+                end = i + c.len_utf8();
+                chars.next();
+            } else if is_apostrophe(c)
+                && end == i
+                && lower[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_word_char)
+            {
+                cuts.push((part, end));
+                part = i + c.len_utf8();
+                chars.next();
             } else {
                 break;
             }
         }
-        let many = parts.len() > 1;
-        for (n, part) in parts.into_iter().enumerate() {
+        cuts.push((part, end));
+        let many = cuts.len() > 1;
+        for (n, &(a, b)) in cuts.iter().enumerate() {
+            let piece = &lower[a..b];
             if many
-                && (part.chars().count() < 2
-                    || (n == 0 && ELISIONS.contains(&fold(&part).as_str())))
+                && (piece.chars().nth(1).is_none()
+                    || (n == 0 && ELISIONS.contains(&fold(piece).as_str())))
             {
                 continue;
             }
-            out.push(part);
+            out.push(piece.to_string());
         }
     }
     out
