@@ -318,10 +318,17 @@ pub(crate) fn theme_routes(
             continue;
         };
         let agenda = routes::agenda(config, st, lang);
+        let search = config
+            .search
+            .enable
+            .then(|| (routes::search(config, st, lang), "the search page"));
         for (path, what) in [
             (routes::site_map(config, st, lang), "the site-map page"),
             (routes::community(config, st, lang), "the community page"),
-        ] {
+        ]
+        .into_iter()
+        .chain(search)
+        {
             if let Some(r) = model.routes.get(&path) {
                 errors.push(
                     Diagnostic::error(
@@ -331,7 +338,7 @@ pub(crate) fn theme_routes(
                             r.source
                         ),
                     )
-                    .help("rename the page (slug), or change the theme's site_map_slug or community_slug string"),
+                    .help("rename the page (slug), or change the theme's site_map_slug, community_slug or search_slug string"),
                 );
             }
         }

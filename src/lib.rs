@@ -12,7 +12,7 @@
 //! 1. `paths`, `output`
 //! 2. `config`, `audit`
 //! 3. `content`, `markdown`, `media`
-//! 4. `theme`, `community`, `seo`
+//! 4. `theme`, `community`, `seo`, `search`
 //! 5. `render`
 //! 6. `shortcodes`, `incremental`, `checks`, `assets`, `scaffold`
 //! 7. `pipeline`
@@ -39,6 +39,7 @@ pub(crate) mod paths;
 pub(crate) mod pipeline;
 pub(crate) mod render;
 pub(crate) mod scaffold;
+pub(crate) mod search;
 pub(crate) mod seo;
 pub(crate) mod serve;
 pub(crate) mod shortcodes;
@@ -57,8 +58,8 @@ pub use error::{Diagnostic, Error, Severity};
 pub use incremental::Memo;
 pub use output::Files;
 pub use pipeline::{
-    BuildOptions, BuildReport, CheckReport, ImageCounts, Progress, Quiet, build, build_changes,
-    check, check_report,
+    BuildOptions, BuildReport, CheckReport, ImageCounts, Progress, Quiet, SearchCounts, build,
+    build_changes, check, check_report,
 };
 pub use serve::{ServeOptions, serve};
 

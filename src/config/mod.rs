@@ -19,7 +19,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
-pub use raw::{CardsConfig, Grouping, LanguageConfig, Untranslated};
+pub use raw::{CardsConfig, Grouping, LanguageConfig, SearchConfig, Untranslated};
 use raw::{MarkdownConfig, RawBrand, RawConfig, RawImages, RawShare};
 
 /// The site's configuration, validated.
@@ -48,6 +48,7 @@ pub struct Config {
     pub cards: CardsConfig,
     pub images: Images,
     pub markdown: Markdown,
+    pub search: SearchConfig,
     /// Pages per taxonomy listing page (0: all).
     pub paginate_taxonomies: usize,
     /// Free data for templates (`config.extra`).
@@ -433,6 +434,7 @@ impl Config {
                     cards: raw.cards,
                     images,
                     markdown,
+                    search: raw.search,
                     paginate_taxonomies: raw.paginate_taxonomies,
                     extra: raw.extra,
                 })

@@ -50,6 +50,8 @@ pub struct RawConfig {
     pub images: RawImages,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub search: SearchConfig,
     /// Zola-style taxonomies other than tags are accepted in front matter; this
     /// lists how many pages per listing page (0: all). Default: 0.
     #[serde(default)]
@@ -241,6 +243,21 @@ impl Default for CardsConfig {
             enable: true,
             template: default_card_template(),
         }
+    }
+}
+
+/// `[search]`: the site's own search (index files, results page, header field).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Index the site and show the search field and results page. Default: true.
+    #[serde(default = "yes")]
+    pub enable: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enable: true }
     }
 }
 

@@ -9,6 +9,7 @@
 //!             and posts' images asked of the image pipeline, theme pages' addresses free
 //! markdown    pages and sections, in parallel
 //! checks      links and anchors, images in markdown, photo pages, warnings
+//! search      the search index of each language, from the rendered bodies
 //! render      every page, listing, feed, calendar and kit, in parallel, straight to the output
 //! images      the variants asked for so far, through the cache, in parallel
 //! cards       social cards and kit images, then the kits' zips
@@ -42,6 +43,7 @@ use crate::render::jobs::Job;
 use stages::Mode;
 
 pub use crate::media::ImageCounts;
+pub use stages::SearchCounts;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -96,6 +98,8 @@ pub struct BuildReport {
     pub files_written: u64,
     pub images: ImageCounts,
     pub cards_drawn: u64,
+    /// What the search stage indexed and wrote.
+    pub search: SearchCounts,
     pub warnings: Vec<Diagnostic>,
     /// In `check`, the errors found on the way (a build stops at the first
     /// stage that finds one).
@@ -203,8 +207,16 @@ pub fn build_changes(
 ) -> Result<(BuildReport, Files), Error> {
     let reuse = incremental::reuse(memo.last.as_ref(), &opts.root, changed, opts.now);
     let last = memo.last.as_ref().filter(|_| reuse != Reuse::Nothing);
+    // The search stage writes the whole index again, under new names when
+    // anything changed: the last build's index files are left behind.
     let sink = match last {
-        Some(l) => Memory::starting_from(l.files.clone()),
+        Some(l) => Memory::starting_from(
+            l.files
+                .iter()
+                .filter(|(rel, _)| rel.split('/').next() != Some(crate::search::FOLDER))
+                .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
+                .collect(),
+        ),
         None => Memory::default(),
     };
     let recall = Recall { last, reuse };
@@ -402,6 +414,11 @@ fn run_stages(
     warnings.extend(across);
     timer.lap("checks");
 
+    progress.stage("search", 0);
+    let search = stages::index_search(run, config, &site, &md, &refs, sink)?;
+    warnings.extend(search.warnings.iter().cloned());
+    timer.lap("search");
+
     let src = stages::RenderSources {
         root,
         config,
@@ -410,6 +427,7 @@ fn run_stages(
         templates: &templates,
         refs: &refs,
         checked: &checked,
+        search: &search.manifests,
     };
     let pages = stages::render_pages(run, &src, &mut md, sink)?;
     for w in pages.job_warnings.values() {
@@ -473,6 +491,7 @@ fn run_stages(
         files_written: sink.count(),
         images: image_counts,
         cards_drawn: card_counts.drawn,
+        search: search.counts,
         warnings,
         errors: Vec::new(),
         stages_ms: timer.stages,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use serde::Serialize;
 
 use crate::assets::{self, BrandFiles};
 use crate::audit::Ledger;
@@ -33,6 +34,7 @@ use crate::render::views::{
     site_view,
 };
 use crate::render::{Renderer, routes};
+use crate::search;
 use crate::seo::{SitemapImages, SitemapPage};
 use crate::shortcodes::{self, GalleryStore, Shortcodes};
 use crate::theme::{Strings, Theme};
@@ -593,6 +595,74 @@ pub(super) fn check_rendered(
     })
 }
 
+/// What the search stage made beyond the files it wrote.
+#[derive(Debug, Default)]
+pub(super) struct SearchIndex {
+    /// Language to the address of its index's manifest (none when search is off).
+    pub manifests: HashMap<String, String>,
+    pub counts: SearchCounts,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The search stage's counters in the build report.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SearchCounts {
+    /// Pages and sections indexed, all languages.
+    pub documents: usize,
+    /// Distinct terms, summed over languages.
+    pub terms: usize,
+    /// Shards of terms, summed over languages.
+    pub shards: usize,
+    /// Index files written (manifests, shards, result files).
+    pub files: usize,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+/// The search index of each language, from the rendered bodies, written
+/// to `sink` (docs/search.md); nothing when `[search] enable = false`.
+pub(super) fn index_search(
+    run: &Run<'_>,
+    config: &Config,
+    site: &Site,
+    md: &Markdown,
+    refs: &References,
+    sink: &dyn Sink,
+) -> Result<SearchIndex, Error> {
+    if !config.search.enable {
+        return Ok(SearchIndex::default());
+    }
+    let sources = search::docs::Sources {
+        root: run.root,
+        config,
+        content: &site.content,
+        pages: &md.pages,
+        sections: &md.sections,
+        events: &refs.events,
+        covers: &refs.covers,
+    };
+    let (docs, mut warnings) = search::docs::documents(&sources);
+    warnings.extend(search::docs::stemmer_warnings(config));
+    let mut out = SearchIndex::default();
+    for lang in config.all_languages() {
+        let list = docs.get(lang).cloned().unwrap_or_default();
+        let (pillars, audiences) = search::docs::facets(config, lang);
+        let index = search::build_language(lang, list, &pillars, &audiences);
+        let c = &mut out.counts;
+        c.documents += index.documents;
+        c.terms += index.terms;
+        c.shards += index.shards;
+        c.files += index.files.len();
+        for (path, bytes) in &index.files {
+            c.bytes += bytes.len() as u64;
+            sink.write(path, bytes)?;
+        }
+        out.manifests.insert(lang.to_string(), index.manifest);
+    }
+    out.warnings = warnings;
+    Ok(out)
+}
+
 /// What the render stage made beyond the files it wrote.
 pub(super) struct Pages {
     /// Each page's summary view.
@@ -614,6 +684,8 @@ pub(super) struct RenderSources<'a> {
     pub templates: &'a Templates,
     pub refs: &'a References,
     pub checked: &'a Checked,
+    /// Language to the address of its search index's manifest.
+    pub search: &'a HashMap<String, String>,
 }
 
 /// Renders every page, listing, feed, calendar and kit, in parallel,
@@ -665,6 +737,7 @@ pub(super) fn render_pages(
         cards: src.templates.cards.as_ref(),
         images: &src.refs.images,
         community: &src.refs.posts,
+        search: src.search,
     };
     let assets: Vec<&str> = jobs::ASSET_TEMPLATES
         .into_iter()
@@ -1021,6 +1094,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         cards: templates.cards.as_ref(),
         images: &refs.images,
         community: &refs.posts,
+        search: &HashMap::new(),
     })
 }
 
@@ -1106,6 +1180,7 @@ mod tests {
             templates: &templates,
             refs: &refs,
             checked: &checked,
+            search: &HashMap::new(),
         };
         let sink = Memory::default();
         let pages = render_pages(&run, &src, &mut md, &sink).unwrap();

@@ -48,6 +48,8 @@ pub enum Job {
     Agenda(String),
     /// The site-map page of a language.
     SiteMap(String),
+    /// The search results page of a language.
+    Search(String),
     Alias {
         from: String,
         to: String,
@@ -166,6 +168,9 @@ pub struct RenderInputs<'a> {
     pub images: &'a ImagePipeline,
     /// Published community posts.
     pub community: &'a CommunityViews,
+    /// Language to the address of its search index's manifest (empty when
+    /// search is off).
+    pub search: &'a HashMap<String, String>,
 }
 
 impl<'a> RenderInputs<'a> {
@@ -224,6 +229,7 @@ pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnos
         Job::Agenda(lang) => pages::agenda(inputs, lang),
         Job::Community { lang, tag } => pages::community(inputs, lang, tag.as_deref()),
         Job::SiteMap(lang) => pages::site_map(inputs, lang),
+        Job::Search(lang) => pages::search(inputs, lang),
         Job::Photo { set, index } => pages::photo(inputs, *set, *index)?,
         Job::Alias { from, to } => pages::alias(inputs, from, to),
         Job::MastodonShare => pages::mastodon_share(inputs),
@@ -297,6 +303,9 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
             jobs.push(Job::AgendaCalendar(lang.to_string()));
         }
         jobs.push(Job::SiteMap(lang.to_string()));
+        if inputs.search.contains_key(lang) {
+            jobs.push(Job::Search(lang.to_string()));
+        }
         if !inputs.community.is_empty() {
             jobs.push(Job::Community {
                 lang: lang.to_string(),
@@ -459,6 +468,37 @@ mod tests {
             // Pillar tourisme (culture has a section), audience visiteurs, tags lac and été.
             assert_eq!(tags, 4, "{plan:?}");
             assert_eq!(plan.iter().filter(|j| matches!(j, Job::Feed(_))).count(), 2);
+        });
+    }
+
+    #[test]
+    fn the_search_page_is_planned_and_points_at_its_language_index() {
+        let dir = tiny(false);
+        with_render_inputs(dir.path(), |inputs| {
+            assert!(
+                !plan(inputs, &[])
+                    .iter()
+                    .any(|j| matches!(j, Job::Search(_))),
+                "no index, no results page"
+            );
+            let manifests: HashMap<String, String> = [(
+                "fr".to_string(),
+                "/search-index/fr/manifest.0123.json".to_string(),
+            )]
+            .into();
+            let inputs = RenderInputs {
+                search: &manifests,
+                ..*inputs
+            };
+            assert!(plan(&inputs, &[]).contains(&Job::Search("fr".into())));
+            let out = render(&Job::Search("fr".into()), &inputs).unwrap();
+            assert_eq!(out.files[0].0, "recherche/index.html");
+            let html = String::from_utf8(out.files[0].1.clone()).unwrap();
+            assert!(
+                html.contains("data-index=\"https://www.x.fr/search-index/fr/manifest.0123.json\""),
+                "{html}"
+            );
+            assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
         });
     }
 

@@ -556,6 +556,28 @@ pub(crate) fn community<'a>(inputs: &RenderInputs<'a>, lang: &str, tag: Option<&
     frame
 }
 
+/// The search results page of `lang`: the script finds the index by the
+/// manifest's address and shows the results; without the script, a link to
+/// the site map. Not indexed by search engines (results of a search).
+pub(crate) fn search<'a>(inputs: &RenderInputs<'a>, lang: &str) -> Frame<'a> {
+    let st = inputs.strings_of(lang);
+    let path = st
+        .map(|s| routes::search(inputs.config(), s, lang))
+        .unwrap_or_default();
+    let title = inputs
+        .string(lang, "search")
+        .unwrap_or_else(|| "Search".into());
+    let mut frame = generated_page(inputs, "search", lang, title, path, "search.html");
+    if let Some(head) = &mut frame.head {
+        head.noindex = true;
+    }
+    let manifest = inputs.search.get(lang).cloned().unwrap_or_default();
+    frame
+        .ctx
+        .insert("search_index", &absolute(inputs.config().base(), &manifest));
+    frame
+}
+
 /// One entry of the site-map page.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteMapEntry {

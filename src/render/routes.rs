@@ -35,6 +35,11 @@ pub fn site_map(config: &Config, strings: &Strings, lang: &str) -> String {
     theme_page(config, strings, lang, "site_map_slug", "site-map")
 }
 
+/// The search results page's address in `lang` (`/recherche/`, `/en/search/`).
+pub fn search(config: &Config, strings: &Strings, lang: &str) -> String {
+    theme_page(config, strings, lang, "search_slug", "search")
+}
+
 /// The community page's address in `lang` (`/communaute/`, `/en/community/`).
 pub fn community(config: &Config, strings: &Strings, lang: &str) -> String {
     theme_page(config, strings, lang, "community_slug", "community")
@@ -120,6 +125,9 @@ mod tests {
         assert_eq!(agenda(&config, &en, "en"), "/en/agenda/");
         assert_eq!(site_map(&config, &en, "en"), "/en/site-map/");
         assert_eq!(community(&config, &en, "en"), "/en/community/");
+        assert_eq!(search(&config, &en, "en"), "/en/search/");
+        fr.strings.insert("search_slug".into(), "Recherche".into());
+        assert_eq!(search(&config, &fr, "fr"), "/recherche/");
     }
 
     #[test]

@@ -86,6 +86,8 @@ pub struct SiteView<'a> {
     pub has_agenda: bool,
     pub has_tags: bool,
     pub has_feed: bool,
+    /// True when the site has its search (`[search] enable`).
+    pub has_search: bool,
 }
 
 /// Published URLs of the brand's files.
@@ -105,6 +107,8 @@ pub struct SiteLinks {
     pub tags: String,
     pub audiences: String,
     pub community: String,
+    /// The search results page.
+    pub search: String,
 }
 
 pub fn site_view<'a>(
@@ -140,6 +144,7 @@ pub fn site_view<'a>(
         tags: absolute(base, &routes::tags_index(config, lang)),
         audiences: absolute(base, &routes::audiences_index(config, lang)),
         community: absolute(base, &routes::community(config, strings, lang)),
+        search: absolute(base, &routes::search(config, strings, lang)),
     };
     SiteView {
         links,
@@ -196,6 +201,7 @@ pub fn site_view<'a>(
         has_agenda: false,
         has_tags: false,
         has_feed: false,
+        has_search: config.search.enable,
     }
 }
 

@@ -1,0 +1,334 @@
+//! Words as the index and the browser's script see them: lower case,
+//! accents and ligatures folded (« Été » and « ete » are one word), French
+//! and Italian elisions removed (« l'abbaye » is « abbaye »), stems from
+//! the Snowball stemmers. `themes/postale/static/search.js` folds and cuts
+//! the visitor's query the same way (its `fold` and `words`); a change here
+//! is a change there.
+//!
+//! Stemmers: `rust-stemmers`, the Snowball algorithms compiled to Rust (no C,
+//! a few hundred KB of code, one crate): the same algorithms the search
+//! engines of the site's visitors know, for every language of the theme.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Articles and pronouns written before an apostrophe (French, Italian).
+const ELISIONS: [&str; 22] = [
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu", "un",
+    "dell", "all", "dall", "nell", "sull", "coll", "quell", "nessun",
+];
+
+/// `s` lower-cased, without accents or other combining marks, ligatures
+/// spelt out (œ → oe, æ → ae, ß → ss).
+pub(crate) fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        for l in c.to_lowercase() {
+            match l {
+                'œ' => out.push_str("oe"),
+                'æ' => out.push_str("ae"),
+                'ß' => out.push_str("ss"),
+                _ => out.push(l),
+            }
+        }
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// The words of `text`, lower-cased but not folded, in order: runs of
+/// letters, digits and marks; a word with apostrophes inside is cut there,
+/// an elided article before the first one is left out, and so are the
+/// one-letter pieces (`aujourd'hui` gives `aujourd` and `hui`).
+pub(crate) fn raw_words(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let mut out = Vec::new();
+    let mut chars = lower.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if !is_word_char(c) {
+            chars.next();
+            continue;
+        }
+        // One token: word characters, with single apostrophes between them;
+        // `cuts` are the byte ranges of its parts.
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        let mut part = start;
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
+            if is_word_char(c) {
+                end = i + c.len_utf8();
+                chars.next();
+            } else if is_apostrophe(c)
+                && end == i
+                && lower[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_word_char)
+            {
+                cuts.push((part, end));
+                part = i + c.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        cuts.push((part, end));
+        let many = cuts.len() > 1;
+        for (n, &(a, b)) in cuts.iter().enumerate() {
+            let piece = &lower[a..b];
+            if many
+                && (piece.chars().nth(1).is_none()
+                    || (n == 0 && ELISIONS.contains(&fold(piece).as_str())))
+            {
+                continue;
+            }
+            out.push(piece.to_string());
+        }
+    }
+    out
+}
+
+/// The folded words of `text` (what a query is cut into; the script's `words`).
+#[cfg(test)]
+pub(crate) fn words(text: &str) -> Vec<String> {
+    raw_words(text).iter().map(|w| fold(w)).collect()
+}
+
+/// The Snowball stemmer of a language, when there is one.
+pub(crate) fn stemmer(lang: &str) -> Option<Stemmer> {
+    let algorithm = match lang.split(['-', '_']).next().unwrap_or(lang) {
+        "fr" => Algorithm::French,
+        "en" => Algorithm::English,
+        "de" => Algorithm::German,
+        "es" => Algorithm::Spanish,
+        "it" => Algorithm::Italian,
+        "nl" => Algorithm::Dutch,
+        "pt" => Algorithm::Portuguese,
+        "da" => Algorithm::Danish,
+        "sv" => Algorithm::Swedish,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "fi" => Algorithm::Finnish,
+        "ro" => Algorithm::Romanian,
+        "hu" => Algorithm::Hungarian,
+        "ru" => Algorithm::Russian,
+        "el" => Algorithm::Greek,
+        "tr" => Algorithm::Turkish,
+        "ar" => Algorithm::Arabic,
+        "ta" => Algorithm::Tamil,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+/// The folded stem of a lower-cased word (the word itself, folded, without
+/// a stemmer or when it holds a digit).
+pub(crate) fn stem(stemmer: Option<&Stemmer>, word: &str) -> String {
+    match stemmer {
+        Some(s) if !word.chars().any(|c| c.is_numeric()) => fold(&s.stem(word)),
+        _ => fold(word),
+    }
+}
+
+/// Words too common to tell pages apart, per language (folded): left out
+/// of the index, and of queries by the script (the manifest carries them).
+pub(crate) fn stop_words(lang: &str) -> &'static [&'static str] {
+    match lang.split(['-', '_']).next().unwrap_or(lang) {
+        "fr" => &[
+            "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "il",
+            "ils", "la", "le", "les", "leur", "leurs", "mais", "ou", "par", "pour", "qu", "que",
+            "qui", "sa", "se", "ses", "son", "sur", "un", "une", "vos", "votre", "nous", "vous",
+            "est", "sont", "ne", "pas", "plus", "on", "cette", "cet", "a",
+        ],
+        "en" => &[
+            "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it",
+            "its", "of", "on", "or", "that", "the", "this", "to", "was", "with", "you", "your",
+            "we", "our",
+        ],
+        "de" => &[
+            "der", "die", "das", "und", "in", "im", "zu", "zum", "zur", "den", "dem", "des", "ein",
+            "eine", "einen", "mit", "von", "auf", "fur", "ist", "sie", "es", "an", "am", "oder",
+            "auch",
+        ],
+        "es" => &[
+            "el", "la", "los", "las", "de", "del", "y", "en", "un", "una", "por", "para", "con",
+            "que", "se", "al", "lo", "su", "sus", "es", "o",
+        ],
+        "it" => &[
+            "il", "lo", "la", "i", "gli", "le", "di", "del", "della", "dei", "delle", "e", "in",
+            "un", "una", "per", "con", "che", "su", "al", "alla", "da", "si", "o",
+        ],
+        "nl" => &[
+            "de", "het", "een", "en", "van", "in", "op", "te", "met", "voor", "is", "dat", "die",
+            "aan", "of", "bij", "zijn", "naar",
+        ],
+        _ => &[],
+    }
+}
+
+/// Plain text of rendered HTML: tags removed (scripts and styles with their
+/// content), block ends and line breaks as spaces, the common entities decoded.
+pub(crate) fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        push_decoded(&mut out, &rest[..lt]);
+        let after = &rest[lt + 1..];
+        let Some(gt) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let name: String = after
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        rest = &after[gt + 1..];
+        if (name == "script" || name == "style") && !after.starts_with('/') {
+            let close = format!("</{name}");
+            rest = match rest.to_ascii_lowercase().find(&close) {
+                Some(end) => &rest[end..],
+                None => "",
+            };
+            continue;
+        }
+        if !matches!(
+            name.as_str(),
+            "a" | "em"
+                | "strong"
+                | "b"
+                | "i"
+                | "span"
+                | "abbr"
+                | "code"
+                | "mark"
+                | "small"
+                | "sup"
+                | "sub"
+        ) {
+            out.push(' ');
+        }
+    }
+    push_decoded(&mut out, rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn push_decoded(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let entity = after.find(';').filter(|&e| e <= 10).map(|e| &after[..e]);
+        let decoded = entity.and_then(|name| match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            _ => {
+                let num = name.strip_prefix('#')?;
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(h) => u32::from_str_radix(h, 16).ok()?,
+                    None => num.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (decoded, entity) {
+            (Some(c), Some(name)) => {
+                out.push(if c == '\u{a0}' || c == '\u{202f}' {
+                    ' '
+                } else {
+                    c
+                });
+                rest = &after[name.len() + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_removes_accents_case_and_ligatures() {
+        assert_eq!(fold("Été"), "ete");
+        assert_eq!(fold("ÉTÉ"), fold("ete"));
+        assert_eq!(fold("Œuvre"), "oeuvre");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("gîte"), "gite");
+        // Decomposed accents (as macOS writes them) fold the same.
+        assert_eq!(fold("e\u{301}te\u{301}"), "ete");
+    }
+
+    #[test]
+    fn words_drop_elisions_and_keep_what_follows() {
+        assert_eq!(words("L'abbaye d’Aulps"), ["abbaye", "aulps"]);
+        assert_eq!(words("jusqu'au lac"), ["au", "lac"]);
+        assert_eq!(words("dell'Arte"), ["arte"]);
+        assert_eq!(words("aujourd'hui"), ["aujourd", "hui"]);
+        assert_eq!(words("the visitor's guide"), ["the", "visitor", "guide"]);
+        assert_eq!(
+            words("Marché — 8 h, « bio » !"),
+            ["marche", "8", "h", "bio"]
+        );
+        // A lone apostrophe is a separator, not part of a word.
+        assert_eq!(words("l' abbaye '"), ["l", "abbaye"]);
+    }
+
+    #[test]
+    fn stems_join_plurals_and_forms_in_each_language() {
+        let same = |lang: &str, a: &str, b: &str| {
+            let s = stemmer(lang);
+            assert_eq!(
+                stem(s.as_ref(), a),
+                stem(s.as_ref(), b),
+                "{lang}: {a} / {b}"
+            );
+        };
+        same("fr", "randonnées", "randonnée");
+        same("fr", "chevaux", "cheval");
+        same("fr", "marchés", "marché");
+        same("en", "walks", "walking");
+        same("de", "wanderungen", "wanderung");
+        same("es", "montañas", "montaña");
+        same("it", "passeggiate", "passeggiata");
+        same("nl", "wandelingen", "wandeling");
+        // Stems are folded: the script compares them with folded words.
+        assert_eq!(stem(stemmer("fr").as_ref(), "été"), "ete");
+        // No stemmer: the folded word.
+        assert!(stemmer("eu").is_none());
+        assert_eq!(stem(None, "Mendiak"), "mendiak");
+        // Numbers are kept as they are.
+        assert_eq!(stem(stemmer("en").as_ref(), "2026s"), "2026s");
+    }
+
+    #[test]
+    fn html_text_keeps_words_apart_and_drops_scripts() {
+        let t = html_text(
+            "<h2>Le lac</h2><p>Eau <strong>claire</strong>&nbsp;&amp; fraîche</p><script>var x = 1;</script><ul><li>un</li><li>deux</li></ul>",
+        );
+        assert_eq!(t, "Le lac Eau claire & fraîche un deux");
+    }
+}
