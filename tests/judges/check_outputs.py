@@ -9,6 +9,7 @@
 - every indexed page's JSON-LD parses, has a BreadcrumbList, and the home, place and
   event pages have TouristDestination, TouristAttraction and Event.
 """
+import re
 import datetime
 import json
 import pathlib
@@ -54,15 +55,21 @@ for ics in sorted(SITE.rglob("*.ics")):
 if not calendars:
     fail("no .ics file was built")
 
+def language_of(md):
+    """The language of a content file: `lac.en.md` is English, `lac.md` French."""
+    m = re.search(r"\.([a-z]{2})\.md$", md.name)
+    return m.group(1) if m else "fr"
+
+
 events = {}
 for md in sorted(CONTENT.rglob("*.md")):
     fm = front_matter(md)
     if fm and "event" in fm:
-        lang = "en" if md.name.endswith(".en.md") else "fr"
+        lang = language_of(md)
         events[(lang, fm["title"])] = (md, fm["event"])
 
 for (lang, title), (md, ev) in events.items():
-    agenda = SITE / ("en/agenda.ics" if lang == "en" else "agenda.ics")
+    agenda = SITE / ("agenda.ics" if lang == "fr" else f"{lang}/agenda.ics")
     found = [c for c in calendars[agenda].walk("VEVENT") if str(c.get("SUMMARY")) == title]
     if len(found) != 1:
         fail(f"{agenda}: {len(found)} events named {title!r}")
@@ -160,7 +167,7 @@ if not dest.get("name") or not dest.get("sameAs") or not dest.get("image"):
     fail(f"index.html: TouristDestination without name, image or sameAs: {dest}")
 for md in sorted(CONTENT.rglob("*.md")):
     fm = front_matter(md)
-    if not fm or md.name.endswith(".en.md"):
+    if not fm or language_of(md) != "fr":
         continue
     rel = md.relative_to(CONTENT)
     folder = rel.parent if rel.name == "index.md" else rel.with_suffix("")
