@@ -1,8 +1,30 @@
 //! Text put into XML (sitemaps, feeds, social card SVG): escaped for element
-//! content and double-quoted attribute values. Nothing else lives here.
+//! content and double-quoted attribute values; and the one reader of the
+//! character references that HTML and XML read back (`&amp;`, `&#233;`).
 
 /// Escapes `&`, `<`, `>` and `"`; control characters, which XML 1.0 does not
 /// allow, become spaces.
+/// The character a reference names, from its name without `&` and `;`:
+/// the five XML entities, `nbsp`, and decimal or hexadecimal numbers.
+pub fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
 pub fn escape(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len() + s.len() / 8);
@@ -29,6 +51,20 @@ pub fn escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn references_by_name_and_by_number() {
+        use super::decode_entity as d;
+        assert_eq!(d("amp"), Some('&'));
+        assert_eq!(d("nbsp"), Some('\u{a0}'));
+        assert_eq!(d("#233"), Some('é'));
+        assert_eq!(d("#xE9"), Some('é'));
+        assert_eq!(d("#X1F600"), Some('😀'));
+        assert_eq!(d("#xD800"), None, "a surrogate is no character");
+        assert_eq!(d("#99999999999"), None);
+        assert_eq!(d("eacute"), None, "HTML's other names are not read");
+        assert_eq!(d("#"), None);
+    }
+
     proptest::proptest! {
         #[test]
         fn same_as_character_by_character(s in "[a-zé<>&\"'\\x00-\\x1f\\u{7f}\\u{202f}]{0,30}") {

@@ -223,21 +223,7 @@ pub(crate) fn decode_references(s: &str) -> Cow<'_, str> {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
             .map_or(rest.len(), |e| e + 1);
         let name = &rest[1..end];
-        let decoded = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some('\u{a0}'),
-            _ => name.strip_prefix('#').and_then(|n| {
-                let code = match n.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => n.parse().ok(),
-                };
-                code.and_then(char::from_u32)
-            }),
-        };
+        let decoded = crate::xml::decode_entity(name);
         match decoded {
             Some(c) => {
                 out.push(c);

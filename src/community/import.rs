@@ -436,22 +436,7 @@ fn decode_entities(s: &str) -> String {
         let end = after.find(';').filter(|&e| e <= 10);
         let decoded = end.and_then(|e| {
             let name = &after[..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => {
-                    let num = name.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(h) => u32::from_str_radix(h, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code).filter(|c| !c.is_control() || *c == '\n')
-                }
-            };
+            let c = crate::xml::decode_entity(name).filter(|c| !c.is_control() || *c == '\n');
             c.map(|c| (c, e))
         });
         match decoded {

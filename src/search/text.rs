@@ -233,22 +233,7 @@ fn push_decoded(out: &mut String, s: &str) {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
         let entity = after.find(';').filter(|&e| e <= 10).map(|e| &after[..e]);
-        let decoded = entity.and_then(|name| match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            _ => {
-                let num = name.strip_prefix('#')?;
-                let code = match num.strip_prefix(['x', 'X']) {
-                    Some(h) => u32::from_str_radix(h, 16).ok()?,
-                    None => num.parse().ok()?,
-                };
-                char::from_u32(code)
-            }
-        });
+        let decoded = entity.and_then(crate::xml::decode_entity);
         match (decoded, entity) {
             (Some(c), Some(name)) => {
                 out.push(if c == '\u{a0}' || c == '\u{202f}' {
