@@ -235,14 +235,10 @@ pub(super) fn prepare_templates(
         v.pillars.retain(|p| listed(&ListingKind::Pillar, &p.key));
         v.audiences
             .retain(|a| listed(&ListingKind::Audience, &a.key));
-        // The agenda is made in every language (`jobs::plan`), and so is the
-        // tags' index (`content::site`); the site's feed unless its home
+        // The agenda and the tags' index are made in every language
+        // (`jobs::plan`, `content::site`); the site's feed unless its home
         // page says `generate_feeds = false`.
-        let content = &site.content;
-        v.has_agenda = true;
-        let tags = routes::tags_index(config, lang);
-        v.has_tags = site.model.taxonomies.iter().any(|t| t.path == tags);
-        v.has_feed = crate::render::feeds::has_home_feed(content, lang);
+        v.has_feed = crate::render::feeds::has_home_feed(&site.content, lang);
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
     let renderer = Renderer::new(

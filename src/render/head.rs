@@ -343,14 +343,9 @@ pub(crate) fn finish(
                 source: None,
             });
         }
-        // The site's feed is linked only when it is written (it has entries):
-        // `latest` holds the language's dated pages.
-        let home_feed = inputs.latest.get(lang).is_some_and(|l| !l.is_empty())
-            && inputs
-                .content()
-                .sections
-                .iter()
-                .any(|s| s.is_home() && s.lang == lang && feeds::asks_for_feed(s));
+        // The site's feed is linked only when it is written: always, with
+        // or without entries, unless its home page turns feeds off.
+        let home_feed = feeds::has_home_feed(inputs.content(), lang);
         let (seo, ld) = seo(
             head,
             config,

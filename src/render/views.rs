@@ -81,10 +81,8 @@ pub struct SiteView<'a> {
     pub has_audiences_index: bool,
     /// True when at least one community post is published.
     pub has_community: bool,
-    /// True when the agenda, the tags' index and the site's feed of this
-    /// language are written (so that no link leads nowhere).
-    pub has_agenda: bool,
-    pub has_tags: bool,
+    /// True when the site's feed of this language is written (its home page
+    /// may say `generate_feeds = false`), so that no link leads nowhere.
     pub has_feed: bool,
     /// True when the site has its search (`[search] enable`).
     pub has_search: bool,
@@ -198,8 +196,6 @@ pub fn site_view<'a>(
         extra: &config.extra,
         has_audiences_index: !config.audiences.is_empty(),
         has_community: false,
-        has_agenda: false,
-        has_tags: false,
         has_feed: false,
         has_search: config.search.enable,
     }
