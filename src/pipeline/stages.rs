@@ -966,12 +966,9 @@ fn theme_pages(
             continue;
         };
         out.push(routes::site_map(config, st, lang));
-        // Unless a section stands at its address (the sitemap has it, or
-        // not, as a section: a redirect is left out).
-        let agenda = routes::agenda(config, st, lang);
-        if !content.sections.iter().any(|s| s.path == agenda) {
-            out.push(agenda);
-        }
+        // A section standing at the agenda's address is listed, or not, as
+        // a section (a redirect is left out).
+        out.extend(jobs::theme_agenda(config, content, st, lang));
         if !config.audiences.is_empty() {
             out.push(routes::audiences_index(config, lang));
         }

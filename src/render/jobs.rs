@@ -293,11 +293,10 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
         }
         // The agenda is a theme-made page: every language has one (saying
         // when there is nothing on); its calendar only when it has events.
-        if let Some(st) = inputs.strings().get(lang) {
-            let path = routes::agenda(config, st, lang);
-            if !content.sections.iter().any(|s| s.path == path) {
-                jobs.push(Job::Agenda(lang.to_string()));
-            }
+        if let Some(st) = inputs.strings().get(lang)
+            && theme_agenda(config, content, st, lang).is_some()
+        {
+            jobs.push(Job::Agenda(lang.to_string()));
         }
         if inputs.agendas.get(lang).is_some_and(|a| !a.is_empty()) {
             jobs.push(Job::AgendaCalendar(lang.to_string()));
@@ -353,6 +352,19 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
     jobs.push(Job::NotFound);
     jobs.extend(assets.iter().map(|a| Job::Asset(a.to_string())));
     jobs
+}
+
+/// The agenda's address in `lang` when the theme makes it: unless a section
+/// of the site stands there (an agenda section, or a redirect written in
+/// its place).
+pub fn theme_agenda(
+    config: &Config,
+    content: &Content,
+    strings: &Strings,
+    lang: &str,
+) -> Option<String> {
+    let path = routes::agenda(config, strings, lang);
+    (!content.sections.iter().any(|s| s.path == path)).then_some(path)
 }
 
 /// The pages whose bodies a job shows (in summaries or whole), when those
