@@ -461,13 +461,15 @@ pub(crate) fn translations(
                     Diagnostic::warning(
                         "link-to-other-language",
                         format!(
-                            "this page is in `{}` but links to the `{target_lang}` page @/{}",
+                            "this page is in `{}` but its link @/{} leads to the `{target_lang}` version of that page",
                             p.lang, link.target
                         ),
                     )
                     .file(&p.file.rel)
                     .at(link.line, link.column)
-                    .help(format!("link to its translation: @/{t}")),
+                    .help(format!(
+                        "write @/{t} instead, so that readers stay in their language"
+                    )),
                 );
             }
             if let Some(cov) = out.iter_mut().find(|c| c.lang == p.lang) {
