@@ -2,8 +2,9 @@
 //! images that exist and stay inside the site, `@/` links whose anchor is
 //! a heading of the page they point to, addresses wanted by two things
 //! (a page and the agenda, a page and a photo of a gallery), events that
-//! cannot happen, and the warnings `check` shows (descriptions, files of a
-//! bundle that nothing uses).
+//! cannot happen, the warnings `check` shows (descriptions, files of a
+//! bundle that nothing uses), and how far each language is translated
+//! (with the `@/` links that lead a reader out of the page's language).
 //!
 //! Each check returns every problem it finds; the pipeline decides when it
 //! runs and what stops the build. No check writes or renders anything.

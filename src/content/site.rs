@@ -1,5 +1,6 @@
 //! The site's groupings across sections: pillars, audiences, taxonomies,
-//! translations, aliases, and the table of every URL with the file it comes from.
+//! translations, aliases, and the table of every URL with the file it comes from;
+//! and which pages each language lists ([`Shown`], the `untranslated` policy).
 //!
 //! Built from loaded [`Content`] and the configuration; a front matter key that
 //! names an unknown pillar or audience is an error here, and so is any URL that
