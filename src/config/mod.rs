@@ -10,6 +10,7 @@
 //! [`raw`]. This module only reads and validates configuration; it never
 //! touches content or output.
 
+pub mod data;
 pub mod raw;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
+pub use data::{Category, DataFormat, DataSource};
 pub use raw::{CardsConfig, Grouping, LanguageConfig, SearchConfig, Untranslated};
 use raw::{MarkdownConfig, RawBrand, RawConfig, RawImages, RawShare};
 
@@ -49,6 +51,8 @@ pub struct Config {
     pub images: Images,
     pub markdown: Markdown,
     pub search: SearchConfig,
+    /// Tourism data feeds, in the order written.
+    pub data: Vec<DataSource>,
     /// Pages per taxonomy listing page (0: all).
     pub paginate_taxonomies: usize,
     /// Free data for templates (`config.extra`).
@@ -414,6 +418,7 @@ impl Config {
         let share = validate_share(raw.share, &mut errors);
         let images = validate_images(raw.images, &mut errors);
         let markdown = validate_markdown(raw.markdown, &mut errors);
+        let data = data::validate(raw.data, &raw.pillars, &raw.audiences, &mut errors);
         match (timezone, brand, share, images, markdown) {
             (Some(timezone), Some(brand), Some(share), Some(images), Some(markdown))
                 if errors.is_empty() =>
@@ -435,6 +440,7 @@ impl Config {
                     images,
                     markdown,
                     search: raw.search,
+                    data,
                     paginate_taxonomies: raw.paginate_taxonomies,
                     extra: raw.extra,
                 })

@@ -52,6 +52,9 @@ pub struct RawConfig {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    /// Tourism data feeds (`[[data]]`), read into pages. Default: none.
+    #[serde(default)]
+    pub data: Vec<RawData>,
     /// Zola-style taxonomies other than tags are accepted in front matter; this
     /// lists how many pages per listing page (0: all). Default: 0.
     #[serde(default)]
@@ -350,4 +353,39 @@ impl Default for MarkdownConfig {
 
 fn default_raw_html() -> String {
     "sanitize".into()
+}
+
+/// `[[data]]`: a feed of a tourist information system.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawData {
+    /// `datatourisme`, `apidae`, `openagenda` or `tourinsoft`. Required.
+    pub format: String,
+    /// Where the feed is, relative to the site: a folder of JSON files, a
+    /// zip (a DATAtourisme flux as it ships), or one JSON file. Required.
+    pub path: PathBuf,
+    /// Where `blason sync` downloads the feed from. Default: none (the
+    /// feed is put in `path` by other means).
+    pub url: Option<String>,
+    /// A name for messages and `check`. Default: the format's name.
+    pub name: Option<String>,
+    /// Where `blason sync` puts the feed's images, relative to the site.
+    /// Default: `data/media`.
+    pub media: Option<PathBuf>,
+    /// The content folder the pages go in (`lieux`). Default: the name.
+    pub section: Option<String>,
+    /// A content folder per kind of object (`eat = "tourisme/ou-manger"`),
+    /// winning over `section`. Kinds: visit, eat, stay, do, shop,
+    /// service, event, tour, other.
+    #[serde(default)]
+    pub sections: IndexMap<String, String>,
+    /// The pillar of the pages. Default: the section's top folder when it
+    /// is a pillar.
+    pub pillar: Option<String>,
+    /// Tags given to every page. Default: none.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Audiences of every page. Default: none.
+    #[serde(default)]
+    pub audiences: Vec<String>,
 }

@@ -296,15 +296,7 @@ pub struct ShareFrontMatter {
     pub hashtags: Vec<String>,
 }
 
-/// `[place]`: a place (JSON-LD Place / TouristAttraction).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlaceFrontMatter {
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-}
+pub use super::practical::PlaceFrontMatter;
 
 /// The status of an event (schema.org eventStatus).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -327,6 +319,18 @@ pub struct EventFrontMatter {
     #[serde(default)]
     pub status: EventStatus,
     pub rrule: Option<String>,
+    /// More occurrences, each with its own start and end (an event on
+    /// several dates that no rule describes).
+    #[serde(default)]
+    pub dates: Vec<EventDate>,
+}
+
+/// `[[event.dates]]`: one more occurrence of an event.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventDate {
+    pub start: FmDate,
+    pub end: Option<FmDate>,
 }
 
 /// Front matter of a page.
@@ -351,6 +355,9 @@ pub struct PageFrontMatter {
     pub share: Option<ShareFrontMatter>,
     pub place: Option<PlaceFrontMatter>,
     pub event: Option<EventFrontMatter>,
+    /// The id of an object of a tourism data feed this page adds to (its
+    /// editorial text, gallery, card); the feed fills the rest.
+    pub data_id: Option<String>,
     // Zola's page keys.
     pub slug: Option<String>,
     pub path: Option<String>,

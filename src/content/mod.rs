@@ -6,10 +6,12 @@
 //! file before failing, so one run shows all broken files. It renders nothing:
 //! markdown bodies stay text here.
 
+pub mod data;
 pub mod event;
 pub mod frontmatter;
 pub mod gallery;
 pub mod photo_meta;
+pub mod practical;
 pub mod site;
 
 use std::collections::{BTreeMap, HashMap};
@@ -72,6 +74,8 @@ pub struct Page {
     pub section: usize,
     /// The same for all translations of this page.
     pub translation_key: String,
+    /// For a page made from a tourism data feed: where it comes from.
+    pub origin: Option<std::sync::Arc<data::Origin>>,
 }
 
 impl Page {
@@ -884,6 +888,7 @@ fn parse_file(
                 pillar,
                 section: 0,
                 translation_key,
+                origin: None,
             })))
         }
     }

@@ -1,0 +1,252 @@
+//! `[[data]]`: the tourism data feeds a site reads, validated. The
+//! vocabularies the site's configuration speaks (formats, kinds of object)
+//! live here so that `content::data` and `sync` share them.
+
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::raw::{Grouping, RawData};
+use crate::error::{Diagnostic, suggest};
+
+/// The feed formats blason reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataFormat {
+    Datatourisme,
+    Apidae,
+    Openagenda,
+    Tourinsoft,
+}
+
+impl DataFormat {
+    pub const ALL: [DataFormat; 4] = [
+        DataFormat::Datatourisme,
+        DataFormat::Apidae,
+        DataFormat::Openagenda,
+        DataFormat::Tourinsoft,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DataFormat::Datatourisme => "datatourisme",
+            DataFormat::Apidae => "apidae",
+            DataFormat::Openagenda => "openagenda",
+            DataFormat::Tourinsoft => "tourinsoft",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<DataFormat> {
+        DataFormat::ALL.into_iter().find(|f| f.key() == s)
+    }
+}
+
+/// What kind of place (or object) a page shows, for listings and JSON-LD.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// Places to visit: sites, museums, monuments, parks.
+    Visit,
+    /// Where to eat: restaurants, cafés, producers' tables.
+    Eat,
+    /// Where to stay: hotels, gîtes, campsites, guest rooms.
+    Stay,
+    /// Things to do: activities, sports, leisure, wellness.
+    Do,
+    /// Shops, producers, markets, tastings.
+    Shop,
+    /// Services: tourist offices, transport, practical services.
+    Service,
+    /// Events.
+    Event,
+    /// Tours: walks, rides, trails.
+    Tour,
+    /// Anything else (an unknown type): a generic place.
+    #[default]
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 9] = [
+        Category::Visit,
+        Category::Eat,
+        Category::Stay,
+        Category::Do,
+        Category::Shop,
+        Category::Service,
+        Category::Event,
+        Category::Tour,
+        Category::Other,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Visit => "visit",
+            Category::Eat => "eat",
+            Category::Stay => "stay",
+            Category::Do => "do",
+            Category::Shop => "shop",
+            Category::Service => "service",
+            Category::Event => "event",
+            Category::Tour => "tour",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.key() == s)
+    }
+
+    /// The schema.org type of a page of this category.
+    pub fn schema_type(self) -> &'static str {
+        match self {
+            Category::Visit => "TouristAttraction",
+            Category::Eat => "FoodEstablishment",
+            Category::Stay => "LodgingBusiness",
+            Category::Do => "SportsActivityLocation",
+            Category::Shop => "Store",
+            Category::Service => "LocalBusiness",
+            Category::Event => "Event",
+            Category::Tour => "TouristTrip",
+            Category::Other => "Place",
+        }
+    }
+}
+
+/// A validated `[[data]]` feed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataSource {
+    /// Unique among the site's feeds.
+    pub name: String,
+    pub format: DataFormat,
+    /// Relative to the site root.
+    pub path: PathBuf,
+    pub url: Option<String>,
+    /// Relative to the site root.
+    pub media: PathBuf,
+    /// The content folder of the pages of each kind (relative to
+    /// content/, without slashes at the ends; empty: the home section).
+    pub sections: IndexMap<Category, String>,
+    /// For kinds not in `sections`.
+    pub section: String,
+    pub pillar: Option<String>,
+    pub tags: Vec<String>,
+    pub audiences: Vec<String>,
+}
+
+impl DataSource {
+    /// The content folder a page of kind `c` goes in.
+    pub fn section_of(&self, c: Category) -> &str {
+        self.sections.get(&c).unwrap_or(&self.section)
+    }
+}
+
+/// Validates the `[[data]]` tables; problems go to `errors`.
+pub(super) fn validate(
+    raw: Vec<RawData>,
+    pillars: &IndexMap<String, Grouping>,
+    audiences: &IndexMap<String, Grouping>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<DataSource> {
+    let mut out: Vec<DataSource> = Vec::new();
+    for (i, d) in raw.into_iter().enumerate() {
+        let at = format!("[[data]] number {}", i + 1);
+        let Some(format) = DataFormat::from_key(&d.format) else {
+            let keys = DataFormat::ALL.map(DataFormat::key);
+            let mut e = Diagnostic::error(
+                "config",
+                format!("{at}: unknown format `{}`", d.format),
+            );
+            e = match suggest(&d.format, keys) {
+                Some(s) => e.help(format!("did you mean `{s}`?")),
+                None => e.help(format!("write one of: {}", keys.join(", "))),
+            };
+            errors.push(e);
+            continue;
+        };
+        let name = d.name.clone().unwrap_or_else(|| format.key().to_string());
+        if out.iter().any(|o| o.name == name) {
+            errors.push(
+                Diagnostic::error("config", format!("{at}: a feed is already named `{name}`"))
+                    .help("give each [[data]] its own `name`"),
+            );
+        }
+        for (label, p) in [("path", Some(&d.path)), ("media", d.media.as_ref())] {
+            if let Some(p) = p
+                && (p.is_absolute()
+                    || p.components().any(|c| matches!(c, std::path::Component::ParentDir)))
+            {
+                errors.push(
+                    Diagnostic::error(
+                        "config",
+                        format!("{at}: `{label}` {} must stay inside the site", p.display()),
+                    )
+                    .help("write a path relative to the site's folder, such as data/flux"),
+                );
+            }
+        }
+        if let Some(url) = &d.url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            errors.push(
+                Diagnostic::error("config", format!("{at}: url = \"{url}\" is not a web address"))
+                    .help("write the feed's address, starting with https://"),
+            );
+        }
+        let mut sections = IndexMap::new();
+        for (kind, folder) in &d.sections {
+            match Category::from_key(kind) {
+                Some(c) => {
+                    sections.insert(c, clean_folder(folder));
+                }
+                None => {
+                    let keys = Category::ALL.map(Category::key);
+                    errors.push(
+                        Diagnostic::error(
+                            "config",
+                            format!("{at}: [sections] has an unknown kind `{kind}`"),
+                        )
+                        .help(match suggest(kind, keys) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("write one of: {}", keys.join(", ")),
+                        }),
+                    );
+                }
+            }
+        }
+        if let Some(p) = &d.pillar
+            && !pillars.contains_key(p)
+        {
+            errors.push(
+                Diagnostic::error("config", format!("{at}: pillar `{p}` is not declared"))
+                    .help("declare it under [pillars], or remove `pillar`"),
+            );
+        }
+        for a in &d.audiences {
+            if !audiences.contains_key(a) {
+                errors.push(
+                    Diagnostic::error("config", format!("{at}: audience `{a}` is not declared"))
+                        .help("declare it under [audiences]"),
+                );
+            }
+        }
+        out.push(DataSource {
+            section: clean_folder(d.section.as_deref().unwrap_or(&name)),
+            name,
+            format,
+            path: d.path,
+            url: d.url,
+            media: d.media.unwrap_or_else(|| PathBuf::from("data/media")),
+            sections,
+            pillar: d.pillar,
+            tags: d.tags,
+            audiences: d.audiences,
+        });
+    }
+    out
+}
+
+fn clean_folder(s: &str) -> String {
+    s.trim_matches('/').to_string()
+}

@@ -1,0 +1,302 @@
+//! Practical information of a place: what a visitor reads before coming
+//! (contact, opening periods, prices, accessibility, labels).
+//!
+//! These are the keys of `[place]` beyond its name and address. A markdown
+//! page writes them by hand; a page made from a tourism data feed
+//! (`content::data`) gets them from the feed. The theme renders them with
+//! its strings, so opening hours read naturally in each language.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::frontmatter::FmDate;
+pub use crate::config::Category;
+
+/// A day of the week, as written in `days = ["mo", "tu"]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Day {
+    Mo,
+    Tu,
+    We,
+    Th,
+    Fr,
+    Sa,
+    Su,
+}
+
+impl Day {
+    pub const ALL: [Day; 7] = [
+        Day::Mo,
+        Day::Tu,
+        Day::We,
+        Day::Th,
+        Day::Fr,
+        Day::Sa,
+        Day::Su,
+    ];
+
+    /// 0 for Monday to 6 for Sunday.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The schema.org day name (`Monday`).
+    pub fn schema_name(self) -> &'static str {
+        [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ][self.index()]
+    }
+
+    pub fn of(w: jiff::civil::Weekday) -> Day {
+        Day::ALL[w.to_monday_zero_offset() as usize]
+    }
+}
+
+/// A time of day (`"10:00"`, or a TOML local time `10:00:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Clock(pub jiff::civil::Time);
+
+impl Clock {
+    pub fn parse(s: &str) -> Result<Clock, String> {
+        let t = s.trim();
+        let (h, m) = t
+            .split_once([':', 'h', 'H'])
+            .map(|(h, m)| (h, m.get(..2).unwrap_or(m)))
+            .unwrap_or((t, "0"));
+        let m = if m.is_empty() { "0" } else { m };
+        match (h.trim().parse::<i8>(), m.trim().parse::<i8>()) {
+            (Ok(h), Ok(m)) if (0..=24).contains(&h) && (0..60).contains(&m) => {
+                // 24:00 is the end of the day: kept as the last minute.
+                let time = if h == 24 {
+                    jiff::civil::time(23, 59, 0, 0)
+                } else {
+                    jiff::civil::time(h, m, 0, 0)
+                };
+                Ok(Clock(time))
+            }
+            _ => Err(format!("`{s}` is not a time of day; write it as 10:00 or 18:30")),
+        }
+    }
+
+    /// `10:00`.
+    pub fn hhmm(self) -> String {
+        format!("{:02}:{:02}", self.0.hour(), self.0.minute())
+    }
+}
+
+impl fmt::Display for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hhmm())
+    }
+}
+
+impl Serialize for Clock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hhmm())
+    }
+}
+
+impl<'de> Deserialize<'de> for Clock {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Clock;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a time of day such as \"10:00\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Clock, E> {
+                Clock::parse(v).map_err(E::custom)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Clock, A::Error> {
+                let dt =
+                    toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Clock::parse(&dt.to_string()).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `[[place.hours]]`: when the place is open. Entries with the same
+/// `from`/`to` form one period; an entry without days is every day; an
+/// entry without times is open (hours not given). `closes` earlier than
+/// `opens` runs past midnight.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hours {
+    pub from: Option<FmDate>,
+    pub to: Option<FmDate>,
+    #[serde(default)]
+    pub days: Vec<Day>,
+    pub opens: Option<Clock>,
+    pub closes: Option<Clock>,
+    pub note: Option<String>,
+}
+
+/// `[[place.closed]]`: an exceptional closure (a day, or from–to).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Closure {
+    pub from: FmDate,
+    pub to: Option<FmDate>,
+    pub note: Option<String>,
+}
+
+/// `[[place.prices]]`: a price or a range (`min` alone: "from").
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    /// What the price is for: "Adulte", "Nuitée".
+    pub label: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// ISO 4217, `EUR` when not written.
+    pub currency: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The four families of the Tourisme & Handicap label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Disability {
+    Motor,
+    Hearing,
+    Visual,
+    Mental,
+}
+
+impl Disability {
+    pub const ALL: [Disability; 4] = [
+        Disability::Motor,
+        Disability::Hearing,
+        Disability::Visual,
+        Disability::Mental,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Disability::Motor => "motor",
+            Disability::Hearing => "hearing",
+            Disability::Visual => "visual",
+            Disability::Mental => "mental",
+        }
+    }
+}
+
+/// `[place]`: a place (JSON-LD Place / TouristAttraction) and what a
+/// visitor needs to know before coming.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceFrontMatter {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// The kind of place for listings (`visit`, `eat`, `stay`…).
+    pub category: Option<Category>,
+    /// The kind as a visitor reads it: "Chambre d'hôtes", "Musée".
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub commune: Option<String>,
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub phone: Vec<String>,
+    #[serde(default)]
+    pub email: Vec<String>,
+    pub web: Option<String>,
+    /// A booking address (web page, or `mailto:`/`tel:`).
+    pub booking: Option<String>,
+    #[serde(default)]
+    pub hours: Vec<Hours>,
+    #[serde(default)]
+    pub closed: Vec<Closure>,
+    /// Free admission.
+    pub free: Option<bool>,
+    #[serde(default)]
+    pub prices: Vec<Price>,
+    #[serde(default)]
+    pub payment: Vec<String>,
+    /// Languages spoken (codes: `fr`, `en`).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    pub pets: Option<bool>,
+    /// Tourisme & Handicap families the place is labelled for.
+    #[serde(default)]
+    pub accessibility: Vec<Disability>,
+    /// Access for people with reduced mobility (without the label).
+    pub reduced_mobility: Option<bool>,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    pub stars: Option<u8>,
+    /// How many people (beds, seats, places).
+    pub capacity: Option<u32>,
+    #[serde(default)]
+    pub amenities: Vec<String>,
+}
+
+impl PlaceFrontMatter {
+    /// Whether any practical information (beyond name, address and
+    /// position) is given.
+    pub fn has_practical(&self) -> bool {
+        let bare = PlaceFrontMatter {
+            name: self.name.clone(),
+            address: self.address.clone(),
+            lat: self.lat,
+            lon: self.lon,
+            ..PlaceFrontMatter::default()
+        };
+        *self != bare
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clocks_read_as_offices_write_them() {
+        assert_eq!(Clock::parse("10:00").unwrap().hhmm(), "10:00");
+        assert_eq!(Clock::parse("9h30").unwrap().hhmm(), "09:30");
+        assert_eq!(Clock::parse("18:30:00").unwrap().hhmm(), "18:30");
+        assert_eq!(Clock::parse("24:00").unwrap().hhmm(), "23:59");
+        assert!(Clock::parse("25:00").is_err());
+        assert!(Clock::parse("midi").is_err());
+    }
+
+    #[test]
+    fn practical_keys_from_toml() {
+        let p: PlaceFrontMatter = toml::from_str(
+            r#"
+            category = "visit"
+            type = "Musée"
+            phone = ["+33 4 00 00 00 00"]
+            accessibility = ["motor", "hearing"]
+            [[hours]]
+            from = 2026-04-01
+            to = 2026-09-30
+            days = ["tu", "we", "th", "fr", "sa", "su"]
+            opens = "10:00"
+            closes = 18:00:00
+            [[prices]]
+            label = "Adulte"
+            min = 8.5
+            "#,
+        )
+        .unwrap();
+        assert_eq!(p.category, Some(Category::Visit));
+        assert_eq!(p.hours[0].days.len(), 6);
+        assert_eq!(p.hours[0].closes.unwrap().hhmm(), "18:00");
+        assert_eq!(p.accessibility, vec![Disability::Motor, Disability::Hearing]);
+        let bad = toml::from_str::<PlaceFrontMatter>("category = \"zoo\"").unwrap_err();
+        assert!(bad.to_string().contains("zoo"), "{bad}");
+    }
+}
