@@ -43,7 +43,9 @@ impl DataFormat {
 }
 
 /// What kind of place (or object) a page shows, for listings and JSON-LD.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     /// Places to visit: sites, museums, monuments, parks.
@@ -154,10 +156,7 @@ pub(super) fn validate(
         let at = format!("[[data]] number {}", i + 1);
         let Some(format) = DataFormat::from_key(&d.format) else {
             let keys = DataFormat::ALL.map(DataFormat::key);
-            let mut e = Diagnostic::error(
-                "config",
-                format!("{at}: unknown format `{}`", d.format),
-            );
+            let mut e = Diagnostic::error("config", format!("{at}: unknown format `{}`", d.format));
             e = match suggest(&d.format, keys) {
                 Some(s) => e.help(format!("did you mean `{s}`?")),
                 None => e.help(format!("write one of: {}", keys.join(", "))),
@@ -175,7 +174,8 @@ pub(super) fn validate(
         for (label, p) in [("path", Some(&d.path)), ("media", d.media.as_ref())] {
             if let Some(p) = p
                 && (p.is_absolute()
-                    || p.components().any(|c| matches!(c, std::path::Component::ParentDir)))
+                    || p.components()
+                        .any(|c| matches!(c, std::path::Component::ParentDir)))
             {
                 errors.push(
                     Diagnostic::error(
@@ -190,8 +190,11 @@ pub(super) fn validate(
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
             errors.push(
-                Diagnostic::error("config", format!("{at}: url = \"{url}\" is not a web address"))
-                    .help("write the feed's address, starting with https://"),
+                Diagnostic::error(
+                    "config",
+                    format!("{at}: url = \"{url}\" is not a web address"),
+                )
+                .help("write the feed's address, starting with https://"),
             );
         }
         let mut sections = IndexMap::new();

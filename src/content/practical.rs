@@ -83,7 +83,9 @@ impl Clock {
                 };
                 Ok(Clock(time))
             }
-            _ => Err(format!("`{s}` is not a time of day; write it as 10:00 or 18:30")),
+            _ => Err(format!(
+                "`{s}` is not a time of day; write it as 10:00 or 18:30"
+            )),
         }
     }
 
@@ -295,7 +297,10 @@ mod tests {
         assert_eq!(p.category, Some(Category::Visit));
         assert_eq!(p.hours[0].days.len(), 6);
         assert_eq!(p.hours[0].closes.unwrap().hhmm(), "18:00");
-        assert_eq!(p.accessibility, vec![Disability::Motor, Disability::Hearing]);
+        assert_eq!(
+            p.accessibility,
+            vec![Disability::Motor, Disability::Hearing]
+        );
         let bad = toml::from_str::<PlaceFrontMatter>("category = \"zoo\"").unwrap_err();
         assert!(bad.to_string().contains("zoo"), "{bad}");
     }

@@ -104,11 +104,7 @@ pub fn kind(v: &Value) -> &'static str {
 }
 
 /// Calls `f` with the child `key` of `node` and its path, when present.
-pub fn with_key<'a, R>(
-    node: Node<'a>,
-    key: &'a str,
-    f: impl FnOnce(Node<'_>) -> R,
-) -> Option<R> {
+pub fn with_key<'a, R>(node: Node<'a>, key: &'a str, f: impl FnOnce(Node<'_>) -> R) -> Option<R> {
     let v = node.value.get(key)?;
     let path = Path::Key(node.path, key);
     Some(f(Node::at(v, &path)))
@@ -185,10 +181,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_json_path() {
-        let v: Value = serde_json::from_str(
-            r#"{"isLocatedAt":[{"schema:geo":{"schema:latitude":"nord"}}]}"#,
-        )
-        .unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"isLocatedAt":[{"schema:geo":{"schema:latitude":"nord"}}]}"#)
+                .unwrap();
         let root = Node::root(&v);
         let mut found = None;
         with_key(root, "isLocatedAt", |n| {

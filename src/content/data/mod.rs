@@ -11,7 +11,12 @@
 //! Nothing here touches the network: `blason sync` downloads feeds and
 //! images into the site, and the build reads only the disk.
 
+pub mod apidae;
+pub mod datatourisme;
 pub mod json;
+pub mod openagenda;
+pub mod source;
+pub mod tourinsoft;
 
 use std::collections::BTreeMap;
 
