@@ -413,8 +413,10 @@ pub(crate) fn taxonomy_index<'a>(inputs: &RenderInputs<'a>, t: usize) -> Frame<'
         &tax.lang,
         terms,
     );
+    // "Tous les tags", "Toutes les communes": the theme's string for the
+    // taxonomy, else its name.
     let title = inputs
-        .string(&tax.lang, "all_tags")
+        .string(&tax.lang, &format!("all_{}", tax.name))
         .unwrap_or_else(|| tax.name.clone());
     let mut head = Head::new(title.clone());
     head.crumbs = view.ancestors.clone();

@@ -1048,7 +1048,12 @@ impl<'a> ViewSource<'a> {
                 self.prefix(&listing.lang),
                 crate::slug::slugify(taxonomy)
             );
-            ancestors.push(nav(self.base(), taxonomy, taxonomy, &p));
+            let name = self
+                .strings
+                .get(&listing.lang)
+                .and_then(|s| s.strings.get(&format!("taxonomy_{taxonomy}")))
+                .map_or(taxonomy.as_str(), String::as_str);
+            ancestors.push(nav(self.base(), taxonomy, name, &p));
         }
         ListingView {
             kind,
