@@ -85,16 +85,28 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
             EventStatus::Cancelled => "EventCancelled",
             EventStatus::Postponed => "EventPostponed",
         };
-        head.extra_ld.push(jsonld::event(
-            &thing,
-            &jsonld::EventFields {
-                start,
-                end,
-                status,
-                location: ev.location,
-                booking_url: ev.booking_url,
-            },
-        ));
+        // An event on several dates is one Event per date, as search
+        // engines ask.
+        let dates = std::iter::once((start, end)).chain(t.more.iter().map(|(s, e)| {
+            let end = if t.all_day {
+                e.date().yesterday().unwrap_or(e.date()).max(s.date()).to_string()
+            } else {
+                crate::content::event::iso(e, false)
+            };
+            (crate::content::event::iso(s, t.all_day), end)
+        }));
+        for (start, end) in dates {
+            head.extra_ld.push(jsonld::event(
+                &thing,
+                &jsonld::EventFields {
+                    start,
+                    end,
+                    status,
+                    location: ev.location,
+                    booking_url: ev.booking_url,
+                },
+            ));
+        }
     }
     let mut frame =
         Frame::new(&p.lang, &page_template(content, i), p.path.clone()).file(p.file.rel.clone());

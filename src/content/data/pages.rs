@@ -25,7 +25,7 @@ use crate::slug::slugify;
 /// The feeds' objects, with the feed each comes from.
 pub struct Feed<'a> {
     pub source: &'a DataSource,
-    pub objects: Vec<Object>,
+    pub objects: Arc<Vec<Object>>,
 }
 
 /// Pages of every object of every feed, and warnings (an image whose right
