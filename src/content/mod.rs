@@ -240,7 +240,10 @@ pub fn load(
         mut errors,
     } = walk(root, &content_dir, config, &languages);
     let (parsed, data_memo) = match memo {
-        Some(m) => (read_all(root, &content_dir, &found, Some(&mut *m)), Some(&mut m.data)),
+        Some(m) => (
+            read_all(root, &content_dir, &found, Some(&mut *m)),
+            Some(&mut m.data),
+        ),
         None => (read_all(root, &content_dir, &found, None), None),
     };
     let mut sections = Vec::new();
@@ -252,7 +255,23 @@ pub fn load(
             Err(d) => errors.extend(d),
         }
     }
-    let (data_pages, data_warnings, data_errors) = data::load(root, config, opts.now, data_memo);
+    // The folders and slugs of markdown pages, which feeds' pages must not take.
+    let taken = pages
+        .iter()
+        .filter(|p| p.fm.data_id.is_none())
+        .map(|p| {
+            let dir = if p.bundle {
+                p.dir.parent().unwrap_or(&p.dir)
+            } else {
+                p.dir.as_path()
+            };
+            let rel = display_path(dir, &content_dir);
+            let rel = if rel == "." { String::new() } else { rel };
+            (rel, p.slug.clone())
+        })
+        .collect();
+    let (data_pages, data_warnings, data_errors) =
+        data::load(root, config, opts.now, data_memo, taken);
     errors.extend(data_errors);
     pages.extend(data_pages);
     errors.extend(data::attach(&mut pages, config));
@@ -263,6 +282,12 @@ pub fn load(
     add_implicit_homes(&mut sections, &languages, &content_dir);
     let tree = SectionTree::build(&mut sections, config, &languages);
     place_pages(&mut pages, &tree, &content_dir, config);
+    // A page attached to a feed's object at the object's own address needs
+    // no redirect from it.
+    for p in pages.iter_mut().filter(|p| p.origin.is_some()) {
+        let own = p.path.clone();
+        p.fm.aliases.retain(|a| *a != own);
+    }
     assign_assets(
         &mut pages,
         &mut sections,

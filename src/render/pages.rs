@@ -89,7 +89,11 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
         // engines ask.
         let dates = std::iter::once((start, end)).chain(t.more.iter().map(|(s, e)| {
             let end = if t.all_day {
-                e.date().yesterday().unwrap_or(e.date()).max(s.date()).to_string()
+                e.date()
+                    .yesterday()
+                    .unwrap_or(e.date())
+                    .max(s.date())
+                    .to_string()
             } else {
                 crate::content::event::iso(e, false)
             };

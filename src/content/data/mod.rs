@@ -223,8 +223,7 @@ fn feed_stamp(root: &std::path::Path, source: &crate::config::DataSource) -> Opt
         Some(())
     };
     if path.is_dir() {
-        let (mut files, errors) =
-            crate::paths::walk_files(root, &path, crate::paths::is_scratch);
+        let (mut files, errors) = crate::paths::walk_files(root, &path, crate::paths::is_scratch);
         if !errors.is_empty() {
             return None;
         }
@@ -246,6 +245,7 @@ pub fn load(
     config: &crate::config::Config,
     now: jiff::Timestamp,
     mut memo: Option<&mut DataMemo>,
+    taken: std::collections::HashSet<(String, String)>,
 ) -> (
     Vec<super::Page>,
     Vec<crate::error::Diagnostic>,
@@ -272,8 +272,10 @@ pub fn load(
             Ok(objects) => {
                 let objects = std::sync::Arc::new(objects);
                 if let (Some(m), Some(stamp)) = (memo.as_deref_mut(), stamp) {
-                    m.feeds
-                        .insert(source.name.clone(), (stamp, std::sync::Arc::clone(&objects)));
+                    m.feeds.insert(
+                        source.name.clone(),
+                        (stamp, std::sync::Arc::clone(&objects)),
+                    );
                 }
                 feeds.push(pages::Feed { source, objects });
             }
@@ -285,7 +287,7 @@ pub fn load(
             }
         }
     }
-    let (pages, warnings) = pages::pages(root, config, &feeds, now);
+    let (pages, warnings) = pages::pages(root, config, &feeds, now, taken);
     (pages, warnings, errors)
 }
 

@@ -35,15 +35,16 @@ pub fn pages(
     config: &Config,
     feeds: &[Feed<'_>],
     now: jiff::Timestamp,
+    mut taken: HashSet<(String, String)>,
 ) -> (Vec<Page>, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let languages = config.all_languages();
     let today = now.to_zoned(config.timezone.tz.clone()).date();
     let mut warnings = Vec::new();
     let mut out = Vec::new();
-    // Addresses: a slug from the name, unique in its folder; namesakes
-    // get their commune, then their id.
-    let mut taken: HashSet<(String, String)> = HashSet::new();
+    // Addresses: a slug from the name, unique in its folder (`taken` holds
+    // the markdown pages' already); namesakes get their commune, then
+    // their id.
     let mut order: Vec<(usize, usize)> = feeds
         .iter()
         .enumerate()
