@@ -642,6 +642,72 @@ mod tests {
         assert_eq!(plain_text("Prix < 5 € <span>é</span>"), "Prix < 5 € é");
     }
 
+    /// Every fixture of every format, with each of its values in turn
+    /// replaced by a value of each other kind, and cut short anywhere:
+    /// the readers answer, they never panic.
+    #[test]
+    fn readers_never_panic_on_mangled_feeds() {
+        use super::super::source::Reader;
+
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/data");
+        let formats: [(&str, Reader); 3] = [
+            ("openagenda", super::super::openagenda::read),
+            ("apidae", super::super::apidae::read),
+            ("tourinsoft", super::super::tourinsoft::read),
+        ];
+        let others = [
+            Value::Null,
+            Value::Bool(true),
+            Value::from(-1e300),
+            Value::from("x|y#1/2/3"),
+            Value::Array(vec![Value::from(1)]),
+            Value::Object(Default::default()),
+        ];
+        let mut reads = 0;
+        for (format, read) in formats {
+            for entry in std::fs::read_dir(format!("{dir}/{format}")).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_none_or(|e| e != "json") {
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                for cut in (0..bytes.len()).step_by(97) {
+                    let _ = read(&bytes[..cut], "f.json");
+                }
+                let doc: Value = serde_json::from_slice(&bytes).unwrap();
+                let mut pointers = Vec::new();
+                collect_pointers(&doc, String::new(), &mut pointers);
+                for pointer in &pointers {
+                    for other in &others {
+                        let mut mangled = doc.clone();
+                        *mangled.pointer_mut(pointer).unwrap() = other.clone();
+                        let _ = read(&serde_json::to_vec(&mangled).unwrap(), "f.json");
+                        reads += 1;
+                    }
+                }
+            }
+        }
+        assert!(reads > 3000, "{reads}");
+    }
+
+    fn collect_pointers(v: &Value, at: String, out: &mut Vec<String>) {
+        out.push(at.clone());
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let k = k.replace('~', "~0").replace('/', "~1");
+                    collect_pointers(v, format!("{at}/{k}"), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    collect_pointers(v, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn plain_text_takes_any_text(s in "\\PC*") {
