@@ -13,6 +13,7 @@
 
 pub mod apidae;
 pub mod datatourisme;
+pub mod fields;
 pub mod json;
 pub mod openagenda;
 pub mod pages;
@@ -105,6 +106,34 @@ pub struct Object {
     pub updated: Option<jiff::civil::Date>,
     /// Who made the record (for the licence's attribution).
     pub producer: Option<String>,
+    /// Where an event takes place, by the place's name ("Salle des fêtes",
+    /// "Musée de la Vigne"): OpenAgenda's `location.name`, Apidae's
+    /// `nomLieu`.
+    pub venue: Option<String>,
+    /// How to get there (bus lines, parking), in the feed's words.
+    pub directions: Texts,
+    /// The opening periods in words (Apidae's `periodeEnClair`), for what
+    /// `hours` cannot say ("on request", "weather permitting").
+    pub hours_note: Texts,
+    /// Prices and conditions of entry in words (Apidae's `tarifsEnClair`,
+    /// OpenAgenda's `conditions`: "Free, booking required").
+    pub price_note: Texts,
+    /// Whether an event is attended in person, online or both.
+    pub attendance: Attendance,
+    /// Where to attend an event online (OpenAgenda's `onlineAccessLink`).
+    pub online_url: Option<String>,
+    /// An event that takes place but takes no one more: fully booked.
+    pub full: bool,
+}
+
+/// How an event is attended (schema.org `eventAttendanceMode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Attendance {
+    #[default]
+    InPerson,
+    Online,
+    /// In person and online.
+    Mixed,
 }
 
 /// An opening period: between two dates (or all year), on some days (or
@@ -118,6 +147,9 @@ pub struct Opening {
     pub opens: Option<jiff::civil::Time>,
     pub closes: Option<jiff::civil::Time>,
     pub note: Texts,
+    /// The same dates every year (Apidae's `tousLesAns`): the year of
+    /// `from` and `to` is the one they were entered for, not a limit.
+    pub yearly: bool,
 }
 
 /// An exceptional closure.
