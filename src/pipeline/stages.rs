@@ -713,6 +713,7 @@ pub(super) fn render_pages(
         events: &src.refs.events,
         strings: &src.interface.strings,
         images: &src.refs.covers,
+        now: run.opts.now,
     };
     // Serve's memory, second point: pages whose output files the last
     // build made and this one keeps.
@@ -1073,6 +1074,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         events: &refs.events,
         strings: &interface.strings,
         images: &refs.covers,
+        now: opts.now,
     };
     let summaries = summaries(&views, None, &[]);
     let latest = latest_pages(config, content);

@@ -12,11 +12,12 @@ use serde::Serialize;
 
 use crate::config::{Colors, Config, GroupingKind};
 use crate::content::event::{self, EventTimes};
-use crate::content::frontmatter::{EventStatus, PlaceFrontMatter};
+use crate::content::frontmatter::EventStatus;
 use crate::content::site::ListingId;
 use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::{Heading, Rendered};
+use crate::render::practical::{PlaceView, place_view};
 use crate::render::routes;
 use crate::theme::Strings;
 use crate::url::absolute;
@@ -343,7 +344,9 @@ pub struct PageView<'a> {
     pub translations: Vec<TranslationView>,
     pub ancestors: Vec<NavItem>,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
-    pub place: Option<&'a PlaceFrontMatter>,
+    /// The place and its practical information, formatted in the page's
+    /// language (null without `[place]`).
+    pub place: Option<PlaceView>,
     pub event: Option<EventView<'a>>,
     pub authors: &'a [String],
     pub draft: bool,
@@ -488,6 +491,8 @@ pub struct ViewSource<'a> {
     pub strings: &'a BTreeMap<String, Strings>,
     /// Responsive variants of every cover, by source file.
     pub images: &'a std::collections::HashMap<std::path::PathBuf, crate::media::ResponsiveImage>,
+    /// The build's time: what is open today.
+    pub now: jiff::Timestamp,
 }
 
 /// Serializes a listing for templates, with its `pages` taken from the
@@ -718,6 +723,15 @@ impl<'a> ViewSource<'a> {
         })
     }
 
+    /// The place of page `i`, in the page's language, on the build's date.
+    pub fn place_view(&self, i: usize) -> Option<PlaceView> {
+        let p: &'a Page = &self.content.pages[i];
+        let place = p.fm.place.as_ref()?;
+        let strings = self.strings.get(&p.lang)?;
+        let today = self.now.to_zoned(self.config.timezone.tz.clone()).date();
+        Some(place_view(place, strings, today))
+    }
+
     /// The event of page `i`, in the page's language.
     pub fn event_view(&self, i: usize) -> Option<EventView<'a>> {
         let p: &'a Page = &self.content.pages[i];
@@ -870,7 +884,7 @@ impl<'a> ViewSource<'a> {
                 Vec::new()
             },
             extra: &p.fm.extra,
-            place: p.fm.place.as_ref(),
+            place: self.place_view(i),
             event: self.event_view(i),
             authors: &p.fm.authors,
             draft: p.fm.draft,
