@@ -438,11 +438,14 @@ struct Words<'a> {
 #[derive(Default)]
 struct Period {
     open: [bool; 7],
-    spans: [Vec<(Option<Clock>, Option<Clock>)>; 7],
+    spans: [Vec<Span>; 7],
     notes: Vec<String>,
 }
 
 type PeriodKey = (Option<Date>, Option<Date>);
+
+/// A time span of a day: opens, closes (either may be missing).
+type Span = (Option<Clock>, Option<Clock>);
 
 impl Words<'_> {
     fn get(&self, key: &str, fallback: &str) -> String {
@@ -601,7 +604,7 @@ impl Words<'_> {
     }
 
     /// The spans of a day, each kept on one line: "10 h – 12 h et 14 h – 18 h".
-    fn spans(&self, spans: &[(Option<Clock>, Option<Clock>)]) -> String {
+    fn spans(&self, spans: &[Span]) -> String {
         let texts: Vec<String> = spans
             .iter()
             .filter_map(|&(o, c)| self.span(o, c))
@@ -677,7 +680,7 @@ impl Words<'_> {
 
     fn period_text(&self, p: &Period) -> String {
         // Days with the same hours together, in the order of the week.
-        let mut groups: Vec<(&[(Option<Clock>, Option<Clock>)], [bool; 7])> = Vec::new();
+        let mut groups: Vec<(&[Span], [bool; 7])> = Vec::new();
         for d in 0..7 {
             if !p.open[d] {
                 continue;
@@ -802,7 +805,7 @@ impl Words<'_> {
             from <= today && today <= to
         });
         let mut open = false;
-        let mut spans: Vec<(Option<Clock>, Option<Clock>)> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
         if !closure {
             for ((from, to), p) in collect_periods(place) {
                 let within = from.is_none_or(|f| f <= today) && to.is_none_or(|t| today <= t);
