@@ -483,7 +483,11 @@ fn a_free_garden_and_a_gite_with_stars() {
 fn a_place_with_only_an_address_shows_no_empty_block() {
     let (html, doc) = page("tourisme/fontaine/index.html");
     let b = block(&doc);
-    assert_eq!(texts(&doc, "section.practical h2"), ["Où"]);
+    // Its name is its heading, and is not said again.
+    assert_eq!(
+        texts(&doc, "section.practical h2"),
+        ["Fontaine de la place"]
+    );
     assert_eq!(
         texts(&doc, "section.practical dd"),
         ["Place de la Fontaine, 39150 Saint-Lac"]
