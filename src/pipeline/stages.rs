@@ -717,6 +717,7 @@ pub(super) fn render_pages(
         strings: &src.interface.strings,
         images: &src.refs.covers,
         today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
+        now: run.opts.now,
     };
     // Serve's memory, second point: pages whose output files the last
     // build made and this one keeps.
@@ -1078,6 +1079,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         strings: &interface.strings,
         images: &refs.covers,
         today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
+        now: opts.now,
     };
     let summaries = summaries(&views, None, &[]);
     let latest = latest_pages(config, content);

@@ -13,6 +13,7 @@ pub mod head;
 pub mod jobs;
 pub mod kits;
 pub mod pages;
+pub mod practical;
 pub mod routes;
 pub mod views;
 

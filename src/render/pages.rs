@@ -58,15 +58,18 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
         url: &view.permalink,
         image: view.cover.as_ref().map(|c| c.permalink.as_str()),
     };
-    if let Some(place) = &p.fm.place {
+    if let (Some(place), Some(pv)) = (&p.fm.place, &view.place) {
+        let mut extras = pv.ld();
+        if let Some(cover) = &view.cover {
+            (extras.image_credit, extras.image_license) = cover_credit(inputs, i, cover);
+        }
         head.extra_ld.push(jsonld::place(
             &jsonld::Thing {
-                name: place.name.as_deref().unwrap_or(view.title),
+                name: pv.name.as_deref().unwrap_or(view.title),
                 ..thing
             },
-            place.address.as_deref(),
-            place.lat,
-            place.lon,
+            place,
+            &extras,
         ));
     }
     if let (Some(ev), Some(t)) = (&view.event, &inputs.events()[i.0]) {
@@ -120,6 +123,32 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
     let s = &content.sections[p.section];
     ctx.insert("parent", &serde_json::json!({"title": s.title(), "permalink": absolute(base, &s.path), "path": s.path}));
     Ok(frame.head(head))
+}
+
+/// The credit and licence of page `i`'s cover: those of its gallery's
+/// photo when the cover is one (gallery.toml wins), else those the file
+/// itself carries.
+fn cover_credit(
+    inputs: &RenderInputs<'_>,
+    i: PageId,
+    cover: &CoverView,
+) -> (Option<String>, Option<String>) {
+    let Some(source) = &cover.source else {
+        return (None, None);
+    };
+    let photo = inputs
+        .photo_pages
+        .iter()
+        .filter(|set| set.page == i.0)
+        .flat_map(|set| &set.photos)
+        .find(|photo| &photo.source == source);
+    match photo {
+        Some(photo) => (photo.credit.clone(), photo.license.clone()),
+        None => {
+            let embedded = crate::content::photo_meta::embedded_credit(source);
+            (embedded.creator, embedded.rights)
+        }
+    }
 }
 
 /// A page's template: its own, else the nearest section's `page_template`.

@@ -12,11 +12,12 @@ use serde::Serialize;
 
 use crate::config::{Colors, Config, GroupingKind};
 use crate::content::event::{self, EventTimes};
-use crate::content::frontmatter::{EventStatus, PlaceFrontMatter};
+use crate::content::frontmatter::EventStatus;
 use crate::content::site::ListingId;
 use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::{Heading, Rendered};
+use crate::render::practical::{PlaceView, place_view};
 use crate::render::routes;
 use crate::theme::Strings;
 use crate::url::absolute;
@@ -365,7 +366,9 @@ pub struct PageView<'a> {
     pub translations: Vec<TranslationView>,
     pub ancestors: Vec<NavItem>,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
-    pub place: Option<&'a PlaceFrontMatter>,
+    /// The place and its practical information, formatted in the page's
+    /// language (null without `[place]`).
+    pub place: Option<PlaceView>,
     pub event: Option<EventView<'a>>,
     /// Where a page made from a tourism data feed comes from (null for
     /// markdown pages).
@@ -518,6 +521,8 @@ pub struct ViewSource<'a> {
     pub images: &'a std::collections::HashMap<std::path::PathBuf, crate::media::ResponsiveImage>,
     /// The build's day in the site's zone ("open today" on places).
     pub today: jiff::civil::Date,
+    /// The build's time: what is open today.
+    pub now: jiff::Timestamp,
 }
 
 /// Serializes a listing for templates, with its `pages` taken from the
@@ -748,6 +753,15 @@ impl<'a> ViewSource<'a> {
         })
     }
 
+    /// The place of page `i`, in the page's language, on the build's date.
+    pub fn place_view(&self, i: usize) -> Option<PlaceView> {
+        let p: &'a Page = &self.content.pages[i];
+        let place = p.fm.place.as_ref()?;
+        let strings = self.strings.get(&p.lang)?;
+        let today = self.now.to_zoned(self.config.timezone.tz.clone()).date();
+        Some(place_view(place, strings, today))
+    }
+
     /// The event of page `i`, in the page's language.
     pub fn event_view(&self, i: usize) -> Option<EventView<'a>> {
         let p: &'a Page = &self.content.pages[i];
@@ -917,7 +931,7 @@ impl<'a> ViewSource<'a> {
                 Vec::new()
             },
             extra: &p.fm.extra,
-            place: p.fm.place.as_ref(),
+            place: self.place_view(i),
             event: self.event_view(i),
             open_today: p.fm.place.as_ref().and_then(|pl| pl.open_on(self.today)),
             data: p.origin.as_deref().map(|o| DataView {

@@ -6,6 +6,8 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::content::practical::{Category, Day, PlaceFrontMatter};
+
 /// A breadcrumb: (name, URL) from the home page to this page.
 pub fn breadcrumb(items: &[(String, String)]) -> Value {
     let list: Vec<Value> = items
@@ -89,19 +91,292 @@ fn base(kind: &str, t: &Thing<'_>) -> Map<String, Value> {
     m
 }
 
-/// A place worth a visit: TouristAttraction (a schema.org Place) with its coordinates.
-pub fn place(t: &Thing<'_>, address: Option<&str>, lat: Option<f64>, lon: Option<f64>) -> Value {
-    let mut m = base("TouristAttraction", t);
-    if let Some(a) = address {
-        m.insert("address".into(), json!(a));
+/// What a place's schema.org data needs beyond its front matter, prepared
+/// by the page's view: numbers in international form, the addresses safe
+/// to publish, features named in the page's language, the cover's credit.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceExtras {
+    /// "+33 4 84 12 34 56".
+    pub telephones: Vec<String>,
+    pub emails: Vec<String>,
+    /// The place's own web site (http or https).
+    pub web: Option<String>,
+    /// A booking page (http or https).
+    pub booking: Option<String>,
+    /// amenityFeature names and values: pets, accessibility, amenities.
+    pub features: Vec<(String, bool)>,
+    pub image_credit: Option<String>,
+    pub image_license: Option<String>,
+}
+
+/// The schema.org type of a place of `category`: TouristAttraction when
+/// none is given (what a `[place]` always was), and a Place for the
+/// categories whose types are not places (Event, TouristTrip): the page's
+/// event or trip is described on its own.
+pub fn place_type(category: Option<Category>) -> &'static str {
+    match category {
+        None => "TouristAttraction",
+        Some(Category::Event) => "Place",
+        Some(Category::Tour) => "TouristAttraction",
+        Some(c) => c.schema_type(),
     }
-    if let (Some(lat), Some(lon)) = (lat, lon) {
+}
+
+/// A French postal code: five digits (metropolitan France, Corsica and the
+/// overseas departments).
+fn french_postal_code(code: &str) -> bool {
+    code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn one_or_many(items: &[String]) -> Value {
+    match items {
+        [one] => json!(one),
+        _ => json!(items),
+    }
+}
+
+/// A place (TouristAttraction, FoodEstablishment, LodgingBusiness…, from
+/// its category) with its address, coordinates, contact, opening hours,
+/// prices and features.
+pub fn place(t: &Thing<'_>, p: &PlaceFrontMatter, x: &PlaceExtras) -> Value {
+    let kind = place_type(p.category);
+    let mut m = base(kind, t);
+    let text = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    if let Some(web) = &x.web {
+        m.insert("url".into(), json!(web));
+        m.insert("mainEntityOfPage".into(), json!(t.url));
+    }
+    if let Some(image) = t.image
+        && (x.image_credit.is_some() || x.image_license.is_some())
+    {
+        let mut img = Map::new();
+        img.insert("@type".into(), json!("ImageObject"));
+        img.insert("contentUrl".into(), json!(image));
+        img.insert("url".into(), json!(image));
+        if let Some(c) = &x.image_credit {
+            img.insert("creditText".into(), json!(c));
+            img.insert("creator".into(), json!({"@type": "Person", "name": c}));
+        }
+        if let Some(l) = &x.image_license {
+            img.insert("license".into(), json!(l));
+        }
+        m.insert("image".into(), Value::Object(img));
+    }
+    let (street, postal, locality) = (text(&p.address), text(&p.postal_code), text(&p.commune));
+    if postal.is_some() || locality.is_some() {
+        let mut a = Map::new();
+        a.insert("@type".into(), json!("PostalAddress"));
+        if let Some(s) = &street {
+            a.insert("streetAddress".into(), json!(s));
+        }
+        if let Some(c) = &postal {
+            a.insert("postalCode".into(), json!(c));
+        }
+        if let Some(l) = &locality {
+            a.insert("addressLocality".into(), json!(l));
+        }
+        if postal.as_deref().is_some_and(french_postal_code) {
+            a.insert("addressCountry".into(), json!("FR"));
+        }
+        m.insert("address".into(), Value::Object(a));
+    } else if let Some(s) = street {
+        m.insert("address".into(), json!(s));
+    }
+    if let (Some(lat), Some(lon)) = (p.lat, p.lon)
+        && lat.is_finite()
+        && lon.is_finite()
+    {
         m.insert(
             "geo".into(),
             json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}),
         );
     }
+    if !x.telephones.is_empty() {
+        m.insert("telephone".into(), one_or_many(&x.telephones));
+    }
+    if !x.emails.is_empty() {
+        m.insert("email".into(), one_or_many(&x.emails));
+    }
+    let hours = opening_hours(p);
+    if !hours.is_empty() {
+        m.insert("openingHoursSpecification".into(), json!(hours));
+    }
+    let closed: Vec<Value> = p
+        .closed
+        .iter()
+        .map(|c| {
+            let from = c.from.date();
+            let to = c.to.map_or(from, |t| t.date()).max(from);
+            json!({
+                "@type": "OpeningHoursSpecification",
+                "opens": "00:00",
+                "closes": "00:00",
+                "validFrom": from.to_string(),
+                "validThrough": to.to_string(),
+            })
+        })
+        .collect();
+    if !closed.is_empty() {
+        m.insert("specialOpeningHoursSpecification".into(), json!(closed));
+    }
+    if let Some(free) = p.free {
+        m.insert("isAccessibleForFree".into(), json!(free));
+    }
+    let offers = offers(p);
+    if !offers.is_empty() {
+        m.insert("offers".into(), json!(offers));
+    }
+    if let Some(b) = &x.booking {
+        m.insert(
+            "potentialAction".into(),
+            json!({"@type": "ReserveAction", "target": b}),
+        );
+    }
+    let lodging = kind == "LodgingBusiness";
+    if let (Some(pets), true) = (p.pets, lodging) {
+        m.insert("petsAllowed".into(), json!(pets));
+    }
+    let features: Vec<Value> = x
+        .features
+        .iter()
+        .map(|(name, value)| json!({"@type": "LocationFeatureSpecification", "name": name, "value": value}))
+        .collect();
+    if !features.is_empty() {
+        m.insert("amenityFeature".into(), json!(features));
+    }
+    if let (Some(n), true) = (p.stars.filter(|&n| n > 0), lodging) {
+        m.insert(
+            "starRating".into(),
+            json!({"@type": "Rating", "ratingValue": n}),
+        );
+    }
+    let payment: Vec<&str> = p
+        .payment
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !payment.is_empty() {
+        m.insert("paymentAccepted".into(), json!(payment.join(", ")));
+    }
+    let languages: Vec<&str> = p
+        .languages
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !languages.is_empty() {
+        m.insert("availableLanguage".into(), json!(languages));
+    }
+    if let Some(c) = p.capacity {
+        m.insert("maximumAttendeeCapacity".into(), json!(c));
+    }
     Value::Object(m)
+}
+
+/// One OpeningHoursSpecification per entry of `[[place.hours]]` (a span of
+/// the days of a period): dayOfWeek, opens, closes (earlier than opens
+/// past midnight), validFrom and validThrough.
+fn opening_hours(p: &PlaceFrontMatter) -> Vec<Value> {
+    p.hours
+        .iter()
+        .map(|h| {
+            let days: Vec<&str> = if h.days.is_empty() {
+                Day::ALL.iter().map(|d| d.schema_name()).collect()
+            } else {
+                let mut d = h.days.clone();
+                d.sort();
+                d.dedup();
+                d.iter().map(|d| d.schema_name()).collect()
+            };
+            let mut o = Map::new();
+            o.insert("@type".into(), json!("OpeningHoursSpecification"));
+            o.insert("dayOfWeek".into(), json!(days));
+            if let Some(t) = h.opens {
+                o.insert("opens".into(), json!(t.hhmm()));
+            }
+            if let Some(t) = h.closes {
+                o.insert("closes".into(), json!(t.hhmm()));
+            }
+            if let Some(d) = h.from {
+                o.insert("validFrom".into(), json!(d.date().to_string()));
+            }
+            if let Some(d) = h.to {
+                o.insert("validThrough".into(), json!(d.date().to_string()));
+            }
+            Value::Object(o)
+        })
+        .collect()
+}
+
+/// One Offer per price, with its PriceSpecification: `price` for a single
+/// amount, `minPrice` / `maxPrice` for a range or a "from" price.
+fn offers(p: &PlaceFrontMatter) -> Vec<Value> {
+    let ok = |n: Option<f64>| n.filter(|n| n.is_finite() && *n >= 0.0);
+    p.prices
+        .iter()
+        .filter_map(|price| {
+            let (min, max) = (ok(price.min), ok(price.max));
+            if min.is_none() && max.is_none() {
+                return None;
+            }
+            let currency = price
+                .currency
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .unwrap_or("EUR")
+                .to_ascii_uppercase();
+            let mut spec = Map::new();
+            spec.insert("@type".into(), json!("PriceSpecification"));
+            match (min, max) {
+                (Some(a), Some(b)) if a == b => {
+                    spec.insert("price".into(), json!(a));
+                }
+                _ => {
+                    if let Some(a) = min {
+                        spec.insert("minPrice".into(), json!(a));
+                    }
+                    if let Some(b) = max {
+                        spec.insert("maxPrice".into(), json!(b));
+                    }
+                }
+            }
+            spec.insert("priceCurrency".into(), json!(currency));
+            let mut offer = Map::new();
+            offer.insert("@type".into(), json!("Offer"));
+            if let Some(l) = price
+                .label
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+            {
+                offer.insert("name".into(), json!(l));
+                spec.insert("name".into(), json!(l));
+            }
+            if let Some(n) = price
+                .note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                offer.insert("description".into(), json!(n));
+            }
+            if let (Some(a), Some(b)) = (min, max)
+                && a == b
+            {
+                offer.insert("price".into(), json!(a));
+            }
+            offer.insert("priceCurrency".into(), json!(currency));
+            offer.insert("priceSpecification".into(), Value::Object(spec));
+            Some(Value::Object(offer))
+        })
+        .collect()
 }
 
 /// An event's fields.
@@ -161,8 +436,14 @@ mod tests {
             url: "https://x.fr/",
             image: None,
         };
+        let fm = PlaceFrontMatter {
+            address: Some("Rue".into()),
+            lat: Some(46.6),
+            lon: Some(5.9),
+            ..PlaceFrontMatter::default()
+        };
         let s = script(vec![
-            place(&t, Some("Rue"), Some(46.6), Some(5.9)),
+            place(&t, &fm, &PlaceExtras::default()),
             breadcrumb(&[("A".into(), "https://x.fr/".into())]),
         ]);
         assert!(!s.contains('<') && !s.contains('>'));
@@ -170,5 +451,133 @@ mod tests {
         assert_eq!(v["@graph"][0]["@type"], "TouristAttraction");
         assert_eq!(v["@graph"][0]["geo"]["latitude"], 46.6);
         assert_eq!(v["@graph"][1]["itemListElement"][0]["position"], 1);
+    }
+
+    fn practical(text: &str) -> PlaceFrontMatter {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_place_has_its_type_address_hours_and_prices() {
+        let t = Thing {
+            name: "Musée",
+            description: None,
+            url: "https://x.fr/musee/",
+            image: Some("https://x.fr/musee/cover.jpg"),
+        };
+        let fm = practical(
+            r#"
+            category = "visit"
+            address = "12 rue du Lac"
+            postal_code = "39150"
+            commune = "Saint-Lac"
+            free = false
+            languages = ["fr", "en"]
+            capacity = 80
+            [[hours]]
+            from = 2026-04-01
+            to = 2026-09-30
+            days = ["su", "tu"]
+            opens = "10:00"
+            closes = "18:00"
+            [[hours]]
+            days = ["fr"]
+            opens = "22:00"
+            closes = "02:00"
+            [[closed]]
+            from = 2026-12-25
+            [[prices]]
+            label = "Adulte"
+            min = 8.5
+            max = 12
+            [[prices]]
+            min = 5
+            [[prices]]
+            min = 3
+            max = 3
+            currency = "chf"
+            [[prices]]
+            label = "Sans montant"
+            "#,
+        );
+        let x = PlaceExtras {
+            telephones: vec!["+33 4 84 12 34 56".into()],
+            web: Some("https://www.musee.fr/".into()),
+            features: vec![("Animaux acceptés".into(), false)],
+            image_credit: Some("C. R.".into()),
+            ..PlaceExtras::default()
+        };
+        let v = place(&t, &fm, &x);
+        assert_eq!(v["@type"], "TouristAttraction");
+        assert_eq!(v["url"], "https://www.musee.fr/");
+        assert_eq!(v["mainEntityOfPage"], "https://x.fr/musee/");
+        assert_eq!(v["image"]["creditText"], "C. R.");
+        assert_eq!(
+            v["address"],
+            json!({"@type": "PostalAddress", "streetAddress": "12 rue du Lac", "postalCode": "39150", "addressLocality": "Saint-Lac", "addressCountry": "FR"})
+        );
+        assert_eq!(v["telephone"], "+33 4 84 12 34 56");
+        let h = &v["openingHoursSpecification"];
+        assert_eq!(h[0]["dayOfWeek"], json!(["Tuesday", "Sunday"]));
+        assert_eq!(h[0]["opens"], "10:00");
+        assert_eq!(h[0]["validFrom"], "2026-04-01");
+        assert_eq!(h[0]["validThrough"], "2026-09-30");
+        assert_eq!(h[1]["closes"], "02:00");
+        assert!(h[1].get("validFrom").is_none());
+        assert_eq!(
+            v["specialOpeningHoursSpecification"][0]["validFrom"],
+            "2026-12-25"
+        );
+        let o = &v["offers"];
+        assert_eq!(
+            o.as_array().unwrap().len(),
+            3,
+            "a price without amount is no offer"
+        );
+        assert_eq!(o[0]["name"], "Adulte");
+        assert_eq!(o[0]["priceSpecification"]["minPrice"], 8.5);
+        assert_eq!(o[0]["priceSpecification"]["maxPrice"], 12.0);
+        assert_eq!(o[0]["priceSpecification"]["priceCurrency"], "EUR");
+        assert!(o[1]["priceSpecification"].get("maxPrice").is_none());
+        assert_eq!(o[2]["price"], 3.0);
+        assert_eq!(o[2]["priceCurrency"], "CHF");
+        assert_eq!(v["isAccessibleForFree"], false);
+        assert_eq!(v["availableLanguage"], json!(["fr", "en"]));
+        assert_eq!(v["maximumAttendeeCapacity"], 80);
+        assert_eq!(v["amenityFeature"][0]["value"], false);
+        assert!(v.get("starRating").is_none(), "stars are for lodging");
+    }
+
+    #[test]
+    fn lodging_has_stars_and_pets_and_types_follow_the_category() {
+        let t = Thing {
+            name: "Gîte",
+            description: None,
+            url: "https://x.fr/gite/",
+            image: None,
+        };
+        let fm = practical(
+            "category = \"stay\"\nstars = 3\npets = true\naddress = \"Le bourg, Orbière\"",
+        );
+        let v = place(&t, &fm, &PlaceExtras::default());
+        assert_eq!(v["@type"], "LodgingBusiness");
+        assert_eq!(v["starRating"]["ratingValue"], 3);
+        assert_eq!(v["petsAllowed"], true);
+        assert_eq!(
+            v["address"], "Le bourg, Orbière",
+            "an address alone stays text"
+        );
+        assert_eq!(place_type(None), "TouristAttraction");
+        assert_eq!(place_type(Some(Category::Eat)), "FoodEstablishment");
+        assert_eq!(place_type(Some(Category::Event)), "Place");
+        let hostile =
+            practical("[[prices]]\nlabel = \"</script><script>alert(1)</script>\"\nmin = 1");
+        let s = script(vec![place(&t, &hostile, &PlaceExtras::default())]);
+        assert!(!s.contains('<'), "{s}");
+        let back: Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(
+            back["@graph"][0]["offers"][0]["name"],
+            "</script><script>alert(1)</script>"
+        );
     }
 }

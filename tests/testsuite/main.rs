@@ -14,6 +14,7 @@ mod html;
 mod images;
 mod languages;
 mod output;
+mod practical;
 mod search;
 mod serve;
 mod strings;
