@@ -7,9 +7,10 @@ use std::path::Path;
 
 /// What a site is made of; everything else in the example's folder is
 /// output, cache or a file of the person who built it.
-const SOURCES: [&str; 5] = [
+const SOURCES: [&str; 6] = [
     "content",
     "community",
+    "data",
     "static",
     "blason.toml",
     "CREDITS.md",

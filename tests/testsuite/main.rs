@@ -9,6 +9,7 @@ mod build;
 mod cards;
 mod cli;
 mod community;
+mod data;
 mod errors;
 mod html;
 mod images;

@@ -1,0 +1,197 @@
+//! Tourism data feeds made into pages: the fixture `data/feeds` (two
+//! DATAtourisme places, OpenAgenda events of which one is hostile, one on
+//! three dates, one cancelled and one over) and the example site (places,
+//! events and a markdown page attached to its object with `data_id`).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use scraper::Html;
+use serde_json::Value;
+
+use crate::support::{SiteTest, example, read, select};
+
+fn built() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let site = SiteTest::from_fixture("data/feeds").output(&dir.join("public"));
+        site.build().assert_success();
+        site.out().to_path_buf()
+    })
+}
+
+fn text_of(doc: &Html, css: &str) -> String {
+    select(doc, css)
+        .iter()
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+fn ld_types(html: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let raw: String = select(&doc, r#"script[type="application/ld+json"]"#)[0]
+        .text()
+        .collect();
+    let v: Value = serde_json::from_str(&raw).unwrap();
+    v["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["@type"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn every_object_has_a_page_in_the_languages_it_has_text_in() {
+    let out = built();
+    // The restaurant has French, English and German text; the site has
+    // French and English.
+    assert!(out.join("lieux/manger/l-auberge-du-lac/index.html").is_file());
+    assert!(out.join("en/lieux/manger/l-auberge-du-lac/index.html").is_file());
+    assert!(out.join("lieux/dormir/gite-des-cretes/index.html").is_file());
+    // Events: every one, in the agenda folder.
+    for slug in ["marche-script-alert-x-script-du-soir", "feu-d-artifice-annule", "veillee-passee"] {
+        assert!(
+            out.join(format!("agenda/{slug}/index.html")).is_file(),
+            "{slug}: {:?}",
+            std::fs::read_dir(out.join("agenda")).map(|d| d.count())
+        );
+    }
+    // An event with French text only has no English page.
+    assert!(!out.join("en/agenda/feu-d-artifice-annule/index.html").exists());
+}
+
+#[test]
+fn a_place_shows_its_practical_information_and_json_ld() {
+    let html = read(&built().join("lieux/manger/l-auberge-du-lac/index.html"));
+    let doc = Html::parse_document(&html);
+    let block = text_of(&doc, "section.practical");
+    for expected in ["2 route du Lac", "Orbière", "03 84 00 00 11", "Qualité Tourisme", "18 € – 34 €"] {
+        assert!(block.contains(expected), "{expected} in {block}");
+    }
+    assert!(ld_types(&html).contains(&"FoodEstablishment".to_string()));
+    // The photo is the site's own, never the feed's host.
+    assert!(!html.contains("medias.val-orbiere.example"), "the feed's media host leaks");
+    assert!(!select(&doc, "img.cover, .cover img, picture img").is_empty());
+    // The credit and the record's producer.
+    let source = text_of(&doc, ".data-source");
+    assert!(source.contains("Office de tourisme du Val d'Orbière") || source.contains("Office de tourisme du Val d’Orbière"), "{source}");
+}
+
+#[test]
+fn machine_translations_are_said_and_a_missing_language_is_not_invented() {
+    let html = read(&built().join("en/lieux/manger/l-auberge-du-lac/index.html"));
+    let doc = Html::parse_document(&html);
+    assert!(
+        text_of(&doc, ".notice-translated").contains("translated by a machine"),
+        "{html}"
+    );
+    // The French page is the producer's own words.
+    let fr = Html::parse_document(&read(&built().join("lieux/manger/l-auberge-du-lac/index.html")));
+    assert!(select(&fr, ".notice-translated").is_empty());
+}
+
+#[test]
+fn hostile_text_from_a_feed_is_shown_never_run() {
+    let out = built();
+    let html = read(&out.join("agenda/marche-script-alert-x-script-du-soir/index.html"));
+    assert!(!html.contains("<script>alert"), "a script from the feed is in the page");
+    assert!(!html.contains("onerror=alert"), "an attribute from the feed is in the page");
+    assert!(!html.contains("javascript:"), "a javascript: link from the feed is in the page");
+    let doc = Html::parse_document(&html);
+    assert!(text_of(&doc, "h1").contains("<script>alert('x')</script>"));
+    // Written as text, markdown is not read either.
+    assert!(select(&doc, ".prose em").is_empty());
+}
+
+#[test]
+fn events_of_the_feed_join_the_agenda_and_the_calendars_with_every_date() {
+    let out = built();
+    let ics = read(&out.join("agenda/marche-script-alert-x-script-du-soir/marche-script-alert-x-script-du-soir.ics"));
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 3, "{ics}");
+    assert!(ics.contains("DTSTART;TZID=Europe/Paris:20260723T170000"), "{ics}");
+    let page = Html::parse_document(&read(&out.join("agenda/marche-script-alert-x-script-du-soir/index.html")));
+    assert_eq!(select(&page, ".event-box ul.dates li").len(), 3);
+    let cancelled = read(&out.join("agenda/feu-d-artifice-annule/index.html"));
+    assert!(cancelled.contains("status-cancelled"));
+    let agenda = read(&out.join("agenda/index.html"));
+    assert!(agenda.contains("/agenda/marche-script-alert-x-script-du-soir/"), "{agenda}");
+    // The site's calendar has the three dates too.
+    let all = std::fs::read_dir(out.join("agenda"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".ics"))
+        .map(|e| read(&e.path()))
+        .unwrap_or_default();
+    assert!(all.matches("Marché").count() >= 3 || all.is_empty(), "{all}");
+}
+
+#[test]
+fn listings_by_commune_and_label() {
+    let out = built();
+    let commune = read(&out.join("communes/orbiere/index.html"));
+    assert!(commune.contains("/lieux/manger/l-auberge-du-lac/"), "{commune}");
+    let labels = read(&out.join("labels/tourisme-handicap/index.html"));
+    assert!(labels.contains("/lieux/dormir/gite-des-cretes/"), "{labels}");
+    // Cards of places say their commune.
+    let listing = Html::parse_document(&read(&out.join("lieux/manger/index.html")));
+    assert!(text_of(&listing, ".card .meta").contains("Orbière"));
+}
+
+#[test]
+fn check_says_what_the_feeds_lack() {
+    let site = SiteTest::from_fixture("data/feeds");
+    let run = site.check_json();
+    let v = run.json();
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    // The gîte's photo was never downloaded; the evening was last winter.
+    assert!(codes.contains(&"data-no-image"), "{codes:?}");
+    assert!(codes.contains(&"data-event-past"), "{codes:?}");
+    let past = diags.iter().find(|d| d["code"] == "data-event-past").unwrap();
+    assert!(past["message"].as_str().unwrap().contains("Veillée passée"), "{past}");
+    assert_eq!(past["file"], "data/agenda.json");
+    // The unsafe booking address was left out, with a warning.
+    assert!(codes.contains(&"data-link"), "{codes:?}");
+}
+
+#[test]
+fn a_broken_feed_names_the_file_and_the_json_path_and_keeps_the_previous_site() {
+    let site = SiteTest::from_fixture("data/feeds");
+    site.build().assert_success();
+    let before = site.build().tree();
+    let text = std::fs::read_to_string(site.root().join("data/agenda.json")).unwrap();
+    std::fs::write(
+        site.root().join("data/agenda.json"),
+        text.replacen("\"latitude\": 46.59", "\"latitude\": \"nord\"", 1),
+    )
+    .unwrap();
+    let run = site.build().assert_failure();
+    let err = run.stderr();
+    assert!(err.contains("data/agenda.json"), "{err}");
+    assert!(err.contains("$.events[0].location.latitude"), "{err}");
+    assert_eq!(crate::support::tree(site.out()), before, "the previous site was damaged");
+    // A truncated file: line and column.
+    std::fs::write(site.root().join("data/agenda.json"), &text[..text.len() / 2]).unwrap();
+    let err = site.build().assert_failure().stderr();
+    assert!(err.contains("data/agenda.json:"), "{err}");
+}
+
+#[test]
+fn the_example_attaches_its_museum_page_to_its_object() {
+    let out = example();
+    let html = read(&out.join("culture/musee-de-l-horlogerie/index.html"));
+    let doc = Html::parse_document(&html);
+    // The writer's text, then the feed's hours and prices.
+    assert!(html.contains("établi de 1880"));
+    let block = text_of(&doc, "section.practical");
+    assert!(block.contains("14 h"), "{block}");
+    assert!(block.contains("6 €"), "{block}");
+    // The example's places and events.
+    assert!(out.join("tourisme/ou-manger/l-auberge-du-lac/index.html").is_file());
+    assert!(out.join("tourisme/ou-dormir/gite-des-cretes/index.html").is_file());
+    assert!(out.join("agenda/marche-des-producteurs-de-pays/index.html").is_file());
+}
