@@ -81,9 +81,15 @@ pub struct Object {
     pub web: Option<String>,
     pub booking: Option<String>,
     pub hours: Vec<Opening>,
+    /// The opening hours in the feed's own words, when it writes them as
+    /// text beside (or instead of) the periods above.
+    pub hours_note: Texts,
     pub closures: Vec<Closed>,
     pub free: Option<bool>,
     pub prices: Vec<Cost>,
+    /// The prices in the feed's own words, when it writes them as text
+    /// beside (or instead of) the prices above.
+    pub prices_note: Texts,
     pub payment: Vec<Texts>,
     /// Languages spoken, as codes.
     pub languages: Vec<String>,
