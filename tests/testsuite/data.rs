@@ -49,11 +49,24 @@ fn every_object_has_a_page_in_the_languages_it_has_text_in() {
     let out = built();
     // The restaurant has French, English and German text; the site has
     // French and English.
-    assert!(out.join("lieux/manger/l-auberge-du-lac/index.html").is_file());
-    assert!(out.join("en/lieux/manger/l-auberge-du-lac/index.html").is_file());
-    assert!(out.join("lieux/dormir/gite-des-cretes/index.html").is_file());
+    assert!(
+        out.join("lieux/manger/l-auberge-du-lac/index.html")
+            .is_file()
+    );
+    assert!(
+        out.join("en/lieux/manger/l-auberge-du-lac/index.html")
+            .is_file()
+    );
+    assert!(
+        out.join("lieux/dormir/gite-des-cretes/index.html")
+            .is_file()
+    );
     // Events: every one, in the agenda folder.
-    for slug in ["marche-script-alert-x-script-du-soir", "feu-d-artifice-annule", "veillee-passee"] {
+    for slug in [
+        "marche-script-alert-x-script-du-soir",
+        "feu-d-artifice-annule",
+        "veillee-passee",
+    ] {
         assert!(
             out.join(format!("agenda/{slug}/index.html")).is_file(),
             "{slug}: {:?}",
@@ -61,7 +74,10 @@ fn every_object_has_a_page_in_the_languages_it_has_text_in() {
         );
     }
     // An event with French text only has no English page.
-    assert!(!out.join("en/agenda/feu-d-artifice-annule/index.html").exists());
+    assert!(
+        !out.join("en/agenda/feu-d-artifice-annule/index.html")
+            .exists()
+    );
 }
 
 #[test]
@@ -69,16 +85,29 @@ fn a_place_shows_its_practical_information_and_json_ld() {
     let html = read(&built().join("lieux/manger/l-auberge-du-lac/index.html"));
     let doc = Html::parse_document(&html);
     let block = text_of(&doc, "section.practical");
-    for expected in ["2 route du Lac", "Orbière", "03 84 00 00 11", "Qualité Tourisme", "18 € – 34 €"] {
+    for expected in [
+        "2 route du Lac",
+        "Orbière",
+        "03 84 00 00 11",
+        "Qualité Tourisme",
+        "18 € – 34 €",
+    ] {
         assert!(block.contains(expected), "{expected} in {block}");
     }
     assert!(ld_types(&html).contains(&"FoodEstablishment".to_string()));
     // The photo is the site's own, never the feed's host.
-    assert!(!html.contains("medias.val-orbiere.example"), "the feed's media host leaks");
+    assert!(
+        !html.contains("medias.val-orbiere.example"),
+        "the feed's media host leaks"
+    );
     assert!(!select(&doc, "img.cover, .cover img, picture img").is_empty());
     // The credit and the record's producer.
     let source = text_of(&doc, ".data-source");
-    assert!(source.contains("Office de tourisme du Val d'Orbière") || source.contains("Office de tourisme du Val d’Orbière"), "{source}");
+    assert!(
+        source.contains("Office de tourisme du Val d'Orbière")
+            || source.contains("Office de tourisme du Val d’Orbière"),
+        "{source}"
+    );
 }
 
 #[test]
@@ -90,7 +119,9 @@ fn machine_translations_are_said_and_a_missing_language_is_not_invented() {
         "{html}"
     );
     // The French page is the producer's own words.
-    let fr = Html::parse_document(&read(&built().join("lieux/manger/l-auberge-du-lac/index.html")));
+    let fr = Html::parse_document(&read(
+        &built().join("lieux/manger/l-auberge-du-lac/index.html"),
+    ));
     assert!(select(&fr, ".notice-translated").is_empty());
 }
 
@@ -98,9 +129,18 @@ fn machine_translations_are_said_and_a_missing_language_is_not_invented() {
 fn hostile_text_from_a_feed_is_shown_never_run() {
     let out = built();
     let html = read(&out.join("agenda/marche-script-alert-x-script-du-soir/index.html"));
-    assert!(!html.contains("<script>alert"), "a script from the feed is in the page");
-    assert!(!html.contains("onerror=alert"), "an attribute from the feed is in the page");
-    assert!(!html.contains("javascript:"), "a javascript: link from the feed is in the page");
+    assert!(
+        !html.contains("<script>alert"),
+        "a script from the feed is in the page"
+    );
+    assert!(
+        !html.contains("onerror=alert"),
+        "an attribute from the feed is in the page"
+    );
+    assert!(
+        !html.contains("javascript:"),
+        "a javascript: link from the feed is in the page"
+    );
     let doc = Html::parse_document(&html);
     assert!(text_of(&doc, "h1").contains("<script>alert('x')</script>"));
     // Written as text, markdown is not read either.
@@ -110,15 +150,25 @@ fn hostile_text_from_a_feed_is_shown_never_run() {
 #[test]
 fn events_of_the_feed_join_the_agenda_and_the_calendars_with_every_date() {
     let out = built();
-    let ics = read(&out.join("agenda/marche-script-alert-x-script-du-soir/marche-script-alert-x-script-du-soir.ics"));
+    let ics = read(&out.join(
+        "agenda/marche-script-alert-x-script-du-soir/marche-script-alert-x-script-du-soir.ics",
+    ));
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 3, "{ics}");
-    assert!(ics.contains("DTSTART;TZID=Europe/Paris:20260723T170000"), "{ics}");
-    let page = Html::parse_document(&read(&out.join("agenda/marche-script-alert-x-script-du-soir/index.html")));
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Paris:20260723T170000"),
+        "{ics}"
+    );
+    let page = Html::parse_document(&read(
+        &out.join("agenda/marche-script-alert-x-script-du-soir/index.html"),
+    ));
     assert_eq!(select(&page, ".event-box ul.dates li").len(), 3);
     let cancelled = read(&out.join("agenda/feu-d-artifice-annule/index.html"));
     assert!(cancelled.contains("status-cancelled"));
     let agenda = read(&out.join("agenda/index.html"));
-    assert!(agenda.contains("/agenda/marche-script-alert-x-script-du-soir/"), "{agenda}");
+    assert!(
+        agenda.contains("/agenda/marche-script-alert-x-script-du-soir/"),
+        "{agenda}"
+    );
     // The site's calendar has the three dates too.
     let all = std::fs::read_dir(out.join("agenda"))
         .unwrap()
@@ -126,16 +176,25 @@ fn events_of_the_feed_join_the_agenda_and_the_calendars_with_every_date() {
         .find(|e| e.file_name().to_string_lossy().ends_with(".ics"))
         .map(|e| read(&e.path()))
         .unwrap_or_default();
-    assert!(all.matches("Marché").count() >= 3 || all.is_empty(), "{all}");
+    assert!(
+        all.matches("Marché").count() >= 3 || all.is_empty(),
+        "{all}"
+    );
 }
 
 #[test]
 fn listings_by_commune_and_label() {
     let out = built();
     let commune = read(&out.join("communes/orbiere/index.html"));
-    assert!(commune.contains("/lieux/manger/l-auberge-du-lac/"), "{commune}");
+    assert!(
+        commune.contains("/lieux/manger/l-auberge-du-lac/"),
+        "{commune}"
+    );
     let labels = read(&out.join("labels/tourisme-handicap/index.html"));
-    assert!(labels.contains("/lieux/dormir/gite-des-cretes/"), "{labels}");
+    assert!(
+        labels.contains("/lieux/dormir/gite-des-cretes/"),
+        "{labels}"
+    );
     // Cards of places say their commune.
     let listing = Html::parse_document(&read(&out.join("lieux/manger/index.html")));
     assert!(text_of(&listing, ".card .meta").contains("Orbière"));
@@ -151,8 +210,14 @@ fn check_says_what_the_feeds_lack() {
     // The gîte's photo was never downloaded; the evening was last winter.
     assert!(codes.contains(&"data-no-image"), "{codes:?}");
     assert!(codes.contains(&"data-event-past"), "{codes:?}");
-    let past = diags.iter().find(|d| d["code"] == "data-event-past").unwrap();
-    assert!(past["message"].as_str().unwrap().contains("Veillée passée"), "{past}");
+    let past = diags
+        .iter()
+        .find(|d| d["code"] == "data-event-past")
+        .unwrap();
+    assert!(
+        past["message"].as_str().unwrap().contains("Veillée passée"),
+        "{past}"
+    );
     assert_eq!(past["file"], "data/agenda.json");
     // The unsafe booking address was left out, with a warning.
     assert!(codes.contains(&"data-link"), "{codes:?}");
@@ -173,9 +238,17 @@ fn a_broken_feed_names_the_file_and_the_json_path_and_keeps_the_previous_site() 
     let err = run.stderr();
     assert!(err.contains("data/agenda.json"), "{err}");
     assert!(err.contains("$.events[0].location.latitude"), "{err}");
-    assert_eq!(crate::support::tree(site.out()), before, "the previous site was damaged");
+    assert_eq!(
+        crate::support::tree(site.out()),
+        before,
+        "the previous site was damaged"
+    );
     // A truncated file: line and column.
-    std::fs::write(site.root().join("data/agenda.json"), &text[..text.len() / 2]).unwrap();
+    std::fs::write(
+        site.root().join("data/agenda.json"),
+        &text[..text.len() / 2],
+    )
+    .unwrap();
     let err = site.build().assert_failure().stderr();
     assert!(err.contains("data/agenda.json:"), "{err}");
 }
@@ -191,7 +264,16 @@ fn the_example_attaches_its_museum_page_to_its_object() {
     assert!(block.contains("14 h"), "{block}");
     assert!(block.contains("6 €"), "{block}");
     // The example's places and events.
-    assert!(out.join("tourisme/ou-manger/l-auberge-du-lac/index.html").is_file());
-    assert!(out.join("tourisme/ou-dormir/gite-des-cretes/index.html").is_file());
-    assert!(out.join("agenda/marche-des-producteurs-de-pays/index.html").is_file());
+    assert!(
+        out.join("tourisme/ou-manger/l-auberge-du-lac/index.html")
+            .is_file()
+    );
+    assert!(
+        out.join("tourisme/ou-dormir/gite-des-cretes/index.html")
+            .is_file()
+    );
+    assert!(
+        out.join("agenda/marche-des-producteurs-de-pays/index.html")
+            .is_file()
+    );
 }

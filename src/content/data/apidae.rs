@@ -826,7 +826,7 @@ fn prices(f: &mut Fields<'_>, t: Node<'_>, o: &mut Object) {
         Some("PAYANT") if o.free.is_none() => o.free = Some(false),
         _ => {}
     }
-    o.price_note = plain(libelles(f, t, "tarifsEnClair"));
+    o.prices_note = plain(libelles(f, t, "tarifsEnClair"));
     let currency = f.key_text(t, "devise");
     each_of(f, t, "periodes", "a list of price periods", |f, period| {
         each_of(f, period, "tarifs", "a list of prices", |f, price| {
@@ -974,7 +974,7 @@ mod tests {
                 },
             ]
         );
-        assert_eq!(o.price_note["fr"], "Chambre double : de 80 à 120 €");
+        assert_eq!(o.prices_note["fr"], "Chambre double : de 80 à 120 €");
         assert_eq!(
             o.payment,
             vec![fr("Carte bancaire"), fr("Chèques Vacances")]

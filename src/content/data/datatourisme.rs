@@ -1160,6 +1160,7 @@ fn opening(cx: &mut Cx, at: At<'_, '_>, o: &mut Object) {
         opens,
         closes,
         note,
+        yearly: false,
     });
 }
 

@@ -82,13 +82,15 @@ pub struct Object {
     pub booking: Option<String>,
     pub hours: Vec<Opening>,
     /// The opening hours in the feed's own words, when it writes them as
-    /// text beside (or instead of) the periods above.
+    /// text beside (or instead of) the periods above (Apidae's
+    /// `periodeEnClair`: "on request", "weather permitting").
     pub hours_note: Texts,
     pub closures: Vec<Closed>,
     pub free: Option<bool>,
     pub prices: Vec<Cost>,
     /// The prices in the feed's own words, when it writes them as text
-    /// beside (or instead of) the prices above.
+    /// beside (or instead of) the prices above (Apidae's `tarifsEnClair`,
+    /// OpenAgenda's `conditions`: "Free, booking required").
     pub prices_note: Texts,
     pub payment: Vec<Texts>,
     /// Languages spoken, as codes.
@@ -118,12 +120,6 @@ pub struct Object {
     pub venue: Option<String>,
     /// How to get there (bus lines, parking), in the feed's words.
     pub directions: Texts,
-    /// The opening periods in words (Apidae's `periodeEnClair`), for what
-    /// `hours` cannot say ("on request", "weather permitting").
-    pub hours_note: Texts,
-    /// Prices and conditions of entry in words (Apidae's `tarifsEnClair`,
-    /// OpenAgenda's `conditions`: "Free, booking required").
-    pub price_note: Texts,
     /// Whether an event is attended in person, online or both.
     pub attendance: Attendance,
     /// Where to attend an event online (OpenAgenda's `onlineAccessLink`).

@@ -114,7 +114,7 @@ fn event(f: &mut Fields<'_>, ev: Node<'_>, agenda: Option<&str>) -> Option<Objec
         .map(|(lang, md)| (lang, fields::plain_text(&md)))
         .filter(|(_, t)| !t.is_empty())
         .collect();
-    o.price_note = texts(f, ev, "conditions");
+    o.prices_note = texts(f, ev, "conditions");
 
     let mut zone = f.key_text(ev, "timezone");
     let mut path = None;
@@ -625,7 +625,7 @@ mod tests {
             o.web.as_deref(),
             Some("https://comite.orbiere.example/fete")
         );
-        assert_eq!(o.price_note["fr"], "Entrée libre, repas 12 €");
+        assert_eq!(o.prices_note["fr"], "Entrée libre, repas 12 €");
         assert_eq!(o.status, EventStatus::Scheduled);
         assert!(!o.full);
         assert_eq!(o.attendance, Attendance::InPerson);
