@@ -386,6 +386,7 @@ mod tests {
             booking_url: None,
             status: EventStatus::Scheduled,
             rrule: rrule.map(String::from),
+            dates: Vec::new(),
         }
     }
 

@@ -225,6 +225,7 @@ mod tests {
             booking_url: None,
             status: EventStatus::Cancelled,
             rrule: rrule.map(String::from),
+            dates: Vec::new(),
         };
         let tz = TimeZone::get("Europe/Paris").unwrap();
         EventTimes::resolve(&ev, &tz, "2026-01-01T00:00:00Z".parse().unwrap()).unwrap()
