@@ -250,6 +250,8 @@ pub struct EventTimes {
     pub last_day: Date,
     pub status: EventStatus,
     pub rrule: Option<Rrule>,
+    /// The other occurrences of `[[event.dates]]`: start and end, in order.
+    pub more: Vec<(Zoned, Zoned)>,
     /// The next occurrence not yet over (the event itself when not recurring), if any.
     pub next: Option<Zoned>,
 }
@@ -330,6 +332,40 @@ impl EventTimes {
             None => None,
         };
         let duration = end.timestamp().duration_since(start.timestamp());
+        let mut more = Vec::with_capacity(ev.dates.len());
+        for (i, d) in ev.dates.iter().enumerate() {
+            if d.start.date_only != all_day || d.end.is_some_and(|e| e.date_only != all_day) {
+                return Err(format!(
+                    "[[event.dates]] number {}: write dates the way `start` is written (all-day, or with a time)",
+                    i + 1
+                ));
+            }
+            let s = at(d.start.datetime, &zone_of(&d.start))?;
+            let e = if all_day {
+                let last = d.end.map_or(d.start.date(), |e| e.date());
+                if last < d.start.date() {
+                    return Err(format!(
+                        "[[event.dates]] number {}: it ends before it starts",
+                        i + 1
+                    ));
+                }
+                let after = last.tomorrow().map_err(|e| e.to_string())?;
+                at(after.to_datetime(jiff::civil::Time::midnight()), tz)?
+            } else {
+                match &d.end {
+                    Some(e) => at(e.datetime, &zone_of(e))?,
+                    None => s.checked_add(duration).map_err(|e| e.to_string())?,
+                }
+            };
+            if e.timestamp() < s.timestamp() {
+                return Err(format!(
+                    "[[event.dates]] number {}: it ends before it starts",
+                    i + 1
+                ));
+            }
+            more.push((s, e));
+        }
+        more.sort_by_key(|(s, _)| s.timestamp());
         let next = match &rrule {
             None => (end.timestamp() > now).then(|| start.clone()),
             Some(rule) => rule
@@ -338,6 +374,16 @@ impl EventTimes {
                 .filter_map(|d| at(d.to_datetime(start.time()), &start_zone).ok())
                 .find(|s| s.timestamp().checked_add(duration).is_ok_and(|e| e > now)),
         };
+        // The soonest occurrence not over among the first (or its rule's)
+        // and the others.
+        let next = next
+            .into_iter()
+            .chain(
+                more.iter()
+                    .filter(|(_, e)| e.timestamp() > now)
+                    .map(|(s, _)| s.clone()),
+            )
+            .min_by_key(|s| s.timestamp());
         Ok(EventTimes {
             all_day,
             start,
@@ -345,6 +391,7 @@ impl EventTimes {
             last_day,
             status: ev.status,
             rrule,
+            more,
             next,
         })
     }

@@ -526,6 +526,10 @@ impl Checked for PageFrontMatter {
             .collect();
         out.extend(self.cover.as_deref().map(|c| ("cover", c)));
         out.extend(self.aliases.iter().map(|a| ("aliases", a.as_str())));
+        if let Some(place) = &self.place {
+            out.extend(place.web.as_deref().map(|u| ("web", u)));
+            out.extend(place.booking.as_deref().map(|u| ("booking", u)));
+        }
         out
     }
 
@@ -583,11 +587,14 @@ impl Checked for SectionFrontMatter {
 /// A character that has no place in text meant for a page or a card:
 /// control characters (but tab and line breaks) and Unicode noncharacters.
 pub fn forbidden_char(text: &str) -> Option<char> {
-    text.chars().find(|&c| {
-        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            || matches!(c as u32, 0xFDD0..=0xFDEF)
-            || (c as u32 & 0xFFFE) == 0xFFFE
-    })
+    text.chars().find(|&c| is_forbidden(c))
+}
+
+/// One character of [`forbidden_char`]'s kind.
+pub fn is_forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c as u32, 0xFDD0..=0xFDEF)
+        || (c as u32 & 0xFFFE) == 0xFFFE
 }
 
 /// Checks the values of parsed front matter; each problem is placed at the

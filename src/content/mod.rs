@@ -247,6 +247,10 @@ pub fn load(
             Err(d) => errors.extend(d),
         }
     }
+    let (data_pages, data_warnings, data_errors) = data::load(root, config, opts.now);
+    errors.extend(data_errors);
+    pages.extend(data_pages);
+    errors.extend(data::attach(&mut pages, config));
     if !errors.is_empty() && !opts.keep_going {
         return Err(Error::Site(errors));
     }
@@ -281,6 +285,7 @@ pub fn load(
     content.sections = sections;
     content.errors = errors;
     content.drafts_left_out = drafts_left_out;
+    content.warnings.extend(data_warnings);
     Ok(content)
 }
 

@@ -398,6 +398,7 @@ fn run_stages(
     timer.lap("templates");
 
     let refs = stages::resolve_references(run, config, &interface, &mut site)?;
+    warnings.append(&mut site.warnings);
     timer.lap("references");
 
     let mut md = stages::render_markdown(run, config, &mut site.content, &templates, &refs)?;

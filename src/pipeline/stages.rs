@@ -282,6 +282,9 @@ pub(super) fn resolve_references(
     run.go_on(checks::files(root, content), || ())?;
     let (events, errors) = checks::events(content, &config.timezone, opts.now);
     run.defer(errors)?;
+    let data_warnings = checks::data(config, &site.content, &events, opts.now);
+    site.warnings.extend(data_warnings);
+    let content = &site.content;
     let images = ImagePipeline::new(root, image_settings(config));
     let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;
     let community = std::mem::take(&mut site.community);

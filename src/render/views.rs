@@ -300,12 +300,34 @@ pub struct EventView<'a> {
     pub when: String,
     /// How it repeats, in words: "tous les samedis" (null when it does not).
     pub recurrence: Option<String>,
+    /// Every occurrence in words, when `[[event.dates]]` gives more than
+    /// one (empty otherwise).
+    pub dates: Vec<String>,
     pub location: Option<&'a str>,
     pub booking_url: Option<&'a str>,
     /// The page's .ics file.
     pub ics: String,
     /// An "add to Google Calendar" link (a plain link: nothing is loaded until clicked).
     pub google_calendar: String,
+}
+
+/// The feed a page comes from, for the theme's notices and credits.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataView<'a> {
+    /// `datatourisme`, `apidae`, `openagenda` or `tourinsoft`.
+    pub format: &'static str,
+    pub id: &'a str,
+    /// `visit`, `eat`, `stay`, `do`, `shop`, `service`, `event`, `tour`, `other`.
+    pub category: &'static str,
+    /// Who made the record.
+    pub producer: Option<&'a str>,
+    /// The service that translated the text, when a machine did.
+    pub machine_translated: Option<&'a str>,
+    /// The language of the text when it is not the page's (the object has
+    /// none in the page's language).
+    pub text_lang: Option<&'a str>,
+    /// The cover photo's credit.
+    pub credit: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -345,6 +367,9 @@ pub struct PageView<'a> {
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
     pub place: Option<&'a PlaceFrontMatter>,
     pub event: Option<EventView<'a>>,
+    /// Where a page made from a tourism data feed comes from (null for
+    /// markdown pages).
+    pub data: Option<DataView<'a>>,
     pub authors: &'a [String],
     pub draft: bool,
     pub has_code: bool,
@@ -724,23 +749,39 @@ impl<'a> ViewSource<'a> {
         let fm = p.fm.event.as_ref()?;
         let t = self.events.get(i)?.as_ref()?;
         let strings = self.strings.get(&p.lang)?;
-        let shown = t
-            .next
-            .as_ref()
-            .filter(|_| t.rrule.is_some())
-            .unwrap_or(&t.start);
-        let shown_end = match (&t.next, t.rrule.is_some()) {
-            (Some(n), true) => t.occurrence_end(n),
-            _ => t.end.clone(),
+        let repeats = t.rrule.is_some() || !t.more.is_empty();
+        let shown = t.next.as_ref().filter(|_| repeats).unwrap_or(&t.start);
+        // The end of the shown occurrence: one of `[[event.dates]]` has its own.
+        let shown_end = match t.more.iter().find(|(s, _)| s == shown) {
+            Some((_, e)) => e.clone(),
+            None if t.rrule.is_some() && t.next.is_some() => t.occurrence_end(shown),
+            None => t.end.clone(),
         };
-        let when = if t.all_day {
-            if t.multi_day() {
-                strings.date_range(t.start.date(), t.last_day)
+        let in_words = |start: &jiff::Zoned, end: &jiff::Zoned| {
+            if t.all_day {
+                // The end of an all-day occurrence is the start of the day after.
+                let last = end
+                    .date()
+                    .yesterday()
+                    .unwrap_or(end.date())
+                    .max(start.date());
+                if last > start.date() {
+                    strings.date_range(start.date(), last)
+                } else {
+                    strings.format_date(start.date())
+                }
             } else {
-                strings.format_date(t.start.date())
+                strings.time_span(start, end)
             }
+        };
+        let when = in_words(shown, &shown_end);
+        let all_dates: Vec<String> = if t.more.is_empty() {
+            Vec::new()
         } else {
-            strings.time_span(shown, &shown_end)
+            std::iter::once((&t.start, &t.end))
+                .chain(t.more.iter().map(|(s, e)| (s, e)))
+                .map(|(s, e)| in_words(s, e))
+                .collect()
         };
         let ics = absolute(self.base(), &format!("{}{}.ics", p.path, p.slug));
         let fmt_utc = |z: &jiff::Zoned| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
@@ -779,6 +820,7 @@ impl<'a> ViewSource<'a> {
             next: t.next.as_ref().map(|n| event::iso(n, t.all_day)),
             when,
             recurrence: t.rrule.as_ref().map(|r| strings.recurrence(r)),
+            dates: all_dates,
             location: fm.location.as_deref(),
             booking_url: fm.booking_url.as_deref(),
             ics,
@@ -872,6 +914,15 @@ impl<'a> ViewSource<'a> {
             extra: &p.fm.extra,
             place: p.fm.place.as_ref(),
             event: self.event_view(i),
+            data: p.origin.as_deref().map(|o| DataView {
+                format: o.format.key(),
+                id: &o.id,
+                category: o.category.key(),
+                producer: o.producer.as_deref(),
+                machine_translated: o.machine_translated.as_deref(),
+                text_lang: o.text_lang.as_deref(),
+                credit: o.credit.as_deref(),
+            }),
             authors: &p.fm.authors,
             draft: p.fm.draft,
             has_code: body.has_code,
@@ -1191,6 +1242,7 @@ mod tests {
             extra: &extra,
             place: None,
             event: None,
+            data: None,
             authors: &authors,
             draft: false,
             has_code: false,

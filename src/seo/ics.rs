@@ -143,12 +143,22 @@ pub fn calendar(name: &str, tz_name: &str, tz: &TimeZone, events: &[IcsEvent<'_>
         let from = timed
             .iter()
             .map(|e| e.times.start.timestamp())
+            .chain(
+                timed
+                    .iter()
+                    .flat_map(|e| e.times.more.iter().map(|(s, _)| s.timestamp())),
+            )
             .min()
             .unwrap_or(Timestamp::UNIX_EPOCH);
         let to = timed
             .iter()
             .map(|e| {
-                let end = e.times.end.timestamp();
+                let end = e
+                    .times
+                    .more
+                    .last()
+                    .map_or(e.times.end.timestamp(), |(_, en)| en.timestamp())
+                    .max(e.times.end.timestamp());
                 if e.times.rrule.is_some() {
                     end.checked_add(year * 2).unwrap_or(end)
                 } else {
@@ -167,45 +177,56 @@ pub fn calendar(name: &str, tz_name: &str, tz: &TimeZone, events: &[IcsEvent<'_>
     }
     for e in events {
         let t = e.times;
-        push_line(&mut out, "BEGIN:VEVENT");
-        push_line(&mut out, &format!("UID:{}", text(&e.uid)));
-        push_line(&mut out, &format!("DTSTAMP:{}", utc(e.stamp)));
-        if t.all_day {
-            push_line(
-                &mut out,
-                &format!("DTSTART;VALUE=DATE:{}", t.start.date().strftime("%Y%m%d")),
-            );
-            push_line(
-                &mut out,
-                &format!("DTEND;VALUE=DATE:{}", t.end.date().strftime("%Y%m%d")),
-            );
-        } else if is_utc {
-            push_line(&mut out, &format!("DTSTART:{}", utc(t.start.timestamp())));
-            push_line(&mut out, &format!("DTEND:{}", utc(t.end.timestamp())));
-        } else {
-            let s = t.start.timestamp().to_zoned(tz.clone());
-            let en = t.end.timestamp().to_zoned(tz.clone());
-            push_line(&mut out, &format!("DTSTART;TZID={tz_name}:{}", local(&s)));
-            push_line(&mut out, &format!("DTEND;TZID={tz_name}:{}", local(&en)));
+        // The first occurrence (with its rule), then each of `[[event.dates]]`
+        // as its own VEVENT (their lengths may differ, which RDATE cannot say).
+        let occurrences = std::iter::once((&t.start, &t.end, e.uid.clone())).chain(
+            t.more
+                .iter()
+                .enumerate()
+                .map(|(i, (s, en))| (s, en, format!("{}-{}", e.uid, i + 2))),
+        );
+        for (start, end, uid) in occurrences {
+            let first = uid == e.uid;
+            push_line(&mut out, "BEGIN:VEVENT");
+            push_line(&mut out, &format!("UID:{}", text(&uid)));
+            push_line(&mut out, &format!("DTSTAMP:{}", utc(e.stamp)));
+            if t.all_day {
+                push_line(
+                    &mut out,
+                    &format!("DTSTART;VALUE=DATE:{}", start.date().strftime("%Y%m%d")),
+                );
+                push_line(
+                    &mut out,
+                    &format!("DTEND;VALUE=DATE:{}", end.date().strftime("%Y%m%d")),
+                );
+            } else if is_utc {
+                push_line(&mut out, &format!("DTSTART:{}", utc(start.timestamp())));
+                push_line(&mut out, &format!("DTEND:{}", utc(end.timestamp())));
+            } else {
+                let s = start.timestamp().to_zoned(tz.clone());
+                let en = end.timestamp().to_zoned(tz.clone());
+                push_line(&mut out, &format!("DTSTART;TZID={tz_name}:{}", local(&s)));
+                push_line(&mut out, &format!("DTEND;TZID={tz_name}:{}", local(&en)));
+            }
+            if let Some(r) = t.rrule.as_ref().filter(|_| first) {
+                push_line(&mut out, &format!("RRULE:{}", r.to_ics()));
+            }
+            push_line(&mut out, &format!("SUMMARY:{}", text(e.summary)));
+            if let Some(d) = e.description {
+                push_line(&mut out, &format!("DESCRIPTION:{}", text(d)));
+            }
+            if let Some(l) = e.location {
+                push_line(&mut out, &format!("LOCATION:{}", text(l)));
+            }
+            push_line(&mut out, &format!("URL:{}", e.url));
+            let status = match t.status {
+                EventStatus::Scheduled => "CONFIRMED",
+                EventStatus::Cancelled => "CANCELLED",
+                EventStatus::Postponed => "TENTATIVE",
+            };
+            push_line(&mut out, &format!("STATUS:{status}"));
+            push_line(&mut out, "END:VEVENT");
         }
-        if let Some(r) = &t.rrule {
-            push_line(&mut out, &format!("RRULE:{}", r.to_ics()));
-        }
-        push_line(&mut out, &format!("SUMMARY:{}", text(e.summary)));
-        if let Some(d) = e.description {
-            push_line(&mut out, &format!("DESCRIPTION:{}", text(d)));
-        }
-        if let Some(l) = e.location {
-            push_line(&mut out, &format!("LOCATION:{}", text(l)));
-        }
-        push_line(&mut out, &format!("URL:{}", e.url));
-        let status = match t.status {
-            EventStatus::Scheduled => "CONFIRMED",
-            EventStatus::Cancelled => "CANCELLED",
-            EventStatus::Postponed => "TENTATIVE",
-        };
-        push_line(&mut out, &format!("STATUS:{status}"));
-        push_line(&mut out, "END:VEVENT");
     }
     push_line(&mut out, "END:VCALENDAR");
     let _ = write!(out, "");

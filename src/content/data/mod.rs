@@ -15,6 +15,7 @@ pub mod apidae;
 pub mod datatourisme;
 pub mod json;
 pub mod openagenda;
+pub mod pages;
 pub mod source;
 pub mod tourinsoft;
 
@@ -197,4 +198,142 @@ pub struct Origin {
     pub text_lang: Option<String>,
     /// Who made the record, for the licence's attribution.
     pub producer: Option<String>,
+    /// The cover photo's credit, from the feed.
+    pub credit: Option<String>,
+}
+
+/// Pages of every feed of the site: the pages, warnings, and errors (a
+/// feed that cannot be read, with each file and JSON path).
+pub fn load(
+    root: &std::path::Path,
+    config: &crate::config::Config,
+    now: jiff::Timestamp,
+) -> (
+    Vec<super::Page>,
+    Vec<crate::error::Diagnostic>,
+    Vec<crate::error::Diagnostic>,
+) {
+    if config.data.is_empty() {
+        return (Vec::new(), Vec::new(), Vec::new());
+    }
+    let mut errors = Vec::new();
+    let mut feeds = Vec::new();
+    for source in &config.data {
+        match source::read_source(root, source) {
+            Ok(objects) => feeds.push(pages::Feed { source, objects }),
+            Err(e) => errors.extend(e),
+        }
+    }
+    let (pages, warnings) = pages::pages(root, config, &feeds, now);
+    (pages, warnings, errors)
+}
+
+/// Markdown pages with `data_id` take the object's page in their language:
+/// the writer's keys win, the feed fills what they leave out, the feed's
+/// text follows the writer's, and the object's own address redirects to
+/// the markdown page. The object's pages in other languages become its
+/// translations.
+pub fn attach(
+    pages: &mut Vec<super::Page>,
+    config: &crate::config::Config,
+) -> Vec<crate::error::Diagnostic> {
+    use std::collections::HashMap;
+    let mut errors = Vec::new();
+    let by_id: HashMap<(&str, &str), usize> = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.origin
+                .as_ref()
+                .map(|o| ((o.id.as_str(), p.lang.as_str()), i))
+        })
+        .collect();
+    let mut by_id_owned: HashMap<(String, String), usize> = by_id
+        .into_iter()
+        .map(|((a, b), i)| ((a.to_string(), b.to_string()), i))
+        .collect();
+    let mut remove = Vec::new();
+    let mut rekey: Vec<(String, String)> = Vec::new();
+    for i in 0..pages.len() {
+        let Some(id) = pages[i].fm.data_id.clone() else {
+            continue;
+        };
+        let id = id
+            .rsplit_once(':')
+            .map_or(id.as_str(), |(_, b)| b)
+            .to_string();
+        let lang = pages[i].lang.clone();
+        let Some(d) = by_id_owned.remove(&(id.clone(), lang.clone())) else {
+            let known = pages
+                .iter()
+                .any(|p| p.origin.as_ref().is_some_and(|o| o.id == id));
+            let message = if known {
+                format!(
+                    "data_id = \"{id}\": the object has no page in this language, or another page took it"
+                )
+            } else {
+                format!("data_id = \"{id}\" is no object of the site's feeds")
+            };
+            errors.push(
+                crate::error::Diagnostic::error("data-id", message)
+                    .file(pages[i].file.rel.clone())
+                    .help("copy the id from the feed (the last part of DATAtourisme's @id, Apidae's id, OpenAgenda's uid)"),
+            );
+            continue;
+        };
+        let data = pages[d].clone();
+        let page = &mut pages[i];
+        let fm = &mut page.fm;
+        fm.title = fm.title.take().or(data.fm.title.clone());
+        fm.description = fm.description.take().or(data.fm.description.clone());
+        if fm.cover.is_none() {
+            // The feed's cover is relative to its section's folder.
+            fm.cover = data.fm.cover.as_ref().map(|c| {
+                let up = page
+                    .dir
+                    .strip_prefix(&data.dir)
+                    .map_or(0, |rest| rest.components().count());
+                format!("{}{c}", "../".repeat(up))
+            });
+            fm.cover_alt = fm.cover_alt.take().or(data.fm.cover_alt.clone());
+        }
+        fm.place = fm.place.take().or(data.fm.place.clone());
+        fm.event = fm.event.take().or(data.fm.event.clone());
+        fm.date = fm.date.or(data.fm.date);
+        page.date = page.date.or(data.date);
+        for (k, v) in &data.fm.taxonomies {
+            fm.taxonomies.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        if !data.body.trim().is_empty() {
+            page.body = format!("{}\n\n{}", page.body, data.body).into();
+        }
+        let section_path: String =
+            data.file
+                .content_rel
+                .rsplit_once('/')
+                .map_or(String::new(), |(dir, _)| {
+                    dir.split('/')
+                        .filter(|c| !c.is_empty())
+                        .map(crate::slug::slugify)
+                        .map(|c| format!("{c}/"))
+                        .collect()
+                });
+        let alias = format!("{}/{section_path}{}/", config.lang_prefix(&lang), data.slug);
+        fm.aliases.push(alias);
+        page.origin = data.origin.clone();
+        rekey.push((data.translation_key.clone(), page.translation_key.clone()));
+        remove.push(d);
+    }
+    for (from, to) in rekey {
+        for p in pages.iter_mut() {
+            if p.translation_key == from {
+                p.translation_key = to.clone();
+            }
+        }
+    }
+    remove.sort_unstable();
+    for d in remove.into_iter().rev() {
+        pages.remove(d);
+    }
+    errors
 }

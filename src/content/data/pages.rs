@@ -1,0 +1,535 @@
+//! Objects of the feeds to pages: one per site language the object has
+//! text in (the default language always), with a stable address from its
+//! name, the practical keys of `[place]`, the dates of `[event]`, and the
+//! feed's first publishable photo as cover.
+//!
+//! A page's text is the feed's, escaped so that nothing in it is read as
+//! markdown or HTML: a feed's text is hostile text, like a community post.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use super::{Object, Origin, Texts, media_name};
+use crate::config::{Config, DataSource};
+use crate::content::frontmatter::{
+    EventDate, EventFrontMatter, EventStatus, FmDate, PageFrontMatter,
+};
+use crate::content::practical::{Clock, Closure, Hours, PlaceFrontMatter, Price};
+use crate::content::{Page, SourceFile};
+use crate::error::Diagnostic;
+use crate::slug::slugify;
+
+/// The feeds' objects, with the feed each comes from.
+pub struct Feed<'a> {
+    pub source: &'a DataSource,
+    pub objects: Vec<Object>,
+}
+
+/// Pages of every object of every feed, and warnings (an image whose right
+/// to publish ended, a link with an unsafe scheme).
+pub fn pages(
+    root: &Path,
+    config: &Config,
+    feeds: &[Feed<'_>],
+    now: jiff::Timestamp,
+) -> (Vec<Page>, Vec<Diagnostic>) {
+    let content_dir = root.join("content");
+    let languages = config.all_languages();
+    let today = now.to_zoned(config.timezone.tz.clone()).date();
+    let mut warnings = Vec::new();
+    let mut out = Vec::new();
+    // Addresses: a slug from the name, unique in its folder; namesakes
+    // get their commune, then their id.
+    let mut taken: HashSet<(String, String)> = HashSet::new();
+    let mut order: Vec<(usize, usize)> = feeds
+        .iter()
+        .enumerate()
+        .flat_map(|(f, feed)| (0..feed.objects.len()).map(move |o| (f, o)))
+        .collect();
+    order.sort_by(|a, b| {
+        let (oa, ob) = (&feeds[a.0].objects[a.1], &feeds[b.0].objects[b.1]);
+        (feeds[a.0].source.name.as_str(), oa.id.as_str())
+            .cmp(&(feeds[b.0].source.name.as_str(), ob.id.as_str()))
+    });
+    let mut seen_ids: HashMap<(String, String), String> = HashMap::new();
+    for (f, o) in order {
+        let source = feeds[f].source;
+        let object = &feeds[f].objects[o];
+        if let Some(first) = seen_ids.insert(
+            (source.name.clone(), object.id.clone()),
+            object.file.clone(),
+        ) {
+            warnings.push(
+                Diagnostic::warning(
+                    "data-duplicate",
+                    format!(
+                        "the object `{}` appears twice in the feed `{}` (also in {first}); the last one is kept out",
+                        object.id, source.name
+                    ),
+                )
+                .file(object.file.clone()),
+            );
+            continue;
+        }
+        let section = source.section_of(object.category).to_string();
+        let name = pick(&object.name, &config.default_language)
+            .map(|(_, t)| t.to_string())
+            .unwrap_or_else(|| object.id.clone());
+        let slug = unique_slug(&mut taken, &section, &name, object);
+        let cover = cover(root, config, source, object, today, &mut warnings);
+        for lang in &languages {
+            let is_default = *lang == config.default_language;
+            if !is_default && !has_text_in(object, lang) {
+                continue;
+            }
+            out.push(page(
+                &content_dir,
+                config,
+                source,
+                object,
+                lang,
+                &section,
+                &slug,
+                cover.as_ref(),
+                &mut warnings,
+            ));
+        }
+    }
+    (out, warnings)
+}
+
+/// Whether the object says something of its own in `lang` (a description,
+/// or a name that differs from the default language's).
+fn has_text_in(o: &Object, lang: &str) -> bool {
+    o.short.contains_key(lang) || o.description.contains_key(lang)
+}
+
+/// The text in `lang`, else in the default language, else in any: with the
+/// language it is in.
+fn pick<'a>(texts: &'a Texts, lang: &str) -> Option<(&'a str, &'a str)> {
+    texts
+        .get_key_value(lang)
+        .or_else(|| texts.get_key_value("fr"))
+        .or_else(|| texts.iter().next())
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+        .filter(|(_, t)| !t.trim().is_empty())
+}
+
+fn pick_in<'a>(texts: &'a Texts, lang: &str, default: &str) -> Option<(&'a str, &'a str)> {
+    texts
+        .get_key_value(lang)
+        .or_else(|| texts.get_key_value(default))
+        .or_else(|| texts.iter().next())
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+        .filter(|(_, t)| !t.trim().is_empty())
+}
+
+fn unique_slug(
+    taken: &mut HashSet<(String, String)>,
+    section: &str,
+    name: &str,
+    o: &Object,
+) -> String {
+    let mut base = slugify(name);
+    if base.is_empty() {
+        base = slugify(&o.id);
+    }
+    base.truncate(120);
+    let base = base.trim_end_matches('-').to_string();
+    let mut candidates = vec![base.clone()];
+    if let Some(c) = &o.commune {
+        candidates.push(format!("{base}-{}", slugify(c)));
+    }
+    candidates.push(format!("{base}-{}", slugify(&o.id)));
+    for c in &candidates {
+        if taken.insert((section.to_string(), c.clone())) {
+            return c.clone();
+        }
+    }
+    // Two objects of one feed with one id are left out before; the id's
+    // slug can still meet a markdown page's: count up.
+    let mut n = 2;
+    loop {
+        let c = format!("{}-{n}", candidates.last().map_or(&base, |c| c));
+        if taken.insert((section.to_string(), c.clone())) {
+            return c;
+        }
+        n += 1;
+    }
+}
+
+/// Text from a feed made safe: invisible characters removed, spaces
+/// trimmed.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|&c| !crate::content::frontmatter::is_forbidden(c))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Plain text as markdown that reads as that text: every ASCII punctuation
+/// escaped, each line its own paragraph.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        for c in clean(line).chars() {
+            if c.is_ascii_punctuation() {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// The first photo that may be published today and was downloaded, as a
+/// path from the page's folder; warnings for photos whose right ended.
+fn cover(
+    root: &Path,
+    config: &Config,
+    source: &DataSource,
+    o: &Object,
+    today: jiff::civil::Date,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<(String, Option<String>, Option<String>)> {
+    let section = source.section_of(o.category);
+    let depth = 1 + section.split('/').filter(|c| !c.is_empty()).count();
+    let up = "../".repeat(depth);
+    let media = source.media.to_string_lossy().replace('\\', "/");
+    for img in &o.images {
+        if let Some(until) = img.until
+            && until < today
+        {
+            warnings.push(
+                Diagnostic::warning(
+                    "rights-expired",
+                    format!(
+                        "a photo of `{}` may be published until {until} only: it is left out ({})",
+                        o.id, img.url
+                    ),
+                )
+                .file(o.file.clone())
+                .help("ask the feed's producer for a current photo, or for its rights"),
+            );
+            continue;
+        }
+        let name = media_name(&img.url);
+        if !root.join(&source.media).join(&name).is_file() {
+            continue;
+        }
+        let alt = pick(&img.title, &config.default_language).map(|(_, t)| clean(t));
+        return Some((format!("{up}{media}/{name}"), alt, img.credit.clone()));
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+fn page(
+    content_dir: &Path,
+    config: &Config,
+    source: &DataSource,
+    o: &Object,
+    lang: &str,
+    section: &str,
+    slug: &str,
+    cover: Option<&(String, Option<String>, Option<String>)>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Page {
+    let default = config.default_language.as_str();
+    let name = pick_in(&o.name, lang, default).map_or_else(|| o.id.clone(), |(_, t)| clean(t));
+    let short = pick_in(&o.short, lang, default);
+    let long = pick_in(&o.description, lang, default);
+    let text_lang = long
+        .or(short)
+        .map(|(l, _)| l)
+        .filter(|l| *l != lang)
+        .map(str::to_string);
+    let description = short.or(long).map(|(_, t)| first_sentences(&clean(t), 160));
+    let body = match (long, short) {
+        (Some((_, t)), _) | (None, Some((_, t))) => markdown_text(t),
+        _ => String::new(),
+    };
+    let label = |texts: &Texts| pick_in(texts, lang, default).map(|(_, t)| clean(t));
+    let safe_url = |u: &Option<String>, what: &str, warnings: &mut Vec<Diagnostic>| {
+        let u = u.as_deref()?.trim();
+        if crate::url::unsafe_scheme(u).is_some()
+            || !(u.starts_with("https://")
+                || u.starts_with("http://")
+                || u.starts_with("mailto:")
+                || u.starts_with("tel:"))
+        {
+            warnings.push(
+                Diagnostic::warning(
+                    "data-link",
+                    format!("the {what} of `{}` is not a web address: left out", o.id),
+                )
+                .file(o.file.clone()),
+            );
+            return None;
+        }
+        Some(u.to_string())
+    };
+    let date = |d: jiff::civil::Date| FmDate {
+        datetime: d.to_datetime(jiff::civil::Time::midnight()),
+        date_only: true,
+        offset: None,
+    };
+    let clock = |t: Option<jiff::civil::Time>| t.map(Clock);
+    let mut address = o.street.iter().map(|s| clean(s)).collect::<Vec<_>>();
+    let locality = [o.postal_code.as_deref(), o.commune.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(clean)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !locality.is_empty() {
+        address.push(locality);
+    }
+    let place = PlaceFrontMatter {
+        name: Some(name.clone()),
+        address: (!address.is_empty()).then(|| address.join(", ")),
+        lat: o.lat.filter(|v| v.is_finite() && v.abs() <= 90.0),
+        lon: o.lon.filter(|v| v.is_finite() && v.abs() <= 180.0),
+        category: Some(o.category),
+        kind: label(&o.type_label),
+        commune: o.commune.as_deref().map(clean),
+        postal_code: o.postal_code.as_deref().map(clean),
+        phone: o.phones.iter().map(|s| clean(s)).collect(),
+        email: o.emails.iter().map(|s| clean(s)).collect(),
+        web: safe_url(&o.web, "web site", warnings),
+        booking: safe_url(&o.booking, "booking address", warnings),
+        hours: o
+            .hours
+            .iter()
+            .map(|h| Hours {
+                from: h.from.map(date),
+                to: h.to.map(date),
+                days: h.days.clone(),
+                opens: clock(h.opens),
+                closes: clock(h.closes),
+                note: label(&h.note),
+            })
+            .collect(),
+        closed: o
+            .closures
+            .iter()
+            .map(|c| Closure {
+                from: date(c.from),
+                to: c.to.map(date),
+                note: label(&c.note),
+            })
+            .collect(),
+        free: o.free,
+        prices: o
+            .prices
+            .iter()
+            .map(|p| Price {
+                label: label(&p.label),
+                min: p.min,
+                max: p.max,
+                currency: p.currency.clone(),
+                note: label(&p.note),
+            })
+            .collect(),
+        payment: o.payment.iter().filter_map(label).collect(),
+        languages: o.languages.clone(),
+        pets: o.pets,
+        accessibility: o.accessibility.clone(),
+        reduced_mobility: o.reduced_mobility,
+        labels: o.labels.iter().filter_map(label).collect(),
+        stars: o.stars,
+        capacity: o.capacity,
+        amenities: o.amenities.iter().filter_map(label).collect(),
+    };
+    let event = event(config, o);
+    let mut taxonomies: IndexMap<String, Vec<String>> = IndexMap::new();
+    if let Some(c) = &place.commune {
+        taxonomies.insert("communes".into(), vec![c.clone()]);
+    }
+    let mut labels: Vec<String> = place.labels.clone();
+    if !o.accessibility.is_empty() {
+        labels.push("Tourisme & Handicap".into());
+    }
+    if !labels.is_empty() {
+        taxonomies.insert("labels".into(), labels);
+    }
+    let fm = PageFrontMatter {
+        title: Some(name),
+        description,
+        date: o.updated.map(date),
+        updated: o.updated.map(date),
+        pillar: source.pillar.clone(),
+        audiences: source.audiences.clone(),
+        tags: source.tags.clone(),
+        cover: cover.map(|c| c.0.clone()),
+        cover_alt: cover.and_then(|c| c.1.clone()),
+        place: Some(place),
+        event,
+        taxonomies,
+        ..PageFrontMatter::default()
+    };
+    let content_rel = if section.is_empty() {
+        format!("{slug}.md")
+    } else {
+        format!("{section}/{slug}.md")
+    };
+    let dir = if section.is_empty() {
+        content_dir.to_path_buf()
+    } else {
+        content_dir.join(section)
+    };
+    let print = blake3::Hasher::new()
+        .update(o.file.as_bytes())
+        .update(o.id.as_bytes())
+        .update(lang.as_bytes())
+        .finalize();
+    Page {
+        file: SourceFile {
+            rel: o.file.clone(),
+            content_rel,
+            front_matter: *print.as_bytes(),
+            body: None,
+        },
+        lang: lang.to_string(),
+        date: fm.date,
+        pillar: fm.pillar.clone(),
+        fm,
+        body: body.into(),
+        body_line: 1,
+        slug: slug.to_string(),
+        path: String::new(),
+        dir,
+        bundle: false,
+        assets: Vec::new(),
+        section: 0,
+        translation_key: format!("data:{}:{}", source.name, o.id),
+        origin: Some(Arc::new(Origin {
+            format: source.format,
+            id: o.id.clone(),
+            file: o.file.clone(),
+            category: o.category,
+            commune: o.commune.clone(),
+            machine_translated: o.machine_translated.get(lang).cloned(),
+            text_lang,
+            producer: o.producer.clone(),
+            credit: cover.and_then(|c| c.2.clone()),
+        })),
+    }
+}
+
+/// The text cut after whole sentences, at most about `max` characters.
+fn first_sentences(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(max).collect();
+    match cut.rfind(['.', '!', '?']) {
+        Some(i) if i > max / 3 => cut[..=i].to_string(),
+        _ => {
+            let at = cut.rfind(' ').unwrap_or(cut.len());
+            format!("{}…", cut[..at].trim_end_matches([',', ';', ':']))
+        }
+    }
+}
+
+/// The dates of an event object: the first occurrence as `start`/`end`,
+/// the others as `[[event.dates]]`.
+fn event(config: &Config, o: &Object) -> Option<EventFrontMatter> {
+    if o.dates.is_empty() {
+        return None;
+    }
+    let tz = &config.timezone.tz;
+    let mut dates: Vec<(FmDate, Option<FmDate>)> = o
+        .dates
+        .iter()
+        .map(|d| {
+            if let Some(at) = d.start_at {
+                let z = at.to_zoned(tz.clone());
+                let start = FmDate {
+                    datetime: z.datetime(),
+                    date_only: false,
+                    offset: Some(z.offset()),
+                };
+                let end = d.end_at.map(|e| {
+                    let z = e.to_zoned(tz.clone());
+                    FmDate {
+                        datetime: z.datetime(),
+                        date_only: false,
+                        offset: Some(z.offset()),
+                    }
+                });
+                return (start, end);
+            }
+            match d.start_time {
+                Some(t) => {
+                    let start = FmDate {
+                        datetime: d.start.to_datetime(t),
+                        date_only: false,
+                        offset: None,
+                    };
+                    let end_day = d.end.unwrap_or(d.start);
+                    let end = d.end_time.map(|et| {
+                        // An end time before the start on one day runs past midnight.
+                        let day = if end_day == d.start && et < t {
+                            end_day.tomorrow().unwrap_or(end_day)
+                        } else {
+                            end_day
+                        };
+                        FmDate {
+                            datetime: day.to_datetime(et),
+                            date_only: false,
+                            offset: None,
+                        }
+                    });
+                    (start, end)
+                }
+                None => (
+                    FmDate {
+                        datetime: d.start.to_datetime(jiff::civil::Time::midnight()),
+                        date_only: true,
+                        offset: None,
+                    },
+                    d.end.filter(|e| *e >= d.start).map(|e| FmDate {
+                        datetime: e.to_datetime(jiff::civil::Time::midnight()),
+                        date_only: true,
+                        offset: None,
+                    }),
+                ),
+            }
+        })
+        .collect();
+    dates.sort_by_key(|(s, _)| s.timestamp(tz));
+    dates.dedup();
+    let (start, end) = dates[0];
+    let rest = dates[1..]
+        .iter()
+        .map(|&(start, end)| EventDate { start, end })
+        .collect();
+    let location = [o.street.join(", "), o.commune.clone().unwrap_or_default()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(EventFrontMatter {
+        start,
+        end,
+        location: (!location.is_empty()).then(|| clean(&location)),
+        booking_url: o
+            .booking
+            .clone()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        status: match o.status {
+            EventStatus::Cancelled => EventStatus::Cancelled,
+            EventStatus::Postponed => EventStatus::Postponed,
+            EventStatus::Scheduled => EventStatus::Scheduled,
+        },
+        rrule: None,
+        dates: rest,
+    })
+}
