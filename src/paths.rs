@@ -7,9 +7,11 @@
 use std::path::{Component, Path, PathBuf};
 
 /// The folders a site is made of, beside `blason.toml`: what `serve`
-/// watches, and what no build may write into.
-pub const SOURCE_FOLDERS: [&str; 6] = [
+/// watches, and what no build may write into (`data` holds the tourism
+/// data feeds and their photos, by convention).
+pub const SOURCE_FOLDERS: [&str; 7] = [
     "content",
+    "data",
     "community",
     "static",
     "templates",

@@ -253,3 +253,46 @@ pub(super) fn validate(
 fn clean_folder(s: &str) -> String {
     s.trim_matches('/').to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    fn parse(data: &str) -> Result<Config, crate::error::Error> {
+        Config::parse(&format!(
+            "base_url = \"https://example.org\"\ntitle = \"T\"\n[pillars]\ntourisme = {{ title = \"D\" }}\n{data}"
+        ))
+    }
+
+    #[test]
+    fn feeds_get_their_defaults_and_their_folders() {
+        let c = parse(
+            "[[data]]\nformat = \"datatourisme\"\npath = \"data/flux\"\npillar = \"tourisme\"\n[data.sections]\neat = \"/tourisme/ou-manger/\"\n",
+        )
+        .unwrap();
+        let d = &c.data[0];
+        assert_eq!(d.name, "datatourisme");
+        assert_eq!(d.media, std::path::PathBuf::from("data/media"));
+        assert_eq!(d.section_of(super::Category::Eat), "tourisme/ou-manger");
+        assert_eq!(d.section_of(super::Category::Stay), "datatourisme");
+    }
+
+    #[test]
+    fn every_mistake_is_named() {
+        let err = parse(
+            "[[data]]\nformat = \"datatourism\"\npath = \"x\"\n[[data]]\nformat = \"apidae\"\npath = \"../elsewhere\"\nurl = \"ftp://x\"\npillar = \"sport\"\n[data.sections]\nrestaurants = \"a\"\n",
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        for expected in [
+            "unknown format `datatourism`",
+            "did you mean `datatourisme`",
+            "must stay inside the site",
+            "is not a web address",
+            "pillar `sport` is not declared",
+            "unknown kind `restaurants`",
+        ] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
+    }
+}

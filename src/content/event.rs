@@ -505,4 +505,30 @@ mod tests {
         let bad = ev("2026-07-14T21:00:00", Some("2026-07-14T20:00:00"), None);
         assert!(EventTimes::resolve(&bad, &paris(), ts("2026-07-01T00:00:00Z")).is_err());
     }
+
+    #[test]
+    fn more_dates_make_the_next_occurrence() {
+        let tz = paris();
+        let mut e = ev("2026-06-01T20:00:00", Some("2026-06-01T22:00:00"), None);
+        e.dates = vec![
+            crate::content::frontmatter::EventDate {
+                start: FmDate::parse("2026-08-01T20:00:00").unwrap(),
+                end: None,
+            },
+            crate::content::frontmatter::EventDate {
+                start: FmDate::parse("2026-07-01T18:00:00").unwrap(),
+                end: Some(FmDate::parse("2026-07-01T23:30:00").unwrap()),
+            },
+        ];
+        let t = EventTimes::resolve(&e, &tz, ts("2026-06-15T00:00:00Z")).unwrap();
+        assert_eq!(t.more.len(), 2);
+        // The soonest to come, not the first written.
+        assert_eq!(t.next.as_ref().unwrap().date().to_string(), "2026-07-01");
+        // Without an end, an occurrence lasts as long as the first.
+        assert_eq!(t.more[1].1.time().to_string(), "22:00:00");
+        let over = EventTimes::resolve(&e, &tz, ts("2026-09-01T00:00:00Z")).unwrap();
+        assert!(!over.upcoming());
+        e.dates[0].start = FmDate::parse("2026-08-01").unwrap();
+        assert!(EventTimes::resolve(&e, &tz, ts("2026-06-15T00:00:00Z")).is_err());
+    }
 }

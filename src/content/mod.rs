@@ -150,6 +150,8 @@ impl Section {
 #[derive(Default)]
 pub struct SourceMemo {
     files: HashMap<PathBuf, Remembered>,
+    /// The objects of the tourism data feeds.
+    data: data::DataMemo,
 }
 
 impl SourceMemo {
@@ -237,7 +239,10 @@ pub fn load(
         other_files,
         mut errors,
     } = walk(root, &content_dir, config, &languages);
-    let parsed = read_all(root, &content_dir, &found, memo);
+    let (parsed, data_memo) = match memo {
+        Some(m) => (read_all(root, &content_dir, &found, Some(&mut *m)), Some(&mut m.data)),
+        None => (read_all(root, &content_dir, &found, None), None),
+    };
     let mut sections = Vec::new();
     let mut pages = Vec::with_capacity(found.len());
     for p in parsed {
@@ -247,7 +252,7 @@ pub fn load(
             Err(d) => errors.extend(d),
         }
     }
-    let (data_pages, data_warnings, data_errors) = data::load(root, config, opts.now);
+    let (data_pages, data_warnings, data_errors) = data::load(root, config, opts.now, data_memo);
     errors.extend(data_errors);
     pages.extend(data_pages);
     errors.extend(data::attach(&mut pages, config));

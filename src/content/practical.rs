@@ -246,6 +246,28 @@ pub struct PlaceFrontMatter {
 }
 
 impl PlaceFrontMatter {
+    /// Whether the place opens on `day`: `None` when no hours are given;
+    /// closed on an exceptional closure, outside every period, or on a day
+    /// its period does not list.
+    pub fn open_on(&self, day: jiff::civil::Date) -> Option<bool> {
+        if self.hours.is_empty() {
+            return None;
+        }
+        let closed = self.closed.iter().any(|c| {
+            let to = c.to.map_or(c.from.date(), |t| t.date());
+            c.from.date() <= day && day <= to
+        });
+        if closed {
+            return Some(false);
+        }
+        let weekday = Day::of(day.weekday());
+        Some(self.hours.iter().any(|h| {
+            h.from.is_none_or(|f| f.date() <= day)
+                && h.to.is_none_or(|t| day <= t.date())
+                && (h.days.is_empty() || h.days.contains(&weekday))
+        }))
+    }
+
     /// Whether any practical information (beyond name, address and
     /// position) is given.
     pub fn has_practical(&self) -> bool {
@@ -303,5 +325,28 @@ mod tests {
         );
         let bad = toml::from_str::<PlaceFrontMatter>("category = \"zoo\"").unwrap_err();
         assert!(bad.to_string().contains("zoo"), "{bad}");
+    }
+
+    #[test]
+    fn open_on_a_day_of_its_period() {
+        let p: PlaceFrontMatter = toml::from_str(
+            r#"
+            [[hours]]
+            from = 2026-04-01
+            to = 2026-09-30
+            days = ["tu", "we", "th", "fr", "sa", "su"]
+            opens = "10:00"
+            closes = "18:00"
+            [[closed]]
+            from = 2026-07-14
+            "#,
+        )
+        .unwrap();
+        let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        assert_eq!(p.open_on(d("2026-06-02")), Some(true)); // a Tuesday
+        assert_eq!(p.open_on(d("2026-06-01")), Some(false)); // a Monday
+        assert_eq!(p.open_on(d("2026-07-14")), Some(false)); // closed that day
+        assert_eq!(p.open_on(d("2026-10-06")), Some(false)); // out of season
+        assert_eq!(PlaceFrontMatter::default().open_on(d("2026-06-02")), None);
     }
 }

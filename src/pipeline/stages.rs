@@ -716,6 +716,7 @@ pub(super) fn render_pages(
         events: &src.refs.events,
         strings: &src.interface.strings,
         images: &src.refs.covers,
+        today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
     };
     // Serve's memory, second point: pages whose output files the last
     // build made and this one keeps.
@@ -1076,6 +1077,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         events: &refs.events,
         strings: &interface.strings,
         images: &refs.covers,
+        today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
     };
     let summaries = summaries(&views, None, &[]);
     let latest = latest_pages(config, content);

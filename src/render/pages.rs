@@ -85,16 +85,28 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
             EventStatus::Cancelled => "EventCancelled",
             EventStatus::Postponed => "EventPostponed",
         };
-        head.extra_ld.push(jsonld::event(
-            &thing,
-            &jsonld::EventFields {
-                start,
-                end,
-                status,
-                location: ev.location,
-                booking_url: ev.booking_url,
-            },
-        ));
+        // An event on several dates is one Event per date, as search
+        // engines ask.
+        let dates = std::iter::once((start, end)).chain(t.more.iter().map(|(s, e)| {
+            let end = if t.all_day {
+                e.date().yesterday().unwrap_or(e.date()).max(s.date()).to_string()
+            } else {
+                crate::content::event::iso(e, false)
+            };
+            (crate::content::event::iso(s, t.all_day), end)
+        }));
+        for (start, end) in dates {
+            head.extra_ld.push(jsonld::event(
+                &thing,
+                &jsonld::EventFields {
+                    start,
+                    end,
+                    status,
+                    location: ev.location,
+                    booking_url: ev.booking_url,
+                },
+            ));
+        }
     }
     let mut frame =
         Frame::new(&p.lang, &page_template(content, i), p.path.clone()).file(p.file.rel.clone());
@@ -413,8 +425,10 @@ pub(crate) fn taxonomy_index<'a>(inputs: &RenderInputs<'a>, t: usize) -> Frame<'
         &tax.lang,
         terms,
     );
+    // "Tous les tags", "Toutes les communes": the theme's string for the
+    // taxonomy, else its name.
     let title = inputs
-        .string(&tax.lang, "all_tags")
+        .string(&tax.lang, &format!("all_{}", tax.name))
         .unwrap_or_else(|| tax.name.clone());
     let mut head = Head::new(title.clone());
     head.crumbs = view.ancestors.clone();

@@ -370,6 +370,9 @@ pub struct PageView<'a> {
     /// Where a page made from a tourism data feed comes from (null for
     /// markdown pages).
     pub data: Option<DataView<'a>>,
+    /// Whether the place opens on the day the site was built (null when
+    /// its hours are not given).
+    pub open_today: Option<bool>,
     pub authors: &'a [String],
     pub draft: bool,
     pub has_code: bool,
@@ -513,6 +516,8 @@ pub struct ViewSource<'a> {
     pub strings: &'a BTreeMap<String, Strings>,
     /// Responsive variants of every cover, by source file.
     pub images: &'a std::collections::HashMap<std::path::PathBuf, crate::media::ResponsiveImage>,
+    /// The build's day in the site's zone ("open today" on places).
+    pub today: jiff::civil::Date,
 }
 
 /// Serializes a listing for templates, with its `pages` taken from the
@@ -914,6 +919,7 @@ impl<'a> ViewSource<'a> {
             extra: &p.fm.extra,
             place: p.fm.place.as_ref(),
             event: self.event_view(i),
+            open_today: p.fm.place.as_ref().and_then(|pl| pl.open_on(self.today)),
             data: p.origin.as_deref().map(|o| DataView {
                 format: o.format.key(),
                 id: &o.id,
@@ -1042,7 +1048,12 @@ impl<'a> ViewSource<'a> {
                 self.prefix(&listing.lang),
                 crate::slug::slugify(taxonomy)
             );
-            ancestors.push(nav(self.base(), taxonomy, taxonomy, &p));
+            let name = self
+                .strings
+                .get(&listing.lang)
+                .and_then(|s| s.strings.get(&format!("taxonomy_{taxonomy}")))
+                .map_or(taxonomy.as_str(), String::as_str);
+            ancestors.push(nav(self.base(), taxonomy, name, &p));
         }
         ListingView {
             kind,
@@ -1243,6 +1254,7 @@ mod tests {
             place: None,
             event: None,
             data: None,
+            open_today: None,
             authors: &authors,
             draft: false,
             has_code: false,

@@ -208,12 +208,50 @@ pub struct Origin {
     pub credit: Option<String>,
 }
 
+/// What the feeds gave when they were last read, for `serve`: a feed
+/// whose files have the same sizes and modification times is not parsed
+/// again.
+#[derive(Default)]
+pub struct DataMemo {
+    feeds: std::collections::HashMap<String, (Vec<u8>, std::sync::Arc<Vec<Object>>)>,
+}
+
+/// The sizes and modification times of a feed's files (the file itself
+/// for a zip or a JSON file), as one key.
+fn feed_stamp(root: &std::path::Path, source: &crate::config::DataSource) -> Option<Vec<u8>> {
+    let path = root.join(&source.path);
+    let mut key = Vec::new();
+    let mut add = |p: &std::path::Path| -> Option<()> {
+        let (len, at) = crate::stamp::of(p)?;
+        key.extend_from_slice(p.as_os_str().as_encoded_bytes());
+        key.extend_from_slice(&len.to_le_bytes());
+        key.extend_from_slice(&at.to_le_bytes());
+        Some(())
+    };
+    if path.is_dir() {
+        let (mut files, errors) =
+            crate::paths::walk_files(root, &path, crate::paths::is_scratch);
+        if !errors.is_empty() {
+            return None;
+        }
+        files.sort();
+        for f in &files {
+            add(f)?;
+        }
+    } else {
+        add(&path)?;
+    }
+    Some(key)
+}
+
 /// Pages of every feed of the site: the pages, warnings, and errors (a
-/// feed that cannot be read, with each file and JSON path).
+/// feed that cannot be read, with each file and JSON path). With a memo,
+/// feeds whose files did not change are not parsed again.
 pub fn load(
     root: &std::path::Path,
     config: &crate::config::Config,
     now: jiff::Timestamp,
+    mut memo: Option<&mut DataMemo>,
 ) -> (
     Vec<super::Page>,
     Vec<crate::error::Diagnostic>,
@@ -225,9 +263,32 @@ pub fn load(
     let mut errors = Vec::new();
     let mut feeds = Vec::new();
     for source in &config.data {
+        let stamp = memo.as_ref().and_then(|_| feed_stamp(root, source));
+        if let (Some(m), Some(stamp)) = (memo.as_deref(), &stamp)
+            && let Some((known, objects)) = m.feeds.get(&source.name)
+            && known == stamp
+        {
+            feeds.push(pages::Feed {
+                source,
+                objects: std::sync::Arc::clone(objects),
+            });
+            continue;
+        }
         match source::read_source(root, source) {
-            Ok(objects) => feeds.push(pages::Feed { source, objects }),
-            Err(e) => errors.extend(e),
+            Ok(objects) => {
+                let objects = std::sync::Arc::new(objects);
+                if let (Some(m), Some(stamp)) = (memo.as_deref_mut(), stamp) {
+                    m.feeds
+                        .insert(source.name.clone(), (stamp, std::sync::Arc::clone(&objects)));
+                }
+                feeds.push(pages::Feed { source, objects });
+            }
+            Err(e) => {
+                if let Some(m) = memo.as_deref_mut() {
+                    m.feeds.remove(&source.name);
+                }
+                errors.extend(e)
+            }
         }
     }
     let (pages, warnings) = pages::pages(root, config, &feeds, now);

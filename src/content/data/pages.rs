@@ -25,7 +25,7 @@ use crate::slug::slugify;
 /// The feeds' objects, with the feed each comes from.
 pub struct Feed<'a> {
     pub source: &'a DataSource,
-    pub objects: Vec<Object>,
+    pub objects: Arc<Vec<Object>>,
 }
 
 /// Pages of every object of every feed, and warnings (an image whose right
@@ -532,4 +532,104 @@ fn event(config: &Config, o: &Object) -> Option<EventFrontMatter> {
         rrule: None,
         dates: rest,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::data::Occurrence;
+
+    #[test]
+    fn feed_text_is_plain_text_in_markdown() {
+        let md =
+            markdown_text("<script>alert(1)</script> *gras* [lien](javascript:x)\n\n  # titre\n");
+        let html = crate::markdown::render_inline(
+            &md,
+            crate::config::Typography::PLAIN,
+            crate::config::RawHtml::default(),
+            "example.org",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(
+            !html.contains("<em>") && !html.contains("<a ") && !html.contains("<h1"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("# titre"), "{html}");
+    }
+
+    #[test]
+    fn namesakes_get_their_commune_then_their_id() {
+        let mut taken = HashSet::new();
+        let mut o = Object {
+            id: "A1".into(),
+            commune: Some("Orbière".into()),
+            ..Object::default()
+        };
+        assert_eq!(
+            unique_slug(&mut taken, "lieux", "Le Moulin", &o),
+            "le-moulin"
+        );
+        assert_eq!(
+            unique_slug(&mut taken, "lieux", "Le Moulin", &o),
+            "le-moulin-orbiere"
+        );
+        o.id = "B2".into();
+        assert_eq!(
+            unique_slug(&mut taken, "lieux", "Le Moulin", &o),
+            "le-moulin-b2"
+        );
+        assert_eq!(
+            unique_slug(&mut taken, "autres", "Le Moulin", &o),
+            "le-moulin"
+        );
+    }
+
+    #[test]
+    fn descriptions_are_cut_after_a_sentence() {
+        let long = "Une première phrase assez longue pour compter. ".repeat(6);
+        let d = first_sentences(&long, 160);
+        assert!(d.ends_with('.') && d.chars().count() <= 160, "{d}");
+        let words = "mot ".repeat(80);
+        let d = first_sentences(&words, 160);
+        assert!(d.ends_with('…') && d.chars().count() <= 161, "{d}");
+    }
+
+    #[test]
+    fn every_occurrence_is_kept_in_order() {
+        let config =
+            crate::config::Config::parse("base_url = \"https://example.org\"\ntitle = \"T\"\n")
+                .unwrap();
+        let day = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        let t = |s: &str| s.parse::<jiff::civil::Time>().unwrap();
+        let o = Object {
+            dates: vec![
+                Occurrence {
+                    start: day("2027-07-20"),
+                    end: None,
+                    start_time: Some(t("21:00")),
+                    end_time: Some(t("01:00")),
+                    start_at: None,
+                    end_at: None,
+                },
+                Occurrence {
+                    start: day("2027-07-13"),
+                    end: None,
+                    start_time: Some(t("21:00")),
+                    end_time: Some(t("23:00")),
+                    start_at: None,
+                    end_at: None,
+                },
+            ],
+            ..Object::default()
+        };
+        let ev = event(&config, &o).unwrap();
+        assert_eq!(ev.start.iso(), "2027-07-13T21:00:00");
+        assert_eq!(ev.dates.len(), 1);
+        // Past midnight: the end is on the next day.
+        assert_eq!(ev.dates[0].end.unwrap().iso(), "2027-07-21T01:00:00");
+    }
 }
