@@ -109,7 +109,11 @@ impl Places {
                 _ => None,
             })
             .ok_or_else(|| refuse("names no file or folder"))?;
-        if crate::paths::SOURCE_FOLDERS.contains(&first.as_str()) || first == "blason.toml" {
+        // `data/` is a source folder too, but the one feeds belong in.
+        let in_sources = crate::paths::SOURCE_FOLDERS
+            .iter()
+            .any(|f| *f != "data" && *f == first);
+        if in_sources || first == "blason.toml" {
             return Err(refuse(&format!(
                 "is in `{first}`: blason sync replaces the whole path, so it may not be in a folder of the site's sources"
             )));
@@ -152,6 +156,36 @@ pub fn remove_any(p: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Refuses a folder feed whose swap would take another feed's files or a
+/// `media` folder with it (`path = "data"` with `media = "data/media"`).
+pub fn overlaps(source: &DataSource, all: &[DataSource]) -> Option<Diagnostic> {
+    if layout(&source.path) != Layout::Folder {
+        return None;
+    }
+    let inside = |p: &Path| p != source.path && p.starts_with(&source.path);
+    let what = all.iter().find_map(|d| {
+        if inside(&d.media) || d.media == source.path {
+            Some(format!("media = \"{}\"", d.media.display()))
+        } else if d.name != source.name && inside(&d.path) {
+            Some(format!("the path of the feed `{}`", d.name))
+        } else {
+            None
+        }
+    })?;
+    Some(
+        Diagnostic::error(
+            "sync",
+            format!(
+                "[[data]] `{}`: path = \"{}\" holds {what}, and blason sync replaces that whole folder",
+                source.name,
+                source.path.display()
+            ),
+        )
+        .file("blason.toml")
+        .help("give the feed a folder of its own, such as path = \"data/sit\" beside media = \"data/media\""),
+    )
 }
 
 /// Downloads the feed of `source` from `url`, checks it reads, swaps it in;
@@ -491,6 +525,23 @@ mod tests {
         p.tidy().unwrap();
         assert!(p.target.join("objects/a.json").exists());
         assert!(!p.aside.exists());
+    }
+
+    #[test]
+    fn a_folder_feed_may_not_hold_media_or_another_feed() {
+        let mut whole = source("data");
+        let sit = source("data/sit");
+        assert!(
+            overlaps(&whole, std::slice::from_ref(&whole)).is_some(),
+            "data/media is inside data"
+        );
+        whole.media = PathBuf::from("media");
+        let mut other = source("data/x.json");
+        other.name = "other".into();
+        other.media = PathBuf::from("media");
+        assert!(overlaps(&whole, &[whole.clone(), other]).is_some());
+        assert!(overlaps(&sit, std::slice::from_ref(&sit)).is_none());
+        assert!(overlaps(&source("data/x.zip"), &[]).is_none());
     }
 
     #[test]

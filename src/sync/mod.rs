@@ -209,6 +209,7 @@ fn feed_line(f: &FeedReport) -> String {
             thousands(f.changed.len()),
             thousands(f.removed.len())
         ),
+        FeedStatus::Failed if f.objects == 0 => format!("not updated, nothing in {} yet", f.path),
         FeedStatus::Failed => format!("not updated, the previous data kept ({objects})"),
         FeedStatus::Local => format!("{objects} (no url: read from {})", f.path),
         FeedStatus::Unreadable => format!("{} does not read", f.path),
@@ -333,14 +334,18 @@ pub fn sync(opts: &SyncOptions, progress: &dyn Progress) -> Result<SyncReport, E
                     source.name
                 ));
                 let before = previous.and_then(Result::ok);
-                match feed::update(
-                    root,
-                    source,
-                    url,
-                    before.as_ref().map(Vec::len),
-                    &client,
-                    progress,
-                ) {
+                let result = match feed::overlaps(source, &config.data) {
+                    Some(d) => Err(vec![d]),
+                    None => feed::update(
+                        root,
+                        source,
+                        url,
+                        before.as_ref().map(Vec::len),
+                        &client,
+                        progress,
+                    ),
+                };
+                match result {
                     Ok(objects) => {
                         let c = compare(before.as_deref().unwrap_or(&[]), &objects);
                         feed.status = FeedStatus::Updated;
