@@ -17,4 +17,5 @@ mod output;
 mod search;
 mod serve;
 mod strings;
+mod sync;
 mod zola;
