@@ -222,9 +222,13 @@ pub fn update(
     }
 
     let fetched = client
-        .download(url, &places.part, http::FEED, &|len, n| match len {
-            Some(len) => progress.stage("feed", len),
-            None => progress.advance(n),
+        .download(url, &places.part, http::FEED, &|len, n| {
+            // Told once per attempt with no bytes yet: a bar of its own.
+            if n == 0 {
+                progress.stage("feed", len.unwrap_or(0));
+            } else {
+                progress.advance(n);
+            }
         })
         .map_err(|failed: Failed| {
             vec![fail(

@@ -223,8 +223,9 @@ impl Client {
         }
     }
 
-    /// Downloads `url` into `dest`; `progress` is told the announced length
-    /// (if any) and each count of bytes written. On failure `dest` is gone.
+    /// Downloads `url` into `dest`; `progress` is told, on each attempt, the
+    /// announced length (if any) with 0 bytes, then each count of bytes
+    /// written. On failure `dest` is gone.
     pub fn download(
         &self,
         url: &str,
