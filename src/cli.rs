@@ -84,6 +84,21 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Download the feeds of [[data]] and the photos they use into the site (the only command that uses the network).
+    Sync {
+        /// The site folder (with blason.toml).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// Give up on a server silent for this many seconds (connecting or reading); each download is tried 3 times.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        timeout: u64,
+        /// Remove the downloaded files no object uses any more.
+        #[arg(long)]
+        prune: bool,
+        /// Also write the report as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a page bundle: `blason new tourisme/lac` writes content/tourisme/lac/index.md.
     New {
         /// Path relative to content/.
@@ -273,6 +288,12 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             format,
             strict,
         } => check(root, format, strict),
+        Command::Sync {
+            root,
+            timeout,
+            prune,
+            json,
+        } => sync(root, timeout, prune, json),
         Command::New { path, root } => {
             let today = now()?.to_zoned(jiff::tz::TimeZone::UTC).date();
             let file = crate::scaffold::new_page(&root, &path, today)?;
@@ -368,6 +389,72 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
     } else {
         0
     })
+}
+
+/// `blason sync`: feeds and photos downloaded, a line per feed, every
+/// failure listed; exit code 1 when anything could not be done.
+fn sync(root: PathBuf, timeout: u64, prune: bool, json: bool) -> Result<u8, Error> {
+    if timeout == 0 {
+        return Err(Error::Usage(
+            "--timeout must be at least 1 second".to_string(),
+        ));
+    }
+    let mut opts = crate::sync::SyncOptions::new(root);
+    opts.timeout = std::time::Duration::from_secs(timeout);
+    opts.prune = prune;
+    let bar = Bar {
+        bar: Mutex::new(None),
+    };
+    let result = if std::io::stderr().is_terminal() {
+        let r = crate::sync::sync(&opts, &bar);
+        bar.done();
+        r
+    } else {
+        crate::sync::sync(&opts, &Notes)
+    };
+    let report = match result {
+        Ok(r) => r,
+        Err(Error::Usage(m)) => return Err(Error::Usage(m)),
+        Err(e) => {
+            for d in e.diagnostics() {
+                eprintln!("{d}");
+            }
+            eprintln!("nothing was downloaded");
+            return Ok(1);
+        }
+    };
+    if report.feeds.is_empty() {
+        eprintln!(
+            "nothing to sync: blason.toml has no [[data]] feed (docs/data.md says how to add one)"
+        );
+    }
+    for d in &report.errors {
+        eprintln!("{d}");
+    }
+    for f in &report.failures {
+        let status = f.status.map(|s| format!(" [{s}]")).unwrap_or_default();
+        eprintln!(
+            "failed{status}: {} ({} of object {} in `{}`): {}",
+            f.url,
+            match f.kind {
+                crate::sync::MediaKind::Image => "a photo",
+                crate::sync::MediaKind::Track => "the track",
+            },
+            f.object,
+            f.feed,
+            f.message
+        );
+    }
+    for line in report.summary() {
+        eprintln!("{line}");
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    }
+    Ok(if report.ok() { 0 } else { 1 })
 }
 
 /// `blason import`: pending post files from a saved API response.

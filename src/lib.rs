@@ -16,7 +16,7 @@
 //! 5. `render`
 //! 6. `shortcodes`, `incremental`, `checks`, `assets`, `scaffold`
 //! 7. `pipeline`
-//! 8. `serve`
+//! 8. `serve`, `sync`
 //! 9. `cli`
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 // Diagnostics are returned by value on the error path only, which is cold;
@@ -45,6 +45,7 @@ pub(crate) mod serve;
 pub(crate) mod shortcodes;
 pub(crate) mod slug;
 pub(crate) mod stamp;
+pub(crate) mod sync;
 #[cfg(test)]
 pub(crate) mod testing;
 pub(crate) mod theme;
@@ -62,6 +63,7 @@ pub use pipeline::{
     build_changes, check, check_report,
 };
 pub use serve::{ServeOptions, serve};
+pub use sync::{SyncOptions, SyncReport, sync};
 
 /// What the micro-benchmarks measure on their own: markdown rendering.
 pub mod bench {

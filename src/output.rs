@@ -450,7 +450,7 @@ fn lock_output(
 
 /// Exchanges two folders in one step.
 #[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let c =
         |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
@@ -474,13 +474,13 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+pub(crate) fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 /// Whether the exchange failed because the system or the file system
 /// cannot do it (then two renames do the work).
-fn exchange_unsupported(e: &std::io::Error) -> bool {
+pub(crate) fn exchange_unsupported(e: &std::io::Error) -> bool {
     #[cfg(target_os = "linux")]
     if matches!(
         e.raw_os_error(),

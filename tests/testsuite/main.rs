@@ -19,4 +19,5 @@ mod practical;
 mod search;
 mod serve;
 mod strings;
+mod sync;
 mod zola;

@@ -30,16 +30,22 @@ pub type Texts = BTreeMap<String, String>;
 
 pub use crate::config::DataFormat as Format;
 
-/// The file name `blason sync` gives a feed's image, and the build looks
-/// for: a hash of its address (so two feeds sharing a photo share the
-/// file) and the address's extension.
+/// The file name `blason sync` gives a feed's image or track, and the
+/// build looks for: a hash of its address (so two feeds sharing a photo
+/// share the file) and the address's extension (`jpg` when it has none
+/// of a photo's or a track's).
 pub fn media_name(url: &str) -> String {
     let hash = blake3::hash(url.as_bytes()).to_hex();
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let ext = path
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
-        .filter(|e| matches!(e.as_str(), "jpg" | "jpeg" | "png" | "webp"))
+        .filter(|e| {
+            matches!(
+                e.as_str(),
+                "jpg" | "jpeg" | "png" | "webp" | "gpx" | "kml" | "geojson"
+            )
+        })
         .unwrap_or_else(|| "jpg".to_string());
     format!("{}.{ext}", &hash[..20])
 }
