@@ -770,14 +770,18 @@ pub(crate) fn data(
             String::new()
         };
         let list = format!("{}{more}", shown.join(", "));
-        let objects = if n == 1 { "object" } else { "objects" };
+        let (objects, have) = if n == 1 {
+            ("object", "has")
+        } else {
+            ("objects", "have")
+        };
         let (message, help) = match code {
             "data-no-image" => (
-                format!("{n} {objects} of the feed have no photo that may be published: {list}"),
+                format!("{n} {objects} of the feed {have} no photo that may be published: {list}"),
                 "add photos in the information system, or run `blason sync` to download them",
             ),
             "data-no-description" => (
-                format!("{n} {objects} of the feed have no description: {list}"),
+                format!("{n} {objects} of the feed {have} no description: {list}"),
                 "write a description in the information system, or attach a markdown page with data_id",
             ),
             "data-unknown-type" => (

@@ -223,7 +223,10 @@ fn cover(
         if !root.join(&source.media).join(&name).is_file() {
             continue;
         }
-        let alt = pick(&img.title, &config.default_language).map(|(_, t)| clean(t));
+        // The photo's title describes it; else the object's name says what it shows.
+        let alt = pick(&img.title, &config.default_language)
+            .or_else(|| pick(&o.name, &config.default_language))
+            .map(|(_, t)| clean(t));
         return Some((format!("{up}{media}/{name}"), alt, img.credit.clone()));
     }
     None
