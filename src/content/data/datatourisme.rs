@@ -2398,6 +2398,7 @@ mod tests {
                     opens: Some(t(9, 0)),
                     closes: Some(t(18, 0)),
                     note: Texts::new(),
+                    yearly: false,
                 },
                 Opening {
                     from: Some(date("2020-10-26")),
@@ -2406,6 +2407,7 @@ mod tests {
                     opens: Some(t(9, 0)),
                     closes: Some(t(17, 0)),
                     note: Texts::new(),
+                    yearly: false,
                 },
             ]
         );

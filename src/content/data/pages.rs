@@ -95,6 +95,7 @@ pub fn pages(
                 &section,
                 &slug,
                 cover.as_ref(),
+                today,
                 &mut warnings,
             ));
         }
@@ -242,6 +243,7 @@ fn page(
     section: &str,
     slug: &str,
     cover: Option<&(String, Option<String>, Option<String>)>,
+    today: jiff::civil::Date,
     warnings: &mut Vec<Diagnostic>,
 ) -> Page {
     let default = config.default_language.as_str();
@@ -310,9 +312,17 @@ fn page(
         hours: o
             .hours
             .iter()
-            .map(|h| Hours {
-                from: h.from.map(date),
-                to: h.to.map(date),
+            .map(|h| {
+                let (from, to) = if h.yearly {
+                    this_season(h.from, h.to, today)
+                } else {
+                    (h.from, h.to)
+                };
+                (h, from, to)
+            })
+            .map(|(h, from, to)| Hours {
+                from: from.map(date),
+                to: to.map(date),
                 days: h.days.clone(),
                 opens: clock(h.opens),
                 closes: clock(h.closes),
@@ -426,6 +436,36 @@ fn page(
     }
 }
 
+/// A period that comes back every year (Apidae's `tousLesAns`), moved to
+/// its dates of this year, or of next year once this year's are over.
+fn this_season(
+    from: Option<jiff::civil::Date>,
+    to: Option<jiff::civil::Date>,
+    today: jiff::civil::Date,
+) -> (Option<jiff::civil::Date>, Option<jiff::civil::Date>) {
+    let (Some(f), Some(t)) = (from, to) else {
+        return (from, to);
+    };
+    // The same day and month in another year (29 February: the 28th).
+    let in_year = |d: jiff::civil::Date, year: i16| {
+        jiff::civil::Date::new(year, d.month(), 1)
+            .ok()
+            .and_then(|first| {
+                jiff::civil::Date::new(year, d.month(), d.day().min(first.days_in_month())).ok()
+            })
+    };
+    let span = t.year() - f.year();
+    let season = |year: i16| Some((in_year(f, year)?, in_year(t, year + span)?));
+    match season(today.year()) {
+        Some((_, end)) if end < today => match season(today.year() + 1) {
+            Some((a, b)) => (Some(a), Some(b)),
+            None => (from, to),
+        },
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (from, to),
+    }
+}
+
 /// The text cut after whole sentences, at most about `max` characters.
 fn first_sentences(text: &str, max: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -508,6 +548,19 @@ fn event(config: &Config, o: &Object) -> Option<EventFrontMatter> {
             }
         })
         .collect();
+    // A feed may give times for some dates and not for others; an event is
+    // all-day or timed throughout, so mixed dates are read as days.
+    if dates.iter().any(|(s, _)| s.date_only) {
+        let day = |d: &FmDate| FmDate {
+            datetime: d.date().to_datetime(jiff::civil::Time::midnight()),
+            date_only: true,
+            offset: None,
+        };
+        for (s, e) in dates.iter_mut() {
+            *e = e.map(|e| day(&e)).filter(|e| e.date() > s.date());
+            *s = day(s);
+        }
+    }
     dates.sort_by_key(|(s, _)| s.timestamp(tz));
     dates.dedup();
     let (start, end) = dates[0];
@@ -635,5 +688,29 @@ mod tests {
         assert_eq!(ev.dates.len(), 1);
         // Past midnight: the end is on the next day.
         assert_eq!(ev.dates[0].end.unwrap().iso(), "2027-07-21T01:00:00");
+    }
+
+    #[test]
+    fn a_yearly_period_is_this_years_or_next_years() {
+        let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        let (f, t) = this_season(
+            Some(d("2019-04-01")),
+            Some(d("2019-09-30")),
+            d("2026-07-01"),
+        );
+        assert_eq!((f.unwrap(), t.unwrap()), (d("2026-04-01"), d("2026-09-30")));
+        let (f, t) = this_season(
+            Some(d("2019-04-01")),
+            Some(d("2019-09-30")),
+            d("2026-11-01"),
+        );
+        assert_eq!((f.unwrap(), t.unwrap()), (d("2027-04-01"), d("2027-09-30")));
+        // Across the new year.
+        let (f, t) = this_season(
+            Some(d("2019-12-15")),
+            Some(d("2020-01-15")),
+            d("2026-07-01"),
+        );
+        assert_eq!((f.unwrap(), t.unwrap()), (d("2026-12-15"), d("2027-01-15")));
     }
 }
