@@ -28,7 +28,8 @@ def expected_ids():
     for f in sorted((samples / "datatourisme").rglob("*.json")):
         d = json.loads(f.read_text())
         if isinstance(d, dict) and "@id" in d and "@type" in d:
-            ids[d["@id"].rstrip("/").rsplit("/", 1)[1]] = ("datatourisme", f.name, d)
+            # `…/15/b968…` is object `15-b968…`, as the flux names its files.
+            ids["-".join(d["@id"].rstrip("/").split("/")[-2:])] = ("datatourisme", f.name, d)
     def apidae(objs, name):
         for o in objs:
             if isinstance(o, dict) and "id" in o and o.get("type") not in ("STRUCTURE", "TERRITOIRE", None):
@@ -114,7 +115,7 @@ types = {
     "other": {"Place", "TouristAttraction"},
 }
 media_hosts = re.compile(r"(media\.tourinsoft|static\.apidae|cdn\.openagenda|apidae-tourisme|datatourisme\.(gouv\.)?fr/.*\.(jpe?g|png))", re.I)
-weekdays = re.compile(r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche", re.I)
+weekdays = re.compile(r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|tous les jours", re.I)
 
 want = expected_ids()
 found = {}

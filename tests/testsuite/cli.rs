@@ -118,7 +118,7 @@ fn example_sources() -> Vec<String> {
     let mut files: Vec<String> = crate::support::tree(&example)
         .into_keys()
         .filter(|f| {
-            ["content/", "community/", "static/"]
+            ["content/", "community/", "data/", "static/"]
                 .iter()
                 .any(|d| f.starts_with(d))
                 || f == "blason.toml"
@@ -195,8 +195,8 @@ fn ejected_theme_and_site_templates_override_the_built_in_one() {
     site.run(&eject).assert_success();
     let page = root.join("themes/postale/templates/page.html");
     let text = read(&page).replace(
-        "<article class=\"article\">",
-        "<article class=\"article ejected\">",
+        "<article class=\"article\"",
+        "<article class=\"article ejected\"",
     );
     std::fs::write(&page, text).unwrap();
     let b = site.build().assert_success();

@@ -391,7 +391,8 @@ fn past_midnight_and_hostile_text_in_the_bar() {
         !html.contains("<b>de nuit"),
         "markup in the type got through"
     );
-    // `javascript:` web site and booking addresses are left out.
+    // No link runs code (a `javascript:` web or booking address is an
+    // error of the front matter: data::a_javascript_web_address_is_an_error).
     for a in select(&doc, "[href], [src]") {
         let v = a.value();
         let url = v

@@ -203,21 +203,32 @@ fn cover(
     let depth = 1 + section.split('/').filter(|c| !c.is_empty()).count();
     let up = "../".repeat(depth);
     let media = source.media.to_string_lossy().replace('\\', "/");
+    let expired: Vec<&super::Image> = o
+        .images
+        .iter()
+        .filter(|img| img.until.is_some_and(|until| until < today))
+        .collect();
+    if let Some(last) = expired.iter().filter_map(|i| i.until).max() {
+        let n = expired.len();
+        let photos = if n == 1 {
+            "a photo".to_string()
+        } else {
+            format!("{n} photos")
+        };
+        warnings.push(
+            Diagnostic::warning(
+                "rights-expired",
+                format!(
+                    "{photos} of `{}` may no longer be published (rights ended {last} at the latest): left out",
+                    o.id
+                ),
+            )
+            .file(o.file.clone())
+            .help("ask the feed's producer for current photos, or for their rights"),
+        );
+    }
     for img in &o.images {
-        if let Some(until) = img.until
-            && until < today
-        {
-            warnings.push(
-                Diagnostic::warning(
-                    "rights-expired",
-                    format!(
-                        "a photo of `{}` may be published until {until} only: it is left out ({})",
-                        o.id, img.url
-                    ),
-                )
-                .file(o.file.clone())
-                .help("ask the feed's producer for a current photo, or for its rights"),
-            );
+        if img.until.is_some_and(|until| until < today) {
             continue;
         }
         let name = media_name(&img.url);
