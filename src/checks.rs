@@ -490,6 +490,137 @@ pub(crate) fn translations(
     (out, warnings)
 }
 
+/// What `check` says of the pages made from tourism data feeds, one
+/// warning per feed and kind of problem (a feed of 800 objects would bury
+/// anything else under one line each): opening periods that all ended
+/// (stale hours are what visitors complain about most), events over but
+/// still published, objects without a photo or a description, types blason
+/// does not know (shown as generic places), and one object in two feeds.
+pub(crate) fn data(
+    config: &Config,
+    content: &Content,
+    events: &[Option<EventTimes>],
+    now: jiff::Timestamp,
+) -> Vec<Diagnostic> {
+    if config.data.is_empty() {
+        return Vec::new();
+    }
+    let today = now.to_zoned(config.timezone.tz.clone()).date();
+    // (feed file, code) -> names of the objects.
+    let mut found: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
+    let mut twins: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
+    for (i, p) in content.pages.iter().enumerate() {
+        let Some(o) = &p.origin else { continue };
+        if p.lang != config.default_language {
+            continue;
+        }
+        let feed = config
+            .data
+            .iter()
+            .find(|d| d.format == o.format && o.file.starts_with(&*d.path.to_string_lossy()))
+            .map_or_else(
+                || o.file.clone(),
+                |d| d.path.to_string_lossy().replace('\\', "/"),
+            );
+        let name = format!("{} ({})", p.title(), o.id);
+        let mut note = |code: &'static str| {
+            found
+                .entry((feed.clone(), code))
+                .or_default()
+                .push(name.clone());
+        };
+        if p.fm.cover.is_none() {
+            note("data-no-image");
+        }
+        if p.fm.description.is_none() && p.body.trim().is_empty() {
+            note("data-no-description");
+        }
+        if o.category == crate::config::Category::Other {
+            note("data-unknown-type");
+        }
+        if let Some(place) = &p.fm.place
+            && !place.hours.is_empty()
+            && place
+                .hours
+                .iter()
+                .all(|h| h.to.is_some_and(|to| to.date() < today))
+        {
+            note("data-hours-ended");
+        }
+        if let Some(Some(t)) = events.get(i)
+            && !t.upcoming()
+        {
+            note("data-event-past");
+        }
+        let commune = o.commune.as_deref().map(crate::content::collation_key);
+        twins
+            .entry((
+                crate::content::collation_key(p.title()),
+                commune.unwrap_or_default(),
+            ))
+            .or_default()
+            .push((feed.clone(), name.clone()));
+    }
+    for list in twins.into_values() {
+        let feeds: HashSet<&str> = list.iter().map(|(f, _)| f.as_str()).collect();
+        if feeds.len() > 1 {
+            for (feed, name) in &list {
+                found
+                    .entry((feed.clone(), "data-duplicate"))
+                    .or_default()
+                    .push(name.clone());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((feed, code), mut names) in found {
+        names.sort();
+        let n = names.len();
+        let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
+        let more = if n > shown.len() {
+            format!(" and {} more", n - shown.len())
+        } else {
+            String::new()
+        };
+        let list = format!("{}{more}", shown.join(", "));
+        let (objects, have) = if n == 1 {
+            ("object", "has")
+        } else {
+            ("objects", "have")
+        };
+        let (message, help) = match code {
+            "data-no-image" => (
+                format!("{n} {objects} of the feed {have} no photo that may be published: {list}"),
+                "add photos in the information system, or run `blason sync` to download them",
+            ),
+            "data-no-description" => (
+                format!("{n} {objects} of the feed {have} no description: {list}"),
+                "write a description in the information system, or attach a markdown page with data_id",
+            ),
+            "data-unknown-type" => (
+                format!(
+                    "{n} {objects} of the feed have a type blason does not know, shown as a place: {list}"
+                ),
+                "give them a page with data_id to say more, or choose their folder with [[data]] sections.other",
+            ),
+            "data-hours-ended" => (
+                format!("the opening periods of {n} {objects} have all ended: {list}"),
+                "ask the places for this season's hours: stale hours are what visitors complain about most",
+            ),
+            "data-event-past" => (
+                format!("{n} {objects} are events that are over but still published: {list}"),
+                "the next `blason sync` may drop them; remove them from the feed's selection",
+            ),
+            _ => (
+                format!("{n} {objects} appear in two feeds (same name and commune): {list}"),
+                "keep each object in one feed, or leave one feed's copy out of its selection",
+            ),
+        };
+        out.push(Diagnostic::warning(code, message).file(feed).help(help));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -675,135 +806,4 @@ mod tests {
         assert_eq!((d.code, d.file.as_deref()), ("event", Some("content/f.md")));
         assert!(d.message.contains("ends"), "{}", d.message);
     }
-}
-
-/// What `check` says of the pages made from tourism data feeds, one
-/// warning per feed and kind of problem (a feed of 800 objects would bury
-/// anything else under one line each): opening periods that all ended
-/// (stale hours are what visitors complain about most), events over but
-/// still published, objects without a photo or a description, types blason
-/// does not know (shown as generic places), and one object in two feeds.
-pub(crate) fn data(
-    config: &Config,
-    content: &Content,
-    events: &[Option<EventTimes>],
-    now: jiff::Timestamp,
-) -> Vec<Diagnostic> {
-    if config.data.is_empty() {
-        return Vec::new();
-    }
-    let today = now.to_zoned(config.timezone.tz.clone()).date();
-    // (feed file, code) -> names of the objects.
-    let mut found: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
-    let mut twins: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
-    for (i, p) in content.pages.iter().enumerate() {
-        let Some(o) = &p.origin else { continue };
-        if p.lang != config.default_language {
-            continue;
-        }
-        let feed = config
-            .data
-            .iter()
-            .find(|d| d.format == o.format && o.file.starts_with(&*d.path.to_string_lossy()))
-            .map_or_else(
-                || o.file.clone(),
-                |d| d.path.to_string_lossy().replace('\\', "/"),
-            );
-        let name = format!("{} ({})", p.title(), o.id);
-        let mut note = |code: &'static str| {
-            found
-                .entry((feed.clone(), code))
-                .or_default()
-                .push(name.clone());
-        };
-        if p.fm.cover.is_none() {
-            note("data-no-image");
-        }
-        if p.fm.description.is_none() && p.body.trim().is_empty() {
-            note("data-no-description");
-        }
-        if o.category == crate::config::Category::Other {
-            note("data-unknown-type");
-        }
-        if let Some(place) = &p.fm.place
-            && !place.hours.is_empty()
-            && place
-                .hours
-                .iter()
-                .all(|h| h.to.is_some_and(|to| to.date() < today))
-        {
-            note("data-hours-ended");
-        }
-        if let Some(Some(t)) = events.get(i)
-            && !t.upcoming()
-        {
-            note("data-event-past");
-        }
-        let commune = o.commune.as_deref().map(crate::content::collation_key);
-        twins
-            .entry((
-                crate::content::collation_key(p.title()),
-                commune.unwrap_or_default(),
-            ))
-            .or_default()
-            .push((feed.clone(), name.clone()));
-    }
-    for list in twins.into_values() {
-        let feeds: HashSet<&str> = list.iter().map(|(f, _)| f.as_str()).collect();
-        if feeds.len() > 1 {
-            for (feed, name) in &list {
-                found
-                    .entry((feed.clone(), "data-duplicate"))
-                    .or_default()
-                    .push(name.clone());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for ((feed, code), mut names) in found {
-        names.sort();
-        let n = names.len();
-        let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
-        let more = if n > shown.len() {
-            format!(" and {} more", n - shown.len())
-        } else {
-            String::new()
-        };
-        let list = format!("{}{more}", shown.join(", "));
-        let (objects, have) = if n == 1 {
-            ("object", "has")
-        } else {
-            ("objects", "have")
-        };
-        let (message, help) = match code {
-            "data-no-image" => (
-                format!("{n} {objects} of the feed {have} no photo that may be published: {list}"),
-                "add photos in the information system, or run `blason sync` to download them",
-            ),
-            "data-no-description" => (
-                format!("{n} {objects} of the feed {have} no description: {list}"),
-                "write a description in the information system, or attach a markdown page with data_id",
-            ),
-            "data-unknown-type" => (
-                format!(
-                    "{n} {objects} of the feed have a type blason does not know, shown as a place: {list}"
-                ),
-                "give them a page with data_id to say more, or choose their folder with [[data]] sections.other",
-            ),
-            "data-hours-ended" => (
-                format!("the opening periods of {n} {objects} have all ended: {list}"),
-                "ask the places for this season's hours: stale hours are what visitors complain about most",
-            ),
-            "data-event-past" => (
-                format!("{n} {objects} are events that are over but still published: {list}"),
-                "the next `blason sync` may drop them; remove them from the feed's selection",
-            ),
-            _ => (
-                format!("{n} {objects} appear in two feeds (same name and commune): {list}"),
-                "keep each object in one feed, or leave one feed's copy out of its selection",
-            ),
-        };
-        out.push(Diagnostic::warning(code, message).file(feed).help(help));
-    }
-    out
 }

@@ -267,19 +267,6 @@ impl PlaceFrontMatter {
                 && (h.days.is_empty() || h.days.contains(&weekday))
         }))
     }
-
-    /// Whether any practical information (beyond name, address and
-    /// position) is given.
-    pub fn has_practical(&self) -> bool {
-        let bare = PlaceFrontMatter {
-            name: self.name.clone(),
-            address: self.address.clone(),
-            lat: self.lat,
-            lon: self.lon,
-            ..PlaceFrontMatter::default()
-        };
-        *self != bare
-    }
 }
 
 #[cfg(test)]

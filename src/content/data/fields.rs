@@ -46,10 +46,6 @@ impl<'f> Fields<'f> {
         }
     }
 
-    pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-
     /// The objects read, or every error.
     pub fn finish<T>(mut self, objects: Vec<T>) -> Result<Vec<T>, Vec<Diagnostic>> {
         if self.errors.is_empty() {
@@ -404,6 +400,7 @@ pub fn plain_text(src: &str) -> String {
 }
 
 /// Text with HTML tags in it, as plain text (see [`plain_text`]).
+#[cfg(test)]
 pub fn strip_html(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     HtmlState::default().strip(src, &mut out);

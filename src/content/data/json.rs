@@ -84,11 +84,6 @@ impl<'a> Node<'a> {
             .file(file)
             .help("the feed does not follow its format here; download it again with `blason sync`, or tell its producer")
     }
-
-    /// What the value is, for messages.
-    pub fn kind(&self) -> &'static str {
-        kind(self.value)
-    }
 }
 
 /// What a JSON value is, for messages ("a number", "an array").
@@ -142,17 +137,6 @@ pub fn number(node: Node<'_>, file: &str) -> Result<f64, Diagnostic> {
             format!("expected a number, found {}", describe(node.value)),
         )
     })
-}
-
-/// The text at `node` (text, or a number written as one); an error naming
-/// the path otherwise.
-pub fn text(node: Node<'_>, file: &str) -> Result<String, Diagnostic> {
-    match node.value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Array(a) if a.len() == 1 => each_first(node, |n| text(n, file)),
-        v => Err(node.error(file, format!("expected text, found {}", describe(v)))),
-    }
 }
 
 fn each_first<R>(
