@@ -295,3 +295,49 @@ fn the_example_attaches_its_museum_page_to_its_object() {
             .is_file()
     );
 }
+
+#[test]
+fn apidae_and_tourinsoft_feeds_become_pages_too() {
+    let site = SiteTest::from_fixture("data/formats");
+    let run = site.build().assert_success();
+    let out = run.out();
+    let pages: Vec<(String, String)> = crate::support::tree(out)
+        .into_iter()
+        .filter(|(f, _)| f.ends_with("index.html"))
+        .filter_map(|(f, bytes)| {
+            let html = String::from_utf8(bytes).ok()?;
+            let doc = Html::parse_document(&html);
+            let article = select(&doc, "article[data-object]").into_iter().next()?;
+            let v = article.value();
+            Some((
+                format!("{}:{}", v.attr("data-feed")?, v.attr("data-object")?),
+                f,
+            ))
+        })
+        .collect();
+    let ids: Vec<&str> = pages.iter().map(|(id, _)| id.as_str()).collect();
+    for id in [
+        "apidae:9900101",
+        "apidae:9900201",
+        "tourinsoft:HOTVAL0990010001",
+        "tourinsoft:FMAVAL0990060001",
+        "tourinsoft:PCUVAL0990030001",
+    ] {
+        assert!(ids.contains(&id), "{id} in {pages:?}");
+    }
+    // The structure (an organisation) is no tourist object.
+    assert_eq!(ids.iter().filter(|i| i.starts_with("apidae:")).count(), 2);
+    // Events go to the agenda, with their dates.
+    let (_, event) = pages.iter().find(|(id, _)| id == "apidae:9900201").unwrap();
+    assert!(event.starts_with("agenda/"), "{event}");
+    let html = run.read(event);
+    assert!(html.contains("class=\"event-box\""), "{html}");
+    // A title with markup is text.
+    let (_, fete) = pages
+        .iter()
+        .find(|(id, _)| id == "tourinsoft:FMAVAL0990060001")
+        .unwrap();
+    let html = run.read(fete);
+    assert!(!html.contains("<b>2026</b>"));
+    assert!(html.contains("&lt;b&gt;2026&lt;/b&gt;"));
+}
