@@ -71,6 +71,9 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
             place,
             &extras,
         ));
+        if place.category == Some(crate::config::Category::Tour) {
+            head.extra_ld.push(jsonld::trip(&thing));
+        }
     }
     if let (Some(ev), Some(t)) = (&view.event, &inputs.events()[i.0]) {
         let (start, end) = match (&t.next, t.rrule.is_some()) {

@@ -389,6 +389,11 @@ pub struct EventFields<'a> {
     pub booking_url: Option<&'a str>,
 }
 
+/// A tour (a walk, a ride): TouristTrip, beside the place it starts from.
+pub fn trip(t: &Thing<'_>) -> Value {
+    Value::Object(base("TouristTrip", t))
+}
+
 pub fn event(t: &Thing<'_>, f: &EventFields<'_>) -> Value {
     let mut m = base("Event", t);
     m.insert("startDate".into(), json!(f.start));

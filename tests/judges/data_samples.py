@@ -111,7 +111,7 @@ types = {
     "shop": {"Store", "LocalBusiness"},
     "service": {"LocalBusiness"},
     "event": {"Event"},
-    "tour": {"TouristTrip", "TouristAttraction"},
+    "tour": {"TouristTrip"},
     "other": {"Place", "TouristAttraction"},
 }
 media_hosts = re.compile(r"(media\.tourinsoft|static\.apidae|cdn\.openagenda|apidae-tourisme|datatourisme\.(gouv\.)?fr/.*\.(jpe?g|png))", re.I)
