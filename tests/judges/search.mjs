@@ -76,6 +76,11 @@ await withBrowser(async (browser) => {
     await page.locator("select[name=pillar]").selectOption({ index: culture });
     await page.waitForFunction((n) => document.querySelectorAll("ol.search-results li").length < n, all, { timeout: 5000 })
       .catch(() => {});
+    // The fragments of results further down the list arrive after the list itself.
+    await page.waitForFunction(() => {
+      const items = document.querySelectorAll("ol.search-results li");
+      return items.length > 0 && document.querySelectorAll("ol.search-results .search-pillar").length === items.length;
+    }, null, { timeout: 5000 }).catch(() => {});
     const pillars = await page.locator("ol.search-results .search-pillar").allTextContents();
     check(pillars.length > 0 && pillars.every((p) => p === "Culture"), `only Culture pages are left: ${pillars.join(", ")}`);
   }
