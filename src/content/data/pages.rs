@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 use super::{Object, Origin, Texts, media_name};
 use crate::config::{Config, DataSource};
 use crate::content::frontmatter::{
-    EventDate, EventFrontMatter, EventStatus, FmDate, PageFrontMatter,
+    CardFrontMatter, EventDate, EventFrontMatter, EventStatus, FmDate, PageFrontMatter,
 };
 use crate::content::practical::{Clock, Closure, Hours, PlaceFrontMatter, Price};
 use crate::content::{Page, SourceFile};
@@ -235,10 +235,10 @@ fn cover(
         if !root.join(&source.media).join(&name).is_file() {
             continue;
         }
-        // The photo's title describes it; else the object's name says what it shows.
-        let alt = pick(&img.title, &config.default_language)
-            .or_else(|| pick(&o.name, &config.default_language))
-            .map(|(_, t)| clean(t));
+        // The photo's title describes it. Without one the photo is shown
+        // beside the object's name (an `alt` repeating it would be read
+        // twice); the social card, an image alone, says the name.
+        let alt = pick(&img.title, &config.default_language).map(|(_, t)| clean(t));
         return Some((format!("{up}{media}/{name}"), alt, img.credit.clone()));
     }
     None
@@ -384,7 +384,7 @@ fn page(
         taxonomies.insert("labels".into(), labels);
     }
     let fm = PageFrontMatter {
-        title: Some(name),
+        title: Some(name.clone()),
         description,
         date: o.updated.map(date),
         updated: o.updated.map(date),
@@ -393,6 +393,10 @@ fn page(
         tags: source.tags.clone(),
         cover: cover.map(|c| c.0.clone()),
         cover_alt: cover.and_then(|c| c.1.clone()),
+        card: cover.filter(|c| c.1.is_none()).map(|_| CardFrontMatter {
+            alt: Some(name.clone()),
+            ..CardFrontMatter::default()
+        }),
         place: Some(place),
         event,
         taxonomies,
