@@ -342,18 +342,10 @@ pub fn attach(
 ) -> Vec<crate::error::Diagnostic> {
     use std::collections::HashMap;
     let mut errors = Vec::new();
-    let by_id: HashMap<(&str, &str), usize> = pages
+    let mut by_id: HashMap<(String, String), usize> = pages
         .iter()
         .enumerate()
-        .filter_map(|(i, p)| {
-            p.origin
-                .as_ref()
-                .map(|o| ((o.id.as_str(), p.lang.as_str()), i))
-        })
-        .collect();
-    let mut by_id_owned: HashMap<(String, String), usize> = by_id
-        .into_iter()
-        .map(|((a, b), i)| ((a.to_string(), b.to_string()), i))
+        .filter_map(|(i, p)| Some(((p.origin.as_ref()?.id.clone(), p.lang.clone()), i)))
         .collect();
     let mut remove = Vec::new();
     let mut rekey: Vec<(String, String)> = Vec::new();
@@ -366,7 +358,7 @@ pub fn attach(
             .map_or(id.as_str(), |(_, b)| b)
             .to_string();
         let lang = pages[i].lang.clone();
-        let Some(d) = by_id_owned.remove(&(id.clone(), lang.clone())) else {
+        let Some(d) = by_id.remove(&(id.clone(), lang.clone())) else {
             let known = pages
                 .iter()
                 .any(|p| p.origin.as_ref().is_some_and(|o| o.id == id));

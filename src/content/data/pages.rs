@@ -76,9 +76,13 @@ pub fn pages(
             continue;
         }
         let section = source.section_of(object.category).to_string();
-        let name = pick(&object.name, &config.default_language)
-            .map(|(_, t)| t.to_string())
-            .unwrap_or_else(|| object.id.clone());
+        let name = pick_in(
+            &object.name,
+            &config.default_language,
+            &config.default_language,
+        )
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_else(|| object.id.clone());
         let slug = unique_slug(&mut taken, &section, &name, object);
         let cover = cover(root, config, source, object, today, &mut warnings);
         for lang in &languages {
@@ -111,15 +115,6 @@ fn has_text_in(o: &Object, lang: &str) -> bool {
 
 /// The text in `lang`, else in the default language, else in any: with the
 /// language it is in.
-fn pick<'a>(texts: &'a Texts, lang: &str) -> Option<(&'a str, &'a str)> {
-    texts
-        .get_key_value(lang)
-        .or_else(|| texts.get_key_value("fr"))
-        .or_else(|| texts.iter().next())
-        .map(|(l, t)| (l.as_str(), t.as_str()))
-        .filter(|(_, t)| !t.trim().is_empty())
-}
-
 fn pick_in<'a>(texts: &'a Texts, lang: &str, default: &str) -> Option<(&'a str, &'a str)> {
     texts
         .get_key_value(lang)
@@ -238,7 +233,12 @@ fn cover(
         // The photo's title describes it. Without one the photo is shown
         // beside the object's name (an `alt` repeating it would be read
         // twice); the social card, an image alone, says the name.
-        let alt = pick(&img.title, &config.default_language).map(|(_, t)| clean(t));
+        let alt = pick_in(
+            &img.title,
+            &config.default_language,
+            &config.default_language,
+        )
+        .map(|(_, t)| clean(t));
         return Some((format!("{up}{media}/{name}"), alt, img.credit.clone()));
     }
     None

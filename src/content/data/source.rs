@@ -35,7 +35,22 @@ pub const MAX_FILE: u64 = 256 * 1024 * 1024;
 
 /// Reads every object of `source`; every problem of every file at once.
 pub fn read_source(root: &Path, source: &DataSource) -> ReadResult {
-    let path = root.join(&source.path);
+    // Held inside the site, symbolic links resolved, like every path a
+    // user writes (config checks `..` and absolute paths already).
+    let path = crate::paths::inside_root(root, root, &source.path).map_err(|why| {
+        vec![
+            Diagnostic::error(
+                "data",
+                format!(
+                    "the feed `{}`: {} {why}",
+                    source.name,
+                    source.path.display()
+                ),
+            )
+            .file("blason.toml")
+            .help("keep the feed's files in the site's folder, e.g. data/"),
+        ]
+    })?;
     let rel = display_path(&path, root);
     let read = reader(source.format);
     if path.is_dir() {
@@ -206,4 +221,28 @@ fn read_zip(path: &Path, rel: &str, read: Reader) -> ReadResult {
         })
         .collect();
     gather(results.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_feed_linked_from_outside_the_site_is_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("events.json"), "[]").unwrap();
+        let site = crate::testing::site(&[("content/_index.md", "+++\n+++\n")]);
+        std::os::unix::fs::symlink(outside.path(), site.path().join("data")).unwrap();
+        let config = crate::config::Config::parse(
+            "base_url = \"https://example.org\"\ntitle = \"T\"\n[[data]]\nformat = \"openagenda\"\npath = \"data/events.json\"\n",
+        )
+        .unwrap();
+        let err = read_source(site.path(), &config.data[0]).unwrap_err();
+        assert!(
+            err[0].message.contains("symbolic link"),
+            "{}",
+            err[0].message
+        );
+    }
 }
