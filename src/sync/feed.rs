@@ -22,9 +22,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::http::{self, Client, Failed};
-use crate::config::DataSource;
-use crate::content::data::Object;
+use crate::config::{Config, DataSource};
 use crate::content::data::source::{MAX_FILE, read_source};
+use crate::content::data::{Object, renames};
 use crate::error::{Diagnostic, display_path};
 use crate::pipeline::Progress;
 
@@ -189,17 +189,21 @@ pub fn overlaps(source: &DataSource, all: &[DataSource]) -> Option<Diagnostic> {
 }
 
 /// Downloads the feed of `source` from `url`, checks it reads, swaps it in;
-/// returns its objects. `previous` is how many objects the data in place
-/// had (a new feed without any is then refused). On error, `path` is as
-/// it was and no temporary file is left.
+/// returns its objects. `before` is the objects of the data in place (a
+/// new feed without any is then refused when it had some, and the objects
+/// renamed since are written to [`renames::FILE`] before the swap, so a
+/// page's old address is never forgotten). On error, `path` is as it was
+/// and no temporary file is left.
 pub fn update(
     root: &Path,
+    config: &Config,
     source: &DataSource,
     url: &str,
-    previous: Option<usize>,
+    before: Option<&[Object]>,
     client: &Client,
     progress: &dyn Progress,
 ) -> Result<Vec<Object>, Vec<Diagnostic>> {
+    let previous = before.map(<[Object]>::len);
     let places = Places::new(root, source).map_err(|d| vec![d])?;
     let rel = display_path(&places.target, root);
     let kept = match previous {
@@ -241,6 +245,10 @@ pub fn update(
         })?;
 
     let result = stage_and_check(root, source, url, &places, &fetched, previous, &fail);
+    let result = result.and_then(|objects| {
+        remember_renames(root, config, source, before.unwrap_or(&[]), &objects, &kept)?;
+        Ok(objects)
+    });
     let objects = match result {
         Ok(objects) => objects,
         Err(e) => {
@@ -254,6 +262,36 @@ pub fn update(
         io("put the new feed in place", &places.target, e)
     })?;
     Ok(objects)
+}
+
+/// Adds the old addresses of the objects renamed between `before` and
+/// `after` to the site's renames file.
+fn remember_renames(
+    root: &Path,
+    config: &Config,
+    source: &DataSource,
+    before: &[Object],
+    after: &[Object],
+    kept: &str,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut known = renames::read(root).map_err(|mut e| {
+        e.iter_mut().for_each(|d| {
+            d.help = Some(format!(
+                "{kept}; fix {} (it keeps the old addresses of renamed pages), then run blason sync again",
+                renames::FILE
+            ))
+        });
+        e
+    })?;
+    if renames::record(&mut known, config, source, before, after) > 0 {
+        renames::write(root, &known).map_err(|e| {
+            vec![
+                Diagnostic::io(&root.join(renames::FILE), root, "write the file", &e)
+                    .help(kept.to_string()),
+            ]
+        })?;
+    }
+    Ok(())
 }
 
 fn stage_and_check(

@@ -338,9 +338,10 @@ pub fn sync(opts: &SyncOptions, progress: &dyn Progress) -> Result<SyncReport, E
                     Some(d) => Err(vec![d]),
                     None => feed::update(
                         root,
+                        &config,
                         source,
                         url,
-                        before.as_ref().map(Vec::len),
+                        before.as_deref(),
                         &client,
                         progress,
                     ),

@@ -341,3 +341,38 @@ fn apidae_and_tourinsoft_feeds_become_pages_too() {
     assert!(!html.contains("<b>2026</b>"));
     assert!(html.contains("&lt;b&gt;2026&lt;/b&gt;"));
 }
+
+#[test]
+fn old_addresses_of_renamed_objects_redirect_unless_a_page_lives_there() {
+    let site = SiteTest::from_fixture("data/feeds").file(
+        "data/renames.toml",
+        "[sit]\n\"99-5d1e0a2c-3b41-4c6e-9a55-0c1f6b7e2a01\" = [\"lieux/manger/auberge-d-orbiere\", \"lieux/dormir/gite-des-cretes\"]\n",
+    );
+    let run = site.build().assert_success();
+    for (old, new) in [
+        (
+            "lieux/manger/auberge-d-orbiere/index.html",
+            "/lieux/manger/l-auberge-du-lac/",
+        ),
+        (
+            "en/lieux/manger/auberge-d-orbiere/index.html",
+            "/en/lieux/manger/l-auberge-du-lac/",
+        ),
+    ] {
+        let html = run.read(old);
+        assert!(html.contains(new), "{old} redirects to {new}: {html}");
+    }
+    // The gîte lives at the second address now: its page stays.
+    let gite = run.read("lieux/dormir/gite-des-cretes/index.html");
+    assert!(gite.contains("<h1"), "{gite}");
+    assert!(!gite.contains("l-auberge-du-lac/\""), "{gite}");
+
+    let broken = SiteTest::from_fixture("data/feeds")
+        .file("data/renames.toml", "[sit]\n\"99-x\" = [\"../../etc\"]\n");
+    let run = broken.build().assert_failure();
+    assert!(
+        run.stderr().contains("data/renames.toml") && run.stderr().contains("`../../etc`"),
+        "{}",
+        run.stderr()
+    );
+}

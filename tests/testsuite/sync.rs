@@ -337,6 +337,57 @@ fn a_changed_feed_reports_new_changed_and_removed_objects() {
 }
 
 #[test]
+fn a_renamed_object_keeps_answering_at_its_old_address() {
+    let server = Server::start();
+    let s = site("agenda", &server);
+    assert_eq!(code(&sync(&s, &[])), 0);
+    let first = s.build().assert_success();
+    let old = "agenda/bal-du-fort/index.html";
+    assert!(first.out().join(old).is_file());
+    assert!(!s.root().join("data/renames.toml").exists());
+
+    // « Bal du fort » becomes « Grand bal du fort » in the feed.
+    server.set("/agenda.json", Answer::File("agenda-changed.json"));
+    let o = sync(&s, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let renames = old_addresses(&s);
+    assert_eq!(
+        renames["agenda"]["41100002"],
+        toml::Value::Array(vec!["agenda/bal-du-fort".into()])
+    );
+    let run = s.build().assert_success();
+    assert!(
+        run.out()
+            .join("agenda/grand-bal-du-fort/index.html")
+            .is_file()
+    );
+    let redirect = run.read(old);
+    assert!(
+        redirect.contains("/agenda/grand-bal-du-fort/"),
+        "the old address redirects to the new one: {redirect}"
+    );
+    // The objects whose name stayed have no old address.
+    assert!(renames["agenda"].get("41100001").is_none(), "{renames}");
+
+    // Another object taking the old name takes the address back: its page
+    // is served there, not a redirect.
+    server.set("/agenda.json", Answer::File("agenda.json"));
+    assert_eq!(code(&sync(&s, &[])), 0);
+    let run = s.build().assert_success();
+    let back = run.read(old);
+    assert!(back.contains("<h1"), "a page, not a redirect: {back}");
+    assert_eq!(
+        old_addresses(&s)["agenda"]["41100002"],
+        toml::Value::Array(vec!["agenda/grand-bal-du-fort".into()])
+    );
+}
+
+fn old_addresses(s: &SiteTest) -> toml::Value {
+    let text = std::fs::read_to_string(s.root().join("data/renames.toml")).unwrap();
+    toml::from_str(&text).unwrap()
+}
+
+#[test]
 fn a_missing_photo_is_reported_and_everything_else_done() {
     let server = Server::start();
     server.set("/agenda.json", Answer::File("agenda-missing-photo.json"));

@@ -17,6 +17,7 @@ pub mod fields;
 pub mod json;
 pub mod openagenda;
 pub mod pages;
+pub mod renames;
 pub mod source;
 pub mod tourinsoft;
 
@@ -327,7 +328,11 @@ pub fn load(
             }
         }
     }
-    let (pages, warnings) = pages::pages(root, config, &feeds, now, taken);
+    let renames = renames::read(root).unwrap_or_else(|e| {
+        errors.extend(e);
+        renames::Renames::new()
+    });
+    let (pages, warnings) = pages::pages(root, config, &feeds, now, taken, &renames);
     (pages, warnings, errors)
 }
 
@@ -415,6 +420,8 @@ pub fn attach(
                 });
         let alias = format!("{}/{section_path}{}/", config.lang_prefix(&lang), data.slug);
         fm.aliases.push(alias);
+        // And the object's old addresses, when it was renamed.
+        fm.aliases.extend(data.fm.aliases.iter().cloned());
         page.origin = data.origin.clone();
         rekey.push((data.translation_key.clone(), page.translation_key.clone()));
         remove.push(d);

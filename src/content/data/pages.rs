@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::renames::Renames;
 use super::{Object, Origin, Texts, media_name};
 use crate::config::{Config, DataSource};
 use crate::content::frontmatter::{
@@ -36,6 +37,7 @@ pub fn pages(
     feeds: &[Feed<'_>],
     now: jiff::Timestamp,
     mut taken: HashSet<(String, String)>,
+    renames: &Renames,
 ) -> (Vec<Page>, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let languages = config.all_languages();
@@ -56,6 +58,8 @@ pub fn pages(
             .cmp(&(feeds[b.0].source.name.as_str(), ob.id.as_str()))
     });
     let mut seen_ids: HashMap<(String, String), String> = HashMap::new();
+    // Old addresses of renamed objects, with the pages to redirect to.
+    let mut moved: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
     for (f, o) in order {
         let source = feeds[f].source;
         let object = &feeds[f].objects[o];
@@ -85,6 +89,7 @@ pub fn pages(
         .unwrap_or_else(|| object.id.clone());
         let slug = unique_slug(&mut taken, &section, &name, object);
         let cover = cover(root, config, source, object, today, &mut warnings);
+        let first = out.len();
         for lang in &languages {
             let is_default = *lang == config.default_language;
             if !is_default && !has_text_in(object, lang) {
@@ -103,8 +108,50 @@ pub fn pages(
                 &mut warnings,
             ));
         }
+        if let Some(old) = renames
+            .get(&source.name)
+            .and_then(|ids| ids.get(&object.id))
+        {
+            moved.extend(old.iter().map(|a| (a.as_str(), first..out.len())));
+        }
     }
+    redirect_renamed(config, &mut out, moved, &taken);
     (out, warnings)
+}
+
+/// Gives the pages of renamed objects an alias at each old address that
+/// no page of the site has now (the first object to claim one keeps it).
+fn redirect_renamed(
+    config: &Config,
+    out: &mut [Page],
+    moved: Vec<(&str, std::ops::Range<usize>)>,
+    taken: &HashSet<(String, String)>,
+) {
+    if moved.is_empty() {
+        return;
+    }
+    // The addresses in use, in the form of the renames (`section/slug`).
+    let mut used: HashSet<String> = taken
+        .iter()
+        .map(|(section, slug)| {
+            section
+                .split('/')
+                .filter(|c| !c.is_empty())
+                .map(slugify)
+                .chain([slug.clone()])
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    for (address, pages) in moved {
+        if !used.insert(address.to_string()) {
+            continue;
+        }
+        for page in &mut out[pages] {
+            let alias = format!("{}/{address}/", config.lang_prefix(&page.lang));
+            page.fm.aliases.push(alias);
+        }
+    }
 }
 
 /// Whether the object says something of its own in `lang` (a description,
@@ -124,18 +171,24 @@ fn pick_in<'a>(texts: &'a Texts, lang: &str, default: &str) -> Option<(&'a str, 
         .filter(|(_, t)| !t.trim().is_empty())
 }
 
+/// The slug of an object's name, before namesakes are told apart: of its
+/// id when the name has no letter or digit.
+pub fn base_slug(name: &str, id: &str) -> String {
+    let mut base = slugify(name);
+    if base.is_empty() {
+        base = slugify(id);
+    }
+    base.truncate(120);
+    base.trim_end_matches('-').to_string()
+}
+
 fn unique_slug(
     taken: &mut HashSet<(String, String)>,
     section: &str,
     name: &str,
     o: &Object,
 ) -> String {
-    let mut base = slugify(name);
-    if base.is_empty() {
-        base = slugify(&o.id);
-    }
-    base.truncate(120);
-    let base = base.trim_end_matches('-').to_string();
+    let base = base_slug(name, &o.id);
     let mut candidates = vec![base.clone()];
     if let Some(c) = &o.commune {
         candidates.push(format!("{base}-{}", slugify(c)));
