@@ -425,8 +425,46 @@ pub struct SectionFrontMatter {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub generate_feeds: Option<bool>,
+    /// Blocks of places picked by what they offer (`[[selection]]`), shown
+    /// by the theme on the home page, a pillar's or a section's page.
+    #[serde(default, rename = "selection")]
+    pub selections: Vec<Selection>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The most places one selection shows.
+pub const SELECTION_MAX: usize = 24;
+
+/// A block of places (`[[selection]]` of a section's front matter): the
+/// pages with a `[place]` below the section (of its pillar, on a pillar's
+/// page; of the whole site, on the home page) that match every condition
+/// given, those with a photo first, then by title.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Selection {
+    /// The block's heading.
+    pub title: String,
+    /// Kinds of place (`visit`, `eat`, `stay`, `do`, `shop`, …); any when empty.
+    #[serde(default)]
+    pub kinds: Vec<crate::config::Category>,
+    /// Only the places of this commune.
+    pub commune: Option<String>,
+    /// Only the places with this label (its first words suffice:
+    /// "Gîtes de France" matches "Gîtes de France 3 épis").
+    pub label: Option<String>,
+    /// Only the places open on the day the site is built.
+    #[serde(default)]
+    pub open_today: bool,
+    /// Only the places with a Tourisme & Handicap family or reduced
+    /// mobility access.
+    #[serde(default)]
+    pub accessible: bool,
+    /// Only the places that welcome pets.
+    #[serde(default)]
+    pub pets: bool,
+    /// How many at most (6 when not said; up to 24).
+    pub limit: Option<usize>,
 }
 
 /// A value that parses but cannot be right, at the key it was written under.
@@ -564,6 +602,7 @@ impl Checked for SectionFrontMatter {
         .collect();
         out.extend(card_texts(self.card.as_ref()));
         out.extend(share_texts(self.share.as_ref()));
+        out.extend(self.selections.iter().map(|s| ("title", s.title.as_str())));
         out
     }
 
@@ -580,7 +619,29 @@ impl Checked for SectionFrontMatter {
     }
 
     fn others(&self) -> Vec<Problem> {
-        focus_problem(self.card.as_ref()).into_iter().collect()
+        let mut out: Vec<Problem> = focus_problem(self.card.as_ref()).into_iter().collect();
+        for sel in &self.selections {
+            if sel.title.trim().is_empty() {
+                out.push(Problem {
+                    key: "title",
+                    message: "a `[[selection]]` has an empty `title`".to_string(),
+                    help: "give the block a heading, such as title = \"Ouvert aujourd'hui\"",
+                });
+            }
+            if let Some(n) = sel.limit
+                && !(1..=SELECTION_MAX).contains(&n)
+            {
+                out.push(Problem {
+                    key: "limit",
+                    message: format!(
+                        "`limit = {n}` in the `[[selection]]` \"{}\": a selection shows 1 to {SELECTION_MAX} places",
+                        sel.title
+                    ),
+                    help: "link to the full listing for more",
+                });
+            }
+        }
+        out
     }
 }
 

@@ -336,6 +336,9 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
         ctx.insert_value("agenda", agenda_value(inputs, &s.lang, None));
     }
     ctx.insert_value("section", listing_value(&view, inputs.summaries));
+    if !s.fm.selections.is_empty() {
+        ctx.insert_value("selections", selections_value(inputs, si));
+    }
     if let Some(&l) = model.merged_sections.get(&si.0) {
         let key = model.listings[l].key.as_str();
         ctx.insert_value(
@@ -357,6 +360,115 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
     frame.translations = view.translations.clone();
     frame.ctx = ctx;
     frame
+}
+
+/// The `[[selection]]` blocks of section `si`: each with its title and
+/// the cards of the places that match (none left out: an empty one is the
+/// theme's to hide). The places are those below the section; of its
+/// pillar, on a pillar's page; of the whole site, on the home page. Events
+/// are places only for a selection of `kinds = ["event"]`, and only while
+/// they are to come.
+fn selections_value(inputs: &RenderInputs<'_>, si: SectionId) -> tera::Value {
+    let content = inputs.content();
+    let model = inputs.model();
+    let s = &content.sections[si.0];
+    let pillar = model
+        .merged_sections
+        .get(&si.0)
+        .map(|&l| model.listings[l].key.as_str());
+    let today = inputs.views.today;
+    let under = |p: &crate::content::Page| {
+        s.is_home()
+            || match pillar {
+                Some(key) => p.pillar.as_deref() == Some(key),
+                None => p.path.starts_with(&s.path) && p.path != s.path,
+            }
+    };
+    // Events only while they are to come, and only where asked for.
+    let upcoming: std::collections::HashSet<usize> = inputs
+        .agendas
+        .get(&s.lang)
+        .map(|a| a.upcoming.iter().copied().collect())
+        .unwrap_or_default();
+    let places: Vec<usize> = (0..content.pages.len())
+        .filter(|&i| {
+            let p = &content.pages[i];
+            p.lang == s.lang
+                && p.fm.place.is_some()
+                && under(p)
+                && (p.fm.event.is_none() || upcoming.contains(&i))
+        })
+        .collect();
+    let blocks: Vec<tera::Value> =
+        s.fm.selections
+            .iter()
+            .map(|sel| {
+                let mut picked: Vec<usize> = places
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        let p = &content.pages[i];
+                        let event = p.fm.event.is_some();
+                        (!event || sel.kinds.contains(&crate::config::Category::Event))
+                            && p.fm
+                                .place
+                                .as_ref()
+                                .is_some_and(|pl| selects(sel, pl, today, event))
+                    })
+                    .collect();
+                picked.sort_by_cached_key(|&i| {
+                    let p = &content.pages[i];
+                    let title = p.fm.title.as_deref().unwrap_or(&p.slug);
+                    (
+                        p.fm.cover.is_none(),
+                        crate::slug::slugify(title),
+                        p.path.clone(),
+                    )
+                });
+                picked.truncate(sel.limit.unwrap_or(6));
+                let items: Vec<tera::Value> = picked
+                    .iter()
+                    .map(|&i| inputs.summaries[i].clone())
+                    .collect();
+                let mut block = tera::Map::new();
+                block.insert(tera::value::Key::Str("title"), sel.title.clone().into());
+                block.insert(tera::value::Key::Str("items"), items.into());
+                tera::Value::from(block)
+            })
+            .collect();
+    tera::Value::from(blocks)
+}
+
+/// Whether a place matches every condition of a selection.
+fn selects(
+    sel: &crate::content::frontmatter::Selection,
+    pl: &crate::content::practical::PlaceFrontMatter,
+    today: jiff::civil::Date,
+    event: bool,
+) -> bool {
+    use crate::config::Category;
+    use crate::slug::slugify;
+    let kind = if event {
+        Category::Event
+    } else {
+        pl.category.unwrap_or_default()
+    };
+    (sel.kinds.is_empty() || sel.kinds.contains(&kind))
+        && sel.commune.as_deref().is_none_or(|c| {
+            pl.commune
+                .as_deref()
+                .is_some_and(|pc| slugify(pc) == slugify(c))
+        })
+        && sel.label.as_deref().is_none_or(|want| {
+            let want = slugify(want);
+            pl.labels.iter().any(|l| {
+                let l = slugify(l);
+                l == want || l.starts_with(&format!("{want}-"))
+            })
+        })
+        && (!sel.open_today || pl.open_on(today) == Some(true))
+        && (!sel.accessible || !pl.accessibility.is_empty() || pl.reduced_mobility == Some(true))
+        && (!sel.pets || pl.pets == Some(true))
 }
 
 /// The home page's blocks: the latest pages, the next events, the

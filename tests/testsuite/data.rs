@@ -376,3 +376,59 @@ fn old_addresses_of_renamed_objects_redirect_unless_a_page_lives_there() {
         run.stderr()
     );
 }
+
+#[test]
+fn selections_pick_places_by_what_they_offer() {
+    let home = "+++\ntitle = \"Accueil\"\n\
+        [[selection]]\ntitle = \"Où manger\"\nkinds = [\"eat\"]\n\
+        [[selection]]\ntitle = \"Accessibles\"\naccessible = true\n\
+        [[selection]]\ntitle = \"À Saint-Lac\"\ncommune = \"saint lac\"\n\
+        [[selection]]\ntitle = \"Labellisés Gîtes de France\"\nlabel = \"Gîtes de France\"\n\
+        [[selection]]\ntitle = \"Nulle part\"\ncommune = \"Nulle-Part\"\n+++\n";
+    let site = SiteTest::from_fixture("data/feeds").file("content/_index.md", home);
+    let run = site.build().assert_success();
+    let doc = run.html("index.html");
+    let blocks: Vec<(String, Vec<String>)> = select(&doc, "section.selection")
+        .iter()
+        .map(|s| {
+            let h2 = s
+                .select(&scraper::Selector::parse("h2").unwrap())
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
+            let titles = s
+                .select(&scraper::Selector::parse(".card h3").unwrap())
+                .map(|t| t.text().collect::<String>().trim().to_string())
+                .collect();
+            (h2, titles)
+        })
+        .collect();
+    assert_eq!(
+        blocks,
+        [
+            (
+                "Où manger".to_string(),
+                vec!["L'Auberge du Lac".to_string()]
+            ),
+            ("Accessibles".into(), vec!["Gîte des Crêtes".into()]),
+            ("À Saint-Lac".into(), vec!["Gîte des Crêtes".into()]),
+            (
+                "Labellisés Gîtes de France".into(),
+                vec!["Gîte des Crêtes".into()]
+            ),
+        ],
+        "an empty selection is left out"
+    );
+
+    let wrong = SiteTest::from_fixture("data/feeds").file(
+        "content/_index.md",
+        "+++\ntitle = \"Accueil\"\n[[selection]]\ntitle = \"Tout\"\nlimit = 100\n+++\n",
+    );
+    let run = wrong.build().assert_failure();
+    assert!(
+        run.stderr().contains("`limit = 100`") && run.stderr().contains("content/_index.md:5"),
+        "{}",
+        run.stderr()
+    );
+}
