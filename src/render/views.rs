@@ -327,6 +327,10 @@ pub struct DataView<'a> {
     /// The language of the text when it is not the page's (the object has
     /// none in the page's language).
     pub text_lang: Option<&'a str>,
+    /// The language of the name (the title), when it is not the page's.
+    pub name_lang: Option<&'a str>,
+    /// The language of the description, when it is not the page's.
+    pub description_lang: Option<&'a str>,
     /// The cover photo's credit.
     pub credit: Option<&'a str>,
 }
@@ -941,6 +945,8 @@ impl<'a> ViewSource<'a> {
                 producer: o.producer.as_deref(),
                 machine_translated: o.machine_translated.as_deref(),
                 text_lang: o.text_lang.as_deref(),
+                name_lang: o.name_lang.as_deref(),
+                description_lang: o.description_lang.as_deref(),
                 credit: o.credit.as_deref(),
             }),
             authors: &p.fm.authors,

@@ -432,3 +432,33 @@ fn selections_pick_places_by_what_they_offer() {
         run.stderr()
     );
 }
+
+#[test]
+fn each_text_that_falls_back_is_marked_with_its_language() {
+    // A name in French only, a description in English too.
+    let feed = r#"{"events": [{"uid": 7001, "title": {"fr": "La Vouivre"},
+        "description": {"fr": "Un conte au bord du lac.", "en": "A tale by the lake."},
+        "timings": [{"begin": "2031-07-10T20:00:00+02:00", "end": "2031-07-10T22:00:00+02:00"}],
+        "location": {"name": "Plage", "city": "Orbière"}, "status": 1}]}"#;
+    let run = SiteTest::from_fixture("data/feeds")
+        .file("data/agenda.json", feed)
+        .build()
+        .assert_success();
+    let en = run.html("en/agenda/la-vouivre/index.html");
+    let h1 = select(&en, "article h1");
+    assert_eq!(h1[0].value().attr("lang"), Some("fr"), "the name fell back");
+    let lead = select(&en, "article .lead");
+    assert_eq!(
+        lead[0].value().attr("lang"),
+        None,
+        "the description is English"
+    );
+    assert!(select(&en, ".notice-language").is_empty());
+    // The French page marks nothing.
+    let fr = run.html("agenda/la-vouivre/index.html");
+    assert_eq!(select(&fr, "article h1")[0].value().attr("lang"), None);
+    // Nor do the English agenda's cards, but for the name.
+    let agenda = run.html("en/agenda/index.html");
+    let link = select(&agenda, r#".card-title a[href$="/en/agenda/la-vouivre/"]"#);
+    assert_eq!(link[0].value().attr("lang"), Some("fr"));
+}

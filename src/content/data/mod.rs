@@ -237,6 +237,11 @@ pub struct Origin {
     /// The language the text is in when the object has none in the
     /// page's language (it falls back to the default language).
     pub text_lang: Option<String>,
+    /// The language of the name, when the object has none in the page's.
+    pub name_lang: Option<String>,
+    /// The language of the description (the page's lead and its cards'
+    /// text), when the object has none in the page's.
+    pub description_lang: Option<String>,
     /// Who made the record, for the licence's attribution.
     pub producer: Option<String>,
     /// The cover photo's credit, from the feed.
@@ -384,6 +389,8 @@ pub fn attach(
         let data = pages[d].clone();
         let page = &mut pages[i];
         let fm = &mut page.fm;
+        // A text the writer gave is in the page's language.
+        let (own_title, own_description) = (fm.title.is_some(), fm.description.is_some());
         fm.title = fm.title.take().or(data.fm.title.clone());
         fm.description = fm.description.take().or(data.fm.description.clone());
         if fm.cover.is_none() {
@@ -422,7 +429,20 @@ pub fn attach(
         fm.aliases.push(alias);
         // And the object's old addresses, when it was renamed.
         fm.aliases.extend(data.fm.aliases.iter().cloned());
-        page.origin = data.origin.clone();
+        page.origin = data.origin.clone().map(|o| {
+            if own_title || own_description {
+                let mut o = (*o).clone();
+                if own_title {
+                    o.name_lang = None;
+                }
+                if own_description {
+                    o.description_lang = None;
+                }
+                std::sync::Arc::new(o)
+            } else {
+                o
+            }
+        });
         rekey.push((data.translation_key.clone(), page.translation_key.clone()));
         remove.push(d);
     }

@@ -311,14 +311,20 @@ fn page(
     warnings: &mut Vec<Diagnostic>,
 ) -> Page {
     let default = config.default_language.as_str();
-    let name = pick_in(&o.name, lang, default).map_or_else(|| o.id.clone(), |(_, t)| clean(t));
+    let named = pick_in(&o.name, lang, default);
+    let name = named.map_or_else(|| o.id.clone(), |(_, t)| clean(t));
     let short = pick_in(&o.short, lang, default);
     let long = pick_in(&o.description, lang, default);
-    let text_lang = long
-        .or(short)
-        .map(|(l, _)| l)
-        .filter(|l| *l != lang)
-        .map(str::to_string);
+    // The language of each text that is not the page's, for its `lang`.
+    let other = |picked: Option<(&str, &str)>| {
+        picked
+            .map(|(l, _)| l)
+            .filter(|l| *l != lang)
+            .map(str::to_string)
+    };
+    let text_lang = other(long.or(short));
+    let name_lang = other(named);
+    let description_lang = other(short.or(long));
     let description = short.or(long).map(|(_, t)| first_sentences(&clean(t), 160));
     let body = match (long, short) {
         (Some((_, t)), _) | (None, Some((_, t))) => markdown_text(t),
@@ -498,6 +504,8 @@ fn page(
             commune: o.commune.clone(),
             machine_translated: o.machine_translated.get(lang).cloned(),
             text_lang,
+            name_lang,
+            description_lang,
             producer: o.producer.clone(),
             credit: cover.and_then(|c| c.2.clone()),
         })),
