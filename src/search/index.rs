@@ -655,11 +655,13 @@ mod tests {
 
     #[test]
     fn a_site_without_places_pays_nothing_for_their_facets() {
-        let mut facets = Facets::default();
-        facets.access = ACCESS
-            .iter()
-            .map(|k| (k.to_string(), k.to_string()))
-            .collect();
+        let facets = Facets {
+            access: ACCESS
+                .iter()
+                .map(|k| (k.to_string(), k.to_string()))
+                .collect(),
+            ..Facets::default()
+        };
         let idx = build_language(
             "fr",
             vec![doc("/a/", "A", ""), doc("/b/", "B", "")],
