@@ -416,7 +416,7 @@ fn run_stages(
     timer.lap("checks");
 
     progress.stage("search", 0);
-    let search = stages::index_search(run, config, &site, &md, &refs, sink)?;
+    let search = stages::index_search(run, config, &interface, &site, &md, &refs, sink)?;
     warnings.extend(search.warnings.iter().cloned());
     timer.lap("search");
 

@@ -623,6 +623,7 @@ pub struct SearchCounts {
 pub(super) fn index_search(
     run: &Run<'_>,
     config: &Config,
+    interface: &Interface,
     site: &Site,
     md: &Markdown,
     refs: &References,
@@ -631,6 +632,10 @@ pub(super) fn index_search(
     if !config.search.enable {
         return Ok(SearchIndex::default());
     }
+    let words = |lang: &str, key: &str| {
+        let strings = interface.strings.get(lang)?;
+        strings.strings.get(key).cloned()
+    };
     let sources = search::docs::Sources {
         root: run.root,
         config,
@@ -639,14 +644,15 @@ pub(super) fn index_search(
         sections: &md.sections,
         events: &refs.events,
         covers: &refs.covers,
+        words: &words,
     };
     let (docs, mut warnings) = search::docs::documents(&sources);
     warnings.extend(search::docs::stemmer_warnings(config));
     let mut out = SearchIndex::default();
     for lang in config.all_languages() {
         let list = docs.get(lang).cloned().unwrap_or_default();
-        let (pillars, audiences) = search::docs::facets(config, lang);
-        let index = search::build_language(lang, list, &pillars, &audiences);
+        let facets = search::docs::facets(config, lang, &words);
+        let index = search::build_language(lang, list, &facets);
         let c = &mut out.counts;
         c.documents += index.documents;
         c.terms += index.terms;

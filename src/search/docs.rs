@@ -1,6 +1,12 @@
 //! The site's pages and sections as the index sees them ([`Doc`]), per
 //! language, and the warnings about what search cannot do: pages that no
 //! query can find, languages without a stemmer.
+//!
+//! A place's facets come from its `[place]` front matter, whether written
+//! by hand or made from a tourism data feed: its type as the page shows it
+//! (or its category's name), its commune, its accessibility. The names of
+//! categories and accessibility values are the theme's strings, which the
+//! pipeline hands over as [`Words`] (the theme is not below this module).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -8,11 +14,12 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::content::Content;
 use crate::content::event::EventTimes;
+use crate::content::practical::{Disability, PlaceFrontMatter};
 use crate::error::Diagnostic;
 use crate::markdown::Rendered;
 use crate::media::ResponsiveImage;
 
-use super::index::{Doc, EventState, Facet};
+use super::index::{ACCESS, Doc, EventState, Facets};
 use super::text::{html_text, stemmer};
 
 /// What the documents are made from.
@@ -24,6 +31,69 @@ pub(crate) struct Sources<'a> {
     pub sections: &'a [Rendered],
     pub events: &'a [Option<EventTimes>],
     pub covers: &'a HashMap<PathBuf, ResponsiveImage>,
+    pub words: Words<'a>,
+}
+
+/// The theme's interface string of a key in a language (`lang`, `key`),
+/// when it has one.
+pub(crate) type Words<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+
+/// Names of the place categories when the theme has none (English).
+fn category_fallback(key: &str) -> &'static str {
+    match key {
+        "visit" => "Place to visit",
+        "eat" => "Restaurant",
+        "stay" => "Accommodation",
+        "do" => "Activity",
+        "shop" => "Shop",
+        "service" => "Service",
+        "event" => "Event",
+        "tour" => "Tour",
+        _ => "Other",
+    }
+}
+
+/// The theme's key and English fallback of each [`ACCESS`] value: the
+/// words the page's practical block uses.
+const ACCESS_NAMES: [(&str, &str); 5] = [
+    ("place_disability_motor", "Motor impairment"),
+    ("place_disability_hearing", "Hearing impairment"),
+    ("place_disability_visual", "Visual impairment"),
+    ("place_disability_mental", "Intellectual impairment"),
+    (
+        "place_reduced_mobility_yes",
+        "Accessible to people with reduced mobility",
+    ),
+];
+
+fn trimmed(s: Option<&str>) -> Option<String> {
+    s.map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+/// A place's type as its page shows it, or its category's name in `lang`.
+fn place_kind(place: &PlaceFrontMatter, lang: &str, words: Words<'_>) -> Option<String> {
+    trimmed(place.kind.as_deref()).or_else(|| {
+        let key = place.category?.key();
+        Some(
+            words(lang, &format!("place_category_{key}"))
+                .unwrap_or_else(|| category_fallback(key).to_string()),
+        )
+    })
+}
+
+/// A place's [`ACCESS`] bits.
+fn place_access(place: &PlaceFrontMatter) -> u8 {
+    let mut bits = 0;
+    for (n, d) in Disability::ALL.into_iter().enumerate() {
+        debug_assert_eq!(ACCESS[n], d.key());
+        if place.accessibility.contains(&d) {
+            bits |= 1 << n;
+        }
+    }
+    if place.reduced_mobility == Some(true) {
+        bits |= 1 << 4;
+    }
+    bits
 }
 
 /// The address of the smallest variant of a processed cover.
@@ -84,6 +154,15 @@ pub(crate) fn documents(src: &Sources<'_>) -> (BTreeMap<String, Vec<Doc>>, Vec<D
                 .iter()
                 .filter_map(|a| config.audience_title(a, &p.lang).map(String::from)),
         );
+        let place = p.fm.place.as_ref();
+        let kind = place.and_then(|pl| place_kind(pl, &p.lang, src.words));
+        let commune = place.and_then(|pl| trimmed(pl.commune.as_deref()));
+        if let Some(pl) = place {
+            // Found by its type, commune and labels (a feed's are also
+            // taxonomy terms: each word counts once a field).
+            labels.extend(kind.iter().chain(&commune).cloned());
+            labels.extend(pl.labels.iter().cloned());
+        }
         out.entry(p.lang.clone()).or_default().push(Doc {
             path: p.path.clone(),
             url: crate::url::absolute(config.base(), &p.path),
@@ -94,6 +173,9 @@ pub(crate) fn documents(src: &Sources<'_>) -> (BTreeMap<String, Vec<Doc>>, Vec<D
             labels,
             pillar,
             audiences: p.fm.audiences.clone(),
+            kind,
+            commune,
+            access: place.map_or(0, place_access),
             thumbnail: thumbnail(src, &p.dir, p.fm.cover.as_deref()),
             event: src.events.get(i).and_then(|e| e.as_ref()).map(|e| {
                 if e.upcoming() {
@@ -153,8 +235,9 @@ pub(crate) fn stemmer_warnings(config: &Config) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The facets of `lang`: pillars and audiences with their names.
-pub(crate) fn facets(config: &Config, lang: &str) -> (Vec<Facet>, Vec<Facet>) {
+/// The facets of `lang` the site names: pillars and audiences (from
+/// blason.toml), accessibility values (the theme's words).
+pub(crate) fn facets(config: &Config, lang: &str, words: Words<'_>) -> Facets {
     let pillars = config
         .pillars
         .keys()
@@ -175,5 +258,71 @@ pub(crate) fn facets(config: &Config, lang: &str) -> (Vec<Facet>, Vec<Facet>) {
             )
         })
         .collect();
-    (pillars, audiences)
+    let access = ACCESS
+        .iter()
+        .zip(ACCESS_NAMES)
+        .map(|(k, (key, fallback))| {
+            let name = words(lang, key).unwrap_or_else(|| fallback.to_string());
+            (k.to_string(), name)
+        })
+        .collect();
+    Facets {
+        pillars,
+        audiences,
+        access,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(toml_text: &str) -> PlaceFrontMatter {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    fn words(lang: &str, key: &str) -> Option<String> {
+        (lang == "fr" && key == "place_category_visit").then(|| "Lieu de visite".to_string())
+    }
+
+    #[test]
+    fn a_place_type_is_as_written_or_its_category_in_the_language() {
+        let museum = place("type = \" Musée \"\ncategory = \"visit\"");
+        assert_eq!(place_kind(&museum, "fr", &words).as_deref(), Some("Musée"));
+        let garden = place("category = \"visit\"");
+        assert_eq!(
+            place_kind(&garden, "fr", &words).as_deref(),
+            Some("Lieu de visite")
+        );
+        // A theme without the string: its English name.
+        assert_eq!(
+            place_kind(&garden, "de", &words).as_deref(),
+            Some("Place to visit")
+        );
+        let blank = place("type = \"  \"");
+        assert_eq!(place_kind(&blank, "fr", &words), None);
+    }
+
+    #[test]
+    fn accessibility_bits_follow_the_families_then_reduced_mobility() {
+        let all = place("accessibility = [\"mental\", \"motor\", \"hearing\", \"visual\"]");
+        assert_eq!(place_access(&all), 0b0_1111);
+        let wheel = place("accessibility = [\"visual\"]\nreduced_mobility = true");
+        assert_eq!(place_access(&wheel), 0b1_0100);
+        // Not accessible is no value, as is nothing said.
+        assert_eq!(place_access(&place("reduced_mobility = false")), 0);
+        assert_eq!(place_access(&place("")), 0);
+    }
+
+    #[test]
+    fn accessibility_values_are_named_in_the_language() {
+        let config = Config::parse("base_url = \"https://example.org\"\ntitle = \"T\"\n").unwrap();
+        let names = |lang: &str, key: &str| {
+            (lang == "fr" && key == "place_disability_motor").then(|| "Handicap moteur".to_string())
+        };
+        let facets = facets(&config, "fr", &names);
+        assert_eq!(facets.access.len(), ACCESS.len());
+        assert_eq!(facets.access[0], ("motor".into(), "Handicap moteur".into()));
+        assert_eq!(facets.access[2].1, "Visual impairment");
+    }
 }

@@ -1,9 +1,10 @@
 //! One language's index, as files.
 //!
 //! - `search-index/<lang>/manifest.<hash>.json`: the shard keys (first letters of
-//!   terms) with their file's hash, the stop words, the pillars and
-//!   audiences (facets) and, per page, its facet codes; the folder of the
-//!   result files.
+//!   terms) with their file's hash, the stop words, the facets' values
+//!   (pillars, audiences, place types, communes, accessibility) and, per
+//!   page, its facet codes (numbers into those small tables, never the
+//!   values again); the folder of the result files.
 //! - `search-index/<lang>/<key-hash>.json`, one per shard: for each term (a
 //!   folded word of the pages) its stem's number and its postings, page
 //!   numbers (as gaps) and weights; the stems of the shard. Shards are
@@ -49,6 +50,22 @@ const BM25_B: f64 = 0.75;
 /// A facet value: its key and its name in the index's language.
 pub(crate) type Facet = (String, String);
 
+/// The accessibility values, in the order of a page's [`Doc::access`]
+/// bits: the four Tourisme & Handicap families, then access for people
+/// with reduced mobility.
+pub(crate) const ACCESS: [&str; 5] = ["motor", "hearing", "visual", "mental", "reduced_mobility"];
+
+/// The facets whose values the site names (the others, place types and
+/// communes, are the pages' own words): each value's key and its name in
+/// the index's language, in the site's order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Facets {
+    pub pillars: Vec<Facet>,
+    pub audiences: Vec<Facet>,
+    /// One per [`ACCESS`] value, in that order.
+    pub access: Vec<Facet>,
+}
+
 /// An event page's state when the site was built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EventState {
@@ -75,6 +92,13 @@ pub(crate) struct Doc {
     pub pillar: Option<(String, String)>,
     /// Audience keys.
     pub audiences: Vec<String>,
+    /// The place's type as its page shows it ("Musée"), or its category's
+    /// name when it has no type.
+    pub kind: Option<String>,
+    /// The place's commune.
+    pub commune: Option<String>,
+    /// Bits of the [`ACCESS`] values the place offers.
+    pub access: u8,
     /// Address of a small variant of the page's cover.
     pub thumbnail: Option<String>,
     pub event: Option<EventState>,
@@ -259,50 +283,110 @@ fn fragment(doc: &Doc) -> Vec<u8> {
     .unwrap_or_default()
 }
 
-/// Facet codes of each page: pillar number, audience bits, event state,
-/// a few characters a page, fixed width.
-fn facet_codes(
-    docs: &[Doc],
-    pillars: &[(String, String)],
-    audiences: &[(String, String)],
-) -> String {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
-    let audience_chars = audiences.len().div_ceil(6).max(1);
-    let mut out = String::with_capacity(docs.len() * (2 + audience_chars));
+/// The 64 digits of the facet codes (URL- and JSON-safe).
+const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+/// Digits needed for a number of `values` and none (0): no digit when
+/// there is no value at all, so a site without places pays nothing.
+fn width(values: usize) -> usize {
+    let mut w = 0;
+    let mut room = 1usize;
+    while room < values + 1 {
+        w += 1;
+        room = room.saturating_mul(64);
+    }
+    w
+}
+
+/// Writes `n` in `w` digits, least significant first.
+fn push_digits(out: &mut String, n: u64, w: usize) {
+    for c in 0..w {
+        out.push(DIGITS[((n >> (6 * c)) & 63) as usize] as char);
+    }
+}
+
+/// The distinct values of one facet of the pages, in the order a visitor
+/// reads them (folded, then as written): the table the page codes number.
+fn table<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut list: Vec<(String, &str)> = values
+        .filter(|v| !v.is_empty())
+        .map(|v| (super::text::fold(v), v))
+        .collect();
+    list.sort_unstable();
+    list.dedup_by(|a, b| a.1 == b.1);
+    list.into_iter().map(|(_, v)| v.to_string()).collect()
+}
+
+/// Each value of `table` to its number plus one (0 is none).
+fn numbers(table: &[String]) -> HashMap<&str, u64> {
+    table
+        .iter()
+        .enumerate()
+        .map(|(n, v)| (v.as_str(), n as u64 + 1))
+        .collect()
+}
+
+/// The tables of the facets the pages name themselves.
+struct Tables {
+    types: Vec<String>,
+    communes: Vec<String>,
+    /// Whether some page has an accessibility value.
+    access: bool,
+}
+
+impl Tables {
+    fn of(docs: &[Doc]) -> Tables {
+        Tables {
+            types: table(docs.iter().filter_map(|d| d.kind.as_deref())),
+            communes: table(docs.iter().filter_map(|d| d.commune.as_deref())),
+            access: docs.iter().any(|d| d.access != 0),
+        }
+    }
+}
+
+/// Facet codes of each page, fixed width, a few characters a page: pillar
+/// number, audience bits, event state, then type and commune numbers
+/// (plus one, 0 for none) and accessibility bits, each as wide as its
+/// table needs (no character for a facet no page has).
+fn facet_codes(docs: &[Doc], facets: &Facets, tables: &Tables) -> String {
+    let audience_chars = facets.audiences.len().div_ceil(6).max(1);
+    let (wt, wc) = (width(tables.types.len()), width(tables.communes.len()));
+    let wa = usize::from(tables.access);
+    let (types, communes) = (numbers(&tables.types), numbers(&tables.communes));
+    let number = |map: &HashMap<&str, u64>, v: Option<&str>| v.and_then(|v| map.get(v)).copied();
+    let mut out = String::with_capacity(docs.len() * (2 + audience_chars + wt + wc + wa));
     for d in docs {
         let p = d
             .pillar
             .as_ref()
-            .and_then(|(k, _)| pillars.iter().position(|(key, _)| key == k))
+            .and_then(|(k, _)| facets.pillars.iter().position(|(key, _)| key == k))
             .map_or(63, |n| n.min(62));
         out.push(DIGITS[p] as char);
         let mut bits: u64 = 0;
         for a in &d.audiences {
-            if let Some(n) = audiences.iter().position(|(k, _)| k == a) {
+            if let Some(n) = facets.audiences.iter().position(|(k, _)| k == a) {
                 bits |= 1 << n.min(63);
             }
         }
-        for c in 0..audience_chars {
-            out.push(DIGITS[((bits >> (6 * c)) & 63) as usize] as char);
-        }
+        push_digits(&mut out, bits, audience_chars);
         out.push(match d.event {
             None => '0',
             Some(EventState::Upcoming) => '1',
             Some(EventState::Past) => '2',
         });
+        let t = number(&types, d.kind.as_deref()).unwrap_or(0);
+        push_digits(&mut out, t, wt);
+        let c = number(&communes, d.commune.as_deref()).unwrap_or(0);
+        push_digits(&mut out, c, wc);
+        push_digits(&mut out, u64::from(d.access & 0b1_1111), wa);
     }
     out
 }
 
-/// The index of one language's pages. `pillars` and `audiences` are the
-/// facets (key, name in the language), in the site's order. Pages are
-/// numbered in the order of their address.
-pub(crate) fn build_language(
-    lang: &str,
-    mut docs: Vec<Doc>,
-    pillars: &[Facet],
-    audiences: &[Facet],
-) -> LanguageIndex {
+/// The index of one language's pages, with the names of its facets'
+/// values in the language. Pages are numbered in the order of their
+/// address.
+pub(crate) fn build_language(lang: &str, mut docs: Vec<Doc>, facets: &Facets) -> LanguageIndex {
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     let stops = stop_words(lang);
     let stop_set: HashSet<&str> = stops.iter().copied().collect();
@@ -353,16 +437,21 @@ pub(crate) fn build_language(
     for (n, f) in fragments.into_iter().enumerate() {
         files.push((format!("{dir}/{folder}/{n}.json"), f));
     }
+    let tables = Tables::of(&docs);
+    let access: &[Facet] = if tables.access { &facets.access } else { &[] };
     let manifest = serde_json::json!({
-        "version": 1,
+        "version": 2,
         "lang": lang,
         "pages": docs.len(),
         "shards": keys,
         "results": folder,
         "stop": stops,
-        "pillars": pillars,
-        "audiences": audiences,
-        "facets": facet_codes(&docs, pillars, audiences),
+        "pillars": facets.pillars,
+        "audiences": facets.audiences,
+        "types": tables.types,
+        "communes": tables.communes,
+        "access": access,
+        "facets": facet_codes(&docs, facets, &tables),
     })
     .to_string();
     let manifest_path = format!("{dir}/manifest.{}.json", hash(manifest.as_bytes()));
@@ -437,8 +526,7 @@ mod tests {
                 doc("/a/", "Randonnées faciles", ""),
                 doc("/b/", "Une randonnée", "L'abbaye d'été"),
             ],
-            &[],
-            &[],
+            &Facets::default(),
         );
         let shard = shard_with(&idx, "randonnees").unwrap();
         assert_eq!(shard["t"]["randonnees"][0], shard["t"]["randonnee"][0]);
@@ -455,8 +543,8 @@ mod tests {
         let docs: Vec<Doc> = (0..3000)
             .map(|n| doc(&format!("/p{n}/"), &format!("marche{n} maison{n}"), "mer"))
             .collect();
-        let a = build_language("fr", docs.clone(), &[], &[]);
-        let b = build_language("fr", docs.into_iter().rev().collect(), &[], &[]);
+        let a = build_language("fr", docs.clone(), &Facets::default());
+        let b = build_language("fr", docs.into_iter().rev().collect(), &Facets::default());
         assert_eq!(a.files, b.files, "the same pages give the same files");
         assert!(a.shards > 2, "{} shards", a.shards);
         let manifest: serde_json::Value =
@@ -482,7 +570,7 @@ mod tests {
                 bytes.len()
             );
         }
-        let c = build_language("fr", vec![doc("/p0/", "Autre", "")], &[], &[]);
+        let c = build_language("fr", vec![doc("/p0/", "Autre", "")], &Facets::default());
         assert_ne!(a.manifest, c.manifest);
     }
 
@@ -498,6 +586,117 @@ mod tests {
         a.audiences = vec!["habitants".into()];
         a.event = Some(EventState::Upcoming);
         let b = doc("/b/", "B", "");
-        assert_eq!(facet_codes(&[a, b], &pillars, &audiences), "021_00");
+        let facets = Facets {
+            pillars,
+            audiences,
+            access: Vec::new(),
+        };
+        let docs = [a, b];
+        let tables = Tables::of(&docs);
+        assert_eq!(facet_codes(&docs, &facets, &tables), "021_00");
+    }
+
+    fn manifest_of(idx: &LanguageIndex) -> serde_json::Value {
+        let (_, bytes) = idx
+            .files
+            .iter()
+            .find(|(p, _)| p.contains("manifest"))
+            .unwrap();
+        serde_json::from_slice(bytes).unwrap()
+    }
+
+    fn place(path: &str, kind: Option<&str>, commune: Option<&str>, access: u8) -> Doc {
+        let mut d = doc(path, "Lieu", "");
+        d.kind = kind.map(String::from);
+        d.commune = commune.map(String::from);
+        d.access = access;
+        d
+    }
+
+    #[test]
+    fn place_facets_are_small_tables_and_a_few_characters_a_page() {
+        let access: Vec<Facet> = ACCESS
+            .iter()
+            .map(|k| (k.to_string(), format!("name of {k}")))
+            .collect();
+        let facets = Facets {
+            access,
+            ..Facets::default()
+        };
+        let docs = vec![
+            place("/a/", Some("Musée"), Some("Saint-Lac"), 0b1_0001),
+            place("/b/", Some("Gîte"), Some("Orbière"), 0),
+            place("/c/", Some("musée"), Some("Saint-Lac"), 0b1_0000),
+            place("/d/", Some("Écomusée"), None, 0),
+            doc("/e/", "Page", ""),
+        ];
+        let idx = build_language("fr", docs, &facets);
+        let m = manifest_of(&idx);
+        // Each value once, in reading order (accents and case aside); a
+        // different spelling is a different value.
+        assert_eq!(
+            m["types"],
+            serde_json::json!(["Écomusée", "Gîte", "Musée", "musée"])
+        );
+        assert_eq!(m["communes"], serde_json::json!(["Orbière", "Saint-Lac"]));
+        assert_eq!(m["access"][4][0], "reduced_mobility");
+        assert_eq!(m["access"][0][1], "name of motor");
+        // Per page: pillar (none), audiences, event, type + 1, commune + 1,
+        // accessibility bits.
+        let codes = m["facets"].as_str().unwrap();
+        let pages: Vec<&str> = (0..5).map(|n| &codes[n * 6..n * 6 + 6]).collect();
+        assert_eq!(pages, ["_0032h", "_00210", "_0042g", "_00100", "_00000"]);
+        assert!(
+            !serde_json::to_string(&m["facets"])
+                .unwrap()
+                .contains("Saint")
+        );
+    }
+
+    #[test]
+    fn a_site_without_places_pays_nothing_for_their_facets() {
+        let facets = Facets {
+            access: ACCESS
+                .iter()
+                .map(|k| (k.to_string(), k.to_string()))
+                .collect(),
+            ..Facets::default()
+        };
+        let idx = build_language(
+            "fr",
+            vec![doc("/a/", "A", ""), doc("/b/", "B", "")],
+            &facets,
+        );
+        let m = manifest_of(&idx);
+        assert_eq!(m["facets"], "_00_00");
+        assert_eq!(m["types"], serde_json::json!([]));
+        assert_eq!(m["communes"], serde_json::json!([]));
+        assert_eq!(m["access"], serde_json::json!([]), "no page has any");
+    }
+
+    #[test]
+    fn many_communes_take_two_characters_each_and_stay_deterministic() {
+        assert_eq!((width(0), width(1), width(63), width(64)), (0, 1, 1, 2));
+        assert_eq!(width(4095), 2);
+        assert_eq!(width(4096), 3);
+        let docs: Vec<Doc> = (0..100)
+            .map(|n| {
+                place(
+                    &format!("/p{n:03}/"),
+                    None,
+                    Some(&format!("Commune {n:03}")),
+                    0,
+                )
+            })
+            .collect();
+        let a = build_language("fr", docs.clone(), &Facets::default());
+        let b = build_language("fr", docs.into_iter().rev().collect(), &Facets::default());
+        assert_eq!(a.files, b.files);
+        let m = manifest_of(&a);
+        let codes = m["facets"].as_str().unwrap();
+        assert_eq!(codes.len(), 100 * 5);
+        // Page 99 has commune 99 (number 100 = 36 + 1 × 64): "A" then "1".
+        assert_eq!(&codes[99 * 5..], "_00A1");
+        assert_eq!(m["communes"][99], "Commune 099");
     }
 }

@@ -1,8 +1,10 @@
 // Search in headless Chromium, under the strict CSP: a query typed in the
 // header field leads to the results page, which shows results found by the
 // theme's script (accents, a typo, the word being typed), marks the words
-// in the excerpts, announces the count, filters by pillar, and is used with
-// the keyboard (arrow keys, Escape). Without JavaScript, the field leads to
+// in the excerpts, announces the count, filters by pillar and by a place's
+// commune and accessibility (the filters of places shown only when a result
+// has a value), and is used with the keyboard (arrow keys, Escape, a filter
+// reached with Tab and changed with an arrow). Without JavaScript, the field leads to
 // the site map. No CSP violation, no request to another host.
 // Usage: node search.mjs DIR PORT
 import { serve } from "./serve.mjs";
@@ -85,7 +87,65 @@ await withBrowser(async (browser) => {
     check(pillars.length > 0 && pillars.every((p) => p === "Culture"), `only Culture pages are left: ${pillars.join(", ")}`);
   }
 
+  // The filters of places: a commune, then an accessibility value chosen with the keyboard.
+  // Each result left must be a page that says so (its practical block, read from the site).
+  const showsAll = async (hrefs, text) => {
+    const bodies = await Promise.all(hrefs.map((h) => context.request.get(h).then((r) => r.text())));
+    return bodies.every((b) => {
+      const at = b.indexOf('<section class="practical');
+      return at >= 0 && b.slice(at, b.indexOf("</section>", at)).includes(text);
+    });
+  };
+  const resultHrefs = () => page.locator("ol.search-results .search-title a").evaluateAll((as) => as.map((a) => a.href));
+  const settled = (n) => page.waitForFunction((n) => document.querySelectorAll("ol.search-results li").length === n, n, { timeout: 5000 })
+    .then(() => true).catch(() => false);
+  const countIn = (option) => Number((option.match(/\((\d+)\)$/) || [])[1]);
+  await page.goto(origin + "/recherche/?q=lac", { waitUntil: "load" });
+  await firstResult(page).waitFor({ timeout: 5000 });
+  const lacResults = await page.locator("ol.search-results li").count();
+  const communeSelect = page.locator("select[name=commune]");
+  const accessSelect = page.locator("select[name=access]");
+  check(await communeSelect.isVisible(), "the commune filter is shown when results have communes");
+  const communes = await page.locator("select[name=commune] option").allTextContents();
+  const saintLac = communes.findIndex((o) => o.startsWith("Saint-Lac ("));
+  check(saintLac > 0, `the commune filter lists the communes found, with counts: ${communes.join(" | ")}`);
+  if (saintLac > 0) {
+    const n = countIn(communes[saintLac]);
+    await communeSelect.selectOption({ index: saintLac });
+    const ok = await settled(n);
+    const hrefs = await resultHrefs();
+    check(ok && n > 0 && n < lacResults && await showsAll(hrefs, "Saint-Lac"), `Saint-Lac keeps its ${n} places: ${hrefs.join(", ")}`);
+    const said = await page.locator("#search-status").textContent();
+    check(said.startsWith(`${n} résultat`), `the count is announced again: ${said}`);
+    await communeSelect.selectOption({ index: 0 });
+    await settled(lacResults);
+  }
+  check(await accessSelect.isVisible(), "the accessibility filter is shown when results have some");
+  const families = await page.locator("select[name=access] option").allTextContents();
+  const motor = families[1] || "";
+  check(motor.startsWith("Handicap moteur ("), `the first accessibility value is the motor family: ${families.join(" | ")}`);
+  if (motor.startsWith("Handicap moteur (")) {
+    const n = countIn(motor);
+    // The keyboard alone: Tab from the commune filter, then the down arrow.
+    await communeSelect.focus();
+    await page.keyboard.press("Tab");
+    check(await page.evaluate(() => document.activeElement?.name === "access"), "Tab reaches the accessibility filter");
+    await page.keyboard.press("ArrowDown");
+    const ok = await settled(n);
+    const hrefs = await resultHrefs();
+    check(ok && n > 0 && await showsAll(hrefs, "Handicap moteur"), `the down arrow filters on motor impairment: ${hrefs.join(", ")}`);
+    check(await page.evaluate(() => document.activeElement?.name === "access"), "the focus stays on the filter");
+    const said = await page.locator("#search-status").textContent();
+    check(said.startsWith(`${n} résultat`), `the count is announced: ${said}`);
+  }
+  // A query no place answers: its filters are not shown.
+  await page.goto(origin + "/recherche/?q=sante", { waitUntil: "load" });
+  await firstResult(page).waitFor({ timeout: 5000 });
+  check(!(await communeSelect.isVisible()) && !(await accessSelect.isVisible()) && !(await page.locator("select[name=type]").isVisible()),
+    "the filters of places are hidden when no result has a value");
+
   // English has its own results page and index.
+
   await page.goto(origin + "/en/search/?q=lanterns", { waitUntil: "load" });
   await firstResult(page).waitFor({ timeout: 5000 });
   check((await firstResult(page).getAttribute("href")).endsWith("/en/culture/festival-des-lanternes/"), "the English index answers in English");

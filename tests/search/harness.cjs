@@ -6,8 +6,10 @@
 //
 // queries.json: ["query", ...] or [{"q": "query", "typing": true}, ...].
 // Prints, as JSON, for each query the addresses of its first results (at
-// most `top`, default 5), its number of results and the bytes of the files
-// it read (manifest included, script excluded).
+// most `top`, default 5), their facets as the script reads them from the
+// manifest (facet name to the names of the values the page has), its
+// number of results and the bytes of the files it read (manifest included,
+// script excluded).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -42,10 +44,14 @@ async function main() {
     const found = await engine.search(q, typing);
     const firsts = found.results.slice(0, top);
     const pages = await Promise.all(firsts.map((r) => engine.page(r.page)));
+    const m = await engine.manifest(); // already read: no byte more
+    const facets = firsts.map((r) => Object.fromEntries(search.FACETS.map((f) =>
+      [f.name, f.values(m).filter((_, i) => f.has(r.facets, i))])));
     answers.push({
       q,
       count: found.results.length,
       urls: pages.map((p) => p.u.slice(root.length)),
+      facets,
       excerpt: pages.length ? search.excerpt(pages[0].x, found.terms.concat(found.words), 200) : [],
       bytes: counter.bytes,
       files: counter.files,

@@ -1,10 +1,12 @@
 //! Search: the index files of the build, the results page and the header
 //! field, and the theme's own script (search.js) run in Node on the built
-//! example to search it (tests/search/harness.cjs).
+//! example to search it (tests/search/harness.cjs); the facets of places
+//! on the fixture `search/places`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 use crate::support::{SiteTest, example, read, select};
 
@@ -18,15 +20,27 @@ fn manifest_of(out: &Path, page: &str) -> String {
     found[0].value().attr("data-index").unwrap().to_string()
 }
 
-/// Runs the harness on `queries` (JSON): its answers.
+/// Runs the harness on `queries` (JSON) on the example: its answers.
 fn search(out: &Path, manifest: &str, queries: &serde_json::Value) -> Vec<serde_json::Value> {
+    search_site(out, EXAMPLE_BASE, manifest, 3, queries)
+}
+
+/// Runs the harness on `queries` (JSON) on the site built in `out` with
+/// `base` as its address, keeping the `top` first results of each.
+fn search_site(
+    out: &Path,
+    base: &str,
+    manifest: &str,
+    top: usize,
+    queries: &serde_json::Value,
+) -> Vec<serde_json::Value> {
     let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/harness.cjs");
     let mut child = Command::new("node")
         .arg(harness)
         .arg(out)
-        .arg(EXAMPLE_BASE)
+        .arg(base)
         .arg(manifest)
-        .arg("3")
+        .arg(top.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -227,4 +241,157 @@ fn the_report_counts_the_index_and_check_warns_about_what_search_cannot_do() {
             .count(),
         1
     );
+}
+
+const PLACES_BASE: &str = "https://www.example-territoire.fr";
+
+/// The fixture `search/places`, built once for the tests of facets.
+fn places() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let site = SiteTest::from_fixture("search/places").output(&dir.join("public"));
+        site.build().assert_success();
+        site.out().to_path_buf()
+    })
+}
+
+/// The facets the script reads for the result at `url` of an answer.
+fn facets_of<'a>(answer: &'a serde_json::Value, url: &str) -> &'a serde_json::Value {
+    let urls = answer["urls"].as_array().unwrap();
+    let at = urls
+        .iter()
+        .position(|u| u == url)
+        .unwrap_or_else(|| panic!("« {} » does not find {url}: {urls:?}", answer["q"]));
+    &answer["facets"][at]
+}
+
+#[test]
+fn places_are_faceted_by_type_commune_and_accessibility() {
+    let out = places();
+    let manifest = manifest_of(out, "recherche/index.html");
+    let file = out.join(
+        manifest
+            .trim_start_matches(PLACES_BASE)
+            .trim_start_matches('/'),
+    );
+    let m: serde_json::Value = serde_json::from_str(&read(&file)).unwrap();
+    // Each value once in a small table: the types as the pages show them
+    // (the garden has a category only, the events come from OpenAgenda,
+    // the gîte des Crêtes from DATAtourisme), hostile text kept as text.
+    assert_eq!(
+        m["types"],
+        serde_json::json!([
+            "Bar <b>de nuit</b>",
+            "Événement",
+            "Gîte",
+            "Lieu de visite",
+            "Meublés de tourisme",
+            "Musée"
+        ])
+    );
+    assert_eq!(m["communes"], serde_json::json!(["Orbière", "Saint-Lac"]));
+    let access: Vec<&str> = m["access"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a[0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        access,
+        ["motor", "hearing", "visual", "mental", "reduced_mobility"]
+    );
+    assert_eq!(m["access"][0][1], "Handicap moteur");
+    // Pages carry numbers into the tables: a few characters each.
+    let codes = m["facets"].as_str().unwrap();
+    assert_eq!(codes.len() % m["pages"].as_u64().unwrap() as usize, 0);
+    assert!(
+        codes.len() <= 6 * m["pages"].as_u64().unwrap() as usize,
+        "{codes}"
+    );
+
+    // The theme's script reads each page's values back.
+    let answers = search_site(
+        out,
+        PLACES_BASE,
+        &manifest,
+        20,
+        &serde_json::json!(["saint-lac", "jardin sources", "pomme"]),
+    );
+    let museum = facets_of(&answers[0], "/tourisme/musee/");
+    assert_eq!(museum["type"], serde_json::json!(["Musée"]));
+    assert_eq!(museum["commune"], serde_json::json!(["Saint-Lac"]));
+    assert_eq!(museum["access"].as_array().unwrap().len(), 5);
+    let gite = facets_of(&answers[0], "/tourisme/gite-des-cretes/");
+    assert_eq!(gite["type"], serde_json::json!(["Meublés de tourisme"]));
+    assert_eq!(gite["commune"], serde_json::json!(["Saint-Lac"]));
+    assert_eq!(
+        gite["access"],
+        serde_json::json!([
+            "Handicap moteur",
+            "Handicap auditif",
+            "Accessible aux personnes à mobilité réduite"
+        ])
+    );
+    let fountain = facets_of(&answers[0], "/tourisme/fontaine/");
+    assert_eq!(fountain["type"], serde_json::json!([]));
+    assert_eq!(fountain["commune"], serde_json::json!([]));
+    let garden = facets_of(&answers[1], "/tourisme/jardin/");
+    assert_eq!(garden["type"], serde_json::json!(["Lieu de visite"]));
+    assert_eq!(garden["commune"], serde_json::json!(["Orbière"]));
+    assert_eq!(
+        garden["access"],
+        serde_json::json!(["Accessible aux personnes à mobilité réduite"])
+    );
+    let fete = &answers[2]["facets"][0];
+    assert_eq!(fete["type"], serde_json::json!(["Événement"]));
+    assert_eq!(fete["commune"], serde_json::json!(["Orbière"]));
+    assert!(!fete["access"].as_array().unwrap().is_empty(), "{fete}");
+
+    // Each language names its values: the English museum is a Museum.
+    let en = search_site(
+        out,
+        PLACES_BASE,
+        &manifest_of(out, "en/search/index.html"),
+        10,
+        &serde_json::json!(["museum"]),
+    );
+    let museum = facets_of(&en[0], "/en/tourisme/musee/");
+    assert_eq!(museum["type"], serde_json::json!(["Museum"]));
+    assert_eq!(museum["access"][0], "Motor impairment");
+}
+
+#[test]
+fn the_results_page_has_a_hidden_filter_for_each_place_facet() {
+    let out = places();
+    for (page, labels) in [
+        (
+            "recherche/index.html",
+            ["Type", "Communes", "Accessibilité"],
+        ),
+        (
+            "en/search/index.html",
+            ["Type", "Towns and villages", "Accessibility"],
+        ),
+    ] {
+        let html = scraper::Html::parse_document(&read(&out.join(page)));
+        for (name, label) in ["type", "commune", "access"].iter().zip(labels) {
+            let found = select(
+                &html,
+                &format!(".search-filters label[hidden] select[name={name}]"),
+            );
+            assert_eq!(
+                found.len(),
+                1,
+                "{page}: a {name} filter, hidden until a result has a value"
+            );
+            let text: String = found[0]
+                .parent()
+                .and_then(scraper::ElementRef::wrap)
+                .unwrap()
+                .text()
+                .collect();
+            assert!(text.trim_start().starts_with(label), "{page}: {text}");
+        }
+    }
 }

@@ -5,8 +5,9 @@
  * and folded as the index was (src/search/text.rs: a change there is a
  * change here), the shards its words need are fetched from the site, and
  * the results are shown with their excerpt, pillar and thumbnail, the
- * count announced, filters by pillar and audience. No request leaves the
- * site; no inline script, no WebAssembly.
+ * count announced, filters by pillar, audience, place type, commune and
+ * accessibility. No request leaves the site; no inline script, no
+ * WebAssembly.
  *
  * The engine (fold, words, Engine) also runs in Node, given a loader:
  * the tests search the built example with this very file. */
@@ -144,15 +145,37 @@
     return scores;
   }
 
-  /* The facets of page n: pillar number (-1: none), audience bits, event state. */
+  var DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+
+  /* Digits for n values and none: 0 when there is none (src/search/index.rs). */
+  function width(n) {
+    var w = 0;
+    for (var room = 1; room < n + 1; room *= 64) { w++; }
+    return w;
+  }
+
+  /* The widths of a page's facet codes, from the manifest's tables. */
+  function layout(m) {
+    if (!m.layout) {
+      var w = [1, Math.max(1, Math.ceil(m.audiences.length / 6)), 1,
+        width((m.types || []).length), width((m.communes || []).length), (m.access || []).length ? 1 : 0];
+      m.layout = { widths: w, size: w.reduce(function (a, b) { return a + b; }, 0) };
+    }
+    return m.layout;
+  }
+
+  /* The facets of page n: pillar number (-1: none), audience bits, event
+   * state, type and commune numbers (-1: none), accessibility bits. */
   function facetsOf(m, n) {
-    var digits = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
-    var width = Math.max(1, Math.ceil(m.audiences.length / 6));
-    var at = n * (width + 2), code = m.facets;
-    var p = digits.indexOf(code[at]);
-    var bits = 0;
-    for (var c = 0; c < width; c++) { bits += digits.indexOf(code[at + 1 + c]) * Math.pow(64, c); }
-    return { pillar: p === 63 ? -1 : p, audiences: bits, event: code[at + 1 + width] };
+    var l = layout(m), code = m.facets, at = n * l.size;
+    var values = l.widths.map(function (w) {
+      var v = 0;
+      for (var c = 0; c < w; c++) { v += DIGITS.indexOf(code[at + c]) * Math.pow(64, c); }
+      at += w;
+      return v;
+    });
+    return { pillar: values[0] === 63 ? -1 : values[0], audiences: values[1], event: String(values[2]),
+      type: values[3] - 1, commune: values[4] - 1, access: values[5] };
   }
 
   /* Ranked pages for a query: [{page, score, words}], the query's words
@@ -244,7 +267,19 @@
     return out;
   }
 
-  var api = { fold: fold, words: words, oneEdit: oneEdit, excerpt: excerpt, Engine: Engine };
+  /* The filters: each facet's values in the manifest (names) and whether
+   * a page's facets have value i. */
+  function bit(bits, i) { return Math.floor(bits / Math.pow(2, i)) % 2 === 1; }
+  function names(list) { return (list || []).map(function (v) { return typeof v === 'string' ? v : v[1]; }); }
+  var FACETS = [
+    { name: 'pillar', values: function (m) { return names(m.pillars); }, has: function (f, i) { return f.pillar === i; } },
+    { name: 'audience', values: function (m) { return names(m.audiences); }, has: function (f, i) { return bit(f.audiences, i); } },
+    { name: 'type', values: function (m) { return names(m.types); }, has: function (f, i) { return f.type === i; } },
+    { name: 'commune', values: function (m) { return names(m.communes); }, has: function (f, i) { return f.commune === i; } },
+    { name: 'access', values: function (m) { return names(m.access); }, has: function (f, i) { return bit(f.access, i); } }
+  ];
+
+  var api = { fold: fold, words: words, oneEdit: oneEdit, excerpt: excerpt, Engine: Engine, FACETS: FACETS };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; }
   global.blasonSearch = api;
 
@@ -286,8 +321,11 @@
     var status = root.querySelector('[role=status]');
     var list = root.querySelector('ol');
     var more = root.querySelector('.search-more');
-    var pillarSelect = root.querySelector('select[name=pillar]');
-    var audienceSelect = root.querySelector('select[name=audience]');
+    // The filters this page has, each with its select and its label.
+    var filterList = FACETS.map(function (f) {
+      var select = root.querySelector('select[name=' + f.name + ']');
+      return select && { facet: f, select: select, label: select.closest('label') || select };
+    }).filter(Boolean);
     var filters = root.querySelector('.search-filters');
     var number = new Intl.NumberFormat(document.documentElement.lang || undefined);
     var state = { found: null, shown: 0, serial: 0 };
@@ -296,38 +334,33 @@
       return (d[key] || '').replace('{n}', number.format(n)).replace('{q}', q);
     }
 
-    function pass(r) {
-      var p = pillarSelect.value, a = audienceSelect.value;
-      return (p === '' || r.facets.pillar === Number(p)) &&
-        (a === '' || (r.facets.audiences & Math.pow(2, Number(a))) !== 0);
-    }
-
-    function fillSelect(select, names, count) {
-      var keep = select.value;
-      while (select.options.length > 1) { select.remove(1); }
-      names.forEach(function (name, i) {
-        var n = count(i);
-        if (n > 0 || String(i) === keep) {
-          select.appendChild(el('option', { value: String(i) }, [name[1] + ' (' + number.format(n) + ')']));
-        }
+    /* Whether result r passes every filter chosen but `except`. */
+    function pass(r, except) {
+      return filterList.every(function (x) {
+        return x === except || x.select.value === '' || x.facet.has(r.facets, Number(x.select.value));
       });
-      select.value = keep;
-      if (select.value !== keep) { select.value = ''; }
     }
 
+    /* Each filter lists the values the results have (with their counts,
+     * the other filters applied), and is shown only when there are some. */
     function facets(m, found) {
-      var a = audienceSelect.value, p = pillarSelect.value;
-      fillSelect(pillarSelect, m.pillars, function (i) {
-        return found.filter(function (r) {
-          return r.facets.pillar === i && (a === '' || (r.facets.audiences & Math.pow(2, Number(a))) !== 0);
-        }).length;
+      var shown = 0;
+      filterList.forEach(function (x) {
+        var select = x.select, keep = select.value;
+        var others = found.filter(function (r) { return pass(r, x); });
+        while (select.options.length > 1) { select.remove(1); }
+        x.facet.values(m).forEach(function (name, i) {
+          var n = others.filter(function (r) { return x.facet.has(r.facets, i); }).length;
+          if (n > 0 || String(i) === keep) {
+            select.appendChild(el('option', { value: String(i) }, [name + ' (' + number.format(n) + ')']));
+          }
+        });
+        select.value = keep;
+        if (select.value !== keep) { select.value = ''; }
+        x.label.hidden = select.options.length < 2;
+        if (!x.label.hidden) { shown++; }
       });
-      fillSelect(audienceSelect, m.audiences, function (i) {
-        return found.filter(function (r) {
-          return (r.facets.audiences & Math.pow(2, i)) !== 0 && (p === '' || r.facets.pillar === Number(p));
-        }).length;
-      });
-      filters.hidden = found.length === 0 || (m.pillars.length === 0 && m.audiences.length === 0);
+      filters.hidden = found.length === 0 || shown === 0;
     }
 
     function item(frag, terms) {
@@ -347,7 +380,7 @@
 
     /* Shows the next results of the current list. */
     function showMore(serial, focusFirst) {
-      var found = state.found.results.filter(pass);
+      var found = state.found.results.filter(function (r) { return pass(r, null); });
       var slice = found.slice(state.shown, state.shown + PAGE);
       state.shown += slice.length;
       return Promise.all(slice.map(function (r) { return engine.page(r.page); })).then(function (frags) {
@@ -375,7 +408,7 @@
           state.found = found;
           state.shown = 0;
           facets(m, found.results);
-          var n = found.results.filter(pass).length;
+          var n = found.results.filter(function (r) { return pass(r, null); }).length;
           status.textContent = say(n === 0 ? 'countNone' : n === 1 ? 'countOne' : 'countMany', n, q);
           list.textContent = '';
           return showMore(serial, false);
@@ -398,8 +431,8 @@
       history.replaceState(null, '', url.href);
       run(false);
     });
-    [pillarSelect, audienceSelect].forEach(function (s) {
-      s.addEventListener('change', function () { run(false); });
+    filterList.forEach(function (x) {
+      x.select.addEventListener('change', function () { run(false); });
     });
     more.addEventListener('click', function () {
       var before = list.children.length;
