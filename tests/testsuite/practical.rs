@@ -393,15 +393,7 @@ fn past_midnight_and_hostile_text_in_the_bar() {
     );
     // No link runs code (a `javascript:` web or booking address is an
     // error of the front matter: data::a_javascript_web_address_is_an_error).
-    for a in select(&doc, "[href], [src]") {
-        let v = a.value();
-        let url = v
-            .attr("href")
-            .or(v.attr("src"))
-            .unwrap()
-            .to_ascii_lowercase();
-        assert!(!url.trim().starts_with("javascript:"), "{url}");
-    }
+    crate::support::assert_no_link_runs_code(&doc);
     assert!(!html.to_ascii_lowercase().contains("javascript:alert"));
     assert!(select(&doc, "section.practical a.button").is_empty());
     let raw: String = select(&doc, r#"script[type="application/ld+json"]"#)[0]

@@ -329,6 +329,28 @@ pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<
         .collect()
 }
 
+/// Fails when a link or a source of `doc` would run code (`javascript:`,
+/// `vbscript:`, a `data:` page), whatever its case and spaces.
+pub fn assert_no_link_runs_code(doc: &scraper::Html) {
+    for a in select(doc, "[href], [src], [action], [formaction]") {
+        let v = a.value();
+        for name in ["href", "src", "action", "formaction"] {
+            let Some(url) = v.attr(name) else { continue };
+            let url: String = url
+                .chars()
+                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            assert!(
+                !url.starts_with("javascript:")
+                    && !url.starts_with("vbscript:")
+                    && !url.starts_with("data:text/html"),
+                "a link runs code: {name}=\"{url}\""
+            );
+        }
+    }
+}
+
 /// The HTML of the elements `css` selects, one a line, in the page's order:
 /// the fragment a snapshot shows.
 pub fn fragment(doc: &scraper::Html, css: &str) -> String {
