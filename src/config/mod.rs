@@ -1134,7 +1134,7 @@ mod tests {
         );
         assert_eq!(c.contact_hours_in("en"), (vec!["Mon-Sat: 9am-6pm"], false));
         // German has no hours of its own: the French ones, marked as French.
-        assert_eq!(c.contact_hours_in("de").1, true);
+        assert!(c.contact_hours_in("de").1);
         assert_eq!(c.contact_name_in("de"), "Office");
         assert!(!c.contact.is_empty());
         assert!(Config::parse(MINIMAL).unwrap().contact.is_empty());
@@ -1159,7 +1159,8 @@ mod tests {
             ]
         );
         let typo = format!("{MINIMAL}[contact]\nadress = \"1 rue\"\n");
-        let d = &Config::parse(&typo).unwrap_err().diagnostics()[0];
+        let err = Config::parse(&typo).unwrap_err();
+        let d = &err.diagnostics()[0];
         assert_eq!(d.message, "unknown key `adress` in [contact]");
         assert_eq!(d.help.as_deref(), Some("did you mean `address`?"));
         let worded = format!("{MINIMAL}[contact]\nphone = \"+33 (0)4 84 12 34 56\"\n");
@@ -1183,11 +1184,13 @@ mod tests {
 
         let pillar =
             format!("{MINIMAL}[pillars]\nculture = {{ title = \"Culture\", who = \"x\" }}\n");
-        let d = &Config::parse(&pillar).unwrap_err().diagnostics()[0];
+        let err = Config::parse(&pillar).unwrap_err();
+        let d = &err.diagnostics()[0];
         assert_eq!(d.message, "[pillars] culture: `who` is for audiences");
         let empty =
             format!("{MINIMAL}[audiences]\nvisiteurs = {{ title = \"Visiter\", who = \" \" }}\n");
-        let d = &Config::parse(&empty).unwrap_err().diagnostics()[0];
+        let err = Config::parse(&empty).unwrap_err();
+        let d = &err.diagnostics()[0];
         assert_eq!(d.message, "[audiences] visiteurs: `who` is empty");
     }
 
