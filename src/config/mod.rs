@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
 pub use data::{Category, DataFormat, DataSource};
 pub use raw::{CardsConfig, Grouping, LanguageConfig, SearchConfig, Untranslated};
-use raw::{MarkdownConfig, RawBrand, RawConfig, RawImages, RawShare};
+use raw::{MarkdownConfig, RawBrand, RawConfig, RawContact, RawImages, RawShare};
 
 /// The site's configuration, validated.
 #[derive(Debug, Clone)]
@@ -46,6 +46,8 @@ pub struct Config {
     pub audiences: IndexMap<String, Grouping>,
     /// The territory's own accounts: network name to URL.
     pub social: IndexMap<String, String>,
+    /// The office's contact block.
+    pub contact: Contact,
     pub share: Share,
     pub cards: CardsConfig,
     pub images: Images,
@@ -86,6 +88,31 @@ pub struct Brand {
     /// Hashtag without `#`.
     pub hashtag: Option<String>,
     pub colors: Colors,
+}
+
+/// `[contact]`: how to reach the office, checked. Texts are trimmed;
+/// a field left empty is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub name: Option<String>,
+    /// The address's lines, empty lines left out.
+    pub address: Vec<String>,
+    /// The phone number as written (at least three digits, only the
+    /// characters numbers are written with).
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Opening hours' lines, in the default language.
+    pub hours: Vec<String>,
+}
+
+impl Contact {
+    /// Whether there is anything to show.
+    pub fn is_empty(&self) -> bool {
+        self.address.is_empty()
+            && self.phone.is_none()
+            && self.email.is_none()
+            && self.hours.is_empty()
+    }
 }
 
 /// The brand's colours.
@@ -414,6 +441,8 @@ impl Config {
                 );
             }
         }
+        errors.extend(check_who(&raw));
+        let contact = validate_contact(raw.contact, &mut errors);
         let brand = validate_brand(raw.brand, &mut errors);
         let share = validate_share(raw.share, &mut errors);
         let images = validate_images(raw.images, &mut errors);
@@ -435,6 +464,7 @@ impl Config {
                     pillars: raw.pillars,
                     audiences: raw.audiences,
                     social: raw.social,
+                    contact,
                     share,
                     cards: raw.cards,
                     images,
@@ -515,6 +545,52 @@ impl Config {
 
     pub fn brand_name(&self) -> &str {
         self.brand.name.as_deref().unwrap_or(&self.title)
+    }
+
+    /// The brand's name in `lang`: `[languages.xx.brand] name`, or the
+    /// main one.
+    pub fn brand_name_in(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.brand.name.as_deref())
+            .unwrap_or_else(|| self.brand_name())
+    }
+
+    /// Who a visitor of audience `key` is, in `lang` ("visiteur"): the
+    /// language's `who`, or its title when it has its own name for the
+    /// audience, or the main `who`, or the title.
+    pub fn audience_who<'a>(&'a self, key: &str, lang: &str) -> Option<&'a str> {
+        let base = self.audiences.get(key)?;
+        let own = self.languages.get(lang).and_then(|l| l.audiences.get(key));
+        Some(match own {
+            Some(g) => g.who.as_deref().unwrap_or(&g.title),
+            None => base.who.as_deref().unwrap_or(&base.title),
+        })
+    }
+
+    /// The contact block's heading in `lang`.
+    pub fn contact_name_in(&self, lang: &str) -> &str {
+        self.languages
+            .get(lang)
+            .and_then(|l| l.contact.name.as_deref())
+            .or(self.contact.name.as_deref())
+            .unwrap_or_else(|| self.brand_name_in(lang))
+    }
+
+    /// The opening hours' lines in `lang`, and whether they are the default
+    /// language's (to be marked with its `lang`).
+    pub fn contact_hours_in(&self, lang: &str) -> (Vec<&str>, bool) {
+        match self
+            .languages
+            .get(lang)
+            .and_then(|l| l.contact.hours.as_deref())
+        {
+            Some(h) => (lines(h).collect(), false),
+            None => (
+                self.contact.hours.iter().map(String::as_str).collect(),
+                lang != self.default_language,
+            ),
+        }
     }
 
     /// A pillar's name in `lang`.
@@ -633,6 +709,116 @@ fn check_languages(raw: &RawConfig) -> Vec<Diagnostic> {
         }
     }
     errors
+}
+
+/// `who` names a kind of visitor: it belongs to audiences, not pillars.
+fn check_who(raw: &RawConfig) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let tables = std::iter::once((String::from("[pillars]"), &raw.pillars)).chain(
+        raw.languages
+            .iter()
+            .map(|(code, l)| (format!("[languages.{code}.pillars]"), &l.pillars)),
+    );
+    for (table, pillars) in tables {
+        for (key, g) in pillars {
+            if g.who.is_some() {
+                errors.push(
+                    Diagnostic::error("config", format!("{table} {key}: `who` is for audiences"))
+                        .help("`who` says who the visitor is (\"visiteur\") after \"Vous êtes :\"; remove it from the pillar"),
+                );
+            }
+        }
+    }
+    let audiences = std::iter::once((String::from("[audiences]"), &raw.audiences)).chain(
+        raw.languages
+            .iter()
+            .map(|(code, l)| (format!("[languages.{code}.audiences]"), &l.audiences)),
+    );
+    for (table, audiences) in audiences {
+        for (key, g) in audiences {
+            if g.who.as_deref().is_some_and(|w| w.trim().is_empty()) {
+                errors.push(
+                    Diagnostic::error("config", format!("{table} {key}: `who` is empty"))
+                        .help("write who the visitor is (who = \"visiteur\"), or remove `who` to show the title"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// The non-empty lines of a text, trimmed.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+fn validate_contact(raw: RawContact, errors: &mut Vec<Diagnostic>) -> Contact {
+    let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let phone = text(raw.phone);
+    if let Some(p) = &phone {
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        let allowed = p
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()/\u{a0}\u{202f}".contains(c));
+        if !allowed || !(3..=20).contains(&digits) {
+            errors.push(
+                Diagnostic::error(
+                    "config",
+                    format!("[contact] phone = \"{p}\" is not a phone number"),
+                )
+                .help("write the number with its digits, spaces and an optional +, e.g. phone = \"04 84 12 34 56\" or \"+33 4 84 12 34 56\""),
+            );
+        }
+    }
+    let email = text(raw.email);
+    if let Some(e) = &email
+        && !is_email(e)
+    {
+        errors.push(
+            Diagnostic::error(
+                "config",
+                format!("[contact] email = \"{e}\" is not an e-mail address"),
+            )
+            .help("write the address alone, e.g. email = \"accueil@val-orbiere.example\" (without mailto:)"),
+        );
+    }
+    Contact {
+        name: text(raw.name),
+        address: raw
+            .address
+            .as_deref()
+            .map(lines)
+            .into_iter()
+            .flatten()
+            .map(String::from)
+            .collect(),
+        phone,
+        email,
+        hours: raw
+            .hours
+            .as_deref()
+            .map(lines)
+            .into_iter()
+            .flatten()
+            .map(String::from)
+            .collect(),
+    }
+}
+
+/// An e-mail address a `mailto:` link may carry: one `@`, a dotted domain,
+/// no space and none of the characters that would change the link.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && s.chars().all(|c| {
+            c == '@' || !(c.is_whitespace() || c.is_control() || "<>\"'()[]\\,;:?&#%/".contains(c))
+        })
 }
 
 fn validate_brand(raw: RawBrand, errors: &mut Vec<Diagnostic>) -> Option<Brand> {
@@ -932,6 +1118,81 @@ mod tests {
     use super::*;
 
     const MINIMAL: &str = "base_url = \"https://example.org\"\ntitle = \"T\"\n";
+
+    #[test]
+    fn contact_is_read_trimmed_and_per_language() {
+        let text = format!(
+            "{MINIMAL}[contact]\nname = \"Office\"\naddress = \"1 place du Lac\\n\\n  73000 Orbière \"\nphone = \" 04 84 12 34 56\"\nemail = \"accueil@orbiere.example\"\nhours = \"Lun.-sam. : 9 h-18 h\\nDim. : 10 h-12 h\"\n[languages.en.contact]\nhours = \"Mon-Sat: 9am-6pm\"\n[languages.de]\n"
+        );
+        let c = Config::parse(&text).unwrap();
+        assert_eq!(c.contact.address, ["1 place du Lac", "73000 Orbière"]);
+        assert_eq!(c.contact.phone.as_deref(), Some("04 84 12 34 56"));
+        assert_eq!(c.contact.email.as_deref(), Some("accueil@orbiere.example"));
+        assert_eq!(
+            c.contact_hours_in("fr"),
+            (vec!["Lun.-sam. : 9 h-18 h", "Dim. : 10 h-12 h"], false)
+        );
+        assert_eq!(c.contact_hours_in("en"), (vec!["Mon-Sat: 9am-6pm"], false));
+        // German has no hours of its own: the French ones, marked as French.
+        assert!(c.contact_hours_in("de").1);
+        assert_eq!(c.contact_name_in("de"), "Office");
+        assert!(!c.contact.is_empty());
+        assert!(Config::parse(MINIMAL).unwrap().contact.is_empty());
+    }
+
+    #[test]
+    fn contact_phone_and_email_are_checked_and_typos_suggested() {
+        let bad = format!(
+            "{MINIMAL}[contact]\nphone = \"call us\"\nemail = \"mailto:accueil@orbiere.example\"\n"
+        );
+        let err = Config::parse(&bad).unwrap_err();
+        let messages: Vec<&str> = err
+            .diagnostics()
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "[contact] phone = \"call us\" is not a phone number",
+                "[contact] email = \"mailto:accueil@orbiere.example\" is not an e-mail address",
+            ]
+        );
+        let typo = format!("{MINIMAL}[contact]\nadress = \"1 rue\"\n");
+        let err = Config::parse(&typo).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.message, "unknown key `adress` in [contact]");
+        assert_eq!(d.help.as_deref(), Some("did you mean `address`?"));
+        let worded = format!("{MINIMAL}[contact]\nphone = \"+33 (0)4 84 12 34 56\"\n");
+        assert!(Config::parse(&worded).is_ok());
+    }
+
+    #[test]
+    fn audiences_say_who_the_visitor_is_and_pillars_may_not() {
+        let text = format!(
+            "{MINIMAL}[audiences]\nvisiteurs = {{ title = \"Visiter\", who = \"visiteur\" }}\nhabitants = {{ title = \"Habiter\" }}\n[languages.en.audiences]\nvisiteurs = {{ title = \"Visitors\", who = \"visitor\" }}\n[languages.de.audiences]\nvisiteurs = {{ title = \"Gäste\" }}\n[languages.en.brand]\nname = \"Orbière Valley\"\n"
+        );
+        let c = Config::parse(&text).unwrap();
+        assert_eq!(c.audience_who("visiteurs", "fr"), Some("visiteur"));
+        assert_eq!(c.audience_who("visiteurs", "en"), Some("visitor"));
+        // A language's own name wins over the French `who`.
+        assert_eq!(c.audience_who("visiteurs", "de"), Some("Gäste"));
+        assert_eq!(c.audience_who("habitants", "fr"), Some("Habiter"));
+        assert_eq!(c.audience_who("nobody", "fr"), None);
+        assert_eq!(c.brand_name_in("en"), "Orbière Valley");
+        assert_eq!(c.brand_name_in("fr"), "T");
+
+        let pillar =
+            format!("{MINIMAL}[pillars]\nculture = {{ title = \"Culture\", who = \"x\" }}\n");
+        let err = Config::parse(&pillar).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.message, "[pillars] culture: `who` is for audiences");
+        let empty =
+            format!("{MINIMAL}[audiences]\nvisiteurs = {{ title = \"Visiter\", who = \" \" }}\n");
+        let err = Config::parse(&empty).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.message, "[audiences] visiteurs: `who` is empty");
+    }
 
     #[test]
     fn minimal_config_gets_documented_defaults() {

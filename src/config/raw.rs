@@ -42,6 +42,9 @@ pub struct RawConfig {
     /// The territory's own accounts: network name to URL.
     #[serde(default)]
     pub social: IndexMap<String, String>,
+    /// The office's contact block, in every page's footer. Default: none.
+    #[serde(default)]
+    pub contact: RawContact,
     #[serde(default)]
     pub share: RawShare,
     #[serde(default)]
@@ -90,6 +93,9 @@ pub struct LanguageConfig {
     /// Audience names in this language, by audience key.
     #[serde(default)]
     pub audiences: IndexMap<String, Grouping>,
+    /// The contact block's texts in this language.
+    #[serde(default)]
+    pub contact: LanguageContact,
     /// What this language's navigation and listings do with a page that is
     /// not translated into it. Default: `link` (to the default language's
     /// page, marked as such).
@@ -114,8 +120,39 @@ pub enum Untranslated {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageBrand {
+    /// The brand's name in this language ("Orbière Valley"). Default: the
+    /// main brand name.
+    pub name: Option<String>,
     /// The tagline in this language. Default: the main tagline.
     pub tagline: Option<String>,
+}
+
+/// `[contact]`: how to reach the office, shown in every page's footer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContact {
+    /// The block's heading ("Office de tourisme du Val d'Orbière").
+    /// Default: the brand name.
+    pub name: Option<String>,
+    /// The postal address, one line per written line. Default: none.
+    pub address: Option<String>,
+    /// A phone number (`04 84 12 34 56`, `+33 4 84 12 34 56`). Default: none.
+    pub phone: Option<String>,
+    /// An e-mail address. Default: none.
+    pub email: Option<String>,
+    /// Opening hours, as text, one line per written line. Default: none.
+    pub hours: Option<String>,
+}
+
+/// `[languages.xx.contact]`: the contact block's texts in that language.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageContact {
+    /// The block's heading in this language. Default: the main one.
+    pub name: Option<String>,
+    /// Opening hours in this language. Default: the main ones, marked as
+    /// written in the default language.
+    pub hours: Option<String>,
 }
 
 /// The brand: name, tagline, logo, font, hashtag and colours.
@@ -187,6 +224,9 @@ pub struct Grouping {
     /// A short description shown on its page. Default: empty.
     #[serde(default)]
     pub description: String,
+    /// Audiences only: who the visitor is, after "You are:" in the header
+    /// ("visiteur", "habitant"). Default: the title.
+    pub who: Option<String>,
 }
 
 /// `[share]`: share links and kits.

@@ -234,7 +234,7 @@ pub(super) fn prepare_templates(
         };
         v.pillars.retain(|p| listed(&ListingKind::Pillar, &p.key));
         v.audiences
-            .retain(|a| listed(&ListingKind::Audience, &a.key));
+            .retain(|a| listed(&ListingKind::Audience, &a.nav.key));
         // The agenda and the tags' index are made in every language
         // (`jobs::plan`, `content::site`); the site's feed unless its home
         // page says `generate_feeds = false`.

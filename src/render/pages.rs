@@ -843,7 +843,7 @@ pub(crate) fn photo<'a>(
     let path = pages.path(content, index);
     let html = views.html.share(pages.page).ok_or_else(|| released(p))?;
     let page_view = views.page_full(PageId(pages.page), &html);
-    let title = photo.caption.clone().unwrap_or_else(|| photo.alt.clone());
+    let title = photo_title(photo.caption.as_deref().unwrap_or(&photo.alt));
     let mut head = Head::new(title.clone());
     head.noindex = p.fm.draft;
     head.description = Some(match &photo.credit {
@@ -882,6 +882,7 @@ pub(crate) fn photo<'a>(
         path: p.path.clone(),
         lang: None,
     });
+    let head_title = title.clone();
     head.here = Some(title);
     head.extra_ld.push(jsonld::image_object(
         &photo.full.fallback.url,
@@ -902,12 +903,25 @@ pub(crate) fn photo<'a>(
         .head(head);
     let ctx = &mut frame.ctx;
     ctx.insert("photo", photo);
+    ctx.insert("photo_title", &head_title);
     ctx.insert("photo_index", &(index + 1));
     ctx.insert("photo_count", &pages.photos.len());
     ctx.insert("previous", &index.checked_sub(1).and_then(neighbour));
     ctx.insert("next", &neighbour(index + 1));
     ctx.insert_value("page", inputs.summaries[pages.page].clone());
     Ok(frame)
+}
+
+/// A photo page's title: its caption (or description) without the full
+/// stop that ends it as a sentence; an ellipsis stays.
+fn photo_title(text: &str) -> String {
+    let t = text.trim();
+    match t.strip_suffix('.') {
+        Some(rest) if !rest.ends_with('.') && !rest.trim().is_empty() => {
+            rest.trim_end().to_string()
+        }
+        _ => t.to_string(),
+    }
 }
 
 /// A redirect page at `path` to `to`.
@@ -956,6 +970,16 @@ pub(crate) fn asset<'a>(inputs: &RenderInputs<'a>, name: &str) -> Frame<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn photo_titles_lose_the_closing_full_stop_only() {
+        assert_eq!(photo_title("Le lac au matin."), "Le lac au matin");
+        assert_eq!(photo_title("  Le lac au matin .  "), "Le lac au matin");
+        assert_eq!(photo_title("Et ensuite..."), "Et ensuite...");
+        assert_eq!(photo_title("Quelle vue !"), "Quelle vue !");
+        assert_eq!(photo_title("Le lac"), "Le lac");
+        assert_eq!(photo_title("."), ".");
+    }
 
     #[test]
     fn pagination_splits_pages_and_links_every_pager() {

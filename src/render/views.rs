@@ -17,7 +17,7 @@ use crate::content::site::ListingId;
 use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::{Heading, Rendered};
-use crate::render::practical::{PlaceView, place_view};
+use crate::render::practical::{PhoneView, PlaceView, phone, place_view};
 use crate::render::routes;
 use crate::theme::Strings;
 use crate::url::absolute;
@@ -49,7 +49,30 @@ pub struct LanguageLink {
 #[derive(Debug, Clone, Serialize)]
 pub struct SocialLink {
     pub network: String,
+    /// The network's name as it writes it ("LinkedIn", "YouTube").
+    pub name: String,
     pub url: String,
+}
+
+/// An audience in the header: its link, and who the visitor is.
+#[derive(Debug, Clone, Serialize)]
+pub struct AudienceLink {
+    #[serde(flatten)]
+    pub nav: NavItem,
+    /// Who the visitor is ("visiteur"): `who`, else the title.
+    pub who: String,
+}
+
+/// `site.contact`: the office's contact block, in the page's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactView {
+    pub name: String,
+    pub address: Vec<String>,
+    pub phone: Option<PhoneView>,
+    pub email: Option<String>,
+    pub hours: Vec<String>,
+    /// The language of `hours` when it is not the page's (null otherwise).
+    pub hours_lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,8 +99,10 @@ pub struct SiteView<'a> {
     pub languages: Vec<LanguageLink>,
     pub brand: BrandView<'a>,
     pub pillars: Vec<NavItem>,
-    pub audiences: Vec<NavItem>,
+    pub audiences: Vec<AudienceLink>,
     pub social: Vec<SocialLink>,
+    /// The office's contact block (`[contact]`), null when empty.
+    pub contact: Option<ContactView>,
     pub extra: &'a toml::Table,
     pub has_audiences_index: bool,
     /// True when at least one community post is published.
@@ -155,7 +180,7 @@ pub fn site_view<'a>(
         home: absolute(base, &format!("{prefix}/")),
         languages,
         brand: BrandView {
-            name: config.brand_name(),
+            name: config.brand_name_in(lang),
             tagline: config.tagline_in(lang),
             logo: assets.logo.clone(),
             font: assets.font.clone(),
@@ -177,13 +202,14 @@ pub fn site_view<'a>(
         audiences: config
             .audiences
             .keys()
-            .map(|k| {
-                nav(
+            .map(|k| AudienceLink {
+                nav: nav(
                     base,
                     k,
                     config.audience_title(k, lang).unwrap_or(k),
                     &routes::audience(config, lang, k),
-                )
+                ),
+                who: config.audience_who(k, lang).unwrap_or(k).to_string(),
             })
             .collect(),
         social: config
@@ -191,15 +217,58 @@ pub fn site_view<'a>(
             .iter()
             .map(|(n, u)| SocialLink {
                 network: n.clone(),
+                name: network_name(n),
                 url: u.clone(),
             })
             .collect(),
+        contact: contact_view(config, lang),
         extra: &config.extra,
         has_audiences_index: !config.audiences.is_empty(),
         has_community: false,
         has_feed: false,
         has_search: config.search.enable,
     }
+}
+
+/// A network's name as it writes it, from its key in `[social]`.
+pub fn network_name(key: &str) -> String {
+    if let Some(n) = crate::config::Network::parse(key) {
+        return n.name().to_string();
+    }
+    match key {
+        "youtube" => "YouTube".to_string(),
+        "tiktok" => "TikTok".to_string(),
+        "peertube" => "PeerTube".to_string(),
+        "pinterest" => "Pinterest".to_string(),
+        "threads" => "Threads".to_string(),
+        "pixelfed" => "Pixelfed".to_string(),
+        "vimeo" => "Vimeo".to_string(),
+        "flickr" => "Flickr".to_string(),
+        _ => {
+            let mut chars = key.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The contact block in `lang`, or `None` when `[contact]` says nothing.
+fn contact_view(config: &Config, lang: &str) -> Option<ContactView> {
+    let c = &config.contact;
+    if c.is_empty() {
+        return None;
+    }
+    let (hours, foreign) = config.contact_hours_in(lang);
+    Some(ContactView {
+        name: config.contact_name_in(lang).to_string(),
+        address: c.address.clone(),
+        phone: c.phone.as_deref().and_then(|p| phone(p, lang)),
+        email: c.email.clone(),
+        hours: hours.into_iter().map(String::from).collect(),
+        hours_lang: foreign.then(|| config.default_language.clone()),
+    })
 }
 
 /// The name of a language in that language.
