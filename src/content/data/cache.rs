@@ -182,6 +182,8 @@ impl<'a> Cursor<'a> {
 /// without error, its name, the hash of its bytes and its objects. Whole
 /// or not at all: into a file of its own, then renamed over the last one
 /// (two builds may write it at once; the last rename wins, both whole).
+/// A file cut or damaged all the same (a crash before the system wrote it
+/// out) is found by its hashes when read, and ignored.
 pub fn write(
     path: &Path,
     context: &Hash,
@@ -217,7 +219,9 @@ pub fn write(
                 out.write_all(&payload)?;
             }
         }
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()
+        // Not synced to the disk: a file cut by a crash is found by its
+        // hashes and ignored.
+        out.flush()
     })();
     match written.and_then(|()| std::fs::rename(&tmp, path)) {
         Ok(()) => Ok(()),
