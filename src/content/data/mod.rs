@@ -338,6 +338,7 @@ pub fn load(
     let mut counts = DataCounts::default();
     let mut errors = Vec::new();
     let mut feeds = Vec::new();
+    let mut writes = Vec::new();
     for source in &config.data {
         let stamp = memo.as_ref().and_then(|_| feed_stamp(root, source));
         if let (Some(m), Some(stamp)) = (memo.as_deref(), &stamp)
@@ -352,11 +353,14 @@ pub fn load(
             });
             continue;
         }
-        let (read, c) = source::read_feed(root, source, &reading);
+        let (read, c, write) = source::read_feed(root, source, &reading);
         counts.add(c);
         match read {
             Ok(objects) => {
                 let objects = std::sync::Arc::new(objects);
+                if let Some(w) = write {
+                    writes.push((w, std::sync::Arc::clone(&objects)));
+                }
                 if let (Some(m), Some(stamp)) = (memo.as_deref_mut(), stamp) {
                     m.feeds.insert(
                         source.name.clone(),
@@ -373,7 +377,14 @@ pub fn load(
             }
         }
     }
-    let (pages, warnings) = pages::pages(root, config, &feeds, now, taken);
+    // The caches are written while the pages are made.
+    let (pages, warnings) = std::thread::scope(|s| {
+        for (w, objects) in &writes {
+            s.spawn(move || w.write(objects));
+        }
+        pages::pages(root, config, &feeds, now, taken)
+    });
+    drop(writes);
     Loaded {
         pages,
         warnings,

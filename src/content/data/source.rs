@@ -180,13 +180,43 @@ pub fn read_source(root: &Path, source: &DataSource) -> ReadResult {
     read_feed(root, source, &reading).0
 }
 
+/// A feed's cache, to be written once its objects are read: what
+/// [`read_feed`] leaves to its caller, who writes it while making pages.
+pub struct CacheWrite {
+    file: PathBuf,
+    context: Hash,
+    /// Each file read without error: its name, the hash of its bytes, and
+    /// where its objects are in the feed's.
+    files: Vec<(String, Hash, std::ops::Range<usize>)>,
+}
+
+impl CacheWrite {
+    /// Writes the cache of the feed whose objects are `objects`. A cache
+    /// that cannot be written is no error: the next build parses again.
+    pub fn write(&self, objects: &[Object]) {
+        let files: Vec<(&str, Hash, &[Object])> = self
+            .files
+            .iter()
+            .filter_map(|(rel, hash, range)| {
+                Some((rel.as_str(), *hash, objects.get(range.clone())?))
+            })
+            .collect();
+        let _ = cache::write(&self.file, &self.context, &files);
+    }
+}
+
 /// Reads every object of `source` as `reading` says, through its cache
-/// when it has one; every problem of every file at once, and what was
-/// parsed and what came from the cache.
-pub fn read_feed(root: &Path, source: &DataSource, reading: &Reading) -> (ReadResult, DataCounts) {
+/// when it has one; every problem of every file at once, what was parsed
+/// and what came from the cache, and the cache to write when it does not
+/// hold exactly what was read (a file parsed, or one gone).
+pub fn read_feed(
+    root: &Path,
+    source: &DataSource,
+    reading: &Reading,
+) -> (ReadResult, DataCounts, Option<CacheWrite>) {
     let units = match units(root, source) {
         Ok(u) => u,
-        Err(e) => return (Err(e), DataCounts::default()),
+        Err(e) => return (Err(e), DataCounts::default(), None),
     };
     let read = reader(source.format);
     let cx = reading.context;
@@ -221,8 +251,8 @@ pub fn read_feed(root: &Path, source: &DataSource, reading: &Reading) -> (ReadRe
     let mut counts = DataCounts::default();
     let mut objects = Vec::new();
     let mut errors = Vec::new();
-    let mut kept: Vec<(&str, Hash, std::ops::Range<usize>)> = Vec::new();
-    for (u, outcome) in units.iter().zip(outcomes) {
+    let mut kept: Vec<(String, Hash, std::ops::Range<usize>)> = Vec::new();
+    for (u, outcome) in units.into_iter().zip(outcomes) {
         match outcome.result {
             Ok(o) => {
                 let start = objects.len();
@@ -234,7 +264,7 @@ pub fn read_feed(root: &Path, source: &DataSource, reading: &Reading) -> (ReadRe
                 }
                 objects.extend(o);
                 if let Some(hash) = outcome.hash {
-                    kept.push((&u.rel, hash, start..objects.len()));
+                    kept.push((u.rel, hash, start..objects.len()));
                 }
             }
             Err(e) => {
@@ -244,22 +274,22 @@ pub fn read_feed(root: &Path, source: &DataSource, reading: &Reading) -> (ReadRe
         }
     }
     counts.objects = objects.len();
-    // Written when it would not hold exactly what it holds: a file parsed,
-    // or one gone. A cache that cannot be written is no error: the next
-    // build parses again.
-    if let Some(file) = &cache_file
-        && (counts.files_parsed > 0 || stale != kept.len())
-    {
-        let files: Vec<(&str, Hash, &[Object])> = kept
-            .iter()
-            .map(|(rel, hash, range)| (*rel, *hash, &objects[range.clone()]))
-            .collect();
-        let _ = cache::write(file, &context, &files);
-    }
+    let write = cache_file
+        .filter(|_| counts.files_parsed > 0 || stale != kept.len())
+        .map(|file| CacheWrite {
+            file,
+            context,
+            files: kept,
+        });
     if errors.is_empty() {
-        (Ok(objects), counts)
+        (Ok(objects), counts, write)
     } else {
-        (Err(errors), counts)
+        // The files read without error are kept all the same: once the
+        // others are fixed, they alone are parsed again.
+        if let Some(w) = write {
+            w.write(&objects);
+        }
+        (Err(errors), counts, None)
     }
 }
 
