@@ -317,7 +317,7 @@ impl<'de> Visitor<'de> for Keep<'_> {
             let what = if IDS_ONLY.contains(&key.as_ref()) {
                 What::Ids
             } else if let Some((_, keys)) = ONLY.iter().find(|(k, _)| *k == key) {
-                What::Only(*keys)
+                What::Only(keys)
             } else {
                 What::All
             };
@@ -3132,7 +3132,8 @@ mod tests {
         // else runs (2 shared vCPUs).
         let cx = ReadContext::of_languages(&["fr", "en"]);
         let every = ReadContext::every_language();
-        let ways: [(&str, &dyn Fn(&[u8], &str)); 4] = [
+        type Way<'a> = (&'a str, &'a dyn Fn(&[u8], &str));
+        let ways: [Way; 4] = [
             ("parsing into a Value alone", &|b, _| {
                 let v: Value = serde_json::from_slice(b).unwrap();
                 assert!(v.is_object());
