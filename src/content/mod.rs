@@ -194,6 +194,8 @@ pub struct Content {
     pub errors: Vec<Diagnostic>,
     /// Pages and sections with `draft = true`, left out without `--drafts`.
     pub drafts_left_out: usize,
+    /// What reading the tourism data feeds did.
+    pub data: data::DataCounts,
 }
 
 impl Content {
@@ -270,10 +272,9 @@ pub fn load(
             (rel, p.slug.clone())
         })
         .collect();
-    let (data_pages, data_warnings, data_errors) =
-        data::load(root, config, opts.now, data_memo, taken);
-    errors.extend(data_errors);
-    pages.extend(data_pages);
+    let data = data::load(root, config, opts.now, data_memo, taken);
+    errors.extend(data.errors);
+    pages.extend(data.pages);
     errors.extend(data::attach(&mut pages, config));
     if !errors.is_empty() && !opts.keep_going {
         return Err(Error::Site(errors));
@@ -315,7 +316,8 @@ pub fn load(
     content.sections = sections;
     content.errors = errors;
     content.drafts_left_out = drafts_left_out;
-    content.warnings.extend(data_warnings);
+    content.warnings.extend(data.warnings);
+    content.data = data.counts;
     Ok(content)
 }
 

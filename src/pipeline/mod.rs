@@ -100,6 +100,9 @@ pub struct BuildReport {
     pub cards_drawn: u64,
     /// What the search stage indexed and wrote.
     pub search: SearchCounts,
+    /// The tourism data feeds' objects, and how many were not parsed
+    /// again (docs/data.md).
+    pub data: crate::content::data::DataCounts,
     pub warnings: Vec<Diagnostic>,
     /// In `check`, the errors found on the way (a build stops at the first
     /// stage that finds one).
@@ -493,6 +496,7 @@ fn run_stages(
         images: image_counts,
         cards_drawn: card_counts.drawn,
         search: search.counts,
+        data: content.data,
         warnings,
         errors: Vec::new(),
         stages_ms: timer.stages,

@@ -10,6 +10,7 @@ mod cards;
 mod cli;
 mod community;
 mod data;
+mod data_cache;
 mod errors;
 mod html;
 mod images;

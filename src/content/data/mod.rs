@@ -12,6 +12,7 @@
 //! images into the site, and the build reads only the disk.
 
 pub mod apidae;
+pub mod cache;
 pub mod datatourisme;
 pub mod fields;
 pub mod json;
@@ -22,6 +23,8 @@ pub mod source;
 pub mod tourinsoft;
 
 use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use super::frontmatter::EventStatus;
 use super::practical::{Category, Day, Disability};
@@ -52,7 +55,7 @@ pub fn media_name(url: &str) -> String {
 }
 
 /// One object of a feed (a place, an event, a tour), whatever its format.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Object {
     /// The feed's own id (`15-b968435b-…` for DATAtourisme, `898922` for
     /// Apidae, the `uid` for OpenAgenda): stable across exports.
@@ -136,7 +139,7 @@ pub struct Object {
 }
 
 /// How an event is attended (schema.org `eventAttendanceMode`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Attendance {
     #[default]
     InPerson,
@@ -148,7 +151,7 @@ pub enum Attendance {
 /// An opening period: between two dates (or all year), on some days (or
 /// every day), from–to (or hours not given). Several `Opening`s with the
 /// same dates are one period with several time spans.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Opening {
     pub from: Option<jiff::civil::Date>,
     pub to: Option<jiff::civil::Date>,
@@ -162,7 +165,7 @@ pub struct Opening {
 }
 
 /// An exceptional closure.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Closed {
     pub from: jiff::civil::Date,
     pub to: Option<jiff::civil::Date>,
@@ -170,7 +173,7 @@ pub struct Closed {
 }
 
 /// A price or a price range.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
     /// What it is for ("Adulte", "Nuitée").
     pub label: Texts,
@@ -183,7 +186,7 @@ pub struct Cost {
 
 /// A photo of the feed: where it is published, who owns it, until when it
 /// may be shown.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Image {
     pub url: String,
     pub credit: Option<String>,
@@ -196,7 +199,7 @@ pub struct Image {
 
 /// One occurrence of an event: a day or days, with or without times (in
 /// the site's time zone unless the feed gives an offset).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Occurrence {
     pub start: jiff::civil::Date,
     pub end: Option<jiff::civil::Date>,
@@ -209,7 +212,7 @@ pub struct Occurrence {
 }
 
 /// What a tour (a walk, a ride) says of itself.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tour {
     pub distance_m: Option<f64>,
     pub ascent_m: Option<f64>,
@@ -283,40 +286,87 @@ fn feed_stamp(root: &std::path::Path, source: &crate::config::DataSource) -> Opt
     Some(key)
 }
 
-/// Pages of every feed of the site: the pages, warnings, and errors (a
-/// feed that cannot be read, with each file and JSON path). With a memo,
-/// feeds whose files did not change are not parsed again.
+/// What reading the feeds did, for the build report: how many objects
+/// and files were read, and how many of them came from the cache (or,
+/// in `serve`, from the last build's memory) instead of being parsed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DataCounts {
+    /// Objects of every feed.
+    pub objects: usize,
+    /// Of those, the objects not parsed again: from the cache, or kept by
+    /// `serve` from its last build.
+    pub objects_from_cache: usize,
+    /// The feeds' files (a zip counts as one) parsed.
+    pub files_parsed: usize,
+    /// The feeds' files taken from the cache.
+    pub files_from_cache: usize,
+}
+
+impl DataCounts {
+    fn add(&mut self, other: DataCounts) {
+        self.objects += other.objects;
+        self.objects_from_cache += other.objects_from_cache;
+        self.files_parsed += other.files_parsed;
+        self.files_from_cache += other.files_from_cache;
+    }
+}
+
+/// What [`load`] makes of the feeds.
+#[derive(Default)]
+pub struct Loaded {
+    pub pages: Vec<super::Page>,
+    pub warnings: Vec<crate::error::Diagnostic>,
+    /// A feed that cannot be read, with each file and JSON path.
+    pub errors: Vec<crate::error::Diagnostic>,
+    pub counts: DataCounts,
+}
+
+/// Pages of every feed of the site. Feeds are read in the site's
+/// languages, through the cache of `[images] cache_dir` (a file whose
+/// bytes did not change is not parsed again); with a memo, feeds whose
+/// files did not change are not even hashed.
 pub fn load(
     root: &std::path::Path,
     config: &crate::config::Config,
     now: jiff::Timestamp,
     mut memo: Option<&mut DataMemo>,
     taken: std::collections::HashSet<(String, String)>,
-) -> (
-    Vec<super::Page>,
-    Vec<crate::error::Diagnostic>,
-    Vec<crate::error::Diagnostic>,
-) {
+) -> Loaded {
     if config.data.is_empty() {
-        return (Vec::new(), Vec::new(), Vec::new());
+        return Loaded::default();
     }
+    let context = source::ReadContext::of_site(config);
+    let cache_dir = root.join(&config.images.cache_dir);
+    let reading = source::Reading {
+        context: &context,
+        cache_dir: Some(&cache_dir),
+    };
+    let mut counts = DataCounts::default();
     let mut errors = Vec::new();
     let mut feeds = Vec::new();
+    let mut writes = Vec::new();
     for source in &config.data {
         let stamp = memo.as_ref().and_then(|_| feed_stamp(root, source));
         if let (Some(m), Some(stamp)) = (memo.as_deref(), &stamp)
             && let Some((known, objects)) = m.feeds.get(&source.name)
             && known == stamp
         {
+            counts.objects += objects.len();
+            counts.objects_from_cache += objects.len();
             feeds.push(pages::Feed {
                 source,
                 objects: std::sync::Arc::clone(objects),
             });
             continue;
         }
-        match source::read_source(root, source) {
+        let (read, c, write) = source::read_feed(root, source, &reading);
+        counts.add(c);
+        match read {
             Ok(objects) => {
                 let objects = std::sync::Arc::new(objects);
+                if let Some(w) = write {
+                    writes.push((w, std::sync::Arc::clone(&objects)));
+                }
                 if let (Some(m), Some(stamp)) = (memo.as_deref_mut(), stamp) {
                     m.feeds.insert(
                         source.name.clone(),
@@ -337,8 +387,20 @@ pub fn load(
         errors.extend(e);
         renames::Renames::new()
     });
-    let (pages, warnings) = pages::pages(root, config, &feeds, now, taken, &renames);
-    (pages, warnings, errors)
+    // The caches are written while the pages are made.
+    let (pages, warnings) = std::thread::scope(|s| {
+        for (w, objects) in &writes {
+            s.spawn(move || w.write(objects));
+        }
+        pages::pages(root, config, &feeds, now, taken, &renames)
+    });
+    drop(writes);
+    Loaded {
+        pages,
+        warnings,
+        errors,
+        counts,
+    }
 }
 
 /// Markdown pages with `data_id` take the object's page in their language:

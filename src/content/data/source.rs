@@ -2,39 +2,321 @@
 //! or an Apidae export as they ship), or one JSON file, read in parallel by
 //! the feed's reader. Each file is parsed and dropped before the next
 //! batch, so memory follows the largest file, not the whole feed.
+//!
+//! A build reads with the site's [`ReadContext`] (the texts of the site's
+//! languages only) and through the feed's [`cache`]: a file whose bytes
+//! are the ones read by an earlier build is not parsed again.
+//! `blason sync` reads every language, without the cache.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Format, Object};
-use crate::config::DataSource;
+use super::cache::{self, Cache, Hash};
+use super::{DataCounts, Format, Object, Texts};
+use crate::config::{Config, DataSource};
 use crate::error::{Diagnostic, display_path};
 
 /// What a reader makes of one file: its objects (none for a file of the
 /// feed that holds no object, such as a JSON-LD context or an index).
 pub type ReadResult = Result<Vec<Object>, Vec<Diagnostic>>;
 
-/// A format's reader of one file: its bytes and its name for messages.
+/// A format's reader of one file, in every language: its bytes and its
+/// name for messages (the shape the readers' tests share).
+#[cfg(test)]
 pub type Reader = fn(&[u8], &str) -> ReadResult;
 
-/// The reader of `format`.
-pub fn reader(format: Format) -> Reader {
+/// A format's reader of one file for a site: its bytes, its name for
+/// messages, and what the site needs of it.
+type SiteReader = fn(&[u8], &str, &ReadContext) -> ReadResult;
+
+/// The reader of `format` for a site. Only DATAtourisme's uses the
+/// context while it parses (its objects carry labels in seven languages);
+/// every reader's objects are trimmed to the context's languages after.
+fn reader(format: Format) -> SiteReader {
     match format {
-        Format::Datatourisme => super::datatourisme::read,
-        Format::Apidae => super::apidae::read,
-        Format::Openagenda => super::openagenda::read,
-        Format::Tourinsoft => super::tourinsoft::read,
+        Format::Datatourisme => super::datatourisme::read_with,
+        Format::Apidae => |bytes, file, _| super::apidae::read(bytes, file),
+        Format::Openagenda => |bytes, file, _| super::openagenda::read(bytes, file),
+        Format::Tourinsoft => |bytes, file, _| super::tourinsoft::read(bytes, file),
     }
+}
+
+/// The version of each reader's objects, part of the cache's context:
+/// bump a format's when a change of its reader reads the same file into
+/// other objects, so that caches written before are left unused.
+fn reader_version(format: Format) -> &'static str {
+    match format {
+        Format::Datatourisme => "1",
+        Format::Apidae => "1",
+        Format::Openagenda => "1",
+        Format::Tourinsoft => "1",
+    }
+}
+
+/// What the site needs of a feed's texts: the languages it shows.
+#[derive(Debug, Clone, Default)]
+pub struct ReadContext {
+    /// Language codes (as written, lower case, and their primary subtag);
+    /// `None` for every language.
+    languages: Option<Vec<String>>,
+}
+
+impl ReadContext {
+    /// Every language of the feed: what `blason sync` compares between
+    /// two downloads.
+    pub fn every_language() -> ReadContext {
+        ReadContext { languages: None }
+    }
+
+    /// The site's languages, and French (the language a feed's untagged
+    /// text is taken to be in, and the one a single text is picked in).
+    pub fn of_site(config: &Config) -> ReadContext {
+        ReadContext::of_languages(&config.all_languages())
+    }
+
+    pub fn of_languages(languages: &[&str]) -> ReadContext {
+        let mut keep = vec!["fr".to_string()];
+        for l in languages {
+            let lower = l.to_ascii_lowercase();
+            let primary = lower.split(['-', '_']).next().unwrap_or("").to_string();
+            keep.extend([l.to_string(), lower, primary]);
+        }
+        keep.sort();
+        keep.dedup();
+        ReadContext {
+            languages: Some(keep),
+        }
+    }
+
+    /// Whether texts in `lang` (a code as a reader keys its texts) are kept.
+    pub fn keeps(&self, lang: &str) -> bool {
+        self.languages
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|k| k == lang))
+    }
+
+    /// Whether every language is kept.
+    pub fn keeps_all(&self) -> bool {
+        self.languages.is_none()
+    }
+
+    /// The context as text, for the cache's key.
+    fn key(&self) -> String {
+        self.languages
+            .as_ref()
+            .map_or_else(|| "*".to_string(), |l| l.join(" "))
+    }
+
+    /// Leaves out of `o` the texts in languages the site does not show,
+    /// but for each text the first of its languages (the one pages fall
+    /// back to when none of the site's has text): what pages make of the
+    /// object does not change.
+    pub fn trim(&self, o: &mut Object) {
+        if self.keeps_all() {
+            return;
+        }
+        let texts = |t: &mut Texts| {
+            let first = t.keys().next().cloned();
+            t.retain(|k, _| self.keeps(k) || Some(k) == first.as_ref());
+        };
+        for t in [
+            &mut o.type_label,
+            &mut o.name,
+            &mut o.short,
+            &mut o.description,
+            &mut o.hours_note,
+            &mut o.prices_note,
+            &mut o.directions,
+        ] {
+            texts(t);
+        }
+        for t in o
+            .payment
+            .iter_mut()
+            .chain(&mut o.labels)
+            .chain(&mut o.amenities)
+        {
+            texts(t);
+        }
+        for h in &mut o.hours {
+            texts(&mut h.note);
+        }
+        for c in &mut o.closures {
+            texts(&mut c.note);
+        }
+        for p in &mut o.prices {
+            texts(&mut p.label);
+            texts(&mut p.note);
+        }
+        for i in &mut o.images {
+            texts(&mut i.title);
+        }
+        o.machine_translated.retain(|k, _| self.keeps(k));
+    }
+}
+
+/// How a build reads a feed.
+pub struct Reading<'a> {
+    pub context: &'a ReadContext,
+    /// The site's cache folder (`[images] cache_dir`, joined to the root),
+    /// where each feed's objects are kept between builds; `None` for no
+    /// cache.
+    pub cache_dir: Option<&'a Path>,
 }
 
 /// The largest file of a feed blason reads (a DATAtourisme object weighs
 /// 150–700 KB; a whole OpenAgenda export a few MB).
 pub const MAX_FILE: u64 = 256 * 1024 * 1024;
 
-/// Reads every object of `source`; every problem of every file at once.
+/// Reads every object of `source` in every language, without the cache
+/// (`blason sync`); every problem of every file at once.
 pub fn read_source(root: &Path, source: &DataSource) -> ReadResult {
+    let reading = Reading {
+        context: &ReadContext::every_language(),
+        cache_dir: None,
+    };
+    read_feed(root, source, &reading).0
+}
+
+/// A feed's cache, to be written once its objects are read: what
+/// [`read_feed`] leaves to its caller, who writes it while making pages.
+pub struct CacheWrite {
+    file: PathBuf,
+    context: Hash,
+    /// Each file read without error: its name, the hash of its bytes, and
+    /// where its objects are in the feed's.
+    files: Vec<(String, Hash, std::ops::Range<usize>)>,
+}
+
+impl CacheWrite {
+    /// Writes the cache of the feed whose objects are `objects`. A cache
+    /// that cannot be written is no error: the next build parses again.
+    pub fn write(&self, objects: &[Object]) {
+        let files: Vec<(&str, Hash, &[Object])> = self
+            .files
+            .iter()
+            .filter_map(|(rel, hash, range)| {
+                Some((rel.as_str(), *hash, objects.get(range.clone())?))
+            })
+            .collect();
+        let _ = cache::write(&self.file, &self.context, &files);
+    }
+}
+
+/// Reads every object of `source` as `reading` says, through its cache
+/// when it has one; every problem of every file at once, what was parsed
+/// and what came from the cache, and the cache to write when it does not
+/// hold exactly what was read (a file parsed, or one gone).
+pub fn read_feed(
+    root: &Path,
+    source: &DataSource,
+    reading: &Reading,
+) -> (ReadResult, DataCounts, Option<CacheWrite>) {
+    let units = match units(root, source) {
+        Ok(u) => u,
+        Err(e) => return (Err(e), DataCounts::default(), None),
+    };
+    let read = reader(source.format);
+    let cx = reading.context;
+    let parse = |bytes: &[u8], name: &str| -> ReadResult {
+        let mut objects = read(bytes, name, cx)?;
+        for o in &mut objects {
+            cx.trim(o);
+        }
+        Ok(objects)
+    };
+    let context = cache::context(&[
+        source.format.key(),
+        reader_version(source.format),
+        &cx.key(),
+        &build_identity(),
+    ]);
+    let cache_file = reading
+        .cache_dir
+        .map(|dir| cache::file_of(dir, &source.name));
+    let cache = cache_file
+        .as_deref()
+        .map(|f| Cache::open(f, &context))
+        .unwrap_or_default();
+    let hashing = cache_file.is_some();
+    let outcomes: Vec<Outcome> = units
+        .par_iter()
+        .map(|u| read_unit(u, &parse, hashing, &cache))
+        .collect();
+    let stale = cache.entries();
+    drop(cache);
+
+    let mut counts = DataCounts::default();
+    let mut objects = Vec::new();
+    let mut errors = Vec::new();
+    let mut kept: Vec<(String, Hash, std::ops::Range<usize>)> = Vec::new();
+    for (u, outcome) in units.into_iter().zip(outcomes) {
+        match outcome.result {
+            Ok(o) => {
+                let start = objects.len();
+                if outcome.cached {
+                    counts.files_from_cache += 1;
+                    counts.objects_from_cache += o.len();
+                } else {
+                    counts.files_parsed += 1;
+                }
+                objects.extend(o);
+                if let Some(hash) = outcome.hash {
+                    kept.push((u.rel, hash, start..objects.len()));
+                }
+            }
+            Err(e) => {
+                counts.files_parsed += 1;
+                errors.extend(e);
+            }
+        }
+    }
+    counts.objects = objects.len();
+    let write = cache_file
+        .filter(|_| counts.files_parsed > 0 || stale != kept.len())
+        .map(|file| CacheWrite {
+            file,
+            context,
+            files: kept,
+        });
+    if errors.is_empty() {
+        (Ok(objects), counts, write)
+    } else {
+        // The files read without error are kept all the same: once the
+        // others are fixed, they alone are parsed again.
+        if let Some(w) = write {
+            w.write(&objects);
+        }
+        (Err(errors), counts, None)
+    }
+}
+
+/// In a debug build (tests, a developer's build), the executable's size
+/// and time, so that a reader changed without its version bumped cannot
+/// give a developer the objects of the reader before; nothing in a
+/// release, whose version is in the context already.
+fn build_identity() -> String {
+    if !cfg!(debug_assertions) {
+        return String::new();
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| crate::stamp::of(&p))
+        .map_or_else(String::new, |(len, at)| format!("{len} {at}"))
+}
+
+/// A unit of a feed the cache knows: a JSON file (of a folder, or alone),
+/// or a zip.
+struct Unit {
+    path: PathBuf,
+    rel: String,
+    zip: bool,
+}
+
+/// The feed's units, in the order their objects are read.
+fn units(root: &Path, source: &DataSource) -> Result<Vec<Unit>, Vec<Diagnostic>> {
     // Held inside the site, symbolic links resolved, like every path a
     // user writes (config checks `..` and absolute paths already).
     let path = crate::paths::inside_root(root, root, &source.path).map_err(|why| {
@@ -52,16 +334,11 @@ pub fn read_source(root: &Path, source: &DataSource) -> ReadResult {
         ]
     })?;
     let rel = display_path(&path, root);
-    let read = reader(source.format);
     if path.is_dir() {
-        read_folder(root, &path, read)
+        folder_units(root, &path)
     } else if path.is_file() {
-        if rel.to_ascii_lowercase().ends_with(".zip") {
-            read_zip(&path, &rel, read)
-        } else {
-            let bytes = read_file(&path, &rel)?;
-            read(&bytes, &rel)
-        }
+        let zip = rel.to_ascii_lowercase().ends_with(".zip");
+        Ok(vec![Unit { path, rel, zip }])
     } else {
         let help = match &source.url {
             Some(_) => "run `blason sync` to download it".to_string(),
@@ -104,6 +381,86 @@ fn too_big(rel: &str, len: u64) -> Diagnostic {
     .help("split the export, or check it is the feed and not something else")
 }
 
+/// What became of a unit: its objects or errors, the hash of its bytes
+/// (when the cache is used and the bytes did not change while read), and
+/// whether the objects came from the cache.
+struct Outcome {
+    result: ReadResult,
+    hash: Option<Hash>,
+    cached: bool,
+}
+
+type Parse<'a> = dyn Fn(&[u8], &str) -> ReadResult + Sync + 'a;
+
+fn read_unit(u: &Unit, parse: &Parse, hashing: bool, cache: &Cache) -> Outcome {
+    let failed = |e| Outcome {
+        result: Err(e),
+        hash: None,
+        cached: false,
+    };
+    if u.zip {
+        // The zip is hashed as it is streamed, before and after it is read:
+        // a zip replaced meanwhile is not cached under the other's hash.
+        let hash = if hashing {
+            match hash_file(&u.path, &u.rel) {
+                Ok(h) => Some(h),
+                Err(e) => return failed(e),
+            }
+        } else {
+            None
+        };
+        if let Some(h) = &hash
+            && let Some(objects) = cache.get(&u.rel, h)
+        {
+            return Outcome {
+                result: Ok(objects),
+                hash,
+                cached: true,
+            };
+        }
+        let result = read_zip(&u.path, &u.rel, parse);
+        let hash = hash.filter(|h| hash_file(&u.path, &u.rel).is_ok_and(|again| again == *h));
+        return Outcome {
+            result,
+            hash,
+            cached: false,
+        };
+    }
+    let bytes = match read_file(&u.path, &u.rel) {
+        Ok(b) => b,
+        Err(e) => return failed(e),
+    };
+    let hash = hashing.then(|| *blake3::hash(&bytes).as_bytes());
+    if let Some(h) = &hash
+        && let Some(objects) = cache.get(&u.rel, h)
+    {
+        return Outcome {
+            result: Ok(objects),
+            hash,
+            cached: true,
+        };
+    }
+    Outcome {
+        result: parse(&bytes, &u.rel),
+        hash,
+        cached: false,
+    }
+}
+
+/// The blake3 hash of a file's bytes, read a block at a time.
+fn hash_file(path: &Path, rel: &str) -> Result<Hash, Vec<Diagnostic>> {
+    let mut h = blake3::Hasher::new();
+    std::fs::File::open(path)
+        .and_then(|f| h.update_reader(f).map(|_| ()))
+        .map_err(|e| {
+            vec![
+                Diagnostic::error("data", format!("cannot read the file: {e}"))
+                    .file(rel.to_string()),
+            ]
+        })?;
+    Ok(*h.finalize().as_bytes())
+}
+
 /// Gathers results: objects in file order, or every error.
 fn gather(results: Vec<ReadResult>) -> ReadResult {
     let mut objects = Vec::new();
@@ -129,29 +486,28 @@ fn is_json(name: &str) -> bool {
         && !lower.rsplit('/').next().unwrap_or("").starts_with("._")
 }
 
-fn read_folder(root: &Path, dir: &Path, read: Reader) -> ReadResult {
+fn folder_units(root: &Path, dir: &Path) -> Result<Vec<Unit>, Vec<Diagnostic>> {
     let (files, walk_errors) = crate::paths::walk_files(root, dir, crate::paths::is_scratch);
     if !walk_errors.is_empty() {
         return Err(walk_errors);
     }
-    let mut files: Vec<(std::path::PathBuf, String)> = files
+    let mut units: Vec<Unit> = files
         .into_iter()
-        .map(|p| {
-            let rel = display_path(&p, root);
-            (p, rel)
+        .map(|path| {
+            let rel = display_path(&path, root);
+            Unit {
+                path,
+                rel,
+                zip: false,
+            }
         })
-        .filter(|(_, rel)| is_json(rel))
+        .filter(|u| is_json(&u.rel))
         .collect();
-    files.sort_by(|a, b| a.1.cmp(&b.1));
-    gather(
-        files
-            .par_iter()
-            .map(|(path, rel)| read_file(path, rel).and_then(|bytes| read(&bytes, rel)))
-            .collect(),
-    )
+    units.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(units)
 }
 
-fn read_zip(path: &Path, rel: &str, read: Reader) -> ReadResult {
+fn read_zip(path: &Path, rel: &str, parse: &Parse) -> ReadResult {
     let open = || -> Result<zip::ZipArchive<std::fs::File>, Vec<Diagnostic>> {
         let file = std::fs::File::open(path).map_err(|e| {
             vec![Diagnostic::error("data", format!("cannot read the file: {e}")).file(rel)]
@@ -215,7 +571,7 @@ fn read_zip(path: &Path, rel: &str, read: Reader) -> ReadResult {
                     if bytes.len() as u64 > MAX_FILE {
                         return Err(vec![too_big(&member, bytes.len() as u64)]);
                     }
-                    read(&bytes, &member)
+                    parse(&bytes, &member)
                 })
                 .collect()
         })
