@@ -60,6 +60,61 @@ const MOBILE: i64 = 206;
 /// this many days; a longer period stays one range.
 const MAX_EXPANDED_DAYS: i32 = 366;
 
+/// Labels of element references by id, from an export's
+/// `elements_reference.json`: what a reference given only by its id
+/// (`{"elementReferenceType": "ModePaiement", "id": 1271}`) is called.
+pub type References = std::collections::HashMap<i64, Texts>;
+
+thread_local! {
+    /// The references of the file being read on this thread.
+    static REFERENCES: std::cell::RefCell<Option<std::sync::Arc<References>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Whether `file` is an export's table of element references.
+pub fn is_references(file: &str) -> bool {
+    file.rsplit(['/', ':'])
+        .next()
+        .is_some_and(|n| n.eq_ignore_ascii_case("elements_reference.json"))
+}
+
+/// Reads an export's `elements_reference.json`: each element's id and
+/// labels per language.
+pub fn references(bytes: &[u8], file: &str) -> Result<References, Vec<crate::error::Diagnostic>> {
+    let root = json::parse(bytes, file).map_err(|e| vec![e])?;
+    let mut f = Fields::new(file);
+    let mut out = References::new();
+    let node = Node::root(&root);
+    if !matches!(root, Value::Array(_)) {
+        f.error(node, format_args!("expected a list of element references"));
+    }
+    json::each(node, |r| {
+        if let Value::Object(_) = r.value
+            && let Some(id) = f.key_number(r, "id")
+        {
+            let texts = texts_of(&mut f, r);
+            if !texts.is_empty() {
+                out.insert(id as i64, texts);
+            }
+        }
+    });
+    f.finish(Vec::<()>::new())?;
+    Ok(out)
+}
+
+/// Reads one file of an Apidae feed, naming the references given by id
+/// only from `references` (an export's table).
+pub fn read_with(
+    bytes: &[u8],
+    file: &str,
+    references: Option<&std::sync::Arc<References>>,
+) -> ReadResult {
+    REFERENCES.with(|r| *r.borrow_mut() = references.cloned());
+    let result = read(bytes, file);
+    REFERENCES.with(|r| *r.borrow_mut() = None);
+    result
+}
+
 /// Reads one file of an Apidae feed.
 pub fn read(bytes: &[u8], file: &str) -> ReadResult {
     let name = file.rsplit(['/', ':']).next().unwrap_or(file);
@@ -309,7 +364,18 @@ fn reference(f: &mut Fields<'_>, n: Node<'_>) -> (Option<i64>, Texts) {
         return (None, Texts::new());
     }
     let id = f.key_number(n, "id").map(|x| x as i64);
-    (id, texts_of(f, n))
+    let mut texts = texts_of(f, n);
+    if texts.is_empty()
+        && let Some(id) = id
+    {
+        // Given by its id only: named by the export's table, if any.
+        REFERENCES.with(|r| {
+            if let Some(label) = r.borrow().as_ref().and_then(|t| t.get(&id)) {
+                texts = label.clone();
+            }
+        });
+    }
+    (id, texts)
 }
 
 /// The labels of each reference of the list at `key`.
@@ -1186,6 +1252,93 @@ mod tests {
             ]
         );
         assert_eq!(objects[0].pointer, "$[0]");
+    }
+
+    #[test]
+    fn references_given_by_id_only_are_named_by_the_exports_table() {
+        use super::super::source::{ReadContext, Reading, read_feed};
+        let dir = tempfile::tempdir().unwrap();
+        let feed = dir.path().join("data/export");
+        std::fs::create_dir_all(&feed).unwrap();
+        std::fs::write(
+            feed.join("objets.json"),
+            r#"[{"type": "RESTAURATION", "id": 9900301, "nom": {"libelleFr": "Le Relais"},
+                "descriptionTarif": {"modesPaiement": [
+                    {"elementReferenceType": "ModePaiement", "id": 1271},
+                    {"elementReferenceType": "ModePaiement", "id": 1265, "libelleFr": "Esp\u00e8ces"}]},
+                "prestations": {"tourismesAdaptes": [
+                    {"elementReferenceType": "TourismeAdapte", "id": 3651}]}}]"#,
+        )
+        .unwrap();
+        let table = |cheque: &str| {
+            format!(
+                r#"[{{"elementReferenceType": "ModePaiement", "id": 1271, "libelleFr": "{cheque}", "libelleEn": "Cheque"}},
+                    {{"elementReferenceType": "TourismeAdapte", "id": 3651, "libelleFr": "Accessible en fauteuil roulant"}}]"#
+            )
+        };
+        let source = crate::config::DataSource {
+            name: "apidae".into(),
+            format: super::super::Format::Apidae,
+            path: "data/export".into(),
+            url: None,
+            media: "data/media".into(),
+            sections: Default::default(),
+            section: "decouvrir".into(),
+            pillar: None,
+            tags: Vec::new(),
+            audiences: Vec::new(),
+        };
+        let cache = dir.path().join("cache");
+        let read = || {
+            let cx = ReadContext::of_languages(&["fr"]);
+            let reading = Reading {
+                context: &cx,
+                cache_dir: Some(&cache),
+            };
+            let (objects, _, write) = read_feed(dir.path(), &source, &reading);
+            let objects = objects.unwrap();
+            if let Some(w) = write {
+                w.write(&objects);
+            }
+            objects
+        };
+        let payment =
+            |o: &Object| -> Vec<String> { o.payment.iter().map(|t| t["fr"].clone()).collect() };
+
+        // Without the table, what has no label is left out.
+        let o = &read()[0];
+        assert_eq!(payment(o), ["Esp\u{e8}ces"]);
+        assert_eq!(o.reduced_mobility, None);
+
+        std::fs::write(feed.join("elements_reference.json"), table("Ch\u{e8}que")).unwrap();
+        let o = &read()[0];
+        assert_eq!(payment(o), ["Ch\u{e8}que", "Esp\u{e8}ces"]);
+        assert_eq!(o.reduced_mobility, Some(true));
+
+        // A new table names them anew, though the objects' file is the
+        // same and its objects are in the cache.
+        std::fs::write(
+            feed.join("elements_reference.json"),
+            table("Ch\u{e8}que bancaire"),
+        )
+        .unwrap();
+        assert_eq!(
+            payment(&read()[0]),
+            ["Ch\u{e8}que bancaire", "Esp\u{e8}ces"]
+        );
+
+        // A broken table names its file.
+        std::fs::write(feed.join("elements_reference.json"), "{\"id\": ").unwrap();
+        let cx = ReadContext::of_languages(&["fr"]);
+        let reading = Reading {
+            context: &cx,
+            cache_dir: None,
+        };
+        let errors = read_feed(dir.path(), &source, &reading).0.unwrap_err();
+        assert_eq!(
+            errors[0].file.as_deref(),
+            Some("data/export/elements_reference.json")
+        );
     }
 
     #[test]

@@ -37,7 +37,9 @@ type SiteReader = fn(&[u8], &str, &ReadContext) -> ReadResult;
 fn reader(format: Format) -> SiteReader {
     match format {
         Format::Datatourisme => super::datatourisme::read_with,
-        Format::Apidae => |bytes, file, _| super::apidae::read(bytes, file),
+        Format::Apidae => {
+            |bytes, file, cx| super::apidae::read_with(bytes, file, cx.references.as_ref())
+        }
         Format::Openagenda => |bytes, file, _| super::openagenda::read(bytes, file),
         Format::Tourinsoft => |bytes, file, _| super::tourinsoft::read(bytes, file),
     }
@@ -49,7 +51,7 @@ fn reader(format: Format) -> SiteReader {
 fn reader_version(format: Format) -> &'static str {
     match format {
         Format::Datatourisme => "1",
-        Format::Apidae => "1",
+        Format::Apidae => "2",
         Format::Openagenda => "1",
         Format::Tourinsoft => "1",
     }
@@ -61,13 +63,21 @@ pub struct ReadContext {
     /// Language codes (as written, lower case, and their primary subtag);
     /// `None` for every language.
     languages: Option<Vec<String>>,
+    /// An Apidae export's table of element references, and the hash of
+    /// its bytes (part of the cache's key: the labels it gives change the
+    /// objects of files whose bytes did not).
+    references: Option<std::sync::Arc<super::apidae::References>>,
+    references_hash: String,
 }
 
 impl ReadContext {
     /// Every language of the feed: what `blason sync` compares between
     /// two downloads.
     pub fn every_language() -> ReadContext {
-        ReadContext { languages: None }
+        ReadContext {
+            languages: None,
+            ..ReadContext::default()
+        }
     }
 
     /// The site's languages, and French (the language a feed's untagged
@@ -87,6 +97,7 @@ impl ReadContext {
         keep.dedup();
         ReadContext {
             languages: Some(keep),
+            ..ReadContext::default()
         }
     }
 
@@ -104,9 +115,11 @@ impl ReadContext {
 
     /// The context as text, for the cache's key.
     fn key(&self) -> String {
-        self.languages
+        let languages = self
+            .languages
             .as_ref()
-            .map_or_else(|| "*".to_string(), |l| l.join(" "))
+            .map_or_else(|| "*".to_string(), |l| l.join(" "));
+        format!("{languages} {}", self.references_hash)
     }
 
     /// Leaves out of `o` the texts in languages the site does not show,
@@ -219,7 +232,24 @@ pub fn read_feed(
         Err(e) => return (Err(e), DataCounts::default(), None),
     };
     let read = reader(source.format);
-    let cx = reading.context;
+    // An Apidae export names its references in a table of its own, read
+    // before the objects.
+    let with_references;
+    let cx = match source.format {
+        Format::Apidae => match apidae_references(&units) {
+            Ok(None) => reading.context,
+            Ok(Some((table, hash))) => {
+                with_references = ReadContext {
+                    references: Some(std::sync::Arc::new(table)),
+                    references_hash: hash,
+                    ..reading.context.clone()
+                };
+                &with_references
+            }
+            Err(e) => return (Err(e), DataCounts::default(), None),
+        },
+        _ => reading.context,
+    };
     let parse = |bytes: &[u8], name: &str| -> ReadResult {
         let mut objects = read(bytes, name, cx)?;
         for o in &mut objects {
@@ -291,6 +321,56 @@ pub fn read_feed(
         }
         (Err(errors), counts, None)
     }
+}
+
+/// The table of element references of an Apidae export (its
+/// `elements_reference.json`, beside the objects or in the zip), and the
+/// hash of its bytes; none when the feed has no table.
+fn apidae_references(
+    units: &[Unit],
+) -> Result<Option<(super::apidae::References, String)>, Vec<Diagnostic>> {
+    for u in units {
+        let bytes = if u.zip {
+            let Some(bytes) = zip_member(u, super::apidae::is_references)? else {
+                continue;
+            };
+            bytes
+        } else if super::apidae::is_references(&u.rel) {
+            read_file(&u.path, &u.rel)?
+        } else {
+            continue;
+        };
+        let table = super::apidae::references(&bytes, &u.rel)?;
+        return Ok(Some((table, blake3::hash(&bytes).to_hex().to_string())));
+    }
+    Ok(None)
+}
+
+/// The first member of a zip whose name `wanted` accepts, read whole (at
+/// most [`MAX_FILE`]).
+fn zip_member(u: &Unit, wanted: fn(&str) -> bool) -> Result<Option<Vec<u8>>, Vec<Diagnostic>> {
+    let err = |what: &str, e: &dyn std::fmt::Display| {
+        vec![Diagnostic::error("data", format!("{what}: {e}")).file(u.rel.clone())]
+    };
+    let file = std::fs::File::open(&u.path).map_err(|e| err("cannot read the file", &e))?;
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| err("this is not a readable zip archive", &e))?;
+    let Some(i) = (0..archive.len()).find(|&i| archive.name_for_index(i).is_some_and(wanted))
+    else {
+        return Ok(None);
+    };
+    let mut member = archive
+        .by_index(i)
+        .map_err(|e| err("cannot read a member", &e))?;
+    let mut bytes = Vec::new();
+    (&mut member)
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err("cannot unpack a member", &e))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(vec![too_big(&u.rel, bytes.len() as u64)]);
+    }
+    Ok(Some(bytes))
 }
 
 /// In a debug build (tests, a developer's build), the executable's size
