@@ -52,13 +52,6 @@ pub enum Activity {
 }
 
 impl Activity {
-    pub const ALL: [Activity; 4] = [
-        Activity::Walking,
-        Activity::Cycling,
-        Activity::Mtb,
-        Activity::Horse,
-    ];
-
     pub fn key(self) -> &'static str {
         match self {
             Activity::Walking => "walking",
