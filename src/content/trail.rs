@@ -69,7 +69,11 @@ pub struct Minutes(pub u32);
 impl Minutes {
     pub fn parse(s: &str) -> Result<Minutes, String> {
         let t = s.trim().to_ascii_lowercase().replace(' ', "");
-        let bad = || format!("`{s}` is not a duration; write it as \"2h30\", \"45 min\" or a number of minutes");
+        let bad = || {
+            format!(
+                "`{s}` is not a duration; write it as \"2h30\", \"45 min\" or a number of minutes"
+            )
+        };
         let n = |x: &str| x.parse::<u32>().map_err(|_| bad());
         let minutes = if let Some(m) = t.strip_suffix("min") {
             n(m)?
@@ -79,7 +83,10 @@ impl Minutes {
             if m >= 60 {
                 return Err(bad());
             }
-            n(h)?.checked_mul(60).and_then(|h| h.checked_add(m)).ok_or_else(bad)?
+            n(h)?
+                .checked_mul(60)
+                .and_then(|h| h.checked_add(m))
+                .ok_or_else(bad)?
         } else {
             n(&t)?
         };
@@ -302,7 +309,8 @@ fn read_file(path: &Path, root: &Path, rel: &str) -> Result<Track, Diagnostic> {
         .file(rel.to_string())
         .help("a trail is a .gpx, .kml or .geojson file")
     })?;
-    let meta = std::fs::metadata(path).map_err(|e| Diagnostic::io(path, root, "read the trail file", &e))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::io(path, root, "read the trail file", &e))?;
     if meta.len() > geo::MAX_BYTES {
         return Err(Diagnostic::error(
             "trail-file",
@@ -315,7 +323,8 @@ fn read_file(path: &Path, root: &Path, rel: &str) -> Result<Track, Diagnostic> {
         .file(rel.to_string())
         .help("simplify the track (one point every few metres is plenty) before publishing it"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(path, root, "read the trail file", &e))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Diagnostic::io(path, root, "read the trail file", &e))?;
     geo::read(&bytes, format, rel)
 }
 
@@ -351,7 +360,8 @@ mod tests {
         assert_eq!(t.duration, Some(Minutes(150)));
         assert_eq!(t.difficulty, Some(Difficulty::VeryHard));
         assert_eq!(t.steps[0].name, "Belvédère");
-        let typo = toml::from_str::<Fm>("[trail]\nfile = \"a.gpx\"\nactivty = \"mtb\"").unwrap_err();
+        let typo =
+            toml::from_str::<Fm>("[trail]\nfile = \"a.gpx\"\nactivty = \"mtb\"").unwrap_err();
         assert!(typo.to_string().contains("activty"), "{typo}");
         let bad = toml::from_str::<Fm>("[trail]\nactivity = \"skiing\"").unwrap_err();
         assert!(bad.to_string().contains("skiing"), "{bad}");
@@ -373,7 +383,10 @@ mod tests {
 
     #[test]
     fn french_grades() {
-        assert_eq!(Difficulty::from_french("Très facile"), Some(Difficulty::VeryEasy));
+        assert_eq!(
+            Difficulty::from_french("Très facile"),
+            Some(Difficulty::VeryEasy)
+        );
         assert_eq!(Difficulty::from_french("Moyenne"), Some(Difficulty::Medium));
         assert_eq!(Difficulty::from_french("Difficile"), Some(Difficulty::Hard));
         assert_eq!(Difficulty::from_french("?"), None);
@@ -383,12 +396,24 @@ mod tests {
     fn steps_come_from_the_file_unless_written_and_duration_overrides() {
         let track = Track {
             segments: vec![vec![
-                geo::Point { lat: 46.0, lon: 5.0, ele: Some(500.0) },
-                geo::Point { lat: 46.1, lon: 5.0, ele: Some(700.0) },
+                geo::Point {
+                    lat: 46.0,
+                    lon: 5.0,
+                    ele: Some(500.0),
+                },
+                geo::Point {
+                    lat: 46.1,
+                    lon: 5.0,
+                    ele: Some(700.0),
+                },
             ]],
             waypoints: vec![geo::Waypoint {
                 name: " Croix ".into(),
-                point: geo::Point { lat: 46.05, lon: 5.0, ele: None },
+                point: geo::Point {
+                    lat: 46.05,
+                    lon: 5.0,
+                    ele: None,
+                },
             }],
         };
         let t = Trail::new(&track, &TrailFrontMatter::default(), "t.gpx".into());
@@ -398,7 +423,10 @@ mod tests {
         assert_eq!(t.minutes, 185);
         let fm = TrailFrontMatter {
             duration: Some(Minutes(200)),
-            steps: vec![Step { name: "Source".into(), ..Step::default() }],
+            steps: vec![Step {
+                name: "Source".into(),
+                ..Step::default()
+            }],
             ..TrailFrontMatter::default()
         };
         let t = Trail::new(&track, &fm, "t.gpx".into());

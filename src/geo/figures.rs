@@ -141,10 +141,16 @@ pub fn figures(track: &Track) -> Figures {
             if let (true, Some(e)) = (with_ele, p.ele) {
                 climb.push(e);
                 if highest.is_none_or(|h| e > h.ele) {
-                    highest = Some(Extreme { ele: e, at_m: distance });
+                    highest = Some(Extreme {
+                        ele: e,
+                        at_m: distance,
+                    });
                 }
                 if lowest.is_none_or(|l| e < l.ele) {
-                    lowest = Some(Extreme { ele: e, at_m: distance });
+                    lowest = Some(Extreme {
+                        ele: e,
+                        at_m: distance,
+                    });
                 }
             }
         }

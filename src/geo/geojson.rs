@@ -156,7 +156,8 @@ mod tests {
         let bad = r#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[5.9,46.6],[5.9,"x"]]}}"#;
         let d = read(bad, "b.geojson").unwrap_err();
         assert!(
-            d.message.starts_with("$.geometry.coordinates[1]: the latitude"),
+            d.message
+                .starts_with("$.geometry.coordinates[1]: the latitude"),
             "{}",
             d.message
         );
@@ -169,6 +170,10 @@ mod tests {
         assert!(d.message.contains("recursion"), "{}", d.message);
         let far = r#"{"type":"LineString","coordinates":[[5,46],[5,95]]}"#;
         let d = read(far, "f.geojson").unwrap_err();
-        assert!(d.message.contains("coordinates[1]: latitude 95"), "{}", d.message);
+        assert!(
+            d.message.contains("coordinates[1]: latitude 95"),
+            "{}",
+            d.message
+        );
     }
 }

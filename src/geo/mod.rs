@@ -180,8 +180,7 @@ mod tests {
         let d = read(b"<gpx>\n\xff</gpx>", Format::Gpx, "t.gpx").unwrap_err();
         assert_eq!(d.file.as_deref(), Some("t.gpx"));
         assert_eq!(d.line, Some(2));
-        let only_waypoints =
-            br#"<gpx><wpt lat="46.6" lon="5.9"><name>A</name></wpt></gpx>"#;
+        let only_waypoints = br#"<gpx><wpt lat="46.6" lon="5.9"><name>A</name></wpt></gpx>"#;
         let d = read(only_waypoints, Format::Gpx, "w.gpx").unwrap_err();
         assert!(d.message.contains("no line"), "{}", d.message);
     }

@@ -49,7 +49,10 @@ pub fn profile(track: &Track) -> Option<Profile> {
             }
             prev = Some(p);
             if let Some(ele) = p.ele {
-                all.push(Sample { at_m: distance, ele });
+                all.push(Sample {
+                    at_m: distance,
+                    ele,
+                });
             }
         }
     }

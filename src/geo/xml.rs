@@ -96,7 +96,9 @@ pub fn read(text: &str, dialect: Dialect, file: &str) -> Result<Track, Diagnosti
                             at,
                             format!("the file's root element is <{name}>, not <{want}>"),
                         )
-                        .help("check the file's extension matches its format (.gpx, .kml, .geojson)"));
+                        .help(
+                            "check the file's extension matches its format (.gpx, .kml, .geojson)",
+                        ));
                     }
                 }
                 if !empty {
@@ -347,7 +349,9 @@ fn kml_tuples(text: &str, out: &mut Vec<Point>) -> Result<(), String> {
         let lon = parts.next().and_then(number);
         let lat = parts.next().and_then(number);
         let ele = match parts.next() {
-            Some(e) => Some(number(e).ok_or_else(|| format!("`{tuple}`: the altitude is not a number"))?),
+            Some(e) => {
+                Some(number(e).ok_or_else(|| format!("`{tuple}`: the altitude is not a number"))?)
+            }
             None => None,
         };
         match (lat, lon) {
@@ -364,12 +368,17 @@ fn kml_coord(text: &str) -> Result<Point, String> {
     let lon = parts.next().and_then(number);
     let lat = parts.next().and_then(number);
     let ele = match parts.next() {
-        Some(e) => Some(number(e).ok_or_else(|| format!("`{text}`: the altitude is not a number"))?),
+        Some(e) => {
+            Some(number(e).ok_or_else(|| format!("`{text}`: the altitude is not a number"))?)
+        }
         None => None,
     };
     match (lat, lon) {
         (Some(lat), Some(lon)) => point(lat, lon, ele),
-        _ => Err(format!("`{}` is not a coordinate `lon lat [altitude]`", text.trim())),
+        _ => Err(format!(
+            "`{}` is not a coordinate `lon lat [altitude]`",
+            text.trim()
+        )),
     }
 }
 
@@ -408,10 +417,21 @@ mod tests {
         let gpx = r#"<gpx version="1.0" xmlns="http://www.topografix.com/GPX/1/0">
 <rte><name>R</name><rtept lat="46.6" lon="5.9"><ele>1</ele></rtept><rtept lat="46.7" lon="5.9"><ele>2</ele></rtept></rte></gpx>"#;
         let t = read(gpx, Dialect::Gpx, "r.gpx").unwrap();
-        assert_eq!(t.segments, vec![vec![
-            Point { lat: 46.6, lon: 5.9, ele: Some(1.0) },
-            Point { lat: 46.7, lon: 5.9, ele: Some(2.0) },
-        ]]);
+        assert_eq!(
+            t.segments,
+            vec![vec![
+                Point {
+                    lat: 46.6,
+                    lon: 5.9,
+                    ele: Some(1.0)
+                },
+                Point {
+                    lat: 46.7,
+                    lon: 5.9,
+                    ele: Some(2.0)
+                },
+            ]]
+        );
     }
 
     #[test]

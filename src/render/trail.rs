@@ -73,7 +73,11 @@ struct Words<'a> {
 
 impl Words<'_> {
     fn get(&self, key: &str) -> String {
-        self.s.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.s
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
@@ -85,7 +89,10 @@ impl Words<'_> {
     }
 
     fn metres(&self, m: f64) -> String {
-        self.fill("trail_metres", &[("n", &self.s.format_number(m.round(), Some(0)))])
+        self.fill(
+            "trail_metres",
+            &[("n", &self.s.format_number(m.round(), Some(0)))],
+        )
     }
 
     /// Kilometres: one decimal under 100 km, none above or when whole.
@@ -96,8 +103,15 @@ impl Words<'_> {
         } else {
             1
         };
-        let rounded = if decimals == 0 { km.round() } else { (km * 10.0).round() / 10.0 };
-        self.fill("trail_km", &[("n", &self.s.format_number(rounded, Some(decimals)))])
+        let rounded = if decimals == 0 {
+            km.round()
+        } else {
+            (km * 10.0).round() / 10.0
+        };
+        self.fill(
+            "trail_km",
+            &[("n", &self.s.format_number(rounded, Some(decimals)))],
+        )
     }
 
     fn duration(&self, minutes: u32) -> String {
@@ -143,12 +157,20 @@ pub fn trail_view(trail: &Trail, strings: &Strings) -> TrailView {
         fact("lowest", "trail_lowest", w.metres(l.ele));
     }
     if let Some(d) = trail.difficulty {
-        fact("difficulty", "trail_difficulty", w.get(&format!("trail_{}", d.key())));
+        fact(
+            "difficulty",
+            "trail_difficulty",
+            w.get(&format!("trail_{}", d.key())),
+        );
     }
     fact(
         "route",
         "trail_route",
-        w.get(if f.is_loop { "trail_loop" } else { "trail_one_way" }),
+        w.get(if f.is_loop {
+            "trail_loop"
+        } else {
+            "trail_one_way"
+        }),
     );
     fact(
         "activity",
@@ -248,7 +270,9 @@ fn svg(p: &Profile, lo: f64, hi: f64, w: &Words<'_>) -> String {
     let step_y = nice_step(
         hi - lo,
         4.0,
-        &[5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0],
+        &[
+            5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0, 2000.0,
+        ],
     );
     let y0 = (lo / step_y).floor() * step_y;
     let mut y1 = (hi / step_y).ceil() * step_y;
@@ -307,7 +331,11 @@ fn svg(p: &Profile, lo: f64, hi: f64, w: &Words<'_>) -> String {
         e += step_y;
     }
     let km = p.distance_m / 1000.0;
-    let step_x = nice_step(km, 4.0, &[0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0]);
+    let step_x = nice_step(
+        km,
+        4.0,
+        &[0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0],
+    );
     let mut k = 0.0;
     while k <= km + 1e-9 {
         // A label too near the end would run off the drawing.
@@ -367,7 +395,18 @@ mod tests {
         let keys: Vec<&str> = v.facts.iter().map(|f| f.key).collect();
         assert_eq!(
             keys,
-            ["distance", "duration", "ascent", "descent", "highest", "lowest", "difficulty", "route", "activity", "parking"]
+            [
+                "distance",
+                "duration",
+                "ascent",
+                "descent",
+                "highest",
+                "lowest",
+                "difficulty",
+                "route",
+                "activity",
+                "parking"
+            ]
         );
         let value = |k: &str| v.facts.iter().find(|f| f.key == k).unwrap().value.clone();
         assert_eq!(value("distance"), "6,6 km");
@@ -388,17 +427,29 @@ mod tests {
         let v = trail_view(&climb(true), &strings("en"));
         let p = v.profile.unwrap();
         assert!(!p.svg.contains("style"), "{}", p.svg);
-        assert!(p.svg.starts_with(r#"<svg class="profile" viewBox="0 0 480 200""#));
+        assert!(
+            p.svg
+                .starts_with(r#"<svg class="profile" viewBox="0 0 480 200""#)
+        );
         assert!(!p.svg.contains(" width="), "a viewBox and no fixed size");
         assert!(p.svg.contains(r#"aria-labelledby="trail-profile-caption""#));
         assert_eq!(p.svg.matches("<svg").count(), 1);
         assert_eq!(p.svg.matches("</svg>").count(), 1);
         // A row at 0, 1, … 6 km and the end (6.56 km).
         let d: Vec<&str> = p.rows.iter().map(|r| r.distance.as_str()).collect();
-        assert_eq!(d, ["0 km", "1 km", "2 km", "3 km", "4 km", "5 km", "6 km", "6.6 km"]);
+        assert_eq!(
+            d,
+            [
+                "0 km", "1 km", "2 km", "3 km", "4 km", "5 km", "6 km", "6.6 km"
+            ]
+        );
         assert_eq!(p.rows[0].elevation, "500 m");
         assert_eq!(p.rows.last().unwrap().elevation, "700 m");
-        assert!(p.summary.contains("highest point 700 m after 6.6 km"), "{}", p.summary);
+        assert!(
+            p.summary.contains("highest point 700 m after 6.6 km"),
+            "{}",
+            p.summary
+        );
         assert_eq!(p.table_caption, "Elevation every 1 km");
         assert!(v.no_profile.is_none());
     }

@@ -18,8 +18,8 @@ use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::{Heading, Rendered};
 use crate::render::practical::{PlaceView, place_view};
-use crate::render::trail::{TrailView, trail_view};
 use crate::render::routes;
+use crate::render::trail::{TrailView, trail_view};
 use crate::theme::Strings;
 use crate::url::absolute;
 

@@ -484,8 +484,16 @@ mod tests {
         let v = trip_along(
             &t,
             &[
-                Stop { name: "Orbière", lat: 46.6, lon: 5.9 },
-                Stop { name: "Belvédère", lat: 46.61, lon: 5.91 },
+                Stop {
+                    name: "Orbière",
+                    lat: 46.6,
+                    lon: 5.9,
+                },
+                Stop {
+                    name: "Belvédère",
+                    lat: 46.61,
+                    lon: 5.91,
+                },
             ],
         );
         assert_eq!(v["@type"], "TouristTrip");

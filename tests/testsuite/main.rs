@@ -20,4 +20,5 @@ mod search;
 mod serve;
 mod strings;
 mod sync;
+mod trails;
 mod zola;
