@@ -45,20 +45,6 @@ impl Difficulty {
             Difficulty::VeryHard => "very_hard",
         }
     }
-
-    /// The grades of schema_randonnee and French guides ("Très facile",
-    /// "Moyenne", "Difficile").
-    pub fn from_french(s: &str) -> Option<Difficulty> {
-        let s = crate::slug::slugify(s);
-        match s.as_str() {
-            "tres-facile" => Some(Difficulty::VeryEasy),
-            "facile" => Some(Difficulty::Easy),
-            "moyen" | "moyenne" | "intermediaire" => Some(Difficulty::Medium),
-            "difficile" => Some(Difficulty::Hard),
-            "tres-difficile" => Some(Difficulty::VeryHard),
-            _ => None,
-        }
-    }
 }
 
 /// A duration written in front matter: minutes (`150`) or text (`"2h30"`,
@@ -379,17 +365,6 @@ mod tests {
         assert!(Minutes::parse("longtemps").is_err());
         assert!(Minutes::parse("0").is_err());
         assert!(Minutes::parse("99999999h").is_err());
-    }
-
-    #[test]
-    fn french_grades() {
-        assert_eq!(
-            Difficulty::from_french("Très facile"),
-            Some(Difficulty::VeryEasy)
-        );
-        assert_eq!(Difficulty::from_french("Moyenne"), Some(Difficulty::Medium));
-        assert_eq!(Difficulty::from_french("Difficile"), Some(Difficulty::Hard));
-        assert_eq!(Difficulty::from_french("?"), None);
     }
 
     #[test]

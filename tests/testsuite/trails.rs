@@ -17,7 +17,9 @@ fn built() -> &'static Path {
     OUT.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap().keep();
         let site = SiteTest::from_fixture("trails/bundle").output(&dir.join("public"));
-        site.build().assert_success();
+        let run = site.build().assert_success();
+        // The track files are used: no "unused file" warning for them.
+        assert!(!run.stderr().contains("unused-file"), "{}", run.stderr());
         site.out().to_path_buf()
     })
 }
@@ -67,12 +69,17 @@ fn the_real_orleans_loop_shows_its_figures() {
     // 55.6 km at 15 km/h and 175 m at 600 m an hour.
     assert_eq!(fact(&doc, "Durée"), "4 h (estimation)");
     // A row every 2 km (55.6 km), then the end.
-    let rows = select(&doc, "figure.trail-profile table tbody tr");
-    assert_eq!(rows.len(), 29);
-    let rows: Vec<String> = rows.iter().map(text).collect();
-    assert!(rows[0].starts_with("0 km "), "{rows:?}");
-    assert!(rows[1].starts_with("2 km "), "{rows:?}");
-    assert!(rows[28].starts_with("55,6 km "), "{rows:?}");
+    let cells = |css: &str| -> Vec<String> {
+        select(&doc, &format!("figure.trail-profile tbody tr {css}"))
+            .iter()
+            .map(text)
+            .collect()
+    };
+    let (at, ele) = (cells("td:first-child"), cells("td:last-child"));
+    assert_eq!(at.len(), 29);
+    assert_eq!((at[0].as_str(), ele[0].as_str()), ("0 km", "99 m"));
+    assert_eq!((at[10].as_str(), ele[10].as_str()), ("20 km", "149 m"));
+    assert_eq!((at[28].as_str(), ele[28].as_str()), ("55,6 km", "99 m"));
 }
 
 #[test]
