@@ -223,6 +223,9 @@ pub(crate) fn content_warnings(
             if let Some(c) = &p.fm.cover {
                 used.insert(crate::paths::normalize(&p.dir.join(c)));
             }
+            if let Some(t) = p.fm.trail.as_ref().and_then(|t| t.file.as_ref()) {
+                used.insert(crate::paths::normalize(&p.dir.join(t)));
+            }
             for img in &r.images {
                 used.insert(crate::paths::normalize(
                     &p.dir.join(percent_decode(&img.src)),

@@ -9,7 +9,7 @@
 //! reads every `crate::` path of `src/` and fails when one runs back up.
 //!
 //! 0. `error`, `url`, `xml`, `stamp`, `slug`, `testing`
-//! 1. `paths`, `output`
+//! 1. `paths`, `output`, `geo`
 //! 2. `config`, `audit`
 //! 3. `content`, `markdown`, `media`
 //! 4. `theme`, `community`, `seo`, `search`
@@ -31,6 +31,7 @@ pub(crate) mod community;
 pub(crate) mod config;
 pub(crate) mod content;
 pub(crate) mod error;
+pub(crate) mod geo;
 pub(crate) mod incremental;
 pub(crate) mod markdown;
 pub(crate) mod media;

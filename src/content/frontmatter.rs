@@ -355,6 +355,10 @@ pub struct PageFrontMatter {
     pub share: Option<ShareFrontMatter>,
     pub place: Option<PlaceFrontMatter>,
     pub event: Option<EventFrontMatter>,
+    /// A trail: its track file (`trail = "boucle.gpx"`) or a `[trail]`
+    /// table (docs/trails.md).
+    #[serde(default, deserialize_with = "super::trail::deserialize_trail")]
+    pub trail: Option<super::trail::TrailFrontMatter>,
     /// The id of an object of a tourism data feed this page adds to (its
     /// editorial text, gallery, card); the feed fills the rest.
     pub data_id: Option<String>,

@@ -13,6 +13,7 @@ pub mod gallery;
 pub mod photo_meta;
 pub mod practical;
 pub mod site;
+pub mod trail;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -76,6 +77,8 @@ pub struct Page {
     pub translation_key: String,
     /// For a page made from a tourism data feed: where it comes from.
     pub origin: Option<std::sync::Arc<data::Origin>>,
+    /// The trail of `trail` in front matter, or of a trail feed's object.
+    pub trail: Option<std::sync::Arc<trail::Trail>>,
 }
 
 impl Page {
@@ -276,6 +279,7 @@ pub fn load(
     errors.extend(data.errors);
     pages.extend(data.pages);
     errors.extend(data::attach(&mut pages, config));
+    errors.extend(trail::load(root, &mut pages));
     if !errors.is_empty() && !opts.keep_going {
         return Err(Error::Site(errors));
     }
@@ -926,6 +930,7 @@ fn parse_file(
                 section: 0,
                 translation_key,
                 origin: None,
+                trail: None,
             })))
         }
     }

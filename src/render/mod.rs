@@ -15,6 +15,7 @@ pub mod kits;
 pub mod pages;
 pub mod practical;
 pub mod routes;
+pub mod trail;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};

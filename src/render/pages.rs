@@ -71,9 +71,26 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
             place,
             &extras,
         ));
-        if place.category == Some(crate::config::Category::Tour) {
+        if place.category == Some(crate::config::Category::Tour) && p.trail.is_none() {
             head.extra_ld.push(jsonld::trip(&thing));
         }
+    }
+    if let Some(trail) = &p.trail {
+        // The start, then the steps that say where they are.
+        let start = trail.figures.start;
+        let mut stops = vec![jsonld::Stop {
+            name: trail.start.as_deref().unwrap_or(view.title),
+            lat: start.lat,
+            lon: start.lon,
+        }];
+        stops.extend(trail.steps.iter().filter_map(|s| {
+            Some(jsonld::Stop {
+                name: &s.name,
+                lat: s.lat.filter(|l| (-90.0..=90.0).contains(l))?,
+                lon: s.lon.filter(|l| (-180.0..=180.0).contains(l))?,
+            })
+        }));
+        head.extra_ld.push(jsonld::trip_along(&thing, &stops));
     }
     if let (Some(ev), Some(t)) = (&view.event, &inputs.events()[i.0]) {
         let (start, end) = match (&t.next, t.rrule.is_some()) {

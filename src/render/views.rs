@@ -19,6 +19,7 @@ use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::{Heading, Rendered};
 use crate::render::practical::{PhoneView, PlaceView, phone, place_view};
 use crate::render::routes;
+use crate::render::trail::{TrailView, trail_view};
 use crate::theme::Strings;
 use crate::url::absolute;
 
@@ -443,6 +444,9 @@ pub struct PageView<'a> {
     /// language (null without `[place]`).
     pub place: Option<PlaceView>,
     pub event: Option<EventView<'a>>,
+    /// The trail's key facts, steps and elevation profile, in the page's
+    /// language (null without a trail).
+    pub trail: Option<TrailView>,
     /// Where a page made from a tourism data feed comes from (null for
     /// markdown pages).
     pub data: Option<DataView<'a>>,
@@ -835,6 +839,14 @@ impl<'a> ViewSource<'a> {
         Some(place_view(place, strings, today))
     }
 
+    /// The trail of page `i`, in the page's language.
+    pub fn trail_view(&self, i: usize) -> Option<TrailView> {
+        let p: &'a Page = &self.content.pages[i];
+        let trail = p.trail.as_deref()?;
+        let strings = self.strings.get(&p.lang)?;
+        Some(trail_view(trail, strings))
+    }
+
     /// The event of page `i`, in the page's language.
     pub fn event_view(&self, i: usize) -> Option<EventView<'a>> {
         let p: &'a Page = &self.content.pages[i];
@@ -1006,6 +1018,7 @@ impl<'a> ViewSource<'a> {
             extra: &p.fm.extra,
             place: self.place_view(i),
             event: self.event_view(i),
+            trail: self.trail_view(i),
             open_today: p.fm.place.as_ref().and_then(|pl| pl.open_on(self.today)),
             data: p.origin.as_deref().map(|o| DataView {
                 format: o.format.key(),
@@ -1342,6 +1355,7 @@ mod tests {
             extra: &extra,
             place: None,
             event: None,
+            trail: None,
             data: None,
             open_today: None,
             authors: &authors,

@@ -394,6 +394,46 @@ pub fn trip(t: &Thing<'_>) -> Value {
     Value::Object(base("TouristTrip", t))
 }
 
+/// A stop of a trail, for [`trip_along`].
+pub struct Stop<'a> {
+    pub name: &'a str,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A trail (a walk, a ride) as a TouristTrip whose itinerary is the list
+/// of its stops (the start, then its steps), each a Place with its
+/// coordinates.
+pub fn trip_along(t: &Thing<'_>, stops: &[Stop<'_>]) -> Value {
+    let mut m = base("TouristTrip", t);
+    if !stops.is_empty() {
+        let items: Vec<Value> = stops
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                json!({
+                    "@type": "ListItem",
+                    "position": i + 1,
+                    "item": {
+                        "@type": "Place",
+                        "name": s.name,
+                        "geo": {
+                            "@type": "GeoCoordinates",
+                            "latitude": s.lat,
+                            "longitude": s.lon,
+                        },
+                    },
+                })
+            })
+            .collect();
+        m.insert(
+            "itinerary".into(),
+            json!({"@type": "ItemList", "numberOfItems": items.len(), "itemListElement": items}),
+        );
+    }
+    Value::Object(m)
+}
+
 pub fn event(t: &Thing<'_>, f: &EventFields<'_>) -> Value {
     let mut m = base("Event", t);
     m.insert("startDate".into(), json!(f.start));
@@ -432,6 +472,37 @@ pub fn script(items: Vec<Value>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trip_along_its_stops() {
+        let t = Thing {
+            name: "Boucle",
+            description: None,
+            url: "https://x.fr/boucle/",
+            image: None,
+        };
+        let v = trip_along(
+            &t,
+            &[
+                Stop {
+                    name: "Orbière",
+                    lat: 46.6,
+                    lon: 5.9,
+                },
+                Stop {
+                    name: "Belvédère",
+                    lat: 46.61,
+                    lon: 5.91,
+                },
+            ],
+        );
+        assert_eq!(v["@type"], "TouristTrip");
+        assert_eq!(v["itinerary"]["numberOfItems"], 2);
+        let second = &v["itinerary"]["itemListElement"][1];
+        assert_eq!(second["position"], 2);
+        assert_eq!(second["item"]["geo"]["latitude"], 46.61);
+        assert!(trip_along(&t, &[]).get("itinerary").is_none());
+    }
 
     #[test]
     fn script_is_valid_json_and_cannot_close_the_element() {

@@ -22,4 +22,5 @@ mod serve;
 mod strings;
 mod sync;
 mod theme;
+mod trails;
 mod zola;

@@ -509,6 +509,7 @@ fn page(
             producer: o.producer.clone(),
             credit: cover.and_then(|c| c.2.clone()),
         })),
+        trail: None,
     }
 }
 
