@@ -251,7 +251,8 @@ fn profile_view(p: &Profile, trail: &Trail, w: &Words<'_>) -> ProfileView {
 /// The drawing's size in its own units; the page scales it to its width.
 const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 200.0;
-const LEFT: f64 = 58.0;
+/// Room for the elevations ("1 500 m") left of the plot.
+const LEFT: f64 = 80.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 30.0;

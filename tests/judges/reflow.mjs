@@ -2,7 +2,8 @@
 // with the text at 200 %, no page scrolls sideways, menu closed or open;
 // and every element the keyboard reaches shows a focus ring that stands out
 // at 3:1 or more from what is behind it (one of its rings: the theme draws
-// two, in the text and background colours).
+// two, in the text and background colours); and no drawing's label is cut
+// by the drawing's edge.
 //
 // Usage: node reflow.mjs DIR PORT PATH...   (served with the strict CSP)
 import { withBrowser, watchPage } from "./browser.mjs";
@@ -63,6 +64,16 @@ await withBrowser(async (browser) => {
   for (const path of paths) {
     const { page, problems } = await watchPage(context, origin);
     await page.goto(origin + path, { waitUntil: "load" });
+    // No label of a drawing (an elevation profile's axes) is cut by the
+    // drawing's edge: "1 500 m" must not read "500 m".
+    const cut = await page.evaluate(() => [...document.querySelectorAll("svg text")]
+      .filter((t) => {
+        const box = t.getBoundingClientRect();
+        const svg = t.ownerSVGElement.getBoundingClientRect();
+        return box.width > 0 && (box.left < svg.left - 0.5 || box.right > svg.right + 0.5);
+      })
+      .map((t) => `"${t.textContent}"`));
+    if (cut.length) problems.push(`labels cut by their drawing's edge: ${cut.join(", ")}`);
     // Text at 200 %: the root font size doubled, as a reader's browser setting does.
     await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
     await page.waitForTimeout(50);
