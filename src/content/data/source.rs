@@ -349,28 +349,16 @@ fn apidae_references(
 /// The first member of a zip whose name `wanted` accepts, read whole (at
 /// most [`MAX_FILE`]).
 fn zip_member(u: &Unit, wanted: fn(&str) -> bool) -> Result<Option<Vec<u8>>, Vec<Diagnostic>> {
-    let err = |what: &str, e: &dyn std::fmt::Display| {
-        vec![Diagnostic::error("data", format!("{what}: {e}")).file(u.rel.clone())]
-    };
-    let file = std::fs::File::open(&u.path).map_err(|e| err("cannot read the file", &e))?;
-    let mut archive =
-        zip::ZipArchive::new(file).map_err(|e| err("this is not a readable zip archive", &e))?;
-    let Some(i) = (0..archive.len()).find(|&i| archive.name_for_index(i).is_some_and(wanted))
-    else {
+    let mut archive = open_zip(&u.path, &u.rel)?;
+    let Some((i, name)) = (0..archive.len()).find_map(|i| {
+        Some((
+            i,
+            archive.name_for_index(i).filter(|n| wanted(n))?.to_string(),
+        ))
+    }) else {
         return Ok(None);
     };
-    let mut member = archive
-        .by_index(i)
-        .map_err(|e| err("cannot read a member", &e))?;
-    let mut bytes = Vec::new();
-    (&mut member)
-        .take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| err("cannot unpack a member", &e))?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(vec![too_big(&u.rel, bytes.len() as u64)]);
-    }
-    Ok(Some(bytes))
+    read_member(&mut archive, i, &format!("{}:{name}", u.rel)).map(Some)
 }
 
 /// In a debug build (tests, a developer's build), the executable's size
@@ -478,39 +466,23 @@ fn read_unit(u: &Unit, parse: &Parse, hashing: bool, cache: &Cache) -> Outcome {
         hash: None,
         cached: false,
     };
-    if u.zip {
-        // The zip is hashed as it is streamed, before and after it is read:
-        // a zip replaced meanwhile is not cached under the other's hash.
-        let hash = if hashing {
-            match hash_file(&u.path, &u.rel) {
-                Ok(h) => Some(h),
-                Err(e) => return failed(e),
-            }
-        } else {
-            None
-        };
-        if let Some(h) = &hash
-            && let Some(objects) = cache.get(&u.rel, h)
-        {
-            return Outcome {
-                result: Ok(objects),
-                hash,
-                cached: true,
-            };
+    // A zip is hashed as it is streamed, before and after it is read (a
+    // zip replaced meanwhile is not cached under the other's hash); a JSON
+    // file is read once, then hashed.
+    let (bytes, hash) = if u.zip {
+        match hashing.then(|| hash_file(&u.path, &u.rel)).transpose() {
+            Ok(h) => (None, h),
+            Err(e) => return failed(e),
         }
-        let result = read_zip(&u.path, &u.rel, parse);
-        let hash = hash.filter(|h| hash_file(&u.path, &u.rel).is_ok_and(|again| again == *h));
-        return Outcome {
-            result,
-            hash,
-            cached: false,
-        };
-    }
-    let bytes = match read_file(&u.path, &u.rel) {
-        Ok(b) => b,
-        Err(e) => return failed(e),
+    } else {
+        match read_file(&u.path, &u.rel) {
+            Ok(b) => {
+                let h = hashing.then(|| *blake3::hash(&b).as_bytes());
+                (Some(b), h)
+            }
+            Err(e) => return failed(e),
+        }
     };
-    let hash = hashing.then(|| *blake3::hash(&bytes).as_bytes());
     if let Some(h) = &hash
         && let Some(objects) = cache.get(&u.rel, h)
     {
@@ -520,8 +492,15 @@ fn read_unit(u: &Unit, parse: &Parse, hashing: bool, cache: &Cache) -> Outcome {
             cached: true,
         };
     }
+    let (result, hash) = match bytes {
+        Some(b) => (parse(&b, &u.rel), hash),
+        None => (
+            read_zip(&u.path, &u.rel, parse),
+            hash.filter(|h| hash_file(&u.path, &u.rel).is_ok_and(|again| again == *h)),
+        ),
+    };
     Outcome {
-        result: parse(&bytes, &u.rel),
+        result,
         hash,
         cached: false,
     }
@@ -587,20 +566,54 @@ fn folder_units(root: &Path, dir: &Path) -> Result<Vec<Unit>, Vec<Diagnostic>> {
     Ok(units)
 }
 
-fn read_zip(path: &Path, rel: &str, parse: &Parse) -> ReadResult {
-    let open = || -> Result<zip::ZipArchive<std::fs::File>, Vec<Diagnostic>> {
-        let file = std::fs::File::open(path).map_err(|e| {
-            vec![Diagnostic::error("data", format!("cannot read the file: {e}")).file(rel)]
-        })?;
-        zip::ZipArchive::new(file).map_err(|e| {
+/// Opens a feed's zip, with the message a user reads when it is not one.
+fn open_zip(path: &Path, rel: &str) -> Result<zip::ZipArchive<std::fs::File>, Vec<Diagnostic>> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        vec![Diagnostic::error("data", format!("cannot read the file: {e}")).file(rel)]
+    })?;
+    zip::ZipArchive::new(file).map_err(|e| {
+        vec![
+            Diagnostic::error("data", format!("this is not a readable zip archive: {e}"))
+                .file(rel)
+                .help("download the feed again with `blason sync`"),
+        ]
+    })
+}
+
+/// The bytes of member `i` of a zip, named `member` in messages: at most
+/// [`MAX_FILE`], whatever its header says.
+fn read_member(
+    archive: &mut zip::ZipArchive<std::fs::File>,
+    i: usize,
+    member: &str,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let mut f = archive.by_index(i).map_err(|e| {
+        vec![Diagnostic::error("data", format!("cannot read this member: {e}")).file(member)]
+    })?;
+    if f.size() > MAX_FILE {
+        return Err(vec![too_big(member, f.size())]);
+    }
+    let mut bytes = Vec::with_capacity(f.size() as usize);
+    // Read at most one byte past the limit: a lying header cannot make
+    // this unbounded.
+    (&mut f)
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
             vec![
-                Diagnostic::error("data", format!("this is not a readable zip archive: {e}"))
-                    .file(rel)
+                Diagnostic::error("data", format!("cannot unpack this member: {e}"))
+                    .file(member)
                     .help("download the feed again with `blason sync`"),
             ]
-        })
-    };
-    let archive = open()?;
+        })?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(vec![too_big(member, bytes.len() as u64)]);
+    }
+    Ok(bytes)
+}
+
+fn read_zip(path: &Path, rel: &str, parse: &Parse) -> ReadResult {
+    let archive = open_zip(path, rel)?;
     let mut members: Vec<(usize, String)> = (0..archive.len())
         .filter_map(|i| {
             let name = archive.name_for_index(i)?.to_string();
@@ -615,7 +628,7 @@ fn read_zip(path: &Path, rel: &str, parse: &Parse) -> ReadResult {
     let results: Vec<Vec<ReadResult>> = chunks
         .par_iter()
         .map(|chunk| {
-            let mut archive = match open() {
+            let mut archive = match open_zip(path, rel) {
                 Ok(a) => a,
                 Err(e) => return vec![Err(e)],
             };
@@ -623,34 +636,7 @@ fn read_zip(path: &Path, rel: &str, parse: &Parse) -> ReadResult {
                 .iter()
                 .map(|(i, name)| {
                     let member = format!("{rel}:{name}");
-                    let mut f = archive.by_index(*i).map_err(|e| {
-                        vec![
-                            Diagnostic::error("data", format!("cannot read this member: {e}"))
-                                .file(member.clone()),
-                        ]
-                    })?;
-                    if f.size() > MAX_FILE {
-                        return Err(vec![too_big(&member, f.size())]);
-                    }
-                    let mut bytes = Vec::with_capacity(f.size() as usize);
-                    // Read at most one byte past the limit: a lying header
-                    // cannot make this unbounded.
-                    (&mut f)
-                        .take(MAX_FILE + 1)
-                        .read_to_end(&mut bytes)
-                        .map_err(|e| {
-                            vec![
-                                Diagnostic::error(
-                                    "data",
-                                    format!("cannot unpack this member: {e}"),
-                                )
-                                .file(member.clone())
-                                .help("download the feed again with `blason sync`"),
-                            ]
-                        })?;
-                    if bytes.len() as u64 > MAX_FILE {
-                        return Err(vec![too_big(&member, bytes.len() as u64)]);
-                    }
+                    let bytes = read_member(&mut archive, *i, &member)?;
                     parse(&bytes, &member)
                 })
                 .collect()
