@@ -1,7 +1,8 @@
 //! URLs: absolute addresses from the base URL and a path, the host of an
 //! address, percent-encoding of URL parts built from text (query values,
 //! tags, path segments) and the decoding of paths written in markdown or
-//! asked of `serve`. Nothing else lives here; it knows nothing of the site.
+//! asked of `serve`, and whether text is an e-mail address a `mailto:` link
+//! may carry. Nothing else lives here; it knows nothing of the site.
 
 /// An absolute URL from a site path.
 pub fn absolute(base: &str, path: &str) -> String {
@@ -55,6 +56,23 @@ pub fn https_host(url: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
     ok.then(|| host.to_ascii_lowercase())
+}
+
+/// Whether `s` is an e-mail address a `mailto:` link may carry: one `@`,
+/// a dotted domain, no space and none of the characters that would change
+/// the link.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && s.matches('@').count() == 1
+        && s.chars().all(|c| {
+            c == '@' || !(c.is_whitespace() || c.is_control() || "<>\"'()[]\\,;:?&#%/".contains(c))
+        })
 }
 
 /// The scheme of `url` when it is one that runs code or embeds content in

@@ -772,7 +772,7 @@ fn validate_contact(raw: RawContact, errors: &mut Vec<Diagnostic>) -> Contact {
     }
     let email = text(raw.email);
     if let Some(e) = &email
-        && !is_email(e)
+        && !crate::url::is_email(e)
     {
         errors.push(
             Diagnostic::error(
@@ -803,22 +803,6 @@ fn validate_contact(raw: RawContact, errors: &mut Vec<Diagnostic>) -> Contact {
             .map(String::from)
             .collect(),
     }
-}
-
-/// An e-mail address a `mailto:` link may carry: one `@`, a dotted domain,
-/// no space and none of the characters that would change the link.
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && s.chars().all(|c| {
-            c == '@' || !(c.is_whitespace() || c.is_control() || "<>\"'()[]\\,;:?&#%/".contains(c))
-        })
 }
 
 fn validate_brand(raw: RawBrand, errors: &mut Vec<Diagnostic>) -> Option<Brand> {

@@ -226,7 +226,7 @@ pub fn place_view(place: &PlaceFrontMatter, strings: &Strings, today: Date) -> P
     };
     let emails: Vec<Link> = list(&place.email)
         .into_iter()
-        .filter(|e| is_email(e))
+        .filter(|e| crate::url::is_email(e))
         .map(|e| Link {
             href: format!("mailto:{e}"),
             text: e,
@@ -935,8 +935,8 @@ fn collect_periods(place: &PlaceFrontMatter) -> std::collections::BTreeMap<Perio
 }
 
 /// Replaces `{name}` placeholders, in one pass (a value is never read again
-/// as a pattern).
-fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+/// as a pattern). The trail's figures are worded with it too.
+pub(crate) fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(pattern.len() + 32);
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
@@ -1030,21 +1030,6 @@ pub fn phone(raw: &str, lang: &str) -> Option<PhoneView> {
     }
 }
 
-/// An e-mail address a `mailto:` link may carry.
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && s.chars().all(|c| {
-            !c.is_whitespace() && !c.is_control() && !"<>\"'()[]\\,;:@?&#%/".contains(c) || c == '@'
-        })
-        && s.matches('@').count() == 1
-}
-
 /// A web site's address: http(s) as written, a bare host (`www.musee.fr`)
 /// over https; nothing else.
 fn web_address(raw: &str) -> Option<String> {
@@ -1073,7 +1058,8 @@ fn web_address(raw: &str) -> Option<String> {
 fn booking_address(raw: &str) -> Option<String> {
     let t = raw.trim();
     let lower = t.to_ascii_lowercase();
-    if (lower.starts_with("mailto:") && is_email(&t[7..])) || lower.starts_with("tel:") {
+    if (lower.starts_with("mailto:") && crate::url::is_email(&t[7..])) || lower.starts_with("tel:")
+    {
         let ok = !t
             .chars()
             .any(|c| c.is_whitespace() && c != ' ' || c.is_control() || "<>\"".contains(c));
@@ -1477,10 +1463,10 @@ mod tests {
             ("+41 22 123 45 67", "tel:+41221234567")
         );
         assert!(phone("n/a", "fr").is_none());
-        assert!(is_email("accueil@musee-orbiere.fr"));
-        assert!(!is_email("a@b"));
-        assert!(!is_email("x\"@y.fr"));
-        assert!(!is_email("a@b.fr?subject=x"));
+        assert!(crate::url::is_email("accueil@musee-orbiere.fr"));
+        assert!(!crate::url::is_email("a@b"));
+        assert!(!crate::url::is_email("x\"@y.fr"));
+        assert!(!crate::url::is_email("a@b.fr?subject=x"));
         assert_eq!(
             web_address("www.musee.fr").as_deref(),
             Some("https://www.musee.fr")
