@@ -81,11 +81,7 @@ impl Words<'_> {
     }
 
     fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut out = self.get(key);
-        for (k, v) in values {
-            out = out.replace(&format!("{{{k}}}"), v);
-        }
-        out
+        super::practical::fill(&self.get(key), values)
     }
 
     fn metres(&self, m: f64) -> String {
