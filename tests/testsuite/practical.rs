@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
-use crate::support::{SiteTest, read, select};
+use crate::support::{SiteTest, read, read_text, read_texts, select};
 
 /// The fixture, built once for this module's tests.
 fn built() -> &'static Path {
@@ -28,21 +28,6 @@ fn page(path: &str) -> (String, Html) {
     let html = read(&built().join(path));
     let doc = Html::parse_document(&html);
     (html, doc)
-}
-
-/// Text as read: spaces collapsed, no-break spaces and word joiners as
-/// plain spaces and nothing.
-fn text(e: &ElementRef<'_>) -> String {
-    let raw: String = e.text().collect();
-    raw.replace(['\u{a0}', '\u{202f}'], " ")
-        .replace('\u{2060}', "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn texts(doc: &Html, css: &str) -> Vec<String> {
-    select(doc, css).iter().map(text).collect()
 }
 
 fn block<'a>(doc: &'a Html) -> ElementRef<'a> {
@@ -73,7 +58,7 @@ fn the_museum_reads_right_in_french() {
     let b = block(&doc);
     let within = |css: &str| -> Vec<String> {
         b.select(&Selector::parse(css).unwrap())
-            .map(|e| text(&e))
+            .map(|e| read_text(&e))
             .collect()
     };
     assert_eq!(within("h2"), ["Infos pratiques"]);
@@ -158,7 +143,7 @@ fn the_museum_reads_right_in_english() {
     let b = block(&doc);
     let within = |css: &str| -> Vec<String> {
         b.select(&Selector::parse(css).unwrap())
-            .map(|e| text(&e))
+            .map(|e| read_text(&e))
             .collect()
     };
     assert_eq!(within("h2"), ["Practical information"]);
@@ -211,11 +196,11 @@ fn the_block_is_in_reading_order_with_headings_and_links() {
             let el = e.value();
             let class = el.attr("class").unwrap_or("");
             match el.name() {
-                "h2" | "h3" => Some(format!("{}:{}", el.name(), text(&e))),
+                "h2" | "h3" => Some(format!("{}:{}", el.name(), read_text(&e))),
                 "p" if class.contains("practical-kind") => Some("kind".into()),
                 "p" if class.contains("practical-today") => Some("today".into()),
                 "dl" if class.contains("practical-contact") => Some("contact".into()),
-                "a" if class == "button" => Some(format!("button:{}", text(&e))),
+                "a" if class == "button" => Some(format!("button:{}", read_text(&e))),
                 _ => None,
             }
         })
@@ -237,7 +222,7 @@ fn the_block_is_in_reading_order_with_headings_and_links() {
     );
     let link = |css: &str| -> (String, String) {
         let a = b.select(&Selector::parse(css).unwrap()).next().unwrap();
-        (a.value().attr("href").unwrap().to_string(), text(&a))
+        (a.value().attr("href").unwrap().to_string(), read_text(&a))
     };
     assert_eq!(
         link("a[href^='tel:']"),
@@ -368,21 +353,21 @@ fn the_museums_json_ld_has_its_type_hours_and_prices() {
 fn past_midnight_and_hostile_text_in_the_bar() {
     let (html, doc) = page("tourisme/bar/index.html");
     assert_eq!(
-        texts(&doc, ".practical-hours li"),
+        read_texts(&doc, ".practical-hours li"),
         ["Toute l’année : vendredi et samedi, 22 h – 2 h."]
     );
     // On a Wednesday it is closed; its number is written the French way.
     assert_eq!(
-        texts(&doc, ".practical-today .badge"),
+        read_texts(&doc, ".practical-today .badge"),
         ["Fermé aujourd’hui"]
     );
     assert_eq!(
-        texts(&doc, ".practical-contact a[href^='tel:']"),
+        read_texts(&doc, ".practical-contact a[href^='tel:']"),
         ["03 84 00 11 22"]
     );
     // Hostile text shows as text, and scripts stay out.
     assert_eq!(
-        texts(&doc, ".price-label"),
+        read_texts(&doc, ".price-label"),
         ["</script><script>alert(1)</script> :"]
     );
     assert!(!html.contains("<script>alert"), "a script got through");
@@ -423,11 +408,11 @@ fn past_midnight_and_hostile_text_in_the_bar() {
 fn a_free_garden_and_a_gite_with_stars() {
     let (html, doc) = page("tourisme/jardin/index.html");
     assert_eq!(
-        texts(&doc, ".practical-group:not(.practical-hours) li strong"),
+        read_texts(&doc, ".practical-group:not(.practical-hours) li strong"),
         ["Gratuit"]
     );
     assert_eq!(
-        texts(&doc, ".practical-hours li"),
+        read_texts(&doc, ".practical-hours li"),
         ["Du 1er mars au 31 octobre : tous les jours, 9 h – 19 h."]
     );
     assert_eq!(
@@ -436,7 +421,7 @@ fn a_free_garden_and_a_gite_with_stars() {
     );
 
     let (html, doc) = page("tourisme/gite/index.html");
-    let dd = texts(&doc, ".practical-group dd");
+    let dd = read_texts(&doc, ".practical-group dd");
     assert!(dd.contains(&"3 étoiles ★★★".to_string()), "{dd:?}");
     let stars = select(&doc, ".stars");
     assert_eq!(stars[0].value().attr("aria-hidden"), Some("true"));
@@ -446,7 +431,7 @@ fn a_free_garden_and_a_gite_with_stars() {
         "{dd:?}"
     );
     assert_eq!(
-        texts(&doc, ".practical-group li"),
+        read_texts(&doc, ".practical-group li"),
         [
             "Semaine : 450 € – 720 €",
             "Nuitée : À partir de 95 €",
@@ -478,11 +463,11 @@ fn a_place_with_only_an_address_shows_no_empty_block() {
     let b = block(&doc);
     // Its name is its heading, and is not said again.
     assert_eq!(
-        texts(&doc, "section.practical h2"),
+        read_texts(&doc, "section.practical h2"),
         ["Fontaine de la place"]
     );
     assert_eq!(
-        texts(&doc, "section.practical dd"),
+        read_texts(&doc, "section.practical dd"),
         ["Place de la Fontaine, 39150 Saint-Lac"]
     );
     for css in [
@@ -501,7 +486,7 @@ fn a_place_with_only_an_address_shows_no_empty_block() {
     // Every element holds something.
     for e in b.descendants().filter_map(ElementRef::wrap) {
         if !matches!(e.value().name(), "svg" | "use") {
-            assert!(!text(&e).is_empty(), "an empty <{}>", e.value().name());
+            assert!(!read_text(&e).is_empty(), "an empty <{}>", e.value().name());
         }
     }
     // Its schema.org address stays the text written.

@@ -329,6 +329,22 @@ pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<
         .collect()
 }
 
+/// An element's text as read: spaces collapsed, no-break spaces as plain
+/// spaces, word joiners dropped.
+pub fn read_text(e: &scraper::ElementRef<'_>) -> String {
+    let raw: String = e.text().collect();
+    raw.replace(['\u{a0}', '\u{202f}'], " ")
+        .replace('\u{2060}', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The text of each element `css` selects, as [`read_text`] reads it.
+pub fn read_texts(doc: &scraper::Html, css: &str) -> Vec<String> {
+    select(doc, css).iter().map(read_text).collect()
+}
+
 /// Fails when a link or a source of `doc` would run code (`javascript:`,
 /// `vbscript:`, a `data:` page), whatever its case and spaces.
 pub fn assert_no_link_runs_code(doc: &scraper::Html) {

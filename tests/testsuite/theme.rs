@@ -4,22 +4,10 @@
 //! icons, and the polish of photo, tag and event pages. The browser's side
 //! (200 % text at 390 px, focus rings) is judged by tests/judges/reflow.mjs.
 
-use crate::support::{example, read, select};
+use crate::support::{example, read, read_text, read_texts, select};
 
 fn page(path: &str) -> scraper::Html {
     scraper::Html::parse_document(&read(&example().join(path)))
-}
-
-fn text(e: &scraper::ElementRef<'_>) -> String {
-    e.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn texts(doc: &scraper::Html, css: &str) -> Vec<String> {
-    select(doc, css).iter().map(text).collect()
 }
 
 #[test]
@@ -28,7 +16,10 @@ fn the_menu_is_a_disclosure_holding_navigation_search_languages_and_audiences_in
     let menus = select(&doc, "header details.menu");
     assert_eq!(menus.len(), 1, "one menu");
     assert!(menus[0].value().attr("open").is_none(), "folded by default");
-    assert_eq!(texts(&doc, "details.menu > summary.menu-button"), ["Menu"]);
+    assert_eq!(
+        read_texts(&doc, "details.menu > summary.menu-button"),
+        ["Menu"]
+    );
     // What the menu holds, in the order it is read and shown.
     let order: Vec<String> = select(&doc, "details.menu .menu-panel > *")
         .iter()
@@ -58,18 +49,18 @@ fn audiences_say_who_the_visitor_is_in_each_language() {
         "Vous êtes\u{202f}:"
     );
     assert_eq!(
-        texts(&fr, ".audience-nav li a"),
+        read_texts(&fr, ".audience-nav li a"),
         ["visiteur", "habitant", "entrepreneur", "étudiant"]
     );
     let en = page("en/index.html");
-    assert_eq!(texts(&en, ".audience-label"), ["You are:"]);
+    assert_eq!(read_texts(&en, ".audience-label"), ["You are:"]);
     assert_eq!(
-        texts(&en, ".audience-nav li a"),
+        read_texts(&en, ".audience-nav li a"),
         ["visitor", "resident", "business owner", "student"]
     );
     // The audience's page keeps its title.
     let visitors = page("audiences/visiteurs/index.html");
-    assert_eq!(texts(&visitors, "main h1"), ["Visiter"]);
+    assert_eq!(read_texts(&visitors, "main h1"), ["Visiter"]);
 }
 
 #[test]
@@ -80,9 +71,9 @@ fn the_brand_name_is_the_same_in_the_header_and_the_hero_of_each_language() {
         ("de/index.html", "Orbière-Tal"),
     ] {
         let doc = page(file);
-        assert_eq!(texts(&doc, "header .brand"), [name], "{file}");
-        assert_eq!(texts(&doc, ".hero h1"), [name], "{file}");
-        assert_eq!(texts(&doc, ".footer-brand"), [name], "{file}");
+        assert_eq!(read_texts(&doc, "header .brand"), [name], "{file}");
+        assert_eq!(read_texts(&doc, ".hero h1"), [name], "{file}");
+        assert_eq!(read_texts(&doc, ".footer-brand"), [name], "{file}");
     }
 }
 
@@ -90,7 +81,7 @@ fn the_brand_name_is_the_same_in_the_header_and_the_hero_of_each_language() {
 fn the_footer_shows_the_office_contact_block_from_blason_toml() {
     let fr = page("tourisme/index.html");
     assert_eq!(
-        texts(&fr, ".footer-contact .contact-name"),
+        read_texts(&fr, ".footer-contact .contact-name"),
         ["Office de tourisme du Val d'Orbière"]
     );
     let address = select(&fr, ".footer-contact address").remove(0);
@@ -101,13 +92,13 @@ fn the_footer_shows_the_office_contact_block_from_blason_toml() {
     );
     let tel: Vec<_> = select(&fr, ".footer-contact a[href^='tel:']");
     assert_eq!(tel[0].value().attr("href"), Some("tel:+33479001234"));
-    assert_eq!(text(&tel[0]), "04 79 00 12 34");
+    assert_eq!(read_text(&tel[0]), "04 79 00 12 34");
     let mail = select(&fr, ".footer-contact a[href^='mailto:']");
     assert_eq!(
         mail[0].value().attr("href"),
         Some("mailto:accueil@val-orbiere.example")
     );
-    let hours = texts(&fr, ".contact-hours");
+    let hours = read_texts(&fr, ".contact-hours");
     assert!(
         hours[0].starts_with("Horaires d’ouverture")
             && hours[0].contains("Du lundi au samedi : 9 h-12 h 30"),
@@ -121,7 +112,7 @@ fn the_footer_shows_the_office_contact_block_from_blason_toml() {
     // English has hours of its own; German shows the French ones, marked as French.
     let en = page("en/index.html");
     assert_eq!(
-        texts(&en, ".footer-contact .contact-name"),
+        read_texts(&en, ".footer-contact .contact-name"),
         ["Orbière Valley Tourist Office"]
     );
     assert_eq!(
@@ -130,18 +121,18 @@ fn the_footer_shows_the_office_contact_block_from_blason_toml() {
             .collect::<String>(),
         "+33 4 79 00 12 34"
     );
-    assert!(texts(&en, ".contact-hours")[0].contains("Monday to Saturday"));
+    assert!(read_texts(&en, ".contact-hours")[0].contains("Monday to Saturday"));
     let de = page("de/index.html");
     let marked = select(&de, ".contact-hours span[lang='fr']");
     assert_eq!(marked.len(), 1);
-    assert!(text(&marked[0]).starts_with("Du lundi au samedi"));
+    assert!(read_text(&marked[0]).starts_with("Du lundi au samedi"));
 }
 
 #[test]
 fn networks_have_icons_from_the_theme_sprite_and_their_own_spelling() {
     let doc = page("index.html");
     let links = select(&doc, ".site-footer .social a");
-    let names: Vec<String> = links.iter().map(text).collect();
+    let names: Vec<String> = links.iter().map(read_text).collect();
     assert_eq!(names, ["Instagram", "Facebook", "LinkedIn", "Mastodon"]);
     for (link, key) in links
         .iter()
@@ -192,10 +183,16 @@ fn the_site_map_is_linked_once_from_the_footer() {
 fn a_photo_page_is_titled_by_its_caption_without_the_full_stop_and_says_it_once() {
     let doc = page("tourisme/gorges-de-la-doye/photos/sittelle/index.html");
     let title = "Une sittelle torchepot, habituée des hêtraies du val";
-    assert_eq!(texts(&doc, "main h1"), [title]);
-    assert_eq!(texts(&doc, "title")[0], format!("{title} | Val d'Orbière"));
-    assert_eq!(texts(&doc, ".breadcrumb [aria-current='page']"), [title]);
-    let body = texts(&doc, "main")[0].clone();
+    assert_eq!(read_texts(&doc, "main h1"), [title]);
+    assert_eq!(
+        read_texts(&doc, "title")[0],
+        format!("{title} | Val d'Orbière")
+    );
+    assert_eq!(
+        read_texts(&doc, ".breadcrumb [aria-current='page']"),
+        [title]
+    );
+    let body = read_texts(&doc, "main")[0].clone();
     assert_eq!(
         body.matches("habituée des hêtraies").count(),
         2,
@@ -207,19 +204,19 @@ fn a_photo_page_is_titled_by_its_caption_without_the_full_stop_and_says_it_once(
 #[test]
 fn tag_pages_show_the_tag_as_written_under_a_translated_breadcrumb() {
     let doc = page("tags/ete/index.html");
-    assert_eq!(texts(&doc, "main h1"), ["été"]);
+    assert_eq!(read_texts(&doc, "main h1"), ["été"]);
     assert_eq!(
         select(&doc, "main h1")[0].value().attr("class"),
         Some("term-title")
     );
     assert_eq!(
-        texts(&doc, ".breadcrumb li"),
+        read_texts(&doc, ".breadcrumb li"),
         ["Val d'Orbière", "Mots-clés", "été"]
     );
     let create = page("tags/creation-d-entreprise/index.html");
-    assert_eq!(texts(&create, "main h1"), ["création d'entreprise"]);
+    assert_eq!(read_texts(&create, "main h1"), ["création d'entreprise"]);
     let de = page("de/tags/baden/index.html");
-    assert_eq!(texts(&de, ".breadcrumb li")[1], "Schlagwörter");
+    assert_eq!(read_texts(&de, ".breadcrumb li")[1], "Schlagwörter");
 }
 
 #[test]
@@ -228,13 +225,13 @@ fn the_agenda_is_the_current_menu_item_on_event_pages() {
     let current = select(&agenda, ".main-nav a[aria-current]");
     assert_eq!(current.len(), 1);
     assert_eq!(current[0].value().attr("aria-current"), Some("page"));
-    assert_eq!(text(&current[0]), "Agenda");
+    assert_eq!(read_text(&current[0]), "Agenda");
 
     let event = page("agenda/concert-du-nouvel-an/index.html");
     let current = select(&event, ".main-nav a[aria-current]");
     assert_eq!(current.len(), 1);
     assert_eq!(current[0].value().attr("aria-current"), Some("true"));
-    assert_eq!(text(&current[0]), "Agenda");
+    assert_eq!(read_text(&current[0]), "Agenda");
 
     // A page inside a pillar marks the pillar, not as the page itself.
     let article = page("tourisme/gorges-de-la-doye/index.html");
@@ -242,7 +239,7 @@ fn the_agenda_is_the_current_menu_item_on_event_pages() {
     assert_eq!(current.len(), 1);
     assert_eq!(
         (
-            text(&current[0]).as_str(),
+            read_text(&current[0]).as_str(),
             current[0].value().attr("aria-current")
         ),
         ("Découvrir", Some("true"))

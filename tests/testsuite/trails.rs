@@ -7,10 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use scraper::{ElementRef, Html};
+use scraper::Html;
 use serde_json::Value;
 
-use crate::support::{SiteTest, read, select};
+use crate::support::{SiteTest, read, read_text, select};
 
 fn built() -> &'static Path {
     static OUT: OnceLock<PathBuf> = OnceLock::new();
@@ -30,20 +30,18 @@ fn page(path: &str) -> (String, Html) {
     (html, doc)
 }
 
-fn text(e: &ElementRef<'_>) -> String {
-    let raw: String = e.text().collect();
-    raw.replace(['\u{a0}', '\u{202f}'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The key facts as (term, description) pairs, in the page's order.
 fn facts(doc: &Html) -> Vec<(String, String)> {
     let dl = select(doc, "section.trail dl.trail-facts");
     assert_eq!(dl.len(), 1, "one key-facts list");
-    let dts: Vec<String> = select(doc, "dl.trail-facts dt").iter().map(text).collect();
-    let dds: Vec<String> = select(doc, "dl.trail-facts dd").iter().map(text).collect();
+    let dts: Vec<String> = select(doc, "dl.trail-facts dt")
+        .iter()
+        .map(read_text)
+        .collect();
+    let dds: Vec<String> = select(doc, "dl.trail-facts dd")
+        .iter()
+        .map(read_text)
+        .collect();
     assert_eq!(dts.len(), dds.len());
     dts.into_iter().zip(dds).collect()
 }
@@ -72,7 +70,7 @@ fn the_real_orleans_loop_shows_its_figures() {
     let cells = |css: &str| -> Vec<String> {
         select(&doc, &format!("figure.trail-profile tbody tr {css}"))
             .iter()
-            .map(text)
+            .map(read_text)
             .collect()
     };
     let (at, ele) = (cells("td:first-child"), cells("td:last-child"));
@@ -113,7 +111,10 @@ fn the_loop_of_the_val_reads_in_order_with_its_steps_and_profile() {
     );
     assert!(html.contains("40 places &lt;gratuit&gt;"));
     // Steps from the file's waypoints.
-    let steps: Vec<String> = select(&doc, "ol.trail-steps li").iter().map(text).collect();
+    let steps: Vec<String> = select(&doc, "ol.trail-steps li")
+        .iter()
+        .map(read_text)
+        .collect();
     assert_eq!(steps, ["Belvédère des Fées", "Gorges de la Doye"]);
     // The profile: an SVG with a viewBox, named by the caption, no style.
     let svg = select(&doc, "figure.trail-profile svg.profile");
@@ -124,16 +125,16 @@ fn the_loop_of_the_val_reads_in_order_with_its_steps_and_profile() {
     assert_eq!(svg.attr("aria-labelledby"), Some("trail-profile-caption"));
     let caption = select(&doc, "figcaption#trail-profile-caption");
     assert!(
-        text(&caption[0]).starts_with("Profil altimétrique : 5,4 km de 782 m à 786 m"),
+        read_text(&caption[0]).starts_with("Profil altimétrique : 5,4 km de 782 m à 786 m"),
         "{}",
-        text(&caption[0])
+        read_text(&caption[0])
     );
     let section = select(&doc, "section.trail")[0].html();
     assert!(!section.contains("style="), "{section}");
     // A row each kilometre, then the end.
     let rows: Vec<String> = select(&doc, "figure.trail-profile tbody tr td:first-child")
         .iter()
-        .map(text)
+        .map(read_text)
         .collect();
     assert_eq!(
         rows,
@@ -162,7 +163,7 @@ fn a_track_without_elevations_says_so_instead_of_a_profile() {
     assert!(select(&doc, "figure.trail-profile").is_empty());
     let said: Vec<String> = select(&doc, "p.trail-no-profile")
         .iter()
-        .map(text)
+        .map(read_text)
         .collect();
     assert_eq!(
         said,
