@@ -1174,6 +1174,14 @@ mod tests {
         assert_eq!(objects[2].category, Category::Shop);
     }
 
+    /// An Apidae feed read from `path` (a zip or a folder of the site).
+    fn apidae_source(path: &str) -> crate::config::DataSource {
+        let toml = format!(
+            "base_url = \"https://example.org\"\ntitle = \"T\"\n[[data]]\nformat = \"apidae\"\nname = \"apidae\"\npath = \"{path}\"\nsection = \"decouvrir\"\n"
+        );
+        crate::config::Config::parse(&toml).unwrap().data.remove(0)
+    }
+
     #[test]
     fn a_structure_gives_no_page() {
         assert!(read_fixture("structure.json").is_empty());
@@ -1221,18 +1229,7 @@ mod tests {
             zip.write_all(&bytes).unwrap();
         }
         zip.finish().unwrap();
-        let source = crate::config::DataSource {
-            name: "apidae".into(),
-            format: super::super::Format::Apidae,
-            path: "data/export.zip".into(),
-            url: None,
-            media: "data/media".into(),
-            sections: Default::default(),
-            section: "decouvrir".into(),
-            pillar: None,
-            tags: Vec::new(),
-            audiences: Vec::new(),
-        };
+        let source = apidae_source("data/export.zip");
         let objects = super::super::source::read_source(dir.path(), &source).unwrap();
         let ids: Vec<(&str, &str)> = objects
             .iter()
@@ -1276,18 +1273,7 @@ mod tests {
                     {{"elementReferenceType": "TourismeAdapte", "id": 3651, "libelleFr": "Accessible en fauteuil roulant"}}]"#
             )
         };
-        let source = crate::config::DataSource {
-            name: "apidae".into(),
-            format: super::super::Format::Apidae,
-            path: "data/export".into(),
-            url: None,
-            media: "data/media".into(),
-            sections: Default::default(),
-            section: "decouvrir".into(),
-            pillar: None,
-            tags: Vec::new(),
-            audiences: Vec::new(),
-        };
+        let source = apidae_source("data/export");
         let cache = dir.path().join("cache");
         let read = || {
             let cx = ReadContext::of_languages(&["fr"]);
@@ -1427,18 +1413,7 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{}: {e:?}", path.display())),
             );
         }
-        let source = crate::config::DataSource {
-            name: "apidae".into(),
-            format: super::super::Format::Apidae,
-            path: "json_export.zip".into(),
-            url: None,
-            media: "media".into(),
-            sections: Default::default(),
-            section: String::new(),
-            pillar: None,
-            tags: Vec::new(),
-            audiences: Vec::new(),
-        };
+        let source = apidae_source("json_export.zip");
         let from_zip = super::super::source::read_source(dir, &source).unwrap();
         assert_eq!(from_zip.len(), 5);
         objects.extend(from_zip);
