@@ -36,33 +36,50 @@ fn check_reports_warnings_as_json_and_strict_fails() {
 }
 
 #[test]
-fn check_writes_nothing_but_the_image_cache() {
-    let site = SiteTest::from_fixture("images/gallery");
-    let cache = site.root().join(".blason-cache");
-    let _ = std::fs::remove_dir_all(&cache);
-    let sources = crate::support::tree(site.root());
-    let outside: Vec<_> = std::fs::read_dir(site.dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    site.check_json();
-    let mut after = crate::support::tree(site.root());
-    let cached: Vec<String> = after
-        .keys()
-        .filter(|k| k.starts_with(".blason-cache/"))
-        .cloned()
-        .collect();
-    assert!(
-        !cached.is_empty(),
-        "the gallery's images are checked through the cache"
-    );
-    after.retain(|k, _| !k.starts_with(".blason-cache/"));
-    assert_eq!(after, sources, "check changed the site's files");
-    let outside_after: Vec<_> = std::fs::read_dir(site.dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(outside_after, outside, "check wrote beside the site");
+fn check_writes_nothing_but_the_cache() {
+    // The gallery's images and cards, and a feed's objects.
+    for (fixture, kept, made) in [
+        (
+            "images/gallery",
+            ".blason-cache/",
+            "the gallery's images are checked through the cache",
+        ),
+        (
+            "data/feeds",
+            ".blason-cache/data/",
+            "the feeds' objects are kept in the cache",
+        ),
+    ] {
+        let site = SiteTest::from_fixture(fixture);
+        let cache = site.root().join(".blason-cache");
+        let _ = std::fs::remove_dir_all(&cache);
+        let sources = crate::support::tree(site.root());
+        let outside: Vec<_> = std::fs::read_dir(site.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        site.check_json();
+        let mut after = crate::support::tree(site.root());
+        let cached: Vec<String> = after
+            .keys()
+            .filter(|k| k.starts_with(".blason-cache/"))
+            .cloned()
+            .collect();
+        assert!(
+            cached.iter().any(|k| k.starts_with(kept)),
+            "{fixture}: {made}: {cached:?}"
+        );
+        after.retain(|k, _| !k.starts_with(".blason-cache/"));
+        assert_eq!(after, sources, "{fixture}: check changed the site's files");
+        let outside_after: Vec<_> = std::fs::read_dir(site.dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            outside_after, outside,
+            "{fixture}: check wrote beside the site"
+        );
+    }
 }
 
 #[test]
