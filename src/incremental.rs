@@ -35,6 +35,8 @@ pub struct Memo {
     pub(crate) last: Option<LastBuild>,
     /// What each content file gave when last read, by its stamp.
     pub(crate) sources: crate::content::SourceMemo,
+    /// What the search index kept of each page and shard.
+    pub(crate) search: crate::search::Memo,
 }
 
 pub(crate) struct LastBuild {

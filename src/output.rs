@@ -38,6 +38,10 @@ pub trait Sink: Sync {
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic>;
     /// Number of files written.
     fn count(&self) -> u64;
+    /// [`Sink::write`], from bytes that may be shared rather than copied.
+    fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> Result<(), Diagnostic> {
+        self.write(rel, bytes)
+    }
 }
 
 /// Refuses output paths that would leave the output folder.
@@ -566,6 +570,14 @@ impl Sink for Memory {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(rel.to_string(), bytes);
+        Ok(())
+    }
+    fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> Result<(), Diagnostic> {
+        safe_rel(rel)?;
+        self.files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_string(), std::sync::Arc::clone(bytes));
         Ok(())
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {

@@ -195,7 +195,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     guard_output(root, &out)?;
     let staging = Staging::new(root, &out, &|m| progress.note(m))?;
-    let (report, _) = run(opts, &staging, progress, None, None, Mode::Build)?;
+    let (report, _) = run(opts, &staging, progress, None, None, None, Mode::Build)?;
     staging.commit()?;
     Ok(report)
 }
@@ -210,8 +210,8 @@ pub fn build_changes(
 ) -> Result<(BuildReport, Files), Error> {
     let reuse = incremental::reuse(memo.last.as_ref(), &opts.root, changed, opts.now);
     let last = memo.last.as_ref().filter(|_| reuse != Reuse::Nothing);
-    // The search stage writes the whole index again, under new names when
-    // anything changed: the last build's index files are left behind.
+    // The search stage writes every file of the index again (those it kept
+    // from its memory too): the last build's are left behind.
     let sink = match last {
         Some(l) => Memory::starting_from(
             l.files
@@ -240,6 +240,7 @@ pub fn build_changes(
         &Quiet,
         Some(&recall),
         Some(&mut memo.sources),
+        Some(&mut memo.search),
         Mode::Build,
     )?;
     let files = sink.into_files();
@@ -267,7 +268,7 @@ pub struct CheckReport {
 pub fn check_report(opts: &BuildOptions) -> CheckReport {
     let sink = Discard::default();
     let mut translations = Vec::new();
-    let mut diags = match run(opts, &sink, &Quiet, None, None, Mode::Check) {
+    let mut diags = match run(opts, &sink, &Quiet, None, None, None, Mode::Check) {
         Ok((mut report, _)) => {
             translations = std::mem::take(&mut report.translations);
             report.errors.append(&mut report.warnings);
@@ -334,6 +335,7 @@ fn run(
     progress: &dyn Progress,
     recall: Option<&Recall<'_>>,
     sources: Option<&mut SourceMemo>,
+    search: Option<&mut crate::search::Memo>,
     mode: Mode,
 ) -> Result<(BuildReport, Option<LastBuild>), Error> {
     // Paths found by walking the site are compared with paths resolved from
@@ -351,7 +353,7 @@ fn run(
         mode,
         deferred: Default::default(),
     };
-    let result = run_stages(&run, sink, sources);
+    let result = run_stages(&run, sink, sources, search);
     // In `check`, the problems kept on the way come first.
     let deferred = run.take_deferred();
     match result {
@@ -371,6 +373,7 @@ fn run_stages(
     run: &stages::Run<'_>,
     sink: &dyn Sink,
     sources: Option<&mut SourceMemo>,
+    search_memo: Option<&mut crate::search::Memo>,
 ) -> Result<(BuildReport, Option<LastBuild>), Error> {
     let (root, opts, progress, recall) = (run.root, run.opts, run.progress, run.recall);
     let mut timer = Timer::new();
@@ -419,7 +422,16 @@ fn run_stages(
     timer.lap("checks");
 
     progress.stage("search", 0);
-    let search = stages::index_search(run, config, &interface, &site, &md, &refs, sink)?;
+    let mut fresh = crate::search::Memo::default();
+    let search_memo = search_memo.unwrap_or(&mut fresh);
+    let inputs = stages::SearchSources {
+        config,
+        interface: &interface,
+        site: &site,
+        md: &md,
+        refs: &refs,
+    };
+    let search = stages::index_search(run, &inputs, sink, search_memo)?;
     warnings.extend(search.warnings.iter().cloned());
     timer.lap("search");
 

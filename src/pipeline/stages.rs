@@ -616,19 +616,38 @@ pub struct SearchCounts {
     pub files: usize,
     /// Their bytes.
     pub bytes: u64,
+    /// Pages read this time: all of them in a build; in `serve`, those a
+    /// save changed (the index keeps the others).
+    pub analysed: usize,
+    /// Shards made this time (the others kept from the last index).
+    pub shards_made: usize,
+}
+
+/// What the search stage reads.
+#[derive(Clone, Copy)]
+pub(super) struct SearchSources<'a> {
+    pub config: &'a Config,
+    pub interface: &'a Interface,
+    pub site: &'a Site,
+    pub md: &'a Markdown,
+    pub refs: &'a References,
 }
 
 /// The search index of each language, from the rendered bodies, written
 /// to `sink` (docs/search.md); nothing when `[search] enable = false`.
 pub(super) fn index_search(
     run: &Run<'_>,
-    config: &Config,
-    interface: &Interface,
-    site: &Site,
-    md: &Markdown,
-    refs: &References,
+    from: &SearchSources<'_>,
     sink: &dyn Sink,
+    memo: &mut search::Memo,
 ) -> Result<SearchIndex, Error> {
+    let SearchSources {
+        config,
+        interface,
+        site,
+        md,
+        refs,
+    } = *from;
     if !config.search.enable {
         return Ok(SearchIndex::default());
     }
@@ -652,16 +671,19 @@ pub(super) fn index_search(
     for lang in config.all_languages() {
         let list = docs.get(lang).cloned().unwrap_or_default();
         let facets = search::docs::facets(config, lang, &words);
-        let index = search::build_language(lang, list, &facets);
+        let index = search::build_language_with(lang, list, &facets, memo);
         let c = &mut out.counts;
         c.documents += index.documents;
         c.terms += index.terms;
         c.shards += index.shards;
         c.files += index.files.len();
-        for (path, bytes) in &index.files {
-            c.bytes += bytes.len() as u64;
-            sink.write(path, bytes)?;
-        }
+        c.analysed += index.analysed;
+        c.shards_made += index.shards_made;
+        c.bytes += index.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
+        index
+            .files
+            .par_iter()
+            .try_for_each(|(path, bytes)| sink.write_shared(path, bytes))?;
         out.manifests.insert(lang.to_string(), index.manifest);
     }
     out.warnings = warnings;

@@ -11,6 +11,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::Content;
 use crate::content::event::EventTimes;
@@ -36,7 +38,7 @@ pub(crate) struct Sources<'a> {
 
 /// The theme's interface string of a key in a language (`lang`, `key`),
 /// when it has one.
-pub(crate) type Words<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+pub(crate) type Words<'a> = &'a (dyn Fn(&str, &str) -> Option<String> + Sync);
 
 /// Names of the place categories when the theme has none (English).
 fn category_fallback(key: &str) -> &'static str {
@@ -123,68 +125,93 @@ fn pillar(config: &Config, key: Option<&str>, lang: &str) -> Option<(String, Str
     Some((key.to_string(), name.to_string()))
 }
 
+/// A page as the index sees it, and the warning when nothing but its
+/// title can find it; `None` when it is left out of the index.
+fn page_doc(
+    src: &Sources<'_>,
+    i: usize,
+    p: &crate::content::Page,
+) -> Option<(Doc, Option<Diagnostic>)> {
+    let config = src.config;
+    if p.fm.in_search_index == Some(false) {
+        return None;
+    }
+    let mut warning = None;
+
+    let r = &src.pages[i];
+    let body = html_text(&r.html);
+    let description = p.fm.description.clone().unwrap_or_default();
+    if body.is_empty() && description.trim().is_empty() {
+        warning = Some(
+            Diagnostic::warning(
+                "search-unfindable",
+                "this page has no text and no description: search finds it by its title only",
+            )
+            .in_file(p.file.rel.clone())
+            .help("write a `description` in its front matter, or a few lines of text"),
+        );
+    }
+    let mut labels: Vec<String> = p.taxonomy_terms().into_values().flatten().collect();
+    let pillar = pillar(config, p.pillar.as_deref(), &p.lang);
+    labels.extend(pillar.iter().map(|(_, name)| name.clone()));
+    labels.extend(
+        p.fm.audiences
+            .iter()
+            .filter_map(|a| config.audience_title(a, &p.lang).map(String::from)),
+    );
+    let place = p.fm.place.as_ref();
+    let kind = place.and_then(|pl| place_kind(pl, &p.lang, src.words));
+    let commune = place.and_then(|pl| trimmed(pl.commune.as_deref()));
+    if let Some(pl) = place {
+        // Found by its type, commune and labels (a feed's are also
+        // taxonomy terms: each word counts once a field).
+        labels.extend(kind.iter().chain(&commune).cloned());
+        labels.extend(pl.labels.iter().cloned());
+    }
+    let doc = Doc {
+        path: p.path.clone(),
+        url: crate::url::absolute(config.base(), &p.path),
+        title: p.title().to_string(),
+        description,
+        headings: headings(r),
+        body,
+        labels,
+        pillar,
+        audiences: p.fm.audiences.clone(),
+        kind,
+        commune,
+        access: place.map_or(0, place_access),
+        thumbnail: thumbnail(src, &p.dir, p.fm.cover.as_deref()),
+        event: src.events.get(i).and_then(|e| e.as_ref()).map(|e| {
+            if e.upcoming() {
+                EventState::Upcoming
+            } else {
+                EventState::Past
+            }
+        }),
+    };
+    Some((doc, warning))
+}
+
 /// The pages and sections of each language, and warnings (file named) for
 /// pages no query can find.
 pub(crate) fn documents(src: &Sources<'_>) -> (BTreeMap<String, Vec<Doc>>, Vec<Diagnostic>) {
     let (config, content) = (src.config, src.content);
     let mut out: BTreeMap<String, Vec<Doc>> = BTreeMap::new();
     let mut warnings = Vec::new();
-    for (i, p) in content.pages.iter().enumerate() {
-        if p.fm.in_search_index == Some(false) {
-            continue;
+    // Pages are read in parallel (their text is most of the stage's work
+    // after the index itself), then gathered in their order.
+    let read: Vec<Option<(Doc, Option<Diagnostic>)>> = content
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| page_doc(src, i, p))
+        .collect();
+    for (p, d) in content.pages.iter().zip(read) {
+        if let Some((doc, warning)) = d {
+            warnings.extend(warning);
+            out.entry(p.lang.clone()).or_default().push(doc);
         }
-        let r = &src.pages[i];
-        let body = html_text(&r.html);
-        let description = p.fm.description.clone().unwrap_or_default();
-        if body.is_empty() && description.trim().is_empty() {
-            warnings.push(
-                Diagnostic::warning(
-                    "search-unfindable",
-                    "this page has no text and no description: search finds it by its title only",
-                )
-                .in_file(p.file.rel.clone())
-                .help("write a `description` in its front matter, or a few lines of text"),
-            );
-        }
-        let mut labels: Vec<String> = p.taxonomy_terms().into_values().flatten().collect();
-        let pillar = pillar(config, p.pillar.as_deref(), &p.lang);
-        labels.extend(pillar.iter().map(|(_, name)| name.clone()));
-        labels.extend(
-            p.fm.audiences
-                .iter()
-                .filter_map(|a| config.audience_title(a, &p.lang).map(String::from)),
-        );
-        let place = p.fm.place.as_ref();
-        let kind = place.and_then(|pl| place_kind(pl, &p.lang, src.words));
-        let commune = place.and_then(|pl| trimmed(pl.commune.as_deref()));
-        if let Some(pl) = place {
-            // Found by its type, commune and labels (a feed's are also
-            // taxonomy terms: each word counts once a field).
-            labels.extend(kind.iter().chain(&commune).cloned());
-            labels.extend(pl.labels.iter().cloned());
-        }
-        out.entry(p.lang.clone()).or_default().push(Doc {
-            path: p.path.clone(),
-            url: crate::url::absolute(config.base(), &p.path),
-            title: p.title().to_string(),
-            description,
-            headings: headings(r),
-            body,
-            labels,
-            pillar,
-            audiences: p.fm.audiences.clone(),
-            kind,
-            commune,
-            access: place.map_or(0, place_access),
-            thumbnail: thumbnail(src, &p.dir, p.fm.cover.as_deref()),
-            event: src.events.get(i).and_then(|e| e.as_ref()).map(|e| {
-                if e.upcoming() {
-                    EventState::Upcoming
-                } else {
-                    EventState::Past
-                }
-            }),
-        });
     }
     for (i, s) in content.sections.iter().enumerate() {
         if s.fm.render == Some(false)

@@ -21,7 +21,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::text::{fold, raw_words, stem, stemmer, stop_words};
+use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::text::{fold_into, for_each_word, stem, stemmer, stop_words};
 
 /// The output folder of the index files.
 pub(crate) const FOLDER: &str = "search-index";
@@ -109,147 +113,304 @@ pub(crate) struct Doc {
 pub(crate) struct LanguageIndex {
     /// Address of the manifest (`/search-index/fr/manifest.<hash>.json`).
     pub manifest: String,
-    pub files: Vec<(String, Vec<u8>)>,
+    pub files: Vec<(String, Arc<[u8]>)>,
     pub documents: usize,
     pub terms: usize,
     pub shards: usize,
+    /// Pages read this time (the others were kept from the last index).
+    pub analysed: usize,
+    /// Shards whose JSON was made this time.
+    pub shards_made: usize,
 }
 
-/// A term's stem and postings while the index is made.
+/// One page's terms as the index weighs them, and what its result shows:
+/// made once per page content, kept by `serve` between builds ([`Memo`]).
+pub(crate) struct Analysed {
+    /// Each term with the weight of its fields, the times it is in the
+    /// body, and its stem; sorted by term.
+    terms: Vec<(Box<str>, u32, u32, Box<str>)>,
+    /// The body's length in words (stop words aside).
+    body_len: u32,
+    /// The result file's bytes, and their hash.
+    fragment: Arc<[u8]>,
+    fragment_hash: blake3::Hash,
+}
+
+/// A term of the index: its postings (page number, weight), sorted by
+/// page, and the stems its pages' spellings gave (« été » and « ete » fold
+/// to one term, and may stem apart), each with its count of pages.
 #[derive(Default)]
 struct Term {
-    stem: String,
     postings: Vec<(u32, u32)>,
+    stems: Vec<(Box<str>, u32)>,
+}
+
+impl Term {
+    /// The term's stem: the smallest of its pages', so that it does not
+    /// depend on which page came first.
+    fn stem(&self) -> &str {
+        self.stems.iter().map(|(s, _)| &**s).min().unwrap_or("")
+    }
+
+    fn add_stem(&mut self, stem: &str) {
+        match self.stems.iter_mut().find(|(s, _)| &**s == stem) {
+            Some(e) => e.1 += 1,
+            None => self.stems.push((stem.into(), 1)),
+        }
+    }
+
+    fn remove_stem(&mut self, stem: &str) {
+        if let Some(i) = self.stems.iter().position(|(s, _)| &**s == stem) {
+            self.stems[i].1 -= 1;
+            if self.stems[i].1 == 0 {
+                self.stems.swap_remove(i);
+            }
+        }
+    }
 }
 
 /// One thread's stemmer, and the stems it made (words repeat from page to page).
 struct Stems {
     stemmer: Option<rust_stemmers::Stemmer>,
-    made: HashMap<String, String>,
+    made: FxHashMap<String, Box<str>>,
 }
 
 impl Stems {
     fn new(lang: &str) -> Stems {
         Stems {
             stemmer: stemmer(lang),
-            made: HashMap::new(),
+            made: FxHashMap::default(),
         }
     }
 
-    fn of(&mut self, word: &str) -> String {
+    fn of(&mut self, word: &str) -> Box<str> {
         if let Some(s) = self.made.get(word) {
             return s.clone();
         }
-        let s = stem(self.stemmer.as_ref(), word);
+        let s: Box<str> = stem(self.stemmer.as_ref(), word).into();
         self.made.insert(word.to_string(), s.clone());
         s
     }
 }
 
-/// Each term of `doc` with the weight of its fields, the times it is in
-/// the body, and its stem; and the body's length in words.
-fn doc_terms(
-    doc: &Doc,
-    stems: &mut Stems,
-    stops: &HashSet<&str>,
-) -> (HashMap<String, (u32, u32, String)>, usize) {
-    let mut terms: HashMap<String, (u32, u32, String)> = HashMap::new();
-    let mut body_len = 0;
-    let mut add = |text: &str, weight: u32| {
-        let mut seen = HashSet::new();
-        for w in raw_words(text) {
-            let folded = fold(&w);
-            if stops.contains(&folded.as_str()) {
-                continue;
+/// A term of a page while it is read: field weights, body count, stem,
+/// and the last field that counted it (a field counts once).
+struct Seen {
+    fields: u32,
+    tf: u32,
+    stem: Box<str>,
+    field: u8,
+}
+
+/// Reads `doc`: its terms with the weight of their fields, the times they
+/// are in the body, and their stems; its body's length; its result file.
+fn analyse(doc: &Doc, stems: &mut Stems, stops: &FxHashSet<&str>) -> Analysed {
+    let mut at: FxHashMap<Box<str>, usize> = FxHashMap::default();
+    let mut seen: Vec<(Box<str>, Seen)> = Vec::new();
+    let mut body_len = 0u32;
+    let mut folded = String::new();
+    let mut add = |text: &str, field: u8, weight: u32| {
+        for_each_word(text, |w| {
+            fold_into(w, &mut folded);
+            if stops.contains(folded.as_str()) {
+                return;
             }
+            let i = match at.get(folded.as_str()) {
+                Some(&i) => i,
+                None => {
+                    let name: Box<str> = folded.as_str().into();
+                    at.insert(name.clone(), seen.len());
+                    let stem = stems.of(w);
+                    seen.push((
+                        name,
+                        Seen {
+                            fields: 0,
+                            tf: 0,
+                            stem,
+                            field: u8::MAX,
+                        },
+                    ));
+                    seen.len() - 1
+                }
+            };
+            let e = &mut seen[i].1;
             if weight == 0 {
                 body_len += 1;
-            } else if !seen.insert(folded.clone()) {
-                continue;
+                e.tf += 1;
+            } else if e.field != field {
+                e.field = field;
+                e.fields += weight;
             }
-            let e = terms.entry(folded).or_insert_with(|| (0, 0, stems.of(&w)));
-            if weight == 0 {
-                e.1 += 1;
-            } else {
-                e.0 += weight;
-            }
-        }
+        });
     };
-    add(&doc.title, W_TITLE);
-    add(&doc.headings.join(" \n "), W_HEADING);
-    add(&doc.description, W_DESCRIPTION);
-    add(&doc.labels.join(" \n "), W_LABEL);
-    add(&doc.body, 0);
-    (terms, body_len)
+    add(&doc.title, 0, W_TITLE);
+    for h in &doc.headings {
+        add(h, 1, W_HEADING);
+    }
+    add(&doc.description, 2, W_DESCRIPTION);
+    for l in &doc.labels {
+        add(l, 3, W_LABEL);
+    }
+    add(&doc.body, 4, 0);
+    let mut terms: Vec<_> = seen
+        .into_iter()
+        .map(|(name, s)| (name, s.fields, s.tf, s.stem))
+        .collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let fragment: Arc<[u8]> = fragment(doc).into();
+    Analysed {
+        terms,
+        body_len,
+        fragment_hash: blake3::hash(&fragment),
+        fragment,
+    }
 }
 
 /// A term's weight in a page: its fields' weights and its body share.
-fn weight(fields: u32, tf: u32, body_len: usize, average_len: f64) -> u32 {
+fn weight(fields: u32, tf: u32, body_len: u32, average_len: u32) -> u32 {
     if tf == 0 {
         return fields;
     }
     let tf = f64::from(tf);
-    let norm = 1.0 - BM25_B + BM25_B * body_len as f64 / average_len.max(1.0);
+    let norm = 1.0 - BM25_B + BM25_B * f64::from(body_len) / f64::from(average_len.max(1));
     let body = W_BODY * tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * norm);
     fields + body.round().max(1.0) as u32
+}
+
+/// The language's average body length, rounded to its five leading bits
+/// (steps of about 3 %): one page edited seldom moves it, so `serve` can
+/// keep the weights of every other page.
+fn average(docs: &[Arc<Analysed>]) -> u32 {
+    let sum: u64 = docs.iter().map(|d| u64::from(d.body_len)).sum();
+    let avg = (sum as f64 / docs.len().max(1) as f64).round() as u32;
+    let bits = 32 - avg.leading_zeros();
+    let shift = bits.saturating_sub(5);
+    (avg >> shift) << shift
 }
 
 fn hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
-/// The JSON of one shard: `{"s": [stems], "t": {term: [stem, gap, weight, …]}}`.
-fn shard_json(terms: &[(&String, &Term)]) -> String {
-    let mut stems: Vec<&str> = terms.iter().map(|(_, t)| t.stem.as_str()).collect();
-    stems.sort_unstable();
-    stems.dedup();
-    let mut map = BTreeMap::new();
-    for (name, t) in terms {
-        let s = stems.binary_search(&t.stem.as_str()).unwrap_or(0) as u32;
-        let mut list = Vec::with_capacity(1 + t.postings.len() * 2);
-        list.push(s);
-        let mut last = 0;
-        for &(d, w) in &t.postings {
-            list.push(d - last);
-            list.push(w);
-            last = d;
-        }
-        map.insert(name.as_str(), list);
+/// What a term costs its shard, in bytes of JSON (its stem counted as if
+/// no other term of the shard shared it): shards are cut by this count
+/// rather than by their JSON, so that the cut follows from the terms alone.
+fn cost(name: &str, t: &Term) -> usize {
+    fn digits(n: u32) -> usize {
+        n.checked_ilog10().unwrap_or(0) as usize + 1
     }
-    serde_json::json!({ "s": stems, "t": map }).to_string()
+    let mut last = 0;
+    let postings: usize = t
+        .postings
+        .iter()
+        .map(|&(d, w)| {
+            let gap = d - last;
+            last = d;
+            digits(gap) + digits(w) + 2
+        })
+        .sum();
+    name.len() + 6 + t.stem().len() + 3 + postings
 }
 
-/// Splits `terms` (sorted, all starting with `key`) into shards no larger
-/// than the budget: terms as long as the key stay in its shard, the others
-/// go to the shard of their next letter.
-fn place(key: String, terms: Vec<(&String, &Term)>, out: &mut BTreeMap<String, String>) {
-    let depth = key.chars().count();
-    // Over the budget by far: split without writing it first.
-    let estimate: usize = terms
-        .iter()
-        .map(|(name, t)| name.len() + t.postings.len() * 5)
-        .sum();
-    if estimate <= SHARD_BUDGET * 4 || depth >= MAX_KEY {
-        let json = shard_json(&terms);
-        if json.len() <= SHARD_BUDGET || depth >= MAX_KEY {
-            out.insert(key, json);
+/// The JSON of one shard: `{"s": [stems], "t": {term: [stem, gap, weight, …]}}`.
+fn shard_json(terms: &[(Box<str>, Term)]) -> Vec<u8> {
+    use std::fmt::Write as _;
+    let mut stems: Vec<&str> = terms.iter().map(|(_, t)| t.stem()).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let mut out = String::with_capacity(terms.iter().map(|(n, t)| cost(n, t)).sum::<usize>() + 64);
+    let quoted = |out: &mut String, s: &str| {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    };
+    out.push_str("{\"s\":[");
+    for (i, s) in stems.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        quoted(&mut out, s);
+    }
+    out.push_str("],\"t\":{");
+    for (i, (name, t)) in terms.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        quoted(&mut out, name);
+        let s = stems.binary_search(&t.stem()).unwrap_or(0);
+        let _ = write!(out, ":[{s}");
+        let mut last = 0;
+        for &(d, w) in &t.postings {
+            let _ = write!(out, ",{},{w}", d - last);
+            last = d;
+        }
+        out.push(']');
+    }
+    out.push_str("}}");
+    out.into_bytes()
+}
+
+/// A shard of the layout: its key, whether terms longer than the key went
+/// to shards of the next letter, and its terms (a range of the sorted
+/// terms; empty for a split key no term equals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Node {
+    key: String,
+    split: bool,
+    range: std::ops::Range<usize>,
+}
+
+/// The shards of the sorted `terms`: one per first letter, split on one
+/// more letter while over the budget, down to [`MAX_KEY`] letters.
+fn layout(terms: &[(Box<str>, Term)]) -> Vec<Node> {
+    fn place(
+        key: String,
+        depth: usize,
+        range: std::ops::Range<usize>,
+        terms: &[(Box<str>, Term)],
+        out: &mut Vec<Node>,
+    ) {
+        let total: usize = terms[range.clone()].iter().map(|(n, t)| cost(n, t)).sum();
+        if total <= SHARD_BUDGET || depth >= MAX_KEY {
+            out.push(Node {
+                key,
+                split: false,
+                range,
+            });
             return;
         }
-    }
-    let mut here = Vec::new();
-    let mut next: BTreeMap<char, Vec<(&String, &Term)>> = BTreeMap::new();
-    for (name, t) in terms {
-        match name.chars().nth(depth) {
-            Some(c) => next.entry(c).or_default().push((name, t)),
-            None => here.push((name, t)),
+        // Sorted: the term equal to the key (if any) first, then the
+        // longer ones, grouped by their next letter.
+        let mut start = range.start;
+        if terms[start].0.chars().count() == depth {
+            start += 1;
+        }
+        out.push(Node {
+            key: key.clone(),
+            split: true,
+            range: range.start..start,
+        });
+        let mut i = start;
+        while i < range.end {
+            let c = terms[i].0.chars().nth(depth).unwrap_or('\0');
+            let mut j = i + 1;
+            while j < range.end && terms[j].0.chars().nth(depth) == Some(c) {
+                j += 1;
+            }
+            place(format!("{key}{c}"), depth + 1, i..j, terms, out);
+            i = j;
         }
     }
-    if !here.is_empty() {
-        out.insert(key.clone(), shard_json(&here));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < terms.len() {
+        let c = terms[i].0.chars().next().unwrap_or('\0');
+        let mut j = i + 1;
+        while j < terms.len() && terms[j].0.starts_with(c) {
+            j += 1;
+        }
+        place(c.to_string(), 1, i..j, terms, &mut out);
+        i = j;
     }
-    for (c, list) in next {
-        place(format!("{key}{c}"), list, out);
-    }
+    out
 }
 
 /// What a result shows of a page.
@@ -383,59 +544,130 @@ fn facet_codes(docs: &[Doc], facets: &Facets, tables: &Tables) -> String {
     out
 }
 
+/// A hash of everything the index reads of `doc`: its [`Analysed`] is made
+/// again only when this changes.
+fn doc_key(doc: &Doc) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    let mut put = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    put(&doc.path);
+    put(&doc.url);
+    put(&doc.title);
+    put(&doc.description);
+    put(&doc.body);
+    for list in [&doc.headings, &doc.labels] {
+        put(&list.len().to_string());
+        for s in list {
+            put(s);
+        }
+    }
+    put(doc.pillar.as_ref().map_or("", |(_, name)| name));
+    put(doc.thumbnail.as_deref().unwrap_or(""));
+    h.finalize()
+}
+
+/// What `serve` keeps of the last index of each language, so that a save
+/// reads again only the pages it changed and writes again only the shards
+/// their terms are in. Keeping it never changes the index: a build with it
+/// writes the same bytes as one without (tested below and in
+/// tests/testsuite/serve.rs).
+#[derive(Default)]
+pub(crate) struct Memo {
+    langs: HashMap<String, Assembled>,
+}
+
+/// One language's index as last made.
+#[derive(Default)]
+struct Assembled {
+    /// The pages, in their order, each with its key.
+    docs: Vec<(String, blake3::Hash, Arc<Analysed>)>,
+    average: u32,
+    /// Every term, sorted.
+    terms: Vec<(Box<str>, Term)>,
+    /// Each shard of the layout by key: whether split, and its JSON.
+    shards: HashMap<String, (bool, Arc<[u8]>)>,
+}
+
 /// The index of one language's pages, with the names of its facets'
 /// values in the language. Pages are numbered in the order of their
 /// address.
-pub(crate) fn build_language(lang: &str, mut docs: Vec<Doc>, facets: &Facets) -> LanguageIndex {
+#[cfg(test)]
+pub(crate) fn build_language(lang: &str, docs: Vec<Doc>, facets: &Facets) -> LanguageIndex {
+    build_language_with(lang, docs, facets, &mut Memo::default())
+}
+
+/// [`build_language`], keeping what `memo` holds of the last index of
+/// the language and leaving this one there.
+pub(crate) fn build_language_with(
+    lang: &str,
+    mut docs: Vec<Doc>,
+    facets: &Facets,
+    memo: &mut Memo,
+) -> LanguageIndex {
     docs.sort_by(|a, b| a.path.cmp(&b.path));
+    let last = memo.langs.remove(lang).unwrap_or_default();
+    let known: HashMap<blake3::Hash, &Arc<Analysed>> =
+        last.docs.iter().map(|(_, k, a)| (*k, a)).collect();
     let stops = stop_words(lang);
-    let stop_set: HashSet<&str> = stops.iter().copied().collect();
-    let per_doc: Vec<_> = docs
+    let stop_set: FxHashSet<&str> = stops.iter().copied().collect();
+    let keyed: Vec<(blake3::Hash, Option<Arc<Analysed>>)> = docs
         .par_iter()
-        .map_init(|| Stems::new(lang), |s, d| doc_terms(d, s, &stop_set))
+        .map(|d| {
+            let k = doc_key(d);
+            (k, known.get(&k).map(|a| Arc::clone(a)))
+        })
         .collect();
-    let average_len =
-        per_doc.iter().map(|(_, len)| *len as f64).sum::<f64>() / per_doc.len().max(1) as f64;
-    let mut terms: HashMap<String, Term> = HashMap::new();
-    for (n, (doc, len)) in per_doc.into_iter().enumerate() {
-        for (name, (fields, tf, stem)) in doc {
-            let t = terms.entry(name).or_default();
-            if t.stem.is_empty() {
-                t.stem = stem;
-            }
-            t.postings
-                .push((n as u32, weight(fields, tf, len, average_len)));
-        }
-    }
-    let mut sorted: Vec<(&String, &Term)> = terms.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut by_first: BTreeMap<char, Vec<(&String, &Term)>> = BTreeMap::new();
-    for (name, t) in sorted {
-        if let Some(c) = name.chars().next() {
-            by_first.entry(c).or_default().push((name, t));
-        }
-    }
-    let mut shards = BTreeMap::new();
-    for (c, list) in by_first {
-        place(c.to_string(), list, &mut shards);
-    }
+    let mut analysed_now = 0;
+    let analysed: Vec<Arc<Analysed>> = docs
+        .par_iter()
+        .zip(keyed.par_iter())
+        .map_init(
+            || Stems::new(lang),
+            |s, (d, (_, kept))| match kept {
+                Some(a) => Arc::clone(a),
+                None => Arc::new(analyse(d, s, &stop_set)),
+            },
+        )
+        .collect();
+    analysed_now += keyed.iter().filter(|(_, kept)| kept.is_none()).count();
+    drop(known);
+    let average = average(&analysed);
+    let same_pages = last.docs.len() == docs.len()
+        && last
+            .docs
+            .iter()
+            .zip(&docs)
+            .all(|((p, _, _), d)| *p == d.path)
+        && last.average == average
+        && !last.docs.is_empty();
+    let (terms, shards, made) = if same_pages {
+        update(last, &analysed, &keyed, average)
+    } else {
+        assemble(&analysed, average)
+    };
+
     let dir = format!("{FOLDER}/{lang}");
     let mut files = Vec::new();
     let mut keys = BTreeMap::new();
-    for (key, json) in shards {
-        let h = hash(json.as_bytes());
-        files.push((format!("{dir}/{h}.json"), json.into_bytes()));
-        keys.insert(key, h);
+    let mut sorted_shards: Vec<_> = shards.iter().collect();
+    sorted_shards.sort_unstable_by(|a: &(&String, _), b| a.0.cmp(b.0));
+    for (key, (_, json)) in sorted_shards {
+        if json.is_empty() {
+            continue;
+        }
+        let h = hash(json);
+        files.push((format!("{dir}/{h}.json"), Arc::clone(json)));
+        keys.insert(key.clone(), h);
     }
-    let fragments: Vec<Vec<u8>> = docs.par_iter().map(fragment).collect();
     let mut all = blake3::Hasher::new();
-    for f in &fragments {
-        all.update(&(f.len() as u64).to_le_bytes());
-        all.update(f);
+    for a in &analysed {
+        all.update(a.fragment_hash.as_bytes());
     }
     let folder = all.finalize().to_hex()[..16].to_string();
-    for (n, f) in fragments.into_iter().enumerate() {
-        files.push((format!("{dir}/{folder}/{n}.json"), f));
+    for (n, a) in analysed.iter().enumerate() {
+        files.push((format!("{dir}/{folder}/{n}.json"), Arc::clone(&a.fragment)));
     }
     let tables = Tables::of(&docs);
     let access: &[Facet] = if tables.access { &facets.access } else { &[] };
@@ -455,14 +687,180 @@ pub(crate) fn build_language(lang: &str, mut docs: Vec<Doc>, facets: &Facets) ->
     })
     .to_string();
     let manifest_path = format!("{dir}/manifest.{}.json", hash(manifest.as_bytes()));
-    files.push((manifest_path.clone(), manifest.into_bytes()));
-    LanguageIndex {
+    files.push((manifest_path.clone(), manifest.into_bytes().into()));
+    let index = LanguageIndex {
         manifest: format!("/{manifest_path}"),
         documents: docs.len(),
         terms: terms.len(),
         shards: keys.len(),
+        analysed: analysed_now,
+        shards_made: made,
         files,
+    };
+    let docs = docs
+        .into_iter()
+        .zip(keyed)
+        .zip(analysed)
+        .map(|((d, (k, _)), a)| (d.path, k, a))
+        .collect();
+    memo.langs.insert(
+        lang.to_string(),
+        Assembled {
+            docs,
+            average,
+            terms,
+            shards,
+        },
+    );
+    index
+}
+
+type Shards = HashMap<String, (bool, Arc<[u8]>)>;
+
+/// The terms and shards of `docs`, made whole.
+fn assemble(docs: &[Arc<Analysed>], average: u32) -> (Vec<(Box<str>, Term)>, Shards, usize) {
+    let mut map: FxHashMap<&str, Term> = FxHashMap::default();
+    for (n, a) in docs.iter().enumerate() {
+        for (name, fields, tf, stem) in &a.terms {
+            let t = map.entry(name).or_default();
+            t.postings
+                .push((n as u32, weight(*fields, *tf, a.body_len, average)));
+            t.add_stem(stem);
+        }
     }
+    let mut terms: Vec<(Box<str>, Term)> = map.into_iter().map(|(n, t)| (n.into(), t)).collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let nodes = layout(&terms);
+    let made = nodes.iter().filter(|n| !n.range.is_empty()).count();
+    let shards = nodes
+        .into_par_iter()
+        .map(|n| {
+            let json: Arc<[u8]> = if n.range.is_empty() {
+                Arc::from(Vec::new())
+            } else {
+                shard_json(&terms[n.range.clone()]).into()
+            };
+            (n.key, (n.split, json))
+        })
+        .collect();
+    (terms, shards, made)
+}
+
+/// The terms and shards of `docs` from the last index of the same pages,
+/// with the same average length: only the pages whose key changed are
+/// read, only the shards of the terms whose postings changed are made
+/// again (and those the new layout cuts differently).
+fn update(
+    last: Assembled,
+    docs: &[Arc<Analysed>],
+    keyed: &[(blake3::Hash, Option<Arc<Analysed>>)],
+    average: u32,
+) -> (Vec<(Box<str>, Term)>, Shards, usize) {
+    let Assembled {
+        docs: old,
+        mut terms,
+        mut shards,
+        ..
+    } = last;
+    let mut touched: Vec<Box<str>> = Vec::new();
+    for (n, ((_, old_key, before), (new_key, _))) in old.iter().zip(keyed).enumerate() {
+        if old_key == new_key {
+            continue;
+        }
+        let after = &docs[n];
+        let n = n as u32;
+        let posting = |a: &Analysed, (_, fields, tf, _): &(Box<str>, u32, u32, Box<str>)| {
+            weight(*fields, *tf, a.body_len, average)
+        };
+        let (mut i, mut j) = (0, 0);
+        while i < before.terms.len() || j < after.terms.len() {
+            let b = before.terms.get(i);
+            let a = after.terms.get(j);
+            let order = match (b, a) {
+                (Some(b), Some(a)) => b.0.cmp(&a.0),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            let (gone, new) = match order {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    (b, None)
+                }
+                std::cmp::Ordering::Greater => {
+                    j += 1;
+                    (None, a)
+                }
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    let (b, a) = (
+                        b.unwrap_or_else(|| unreachable!()),
+                        a.unwrap_or_else(|| unreachable!()),
+                    );
+                    if posting(before, b) == posting(after, a) && b.3 == a.3 {
+                        continue;
+                    }
+                    (Some(b), Some(a))
+                }
+            };
+            let name = gone.or(new).map(|t| t.0.clone()).unwrap_or_default();
+            let at = match terms.binary_search_by(|(t, _)| (**t).cmp(&*name)) {
+                Ok(at) => at,
+                Err(at) => {
+                    terms.insert(at, (name.clone(), Term::default()));
+                    at
+                }
+            };
+            let term = &mut terms[at].1;
+            if let Some(g) = gone {
+                if let Ok(p) = term.postings.binary_search_by_key(&n, |&(d, _)| d) {
+                    term.postings.remove(p);
+                }
+                term.remove_stem(&g.3);
+            }
+            if let Some(t) = new {
+                let w = posting(after, t);
+                match term.postings.binary_search_by_key(&n, |&(d, _)| d) {
+                    Ok(p) => term.postings[p].1 = w,
+                    Err(p) => term.postings.insert(p, (n, w)),
+                }
+                term.add_stem(&t.3);
+            }
+            if term.postings.is_empty() {
+                terms.remove(at);
+            }
+            touched.push(name);
+        }
+    }
+    let nodes = layout(&terms);
+    let keys: HashSet<&str> = nodes.iter().map(|n| n.key.as_str()).collect();
+    // The shard a touched term is (or was) in: its longest prefix that is a key.
+    let mut dirty: HashSet<String> = HashSet::new();
+    for name in &touched {
+        let mut ends: Vec<usize> = name.char_indices().map(|(i, _)| i).skip(1).collect();
+        ends.push(name.len());
+        ends.truncate(MAX_KEY);
+        if let Some(&end) = ends.iter().rev().find(|&&end| keys.contains(&name[..end])) {
+            dirty.insert(name[..end].to_string());
+        }
+    }
+    let mut made = 0;
+    let mut next: Shards = HashMap::with_capacity(nodes.len());
+    for n in nodes {
+        let kept = shards
+            .remove(&n.key)
+            .filter(|(split, _)| *split == n.split && !dirty.contains(&n.key));
+        let json = match kept {
+            Some((_, json)) => json,
+            None if n.range.is_empty() => Arc::from(Vec::new()),
+            None => {
+                made += 1;
+                shard_json(&terms[n.range.clone()]).into()
+            }
+        };
+        next.insert(n.key, (n.split, json));
+    }
+    (terms, next, made)
 }
 
 #[cfg(test)]
@@ -480,10 +878,11 @@ mod tests {
 
     fn weight_of(doc: &Doc, t: &str) -> u32 {
         let stops = stop_words("fr").iter().copied().collect();
-        let (terms, len) = doc_terms(doc, &mut Stems::new("fr"), &stops);
-        terms
-            .get(t)
-            .map_or(0, |&(fields, tf, _)| weight(fields, tf, len, 50.0))
+        let a = analyse(doc, &mut Stems::new("fr"), &stops);
+        a.terms
+            .iter()
+            .find(|(name, ..)| &**name == t)
+            .map_or(0, |(_, fields, tf, _)| weight(*fields, *tf, a.body_len, 50))
     }
 
     #[test]
@@ -505,9 +904,10 @@ mod tests {
         assert!(weight_of(&long, "marche") >= 1);
         // Stop words are not indexed; stems are kept with each term.
         let stops = stop_words("fr").iter().copied().collect();
-        let (terms, _) = doc_terms(&titled, &mut Stems::new("fr"), &stops);
-        assert!(!terms.contains_key("le"));
-        assert_eq!(terms["marche"].2, "march");
+        let a = analyse(&titled, &mut Stems::new("fr"), &stops);
+        assert!(a.terms.iter().all(|(name, ..)| &**name != "le"));
+        let marche = a.terms.iter().find(|(name, ..)| &**name == "marche");
+        assert_eq!(marche.map(|t| &*t.3), Some("march"));
     }
 
     fn shard_with(idx: &LanguageIndex, term: &str) -> Option<serde_json::Value> {
@@ -698,5 +1098,82 @@ mod tests {
         // Page 99 has commune 99 (number 100 = 36 + 1 × 64): "A" then "1".
         assert_eq!(&codes[99 * 5..], "_00A1");
         assert_eq!(m["communes"][99], "Commune 099");
+    }
+
+    #[test]
+    fn an_index_kept_between_builds_is_updated_to_what_a_new_one_would_be() {
+        let words = ["marché", "abbaye", "lac", "forêt", "randonnée", "vélo", "musée", "été"];
+        let page = |n: usize, extra: &str| {
+            let body = format!(
+                "{} {} {} {extra}",
+                words[n % 8],
+                words[(n * 3) % 8],
+                "pierre ".repeat(n % 5 + 20)
+            );
+            doc(&format!("/p{n:03}/"), &format!("Page {n} {}", words[n % 7]), &body)
+        };
+        let site = |edits: &[(usize, &str)]| -> Vec<Doc> {
+            (0..300)
+                .map(|n| {
+                    let extra = edits.iter().find(|(e, _)| *e == n).map_or("", |(_, t)| *t);
+                    page(n, extra)
+                })
+                .collect()
+        };
+        let mut memo = Memo::default();
+        let first = build_language_with("fr", site(&[]), &Facets::default(), &mut memo);
+        assert_eq!((first.analysed, first.shards_made), (300, first.shards));
+        // Each step: an edit of one page, as `serve` sees a save; the kept
+        // index must write exactly what a new one writes.
+        let steps: [&[(usize, &str)]; 5] = [
+            &[(7, "ajout")],
+            &[(7, "ajout nouveauté")],
+            &[(7, "")],
+            &[(12, "ete Été zzzunique")],
+            &[(12, "")],
+        ];
+        for edits in steps {
+            let kept = build_language_with("fr", site(edits), &Facets::default(), &mut memo);
+            let fresh = build_language("fr", site(edits), &Facets::default());
+            assert_eq!(kept.manifest, fresh.manifest, "{edits:?}");
+            assert_eq!(kept.files, fresh.files, "{edits:?}");
+            assert_eq!(kept.analysed, 1, "{edits:?}: only the page edited is read again");
+            assert!(
+                kept.shards_made < kept.shards / 2,
+                "{edits:?}: {} of {} shards made again",
+                kept.shards_made,
+                kept.shards
+            );
+        }
+        // A page added: numbers move, the index is put together again from
+        // the pages it keeps (still read once each).
+        let mut more = site(&[]);
+        more.push(doc("/p150b/", "Nouvelle page", "lac"));
+        let kept = build_language_with("fr", more.clone(), &Facets::default(), &mut memo);
+        assert_eq!(kept.files, build_language("fr", more, &Facets::default()).files);
+        assert_eq!(kept.analysed, 1);
+    }
+
+    #[test]
+    fn the_average_length_moves_in_steps() {
+        let with = |lens: &[u32]| {
+            let docs: Vec<Arc<Analysed>> = lens
+                .iter()
+                .map(|&body_len| {
+                    Arc::new(Analysed {
+                        terms: Vec::new(),
+                        body_len,
+                        fragment: Arc::from(Vec::new()),
+                        fragment_hash: blake3::hash(b""),
+                    })
+                })
+                .collect();
+            average(&docs)
+        };
+        assert_eq!(with(&[10, 20]), 15);
+        assert_eq!(with(&[500, 500]), 496);
+        assert_eq!(with(&[500, 510]), 496, "a small change keeps the step");
+        assert_eq!(with(&[500, 700]), 576);
+        assert_eq!(with(&[]), 0);
     }
 }

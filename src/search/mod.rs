@@ -11,4 +11,4 @@ pub(crate) mod docs;
 pub(crate) mod index;
 pub(crate) mod text;
 
-pub(crate) use index::{FOLDER, build_language};
+pub(crate) use index::{FOLDER, Memo, build_language_with};

@@ -22,10 +22,19 @@ const ELISIONS: [&str; 22] = [
 /// `s` lower-cased, without accents or other combining marks, ligatures
 /// spelt out (œ → oe, æ → ae, ß → ss).
 pub(crate) fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
     let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`], into `out` (emptied first): one buffer for many words.
+pub(crate) fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.push_str(s);
+        out.make_ascii_lowercase();
+        return;
+    }
     for c in s.nfd() {
         if is_combining_mark(c) {
             continue;
@@ -39,7 +48,6 @@ pub(crate) fn fold(s: &str) -> String {
             }
         }
     }
-    out
 }
 
 fn is_word_char(c: char) -> bool {
@@ -54,10 +62,20 @@ fn is_apostrophe(c: char) -> bool {
 /// letters, digits and marks; a word with apostrophes inside is cut there,
 /// an elided article before the first one is left out, and so are the
 /// one-letter pieces (`aujourd'hui` gives `aujourd` and `hui`).
+#[cfg(test)]
 pub(crate) fn raw_words(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
     let mut out = Vec::new();
+    for_each_word(text, |w| out.push(w.to_string()));
+    out
+}
+
+/// Calls `f` with each word of `text` as [`raw_words`] cuts them, without
+/// making a string of each.
+pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let lower = text.to_lowercase();
     let mut chars = lower.char_indices().peekable();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut folded = String::new();
     while let Some(&(start, c)) = chars.peek() {
         if !is_word_char(c) {
             chars.next();
@@ -65,7 +83,7 @@ pub(crate) fn raw_words(text: &str) -> Vec<String> {
         }
         // One token: word characters, with single apostrophes between them;
         // `cuts` are the byte ranges of its parts.
-        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        cuts.clear();
         let mut part = start;
         let mut end = start;
         while let Some(&(i, c)) = chars.peek() {
@@ -90,16 +108,18 @@ pub(crate) fn raw_words(text: &str) -> Vec<String> {
         let many = cuts.len() > 1;
         for (n, &(a, b)) in cuts.iter().enumerate() {
             let piece = &lower[a..b];
-            if many
-                && (piece.chars().nth(1).is_none()
-                    || (n == 0 && ELISIONS.contains(&fold(piece).as_str())))
-            {
+            if many && piece.chars().nth(1).is_none() {
                 continue;
             }
-            out.push(piece.to_string());
+            if many && n == 0 {
+                fold_into(piece, &mut folded);
+                if ELISIONS.contains(&folded.as_str()) {
+                    continue;
+                }
+            }
+            f(piece);
         }
     }
-    out
 }
 
 /// The folded words of `text` (what a query is cut into; the script's `words`).

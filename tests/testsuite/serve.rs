@@ -462,6 +462,9 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
                 .filter(|(k, _)| k.ends_with(".html"))
                 .any(|(_, v)| String::from_utf8_lossy(v).contains("Une phrase ajoutée"));
             assert!(html, "{name}: {page}'s new text is not in the site");
+            // The search index reads again only the page saved.
+            assert_eq!(r.search.analysed, 1, "{name}: {page} edited");
+            assert!(r.search.documents > 1, "{name}");
             assert_same(&files, &full(&opts), &format!("{name}, body of {page}"));
             let kept: Vec<String> = r.warnings.iter().map(|w| format!("{w:?}")).collect();
             assert_eq!(kept, warnings(&opts), "{name}: warnings of {page}");
