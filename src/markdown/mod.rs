@@ -947,7 +947,8 @@ impl TableCells {
             Event::End(TagEnd::TableHead) => self.in_head = false,
             Event::Start(Tag::TableRow) => self.cell = 0,
             Event::Start(Tag::TableCell) => {
-                let tag = if self.in_head { "th" } else { "td" };
+                // A header cell names its column for screen readers (RGAA 5.7).
+                let tag = if self.in_head { "th scope=\"col\"" } else { "td" };
                 let class = match self.alignments.get(self.cell) {
                     Some(Alignment::Left) => " class=\"align-left\"",
                     Some(Alignment::Center) => " class=\"align-center\"",
@@ -1323,7 +1324,11 @@ mod tests {
         )
         .unwrap();
         for h in [r.html.as_str(), r.summary.as_deref().unwrap()] {
-            assert!(h.contains("<th class=\"align-left\">a</th>"), "{h}");
+            assert!(
+                h.contains("<th scope=\"col\" class=\"align-left\">a</th>"),
+                "{h}"
+            );
+            assert!(h.contains("<th scope=\"col\">d</th>"), "{h}");
             assert!(h.contains("<td class=\"align-center\">2</td>"), "{h}");
             assert!(h.contains("<td class=\"align-right\">3</td>"), "{h}");
             assert!(h.contains("<td>4</td>"), "{h}");
