@@ -2659,6 +2659,7 @@ mod tests {
                     "https://cdt72.media.tourinsoft.eu/upload/Jasnieres-a-velo-traces-GPX.gpx"
                         .to_string()
                 ),
+                ..Tour::default()
             })
         );
         // The GPX is the track, not a photo.
