@@ -314,6 +314,71 @@ impl Trail {
     }
 }
 
+impl Trail {
+    /// The trail of a feed's tour whose track is not at hand (a
+    /// DATAtourisme tour before `blason sync` downloaded its GPX): the
+    /// figures the feed declares, starting at the object's position. No
+    /// profile, no download, nothing near it. `None` without a declared
+    /// distance or a position: there is nothing to show at a glance.
+    pub fn declared(
+        tour: &super::data::Tour,
+        lat: Option<f64>,
+        lon: Option<f64>,
+        file: String,
+    ) -> Option<Trail> {
+        let distance_m = tour.distance_m.filter(|d| d.is_finite() && *d > 0.0)?;
+        let start = geo::point(lat?, lon?, None).ok()?;
+        let extreme = |ele: Option<f64>| {
+            ele.filter(|e| e.is_finite())
+                .map(|ele| geo::figures::Extreme { ele, at_m: 0.0 })
+        };
+        let figures = Figures {
+            distance_m,
+            ascent_m: tour.ascent_m,
+            descent_m: tour.descent_m,
+            highest: extreme(tour.highest_m),
+            lowest: extreme(tour.lowest_m),
+            is_loop: tour.is_loop.unwrap_or(false),
+            start,
+            end: start,
+            points: 0,
+        };
+        let activity = tour.activity.unwrap_or_default();
+        let estimate = activity.minutes(
+            distance_m,
+            tour.ascent_m.unwrap_or(0.0),
+            tour.descent_m.unwrap_or(0.0),
+        );
+        let text = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
+        Some(Trail {
+            figures,
+            measured_m: 0.0,
+            declared_m: None,
+            out_and_back: tour.out_and_back,
+            profile: None,
+            activity,
+            minutes: tour.duration_min.filter(|m| *m > 0).unwrap_or(estimate),
+            estimated: tour.duration_min.is_none_or(|m| m == 0),
+            difficulty: tour.difficulty,
+            start: text(&tour.start),
+            parking: text(&tour.parking),
+            transport: text(&tour.transport),
+            access: text(&tour.road_access),
+            accessibility: text(&tour.accessibility),
+            waymarking: text(&tour.waymarking),
+            advice: text(&tour.advice),
+            steps: Vec::new(),
+            file,
+            track: Arc::new(Track::default()),
+        })
+    }
+
+    /// Whether the track itself is at hand (not only declared figures).
+    pub fn has_track(&self) -> bool {
+        self.track.point_count() > 0
+    }
+}
+
 /// How far a feed's declared distance and the one measured on its track
 /// may differ before `check` says so: 5 %. The feeds' tracks are thinned
 /// and flat, so they measure short of the producer's figure (0.3 % to
@@ -443,6 +508,27 @@ mod tests {
         assert!(typo.to_string().contains("activty"), "{typo}");
         let bad = toml::from_str::<Fm>("[trail]\nactivity = \"skiing\"").unwrap_err();
         assert!(bad.to_string().contains("skiing"), "{bad}");
+    }
+
+    #[test]
+    fn a_tour_without_its_track_shows_what_it_declares() {
+        let tour = crate::content::data::Tour {
+            distance_m: Some(16_200.0),
+            ascent_m: Some(100.0),
+            is_loop: Some(true),
+            activity: Some(Activity::Cycling),
+            ..crate::content::data::Tour::default()
+        };
+        let t = Trail::declared(&tour, Some(47.8), Some(0.5), "f.json".into()).unwrap();
+        assert!(!t.has_track());
+        assert_eq!(t.figures.distance_m, 16_200.0);
+        assert_eq!(t.figures.ascent_m, Some(100.0));
+        assert!(t.figures.is_loop && t.profile.is_none());
+        // 16.2 km at 15 km/h, 100 m at 600 m an hour: 1.25 h.
+        assert_eq!((t.minutes, t.estimated), (75, true));
+        assert!(Trail::declared(&tour, None, Some(0.5), "f.json".into()).is_none());
+        let none = crate::content::data::Tour::default();
+        assert!(Trail::declared(&none, Some(47.8), Some(0.5), "f.json".into()).is_none());
     }
 
     #[test]

@@ -226,7 +226,7 @@ pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnos
             let frame = pages::page(inputs, *i)?;
             let mut out = head::finish(frame, inputs)?;
             let p = &inputs.content().pages[i.0];
-            if let Some(trail) = &p.trail {
+            if let Some(trail) = p.trail.as_ref().filter(|t| t.has_track()) {
                 out.files.push((
                     super::trail::download_path(&p.path, &p.slug),
                     super::trail::gpx(trail, p.title()),

@@ -239,7 +239,8 @@ pub fn trail_view(trail: &Trail, strings: &Strings) -> TrailView {
     TrailView {
         facts,
         steps,
-        no_profile: profile.is_none().then(|| w.get("trail_no_profile")),
+        // Declared figures alone (no track at hand): no profile to speak of.
+        no_profile: (profile.is_none() && trail.has_track()).then(|| w.get("trail_no_profile")),
         profile,
         activity: trail.activity.key(),
         distance_m: f.distance_m,

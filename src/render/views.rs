@@ -844,13 +844,11 @@ impl<'a> ViewSource<'a> {
         let p: &'a Page = &self.content.pages[i];
         let trail = p.trail.as_deref()?;
         let strings = self.strings.get(&p.lang)?;
-        let mut view = crate::render::trail::with_download(
-            trail_view(trail, strings),
-            self.base(),
-            &p.path,
-            &p.slug,
-        );
-        view.nearby = self.near_trail(i, trail, strings);
+        let mut view = trail_view(trail, strings);
+        if trail.has_track() {
+            view = crate::render::trail::with_download(view, self.base(), &p.path, &p.slug);
+            view.nearby = self.near_trail(i, trail, strings);
+        }
         Some(view)
     }
 

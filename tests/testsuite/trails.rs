@@ -463,3 +463,63 @@ fn check_warns_of_an_unused_track() {
             .contains("ancienne.gpx")
     );
 }
+
+/// The one page under `balades/` of a `trails/tour` build.
+fn tour_page(out: &Path) -> (String, Html) {
+    let dir = std::fs::read_dir(out.join("balades"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("index.html").is_file())
+        .expect("the tour's page");
+    let slug = dir.file_name().unwrap().to_string_lossy().to_string();
+    (slug, Html::parse_document(&read(&dir.join("index.html"))))
+}
+
+#[test]
+fn a_datatourisme_tour_becomes_a_trail_page_once_sync_downloaded_its_track() {
+    // Where `blason sync` saves the tour's GPX: the feed's media folder,
+    // under a hash of its address.
+    let url = "https://cdt72.media.tourinsoft.eu/upload/Jasnieres-a-velo-traces-GPX.gpx";
+    let name = format!("{}.gpx", &blake3::hash(url.as_bytes()).to_hex()[..20]);
+    let track = std::fs::read(crate::support::fixtures().join("trails/tour-track.gpx")).unwrap();
+
+    // Without the file: the figures the tour declares, nothing drawn.
+    let bare = SiteTest::from_fixture("trails/tour");
+    bare.build().assert_success();
+    let (_, doc) = tour_page(bare.out());
+    assert_eq!(fact(&doc, "Distance"), "16,2 km");
+    assert_eq!(fact(&doc, "Dénivelé positif"), "100 m");
+    assert_eq!(fact(&doc, "Parcours"), "Boucle");
+    assert_eq!(fact(&doc, "Pratique"), "Vélo");
+    // 16.2 km at 15 km/h and 100 m at 600 m an hour.
+    assert_eq!(fact(&doc, "Durée"), "1 h 15 min (estimation)");
+    assert!(select(&doc, "p.trail-download").is_empty());
+    assert!(select(&doc, "figure.trail-profile, p.trail-no-profile").is_empty());
+
+    // With it: the track's profile and download, the declared distance.
+    let synced = SiteTest::from_fixture("trails/tour").file(&format!("data/media/{name}"), &track);
+    synced.build().assert_success();
+    let (slug, doc) = tour_page(synced.out());
+    assert_eq!(fact(&doc, "Distance"), "16,2 km");
+    assert_eq!(select(&doc, "figure.trail-profile svg.profile").len(), 1);
+    let gpx = read(&synced.out().join(format!("balades/{slug}/{slug}.gpx")));
+    assert_eq!(gpx.matches("<trkpt ").count(), 61);
+    assert!(
+        !gpx.contains("hand-drawn"),
+        "the source's creator is not kept"
+    );
+    // The drawn loop is 10 km: far from the 16.2 the tour declares.
+    let v = synced.check_json().json();
+    let mismatch: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "trail-distance-mismatch")
+        .collect();
+    assert_eq!(mismatch.len(), 1, "{v}");
+    let m = mismatch[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("measures 10.0 km but the feed declares 16.2 km"),
+        "{m}"
+    );
+}

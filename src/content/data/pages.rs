@@ -518,9 +518,9 @@ fn page(
 
 /// The trail of a tour: along the track the feed carries
 /// (`schema_randonnee`), or the one `blason sync` downloaded beside the
-/// feed from the tour's `track_url` (DATAtourisme, Apidae). A downloaded
-/// track that cannot be read is a warning: the page shows the tour
-/// without it.
+/// feed from the tour's `track_url` (DATAtourisme, Apidae); without
+/// either, the figures the tour declares. A downloaded track that cannot
+/// be read is a warning: the page shows the declared figures.
 fn trail(
     root: &Path,
     source: &DataSource,
@@ -536,13 +536,24 @@ fn trail(
             o.file.clone(),
         )));
     }
-    let url = tour.track_url.as_deref()?;
+    // A tour by road, river or sea, or whose feed does not say how it is
+    // travelled, is no trail to walk or ride.
+    tour.activity?;
+    let declared = || Trail::declared(tour, o.lat, o.lon, o.file.clone()).map(Arc::new);
+    let Some(url) = tour.track_url.as_deref() else {
+        return declared();
+    };
     let name = media_name(url);
     let path = root.join(&source.media).join(&name);
-    let format = name
+    let Some(format) = name
         .rsplit_once('.')
-        .and_then(|(_, ext)| crate::geo::Format::of_extension(ext))?;
-    let bytes = std::fs::read(&path).ok()?;
+        .and_then(|(_, ext)| crate::geo::Format::of_extension(ext))
+    else {
+        return declared();
+    };
+    let Ok(bytes) = std::fs::read(&path) else {
+        return declared();
+    };
     let rel = crate::error::display_path(&path, root);
     match crate::geo::read(&bytes, format, &rel) {
         Ok(track) => Some(Arc::new(Trail::of_tour(tour, Arc::new(track), rel))),
@@ -558,7 +569,7 @@ fn trail(
                 .file(rel)
                 .help("run `blason sync` again, or ask the feed's producer for a GPX that opens"),
             );
-            None
+            declared()
         }
     }
 }
