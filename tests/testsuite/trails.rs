@@ -171,6 +171,11 @@ fn a_track_without_elevations_says_so_instead_of_a_profile() {
     );
     assert_eq!(fact(&doc, "Parcours"), "Aller simple");
     assert!(facts(&doc).iter().all(|(t, _)| t != "Dénivelé positif"));
+    // The KML is offered as GPX, without elevations (all 0 in the file),
+    // and the KML itself is not published.
+    let gpx = read(&built().join("tourisme/voie-verte/voie-verte.gpx"));
+    assert!(gpx.contains("<trkpt ") && !gpx.contains("<ele>"), "{gpx}");
+    assert!(!built().join("tourisme/voie-verte/voie.kml").exists());
 }
 
 #[test]
@@ -521,5 +526,21 @@ fn a_datatourisme_tour_becomes_a_trail_page_once_sync_downloaded_its_track() {
     assert!(
         m.contains("measures 10.0 km but the feed declares 16.2 km"),
         "{m}"
+    );
+}
+
+#[test]
+fn a_page_attached_to_a_trail_of_the_feed_shows_its_trail() {
+    let site = SiteTest::from_fixture("trails/feed-attached");
+    site.build().assert_success();
+    let doc = Html::parse_document(&read(&site.out().join("tourisme/roc-troue/index.html")));
+    assert_eq!(fact(&doc, "Distance"), "10,1 km");
+    assert_eq!(fact(&doc, "Difficulté"), "Moyenne");
+    let body = read_text(&select(&doc, "main")[0]);
+    assert!(body.contains("Notre guide conseille"), "{body}");
+    assert!(
+        site.out()
+            .join("tourisme/roc-troue/roc-troue.gpx")
+            .is_file()
     );
 }

@@ -492,6 +492,9 @@ pub fn attach(
         }
         fm.place = fm.place.take().or(data.fm.place.clone());
         fm.event = fm.event.take().or(data.fm.event.clone());
+        // The object's trail, unless the page names a track of its own
+        // (read after this, it wins).
+        page.trail = page.trail.take().or_else(|| data.trail.clone());
         fm.date = fm.date.or(data.fm.date);
         page.date = page.date.or(data.date);
         for (k, v) in &data.fm.taxonomies {
