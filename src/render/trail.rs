@@ -586,6 +586,59 @@ mod tests {
     }
 
     #[test]
+    fn nearby_places_are_worded_nearest_first_and_the_download_named_after_the_page() {
+        let trail = climb(true);
+        // The track runs north along 5.9° E from 46.6° N.
+        let at = |lon: f64| Candidate {
+            title: "X",
+            permalink: format!("https://x.fr/{lon}/"),
+            kind: "place",
+            lat: 46.62,
+            lon,
+        };
+        let candidates = [at(5.905), at(5.9001), at(5.95)];
+        let n = nearby(&trail, &candidates, &strings("en"));
+        let said: Vec<(&str, &str)> = n
+            .iter()
+            .map(|v| (v.permalink.as_str(), v.distance.as_str()))
+            .collect();
+        // 0.0001° of longitude at 46.6°: 8 m; 0.005°: 380 m; 0.05°: 3.8 km.
+        assert_eq!(
+            said,
+            [
+                ("https://x.fr/5.9001/", "on the trail"),
+                ("https://x.fr/5.905/", "380 m from the trail"),
+            ]
+        );
+        let v = with_download(
+            trail_view(&trail, &strings("en")),
+            "https://x.fr",
+            "/en/walks/crest/",
+            "crest",
+        );
+        let d = v.download.unwrap();
+        assert_eq!(d.permalink, "https://x.fr/en/walks/crest/crest.gpx");
+        assert_eq!(d.name, "crest.gpx");
+    }
+
+    #[test]
+    fn declared_figures_alone_say_nothing_of_a_profile() {
+        let tour = crate::content::data::Tour {
+            distance_m: Some(9_805.0),
+            ascent_m: Some(594.0),
+            out_and_back: true,
+            activity: Some(crate::geo::Activity::Walking),
+            ..crate::content::data::Tour::default()
+        };
+        let t = Trail::declared(&tour, Some(44.3), Some(3.3), "f.json".into()).unwrap();
+        let v = trail_view(&t, &strings("en"));
+        assert!(v.profile.is_none() && v.no_profile.is_none());
+        let value = |k: &str| v.facts.iter().find(|f| f.key == k).unwrap().value.clone();
+        assert_eq!(value("distance"), "9.8 km");
+        assert_eq!(value("route"), "Out and back");
+    }
+
+    #[test]
     fn every_language_has_every_key() {
         let en = strings("en");
         for key in en.strings.keys().filter(|k| k.starts_with("trail_")) {
