@@ -207,11 +207,14 @@ pub(crate) fn copy_static(
     // Images published as processed variants are not copied as they are:
     // the originals may carry EXIF data (GPS coordinates above all).
     for p in content.pages.iter().filter(|p| p.bundle) {
-        for a in p
-            .assets
-            .iter()
-            .filter(|a| !processed.contains_key(*a) && !gallery_files.contains(*a))
-        {
+        // Nor is a trail's track: it may name its device, its author and
+        // the times of the walk; the page offers a clean GPX instead.
+        let track = p.trail.as_ref().map(|t| t.file.as_str());
+        for a in p.assets.iter().filter(|a| {
+            !processed.contains_key(*a)
+                && !gallery_files.contains(*a)
+                && track.is_none_or(|t| display_path(a, root) != t)
+        }) {
             if let Ok(r) = a.strip_prefix(&p.dir) {
                 assets.push((
                     format!("{}{}", p.path, r.to_string_lossy().replace('\\', "/")),

@@ -242,6 +242,21 @@ pub(crate) fn content_warnings(
                 if name == "gallery.toml" || used.contains(a) || gallery_files.contains(a) {
                     continue;
                 }
+                let is_track = a
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .and_then(crate::geo::Format::of_extension)
+                    .is_some_and(|f| {
+                        f != crate::geo::Format::GeoJson || name.ends_with(".geojson")
+                    });
+                if is_track {
+                    out.push(
+                        Diagnostic::warning("trail-unused", format!("the track `{}` is in the page's folder but no `trail` names it", display_path(a, &p.dir)))
+                            .file(p.file.rel.clone())
+                            .help(format!("make the page a trail page with trail = \"{name}\", or remove the file: it is published as it is, with the times, device and names it may hold")),
+                    );
+                    continue;
+                }
                 out.push(
                     Diagnostic::warning("unused-file", format!("`{}` is in the page's folder but nothing uses it", display_path(a, &p.dir)))
                         .file(p.file.rel.clone())
@@ -624,6 +639,120 @@ pub(crate) fn data(
     out
 }
 
+/// Two points of a track further apart than this: a gap, metres.
+pub(crate) const TRACK_GAP_M: f64 = 1000.0;
+/// Two points whose elevations differ by this much or more, and by more
+/// than the distance between them (a slope over 100 %, 45°, that no
+/// one walks or rides): a jump, metres. A terrain model's error or a GPS
+/// without a fix writes such jumps; a sparse track on a real climb (300 m
+/// between points a kilometre apart) does not.
+pub(crate) const TRACK_JUMP_M: f64 = 100.0;
+
+/// What a track says of its own quality, once per track file: a segment
+/// of a single point, gaps over [`TRACK_GAP_M`] inside a segment (the
+/// device lost its fix, or two trails were joined), elevation jumps (see
+/// [`TRACK_JUMP_M`]), and a feed's declared distance far from the
+/// measured one ([`DISTANCE_TOLERANCE`]). Each names the track file and
+/// where along the track the first problem is.
+///
+/// [`DISTANCE_TOLERANCE`]: crate::content::trail::DISTANCE_TOLERANCE
+pub(crate) fn tracks(content: &Content) -> Vec<Diagnostic> {
+    use crate::geo::figures::haversine;
+    let mut out = Vec::new();
+    let mut seen: HashSet<(&str, *const crate::geo::Track)> = HashSet::new();
+    for p in &content.pages {
+        let Some(trail) = p.trail.as_deref() else {
+            continue;
+        };
+        // Translations share their track; a feed's file holds many.
+        if !seen.insert((trail.file.as_str(), std::sync::Arc::as_ptr(&trail.track))) {
+            continue;
+        }
+        let what = match &p.origin {
+            Some(o) => format!("the track of `{}`", o.id),
+            None => "the track".to_string(),
+        };
+        let km = |m: f64| format!("{:.1} km", m / 1000.0);
+        let (mut lone, mut gaps, mut jumps) = (0usize, Vec::new(), Vec::new());
+        let mut along = 0.0;
+        for seg in &trail.track.segments {
+            if seg.len() == 1 {
+                lone += 1;
+            }
+            for pair in seg.windows(2) {
+                let d = haversine(&pair[0], &pair[1]);
+                if d > TRACK_GAP_M {
+                    gaps.push((along, d));
+                }
+                if let (Some(a), Some(b)) = (pair[0].ele, pair[1].ele) {
+                    let rise = (b - a).abs();
+                    if rise >= TRACK_JUMP_M && rise > d {
+                        jumps.push((along + d, rise, d));
+                    }
+                }
+                along += d;
+            }
+        }
+        let warn = |code: &'static str, message: String, help: &str| {
+            Diagnostic::warning(code, message)
+                .file(trail.file.clone())
+                .help(help.to_string())
+        };
+        if lone > 0 {
+            out.push(warn(
+                "trail-lone-point",
+                format!(
+                    "{what} has {lone} segment{} of a single point: not drawn, not counted",
+                    if lone == 1 { "" } else { "s" }
+                ),
+                "remove the stray point in a GPS editor, or join it to the track",
+            ));
+        }
+        if let Some(&(at, d)) = gaps.first() {
+            out.push(warn(
+                "trail-gap",
+                format!(
+                    "{what} jumps {} between two points after {} ({} gap{} over {} m in all)",
+                    km(d),
+                    km(at),
+                    gaps.len(),
+                    if gaps.len() == 1 { "" } else { "s" },
+                    TRACK_GAP_M
+                ),
+                "the device lost its position, or two tracks were joined: draw the missing part, or split the track into segments",
+            ));
+        }
+        if let Some(&(at, rise, d)) = jumps.first() {
+            out.push(warn(
+                "trail-elevation-jump",
+                format!(
+                    "{what}'s elevation jumps {rise:.0} m in {d:.0} m after {} ({} such jump{})",
+                    km(at),
+                    jumps.len(),
+                    if jumps.len() == 1 { "" } else { "s" }
+                ),
+                "the elevations are wrong there (a GPS without a fix, a terrain model's hole): correct them, or remove the elevations of those points",
+            ));
+        }
+        if let Some(declared) = trail.declared_m {
+            let gap = (trail.measured_m - declared) / declared;
+            if gap.abs() > crate::content::trail::DISTANCE_TOLERANCE {
+                out.push(warn(
+                    "trail-distance-mismatch",
+                    format!(
+                        "{what} measures {} but the feed declares {} ({:+.0} %)",
+                        km(trail.measured_m),
+                        km(declared),
+                        gap * 100.0
+                    ),
+                    "the page shows the declared distance: check that the track is the trail's whole track, and tell the feed's producer",
+                ));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -794,6 +923,69 @@ mod tests {
             ]
         );
         assert!(w[2].message.contains("oubli.pdf"), "{}", w[2].message);
+    }
+
+    #[test]
+    fn tracks_with_stray_points_gaps_and_jumps_and_unused_tracks_are_warnings() {
+        // Points 111 m apart, then 2.2 km, an elevation jump of 400 m in
+        // 111 m, and a segment of one point.
+        let gpx = r#"<gpx><trk><trkseg>
+<trkpt lat="46.600" lon="5.9"><ele>800</ele></trkpt>
+<trkpt lat="46.601" lon="5.9"><ele>805</ele></trkpt>
+<trkpt lat="46.621" lon="5.9"><ele>900</ele></trkpt>
+<trkpt lat="46.622" lon="5.9"><ele>1300</ele></trkpt>
+<trkpt lat="46.623" lon="5.9"><ele>1302</ele></trkpt>
+</trkseg><trkseg><trkpt lat="46.7" lon="5.9"/></trkseg></trk></gpx>"#;
+        let clean = r#"<gpx><trk><trkseg><trkpt lat="46.6" lon="5.9"><ele>800</ele></trkpt><trkpt lat="46.601" lon="5.9"><ele>850</ele></trkpt></trkseg></trk></gpx>"#;
+        let dir = site(&[
+            (
+                "content/t/index.md",
+                "+++\ntitle = \"T\"\ndescription = \"T.\"\ntrail = \"t.gpx\"\n+++\n",
+            ),
+            ("content/t/t.gpx", gpx),
+            ("content/t/old.gpx", clean),
+            (
+                "content/u/index.md",
+                "+++\ntitle = \"U\"\ndescription = \"U.\"\ntrail = \"u.gpx\"\n+++\n",
+            ),
+            ("content/u/u.gpx", clean),
+        ]);
+        let (_, content, _) = load(dir.path());
+        let w = tracks(&content);
+        let found: Vec<(&str, &str)> = w
+            .iter()
+            .map(|d| (d.code, d.file.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("trail-lone-point", "content/t/t.gpx"),
+                ("trail-gap", "content/t/t.gpx"),
+                ("trail-elevation-jump", "content/t/t.gpx"),
+            ]
+        );
+        assert!(
+            w[1].message
+                .contains("jumps 2.2 km between two points after 0.1 km"),
+            "{}",
+            w[1].message
+        );
+        assert!(
+            w[2].message.contains("jumps 400 m in 111 m after 2.4 km"),
+            "{}",
+            w[2].message
+        );
+        let unused = content_warnings(&content, &bodies(&content), &HashSet::new());
+        let found: Vec<(&str, &str)> = unused
+            .iter()
+            .map(|d| (d.code, d.file.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(found, [("trail-unused", "content/t/index.md")]);
+        assert!(
+            unused[0].message.contains("old.gpx"),
+            "{}",
+            unused[0].message
+        );
     }
 
     #[test]

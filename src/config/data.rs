@@ -18,14 +18,18 @@ pub enum DataFormat {
     Apidae,
     Openagenda,
     Tourinsoft,
+    /// The national trail schema (GeoJSON), key `schema_randonnee`.
+    #[serde(rename = "schema_randonnee")]
+    Randonnee,
 }
 
 impl DataFormat {
-    pub const ALL: [DataFormat; 4] = [
+    pub const ALL: [DataFormat; 5] = [
         DataFormat::Datatourisme,
         DataFormat::Apidae,
         DataFormat::Openagenda,
         DataFormat::Tourinsoft,
+        DataFormat::Randonnee,
     ];
 
     pub fn key(self) -> &'static str {
@@ -34,6 +38,7 @@ impl DataFormat {
             DataFormat::Apidae => "apidae",
             DataFormat::Openagenda => "openagenda",
             DataFormat::Tourinsoft => "tourinsoft",
+            DataFormat::Randonnee => "schema_randonnee",
         }
     }
 

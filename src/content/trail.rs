@@ -5,7 +5,7 @@
 //! (translations of a bundle share it), in parallel, and gives each page
 //! its [`Trail`]: the track's figures and profile (`geo`), its steps and its
 //! time. Pages made from a trail data feed (`data::randonnee`) get theirs
-//! from the feed's geometry through [`Trail::new`].
+//! from the feed's geometry through [`Trail::of_tour`].
 //!
 //! It must not format anything for a reader: `render::trail` does, in the
 //! page's language.
@@ -137,6 +137,14 @@ pub struct TrailFrontMatter {
     pub parking: Option<String>,
     /// Public transport to the start.
     pub transport: Option<String>,
+    /// Roads to the start.
+    pub access: Option<String>,
+    /// Who can take it (wheelchairs, pushchairs…), in words.
+    pub accessibility: Option<String>,
+    /// The signs to follow ("yellow paint marks").
+    pub waymarking: Option<String>,
+    /// Difficult passages, safety, equipment.
+    pub advice: Option<String>,
     /// The steps; without them, the waypoints of the file.
     #[serde(default)]
     pub steps: Vec<Step>,
@@ -168,7 +176,16 @@ pub fn deserialize_trail<'de, D: Deserializer<'de>>(
 /// A trail as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trail {
+    /// The figures shown: the track's, but for those a trail feed
+    /// declares (its distance always; its climb and highest and lowest
+    /// points when the track has no elevations).
     pub figures: Figures,
+    /// The distance measured on the track, metres.
+    pub measured_m: f64,
+    /// The distance the feed declares, metres.
+    pub declared_m: Option<f64>,
+    /// Walked back the way it came (a feed's `aller-retour`).
+    pub out_and_back: bool,
     pub profile: Option<Profile>,
     pub activity: Activity,
     /// The time shown: the front matter's, or the estimate.
@@ -179,15 +196,21 @@ pub struct Trail {
     pub start: Option<String>,
     pub parking: Option<String>,
     pub transport: Option<String>,
+    pub access: Option<String>,
+    pub accessibility: Option<String>,
+    pub waymarking: Option<String>,
+    pub advice: Option<String>,
     pub steps: Vec<Step>,
     /// The track file, relative to the site (or the feed's file).
     pub file: String,
+    /// The track as read: drawn, offered for download, checked.
+    pub track: Arc<Track>,
 }
 
 impl Trail {
     /// The trail of `track` with what `fm` says.
-    pub fn new(track: &Track, fm: &TrailFrontMatter, file: String) -> Trail {
-        let figures = geo::figures::figures(track);
+    pub fn new(track: Arc<Track>, fm: &TrailFrontMatter, file: String) -> Trail {
+        let figures = geo::figures::figures(&track);
         let activity = fm.activity.unwrap_or_default();
         let estimate = activity.minutes(
             figures.distance_m,
@@ -216,7 +239,7 @@ impl Trail {
                 .map(String::from)
         };
         Trail {
-            profile: geo::profile::profile(track),
+            profile: geo::profile::profile(&track),
             activity,
             minutes: fm.duration.map_or(estimate, |m| m.0),
             estimated: fm.duration.is_none(),
@@ -224,12 +247,144 @@ impl Trail {
             start: text(&fm.start),
             parking: text(&fm.parking),
             transport: text(&fm.transport),
+            access: text(&fm.access),
+            accessibility: text(&fm.accessibility),
+            waymarking: text(&fm.waymarking),
+            advice: text(&fm.advice),
             steps,
             file,
+            measured_m: figures.distance_m,
+            declared_m: None,
+            out_and_back: false,
             figures,
+            track,
         }
     }
+
+    /// The trail of a feed's tour (a `schema_randonnee` feature, a
+    /// DATAtourisme tour whose track `blason sync` downloaded) along
+    /// `track`: what the feed says of it, and its declared figures
+    /// shown instead of the measured ones. The feed's distance is the
+    /// producer's, measured on the full track (and in three dimensions,
+    /// for Geotrek's); the geometry a feed ships is often thinned, which
+    /// shortens it: `check` warns only beyond [`DISTANCE_TOLERANCE`].
+    pub fn of_tour(tour: &super::data::Tour, track: Arc<Track>, file: String) -> Trail {
+        let fm = TrailFrontMatter {
+            activity: tour.activity,
+            duration: tour.duration_min.filter(|m| *m > 0).map(Minutes),
+            difficulty: tour.difficulty,
+            start: tour.start.clone(),
+            parking: tour.parking.clone(),
+            transport: tour.transport.clone(),
+            access: tour.road_access.clone(),
+            accessibility: tour.accessibility.clone(),
+            waymarking: tour.waymarking.clone(),
+            advice: tour.advice.clone(),
+            ..TrailFrontMatter::default()
+        };
+        let mut trail = Trail::new(track, &fm, file);
+        let f = &mut trail.figures;
+        let declared = tour.distance_m.filter(|d| d.is_finite() && *d > 0.0);
+        if let Some(d) = declared {
+            f.distance_m = d;
+        }
+        trail.declared_m = declared;
+        if !geo::figures::has_elevations(&trail.track) {
+            f.ascent_m = tour.ascent_m.or(f.ascent_m);
+            f.descent_m = tour.descent_m.or(f.descent_m);
+            let extreme = |ele: Option<f64>| {
+                ele.filter(|e| e.is_finite())
+                    .map(|ele| geo::figures::Extreme { ele, at_m: 0.0 })
+            };
+            f.highest = extreme(tour.highest_m).or(f.highest);
+            f.lowest = extreme(tour.lowest_m).or(f.lowest);
+        }
+        if let Some(l) = tour.is_loop {
+            f.is_loop = l;
+        }
+        trail.out_and_back = tour.out_and_back;
+        if trail.estimated {
+            trail.minutes = trail.activity.minutes(
+                f.distance_m,
+                f.ascent_m.unwrap_or(0.0),
+                f.descent_m.unwrap_or(0.0),
+            );
+        }
+        trail
+    }
 }
+
+impl Trail {
+    /// The trail of a feed's tour whose track is not at hand (a
+    /// DATAtourisme tour before `blason sync` downloaded its GPX): the
+    /// figures the feed declares, starting at the object's position. No
+    /// profile, no download, nothing near it. `None` without a declared
+    /// distance or a position: there is nothing to show at a glance.
+    pub fn declared(
+        tour: &super::data::Tour,
+        lat: Option<f64>,
+        lon: Option<f64>,
+        file: String,
+    ) -> Option<Trail> {
+        let distance_m = tour.distance_m.filter(|d| d.is_finite() && *d > 0.0)?;
+        let start = geo::point(lat?, lon?, None).ok()?;
+        let extreme = |ele: Option<f64>| {
+            ele.filter(|e| e.is_finite())
+                .map(|ele| geo::figures::Extreme { ele, at_m: 0.0 })
+        };
+        let figures = Figures {
+            distance_m,
+            ascent_m: tour.ascent_m,
+            descent_m: tour.descent_m,
+            highest: extreme(tour.highest_m),
+            lowest: extreme(tour.lowest_m),
+            is_loop: tour.is_loop.unwrap_or(false),
+            start,
+            end: start,
+            points: 0,
+        };
+        let activity = tour.activity.unwrap_or_default();
+        let estimate = activity.minutes(
+            distance_m,
+            tour.ascent_m.unwrap_or(0.0),
+            tour.descent_m.unwrap_or(0.0),
+        );
+        let text = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
+        Some(Trail {
+            figures,
+            measured_m: 0.0,
+            declared_m: None,
+            out_and_back: tour.out_and_back,
+            profile: None,
+            activity,
+            minutes: tour.duration_min.filter(|m| *m > 0).unwrap_or(estimate),
+            estimated: tour.duration_min.is_none_or(|m| m == 0),
+            difficulty: tour.difficulty,
+            start: text(&tour.start),
+            parking: text(&tour.parking),
+            transport: text(&tour.transport),
+            access: text(&tour.road_access),
+            accessibility: text(&tour.accessibility),
+            waymarking: text(&tour.waymarking),
+            advice: text(&tour.advice),
+            steps: Vec::new(),
+            file,
+            track: Arc::new(Track::default()),
+        })
+    }
+
+    /// Whether the track itself is at hand (not only declared figures).
+    pub fn has_track(&self) -> bool {
+        self.track.point_count() > 0
+    }
+}
+
+/// How far a feed's declared distance and the one measured on its track
+/// may differ before `check` says so: 5 %. The feeds' tracks are thinned
+/// and flat, so they measure short of the producer's figure (0.3 % to
+/// 2.1 % on the eight Cévennes trails of the national schema's sample);
+/// beyond 5 %, the track is likely another trail's, or cut short.
+pub const DISTANCE_TOLERANCE: f64 = 0.05;
 
 /// Reads the trail file of every page that names one and gives the page
 /// its [`Trail`]; returns the errors (a file outside the site, missing,
@@ -271,9 +426,11 @@ pub fn load(root: &Path, pages: &mut [Page]) -> Vec<Diagnostic> {
     for (users, track, rel) in read {
         match track {
             Ok(track) => {
+                let track = Arc::new(track);
                 for i in users {
                     let fm = pages[i].fm.trail.clone().unwrap_or_default();
-                    pages[i].trail = Some(Arc::new(Trail::new(&track, &fm, rel.clone())));
+                    pages[i].trail =
+                        Some(Arc::new(Trail::new(Arc::clone(&track), &fm, rel.clone())));
                 }
             }
             Err(d) => {
@@ -354,6 +511,27 @@ mod tests {
     }
 
     #[test]
+    fn a_tour_without_its_track_shows_what_it_declares() {
+        let tour = crate::content::data::Tour {
+            distance_m: Some(16_200.0),
+            ascent_m: Some(100.0),
+            is_loop: Some(true),
+            activity: Some(Activity::Cycling),
+            ..crate::content::data::Tour::default()
+        };
+        let t = Trail::declared(&tour, Some(47.8), Some(0.5), "f.json".into()).unwrap();
+        assert!(!t.has_track());
+        assert_eq!(t.figures.distance_m, 16_200.0);
+        assert_eq!(t.figures.ascent_m, Some(100.0));
+        assert!(t.figures.is_loop && t.profile.is_none());
+        // 16.2 km at 15 km/h, 100 m at 600 m an hour: 1.25 h.
+        assert_eq!((t.minutes, t.estimated), (75, true));
+        assert!(Trail::declared(&tour, None, Some(0.5), "f.json".into()).is_none());
+        let none = crate::content::data::Tour::default();
+        assert!(Trail::declared(&none, Some(47.8), Some(0.5), "f.json".into()).is_none());
+    }
+
+    #[test]
     fn durations_as_offices_write_them() {
         assert_eq!(Minutes::parse("2h30"), Ok(Minutes(150)));
         assert_eq!(Minutes::parse("2 h 30"), Ok(Minutes(150)));
@@ -391,7 +569,12 @@ mod tests {
                 },
             }],
         };
-        let t = Trail::new(&track, &TrailFrontMatter::default(), "t.gpx".into());
+        let track = Arc::new(track);
+        let t = Trail::new(
+            Arc::clone(&track),
+            &TrailFrontMatter::default(),
+            "t.gpx".into(),
+        );
         assert_eq!(t.steps[0].name, "Croix");
         assert!(t.estimated);
         // 11.1 km at 4 km/h = 2.78 h; 200 m up = 0.67 h: 2.78 + 0.33 = 3.11 h.
@@ -404,7 +587,7 @@ mod tests {
             }],
             ..TrailFrontMatter::default()
         };
-        let t = Trail::new(&track, &fm, "t.gpx".into());
+        let t = Trail::new(track, &fm, "t.gpx".into());
         assert_eq!((t.minutes, t.estimated), (200, false));
         assert_eq!(t.steps[0].name, "Source");
     }

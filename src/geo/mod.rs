@@ -19,10 +19,14 @@
 
 pub mod figures;
 pub mod geojson;
+pub mod gpx_write;
+pub mod near;
 pub mod profile;
 pub mod xml;
 
 pub use figures::{Activity, Figures};
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::Diagnostic;
 
@@ -30,7 +34,7 @@ use crate::error::Diagnostic;
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A point of a track: degrees WGS84, elevation in metres when given.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     pub lat: f64,
     pub lon: f64,
@@ -38,7 +42,7 @@ pub struct Point {
 }
 
 /// A named point along the way (a GPX `wpt`, a KML or GeoJSON point).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Waypoint {
     pub name: String,
     pub point: Point,
@@ -46,7 +50,7 @@ pub struct Waypoint {
 
 /// What a track file holds: its lines (a GPX `trkseg` or `rte`, a KML
 /// `LineString`, a GeoJSON line), in the file's order, and its waypoints.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Track {
     pub segments: Vec<Vec<Point>>,
     pub waypoints: Vec<Waypoint>,

@@ -284,6 +284,7 @@ pub(super) fn resolve_references(
     run.defer(errors)?;
     let data_warnings = checks::data(config, &site.content, &events, opts.now);
     site.warnings.extend(data_warnings);
+    site.warnings.extend(checks::tracks(&site.content));
     let content = &site.content;
     let images = ImagePipeline::new(root, image_settings(config));
     let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;

@@ -221,7 +221,19 @@ impl<'a> RenderInputs<'a> {
 /// Renders one job.
 pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnostic> {
     let frame = match job {
-        Job::Page(i) => pages::page(inputs, *i)?,
+        Job::Page(i) => {
+            // A trail page comes with its track, as a clean GPX.
+            let frame = pages::page(inputs, *i)?;
+            let mut out = head::finish(frame, inputs)?;
+            let p = &inputs.content().pages[i.0];
+            if let Some(trail) = p.trail.as_ref().filter(|t| t.has_track()) {
+                out.files.push((
+                    super::trail::download_path(&p.path, &p.slug),
+                    super::trail::gpx(trail, p.title()),
+                ));
+            }
+            return Ok(out);
+        }
         Job::Section { section, pager } => pages::section(inputs, *section, *pager),
         Job::Listing { listing, pager } => pages::listing(inputs, *listing, *pager),
         Job::TaxonomyIndex(t) => pages::taxonomy_index(inputs, *t),

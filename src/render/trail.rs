@@ -49,6 +49,28 @@ pub struct ProfileView {
     pub rows: Vec<RowView>,
 }
 
+/// The track offered for download.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DownloadView {
+    /// Its address from the site's root (`/tourisme/boucle/boucle.gpx`).
+    pub path: String,
+    pub permalink: String,
+    /// The file's name, for the link's `download` attribute.
+    pub name: String,
+}
+
+/// A place or an event near the track.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NearbyView {
+    pub title: String,
+    pub permalink: String,
+    /// `place` or `event`.
+    pub kind: &'static str,
+    /// "on the trail", "250 m from the trail".
+    pub distance: String,
+    pub distance_m: f64,
+}
+
 /// `page.trail`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrailView {
@@ -65,7 +87,18 @@ pub struct TrailView {
     pub activity: &'static str,
     pub distance_m: f64,
     pub is_loop: bool,
+    /// The cleaned GPX of the track (null until the page's address is
+    /// known: [`with_download`]).
+    pub download: Option<DownloadView>,
+    /// The site's places and events within [`NEARBY_RADIUS_M`] of the
+    /// track, nearest first, at most [`NEARBY_MAX`].
+    pub nearby: Vec<NearbyView>,
 }
+
+/// How far from the track a place or an event is "near the trail".
+pub const NEARBY_RADIUS_M: f64 = 1000.0;
+/// The most places and events listed near a trail.
+pub const NEARBY_MAX: usize = 8;
 
 struct Words<'a> {
     s: &'a Strings,
@@ -164,6 +197,8 @@ pub fn trail_view(trail: &Trail, strings: &Strings) -> TrailView {
         "trail_route",
         w.get(if f.is_loop {
             "trail_loop"
+        } else if trail.out_and_back {
+            "trail_out_and_back"
         } else {
             "trail_one_way"
         }),
@@ -177,6 +212,10 @@ pub fn trail_view(trail: &Trail, strings: &Strings) -> TrailView {
         ("start", "trail_start", &trail.start),
         ("parking", "trail_parking", &trail.parking),
         ("transport", "trail_transport", &trail.transport),
+        ("access", "trail_access", &trail.access),
+        ("waymarking", "trail_waymarking", &trail.waymarking),
+        ("accessibility", "trail_accessibility", &trail.accessibility),
+        ("advice", "trail_advice", &trail.advice),
     ] {
         if let Some(t) = text {
             fact(key, label, t.clone());
@@ -200,12 +239,99 @@ pub fn trail_view(trail: &Trail, strings: &Strings) -> TrailView {
     TrailView {
         facts,
         steps,
-        no_profile: profile.is_none().then(|| w.get("trail_no_profile")),
+        // Declared figures alone (no track at hand): no profile to speak of.
+        no_profile: (profile.is_none() && trail.has_track()).then(|| w.get("trail_no_profile")),
         profile,
         activity: trail.activity.key(),
         distance_m: f.distance_m,
         is_loop: f.is_loop,
+        download: None,
+        nearby: Vec::new(),
     }
+}
+
+/// The address of the GPX download of the page at `page_path` (which
+/// ends with a slash) whose slug is `slug`.
+pub fn download_path(page_path: &str, slug: &str) -> String {
+    let name = if slug.is_empty() { "trail" } else { slug };
+    format!("{page_path}{name}.gpx")
+}
+
+/// `view` with its download, for the page at `page_path` of the site at
+/// `base`.
+pub fn with_download(mut view: TrailView, base: &str, page_path: &str, slug: &str) -> TrailView {
+    let path = download_path(page_path, slug);
+    let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+    view.download = Some(DownloadView {
+        permalink: crate::url::absolute(base, &path),
+        path,
+        name,
+    });
+    view
+}
+
+/// The GPX file a trail page offers (geo::gpx_write): the track and the
+/// steps that say where they are, named by the page's title. Written
+/// from the points alone, so the same track gives the same bytes.
+pub fn gpx(trail: &Trail, title: &str) -> Vec<u8> {
+    let waypoints: Vec<crate::geo::Waypoint> = trail
+        .steps
+        .iter()
+        .filter_map(|s| {
+            let (lat, lon) = (s.lat?, s.lon?);
+            let point = crate::geo::point(lat, lon, None).ok()?;
+            // The file's own waypoint there gives its elevation.
+            let ele = trail
+                .track
+                .waypoints
+                .iter()
+                .find(|w| w.point.lat == lat && w.point.lon == lon)
+                .and_then(|w| w.point.ele);
+            Some(crate::geo::Waypoint {
+                name: s.name.clone(),
+                point: crate::geo::Point { ele, ..point },
+            })
+        })
+        .collect();
+    crate::geo::gpx_write::gpx(title, &trail.track, &waypoints).into_bytes()
+}
+
+/// A candidate for "near the trail": a page with coordinates.
+pub struct Candidate<'a> {
+    pub title: &'a str,
+    pub permalink: String,
+    pub kind: &'static str,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// Of `candidates`, those near the trail's track, nearest first, worded
+/// in the page's language.
+pub fn nearby(trail: &Trail, candidates: &[Candidate<'_>], strings: &Strings) -> Vec<NearbyView> {
+    let w = Words { s: strings };
+    let points: Vec<(f64, f64)> = candidates.iter().map(|c| (c.lat, c.lon)).collect();
+    crate::geo::near::near(&trail.track, &points, NEARBY_RADIUS_M, NEARBY_MAX)
+        .into_iter()
+        .map(|(i, d)| {
+            let c = &candidates[i];
+            // Metres to the nearest 10; under 50 m is on the trail.
+            let distance = if d < 50.0 {
+                w.get("trail_nearby_on")
+            } else {
+                w.fill(
+                    "trail_nearby_distance",
+                    &[("distance", &w.metres((d / 10.0).round() * 10.0))],
+                )
+            };
+            NearbyView {
+                title: c.title.to_string(),
+                permalink: c.permalink.clone(),
+                kind: c.kind,
+                distance,
+                distance_m: d,
+            }
+        })
+        .collect()
 }
 
 fn profile_view(p: &Profile, trail: &Trail, w: &Words<'_>) -> ProfileView {
@@ -383,7 +509,7 @@ mod tests {
             parking: Some("Parking du lac <b>".into()),
             ..TrailFrontMatter::default()
         };
-        Trail::new(&track, &fm, "t.gpx".into())
+        Trail::new(std::sync::Arc::new(track), &fm, "t.gpx".into())
     }
 
     #[test]
@@ -457,6 +583,59 @@ mod tests {
         assert!(v.profile.is_none());
         assert!(v.no_profile.unwrap().contains("Höhenprofil"));
         assert!(!v.facts.iter().any(|f| f.key == "ascent"));
+    }
+
+    #[test]
+    fn nearby_places_are_worded_nearest_first_and_the_download_named_after_the_page() {
+        let trail = climb(true);
+        // The track runs north along 5.9° E from 46.6° N.
+        let at = |lon: f64| Candidate {
+            title: "X",
+            permalink: format!("https://x.fr/{lon}/"),
+            kind: "place",
+            lat: 46.62,
+            lon,
+        };
+        let candidates = [at(5.905), at(5.9001), at(5.95)];
+        let n = nearby(&trail, &candidates, &strings("en"));
+        let said: Vec<(&str, &str)> = n
+            .iter()
+            .map(|v| (v.permalink.as_str(), v.distance.as_str()))
+            .collect();
+        // 0.0001° of longitude at 46.6°: 8 m; 0.005°: 380 m; 0.05°: 3.8 km.
+        assert_eq!(
+            said,
+            [
+                ("https://x.fr/5.9001/", "on the trail"),
+                ("https://x.fr/5.905/", "380 m from the trail"),
+            ]
+        );
+        let v = with_download(
+            trail_view(&trail, &strings("en")),
+            "https://x.fr",
+            "/en/walks/crest/",
+            "crest",
+        );
+        let d = v.download.unwrap();
+        assert_eq!(d.permalink, "https://x.fr/en/walks/crest/crest.gpx");
+        assert_eq!(d.name, "crest.gpx");
+    }
+
+    #[test]
+    fn declared_figures_alone_say_nothing_of_a_profile() {
+        let tour = crate::content::data::Tour {
+            distance_m: Some(9_805.0),
+            ascent_m: Some(594.0),
+            out_and_back: true,
+            activity: Some(crate::geo::Activity::Walking),
+            ..crate::content::data::Tour::default()
+        };
+        let t = Trail::declared(&tour, Some(44.3), Some(3.3), "f.json".into()).unwrap();
+        let v = trail_view(&t, &strings("en"));
+        assert!(v.profile.is_none() && v.no_profile.is_none());
+        let value = |k: &str| v.facts.iter().find(|f| f.key == k).unwrap().value.clone();
+        assert_eq!(value("distance"), "9.8 km");
+        assert_eq!(value("route"), "Out and back");
     }
 
     #[test]

@@ -844,7 +844,46 @@ impl<'a> ViewSource<'a> {
         let p: &'a Page = &self.content.pages[i];
         let trail = p.trail.as_deref()?;
         let strings = self.strings.get(&p.lang)?;
-        Some(trail_view(trail, strings))
+        let mut view = trail_view(trail, strings);
+        if trail.has_track() {
+            view = crate::render::trail::with_download(view, self.base(), &p.path, &p.slug);
+            view.nearby = self.near_trail(i, trail, strings);
+        }
+        Some(view)
+    }
+
+    /// The places and upcoming events of the page's language near the
+    /// trail of page `i` (pages with a trail of their own left out).
+    fn near_trail(
+        &self,
+        i: usize,
+        trail: &crate::content::trail::Trail,
+        strings: &Strings,
+    ) -> Vec<crate::render::trail::NearbyView> {
+        let lang = &self.content.pages[i].lang;
+        let shown = crate::content::site::Shown::new(self.content, self.config);
+        let candidates: Vec<crate::render::trail::Candidate<'_>> = self
+            .content
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|&(j, q)| j != i && q.trail.is_none() && shown.in_lang(q, lang))
+            .filter_map(|(j, q)| {
+                let place = q.fm.place.as_ref()?;
+                let event = self.events.get(j).and_then(Option::as_ref);
+                if event.is_some_and(|t| !t.upcoming()) {
+                    return None;
+                }
+                Some(crate::render::trail::Candidate {
+                    title: q.title(),
+                    permalink: absolute(self.base(), &q.path),
+                    kind: if event.is_some() { "event" } else { "place" },
+                    lat: place.lat.filter(|l| l.is_finite())?,
+                    lon: place.lon.filter(|l| l.is_finite())?,
+                })
+            })
+            .collect();
+        crate::render::trail::nearby(trail, &candidates, strings)
     }
 
     /// The event of page `i`, in the page's language.

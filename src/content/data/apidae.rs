@@ -621,7 +621,7 @@ fn type_block(f: &mut Fields<'_>, info: Node<'_>, o: &mut Object) {
                         "ALLER_RETOUR" | "ALLER_ITINERANCE" => Some(false),
                         _ => None,
                     }),
-                track_url: None,
+                ..Tour::default()
             });
         }
     }
@@ -1165,6 +1165,7 @@ mod tests {
                 duration_min: Some(240),
                 is_loop: Some(true),
                 track_url: Some("https://x.example/boucle.gpx".into()),
+                ..Tour::default()
             })
         );
         assert_eq!(

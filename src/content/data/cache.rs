@@ -48,7 +48,7 @@ pub type Hash = [u8; 32];
 /// The cache's own version: bump when [`Object`] or the languages' rule
 /// changes, so that files written before are not decoded as something
 /// else (bincode has no field names to notice a change by).
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The context a cache file is valid in: a hash of everything that, beside
 /// a file's bytes, decides what is read from it.

@@ -1903,6 +1903,14 @@ fn tour(cx: &mut Cx, at: At<'_, '_>, o: &mut Object) {
     tour.ascent_m = ascent_m;
     tour.duration_min = duration_min;
     tour.is_loop = is_loop;
+    // How it is travelled, for a trail page's time (road, river and sea
+    // tours are not walked or ridden: no activity, no trail page).
+    tour.activity = o.types.iter().find_map(|t| match t.as_str() {
+        "WalkingTour" => Some(crate::geo::Activity::Walking),
+        "CyclingTour" => Some(crate::geo::Activity::Cycling),
+        "HorseTour" => Some(crate::geo::Activity::Horse),
+        _ => None,
+    });
 }
 
 /// `kb:Loop` is a loop; `kb:OpenJaw` (and `OneWay`) one way. A return
@@ -2659,6 +2667,8 @@ mod tests {
                     "https://cdt72.media.tourinsoft.eu/upload/Jasnieres-a-velo-traces-GPX.gpx"
                         .to_string()
                 ),
+                activity: Some(crate::geo::Activity::Cycling),
+                ..Tour::default()
             })
         );
         // The GPX is the track, not a photo.

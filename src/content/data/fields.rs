@@ -400,7 +400,6 @@ pub fn plain_text(src: &str) -> String {
 }
 
 /// Text with HTML tags in it, as plain text (see [`plain_text`]).
-#[cfg(test)]
 pub fn strip_html(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     HtmlState::default().strip(src, &mut out);
@@ -532,6 +531,7 @@ fn named_entity(name: &str) -> Option<char> {
         "laquo" => '«',
         "raquo" => '»',
         "hellip" => '…',
+        "bull" => '•',
         "ndash" => '–',
         "mdash" => '—',
         "euro" => '€',

@@ -18,6 +18,7 @@ pub mod fields;
 pub mod json;
 pub mod openagenda;
 pub mod pages;
+pub mod randonnee;
 pub mod renames;
 pub mod source;
 pub mod tourinsoft;
@@ -221,6 +222,29 @@ pub struct Tour {
     pub is_loop: Option<bool>,
     /// Where its track (GPX, KML) is published.
     pub track_url: Option<String>,
+    pub descent_m: Option<f64>,
+    pub highest_m: Option<f64>,
+    pub lowest_m: Option<f64>,
+    /// Walked back the way it came (`aller-retour`).
+    pub out_and_back: bool,
+    pub activity: Option<crate::geo::Activity>,
+    pub difficulty: Option<super::trail::Difficulty>,
+    /// Where it starts, in words.
+    pub start: Option<String>,
+    pub parking: Option<String>,
+    /// Public transport to the start.
+    pub transport: Option<String>,
+    /// Roads to the start.
+    pub road_access: Option<String>,
+    /// Who can take it (wheelchairs, pushchairs…), in words.
+    pub accessibility: Option<String>,
+    /// The signs to follow ("Balisage peinture jaune").
+    pub waymarking: Option<String>,
+    /// Advice: difficult passages, safety, equipment.
+    pub advice: Option<String>,
+    /// The track itself, when the feed carries it (`schema_randonnee`'s
+    /// geometry).
+    pub track: Option<crate::geo::Track>,
 }
 
 /// Where a page made from a feed comes from, and what of its text is not
@@ -468,6 +492,9 @@ pub fn attach(
         }
         fm.place = fm.place.take().or(data.fm.place.clone());
         fm.event = fm.event.take().or(data.fm.event.clone());
+        // The object's trail, unless the page names a track of its own
+        // (read after this, it wins).
+        page.trail = page.trail.take().or_else(|| data.trail.clone());
         fm.date = fm.date.or(data.fm.date);
         page.date = page.date.or(data.date);
         for (k, v) in &data.fm.taxonomies {

@@ -89,6 +89,7 @@ pub fn pages(
         .unwrap_or_else(|| object.id.clone());
         let slug = unique_slug(&mut taken, &section, &name, object);
         let cover = cover(root, config, source, object, today, &mut warnings);
+        let trail = trail(root, source, object, &mut warnings);
         let first = out.len();
         for lang in &languages {
             let is_default = *lang == config.default_language;
@@ -104,6 +105,7 @@ pub fn pages(
                 &section,
                 &slug,
                 cover.as_ref(),
+                trail.as_ref(),
                 today,
                 &mut warnings,
             ));
@@ -307,6 +309,7 @@ fn page(
     section: &str,
     slug: &str,
     cover: Option<&(String, Option<String>, Option<String>)>,
+    trail: Option<&Arc<crate::content::trail::Trail>>,
     today: jiff::civil::Date,
     warnings: &mut Vec<Diagnostic>,
 ) -> Page {
@@ -509,7 +512,65 @@ fn page(
             producer: o.producer.clone(),
             credit: cover.and_then(|c| c.2.clone()),
         })),
-        trail: None,
+        trail: trail.cloned(),
+    }
+}
+
+/// The trail of a tour: along the track the feed carries
+/// (`schema_randonnee`), or the one `blason sync` downloaded beside the
+/// feed from the tour's `track_url` (DATAtourisme, Apidae); without
+/// either, the figures the tour declares. A downloaded track that cannot
+/// be read is a warning: the page shows the declared figures.
+fn trail(
+    root: &Path,
+    source: &DataSource,
+    o: &Object,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Arc<crate::content::trail::Trail>> {
+    use crate::content::trail::Trail;
+    let tour = o.tour.as_ref()?;
+    if let Some(track) = &tour.track {
+        return Some(Arc::new(Trail::of_tour(
+            tour,
+            Arc::new(track.clone()),
+            o.file.clone(),
+        )));
+    }
+    // A tour by road, river or sea, or whose feed does not say how it is
+    // travelled, is no trail to walk or ride.
+    tour.activity?;
+    let declared = || Trail::declared(tour, o.lat, o.lon, o.file.clone()).map(Arc::new);
+    let Some(url) = tour.track_url.as_deref() else {
+        return declared();
+    };
+    let name = media_name(url);
+    let path = root.join(&source.media).join(&name);
+    let Some(format) = name
+        .rsplit_once('.')
+        .and_then(|(_, ext)| crate::geo::Format::of_extension(ext))
+    else {
+        return declared();
+    };
+    let Ok(bytes) = std::fs::read(&path) else {
+        return declared();
+    };
+    let rel = crate::error::display_path(&path, root);
+    match crate::geo::read(&bytes, format, &rel) {
+        Ok(track) => Some(Arc::new(Trail::of_tour(tour, Arc::new(track), rel))),
+        Err(d) => {
+            warnings.push(
+                Diagnostic::warning(
+                    "data-track",
+                    format!(
+                        "the track of `{}` cannot be read ({}): the page shows the tour without it",
+                        o.id, d.message
+                    ),
+                )
+                .file(rel)
+                .help("run `blason sync` again, or ask the feed's producer for a GPX that opens"),
+            );
+            declared()
+        }
     }
 }
 

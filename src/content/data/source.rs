@@ -42,6 +42,7 @@ fn reader(format: Format) -> SiteReader {
         }
         Format::Openagenda => |bytes, file, _| super::openagenda::read(bytes, file),
         Format::Tourinsoft => |bytes, file, _| super::tourinsoft::read(bytes, file),
+        Format::Randonnee => |bytes, file, _| super::randonnee::read(bytes, file),
     }
 }
 
@@ -54,6 +55,7 @@ fn reader_version(format: Format) -> &'static str {
         Format::Apidae => "2",
         Format::Openagenda => "1",
         Format::Tourinsoft => "1",
+        Format::Randonnee => "1",
     }
 }
 
@@ -539,7 +541,7 @@ fn gather(results: Vec<ReadResult>) -> ReadResult {
 
 fn is_json(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    (lower.ends_with(".json") || lower.ends_with(".jsonld"))
+    (lower.ends_with(".json") || lower.ends_with(".jsonld") || lower.ends_with(".geojson"))
         && !lower.starts_with("__macosx/")
         && !lower.contains("/__macosx/")
         && !lower.rsplit('/').next().unwrap_or("").starts_with("._")
