@@ -948,7 +948,11 @@ impl TableCells {
             Event::Start(Tag::TableRow) => self.cell = 0,
             Event::Start(Tag::TableCell) => {
                 // A header cell names its column for screen readers (RGAA 5.7).
-                let tag = if self.in_head { "th scope=\"col\"" } else { "td" };
+                let tag = if self.in_head {
+                    "th scope=\"col\""
+                } else {
+                    "td"
+                };
                 let class = match self.alignments.get(self.cell) {
                     Some(Alignment::Left) => " class=\"align-left\"",
                     Some(Alignment::Center) => " class=\"align-center\"",

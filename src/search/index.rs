@@ -1102,7 +1102,16 @@ mod tests {
 
     #[test]
     fn an_index_kept_between_builds_is_updated_to_what_a_new_one_would_be() {
-        let words = ["marché", "abbaye", "lac", "forêt", "randonnée", "vélo", "musée", "été"];
+        let words = [
+            "marché",
+            "abbaye",
+            "lac",
+            "forêt",
+            "randonnée",
+            "vélo",
+            "musée",
+            "été",
+        ];
         let page = |n: usize, extra: &str| {
             let body = format!(
                 "{} {} {} {extra}",
@@ -1110,7 +1119,11 @@ mod tests {
                 words[(n * 3) % 8],
                 "pierre ".repeat(n % 5 + 20)
             );
-            doc(&format!("/p{n:03}/"), &format!("Page {n} {}", words[n % 7]), &body)
+            doc(
+                &format!("/p{n:03}/"),
+                &format!("Page {n} {}", words[n % 7]),
+                &body,
+            )
         };
         let site = |edits: &[(usize, &str)]| -> Vec<Doc> {
             (0..300)
@@ -1137,7 +1150,10 @@ mod tests {
             let fresh = build_language("fr", site(edits), &Facets::default());
             assert_eq!(kept.manifest, fresh.manifest, "{edits:?}");
             assert_eq!(kept.files, fresh.files, "{edits:?}");
-            assert_eq!(kept.analysed, 1, "{edits:?}: only the page edited is read again");
+            assert_eq!(
+                kept.analysed, 1,
+                "{edits:?}: only the page edited is read again"
+            );
             assert!(
                 kept.shards_made < kept.shards / 2,
                 "{edits:?}: {} of {} shards made again",
@@ -1150,7 +1166,10 @@ mod tests {
         let mut more = site(&[]);
         more.push(doc("/p150b/", "Nouvelle page", "lac"));
         let kept = build_language_with("fr", more.clone(), &Facets::default(), &mut memo);
-        assert_eq!(kept.files, build_language("fr", more, &Facets::default()).files);
+        assert_eq!(
+            kept.files,
+            build_language("fr", more, &Facets::default()).files
+        );
         assert_eq!(kept.analysed, 1);
     }
 
