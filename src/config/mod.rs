@@ -48,6 +48,9 @@ pub struct Config {
     pub social: IndexMap<String, String>,
     /// The office's contact block.
     pub contact: Contact,
+    /// The compliance `[accessibility] status` declares: `full`,
+    /// `partial` or `none`.
+    pub accessibility_status: Option<&'static str>,
     pub share: Share,
     pub cards: CardsConfig,
     pub images: Images,
@@ -443,6 +446,7 @@ impl Config {
         }
         errors.extend(check_who(&raw));
         let contact = validate_contact(raw.contact, &mut errors);
+        let accessibility_status = validate_accessibility(&raw.accessibility, &mut errors);
         let brand = validate_brand(raw.brand, &mut errors);
         let share = validate_share(raw.share, &mut errors);
         let images = validate_images(raw.images, &mut errors);
@@ -465,6 +469,7 @@ impl Config {
                     audiences: raw.audiences,
                     social: raw.social,
                     contact,
+                    accessibility_status,
                     share,
                     cards: raw.cards,
                     images,
@@ -750,6 +755,27 @@ fn check_who(raw: &RawConfig) -> Vec<Diagnostic> {
 /// The non-empty lines of a text, trimmed.
 fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+/// The compliance `[accessibility] status` declares, checked.
+fn validate_accessibility(
+    raw: &raw::RawAccessibility,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<&'static str> {
+    let status = raw.status.as_deref()?.trim();
+    let known = ["full", "partial", "none"]
+        .into_iter()
+        .find(|k| *k == status);
+    if known.is_none() {
+        errors.push(
+            Diagnostic::error(
+                "config",
+                format!("[accessibility] status = \"{status}\" is not a compliance status"),
+            )
+            .help("write status = \"full\", \"partial\" or \"none\", as the site's accessibility statement says (RGAA: totalement, partiellement, non conforme)"),
+        );
+    }
+    known
 }
 
 fn validate_contact(raw: RawContact, errors: &mut Vec<Diagnostic>) -> Contact {
@@ -1397,5 +1423,27 @@ mod tests {
         assert_eq!(c.pillar_title("tourisme", "fr"), Some("Découvrir"));
         assert_eq!(c.title_in("en"), "Loue");
         assert_eq!(c.all_languages(), vec!["fr", "en"]);
+    }
+
+    #[test]
+    fn the_accessibility_status_is_one_of_three() {
+        let with =
+            |v: &str| Config::parse(&format!("{MINIMAL}[accessibility]\nstatus = \"{v}\"\n"));
+        assert_eq!(
+            with("partial").unwrap().accessibility_status,
+            Some("partial")
+        );
+        assert_eq!(with(" full ").unwrap().accessibility_status, Some("full"));
+        assert_eq!(Config::parse(MINIMAL).unwrap().accessibility_status, None);
+        let err = format!("{:?}", with("partiellement").unwrap_err());
+        assert!(
+            err.contains("[accessibility] status") && err.contains("partiellement"),
+            "{err}"
+        );
+        let typo = format!(
+            "{:?}",
+            Config::parse(&format!("{MINIMAL}[accessibility]\nstatut = \"full\"\n")).unwrap_err()
+        );
+        assert!(typo.contains("statut"), "{typo}");
     }
 }

@@ -45,6 +45,9 @@ pub struct RawConfig {
     /// The office's contact block, in every page's footer. Default: none.
     #[serde(default)]
     pub contact: RawContact,
+    /// The site's accessibility compliance, said in every page's footer.
+    #[serde(default)]
+    pub accessibility: RawAccessibility,
     #[serde(default)]
     pub share: RawShare,
     #[serde(default)]
@@ -142,6 +145,16 @@ pub struct RawContact {
     pub email: Option<String>,
     /// Opening hours, as text, one line per written line. Default: none.
     pub hours: Option<String>,
+}
+
+/// `[accessibility]`: what the site's accessibility audit found.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccessibility {
+    /// `full`, `partial` or `none`: the site's compliance with the
+    /// accessibility standard (RGAA in France), as its statement says.
+    /// Default: not said.
+    pub status: Option<String>,
 }
 
 /// `[languages.xx.contact]`: the contact block's texts in that language.

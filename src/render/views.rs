@@ -104,6 +104,8 @@ pub struct SiteView<'a> {
     pub social: Vec<SocialLink>,
     /// The office's contact block (`[contact]`), null when empty.
     pub contact: Option<ContactView>,
+    /// `[accessibility] status`: `full`, `partial` or `none`; null when not said.
+    pub accessibility_status: Option<&'static str>,
     pub extra: &'a toml::Table,
     pub has_audiences_index: bool,
     /// True when at least one community post is published.
@@ -223,6 +225,7 @@ pub fn site_view<'a>(
             })
             .collect(),
         contact: contact_view(config, lang),
+        accessibility_status: config.accessibility_status,
         extra: &config.extra,
         has_audiences_index: !config.audiences.is_empty(),
         has_community: false,

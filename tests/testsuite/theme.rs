@@ -129,6 +129,28 @@ fn the_footer_shows_the_office_contact_block_from_blason_toml() {
 }
 
 #[test]
+fn the_footer_states_the_accessibility_compliance_in_each_language() {
+    // `[accessibility] status = "partial"` in the example's blason.toml.
+    for (file, text) in [
+        ("index.html", "Accessibilité : partiellement conforme"),
+        ("en/index.html", "Accessibility: partially compliant"),
+        ("de/index.html", "Barrierefreiheit: teilweise konform"),
+    ] {
+        let doc = page(file);
+        let links: Vec<_> = select(&doc, "footer.site-footer a")
+            .into_iter()
+            .filter(|a| {
+                a.value()
+                    .attr("href")
+                    .is_some_and(|h| h.ends_with("/accessibilite/"))
+            })
+            .collect();
+        assert_eq!(links.len(), 1, "{file}: one link to the statement");
+        assert_eq!(read_text(&links[0]), text, "{file}");
+    }
+}
+
+#[test]
 fn networks_have_icons_from_the_theme_sprite_and_their_own_spelling() {
     let doc = page("index.html");
     let links = select(&doc, ".site-footer .social a");
