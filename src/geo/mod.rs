@@ -20,6 +20,7 @@
 pub mod figures;
 pub mod geojson;
 pub mod profile;
+pub mod tiles;
 pub mod xml;
 
 pub use figures::{Activity, Figures};
