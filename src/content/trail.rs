@@ -182,6 +182,8 @@ pub struct Trail {
     pub steps: Vec<Step>,
     /// The track file, relative to the site (or the feed's file).
     pub file: String,
+    /// The track's lines as (longitude, latitude), for its map.
+    pub lines: Arc<Vec<Vec<(f64, f64)>>>,
 }
 
 impl Trail {
@@ -227,6 +229,13 @@ impl Trail {
             steps,
             file,
             figures,
+            lines: Arc::new(
+                track
+                    .segments
+                    .iter()
+                    .map(|s| s.iter().map(|p| (p.lon, p.lat)).collect())
+                    .collect(),
+            ),
         }
     }
 }

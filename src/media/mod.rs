@@ -17,6 +17,7 @@
 //! variant still has its pixels (the `jpeg` module).
 
 pub mod card;
+pub mod map;
 mod jpeg;
 
 use std::collections::{BTreeMap, HashMap};

@@ -58,6 +58,8 @@ pub struct TrailView {
     pub facts: Vec<Fact>,
     pub steps: Vec<StepView>,
     pub profile: Option<ProfileView>,
+    /// The map (`render::map`), when the build drew one.
+    pub map: Option<super::map::MapView>,
     /// The sentence shown instead of a profile when the file has no
     /// elevations (null when there is a profile).
     pub no_profile: Option<String>,
@@ -202,6 +204,7 @@ pub fn trail_view(trail: &Trail, strings: &Strings) -> TrailView {
         steps,
         no_profile: profile.is_none().then(|| w.get("trail_no_profile")),
         profile,
+        map: None,
         activity: trail.activity.key(),
         distance_m: f.distance_m,
         is_loop: f.is_loop,

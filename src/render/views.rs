@@ -596,6 +596,8 @@ pub struct ViewSource<'a> {
     pub strings: &'a BTreeMap<String, Strings>,
     /// Responsive variants of every cover, by source file.
     pub images: &'a std::collections::HashMap<std::path::PathBuf, crate::media::ResponsiveImage>,
+    /// Each trail page's map, by page index.
+    pub maps: &'a std::collections::HashMap<usize, crate::media::ResponsiveImage>,
     /// The build's day in the site's zone ("open today" on places).
     pub today: jiff::civil::Date,
     /// The build's time: what is open today.
@@ -844,7 +846,12 @@ impl<'a> ViewSource<'a> {
         let p: &'a Page = &self.content.pages[i];
         let trail = p.trail.as_deref()?;
         let strings = self.strings.get(&p.lang)?;
-        Some(trail_view(trail, strings))
+        let mut view = trail_view(trail, strings);
+        view.map = self
+            .maps
+            .get(&i)
+            .map(|img| super::map::map_view(img, self.config, strings));
+        Some(view)
     }
 
     /// The event of page `i`, in the page's language.
