@@ -196,8 +196,15 @@ mod tests {
 
     #[test]
     fn xyz_and_wmts_templates_give_each_tiles_address() {
-        let t = Tile { z: 15, x: 16918, y: 11637 };
-        let (m, e) = maps(Some("https://tile.example.org/{z}/{x}/{y}.png"), Some("© OSM"));
+        let t = Tile {
+            z: 15,
+            x: 16918,
+            y: 11637,
+        };
+        let (m, e) = maps(
+            Some("https://tile.example.org/{z}/{x}/{y}.png"),
+            Some("© OSM"),
+        );
         assert!(e.is_empty());
         let s = m.tiles.unwrap();
         assert_eq!(s.url(t), "https://tile.example.org/15/16918/11637.png");

@@ -1222,7 +1222,8 @@ mod tests {
         let d = &err.diagnostics()[0];
         assert_eq!(d.message, "unknown key `attributon` in [maps]");
         assert_eq!(d.help.as_deref(), Some("did you mean `attribution`?"));
-        let text = format!("{MINIMAL}[maps]\ntiles = \"https://t.example.org/{{z}}/{{x}}/{{y}}.png\"\n");
+        let text =
+            format!("{MINIMAL}[maps]\ntiles = \"https://t.example.org/{{z}}/{{x}}/{{y}}.png\"\n");
         let err = Config::parse(&text).unwrap_err();
         assert!(err.diagnostics()[0].message.contains("attribution"));
         assert_eq!(err.diagnostics()[0].file.as_deref(), Some("blason.toml"));

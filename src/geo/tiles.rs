@@ -274,7 +274,10 @@ mod tests {
             assert_eq!(Tile::at(179.9999, -85.0511, z), Tile { z, x: n, y: n });
         }
         let (lon, lat) = Tile { z: 3, x: 0, y: 0 }.north_west();
-        assert!(close(lon, -180.0, 1e-9) && close(lat, 85.0511, 1e-4), "{lat}");
+        assert!(
+            close(lon, -180.0, 1e-9) && close(lat, 85.0511, 1e-4),
+            "{lat}"
+        );
         // Zoom 1: 2 × 2 tiles of 180° × 85.0511°; the equator and the prime
         // meridian meet at the corner of tile (1, 1).
         let (lon, lat) = Tile { z: 1, x: 1, y: 1 }.north_west();
@@ -322,7 +325,10 @@ mod tests {
         let (x1, y1) = f.project(b.east, b.south);
         assert!(x0 >= 40.0 && y0 >= 40.0 && x1 <= 1240.0 && y1 <= 760.0);
         // One zoom more would not fit.
-        let g = Frame { zoom: f.zoom + 1, ..f };
+        let g = Frame {
+            zoom: f.zoom + 1,
+            ..f
+        };
         let w = (g.project(b.east, b.south).0 - g.project(b.west, b.north).0).abs();
         let h = (g.project(b.east, b.south).1 - g.project(b.west, b.north).1).abs();
         assert!(w > 1200.0 || h > 720.0, "zoom {} fits too", g.zoom);
@@ -346,11 +352,8 @@ mod tests {
                 }
             }
             // Each tile holds the place its pixels show.
-            let (lon, lat) = to_lon_lat(
-                f.left + p.x as f64 + 128.0,
-                f.top + p.y as f64 + 128.0,
-                13,
-            );
+            let (lon, lat) =
+                to_lon_lat(f.left + p.x as f64 + 128.0, f.top + p.y as f64 + 128.0, 13);
             assert_eq!(Tile::at(lon, lat, 13), p.tile);
         }
         assert!(covered.iter().all(|&c| c == 1));
@@ -392,7 +395,11 @@ mod tests {
                 .windows(2)
                 .map(|w| segment_distance2(*p, w[0], w[1]))
                 .fold(f64::INFINITY, f64::min);
-            assert!(d.sqrt() <= 0.75 * 2.0 + 1e-9, "{p:?} is {} px away", d.sqrt());
+            assert!(
+                d.sqrt() <= 0.75 * 2.0 + 1e-9,
+                "{p:?} is {} px away",
+                d.sqrt()
+            );
         }
         assert_eq!(simplify(&[(1.0, 1.0)], 1.0), vec![(1.0, 1.0)]);
         assert!(simplify(&[], 1.0).is_empty());
@@ -406,7 +413,9 @@ mod tests {
         let mut seed = 12345u64;
         let walk: Vec<(f64, f64)> = (0..100_000)
             .map(|_| {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let a = (seed >> 11) as f64 / (1u64 << 53) as f64 * std::f64::consts::TAU;
                 p = (p.0 + a.cos() * 1.2, p.1 + a.sin() * 1.2);
                 p

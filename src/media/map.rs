@@ -201,7 +201,10 @@ impl MapMaker {
             .lines
             .iter()
             .map(|l| {
-                let px: Vec<(f64, f64)> = l.iter().map(|&(lon, lat)| frame.project(lon, lat)).collect();
+                let px: Vec<(f64, f64)> = l
+                    .iter()
+                    .map(|&(lon, lat)| frame.project(lon, lat))
+                    .collect();
                 simplify(&px, TOLERANCE)
             })
             .filter(|l| !l.is_empty())
@@ -371,7 +374,11 @@ impl MapMaker {
             .map_err(|e| err(format!("the map could not be drawn: {e}")))?;
         let mut pixmap = tiny_skia::Pixmap::new(frame.width, frame.height)
             .ok_or_else(|| err("a map cannot be 0 pixels wide".into()))?;
-        resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::identity(),
+            &mut pixmap.as_mut(),
+        );
         pixmap
             .encode_png()
             .map_err(|e| err(format!("the map could not be encoded: {e}")))
@@ -469,20 +476,34 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, png([0, 200, 0])).unwrap();
         }
-        let maker = MapMaker::new(dir.path(), &c.images.cache_dir, &c.maps, &c.brand.colors, &fonts());
+        let maker = MapMaker::new(
+            dir.path(),
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &fonts(),
+        );
         let map = maker.map(&req).unwrap().unwrap();
         assert_eq!(map.missing, vec![placed[0].tile]);
         let (x0, y0) = frame.project(5.90, 46.60);
         let (x1, _) = frame.project(5.98, 46.60);
         for x in [x0 + 30.0, (x0 + x1) / 2.0, x1 - 30.0] {
-            assert!(near(pixel(&map.png, x as u32, y0 as u32), [0xc0, 0, 0]), "track at {x}");
+            assert!(
+                near(pixel(&map.png, x as u32, y0 as u32), [0xc0, 0, 0]),
+                "track at {x}"
+            );
         }
         // Off the track, the tiles; under the missing tile, the plain background.
         assert_eq!(pixel(&map.png, 320, 60), [0, 200, 0]);
         let p0 = placed[0];
         let (px, py) = ((p0.x.max(0) + 2) as u32, (p0.y.max(0) + 2) as u32);
         let plain = plain_background(&c.brand.colors);
-        let hex = format!("#{:02x}{:02x}{:02x}", pixel(&map.png, px, py)[0], pixel(&map.png, px, py)[1], pixel(&map.png, px, py)[2]);
+        let hex = format!(
+            "#{:02x}{:02x}{:02x}",
+            pixel(&map.png, px, py)[0],
+            pixel(&map.png, px, py)[1],
+            pixel(&map.png, px, py)[2]
+        );
         assert_eq!(hex, plain);
         assert_eq!(maker.counts().drawn, 1);
         assert_eq!(maker.counts().missing_tiles, 1);
@@ -502,7 +523,13 @@ mod tests {
     fn without_tiles_a_plain_background_and_no_credit() {
         let dir = tempfile::tempdir().unwrap();
         let c = config("");
-        let maker = MapMaker::new(dir.path(), &c.images.cache_dir, &c.maps, &c.brand.colors, &fonts());
+        let maker = MapMaker::new(
+            dir.path(),
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &fonts(),
+        );
         assert!(maker.attribution().is_none());
         let req = request();
         let map = maker.map(&req).unwrap().unwrap();
@@ -512,7 +539,10 @@ mod tests {
         assert!(near(pixel(&map.png, x as u32, y as u32), [0xc0, 0, 0]));
         let corner = pixel(&map.png, 5, 5);
         let plain = plain_background(&c.brand.colors);
-        assert_eq!(format!("#{:02x}{:02x}{:02x}", corner[0], corner[1], corner[2]), plain);
+        assert_eq!(
+            format!("#{:02x}{:02x}{:02x}", corner[0], corner[1], corner[2]),
+            plain
+        );
         // Nothing to show: no map.
         let empty = MapRequest {
             size: (640, 400),
@@ -540,7 +570,13 @@ mod tests {
     fn a_long_track_draws_fast() {
         let dir = tempfile::tempdir().unwrap();
         let c = config("");
-        let maker = MapMaker::new(dir.path(), &c.images.cache_dir, &c.maps, &c.brand.colors, &fonts());
+        let maker = MapMaker::new(
+            dir.path(),
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &fonts(),
+        );
         // 100,000 points along a wavy 30 km line.
         let line: Vec<(f64, f64)> = (0..100_000)
             .map(|i| {

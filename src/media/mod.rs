@@ -17,8 +17,8 @@
 //! variant still has its pixels (the `jpeg` module).
 
 pub mod card;
-pub mod map;
 mod jpeg;
+pub mod map;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;

@@ -22,7 +22,7 @@ use crate::error::{Diagnostic, Error};
 use crate::incremental::Recall;
 use crate::markdown::{self, AnchorLinks, MarkdownOptions, Rendered};
 use crate::media::card::{CardCounts, CardStudio};
-use crate::media::map::{self, MapCounts, MapMaker, MapRequest};
+use crate::media::map::{MapCounts, MapMaker, MapRequest};
 use crate::media::{ImageCounts, ImagePipeline, ImageSettings, ResponsiveImage};
 use crate::output::{Sink, file_for};
 use crate::paths::resolve_content_path;
@@ -341,7 +341,11 @@ fn request_maps(
         .pages
         .iter()
         .enumerate()
-        .filter_map(|(i, p)| p.trail.as_deref().map(|t| (i, trail_map(t))))
+        .filter_map(|(i, p)| {
+            p.trail
+                .as_deref()
+                .map(|t| (i, crate::render::map::trail_map(t)))
+        })
         .collect();
     if requests.is_empty() {
         return Ok((HashMap::new(), MapCounts::default(), Vec::new()));
@@ -427,24 +431,6 @@ fn request_maps(
         );
     }
     Error::or_value(errors, (out, counts, warnings))
-}
-
-/// What a trail's map shows: its lines, and its steps with coordinates
-/// numbered as the page lists them (steps without a name are not listed).
-fn trail_map(t: &content::trail::Trail) -> MapRequest {
-    let steps = t
-        .steps
-        .iter()
-        .filter(|s| !s.name.trim().is_empty())
-        .enumerate()
-        .filter_map(|(n, s)| Some((n + 1, s.lon?, s.lat?)))
-        .collect();
-    MapRequest {
-        lines: Arc::clone(&t.lines),
-        steps,
-        place: None,
-        size: map::TRAIL_SIZE,
-    }
 }
 
 /// Asks for the responsive variants of every raster cover (read from its

@@ -3,12 +3,18 @@
 //! the facts are written out on the page (RGAA: the map is informative,
 //! but nothing is only in it), and the tiles' credit to write below it.
 //!
-//! The map itself is drawn by `media::map` before rendering.
+//! The map itself is drawn by `media::map` before rendering, from what
+//! [`trail_map`] says it shows; `blason sync` asks the same function which
+//! tiles to download.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::content::trail::Trail;
 use crate::media::ResponsiveImage;
+use crate::media::map::{MapRequest, TRAIL_SIZE};
 use crate::theme::Strings;
 
 /// `page.trail.map`.
@@ -47,5 +53,23 @@ pub fn map_view(image: &ResponsiveImage, config: &Config, strings: &Strings) -> 
         image: image.clone(),
         alt: get("trail_map_alt"),
         credit,
+    }
+}
+
+/// What a trail's map shows: its lines, and its steps with coordinates
+/// numbered as the page lists them (steps without a name are not listed).
+pub fn trail_map(t: &Trail) -> MapRequest {
+    let steps = t
+        .steps
+        .iter()
+        .filter(|s| !s.name.trim().is_empty())
+        .enumerate()
+        .filter_map(|(n, s)| Some((n + 1, s.lon?, s.lat?)))
+        .collect();
+    MapRequest {
+        lines: Arc::clone(&t.lines),
+        steps,
+        place: None,
+        size: TRAIL_SIZE,
     }
 }
