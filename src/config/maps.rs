@@ -159,7 +159,7 @@ fn check_template(t: &str, errors: &mut Vec<Diagnostic>) {
         } else {
             XYZ.iter()
                 .copied()
-                .filter(|p| !has(p) && !(*p == "{y}" && has("{-y}")))
+                .filter(|p| !has(p) && (*p != "{y}" || !has("{-y}")))
                 .collect()
         };
         errors.push(

@@ -326,6 +326,13 @@ fn image_settings(config: &Config) -> ImageSettings {
     }
 }
 
+/// Each page's map, what drawing them took, and the warning for missing tiles.
+type MapsDrawn = (HashMap<usize, ResponsiveImage>, MapCounts, Vec<Diagnostic>);
+
+/// One distinct map drawn: the pages showing it, its variants, whether it
+/// lacks tiles.
+type DrawnFor = (Vec<usize>, Option<ResponsiveImage>, bool);
+
 /// Draws the map of every trail page (through the map cache: see
 /// `media::map`) and asks for its responsive variants. Pages showing the
 /// same map (translations of a bundle) share one drawing. Tiles missing
@@ -336,7 +343,7 @@ fn request_maps(
     theme: &Theme,
     content: &Content,
     images: &ImagePipeline,
-) -> Result<(HashMap<usize, ResponsiveImage>, MapCounts, Vec<Diagnostic>), Error> {
+) -> Result<MapsDrawn, Error> {
     let requests: Vec<(usize, MapRequest)> = content
         .pages
         .iter()
@@ -383,37 +390,46 @@ fn request_maps(
             }
         }
     }
-    let drawn: Vec<Result<(Vec<usize>, Option<ResponsiveImage>), Diagnostic>> = distinct
+    let drawn: Vec<Result<DrawnFor, Diagnostic>> = distinct
         .par_iter()
         .map(|(_, req, users)| {
             let file = &content.pages[users[0]].file.rel;
             let map = maker
                 .map(req)
                 .map_err(|d| d.cause(format!("it is the map of {file}")))?;
-            let image = match map {
-                Some(m) => Some(
-                    images
-                        .responsive(&m.png)
-                        .map_err(|d| d.cause(format!("it is the map of {file}")))?,
+            let (image, lacks) = match map {
+                Some(m) => (
+                    Some(
+                        images
+                            .responsive(&m.png)
+                            .map_err(|d| d.cause(format!("it is the map of {file}")))?,
+                    ),
+                    !m.missing.is_empty(),
                 ),
-                None => None,
+                None => (None, false),
             };
-            Ok((users.clone(), image))
+            Ok((users.clone(), image, lacks))
         })
         .collect();
     let mut out = HashMap::new();
     let mut errors = Vec::new();
+    let mut lacking = Vec::new();
     for r in drawn {
         match r {
-            Ok((users, Some(img))) => {
-                for i in users {
-                    out.insert(i, img.clone());
+            Ok((users, image, lacks)) => {
+                if lacks {
+                    lacking.push(content.pages[users[0]].file.rel.clone());
+                }
+                if let Some(img) = image {
+                    for i in users {
+                        out.insert(i, img.clone());
+                    }
                 }
             }
-            Ok((_, None)) => {}
             Err(d) => errors.push(d),
         }
     }
+    lacking.sort();
     let counts = maker.counts();
     let mut warnings = Vec::new();
     if counts.missing_tiles > 0 {
@@ -422,8 +438,14 @@ fn request_maps(
             Diagnostic::warning(
                 "map-tiles",
                 format!(
-                    "{n} map tile{} not in the cache: the maps show a plain background there",
-                    if n == 1 { " is" } else { "s are" }
+                    "{n} map tile{} not in the cache: the maps of {}{} show a plain background there",
+                    if n == 1 { " is" } else { "s are" },
+                    lacking.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+                    if lacking.len() > 3 {
+                        format!(" and {} more", lacking.len() - 3)
+                    } else {
+                        String::new()
+                    }
                 ),
             )
             .file("blason.toml")
