@@ -35,7 +35,13 @@ impl PartialEq for MapView {
     }
 }
 
-pub fn map_view(image: &ResponsiveImage, config: &Config, strings: &Strings) -> MapView {
+/// A trail's map; `numbered`: whether it shows numbered steps.
+pub fn map_view(
+    image: &ResponsiveImage,
+    config: &Config,
+    strings: &Strings,
+    numbered: bool,
+) -> MapView {
     let get = |key: &str| {
         strings
             .strings
@@ -51,7 +57,11 @@ pub fn map_view(image: &ResponsiveImage, config: &Config, strings: &Strings) -> 
     });
     MapView {
         image: image.clone(),
-        alt: get("trail_map_alt"),
+        alt: get(if numbered {
+            "trail_map_alt"
+        } else {
+            "trail_map_alt_no_steps"
+        }),
         credit,
     }
 }

@@ -847,10 +847,10 @@ impl<'a> ViewSource<'a> {
         let trail = p.trail.as_deref()?;
         let strings = self.strings.get(&p.lang)?;
         let mut view = trail_view(trail, strings);
-        view.map = self
-            .maps
-            .get(&i)
-            .map(|img| super::map::map_view(img, self.config, strings));
+        view.map = self.maps.get(&i).map(|img| {
+            let numbered = !super::map::trail_map(trail).steps.is_empty();
+            super::map::map_view(img, self.config, strings, numbered)
+        });
         Some(view)
     }
 
