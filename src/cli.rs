@@ -423,9 +423,9 @@ fn sync(root: PathBuf, timeout: u64, prune: bool, json: bool) -> Result<u8, Erro
             return Ok(1);
         }
     };
-    if report.feeds.is_empty() {
+    if report.feeds.is_empty() && report.tiles.is_none() {
         eprintln!(
-            "nothing to sync: blason.toml has no [[data]] feed (docs/data.md says how to add one)"
+            "nothing to sync: blason.toml has no [[data]] feed (docs/data.md says how to add one) and no [maps] tiles (docs/trails.md)"
         );
     }
     for d in &report.errors {

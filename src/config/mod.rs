@@ -11,6 +11,7 @@
 //! touches content or output.
 
 pub mod data;
+pub mod maps;
 pub mod raw;
 
 use std::fmt;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
 pub use data::{Category, DataFormat, DataSource};
+pub use maps::{Maps, TileSource};
 pub use raw::{CardsConfig, Grouping, LanguageConfig, SearchConfig, Untranslated};
 use raw::{MarkdownConfig, RawBrand, RawConfig, RawContact, RawImages, RawShare};
 
@@ -58,6 +60,8 @@ pub struct Config {
     pub search: SearchConfig,
     /// Tourism data feeds, in the order written.
     pub data: Vec<DataSource>,
+    /// Static maps' tiles (`[maps]`).
+    pub maps: Maps,
     /// Pages per taxonomy listing page (0: all).
     pub paginate_taxonomies: usize,
     /// Free data for templates (`config.extra`).
@@ -452,6 +456,7 @@ impl Config {
         let images = validate_images(raw.images, &mut errors);
         let markdown = validate_markdown(raw.markdown, &mut errors);
         let data = data::validate(raw.data, &raw.pillars, &raw.audiences, &mut errors);
+        let maps = maps::validate(raw.maps, &mut errors);
         match (timezone, brand, share, images, markdown) {
             (Some(timezone), Some(brand), Some(share), Some(images), Some(markdown))
                 if errors.is_empty() =>
@@ -476,6 +481,7 @@ impl Config {
                     markdown,
                     search: raw.search,
                     data,
+                    maps,
                     paginate_taxonomies: raw.paginate_taxonomies,
                     extra: raw.extra,
                 })
@@ -1227,6 +1233,26 @@ mod tests {
         assert_eq!(d.help.as_deref(), Some("did you mean `colors`?"));
         assert_eq!(d.line, Some(5));
         assert_eq!(d.file.as_deref(), Some("blason.toml"));
+    }
+
+    #[test]
+    fn maps_keys_are_read_and_a_typo_is_named() {
+        let text = format!(
+            "{MINIMAL}[maps]\ntiles = \"https://t.example.org/{{z}}/{{x}}/{{y}}.png\"\nattribution = \"© OSM\"\nmax_zoom = 15\n"
+        );
+        let c = Config::parse(&text).unwrap();
+        assert_eq!(c.maps.max_zoom, 15);
+        assert_eq!(c.maps.tiles.unwrap().attribution, "© OSM");
+        let text = format!("{MINIMAL}[maps]\nattributon = \"© OSM\"\n");
+        let err = Config::parse(&text).unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.message, "unknown key `attributon` in [maps]");
+        assert_eq!(d.help.as_deref(), Some("did you mean `attribution`?"));
+        let text =
+            format!("{MINIMAL}[maps]\ntiles = \"https://t.example.org/{{z}}/{{x}}/{{y}}.png\"\n");
+        let err = Config::parse(&text).unwrap_err();
+        assert!(err.diagnostics()[0].message.contains("attribution"));
+        assert_eq!(err.diagnostics()[0].file.as_deref(), Some("blason.toml"));
     }
 
     #[test]

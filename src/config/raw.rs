@@ -61,6 +61,9 @@ pub struct RawConfig {
     /// Tourism data feeds (`[[data]]`), read into pages. Default: none.
     #[serde(default)]
     pub data: Vec<RawData>,
+    /// Static maps: the tile server and its credit. Default: none (maps on
+    /// a plain background).
+    pub maps: Option<super::maps::RawMaps>,
     /// Zola-style taxonomies other than tags are accepted in front matter; this
     /// lists how many pages per listing page (0: all). Default: 0.
     #[serde(default)]

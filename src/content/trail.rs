@@ -205,6 +205,8 @@ pub struct Trail {
     pub file: String,
     /// The track as read: drawn, offered for download, checked.
     pub track: Arc<Track>,
+    /// The track's lines as (longitude, latitude), for its map.
+    pub lines: Arc<Vec<Vec<(f64, f64)>>>,
 }
 
 impl Trail {
@@ -257,6 +259,13 @@ impl Trail {
             declared_m: None,
             out_and_back: false,
             figures,
+            lines: Arc::new(
+                track
+                    .segments
+                    .iter()
+                    .map(|s| s.iter().map(|p| (p.lon, p.lat)).collect())
+                    .collect(),
+            ),
             track,
         }
     }
@@ -370,6 +379,7 @@ impl Trail {
             steps: Vec::new(),
             file,
             track: Arc::new(Track::default()),
+            lines: Arc::default(),
         })
     }
 

@@ -22,6 +22,7 @@ pub mod geojson;
 pub mod gpx_write;
 pub mod near;
 pub mod profile;
+pub mod tiles;
 pub mod xml;
 
 pub use figures::{Activity, Figures};

@@ -18,6 +18,7 @@
 
 pub mod card;
 mod jpeg;
+pub mod map;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;

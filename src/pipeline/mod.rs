@@ -98,6 +98,8 @@ pub struct BuildReport {
     pub files_written: u64,
     pub images: ImageCounts,
     pub cards_drawn: u64,
+    /// Maps drawn, taken from the cache, and tiles they lacked.
+    pub maps: crate::media::map::MapCounts,
     /// What the search stage indexed and wrote.
     pub search: SearchCounts,
     /// The tourism data feeds' objects, and how many were not parsed
@@ -507,6 +509,7 @@ fn run_stages(
         files_written: sink.count(),
         images: image_counts,
         cards_drawn: card_counts.drawn,
+        maps: refs.map_counts.clone(),
         search: search.counts,
         data: content.data,
         warnings,

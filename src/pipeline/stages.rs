@@ -22,6 +22,7 @@ use crate::error::{Diagnostic, Error};
 use crate::incremental::Recall;
 use crate::markdown::{self, AnchorLinks, MarkdownOptions, Rendered};
 use crate::media::card::{CardCounts, CardStudio};
+use crate::media::map::{MapCounts, MapMaker, MapRequest};
 use crate::media::{ImageCounts, ImagePipeline, ImageSettings, ResponsiveImage};
 use crate::output::{Sink, file_for};
 use crate::paths::resolve_content_path;
@@ -269,6 +270,9 @@ pub(super) struct References {
     pub images: ImagePipeline,
     pub covers: HashMap<PathBuf, ResponsiveImage>,
     pub posts: CommunityViews,
+    /// Each trail page's map, by page index.
+    pub maps: HashMap<usize, ResponsiveImage>,
+    pub map_counts: MapCounts,
 }
 
 pub(super) fn resolve_references(
@@ -288,6 +292,11 @@ pub(super) fn resolve_references(
     let content = &site.content;
     let images = ImagePipeline::new(root, image_settings(config));
     let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;
+    let (maps, map_counts, map_warnings) = run.go_on(
+        request_maps(root, config, &interface.theme, content, &images),
+        || (HashMap::new(), MapCounts::default(), Vec::new()),
+    )?;
+    site.warnings.extend(map_warnings);
     let community = std::mem::take(&mut site.community);
     let posts = run.go_on(
         CommunityViews::new(community, &images).map_err(Error::Site),
@@ -302,6 +311,8 @@ pub(super) fn resolve_references(
         images,
         covers,
         posts,
+        maps,
+        map_counts,
     })
 }
 
@@ -314,6 +325,137 @@ fn image_settings(config: &Config) -> ImageSettings {
         cache_dir: config.images.cache_dir.clone(),
         base_url: config.base().to_string(),
     }
+}
+
+/// Each page's map, what drawing them took, and the warning for missing tiles.
+type MapsDrawn = (HashMap<usize, ResponsiveImage>, MapCounts, Vec<Diagnostic>);
+
+/// One distinct map drawn: the pages showing it, its variants, whether it
+/// lacks tiles.
+type DrawnFor = (Vec<usize>, Option<ResponsiveImage>, bool);
+
+/// Draws the map of every trail page (through the map cache: see
+/// `media::map`) and asks for its responsive variants. Pages showing the
+/// same map (translations of a bundle) share one drawing. Tiles missing
+/// from the cache are one warning that says to run `blason sync`.
+fn request_maps(
+    root: &Path,
+    config: &Config,
+    theme: &Theme,
+    content: &Content,
+    images: &ImagePipeline,
+) -> Result<MapsDrawn, Error> {
+    let requests: Vec<(usize, MapRequest)> = content
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            // A tour whose track sync has not downloaded has no line to draw.
+            p.trail
+                .as_deref()
+                .filter(|t| t.has_track())
+                .map(|t| (i, crate::render::map::trail_map(t)))
+        })
+        .collect();
+    if requests.is_empty() {
+        return Ok((HashMap::new(), MapCounts::default(), Vec::new()));
+    }
+    let fonts: Vec<Vec<u8>> = theme
+        .under("fonts")
+        .filter(|(name, _)| name.ends_with(".otf") || name.ends_with(".ttf"))
+        .map(|(_, f)| f.bytes.to_vec())
+        .collect();
+    let maker = MapMaker::new(
+        root,
+        &config.images.cache_dir,
+        &config.maps,
+        &config.brand.colors,
+        &fonts,
+    );
+    // One drawing per distinct map, in parallel.
+    let mut distinct: Vec<(String, &MapRequest, Vec<usize>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, req) in &requests {
+        let mut h = blake3::Hasher::new();
+        for line in req.lines.iter() {
+            for (lon, lat) in line {
+                h.update(&lon.to_le_bytes());
+                h.update(&lat.to_le_bytes());
+            }
+            h.update(b"|");
+        }
+        let key = format!("{}|{:?}|{:?}", h.finalize(), req.steps, req.size);
+        match index.get(&key) {
+            Some(&d) => distinct[d].2.push(*i),
+            None => {
+                index.insert(key.clone(), distinct.len());
+                distinct.push((key, req, vec![*i]));
+            }
+        }
+    }
+    let drawn: Vec<Result<DrawnFor, Diagnostic>> = distinct
+        .par_iter()
+        .map(|(_, req, users)| {
+            let file = &content.pages[users[0]].file.rel;
+            let map = maker
+                .map(req)
+                .map_err(|d| d.cause(format!("it is the map of {file}")))?;
+            let (image, lacks) = match map {
+                Some(m) => (
+                    Some(
+                        images
+                            .responsive(&m.png)
+                            .map_err(|d| d.cause(format!("it is the map of {file}")))?,
+                    ),
+                    !m.missing.is_empty(),
+                ),
+                None => (None, false),
+            };
+            Ok((users.clone(), image, lacks))
+        })
+        .collect();
+    let mut out = HashMap::new();
+    let mut errors = Vec::new();
+    let mut lacking = Vec::new();
+    for r in drawn {
+        match r {
+            Ok((users, image, lacks)) => {
+                if lacks {
+                    lacking.push(content.pages[users[0]].file.rel.clone());
+                }
+                if let Some(img) = image {
+                    for i in users {
+                        out.insert(i, img.clone());
+                    }
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    lacking.sort();
+    let counts = maker.counts();
+    let mut warnings = Vec::new();
+    if counts.missing_tiles > 0 {
+        let n = counts.missing_tiles;
+        warnings.push(
+            Diagnostic::warning(
+                "map-tiles",
+                format!(
+                    "{n} map tile{} not in the cache: the maps of {}{} show a plain background there",
+                    if n == 1 { " is" } else { "s are" },
+                    lacking.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+                    if lacking.len() > 3 {
+                        format!(" and {} more", lacking.len() - 3)
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .file("blason.toml")
+            .help("run `blason sync` to download the tiles of [maps] tiles, then build again"),
+        );
+    }
+    Error::or_value(errors, (out, counts, warnings))
 }
 
 /// Asks for the responsive variants of every raster cover (read from its
@@ -745,6 +887,7 @@ pub(super) fn render_pages(
         events: &src.refs.events,
         strings: &src.interface.strings,
         images: &src.refs.covers,
+        maps: &src.refs.maps,
         today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
         now: run.opts.now,
     };
@@ -1107,6 +1250,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         events: &refs.events,
         strings: &interface.strings,
         images: &refs.covers,
+        maps: &refs.maps,
         today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
         now: opts.now,
     };

@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod head;
 pub mod jobs;
 pub mod kits;
+pub mod map;
 pub mod pages;
 pub mod practical;
 pub mod routes;

@@ -80,6 +80,8 @@ pub struct TrailView {
     pub facts: Vec<Fact>,
     pub steps: Vec<StepView>,
     pub profile: Option<ProfileView>,
+    /// The map (`render::map`), when the build drew one.
+    pub map: Option<super::map::MapView>,
     /// The sentence shown instead of a profile when the file has no
     /// elevations (null when there is a profile).
     pub no_profile: Option<String>,
@@ -242,6 +244,7 @@ pub fn trail_view(trail: &Trail, strings: &Strings) -> TrailView {
         // Declared figures alone (no track at hand): no profile to speak of.
         no_profile: (profile.is_none() && trail.has_track()).then(|| w.get("trail_no_profile")),
         profile,
+        map: None,
         activity: trail.activity.key(),
         distance_m: f.distance_m,
         is_loop: f.is_loop,

@@ -599,6 +599,8 @@ pub struct ViewSource<'a> {
     pub strings: &'a BTreeMap<String, Strings>,
     /// Responsive variants of every cover, by source file.
     pub images: &'a std::collections::HashMap<std::path::PathBuf, crate::media::ResponsiveImage>,
+    /// Each trail page's map, by page index.
+    pub maps: &'a std::collections::HashMap<usize, crate::media::ResponsiveImage>,
     /// The build's day in the site's zone ("open today" on places).
     pub today: jiff::civil::Date,
     /// The build's time: what is open today.
@@ -852,6 +854,10 @@ impl<'a> ViewSource<'a> {
             view = crate::render::trail::with_download(view, self.base(), &p.path, &p.slug);
             view.nearby = self.near_trail(i, trail, strings);
         }
+        view.map = self.maps.get(&i).map(|img| {
+            let numbered = !super::map::trail_map(trail).steps.is_empty();
+            super::map::map_view(img, self.config, strings, numbered)
+        });
         Some(view)
     }
 

@@ -13,7 +13,9 @@
 //! 3. every photo and track of every object ([`media`]): those not yet in
 //!    the feed's `media` folder downloaded, a few at a time;
 //! 4. files of `media` that no object uses any more: listed, or removed
-//!    with `--prune`.
+//!    with `--prune`;
+//! 5. with `[maps] tiles`, the tiles the site's maps need that are not in
+//!    the tile cache yet ([`tiles`]).
 //!
 //! Nothing is half-written: every file is downloaded under a temporary
 //! name and renamed once whole and checked. A failure of one photo is
@@ -27,6 +29,7 @@ pub mod http;
 pub mod media;
 #[cfg(test)]
 mod testserver;
+pub mod tiles;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
@@ -139,7 +142,10 @@ pub struct SyncReport {
     pub feeds: Vec<FeedReport>,
     pub media: MediaReport,
     pub failures: Vec<MediaFailure>,
-    /// Feeds that failed or do not read, with every error of their reader.
+    /// Map tiles, with `[maps] tiles`.
+    pub tiles: Option<tiles::TileReport>,
+    /// Feeds that failed or do not read, with every error of their reader;
+    /// map tiles that could not be downloaded.
     pub errors: Vec<Diagnostic>,
 }
 
@@ -174,6 +180,9 @@ impl SyncReport {
             lines.push(format!(
                 "{folder} was not checked for unused files: a feed using it could not be read"
             ));
+        }
+        if let Some(t) = &self.tiles {
+            lines.push(t.summary());
         }
         lines
     }
@@ -296,7 +305,7 @@ pub fn sync(opts: &SyncOptions, progress: &dyn Progress) -> Result<SyncReport, E
         version: 1,
         ..SyncReport::default()
     };
-    if config.data.is_empty() {
+    if config.data.is_empty() && config.maps.tiles.is_none() {
         return Ok(report);
     }
     let _lock = lock(root, &config)?;
@@ -450,6 +459,16 @@ pub fn sync(opts: &SyncOptions, progress: &dyn Progress) -> Result<SyncReport, E
                 m.unreferenced.push(shown);
             }
         }
+    }
+
+    // 5: map tiles, once the feeds (which may make trail pages) are in place.
+    if let Some(source) = &config.maps.tiles {
+        let (wanted, maps, errors) = tiles::wanted(root, &config);
+        report.errors.extend(errors);
+        let (mut t, errors) = tiles::fetch(root, &config, source, &wanted, &client, progress);
+        t.maps = maps;
+        report.errors.extend(errors);
+        report.tiles = Some(t);
     }
     Ok(report)
 }

@@ -15,6 +15,7 @@ mod errors;
 mod html;
 mod images;
 mod languages;
+mod maps;
 mod output;
 mod practical;
 mod search;

@@ -1,0 +1,601 @@
+//! Static maps drawn at build time: a trail's track (or a place's marker)
+//! over raster tiles from `[maps] tiles`, or over a plain background in the
+//! brand's colours, so that a visitor's browser never asks a map server.
+//!
+//! A map is an SVG made here — the tiles as `<image>`s (read from the tile
+//! cache through a resolver that reads nothing else), the track as a line
+//! in the brand's primary colour over a light casing, the start (a round
+//! marker) and end (a square one), the steps numbered as the page lists
+//! them, the tiles' credit in the bottom right corner — rasterised by
+//! resvg into a PNG in the cache (`CACHE/maps/KEY/map.png`). The image
+//! pipeline then makes its responsive variants like a photo's.
+//!
+//! Tiles are never downloaded here: `blason sync` puts them in
+//! `CACHE/tiles/SOURCE/Z/X/Y` (SOURCE is a hash of the template, so the
+//! cache is keyed by source and tile, not by content: a tile is asked for
+//! once and kept). A tile missing from the cache is drawn as the plain
+//! background and counted; the build warns and goes on.
+//!
+//! KEY is a hash of everything the picture depends on (size, frame,
+//! colours, credit, the line and markers as drawn, each tile's bytes), so a
+//! second build draws nothing, and a map drawn once a missing tile arrived
+//! gets a new name. The track is projected to pixels and thinned
+//! ([`geo::tiles::simplify`], ¾ pixel) before anything else: a
+//! 100,000-point track draws as fast as a short one.
+//!
+//! This module knows nothing of pages: callers say what a map shows.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use resvg::{tiny_skia, usvg};
+use serde::Serialize;
+
+use crate::config::{Colors, Maps, TileSource};
+use crate::error::{Diagnostic, display_path};
+use crate::geo::tiles::{Bounds, Frame, Placed, Tile, simplify};
+
+/// Changes whenever maps are drawn differently, so cached maps are redrawn.
+const DRAWING_VERSION: &str = "map-1";
+
+/// A trail's map, in pixels: wide enough for the largest variant most
+/// themes show, tiles drawn at their own size.
+pub const TRAIL_SIZE: (u32, u32) = (1280, 800);
+/// A place's map (drawn and tested here; no page shows one yet).
+#[cfg_attr(not(test), allow(dead_code))]
+pub const PLACE_SIZE: (u32, u32) = (640, 400);
+/// Free pixels around a track.
+pub const MARGIN: u32 = 48;
+/// How close a place is shown (capped by `[maps] max_zoom`).
+pub const PLACE_ZOOM: u8 = 15;
+/// The tolerance of the line's thinning, in pixels.
+pub const TOLERANCE: f64 = 0.75;
+
+/// What a map shows.
+#[derive(Debug, Clone, Default)]
+pub struct MapRequest {
+    /// Lines of (longitude, latitude); empty for a place's map.
+    pub lines: Arc<Vec<Vec<(f64, f64)>>>,
+    /// Numbered markers: (number, longitude, latitude).
+    pub steps: Vec<(usize, f64, f64)>,
+    /// A single marker at the centre (a place).
+    pub place: Option<(f64, f64)>,
+    pub size: (u32, u32),
+}
+
+impl MapRequest {
+    /// The part of the world the map shows: the track and the steps
+    /// fitted with a margin, or the place at [`PLACE_ZOOM`]. `None` when
+    /// there is nothing to show.
+    pub fn frame(&self, max_zoom: u8) -> Option<Frame> {
+        let (w, h) = self.size;
+        if let Some((lon, lat)) = self.place {
+            return Some(Frame::around(lon, lat, PLACE_ZOOM.min(max_zoom), w, h));
+        }
+        let points = self
+            .lines
+            .iter()
+            .flatten()
+            .copied()
+            .chain(self.steps.iter().map(|&(_, lon, lat)| (lon, lat)));
+        let bounds = Bounds::of(points)?;
+        Some(Frame::fit(bounds, w, h, MARGIN, max_zoom))
+    }
+}
+
+/// Where `blason sync` puts a tile and the build reads it.
+pub fn tile_path(root: &Path, cache_dir: &Path, source: &TileSource, t: Tile) -> PathBuf {
+    root.join(cache_dir)
+        .join("tiles")
+        .join(source.key())
+        .join(t.z.to_string())
+        .join(t.x.to_string())
+        .join(t.y.to_string())
+}
+
+/// Maps drawn by a build.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct MapCounts {
+    pub drawn: u64,
+    pub cached: u64,
+    /// Tiles the maps needed that are not in the cache (each once).
+    pub missing_tiles: u64,
+}
+
+/// A drawn map: its PNG in the cache, and the tiles it lacked.
+#[derive(Debug, Clone)]
+pub struct DrawnMap {
+    pub png: PathBuf,
+    pub missing: Vec<Tile>,
+}
+
+/// Draws maps through the cache.
+pub struct MapMaker {
+    root: PathBuf,
+    cache_dir: PathBuf,
+    maps: Maps,
+    colors: Colors,
+    fonts: Arc<usvg::fontdb::Database>,
+    family: String,
+    drawn: AtomicU64,
+    cached: AtomicU64,
+    missing: Mutex<BTreeSet<Tile>>,
+}
+
+impl MapMaker {
+    /// `fonts`: TTF/OTF files for the credit and the step numbers.
+    pub fn new(
+        root: &Path,
+        cache_dir: &Path,
+        maps: &Maps,
+        colors: &Colors,
+        fonts: &[Vec<u8>],
+    ) -> MapMaker {
+        let mut db = usvg::fontdb::Database::new();
+        for f in fonts {
+            db.load_font_data(f.clone());
+        }
+        let family = db
+            .faces()
+            .next()
+            .and_then(|f| f.families.first())
+            .map_or_else(|| "sans-serif".to_string(), |(n, _)| n.clone());
+        MapMaker {
+            root: root.to_path_buf(),
+            cache_dir: cache_dir.to_path_buf(),
+            maps: maps.clone(),
+            colors: colors.clone(),
+            fonts: Arc::new(db),
+            family,
+            drawn: AtomicU64::new(0),
+            cached: AtomicU64::new(0),
+            missing: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    pub fn counts(&self) -> MapCounts {
+        MapCounts {
+            drawn: self.drawn.load(Ordering::Relaxed),
+            cached: self.cached.load(Ordering::Relaxed),
+            missing_tiles: self.missing.lock().unwrap_or_else(|p| p.into_inner()).len() as u64,
+        }
+    }
+
+    /// The credit drawn on maps and written below them (none without tiles).
+    pub fn attribution(&self) -> Option<&str> {
+        self.maps.tiles.as_ref().map(|t| t.attribution.as_str())
+    }
+
+    /// The map `req` asks for, drawn unless the cache has it; `None` when
+    /// there is nothing to show (no point).
+    pub fn map(&self, req: &MapRequest) -> Result<Option<DrawnMap>, Diagnostic> {
+        let Some(frame) = req.frame(self.maps.max_zoom) else {
+            return Ok(None);
+        };
+        // The tiles, read now: their bytes are part of the map's name.
+        let mut tiles: Vec<(Placed, Option<Arc<Vec<u8>>>)> = Vec::new();
+        let mut missing = Vec::new();
+        if let Some(source) = &self.maps.tiles {
+            for p in frame.tiles() {
+                let path = tile_path(&self.root, &self.cache_dir, source, p.tile);
+                match std::fs::read(&path) {
+                    Ok(bytes) if image_kind(&bytes).is_some() => {
+                        tiles.push((p, Some(Arc::new(bytes))))
+                    }
+                    _ => {
+                        missing.push(p.tile);
+                        tiles.push((p, None));
+                    }
+                }
+            }
+        }
+        if !missing.is_empty() {
+            self.missing
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend(missing.iter().copied());
+        }
+        let lines: Vec<Vec<(f64, f64)>> = req
+            .lines
+            .iter()
+            .map(|l| {
+                let px: Vec<(f64, f64)> = l
+                    .iter()
+                    .map(|&(lon, lat)| frame.project(lon, lat))
+                    .collect();
+                simplify(&px, TOLERANCE)
+            })
+            .filter(|l| !l.is_empty())
+            .collect();
+        let svg = self.svg(&frame, &tiles, &lines, req);
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(DRAWING_VERSION.as_bytes());
+        hasher.update(svg.as_bytes());
+        for (_, bytes) in &tiles {
+            match bytes {
+                Some(b) => hasher.update(blake3::hash(b).as_bytes()),
+                None => hasher.update(b"missing"),
+            };
+        }
+        let key = hasher.finalize().to_hex()[..24].to_string();
+        let dir = self.root.join(&self.cache_dir).join("maps").join(&key);
+        let png = dir.join("map.png");
+        if png.is_file() {
+            self.cached.fetch_add(1, Ordering::Relaxed);
+            return Ok(Some(DrawnMap { png, missing }));
+        }
+        let bytes = self.paint(&frame, &svg, &tiles)?;
+        std::fs::create_dir_all(&dir)
+            .and_then(|_| super::write_cached(&dir, "map.png", &bytes))
+            .map_err(|e| Diagnostic::io(&dir, &self.root, "write the map to the cache", &e))?;
+        self.drawn.fetch_add(1, Ordering::Relaxed);
+        Ok(Some(DrawnMap { png, missing }))
+    }
+
+    /// The map as SVG; tiles are `blason:tile/N`, N their index in `tiles`.
+    fn svg(
+        &self,
+        frame: &Frame,
+        tiles: &[(Placed, Option<Arc<Vec<u8>>>)],
+        lines: &[Vec<(f64, f64)>],
+        req: &MapRequest,
+    ) -> String {
+        let (w, h) = (frame.width, frame.height);
+        let c = &self.colors;
+        let plain = plain_background(c);
+        let mut s = String::new();
+        let _ = write!(
+            s,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{}">"#,
+            crate::xml::escape(&self.family)
+        );
+        let _ = write!(s, r#"<rect width="{w}" height="{h}" fill="{plain}"/>"#);
+        for (i, (p, bytes)) in tiles.iter().enumerate() {
+            if bytes.is_some() {
+                let _ = write!(
+                    s,
+                    r#"<image href="blason:tile/{i}" x="{}" y="{}" width="256" height="256" image-rendering="optimizeSpeed"/>"#,
+                    p.x, p.y
+                );
+            }
+        }
+        let path = |l: &[(f64, f64)]| {
+            let mut d = String::new();
+            for (i, (x, y)) in l.iter().enumerate() {
+                let _ = write!(d, "{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" });
+            }
+            d
+        };
+        let line_width = 6.0;
+        for l in lines {
+            let _ = write!(
+                s,
+                r##"<path d="{}" fill="none" stroke="#ffffff" stroke-opacity="0.9" stroke-width="{}" stroke-linecap="round" stroke-linejoin="round"/>"##,
+                path(l),
+                line_width + 5.0
+            );
+        }
+        for l in lines {
+            let _ = write!(
+                s,
+                r#"<path d="{}" fill="none" stroke="{}" stroke-width="{line_width}" stroke-linecap="round" stroke-linejoin="round"/>"#,
+                path(l),
+                c.primary.hex
+            );
+        }
+        // The end (a square), then the start (a disc) over it: on a loop
+        // both show.
+        if let (Some(first), Some(last)) = (
+            lines.first().and_then(|l| l.first()),
+            lines.last().and_then(|l| l.last()),
+        ) {
+            let _ = write!(
+                s,
+                r##"<rect x="{:.1}" y="{:.1}" width="16" height="16" fill="{}" stroke="#ffffff" stroke-width="3"/>"##,
+                last.0 - 8.0,
+                last.1 - 8.0,
+                c.text.hex
+            );
+            let _ = write!(
+                s,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="10" fill="{}" stroke="#ffffff" stroke-width="3"/>"##,
+                first.0, first.1, c.primary.hex
+            );
+        }
+        let on_accent = c.text_on(&c.accent);
+        for &(n, lon, lat) in &req.steps {
+            let (x, y) = frame.project(lon, lat);
+            let _ = write!(
+                s,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="13" fill="{}" stroke="#ffffff" stroke-width="2.5"/><text x="{x:.1}" y="{:.1}" font-size="15" font-weight="700" text-anchor="middle" fill="{on_accent}">{n}</text>"##,
+                c.accent.hex,
+                y + 5.5
+            );
+        }
+        if let Some((lon, lat)) = req.place {
+            let (x, y) = frame.project(lon, lat);
+            // A pin: its point on the place.
+            let _ = write!(
+                s,
+                r##"<path d="M{x:.1},{y:.1} l-11,-18 a13,13 0 1,1 22,0 z" fill="{}" stroke="#ffffff" stroke-width="2.5"/><circle cx="{x:.1}" cy="{:.1}" r="4.5" fill="#ffffff"/>"##,
+                c.primary.hex,
+                y - 25.0
+            );
+        }
+        if let Some(credit) = self.attribution() {
+            // Room for the text at 12 px: about 6.5 px a character.
+            let tw = (credit.chars().count() as f64 * 6.5 + 12.0).min(f64::from(w));
+            let _ = write!(
+                s,
+                r##"<rect x="{:.1}" y="{}" width="{tw:.1}" height="20" fill="#ffffff" fill-opacity="0.85"/><text x="{}" y="{}" font-size="12" text-anchor="end" fill="#1d1d1b">{}</text>"##,
+                f64::from(w) - tw,
+                h - 20,
+                w - 6,
+                h - 6,
+                crate::xml::escape(credit)
+            );
+        }
+        s.push_str("</svg>");
+        s
+    }
+
+    /// SVG to PNG.
+    fn paint(
+        &self,
+        frame: &Frame,
+        svg: &str,
+        tiles: &[(Placed, Option<Arc<Vec<u8>>>)],
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let images: Vec<Option<usvg::ImageKind>> = tiles
+            .iter()
+            .map(|(_, b)| b.as_ref().and_then(|b| image_kind(b)))
+            .collect();
+        let opt = usvg::Options {
+            fontdb: Arc::clone(&self.fonts),
+            font_family: self.family.clone(),
+            image_href_resolver: usvg::ImageHrefResolver {
+                resolve_data: Box::new(|_, _, _| None),
+                resolve_string: Box::new(move |href: &str, _: &usvg::Options| {
+                    let i: usize = href.strip_prefix("blason:tile/")?.parse().ok()?;
+                    images.get(i).cloned().flatten()
+                }),
+            },
+            ..usvg::Options::default()
+        };
+        let err = |m: String| {
+            Diagnostic::error("map", m).file(display_path(
+                &self.root.join(&self.cache_dir).join("maps"),
+                &self.root,
+            ))
+        };
+        let tree = usvg::Tree::from_str(svg, &opt)
+            .map_err(|e| err(format!("the map could not be drawn: {e}")))?;
+        let mut pixmap = tiny_skia::Pixmap::new(frame.width, frame.height)
+            .ok_or_else(|| err("a map cannot be 0 pixels wide".into()))?;
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::identity(),
+            &mut pixmap.as_mut(),
+        );
+        pixmap
+            .encode_png()
+            .map_err(|e| err(format!("the map could not be encoded: {e}")))
+    }
+}
+
+/// The background where there is no tile: the site's background tinted
+/// with a twelfth of the primary colour.
+pub fn plain_background(c: &Colors) -> String {
+    let mix = |a: u8, b: u8| {
+        ((f64::from(a) * 11.0 + f64::from(b)) / 12.0)
+            .round()
+            .clamp(0.0, 255.0) as u8
+    };
+    let (b, p) = (c.background.rgb, c.primary.rgb);
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(b[0], p[0]),
+        mix(b[1], p[1]),
+        mix(b[2], p[2])
+    )
+}
+
+/// A tile's bytes as resvg takes them, by their first bytes; `None` for
+/// anything but PNG, JPEG or WebP.
+fn image_kind(bytes: &[u8]) -> Option<usvg::ImageKind> {
+    let b = Arc::new(bytes.to_vec());
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(usvg::ImageKind::PNG(b))
+    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
+        Some(usvg::ImageKind::JPEG(b))
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some(usvg::ImageKind::WEBP(b))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn config(maps: &str) -> Config {
+        Config::parse(&format!(
+            "base_url = \"https://example.org\"\ntitle = \"T\"\n[brand.colors]\nprimary = \"#c00000\"\naccent = \"#f2a900\"\n{maps}"
+        ))
+        .unwrap()
+    }
+
+    fn fonts() -> Vec<Vec<u8>> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/postale/fonts");
+        vec![std::fs::read(dir.join("Inter-Bold.otf")).unwrap()]
+    }
+
+    fn png(colour: [u8; 3]) -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(256, 256, image::Rgb(colour));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    /// A straight east–west track through the middle of the map.
+    fn request() -> MapRequest {
+        MapRequest {
+            lines: Arc::new(vec![vec![(5.90, 46.60), (5.94, 46.60), (5.98, 46.60)]]),
+            steps: vec![(1, 5.92, 46.61)],
+            place: None,
+            size: (640, 400),
+        }
+    }
+
+    fn pixel(png: &Path, x: u32, y: u32) -> [u8; 3] {
+        let img = image::open(png).unwrap().to_rgb8();
+        img.get_pixel(x, y).0
+    }
+
+    fn near(a: [u8; 3], b: [u8; 3]) -> bool {
+        a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 3)
+    }
+
+    #[test]
+    fn the_track_is_drawn_in_the_brand_colour_over_cached_tiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config(
+            "[maps]\ntiles = \"https://t.example.org/{z}/{x}/{y}.png\"\nattribution = \"© Test\"\n",
+        );
+        let source = c.maps.tiles.clone().unwrap();
+        let req = request();
+        let frame = req.frame(c.maps.max_zoom).unwrap();
+        // Every tile but the first is in the cache, green.
+        let placed = frame.tiles();
+        for p in &placed[1..] {
+            let path = tile_path(dir.path(), &c.images.cache_dir, &source, p.tile);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, png([0, 200, 0])).unwrap();
+        }
+        let maker = MapMaker::new(
+            dir.path(),
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &fonts(),
+        );
+        let map = maker.map(&req).unwrap().unwrap();
+        assert_eq!(map.missing, vec![placed[0].tile]);
+        let (x0, y0) = frame.project(5.90, 46.60);
+        let (x1, _) = frame.project(5.98, 46.60);
+        for x in [x0 + 30.0, (x0 + x1) / 2.0, x1 - 30.0] {
+            assert!(
+                near(pixel(&map.png, x as u32, y0 as u32), [0xc0, 0, 0]),
+                "track at {x}"
+            );
+        }
+        // Off the track, the tiles; under the missing tile, the plain background.
+        assert_eq!(pixel(&map.png, 320, 60), [0, 200, 0]);
+        let p0 = placed[0];
+        let (px, py) = ((p0.x.max(0) + 2) as u32, (p0.y.max(0) + 2) as u32);
+        let plain = plain_background(&c.brand.colors);
+        let hex = format!(
+            "#{:02x}{:02x}{:02x}",
+            pixel(&map.png, px, py)[0],
+            pixel(&map.png, px, py)[1],
+            pixel(&map.png, px, py)[2]
+        );
+        assert_eq!(hex, plain);
+        assert_eq!(maker.counts().drawn, 1);
+        assert_eq!(maker.counts().missing_tiles, 1);
+        // Again: from the cache. With the missing tile there: drawn anew.
+        let again = maker.map(&req).unwrap().unwrap();
+        assert_eq!(again.png, map.png);
+        assert_eq!(maker.counts().cached, 1);
+        let path = tile_path(dir.path(), &c.images.cache_dir, &source, p0.tile);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, png([0, 200, 0])).unwrap();
+        let full = maker.map(&req).unwrap().unwrap();
+        assert_ne!(full.png, map.png);
+        assert!(full.missing.is_empty());
+    }
+
+    #[test]
+    fn without_tiles_a_plain_background_and_no_credit() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config("");
+        let maker = MapMaker::new(
+            dir.path(),
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &fonts(),
+        );
+        assert!(maker.attribution().is_none());
+        let req = request();
+        let map = maker.map(&req).unwrap().unwrap();
+        assert!(map.missing.is_empty());
+        let frame = req.frame(c.maps.max_zoom).unwrap();
+        let (x, y) = frame.project(5.95, 46.60);
+        assert!(near(pixel(&map.png, x as u32, y as u32), [0xc0, 0, 0]));
+        let corner = pixel(&map.png, 5, 5);
+        let plain = plain_background(&c.brand.colors);
+        assert_eq!(
+            format!("#{:02x}{:02x}{:02x}", corner[0], corner[1], corner[2]),
+            plain
+        );
+        // Nothing to show: no map.
+        let empty = MapRequest {
+            size: (640, 400),
+            ..MapRequest::default()
+        };
+        assert!(maker.map(&empty).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_place_is_a_pin_at_the_centre() {
+        let c = config("");
+        let req = MapRequest {
+            place: Some((5.92, 46.6)),
+            size: PLACE_SIZE,
+            ..MapRequest::default()
+        };
+        let f = req.frame(c.maps.max_zoom).unwrap();
+        assert_eq!(f.zoom, PLACE_ZOOM);
+        let (x, y) = f.project(5.92, 46.6);
+        assert!((x - 320.0).abs() <= 1.0 && (y - 200.0).abs() <= 1.0);
+        assert_eq!(req.frame(12).unwrap().zoom, 12, "max_zoom caps it");
+    }
+
+    #[test]
+    fn a_long_track_draws_fast() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config("");
+        let maker = MapMaker::new(
+            dir.path(),
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &fonts(),
+        );
+        // 100,000 points along a wavy 30 km line.
+        let line: Vec<(f64, f64)> = (0..100_000)
+            .map(|i| {
+                let t = f64::from(i) / 100_000.0;
+                (5.8 + t * 0.4, 46.6 + (t * 40.0).sin() * 0.02)
+            })
+            .collect();
+        let req = MapRequest {
+            lines: Arc::new(vec![line]),
+            size: TRAIL_SIZE,
+            ..MapRequest::default()
+        };
+        let start = std::time::Instant::now();
+        maker.map(&req).unwrap().unwrap();
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! Static maps (`maps/trail`: the base site with a straight east–west trail
+//! whose middle is the middle of its map): `blason sync` downloads the
+//! tiles from a real HTTP server on 127.0.0.1 that serves 256-pixel PNGs of
+//! one colour, `build` draws the track in the brand's colour over them and
+//! asks the server nothing; a second sync asks for no tile; without
+//! `[maps]` the map is drawn on a plain background; a server answering 500
+//! makes sync fail with the tile's address and the status, and the build
+//! then draws the map without tiles and says to run `blason sync`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Output;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::support::{self, SiteTest, select};
+
+/// The tiles' colour.
+const TILE: [u8; 3] = [180, 40, 160];
+/// The base site's primary colour (#0b5d6b), the track's.
+const PRIMARY: [u8; 3] = [0x0b, 0x5d, 0x6b];
+
+/// A tile server: PNGs of [`TILE`] for every path, or `status` when set.
+struct Tiles {
+    addr: String,
+    paths: Arc<Mutex<Vec<String>>>,
+    status: Arc<AtomicU16>,
+}
+
+impl Tiles {
+    fn start() -> Tiles {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let paths = Arc::new(Mutex::new(Vec::new()));
+        let status = Arc::new(AtomicU16::new(200));
+        let png = {
+            let img = image::RgbImage::from_pixel(256, 256, image::Rgb(TILE));
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+            out.into_inner()
+        };
+        let (p, s) = (paths.clone(), status.clone());
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                p.lock().unwrap().push(path);
+                let code = s.load(Ordering::SeqCst);
+                let (head, body): (String, &[u8]) = if code == 200 {
+                    (
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            png.len()
+                        ),
+                        &png,
+                    )
+                } else {
+                    (
+                        format!(
+                            "HTTP/1.1 {code} Oops\r\nContent-Type: text/plain\r\nContent-Length: 4\r\nConnection: close\r\n\r\n"
+                        ),
+                        b"oops",
+                    )
+                };
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(body);
+                let _ = stream.flush();
+            }
+        });
+        Tiles {
+            addr,
+            paths,
+            status,
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.paths.lock().unwrap().len()
+    }
+
+    /// The base site's blason.toml with `[maps]` on this server.
+    fn site(&self) -> SiteTest {
+        let s = SiteTest::from_fixture("maps/trail");
+        let toml = std::fs::read_to_string(s.root().join("blason.toml")).unwrap();
+        s.file(
+            "blason.toml",
+            format!(
+                "{toml}\n[maps]\ntiles = \"http://{}/tiles/{{z}}/{{x}}/{{y}}.png\"\nattribution = \"© Tuiles de test\"\n",
+                self.addr
+            ),
+        )
+    }
+}
+
+/// `blason sync SITE`, without the proxies of the environment.
+fn sync(s: &SiteTest) -> Output {
+    let mut cmd = support::command();
+    for v in [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.arg("sync").arg(s.root()).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The trail page's map: its largest JPEG, decoded, and the figure's credit.
+fn map_of(out: &Path) -> (image::RgbImage, Option<String>) {
+    let html = support::read(&out.join("tourisme/crete/index.html"));
+    let doc = scraper::Html::parse_document(&html);
+    let img = select(&doc, "figure.trail-map img");
+    assert_eq!(img.len(), 1, "one map on the trail page");
+    let alt = img[0].value().attr("alt").unwrap();
+    assert!(
+        alt.contains("Carte du parcours") && alt.contains("liste"),
+        "{alt}"
+    );
+    let src = img[0].value().attr("src").unwrap();
+    let path = src.split_once("/processed_images/").unwrap().1;
+    let decoded = image::open(out.join("processed_images").join(path))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (1280, 800),
+        "the fallback is the largest variant"
+    );
+    let credit = select(&doc, "figure.trail-map figcaption")
+        .first()
+        .map(support::read_text);
+    (decoded, credit)
+}
+
+fn near(got: [u8; 3], want: [u8; 3], tolerance: u8) -> bool {
+    got.iter()
+        .zip(want)
+        .all(|(a, b)| a.abs_diff(b) <= tolerance)
+}
+
+#[test]
+fn sync_downloads_the_tiles_and_build_draws_the_track_over_them() {
+    let server = Tiles::start();
+    let site = server.site();
+    let o = sync(&site);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fetched = server.count();
+    assert!(fetched > 0 && fetched <= 6 * 5, "{fetched} tiles");
+    assert!(
+        stderr(&o).contains(&format!(
+            "maps: 1 map, {fetched} tiles (0 in the cache, {fetched} downloaded, 0 failed)"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        server
+            .paths
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|p| p.starts_with("/tiles/") && p.ends_with(".png"))
+    );
+
+    let (_, report) = site.build_with_report();
+    assert_eq!(
+        server.count(),
+        fetched,
+        "build asks the tile server nothing"
+    );
+    assert_eq!(report["maps"]["drawn"], 1);
+    assert_eq!(report["maps"]["missing_tiles"], 0);
+    let (map, credit) = map_of(site.out());
+    assert_eq!(credit.as_deref(), Some("Fond de carte : © Tuiles de test"));
+    // Along the track (the middle row, left and right of the middle), the
+    // brand's colour; above and below it, the tiles.
+    for x in [500, 640, 780] {
+        let p = map.get_pixel(x, 400).0;
+        assert!(near(p, PRIMARY, 24), "track at {x},400: {p:?}");
+    }
+    for (x, y) in [(640, 300), (640, 500), (40, 40), (1240, 600)] {
+        let p = map.get_pixel(x, y).0;
+        assert!(near(p, TILE, 24), "tile at {x},{y}: {p:?}");
+    }
+
+    // A second sync asks for no tile; a second build draws no map.
+    let o = sync(&site);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(server.count(), fetched, "the cached tiles were asked again");
+    assert!(stderr(&o).contains(&format!("{fetched} in the cache, 0 downloaded")));
+    let (_, report) = site.build_with_report();
+    assert_eq!(report["maps"]["drawn"], 0);
+    assert_eq!(report["maps"]["cached"], 1);
+}
+
+#[test]
+fn without_maps_the_track_is_drawn_on_a_plain_background() {
+    let site = SiteTest::from_fixture("maps/trail");
+    let (run, report) = site.build_with_report();
+    assert!(!run.stderr().contains("map-tiles"), "{}", run.stderr());
+    assert_eq!(report["maps"]["drawn"], 1);
+    let (map, credit) = map_of(site.out());
+    assert_eq!(credit, None, "no tiles, no credit");
+    assert!(near(map.get_pixel(640, 400).0, PRIMARY, 24));
+    // White tinted with a twelfth of #0b5d6b.
+    for (x, y) in [(40, 40), (640, 300), (1240, 760)] {
+        let p = map.get_pixel(x, y).0;
+        assert!(near(p, [235, 242, 243], 6), "background at {x},{y}: {p:?}");
+    }
+}
+
+#[test]
+fn a_tile_server_error_fails_sync_with_the_address_and_status() {
+    let server = Tiles::start();
+    server.status.store(500, Ordering::SeqCst);
+    let site = server.site();
+    let o = sync(&site);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("http://{}/tiles/", server.addr)),
+        "the tile's address: {err}"
+    );
+    assert!(err.contains("500"), "the status: {err}");
+    assert!(
+        err.contains("content/tourisme/crete/index.md"),
+        "the page: {err}"
+    );
+    // The build goes on without them, on the plain background, and says
+    // what to do.
+    let run = site.build().assert_success();
+    assert!(run.stderr().contains("map-tiles"), "{}", run.stderr());
+    assert!(run.stderr().contains("blason sync"), "{}", run.stderr());
+    let (map, _) = map_of(site.out());
+    assert!(near(map.get_pixel(40, 40).0, [235, 242, 243], 6));
+    assert!(near(map.get_pixel(640, 400).0, PRIMARY, 24));
+}
