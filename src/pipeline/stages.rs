@@ -284,6 +284,8 @@ pub(super) fn resolve_references(
     run.defer(errors)?;
     let data_warnings = checks::data(config, &site.content, &events, opts.now);
     site.warnings.extend(data_warnings);
+    let share_warnings = checks::share_texts(root, config, &site.content);
+    site.warnings.extend(share_warnings);
     let content = &site.content;
     let images = ImagePipeline::new(root, image_settings(config));
     let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;
@@ -870,7 +872,12 @@ pub(super) fn draw_cards(
             let bytes = studio
                 .zip(&kit.path, &kit.images, &kit.files)
                 .map_err(|d| vec![d])?;
-            sink.write(&kit.path, &bytes).map_err(|d| vec![d])
+            sink.write(&kit.path, &bytes).map_err(|d| vec![d])?;
+            // The kit page shows the zip's size: written now it is known.
+            match kit.page(bytes.len()) {
+                Some((path, html)) => sink.write(&path, &html).map_err(|d| vec![d]),
+                None => Ok(()),
+            }
         })
         .collect();
     collect(made)?;
