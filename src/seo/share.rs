@@ -70,18 +70,18 @@ impl ShareInput<'_> {
             .to_string()
     }
 
-    /// `#lac #ValDeLoue`: the page's hashtags, then the brand's, once each.
+    /// `#Lac #ValDeLoue`: the page's hashtags, then the brand's, once each,
+    /// in CamelCase ([`camel_case`]).
     pub fn hashtags(&self) -> String {
         let mut tags: Vec<String> = Vec::new();
         let page = self.fm.map(|s| s.hashtags.as_slice()).unwrap_or_default();
-        for t in page.iter().map(String::as_str).chain(self.brand_hashtag) {
-            let t: String = t
-                .trim()
-                .trim_start_matches('#')
-                .chars()
-                .filter(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !t.is_empty() && !tags.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+        for t in page
+            .iter()
+            .map(String::as_str)
+            .chain(self.brand_hashtag)
+            .filter_map(camel_case)
+        {
+            if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
                 tags.push(t);
             }
         }
@@ -268,15 +268,14 @@ pub fn count(text: &str, counting: Counting) -> usize {
                     if is_link(word) {
                         return SHORT_LINK + space;
                     }
-                    if counting == Counting::Mastodon {
-                        // `@user@host` counts as `@user`.
-                        if let Some((user, host)) =
+                    // On Mastodon, `@user@host` counts as `@user`.
+                    if counting == Counting::Mastodon
+                        && let Some((user, host)) =
                             word.strip_prefix('@').and_then(|r| r.split_once('@'))
-                        {
-                            if !user.is_empty() && host.contains('.') {
-                                return 1 + user.chars().count() + space;
-                            }
-                        }
+                        && !user.is_empty()
+                        && host.contains('.')
+                    {
+                        return 1 + user.chars().count() + space;
                     }
                     plain(token)
                 })
@@ -767,7 +766,7 @@ mod tests {
             brand_hashtag: Some("ValDOrbiere"),
             campaign: Some("ete-2026"),
         };
-        assert_eq!(input.hashtags(), "#lac #Jura #ValDOrbiere");
+        assert_eq!(input.hashtags(), "#Lac #Jura #ValDOrbiere");
         let v = share_view(
             &input,
             "https://x.fr/lac/",
@@ -780,13 +779,13 @@ mod tests {
             "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fx.fr%2Flac%2F%3Futm_source%3Dfacebook%26utm_medium%3Dsocial%26utm_campaign%3Dete-2026"
         );
         assert!(
-            by("x").starts_with("https://x.com/intent/post?text=Aube%20sur%20le%20lac%20%23lac")
+            by("x").starts_with("https://x.com/intent/post?text=Aube%20sur%20le%20lac%20%23Lac")
         );
         assert!(by("x").contains("utm_source%3Dx%26"));
         assert!(by("whatsapp").contains("Le%20lac%20au%20lever%20du%20jour"));
         assert!(by("mastodon").starts_with("https://x.fr/share/mastodon/?text="));
         assert!(by("email").starts_with("mailto:?subject=Le%20lac&body="));
-        assert!(!by("email").contains("%23lac"), "no hashtags by e-mail");
+        assert!(!by("email").contains("%23Lac"), "no hashtags by e-mail");
         assert_eq!(v.links.len(), 7);
     }
 
