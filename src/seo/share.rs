@@ -568,13 +568,17 @@ fn fits(text: &str, network: Network) -> bool {
     limit(network).is_none_or(|l| count(text, l.counting) <= l.max)
 }
 
-/// What a composed post is made of; dropped from the end of this list
-/// first when it does not fit: hashtags, the account, the headline, then
-/// the body is shortened.
+/// What a composed post is made of. When it does not fit, [`compose`]
+/// takes off the page's hashtags (the brand's last), then the account,
+/// then the headline (when there is a body), then the body's last words.
 struct Draft {
+    /// The card title, else the page's title.
     lead: String,
+    /// `[share] text`, else the description.
     body: Option<String>,
+    /// "Follow @account", when `[social]` names one on the network.
     mention: Option<String>,
+    /// With `#`, CamelCase.
     tags: Vec<String>,
 }
 
@@ -602,6 +606,11 @@ fn compose(src: &PostSource<'_>, network: Network, link: &str) -> String {
             .filter(|_| !src.words.follow.is_empty())
             .map(|a| src.words.follow.replace("{account}", &a)),
     };
+    // Words are taken off one at a time below: a body far over any limit
+    // is first cut near it, so the work stays proportional to the text.
+    let most = limit(network).map_or(6000, |l| (2 * l.max).min(6000));
+    let body = body.map(|b| cut_chars(b, most));
+    let lead = cut_chars(lead, most);
     let mut draft = Draft {
         lead,
         body,
@@ -625,6 +634,18 @@ fn compose(src: &PostSource<'_>, network: Network, link: &str) -> String {
             shorten(&mut draft.lead);
         } else {
             return text;
+        }
+    }
+}
+
+/// `s` cut at the last word that ends within `most` characters, with `…`.
+fn cut_chars(s: String, most: usize) -> String {
+    match s.char_indices().nth(most) {
+        None => s,
+        Some((end, _)) => {
+            let mut out = s[..end].to_string();
+            shorten(&mut out);
+            out
         }
     }
 }
@@ -1042,6 +1063,20 @@ mod tests {
         assert!(!x.contains('#'), "hashtags go before words: {x}");
         // Nothing is cut where there is room.
         assert!(!text(&texts, "linkedin").contains('…'));
+    }
+
+    #[test]
+    fn a_huge_description_is_composed_in_time_proportional_to_it() {
+        let (w, s) = (words(), social());
+        let desc = "mot ".repeat(250_000);
+        let src = source(&w, &s, &desc, &[], &[], None);
+        let start = std::time::Instant::now();
+        let texts = kit_texts(&src, "https://x.fr/a/");
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+        for t in &texts {
+            assert!(t.limit.is_none_or(|l| t.count <= l), "{}", t.network);
+            assert!(t.text.chars().count() <= 6200, "{}", t.network);
+        }
     }
 
     #[test]
