@@ -69,6 +69,52 @@ fn key_line(root: &Path, file: &str, key: &str) -> Option<usize> {
         .map(|l| l + split.front_matter_line - 1)
 }
 
+/// Hand-written share texts (`[share] x = "…"`) longer than their network
+/// allows, counted as the network counts them, with the link the kit adds
+/// (docs/share.md): `share-text-too-long`, naming the network and the count.
+pub(crate) fn share_texts(root: &Path, config: &Config, content: &Content) -> Vec<Diagnostic> {
+    use crate::config::Network;
+    use crate::seo::share::{with_utm, written_over_limit, written_text};
+    let mut out = Vec::new();
+    for p in &content.pages {
+        let Some(fm) = &p.fm.share else { continue };
+        let url = crate::url::absolute(config.base(), &p.path);
+        for n in Network::KIT_TEXTS {
+            let Some(text) = written_text(fm, n) else {
+                continue;
+            };
+            let link = with_utm(
+                &url,
+                n.key(),
+                "social",
+                config.share.utm_campaign.as_deref(),
+            );
+            if let Some((count, limit)) = written_over_limit(n, text, &link) {
+                let d = Diagnostic::warning(
+                    "share-text-too-long",
+                    format!(
+                        "[share] {}: the text for {} is {count} characters long as {} counts it, over its limit of {limit}",
+                        n.key(),
+                        n.name(),
+                        n.name()
+                    ),
+                )
+                .file(p.file.rel.clone())
+                .help(if crate::seo::share::takes_link(n) {
+                    "shorten it: the count includes the page's link, which the share kit adds (docs/share.md says how each network counts)"
+                } else {
+                    "shorten it (docs/share.md says how each network counts)"
+                });
+                out.push(match key_line(root, &p.file.rel, n.key()) {
+                    Some(line) => d.line(line),
+                    None => d,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// `@/page.md#anchor`: the anchor must be a heading of that page.
 pub(crate) fn anchors(
     content: &Content,
@@ -1000,5 +1046,49 @@ mod tests {
         let d = &errors[0];
         assert_eq!((d.code, d.file.as_deref()), ("event", Some("content/f.md")));
         assert!(d.message.contains("ends"), "{}", d.message);
+    }
+
+    #[test]
+    fn hand_written_share_texts_over_their_network_limit_are_named_with_the_count() {
+        // The link the kit adds: https://www.x.fr/tourisme/lac/?utm_source=…&utm_medium=social
+        let page = |x: usize| {
+            format!(
+                "+++\ntitle = \"Lac\"\n[share]\ntext = \"{}\"\nx = \"{}\"\nbluesky = \"{}\"\nmastodon = \"Court\"\n+++\n",
+                "b".repeat(900),
+                "a".repeat(x),
+                "🌅".repeat(280)
+            )
+        };
+        let run = |x: usize| {
+            let dir = site(&[("content/tourisme/lac.md", &page(x))]);
+            let (config, content, _) = load(dir.path());
+            share_texts(dir.path(), &config, &content)
+        };
+        // X: 256 characters, a line break, the link as 23: 280, not over.
+        // Bluesky: 280 graphemes, a line break and the link as written.
+        // `text` is not measured: composed texts are cut to fit.
+        let warnings = run(256);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let link = "https://www.x.fr/tourisme/lac/?utm_source=bluesky&utm_medium=social";
+        assert_eq!(warnings[0].code, "share-text-too-long");
+        assert_eq!(
+            warnings[0].message,
+            format!(
+                "[share] bluesky: the text for Bluesky is {} characters long as Bluesky counts it, over its limit of 300",
+                280 + 1 + link.len()
+            )
+        );
+        assert_eq!(warnings[0].file.as_deref(), Some("content/tourisme/lac.md"));
+        assert_eq!(warnings[0].line, Some(6), "the line of `bluesky =`");
+        let warnings = run(257);
+        assert_eq!(warnings.len(), 2);
+        assert!(
+            warnings[0]
+                .message
+                .starts_with("[share] x: the text for X is 281 characters"),
+            "{}",
+            warnings[0].message
+        );
+        assert_eq!(warnings[0].line, Some(5));
     }
 }

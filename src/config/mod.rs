@@ -188,6 +188,7 @@ pub enum Network {
     Whatsapp,
     Bluesky,
     Mastodon,
+    Threads,
     Email,
 }
 
@@ -203,8 +204,9 @@ impl Network {
         Network::Email,
     ];
 
-    /// Networks a share kit has a text for (Instagram has no share link).
-    pub const KIT_TEXTS: [Network; 8] = [
+    /// Networks a share kit has a text for (Instagram and Threads have no
+    /// share link).
+    pub const KIT_TEXTS: [Network; 9] = [
         Network::Instagram,
         Network::Facebook,
         Network::X,
@@ -212,6 +214,7 @@ impl Network {
         Network::Whatsapp,
         Network::Bluesky,
         Network::Mastodon,
+        Network::Threads,
         Network::Email,
     ];
 
@@ -225,6 +228,7 @@ impl Network {
             Network::Whatsapp => "whatsapp",
             Network::Bluesky => "bluesky",
             Network::Mastodon => "mastodon",
+            Network::Threads => "threads",
             Network::Email => "email",
         }
     }
@@ -239,6 +243,7 @@ impl Network {
             Network::Whatsapp => "WhatsApp",
             Network::Bluesky => "Bluesky",
             Network::Mastodon => "Mastodon",
+            Network::Threads => "Threads",
             Network::Email => "E-mail",
         }
     }

@@ -291,9 +291,13 @@ pub struct ShareFrontMatter {
     pub bluesky: Option<String>,
     pub mastodon: Option<String>,
     pub instagram: Option<String>,
+    pub threads: Option<String>,
     pub email: Option<String>,
     #[serde(default)]
     pub hashtags: Vec<String>,
+    /// A share kit for this page (docs/share.md): `true` or `false` overrides
+    /// which pages get one by default.
+    pub kit: Option<bool>,
 }
 
 pub use super::practical::PlaceFrontMatter;

@@ -289,6 +289,8 @@ pub(super) fn resolve_references(
     let data_warnings = checks::data(config, &site.content, &events, opts.now);
     site.warnings.extend(data_warnings);
     site.warnings.extend(checks::tracks(&site.content));
+    let share_warnings = checks::share_texts(root, config, &site.content);
+    site.warnings.extend(share_warnings);
     let content = &site.content;
     let images = ImagePipeline::new(root, image_settings(config));
     let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;
@@ -1036,7 +1038,12 @@ pub(super) fn draw_cards(
             let bytes = studio
                 .zip(&kit.path, &kit.images, &kit.files)
                 .map_err(|d| vec![d])?;
-            sink.write(&kit.path, &bytes).map_err(|d| vec![d])
+            sink.write(&kit.path, &bytes).map_err(|d| vec![d])?;
+            // The kit page shows the zip's size: written now it is known.
+            match kit.page(bytes.len()) {
+                Some((path, html)) => sink.write(&path, &html).map_err(|d| vec![d]),
+                None => Ok(()),
+            }
         })
         .collect();
     collect(made)?;

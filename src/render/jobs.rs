@@ -352,7 +352,12 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
         jobs.extend((0..pages.photos.len()).map(|index| Job::Photo { set, index }));
     }
     if config.share.kit && inputs.cards.is_some() {
-        jobs.extend((0..content.pages.len()).map(|i| Job::Kit(PageId(i))));
+        jobs.extend(
+            (0..content.pages.len())
+                .map(PageId)
+                .filter(|&i| kits::wanted(inputs, i))
+                .map(Job::Kit),
+        );
     }
     if config
         .share
@@ -553,17 +558,18 @@ mod tests {
         with_render_inputs(dir.path(), |inputs| {
             let out = render(&Job::Kit(page(inputs, "lac")), inputs).unwrap();
             let names: Vec<&str> = out.files.iter().map(|(n, _)| n.as_str()).collect();
-            assert_eq!(
-                names,
-                ["tourisme/lac/kit/index.html", "tourisme/lac/kit/qr.svg"]
-            );
+            assert_eq!(names, ["tourisme/lac/kit/qr.svg"]);
             let zip = out.kit.expect("a kit has a zip");
             assert_eq!(zip.path, "tourisme/lac/kit/lac-kit.zip");
             assert_eq!(zip.images.len(), crate::render::kits::KIT_FORMATS.len());
             let inside: Vec<&str> = zip.files.iter().map(|(n, _)| n.as_str()).collect();
             assert_eq!(inside, ["texts.txt", "qr.svg"]);
-            let html = String::from_utf8(out.files[0].1.clone()).unwrap();
+            // The page is written once the zip's size is known.
+            let (path, html) = zip.page(2_345_678).expect("the kit page");
+            assert_eq!(path, "tourisme/lac/kit/index.html");
+            let html = String::from_utf8(html).unwrap();
             assert!(html.contains("noindex"), "kits are out of search engines");
+            assert!(html.contains("2,3 Mo"), "the zip's size in French");
         });
     }
 

@@ -1,20 +1,24 @@
-//! Share kits: for each page, at `<page-url>kit/` (noindex, linked from
-//! nowhere), the page's picture in the formats each network wants, the
-//! texts to post on each network, a QR code of the page's address for
-//! posters, and a zip of all of it.
+//! Share kits: for each page meant to be shared ([`wanted`]), at
+//! `<page-url>kit/` (noindex, linked from nowhere), the page's picture in
+//! the formats each network wants, the texts to post on each network
+//! (composed per network by [`crate::seo::share::kit_texts`]), a QR code of
+//! the page's address for posters, and a zip of all of it.
 //!
-//! The kit's images are asked of the card studio (drawn after rendering);
-//! its zip is described here ([`KitZip`]) and made by the pipeline once
-//! they are drawn.
+//! The kit's images are asked of the card studio (drawn after rendering),
+//! each with a small preview drawn from the same template, so the kit page
+//! stays light (docs/share.md). Its zip is described here ([`KitZip`]) and
+//! made by the pipeline once they are drawn; the kit page, which shows the
+//! zip's size, is written then ([`KitZip::page`]).
 
 use crate::content::PageId;
 use crate::error::Diagnostic;
-use crate::media::card::{CardSpec, KIT_BUDGET};
+use crate::media::card::{CARD_BUDGET, CardSpec, KIT_BUDGET};
 use crate::render::head::{CardIntent, Frame, Head, card_values};
 use crate::render::jobs::{JobOutput, RenderInputs};
 use crate::render::routes;
 use crate::render::views::Detail;
-use crate::seo::share::{ShareInput, kit_texts, with_utm};
+use crate::seo::share::{PostSource, ShareWords, kit_texts, with_utm};
+use crate::theme::locale::NumberFormat;
 use crate::url::absolute;
 
 /// The formats of a share kit: name, width, height, networks that use it.
@@ -26,13 +30,66 @@ pub const KIT_FORMATS: [(&str, u32, u32, &str); 5] = [
     ("wide", 1600, 900, "X, Bluesky, Mastodon"),
 ];
 
+/// The width of a kit image's preview on the kit page: twice the widest
+/// the theme usually shows it (a 12rem column), for sharp screens; at
+/// quality 68 the five keep the kit page under 400 KB.
+pub const PREVIEW_WIDTH: u32 = 360;
+
+/// Where the kit page's HTML says the zip's size, until the zip is made.
+const ZIP_SIZE_MARK: &str = "@@blason-kit-zip-size@@";
+
 /// A kit's zip, made once its images are drawn: path in the output, files
-/// (name in the zip, card file in the output), and small files (name, bytes).
+/// (name in the zip, card file in the output), small files (name, bytes),
+/// and the kit page to write once the zip's size is known.
 #[derive(Debug, Clone)]
 pub struct KitZip {
     pub path: String,
     pub images: Vec<(String, String)>,
     pub files: Vec<(String, Vec<u8>)>,
+    pub page: Option<KitPage>,
+}
+
+/// A kit page waiting for its zip's size.
+#[derive(Debug, Clone)]
+pub struct KitPage {
+    /// Path in the output.
+    pub path: String,
+    pub html: String,
+    /// `{size}` in the page's language ("{size} Mo").
+    pub size_words: String,
+    pub numbers: NumberFormat,
+}
+
+impl KitZip {
+    /// The kit page with the size of its zip (`zip_len` bytes) written in.
+    pub fn page(&self, zip_len: usize) -> Option<(String, Vec<u8>)> {
+        let p = self.page.as_ref()?;
+        let size = p
+            .size_words
+            .replace("{size}", &megabytes(zip_len, &p.numbers));
+        let html = p.html.replace(ZIP_SIZE_MARK, &crate::xml::escape(&size));
+        Some((p.path.clone(), html.into_bytes()))
+    }
+}
+
+/// `bytes` in megabytes, one decimal, as the language writes numbers.
+fn megabytes(bytes: usize, numbers: &NumberFormat) -> String {
+    let mb = (bytes as f64 / 1_000_000.0).max(0.1);
+    numbers.format(mb, Some(1)).0
+}
+
+/// Whether page `i` gets a share kit: what its `[share] kit` says, else
+/// pages meant to be shared: a page of a pillar, an event, a page with
+/// photo pages. Legal notices, the site map and the 404 (no pillar, no
+/// event, no gallery) get none.
+pub(crate) fn wanted(inputs: &RenderInputs<'_>, i: PageId) -> bool {
+    let p = &inputs.content().pages[i.0];
+    if let Some(kit) = p.fm.share.as_ref().and_then(|s| s.kit) {
+        return kit;
+    }
+    p.pillar.is_some()
+        || inputs.events().get(i.0).is_some_and(Option::is_some)
+        || inputs.photo_pages.iter().any(|s| s.page == i.0)
 }
 
 /// The share kit of page `i`: its page, its QR code, and its zip to make.
@@ -59,37 +116,89 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
     let mut images = Vec::new();
     let mut zip_images = Vec::new();
     for (name, w, h, networks) in KIT_FORMATS {
-        let card = studio
-            .request(
-                inputs.images,
-                &CardSpec {
-                    template: "kit",
-                    width: w,
-                    height: h,
-                    stem: &format!("{}-{name}", p.slug),
-                    values: &values,
-                    photo: intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f)),
-                    budget: KIT_BUDGET,
-                    quality: 92,
-                },
-            )
-            .map_err(|d| d.in_file(p.file.rel.clone()))?;
+        let photo = intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f));
+        let stem = format!("{}-{name}", p.slug);
+        let draw = |width: u32, height: u32, budget: usize, quality: u8| {
+            studio
+                .request(
+                    inputs.images,
+                    &CardSpec {
+                        template: "kit",
+                        width,
+                        height,
+                        stem: &stem,
+                        values: &values,
+                        photo,
+                        budget,
+                        quality,
+                    },
+                )
+                .map_err(|d| d.in_file(p.file.rel.clone()))
+        };
+        let card = draw(w, h, KIT_BUDGET, 92)?;
+        // The same drawing, small: what the kit page shows.
+        let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
+        let preview = draw(pw, ph, CARD_BUDGET, 68)?;
         let download = format!("{}-{name}-{w}x{h}.jpg", p.slug);
         zip_images.push((download.clone(), card.file.clone()));
         images.push(serde_json::json!({
             "format": name, "width": w, "height": h, "networks": networks,
             "url": card.url,
+            "preview": { "url": preview.url, "width": pw, "height": ph },
             "download": download,
         }));
     }
-    let input = ShareInput {
-        title: &intent.title,
-        description: intent.description.as_deref(),
-        fm: p.fm.share.as_ref(),
+    let strings = |key: &str| inputs.string(&p.lang, key);
+    let words = ShareWords::from_strings(strings);
+    let source = PostSource {
+        title: view.title,
+        description: view.description,
+        card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
+        tags: &p.fm.tags,
+        audiences: &p.fm.audiences,
+        brand: config.brand_name_in(&p.lang),
         brand_hashtag: config.brand.hashtag.as_deref(),
+        fm: p.fm.share.as_ref(),
+        social: &config.social,
         campaign: config.share.utm_campaign.as_deref(),
+        words: &words,
     };
-    let texts = kit_texts(&input, &url);
+    let texts = kit_texts(&source, &url);
+    let numbers = inputs
+        .strings_of(&p.lang)
+        .map(|s| s.numbers.clone())
+        .unwrap_or_default();
+    let fill = |key: &str, pairs: &[(&str, &str)]| {
+        let mut s = strings(key).unwrap_or_default();
+        for (k, v) in pairs {
+            s = s.replace(k, v);
+        }
+        s
+    };
+    let texts_view: Vec<serde_json::Value> = texts
+        .iter()
+        .map(|t| {
+            let count = numbers.format(t.count as f64, None).0;
+            let length = match t.limit {
+                Some(l) => fill(
+                    "kit_length",
+                    &[
+                        ("{count}", &count),
+                        ("{limit}", &numbers.format(l as f64, None).0),
+                    ],
+                ),
+                None => fill("kit_length_free", &[("{count}", &count)]),
+            };
+            serde_json::json!({
+                "network": t.network,
+                "name": t.name,
+                "text": t.text,
+                "length": length,
+                "over": t.limit.is_some_and(|l| t.count > l),
+                "copied": fill("kit_copied", &[("{network}", t.name)]),
+            })
+        })
+        .collect();
     let qr_target = with_utm(&url, "qr", "print", config.share.utm_campaign.as_deref());
     let qr = qr_svg(&qr_target).map_err(|e| {
         Diagnostic::error(
@@ -97,7 +206,7 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
             format!("the page's address is too long for the share kit's QR code ({e})"),
         )
         .file(p.file.rel.clone())
-        .help("give the page a shorter address (its slug), or turn kits off: [share] kit = false")
+        .help("give the page a shorter address (its slug), or turn its kit off: [share] kit = false in its front matter")
     })?;
     let kit_path = routes::kit(&p.path);
     let rel = kit_path.trim_start_matches('/').to_string();
@@ -106,15 +215,8 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
         texts_file.push_str(&format!("## {}\n\n{}\n\n", t.name, t.text));
     }
     let zip_name = format!("{}-kit.zip", p.slug);
-    let zip = KitZip {
-        path: format!("{rel}{zip_name}"),
-        images: zip_images,
-        files: vec![
-            ("texts.txt".into(), texts_file.into_bytes()),
-            ("qr.svg".into(), qr.clone().into_bytes()),
-        ],
-    };
-    let mut head = Head::new(view.title.to_string());
+    let title = fill("kit_page_title", &[("{title}", view.title)]);
+    let mut head = Head::new(title.clone());
     head.noindex = true;
     head.description = view.description.map(String::from);
     head.image = view.cover.clone();
@@ -124,20 +226,61 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
     frame.ctx.insert(
         "kit",
         &serde_json::json!({
+            "title": title,
             "images": images,
-            "texts": texts,
+            "texts": texts_view,
             "qr": absolute(base, &format!("{kit_path}qr.svg")),
             "qr_target": qr_target,
+            "qr_target_parts": break_points(&qr_target),
             "zip": absolute(base, &format!("{kit_path}{zip_name}")),
+            "zip_size": ZIP_SIZE_MARK,
         }),
     );
     frame
         .ctx
         .insert_value("page", inputs.summaries[i.0].clone());
     let mut out = crate::render::head::finish(frame, inputs)?;
-    out.files.push((format!("{rel}qr.svg"), qr.into_bytes()));
-    out.kit = Some(zip);
+    // The page waits for its zip's size; the QR code is written now.
+    let page_file = crate::output::file_for(&kit_path);
+    let page = out
+        .files
+        .iter()
+        .position(|(path, _)| *path == page_file)
+        .map(|k| out.files.remove(k))
+        .map(|(path, bytes)| KitPage {
+            path,
+            html: String::from_utf8_lossy(&bytes).into_owned(),
+            size_words: strings("kit_zip_size").unwrap_or_else(|| "{size} MB".into()),
+            numbers,
+        });
+    out.files
+        .push((format!("{rel}qr.svg"), qr.clone().into_bytes()));
+    out.kit = Some(KitZip {
+        path: format!("{rel}{zip_name}"),
+        images: zip_images,
+        files: vec![
+            ("texts.txt".into(), texts_file.into_bytes()),
+            ("qr.svg".into(), qr.into_bytes()),
+        ],
+        page,
+    });
     Ok(out)
+}
+
+/// `url` cut after each `/`, `?`, `&` and `=`: where the kit page lets a
+/// long address wrap (`<wbr>`), so it is shown whole and never hyphenated.
+fn break_points(url: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in url.char_indices() {
+        if matches!(c, '/' | '?' | '&' | '=') && i + 1 < url.len() {
+            parts.push(&url[start..=i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&url[start..]);
+    parts.retain(|p| !p.is_empty());
+    parts
 }
 
 /// The QR code of `target`, as SVG, at least 512 pixels wide.
@@ -154,6 +297,72 @@ fn qr_svg(target: &str) -> Result<String, qrcode::types::QrError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::pipeline::stages::with_render_inputs;
+    use crate::testing::{CONFIG, site};
+
+    #[test]
+    fn kits_are_for_pages_meant_to_be_shared_unless_front_matter_says() {
+        let config = CONFIG
+            .replace("enable = false", "enable = true")
+            .replace("kit = false", "kit = true");
+        let dir = site(&[
+            ("blason.toml", &config),
+            ("content/_index.md", "+++\ntitle = \"Accueil\"\n+++\n"),
+            ("content/tourisme/lac.md", "+++\ntitle = \"Le lac\"\n+++\n"),
+            (
+                "content/mentions-legales.md",
+                "+++\ntitle = \"Mentions légales\"\n+++\n",
+            ),
+            (
+                "content/contact.md",
+                "+++\ntitle = \"Contact\"\n[share]\nkit = true\n+++\n",
+            ),
+            (
+                "content/tourisme/brouillon.md",
+                "+++\ntitle = \"Brouillon\"\n[share]\nkit = false\n+++\n",
+            ),
+            (
+                "content/fete.md",
+                "+++\ntitle = \"La fête\"\n[event]\nstart = 2026-08-14T21:00:00+02:00\n+++\n",
+            ),
+        ]);
+        with_render_inputs(dir.path(), |inputs| {
+            let wanted: Vec<&str> = (0..inputs.content().pages.len())
+                .filter(|&i| wanted(inputs, PageId(i)))
+                .map(|i| inputs.content().pages[i].slug.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            assert_eq!(wanted, ["contact", "fete", "lac"]);
+        });
+    }
+
+    #[test]
+    fn long_addresses_wrap_at_their_punctuation_and_sizes_read_in_megabytes() {
+        assert_eq!(
+            break_points("https://x.fr/a/?utm_source=qr&b=1"),
+            [
+                "https:/",
+                "/",
+                "x.fr/",
+                "a/",
+                "?",
+                "utm_source=",
+                "qr&",
+                "b=",
+                "1"
+            ]
+        );
+        assert_eq!(break_points("abc"), ["abc"]);
+        let fr = NumberFormat {
+            decimal: ",".into(),
+            group: "\u{202f}".into(),
+            min_grouping_digits: 1,
+        };
+        assert_eq!(megabytes(2_345_678, &fr), "2,3");
+        assert_eq!(megabytes(12, &NumberFormat::default()), "0.1");
+    }
 
     #[test]
     fn qr_codes_are_svg_and_refuse_what_they_cannot_hold() {

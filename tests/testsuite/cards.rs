@@ -78,7 +78,8 @@ fn social_cards_are_drawn_once_and_named_by_what_they_show() {
         read(&page).replace("title = \"Le lac\"", "title = \"Le grand lac\""),
     )
     .unwrap();
-    assert_eq!(cards_drawn(&site), 1 + 5);
+    // The card, the kit's five images and their five previews.
+    assert_eq!(cards_drawn(&site), 1 + 5 + 5);
     let after = og_images(out);
     for (path, url) in &before {
         if path.starts_with("tourisme/lac/index.html") {
@@ -141,7 +142,7 @@ fn share_links_and_kits_for_community_managers() {
     }
     assert!(kit.contains("id=\"kit-instagram\""));
     assert!(
-        kit.contains("utm_medium=print"),
+        kit.contains("utm_medium=<wbr>print"),
         "the QR code's address is shown"
     );
     let zip_path = b.out().join("tourisme/lac/kit/lac-kit.zip");
@@ -164,9 +165,17 @@ fn share_links_and_kits_for_community_managers() {
             );
         } else if f.name() == "texts.txt" {
             let t = String::from_utf8(bytes).unwrap();
-            assert!(t.contains("## X\n\nLe lac, à l'aube #lac #TerritoireTest\nhttps://www.example-territoire.fr/tourisme/lac/?utm_source=x&utm_medium=social&utm_campaign=ete-2026"), "{t}");
+            // The writer's text for X, with the hashtags X's guidance
+            // suggests (two, CamelCase) and the link.
+            assert!(t.contains("## X\n\nLe lac, à l'aube #Lac #TerritoireTest\nhttps://www.example-territoire.fr/tourisme/lac/?utm_source=x&utm_medium=social&utm_campaign=ete-2026"), "{t}");
+            // Instagram's is composed: no link, "link in bio" instead.
+            let insta = t.split("## ").find(|p| p.starts_with("Instagram")).unwrap();
             assert!(
-                t.contains("## Instagram\n\nUn lac au lever du jour. #lac #TerritoireTest\n\n"),
+                insta.contains("Le lac ✨\n\nUn lac au lever du jour."),
+                "{t}"
+            );
+            assert!(
+                insta.contains("🔗 Lien en bio") && !insta.contains("https://"),
                 "{t}"
             );
         } else {

@@ -20,6 +20,7 @@ mod output;
 mod practical;
 mod search;
 mod serve;
+mod share;
 mod strings;
 mod sync;
 mod theme;

@@ -11,13 +11,25 @@
         .catch(function () {});
     });
   });
+  // Copy buttons: the button says it is done for a moment, and a live
+  // region tells screen readers which text was copied.
   document.querySelectorAll('[data-copy]').forEach(function (b) {
     var source = document.getElementById(b.dataset.copy);
     if (!source || !navigator.clipboard) return;
+    var status = document.getElementById(b.dataset.status || '');
+    var label = b.textContent;
+    var timer;
     b.hidden = false;
     b.addEventListener('click', function () {
       navigator.clipboard.writeText(source.value).then(function () {
         b.textContent = b.dataset.done;
+        if (status) {
+          // Emptied first, so that copying the same text twice is announced twice.
+          status.textContent = '';
+          setTimeout(function () { status.textContent = b.dataset.announce || b.dataset.done; }, 50);
+        }
+        clearTimeout(timer);
+        timer = setTimeout(function () { b.textContent = label; }, 2500);
       });
     });
   });
