@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::support::{SiteTest, fragment, read, tree};
+use crate::support::{SiteTest, fragment, read, read_text, select, tree};
 
 /// The `content` of `<meta property|name="key" content="...">`.
 fn meta(html: &str, key: &str) -> Option<String> {
@@ -127,6 +127,23 @@ fn share_links_and_kits_for_community_managers() {
     );
     let mastodon = b.read("share/mastodon/index.html");
     assert!(mastodon.contains("noindex") && mastodon.contains("id=\"mastodon-share\""));
+    // The server field says it is required in its label and its format in a
+    // hint tied to it, not only as a placeholder (RGAA 11.10).
+    let form = b.html("share/mastodon/index.html");
+    let label = select(&form, "label[for='mastodon-instance']");
+    assert!(
+        read_text(&label[0]).contains("(obligatoire)"),
+        "{}",
+        read_text(&label[0])
+    );
+    let input = select(&form, "#mastodon-instance");
+    assert_eq!(
+        input[0].value().attr("aria-describedby"),
+        Some("mastodon-instance-hint")
+    );
+    assert!(input[0].value().attr("required").is_some());
+    let hint = select(&form, "#mastodon-instance-hint");
+    assert!(read_text(&hint[0]).contains("mastodon.social"));
 
     // The kit: not indexed, not in the sitemap, linked from nowhere.
     let kit = b.read("tourisme/lac/kit/index.html");
