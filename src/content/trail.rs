@@ -205,8 +205,14 @@ pub struct Trail {
     pub file: String,
     /// The track as read: drawn, offered for download, checked.
     pub track: Arc<Track>,
-    /// The track's lines as (longitude, latitude), for its map.
-    pub lines: Arc<Vec<Vec<(f64, f64)>>>,
+}
+
+/// A text of the trail as written, trimmed; none when blank.
+fn text(t: &Option<String>) -> Option<String> {
+    t.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(String::from)
 }
 
 impl Trail {
@@ -234,12 +240,6 @@ impl Trail {
         } else {
             fm.steps.clone()
         };
-        let text = |t: &Option<String>| {
-            t.as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(String::from)
-        };
         Trail {
             profile: geo::profile::profile(&track),
             activity,
@@ -259,13 +259,6 @@ impl Trail {
             declared_m: None,
             out_and_back: false,
             figures,
-            lines: Arc::new(
-                track
-                    .segments
-                    .iter()
-                    .map(|s| s.iter().map(|p| (p.lon, p.lat)).collect())
-                    .collect(),
-            ),
             track,
         }
     }
@@ -358,7 +351,6 @@ impl Trail {
             tour.ascent_m.unwrap_or(0.0),
             tour.descent_m.unwrap_or(0.0),
         );
-        let text = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
         Some(Trail {
             figures,
             measured_m: 0.0,
@@ -379,7 +371,6 @@ impl Trail {
             steps: Vec::new(),
             file,
             track: Arc::new(Track::default()),
-            lines: Arc::default(),
         })
     }
 

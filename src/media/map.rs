@@ -457,6 +457,17 @@ mod tests {
         img.get_pixel(x, y).0
     }
 
+    /// The maps of the site `c` at `root`, with the theme's fonts.
+    fn maker(root: &Path, c: &Config) -> MapMaker {
+        MapMaker::new(
+            root,
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &fonts(),
+        )
+    }
+
     fn near(a: [u8; 3], b: [u8; 3]) -> bool {
         a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 3)
     }
@@ -477,13 +488,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, png([0, 200, 0])).unwrap();
         }
-        let maker = MapMaker::new(
-            dir.path(),
-            &c.images.cache_dir,
-            &c.maps,
-            &c.brand.colors,
-            &fonts(),
-        );
+        let maker = maker(dir.path(), &c);
         let map = maker.map(&req).unwrap().unwrap();
         assert_eq!(map.missing, vec![placed[0].tile]);
         let (x0, y0) = frame.project(5.90, 46.60);
@@ -524,13 +529,7 @@ mod tests {
     fn without_tiles_a_plain_background_and_no_credit() {
         let dir = tempfile::tempdir().unwrap();
         let c = config("");
-        let maker = MapMaker::new(
-            dir.path(),
-            &c.images.cache_dir,
-            &c.maps,
-            &c.brand.colors,
-            &fonts(),
-        );
+        let maker = maker(dir.path(), &c);
         assert!(maker.attribution().is_none());
         let req = request();
         let map = maker.map(&req).unwrap().unwrap();
@@ -571,13 +570,7 @@ mod tests {
     fn a_long_track_draws_fast() {
         let dir = tempfile::tempdir().unwrap();
         let c = config("");
-        let maker = MapMaker::new(
-            dir.path(),
-            &c.images.cache_dir,
-            &c.maps,
-            &c.brand.colors,
-            &fonts(),
-        );
+        let maker = maker(dir.path(), &c);
         // 100,000 points along a wavy 30 km line.
         let line: Vec<(f64, f64)> = (0..100_000)
             .map(|i| {

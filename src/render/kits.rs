@@ -64,9 +64,8 @@ impl KitZip {
     /// The kit page with the size of its zip (`zip_len` bytes) written in.
     pub fn page(&self, zip_len: usize) -> Option<(String, Vec<u8>)> {
         let p = self.page.as_ref()?;
-        let size = p
-            .size_words
-            .replace("{size}", &megabytes(zip_len, &p.numbers));
+        let size =
+            super::practical::fill(&p.size_words, &[("size", &megabytes(zip_len, &p.numbers))]);
         let html = p.html.replace(ZIP_SIZE_MARK, &crate::xml::escape(&size));
         Some((p.path.clone(), html.into_bytes()))
     }
@@ -168,12 +167,8 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
         .strings_of(&p.lang)
         .map(|s| s.numbers.clone())
         .unwrap_or_default();
-    let fill = |key: &str, pairs: &[(&str, &str)]| {
-        let mut s = strings(key).unwrap_or_default();
-        for (k, v) in pairs {
-            s = s.replace(k, v);
-        }
-        s
+    let fill = |key: &str, values: &[(&str, &str)]| {
+        super::practical::fill(&strings(key).unwrap_or_default(), values)
     };
     let texts_view: Vec<serde_json::Value> = texts
         .iter()
@@ -183,11 +178,11 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
                 Some(l) => fill(
                     "kit_length",
                     &[
-                        ("{count}", &count),
-                        ("{limit}", &numbers.format(l as f64, None).0),
+                        ("count", &count),
+                        ("limit", &numbers.format(l as f64, None).0),
                     ],
                 ),
-                None => fill("kit_length_free", &[("{count}", &count)]),
+                None => fill("kit_length_free", &[("count", &count)]),
             };
             serde_json::json!({
                 "network": t.network,
@@ -195,7 +190,7 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
                 "text": t.text,
                 "length": length,
                 "over": t.limit.is_some_and(|l| t.count > l),
-                "copied": fill("kit_copied", &[("{network}", t.name)]),
+                "copied": fill("kit_copied", &[("network", t.name)]),
             })
         })
         .collect();
@@ -215,7 +210,7 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
         texts_file.push_str(&format!("## {}\n\n{}\n\n", t.name, t.text));
     }
     let zip_name = format!("{}-kit.zip", p.slug);
-    let title = fill("kit_page_title", &[("{title}", view.title)]);
+    let title = fill("kit_page_title", &[("title", view.title)]);
     let mut head = Head::new(title.clone());
     head.noindex = true;
     head.description = view.description.map(String::from);

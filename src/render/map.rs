@@ -69,17 +69,27 @@ pub fn map_view(
 /// What a trail's map shows: its lines, and its steps with coordinates
 /// numbered as the page lists them (steps without a name are not listed).
 pub fn trail_map(t: &Trail) -> MapRequest {
-    let steps = t
-        .steps
+    MapRequest {
+        lines: Arc::new(
+            t.track
+                .segments
+                .iter()
+                .map(|s| s.iter().map(|p| (p.lon, p.lat)).collect())
+                .collect(),
+        ),
+        steps: numbered_steps(t),
+        place: None,
+        size: TRAIL_SIZE,
+    }
+}
+
+/// The steps a trail's map numbers: those with a name (the page lists
+/// them) and coordinates, with their number in the list.
+pub fn numbered_steps(t: &Trail) -> Vec<(usize, f64, f64)> {
+    t.steps
         .iter()
         .filter(|s| !s.name.trim().is_empty())
         .enumerate()
         .filter_map(|(n, s)| Some((n + 1, s.lon?, s.lat?)))
-        .collect();
-    MapRequest {
-        lines: Arc::clone(&t.lines),
-        steps,
-        place: None,
-        size: TRAIL_SIZE,
-    }
+        .collect()
 }

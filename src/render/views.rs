@@ -855,7 +855,7 @@ impl<'a> ViewSource<'a> {
             view.nearby = self.near_trail(i, trail, strings);
         }
         view.map = self.maps.get(&i).map(|img| {
-            let numbered = !super::map::trail_map(trail).steps.is_empty();
+            let numbered = !super::map::numbered_steps(trail).is_empty();
             super::map::map_view(img, self.config, strings, numbered)
         });
         Some(view)

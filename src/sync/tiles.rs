@@ -126,7 +126,7 @@ pub fn fetch(
         "downloading {} map tile{} from {}",
         super::thousands(todo.len()),
         if todo.len() == 1 { "" } else { "s" },
-        host(&source.template)
+        crate::url::host(&source.template)
     ));
     progress.stage("tiles", todo.len() as u64);
     let next = AtomicUsize::new(0);
@@ -177,12 +177,6 @@ pub fn fetch(
         }
     }
     (report, errors)
-}
-
-/// The host of an address, for messages.
-fn host(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split(['/', '?']).next().unwrap_or(rest)
 }
 
 fn download(url: &str, dest: &Path, client: &Client) -> Result<u64, Failed> {
@@ -304,9 +298,5 @@ mod tests {
         );
         assert_eq!((r.present, r.downloaded), (2, 0));
         assert_eq!(server.requests().len(), before);
-        assert_eq!(
-            host("https://data.geopf.fr/wmts?SERVICE=WMTS"),
-            "data.geopf.fr"
-        );
     }
 }

@@ -208,7 +208,12 @@ fn trail(f: &mut Fields<'_>, feature: Node<'_>) -> Option<Object> {
         (o.lat, o.lon) = (Some(p.lat), Some(p.lon));
     }
     o.web = f.key_text(props, "url");
-    o.emails = f.key_text(props, "contact").into_iter().collect();
+    // `contact` is free text in the schema: kept only when it is an address.
+    o.emails = f
+        .key_text(props, "contact")
+        .filter(|c| crate::url::is_email(c.trim()))
+        .into_iter()
+        .collect();
     o.producer = f.key_text(props, "producteur");
     o.updated = f
         .key_date(props, "date_modification")
@@ -273,15 +278,15 @@ fn practice(p: &str) -> (Option<Activity>, Option<(&'static str, &'static str)>)
     }
 }
 
-/// The grade of a `difficulte` written on the common French scale.
+/// The grade of a `difficulte` written on the common French scale,
+/// whatever its accents, case, hyphens or spaces.
 fn difficulty(d: &str) -> Option<Difficulty> {
-    let d = d.trim().to_lowercase();
-    Some(match d.as_str() {
-        "très facile" | "tres facile" => Difficulty::VeryEasy,
+    Some(match crate::slug::slugify(d).as_str() {
+        "tres-facile" => Difficulty::VeryEasy,
         "facile" => Difficulty::Easy,
-        "moyen" | "moyenne" | "intermédiaire" => Difficulty::Medium,
+        "moyen" | "moyenne" | "intermediaire" => Difficulty::Medium,
         "difficile" => Difficulty::Hard,
-        "très difficile" | "tres difficile" => Difficulty::VeryHard,
+        "tres-difficile" => Difficulty::VeryHard,
         _ => return None,
     })
 }
@@ -425,6 +430,9 @@ mod tests {
     fn scales_and_kinds() {
         assert_eq!(difficulty("Très facile"), Some(Difficulty::VeryEasy));
         assert_eq!(difficulty(" Moyen "), Some(Difficulty::Medium));
+        assert_eq!(difficulty("Tres-facile"), Some(Difficulty::VeryEasy));
+        assert_eq!(difficulty("intermediaire"), Some(Difficulty::Medium));
+        assert_eq!(difficulty("Très  difficile"), Some(Difficulty::VeryHard));
         assert_eq!(difficulty("T3"), None);
         assert_eq!(practice("équestre").0, Some(Activity::Horse));
         assert_eq!(practice("ski de fond").0, None);
