@@ -8,13 +8,15 @@
 //! - `search-index/<lang>/<key-hash>.json`, one per shard: for each term (a
 //!   folded word of the pages) its stem's number and its postings, page
 //!   numbers (as gaps) and weights; the stems of the shard. Shards are
-//!   split on one more letter while larger than [`SHARD_BUDGET`].
+//!   split on one more letter while their terms count more than
+//!   [`SHARD_BUDGET`] bytes ([`cost`]).
 //! - `search-index/<lang>/<hash>/<n>.json`: what a result shows of page `n`
 //!   (address, title, pillar, thumbnail, text for the excerpt); the folder
-//!   is named by the hash of all of them.
+//!   is named by the hash of their hashes.
 //!
 //! Every name is a hash of the content it names, so a CDN may keep the
-//! files forever, and the same pages give the same bytes.
+//! files forever, and the same pages give the same bytes. `serve` keeps
+//! the last index ([`Memo`]) and updates it to those same bytes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
