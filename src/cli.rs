@@ -118,6 +118,15 @@ pub enum Command {
         #[arg(default_value = ".")]
         root: PathBuf,
     },
+    /// Write the community manager's desk (moderation and ambassadors pages) into OUT, outside the site.
+    Desk {
+        /// The site folder (with blason.toml).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// The desk folder (default ROOT/desk); never inside the site's output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Theme commands.
     Theme {
         #[command(subcommand)]
@@ -305,6 +314,19 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             file,
             root,
         } => import(network, &file, &root),
+        Command::Desk { root, output } => {
+            let done = pipeline::desk(&root, output.as_deref(), now()?)?;
+            println!(
+                "wrote {} in {}: {} post(s) waiting for consent, {} right(s) ending within 30 days, {} published post(s) without terms, {} ambassador(s); keep this folder private",
+                done.files.join(", "),
+                done.folder.display(),
+                done.pending,
+                done.expiring,
+                done.without_terms,
+                done.ambassadors
+            );
+            Ok(0)
+        }
         Command::Theme {
             command: ThemeCommand::Eject { root },
         } => {

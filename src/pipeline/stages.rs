@@ -198,6 +198,13 @@ pub(super) fn load_content(
     let mut community =
         crate::community::load(root, opts.now, &config.timezone).map_err(Error::Site)?;
     warnings.append(&mut community.warnings);
+    if run.mode == Mode::Check {
+        // The reuse terms matter to the desk only; check holds the posts
+        // against them (docs/community.md).
+        let terms = crate::community::desk::load_terms(root);
+        let terms = run.go_on(terms.map_err(Error::Site), Vec::new)?;
+        warnings.extend(crate::community::desk::terms_warnings(&community, &terms));
+    }
     Ok(Site {
         content,
         model,

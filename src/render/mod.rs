@@ -8,6 +8,7 @@
 //! [`views`].
 
 pub mod community;
+pub mod desk;
 pub mod feeds;
 pub mod head;
 pub mod jobs;
