@@ -380,6 +380,10 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
         prune_cache: false,
         now: now()?,
     };
+    // How the site measures its audience, said whatever else is found.
+    let measurement = crate::config::Config::load(&opts.root)
+        .ok()
+        .map(|c| c.measurement());
     let pipeline::CheckReport {
         diagnostics: diags,
         translations,
@@ -392,6 +396,9 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
     for d in &diags {
         eprintln!("{d}");
     }
+    if let Some(mode) = measurement {
+        eprintln!("{}", measurement_line(mode));
+    }
     eprintln!("{errors} error(s), {warnings} warning(s)");
     if format == Format::Json {
         let json = serde_json::json!({
@@ -400,6 +407,7 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
             "warnings": warnings,
             "diagnostics": diags,
             "translations": translations,
+            "measurement": measurement,
         });
         println!(
             "{}",
@@ -411,6 +419,21 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
     } else {
         0
     })
+}
+
+/// What `check` says of the site's audience measurement (docs/analytics.md).
+fn measurement_line(mode: &str) -> &'static str {
+    match mode {
+        "exempt" => {
+            "measurement: exempt (Matomo set as the CNIL's consent exemption asks: no consent banner needed; share links and QR codes carry no utm_* parameters)"
+        }
+        "consent" => {
+            "measurement: consent ([analytics] exempt = false: share links carry utm_* parameters, and the site needs a consent banner before Matomo runs)"
+        }
+        _ => {
+            "measurement: none (no [analytics]: nothing is measured; share links carry no utm_* parameters)"
+        }
+    }
 }
 
 /// `blason sync`: feeds and photos downloaded, a line per feed, every

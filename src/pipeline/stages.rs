@@ -714,6 +714,7 @@ pub(super) fn check_rendered(
     run.go_on(checks::local_refs(run.root, content, &md.pages), || ())?;
     let gallery_files = md.galleries.owned_files();
     let mut warnings = checks::content_warnings(content, &md.pages, &gallery_files);
+    warnings.extend(checks::analytics(config, &md.pages, &md.sections));
     // What cleaning removed from the HTML written in bodies, named by file.
     for (p, r) in content.pages.iter().zip(&md.pages) {
         let file = &p.file.rel;

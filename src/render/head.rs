@@ -23,7 +23,7 @@ use crate::render::jobs::{JobOutput, RenderInputs};
 use crate::render::views::{CoverView, NavItem, TranslationView, language_links};
 use crate::render::{feeds, routes};
 use crate::seo::jsonld;
-use crate::seo::share::{ShareInput, share_view};
+use crate::seo::share::{ShareInput, Tracking, share_view};
 use crate::url::absolute;
 
 /// An HTML page a job makes: where it goes, its template and context, and
@@ -386,7 +386,7 @@ fn share_bar(
         description: head.description.as_deref(),
         fm,
         brand_hashtag: config.brand.hashtag.as_deref(),
-        campaign: config.share.utm_campaign.as_deref(),
+        tracking: Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
     };
     Some(share_view(
         &input,

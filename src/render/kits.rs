@@ -17,7 +17,7 @@ use crate::render::head::{CardIntent, Frame, Head, card_values};
 use crate::render::jobs::{JobOutput, RenderInputs};
 use crate::render::routes;
 use crate::render::views::Detail;
-use crate::seo::share::{PostSource, ShareWords, kit_texts, with_utm};
+use crate::seo::share::{PostSource, ShareWords, Tracking, kit_texts, with_utm};
 use crate::theme::locale::NumberFormat;
 use crate::url::absolute;
 
@@ -159,7 +159,7 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
         brand_hashtag: config.brand.hashtag.as_deref(),
         fm: p.fm.share.as_ref(),
         social: &config.social,
-        campaign: config.share.utm_campaign.as_deref(),
+        tracking: Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
         words: &words,
     };
     let texts = kit_texts(&source, &url);
@@ -194,7 +194,12 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
             })
         })
         .collect();
-    let qr_target = with_utm(&url, "qr", "print", config.share.utm_campaign.as_deref());
+    let qr_target = with_utm(
+        &url,
+        "qr",
+        "print",
+        Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
+    );
     let qr = qr_svg(&qr_target).map_err(|e| {
         Diagnostic::error(
             "kit",
