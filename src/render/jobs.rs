@@ -70,6 +70,11 @@ pub enum Job {
     },
     /// The share kit of a page, at `<page-url>kit/`.
     Kit(PageId),
+    /// The share kit of a photo's page, at `<photo-page-url>kit/`.
+    PhotoKit {
+        set: usize,
+        index: usize,
+    },
     /// The page that asks a visitor for their Mastodon instance.
     MastodonShare,
     /// The community page of a language: all posts, or one tag's.
@@ -248,6 +253,7 @@ pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnos
         Job::NotFound => pages::not_found(inputs),
         Job::Asset(name) => pages::asset(inputs, name),
         Job::Kit(i) => return kits::kit(inputs, *i),
+        Job::PhotoKit { set, index } => return kits::photo_kit(inputs, *set, *index),
         Job::PageCalendar(i) => return Ok(feeds::page_calendar(inputs, *i)),
         Job::AgendaCalendar(lang) => return Ok(feeds::agenda_calendar(inputs, lang)),
         Job::Feed(s) => return feeds::feed(inputs, *s),
@@ -358,6 +364,11 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
                 .filter(|&i| kits::wanted(inputs, i))
                 .map(Job::Kit),
         );
+        for (set, pages) in inputs.photo_pages.iter().enumerate() {
+            if kits::photos_wanted(inputs, pages.page) {
+                jobs.extend((0..pages.photos.len()).map(|index| Job::PhotoKit { set, index }));
+            }
+        }
     }
     if config
         .share

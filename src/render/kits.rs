@@ -91,32 +91,149 @@ pub(crate) fn wanted(inputs: &RenderInputs<'_>, i: PageId) -> bool {
         || inputs.photo_pages.iter().any(|s| s.page == i.0)
 }
 
+/// What a kit shares: a page, or one of its photos.
+struct Subject<'a> {
+    lang: &'a str,
+    /// The content file, for errors.
+    file: &'a str,
+    /// The shared page's path (the kit is at `<path>kit/`).
+    path: String,
+    /// The stem of the kit's file names.
+    slug: String,
+    title: String,
+    description: Option<String>,
+    /// `[card] title`, when the page has one.
+    card_title: Option<&'a str>,
+    intent: CardIntent,
+    tags: &'a [String],
+    audiences: &'a [String],
+    share: Option<&'a crate::content::frontmatter::ShareFrontMatter>,
+    cover: Option<crate::render::views::CoverView>,
+    /// What the kit page says of the shared page (`permalink`, `title`).
+    page: tera::Value,
+}
+
 /// The share kit of page `i`: its page, its QR code, and its zip to make.
 pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Diagnostic> {
-    let config = inputs.config();
-    let base = config.base();
     let p = &inputs.content().pages[i.0];
-    let Some(studio) = inputs.cards else {
-        return Ok(JobOutput::default());
-    };
     let view = inputs.views.page(i, Detail::Summary);
-    let url = absolute(base, &p.path);
     let intent = CardIntent::new(view.title, view.description).with(
         p.fm.card.as_ref(),
         view.cover.as_ref(),
         &p.file.rel,
     );
-    let values = card_values(
-        config,
-        &p.lang,
-        &intent.title,
-        intent.description.as_deref(),
-    );
+    make(
+        inputs,
+        Subject {
+            lang: &p.lang,
+            file: &p.file.rel,
+            path: p.path.clone(),
+            slug: p.slug.clone(),
+            title: view.title.to_string(),
+            description: view.description.map(String::from),
+            card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
+            intent,
+            tags: &p.fm.tags,
+            audiences: &p.fm.audiences,
+            share: p.fm.share.as_ref(),
+            cover: view.cover.clone(),
+            page: inputs.summaries[i.0].clone(),
+        },
+    )
+}
+
+/// Whether the photos of page `page` get kits: unless the page's own
+/// `[share] kit = false` says no, or it is a draft.
+pub(crate) fn photos_wanted(inputs: &RenderInputs<'_>, page: usize) -> bool {
+    let p = &inputs.content().pages[page];
+    !p.fm.draft && p.fm.share.as_ref().and_then(|s| s.kit) != Some(false)
+}
+
+/// The share kit of a photo's page: the photo in each format, texts from
+/// its caption, and a QR code of its page (docs/share.md).
+pub(crate) fn photo_kit(
+    inputs: &RenderInputs<'_>,
+    set: usize,
+    index: usize,
+) -> Result<JobOutput, Diagnostic> {
+    let content = inputs.content();
+    let pages = &inputs.photo_pages[set];
+    let p = &content.pages[pages.page];
+    let photo = &pages.photos[index];
+    let title = super::pages::photo_title(photo.caption.as_deref().unwrap_or(&photo.alt));
+    // The texts say what the photo shows and credit its author, as its
+    // licence usually asks: "Les rudbeckias fleurissent…. Photo : C. B."
+    let sentence = photo.caption.as_deref().unwrap_or(&photo.alt).trim();
+    let description = match &photo.credit {
+        Some(c) => {
+            let credit = inputs
+                .string(&p.lang, "photo_credit")
+                .unwrap_or_else(|| "Photo: {credit}.".into());
+            let credit = super::practical::fill(&credit, &[("credit", c)]);
+            let stop = if sentence.ends_with(['.', '!', '?', '…']) { "" } else { "." };
+            format!("{sentence}{stop} {credit}")
+        }
+        None => sentence.to_string(),
+    };
+    let intent = CardIntent {
+        title: title.clone(),
+        description: Some(description.clone()),
+        template: None,
+        photo: Some((photo.source.clone(), photo.focus)),
+        alt: Some(photo.alt.clone()),
+        file: Some(p.file.rel.clone()),
+    };
+    make(
+        inputs,
+        Subject {
+            lang: &p.lang,
+            file: &p.file.rel,
+            path: pages.path(content, index),
+            slug: format!("{}-{}", p.slug, photo.stem),
+            title: title.clone(),
+            description: Some(description),
+            card_title: None,
+            intent,
+            tags: &p.fm.tags,
+            audiences: &p.fm.audiences,
+            share: None,
+            cover: None,
+            page: tera::Value::from_serializable(
+                &serde_json::json!({ "permalink": photo.permalink, "title": title }),
+            ),
+        },
+    )
+}
+
+/// The kit of `subject`.
+fn make(inputs: &RenderInputs<'_>, subject: Subject<'_>) -> Result<JobOutput, Diagnostic> {
+    let config = inputs.config();
+    let base = config.base();
+    let Some(studio) = inputs.cards else {
+        return Ok(JobOutput::default());
+    };
+    let Subject {
+        lang,
+        file,
+        path,
+        slug,
+        title: page_title,
+        description,
+        card_title,
+        intent,
+        tags,
+        audiences,
+        share,
+        cover,
+        page,
+    } = subject;
+    let url = absolute(base, &path);
+    let values = card_values(config, lang, &intent.title, intent.description.as_deref());
     let mut images = Vec::new();
     let mut zip_images = Vec::new();
     for (name, w, h, networks) in KIT_FORMATS {
         let photo = intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f));
-        let stem = format!("{}-{name}", p.slug);
+        let stem = format!("{slug}-{name}");
         let draw = |width: u32, height: u32, budget: usize, quality: u8| {
             studio
                 .request(
@@ -132,13 +249,13 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
                         quality,
                     },
                 )
-                .map_err(|d| d.in_file(p.file.rel.clone()))
+                .map_err(|d| d.in_file(file.to_string()))
         };
         let card = draw(w, h, KIT_BUDGET, 92)?;
         // The same drawing, small: what the kit page shows.
         let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
         let preview = draw(pw, ph, CARD_BUDGET, 68)?;
-        let download = format!("{}-{name}-{w}x{h}.jpg", p.slug);
+        let download = format!("{slug}-{name}-{w}x{h}.jpg");
         zip_images.push((download.clone(), card.file.clone()));
         images.push(serde_json::json!({
             "format": name, "width": w, "height": h, "networks": networks,
@@ -147,24 +264,24 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
             "download": download,
         }));
     }
-    let strings = |key: &str| inputs.string(&p.lang, key);
+    let strings = |key: &str| inputs.string(lang, key);
     let words = ShareWords::from_strings(strings);
     let source = PostSource {
-        title: view.title,
-        description: view.description,
-        card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
-        tags: &p.fm.tags,
-        audiences: &p.fm.audiences,
-        brand: config.brand_name_in(&p.lang),
+        title: &page_title,
+        description: description.as_deref(),
+        card_title,
+        tags,
+        audiences,
+        brand: config.brand_name_in(lang),
         brand_hashtag: config.brand.hashtag.as_deref(),
-        fm: p.fm.share.as_ref(),
+        fm: share,
         social: &config.social,
         tracking: Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
         words: &words,
     };
     let texts = kit_texts(&source, &url);
     let numbers = inputs
-        .strings_of(&p.lang)
+        .strings_of(lang)
         .map(|s| s.numbers.clone())
         .unwrap_or_default();
     let fill = |key: &str, values: &[(&str, &str)]| {
@@ -205,23 +322,23 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
             "kit",
             format!("the page's address is too long for the share kit's QR code ({e})"),
         )
-        .file(p.file.rel.clone())
+        .file(file.to_string())
         .help("give the page a shorter address (its slug), or turn its kit off: [share] kit = false in its front matter")
     })?;
-    let kit_path = routes::kit(&p.path);
+    let kit_path = routes::kit(&path);
     let rel = kit_path.trim_start_matches('/').to_string();
     let mut texts_file = String::new();
     for t in &texts {
         texts_file.push_str(&format!("## {}\n\n{}\n\n", t.name, t.text));
     }
-    let zip_name = format!("{}-kit.zip", p.slug);
-    let title = fill("kit_page_title", &[("title", view.title)]);
+    let zip_name = format!("{slug}-kit.zip");
+    let title = fill("kit_page_title", &[("title", &page_title)]);
     let mut head = Head::new(title.clone());
     head.noindex = true;
-    head.description = view.description.map(String::from);
-    head.image = view.cover.clone();
-    let mut frame = Frame::new(&p.lang, "kit.html", kit_path.clone())
-        .file(p.file.rel.clone())
+    head.description = description.clone();
+    head.image = cover;
+    let mut frame = Frame::new(lang, "kit.html", kit_path.clone())
+        .file(file.to_string())
         .head(head);
     frame.ctx.insert(
         "kit",
@@ -236,9 +353,7 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
             "zip_size": ZIP_SIZE_MARK,
         }),
     );
-    frame
-        .ctx
-        .insert_value("page", inputs.summaries[i.0].clone());
+    frame.ctx.insert_value("page", page);
     let mut out = crate::render::head::finish(frame, inputs)?;
     // The page waits for its zip's size; the QR code is written now.
     let page_file = crate::output::file_for(&kit_path);

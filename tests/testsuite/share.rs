@@ -494,3 +494,57 @@ fn measurement_with_consent_keeps_campaign_parameters_and_log_analytics_adds_no_
     let o = site.build().assert_failure();
     assert!(o.stderr().contains("[analytics] url"), "{}", o.stderr());
 }
+
+#[test]
+fn every_photo_page_of_the_example_has_a_kit_of_its_photo() {
+    let out = example();
+    let photo_pages: Vec<String> = tree(out)
+        .into_keys()
+        .filter(|p| p.contains("/photos/") && p.ends_with("/index.html") && !p.contains("/kit/"))
+        .map(|p| p.trim_end_matches("index.html").to_string())
+        .collect();
+    assert!(photo_pages.len() >= 8, "{photo_pages:?}");
+    for page in &photo_pages {
+        let kit = out.join(page).join("kit/index.html");
+        assert!(kit.is_file(), "{page} has no kit");
+        let photo = scraper::Html::parse_document(&read(&out.join(page).join("index.html")));
+        let title = read_texts(&photo, "h1").remove(0);
+        let doc = scraper::Html::parse_document(&read(&kit));
+        assert_eq!(
+            read_texts(&doc, "h1"),
+            [format!("Kit de partage — {title}")],
+            "{page}"
+        );
+        assert!(read(&kit).contains("noindex"));
+        // The QR code and the texts lead to the photo's own page.
+        let url = format!("https://www.val-orbiere.example/{page}");
+        let qr = read_texts(&doc, ".kit-url").remove(0);
+        assert!(qr.starts_with(&url), "{page}: {qr}");
+        let zip = std::fs::read_dir(out.join(page).join("kit"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "zip"))
+            .unwrap_or_else(|| panic!("{page} kit has no zip"));
+        let texts = zip_texts(&zip);
+        assert!(texts["X"].contains(&url), "{page}: {}", texts["X"]);
+        assert!(
+            texts["Facebook"].contains(&title),
+            "{page}: {}",
+            texts["Facebook"]
+        );
+        // Its images are the photo in the kit's five formats.
+        let mut names = Vec::new();
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+        for i in 0..archive.len() {
+            names.push(archive.by_index(i).unwrap().name().to_string());
+        }
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with(".jpg")).count(),
+            5,
+            "{names:?}"
+        );
+    }
+    // Not in the sitemap, like every kit.
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(!sitemap.contains("/kit/"));
+}
