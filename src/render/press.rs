@@ -270,6 +270,7 @@ fn album_title<'a>(inputs: &RenderInputs<'a>, album: &Album, lang: &str) -> &'a 
 fn frame<'a>(
     inputs: &RenderInputs<'a>,
     lang: &str,
+    template: &str,
     title: String,
     path: String,
     extra_crumb: Option<NavItem>,
@@ -288,7 +289,7 @@ fn frame<'a>(
     head.crumbs = view.ancestors.clone();
     head.crumbs.extend(extra_crumb);
     head.here = Some(title);
-    let mut frame = Frame::new(lang, "", path).head(head);
+    let mut frame = Frame::new(lang, template, path).head(head);
     frame.translations = inputs
         .config()
         .all_languages()
@@ -367,10 +368,15 @@ pub(crate) fn library_page(inputs: &RenderInputs<'_>, lang: &str) -> Result<JobO
             })
         })
         .collect();
-    let mut frame = frame(inputs, lang, title.clone(), root.to_string(), None, |l| {
-        press.root(l).map(String::from)
-    });
-    frame.template = "press.html".into();
+    let mut frame = frame(
+        inputs,
+        lang,
+        "press.html",
+        title.clone(),
+        root.to_string(),
+        None,
+        |l| press.root(l).map(String::from),
+    );
     if let Some(head) = &mut frame.head {
         head.description = Some(words.get(
             "press_intro",
@@ -454,14 +460,21 @@ pub(crate) fn album_page(
         path: root.to_string(),
         lang: None,
     };
-    let mut frame = frame(inputs, lang, title.clone(), path, Some(crumb), |l| {
-        album
-            .pages
-            .contains_key(l)
-            .then(|| press.album_path(l, a))
-            .flatten()
-    });
-    frame.template = "press_album.html".into();
+    let mut frame = frame(
+        inputs,
+        lang,
+        "press_album.html",
+        title.clone(),
+        path,
+        Some(crumb),
+        |l| {
+            album
+                .pages
+                .contains_key(l)
+                .then(|| press.album_path(l, a))
+                .flatten()
+        },
+    );
     if let Some(head) = &mut frame.head {
         head.title = words.fill(
             "press_album_title",

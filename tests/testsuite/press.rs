@@ -223,3 +223,57 @@ fn a_site_without_press_photos_has_no_library_and_no_footer_link() {
     assert!(!run.out().join("press").exists() && !run.out().join("presse").exists());
     assert!(!run.read("index.html").contains("/presse/"));
 }
+
+#[test]
+fn the_example_offers_its_press_photos_in_french_and_english() {
+    let out = crate::support::example();
+    let html = |file: &str| scraper::Html::parse_document(&crate::support::read(&out.join(file)));
+    let fr = html("presse/index.html");
+    assert_eq!(
+        read_texts(&fr, ".press-albums .card-title"),
+        [
+            "Les jardins partagés de Morvillers",
+            "Les gorges de la Doye"
+        ]
+    );
+    let en = html("en/press/index.html");
+    assert_eq!(
+        read_texts(&en, ".press-albums .card-title"),
+        ["The Doye gorges"],
+        "only the gorges page is in English"
+    );
+    // In [press] licenses (CC BY 4.0, CC BY-SA 3.0): cascades, sittelle;
+    // GPL photos stay out unless marked `press = true` (the garden's œillet).
+    let gorges = html("presse/tourisme-gorges-de-la-doye/index.html");
+    let names: Vec<&str> = select(&gorges, ".press-photo a[download]")
+        .iter()
+        .filter_map(|a| a.value().attr("download"))
+        .collect();
+    assert_eq!(names, ["cascades.jpg", "sittelle.jpg"]);
+    let garden = html("presse/qualite-de-vie-jardins-partages/index.html");
+    assert_eq!(select(&garden, ".press-photo").len(), 1);
+    let en_album = html("en/press/tourisme-gorges-de-la-doye/index.html");
+    assert_eq!(
+        read_texts(&en_album, ".press-photo figcaption > p:first-child"),
+        [
+            "The pools of the Doye in spring.",
+            "A nuthatch, a regular of the valley's beech woods."
+        ]
+    );
+    assert!(crate::support::read(&out.join("en/index.html")).contains("/en/press/"));
+}
+
+#[test]
+fn a_page_at_the_librarys_address_is_an_error_that_names_both() {
+    let run = SiteTest::from_fixture("press/path-taken")
+        .build()
+        .assert_failure();
+    let err = run.stderr();
+    assert!(
+        err.contains(
+            "the address /presse/ is wanted by both content/presse.md and the press library"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("[press] path"), "{err}");
+}
