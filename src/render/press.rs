@@ -481,7 +481,14 @@ pub(crate) fn album_page(
             "{title} — press photos",
             &[("title", &title)],
         );
-        head.description = Some(words.count(album.photos.len()));
+        head.description = Some(words.fill(
+            "press_album_description",
+            "“{title}”: {count} for the press, with credit, licence and end of rights.",
+            &[
+                ("count", &words.count(album.photos.len())),
+                ("title", &title),
+            ],
+        ));
     }
     frame.ctx.insert(
         "album",

@@ -162,6 +162,13 @@ fn an_album_page_gives_each_photo_its_rights_and_a_clean_full_size_download() {
         "the source does carry EXIF"
     );
     assert!(!run.read(ALBUM).contains("@@"));
+    assert!(
+        run.read(ALBUM).contains(
+            "<meta name=\"description\" content=\"« Le lac d&#39;Orbière » : 2 photos pour la presse"
+        ),
+        "{}",
+        run.read(ALBUM)
+    );
 }
 
 #[test]
