@@ -12,6 +12,7 @@
 
 pub mod data;
 pub mod maps;
+pub mod press;
 pub mod raw;
 
 use std::fmt;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
 pub use data::{Category, DataFormat, DataSource};
 pub use maps::{Maps, TileSource};
+pub use press::Press;
 pub use raw::{CardsConfig, Grouping, LanguageConfig, SearchConfig, Untranslated};
 use raw::{MarkdownConfig, RawBrand, RawConfig, RawContact, RawImages, RawShare};
 
@@ -64,6 +66,8 @@ pub struct Config {
     pub data: Vec<DataSource>,
     /// Static maps' tiles (`[maps]`).
     pub maps: Maps,
+    /// The press library (`[press]`).
+    pub press: Press,
     /// Pages per taxonomy listing page (0: all).
     pub paginate_taxonomies: usize,
     /// Free data for templates (`config.extra`).
@@ -509,6 +513,7 @@ impl Config {
         let markdown = validate_markdown(raw.markdown, &mut errors);
         let data = data::validate(raw.data, &raw.pillars, &raw.audiences, &mut errors);
         let maps = maps::validate(raw.maps, &mut errors);
+        let press = press::validate(raw.press, &mut errors);
         match (timezone, brand, share, images, markdown) {
             (Some(timezone), Some(brand), Some(share), Some(images), Some(markdown))
                 if errors.is_empty() =>
@@ -535,6 +540,7 @@ impl Config {
                     search: raw.search,
                     data,
                     maps,
+                    press,
                     paginate_taxonomies: raw.paginate_taxonomies,
                     extra: raw.extra,
                 })

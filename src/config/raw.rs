@@ -66,6 +66,10 @@ pub struct RawConfig {
     /// Static maps: the tile server and its credit. Default: none (maps on
     /// a plain background).
     pub maps: Option<super::maps::RawMaps>,
+    /// The press library: licences that make a photo a press photo, its
+    /// address, the press contact. Default: none (photos marked
+    /// `press = true` only).
+    pub press: Option<super::press::RawPress>,
     /// Zola-style taxonomies other than tags are accepted in front matter; this
     /// lists how many pages per listing page (0: all). Default: 0.
     #[serde(default)]

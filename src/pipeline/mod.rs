@@ -13,6 +13,7 @@
 //! render      every page, listing, feed, calendar and kit, in parallel, straight to the output
 //! images      the variants asked for so far, through the cache, in parallel
 //! cards       social cards and kit images, then the kits' zips
+//! press       the press albums' zips, then the press pages with their sizes
 //! files       static files, bundle assets, highlight.css, sitemap.xml, robots.txt
 //! audit       (`check` only) every link of every file written, and the sitemap
 //! ```
@@ -506,7 +507,7 @@ fn run_stages(
     }
     timer.lap("markdown");
 
-    let checked = stages::check_rendered(run, config, &site, &md, &refs)?;
+    let checked = stages::check_rendered(run, config, &interface, &site, &md, &refs)?;
     warnings.extend(checked.warnings.iter().cloned());
     let (translations, across) =
         crate::checks::translations(config, &site.content, &md.pages, &interface.strings);
@@ -554,6 +555,10 @@ fn run_stages(
         stages::prune_cache(&refs.images, cards, &mut image_counts)?;
     }
     timer.lap("cards");
+
+    progress.stage("press", 0);
+    stages::write_press(&src, &refs.images, &pages.press, sink)?;
+    timer.lap("press");
 
     progress.stage("files", 0);
     stages::write_site_files(&src, &md, &settings, sink)?;

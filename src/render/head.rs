@@ -274,6 +274,11 @@ pub(crate) fn finish(
     );
     ctx.insert("current_path", path);
     ctx.insert("current_url", &absolute(base, path));
+    // The footer links the press library where this language has one.
+    ctx.insert(
+        "press_library",
+        &inputs.press.root(lang).map(|p| absolute(base, p)),
+    );
     if let Some(mut head) = frame.head.take() {
         let canonical = absolute(base, path);
         if let Some(share) = share_bar(&head, config, &canonical) {
@@ -366,7 +371,7 @@ pub(crate) fn finish(
     Ok(JobOutput {
         files: vec![(file_for(&frame.path), html)],
         warnings,
-        kit: None,
+        ..JobOutput::default()
     })
 }
 

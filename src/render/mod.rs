@@ -16,6 +16,7 @@ pub mod kits;
 pub mod map;
 pub mod pages;
 pub mod practical;
+pub mod press;
 pub mod routes;
 pub mod trail;
 pub mod views;

@@ -18,6 +18,7 @@ mod languages;
 mod maps;
 mod output;
 mod practical;
+mod press;
 mod search;
 mod serve;
 mod share;
