@@ -510,9 +510,14 @@ fn every_photo_page_of_the_example_has_a_kit_of_its_photo() {
         let photo = scraper::Html::parse_document(&read(&out.join(page).join("index.html")));
         let title = read_texts(&photo, "h1").remove(0);
         let doc = scraper::Html::parse_document(&read(&kit));
+        let heading = if page.starts_with("en/") {
+            "Share kit"
+        } else {
+            "Kit de partage"
+        };
         assert_eq!(
             read_texts(&doc, "h1"),
-            [format!("Kit de partage — {title}")],
+            [format!("{heading} — {title}")],
             "{page}"
         );
         assert!(read(&kit).contains("noindex"));
