@@ -298,6 +298,9 @@ pub struct ShareFrontMatter {
     /// A share kit for this page (docs/share.md): `true` or `false` overrides
     /// which pages get one by default.
     pub kit: Option<bool>,
+    /// `[share.schedule]`: when the page is to be posted on which network
+    /// (the publishing calendar, docs/share.md).
+    pub schedule: Option<super::schedule::Schedule>,
 }
 
 pub use super::practical::PlaceFrontMatter;
