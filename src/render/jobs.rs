@@ -72,6 +72,8 @@ pub enum Job {
     Kit(PageId),
     /// The page that asks a visitor for their Mastodon instance.
     MastodonShare,
+    /// The publishing calendar of a language, at `/kit/plan/`.
+    Plan(String),
     /// The community page of a language: all posts, or one tag's.
     Community {
         lang: String,
@@ -248,6 +250,7 @@ pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnos
         Job::NotFound => pages::not_found(inputs),
         Job::Asset(name) => pages::asset(inputs, name),
         Job::Kit(i) => return kits::kit(inputs, *i),
+        Job::Plan(lang) => return super::plan::plan(inputs, lang),
         Job::PageCalendar(i) => return Ok(feeds::page_calendar(inputs, *i)),
         Job::AgendaCalendar(lang) => return Ok(feeds::agenda_calendar(inputs, lang)),
         Job::Feed(s) => return feeds::feed(inputs, *s),
@@ -366,6 +369,13 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
     {
         jobs.push(Job::MastodonShare);
     }
+    jobs.extend(
+        config
+            .all_languages()
+            .into_iter()
+            .filter(|lang| !super::plan::scheduled(inputs, lang).is_empty())
+            .map(|lang| Job::Plan(lang.to_string())),
+    );
     jobs.push(Job::NotFound);
     jobs.extend(assets.iter().map(|a| Job::Asset(a.to_string())));
     jobs

@@ -12,12 +12,12 @@
 
 use crate::content::PageId;
 use crate::error::Diagnostic;
-use crate::media::card::{CARD_BUDGET, CardSpec, KIT_BUDGET};
+use crate::media::card::{CARD_BUDGET, CardSpec, CardStudio, KIT_BUDGET, SocialCard};
 use crate::render::head::{CardIntent, Frame, Head, card_values};
 use crate::render::jobs::{JobOutput, RenderInputs};
 use crate::render::routes;
 use crate::render::views::Detail;
-use crate::seo::share::{PostSource, ShareWords, kit_texts, with_utm};
+use crate::seo::share::{NetworkText, PostSource, ShareWords, kit_texts, with_utm};
 use crate::theme::locale::NumberFormat;
 use crate::url::absolute;
 
@@ -78,15 +78,18 @@ fn megabytes(bytes: usize, numbers: &NumberFormat) -> String {
 }
 
 /// Whether page `i` gets a share kit: what its `[share] kit` says, else
-/// pages meant to be shared: a page of a pillar, an event, a page with
-/// photo pages. Legal notices, the site map and the 404 (no pillar, no
+/// pages meant to be shared: a page with posts in `[share.schedule]`, a
+/// page of a pillar, an event, a page with photo pages. Legal notices, the site map and the 404 (no pillar, no
 /// event, no gallery) get none.
 pub(crate) fn wanted(inputs: &RenderInputs<'_>, i: PageId) -> bool {
     let p = &inputs.content().pages[i.0];
     if let Some(kit) = p.fm.share.as_ref().and_then(|s| s.kit) {
         return kit;
     }
-    p.pillar.is_some()
+    // A page with posts in the publishing calendar: their pictures are the kit's.
+    let scheduled = p.fm.share.as_ref().and_then(|s| s.schedule.as_ref());
+    scheduled.is_some_and(|s| !s.posts.is_empty())
+        || p.pillar.is_some()
         || inputs.events().get(i.0).is_some_and(Option::is_some)
         || inputs.photo_pages.iter().any(|s| s.page == i.0)
 }
@@ -101,43 +104,18 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
     };
     let view = inputs.views.page(i, Detail::Summary);
     let url = absolute(base, &p.path);
-    let intent = CardIntent::new(view.title, view.description).with(
-        p.fm.card.as_ref(),
-        view.cover.as_ref(),
-        &p.file.rel,
-    );
-    let values = card_values(
-        config,
-        &p.lang,
-        &intent.title,
-        intent.description.as_deref(),
-    );
     let mut images = Vec::new();
     let mut zip_images = Vec::new();
-    for (name, w, h, networks) in KIT_FORMATS {
-        let photo = intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f));
-        let stem = format!("{}-{name}", p.slug);
-        let draw = |width: u32, height: u32, budget: usize, quality: u8| {
-            studio
-                .request(
-                    inputs.images,
-                    &CardSpec {
-                        template: "kit",
-                        width,
-                        height,
-                        stem: &stem,
-                        values: &values,
-                        photo,
-                        budget,
-                        quality,
-                    },
-                )
-                .map_err(|d| d.in_file(p.file.rel.clone()))
-        };
-        let card = draw(w, h, KIT_BUDGET, 92)?;
-        // The same drawing, small: what the kit page shows.
+    for drawn in draw(inputs, studio, i, &KIT_FORMATS.map(|f| f.0))? {
+        let KitImage {
+            format: name,
+            width: w,
+            height: h,
+            networks,
+            card,
+            preview,
+        } = drawn;
         let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
-        let preview = draw(pw, ph, CARD_BUDGET, 68)?;
         let download = format!("{}-{name}-{w}x{h}.jpg", p.slug);
         zip_images.push((download.clone(), card.file.clone()));
         images.push(serde_json::json!({
@@ -148,21 +126,7 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
         }));
     }
     let strings = |key: &str| inputs.string(&p.lang, key);
-    let words = ShareWords::from_strings(strings);
-    let source = PostSource {
-        title: view.title,
-        description: view.description,
-        card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
-        tags: &p.fm.tags,
-        audiences: &p.fm.audiences,
-        brand: config.brand_name_in(&p.lang),
-        brand_hashtag: config.brand.hashtag.as_deref(),
-        fm: p.fm.share.as_ref(),
-        social: &config.social,
-        campaign: config.share.utm_campaign.as_deref(),
-        words: &words,
-    };
-    let texts = kit_texts(&source, &url);
+    let texts = texts(inputs, i);
     let numbers = inputs
         .strings_of(&p.lang)
         .map(|s| s.numbers.clone())
@@ -260,6 +224,104 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
         page,
     });
     Ok(out)
+}
+
+/// One kit image: its format, size, the networks it suits, the download
+/// and its small preview.
+pub(crate) struct KitImage {
+    pub format: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub networks: &'static str,
+    pub card: SocialCard,
+    pub preview: SocialCard,
+}
+
+/// Page `i`'s kit images in `formats` (names of [`KIT_FORMATS`]), asked of
+/// the card studio: the same request gives the same file, so the kit page
+/// and the publishing calendar show one drawing.
+pub(crate) fn draw(
+    inputs: &RenderInputs<'_>,
+    studio: &CardStudio,
+    i: PageId,
+    formats: &[&str],
+) -> Result<Vec<KitImage>, Diagnostic> {
+    let config = inputs.config();
+    let p = &inputs.content().pages[i.0];
+    let view = inputs.views.page(i, Detail::Summary);
+    let intent = CardIntent::new(view.title, view.description).with(
+        p.fm.card.as_ref(),
+        view.cover.as_ref(),
+        &p.file.rel,
+    );
+    let values = card_values(
+        config,
+        &p.lang,
+        &intent.title,
+        intent.description.as_deref(),
+    );
+    let mut out = Vec::new();
+    for (name, w, h, networks) in KIT_FORMATS {
+        if !formats.contains(&name) {
+            continue;
+        }
+        let photo = intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f));
+        let stem = format!("{}-{name}", p.slug);
+        let draw = |width: u32, height: u32, budget: usize, quality: u8| {
+            studio
+                .request(
+                    inputs.images,
+                    &CardSpec {
+                        template: "kit",
+                        width,
+                        height,
+                        stem: &stem,
+                        values: &values,
+                        photo,
+                        budget,
+                        quality,
+                    },
+                )
+                .map_err(|d| d.in_file(p.file.rel.clone()))
+        };
+        let card = draw(w, h, KIT_BUDGET, 92)?;
+        // The same drawing, small: what the kit page shows.
+        let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
+        let preview = draw(pw, ph, CARD_BUDGET, 68)?;
+        out.push(KitImage {
+            format: name,
+            width: w,
+            height: h,
+            networks,
+            card,
+            preview,
+        });
+    }
+    Ok(out)
+}
+
+/// The texts page `i`'s kit offers, one per network
+/// ([`kit_texts`]): what its kit page and the publishing calendar show.
+pub(crate) fn texts(inputs: &RenderInputs<'_>, i: PageId) -> Vec<NetworkText> {
+    let config = inputs.config();
+    let p = &inputs.content().pages[i.0];
+    let view = inputs.views.page(i, Detail::Summary);
+    let strings = |key: &str| inputs.string(&p.lang, key);
+    let words = ShareWords::from_strings(strings);
+    let source = PostSource {
+        title: view.title,
+        description: view.description,
+        card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
+        tags: &p.fm.tags,
+        audiences: &p.fm.audiences,
+        brand: config.brand_name_in(&p.lang),
+        brand_hashtag: config.brand.hashtag.as_deref(),
+        fm: p.fm.share.as_ref(),
+        social: &config.social,
+        campaign: config.share.utm_campaign.as_deref(),
+        words: &words,
+    };
+    kit_texts(&source, &absolute(config.base(), &p.path))
 }
 
 /// `url` cut after each `/`, `?`, `&` and `=`: where the kit page lets a
