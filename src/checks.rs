@@ -530,6 +530,28 @@ pub(crate) fn theme_routes(
                 );
             }
         }
+        // The publishing calendar, where a page of the language has posts.
+        let plan = routes::plan(config, lang);
+        let scheduled = content.pages.iter().any(|p| {
+            p.lang == lang
+                && p.fm
+                    .share
+                    .as_ref()
+                    .and_then(|s| s.schedule.as_ref())
+                    .is_some_and(|s| !s.posts.is_empty())
+        });
+        if let Some(r) = model.routes.get(&plan).filter(|_| scheduled) {
+            errors.push(
+                Diagnostic::error(
+                    "url-collision",
+                    format!(
+                        "the address {plan} is wanted by both {} and the publishing calendar",
+                        r.source
+                    ),
+                )
+                .help("give the page another slug: the publishing calendar stands at /kit/plan/ (docs/share.md)"),
+            );
+        }
         // A section may stand at the agenda's address (it then shows the agenda); a page may not.
         if let Some(p) = content.pages.iter().find(|p| p.path == agenda) {
             errors.push(
@@ -1056,6 +1078,36 @@ mod tests {
             messages
                 .iter()
                 .any(|m| m.contains("/agenda/") && m.contains("the agenda"))
+        );
+    }
+
+    #[test]
+    fn a_page_may_not_stand_at_the_publishing_calendar_once_there_is_one() {
+        let page = "+++\ntitle = \"Plan\"\nslug = \"plan\"\n+++\n";
+        let lac = "+++\ntitle = \"Lac\"\n[share.schedule]\nx = 2027-06-12T09:00:00+02:00\n+++\n";
+        let run = |files: &[(&str, &str)]| {
+            let dir = site(files);
+            let (config, content, model) = load(dir.path());
+            let theme = crate::theme::Theme::load(dir.path(), &config.theme).unwrap();
+            let strings: BTreeMap<String, Strings> = [(
+                "fr".to_string(),
+                Strings::load(&theme, dir.path(), "fr").unwrap(),
+            )]
+            .into();
+            theme_routes(&config, &content, &model, &strings)
+        };
+        // No post: the address is free.
+        assert!(run(&[("content/kit/plan.md", page)]).is_ok());
+        let err = run(&[
+            ("content/kit/plan.md", page),
+            ("content/tourisme/lac.md", lac),
+        ])
+        .unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.code, "url-collision");
+        assert!(
+            d.message.contains("/kit/plan/") && d.message.contains("publishing calendar"),
+            "{d:?}"
         );
     }
 

@@ -322,4 +322,34 @@ mod tests {
             assert!(ics.contains("DTSTART:20270612T213000Z"), "{ics}");
         });
     }
+
+    #[test]
+    fn no_page_with_posts_no_plan() {
+        let dir = site(&[
+            ("content/_index.md", "+++\ntitle = \"Accueil\"\n+++\n"),
+            ("content/tourisme/lac.md", "+++\ntitle = \"Le lac\"\n+++\n"),
+        ]);
+        with_render_inputs(dir.path(), |inputs| {
+            let jobs = crate::render::jobs::plan(inputs, &[]);
+            assert!(
+                !jobs
+                    .iter()
+                    .any(|j| matches!(j, crate::render::jobs::Job::Plan(_)))
+            );
+            assert!(plan(inputs, "fr").unwrap().files.is_empty());
+        });
+        crate::testing::write(
+            dir.path(),
+            "content/tourisme/lac.md",
+            "+++\ntitle = \"Le lac\"\n[share.schedule]\nx = 2027-06-12T09:00:00+02:00\n+++\n",
+        );
+        with_render_inputs(dir.path(), |inputs| {
+            let jobs = crate::render::jobs::plan(inputs, &[]);
+            let plans: Vec<&crate::render::jobs::Job> = jobs
+                .iter()
+                .filter(|j| matches!(j, crate::render::jobs::Job::Plan(_)))
+                .collect();
+            assert_eq!(plans, [&crate::render::jobs::Job::Plan("fr".into())]);
+        });
+    }
 }
