@@ -249,4 +249,20 @@ mod tests {
         let e = page("+++\n[share]\nschedule = \"2027-06-12T18:00:00+02:00\"\n+++\n").unwrap_err();
         assert!(e.message.contains("table of networks"), "{e:?}");
     }
+
+    #[test]
+    fn a_section_cannot_schedule_posts() {
+        use crate::content::frontmatter::{SectionFrontMatter, check};
+        let text =
+            "+++\ntitle = \"Tourisme\"\n[share.schedule]\nx = 2027-06-12T09:00:00+02:00\n+++\n";
+        let sp = split(text).unwrap();
+        let fm: SectionFrontMatter = parse(&sp).unwrap();
+        let problems = check(&fm, &sp);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].message.contains("[share.schedule]"),
+            "{problems:?}"
+        );
+        assert_eq!(problems[0].line, Some(3));
+    }
 }
