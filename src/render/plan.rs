@@ -20,7 +20,7 @@ use crate::error::Diagnostic;
 use crate::render::head::{Frame, Head};
 use crate::render::jobs::{JobOutput, RenderInputs};
 use crate::render::{kits, routes};
-use crate::seo::plan::{Post, Tool, calendar, csv_files, image_format, sort};
+use crate::seo::plan::{Post, Tool, calendar, csv_files, image_format, order};
 use crate::url::absolute;
 
 /// The pages of `lang` with posts in `[share.schedule]`.
@@ -134,9 +134,7 @@ pub(crate) fn plan(inputs: &RenderInputs<'_>, lang: &str) -> Result<JobOutput, D
             ));
         }
     }
-    posts.sort_by(|a, b| {
-        (a.0.at, a.0.network.key(), &a.0.path).cmp(&(b.0.at, b.0.network.key(), &b.0.path))
-    });
+    posts.sort_by(|a, b| order(&a.0).cmp(&order(&b.0)));
     let tz = &config.timezone;
     let now = inputs.views.now;
     // Days in the site's zone, in order, each with its posts.
@@ -187,11 +185,7 @@ pub(crate) fn plan(inputs: &RenderInputs<'_>, lang: &str) -> Result<JobOutput, D
         .collect();
     let path = routes::plan(config, lang);
     let rel = path.trim_start_matches('/').to_string();
-    let posts: Vec<Post> = {
-        let mut list: Vec<Post> = posts.into_iter().map(|(p, _, _)| p).collect();
-        sort(&mut list);
-        list
-    };
+    let posts: Vec<Post> = posts.into_iter().map(|(p, _, _)| p).collect();
     let title = string("plan_title");
     let mut files = vec![(
         format!("{rel}plan.ics"),
@@ -207,13 +201,12 @@ pub(crate) fn plan(inputs: &RenderInputs<'_>, lang: &str) -> Result<JobOutput, D
     for tool in Tool::ALL {
         let mine: Vec<serde_json::Value> = csvs
             .iter()
-            .filter(|(name, _)| name.starts_with(&format!("{}-", tool.key())))
-            .map(|(name, _)| {
-                let network = name
-                    .trim_end_matches(".csv")
-                    .trim_start_matches(&format!("{}-", tool.key()));
-                let label = crate::config::Network::parse(network).map_or(network, |n| n.name());
-                serde_json::json!({ "name": label, "url": absolute(base, &format!("{path}{name}")) })
+            .filter(|f| f.tool == tool)
+            .map(|f| {
+                serde_json::json!({
+                    "name": f.network.name(),
+                    "url": absolute(base, &format!("{path}{}", f.name)),
+                })
             })
             .collect();
         if !mine.is_empty() {
@@ -222,7 +215,7 @@ pub(crate) fn plan(inputs: &RenderInputs<'_>, lang: &str) -> Result<JobOutput, D
     }
     files.extend(
         csvs.into_iter()
-            .map(|(name, text)| (format!("{rel}{name}"), text.into_bytes())),
+            .map(|f| (format!("{rel}{}", f.name), f.text.into_bytes())),
     );
     let mut head = Head::new(title.clone());
     head.noindex = true;

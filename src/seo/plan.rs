@@ -52,9 +52,9 @@ pub fn image_format(network: Network) -> &'static str {
     }
 }
 
-/// Posts in the order the plan lists them: by instant, then network, then page.
-pub fn sort(posts: &mut [Post]) {
-    posts.sort_by(|a, b| (a.at, a.network.key(), &a.path).cmp(&(b.at, b.network.key(), &b.path)));
+/// Where a post stands in the plan: by instant, then network, then page.
+pub fn order(post: &Post) -> (Timestamp, &'static str, &str) {
+    (post.at, post.network.key(), &post.path)
 }
 
 /// A scheduling tool a CSV file is written for.
@@ -147,10 +147,20 @@ impl Tool {
     }
 }
 
+/// One CSV file of the plan: a tool's file for one network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvFile {
+    pub tool: Tool,
+    pub network: Network,
+    /// `hootsuite-instagram.csv`.
+    pub name: String,
+    pub text: String,
+}
+
 /// The CSV files of the plan: for each tool, one file per network it posts
 /// to that has posts, with the posts at or after `from` (the tools refuse
-/// posts in the past). File name, bytes.
-pub fn csv_files(posts: &[Post], tz: &TimeZone, from: Timestamp) -> Vec<(String, String)> {
+/// posts in the past).
+pub fn csv_files(posts: &[Post], tz: &TimeZone, from: Timestamp) -> Vec<CsvFile> {
     let mut out = Vec::new();
     for tool in Tool::ALL {
         for network in crate::content::schedule::SCHEDULABLE {
@@ -164,7 +174,12 @@ pub fn csv_files(posts: &[Post], tz: &TimeZone, from: Timestamp) -> Vec<(String,
             if mine.is_empty() {
                 continue;
             }
-            out.push((tool.file_name(network), csv(tool, &mine, tz)));
+            out.push(CsvFile {
+                tool,
+                network,
+                name: tool.file_name(network),
+                text: csv(tool, &mine, tz),
+            });
         }
     }
     out
@@ -403,10 +418,10 @@ mod tests {
             post(Network::Instagram, "2020-01-01T00:00:00Z", "passé"),
             post(Network::Mastodon, "2027-06-13T10:00:00Z", "m"),
         ];
-        sort(&mut posts);
+        posts.sort_by(|a, b| order(a).cmp(&order(b)));
         assert_eq!(posts[0].text, "passé");
         let files = csv_files(&posts, &paris(), "2026-07-01T00:00:00Z".parse().unwrap());
-        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -419,7 +434,7 @@ mod tests {
                 "hootsuite-mastodon.csv",
             ]
         );
-        let ig = read_csv(&files[0].1);
+        let ig = read_csv(&files[0].text);
         assert_eq!(ig.len(), 2, "the header and the one post to come");
         assert_eq!(ig[1][0], "ig");
     }
