@@ -74,7 +74,7 @@ fn key_line(root: &Path, file: &str, key: &str) -> Option<usize> {
 /// (docs/share.md): `share-text-too-long`, naming the network and the count.
 pub(crate) fn share_texts(root: &Path, config: &Config, content: &Content) -> Vec<Diagnostic> {
     use crate::config::Network;
-    use crate::seo::share::{with_utm, written_over_limit, written_text};
+    use crate::seo::share::{Tracking, with_utm, written_over_limit, written_text};
     let mut out = Vec::new();
     for p in &content.pages {
         let Some(fm) = &p.fm.share else { continue };
@@ -87,7 +87,7 @@ pub(crate) fn share_texts(root: &Path, config: &Config, content: &Content) -> Ve
                 &url,
                 n.key(),
                 "social",
-                config.share.utm_campaign.as_deref(),
+                Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
             );
             if let Some((count, limit)) = written_over_limit(n, text, &link) {
                 let d = Diagnostic::warning(
@@ -436,6 +436,37 @@ pub(crate) fn content_warnings(
 }
 
 /// A photo page must not take the address of another page.
+/// `[analytics]` in exempt mode needs a way for visitors to opt out: a
+/// page with `{{ analytics_opt_out() }}` (docs/analytics.md).
+pub(crate) fn analytics(
+    config: &Config,
+    pages: &[Rendered],
+    sections: &[Rendered],
+) -> Vec<Diagnostic> {
+    let tracked = config
+        .analytics
+        .as_ref()
+        .is_some_and(|a| a.exempt && a.tracker.is_some());
+    if !tracked {
+        return Vec::new();
+    }
+    let offered = pages
+        .iter()
+        .chain(sections)
+        .any(|r| r.html.contains("data-analytics-opt-out"));
+    if offered {
+        return Vec::new();
+    }
+    vec![
+        Diagnostic::warning(
+            "analytics-no-opt-out",
+            "the audience is measured under the CNIL's exemption, but no page lets visitors opt out",
+        )
+        .file("blason.toml")
+        .help("add {{ analytics_opt_out() }} to the privacy page (docs/analytics.md); the exemption asks for it"),
+    ]
+}
+
 pub(crate) fn photo_routes(
     content: &Content,
     model: &SiteModel,

@@ -118,6 +118,15 @@ pub enum Command {
         #[arg(default_value = ".")]
         root: PathBuf,
     },
+    /// Write the community manager's desk (moderation and ambassadors pages) into OUT, outside the site.
+    Desk {
+        /// The site folder (with blason.toml).
+        #[arg(default_value = ".")]
+        root: PathBuf,
+        /// The desk folder (default ROOT/desk); never inside the site's output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Theme commands.
     Theme {
         #[command(subcommand)]
@@ -305,6 +314,19 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             file,
             root,
         } => import(network, &file, &root),
+        Command::Desk { root, output } => {
+            let done = pipeline::desk(&root, output.as_deref(), now()?)?;
+            println!(
+                "wrote {} in {}: {} post(s) waiting for consent, {} right(s) ending within 30 days, {} published post(s) without terms, {} ambassador(s); keep this folder private",
+                done.files.join(", "),
+                done.folder.display(),
+                done.pending,
+                done.expiring,
+                done.without_terms,
+                done.ambassadors
+            );
+            Ok(0)
+        }
         Command::Theme {
             command: ThemeCommand::Eject { root },
         } => {
@@ -358,6 +380,10 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
         prune_cache: false,
         now: now()?,
     };
+    // How the site measures its audience, said whatever else is found.
+    let measurement = crate::config::Config::load(&opts.root)
+        .ok()
+        .map(|c| c.measurement());
     let pipeline::CheckReport {
         diagnostics: diags,
         translations,
@@ -370,6 +396,9 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
     for d in &diags {
         eprintln!("{d}");
     }
+    if let Some(mode) = measurement {
+        eprintln!("{}", measurement_line(mode));
+    }
     eprintln!("{errors} error(s), {warnings} warning(s)");
     if format == Format::Json {
         let json = serde_json::json!({
@@ -378,6 +407,7 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
             "warnings": warnings,
             "diagnostics": diags,
             "translations": translations,
+            "measurement": measurement,
         });
         println!(
             "{}",
@@ -389,6 +419,21 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
     } else {
         0
     })
+}
+
+/// What `check` says of the site's audience measurement (docs/analytics.md).
+fn measurement_line(mode: &str) -> &'static str {
+    match mode {
+        "exempt" => {
+            "measurement: exempt (Matomo set as the CNIL's consent exemption asks: no consent banner needed; share links and QR codes carry no utm_* parameters)"
+        }
+        "consent" => {
+            "measurement: consent ([analytics] exempt = false: share links carry utm_* parameters, and the site needs a consent banner before Matomo runs)"
+        }
+        _ => {
+            "measurement: none (no [analytics]: nothing is measured; share links carry no utm_* parameters)"
+        }
+    }
 }
 
 /// `blason sync`: feeds and photos downloaded, a line per feed, every

@@ -20,7 +20,7 @@ pub enum Start {
 
 /// What a site's repository should not keep: the output, the output kept
 /// for the next build, its lock, and the image cache (CI restores it).
-const GITIGNORE: &str = "/public/\n/.public.blason-*\n/.blason-cache/\n";
+const GITIGNORE: &str = "/public/\n/.public.blason-*\n/.blason-cache/\n/desk/\n";
 
 const BARE_CONFIG: &str = r#"# The site's settings: every key is in blason's docs/configuration.md.
 base_url = "https://www.example-territoire.fr"

@@ -12,6 +12,7 @@
 //! files from saved Mastodon and Bluesky API responses. Nothing here renders
 //! HTML or makes pixels.
 
+pub mod desk;
 pub mod import;
 pub mod text;
 
@@ -159,6 +160,9 @@ struct RawPost {
     tags: Vec<String>,
     consent: bool,
     status: Status,
+    /// The version of the office's reuse terms the consent was given under
+    /// (a file of `community/terms/`).
+    terms: Option<String>,
     rights: Option<RawRights>,
 }
 
@@ -182,6 +186,8 @@ pub struct CommunityPost {
     pub image: Option<PathBuf>,
     pub image_alt: Option<String>,
     pub tags: Vec<String>,
+    /// The reuse terms' version the consent was given under.
+    pub terms: Option<String>,
 }
 
 impl CommunityPost {
@@ -249,7 +255,10 @@ pub fn load(
     if !dir.is_dir() {
         return Ok(Community::default());
     }
-    let (files, mut errors) = crate::paths::walk_files(root, &dir, crate::paths::is_scratch);
+    let (mut files, mut errors) = crate::paths::walk_files(root, &dir, crate::paths::is_scratch);
+    // The reuse terms are the desk's (see [`desk`]), not posts or images.
+    let terms = dir.join(desk::TERMS_FOLDER);
+    files.retain(|f| !f.starts_with(&terms));
     // The folder in the same form as resolved paths (normalised), to compare them.
     let folder = crate::paths::normalize(&dir);
     let mut community = Community::default();
@@ -488,6 +497,7 @@ fn load_one(
             image,
             image_alt: raw.image_alt,
             tags: raw.tags,
+            terms: raw.terms.filter(|t| !t.trim().is_empty()),
         }),
         warnings,
         named,

@@ -12,6 +12,7 @@
 
 pub mod data;
 pub mod maps;
+pub mod press;
 pub mod raw;
 
 use std::fmt;
@@ -23,6 +24,7 @@ use serde::Serialize;
 use crate::error::{Diagnostic, Error, suggest, toml_diagnostic};
 pub use data::{Category, DataFormat, DataSource};
 pub use maps::{Maps, TileSource};
+pub use press::Press;
 pub use raw::{CardsConfig, Grouping, LanguageConfig, SearchConfig, Untranslated};
 use raw::{MarkdownConfig, RawBrand, RawConfig, RawContact, RawImages, RawShare};
 
@@ -53,6 +55,8 @@ pub struct Config {
     /// The compliance `[accessibility] status` declares: `full`,
     /// `partial` or `none`.
     pub accessibility_status: Option<&'static str>,
+    /// Audience measurement (`[analytics]`), when the site has it.
+    pub analytics: Option<Analytics>,
     pub share: Share,
     pub cards: CardsConfig,
     pub images: Images,
@@ -62,10 +66,53 @@ pub struct Config {
     pub data: Vec<DataSource>,
     /// Static maps' tiles (`[maps]`).
     pub maps: Maps,
+    /// The press library (`[press]`).
+    pub press: Press,
     /// Pages per taxonomy listing page (0: all).
     pub paginate_taxonomies: usize,
     /// Free data for templates (`config.extra`).
     pub extra: toml::Table,
+}
+
+/// `[analytics]`: the office's own Matomo (docs/analytics.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Analytics {
+    /// The JavaScript tracker; `None` with `provider = "logs"`, where
+    /// Matomo reads the web server's logs and the pages carry no script.
+    pub tracker: Option<Tracker>,
+    /// Set as the CNIL's audience-measurement exemption asks.
+    pub exempt: bool,
+}
+
+/// Where Matomo's JavaScript tracker reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tracker {
+    /// The Matomo server, ending with `/`: the tracker is `matomo.js` there.
+    pub url: String,
+    /// The server's origin (`https://stats.example.fr`), for the CSP line.
+    pub origin: String,
+    pub site_id: u32,
+    /// Set as the exemption asks (the same as [`Analytics::exempt`]).
+    pub exempt: bool,
+}
+
+impl Config {
+    /// How the site measures its audience: `none`, `exempt` (the CNIL's
+    /// exemption: no consent banner) or `consent` (a banner is needed).
+    pub fn measurement(&self) -> &'static str {
+        match &self.analytics {
+            None => "none",
+            Some(a) if a.exempt => "exempt",
+            Some(_) => "consent",
+        }
+    }
+
+    /// Whether share links and QR codes carry `utm_*` parameters: not
+    /// when the audience is measured under the exemption, which campaign
+    /// parameters break.
+    pub fn share_utm(&self) -> bool {
+        self.measurement() != "exempt"
+    }
 }
 
 /// An IANA time zone, with the name it was written as (for iCalendar's TZID).
@@ -456,12 +503,17 @@ impl Config {
         errors.extend(check_who(&raw));
         let contact = validate_contact(raw.contact, &mut errors);
         let accessibility_status = validate_accessibility(&raw.accessibility, &mut errors);
+        let analytics = raw
+            .analytics
+            .clone()
+            .and_then(|a| validate_analytics(a, &mut errors));
         let brand = validate_brand(raw.brand, &mut errors);
         let share = validate_share(raw.share, &mut errors);
         let images = validate_images(raw.images, &mut errors);
         let markdown = validate_markdown(raw.markdown, &mut errors);
         let data = data::validate(raw.data, &raw.pillars, &raw.audiences, &mut errors);
         let maps = maps::validate(raw.maps, &mut errors);
+        let press = press::validate(raw.press, &mut errors);
         match (timezone, brand, share, images, markdown) {
             (Some(timezone), Some(brand), Some(share), Some(images), Some(markdown))
                 if errors.is_empty() =>
@@ -480,6 +532,7 @@ impl Config {
                     social: raw.social,
                     contact,
                     accessibility_status,
+                    analytics,
                     share,
                     cards: raw.cards,
                     images,
@@ -487,6 +540,7 @@ impl Config {
                     search: raw.search,
                     data,
                     maps,
+                    press,
                     paginate_taxonomies: raw.paginate_taxonomies,
                     extra: raw.extra,
                 })
@@ -787,6 +841,89 @@ fn validate_accessibility(
         );
     }
     known
+}
+
+fn validate_analytics(raw: raw::RawAnalytics, errors: &mut Vec<Diagnostic>) -> Option<Analytics> {
+    let provider = raw.provider.as_deref().map_or("matomo", str::trim);
+    match provider {
+        "logs" => {
+            if raw.url.is_some() || raw.site_id.is_some() {
+                errors.push(
+                    Diagnostic::error(
+                        "config",
+                        "[analytics] provider = \"logs\" reads the web server's logs: it takes no url or site_id",
+                    )
+                    .help("remove url and site_id, or use provider = \"matomo\" for the JavaScript tracker"),
+                );
+                return None;
+            }
+            return Some(Analytics {
+                tracker: None,
+                exempt: raw.exempt,
+            });
+        }
+        "matomo" => {}
+        p => {
+            errors.push(
+                Diagnostic::error("config", format!("[analytics] provider = \"{p}\" is not one blason knows"))
+                    .help("blason measures with a Matomo the office hosts: provider = \"matomo\" (its tracker) or \"logs\" (its log analytics)"),
+            );
+            return None;
+        }
+    }
+    let mut ok = true;
+    let url = raw.url.as_deref().unwrap_or("").trim();
+    let host = crate::url::https_host(url);
+    let plain = !url.contains(['?', '#', '"', '\'', '<', '>', ' ', '\\']);
+    if host.is_none() || !plain {
+        errors.push(
+            Diagnostic::error(
+                "config",
+                if url.is_empty() {
+                    "[analytics] has no url: the address of the office's Matomo".to_string()
+                } else {
+                    format!("[analytics] url = \"{url}\" is not the https:// address of a Matomo server")
+                },
+            )
+            .help("write the address of the office's Matomo, where matomo.js is: url = \"https://stats.example.fr/\""),
+        );
+        ok = false;
+    }
+    if raw.site_id.unwrap_or(0) == 0 {
+        errors.push(
+            Diagnostic::error(
+                "config",
+                "[analytics] has no site_id, Matomo's number for this site",
+            )
+            .help(
+                "copy the site's id from Matomo (Administration > Websites > Manage): site_id = 1",
+            ),
+        );
+        ok = false;
+    }
+    let host = host?;
+    if !ok {
+        return None;
+    }
+    let url = if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    };
+    // The origin: scheme and host (with its port), without the path.
+    let authority = url["https://".len()..]
+        .split('/')
+        .next()
+        .unwrap_or(host.as_str());
+    Some(Analytics {
+        tracker: Some(Tracker {
+            origin: format!("https://{authority}"),
+            url,
+            site_id: raw.site_id.unwrap_or(0),
+            exempt: raw.exempt,
+        }),
+        exempt: raw.exempt,
+    })
 }
 
 fn validate_contact(raw: RawContact, errors: &mut Vec<Diagnostic>) -> Contact {
@@ -1454,6 +1591,64 @@ mod tests {
         assert_eq!(c.pillar_title("tourisme", "fr"), Some("Découvrir"));
         assert_eq!(c.title_in("en"), "Loue");
         assert_eq!(c.all_languages(), vec!["fr", "en"]);
+    }
+
+    #[test]
+    fn analytics_modes_and_what_they_do_to_share_links() {
+        let with = |t: &str| Config::parse(&format!("{MINIMAL}[analytics]\n{t}\n"));
+        let none = Config::parse(MINIMAL).unwrap();
+        assert_eq!((none.measurement(), none.share_utm()), ("none", true));
+
+        let c = with("url = \"https://stats.example.fr/matomo\"\nsite_id = 3").unwrap();
+        assert_eq!((c.measurement(), c.share_utm()), ("exempt", false));
+        let t = c.analytics.unwrap().tracker.unwrap();
+        assert_eq!(t.url, "https://stats.example.fr/matomo/");
+        assert_eq!(t.origin, "https://stats.example.fr");
+        assert_eq!(t.site_id, 3);
+
+        let c =
+            with("url = \"https://stats.example.fr:8443/\"\nsite_id = 1\nexempt = false").unwrap();
+        assert_eq!((c.measurement(), c.share_utm()), ("consent", true));
+        assert_eq!(
+            c.analytics.unwrap().tracker.unwrap().origin,
+            "https://stats.example.fr:8443"
+        );
+
+        let c = with("provider = \"logs\"").unwrap();
+        assert_eq!((c.measurement(), c.share_utm()), ("exempt", false));
+        assert_eq!(c.analytics.unwrap().tracker, None);
+
+        for (bad, said) in [
+            (
+                "url = \"http://stats.example.fr/\"\nsite_id = 1",
+                "http://stats.example.fr/",
+            ),
+            (
+                "url = \"https://stats.example.fr/\\\"><script>\"\nsite_id = 1",
+                "is not the https://",
+            ),
+            (
+                "url = \"https://user:pw@stats.example.fr/\"\nsite_id = 1",
+                "user:pw",
+            ),
+            ("url = \"https://stats.example.fr/\"", "no site_id"),
+            ("site_id = 2", "no url"),
+            (
+                "provider = \"google\"\nurl = \"https://x.fr/\"\nsite_id = 1",
+                "google",
+            ),
+            (
+                "provider = \"logs\"\nsite_id = 1",
+                "takes no url or site_id",
+            ),
+            (
+                "url = \"https://stats.example.fr/\"\nsite_id = 1\ncookie = true",
+                "cookie",
+            ),
+        ] {
+            let err = format!("{:?}", with(bad).unwrap_err());
+            assert!(err.contains(said), "{bad}: {err}");
+        }
     }
 
     #[test]

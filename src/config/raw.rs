@@ -48,6 +48,8 @@ pub struct RawConfig {
     /// The site's accessibility compliance, said in every page's footer.
     #[serde(default)]
     pub accessibility: RawAccessibility,
+    /// Audience measurement (docs/analytics.md). Default: none.
+    pub analytics: Option<RawAnalytics>,
     #[serde(default)]
     pub share: RawShare,
     #[serde(default)]
@@ -64,6 +66,10 @@ pub struct RawConfig {
     /// Static maps: the tile server and its credit. Default: none (maps on
     /// a plain background).
     pub maps: Option<super::maps::RawMaps>,
+    /// The press library: licences that make a photo a press photo, its
+    /// address, the press contact. Default: none (photos marked
+    /// `press = true` only).
+    pub press: Option<super::press::RawPress>,
     /// Zola-style taxonomies other than tags are accepted in front matter; this
     /// lists how many pages per listing page (0: all). Default: 0.
     #[serde(default)]
@@ -158,6 +164,24 @@ pub struct RawAccessibility {
     /// accessibility standard (RGAA in France), as its statement says.
     /// Default: not said.
     pub status: Option<String>,
+}
+
+/// `[analytics]`: a self-hosted Matomo measuring the audience.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnalytics {
+    /// `matomo` (its JavaScript tracker) or `logs` (Matomo's log
+    /// analytics on the web server's logs: no script). Default: matomo.
+    pub provider: Option<String>,
+    /// The Matomo server's address (`https://stats.example.fr/`); required
+    /// with `matomo`.
+    pub url: Option<String>,
+    /// The site's id in Matomo; required with `matomo`.
+    pub site_id: Option<u32>,
+    /// Whether the tracker is set as the CNIL's consent exemption asks (no
+    /// consent banner needed). Default: true.
+    #[serde(default = "yes")]
+    pub exempt: bool,
 }
 
 /// `[languages.xx.contact]`: the contact block's texts in that language.

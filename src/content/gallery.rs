@@ -5,7 +5,9 @@
 //! A photo without `alt` is an error (SPEC: alt text is required); without
 //! credit or licence a warning; past its `until` date it is left out (with a
 //! warning; `check` makes it an error), and within 30 days of it a warning.
-//! Paths stay inside the site. This module reads and validates; it makes no
+//! Paths stay inside the site. `press = true` offers a photo to the press
+//! library, `press = false` keeps it out whatever its licence
+//! ([`Photo::for_press`]). This module reads and validates; it makes no
 //! pixels.
 
 use std::collections::BTreeMap;
@@ -35,6 +37,7 @@ struct RawPhoto {
     license: Option<String>,
     until: Option<FmDate>,
     focus: Option<[f64; 2]>,
+    press: Option<bool>,
     #[serde(flatten)]
     other: BTreeMap<String, toml::Value>,
 }
@@ -57,6 +60,12 @@ pub struct Photo {
     pub credit: Option<String>,
     pub license: Option<String>,
     pub focus: (f64, f64),
+    /// The last day the photo may be published (`until`), when it has one:
+    /// the press library shows it.
+    pub until: Option<jiff::civil::Date>,
+    /// `press` as written: offered to the press library (`true`), kept out
+    /// of it (`false`), or as `[press] licenses` decides (`None`).
+    pub press: Option<bool>,
     /// Texts in other languages.
     pub translations: BTreeMap<String, PhotoText>,
 }
@@ -74,6 +83,30 @@ impl Photo {
             .and_then(|t| t.caption.as_deref())
             .or(self.caption.as_deref())
     }
+
+    /// Whether the photo is in the press library: what its `press` says,
+    /// else whether its licence is one of `licenses` (`[press] licenses`),
+    /// compared without regard to case, spaces or hyphens ("CC-BY-4.0" is
+    /// "CC BY 4.0"). Expired photos never get here: [`load`] leaves them out.
+    pub fn for_press(&self, licenses: &[String]) -> bool {
+        match self.press {
+            Some(flag) => flag,
+            None => self.license.as_deref().is_some_and(|l| {
+                let l = licence_key(l);
+                licenses.iter().any(|x| licence_key(x) == l)
+            }),
+        }
+    }
+}
+
+/// A licence's name reduced for comparison: lower case, with hyphens,
+/// underscores and runs of spaces made one space.
+pub fn licence_key(name: &str) -> String {
+    name.to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The photos of one folder.
@@ -85,8 +118,8 @@ pub struct Gallery {
     pub listed: Vec<PathBuf>,
 }
 
-const KEYS: [&str; 7] = [
-    "file", "alt", "caption", "credit", "license", "until", "focus",
+const KEYS: [&str; 8] = [
+    "file", "alt", "caption", "credit", "license", "until", "focus", "press",
 ];
 
 /// Reads `dir/gallery.toml`. `languages` are the site's other languages
@@ -195,7 +228,7 @@ pub fn load(
                     .help("add credit = \"Author\" and license = \"CC BY 4.0\" (or the agreement you have)"),
             );
         }
-        if let Some(until) = p.until {
+        if let Some(until) = &p.until {
             let rights = until.rights_at(now, tz);
             if rights == Rights::Ended {
                 warnings.push(
@@ -244,6 +277,8 @@ pub fn load(
             credit,
             license,
             focus,
+            until: p.until.map(|u| u.date()),
+            press: p.press,
             translations,
         });
     }
@@ -284,6 +319,48 @@ mod tests {
         assert_eq!(g.photos[0].focus, (0.2, 0.3));
         let codes: Vec<&str> = w.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["missing-credit", "rights-expiring"]);
+        assert_eq!(g.photos[1].until, Some(jiff::civil::date(2026, 7, 20)));
+        assert_eq!(g.photos[0].until, None);
+    }
+
+    #[test]
+    fn press_photos_by_flag_or_by_licence_unless_refused() {
+        let d = setup(
+            "[[photo]]\nfile = \"lac.jpg\"\nalt = \"a\"\ncredit = \"C.\"\nlicense = \"CC-BY-4.0\"\n\n[[photo]]\nfile = \"aube.jpg\"\nalt = \"b\"\ncredit = \"C.\"\nlicense = \"CC BY 4.0\"\npress = false\n\n[[photo]]\nfile = \"lac.jpg\"\nalt = \"c\"\ncredit = \"C.\"\nlicense = \"Tous droits réservés\"\npress = true\n\n[[photo]]\nfile = \"aube.jpg\"\nalt = \"d\"\ncredit = \"C.\"\nlicense = \"Tous droits réservés\"\n",
+        );
+        let (g, _) = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        let allowed = vec!["cc by 4.0".to_string()];
+        let chosen: Vec<&str> = g
+            .photos
+            .iter()
+            .filter(|p| p.for_press(&allowed))
+            .map(|p| p.alt.as_str())
+            .collect();
+        // By licence (spelled another way), refused, by flag, neither.
+        assert_eq!(chosen, ["a", "c"]);
+        let none: Vec<&str> = g
+            .photos
+            .iter()
+            .filter(|p| p.for_press(&[]))
+            .map(|p| p.alt.as_str())
+            .collect();
+        assert_eq!(none, ["c"], "without an allow-list, only the flag counts");
+        assert_eq!(licence_key(" CC_BY-SA  4.0 "), "cc by sa 4.0");
+    }
+
+    #[test]
+    fn an_expired_press_photo_is_left_out_like_any_other() {
+        let d = setup(
+            "[[photo]]\nfile = \"lac.jpg\"\nalt = \"a\"\ncredit = \"C.\"\nlicense = \"L\"\npress = true\nuntil = 2026-06-30\n\n[[photo]]\nfile = \"aube.jpg\"\nalt = \"b\"\ncredit = \"C.\"\nlicense = \"L\"\npress = true\nuntil = 2026-07-01\n",
+        );
+        let (g, w) = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        let kept: Vec<&str> = g.photos.iter().map(|p| p.alt.as_str()).collect();
+        // The right of `b` runs to the end of today: it is kept, with its date.
+        assert_eq!(kept, ["b"]);
+        assert_eq!(g.photos[0].until, Some(jiff::civil::date(2026, 7, 1)));
+        assert_eq!(w[0].code, "rights-expired");
+        let d = setup("[[photo]]\nfile = \"lac.jpg\"\nalt = \"a\"\npress = \"yes\"\n");
+        assert!(load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).is_err());
     }
 
     #[test]

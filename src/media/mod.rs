@@ -105,6 +105,8 @@ struct Job {
     reduce: u32,
     /// Published under /processed_images/ (card layers stay in the cache).
     publish: bool,
+    /// Encoder quality (the site's, or a press download's).
+    quality: u8,
 }
 
 /// A crop to an aspect ratio around a focal point.
@@ -165,6 +167,26 @@ pub struct ResponsiveImage {
     pub sources: Vec<ImageSource>,
     pub fallback: Variant,
     /// The largest variant's size (the intrinsic size for width/height attributes).
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The longest side of a press download, in pixels: enough for a printed
+/// magazine page (A4 at 300 dpi is 3508 pixels high); larger originals are
+/// scaled down to it.
+pub const DOWNLOAD_MAX_SIDE: u32 = 4000;
+
+/// The JPEG quality of press downloads: above the site's variants', for print.
+pub const DOWNLOAD_QUALITY: u8 = 92;
+
+/// A press download, as templates use it: published under
+/// `/processed_images/` like every variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct Download {
+    /// Its file name in the output and the cache.
+    pub name: String,
+    /// Absolute URL.
+    pub url: String,
     pub width: u32,
     pub height: u32,
 }
@@ -520,6 +542,7 @@ impl ImagePipeline {
                 crop: Some(boxed),
                 reduce,
                 publish: false,
+                quality: self.settings.quality,
             });
         Ok(name)
     }
@@ -549,6 +572,73 @@ impl ImagePipeline {
             .help("delete this file and build again: blason makes it again")
         })?;
         Ok((std::sync::Arc::new(bytes), decoded))
+    }
+
+    /// Asks for the press download of `path`: one JPEG at the photo's own
+    /// size, its longer side capped at [`DOWNLOAD_MAX_SIDE`], at quality
+    /// [`DOWNLOAD_QUALITY`], upright and without any metadata (like every
+    /// variant: the encoder writes none). Returns its name and size now.
+    pub fn download(&self, path: &Path) -> Result<Download, Diagnostic> {
+        let full = self.source(path)?;
+        let long = full.width.max(full.height);
+        let (w, h) = if long <= DOWNLOAD_MAX_SIDE {
+            (full.width, full.height)
+        } else {
+            let scale = |side: u32| {
+                ((u64::from(side) * u64::from(DOWNLOAD_MAX_SIDE) + u64::from(long) / 2)
+                    / u64::from(long))
+                .max(1) as u32
+            };
+            (scale(full.width), scale(full.height))
+        };
+        let reduce = self.job_reduction(&full, (full.width, full.height), (w, h));
+        let op = format!(
+            "{}:w{w}:h{h}{}:q{DOWNLOAD_QUALITY}:{JPEG_ENCODER}:download:jpg",
+            full.hash,
+            reduce_op(reduce)
+        );
+        let stem = crate::slug::slugify(
+            &path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default(),
+        );
+        let name = format!(
+            "{stem}-{}.jpg",
+            hex16(blake3::hash(op.as_bytes()).as_bytes())
+        );
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(name.clone())
+            .or_insert_with(|| Job {
+                source: path.to_path_buf(),
+                width: w,
+                height: h,
+                format: Format::Jpeg,
+                crop: None,
+                reduce,
+                publish: true,
+                quality: DOWNLOAD_QUALITY,
+            });
+        Ok(Download {
+            url: format!(
+                "{}/processed_images/{name}",
+                self.settings.base_url.trim_end_matches('/')
+            ),
+            name,
+            width: w,
+            height: h,
+        })
+    }
+
+    /// Where a variant made by [`process`](ImagePipeline::process) is kept
+    /// (a press download, to be zipped or measured).
+    pub fn cached_file(&self, name: &str) -> PathBuf {
+        self.root
+            .join(&self.settings.cache_dir)
+            .join("images")
+            .join(name)
     }
 
     fn variants(
@@ -628,6 +718,7 @@ impl ImagePipeline {
                     crop: boxed,
                     reduce,
                     publish: true,
+                    quality: self.settings.quality,
                 });
                 srcset.push(format!("{url} {w}w"));
                 fallback = Some(Variant {
@@ -748,7 +839,7 @@ impl ImagePipeline {
                                 job.width,
                                 job.height,
                                 job.format,
-                                self.settings.quality,
+                                job.quality,
                                 self.settings.effort,
                                 crop,
                             )
@@ -1830,6 +1921,85 @@ mod tests {
                 "{rel} has readable EXIF"
             );
         }
+    }
+
+    /// The markers of a JPEG's segments before its image data.
+    fn segment_markers(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut i = 2;
+        while i + 4 <= bytes.len() && bytes[i] == 0xFF {
+            let marker = bytes[i + 1];
+            out.push(marker);
+            if marker == 0xDA {
+                break;
+            }
+            let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+            i += 2 + len;
+        }
+        out
+    }
+
+    #[test]
+    fn press_downloads_are_whole_upright_and_carry_no_metadata() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let mut asked = Vec::new();
+        for f in ["gps.jpg", "xmp.jpg", "iptc.jpg", "rotated.jpg"] {
+            let source = std::fs::read(fixture(f)).unwrap();
+            let markers = segment_markers(&source);
+            assert!(
+                markers.contains(&0xE1) || markers.contains(&0xED),
+                "{f} has APP1 or APP13 to strip"
+            );
+            let d = p.download(&fixture(f)).unwrap();
+            assert!(d.url.ends_with(&format!("/processed_images/{}", d.name)));
+            asked.push((f, d));
+        }
+        let (_, files) = published(&p);
+        for (f, d) in &asked {
+            let bytes = std::fs::read(p.cached_file(&d.name)).unwrap();
+            assert!(
+                files
+                    .iter()
+                    .any(|(rel, b)| rel.ends_with(&d.name) && *b == bytes),
+                "{f}: the download is published as made"
+            );
+            let markers = segment_markers(&bytes);
+            assert!(!markers.contains(&0xE1), "{f}: APP1 (EXIF or XMP) left in");
+            assert!(!markers.contains(&0xED), "{f}: APP13 (IPTC) left in");
+            for needle in [
+                &b"Exif"[..],
+                b"GPS",
+                b"Camill",
+                b"http://ns.adobe.com",
+                b"8BIM",
+            ] {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle),
+                    "{f}: {} found",
+                    String::from_utf8_lossy(needle)
+                );
+            }
+            let img = image::load_from_memory(&bytes).unwrap();
+            assert_eq!((img.width(), img.height()), (d.width, d.height), "{f}");
+        }
+        let rotated = &asked[3].1;
+        assert_eq!((rotated.width, rotated.height), (20, 40), "upright, whole");
+    }
+
+    #[test]
+    fn press_downloads_are_capped_on_their_longer_side() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("large.png");
+        write_png(&photo, 4200, 30, false);
+        let p = ImagePipeline::new(dir.path(), settings(dir.path()));
+        let d = p.download(&photo).unwrap();
+        assert_eq!((d.width, d.height), (DOWNLOAD_MAX_SIDE, 29));
+        published(&p);
+        let img = image::load_from_memory(&std::fs::read(p.cached_file(&d.name)).unwrap()).unwrap();
+        assert_eq!((img.width(), img.height()), (4000, 29));
+        // Asked twice, made once, under the same name.
+        assert_eq!(p.download(&photo).unwrap().name, d.name);
     }
 
     #[test]

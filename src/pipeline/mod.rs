@@ -13,6 +13,7 @@
 //! render      every page, listing, feed, calendar and kit, in parallel, straight to the output
 //! images      the variants asked for so far, through the cache, in parallel
 //! cards       social cards and kit images, then the kits' zips
+//! press       the press albums' zips, then the press pages with their sizes
 //! files       static files, bundle assets, highlight.css, sitemap.xml, robots.txt
 //! audit       (`check` only) every link of every file written, and the sitemap
 //! ```
@@ -258,6 +259,96 @@ pub fn check(opts: &BuildOptions) -> Vec<Diagnostic> {
     check_report(opts).diagnostics
 }
 
+/// What `blason desk` wrote.
+#[derive(Debug, Serialize)]
+pub struct DeskReport {
+    /// The desk folder.
+    pub folder: PathBuf,
+    pub files: Vec<String>,
+    pub pending: usize,
+    pub expiring: usize,
+    pub without_terms: usize,
+    pub ambassadors: usize,
+}
+
+/// `blason desk`: the community manager's pages (docs/community.md, "The
+/// desk") into `out` (default ROOT/desk), each file replaced in one step.
+/// They are never written into the site's output folder: they hold posts
+/// whose authors have not agreed to their reuse.
+pub fn desk(root: &Path, out: Option<&Path>, now: jiff::Timestamp) -> Result<DeskReport, Error> {
+    use crate::render::desk::{DeskStrings, primary};
+    let config = crate::config::Config::load(root)?;
+    let out = out.map_or_else(|| root.join("desk"), Path::to_path_buf);
+    let site_out = crate::paths::normalize(&root.join("public"));
+    let resolved = crate::paths::normalize(&if out.is_absolute() {
+        out.clone()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?
+            .join(&out)
+    });
+    let site_out = if site_out.is_absolute() {
+        site_out
+    } else {
+        crate::paths::normalize(
+            &std::env::current_dir()
+                .map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?
+                .join(site_out),
+        )
+    };
+    if resolved.starts_with(&site_out) {
+        return Err(Error::Usage(format!(
+            "{} is inside the site's output folder: the desk holds posts not yet agreed to and people's names, and must not be published; write it elsewhere (the default is ROOT/desk)",
+            out.display()
+        )));
+    }
+    let tz = config.timezone.tz.clone();
+    let desk = crate::community::desk::load(root, now, &tz).map_err(Error::Site)?;
+    let theme = crate::theme::Theme::load(root, &config.theme)?;
+    let (site, _) = crate::theme::Strings::load_checked(&theme, root, &config.default_language)?;
+    let mut others = HashMap::new();
+    for r in desk.pending() {
+        let Some(lang) = r.lang.as_deref().map(primary) else {
+            continue;
+        };
+        if others.contains_key(&lang)
+            || theme.file(&format!("i18n/{lang}.toml")).is_none()
+            || !crate::community::is_language_tag(&lang)
+        {
+            continue;
+        }
+        let (s, _) = crate::theme::Strings::load_checked(&theme, root, &lang)?;
+        others.insert(lang, s);
+    }
+    let strings = DeskStrings { site, others };
+    let files = crate::render::desk::pages(&config, &strings, &desk, &tz);
+    std::fs::create_dir_all(&out).map_err(|e| {
+        Error::Site(vec![Diagnostic::io(
+            &out,
+            root,
+            "create the desk folder",
+            &e,
+        )])
+    })?;
+    let mut written = Vec::new();
+    for (name, bytes) in &files {
+        let dest = out.join(name);
+        let part = out.join(format!(".{name}.part"));
+        std::fs::write(&part, bytes)
+            .and_then(|()| std::fs::rename(&part, &dest))
+            .map_err(|e| Error::Site(vec![Diagnostic::io(&dest, root, "write the desk", &e)]))?;
+        written.push((*name).to_string());
+    }
+    Ok(DeskReport {
+        folder: out,
+        files: written,
+        pending: desk.pending().count(),
+        expiring: desk.expiring(&tz).len(),
+        without_terms: desk.without_terms().len(),
+        ambassadors: crate::community::desk::ambassadors(&desk, &tz).len(),
+    })
+}
+
 /// What `check` found: every problem, and (when the build got that far)
 /// how far each language is translated.
 #[derive(Debug, Serialize)]
@@ -416,7 +507,7 @@ fn run_stages(
     }
     timer.lap("markdown");
 
-    let checked = stages::check_rendered(run, config, &site, &md, &refs)?;
+    let checked = stages::check_rendered(run, config, &interface, &site, &md, &refs)?;
     warnings.extend(checked.warnings.iter().cloned());
     let (translations, across) =
         crate::checks::translations(config, &site.content, &md.pages, &interface.strings);
@@ -464,6 +555,10 @@ fn run_stages(
         stages::prune_cache(&refs.images, cards, &mut image_counts)?;
     }
     timer.lap("cards");
+
+    progress.stage("press", 0);
+    stages::write_press(&src, &refs.images, &pages.press, sink)?;
+    timer.lap("press");
 
     progress.stage("files", 0);
     stages::write_site_files(&src, &md, &settings, sink)?;

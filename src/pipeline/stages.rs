@@ -30,6 +30,7 @@ use crate::render::community::CommunityViews;
 use crate::render::jobs::{self, Job, JobOutput, RenderInputs};
 use crate::render::kits::KitZip;
 use crate::render::pages::paginate;
+use crate::render::press::{PressLibrary, PressPage};
 use crate::render::views::{
     BrandAssets, Detail, HtmlAfterUse, PageHtml, PhotoPages, ViewSource, share_small_maps,
     site_view,
@@ -198,6 +199,13 @@ pub(super) fn load_content(
     let mut community =
         crate::community::load(root, opts.now, &config.timezone).map_err(Error::Site)?;
     warnings.append(&mut community.warnings);
+    if run.mode == Mode::Check {
+        // The reuse terms matter to the desk only; check holds the posts
+        // against them (docs/community.md).
+        let terms = crate::community::desk::load_terms(root);
+        let terms = run.go_on(terms.map_err(Error::Site), Vec::new)?;
+        warnings.extend(crate::community::desk::terms_warnings(&community, &terms));
+    }
     Ok(Site {
         content,
         model,
@@ -694,12 +702,15 @@ pub(super) struct Checked {
     pub photo_pages: Vec<PhotoPages>,
     /// The files of galleries (published as processed images only).
     pub gallery_files: HashSet<PathBuf>,
+    /// The press library: the press photos of the galleries pages show.
+    pub press: PressLibrary,
     pub warnings: Vec<Diagnostic>,
 }
 
 pub(super) fn check_rendered(
     run: &Run<'_>,
     config: &Config,
+    interface: &Interface,
     site: &Site,
     md: &Markdown,
     refs: &References,
@@ -709,6 +720,7 @@ pub(super) fn check_rendered(
     run.go_on(checks::local_refs(run.root, content, &md.pages), || ())?;
     let gallery_files = md.galleries.owned_files();
     let mut warnings = checks::content_warnings(content, &md.pages, &gallery_files);
+    warnings.extend(checks::analytics(config, &md.pages, &md.sections));
     // What cleaning removed from the HTML written in bodies, named by file.
     for (p, r) in content.pages.iter().zip(&md.pages) {
         let file = &p.file.rel;
@@ -734,11 +746,68 @@ pub(super) fn check_rendered(
         checks::photo_routes(content, &site.model, &photo_pages),
         || (),
     )?;
+    let press = run.go_on(
+        gather_press(run.root, config, interface, site, md, refs),
+        PressLibrary::default,
+    )?;
     Ok(Checked {
         photo_pages,
         gallery_files,
+        press,
         warnings,
     })
+}
+
+/// The press library, from the galleries pages showed (docs/press.md).
+fn gather_press(
+    root: &Path,
+    config: &Config,
+    interface: &Interface,
+    site: &Site,
+    md: &Markdown,
+    refs: &References,
+) -> Result<PressLibrary, Error> {
+    let content = &site.content;
+    let uses = md
+        .galleries
+        .uses
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let mut shown = Vec::new();
+    for (page, dir) in uses {
+        // A gallery that failed to load was reported by the page showing it.
+        if let Ok(g) = md.galleries.get(&dir) {
+            shown.push((page, dir, g));
+        }
+    }
+    let library = crate::render::press::library(
+        root,
+        config,
+        content,
+        &interface.strings,
+        &refs.images,
+        &shown,
+    )
+    .map_err(Error::Site)?;
+    let taken: Vec<Diagnostic> = library
+        .paths()
+        .into_iter()
+        .filter_map(|path| {
+            let r = site.model.routes.get(&path)?;
+            Some(
+                Diagnostic::error(
+                    "url-collision",
+                    format!(
+                        "the address {path} is wanted by both {} and the press library",
+                        r.source
+                    ),
+                )
+                .help("rename the page (slug), or give the library another address: [press] path = \"medias\""),
+            )
+        })
+        .collect();
+    Error::or_value(taken, library)
 }
 
 /// What the search stage made beyond the files it wrote.
@@ -845,6 +914,8 @@ pub(super) struct Pages {
     pub job_warnings: HashMap<Job, Vec<Diagnostic>>,
     /// Kit zips to make once their images are drawn.
     pub kits: Vec<KitZip>,
+    /// Press pages to write once their files are made.
+    pub press: Vec<PressPage>,
     /// Jobs whose output `serve` kept from its last build.
     pub kept_jobs: Vec<Job>,
 }
@@ -915,6 +986,7 @@ pub(super) fn render_pages(
         images: &src.refs.images,
         community: &src.refs.posts,
         search: src.search,
+        press: &src.checked.press,
     };
     let assets: Vec<&str> = jobs::ASSET_TEMPLATES
         .into_iter()
@@ -961,8 +1033,10 @@ pub(super) fn render_pages(
     page_html.restore(&mut md.pages);
     let mut job_warnings = HashMap::new();
     let mut kits = Vec::new();
+    let mut press = Vec::new();
     for (job, out) in ordered.into_iter().zip(collect(results)?) {
         kits.extend(out.kit);
+        press.extend(out.press);
         if !out.warnings.is_empty() {
             job_warnings.insert(job, out.warnings);
         }
@@ -979,6 +1053,7 @@ pub(super) fn render_pages(
         summaries,
         job_warnings,
         kits,
+        press,
         kept_jobs,
     })
 }
@@ -1052,6 +1127,27 @@ pub(super) fn draw_cards(
     Ok(counts)
 }
 
+/// The press albums' zips, then the press pages with their files' sizes.
+pub(super) fn write_press(
+    src: &RenderSources<'_>,
+    images: &ImagePipeline,
+    pages: &[PressPage],
+    sink: &dyn Sink,
+) -> Result<(), Error> {
+    let files = crate::render::press::files(
+        &src.checked.press,
+        pages,
+        images,
+        &src.site.content,
+        &src.config.default_language,
+    )
+    .map_err(Error::Site)?;
+    for (path, bytes) in files {
+        sink.write(&path, &bytes)?;
+    }
+    Ok(())
+}
+
 /// Removes the cache entries of images and cards this build did not use.
 pub(super) fn prune_cache(
     images: &ImagePipeline,
@@ -1090,6 +1186,16 @@ pub(super) fn write_site_files(
     }
     let mut extra = theme_pages(config, content, &src.interface.strings, &src.refs.posts);
     extra.extend(photo_pages(content, &src.checked.photo_pages));
+    extra.extend(
+        src.checked
+            .press
+            .paths()
+            .into_iter()
+            .map(|path| SitemapPage {
+                path,
+                images: Vec::new(),
+            }),
+    );
     extra.extend(later_pagers(config, content, &src.site.model));
     let images = SitemapImages {
         root,
@@ -1245,7 +1351,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
     let templates = prepare_templates(&run, &settings, &interface, &site).unwrap();
     let refs = resolve_references(&run, config, &interface, &mut site).unwrap();
     let mut md = render_markdown(&run, config, &mut site.content, &templates, &refs).unwrap();
-    let checked = check_rendered(&run, config, &site, &md, &refs).unwrap();
+    let checked = check_rendered(&run, config, &interface, &site, &md, &refs).unwrap();
     let content = &site.content;
     let page_html = PageHtml::new(&mut md.pages, HtmlAfterUse::Keep);
     let views = ViewSource {
@@ -1277,6 +1383,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         images: &refs.images,
         community: &refs.posts,
         search: &HashMap::new(),
+        press: &checked.press,
     })
 }
 
@@ -1350,7 +1457,7 @@ mod tests {
         assert!(md.bodies.is_empty() && md.section_prints.is_empty());
         assert!(site.content.pages.iter().all(|p| p.body.is_empty()));
 
-        let checked = check_rendered(&run, config, &site, &md, &refs).unwrap();
+        let checked = check_rendered(&run, config, &interface, &site, &md, &refs).unwrap();
         assert!(checked.photo_pages.is_empty());
         assert!(checked.warnings.is_empty(), "{:?}", checked.warnings);
 

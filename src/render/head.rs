@@ -23,7 +23,7 @@ use crate::render::jobs::{JobOutput, RenderInputs};
 use crate::render::views::{CoverView, NavItem, TranslationView, language_links};
 use crate::render::{feeds, routes};
 use crate::seo::jsonld;
-use crate::seo::share::{ShareInput, share_view};
+use crate::seo::share::{ShareInput, Tracking, share_view};
 use crate::url::absolute;
 
 /// An HTML page a job makes: where it goes, its template and context, and
@@ -274,6 +274,11 @@ pub(crate) fn finish(
     );
     ctx.insert("current_path", path);
     ctx.insert("current_url", &absolute(base, path));
+    // The footer links the press library where this language has one.
+    ctx.insert(
+        "press_library",
+        &inputs.press.root(lang).map(|p| absolute(base, p)),
+    );
     if let Some(mut head) = frame.head.take() {
         let canonical = absolute(base, path);
         if let Some(share) = share_bar(&head, config, &canonical) {
@@ -366,7 +371,7 @@ pub(crate) fn finish(
     Ok(JobOutput {
         files: vec![(file_for(&frame.path), html)],
         warnings,
-        kit: None,
+        ..JobOutput::default()
     })
 }
 
@@ -386,7 +391,7 @@ fn share_bar(
         description: head.description.as_deref(),
         fm,
         brand_hashtag: config.brand.hashtag.as_deref(),
-        campaign: config.share.utm_campaign.as_deref(),
+        tracking: Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
     };
     Some(share_view(
         &input,

@@ -25,8 +25,9 @@ use crate::media::ImagePipeline;
 use crate::media::card::CardStudio;
 use crate::render::community::CommunityViews;
 use crate::render::kits::KitZip;
+use crate::render::press::{PressLibrary, PressPage};
 use crate::render::views::{PhotoPages, ViewSource};
-use crate::render::{Renderer, feeds, head, kits, pages, routes};
+use crate::render::{Renderer, feeds, head, kits, pages, press, routes};
 use crate::theme::Strings;
 
 /// One piece of work of the render stage.
@@ -70,6 +71,11 @@ pub enum Job {
     },
     /// The share kit of a page, at `<page-url>kit/`.
     Kit(PageId),
+    /// The share kit of a photo's page, at `<photo-page-url>kit/`.
+    PhotoKit {
+        set: usize,
+        index: usize,
+    },
     /// The page that asks a visitor for their Mastodon instance.
     MastodonShare,
     /// The publishing calendar of a language, at `/kit/plan/`.
@@ -78,6 +84,13 @@ pub enum Job {
     Community {
         lang: String,
         tag: Option<String>,
+    },
+    /// The press library of a language.
+    Press(String),
+    /// A press album's page in a language.
+    PressAlbum {
+        lang: String,
+        album: usize,
     },
 }
 
@@ -90,6 +103,8 @@ pub struct JobOutput {
     pub warnings: Vec<Diagnostic>,
     /// A share kit's zip, to make once its images are drawn.
     pub kit: Option<KitZip>,
+    /// A press page, to write once its files' sizes are known.
+    pub press: Option<PressPage>,
 }
 
 impl JobOutput {
@@ -173,6 +188,8 @@ pub struct RenderInputs<'a> {
     /// Language to the address of its search index's manifest (empty when
     /// search is off).
     pub search: &'a HashMap<String, String>,
+    /// The press library's albums (none when no photo is for the press).
+    pub press: &'a PressLibrary,
 }
 
 impl<'a> RenderInputs<'a> {
@@ -251,6 +268,9 @@ pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnos
         Job::Asset(name) => pages::asset(inputs, name),
         Job::Kit(i) => return kits::kit(inputs, *i),
         Job::Plan(lang) => return super::plan::plan(inputs, lang),
+        Job::PhotoKit { set, index } => return kits::photo_kit(inputs, *set, *index),
+        Job::Press(lang) => return press::library_page(inputs, lang),
+        Job::PressAlbum { lang, album } => return press::album_page(inputs, lang, *album),
         Job::PageCalendar(i) => return Ok(feeds::page_calendar(inputs, *i)),
         Job::AgendaCalendar(lang) => return Ok(feeds::agenda_calendar(inputs, lang)),
         Job::Feed(s) => return feeds::feed(inputs, *s),
@@ -361,6 +381,22 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
                 .filter(|&i| kits::wanted(inputs, i))
                 .map(Job::Kit),
         );
+        for (set, pages) in inputs.photo_pages.iter().enumerate() {
+            if kits::photos_wanted(inputs, pages.page) {
+                jobs.extend((0..pages.photos.len()).map(|index| Job::PhotoKit { set, index }));
+            }
+        }
+    }
+    for lang in inputs.press.roots.keys() {
+        jobs.push(Job::Press(lang.clone()));
+        for (album, a) in inputs.press.albums.iter().enumerate() {
+            if a.pages.contains_key(lang) {
+                jobs.push(Job::PressAlbum {
+                    lang: lang.clone(),
+                    album,
+                });
+            }
+        }
     }
     if config
         .share

@@ -17,7 +17,7 @@ use crate::render::head::{CardIntent, Frame, Head, card_values};
 use crate::render::jobs::{JobOutput, RenderInputs};
 use crate::render::routes;
 use crate::render::views::Detail;
-use crate::seo::share::{NetworkText, PostSource, ShareWords, kit_texts, with_utm};
+use crate::seo::share::{NetworkText, PostSource, ShareWords, Tracking, kit_texts, with_utm};
 use crate::theme::locale::NumberFormat;
 use crate::url::absolute;
 
@@ -94,41 +94,268 @@ pub(crate) fn wanted(inputs: &RenderInputs<'_>, i: PageId) -> bool {
         || inputs.photo_pages.iter().any(|s| s.page == i.0)
 }
 
+/// What a kit shares: a page, or one of its photos.
+struct Subject<'a> {
+    lang: &'a str,
+    /// The content file, for errors.
+    file: &'a str,
+    /// The shared page's path (the kit is at `<path>kit/`).
+    path: String,
+    /// The stem of the kit's file names.
+    slug: String,
+    title: String,
+    description: Option<String>,
+    /// `[card] title`, when the page has one.
+    card_title: Option<&'a str>,
+    intent: CardIntent,
+    tags: &'a [String],
+    audiences: &'a [String],
+    share: Option<&'a crate::content::frontmatter::ShareFrontMatter>,
+    cover: Option<crate::render::views::CoverView>,
+    /// What the kit page says of the shared page (`permalink`, `title`).
+    page: tera::Value,
+}
+
 /// The share kit of page `i`: its page, its QR code, and its zip to make.
 pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Diagnostic> {
-    let config = inputs.config();
-    let base = config.base();
+    make(inputs, page_subject(inputs, i))
+}
+
+/// Page `i` as a kit's subject.
+fn page_subject<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Subject<'a> {
     let p = &inputs.content().pages[i.0];
-    let Some(studio) = inputs.cards else {
-        return Ok(JobOutput::default());
-    };
     let view = inputs.views.page(i, Detail::Summary);
-    let url = absolute(base, &p.path);
-    let mut images = Vec::new();
-    let mut zip_images = Vec::new();
-    for drawn in draw(inputs, studio, i, &KIT_FORMATS.map(|f| f.0))? {
-        let KitImage {
+    let intent = CardIntent::new(view.title, view.description).with(
+        p.fm.card.as_ref(),
+        view.cover.as_ref(),
+        &p.file.rel,
+    );
+    Subject {
+        lang: &p.lang,
+        file: &p.file.rel,
+        path: p.path.clone(),
+        slug: p.slug.clone(),
+        title: view.title.to_string(),
+        description: view.description.map(String::from),
+        card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
+        intent,
+        tags: &p.fm.tags,
+        audiences: &p.fm.audiences,
+        share: p.fm.share.as_ref(),
+        cover: view.cover.clone(),
+        page: inputs.summaries[i.0].clone(),
+    }
+}
+
+/// The texts page `i`'s kit offers, one per network ([`kit_texts`]):
+/// what its kit page and the publishing calendar show.
+pub(crate) fn texts(inputs: &RenderInputs<'_>, i: PageId) -> Vec<NetworkText> {
+    subject_texts(inputs, &page_subject(inputs, i))
+}
+
+/// Page `i`'s kit images in `formats` (names of [`KIT_FORMATS`]), asked of
+/// the card studio: the same request gives the same file, so the kit page
+/// and the publishing calendar show one drawing.
+pub(crate) fn draw(
+    inputs: &RenderInputs<'_>,
+    studio: &CardStudio,
+    i: PageId,
+    formats: &[&str],
+) -> Result<Vec<KitImage>, Diagnostic> {
+    draw_subject(inputs, studio, &page_subject(inputs, i), formats)
+}
+
+/// One kit image: its format, size, the networks it suits, the download
+/// and its small preview.
+pub(crate) struct KitImage {
+    pub format: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub networks: &'static str,
+    pub card: SocialCard,
+    pub preview: SocialCard,
+}
+
+/// The kit images of `subject` in `formats`.
+fn draw_subject(
+    inputs: &RenderInputs<'_>,
+    studio: &CardStudio,
+    subject: &Subject<'_>,
+    formats: &[&str],
+) -> Result<Vec<KitImage>, Diagnostic> {
+    let (intent, slug) = (&subject.intent, &subject.slug);
+    let values = card_values(
+        inputs.config(),
+        subject.lang,
+        &intent.title,
+        intent.description.as_deref(),
+    );
+    let mut out = Vec::new();
+    for (name, w, h, networks) in KIT_FORMATS {
+        if !formats.contains(&name) {
+            continue;
+        }
+        let photo = intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f));
+        let stem = format!("{slug}-{name}");
+        let draw = |width: u32, height: u32, budget: usize, quality: u8| {
+            studio
+                .request(
+                    inputs.images,
+                    &CardSpec {
+                        template: "kit",
+                        width,
+                        height,
+                        stem: &stem,
+                        values: &values,
+                        photo,
+                        budget,
+                        quality,
+                    },
+                )
+                .map_err(|d| d.in_file(subject.file.to_string()))
+        };
+        let card = draw(w, h, KIT_BUDGET, 92)?;
+        // The same drawing, small: what the kit page shows.
+        let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
+        let preview = draw(pw, ph, CARD_BUDGET, 68)?;
+        out.push(KitImage {
             format: name,
             width: w,
             height: h,
             networks,
             card,
             preview,
-        } = drawn;
+        });
+    }
+    Ok(out)
+}
+
+/// The texts of `subject`'s kit, one per network.
+fn subject_texts(inputs: &RenderInputs<'_>, subject: &Subject<'_>) -> Vec<NetworkText> {
+    let config = inputs.config();
+    let strings = |key: &str| inputs.string(subject.lang, key);
+    let words = ShareWords::from_strings(strings);
+    let source = PostSource {
+        title: &subject.title,
+        description: subject.description.as_deref(),
+        card_title: subject.card_title,
+        tags: subject.tags,
+        audiences: subject.audiences,
+        brand: config.brand_name_in(subject.lang),
+        brand_hashtag: config.brand.hashtag.as_deref(),
+        fm: subject.share,
+        social: &config.social,
+        tracking: Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
+        words: &words,
+    };
+    kit_texts(&source, &absolute(config.base(), &subject.path))
+}
+
+/// Whether the photos of page `page` get kits: unless the page's own
+/// `[share] kit = false` says no, or it is a draft.
+pub(crate) fn photos_wanted(inputs: &RenderInputs<'_>, page: usize) -> bool {
+    let p = &inputs.content().pages[page];
+    !p.fm.draft && p.fm.share.as_ref().and_then(|s| s.kit) != Some(false)
+}
+
+/// The share kit of a photo's page: the photo in each format, texts from
+/// its caption, and a QR code of its page (docs/share.md).
+pub(crate) fn photo_kit(
+    inputs: &RenderInputs<'_>,
+    set: usize,
+    index: usize,
+) -> Result<JobOutput, Diagnostic> {
+    let content = inputs.content();
+    let pages = &inputs.photo_pages[set];
+    let p = &content.pages[pages.page];
+    let photo = &pages.photos[index];
+    let title = super::pages::photo_title(photo.caption.as_deref().unwrap_or(&photo.alt));
+    // The texts say what the photo shows and credit its author, as its
+    // licence usually asks: "Les rudbeckias fleurissent…. Photo : C. B."
+    let sentence = photo.caption.as_deref().unwrap_or(&photo.alt).trim();
+    let description = match &photo.credit {
+        Some(c) => {
+            let credit = inputs
+                .string(&p.lang, "photo_credit")
+                .unwrap_or_else(|| "Photo: {credit}.".into());
+            let credit = super::practical::fill(&credit, &[("credit", c)]);
+            let stop = if sentence.ends_with(['.', '!', '?', '…']) {
+                ""
+            } else {
+                "."
+            };
+            format!("{sentence}{stop} {credit}")
+        }
+        None => sentence.to_string(),
+    };
+    let intent = CardIntent {
+        title: title.clone(),
+        description: Some(description.clone()),
+        template: None,
+        photo: Some((photo.source.clone(), photo.focus)),
+        alt: Some(photo.alt.clone()),
+        file: Some(p.file.rel.clone()),
+    };
+    make(
+        inputs,
+        Subject {
+            lang: &p.lang,
+            file: &p.file.rel,
+            path: pages.path(content, index),
+            slug: format!("{}-{}", p.slug, photo.stem),
+            title: title.clone(),
+            description: Some(description),
+            card_title: None,
+            intent,
+            tags: &p.fm.tags,
+            audiences: &p.fm.audiences,
+            share: None,
+            cover: None,
+            page: tera::Value::from_serializable(
+                &serde_json::json!({ "permalink": photo.permalink, "title": title }),
+            ),
+        },
+    )
+}
+
+/// The kit of `subject`.
+fn make(inputs: &RenderInputs<'_>, subject: Subject<'_>) -> Result<JobOutput, Diagnostic> {
+    let config = inputs.config();
+    let base = config.base();
+    let Some(studio) = inputs.cards else {
+        return Ok(JobOutput::default());
+    };
+    let drawn = draw_subject(inputs, studio, &subject, &KIT_FORMATS.map(|f| f.0))?;
+    let texts = subject_texts(inputs, &subject);
+    let Subject {
+        lang,
+        file,
+        path,
+        slug,
+        title: page_title,
+        description,
+        cover,
+        page,
+        ..
+    } = subject;
+    let url = absolute(base, &path);
+    let mut images = Vec::new();
+    let mut zip_images = Vec::new();
+    for im in drawn {
+        let (name, w, h) = (im.format, im.width, im.height);
         let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
-        let download = format!("{}-{name}-{w}x{h}.jpg", p.slug);
-        zip_images.push((download.clone(), card.file.clone()));
+        let download = format!("{slug}-{name}-{w}x{h}.jpg");
+        zip_images.push((download.clone(), im.card.file.clone()));
         images.push(serde_json::json!({
-            "format": name, "width": w, "height": h, "networks": networks,
-            "url": card.url,
-            "preview": { "url": preview.url, "width": pw, "height": ph },
+            "format": name, "width": w, "height": h, "networks": im.networks,
+            "url": im.card.url,
+            "preview": { "url": im.preview.url, "width": pw, "height": ph },
             "download": download,
         }));
     }
-    let strings = |key: &str| inputs.string(&p.lang, key);
-    let texts = texts(inputs, i);
+    let strings = |key: &str| inputs.string(lang, key);
     let numbers = inputs
-        .strings_of(&p.lang)
+        .strings_of(lang)
         .map(|s| s.numbers.clone())
         .unwrap_or_default();
     let fill = |key: &str, values: &[(&str, &str)]| {
@@ -158,29 +385,34 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
             })
         })
         .collect();
-    let qr_target = with_utm(&url, "qr", "print", config.share.utm_campaign.as_deref());
+    let qr_target = with_utm(
+        &url,
+        "qr",
+        "print",
+        Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
+    );
     let qr = qr_svg(&qr_target).map_err(|e| {
         Diagnostic::error(
             "kit",
             format!("the page's address is too long for the share kit's QR code ({e})"),
         )
-        .file(p.file.rel.clone())
+        .file(file.to_string())
         .help("give the page a shorter address (its slug), or turn its kit off: [share] kit = false in its front matter")
     })?;
-    let kit_path = routes::kit(&p.path);
+    let kit_path = routes::kit(&path);
     let rel = kit_path.trim_start_matches('/').to_string();
     let mut texts_file = String::new();
     for t in &texts {
         texts_file.push_str(&format!("## {}\n\n{}\n\n", t.name, t.text));
     }
-    let zip_name = format!("{}-kit.zip", p.slug);
-    let title = fill("kit_page_title", &[("title", view.title)]);
+    let zip_name = format!("{slug}-kit.zip");
+    let title = fill("kit_page_title", &[("title", &page_title)]);
     let mut head = Head::new(title.clone());
     head.noindex = true;
-    head.description = view.description.map(String::from);
-    head.image = view.cover.clone();
-    let mut frame = Frame::new(&p.lang, "kit.html", kit_path.clone())
-        .file(p.file.rel.clone())
+    head.description = description.clone();
+    head.image = cover;
+    let mut frame = Frame::new(lang, "kit.html", kit_path.clone())
+        .file(file.to_string())
         .head(head);
     frame.ctx.insert(
         "kit",
@@ -195,9 +427,7 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
             "zip_size": ZIP_SIZE_MARK,
         }),
     );
-    frame
-        .ctx
-        .insert_value("page", inputs.summaries[i.0].clone());
+    frame.ctx.insert_value("page", page);
     let mut out = crate::render::head::finish(frame, inputs)?;
     // The page waits for its zip's size; the QR code is written now.
     let page_file = crate::output::file_for(&kit_path);
@@ -224,104 +454,6 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
         page,
     });
     Ok(out)
-}
-
-/// One kit image: its format, size, the networks it suits, the download
-/// and its small preview.
-pub(crate) struct KitImage {
-    pub format: &'static str,
-    pub width: u32,
-    pub height: u32,
-    pub networks: &'static str,
-    pub card: SocialCard,
-    pub preview: SocialCard,
-}
-
-/// Page `i`'s kit images in `formats` (names of [`KIT_FORMATS`]), asked of
-/// the card studio: the same request gives the same file, so the kit page
-/// and the publishing calendar show one drawing.
-pub(crate) fn draw(
-    inputs: &RenderInputs<'_>,
-    studio: &CardStudio,
-    i: PageId,
-    formats: &[&str],
-) -> Result<Vec<KitImage>, Diagnostic> {
-    let config = inputs.config();
-    let p = &inputs.content().pages[i.0];
-    let view = inputs.views.page(i, Detail::Summary);
-    let intent = CardIntent::new(view.title, view.description).with(
-        p.fm.card.as_ref(),
-        view.cover.as_ref(),
-        &p.file.rel,
-    );
-    let values = card_values(
-        config,
-        &p.lang,
-        &intent.title,
-        intent.description.as_deref(),
-    );
-    let mut out = Vec::new();
-    for (name, w, h, networks) in KIT_FORMATS {
-        if !formats.contains(&name) {
-            continue;
-        }
-        let photo = intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f));
-        let stem = format!("{}-{name}", p.slug);
-        let draw = |width: u32, height: u32, budget: usize, quality: u8| {
-            studio
-                .request(
-                    inputs.images,
-                    &CardSpec {
-                        template: "kit",
-                        width,
-                        height,
-                        stem: &stem,
-                        values: &values,
-                        photo,
-                        budget,
-                        quality,
-                    },
-                )
-                .map_err(|d| d.in_file(p.file.rel.clone()))
-        };
-        let card = draw(w, h, KIT_BUDGET, 92)?;
-        // The same drawing, small: what the kit page shows.
-        let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
-        let preview = draw(pw, ph, CARD_BUDGET, 68)?;
-        out.push(KitImage {
-            format: name,
-            width: w,
-            height: h,
-            networks,
-            card,
-            preview,
-        });
-    }
-    Ok(out)
-}
-
-/// The texts page `i`'s kit offers, one per network
-/// ([`kit_texts`]): what its kit page and the publishing calendar show.
-pub(crate) fn texts(inputs: &RenderInputs<'_>, i: PageId) -> Vec<NetworkText> {
-    let config = inputs.config();
-    let p = &inputs.content().pages[i.0];
-    let view = inputs.views.page(i, Detail::Summary);
-    let strings = |key: &str| inputs.string(&p.lang, key);
-    let words = ShareWords::from_strings(strings);
-    let source = PostSource {
-        title: view.title,
-        description: view.description,
-        card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
-        tags: &p.fm.tags,
-        audiences: &p.fm.audiences,
-        brand: config.brand_name_in(&p.lang),
-        brand_hashtag: config.brand.hashtag.as_deref(),
-        fm: p.fm.share.as_ref(),
-        social: &config.social,
-        campaign: config.share.utm_campaign.as_deref(),
-        words: &words,
-    };
-    kit_texts(&source, &absolute(config.base(), &p.path))
 }
 
 /// `url` cut after each `/`, `?`, `&` and `=`: where the kit page lets a

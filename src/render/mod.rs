@@ -8,6 +8,7 @@
 //! [`views`].
 
 pub mod community;
+pub mod desk;
 pub mod feeds;
 pub mod head;
 pub mod jobs;
@@ -16,6 +17,7 @@ pub mod map;
 pub mod pages;
 pub mod plan;
 pub mod practical;
+pub mod press;
 pub mod routes;
 pub mod trail;
 pub mod views;

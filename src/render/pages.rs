@@ -931,7 +931,7 @@ pub(crate) fn photo<'a>(
 
 /// A photo page's title: its caption (or description) without the full
 /// stop that ends it as a sentence; an ellipsis stays.
-fn photo_title(text: &str) -> String {
+pub(crate) fn photo_title(text: &str) -> String {
     let t = text.trim();
     match t.strip_suffix('.') {
         Some(rest) if !rest.ends_with('.') && !rest.trim().is_empty() => {

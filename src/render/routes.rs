@@ -54,6 +54,20 @@ pub fn community_tag(config: &Config, strings: &Strings, lang: &str, tag: &str) 
     )
 }
 
+/// The press library's address in `lang` (`/presse/`, `/en/press/`):
+/// `[press] path` in every language when set, else the theme's `press_slug`.
+pub fn press(config: &Config, strings: &Strings, lang: &str) -> String {
+    match &config.press.path {
+        Some(path) => format!("{}/{path}/", config.lang_prefix(lang)),
+        None => theme_page(config, strings, lang, "press_slug", "press"),
+    }
+}
+
+/// A press album's page, under the library at `library` (`/presse/lac/`).
+pub fn press_album(library: &str, slug: &str) -> String {
+    format!("{library}{slug}/")
+}
+
 /// `/agenda.ics` of a language (`/en/agenda.ics`).
 pub fn agenda_calendar(config: &Config, lang: &str) -> String {
     format!("{}/agenda.ics", config.lang_prefix(lang))
@@ -134,6 +148,22 @@ mod tests {
         assert_eq!(search(&config, &en, "en"), "/en/search/");
         fr.strings.insert("search_slug".into(), "Recherche".into());
         assert_eq!(search(&config, &fr, "fr"), "/recherche/");
+    }
+
+    #[test]
+    fn the_press_library_takes_its_path_from_the_config_or_the_strings() {
+        let config = site("");
+        let mut fr = Strings::default();
+        fr.strings.insert("press_slug".into(), "Presse".into());
+        assert_eq!(press(&config, &fr, "fr"), "/presse/");
+        assert_eq!(press(&config, &Strings::default(), "en"), "/en/press/");
+        assert_eq!(
+            press_album("/presse/", "tourisme-lac"),
+            "/presse/tourisme-lac/"
+        );
+        let config = site("[press]\npath = \"medias\"\n");
+        assert_eq!(press(&config, &fr, "fr"), "/medias/");
+        assert_eq!(press(&config, &fr, "en"), "/en/medias/");
     }
 
     #[test]

@@ -115,6 +115,9 @@ pub struct SiteView<'a> {
     pub has_feed: bool,
     /// True when the site has its search (`[search] enable`).
     pub has_search: bool,
+    /// `[analytics]`'s tracker: the Matomo it reports to, null without
+    /// one (no `[analytics]`, or Matomo reading the server's logs).
+    pub analytics: Option<&'a crate::config::Tracker>,
 }
 
 /// Published URLs of the brand's files.
@@ -231,6 +234,7 @@ pub fn site_view<'a>(
         has_community: false,
         has_feed: false,
         has_search: config.search.enable,
+        analytics: config.analytics.as_ref().and_then(|a| a.tracker.as_ref()),
     }
 }
 

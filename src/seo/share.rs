@@ -44,7 +44,7 @@ pub struct ShareInput<'a> {
     pub fm: Option<&'a ShareFrontMatter>,
     /// The brand's hashtag, without `#`.
     pub brand_hashtag: Option<&'a str>,
-    pub campaign: Option<&'a str>,
+    pub tracking: Tracking<'a>,
 }
 
 impl ShareInput<'_> {
@@ -103,8 +103,33 @@ impl ShareInput<'_> {
     }
 }
 
-/// `url` with `utm_source`, `utm_medium` and `utm_campaign`.
-pub fn with_utm(url: &str, source: &str, medium: &str, campaign: Option<&str>) -> String {
+/// Whether share links and QR codes carry campaign parameters: only when
+/// the site measures its audience with visitors' consent (`[analytics]
+/// exempt = false`); under the CNIL's exemption they would break it
+/// (docs/analytics.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tracking<'a> {
+    Off,
+    Utm { campaign: Option<&'a str> },
+}
+
+impl<'a> Tracking<'a> {
+    /// `Utm` when `utm` is on, with the campaign.
+    pub fn of(utm: bool, campaign: Option<&'a str>) -> Tracking<'a> {
+        if utm {
+            Tracking::Utm { campaign }
+        } else {
+            Tracking::Off
+        }
+    }
+}
+
+/// `url` with `utm_source`, `utm_medium` and `utm_campaign` when `tracking`
+/// asks for them; else `url` as it is.
+pub fn with_utm(url: &str, source: &str, medium: &str, tracking: Tracking<'_>) -> String {
+    let Tracking::Utm { campaign } = tracking else {
+        return url.to_string();
+    };
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
@@ -141,7 +166,7 @@ pub fn share_view(
     let mut links = Vec::with_capacity(networks.len());
     for &n in networks {
         let network = n.key();
-        let target = with_utm(url, network, "social", input.campaign);
+        let target = with_utm(url, network, "social", input.tracking);
         let text = input.text(network);
         // The post as `post()` makes it: text, then hashtags (none by e-mail).
         let post = |out: &mut String| {
@@ -201,7 +226,7 @@ pub fn share_view(
         links,
         title: input.title.to_string(),
         text: input.post("whatsapp"),
-        url: with_utm(url, "share", "social", input.campaign),
+        url: with_utm(url, "share", "social", input.tracking),
     }
 }
 
@@ -437,7 +462,7 @@ pub struct PostSource<'a> {
     pub fm: Option<&'a ShareFrontMatter>,
     /// `[social]`: network key to the territory's account address.
     pub social: &'a indexmap::IndexMap<String, String>,
-    pub campaign: Option<&'a str>,
+    pub tracking: Tracking<'a>,
     pub words: &'a ShareWords,
 }
 
@@ -498,7 +523,7 @@ pub fn kit_texts(src: &PostSource<'_>, url: &str) -> Vec<NetworkText> {
     Network::KIT_TEXTS
         .iter()
         .map(|&n| {
-            let link = with_utm(url, n.key(), "social", src.campaign);
+            let link = with_utm(url, n.key(), "social", src.tracking);
             let (text, written) = match src.fm.and_then(|fm| written_text(fm, n)) {
                 Some(own) => (own_post(src, n, own, &link), true),
                 None => (compose(src, n, &link), false),
@@ -785,7 +810,9 @@ mod tests {
             description: Some("desc"),
             fm: Some(&fm),
             brand_hashtag: Some("ValDOrbiere"),
-            campaign: Some("ete-2026"),
+            tracking: Tracking::Utm {
+                campaign: Some("ete-2026"),
+            },
         };
         assert_eq!(input.hashtags(), "#Lac #Jura #ValDOrbiere");
         let v = share_view(
@@ -817,16 +844,27 @@ mod tests {
             description: None,
             fm: None,
             brand_hashtag: None,
-            campaign: None,
+            tracking: Tracking::Utm { campaign: None },
         };
         let v = share_view(&input, "https://x.fr/a/#b", &[Network::Linkedin], "/m/");
         assert_eq!(v.links.len(), 1);
         assert_eq!(v.links[0].network, "linkedin");
         assert_eq!(input.post("x"), "Titre");
         assert_eq!(
-            with_utm("https://x.fr/a/?q=1#b", "qr", "print", None),
+            with_utm(
+                "https://x.fr/a/?q=1#b",
+                "qr",
+                "print",
+                Tracking::Utm { campaign: None }
+            ),
             "https://x.fr/a/?q=1&utm_source=qr&utm_medium=print#b"
         );
+        // Under the CNIL's exemption, addresses stay as they are.
+        assert_eq!(
+            with_utm("https://x.fr/a/#b", "qr", "print", Tracking::Off),
+            "https://x.fr/a/#b"
+        );
+        assert_eq!(Tracking::of(false, Some("ete")), Tracking::Off);
     }
 
     fn words() -> ShareWords {
@@ -872,7 +910,9 @@ mod tests {
             brand_hashtag: Some("val d'orbière"),
             fm,
             social,
-            campaign: Some("ete-2026"),
+            tracking: Tracking::Utm {
+                campaign: Some("ete-2026"),
+            },
             words,
         }
     }

@@ -163,7 +163,7 @@ fn init_writes_exactly_the_example_s_sources_and_a_gitignore() {
     expected.sort();
     assert_eq!(written, expected);
     let ignore = read(&dir.join(".gitignore"));
-    for line in ["/public/", "/.public.blason-*", "/.blason-cache/"] {
+    for line in ["/public/", "/.public.blason-*", "/.blason-cache/", "/desk/"] {
         assert!(ignore.lines().any(|l| l == line), "{ignore}");
     }
 }

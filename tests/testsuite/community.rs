@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use crate::support::{SiteTest, fixtures, fragment, read, select, tree};
+use crate::support::{
+    SiteTest, assert_no_link_runs_code, fixtures, fragment, read, read_texts, select, tree,
+};
 
 /// Every HTML file of a built site, parsed.
 fn html_files(out: &Path) -> Vec<(String, scraper::Html)> {
@@ -463,4 +465,149 @@ fn import_writes_pending_posts_once_and_publishes_nothing() {
         "{}",
         o.stderr()
     );
+}
+
+const TERMS: &str = "+++\nscope = \"le site et les comptes de l'office\"\nmonths = 24\nurl = \"/conditions/\"\n\n[translations.en]\nscope = \"the office's site and accounts\"\n+++\nVous autorisez l'office à reprendre votre publication.\n";
+
+#[test]
+fn the_desk_asks_consent_in_the_author_s_language_and_stays_out_of_the_site() {
+    let site = SiteTest::from_fixture("community/posts")
+        .file("community/terms/2027-01.md", TERMS)
+        .file(
+            "community/english.toml",
+            "network = \"bluesky\"\nurl = \"https://bsky.app/profile/amy.bsky.social/post/3k1\"\nauthor = \"Amy W.\"\ndate = 2026-06-05\ntext = \"ENGLISH-PENDING-TEXT\"\nlang = \"en-GB\"\nconsent = false\nstatus = \"pending\"\n",
+        );
+    // One approved post says which terms it was given under.
+    let long = site.root().join("community/long.toml");
+    let text = read(&long).replace(
+        "status = \"approved\"",
+        "status = \"approved\"\nterms = \"2027-01\"",
+    );
+    std::fs::write(&long, text).unwrap();
+    let desk = site.dir().join("desk");
+    let o = site
+        .run(&[
+            "desk",
+            site.root().to_str().unwrap(),
+            "-o",
+            desk.to_str().unwrap(),
+        ])
+        .assert_success();
+    assert!(
+        o.stdout().contains("2 post(s) waiting for consent"),
+        "{}",
+        o.stdout()
+    );
+
+    let moderation = read(&desk.join("moderation.html"));
+    let doc = scraper::Html::parse_document(&moderation);
+    assert_no_link_runs_code(&doc);
+    assert!(moderation.contains("noindex"));
+    assert!(moderation.contains("SECRET-PENDING-TEXT"));
+    let requests = read_texts(&doc, "textarea");
+    assert_eq!(requests.len(), 2, "one request per pending post");
+    let english = requests.iter().find(|r| r.contains("Amy W.")).unwrap();
+    assert!(english.starts_with("Hello Amy W.!"), "{english}");
+    assert!(
+        english.contains("the office's site and accounts"),
+        "{english}"
+    );
+    assert!(english.contains("24 months"), "{english}");
+    assert!(
+        english.contains("version 2027-01: https://www.example-territoire.fr/conditions/"),
+        "{english}"
+    );
+    let french = requests
+        .iter()
+        .find(|r| r.contains("SECRET-PENDING-AUTHOR"))
+        .unwrap();
+    assert!(
+        french.starts_with("Bonjour SECRET-PENDING-AUTHOR"),
+        "{french}"
+    );
+    assert!(
+        french.contains("le site et les comptes de l'office") && french.contains("24 mois"),
+        "{french}"
+    );
+    // Published posts without a terms version are listed; the one with it is not.
+    let listed = read_texts(&doc, "li").join("\n");
+    assert!(listed.contains("community/rtl.toml"), "{listed}");
+    assert!(!listed.contains("community/long.toml"), "{listed}");
+    // The right of the rtl post ends within 30 days.
+    assert!(listed.contains("كريم"), "{listed}");
+    // A hostile author stays text.
+    assert!(!moderation.contains("<script>alert"));
+
+    let ambassadors = read(&desk.join("ambassadors.html"));
+    let doc = scraper::Html::parse_document(&ambassadors);
+    let names = read_texts(&doc, "tbody th");
+    assert!(names.contains(&"Longue Plume".to_string()), "{names:?}");
+    assert!(
+        !ambassadors.contains("SECRET") && !ambassadors.contains("Amy W."),
+        "pending authors are not ambassadors"
+    );
+    let csv = read(&desk.join("ambassadors.csv"));
+    assert!(csv.starts_with(
+        "author,posts,networks,tags,last_post,last_post_url,rights_until,rights_ending_soon\r\n"
+    ));
+    assert!(csv.contains("Longue Plume,1,"), "{csv}");
+
+    // The site itself says nothing of the desk or the pending posts.
+    let b = site.build().assert_success();
+    for (name, bytes) in b.tree() {
+        let text = String::from_utf8_lossy(&bytes);
+        for marker in ["SECRET-PENDING", "ENGLISH-PENDING", "Amy W.", "2027-01"] {
+            assert!(!text.contains(marker), "{name} mentions `{marker}`");
+        }
+    }
+    // And the desk will not be written into the site's output.
+    let inside = site.root().join("public/desk");
+    let o = site.run(&[
+        "desk",
+        site.root().to_str().unwrap(),
+        "-o",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code(), Some(2), "{}", o.stderr());
+    assert!(
+        o.stderr().contains("must not be published"),
+        "{}",
+        o.stderr()
+    );
+    assert!(!inside.exists());
+
+    // check: published posts without terms are warned about, by file.
+    let v = site.check_json().json();
+    let without: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "post-without-terms")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(without.contains(&"community/rtl.toml"), "{without:?}");
+    assert!(!without.contains(&"community/long.toml"), "{without:?}");
+}
+
+#[test]
+fn the_desk_names_a_broken_terms_file() {
+    let site = SiteTest::from_fixture("community/posts").file(
+        "community/terms/2027-01.md",
+        "+++\nscope = \"x\"\nmonths = \"deux ans\"\n+++\n",
+    );
+    let desk = site.dir().join("desk");
+    let o = site
+        .run(&[
+            "desk",
+            site.root().to_str().unwrap(),
+            "-o",
+            desk.to_str().unwrap(),
+        ])
+        .assert_failure();
+    assert!(
+        o.stderr().contains("community/terms/2027-01.md:3"),
+        "{}",
+        o.stderr()
+    );
+    assert!(!desk.join("moderation.html").exists(), "nothing written");
 }

@@ -19,6 +19,7 @@ mod maps;
 mod output;
 mod plan;
 mod practical;
+mod press;
 mod search;
 mod serve;
 mod share;

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
-use crate::support::{SiteTest, example, read, select, tree};
+use crate::support::{SiteTest, example, read, read_texts, select, tree};
 
 /// The texts of a kit's zip (`texts.txt`), by network name.
 fn zip_texts(zip: &Path) -> BTreeMap<String, String> {
@@ -319,4 +319,232 @@ fn check_warns_about_a_written_text_over_its_network_limit() {
         !texts["Facebook"].starts_with("Le lac, à l'aube"),
         "composed"
     );
+}
+
+/// The photo-and-text site with `[analytics]` added.
+fn measured(analytics: &str) -> SiteTest {
+    let site = SiteTest::from_fixture("cards/photo-and-text");
+    let config = site.root().join("blason.toml");
+    let text = format!("{}\n[analytics]\n{analytics}\n", read(&config));
+    std::fs::write(&config, text).unwrap();
+    site
+}
+
+/// The text files of a build (HTML, feeds, sitemaps, kits' texts).
+fn text_files(b: &crate::support::Run) -> Vec<(String, String)> {
+    b.tree()
+        .into_iter()
+        .filter(|(n, _)| {
+            [".html", ".xml", ".txt", ".json", ".ics", ".md"]
+                .iter()
+                .any(|e| n.ends_with(e))
+        })
+        .map(|(n, bytes)| (n, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+#[test]
+fn exempt_measurement_loads_the_office_s_matomo_as_the_cnil_asks_and_drops_campaign_parameters() {
+    let site = measured("url = \"https://stats.example-territoire.fr/matomo/\"\nsite_id = 7");
+    let b = site.build().assert_success();
+    let lac = b.html("tourisme/lac/index.html");
+    let script = select(&lac, "script[src$=\"/analytics.js\"]");
+    assert_eq!(script.len(), 1, "the tracker's loader on every page");
+    let s = script[0].value();
+    assert_eq!(
+        s.attr("data-matomo"),
+        Some("https://stats.example-territoire.fr/matomo/")
+    );
+    assert_eq!(s.attr("data-site"), Some("7"));
+    assert_eq!(s.attr("data-exempt"), Some("true"));
+    assert!(s.attr("defer").is_some());
+    // Nothing is inline: the strict CSP holds.
+    assert!(
+        select(
+            &lac,
+            "script:not([src]):not([type=\"application/ld+json\"])"
+        )
+        .is_empty()
+    );
+
+    // The tracker's settings, held against the exemption's conditions.
+    let js = b.read("analytics.js");
+    for must in [
+        "'setDoNotTrack', true",
+        "'disableBrowserFeatureDetection'",
+        "'disableCampaignParameters'",
+        "'setSessionCookieTimeout', 1800",
+        "'setSecureCookie', true",
+        "base + 'matomo.js'",
+        "base + 'matomo.php'",
+        "isUserOptedOut",
+        "optUserOut",
+    ] {
+        assert!(js.contains(must), "analytics.js lacks {must}");
+    }
+    let timeout: u64 = js
+        .split("'setVisitorCookieTimeout', ")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a visitor cookie timeout");
+    assert!(
+        timeout <= 13 * 30 * 86_400,
+        "the visitor cookie lives {timeout} s: over 13 months"
+    );
+    for never in [
+        "setUserId",
+        "enableCrossDomainLinking",
+        "setCustomDimension",
+        "Ecommerce",
+        "setCookieDomain",
+        "enableJSErrorTracking",
+    ] {
+        assert!(!js.contains(never), "analytics.js calls {never}");
+    }
+
+    // Share links, kit texts and QR codes carry no campaign parameters.
+    for (name, text) in text_files(&b) {
+        assert!(!text.contains("utm_"), "{name} carries a utm_ parameter");
+    }
+
+    // check says the mode, and asks for a way to opt out.
+    let o = site.check_json();
+    assert!(o.stderr().contains("measurement: exempt"), "{}", o.stderr());
+    let v = o.json();
+    assert_eq!(v["measurement"], "exempt");
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"analytics-no-opt-out"), "{codes:?}");
+
+    // The opt-out block on a page: disabled until the tracker is there,
+    // saying that without JavaScript nothing is measured.
+    let page = site.root().join("content/tourisme/col.md");
+    std::fs::write(
+        &page,
+        format!("{}\n\n{{{{ analytics_opt_out() }}}}\n", read(&page)),
+    )
+    .unwrap();
+    let v = site.check_json().json();
+    assert!(
+        !v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "analytics-no-opt-out")
+    );
+    let b = site.build().assert_success();
+    let col = b.html("tourisme/col/index.html");
+    let form = select(&col, "form[data-analytics-opt-out]");
+    assert_eq!(form.len(), 1);
+    assert!(form[0].value().attr("data-in").unwrap().contains("mesurée"));
+    let input = select(
+        &col,
+        "form[data-analytics-opt-out] input#analytics-opt-out[disabled]",
+    );
+    assert_eq!(input.len(), 1);
+    assert_eq!(select(&col, "label[for=\"analytics-opt-out\"]").len(), 1);
+    assert!(
+        read_texts(&col, "[data-analytics-opt-out] [role=\"status\"]")[0]
+            .contains("Sans JavaScript")
+    );
+}
+
+#[test]
+fn measurement_with_consent_keeps_campaign_parameters_and_log_analytics_adds_no_script() {
+    let site =
+        measured("url = \"https://stats.example-territoire.fr/\"\nsite_id = 7\nexempt = false");
+    let b = site.build().assert_success();
+    let lac = b.html("tourisme/lac/index.html");
+    assert_eq!(
+        select(&lac, "script[data-exempt=\"false\"]").len(),
+        1,
+        "the tracker, told it is not exempt"
+    );
+    let kit = b.read("tourisme/lac/kit/index.html");
+    assert!(
+        kit.contains("utm_source=x&amp;utm_medium=social"),
+        "share links are tagged"
+    );
+    let o = site.check_json();
+    assert!(
+        o.stderr().contains("measurement: consent"),
+        "{}",
+        o.stderr()
+    );
+    assert_eq!(o.json()["measurement"], "consent");
+
+    let site = measured("provider = \"logs\"");
+    let b = site.build().assert_success();
+    let lac = b.html("tourisme/lac/index.html");
+    assert!(
+        select(&lac, "script[src$=\"/analytics.js\"]").is_empty(),
+        "no script with log analytics"
+    );
+    for (name, text) in text_files(&b) {
+        assert!(!text.contains("utm_"), "{name} carries a utm_ parameter");
+    }
+    assert_eq!(site.check_json().json()["measurement"], "exempt");
+
+    let site = measured("url = \"http://stats.example-territoire.fr/\"\nsite_id = 7");
+    let o = site.build().assert_failure();
+    assert!(o.stderr().contains("[analytics] url"), "{}", o.stderr());
+}
+
+#[test]
+fn every_photo_page_of_the_example_has_a_kit_of_its_photo() {
+    let out = example();
+    let photo_pages: Vec<String> = tree(out)
+        .into_keys()
+        .filter(|p| p.contains("/photos/") && p.ends_with("/index.html") && !p.contains("/kit/"))
+        .map(|p| p.trim_end_matches("index.html").to_string())
+        .collect();
+    assert!(photo_pages.len() >= 8, "{photo_pages:?}");
+    for page in &photo_pages {
+        let kit = out.join(page).join("kit/index.html");
+        assert!(kit.is_file(), "{page} has no kit");
+        let photo = scraper::Html::parse_document(&read(&out.join(page).join("index.html")));
+        let title = read_texts(&photo, "h1").remove(0);
+        let doc = scraper::Html::parse_document(&read(&kit));
+        assert_eq!(
+            read_texts(&doc, "h1"),
+            [format!("Kit de partage — {title}")],
+            "{page}"
+        );
+        assert!(read(&kit).contains("noindex"));
+        // The QR code and the texts lead to the photo's own page.
+        let url = format!("https://www.val-orbiere.example/{page}");
+        let qr = read_texts(&doc, ".kit-url").remove(0);
+        assert!(qr.starts_with(&url), "{page}: {qr}");
+        let zip = std::fs::read_dir(out.join(page).join("kit"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "zip"))
+            .unwrap_or_else(|| panic!("{page} kit has no zip"));
+        let texts = zip_texts(&zip);
+        assert!(texts["X"].contains(&url), "{page}: {}", texts["X"]);
+        assert!(
+            texts["Facebook"].contains(&title),
+            "{page}: {}",
+            texts["Facebook"]
+        );
+        // Its images are the photo in the kit's five formats.
+        let mut names = Vec::new();
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+        for i in 0..archive.len() {
+            names.push(archive.by_index(i).unwrap().name().to_string());
+        }
+        assert_eq!(
+            names.iter().filter(|n| n.ends_with(".jpg")).count(),
+            5,
+            "{names:?}"
+        );
+    }
+    // Not in the sitemap, like every kit.
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(!sitemap.contains("/kit/"));
 }
