@@ -115,6 +115,127 @@ pub(crate) fn share_texts(root: &Path, config: &Config, content: &Content) -> Ve
     out
 }
 
+/// The line of `file` where `[share.schedule]` sets `key` (or the table's
+/// own line): `x` is also a key of `[share]`, so the search starts at the
+/// table.
+fn schedule_line(root: &Path, file: &str, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(root.join(file)).ok()?;
+    let split = crate::content::frontmatter::split(&text).ok()?;
+    let fm = split.front_matter;
+    let start = fm.lines().position(|l| {
+        let l = l.trim();
+        l == "[share.schedule]" || l.starts_with("schedule:") || l.starts_with("schedule =")
+    })?;
+    let rest: String = fm.lines().skip(start + 1).collect::<Vec<_>>().join("\n");
+    let line =
+        crate::content::frontmatter::key_line(&rest, key).map_or(start + 1, |l| start + 1 + l);
+    Some(line + split.front_matter_line - 1)
+}
+
+/// The publishing calendar's warnings (docs/share.md): two posts on the
+/// same network less than an hour apart, naming both pages
+/// (`share-schedule-crowded`); a post after its page's `publish_until`
+/// (`share-schedule-after-unpublish`); a page with posts but no share
+/// kit, whose posts then go without a picture (`share-schedule-without-kit`).
+pub(crate) fn share_schedule(root: &Path, config: &Config, content: &Content) -> Vec<Diagnostic> {
+    use crate::seo::plan::crowded;
+    let tz = &config.timezone;
+    let local = |t: jiff::Timestamp| {
+        t.to_zoned(tz.tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut out = Vec::new();
+    // Every post of the site: page, network, instant.
+    let mut posts: Vec<(usize, crate::config::Network, jiff::Timestamp)> = Vec::new();
+    for (i, p) in content.pages.iter().enumerate() {
+        let Some(share) = &p.fm.share else { continue };
+        let Some(schedule) = share.schedule.as_ref().filter(|s| !s.posts.is_empty()) else {
+            continue;
+        };
+        posts.extend(schedule.instants().map(|(n, t)| (i, n, t)));
+        let at = |d: Diagnostic, key: &str| match schedule_line(root, &p.file.rel, key) {
+            Some(line) => d.line(line),
+            None => d,
+        };
+        if share.kit == Some(false) || !config.share.kit {
+            let why = if share.kit == Some(false) {
+                "its front matter says [share] kit = false"
+            } else {
+                "blason.toml says [share] kit = false"
+            };
+            out.push(at(
+                Diagnostic::warning(
+                    "share-schedule-without-kit",
+                    format!("the page has posts in [share.schedule] but no share kit ({why}): the publishing calendar lists them without a picture"),
+                )
+                .file(p.file.rel.clone())
+                .help("remove `kit = false`, so the posts carry the kit's pictures"),
+                "schedule",
+            ));
+        }
+        if let Some(until) = p.fm.publish_until {
+            // A day alone: the page stays until the end of that day.
+            let end = match until.date_only {
+                true => until
+                    .date()
+                    .tomorrow()
+                    .ok()
+                    .and_then(|d| d.to_zoned(tz.tz.clone()).ok())
+                    .map_or(until.timestamp(tz), |z| z.timestamp()),
+                false => until.timestamp(tz),
+            };
+            for (n, t) in schedule.instants() {
+                if t >= end {
+                    out.push(at(
+                        Diagnostic::warning(
+                            "share-schedule-after-unpublish",
+                            format!(
+                                "[share.schedule] {}: the post on {} at {} comes after the page leaves the site (publish_until = {})",
+                                n.key(),
+                                n.name(),
+                                local(t),
+                                until.iso()
+                            ),
+                        )
+                        .file(p.file.rel.clone())
+                        .help("post it earlier, or keep the page longer (publish_until)"),
+                        n.key(),
+                    ));
+                }
+            }
+        }
+    }
+    let pairs: Vec<(crate::config::Network, jiff::Timestamp)> =
+        posts.iter().map(|&(_, n, t)| (n, t)).collect();
+    for (a, b) in crowded(&pairs) {
+        let ((pa, n, ta), (pb, _, tb)) = (posts[a], posts[b]);
+        let (first, second) = (&content.pages[pa], &content.pages[pb]);
+        let other = if pa == pb {
+            "another post of the same page".to_string()
+        } else {
+            format!("the post of {}", first.file.rel)
+        };
+        let d = Diagnostic::warning(
+            "share-schedule-crowded",
+            format!(
+                "[share.schedule] {}: the post on {} at {} is less than an hour after {other} at {}",
+                n.key(),
+                n.name(),
+                local(tb),
+                local(ta)
+            ),
+        )
+        .file(second.file.rel.clone())
+        .help("space posts on one network at least an hour apart: the second buries the first in followers' feeds");
+        out.push(match schedule_line(root, &second.file.rel, n.key()) {
+            Some(line) => d.line(line),
+            None => d,
+        });
+    }
+    out
+}
+
 /// `@/page.md#anchor`: the anchor must be a heading of that page.
 pub(crate) fn anchors(
     content: &Content,
@@ -439,6 +560,28 @@ pub(crate) fn theme_routes(
                     .help("rename the page (slug), or change the theme's site_map_slug, community_slug or search_slug string"),
                 );
             }
+        }
+        // The publishing calendar, where a page of the language has posts.
+        let plan = routes::plan(config, lang);
+        let scheduled = content.pages.iter().any(|p| {
+            p.lang == lang
+                && p.fm
+                    .share
+                    .as_ref()
+                    .and_then(|s| s.schedule.as_ref())
+                    .is_some_and(|s| !s.posts.is_empty())
+        });
+        if let Some(r) = model.routes.get(&plan).filter(|_| scheduled) {
+            errors.push(
+                Diagnostic::error(
+                    "url-collision",
+                    format!(
+                        "the address {plan} is wanted by both {} and the publishing calendar",
+                        r.source
+                    ),
+                )
+                .help("give the page another slug: the publishing calendar stands at /kit/plan/ (docs/share.md)"),
+            );
         }
         // A section may stand at the agenda's address (it then shows the agenda); a page may not.
         if let Some(p) = content.pages.iter().find(|p| p.path == agenda) {
@@ -970,6 +1113,36 @@ mod tests {
     }
 
     #[test]
+    fn a_page_may_not_stand_at_the_publishing_calendar_once_there_is_one() {
+        let page = "+++\ntitle = \"Plan\"\nslug = \"plan\"\n+++\n";
+        let lac = "+++\ntitle = \"Lac\"\n[share.schedule]\nx = 2027-06-12T09:00:00+02:00\n+++\n";
+        let run = |files: &[(&str, &str)]| {
+            let dir = site(files);
+            let (config, content, model) = load(dir.path());
+            let theme = crate::theme::Theme::load(dir.path(), &config.theme).unwrap();
+            let strings: BTreeMap<String, Strings> = [(
+                "fr".to_string(),
+                Strings::load(&theme, dir.path(), "fr").unwrap(),
+            )]
+            .into();
+            theme_routes(&config, &content, &model, &strings)
+        };
+        // No post: the address is free.
+        assert!(run(&[("content/kit/plan.md", page)]).is_ok());
+        let err = run(&[
+            ("content/kit/plan.md", page),
+            ("content/tourisme/lac.md", lac),
+        ])
+        .unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(d.code, "url-collision");
+        assert!(
+            d.message.contains("/kit/plan/") && d.message.contains("publishing calendar"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
     fn descriptions_and_unused_bundle_files_are_warnings() {
         let long = "x".repeat(161);
         let dir = site(&[
@@ -1121,5 +1294,76 @@ mod tests {
             warnings[0].message
         );
         assert_eq!(warnings[0].line, Some(5));
+    }
+
+    #[test]
+    fn posts_crowded_on_a_network_or_after_unpublishing_are_named() {
+        let dir = site(&[
+            (
+                "content/tourisme/lac.md",
+                "+++\ntitle = \"Lac\"\npublish_until = 2027-06-12\n[share]\nx = \"Texte\"\n[share.schedule]\nx = 2027-06-12T18:00:00+02:00\ninstagram = [2027-06-12T09:00:00+02:00, 2027-06-13T00:30:00+02:00]\n+++\n",
+            ),
+            (
+                "content/tourisme/fete.md",
+                "+++\ntitle = \"Fête\"\n[share]\nkit = true\n[share.schedule]\nfacebook = 2027-06-12T18:00:00+02:00\nx = 2027-06-12T18:45:00+02:00\n+++\n",
+            ),
+        ]);
+        let (mut config, content, _) = load(dir.path());
+        config.share.kit = true;
+        let warnings = share_schedule(dir.path(), &config, &content);
+        let codes: Vec<(&str, Option<&str>, Option<usize>)> = warnings
+            .iter()
+            .map(|w| (w.code, w.file.as_deref(), w.line))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (
+                    "share-schedule-after-unpublish",
+                    Some("content/tourisme/lac.md"),
+                    Some(8)
+                ),
+                (
+                    "share-schedule-crowded",
+                    Some("content/tourisme/fete.md"),
+                    Some(7)
+                ),
+            ],
+            "{warnings:?}"
+        );
+        assert_eq!(
+            warnings[0].message,
+            "[share.schedule] instagram: the post on Instagram at 2027-06-13 00:30 comes after the page leaves the site (publish_until = 2027-06-12)"
+        );
+        let crowded = &warnings[1].message;
+        assert!(
+            crowded.contains("the post on X at 2027-06-12 18:45")
+                && crowded.contains("content/tourisme/lac.md")
+                && crowded.contains("2027-06-12 18:00"),
+            "{crowded}"
+        );
+        // No kit: the posts go without a picture, and check says so.
+        config.share.kit = false;
+        let warnings = share_schedule(dir.path(), &config, &content);
+        assert_eq!(
+            warnings
+                .iter()
+                .filter(|w| w.code == "share-schedule-without-kit")
+                .count(),
+            2
+        );
+        // An hour apart exactly is not crowded.
+        let dir = site(&[(
+            "content/a.md",
+            "+++\ntitle = \"A\"\n[share.schedule]\nx = [2027-06-12T18:00:00+02:00, 2027-06-12T17:00:00Z]\n+++\n",
+        )]);
+        let (config, content, _) = load(dir.path());
+        let warnings = share_schedule(dir.path(), &config, &content);
+        assert!(
+            warnings
+                .iter()
+                .all(|w| w.code == "share-schedule-without-kit"),
+            "{warnings:?}"
+        );
     }
 }

@@ -298,6 +298,9 @@ pub struct ShareFrontMatter {
     /// A share kit for this page (docs/share.md): `true` or `false` overrides
     /// which pages get one by default.
     pub kit: Option<bool>,
+    /// `[share.schedule]`: when the page is to be posted on which network
+    /// (the publishing calendar, docs/share.md).
+    pub schedule: Option<super::schedule::Schedule>,
 }
 
 pub use super::practical::PlaceFrontMatter;
@@ -628,6 +631,13 @@ impl Checked for SectionFrontMatter {
 
     fn others(&self) -> Vec<Problem> {
         let mut out: Vec<Problem> = focus_problem(self.card.as_ref()).into_iter().collect();
+        if self.share.as_ref().is_some_and(|s| s.schedule.is_some()) {
+            out.push(Problem {
+                key: "share.schedule",
+                message: "a section has no share kit, so its posts cannot be scheduled ([share.schedule])".to_string(),
+                help: "schedule the section's pages instead, each in its own front matter",
+            });
+        }
         for sel in &self.selections {
             if sel.title.trim().is_empty() {
                 out.push(Problem {
@@ -701,13 +711,18 @@ pub fn check<T: Checked>(fm: &T, split: &Split<'_>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The first line of `text` that sets `key` (`key =`, `key:`), from 1.
+/// The first line of `text` that sets `key` (`key =`, `key:`), or opens
+/// the table `[key]` (`share.schedule`), from 1.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|l| {
-            l.trim_start()
-                .strip_prefix(key)
+            let l = l.trim_start();
+            l.strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+                || l.trim_end()
+                    .strip_prefix('[')
+                    .and_then(|t| t.strip_suffix(']'))
+                    .is_some_and(|t| t.trim() == key)
         })
         .map(|i| i + 1)
 }

@@ -12,6 +12,7 @@ pub mod frontmatter;
 pub mod gallery;
 pub mod photo_meta;
 pub mod practical;
+pub mod schedule;
 pub mod site;
 pub mod trail;
 

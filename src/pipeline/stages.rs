@@ -299,6 +299,8 @@ pub(super) fn resolve_references(
     site.warnings.extend(checks::tracks(&site.content));
     let share_warnings = checks::share_texts(root, config, &site.content);
     site.warnings.extend(share_warnings);
+    let schedule_warnings = checks::share_schedule(root, config, &site.content);
+    site.warnings.extend(schedule_warnings);
     let content = &site.content;
     let images = ImagePipeline::new(root, image_settings(config));
     let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;

@@ -78,6 +78,8 @@ pub enum Job {
     },
     /// The page that asks a visitor for their Mastodon instance.
     MastodonShare,
+    /// The publishing calendar of a language, at `/kit/plan/`.
+    Plan(String),
     /// The community page of a language: all posts, or one tag's.
     Community {
         lang: String,
@@ -265,6 +267,7 @@ pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnos
         Job::NotFound => pages::not_found(inputs),
         Job::Asset(name) => pages::asset(inputs, name),
         Job::Kit(i) => return kits::kit(inputs, *i),
+        Job::Plan(lang) => return super::plan::plan(inputs, lang),
         Job::PhotoKit { set, index } => return kits::photo_kit(inputs, *set, *index),
         Job::Press(lang) => return press::library_page(inputs, lang),
         Job::PressAlbum { lang, album } => return press::album_page(inputs, lang, *album),
@@ -402,6 +405,13 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
     {
         jobs.push(Job::MastodonShare);
     }
+    jobs.extend(
+        config
+            .all_languages()
+            .into_iter()
+            .filter(|lang| !super::plan::scheduled(inputs, lang).is_empty())
+            .map(|lang| Job::Plan(lang.to_string())),
+    );
     jobs.push(Job::NotFound);
     jobs.extend(assets.iter().map(|a| Job::Asset(a.to_string())));
     jobs

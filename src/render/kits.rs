@@ -12,12 +12,12 @@
 
 use crate::content::PageId;
 use crate::error::Diagnostic;
-use crate::media::card::{CARD_BUDGET, CardSpec, KIT_BUDGET};
+use crate::media::card::{CARD_BUDGET, CardSpec, CardStudio, KIT_BUDGET, SocialCard};
 use crate::render::head::{CardIntent, Frame, Head, card_values};
 use crate::render::jobs::{JobOutput, RenderInputs};
 use crate::render::routes;
 use crate::render::views::Detail;
-use crate::seo::share::{PostSource, ShareWords, Tracking, kit_texts, with_utm};
+use crate::seo::share::{NetworkText, PostSource, ShareWords, Tracking, kit_texts, with_utm};
 use crate::theme::locale::NumberFormat;
 use crate::url::absolute;
 
@@ -78,15 +78,18 @@ fn megabytes(bytes: usize, numbers: &NumberFormat) -> String {
 }
 
 /// Whether page `i` gets a share kit: what its `[share] kit` says, else
-/// pages meant to be shared: a page of a pillar, an event, a page with
-/// photo pages. Legal notices, the site map and the 404 (no pillar, no
+/// pages meant to be shared: a page with posts in `[share.schedule]`, a
+/// page of a pillar, an event, a page with photo pages. Legal notices, the site map and the 404 (no pillar, no
 /// event, no gallery) get none.
 pub(crate) fn wanted(inputs: &RenderInputs<'_>, i: PageId) -> bool {
     let p = &inputs.content().pages[i.0];
     if let Some(kit) = p.fm.share.as_ref().and_then(|s| s.kit) {
         return kit;
     }
-    p.pillar.is_some()
+    // A page with posts in the publishing calendar: their pictures are the kit's.
+    let scheduled = p.fm.share.as_ref().and_then(|s| s.schedule.as_ref());
+    scheduled.is_some_and(|s| !s.posts.is_empty())
+        || p.pillar.is_some()
         || inputs.events().get(i.0).is_some_and(Option::is_some)
         || inputs.photo_pages.iter().any(|s| s.page == i.0)
 }
@@ -115,6 +118,11 @@ struct Subject<'a> {
 
 /// The share kit of page `i`: its page, its QR code, and its zip to make.
 pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Diagnostic> {
+    make(inputs, page_subject(inputs, i))
+}
+
+/// Page `i` as a kit's subject.
+fn page_subject<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Subject<'a> {
     let p = &inputs.content().pages[i.0];
     let view = inputs.views.page(i, Detail::Summary);
     let intent = CardIntent::new(view.title, view.description).with(
@@ -122,24 +130,125 @@ pub(crate) fn kit(inputs: &RenderInputs<'_>, i: PageId) -> Result<JobOutput, Dia
         view.cover.as_ref(),
         &p.file.rel,
     );
-    make(
-        inputs,
-        Subject {
-            lang: &p.lang,
-            file: &p.file.rel,
-            path: p.path.clone(),
-            slug: p.slug.clone(),
-            title: view.title.to_string(),
-            description: view.description.map(String::from),
-            card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
-            intent,
-            tags: &p.fm.tags,
-            audiences: &p.fm.audiences,
-            share: p.fm.share.as_ref(),
-            cover: view.cover.clone(),
-            page: inputs.summaries[i.0].clone(),
-        },
-    )
+    Subject {
+        lang: &p.lang,
+        file: &p.file.rel,
+        path: p.path.clone(),
+        slug: p.slug.clone(),
+        title: view.title.to_string(),
+        description: view.description.map(String::from),
+        card_title: p.fm.card.as_ref().and_then(|c| c.title.as_deref()),
+        intent,
+        tags: &p.fm.tags,
+        audiences: &p.fm.audiences,
+        share: p.fm.share.as_ref(),
+        cover: view.cover.clone(),
+        page: inputs.summaries[i.0].clone(),
+    }
+}
+
+/// The texts page `i`'s kit offers, one per network ([`kit_texts`]):
+/// what its kit page and the publishing calendar show.
+pub(crate) fn texts(inputs: &RenderInputs<'_>, i: PageId) -> Vec<NetworkText> {
+    subject_texts(inputs, &page_subject(inputs, i))
+}
+
+/// Page `i`'s kit images in `formats` (names of [`KIT_FORMATS`]), asked of
+/// the card studio: the same request gives the same file, so the kit page
+/// and the publishing calendar show one drawing.
+pub(crate) fn draw(
+    inputs: &RenderInputs<'_>,
+    studio: &CardStudio,
+    i: PageId,
+    formats: &[&str],
+) -> Result<Vec<KitImage>, Diagnostic> {
+    draw_subject(inputs, studio, &page_subject(inputs, i), formats)
+}
+
+/// One kit image: its format, size, the networks it suits, the download
+/// and its small preview.
+pub(crate) struct KitImage {
+    pub format: &'static str,
+    pub width: u32,
+    pub height: u32,
+    pub networks: &'static str,
+    pub card: SocialCard,
+    pub preview: SocialCard,
+}
+
+/// The kit images of `subject` in `formats`.
+fn draw_subject(
+    inputs: &RenderInputs<'_>,
+    studio: &CardStudio,
+    subject: &Subject<'_>,
+    formats: &[&str],
+) -> Result<Vec<KitImage>, Diagnostic> {
+    let (intent, slug) = (&subject.intent, &subject.slug);
+    let values = card_values(
+        inputs.config(),
+        subject.lang,
+        &intent.title,
+        intent.description.as_deref(),
+    );
+    let mut out = Vec::new();
+    for (name, w, h, networks) in KIT_FORMATS {
+        if !formats.contains(&name) {
+            continue;
+        }
+        let photo = intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f));
+        let stem = format!("{slug}-{name}");
+        let draw = |width: u32, height: u32, budget: usize, quality: u8| {
+            studio
+                .request(
+                    inputs.images,
+                    &CardSpec {
+                        template: "kit",
+                        width,
+                        height,
+                        stem: &stem,
+                        values: &values,
+                        photo,
+                        budget,
+                        quality,
+                    },
+                )
+                .map_err(|d| d.in_file(subject.file.to_string()))
+        };
+        let card = draw(w, h, KIT_BUDGET, 92)?;
+        // The same drawing, small: what the kit page shows.
+        let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
+        let preview = draw(pw, ph, CARD_BUDGET, 68)?;
+        out.push(KitImage {
+            format: name,
+            width: w,
+            height: h,
+            networks,
+            card,
+            preview,
+        });
+    }
+    Ok(out)
+}
+
+/// The texts of `subject`'s kit, one per network.
+fn subject_texts(inputs: &RenderInputs<'_>, subject: &Subject<'_>) -> Vec<NetworkText> {
+    let config = inputs.config();
+    let strings = |key: &str| inputs.string(subject.lang, key);
+    let words = ShareWords::from_strings(strings);
+    let source = PostSource {
+        title: &subject.title,
+        description: subject.description.as_deref(),
+        card_title: subject.card_title,
+        tags: subject.tags,
+        audiences: subject.audiences,
+        brand: config.brand_name_in(subject.lang),
+        brand_hashtag: config.brand.hashtag.as_deref(),
+        fm: subject.share,
+        social: &config.social,
+        tracking: Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
+        words: &words,
+    };
+    kit_texts(&source, &absolute(config.base(), &subject.path))
 }
 
 /// Whether the photos of page `page` get kits: unless the page's own
@@ -170,7 +279,11 @@ pub(crate) fn photo_kit(
                 .string(&p.lang, "photo_credit")
                 .unwrap_or_else(|| "Photo: {credit}.".into());
             let credit = super::practical::fill(&credit, &[("credit", c)]);
-            let stop = if sentence.ends_with(['.', '!', '?', '…']) { "" } else { "." };
+            let stop = if sentence.ends_with(['.', '!', '?', '…']) {
+                ""
+            } else {
+                "."
+            };
             format!("{sentence}{stop} {credit}")
         }
         None => sentence.to_string(),
@@ -212,6 +325,8 @@ fn make(inputs: &RenderInputs<'_>, subject: Subject<'_>) -> Result<JobOutput, Di
     let Some(studio) = inputs.cards else {
         return Ok(JobOutput::default());
     };
+    let drawn = draw_subject(inputs, studio, &subject, &KIT_FORMATS.map(|f| f.0))?;
+    let texts = subject_texts(inputs, &subject);
     let Subject {
         lang,
         file,
@@ -219,67 +334,26 @@ fn make(inputs: &RenderInputs<'_>, subject: Subject<'_>) -> Result<JobOutput, Di
         slug,
         title: page_title,
         description,
-        card_title,
-        intent,
-        tags,
-        audiences,
-        share,
         cover,
         page,
+        ..
     } = subject;
     let url = absolute(base, &path);
-    let values = card_values(config, lang, &intent.title, intent.description.as_deref());
     let mut images = Vec::new();
     let mut zip_images = Vec::new();
-    for (name, w, h, networks) in KIT_FORMATS {
-        let photo = intent.photo.as_ref().map(|(path, f)| (path.as_path(), *f));
-        let stem = format!("{slug}-{name}");
-        let draw = |width: u32, height: u32, budget: usize, quality: u8| {
-            studio
-                .request(
-                    inputs.images,
-                    &CardSpec {
-                        template: "kit",
-                        width,
-                        height,
-                        stem: &stem,
-                        values: &values,
-                        photo,
-                        budget,
-                        quality,
-                    },
-                )
-                .map_err(|d| d.in_file(file.to_string()))
-        };
-        let card = draw(w, h, KIT_BUDGET, 92)?;
-        // The same drawing, small: what the kit page shows.
+    for im in drawn {
+        let (name, w, h) = (im.format, im.width, im.height);
         let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
-        let preview = draw(pw, ph, CARD_BUDGET, 68)?;
         let download = format!("{slug}-{name}-{w}x{h}.jpg");
-        zip_images.push((download.clone(), card.file.clone()));
+        zip_images.push((download.clone(), im.card.file.clone()));
         images.push(serde_json::json!({
-            "format": name, "width": w, "height": h, "networks": networks,
-            "url": card.url,
-            "preview": { "url": preview.url, "width": pw, "height": ph },
+            "format": name, "width": w, "height": h, "networks": im.networks,
+            "url": im.card.url,
+            "preview": { "url": im.preview.url, "width": pw, "height": ph },
             "download": download,
         }));
     }
     let strings = |key: &str| inputs.string(lang, key);
-    let words = ShareWords::from_strings(strings);
-    let source = PostSource {
-        title: &page_title,
-        description: description.as_deref(),
-        card_title,
-        tags,
-        audiences,
-        brand: config.brand_name_in(lang),
-        brand_hashtag: config.brand.hashtag.as_deref(),
-        fm: share,
-        social: &config.social,
-        tracking: Tracking::of(config.share_utm(), config.share.utm_campaign.as_deref()),
-        words: &words,
-    };
-    let texts = kit_texts(&source, &url);
     let numbers = inputs
         .strings_of(lang)
         .map(|s| s.numbers.clone())

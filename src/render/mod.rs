@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod kits;
 pub mod map;
 pub mod pages;
+pub mod plan;
 pub mod practical;
 pub mod press;
 pub mod routes;

@@ -93,6 +93,12 @@ pub fn kit(page_path: &str) -> String {
     format!("{page_path}kit/")
 }
 
+/// The publishing calendar of `lang` (`/kit/plan/`, `/en/kit/plan/`):
+/// beside the kits, linked from nowhere (docs/share.md).
+pub fn plan(config: &Config, lang: &str) -> String {
+    format!("{}/kit/plan/", config.lang_prefix(lang))
+}
+
 /// The index of the tags in `lang` (`/tags/`, `/en/tags/`).
 pub fn tags_index(config: &Config, lang: &str) -> String {
     format!("{}/tags/", config.lang_prefix(lang))
@@ -169,6 +175,8 @@ mod tests {
         assert_eq!(section_feed("/tourisme/"), "/tourisme/atom.xml");
         assert_eq!(page_calendar("/agenda/feu/", "feu"), "/agenda/feu/feu.ics");
         assert_eq!(kit("/tourisme/lac/"), "/tourisme/lac/kit/");
+        assert_eq!(plan(&config, "fr"), "/kit/plan/");
+        assert_eq!(plan(&config, "en"), "/en/kit/plan/");
         assert_eq!(tags_index(&config, "en"), "/en/tags/");
         assert_eq!(audiences_index(&config, "fr"), "/audiences/");
         assert_eq!(

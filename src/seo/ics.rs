@@ -27,7 +27,7 @@ pub struct IcsEvent<'a> {
 }
 
 /// Escapes a TEXT value.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -44,7 +44,7 @@ fn text(s: &str) -> String {
 }
 
 /// Folds a content line at 75 octets, on character boundaries.
-fn push_line(out: &mut String, line: &str) {
+pub(crate) fn push_line(out: &mut String, line: &str) {
     let mut count = 0;
     for c in line.chars() {
         let len = c.len_utf8();
@@ -58,7 +58,8 @@ fn push_line(out: &mut String, line: &str) {
     out.push_str("\r\n");
 }
 
-fn utc(ts: Timestamp) -> String {
+/// A UTC date-time value (`20260714T190000Z`).
+pub(crate) fn utc(ts: Timestamp) -> String {
     ts.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 

@@ -8,6 +8,7 @@
 pub mod feed;
 pub mod ics;
 pub mod jsonld;
+pub mod plan;
 pub mod share;
 
 use std::collections::HashMap;

@@ -6,6 +6,9 @@
 - every .ics parses with `icalendar`, no component records an error, and each
   event's times, recurrence and status match its front matter;
 - every Atom feed parses with `feedparser` without bozo, with the required elements;
+- the publishing calendar's .ics has one event per post of the pages'
+  [share.schedule], its CSV files parse with their tools' headers, and no public
+  page or the sitemap names it;
 - every indexed page's JSON-LD parses, has a BreadcrumbList, and the home, place and
   event pages have TouristDestination, TouristAttraction and Event.
 """
@@ -186,6 +189,46 @@ for md in sorted(CONTENT.rglob("*.md")):
         if isinstance(start, datetime.datetime) and "rrule" not in fm["event"]:
             if datetime.datetime.fromisoformat(ev["startDate"]) != as_datetime(start):
                 fail(f"{html}: Event startDate {ev['startDate']} is not {start}")
+
+# --- The publishing calendar (docs/share.md) -----------------------------------
+import csv
+import io
+
+NETWORK_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X", "linkedin": "LinkedIn",
+                 "bluesky": "Bluesky", "mastodon": "Mastodon", "threads": "Threads"}
+CSV_HEADERS = {"meta": ["Post text", "Scheduled date", "Scheduled time", "Image URL", "Link"],
+               "buffer": ["Text", "Image URL", "Tags", "Posting Time"], "hootsuite": None}
+scheduled = set()
+for md in sorted(CONTENT.rglob("*.md")):
+    fm = front_matter(md)
+    schedule = ((fm or {}).get("share") or {}).get("schedule") or {}
+    if schedule and language_of(md) == "fr":
+        for network, when in schedule.items():
+            for w in when if isinstance(when, list) else [when]:
+                w = w if isinstance(w, datetime.datetime) else datetime.datetime.fromisoformat(w)
+                scheduled.add((NETWORK_NAMES[network], w.astimezone(datetime.timezone.utc)))
+plan = SITE / "kit/plan/plan.ics"
+if scheduled and not plan.is_file():
+    fail(f"{plan}: no publishing calendar although pages have [share.schedule]")
+elif scheduled:
+    found = {(str(c.get("SUMMARY")).split(" — ")[0], c.decoded("DTSTART").astimezone(datetime.timezone.utc))
+             for c in calendars[plan].walk("VEVENT")}
+    if found != scheduled:
+        fail(f"{plan}: events {sorted(found)} are not the posts scheduled {sorted(scheduled)}")
+    for f in sorted((SITE / "kit/plan").glob("*.csv")):
+        rows = list(csv.reader(io.StringIO(f.read_text(encoding="utf-8"), newline="")))
+        header = CSV_HEADERS[f.name.split("-")[0]]
+        if header and rows[0] != header:
+            fail(f"{f}: header {rows[0]} is not {header}")
+        width = len(header) if header else 3
+        if any(len(r) != width for r in rows) or len(rows) < (2 if header else 1):
+            fail(f"{f}: rows of the wrong width or none: {rows}")
+    for page in SITE.rglob("*.html"):
+        rel = page.relative_to(SITE).as_posix()
+        if "kit/" not in rel and "/kit/plan/" in page.read_text(encoding="utf-8"):
+            fail(f"{page}: a public page links to the publishing calendar")
+    if "/kit/" in (SITE / "sitemap.xml").read_text(encoding="utf-8"):
+        fail("sitemap.xml lists a kit or the publishing calendar")
 
 checked = len(calendars) + len(feeds) + len(pages)
 print(f"outputs: {len(calendars)} calendars, {len(feeds)} feeds, {len(pages)} pages checked")

@@ -17,6 +17,7 @@ mod images;
 mod languages;
 mod maps;
 mod output;
+mod plan;
 mod practical;
 mod press;
 mod search;
