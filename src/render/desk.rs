@@ -361,19 +361,14 @@ fn tags(p: &Ambassador<'_>) -> String {
         .join(", ")
 }
 
-/// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a
-/// line break, its quotes doubled. A field a spreadsheet would read as a
-/// formula (`=`, `+`, `-`, `@` first) gets a leading apostrophe.
+/// One CSV field as [`crate::seo::plan::field`] quotes it (RFC 4180). This
+/// file is opened in spreadsheets, so a field one would read as a formula
+/// (`=`, `+`, `-`, `@` first) gets a leading apostrophe.
 pub fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        crate::seo::plan::field(&format!("'{value}")).into_owned()
     } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
+        crate::seo::plan::field(value).into_owned()
     }
 }
 
