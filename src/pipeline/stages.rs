@@ -1088,8 +1088,13 @@ fn summaries(
 fn latest_pages(config: &Config, content: &Content) -> HashMap<String, Vec<usize>> {
     let mut latest = HashMap::new();
     for lang in config.all_languages() {
+        // Events have the agenda's block: "À la une" neither repeats the
+        // next ones nor promotes a past or cancelled one.
         let mut list: Vec<usize> = (0..content.pages.len())
-            .filter(|&i| content.pages[i].lang == lang && content.pages[i].date.is_some())
+            .filter(|&i| {
+                let p = &content.pages[i];
+                p.lang == lang && p.date.is_some() && p.fm.event.is_none()
+            })
             .collect();
         content::sort_pages(&mut list, &content.pages, SortBy::Date, &config.timezone);
         list.truncate(LATEST_ON_HOME);

@@ -237,6 +237,16 @@ pub(crate) fn paginate(
     }
 }
 
+/// Whether event page `i` may be promoted (the home page, a selection):
+/// not when it is cancelled. Past events are never in an upcoming list.
+fn promotable(inputs: &RenderInputs<'_>, i: usize) -> bool {
+    inputs
+        .events()
+        .get(i)
+        .and_then(Option::as_ref)
+        .is_none_or(|t| t.status != crate::content::frontmatter::EventStatus::Cancelled)
+}
+
 /// The agenda as templates see it: upcoming events (at most `upcoming_limit`;
 /// without a limit, the past ones too), the agenda's address and its calendar.
 fn agenda_value(
@@ -254,8 +264,16 @@ fn agenda_value(
                 .collect::<Vec<_>>(),
         )
     };
+    // A limited list promotes (the home page's next events): never a
+    // cancelled event there; the agenda itself shows them, marked.
     let upcoming: Vec<usize> = match upcoming_limit {
-        Some(n) => a.upcoming.iter().copied().take(n).collect(),
+        Some(n) => a
+            .upcoming
+            .iter()
+            .copied()
+            .filter(|&i| promotable(inputs, i))
+            .take(n)
+            .collect(),
         None => a.upcoming.clone(),
     };
     let mut m = tera::Map::new();
@@ -401,11 +419,18 @@ fn selections_value(inputs: &RenderInputs<'_>, si: SectionId) -> tera::Value {
                 None => p.path.starts_with(&s.path) && p.path != s.path,
             }
     };
-    // Events only while they are to come, and only where asked for.
+    // Events only while they are to come and not cancelled, and only
+    // where asked for.
     let upcoming: std::collections::HashSet<usize> = inputs
         .agendas
         .get(&s.lang)
-        .map(|a| a.upcoming.iter().copied().collect())
+        .map(|a| {
+            a.upcoming
+                .iter()
+                .copied()
+                .filter(|&i| promotable(inputs, i))
+                .collect()
+        })
         .unwrap_or_default();
     let places: Vec<usize> = (0..content.pages.len())
         .filter(|&i| {

@@ -1,7 +1,7 @@
 //! Builds that succeed: the example site, determinism, Zola's and the spec's
 //! front matter keys, drafts, the report, events, feeds and head tags.
 
-use crate::support::{SiteTest, example, read, tree};
+use crate::support::{SiteTest, example, read, select, tree};
 
 #[test]
 fn the_example_site_builds_with_its_pillars_audiences_and_translations() {
@@ -286,4 +286,47 @@ fn right_to_left_pages_say_so_and_typography_follows_each_page_s_language() {
     );
     let en = o.read("en/index.html");
     assert!(en.contains("Note: hello!"), "English text as written");
+}
+
+#[test]
+fn the_home_page_never_promotes_a_past_or_cancelled_event_nor_repeats_one() {
+    let b = SiteTest::from_fixture("build/events")
+        .file(
+            "content/agenda/concert.md",
+            "+++\ntitle = \"Concert annulé\"\ndate = 2026-06-20\n[event]\nstart = 2026-08-01T20:00:00+02:00\nstatus = \"cancelled\"\n+++\n",
+        )
+        .file(
+            "content/actualites.md",
+            "+++\ntitle = \"La saison commence\"\ndate = 2026-06-25\n+++\nLe point sur la saison.\n",
+        )
+        .build()
+        .assert_success();
+    let home = b.html("index.html");
+    let block = |id: &str| {
+        select(&home, &format!("section[aria-labelledby=\"{id}\"]"))
+            .first()
+            .map(|s| s.text().collect::<String>())
+            .unwrap_or_default()
+    };
+    let next = block("agenda-title");
+    assert!(
+        next.contains("Fête du lac") && next.contains("Marché du samedi"),
+        "{next}"
+    );
+    assert!(
+        !next.contains("Concert annulé"),
+        "a cancelled event is not promoted: {next}"
+    );
+    assert!(!next.contains("Course"), "nor a past one: {next}");
+    let featured = block("latest-title");
+    assert!(featured.contains("La saison commence"), "{featured}");
+    for event in ["Fête du lac", "Course", "Concert annulé", "Salon du livre"] {
+        assert!(
+            !featured.contains(event),
+            "« À la une » shows the event {event}: {featured}"
+        );
+    }
+    // The agenda itself still lists the cancelled concert, marked.
+    let agenda = b.read("agenda/index.html");
+    assert!(agenda.contains("Concert annulé"));
 }
