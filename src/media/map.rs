@@ -112,7 +112,55 @@ pub struct DrawnMap {
     pub missing: Vec<Tile>,
 }
 
-/// Draws maps through the cache.
+/// Removes what `CACHE/maps/` and `CACHE/tiles/` hold that is not in
+/// `used` (see [`MapMaker::used`]): maps no page shows any more, tiles no
+/// map needs, and the folders they leave empty. Returns how many entries
+/// (a map's folder, a tile) went.
+pub fn prune(root: &Path, cache_dir: &Path, used: &BTreeSet<PathBuf>) -> Result<u64, Diagnostic> {
+    let cache = root.join(cache_dir);
+    let gone = |path: &Path, e: std::io::Error| {
+        Diagnostic::io(
+            path,
+            root,
+            "remove an unused map or tile from the cache",
+            &e,
+        )
+    };
+    let mut removed = 0;
+    let maps = cache.join("maps");
+    if let Ok(entries) = std::fs::read_dir(&maps) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() && !used.contains(&path) {
+                std::fs::remove_dir_all(&path).map_err(|e| gone(&path, e))?;
+                removed += 1;
+            }
+        }
+    }
+    let tiles = cache.join("tiles");
+    if tiles.is_dir() {
+        // Children before their folder, so emptied folders go too.
+        for entry in walkdir::WalkDir::new(&tiles)
+            .min_depth(1)
+            .contents_first(true)
+            .into_iter()
+            .flatten()
+        {
+            let path = entry.path();
+            if entry.file_type().is_dir() {
+                if std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none()) {
+                    std::fs::remove_dir(path).map_err(|e| gone(path, e))?;
+                }
+            } else if !used.contains(path) {
+                std::fs::remove_file(path).map_err(|e| gone(path, e))?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
+/// Draws maps through the cache./// Draws maps through the cache.
 pub struct MapMaker {
     root: PathBuf,
     cache_dir: PathBuf,
@@ -123,6 +171,9 @@ pub struct MapMaker {
     drawn: AtomicU64,
     cached: AtomicU64,
     missing: Mutex<BTreeSet<Tile>>,
+    /// The cache entries this build read or wrote: maps' folders and
+    /// tiles' files, for `--prune-cache`.
+    used: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl MapMaker {
@@ -153,7 +204,14 @@ impl MapMaker {
             drawn: AtomicU64::new(0),
             cached: AtomicU64::new(0),
             missing: Mutex::new(BTreeSet::new()),
+            used: Mutex::new(BTreeSet::new()),
         }
+    }
+
+    /// The cache entries (maps' folders, tiles' files) the maps drawn so
+    /// far used.
+    pub fn used(&self) -> BTreeSet<PathBuf> {
+        self.used.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub fn counts(&self) -> MapCounts {
@@ -183,6 +241,10 @@ impl MapMaker {
                 let path = tile_path(&self.root, &self.cache_dir, source, p.tile);
                 match std::fs::read(&path) {
                     Ok(bytes) if image_kind(&bytes).is_some() => {
+                        self.used
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(path);
                         tiles.push((p, Some(Arc::new(bytes))))
                     }
                     _ => {
@@ -223,6 +285,10 @@ impl MapMaker {
         let key = hasher.finalize().to_hex()[..24].to_string();
         let dir = self.root.join(&self.cache_dir).join("maps").join(&key);
         let png = dir.join("map.png");
+        self.used
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.clone());
         if png.is_file() {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(Some(DrawnMap { png, missing }));

@@ -552,7 +552,7 @@ fn run_stages(
     let cards = templates.cards.as_ref();
     let card_counts = stages::draw_cards(cards, &refs.images, &pages.kits, sink)?;
     if opts.prune_cache {
-        stages::prune_cache(&refs.images, cards, &mut image_counts)?;
+        stages::prune_cache(&opts.root, config, &refs, cards, &mut image_counts)?;
     }
     timer.lap("cards");
 

@@ -2,7 +2,7 @@
 //! made to what it makes. [`super::run`] calls them in order; this file
 //! knows what each needs, not when it runs.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -281,6 +281,8 @@ pub(super) struct References {
     /// Each trail page's map, by page index.
     pub maps: HashMap<usize, ResponsiveImage>,
     pub map_counts: MapCounts,
+    /// The maps' and tiles' cache entries this build used.
+    pub map_cache: BTreeSet<PathBuf>,
 }
 
 pub(super) fn resolve_references(
@@ -304,9 +306,16 @@ pub(super) fn resolve_references(
     let content = &site.content;
     let images = ImagePipeline::new(root, image_settings(config));
     let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;
-    let (maps, map_counts, map_warnings) = run.go_on(
+    let (maps, map_counts, map_warnings, map_cache) = run.go_on(
         request_maps(root, config, &interface.theme, content, &images),
-        || (HashMap::new(), MapCounts::default(), Vec::new()),
+        || {
+            (
+                HashMap::new(),
+                MapCounts::default(),
+                Vec::new(),
+                BTreeSet::new(),
+            )
+        },
     )?;
     site.warnings.extend(map_warnings);
     let community = std::mem::take(&mut site.community);
@@ -325,6 +334,7 @@ pub(super) fn resolve_references(
         posts,
         maps,
         map_counts,
+        map_cache,
     })
 }
 
@@ -340,7 +350,14 @@ fn image_settings(config: &Config) -> ImageSettings {
 }
 
 /// Each page's map, what drawing them took, and the warning for missing tiles.
-type MapsDrawn = (HashMap<usize, ResponsiveImage>, MapCounts, Vec<Diagnostic>);
+/// Each trail page's map, the counts, the warnings, and the cache entries
+/// used (for `--prune-cache`).
+type MapsDrawn = (
+    HashMap<usize, ResponsiveImage>,
+    MapCounts,
+    Vec<Diagnostic>,
+    BTreeSet<PathBuf>,
+);
 
 /// One distinct map drawn: the pages showing it, its variants, whether it
 /// lacks tiles.
@@ -370,7 +387,12 @@ fn request_maps(
         })
         .collect();
     if requests.is_empty() {
-        return Ok((HashMap::new(), MapCounts::default(), Vec::new()));
+        return Ok((
+            HashMap::new(),
+            MapCounts::default(),
+            Vec::new(),
+            BTreeSet::new(),
+        ));
     }
     let fonts: Vec<Vec<u8>> = theme
         .under("fonts")
@@ -467,7 +489,7 @@ fn request_maps(
             .help("run `blason sync` to download the tiles of [maps] tiles, then build again"),
         );
     }
-    Error::or_value(errors, (out, counts, warnings))
+    Error::or_value(errors, (out, counts, warnings, maker.used()))
 }
 
 /// Asks for the responsive variants of every raster cover (read from its
@@ -1155,11 +1177,14 @@ pub(super) fn write_press(
 
 /// Removes the cache entries of images and cards this build did not use.
 pub(super) fn prune_cache(
-    images: &ImagePipeline,
+    root: &Path,
+    config: &Config,
+    refs: &References,
     cards: Option<&CardStudio>,
     counts: &mut ImageCounts,
 ) -> Result<(), Error> {
-    counts.pruned = images.prune()?;
+    counts.pruned = refs.images.prune()?;
+    counts.pruned += crate::media::map::prune(root, &config.images.cache_dir, &refs.map_cache)?;
     if let Some(studio) = cards {
         counts.pruned += studio.prune();
     }

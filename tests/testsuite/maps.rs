@@ -253,3 +253,66 @@ fn a_tile_server_error_fails_sync_with_the_address_and_status() {
     assert!(near(map.get_pixel(40, 40).0, [235, 242, 243], 6));
     assert!(near(map.get_pixel(640, 400).0, PRIMARY, 24));
 }
+
+/// Every file under `dir`, relative to it.
+fn files_under(dir: &Path) -> Vec<String> {
+    support::tree(dir).into_keys().collect()
+}
+
+#[test]
+fn prune_cache_removes_the_maps_and_tiles_no_page_uses_any_more() {
+    let server = Tiles::start();
+    let site = server.site();
+    assert_eq!(sync(&site).status.code(), Some(0));
+    site.build().assert_success();
+    let cache = site.root().join(".blason-cache");
+    let tiles = cache.join("tiles");
+    let used_tiles = files_under(&tiles);
+    let used_maps = files_under(&cache.join("maps"));
+    assert!(
+        !used_tiles.is_empty() && used_maps.len() == 1,
+        "{used_maps:?}"
+    );
+    // A map of a trail since removed, and a tile no map needs.
+    let stray_map = cache.join("maps/0123456789abcdef01234567/map.png");
+    std::fs::create_dir_all(stray_map.parent().unwrap()).unwrap();
+    std::fs::write(&stray_map, b"old map").unwrap();
+    let source = std::fs::read_dir(&tiles)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let stray_tile = source.join("3/1/1");
+    std::fs::create_dir_all(stray_tile.parent().unwrap()).unwrap();
+    std::fs::write(&stray_tile, b"old tile").unwrap();
+
+    // A build without the option leaves them.
+    site.build().assert_success();
+    assert!(stray_map.is_file() && stray_tile.is_file());
+
+    let (_, report) = {
+        let report = site.out().with_extension("json");
+        let run = site
+            .build_with(&["--prune-cache", "--report", report.to_str().unwrap()])
+            .assert_success();
+        (run, support::read(&report))
+    };
+    assert!(!stray_map.parent().unwrap().exists(), "the unused map went");
+    assert!(
+        !stray_tile.exists() && !source.join("3").exists(),
+        "the unused tile and its folders went"
+    );
+    assert_eq!(
+        files_under(&tiles),
+        used_tiles,
+        "the tiles the map needs stay"
+    );
+    assert_eq!(files_under(&cache.join("maps")), used_maps);
+    assert!(report.contains("\"maps\""), "{report}");
+    // The next build draws nothing and asks for no tile.
+    let (_, report) = site.build_with_report();
+    assert_eq!(report["maps"]["drawn"], 0);
+    assert_eq!(report["maps"]["cached"], 1);
+    assert_eq!(report["maps"]["missing_tiles"], 0);
+}
