@@ -49,7 +49,7 @@ pub enum Command {
         /// Write a JSON build report to FILE.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
-        /// Remove image cache entries this build did not use.
+        /// Remove the cache entries this build did not use (images, cards, maps, map tiles).
         #[arg(long)]
         prune_cache: bool,
     },
