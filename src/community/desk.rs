@@ -18,7 +18,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{FOLDER, Network, RawPost, Status};
+use super::{FOLDER, Network, Status};
 use crate::content::frontmatter::{FmDate, Rights};
 use crate::error::{Diagnostic, display_path};
 
@@ -264,68 +264,25 @@ impl Desk {
     }
 }
 
-/// Reads the desk: every post file and the reuse terms. The posts are first
-/// read as a build reads them ([`super::load`]), so a file the build would
+/// Reads the desk: every post file and the reuse terms. The posts are read
+/// once, as a build reads them ([`super::load`]), so a file the build would
 /// refuse is refused here with the same message.
 pub fn load(
     root: &Path,
     now: jiff::Timestamp,
     tz: &jiff::tz::TimeZone,
 ) -> Result<Desk, Vec<Diagnostic>> {
-    let checked = super::load(root, now, tz);
+    let mut records = Vec::new();
+    let checked = super::load_all(root, now, tz, Some(&mut records));
     let terms = load_terms(root);
-    let (_, terms) = match (checked, terms) {
-        (Ok(c), Ok(t)) => (c, t),
+    let terms = match (checked, terms) {
+        (Ok(_), Ok(t)) => t,
         (c, t) => {
             let mut errors = c.err().unwrap_or_default();
             errors.extend(t.err().unwrap_or_default());
             return Err(errors);
         }
     };
-    let dir = root.join(FOLDER);
-    let terms_dir = dir.join(TERMS_FOLDER);
-    let mut records = Vec::new();
-    if dir.is_dir() {
-        let (files, errors) = crate::paths::walk_files(root, &dir, crate::paths::is_scratch);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        for file in files {
-            if file.starts_with(&terms_dir)
-                || file.extension().and_then(|e| e.to_str()) != Some("toml")
-            {
-                continue;
-            }
-            let rel = display_path(&file, root);
-            // Read and checked by `super::load` just above.
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| vec![Diagnostic::io(&file, root, "read the post", &e)])?;
-            let raw: RawPost = toml::from_str(&text).map_err(|e| {
-                vec![crate::error::toml_diagnostic(&e, &text, 0, "post").file(rel.clone())]
-            })?;
-            let Some(network) = Network::from_key(&raw.network) else {
-                continue;
-            };
-            let until = raw.rights.as_ref().and_then(|r| r.until);
-            records.push(Record {
-                file: rel,
-                network,
-                url: raw.url,
-                author: raw.author.trim().to_string(),
-                handle: raw.handle.filter(|h| !h.trim().is_empty()),
-                date: raw.date,
-                text: raw.text,
-                lang: raw.lang,
-                image_url: raw.image_url,
-                tags: raw.tags,
-                status: raw.status,
-                consent: raw.consent,
-                terms: raw.terms.filter(|t| !t.trim().is_empty()),
-                until,
-                rights: until.map_or(Rights::Current, |u| u.rights_at(now, tz)),
-            });
-        }
-    }
     records.sort_by(|a, b| {
         b.date
             .timestamp(tz)

@@ -153,8 +153,8 @@ struct RawPost {
     lang: Option<String>,
     image: Option<String>,
     image_alt: Option<String>,
-    /// Written by `import` for the people asking consent; the build ignores it.
-    #[allow(dead_code)]
+    /// Written by `import` for the people asking consent (the desk shows
+    /// it); the build ignores it.
     image_url: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
@@ -251,6 +251,18 @@ pub fn load(
     now: jiff::Timestamp,
     tz: &jiff::tz::TimeZone,
 ) -> Result<Community, Vec<Diagnostic>> {
+    load_all(root, now, tz, None)
+}
+
+/// [`load`], also giving `records` what the files say of every post,
+/// pending ones included: for the desk only ([`desk::load`]), never for a
+/// build.
+fn load_all(
+    root: &Path,
+    now: jiff::Timestamp,
+    tz: &jiff::tz::TimeZone,
+    mut records: Option<&mut Vec<desk::Record>>,
+) -> Result<Community, Vec<Diagnostic>> {
     let dir = root.join(FOLDER);
     if !dir.is_dir() {
         return Ok(Community::default());
@@ -267,11 +279,14 @@ pub fn load(
         if file.extension().and_then(|e| e.to_str()) != Some("toml") {
             continue;
         }
-        match load_one(root, &dir, &folder, file, now, tz) {
-            Ok((post, warnings, image)) => {
+        match load_one(root, &dir, &folder, file, now, tz, records.is_some()) {
+            Ok((post, warnings, image, record)) => {
                 community.warnings.extend(warnings);
                 community.posts.extend(post);
                 named.extend(image);
+                if let (Some(all), Some(r)) = (records.as_deref_mut(), record) {
+                    all.push(r);
+                }
             }
             Err(e) => errors.extend(e),
         }
@@ -309,8 +324,14 @@ pub fn is_language_tag(s: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// The post when it may be published, warnings, and the image it names.
-type Loaded = (Option<CommunityPost>, Vec<Diagnostic>, Option<PathBuf>);
+/// The post when it may be published, warnings, the image it names, and
+/// its record for the desk when asked.
+type Loaded = (
+    Option<CommunityPost>,
+    Vec<Diagnostic>,
+    Option<PathBuf>,
+    Option<desk::Record>,
+);
 
 /// Reads and checks one post file. Its length is the list of checks a post
 /// goes through, in the order a reader of the file meets its keys, each
@@ -322,6 +343,7 @@ fn load_one(
     file: &Path,
     now: jiff::Timestamp,
     tz: &jiff::tz::TimeZone,
+    record: bool,
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let rel = display_path(file, root);
     let text = std::fs::read_to_string(file)
@@ -480,8 +502,28 @@ fn load_one(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let record = match (record, network) {
+        (true, Some(network)) => Some(desk::Record {
+            file: rel.clone(),
+            network,
+            url: raw.url.clone(),
+            author: raw.author.trim().to_string(),
+            handle: raw.handle.clone().filter(|h| !h.trim().is_empty()),
+            date: raw.date,
+            text: raw.text.clone(),
+            lang: raw.lang.clone(),
+            image_url: raw.image_url.clone(),
+            tags: raw.tags.clone(),
+            status: raw.status,
+            consent: raw.consent,
+            terms: raw.terms.clone().filter(|t| !t.trim().is_empty()),
+            until: until.copied(),
+            rights,
+        }),
+        _ => None,
+    };
     let (Some(network), true) = (network, published) else {
-        return Ok((None, warnings, named));
+        return Ok((None, warnings, named, record));
     };
     Ok((
         Some(CommunityPost {
@@ -501,6 +543,7 @@ fn load_one(
         }),
         warnings,
         named,
+        record,
     ))
 }
 

@@ -279,23 +279,10 @@ pub fn desk(root: &Path, out: Option<&Path>, now: jiff::Timestamp) -> Result<Des
     use crate::render::desk::{DeskStrings, primary};
     let config = crate::config::Config::load(root)?;
     let out = out.map_or_else(|| root.join("desk"), Path::to_path_buf);
-    let site_out = crate::paths::normalize(&root.join("public"));
-    let resolved = crate::paths::normalize(&if out.is_absolute() {
-        out.clone()
-    } else {
-        std::env::current_dir()
-            .map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?
-            .join(&out)
-    });
-    let site_out = if site_out.is_absolute() {
-        site_out
-    } else {
-        crate::paths::normalize(
-            &std::env::current_dir()
-                .map_err(|e| Error::Usage(format!("cannot read the current folder: {e}")))?
-                .join(site_out),
-        )
-    };
+    // Both resolved (absolute, symbolic links followed), so a link or a
+    // `..` that leads into the output is caught.
+    let resolved = crate::paths::resolve(&out);
+    let site_out = crate::paths::resolve(&root.join("public"));
     if resolved.starts_with(&site_out) {
         return Err(Error::Usage(format!(
             "{} is inside the site's output folder: the desk holds posts not yet agreed to and people's names, and must not be published; write it elsewhere (the default is ROOT/desk)",

@@ -575,6 +575,18 @@ fn the_desk_asks_consent_in_the_author_s_language_and_stays_out_of_the_site() {
         o.stderr()
     );
     assert!(!inside.exists());
+    // Nor through a symbolic link that leads there.
+    std::fs::create_dir_all(site.root().join("public")).unwrap();
+    let link = site.dir().join("raccourci");
+    std::os::unix::fs::symlink(site.root().join("public"), &link).unwrap();
+    let o = site.run(&[
+        "desk",
+        site.root().to_str().unwrap(),
+        "-o",
+        link.join("desk").to_str().unwrap(),
+    ]);
+    assert_eq!(o.code(), Some(2), "{}", o.stderr());
+    assert!(!site.root().join("public/desk").exists());
 
     // check: published posts without terms are warned about, by file.
     let v = site.check_json().json();
