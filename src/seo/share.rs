@@ -51,18 +51,10 @@ impl ShareInput<'_> {
     /// The text for `network`: its own in `[share]`, else `[share] text`, else
     /// the description, else the title.
     pub fn text(&self, network: &str) -> String {
-        let own = self.fm.and_then(|s| match network {
-            "x" => s.x.as_deref(),
-            "facebook" => s.facebook.as_deref(),
-            "linkedin" => s.linkedin.as_deref(),
-            "whatsapp" => s.whatsapp.as_deref(),
-            "bluesky" => s.bluesky.as_deref(),
-            "mastodon" => s.mastodon.as_deref(),
-            "instagram" => s.instagram.as_deref(),
-            "threads" => s.threads.as_deref(),
-            "email" => s.email.as_deref(),
-            _ => None,
-        });
+        let own = self
+            .fm
+            .zip(Network::parse(network))
+            .and_then(|(s, n)| written_text(s, n));
         own.or(self.fm.and_then(|s| s.text.as_deref()))
             .or(self.description)
             .unwrap_or(self.title)
