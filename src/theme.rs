@@ -621,6 +621,24 @@ impl Strings {
         }
     }
 
+    /// A date as a calendar leaf shows it: the day ("12", "1er") and the
+    /// month cut to at most four letters with a full stop ("déc.",
+    /// "juin", "Sept."), for a date badge beside the date in words.
+    pub fn date_badge(&self, date: jiff::civil::Date) -> (String, String) {
+        let month = self.month(date);
+        let short = if month.chars().count() <= 4 {
+            month.to_string()
+        } else {
+            let cut: String = month.chars().take(3).collect();
+            // "juillet" and "juin" would both give "jui.": keep four letters.
+            match month.chars().nth(3) {
+                Some(c) if cut.to_lowercase() == "jui" => format!("{cut}{c}."),
+                _ => format!("{cut}."),
+            }
+        };
+        (date.day().to_string(), short)
+    }
+
     /// "14 juillet 2026" from a date, with `date_format`.
     pub fn format_date(&self, date: jiff::civil::Date) -> String {
         let weekday = self
@@ -822,6 +840,25 @@ mod tests {
             "Freitag, 1. Januar",
             "German capitalises"
         );
+    }
+
+    #[test]
+    fn date_badges_show_the_day_in_digits_and_the_month_cut_short() {
+        let fr = lang("fr");
+        assert_eq!(
+            fr.date_badge(date("2026-12-01")),
+            ("1".to_string(), "déc.".to_string())
+        );
+        assert_eq!(fr.date_badge(date("2026-06-14")).1, "juin");
+        assert_eq!(fr.date_badge(date("2026-07-14")).1, "juil.");
+        assert_eq!(fr.date_badge(date("2026-08-02")).1, "août");
+        let en = lang("en");
+        assert_eq!(en.date_badge(date("2026-07-04")).1, "July");
+        assert_eq!(
+            en.date_badge(date("2026-09-30")),
+            ("30".to_string(), "Sep.".to_string())
+        );
+        assert_eq!(lang("de").date_badge(date("2026-03-03")).1, "März");
     }
 
     #[test]

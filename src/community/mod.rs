@@ -191,8 +191,13 @@ pub struct CommunityPost {
 }
 
 impl CommunityPost {
+    /// Whether the post has `tag`, as written or written otherwise with
+    /// the same address (`économie` for the pillar `economie`, `Lac` for `lac`).
     pub fn has_tag(&self, tag: &str) -> bool {
-        self.tags.iter().any(|t| t == tag)
+        let want = crate::slug::slugify(tag);
+        self.tags
+            .iter()
+            .any(|t| t == tag || crate::slug::slugify(t) == want)
     }
 }
 
@@ -212,7 +217,8 @@ impl Community {
             .iter()
             .flat_map(|p| p.tags.iter().map(String::as_str))
             .collect();
-        tags.sort_unstable();
+        // In the order of their addresses, so that `économie` sorts with the e.
+        tags.sort_by_cached_key(|t| (crate::slug::slugify(t), t.to_string()));
         let mut seen = std::collections::HashSet::new();
         tags.retain(|t| seen.insert(crate::slug::slugify(t)));
         tags

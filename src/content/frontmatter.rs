@@ -332,6 +332,24 @@ pub struct EventFrontMatter {
     pub dates: Vec<EventDate>,
 }
 
+/// `[facts]`: what a visitor wants to know at a glance, as the editor
+/// words it. Each is optional; a trail, a place or an event gives what
+/// is not written here (render::facts).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facts {
+    /// "2 h 30", "une demi-journée".
+    pub duration: Option<String>,
+    /// "8,5 km".
+    pub distance: Option<String>,
+    /// How to get there or who can: "Parking à 200 m, accessible en fauteuil".
+    pub access: Option<String>,
+    /// "Gratuit", "12 € / adulte".
+    pub price: Option<String>,
+    /// Where to book: a web address, `mailto:` or `tel:`.
+    pub booking: Option<String>,
+}
+
 /// `[[event.dates]]`: one more occurrence of an event.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -369,6 +387,12 @@ pub struct PageFrontMatter {
     /// The id of an object of a tourism data feed this page adds to (its
     /// editorial text, gallery, card); the feed fills the rest.
     pub data_id: Option<String>,
+    /// A must-see the office chooses: the home page's « Incontournables »
+    /// (by weight, then title).
+    #[serde(default)]
+    pub featured: bool,
+    /// `[facts]`: the page's key facts, written by its editor (docs/content.md).
+    pub facts: Option<Facts>,
     // Zola's page keys.
     pub slug: Option<String>,
     pub path: Option<String>,
@@ -558,6 +582,18 @@ impl Checked for PageFrontMatter {
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
+        if let Some(f) = &self.facts {
+            out.extend(
+                [
+                    ("duration", f.duration.as_deref()),
+                    ("distance", f.distance.as_deref()),
+                    ("access", f.access.as_deref()),
+                    ("price", f.price.as_deref()),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v))),
+            );
+        }
         out.extend(self.tags.iter().map(|t| ("tags", t.as_str())));
         out.extend(self.authors.iter().map(|a| ("authors", a.as_str())));
         out.extend(card_texts(self.card.as_ref()));
@@ -575,6 +611,12 @@ impl Checked for PageFrontMatter {
             .collect();
         out.extend(self.cover.as_deref().map(|c| ("cover", c)));
         out.extend(self.aliases.iter().map(|a| ("aliases", a.as_str())));
+        out.extend(
+            self.facts
+                .as_ref()
+                .and_then(|f| f.booking.as_deref())
+                .map(|u| ("booking", u)),
+        );
         if let Some(place) = &self.place {
             out.extend(place.web.as_deref().map(|u| ("web", u)));
             out.extend(place.booking.as_deref().map(|u| ("booking", u)));

@@ -63,6 +63,58 @@ pub fn distance_to_line(track: &Track, lat: f64, lon: f64) -> f64 {
     best
 }
 
+/// Points (places, events) sorted by latitude, for "what lies near this
+/// place" on every place page of a site: a query looks only at the band
+/// of latitudes within the radius (a binary search, then that band), so a
+/// region's 25,000 places cost each page a few hundred comparisons, not
+/// 25,000.
+#[derive(Debug, Default)]
+pub struct PointIndex {
+    /// (latitude, longitude, id), by latitude.
+    points: Vec<(f64, f64, usize)>,
+}
+
+impl PointIndex {
+    /// The index of `points` (latitude, longitude, id); points that are
+    /// not coordinates are left out.
+    pub fn new(mut points: Vec<(f64, f64, usize)>) -> PointIndex {
+        points.retain(|&(lat, lon, _)| {
+            lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0
+        });
+        points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+        PointIndex { points }
+    }
+
+    /// The ids within `radius_m` of (`lat`, `lon`) by great-circle
+    /// distance, with it: nearest first (ties by id).
+    pub fn within(&self, lat: f64, lon: f64, radius_m: f64) -> Vec<(usize, f64)> {
+        let dlat = radius_m / M_PER_DEG;
+        let from = self.points.partition_point(|p| p.0 < lat - dlat);
+        let here = Point {
+            lat,
+            lon,
+            ele: None,
+        };
+        let mut found: Vec<(usize, f64)> = self.points[from..]
+            .iter()
+            .take_while(|p| p.0 <= lat + dlat)
+            .filter_map(|&(plat, plon, id)| {
+                let d = super::figures::haversine(
+                    &here,
+                    &Point {
+                        lat: plat,
+                        lon: plon,
+                        ele: None,
+                    },
+                );
+                (d <= radius_m).then_some((id, d))
+            })
+            .collect();
+        found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        found
+    }
+}
+
 /// Distance from the origin to the piece from `a` to `b`.
 fn to_piece(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
@@ -150,6 +202,26 @@ mod tests {
             (d - expected).abs() / expected < 0.001,
             "{d} against {expected}"
         );
+    }
+
+    #[test]
+    fn the_point_index_finds_what_lies_within_the_radius_nearest_first() {
+        let index = PointIndex::new(vec![
+            (46.0, 5.95, 0),    // 3.9 km east of the query
+            (46.05, 5.9, 1),    // 5.6 km north
+            (46.0, 5.901, 2),   // 77 m
+            (45.9, 5.9, 3),     // 11 km south: out
+            (f64::NAN, 5.9, 4), // not a coordinate
+            (46.0, 5.9, 5),     // the query's own point
+            (46.0001, 6.03, 6), // 10.05 km east: out
+        ]);
+        let found = index.within(46.0, 5.9, 10_000.0);
+        let ids: Vec<usize> = found.iter().map(|f| f.0).collect();
+        assert_eq!(ids, [5, 2, 0, 1]);
+        assert!(found[0].1 < 0.001);
+        let expected = haversine(&p(46.0, 5.9), &p(46.0, 5.95));
+        assert!((found[2].1 - expected).abs() < 0.01);
+        assert!(PointIndex::default().within(46.0, 5.9, 1e6).is_empty());
     }
 
     #[test]

@@ -987,6 +987,7 @@ pub(super) fn render_pages(
         maps: &src.refs.maps,
         today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
         now: run.opts.now,
+        near: Default::default(),
     };
     // Serve's memory, second point: pages whose output files the last
     // build made and this one keeps.
@@ -1398,6 +1399,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         maps: &refs.maps,
         today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
         now: opts.now,
+        near: Default::default(),
     };
     let summaries = summaries(&views, None, &[]);
     let latest = latest_pages(config, content);

@@ -22,6 +22,9 @@ pub struct PostView {
     pub network_name: &'static str,
     pub url: String,
     pub author: String,
+    /// The author's initials for the avatar ("CM" for "Camille Martin",
+    /// "A" for "atelier_planches"): at most two letters, upper case.
+    pub initials: String,
     pub handle: Option<String>,
     /// ISO 8601, with the post's own offset.
     pub date: String,
@@ -33,6 +36,22 @@ pub struct PostView {
     pub image: Option<ResponsiveImage>,
     pub image_alt: Option<String>,
     pub tags: Vec<String>,
+}
+
+/// The first letters of the first and last words of a name, upper case:
+/// words are split at spaces, hyphens, dots and underscores, and a word
+/// that does not start with a letter (an emoji, "@") is skipped.
+pub fn initials(name: &str) -> String {
+    let firsts: Vec<char> = name
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '.' | '_' | '@'))
+        .filter_map(|w| w.chars().next().filter(|c| c.is_alphabetic()))
+        .collect();
+    let picked: Vec<char> = match firsts.as_slice() {
+        [] => Vec::new(),
+        [one] => vec![*one],
+        [first, .., last] => vec![*first, *last],
+    };
+    picked.into_iter().flat_map(char::to_uppercase).collect()
 }
 
 /// The posts of the build, as views and as template values.
@@ -69,6 +88,7 @@ impl CommunityViews {
                 network_name: p.network.name(),
                 url: p.url.clone(),
                 author: p.author.clone(),
+                initials: initials(&p.author),
                 handle: p.handle.clone(),
                 date: p.date.iso(),
                 runs: runs(&text, p.network, &p.url),
@@ -107,5 +127,21 @@ impl CommunityViews {
     /// Every tag with a post, sorted, one per address (see [`Community::tags`]).
     pub fn tags(&self) -> Vec<&str> {
         self.community.tags()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_take_the_first_and_last_words_first_letters() {
+        assert_eq!(initials("Camille Martin"), "CM");
+        assert_eq!(initials("Jean-Pierre de la Fontaine"), "JF");
+        assert_eq!(initials("atelier_planches"), "AP");
+        assert_eq!(initials("élodie"), "É");
+        assert_eq!(initials("🌲 Noé"), "N");
+        assert_eq!(initials("@@@"), "");
+        assert_eq!(initials(""), "");
     }
 }

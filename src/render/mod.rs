@@ -9,6 +9,7 @@
 
 pub mod community;
 pub mod desk;
+pub mod facts;
 pub mod feeds;
 pub mod head;
 pub mod jobs;

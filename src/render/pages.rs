@@ -25,6 +25,8 @@ use crate::url::absolute;
 
 /// How many upcoming events the home page gets as `agenda`.
 const EVENTS_ON_HOME: usize = 3;
+/// How many must-sees the home page shows.
+const MUST_SEE_ON_HOME: usize = 6;
 /// How many pages with a cover the home page's photos block shows.
 const PHOTOS_ON_HOME: usize = 6;
 /// Community posts on the home page and on each pillar page.
@@ -513,11 +515,134 @@ fn selects(
         && (!sel.pets || pl.pets == Some(true))
 }
 
-/// The home page's blocks: the latest pages, the next events, the
-/// community wall and the photos (the newest pages with a cover).
+/// A pillar as the home page shows it: `pillar_tiles`.
+#[derive(Debug, Serialize)]
+struct PillarTile {
+    key: String,
+    title: String,
+    /// The pillar section's description, else the pillar's own in this
+    /// language (null when neither says anything).
+    description: Option<String>,
+    permalink: String,
+    /// The pillar section's cover, else the cover of the pillar's first
+    /// page that has one (by weight, then newest): null when none has.
+    cover: Option<CoverView>,
+}
+
+/// Each pillar of the site in `lang`, with a photo and a line of text.
+fn pillar_tiles(inputs: &RenderInputs<'_>, lang: &str) -> Vec<PillarTile> {
+    let (config, content, views) = (inputs.config(), inputs.content(), inputs.views);
+    let shown = crate::content::site::Shown::new(content, config);
+    let prefix = config.lang_prefix(lang);
+    let model = inputs.model();
+    config
+        .pillars
+        .keys()
+        // A language that leaves out what it has not translated has no
+        // page for an empty pillar: no tile either.
+        .filter(|k| {
+            model
+                .listings
+                .iter()
+                .any(|l| l.kind == ListingKind::Pillar && &l.key == *k && l.lang == lang)
+        })
+        .map(|k| {
+            let section = content
+                .sections
+                .iter()
+                .position(|s| s.lang == lang && s.dir_rel == *k);
+            let from_page = || {
+                let mut pages: Vec<usize> = (0..content.pages.len())
+                    .filter(|&i| {
+                        let p = &content.pages[i];
+                        p.pillar.as_deref() == Some(k.as_str())
+                            && p.fm.cover.is_some()
+                            && p.fm.event.is_none()
+                            && shown.in_lang(p, lang)
+                    })
+                    .collect();
+                pages.sort_by_cached_key(|&i| {
+                    let p = &content.pages[i];
+                    (
+                        p.fm.weight.unwrap_or(i64::MAX),
+                        std::cmp::Reverse(p.fm.date.as_ref().map(|d| d.to_string())),
+                        p.path.clone(),
+                    )
+                });
+                pages.first().and_then(|&i| views.page_cover(i))
+            };
+            let description = section
+                .and_then(|si| content.sections[si].fm.description.clone())
+                .or_else(|| {
+                    let d =
+                        config.grouping_description(crate::config::GroupingKind::Pillar, k, lang);
+                    (!d.is_empty()).then(|| d.to_string())
+                });
+            PillarTile {
+                key: k.clone(),
+                title: config.pillar_title(k, lang).unwrap_or(k).to_string(),
+                description,
+                permalink: absolute(config.base(), &format!("{prefix}/{k}/")),
+                cover: section
+                    .and_then(|si| views.section_cover(si))
+                    .or_else(from_page),
+            }
+        })
+        .collect()
+}
+
+/// The office's must-sees in `lang` (pages with `featured = true`), by
+/// weight then title, at most [`MUST_SEE_ON_HOME`]; events only while
+/// they are on and to come.
+fn must_see(inputs: &RenderInputs<'_>, lang: &str) -> tera::Value {
+    let content = inputs.content();
+    let events = inputs.events();
+    let mut picked: Vec<usize> = (0..content.pages.len())
+        .filter(|&i| {
+            let p = &content.pages[i];
+            p.lang == lang
+                && p.fm.featured
+                && events
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .is_none_or(|t| t.upcoming() && t.status == EventStatus::Scheduled)
+        })
+        .collect();
+    picked.sort_by_cached_key(|&i| {
+        let p = &content.pages[i];
+        (
+            p.fm.weight.unwrap_or(i64::MAX),
+            crate::slug::slugify(p.title()),
+            p.path.clone(),
+        )
+    });
+    picked.truncate(MUST_SEE_ON_HOME);
+    tera::Value::from(
+        picked
+            .iter()
+            .map(|&i| inputs.summaries[i].clone())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// How many of `n` photos the home page's grid shows so that no row is
+/// left with a lone photo: up to six, and never five (the grid has two
+/// or three columns, and four make two rows of two).
+fn photos_without_orphans(n: usize) -> usize {
+    match n.min(PHOTOS_ON_HOME) {
+        5 => 4,
+        m => m,
+    }
+}
+
+/// The home page's blocks: the pillars, the latest pages, the next
+/// events, the community wall and the photos (the newest pages with a
+/// cover).
 fn home_blocks(inputs: &RenderInputs<'_>, lang: &str, ctx: &mut Context) {
     let content = inputs.content();
     let summaries = inputs.summaries;
+    ctx.insert("pillar_tiles", &pillar_tiles(inputs, lang));
+    ctx.insert_value("must_see", must_see(inputs, lang));
     let recent: Vec<tera::Value> = inputs
         .latest
         .get(lang)
@@ -538,7 +663,7 @@ fn home_blocks(inputs: &RenderInputs<'_>, lang: &str, ctx: &mut Context) {
         SortBy::Date,
         &inputs.config().timezone,
     );
-    with_cover.truncate(PHOTOS_ON_HOME);
+    with_cover.truncate(photos_without_orphans(with_cover.len()));
     ctx.insert_value(
         "photos",
         tera::Value::from(
@@ -1046,5 +1171,18 @@ mod tests {
         let empty = paginate(&[], 3, 0, "/news/", "p", "https://x.fr");
         assert!(empty.pages.is_empty());
         assert_eq!(empty.paginator.unwrap().number_pagers, 1);
+    }
+}
+
+#[cfg(test)]
+mod home_tests {
+    use super::photos_without_orphans;
+
+    #[test]
+    fn the_photo_grid_never_leaves_a_photo_alone_on_its_row() {
+        // Two or three columns: 6 is two full rows of three or three of
+        // two, 4 two rows of two; 5 would leave one alone, so 4 are shown.
+        let shown: Vec<usize> = (0..=9).map(photos_without_orphans).collect();
+        assert_eq!(shown, [0, 1, 2, 3, 4, 4, 6, 6, 6, 6]);
     }
 }

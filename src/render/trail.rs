@@ -253,6 +253,23 @@ pub fn trail_view(trail: &Trail, strings: &Strings) -> TrailView {
     }
 }
 
+/// A view with nothing in it, for tests to fill.
+#[cfg(test)]
+pub(crate) fn empty_view() -> TrailView {
+    TrailView {
+        facts: Vec::new(),
+        steps: Vec::new(),
+        no_profile: None,
+        profile: None,
+        map: None,
+        activity: "walking",
+        distance_m: 0.0,
+        is_loop: false,
+        download: None,
+        nearby: Vec::new(),
+    }
+}
+
 /// The address of the GPX download of the page at `page_path` (which
 /// ends with a slash) whose slug is `slug`.
 pub fn download_path(page_path: &str, slug: &str) -> String {

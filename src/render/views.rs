@@ -378,6 +378,10 @@ pub struct EventView<'a> {
     pub when: String,
     /// How it repeats, in words: "tous les samedis" (null when it does not).
     pub recurrence: Option<String>,
+    /// The shown occurrence's day and short month for a date badge
+    /// ("12", "déc."): the same date as `when`, which says it in words.
+    pub badge_day: String,
+    pub badge_month: String,
     /// Every occurrence in words, when `[[event.dates]]` gives more than
     /// one (empty otherwise).
     pub dates: Vec<String>,
@@ -454,6 +458,13 @@ pub struct PageView<'a> {
     /// The trail's key facts, steps and elevation profile, in the page's
     /// language (null without a trail).
     pub trail: Option<TrailView>,
+    /// The key facts box (render::facts): empty when there is little to say.
+    pub facts: Vec<crate::render::facts::FactView>,
+    /// Places and upcoming events near the page's place (within
+    /// [`NEARBY_PLACE_RADIUS_M`] of its coordinates, else in its commune),
+    /// nearest first; only on the page's own view (empty in summaries and
+    /// on trail pages, whose trail lists what lies near the track).
+    pub nearby: Vec<NearbyItem>,
     /// Where a page made from a tourism data feed comes from (null for
     /// markdown pages).
     pub data: Option<DataView<'a>>,
@@ -467,6 +478,25 @@ pub struct PageView<'a> {
     pub assets: Vec<String>,
     /// The source, relative to content/.
     pub file: &'a str,
+}
+
+/// How far from a place another is "nearby", metres.
+pub const NEARBY_PLACE_RADIUS_M: f64 = 10_000.0;
+/// The most places and events a page lists as nearby.
+pub const NEARBY_PLACE_MAX: usize = 4;
+
+/// A place or an event near a page's place: `page.nearby`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NearbyItem {
+    pub title: String,
+    pub permalink: String,
+    /// `place` or `event`.
+    pub kind: &'static str,
+    /// "à 2,3 km", or "à Orbière" when the page has no coordinates.
+    pub distance: String,
+    pub cover: Option<CoverView>,
+    /// The event's when, in words (null for places).
+    pub when: Option<String>,
 }
 
 /// A listing: a section, a pillar, an audience, a tag, or the home page.
@@ -609,6 +639,9 @@ pub struct ViewSource<'a> {
     pub today: jiff::civil::Date,
     /// The build's time: what is open today.
     pub now: jiff::Timestamp,
+    /// Every page with a place's coordinates, made on first use for the
+    /// "nearby" blocks.
+    pub near: std::sync::OnceLock<crate::geo::near::PointIndex>,
 }
 
 /// Serializes a listing for templates, with its `pages` taken from the
@@ -638,11 +671,15 @@ pub fn full_page_value(summary: &tera::Value, full: &PageView<'_>) -> tera::Valu
         Key::Str("ancestors"),
         tera::Value::from_serializable(&full.ancestors),
     );
+    map.insert(
+        Key::Str("nearby"),
+        tera::Value::from_serializable(&full.nearby),
+    );
     let value = tera::Value::from(map);
     // Every build of the test suite checks each page against the plain way.
     debug_assert!(
         same_value(&value, &tera::Value::from_serializable(full)),
-        "the full view of {} differs from its summary beyond content, toc, translations and ancestors",
+        "the full view of {} differs from its summary beyond content, toc, translations, ancestors and nearby",
         full.path
     );
     value
@@ -839,6 +876,28 @@ impl<'a> ViewSource<'a> {
         })
     }
 
+    /// The cover of page `i` (null without one).
+    pub fn page_cover(&self, i: usize) -> Option<CoverView> {
+        let p = &self.content.pages[i];
+        self.cover(
+            p.fm.cover.as_deref(),
+            p.fm.cover_alt.as_deref(),
+            &p.path,
+            &p.dir,
+        )
+    }
+
+    /// The cover of section `i` (null without one).
+    pub fn section_cover(&self, i: usize) -> Option<CoverView> {
+        let s = &self.content.sections[i];
+        self.cover(
+            s.fm.cover.as_deref(),
+            s.fm.cover_alt.as_deref(),
+            &s.path,
+            &s.dir,
+        )
+    }
+
     /// The place of page `i`, in the page's language, on the build's date.
     pub fn place_view(&self, i: usize) -> Option<PlaceView> {
         let p: &'a Page = &self.content.pages[i];
@@ -899,6 +958,125 @@ impl<'a> ViewSource<'a> {
         crate::render::trail::nearby(trail, &candidates, strings)
     }
 
+    /// The places and upcoming events near page `i`'s place: within
+    /// [`NEARBY_PLACE_RADIUS_M`] of its coordinates, else in the same
+    /// commune; pages of its language only, at most [`NEARBY_PLACE_MAX`].
+    fn nearby(&self, i: usize) -> Vec<NearbyItem> {
+        let p = &self.content.pages[i];
+        let (Some(place), None, Some(strings)) =
+            (p.fm.place.as_ref(), &p.trail, self.strings.get(&p.lang))
+        else {
+            return Vec::new();
+        };
+        let word = |key: &str| strings.strings.get(key).cloned().unwrap_or_default();
+        let fits = |j: usize| {
+            let q = &self.content.pages[j];
+            j != i
+                && q.lang == p.lang
+                && !q.fm.draft
+                && q.fm.place.is_some()
+                && self
+                    .events
+                    .get(j)
+                    .and_then(Option::as_ref)
+                    .is_none_or(|t| t.upcoming() && t.status == EventStatus::Scheduled)
+        };
+        let found: Vec<(usize, String)> = match (place.lat, place.lon) {
+            (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
+                let index = self.near.get_or_init(|| {
+                    crate::geo::near::PointIndex::new(
+                        self.content
+                            .pages
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(j, q)| {
+                                let pl = q.fm.place.as_ref()?;
+                                Some((pl.lat?, pl.lon?, j))
+                            })
+                            .collect(),
+                    )
+                });
+                index
+                    .within(lat, lon, NEARBY_PLACE_RADIUS_M)
+                    .into_iter()
+                    .filter(|&(j, _)| fits(j))
+                    .take(NEARBY_PLACE_MAX)
+                    .map(|(j, d)| {
+                        let n = if d < 1000.0 {
+                            let m = ((d / 10.0).round() * 10.0).max(10.0);
+                            super::practical::fill(
+                                &word("trail_metres"),
+                                &[("n", &strings.format_number(m, Some(0)))],
+                            )
+                        } else {
+                            let km = (d / 100.0).round() / 10.0;
+                            let decimals = if km >= 100.0 || km.fract() == 0.0 {
+                                0
+                            } else {
+                                1
+                            };
+                            super::practical::fill(
+                                &word("trail_km"),
+                                &[("n", &strings.format_number(km, Some(decimals)))],
+                            )
+                        };
+                        (
+                            j,
+                            super::practical::fill(&word("nearby_distance"), &[("distance", &n)]),
+                        )
+                    })
+                    .collect()
+            }
+            _ => {
+                let Some(commune) = place.commune.as_deref() else {
+                    return Vec::new();
+                };
+                let key = crate::slug::slugify(commune);
+                let mut same: Vec<usize> = (0..self.content.pages.len())
+                    .filter(|&j| {
+                        fits(j)
+                            && self.content.pages[j]
+                                .fm
+                                .place
+                                .as_ref()
+                                .and_then(|q| q.commune.as_deref())
+                                .is_some_and(|c| crate::slug::slugify(c) == key)
+                    })
+                    .collect();
+                same.sort_by_cached_key(|&j| {
+                    let q = &self.content.pages[j];
+                    (crate::slug::slugify(q.title()), q.path.clone())
+                });
+                same.truncate(NEARBY_PLACE_MAX);
+                let text = super::practical::fill(&word("nearby_commune"), &[("commune", commune)]);
+                same.into_iter().map(|j| (j, text.clone())).collect()
+            }
+        };
+        found
+            .into_iter()
+            .map(|(j, distance)| {
+                let q = &self.content.pages[j];
+                NearbyItem {
+                    title: q.title().to_string(),
+                    permalink: absolute(self.base(), &q.path),
+                    kind: if q.fm.event.is_some() {
+                        "event"
+                    } else {
+                        "place"
+                    },
+                    distance,
+                    cover: self.page_cover(j),
+                    when: q
+                        .fm
+                        .event
+                        .as_ref()
+                        .and_then(|_| self.event_view(j))
+                        .map(|e| e.when),
+                }
+            })
+            .collect()
+    }
+
     /// The event of page `i`, in the page's language.
     pub fn event_view(&self, i: usize) -> Option<EventView<'a>> {
         let p: &'a Page = &self.content.pages[i];
@@ -931,6 +1109,7 @@ impl<'a> ViewSource<'a> {
             }
         };
         let when = in_words(shown, &shown_end);
+        let (badge_day, badge_month) = strings.date_badge(shown.date());
         let all_dates: Vec<String> = if t.more.is_empty() {
             Vec::new()
         } else {
@@ -976,6 +1155,8 @@ impl<'a> ViewSource<'a> {
             next: t.next.as_ref().map(|n| event::iso(n, t.all_day)),
             when,
             recurrence: t.rrule.as_ref().map(|r| strings.recurrence(r)),
+            badge_day,
+            badge_month,
             dates: all_dates,
             location: fm.location.as_deref(),
             booking_url: fm.booking_url.as_deref(),
@@ -1013,6 +1194,9 @@ impl<'a> ViewSource<'a> {
             taxonomies.insert(tax, items);
         }
         let tags = taxonomies.get("tags").cloned().unwrap_or_default();
+        let place = self.place_view(i);
+        let event = self.event_view(i);
+        let trail = self.trail_view(i);
         PageView {
             kind: "page",
             title: p.title(),
@@ -1068,9 +1252,24 @@ impl<'a> ViewSource<'a> {
                 Vec::new()
             },
             extra: &p.fm.extra,
-            place: self.place_view(i),
-            event: self.event_view(i),
-            trail: self.trail_view(i),
+            facts: self.strings.get(&p.lang).map_or_else(Vec::new, |strings| {
+                crate::render::facts::key_facts(
+                    &crate::render::facts::Sources {
+                        written: p.fm.facts.as_ref(),
+                        trail: trail.as_ref(),
+                        place: place.as_ref(),
+                        event_booking: event
+                            .as_ref()
+                            .filter(|e| e.status == "scheduled" && e.upcoming)
+                            .and_then(|e| e.booking_url),
+                    },
+                    strings,
+                )
+            }),
+            nearby: if full { self.nearby(i) } else { Vec::new() },
+            place,
+            event,
+            trail,
             open_today: p.fm.place.as_ref().and_then(|pl| pl.open_on(self.today)),
             data: p.origin.as_deref().map(|o| DataView {
                 format: o.format.key(),
@@ -1408,6 +1607,19 @@ mod tests {
             place: None,
             event: None,
             trail: None,
+            facts: Vec::new(),
+            nearby: if full {
+                vec![NearbyItem {
+                    title: "Le belvédère".into(),
+                    permalink: "https://x.fr/belvedere/".into(),
+                    kind: "place",
+                    distance: "à 450 m".into(),
+                    cover: None,
+                    when: None,
+                }]
+            } else {
+                Vec::new()
+            },
             data: None,
             open_today: None,
             authors: &authors,

@@ -212,14 +212,14 @@ fn ejected_theme_and_site_templates_override_the_built_in_one() {
     site.run(&eject).assert_success();
     let page = root.join("themes/postale/templates/page.html");
     let text = read(&page).replace(
-        "<article class=\"article\"",
-        "<article class=\"article ejected\"",
+        "<article class=\"article-page\"",
+        "<article class=\"article-page ejected\"",
     );
     std::fs::write(&page, text).unwrap();
     let b = site.build().assert_success();
     assert!(
         b.read("tourisme/lac/index.html")
-            .contains("article ejected")
+            .contains("article-page ejected")
     );
     // The site's templates/ win over the theme's.
     std::fs::create_dir_all(root.join("templates")).unwrap();

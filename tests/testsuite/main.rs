@@ -18,6 +18,7 @@ mod languages;
 mod maps;
 mod output;
 mod plan;
+mod postcard;
 mod practical;
 mod press;
 mod search;
