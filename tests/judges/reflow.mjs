@@ -163,10 +163,15 @@ await withBrowser(async (browser) => {
       await page.keyboard.press("Tab");
       // On a phone the open menu covers the page: once the focus has left
       // it, fold it, as a reader going on with the page would have.
-      await page.evaluate(() => {
+      const folded = await page.evaluate(() => {
         const menu = document.querySelector("details.menu[open]");
-        if (menu && document.activeElement && !menu.contains(document.activeElement)) menu.open = false;
+        if (!menu || !document.activeElement || menu.contains(document.activeElement)) return false;
+        menu.open = false;
+        document.activeElement.scrollIntoView({ block: "nearest" });
+        return true;
       });
+      // The page moves up as the menu folds (and lazy images arrive): measure once it has settled.
+      if (folded) await page.waitForTimeout(300);
       const ring = await focusContrast(page);
       if (!ring) break;
       stops++;
