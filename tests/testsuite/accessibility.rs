@@ -61,7 +61,7 @@ fn the_statement_shows_every_field_of_blason_toml_in_french_and_english() {
         "https://www.example-territoire.fr/",
         "https://www.example-territoire.fr/tourisme/lac/",
         "mailto:accessibilite@example-territoire.fr",
-        "https://www.example-territoire.fr/contact/",
+        "https://demarches.example-territoire.fr/accessibilite/",
         "https://formulaire.defenseurdesdroits.fr/",
         "https://www.defenseurdesdroits.fr/carte-des-delegues",
     ] {
