@@ -41,6 +41,9 @@ pub struct GalleryStore {
     /// Images written in markdown or named by a shortcode (video posters),
     /// published as variants only.
     inline: Mutex<BTreeSet<PathBuf>>,
+    /// Files a shortcode names that are published as they are (a video of
+    /// the site, its captions): used, though no markdown link names them.
+    named: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl GalleryStore {
@@ -58,6 +61,7 @@ impl GalleryStore {
             loaded: Mutex::new(HashMap::new()),
             warnings: Mutex::new(Vec::new()),
             uses: Mutex::new(BTreeSet::new()),
+            named: Mutex::new(BTreeSet::new()),
             inline: Mutex::new(BTreeSet::new()),
         }
     }
@@ -80,6 +84,16 @@ impl GalleryStore {
             }
         }
         out
+    }
+
+    /// Files shortcodes named and that are published as they are.
+    pub fn named_files(&self) -> Vec<PathBuf> {
+        self.named
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The gallery of `dir` (its gallery.toml), loaded once.
@@ -477,6 +491,7 @@ impl Shortcodes<'_> {
         })?;
         ctx.insert("src", &url);
         ctx.insert("mime", mime);
+        let mut named = vec![file];
         if let Some(written) = captions {
             let vtt = self.beside("captions", written)?;
             check_webvtt(&vtt, written)?;
@@ -494,12 +509,18 @@ impl Shortcodes<'_> {
                 )
             })?;
             ctx.insert("captions", &url);
+            named.push(vtt);
             ctx.insert("captions_lang", srclang);
             ctx.insert(
                 "captions_label",
                 &crate::render::views::language_name(srclang),
             );
         }
+        self.galleries
+            .named
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(named);
         Ok(())
     }
 }

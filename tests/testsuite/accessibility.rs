@@ -169,6 +169,8 @@ fn the_statement_without_a_status_is_an_error_naming_the_page() {
 fn a_video_of_the_site_has_its_captions_track_and_both_videos_their_transcript() {
     let site = SiteTest::from_fixture("accessibility/video");
     let run = site.build().assert_success();
+    // The video and its captions are named by the shortcode: used.
+    assert!(!run.stderr().contains("unused-file"), "{}", run.stderr());
     let doc = run.html("tourisme/lac/index.html");
     let video = select(&doc, "figure.video-local video[controls]");
     assert_eq!(video.len(), 1, "one video of the site");
