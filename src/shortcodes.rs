@@ -41,6 +41,9 @@ pub struct GalleryStore {
     /// Images written in markdown or named by a shortcode (video posters),
     /// published as variants only.
     inline: Mutex<BTreeSet<PathBuf>>,
+    /// Files a shortcode names that are published as they are (a video of
+    /// the site, its captions): used, though no markdown link names them.
+    named: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl GalleryStore {
@@ -58,6 +61,7 @@ impl GalleryStore {
             loaded: Mutex::new(HashMap::new()),
             warnings: Mutex::new(Vec::new()),
             uses: Mutex::new(BTreeSet::new()),
+            named: Mutex::new(BTreeSet::new()),
             inline: Mutex::new(BTreeSet::new()),
         }
     }
@@ -80,6 +84,16 @@ impl GalleryStore {
             }
         }
         out
+    }
+
+    /// Files shortcodes named and that are published as they are.
+    pub fn named_files(&self) -> Vec<PathBuf> {
+        self.named
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The gallery of `dir` (its gallery.toml), loaded once.
@@ -322,14 +336,12 @@ impl Shortcodes<'_> {
     }
 
     /// `{{ video(provider="youtube", id="...", poster="...", title="...") }}`:
-    /// a local poster; the player only after a click.
+    /// a local poster; the player only after a click. `src="clip.mp4"`
+    /// instead of a provider: a video of the site, played by the browser,
+    /// with `captions="clip.fr.vtt"` (WebVTT) as its captions track. Either
+    /// may have `transcript="clip.transcript.md"`, shown below the video.
     fn video(&self, call: &Call, ctx: &mut Context) -> Result<(), Diagnostic> {
         let arg = |k: &str| call.args.get(k).and_then(|v| v.as_str());
-        let provider = video_provider(
-            arg("provider").unwrap_or(""),
-            arg("id").unwrap_or(""),
-            arg("host"),
-        )?;
         let title = arg("title").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
             Diagnostic::error("shortcode", "video() needs a title: it names the player for screen readers and on the play button")
         })?;
@@ -340,19 +352,67 @@ impl Shortcodes<'_> {
             )
             .help("save a still of the video beside the page and add poster=\"still.jpg\"")
         })?;
-        let root = &self.galleries.root;
-        let path = crate::paths::resolve_content_path(root, self.dir, written).map_err(|why| {
-            Diagnostic::error(
-                "path-outside-site",
-                format!("video(poster=\"{written}\") {why}"),
-            )
-        })?;
-        if !path.is_file() {
-            return Err(Diagnostic::error(
-                "missing-file",
-                format!("video(): the poster `{written}` does not exist"),
-            )
-            .help("a bare name is looked for beside the markdown file"));
+        let path = self.beside("poster", written)?;
+        match arg("src") {
+            Some(src) => {
+                if arg("provider").is_some() || arg("id").is_some() {
+                    return Err(Diagnostic::error(
+                        "shortcode",
+                        "video() takes either src=\"...\" (a video file of the site) or provider and id (a video on a platform), not both",
+                    ));
+                }
+                self.local_video(src, arg("captions"), ctx)?;
+            }
+            None => {
+                let provider = video_provider(
+                    arg("provider").unwrap_or(""),
+                    arg("id").unwrap_or(""),
+                    arg("host"),
+                )?;
+                if let Some(captions) = arg("captions") {
+                    return Err(Diagnostic::error(
+                        "shortcode",
+                        format!("video(captions=\"{captions}\"): captions are added to a video of the site (src=\"...\"); {}'s player shows the captions uploaded to it", provider.name),
+                    )
+                    .help("upload the WebVTT file beside the video on the platform, or publish the video file with the site and write src=\"video.mp4\" (docs/content.md)"));
+                }
+                ctx.insert("provider_name", provider.name);
+                ctx.insert("embed", &provider.embed);
+                ctx.insert("watch", &provider.watch);
+            }
+        }
+        if let Some(written) = arg("transcript") {
+            let file = self.beside("transcript", written)?;
+            let stem = written.strip_suffix(".md").unwrap_or("");
+            let stem = stem
+                .rsplit_once('.')
+                .filter(|(_, l)| l.len() <= 3)
+                .map_or(stem, |(b, _)| b);
+            if !stem.ends_with(".transcript") {
+                return Err(Diagnostic::error(
+                    "shortcode",
+                    format!("video(transcript=\"{written}\"): a transcript's file name ends in .transcript.md"),
+                )
+                .help("name it e.g. video.transcript.md (video.transcript.en.md for an English page): blason then reads it as the transcript, not as a page"));
+            }
+            let text = std::fs::read_to_string(&file).map_err(|_| {
+                Diagnostic::error(
+                    "encoding",
+                    format!("video(transcript=\"{written}\"): the file is not UTF-8 text"),
+                )
+            })?;
+            if text.trim().is_empty() {
+                return Err(Diagnostic::error(
+                    "shortcode",
+                    format!("video(transcript=\"{written}\"): the transcript is empty"),
+                ));
+            }
+            self.galleries
+                .inline
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(file);
+            ctx.insert("transcript", &text);
         }
         let poster = self.images.responsive(&path)?;
         self.galleries
@@ -360,12 +420,130 @@ impl Shortcodes<'_> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(path);
-        ctx.insert("provider_name", provider.name);
-        ctx.insert("embed", &provider.embed);
-        ctx.insert("watch", &provider.watch);
         ctx.insert("poster", &poster);
         ctx.insert("title", title);
         Ok(())
+    }
+
+    /// A file `video(NAME="...")` names, beside the page: it must exist.
+    fn beside(&self, name: &str, written: &str) -> Result<PathBuf, Diagnostic> {
+        let root = &self.galleries.root;
+        let path = crate::paths::resolve_content_path(root, self.dir, written).map_err(|why| {
+            Diagnostic::error(
+                "path-outside-site",
+                format!("video({name}=\"{written}\") {why}"),
+            )
+        })?;
+        if !path.is_file() {
+            return Err(Diagnostic::error(
+                "missing-file",
+                format!("video(): the {name} `{written}` does not exist"),
+            )
+            .help("a bare name is looked for beside the markdown file"));
+        }
+        Ok(path)
+    }
+
+    /// The address a file beside the page is published at: bundle and
+    /// section files are copied beside their page (`assets`).
+    fn published(&self, file: &Path) -> Option<String> {
+        let rel = file.strip_prefix(self.dir).ok()?;
+        let at = match self.page.map(|i| &self.content.pages[i]) {
+            Some(p) if !p.bundle => self.content.sections.get(p.section)?.path.as_str(),
+            _ => self.path,
+        };
+        Some(absolute(
+            self.base,
+            &format!("{at}{}", rel.to_string_lossy().replace('\\', "/")),
+        ))
+    }
+
+    /// `src` and `captions` of a video of the site.
+    fn local_video(
+        &self,
+        src: &str,
+        captions: Option<&str>,
+        ctx: &mut Context,
+    ) -> Result<(), Diagnostic> {
+        let file = self.beside("src", src)?;
+        let lower = src.to_ascii_lowercase();
+        let mime = [
+            (".mp4", "video/mp4"),
+            (".webm", "video/webm"),
+            (".ogv", "video/ogg"),
+        ]
+        .into_iter()
+        .find(|(e, _)| lower.ends_with(e))
+        .map(|(_, m)| m)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "shortcode",
+                format!("video(src=\"{src}\") is not a video file browsers play"),
+            )
+            .help("publish the video as .mp4 (H.264) or .webm")
+        })?;
+        let url = self.published(&file).ok_or_else(|| {
+            Diagnostic::error(
+                "shortcode",
+                format!("video(src=\"{src}\"): the file is not in the page's folder"),
+            )
+            .help("put the video beside the page's markdown file")
+        })?;
+        ctx.insert("src", &url);
+        ctx.insert("mime", mime);
+        let mut named = vec![file];
+        if let Some(written) = captions {
+            let vtt = self.beside("captions", written)?;
+            check_webvtt(&vtt, written)?;
+            // `video.en.vtt` is in English; a name without a language is in the page's.
+            let stem = written.trim_end_matches(".vtt");
+            let srclang = stem
+                .rsplit_once('.')
+                .map(|(_, l)| l)
+                .filter(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()))
+                .unwrap_or(self.lang);
+            let url = self.published(&vtt).ok_or_else(|| {
+                Diagnostic::error(
+                    "shortcode",
+                    format!("video(captions=\"{written}\"): the file is not in the page's folder"),
+                )
+            })?;
+            ctx.insert("captions", &url);
+            named.push(vtt);
+            ctx.insert("captions_lang", srclang);
+            ctx.insert(
+                "captions_label",
+                &crate::render::views::language_name(srclang),
+            );
+        }
+        self.galleries
+            .named
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(named);
+        Ok(())
+    }
+}
+
+/// A WebVTT file starts with `WEBVTT` (after an optional byte order mark),
+/// then a space, a tab or the end of the line.
+fn check_webvtt(path: &Path, written: &str) -> Result<(), Diagnostic> {
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let ok = head.starts_with(b"WEBVTT")
+        && matches!(head.get(6), None | Some(b' ' | b'\t' | b'\n' | b'\r'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(
+            "shortcode",
+            format!("video(captions=\"{written}\") is not a WebVTT file: it does not start with WEBVTT"),
+        )
+        .help("save the captions as WebVTT (.vtt); an .srt file becomes one by adding a first line WEBVTT and writing 00:00:01.000 for 00:00:01,000"))
     }
 }
 

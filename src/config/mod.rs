@@ -10,6 +10,7 @@
 //! [`raw`]. This module only reads and validates configuration; it never
 //! touches content or output.
 
+pub mod accessibility;
 pub mod data;
 pub mod maps;
 pub mod press;
@@ -52,9 +53,9 @@ pub struct Config {
     pub social: IndexMap<String, String>,
     /// The office's contact block.
     pub contact: Contact,
-    /// The compliance `[accessibility] status` declares: `full`,
-    /// `partial` or `none`.
-    pub accessibility_status: Option<&'static str>,
+    /// The accessibility statement (`[accessibility]`): the compliance
+    /// status every footer says, the audit and the contact.
+    pub accessibility: accessibility::Accessibility,
     /// Audience measurement (`[analytics]`), when the site has it.
     pub analytics: Option<Analytics>,
     pub share: Share,
@@ -502,7 +503,7 @@ impl Config {
         }
         errors.extend(check_who(&raw));
         let contact = validate_contact(raw.contact, &mut errors);
-        let accessibility_status = validate_accessibility(&raw.accessibility, &mut errors);
+        let accessibility = accessibility::validate(&raw.accessibility, &mut errors);
         let analytics = raw
             .analytics
             .clone()
@@ -531,7 +532,7 @@ impl Config {
                     audiences: raw.audiences,
                     social: raw.social,
                     contact,
-                    accessibility_status,
+                    accessibility,
                     analytics,
                     share,
                     cards: raw.cards,
@@ -820,27 +821,6 @@ fn check_who(raw: &RawConfig) -> Vec<Diagnostic> {
 /// The non-empty lines of a text, trimmed.
 fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
-}
-
-/// The compliance `[accessibility] status` declares, checked.
-fn validate_accessibility(
-    raw: &raw::RawAccessibility,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<&'static str> {
-    let status = raw.status.as_deref()?.trim();
-    let known = ["full", "partial", "none"]
-        .into_iter()
-        .find(|k| *k == status);
-    if known.is_none() {
-        errors.push(
-            Diagnostic::error(
-                "config",
-                format!("[accessibility] status = \"{status}\" is not a compliance status"),
-            )
-            .help("write status = \"full\", \"partial\" or \"none\", as the site's accessibility statement says (RGAA: totalement, partiellement, non conforme)"),
-        );
-    }
-    known
 }
 
 fn validate_analytics(raw: raw::RawAnalytics, errors: &mut Vec<Diagnostic>) -> Option<Analytics> {
@@ -1653,14 +1633,14 @@ mod tests {
 
     #[test]
     fn the_accessibility_status_is_one_of_three() {
-        let with =
-            |v: &str| Config::parse(&format!("{MINIMAL}[accessibility]\nstatus = \"{v}\"\n"));
-        assert_eq!(
-            with("partial").unwrap().accessibility_status,
-            Some("partial")
-        );
-        assert_eq!(with(" full ").unwrap().accessibility_status, Some("full"));
-        assert_eq!(Config::parse(MINIMAL).unwrap().accessibility_status, None);
+        let with = |v: &str| {
+            Config::parse(&format!(
+                "{MINIMAL}[accessibility]\nstatus = \"{v}\"\nemail = \"a@b.example\"\n"
+            ))
+        };
+        assert_eq!(with("none").unwrap().accessibility.status, Some("none"));
+        assert_eq!(with(" none ").unwrap().accessibility.status, Some("none"));
+        assert_eq!(Config::parse(MINIMAL).unwrap().accessibility.status, None);
         let err = format!("{:?}", with("partiellement").unwrap_err());
         assert!(
             err.contains("[accessibility] status") && err.contains("partiellement"),

@@ -164,6 +164,56 @@ pub struct RawAccessibility {
     /// accessibility standard (RGAA in France), as its statement says.
     /// Default: not said.
     pub status: Option<String>,
+    /// The day of the audit the status rests on: a TOML date
+    /// (`2026-09-01`) or the same as text. Default: none.
+    pub audit_date: Option<toml::Value>,
+    /// Who audited (a firm, or the office itself for a self-assessment).
+    /// Default: none.
+    pub auditor: Option<String>,
+    /// The version of the RGAA audited against. Default: `4.1.2`.
+    pub rgaa_version: Option<String>,
+    /// The share of the RGAA criteria met, in percent (0 to 100).
+    /// Default: none.
+    pub rate: Option<f64>,
+    /// The pages audited: `{ title = "Accueil", url = "/" }` (a site path,
+    /// `@/file.md` or an https:// address). Default: none.
+    #[serde(default)]
+    pub pages: Vec<RawAuditedPage>,
+    /// What the audit found not compliant, one text each. Default: none.
+    #[serde(default)]
+    pub non_conformities: Vec<String>,
+    /// Content exempted from the obligation or kept by a disproportionate
+    /// burden: `{ content = "...", reason = "..." }`. Default: none.
+    #[serde(default)]
+    pub exemptions: Vec<RawExemption>,
+    /// Technologies the site relies on (`HTML5`, `CSS`...). Default: none.
+    #[serde(default)]
+    pub technologies: Vec<String>,
+    /// Tools and environments of the audit. Default: none.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// The e-mail address visitors report a problem to. Default: none.
+    pub email: Option<String>,
+    /// The https:// address of a contact form. Default: none.
+    pub form: Option<String>,
+}
+
+/// One page of `[accessibility] pages`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuditedPage {
+    pub title: String,
+    pub url: String,
+}
+
+/// One of `[accessibility] exemptions`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExemption {
+    /// What is not made accessible.
+    pub content: String,
+    /// Why: not subject to the obligation, or a disproportionate burden.
+    pub reason: String,
 }
 
 /// `[analytics]`: a self-hosted Matomo measuring the audience.

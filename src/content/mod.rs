@@ -369,6 +369,12 @@ fn walk(root: &Path, content_dir: &Path, config: &Config, languages: &[&str]) ->
             }
             _ => (stem, config.default_language.clone()),
         };
+        // `video.transcript.md`: a video's transcript, read by the `video()`
+        // shortcode that names it, not a page of its own.
+        if base.ends_with(".transcript") {
+            other_files.push(path);
+            continue;
+        }
         let kind = if base == "_index" {
             FileKind::Section
         } else {

@@ -741,7 +741,11 @@ pub(super) fn check_rendered(
     run.go_on(checks::anchors(content, &md.pages, &md.sections), || ())?;
     run.go_on(checks::local_refs(run.root, content, &md.pages), || ())?;
     let gallery_files = md.galleries.owned_files();
-    let mut warnings = checks::content_warnings(content, &md.pages, &gallery_files);
+    // Files a shortcode names and publishes as they are (a video, its
+    // captions) are used, though no markdown link points at them.
+    let mut used = gallery_files.clone();
+    used.extend(md.galleries.named_files());
+    let mut warnings = checks::content_warnings(content, &md.pages, &used);
     warnings.extend(checks::analytics(config, &md.pages, &md.sections));
     // What cleaning removed from the HTML written in bodies, named by file.
     for (p, r) in content.pages.iter().zip(&md.pages) {

@@ -106,6 +106,9 @@ pub struct SiteView<'a> {
     pub contact: Option<ContactView>,
     /// `[accessibility] status`: `full`, `partial` or `none`; null when not said.
     pub accessibility_status: Option<&'static str>,
+    /// `[accessibility]` as the theme's `accessibility_statement()` shows
+    /// it (its texts in the default language); null when it says nothing.
+    pub accessibility: Option<&'a crate::config::accessibility::Accessibility>,
     pub extra: &'a toml::Table,
     pub has_audiences_index: bool,
     /// True when at least one community post is published.
@@ -228,7 +231,8 @@ pub fn site_view<'a>(
             })
             .collect(),
         contact: contact_view(config, lang),
-        accessibility_status: config.accessibility_status,
+        accessibility_status: config.accessibility.status,
+        accessibility: Some(&config.accessibility).filter(|a| !a.is_empty()),
         extra: &config.extra,
         has_audiences_index: !config.audiences.is_empty(),
         has_community: false,

@@ -1,6 +1,8 @@
-// The gallery lightbox with the keyboard, in headless Chromium, under the strict CSP:
-// open a photo with Enter, move with the right arrow, close with Escape, and find
-// the focus back on the thumbnail of the photo last shown.
+// The gallery lightbox with the keyboard, in headless Chromium, under the strict CSP,
+// on a phone-sized screen: open a photo with Enter, move with the right arrow, close
+// with Escape, and find the focus back on the thumbnail of the photo last shown. A
+// polite live region says which photo is shown ("Photo 2 sur 5 : caption"), and the
+// lightbox is opaque and covers the whole screen: nothing of the page shows through.
 // Usage: node lightbox.mjs DIR PORT PAGE_PATH
 import { serve } from "./serve.mjs";
 import { watchPage, withBrowser } from "./browser.mjs";
@@ -14,7 +16,7 @@ const check = (ok, what) => {
   if (!ok) failures++;
 };
 await withBrowser(async (browser) => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const { page, problems } = await watchPage(context, origin);
   await page.goto(origin + path, { waitUntil: "load" });
   const links = page.locator("a.gallery-link");
@@ -27,8 +29,40 @@ await withBrowser(async (browser) => {
   check(true, "Enter on a thumbnail opens the lightbox");
   check((await dialog.locator("img").getAttribute("src")) === (await src(0)), "it shows that photo");
   check(await page.evaluate(() => document.activeElement?.closest("dialog") !== null), "the focus moved into the dialog");
+  // What the live region says, once its words are in (it is filled a moment after each move).
+  const total = await links.count();
+  const expected = async (i) => {
+    const a = links.nth(i);
+    const caption = (await a.getAttribute("data-caption")) || (await a.locator("img").getAttribute("alt"));
+    const words = await page.locator("[data-gallery]").first().getAttribute(caption ? "data-label-position-caption" : "data-label-position");
+    return words.replace("{n}", i + 1).replace("{total}", total).replace("{caption}", caption);
+  };
+  const said = async (text) => {
+    await page.waitForFunction((t) => document.querySelector("dialog.lightbox .lb-status")?.textContent === t, text, { timeout: 3000 }).catch(() => {});
+    return dialog.locator(".lb-status").textContent();
+  };
+  const live = await dialog.locator(".lb-status").evaluate((e) => [e.getAttribute("aria-live"), e.getAttribute("aria-atomic")].join(" "));
+  check(live === "polite true", `the photo's position is in a polite live region (${live})`);
+  const first = await expected(0);
+  check(/^Photo 1 sur \d+ : ./.test(first), `the gallery gives the words in French: "${first}"`);
+  check((await said(first)) === first, `opening says "${first}"`);
+  // Opaque, and over the whole screen: every corner and the middle are the dialog's.
+  const cover = await page.evaluate(() => {
+    const d = document.querySelector("dialog.lightbox[open]");
+    const bg = getComputedStyle(d).backgroundColor;
+    const alpha = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); const p = m ? m[1].split(/[ ,/]+/).filter(Boolean) : []; return p.length > 3 ? Number(p[3]) : 1; };
+    const [w, h] = [innerWidth, innerHeight];
+    const out = [[1, 1], [w - 2, 1], [1, h - 2], [w - 2, h - 2], [w / 2, h / 2]]
+      .filter(([x, y]) => !d.contains(document.elementFromPoint(x, y)))
+      .map(([x, y]) => `${Math.round(x)},${Math.round(y)}`);
+    return { bg, alpha: alpha(bg), backdrop: alpha(getComputedStyle(d, "::backdrop").backgroundColor), out };
+  });
+  check(cover.alpha === 1 && cover.backdrop === 1, `the lightbox is opaque on a phone (${cover.bg})`);
+  check(cover.out.length === 0, `it covers the whole screen (points outside it: ${cover.out.join(" ")})`);
   await page.keyboard.press("ArrowRight");
   check((await dialog.locator("img").getAttribute("src")) === (await src(1)), "the right arrow shows the next photo");
+  const second = await expected(1);
+  check((await said(second)) === second, `moving says "${second}"`);
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod accessibility;
 mod audit;
 mod build;
 mod cards;

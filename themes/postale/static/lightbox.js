@@ -1,7 +1,9 @@
 // The lightbox of blason galleries. Without JavaScript each thumbnail is a
 // link to the photo's own page; with it, the photo opens in a modal dialog:
 // arrows move, Escape closes, focus stays inside and returns to the
-// thumbnail of the photo last shown; a swipe moves on touch screens.
+// thumbnail of the photo last shown; a swipe moves on touch screens. A
+// polite live region says which photo is shown ("Photo 3 sur 12 : caption"),
+// on opening and on every move, since the photo changes without the focus.
 (() => {
   "use strict";
   if (!window.HTMLDialogElement) return;
@@ -28,7 +30,14 @@
     const close = button("lb-close", gallery.dataset.labelClose || "Close", "×");
     const count = document.createElement("p");
     count.className = "lb-count";
-    dialog.append(close, figure, prev, next, count);
+    count.setAttribute("aria-hidden", "true");
+    const status = document.createElement("p");
+    status.className = "lb-status visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    status.setAttribute("aria-atomic", "true");
+    const position = gallery.dataset.labelPosition || "Photo {n} / {total}";
+    const positionCaption = gallery.dataset.labelPositionCaption || "Photo {n} / {total}: {caption}";
+    dialog.append(close, figure, prev, next, count, status);
     document.body.append(dialog);
 
     let current = 0;
@@ -44,6 +53,13 @@
       img.src = a.dataset.src || a.href;
       caption.textContent = [a.dataset.caption, a.dataset.credit].filter(Boolean).join(" — ");
       count.textContent = `${current + 1} / ${links.length}`;
+      const what = a.dataset.caption || img.alt;
+      const said = (what ? positionCaption : position)
+        .replace("{n}", current + 1).replace("{total}", links.length).replace("{caption}", () => what);
+      // Emptied first, then filled in a later task: a region whose text is
+      // set again to the same words is not announced again.
+      status.textContent = "";
+      setTimeout(() => { status.textContent = said; }, 50);
     };
     links.forEach((a, i) =>
       a.addEventListener("click", (e) => {
