@@ -308,7 +308,10 @@ mod tests {
         assert!(a.path.starts_with("style.") && a.path.ends_with(".css"));
         assert_eq!(a.path.len(), "style.".len() + 16 + ".css".len());
         // The same bytes, the same name; a change anywhere, another name.
-        assert_eq!(a, stylesheet(b":root{--primary:#0b5d6b}", b"body{color:var(--text)}\n"));
+        assert_eq!(
+            a,
+            stylesheet(b":root{--primary:#0b5d6b}", b"body{color:var(--text)}\n")
+        );
         let b = stylesheet(b":root{--primary:#0b5d6c}", b"body{color:var(--text)}\n");
         let c = stylesheet(b":root{--primary:#0b5d6b}", b"body{color:red}\n");
         assert_ne!(a.path, b.path);

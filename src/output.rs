@@ -593,28 +593,43 @@ impl Sink for Memory {
 /// Extensions of the files served as text, which `build --compress` writes
 /// pre-compressed beside themselves (docs/deploy.md).
 const TEXT_EXTENSIONS: [&str; 20] = [
-    "html", "htm", "css", "js", "mjs", "json", "xml", "svg", "ics", "txt", "webmanifest",
-    "map", "csv", "tsv", "md", "atom", "rss", "gpx", "kml", "geojson",
+    "html",
+    "htm",
+    "css",
+    "js",
+    "mjs",
+    "json",
+    "xml",
+    "svg",
+    "ics",
+    "txt",
+    "webmanifest",
+    "map",
+    "csv",
+    "tsv",
+    "md",
+    "atom",
+    "rss",
+    "gpx",
+    "kml",
+    "geojson",
 ];
 
 /// Whether `rel` is a text file worth serving compressed.
 pub fn is_text(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.rsplit_once('.').is_some_and(|(_, ext)| {
-        TEXT_EXTENSIONS
-            .iter()
-            .any(|t| t.eq_ignore_ascii_case(ext))
-    })
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| TEXT_EXTENSIONS.iter().any(|t| t.eq_ignore_ascii_case(ext)))
 }
 
 /// `bytes` as a gzip member: best compression, no file name and no time in
 /// the header, so the same bytes give the same file on every build.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     use flate2::{Compression, GzBuilder};
-    let mut enc = GzBuilder::new()
-        .mtime(0)
-        .operating_system(255)
-        .write(Vec::with_capacity(bytes.len() / 3 + 64), Compression::best());
+    let mut enc = GzBuilder::new().mtime(0).operating_system(255).write(
+        Vec::with_capacity(bytes.len() / 3 + 64),
+        Compression::best(),
+    );
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(bytes);
     enc.finish().unwrap_or_default()
@@ -704,8 +719,10 @@ mod tests {
         let mem = Memory::default();
         let sink = Compressed::new(&mem);
         let html = "<!DOCTYPE html><title>Le lac</title>".repeat(200);
-        sink.write("tourisme/lac/index.html", html.as_bytes()).unwrap();
-        sink.write("processed_images/lac.webp", b"RIFF....WEBP").unwrap();
+        sink.write("tourisme/lac/index.html", html.as_bytes())
+            .unwrap();
+        sink.write("processed_images/lac.webp", b"RIFF....WEBP")
+            .unwrap();
         sink.write("agenda.ics", b"BEGIN:VCALENDAR").unwrap();
         let files = mem.into_files();
         let mut names: Vec<&str> = files.keys().map(String::as_str).collect();
@@ -733,16 +750,41 @@ mod tests {
         assert_eq!(unbrotli, html.as_bytes());
         assert!(files["tourisme/lac/index.html.br"].len() < html.len() / 10);
         // The same bytes every time: no time or name in the headers.
-        assert_eq!(&gzip(html.as_bytes())[..], &files["tourisme/lac/index.html.gz"][..]);
-        assert_eq!(brotli(html.as_bytes()), &files["tourisme/lac/index.html.br"][..]);
+        assert_eq!(
+            &gzip(html.as_bytes())[..],
+            &files["tourisme/lac/index.html.gz"][..]
+        );
+        assert_eq!(
+            brotli(html.as_bytes()),
+            &files["tourisme/lac/index.html.br"][..]
+        );
     }
 
     #[test]
     fn text_files_are_known_by_their_extension() {
-        for t in ["index.html", "a/style.0123.css", "x.JS", "feed.xml", "site.webmanifest", "a.ics", "robots.txt", "i.svg", "s/i.json"] {
+        for t in [
+            "index.html",
+            "a/style.0123.css",
+            "x.JS",
+            "feed.xml",
+            "site.webmanifest",
+            "a.ics",
+            "robots.txt",
+            "i.svg",
+            "s/i.json",
+        ] {
             assert!(is_text(t), "{t}");
         }
-        for b in ["a.webp", "a.jpg", "kit.zip", "fonts/inter.woff2", "index.html.gz", "x.br", "README", "html"] {
+        for b in [
+            "a.webp",
+            "a.jpg",
+            "kit.zip",
+            "fonts/inter.woff2",
+            "index.html.gz",
+            "x.br",
+            "README",
+            "html",
+        ] {
             assert!(!is_text(b), "{b}");
         }
     }

@@ -1101,8 +1101,9 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
     }
     if raw.formats.is_empty() || raw.widths.is_empty() {
         errors.push(
-            Diagnostic::error("config", "[images] needs at least one width and one format")
-                .help("e.g. widths = [320, 640, 960, 1280, 1600, 2400] and formats = [\"webp\", \"jpg\"]"),
+            Diagnostic::error("config", "[images] needs at least one width and one format").help(
+                "e.g. widths = [320, 640, 960, 1280, 1600, 2400] and formats = [\"webp\", \"jpg\"]",
+            ),
         );
     }
     if let Some(w) = raw.widths.iter().find(|w| !(16..=8192).contains(*w)) {

@@ -17,7 +17,10 @@ pub const LAYOUTS: [(&str, &str); 14] = [
     ("cover", "(min-width: 48.5rem) 46rem, calc(100vw - 2.5rem)"),
     ("inline", "(min-width: 48.5rem) 46rem, calc(100vw - 2.5rem)"),
     ("video", "(min-width: 48.5rem) 46rem, calc(100vw - 2.5rem)"),
-    ("trail-map", "(min-width: 48.5rem) 46rem, calc(100vw - 2.5rem)"),
+    (
+        "trail-map",
+        "(min-width: 48.5rem) 46rem, calc(100vw - 2.5rem)",
+    ),
     // A section's cover and a photo page's photo: the page's whole column.
     ("wide", "(min-width: 72rem) 69.5rem, calc(100vw - 2.5rem)"),
     ("photo", "(min-width: 72rem) 69.5rem, calc(100vw - 2.5rem)"),
@@ -35,15 +38,24 @@ pub const LAYOUTS: [(&str, &str); 14] = [
     ),
     // Gallery thumbnails in an article: four columns of the 46rem column
     // (three in a mosaic), two on a phone.
-    ("gallery", "(min-width: 48.5rem) 11.1rem, calc(50vw - 1.5rem)"),
-    ("gallery-mosaic", "(min-width: 48.5rem) 15rem, calc(50vw - 1.5rem)"),
+    (
+        "gallery",
+        "(min-width: 48.5rem) 11.1rem, calc(50vw - 1.5rem)",
+    ),
+    (
+        "gallery-mosaic",
+        "(min-width: 48.5rem) 15rem, calc(50vw - 1.5rem)",
+    ),
     // Community posts: a wall of 15rem columns inside a padded card, or a
     // carousel of 20rem cards (85 % of the screen on a phone).
     (
         "post-wall",
         "(min-width: 72rem) 15rem, (min-width: 34rem) calc(50vw - 3.4rem), calc(100vw - 4.3rem)",
     ),
-    ("post-carousel", "(min-width: 26rem) 18.2rem, calc(85vw - 3.5rem)"),
+    (
+        "post-carousel",
+        "(min-width: 26rem) 18.2rem, calc(85vw - 3.5rem)",
+    ),
     // Press photos: 18rem tiles, one column on a phone.
     ("press", "(min-width: 40rem) 18rem, calc(100vw - 2.5rem)"),
 ];
@@ -101,11 +113,11 @@ mod tests {
     fn every_layout_is_known_once_and_ends_with_a_default() {
         for (i, (name, sizes)) in LAYOUTS.iter().enumerate() {
             assert_eq!(for_layout(name), Some(*sizes));
+            assert!(LAYOUTS[..i].iter().all(|(n, _)| n != name), "{name} twice");
             assert!(
-                LAYOUTS[..i].iter().all(|(n, _)| n != name),
-                "{name} twice"
+                !sizes.rsplit(", ").next().unwrap().starts_with('('),
+                "{name}"
             );
-            assert!(!sizes.rsplit(", ").next().unwrap().starts_with('('), "{name}");
         }
         assert_eq!(for_layout("nope"), None);
         assert!(names().starts_with("hero, cover, "));

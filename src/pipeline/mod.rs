@@ -202,11 +202,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     guard_output(root, &out)?;
     let staging = Staging::new(root, &out, &|m| progress.note(m))?;
     let compressed = Compressed::new(&staging);
-    let sink: &dyn Sink = if opts.compress {
-        &compressed
-    } else {
-        &staging
-    };
+    let sink: &dyn Sink = if opts.compress { &compressed } else { &staging };
     let (report, _) = run(opts, sink, progress, None, None, None, Mode::Build)?;
     staging.commit()?;
     Ok(report)

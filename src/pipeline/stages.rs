@@ -37,10 +37,10 @@ use crate::render::views::{
 };
 use crate::render::{Renderer, routes};
 use crate::search;
-use crate::url::absolute;
 use crate::seo::{SitemapImages, SitemapPage};
 use crate::shortcodes::{self, GalleryStore, Shortcodes};
 use crate::theme::{Strings, Theme};
+use crate::url::absolute;
 
 use super::{BuildOptions, Progress};
 

@@ -34,8 +34,7 @@ use crate::theme::{Strings, Theme};
 use crate::url::absolute;
 
 /// What blason adds to Tera's functions and filters, for error help.
-const SITE_FUNCTIONS: &str =
-    "t, url, get_url, image_sizes, format_date, number, markdown, slugify, urlencode and json_encode";
+const SITE_FUNCTIONS: &str = "t, url, get_url, image_sizes, format_date, number, markdown, slugify, urlencode and json_encode";
 
 /// Rendered templates, per language.
 pub struct Renderer {

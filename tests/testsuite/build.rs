@@ -346,14 +346,20 @@ fn pages_link_one_stylesheet_named_after_its_content() {
         let links = select(&doc, "head link[rel=stylesheet]");
         assert_eq!(links.len(), 1, "{f}: one render-blocking stylesheet");
         let h = links[0].value().attr("href").unwrap().to_string();
-        assert_eq!(href.get_or_insert_with(|| h.clone()), &h, "{f}: the same one");
+        assert_eq!(
+            href.get_or_insert_with(|| h.clone()),
+            &h,
+            "{f}: the same one"
+        );
         // Both weights of the text font are asked for at once.
         let fonts: Vec<&str> = select(&doc, "head link[rel=preload][as=font]")
             .iter()
             .filter_map(|l| l.value().attr("href"))
             .collect();
         assert!(
-            fonts.iter().any(|h| h.ends_with("/fonts/inter-regular.woff2"))
+            fonts
+                .iter()
+                .any(|h| h.ends_with("/fonts/inter-regular.woff2"))
                 && fonts.iter().any(|h| h.ends_with("/fonts/inter-bold.woff2")),
             "{f}: {fonts:?}"
         );

@@ -266,7 +266,10 @@ fn each_image_declares_the_sizes_of_the_layout_it_sits_in() {
     assert_eq!(sizes_of(&article, "img.cover"), [COVER]);
     assert_eq!(sizes_of(&article, ".gallery img"), [GALLERY]);
     assert_eq!(sizes_of(&page("agenda/index.html"), "img.card-img"), [CARD]);
-    assert_eq!(sizes_of(&page("culture/index.html"), "img.post-image"), [POST_WALL]);
+    assert_eq!(
+        sizes_of(&page("culture/index.html"), "img.post-image"),
+        [POST_WALL]
+    );
     let photo = page("en/tourisme/gorges-de-la-doye/photos/sittelle/index.html");
     assert_eq!(sizes_of(&photo, ".photo-page img"), [WIDE]);
 }
@@ -298,9 +301,16 @@ fn the_first_large_image_is_preloaded_and_every_other_is_lazy() {
                     .next()
                     .is_some()
             })
-            .and_then(|pic| pic.select(&scraper::Selector::parse("source").unwrap()).next())
+            .and_then(|pic| {
+                pic.select(&scraper::Selector::parse("source").unwrap())
+                    .next()
+            })
             .unwrap_or_else(|| panic!("{file}: no picture for {eager}"));
-        assert_eq!(p.attr("imagesrcset"), first.value().attr("srcset"), "{file}");
+        assert_eq!(
+            p.attr("imagesrcset"),
+            first.value().attr("srcset"),
+            "{file}"
+        );
         assert_eq!(p.attr("type"), first.value().attr("type"), "{file}");
         let imgs = crate::support::select(&doc, "main img");
         assert!(!imgs.is_empty(), "{file}");
@@ -311,9 +321,18 @@ fn the_first_large_image_is_preloaded_and_every_other_is_lazy() {
                 .is_some_and(|e| e.id() == img.id());
             if is_eager {
                 assert_eq!(v.attr("fetchpriority"), Some("high"), "{file}");
-                assert_eq!(v.attr("loading"), None, "{file}: the first image is not lazy");
+                assert_eq!(
+                    v.attr("loading"),
+                    None,
+                    "{file}: the first image is not lazy"
+                );
             } else {
-                assert_eq!(v.attr("loading"), Some("lazy"), "{file}: {:?}", v.attr("src"));
+                assert_eq!(
+                    v.attr("loading"),
+                    Some("lazy"),
+                    "{file}: {:?}",
+                    v.attr("src")
+                );
                 assert_eq!(v.attr("fetchpriority"), None, "{file}");
             }
         }

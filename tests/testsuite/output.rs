@@ -225,7 +225,9 @@ fn compress_writes_br_and_gz_beside_every_text_file_the_same_each_time() {
     site.build().assert_success();
     let plain = tree(site.out());
     assert!(
-        plain.keys().all(|k| !k.ends_with(".gz") && !k.ends_with(".br")),
+        plain
+            .keys()
+            .all(|k| !k.ends_with(".gz") && !k.ends_with(".br")),
         "none without --compress"
     );
     site.build_with(&["--compress"]).assert_success();
@@ -234,7 +236,10 @@ fn compress_writes_br_and_gz_beside_every_text_file_the_same_each_time() {
     let mut checked = 0;
     for (name, bytes) in &plain {
         let ext = name.rsplit('.').next().unwrap();
-        let (gz, br) = (first.get(&format!("{name}.gz")), first.get(&format!("{name}.br")));
+        let (gz, br) = (
+            first.get(&format!("{name}.gz")),
+            first.get(&format!("{name}.br")),
+        );
         if !text.contains(&ext) {
             assert!(gz.is_none() && br.is_none(), "{name} is not text");
             continue;
