@@ -10,7 +10,7 @@
 
 /// Layout name, then its `sizes`. Widths say what the image occupies, not
 /// the screen: the column's padding is taken off on phones.
-pub const LAYOUTS: [(&str, &str); 14] = [
+pub const LAYOUTS: [(&str, &str); 15] = [
     // A photo behind the home page's title: the whole width of the screen.
     ("hero", "100vw"),
     // An article's cover and the images of its text: the 46rem column.
@@ -58,6 +58,10 @@ pub const LAYOUTS: [(&str, &str); 14] = [
     ),
     // Press photos: 18rem tiles, one column on a phone.
     ("press", "(min-width: 40rem) 18rem, calc(100vw - 2.5rem)"),
+    // The press library's album previews: up to four side by side in a
+    // card, 10rem high and cropped to fill: a landscape photo is shown
+    // about 15rem wide whatever the card's width.
+    ("press-preview", "15rem"),
 ];
 
 /// The `sizes` of `layout`, or `None` for a layout this table does not know.
@@ -84,17 +88,18 @@ mod tests {
     /// The width a `sizes` gives at `viewport` pixels (16 px to the rem):
     /// enough of the syntax to hold the table against the grids.
     fn width_at(sizes: &str, viewport: f64) -> f64 {
-        let length = |l: &str| -> f64 {
+        fn length(l: &str, viewport: f64) -> f64 {
             let l = l.trim();
             if let Some(inner) = l.strip_prefix("calc(").and_then(|x| x.strip_suffix(')')) {
                 let (a, b) = inner.split_once(" - ").unwrap();
-                return length(a) - length(b);
+                return length(a, viewport) - length(b, viewport);
             }
             if let Some(v) = l.strip_suffix("vw") {
                 return v.parse::<f64>().unwrap() * viewport / 100.0;
             }
             l.strip_suffix("rem").unwrap().parse::<f64>().unwrap() * 16.0
-        };
+        }
+        let length = |l: &str| length(l, viewport);
         for part in sizes.split(", ") {
             match part.strip_prefix("(min-width: ") {
                 Some(rest) => {
