@@ -247,3 +247,89 @@ pub(crate) fn copy_static(
     errors.extend(results.into_iter().filter_map(Result::err));
     Error::or_value(errors, ())
 }
+
+/// The one stylesheet every page links: the brand's (`brand.css`, rendered
+/// from blason.toml) then the theme's `style.css` (or the site's own
+/// `static/style.css`), concatenated into a file named after its content.
+/// A page then waits for one stylesheet instead of several, and a server may
+/// tell browsers to keep it for a year: a change makes a new name
+/// (docs/deploy.md). Both sources are still published under their own names
+/// for themes and pages that link them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stylesheet {
+    /// Its path in the output: `style.0123456789abcdef.css`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The theme's stylesheet: the site's `static/style.css` when it has one
+/// (it replaces the theme's, as every static file does), else the theme's;
+/// `None` when neither exists.
+pub(crate) fn theme_style(root: &Path, theme: &Theme) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let own = root.join("static").join("style.css");
+    if own.is_file() {
+        return std::fs::read(&own)
+            .map(Some)
+            .map_err(|e| Diagnostic::io(&own, root, "read this stylesheet", &e));
+    }
+    Ok(theme
+        .under("static")
+        .find(|(rel, _)| *rel == "style.css")
+        .map(|(_, f)| f.bytes.to_vec()))
+}
+
+/// The bundle of `brand` (the rendered brand.css) and `style`, in that
+/// order: the theme's rules may use the brand's custom properties.
+pub(crate) fn stylesheet(brand: &[u8], style: &[u8]) -> Stylesheet {
+    let mut bytes = Vec::with_capacity(brand.len() + style.len() + 1);
+    bytes.extend_from_slice(brand);
+    if !brand.is_empty() && !brand.ends_with(b"\n") {
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(style);
+    let hash = blake3::hash(&bytes).to_hex();
+    Stylesheet {
+        path: format!("style.{}.css", &hash[..16]),
+        bytes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stylesheet_is_brand_then_style_and_named_after_its_bytes() {
+        let a = stylesheet(b":root{--primary:#0b5d6b}", b"body{color:var(--text)}\n");
+        assert_eq!(
+            a.bytes,
+            b":root{--primary:#0b5d6b}\nbody{color:var(--text)}\n".to_vec()
+        );
+        assert!(a.path.starts_with("style.") && a.path.ends_with(".css"));
+        assert_eq!(a.path.len(), "style.".len() + 16 + ".css".len());
+        // The same bytes, the same name; a change anywhere, another name.
+        assert_eq!(
+            a,
+            stylesheet(b":root{--primary:#0b5d6b}", b"body{color:var(--text)}\n")
+        );
+        let b = stylesheet(b":root{--primary:#0b5d6c}", b"body{color:var(--text)}\n");
+        let c = stylesheet(b":root{--primary:#0b5d6b}", b"body{color:red}\n");
+        assert_ne!(a.path, b.path);
+        assert_ne!(a.path, c.path);
+        assert_ne!(b.path, c.path);
+    }
+
+    #[test]
+    fn the_site_s_own_style_css_replaces_the_theme_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Theme::load(dir.path(), "postale").unwrap();
+        let builtin = theme_style(dir.path(), &theme).unwrap().unwrap();
+        assert!(builtin.len() > 1000, "the theme's stylesheet");
+        std::fs::create_dir_all(dir.path().join("static")).unwrap();
+        std::fs::write(dir.path().join("static/style.css"), "p{margin:0}").unwrap();
+        assert_eq!(
+            theme_style(dir.path(), &theme).unwrap().unwrap(),
+            b"p{margin:0}".to_vec()
+        );
+    }
+}

@@ -52,6 +52,11 @@ pub enum Command {
         /// Remove the cache entries this build did not use (images, cards, maps, map tiles).
         #[arg(long)]
         prune_cache: bool,
+        /// Also write FILE.br and FILE.gz beside every text file (HTML, CSS,
+        /// JS, XML, JSON, SVG, iCalendar…), for servers that send them as they
+        /// are (docs/deploy.md).
+        #[arg(long)]
+        compress: bool,
     },
     /// Build into memory, serve on localhost, rebuild and reload the browser on every save.
     Serve {
@@ -253,6 +258,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             drafts,
             report,
             prune_cache,
+            compress,
         } => build(
             BuildOptions {
                 root,
@@ -260,6 +266,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                 base_url,
                 drafts,
                 prune_cache,
+                compress,
                 now: now()?,
             },
             report,
@@ -378,6 +385,7 @@ fn check(root: PathBuf, format: Format, strict: bool) -> Result<u8, Error> {
         base_url: None,
         drafts: false,
         prune_cache: false,
+        compress: false,
         now: now()?,
     };
     // How the site measures its audience, said whatever else is found.

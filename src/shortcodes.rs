@@ -572,9 +572,10 @@ impl RenderContext for Shortcodes<'_> {
                 out
             };
             let mut html = String::from("<picture>");
+            let sizes = crate::media::sizes::for_layout("inline").unwrap_or("100vw");
             for s in &img.sources {
                 html.push_str(&format!(
-                    "<source type=\"{}\" srcset=\"{}\" sizes=\"(min-width: 48rem) 46rem, 100vw\">",
+                    "<source type=\"{}\" srcset=\"{}\" sizes=\"{sizes}\">",
                     s.mime,
                     esc(&s.srcset)
                 ));

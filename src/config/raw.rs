@@ -398,7 +398,10 @@ impl Default for SearchConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawImages {
-    /// Widths of the responsive variants, in pixels. Default: 480, 960, 1600.
+    /// Widths of the responsive variants, in pixels. Default: 320, 640, 960,
+    /// 1280, 1600, 2400: a phone at 1x to a wide screen at 2x finds one
+    /// within a step of what it shows (an original narrower than a width is
+    /// not upscaled: its own width stands in for the wider ones).
     #[serde(default = "default_widths")]
     pub widths: Vec<u32>,
     /// Formats: `webp`, `jpg` (and `avif` with the avif feature). Default: webp, jpg.
@@ -418,7 +421,7 @@ pub struct RawImages {
 }
 
 fn default_widths() -> Vec<u32> {
-    vec![480, 960, 1600]
+    vec![320, 640, 960, 1280, 1600, 2400]
 }
 fn default_formats() -> Vec<String> {
     vec!["webp".into(), "jpg".into()]

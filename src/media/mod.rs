@@ -19,6 +19,7 @@
 pub mod card;
 mod jpeg;
 pub mod map;
+pub mod sizes;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;

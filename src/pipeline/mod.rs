@@ -39,7 +39,7 @@ use crate::audit::{Audited, Ledger};
 use crate::content::{self, SourceMemo};
 use crate::error::{Diagnostic, Error, Severity};
 use crate::incremental::{self, LastBuild, Memo, PageMemo, Recall, Reuse};
-use crate::output::{Discard, Files, Memory, Sink, Staging};
+use crate::output::{Compressed, Discard, Files, Memory, Sink, Staging};
 use crate::render::jobs::Job;
 use stages::Mode;
 
@@ -56,6 +56,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Remove image cache entries this build did not use.
     pub prune_cache: bool,
+    /// Write FILE.br and FILE.gz beside each text file (`output::Compressed`).
+    pub compress: bool,
     /// "Now" for `publish_until` and the agenda (SOURCE_DATE_EPOCH when set).
     pub now: jiff::Timestamp,
 }
@@ -68,6 +70,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             prune_cache: false,
+            compress: false,
             now: jiff::Timestamp::now(),
         }
     }
@@ -198,7 +201,9 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
     let out = opts.out.clone().unwrap_or_else(|| root.join("public"));
     guard_output(root, &out)?;
     let staging = Staging::new(root, &out, &|m| progress.note(m))?;
-    let (report, _) = run(opts, &staging, progress, None, None, None, Mode::Build)?;
+    let compressed = Compressed::new(&staging);
+    let sink: &dyn Sink = if opts.compress { &compressed } else { &staging };
+    let (report, _) = run(opts, sink, progress, None, None, None, Mode::Build)?;
     staging.commit()?;
     Ok(report)
 }

@@ -40,6 +40,7 @@ use crate::search;
 use crate::seo::{SitemapImages, SitemapPage};
 use crate::shortcodes::{self, GalleryStore, Shortcodes};
 use crate::theme::{Strings, Theme};
+use crate::url::absolute;
 
 use super::{BuildOptions, Progress};
 
@@ -218,6 +219,8 @@ pub(super) fn load_content(
 pub(super) struct Templates {
     pub renderer: Renderer,
     pub cards: Option<CardStudio>,
+    /// The one stylesheet pages link (`stylesheet` in templates).
+    pub stylesheet: Option<assets::Stylesheet>,
 }
 
 pub(super) fn prepare_templates(
@@ -250,7 +253,7 @@ pub(super) fn prepare_templates(
         v.has_feed = crate::render::feeds::has_home_feed(&site.content, lang);
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
-    let renderer = Renderer::new(
+    let mut renderer = Renderer::new(
         &interface.theme,
         root,
         config,
@@ -258,6 +261,12 @@ pub(super) fn prepare_templates(
         &site_views,
         &site.content.links,
     )?;
+    let stylesheet = bundle_stylesheet(root, config, &interface.theme, &renderer)?;
+    let href = stylesheet
+        .as_ref()
+        .map(|s| absolute(config.base(), &format!("/{}", s.path)))
+        .unwrap_or_default();
+    renderer.set_global("stylesheet", tera::Value::from(href));
     let cards = if config.cards.enable || config.share.kit {
         Some(assets::card_studio(
             root,
@@ -268,7 +277,37 @@ pub(super) fn prepare_templates(
     } else {
         None
     };
-    Ok(Templates { renderer, cards })
+    Ok(Templates {
+        renderer,
+        cards,
+        stylesheet,
+    })
+}
+
+/// brand.css rendered once, then the theme's style.css after it, as one
+/// content-named file (`assets::stylesheet`); none when the theme has
+/// neither.
+fn bundle_stylesheet(
+    root: &Path,
+    config: &Config,
+    theme: &crate::theme::Theme,
+    renderer: &Renderer,
+) -> Result<Option<assets::Stylesheet>, Error> {
+    let brand = if renderer.has_template("brand.css") {
+        renderer.render_bytes(
+            &config.default_language,
+            "brand.css",
+            &tera::Context::new(),
+            None,
+        )?
+    } else {
+        Vec::new()
+    };
+    let style = assets::theme_style(root, theme)?.unwrap_or_default();
+    if brand.is_empty() && style.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(assets::stylesheet(&brand, &style)))
 }
 
 /// What front matter names, checked and resolved: events, covers (asked
@@ -1213,6 +1252,9 @@ pub(super) fn write_site_files(
         &src.refs.covers,
         &src.checked.gallery_files,
     )?;
+    if let Some(s) = &src.templates.stylesheet {
+        sink.write(&s.path, &s.bytes)?;
+    }
     if md.pages.iter().any(|b| b.has_code) {
         sink.write(
             "highlight.css",

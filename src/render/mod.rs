@@ -35,8 +35,7 @@ use crate::theme::{Strings, Theme};
 use crate::url::absolute;
 
 /// What blason adds to Tera's functions and filters, for error help.
-const SITE_FUNCTIONS: &str =
-    "t, url, get_url, format_date, number, markdown, slugify, urlencode and json_encode";
+const SITE_FUNCTIONS: &str = "t, url, get_url, image_sizes, format_date, number, markdown, slugify, urlencode and json_encode";
 
 /// Rendered templates, per language.
 pub struct Renderer {
@@ -168,6 +167,15 @@ impl Renderer {
             .expect("a Tera instance exists for the default language")
     }
 
+    /// Sets a variable every template of every language sees (the
+    /// stylesheet's address, known once brand.css is rendered).
+    pub fn set_global(&mut self, name: &str, value: Value) {
+        for tera in self.by_lang.values_mut() {
+            tera.global_context()
+                .insert_value(name.to_string(), value.clone());
+        }
+    }
+
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
@@ -274,6 +282,22 @@ fn register_common(tera: &mut Tera, config: &Config, links: &HashMap<String, Str
         move |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
             let path: String = kw.must_get("path")?;
             Ok(absolute(&base, &path))
+        },
+    );
+    // image_sizes(layout="card"): the `sizes` of an image in that layout
+    // (media::sizes), so each template says where an image sits, not how wide.
+    tera.register_function(
+        "image_sizes",
+        |kw: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let layout: String = kw.must_get("layout")?;
+            crate::media::sizes::for_layout(&layout)
+                .map(String::from)
+                .ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "image_sizes: there is no layout `{layout}` (the layouts are: {})",
+                        crate::media::sizes::names()
+                    ))
+                })
         },
     );
     tera.register_filter("slugify", |s: String, _: Kwargs, _: &State| {

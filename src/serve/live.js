@@ -29,14 +29,25 @@
     document.body.appendChild(overlay);
   }
   function swapStylesheets(version) {
-    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
-      if (link.href.indexOf('/_blason/') >= 0) return;
-      var url = new URL(link.href);
-      url.searchParams.set('v', version);
-      var fresh = link.cloneNode();
-      fresh.href = url.toString();
-      fresh.addEventListener('load', function () { link.remove(); });
-      link.after(fresh);
+    // The site's stylesheet is named after its content: a saved style.css
+    // gives it a new name. Read the rebuilt page for its stylesheets' names,
+    // then swap each of this page's for the one in the same place.
+    fetch(location.href, { cache: 'no-store' }).then(function (r) { return r.text(); }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, 'text/html');
+      return Array.prototype.map.call(doc.querySelectorAll('link[rel="stylesheet"]'), function (l) { return l.getAttribute('href'); })
+        .filter(function (h) { return h.indexOf('/_blason/') < 0; });
+    }, function () { return []; }).then(function (hrefs) {
+      var i = 0;
+      document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+        if (link.href.indexOf('/_blason/') >= 0) return;
+        var now = hrefs[i++];
+        var url = new URL(now || link.href, location.href);
+        url.searchParams.set('v', version);
+        var fresh = link.cloneNode();
+        fresh.href = url.toString();
+        fresh.addEventListener('load', function () { link.remove(); });
+        link.after(fresh);
+      });
     });
   }
   var events = new EventSource('/_blason/events');

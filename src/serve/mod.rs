@@ -159,6 +159,7 @@ fn rebuild(
         base_url: Some(base.to_string()),
         drafts: opts.drafts,
         prune_cache: false,
+        compress: false,
         now: opts.now.unwrap_or_else(jiff::Timestamp::now),
     };
     match pipeline::build_changes(&build, memo, changed) {

@@ -330,3 +330,92 @@ fn the_home_page_never_promotes_a_past_or_cancelled_event_nor_repeats_one() {
     let agenda = b.read("agenda/index.html");
     assert!(agenda.contains("Concert annulé"));
 }
+
+#[test]
+fn pages_link_one_stylesheet_named_after_its_content() {
+    let out = example();
+    let mut href = None;
+    for f in [
+        "index.html",
+        "en/index.html",
+        "tourisme/lac-d-orbiere/index.html",
+        "agenda/index.html",
+        "404.html",
+    ] {
+        let doc = scraper::Html::parse_document(&read(&out.join(f)));
+        let links = select(&doc, "head link[rel=stylesheet]");
+        assert_eq!(links.len(), 1, "{f}: one render-blocking stylesheet");
+        let h = links[0].value().attr("href").unwrap().to_string();
+        assert_eq!(
+            href.get_or_insert_with(|| h.clone()),
+            &h,
+            "{f}: the same one"
+        );
+        // Both weights of the text font are asked for at once.
+        let fonts: Vec<&str> = select(&doc, "head link[rel=preload][as=font]")
+            .iter()
+            .filter_map(|l| l.value().attr("href"))
+            .collect();
+        assert!(
+            fonts
+                .iter()
+                .any(|h| h.ends_with("/fonts/inter-regular.woff2"))
+                && fonts.iter().any(|h| h.ends_with("/fonts/inter-bold.woff2")),
+            "{f}: {fonts:?}"
+        );
+    }
+    let href = href.unwrap();
+    let name = href
+        .strip_prefix("https://www.val-orbiere.example/")
+        .unwrap();
+    let hash = name
+        .strip_prefix("style.")
+        .and_then(|n| n.strip_suffix(".css"))
+        .unwrap();
+    assert!(
+        hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{name}"
+    );
+    // brand.css, then the theme's style.css: the brand's colours first.
+    let bundle = std::fs::read(out.join(name)).unwrap();
+    let brand = std::fs::read(out.join("brand.css")).unwrap();
+    let style = std::fs::read(out.join("style.css")).unwrap();
+    assert!(bundle.starts_with(&brand));
+    assert!(bundle.ends_with(&style));
+    assert!(bundle.len() <= brand.len() + style.len() + 1);
+    let text = String::from_utf8(bundle).unwrap();
+    assert!(text.contains("--primary: #"), "the brand's colours");
+}
+
+#[test]
+fn a_changed_stylesheet_gets_a_new_name_and_the_old_one_goes() {
+    let site = SiteTest::from_fixture("build/base");
+    site.build().assert_success();
+    let names = |site: &SiteTest| -> Vec<String> {
+        tree(site.out())
+            .into_keys()
+            .filter(|k| k.starts_with("style.") && k.ends_with(".css") && k != "style.css")
+            .collect()
+    };
+    let first = names(&site);
+    assert_eq!(first.len(), 1, "{first:?}");
+    let home = read(&site.out().join("index.html"));
+    assert!(home.contains(&format!("/{}\"", first[0])), "linked");
+    let theme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/postale/static/style.css"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    std::fs::write(
+        site.root().join("static/style.css"),
+        format!("{theme}\nbody {{ background: rgb(1, 2, 3); }}\n"),
+    )
+    .unwrap();
+    site.build().assert_success();
+    let second = names(&site);
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_ne!(first, second);
+    let bundle = read(&site.out().join(&second[0]));
+    assert!(bundle.ends_with("body { background: rgb(1, 2, 3); }\n"));
+    assert!(read(&site.out().join("index.html")).contains(&format!("/{}\"", second[0])));
+}

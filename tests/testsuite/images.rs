@@ -222,3 +222,122 @@ fn an_image_written_with_encoded_spaces_goes_through_the_pipeline() {
     assert!(err.contains("content/tourisme/col/index.md:5"), "{err}");
     assert!(err.contains("![…](<vue du col.jpg>)"), "{err}");
 }
+
+/// The `sizes` each layout declares (src/media/sizes.rs), as the example's
+/// pages must carry them.
+const HERO: &str = "100vw";
+const COVER: &str = "(min-width: 48.5rem) 46rem, calc(100vw - 2.5rem)";
+const WIDE: &str = "(min-width: 72rem) 69.5rem, calc(100vw - 2.5rem)";
+const CARD: &str =
+    "(min-width: 72rem) 22.3rem, (min-width: 40rem) calc(50vw - 1.9rem), calc(100vw - 2.5rem)";
+const PHOTO_GRID: &str =
+    "(min-width: 72rem) 17rem, (min-width: 34rem) calc(50vw - 1.5rem), calc(100vw - 2.5rem)";
+const GALLERY: &str = "(min-width: 48.5rem) 11.1rem, calc(50vw - 1.5rem)";
+const POST_WALL: &str =
+    "(min-width: 72rem) 15rem, (min-width: 34rem) calc(50vw - 3.4rem), calc(100vw - 4.3rem)";
+
+/// The `sizes` of every `<source>` of the pictures whose `<img>` matches `img`.
+fn sizes_of(doc: &scraper::Html, img: &str) -> Vec<String> {
+    let mut out: Vec<String> = crate::support::select(doc, "picture")
+        .into_iter()
+        .filter(|p| {
+            p.select(&scraper::Selector::parse(img).unwrap())
+                .next()
+                .is_some()
+        })
+        .flat_map(|p| {
+            p.select(&scraper::Selector::parse("source").unwrap())
+                .map(|s| s.value().attr("sizes").unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+#[test]
+fn each_image_declares_the_sizes_of_the_layout_it_sits_in() {
+    let out = crate::support::example();
+    let page = |f: &str| scraper::Html::parse_document(&read(&out.join(f)));
+    let home = page("index.html");
+    assert_eq!(sizes_of(&home, "img.hero-img"), [HERO]);
+    assert_eq!(sizes_of(&home, ".photo-grid img"), [PHOTO_GRID]);
+    let article = page("tourisme/gorges-de-la-doye/index.html");
+    assert_eq!(sizes_of(&article, "img.cover"), [COVER]);
+    assert_eq!(sizes_of(&article, ".gallery img"), [GALLERY]);
+    assert_eq!(sizes_of(&page("agenda/index.html"), "img.card-img"), [CARD]);
+    assert_eq!(
+        sizes_of(&page("culture/index.html"), "img.post-image"),
+        [POST_WALL]
+    );
+    let photo = page("en/tourisme/gorges-de-la-doye/photos/sittelle/index.html");
+    assert_eq!(sizes_of(&photo, ".photo-page img"), [WIDE]);
+}
+
+#[test]
+fn the_first_large_image_is_preloaded_and_every_other_is_lazy() {
+    let out = crate::support::example();
+    for (file, eager, sizes) in [
+        ("index.html", "img.hero-img", HERO),
+        ("tourisme/gorges-de-la-doye/index.html", "img.cover", COVER),
+        (
+            "en/tourisme/gorges-de-la-doye/photos/sittelle/index.html",
+            ".photo-page img",
+            WIDE,
+        ),
+    ] {
+        let doc = scraper::Html::parse_document(&read(&out.join(file)));
+        let preloads = crate::support::select(&doc, "head link[rel=preload][as=image]");
+        assert_eq!(preloads.len(), 1, "{file}: one image preloaded");
+        let p = preloads[0].value();
+        assert_eq!(p.attr("fetchpriority"), Some("high"), "{file}");
+        assert_eq!(p.attr("imagesizes"), Some(sizes), "{file}");
+        // The same candidates as the picture's first source: the browser
+        // takes the preloaded file for the image.
+        let first = crate::support::select(&doc, "picture")
+            .into_iter()
+            .find(|pic| {
+                pic.select(&scraper::Selector::parse(eager).unwrap())
+                    .next()
+                    .is_some()
+            })
+            .and_then(|pic| {
+                pic.select(&scraper::Selector::parse("source").unwrap())
+                    .next()
+            })
+            .unwrap_or_else(|| panic!("{file}: no picture for {eager}"));
+        assert_eq!(
+            p.attr("imagesrcset"),
+            first.value().attr("srcset"),
+            "{file}"
+        );
+        assert_eq!(p.attr("type"), first.value().attr("type"), "{file}");
+        let imgs = crate::support::select(&doc, "main img");
+        assert!(!imgs.is_empty(), "{file}");
+        for img in imgs {
+            let v = img.value();
+            let is_eager = crate::support::select(&doc, eager)
+                .first()
+                .is_some_and(|e| e.id() == img.id());
+            if is_eager {
+                assert_eq!(v.attr("fetchpriority"), Some("high"), "{file}");
+                assert_eq!(
+                    v.attr("loading"),
+                    None,
+                    "{file}: the first image is not lazy"
+                );
+            } else {
+                assert_eq!(
+                    v.attr("loading"),
+                    Some("lazy"),
+                    "{file}: {:?}",
+                    v.attr("src")
+                );
+                assert_eq!(v.attr("fetchpriority"), None, "{file}");
+            }
+        }
+    }
+    // A page without a cover preloads no image.
+    let doc = scraper::Html::parse_document(&read(&out.join("agenda/index.html")));
+    assert!(crate::support::select(&doc, "head link[rel=preload][as=image]").is_empty());
+}

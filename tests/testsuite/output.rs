@@ -208,3 +208,57 @@ fn an_output_or_a_site_reached_through_a_link_is_no_way_around_the_guard() {
     .assert_usage_error();
     assert_eq!(tree(site.root()), sources, "the site's sources changed");
 }
+
+/// `FILE.gz` read back.
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn compress_writes_br_and_gz_beside_every_text_file_the_same_each_time() {
+    let site = SiteTest::from_fixture("build/base");
+    site.build().assert_success();
+    let plain = tree(site.out());
+    assert!(
+        plain
+            .keys()
+            .all(|k| !k.ends_with(".gz") && !k.ends_with(".br")),
+        "none without --compress"
+    );
+    site.build_with(&["--compress"]).assert_success();
+    let first = tree(site.out());
+    let text = ["html", "css", "js", "xml", "svg", "ics", "txt", "json"];
+    let mut checked = 0;
+    for (name, bytes) in &plain {
+        let ext = name.rsplit('.').next().unwrap();
+        let (gz, br) = (
+            first.get(&format!("{name}.gz")),
+            first.get(&format!("{name}.br")),
+        );
+        if !text.contains(&ext) {
+            assert!(gz.is_none() && br.is_none(), "{name} is not text");
+            continue;
+        }
+        let gz = gz.unwrap_or_else(|| panic!("no {name}.gz"));
+        let br = br.unwrap_or_else(|| panic!("no {name}.br"));
+        assert_eq!(&gunzip(gz), bytes, "{name}.gz");
+        let mut unbr = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut unbr).unwrap();
+        assert_eq!(&unbr, bytes, "{name}.br");
+        assert_eq!(&first[name], bytes, "{name} itself unchanged");
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked} text files");
+    assert!(first.contains_key("index.html.br") && first.contains_key("sitemap.xml.gz"));
+    // A second build: the same bytes, file for file.
+    site.build_with(&["--compress"]).assert_success();
+    assert_eq!(tree(site.out()), first);
+    // And a build without the flag leaves none behind.
+    site.build().assert_success();
+    assert_eq!(tree(site.out()), plain);
+}
