@@ -2,7 +2,9 @@
 //! are credited. Without `tiles`, maps are drawn on a plain background in
 //! the brand's colours (docs/trails.md, "Maps").
 //!
-//! A tile address is a template: XYZ (`{z}`, `{x}`, `{y}`, and `{-y}` for
+//! `tiles` is a local MBTiles file (a path from the site's folder ending in
+//! `.mbtiles`, read by `geo::mbtiles`) or a tile address. A tile address
+//! is a template: XYZ (`{z}`, `{x}`, `{y}`, and `{-y}` for
 //! TMS servers that count rows from the south) or WMTS key-value pairs
 //! (`{TileMatrix}`, `{TileCol}`, `{TileRow}`, as IGN's Géoplateforme
 //! serves Plan IGN in the `PM` tile matrix set). Any other `{…}` is an
@@ -27,6 +29,12 @@ pub struct RawMaps {
     /// The deepest zoom used: small trails and places are not shown closer.
     /// Default: 16.
     pub max_zoom: Option<u8>,
+    /// Offer OpenStreetMap's interactive map behind a click on each static
+    /// map: nothing is loaded from openstreetmap.org before the visitor
+    /// asks. The server's CSP must then allow
+    /// `frame-src https://www.openstreetmap.org`. Default: false.
+    #[serde(default)]
+    pub interactive: bool,
 }
 
 /// The default deepest zoom: a street block fills a map.
@@ -37,6 +45,8 @@ pub const DEFAULT_MAX_ZOOM: u8 = 16;
 pub struct Maps {
     pub tiles: Option<TileSource>,
     pub max_zoom: u8,
+    /// OpenStreetMap's interactive map behind a click (`[maps] interactive`).
+    pub interactive: bool,
 }
 
 /// A tile server: its template and the credit its licence asks for.
@@ -61,6 +71,14 @@ impl TileSource {
             .replace("{TileRow}", &y)
     }
 
+    /// The MBTiles file of a local source (a path from the site's folder),
+    /// `None` for a tile server.
+    pub fn mbtiles(&self) -> Option<&str> {
+        let lower = self.template.to_ascii_lowercase();
+        (!lower.starts_with("http://") && !lower.starts_with("https://"))
+            .then_some(self.template.as_str())
+    }
+
     /// A short name for the source in the tile cache: the template's hash,
     /// so that two sources never share tiles and a changed template starts
     /// afresh.
@@ -68,6 +86,33 @@ impl TileSource {
         let hash = blake3::hash(self.template.as_bytes());
         hash.to_hex()[..16].to_string()
     }
+}
+
+/// Why a tile address cannot be asked for as written: credentials in it
+/// (they would reach logs and the built site's cache keys), spaces or
+/// control characters, an empty or malformed host. A server on this
+/// machine (`127.0.0.1`, `localhost`) is accepted: an office may run its
+/// own, and the tests do.
+fn bad_server(t: &str) -> Option<&'static str> {
+    let authority = crate::url::authority(t);
+    if authority.contains('@') {
+        return Some("has credentials in it (user:password@)");
+    }
+    if t.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Some("has spaces or control characters in it");
+    }
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => h,
+        Some(_) => return Some("has a malformed port"),
+        None => authority,
+    };
+    let ok = !host.is_empty()
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    (!ok).then_some("has no valid server name")
 }
 
 const XYZ: [&str; 3] = ["{z}", "{x}", "{y}"];
@@ -120,18 +165,42 @@ pub fn validate(raw: Option<RawMaps>, errors: &mut Vec<Diagnostic>) -> Maps {
             })
         }
     };
-    Maps { tiles, max_zoom }
+    Maps {
+        tiles,
+        max_zoom,
+        interactive: raw.interactive,
+    }
 }
 
 fn check_template(t: &str, errors: &mut Vec<Diagnostic>) {
-    let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
+    let lower = t.to_ascii_lowercase();
+    if lower.ends_with(".mbtiles") && !lower.contains("://") {
+        // A local file: checked when the build opens it.
+        if std::path::Path::new(t).is_absolute() || t.split(['/', '\\']).any(|c| c == "..") {
+            errors.push(
+                Diagnostic::error(
+                    "config",
+                    format!("[maps] tiles = \"{t}\" is outside the site's folder"),
+                )
+                .help("put the MBTiles file in the site's folder and give its path from there, e.g. tiles = \"cartes/val.mbtiles\""),
+            );
+        }
+        return;
+    }
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         errors.push(
             Diagnostic::error(
                 "config",
-                format!("[maps] tiles = \"{t}\" is not an http(s) address"),
+                format!("[maps] tiles = \"{t}\" is neither an http(s) address nor an MBTiles file"),
             )
-            .help("write the tile server's address template, e.g. \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\""),
+            .help("write the tile server's address template, e.g. \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\", or the path of a local .mbtiles file"),
+        );
+        return;
+    }
+    if let Some(why) = bad_server(t) {
+        errors.push(
+            Diagnostic::error("config", format!("[maps] tiles = \"{t}\" {why}"))
+                .help("give the public address of the tile server; an API key goes in the query string if the server asks for one"),
         );
         return;
     }
@@ -188,6 +257,7 @@ mod tests {
                 tiles: tiles.map(String::from),
                 attribution: attribution.map(String::from),
                 max_zoom: None,
+                interactive: false,
             }),
             &mut errors,
         );
@@ -238,7 +308,29 @@ mod tests {
         );
         assert!(e[0].message.contains("lacks {TileRow}"), "{}", e[0].message);
         let (_, e) = maps(Some("tiles/{z}/{x}/{y}.png"), Some("x"));
-        assert!(e[0].message.contains("not an http(s) address"));
+        assert!(e[0].message.contains("neither an http(s) address"));
+        for (bad, why) in [
+            (
+                "https://user:secret@t.example.org/{z}/{x}/{y}.png",
+                "credentials",
+            ),
+            ("https://t.example.org/{z}/{x}/{y}.png?k=a b", "spaces"),
+            ("https:///{z}/{x}/{y}.png", "no valid server name"),
+            (
+                "https://t.example.org:80a/{z}/{x}/{y}.png",
+                "malformed port",
+            ),
+        ] {
+            let (m, e) = maps(Some(bad), Some("x"));
+            assert!(m.tiles.is_none(), "{bad}");
+            assert!(e[0].message.contains(why), "{bad}: {}", e[0].message);
+        }
+        // A server on this machine, with a key in the query: accepted.
+        let (m, e) = maps(
+            Some("http://127.0.0.1:8080/{z}/{x}/{y}.png?key=a"),
+            Some("x"),
+        );
+        assert!(e.is_empty() && m.tiles.is_some(), "{e:?}");
         // No [maps]: no tiles, no error.
         let mut errors = Vec::new();
         assert_eq!(validate(None, &mut errors).tiles, None);
@@ -252,6 +344,26 @@ mod tests {
             &mut errors,
         );
         assert!(errors[0].message.contains("max_zoom = 30"));
+    }
+
+    #[test]
+    fn an_mbtiles_file_in_the_site_is_a_source() {
+        let (m, e) = maps(Some("cartes/val.mbtiles"), Some("© Test"));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(m.tiles.unwrap().mbtiles(), Some("cartes/val.mbtiles"));
+        let (m, _) = maps(Some("https://t.example.org/{z}/{x}/{y}.png"), Some("x"));
+        assert_eq!(m.tiles.unwrap().mbtiles(), None);
+        for outside in ["/srv/val.mbtiles", "../val.mbtiles", "a/../../val.mbtiles"] {
+            let (m, e) = maps(Some(outside), Some("x"));
+            assert!(m.tiles.is_none(), "{outside}");
+            assert!(
+                e[0].message.contains("outside the site"),
+                "{}",
+                e[0].message
+            );
+        }
+        let (_, e) = maps(Some("val.mbtiles"), None);
+        assert!(e[0].message.contains("attribution"));
     }
 
     #[test]

@@ -20,6 +20,7 @@
 pub mod figures;
 pub mod geojson;
 pub mod gpx_write;
+pub mod mbtiles;
 pub mod near;
 pub mod profile;
 pub mod tiles;

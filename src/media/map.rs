@@ -44,8 +44,7 @@ const DRAWING_VERSION: &str = "map-1";
 /// A trail's map, in pixels: wide enough for the largest variant most
 /// themes show, tiles drawn at their own size.
 pub const TRAIL_SIZE: (u32, u32) = (1280, 800);
-/// A place's map (drawn and tested here; no page shows one yet).
-#[cfg_attr(not(test), allow(dead_code))]
+/// A place's map: its pin in the middle of a few streets.
 pub const PLACE_SIZE: (u32, u32) = (640, 400);
 /// Free pixels around a track.
 pub const MARGIN: u32 = 48;
@@ -160,14 +159,90 @@ pub fn prune(root: &Path, cache_dir: &Path, used: &BTreeSet<PathBuf>) -> Result<
     Ok(removed)
 }
 
-/// Draws maps through the cache./// Draws maps through the cache.
+/// Where a map's tiles come from: nowhere (a plain background), the tile
+/// cache that `blason sync` fills, or a local MBTiles file.
+enum TileStore {
+    None,
+    /// `CACHE/tiles/SOURCE`.
+    Dir(PathBuf),
+    /// The file, and its size and modification time: a file replaced
+    /// under the same name redraws the maps.
+    MbTiles(crate::geo::mbtiles::MbTiles, String),
+}
+
+impl TileStore {
+    fn open_mbtiles(root: &Path, file: &str) -> Result<TileStore, Diagnostic> {
+        let path = root.join(file);
+        let opened = crate::geo::mbtiles::MbTiles::open(&path).map_err(|why| {
+            Diagnostic::error(
+                "config",
+                format!("[maps] tiles = \"{file}\" cannot be read: {why}"),
+            )
+            .file("blason.toml")
+            .help("give the path of an MBTiles file from the site's folder, or the address template of a tile server")
+        })?;
+        let stamp = std::fs::metadata(&path)
+            .map(|m| {
+                let time = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("mbtiles:{}:{time}", m.len())
+            })
+            .unwrap_or_default();
+        Ok(TileStore::MbTiles(opened, stamp))
+    }
+
+    fn has(&self, t: Tile) -> bool {
+        match self {
+            TileStore::None => false,
+            TileStore::Dir(_) => self.path(t).is_some_and(|p| p.is_file()),
+            TileStore::MbTiles(m, _) => m.has(t),
+        }
+    }
+
+    fn read(&self, t: Tile) -> Option<Vec<u8>> {
+        match self {
+            TileStore::None => None,
+            TileStore::Dir(_) => std::fs::read(self.path(t)?).ok(),
+            TileStore::MbTiles(m, _) => m.read(t),
+        }
+    }
+
+    /// A tile's file in the cache (none in an MBTiles file).
+    fn path(&self, t: Tile) -> Option<PathBuf> {
+        match self {
+            TileStore::Dir(dir) => Some(
+                dir.join(t.z.to_string())
+                    .join(t.x.to_string())
+                    .join(t.y.to_string()),
+            ),
+            _ => None,
+        }
+    }
+
+    /// What the maps' names depend on beyond the tiles' positions.
+    fn stamp(&self) -> &str {
+        match self {
+            TileStore::MbTiles(_, stamp) => stamp,
+            _ => "",
+        }
+    }
+}
+
+/// Draws maps through the cache.
 pub struct MapMaker {
     root: PathBuf,
     cache_dir: PathBuf,
     maps: Maps,
     colors: Colors,
     fonts: Arc<usvg::fontdb::Database>,
+    /// The fonts' bytes hashed: a font replaced under the same name
+    /// redraws the maps.
+    fonts_hash: [u8; 32],
     family: String,
+    store: TileStore,
     drawn: AtomicU64,
     cached: AtomicU64,
     missing: Mutex<BTreeSet<Tile>>,
@@ -177,16 +252,19 @@ pub struct MapMaker {
 }
 
 impl MapMaker {
-    /// `fonts`: TTF/OTF files for the credit and the step numbers.
+    /// `fonts`: TTF/OTF files for the credit and the step numbers. An
+    /// MBTiles source that cannot be read is an error naming it.
     pub fn new(
         root: &Path,
         cache_dir: &Path,
         maps: &Maps,
         colors: &Colors,
         fonts: &[Vec<u8>],
-    ) -> MapMaker {
+    ) -> Result<MapMaker, Diagnostic> {
         let mut db = usvg::fontdb::Database::new();
+        let mut fonts_hash = blake3::Hasher::new();
         for f in fonts {
+            fonts_hash.update(blake3::hash(f).as_bytes());
             db.load_font_data(f.clone());
         }
         let family = db
@@ -194,18 +272,27 @@ impl MapMaker {
             .next()
             .and_then(|f| f.families.first())
             .map_or_else(|| "sans-serif".to_string(), |(n, _)| n.clone());
-        MapMaker {
+        let store = match &maps.tiles {
+            None => TileStore::None,
+            Some(source) => match source.mbtiles() {
+                Some(file) => TileStore::open_mbtiles(root, file)?,
+                None => TileStore::Dir(root.join(cache_dir).join("tiles").join(source.key())),
+            },
+        };
+        Ok(MapMaker {
             root: root.to_path_buf(),
             cache_dir: cache_dir.to_path_buf(),
             maps: maps.clone(),
             colors: colors.clone(),
             fonts: Arc::new(db),
+            fonts_hash: *fonts_hash.finalize().as_bytes(),
             family,
+            store,
             drawn: AtomicU64::new(0),
             cached: AtomicU64::new(0),
             missing: Mutex::new(BTreeSet::new()),
             used: Mutex::new(BTreeSet::new()),
-        }
+        })
     }
 
     /// The cache entries (maps' folders, tiles' files) the maps drawn so
@@ -229,31 +316,32 @@ impl MapMaker {
 
     /// The map `req` asks for, drawn unless the cache has it; `None` when
     /// there is nothing to show (no point).
+    ///
+    /// The map's name is known before any tile is read: tiles are keyed by
+    /// source and position and never change once cached, so which tiles
+    /// the map covers and which of them the cache holds say what it shows.
+    /// Tiles are read only to draw.
     pub fn map(&self, req: &MapRequest) -> Result<Option<DrawnMap>, Diagnostic> {
         let Some(frame) = req.frame(self.maps.max_zoom) else {
             return Ok(None);
         };
-        // The tiles, read now: their bytes are part of the map's name.
-        let mut tiles: Vec<(Placed, Option<Arc<Vec<u8>>>)> = Vec::new();
-        let mut missing = Vec::new();
-        if let Some(source) = &self.maps.tiles {
-            for p in frame.tiles() {
-                let path = tile_path(&self.root, &self.cache_dir, source, p.tile);
-                match std::fs::read(&path) {
-                    Ok(bytes) if image_kind(&bytes).is_some() => {
-                        self.used
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .insert(path);
-                        tiles.push((p, Some(Arc::new(bytes))))
-                    }
-                    _ => {
-                        missing.push(p.tile);
-                        tiles.push((p, None));
-                    }
-                }
-            }
-        }
+        let placed = if self.maps.tiles.is_some() {
+            frame.tiles()
+        } else {
+            Vec::new()
+        };
+        let tiles: Vec<(Placed, bool)> = placed
+            .into_iter()
+            .map(|p| {
+                let here = self.store.has(p.tile);
+                (p, here)
+            })
+            .collect();
+        let missing: Vec<Tile> = tiles
+            .iter()
+            .filter(|(_, here)| !here)
+            .map(|(p, _)| p.tile)
+            .collect();
         if !missing.is_empty() {
             self.missing
                 .lock()
@@ -275,25 +363,34 @@ impl MapMaker {
         let svg = self.svg(&frame, &tiles, &lines, req);
         let mut hasher = blake3::Hasher::new();
         hasher.update(DRAWING_VERSION.as_bytes());
+        hasher.update(&self.fonts_hash);
+        hasher.update(self.store.stamp().as_bytes());
         hasher.update(svg.as_bytes());
-        for (_, bytes) in &tiles {
-            match bytes {
-                Some(b) => hasher.update(blake3::hash(b).as_bytes()),
-                None => hasher.update(b"missing"),
-            };
+        for (p, here) in &tiles {
+            let t = p.tile;
+            hasher.update(format!("{}/{}/{}:{here}|", t.z, t.x, t.y).as_bytes());
         }
         let key = hasher.finalize().to_hex()[..24].to_string();
         let dir = self.root.join(&self.cache_dir).join("maps").join(&key);
         let png = dir.join("map.png");
-        self.used
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(dir.clone());
+        {
+            let mut used = self.used.lock().unwrap_or_else(|p| p.into_inner());
+            used.insert(dir.clone());
+            for (p, here) in &tiles {
+                if let (true, Some(path)) = (here, self.store.path(p.tile)) {
+                    used.insert(path);
+                }
+            }
+        }
         if png.is_file() {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(Some(DrawnMap { png, missing }));
         }
-        let bytes = self.paint(&frame, &svg, &tiles)?;
+        let bytes: Vec<Option<Vec<u8>>> = tiles
+            .iter()
+            .map(|(p, here)| if *here { self.store.read(p.tile) } else { None })
+            .collect();
+        let bytes = self.paint(&frame, &svg, &bytes)?;
         std::fs::create_dir_all(&dir)
             .and_then(|_| super::write_cached(&dir, "map.png", &bytes))
             .map_err(|e| Diagnostic::io(&dir, &self.root, "write the map to the cache", &e))?;
@@ -305,7 +402,7 @@ impl MapMaker {
     fn svg(
         &self,
         frame: &Frame,
-        tiles: &[(Placed, Option<Arc<Vec<u8>>>)],
+        tiles: &[(Placed, bool)],
         lines: &[Vec<(f64, f64)>],
         req: &MapRequest,
     ) -> String {
@@ -319,8 +416,8 @@ impl MapMaker {
             crate::xml::escape(&self.family)
         );
         let _ = write!(s, r#"<rect width="{w}" height="{h}" fill="{plain}"/>"#);
-        for (i, (p, bytes)) in tiles.iter().enumerate() {
-            if bytes.is_some() {
+        for (i, (p, here)) in tiles.iter().enumerate() {
+            if *here {
                 let _ = write!(
                     s,
                     r#"<image href="blason:tile/{i}" x="{}" y="{}" width="256" height="256" image-rendering="optimizeSpeed"/>"#,
@@ -413,11 +510,11 @@ impl MapMaker {
         &self,
         frame: &Frame,
         svg: &str,
-        tiles: &[(Placed, Option<Arc<Vec<u8>>>)],
+        tiles: &[Option<Vec<u8>>],
     ) -> Result<Vec<u8>, Diagnostic> {
         let images: Vec<Option<usvg::ImageKind>> = tiles
             .iter()
-            .map(|(_, b)| b.as_ref().and_then(|b| image_kind(b)))
+            .map(|b| b.as_deref().and_then(image_kind))
             .collect();
         let opt = usvg::Options {
             fontdb: Arc::clone(&self.fonts),
@@ -532,6 +629,7 @@ mod tests {
             &c.brand.colors,
             &fonts(),
         )
+        .unwrap()
     }
 
     fn near(a: [u8; 3], b: [u8; 3]) -> bool {
@@ -589,6 +687,77 @@ mod tests {
         let full = maker.map(&req).unwrap().unwrap();
         assert_ne!(full.png, map.png);
         assert!(full.missing.is_empty());
+    }
+
+    #[test]
+    fn a_cached_map_is_found_without_reading_its_tiles_and_fonts_are_in_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config(
+            "[maps]\ntiles = \"https://t.example.org/{z}/{x}/{y}.png\"\nattribution = \"© Test\"\n",
+        );
+        let source = c.maps.tiles.clone().unwrap();
+        let req = request();
+        let frame = req.frame(c.maps.max_zoom).unwrap();
+        for p in frame.tiles() {
+            let path = tile_path(dir.path(), &c.images.cache_dir, &source, p.tile);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, png([0, 200, 0])).unwrap();
+        }
+        let first = maker(dir.path(), &c).map(&req).unwrap().unwrap();
+        // Tiles emptied: the map is still found by its name, unread.
+        for p in frame.tiles() {
+            let path = tile_path(dir.path(), &c.images.cache_dir, &source, p.tile);
+            std::fs::write(&path, b"").unwrap();
+        }
+        let m = maker(dir.path(), &c);
+        assert_eq!(m.map(&req).unwrap().unwrap().png, first.png);
+        assert_eq!((m.counts().cached, m.counts().drawn), (1, 0));
+        // Another font under the same family: another map.
+        let mut other = fonts();
+        other.push(
+            std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("themes/postale/fonts/Inter-Regular.otf"),
+            )
+            .unwrap(),
+        );
+        let m = MapMaker::new(
+            dir.path(),
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &other,
+        )
+        .unwrap();
+        assert_ne!(m.map(&req).unwrap().unwrap().png, first.png);
+    }
+
+    #[test]
+    fn an_mbtiles_file_gives_the_tiles_and_a_missing_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config("[maps]\ntiles = \"val.mbtiles\"\nattribution = \"© Test\"\n");
+        let req = request();
+        let frame = req.frame(c.maps.max_zoom).unwrap();
+        let err = MapMaker::new(
+            dir.path(),
+            &c.images.cache_dir,
+            &c.maps,
+            &c.brand.colors,
+            &fonts(),
+        )
+        .err()
+        .unwrap();
+        assert!(err.message.contains("val.mbtiles") && err.message.contains("does not exist"));
+        let placed = frame.tiles();
+        let tiles: Vec<(Tile, Vec<u8>)> = placed[1..]
+            .iter()
+            .map(|p| (p.tile, png([0, 0, 200])))
+            .collect();
+        crate::geo::mbtiles::tests::write(&dir.path().join("val.mbtiles"), &tiles);
+        let m = maker(dir.path(), &c);
+        let map = m.map(&req).unwrap().unwrap();
+        assert_eq!(map.missing, vec![placed[0].tile]);
+        assert_eq!(pixel(&map.png, 320, 60), [0, 0, 200]);
     }
 
     #[test]

@@ -29,6 +29,7 @@ use crate::paths::resolve_content_path;
 use crate::render::community::CommunityViews;
 use crate::render::jobs::{self, Job, JobOutput, RenderInputs};
 use crate::render::kits::KitZip;
+use crate::render::map::MapFor;
 use crate::render::pages::paginate;
 use crate::render::press::{PressLibrary, PressPage};
 use crate::render::views::{
@@ -317,8 +318,8 @@ pub(super) struct References {
     pub images: ImagePipeline,
     pub covers: HashMap<PathBuf, ResponsiveImage>,
     pub posts: CommunityViews,
-    /// Each trail page's map, by page index.
-    pub maps: HashMap<usize, ResponsiveImage>,
+    /// Each map drawn: of a page (its trail or place), of a section.
+    pub maps: HashMap<MapFor, ResponsiveImage>,
     pub map_counts: MapCounts,
     /// The maps' and tiles' cache entries this build used.
     pub map_cache: BTreeSet<PathBuf>,
@@ -388,11 +389,10 @@ fn image_settings(config: &Config) -> ImageSettings {
     }
 }
 
-/// Each page's map, what drawing them took, and the warning for missing tiles.
-/// Each trail page's map, the counts, the warnings, and the cache entries
-/// used (for `--prune-cache`).
+/// Each map (of a page, of a section), the counts, the warnings, and the
+/// cache entries used (for `--prune-cache`).
 type MapsDrawn = (
-    HashMap<usize, ResponsiveImage>,
+    HashMap<MapFor, ResponsiveImage>,
     MapCounts,
     Vec<Diagnostic>,
     BTreeSet<PathBuf>,
@@ -400,10 +400,19 @@ type MapsDrawn = (
 
 /// One distinct map drawn: the pages showing it, its variants, whether it
 /// lacks tiles.
-type DrawnFor = (Vec<usize>, Option<ResponsiveImage>, bool);
+type DrawnFor = (Vec<MapFor>, Option<ResponsiveImage>, bool);
 
-/// Draws the map of every trail page (through the map cache: see
-/// `media::map`) and asks for its responsive variants. Pages showing the
+/// The file a map is drawn for, for messages.
+fn map_source(content: &Content, f: MapFor) -> String {
+    match f {
+        MapFor::Page(i) => content.pages[i].file.rel.clone(),
+        MapFor::Section(si) => content.sections[si].source_name(),
+    }
+}
+
+/// Draws every map the site shows (`render::map::site_maps`: trails,
+/// places, listings; through the map cache, see `media::map`) and asks
+/// for their responsive variants. Pages showing the
 /// same map (translations of a bundle) share one drawing. Tiles missing
 /// from the cache are one warning that says to run `blason sync`.
 fn request_maps(
@@ -413,18 +422,7 @@ fn request_maps(
     content: &Content,
     images: &ImagePipeline,
 ) -> Result<MapsDrawn, Error> {
-    let requests: Vec<(usize, MapRequest)> = content
-        .pages
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            // A tour whose track sync has not downloaded has no line to draw.
-            p.trail
-                .as_deref()
-                .filter(|t| t.has_track())
-                .map(|t| (i, crate::render::map::trail_map(t)))
-        })
-        .collect();
+    let requests = crate::render::map::site_maps(content);
     if requests.is_empty() {
         return Ok((
             HashMap::new(),
@@ -444,9 +442,10 @@ fn request_maps(
         &config.maps,
         &config.brand.colors,
         &fonts,
-    );
+    )
+    .map_err(|d| Error::Site(vec![d]))?;
     // One drawing per distinct map, in parallel.
-    let mut distinct: Vec<(String, &MapRequest, Vec<usize>)> = Vec::new();
+    let mut distinct: Vec<(String, &MapRequest, Vec<MapFor>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (i, req) in &requests {
         let mut h = blake3::Hasher::new();
@@ -457,7 +456,13 @@ fn request_maps(
             }
             h.update(b"|");
         }
-        let key = format!("{}|{:?}|{:?}", h.finalize(), req.steps, req.size);
+        let key = format!(
+            "{}|{:?}|{:?}|{:?}",
+            h.finalize(),
+            req.steps,
+            req.place,
+            req.size
+        );
         match index.get(&key) {
             Some(&d) => distinct[d].2.push(*i),
             None => {
@@ -469,7 +474,7 @@ fn request_maps(
     let drawn: Vec<Result<DrawnFor, Diagnostic>> = distinct
         .par_iter()
         .map(|(_, req, users)| {
-            let file = &content.pages[users[0]].file.rel;
+            let file = map_source(content, users[0]);
             let map = maker
                 .map(req)
                 .map_err(|d| d.cause(format!("it is the map of {file}")))?;
@@ -494,7 +499,7 @@ fn request_maps(
         match r {
             Ok((users, image, lacks)) => {
                 if lacks {
-                    lacking.push(content.pages[users[0]].file.rel.clone());
+                    lacking.push(map_source(content, users[0]));
                 }
                 if let Some(img) = image {
                     for i in users {

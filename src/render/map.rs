@@ -13,17 +13,67 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::trail::Trail;
+use crate::content::{Content, Page};
 use crate::media::ResponsiveImage;
-use crate::media::map::{MapRequest, TRAIL_SIZE};
+use crate::media::map::{MapRequest, PLACE_SIZE, TRAIL_SIZE};
 use crate::theme::Strings;
 
-/// `page.trail.map`.
+/// `page.trail.map`, `page.map` (a place's), `section.map` (a listing's).
 #[derive(Debug, Clone, Serialize)]
 pub struct MapView {
     pub image: ResponsiveImage,
     pub alt: String,
     /// "Map background: © IGN – Plan IGN" (null without tiles).
     pub credit: Option<String>,
+    /// With `[maps] interactive`: OpenStreetMap's interactive map of the
+    /// same area, loaded only when the visitor clicks (null otherwise).
+    pub interactive: Option<Interactive>,
+}
+
+/// `map.interactive`: where the interactive map is, and the link a visitor
+/// without JavaScript follows instead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Interactive {
+    /// The embed page for the iframe (`data-embed`).
+    pub embed: String,
+    /// The same place on openstreetmap.org.
+    pub link: String,
+}
+
+/// OpenStreetMap's view of what `req` shows: its bounds with a tenth
+/// around (a place: about 700 m each way, its marker on it).
+pub fn interactive(req: &MapRequest) -> Option<Interactive> {
+    use crate::geo::tiles::Bounds;
+    let points = req
+        .lines
+        .iter()
+        .flatten()
+        .copied()
+        .chain(req.steps.iter().map(|&(_, lon, lat)| (lon, lat)))
+        .chain(req.place);
+    let b = Bounds::of(points)?;
+    let pad_lon = ((b.east - b.west) / 10.0).max(0.009);
+    let pad_lat = ((b.north - b.south) / 10.0).max(0.006);
+    let (w, s, e, n) = (
+        (b.west - pad_lon).max(-180.0),
+        (b.south - pad_lat).max(-85.0),
+        (b.east + pad_lon).min(180.0),
+        (b.north + pad_lat).min(85.0),
+    );
+    let mut embed = format!(
+        "https://www.openstreetmap.org/export/embed.html?bbox={w:.5}%2C{s:.5}%2C{e:.5}%2C{n:.5}&layer=mapnik"
+    );
+    let (clat, clon) = ((s + n) / 2.0, (w + e) / 2.0);
+    let link = match req.place {
+        Some((lon, lat)) => {
+            embed.push_str(&format!("&marker={lat:.5}%2C{lon:.5}"));
+            format!(
+                "https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=16/{lat:.5}/{lon:.5}"
+            )
+        }
+        None => format!("https://www.openstreetmap.org/#map=13/{clat:.5}/{clon:.5}"),
+    };
+    Some(Interactive { embed, link })
 }
 
 /// Two views of a map are the same when they show the same variants.
@@ -35,12 +85,37 @@ impl PartialEq for MapView {
     }
 }
 
+/// The map of `req` as templates show it: with OpenStreetMap's
+/// interactive map behind a click when the site asks for it.
+pub fn with_interactive(mut view: MapView, config: &Config, req: &MapRequest) -> MapView {
+    if config.maps.interactive {
+        view.interactive = interactive(req);
+    }
+    view
+}
+
 /// A trail's map; `numbered`: whether it shows numbered steps.
 pub fn map_view(
     image: &ResponsiveImage,
     config: &Config,
     strings: &Strings,
     numbered: bool,
+) -> MapView {
+    let alt = if numbered {
+        "trail_map_alt"
+    } else {
+        "trail_map_alt_no_steps"
+    };
+    described(image, config, strings, alt)
+}
+
+/// A map with the alt text of `alt_key` in the page's language, and the
+/// tiles' credit.
+pub fn described(
+    image: &ResponsiveImage,
+    config: &Config,
+    strings: &Strings,
+    alt_key: &str,
 ) -> MapView {
     let get = |key: &str| {
         strings
@@ -57,12 +132,9 @@ pub fn map_view(
     });
     MapView {
         image: image.clone(),
-        alt: get(if numbered {
-            "trail_map_alt"
-        } else {
-            "trail_map_alt_no_steps"
-        }),
+        alt: get(alt_key),
         credit,
+        interactive: None,
     }
 }
 
@@ -92,4 +164,163 @@ pub fn numbered_steps(t: &Trail) -> Vec<(usize, f64, f64)> {
         .enumerate()
         .filter_map(|(n, s)| Some((n + 1, s.lon?, s.lat?)))
         .collect()
+}
+
+/// The most markers a listing's map numbers; the list below it names
+/// the same places, in the same order.
+pub const LISTING_MAX: usize = 40;
+
+/// A place a listing's map numbers, as its list names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MapPlace {
+    pub title: String,
+    pub permalink: String,
+}
+
+/// What a map is drawn for: a page (its trail, or its place's pin) or a
+/// section's listing (its places and trails, numbered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MapFor {
+    Page(usize),
+    Section(usize),
+}
+
+/// Valid WGS 84 degrees (a check warns about the others).
+fn degrees(lon: Option<f64>, lat: Option<f64>) -> Option<(f64, f64)> {
+    let (lon, lat) = (lon?, lat?);
+    (lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 85.0)
+        .then_some((lon, lat))
+}
+
+/// Where a page stands on a listing's map: its place, or its trail's start.
+pub fn page_point(p: &Page) -> Option<(f64, f64)> {
+    if let Some(first) = p
+        .trail
+        .as_deref()
+        .and_then(|t| t.track.segments.iter().flatten().next())
+    {
+        return Some((first.lon, first.lat));
+    }
+    let place = p.fm.place.as_ref()?;
+    degrees(place.lon, place.lat)
+}
+
+/// A place's map: a pin at its coordinates. Only for a page without a
+/// trail (a trail page shows its track) and with valid coordinates.
+pub fn place_map(p: &Page) -> Option<MapRequest> {
+    if p.trail.is_some() {
+        return None;
+    }
+    let place = p.fm.place.as_ref()?;
+    let point = degrees(place.lon, place.lat)?;
+    Some(MapRequest {
+        place: Some(point),
+        size: PLACE_SIZE,
+        ..MapRequest::default()
+    })
+}
+
+/// The pages a section's map numbers, in the order its list names them:
+/// the places and trails of the section's language below it (of the
+/// whole site, on the home page), events left out (they come and go),
+/// sorted by title, at most [`LISTING_MAX`].
+pub fn listing_places(content: &Content, si: usize) -> Vec<usize> {
+    let s = &content.sections[si];
+    let mut picked: Vec<(String, &str, usize)> = content
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.lang == s.lang
+                && p.fm.event.is_none()
+                && (s.is_home() || (p.path.starts_with(&s.path) && p.path != s.path))
+                && page_point(p).is_some()
+        })
+        .map(|(i, p)| (crate::slug::slugify(p.title()), p.path.as_str(), i))
+        .collect();
+    picked.sort();
+    picked.truncate(LISTING_MAX);
+    picked.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// A section's map: its [`listing_places`] numbered from 1. `None`
+/// when the section lists none.
+pub fn listing_map(content: &Content, si: usize) -> Option<MapRequest> {
+    if content.sections[si].fm.redirect_to.is_some() {
+        return None;
+    }
+    let steps: Vec<(usize, f64, f64)> = listing_places(content, si)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, i)| {
+            let (lon, lat) = page_point(&content.pages[i])?;
+            Some((n + 1, lon, lat))
+        })
+        .collect();
+    (steps.len() >= 2).then(|| MapRequest {
+        steps,
+        size: TRAIL_SIZE,
+        ..MapRequest::default()
+    })
+}
+
+/// Every map the site shows: each trail page's track (when its track is
+/// at hand), each place's pin, each section's listing. The build draws
+/// them; `blason sync` downloads their tiles.
+pub fn site_maps(content: &Content) -> Vec<(MapFor, MapRequest)> {
+    let pages = content.pages.iter().enumerate().filter_map(|(i, p)| {
+        let req = match p.trail.as_deref() {
+            Some(t) if t.has_track() => trail_map(t),
+            Some(_) => return None,
+            None => place_map(p)?,
+        };
+        Some((MapFor::Page(i), req))
+    });
+    let sections = (0..content.sections.len())
+        .filter_map(|si| Some((MapFor::Section(si), listing_map(content, si)?)));
+    pages.chain(sections).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interactive_map_shows_the_same_area_and_a_place_s_marker() {
+        let place = MapRequest {
+            place: Some((5.93, 46.61)),
+            size: PLACE_SIZE,
+            ..MapRequest::default()
+        };
+        let i = interactive(&place).unwrap();
+        assert_eq!(
+            i.embed,
+            "https://www.openstreetmap.org/export/embed.html?bbox=5.92100%2C46.60400%2C5.93900%2C46.61600&layer=mapnik&marker=46.61000%2C5.93000"
+        );
+        assert!(i.link.contains("mlat=46.61000&mlon=5.93000"), "{}", i.link);
+        let listing = MapRequest {
+            steps: vec![(1, 5.0, 46.0), (2, 6.0, 47.0)],
+            size: TRAIL_SIZE,
+            ..MapRequest::default()
+        };
+        let i = interactive(&listing).unwrap();
+        assert!(
+            i.embed
+                .contains("bbox=4.90000%2C45.90000%2C6.10000%2C47.10000&layer=mapnik"),
+            "{}",
+            i.embed
+        );
+        assert!(!i.embed.contains("marker"));
+        assert!(i.link.ends_with("#map=13/46.50000/5.50000"), "{}", i.link);
+        assert!(interactive(&MapRequest::default()).is_none());
+    }
+
+    #[test]
+    fn only_valid_degrees_are_placed() {
+        assert_eq!(degrees(Some(5.9), Some(46.6)), Some((5.9, 46.6)));
+        assert_eq!(degrees(Some(5.9), None), None);
+        assert_eq!(degrees(Some(f64::NAN), Some(46.6)), None);
+        assert_eq!(degrees(Some(200.0), Some(46.6)), None);
+        assert_eq!(degrees(Some(5.9), Some(89.0)), None, "beyond Web Mercator");
+    }
 }

@@ -17,6 +17,7 @@ use crate::content::site::ListingId;
 use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::{Heading, Rendered};
+use crate::render::map::{MapFor, MapPlace, MapView};
 use crate::render::practical::{PhoneView, PlaceView, phone, place_view};
 use crate::render::routes;
 use crate::render::trail::{TrailView, trail_view};
@@ -469,6 +470,9 @@ pub struct PageView<'a> {
     /// nearest first; only on the page's own view (empty in summaries and
     /// on trail pages, whose trail lists what lies near the track).
     pub nearby: Vec<NearbyItem>,
+    /// The place's map: a pin at its coordinates (null without them, and
+    /// on a trail page, whose map is `trail.map`).
+    pub map: Option<MapView>,
     /// Where a page made from a tourism data feed comes from (null for
     /// markdown pages).
     pub data: Option<DataView<'a>>,
@@ -503,6 +507,14 @@ pub struct NearbyItem {
     pub when: Option<String>,
 }
 
+/// `section.map`: a listing's map and the places it numbers, in order.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListingMapView {
+    #[serde(flatten)]
+    pub map: MapView,
+    pub places: Vec<MapPlace>,
+}
+
 /// A listing: a section, a pillar, an audience, a tag, or the home page.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListingView<'a> {
@@ -528,6 +540,9 @@ pub struct ListingView<'a> {
     pub cover: Option<CoverView>,
     pub extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
     pub toc: &'a [Heading],
+    /// A section's map of its places and trails, numbered like its
+    /// `places` (null for other listings and without coordinates).
+    pub map: Option<ListingMapView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -637,8 +652,9 @@ pub struct ViewSource<'a> {
     pub strings: &'a BTreeMap<String, Strings>,
     /// Responsive variants of every cover, by source file.
     pub images: &'a std::collections::HashMap<std::path::PathBuf, crate::media::ResponsiveImage>,
-    /// Each trail page's map, by page index.
-    pub maps: &'a std::collections::HashMap<usize, crate::media::ResponsiveImage>,
+    /// Each map drawn: of a page (its trail or its place), of a section.
+    pub maps:
+        &'a std::collections::HashMap<crate::render::map::MapFor, crate::media::ResponsiveImage>,
     /// The build's day in the site's zone ("open today" on places).
     pub today: jiff::civil::Date,
     /// The build's time: what is open today.
@@ -921,9 +937,10 @@ impl<'a> ViewSource<'a> {
             view = crate::render::trail::with_download(view, self.base(), &p.path, &p.slug);
             view.nearby = self.near_trail(i, trail, strings);
         }
-        view.map = self.maps.get(&i).map(|img| {
+        view.map = self.maps.get(&MapFor::Page(i)).map(|img| {
             let numbered = !super::map::numbered_steps(trail).is_empty();
-            super::map::map_view(img, self.config, strings, numbered)
+            let v = super::map::map_view(img, self.config, strings, numbered);
+            super::map::with_interactive(v, self.config, &super::map::trail_map(trail))
         });
         Some(view)
     }
@@ -1274,6 +1291,7 @@ impl<'a> ViewSource<'a> {
             place,
             event,
             trail,
+            map: self.place_map_view(i),
             open_today: p.fm.place.as_ref().and_then(|pl| pl.open_on(self.today)),
             data: p.origin.as_deref().map(|o| DataView {
                 format: o.format.key(),
@@ -1351,7 +1369,47 @@ impl<'a> ViewSource<'a> {
             ),
             extra: Some(&s.fm.extra),
             toc: &body.toc,
+            map: self.listing_map_view(i),
         }
+    }
+
+    /// The map of section `si`'s places and trails, with the list that
+    /// names them in the markers' order.
+    fn listing_map_view(&self, si: usize) -> Option<ListingMapView> {
+        let img = self.maps.get(&MapFor::Section(si))?;
+        let s = &self.content.sections[si];
+        let strings = self.strings.get(&s.lang)?;
+        let places = crate::render::map::listing_places(self.content, si)
+            .into_iter()
+            .map(|i| {
+                let q = &self.content.pages[i];
+                MapPlace {
+                    title: q.title().to_string(),
+                    permalink: absolute(self.base(), &q.path),
+                }
+            })
+            .collect();
+        let map = crate::render::map::described(img, self.config, strings, "listing_map_alt");
+        let map = match crate::render::map::listing_map(self.content, si) {
+            Some(req) => crate::render::map::with_interactive(map, self.config, &req),
+            None => map,
+        };
+        Some(ListingMapView { map, places })
+    }
+
+    /// The map of page `i`'s place (none on a trail page).
+    fn place_map_view(&self, i: usize) -> Option<MapView> {
+        let p = &self.content.pages[i];
+        if p.trail.is_some() {
+            return None;
+        }
+        let img = self.maps.get(&MapFor::Page(i))?;
+        let strings = self.strings.get(&p.lang)?;
+        let map = crate::render::map::described(img, self.config, strings, "place_map_alt");
+        Some(match crate::render::map::place_map(p) {
+            Some(req) => crate::render::map::with_interactive(map, self.config, &req),
+            None => map,
+        })
     }
 
     /// A section's title: its own; a pillar section without one takes the
@@ -1430,6 +1488,7 @@ impl<'a> ViewSource<'a> {
             cover: None,
             extra: None,
             toc: &[],
+            map: None,
         }
     }
 
@@ -1486,6 +1545,7 @@ impl<'a> ViewSource<'a> {
             cover: None,
             extra: None,
             toc: &[],
+            map: None,
         }
     }
 
@@ -1624,6 +1684,7 @@ mod tests {
             } else {
                 Vec::new()
             },
+            map: None,
             data: None,
             open_today: None,
             authors: &authors,

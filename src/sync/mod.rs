@@ -305,7 +305,9 @@ pub fn sync(opts: &SyncOptions, progress: &dyn Progress) -> Result<SyncReport, E
         version: 1,
         ..SyncReport::default()
     };
-    if config.data.is_empty() && config.maps.tiles.is_none() {
+    // An MBTiles file holds its tiles: nothing to download for maps.
+    let remote_tiles = config.maps.tiles.as_ref().filter(|t| t.mbtiles().is_none());
+    if config.data.is_empty() && remote_tiles.is_none() {
         return Ok(report);
     }
     let _lock = lock(root, &config)?;
@@ -462,7 +464,7 @@ pub fn sync(opts: &SyncOptions, progress: &dyn Progress) -> Result<SyncReport, E
     }
 
     // 5: map tiles, once the feeds (which may make trail pages) are in place.
-    if let Some(source) = &config.maps.tiles {
+    if let Some(source) = remote_tiles {
         let (wanted, maps, errors) = tiles::wanted(root, &config);
         report.errors.extend(errors);
         let (mut t, errors) = tiles::fetch(root, &config, source, &wanted, &client, progress);

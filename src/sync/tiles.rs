@@ -3,9 +3,9 @@
 //! draws maps without the network.
 //!
 //! The site is loaded as a build loads it (drafts and expired pages too:
-//! a few tiles more cost less than a build that lacks some), each trail's
-//! map is framed by the same functions the build uses
-//! (`render::map::trail_map`, `MapRequest::frame`), and every tile those
+//! a few tiles more cost less than a build that lacks some), each map
+//! (trails, places, listings) is framed by the same functions the build
+//! uses (`render::map::site_maps`, `MapRequest::frame`), and every tile those
 //! frames cover that is not in the cache yet is asked for, once, two at a
 //! time (tile servers' usage policies, OpenStreetMap's among them, ask for
 //! no more). A tile in the cache is never asked for again: the cache is
@@ -30,6 +30,7 @@ use crate::error::{Diagnostic, display_path};
 use crate::geo::tiles::Tile;
 use crate::media::map::tile_path;
 use crate::pipeline::Progress;
+use crate::render::map::MapFor;
 
 /// Downloads at once: what tile servers' usage policies allow.
 const AT_ONCE: usize = 2;
@@ -83,18 +84,17 @@ pub fn wanted(root: &Path, config: &Config) -> (Vec<(Tile, String)>, usize, Vec<
     };
     let mut tiles: BTreeMap<Tile, String> = BTreeMap::new();
     let mut maps = 0;
-    for p in &content.pages {
-        let Some(trail) = p.trail.as_deref() else {
-            continue;
-        };
-        let Some(frame) = crate::render::map::trail_map(trail).frame(config.maps.max_zoom) else {
+    for (f, req) in crate::render::map::site_maps(&content) {
+        let Some(frame) = req.frame(config.maps.max_zoom) else {
             continue;
         };
         maps += 1;
+        let file = match f {
+            MapFor::Page(i) => content.pages[i].file.rel.clone(),
+            MapFor::Section(si) => content.sections[si].source_name(),
+        };
         for placed in frame.tiles() {
-            tiles
-                .entry(placed.tile)
-                .or_insert_with(|| p.file.rel.clone());
+            tiles.entry(placed.tile).or_insert_with(|| file.clone());
         }
     }
     (tiles.into_iter().collect(), maps, content.errors)

@@ -91,7 +91,12 @@ impl Tiles {
 
     /// The base site's blason.toml with `[maps]` on this server.
     fn site(&self) -> SiteTest {
-        let s = SiteTest::from_fixture("maps/trail");
+        self.site_of("maps/trail")
+    }
+
+    /// The fixture's blason.toml with `[maps]` on this server.
+    fn site_of(&self, fixture: &str) -> SiteTest {
+        let s = SiteTest::from_fixture(fixture);
         let toml = std::fs::read_to_string(s.root().join("blason.toml")).unwrap();
         s.file(
             "blason.toml",
@@ -315,4 +320,193 @@ fn prune_cache_removes_the_maps_and_tiles_no_page_uses_any_more() {
     assert_eq!(report["maps"]["drawn"], 0);
     assert_eq!(report["maps"]["cached"], 1);
     assert_eq!(report["maps"]["missing_tiles"], 0);
+}
+
+/// The base site's accent colour (#f2a900), the numbered markers'.
+const ACCENT: [u8; 3] = [0xf2, 0xa9, 0x00];
+
+/// The largest variant of the map `img` shows, decoded.
+fn decoded(out: &Path, img: &scraper::ElementRef<'_>) -> image::RgbImage {
+    let src = img.value().attr("src").unwrap();
+    let path = src.split_once("/processed_images/").unwrap().1;
+    image::open(out.join("processed_images").join(path))
+        .unwrap()
+        .to_rgb8()
+}
+
+#[test]
+fn a_place_shows_its_pin_and_a_listing_its_places_numbered_like_its_list() {
+    let server = Tiles::start();
+    let site = server.site_of("maps/places");
+    assert_eq!(sync(&site).status.code(), Some(0));
+    let fetched = server.count();
+    let (_, report) = site.build_with_report();
+    assert_eq!(
+        server.count(),
+        fetched,
+        "build asks the tile server nothing"
+    );
+    // The trail, two places, and one listing: the section's and the home
+    // page's show the same three places, so one drawing serves both.
+    assert_eq!(report["maps"]["drawn"], 4, "{}", report["maps"]);
+    assert_eq!(report["maps"]["missing_tiles"], 0);
+    let out = site.out();
+
+    // A place: its pin in the middle, in the brand's colour, over tiles.
+    let html = support::read(&out.join("tourisme/belvedere/index.html"));
+    let doc = scraper::Html::parse_document(&html);
+    let img = select(&doc, "figure.place-map img");
+    assert_eq!(img.len(), 1, "one map on the place's page");
+    let alt = img[0].value().attr("alt").unwrap();
+    assert!(alt.contains("épingle") && alt.contains("adresse"), "{alt}");
+    let credit = select(&doc, "figure.place-map figcaption");
+    assert_eq!(
+        support::read_text(&credit[0]),
+        "Fond de carte : © Tuiles de test"
+    );
+    let map = decoded(out, &img[0]);
+    assert_eq!((map.width(), map.height()), (640, 400));
+    let pin = map.get_pixel(320, 190).0;
+    assert!(near(pin, PRIMARY, 24), "pin: {pin:?}");
+    let corner = map.get_pixel(20, 20).0;
+    assert!(near(corner, TILE, 24), "tiles around: {corner:?}");
+    // The trail page keeps its track's map and has no pin map.
+    let trail = support::read(&out.join("tourisme/crete/index.html"));
+    assert!(!trail.contains("place-map"));
+
+    // The section: a map, then the list naming its markers in order.
+    for page in ["tourisme/index.html", "index.html"] {
+        let html = support::read(&out.join(page));
+        let doc = scraper::Html::parse_document(&html);
+        let names: Vec<String> = select(&doc, "ol.map-places li a")
+            .iter()
+            .map(support::read_text)
+            .collect();
+        assert_eq!(
+            names,
+            ["Auberge de Saint-Lac", "La ligne de crête", "Le belvédère"],
+            "{page}"
+        );
+        let img = select(&doc, "figure.listing-map img");
+        assert_eq!(img.len(), 1, "{page}");
+        let alt = img[0].value().attr("alt").unwrap();
+        assert!(alt.contains("numérotés"), "{alt}");
+    }
+    // Each marker is an accent disc where its place is: the auberge (1)
+    // is the south-easternmost, the trail's start (2) the westernmost.
+    let html = support::read(&out.join("tourisme/index.html"));
+    let doc = scraper::Html::parse_document(&html);
+    let map = decoded(out, &select(&doc, "figure.listing-map img")[0]);
+    let accent = |x0: u32, x1: u32, y0: u32, y1: u32| {
+        let mut hits = Vec::new();
+        for y in (y0..y1).step_by(2) {
+            for x in (x0..x1).step_by(2) {
+                if near(map.get_pixel(x, y).0, ACCENT, 20) {
+                    hits.push((x, y));
+                }
+            }
+        }
+        hits
+    };
+    let (w, h) = (map.width(), map.height());
+    assert!(
+        !accent(w / 2, w, h / 2, h).is_empty(),
+        "marker 1 in the south-east"
+    );
+    assert!(!accent(0, w / 4, 0, h).is_empty(), "marker 2 in the west");
+    assert!(
+        accent(w / 4, w / 2, h / 2, h).is_empty(),
+        "no marker in the south-west"
+    );
+}
+
+#[test]
+fn a_local_mbtiles_file_is_a_tile_source_without_the_network() {
+    let site = SiteTest::from_fixture("maps/trail");
+    // Tiles of every zoom from 8 to 16 around the track, stored as
+    // MBTiles does: rows counted from the south.
+    let root = site.root().to_path_buf();
+    let write = |colour: [u8; 3]| {
+        let png = {
+            let img = image::RgbImage::from_pixel(256, 256, image::Rgb(colour));
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+            out.into_inner()
+        };
+        let dir = root.join("cartes");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("val.mbtiles");
+        let _ = std::fs::remove_file(&path);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE metadata (name TEXT, value TEXT);
+             CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);
+             CREATE UNIQUE INDEX t ON tiles (zoom_level, tile_column, tile_row);",
+        )
+        .unwrap();
+        for z in 8u32..=16 {
+            let n = f64::from(1u32 << z);
+            let col = |lon: f64| ((lon + 180.0) / 360.0 * n) as i64;
+            let row = |lat: f64| {
+                let r = lat.to_radians();
+                ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n) as i64
+            };
+            for x in col(5.80) - 1..=col(6.08) + 1 {
+                for y in row(46.66) - 1..=row(46.54) + 1 {
+                    let tms = (1i64 << z) - 1 - y;
+                    conn.execute(
+                        "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)",
+                        rusqlite::params![z, x, tms, png],
+                    )
+                    .unwrap();
+                }
+            }
+        }
+    };
+    write(TILE);
+    let toml = std::fs::read_to_string(site.root().join("blason.toml")).unwrap();
+    let site = site.file(
+        "blason.toml",
+        format!(
+            "{toml}\n[maps]\ntiles = \"cartes/val.mbtiles\"\nattribution = \"© Carte locale\"\n"
+        ),
+    );
+    let (run, report) = site.build_with_report();
+    assert!(!run.stderr().contains("map-tiles"), "{}", run.stderr());
+    assert_eq!(report["maps"]["drawn"], 1);
+    assert_eq!(report["maps"]["missing_tiles"], 0);
+    let (map, credit) = map_of(site.out());
+    assert_eq!(credit.as_deref(), Some("Fond de carte : © Carte locale"));
+    assert!(near(map.get_pixel(640, 400).0, PRIMARY, 24));
+    for (x, y) in [(640, 300), (40, 40), (1240, 600)] {
+        let p = map.get_pixel(x, y).0;
+        assert!(near(p, TILE, 24), "tile at {x},{y}: {p:?}");
+    }
+    // sync has nothing to download.
+    let o = sync(&site);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("downloading") && !stderr(&o).contains("maps:"),
+        "{}",
+        stderr(&o)
+    );
+    // Again: from the cache. A new file under the same name: drawn anew.
+    let (_, report) = site.build_with_report();
+    assert_eq!(report["maps"]["cached"], 1);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write([20, 120, 220]);
+    let (_, report) = site.build_with_report();
+    assert_eq!(report["maps"]["drawn"], 1);
+    let (map, _) = map_of(site.out());
+    assert!(near(map.get_pixel(40, 40).0, [20, 120, 220], 24));
+    // A missing file is an error that names it; the last output stays.
+    std::fs::remove_file(site.root().join("cartes/val.mbtiles")).unwrap();
+    let run = site.build();
+    assert_eq!(run.code(), Some(1), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("cartes/val.mbtiles"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("does not exist"), "{}", run.stderr());
 }
