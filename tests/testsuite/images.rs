@@ -226,13 +226,14 @@ fn an_image_written_with_encoded_spaces_goes_through_the_pipeline() {
 /// The `sizes` each layout declares (src/media/sizes.rs), as the example's
 /// pages must carry them.
 const HERO: &str = "100vw";
-const COVER: &str = "(min-width: 48.5rem) 46rem, calc(100vw - 2.5rem)";
+const COVER: &str = "100vw";
 const WIDE: &str = "(min-width: 72rem) 69.5rem, calc(100vw - 2.5rem)";
 const CARD: &str =
     "(min-width: 72rem) 22.3rem, (min-width: 40rem) calc(50vw - 1.9rem), calc(100vw - 2.5rem)";
-const PHOTO_GRID: &str =
-    "(min-width: 72rem) 17rem, (min-width: 34rem) calc(50vw - 1.5rem), calc(100vw - 2.5rem)";
-const GALLERY: &str = "(min-width: 48.5rem) 11.1rem, calc(50vw - 1.5rem)";
+const PHOTO_GRID: &str = "(min-width: 72rem) 22.8rem, (min-width: 64rem) calc(33.3vw - 1.2rem), (min-width: 40rem) calc(50vw - 1.5rem), calc(78vw - 2rem)";
+const TILE: &str = "(min-width: 72rem) 16.6rem, (min-width: 64rem) calc(25vw - 1.4rem), 7rem";
+const GALLERY: &str =
+    "(min-width: 72rem) 15.6rem, (min-width: 48.5rem) 11.1rem, calc(50vw - 1.5rem)";
 const POST_WALL: &str =
     "(min-width: 72rem) 15rem, (min-width: 34rem) calc(50vw - 3.4rem), calc(100vw - 4.3rem)";
 
@@ -262,6 +263,7 @@ fn each_image_declares_the_sizes_of_the_layout_it_sits_in() {
     let home = page("index.html");
     assert_eq!(sizes_of(&home, "img.hero-img"), [HERO]);
     assert_eq!(sizes_of(&home, ".photo-grid img"), [PHOTO_GRID]);
+    assert_eq!(sizes_of(&home, "img.tile-img"), [TILE]);
     let article = page("tourisme/gorges-de-la-doye/index.html");
     assert_eq!(sizes_of(&article, "img.cover"), [COVER]);
     assert_eq!(sizes_of(&article, ".gallery img"), [GALLERY]);
