@@ -400,6 +400,13 @@ impl EventTimes {
         self.next.is_some()
     }
 
+    /// Still to come and not cancelled: what a page may promote (the
+    /// home page's must-sees, a place's "nearby" list). A postponed event
+    /// stays, shown with its status.
+    pub fn promotable(&self) -> bool {
+        self.upcoming() && self.status != EventStatus::Cancelled
+    }
+
     /// Spans more than one calendar day.
     pub fn multi_day(&self) -> bool {
         self.last_day > self.start.date()

@@ -239,14 +239,14 @@ pub(crate) fn paginate(
     }
 }
 
-/// Whether event page `i` may be promoted (the home page, a selection):
-/// not when it is cancelled. Past events are never in an upcoming list.
+/// Whether page `i` may be promoted (the home page, a selection): a page
+/// that is no event, or an event still to come and not cancelled.
 fn promotable(inputs: &RenderInputs<'_>, i: usize) -> bool {
     inputs
         .events()
         .get(i)
         .and_then(Option::as_ref)
-        .is_none_or(|t| t.status != crate::content::frontmatter::EventStatus::Cancelled)
+        .is_none_or(crate::content::event::EventTimes::promotable)
 }
 
 /// The agenda as templates see it: upcoming events (at most `upcoming_limit`;
@@ -593,19 +593,13 @@ fn pillar_tiles(inputs: &RenderInputs<'_>, lang: &str) -> Vec<PillarTile> {
 
 /// The office's must-sees in `lang` (pages with `featured = true`), by
 /// weight then title, at most [`MUST_SEE_ON_HOME`]; events only while
-/// they are on and to come.
+/// they are to come and not cancelled ([`promotable`]).
 fn must_see(inputs: &RenderInputs<'_>, lang: &str) -> tera::Value {
     let content = inputs.content();
-    let events = inputs.events();
     let mut picked: Vec<usize> = (0..content.pages.len())
         .filter(|&i| {
             let p = &content.pages[i];
-            p.lang == lang
-                && p.fm.featured
-                && events
-                    .get(i)
-                    .and_then(Option::as_ref)
-                    .is_none_or(|t| t.upcoming() && t.status == EventStatus::Scheduled)
+            p.lang == lang && p.fm.featured && promotable(inputs, i)
         })
         .collect();
     picked.sort_by_cached_key(|&i| {

@@ -1000,7 +1000,7 @@ impl<'a> ViewSource<'a> {
                     .events
                     .get(j)
                     .and_then(Option::as_ref)
-                    .is_none_or(|t| t.upcoming() && t.status == EventStatus::Scheduled)
+                    .is_none_or(|t| t.promotable())
         };
         let found: Vec<(usize, String)> = match (place.lat, place.lon) {
             (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
