@@ -657,6 +657,15 @@ impl Strings {
     }
 }
 
+/// The built-in theme's strings in `lang`, for the tests of the modules
+/// that word things with them.
+#[cfg(test)]
+pub(crate) fn builtin_strings(lang: &str) -> Strings {
+    let root = Path::new("/nonexistent-site");
+    let theme = Theme::load(root, "postale").unwrap();
+    Strings::load(&theme, root, lang).unwrap()
+}
+
 impl StringsSource {
     fn parse(text: &str, display: String) -> Result<StringsSource, Error> {
         let file: StringsFile = toml::from_str(text).map_err(|e| {

@@ -140,9 +140,7 @@ mod tests {
     use crate::render::trail::Fact;
 
     fn strings(lang: &str) -> Strings {
-        let root = std::path::Path::new("/nonexistent-site");
-        let theme = crate::theme::Theme::load(root, "postale").unwrap();
-        Strings::load(&theme, root, lang).unwrap()
+        crate::theme::builtin_strings(lang)
     }
 
     fn trail(facts: &[(&'static str, &str)]) -> TrailView {

@@ -1210,9 +1210,7 @@ mod tests {
 
     /// The built-in theme's strings of `lang`.
     fn strings(lang: &str) -> Strings {
-        let root = std::path::Path::new("/nonexistent-site");
-        let theme = crate::theme::Theme::load(root, "postale").unwrap();
-        Strings::load(&theme, root, lang).unwrap()
+        crate::theme::builtin_strings(lang)
     }
 
     fn place(toml_text: &str) -> PlaceFrontMatter {
