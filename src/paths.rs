@@ -52,7 +52,19 @@ pub fn resolve_content_path(root: &Path, dir: &Path, written: &str) -> Result<Pa
         Some(in_static) => inside_root(root, &root.join("static"), Path::new(in_static))?,
         None => inside_root(root, dir, Path::new(written))?,
     };
-    Ok(on_disk(&path).unwrap_or(path))
+    match on_disk(&path) {
+        // The name the disk spells otherwise is checked again: the link
+        // check above ran on a name that does not exist.
+        Some(found) if found != path => {
+            let root_normal = normalize(root);
+            match found.strip_prefix(&root_normal) {
+                Ok(rel) => inside_root(root, root, rel),
+                Err(_) => Err("leaves the site folder".into()),
+            }
+        }
+        Some(found) => Ok(found),
+        None => Ok(path),
+    }
 }
 
 /// The file or folder at `path` as the disk spells it, when its name is

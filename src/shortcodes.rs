@@ -395,11 +395,19 @@ impl Shortcodes<'_> {
                 )
                 .help("name it e.g. video.transcript.md (video.transcript.en.md for an English page): blason then reads it as the transcript, not as a page"));
             }
-            let text = std::fs::read_to_string(&file).map_err(|_| {
-                Diagnostic::error(
-                    "encoding",
-                    format!("video(transcript=\"{written}\"): the file is not UTF-8 text"),
-                )
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::InvalidData {
+                    Diagnostic::error(
+                        "encoding",
+                        format!("video(transcript=\"{written}\"): the file is not UTF-8 text"),
+                    )
+                    .help("save it again as plain text in UTF-8 from your editor")
+                } else {
+                    Diagnostic::error(
+                        "io",
+                        format!("video(transcript=\"{written}\"): the file cannot be read: {e}"),
+                    )
+                }
             })?;
             if text.trim().is_empty() {
                 return Err(Diagnostic::error(

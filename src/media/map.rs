@@ -172,7 +172,13 @@ enum TileStore {
 
 impl TileStore {
     fn open_mbtiles(root: &Path, file: &str) -> Result<TileStore, Diagnostic> {
-        let path = root.join(file);
+        // Inside the site, symbolic links followed: a link to a file
+        // elsewhere is refused like a written `../`.
+        let path = crate::paths::inside_root(root, root, Path::new(file)).map_err(|why| {
+            Diagnostic::error("config", format!("[maps] tiles = \"{file}\" {why}"))
+                .file("blason.toml")
+                .help("put the MBTiles file in the site's folder and give its path from there, e.g. tiles = \"cartes/val.mbtiles\"")
+        })?;
         let opened = crate::geo::mbtiles::MbTiles::open(&path).map_err(|why| {
             Diagnostic::error(
                 "config",
@@ -758,6 +764,30 @@ mod tests {
         let map = m.map(&req).unwrap().unwrap();
         assert_eq!(map.missing, vec![placed[0].tile]);
         assert_eq!(pixel(&map.png, 320, 60), [0, 0, 200]);
+        // A link in the site to an MBTiles file elsewhere is refused.
+        #[cfg(unix)]
+        {
+            let site = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(
+                dir.path().join("val.mbtiles"),
+                site.path().join("val.mbtiles"),
+            )
+            .unwrap();
+            let err = MapMaker::new(
+                site.path(),
+                &c.images.cache_dir,
+                &c.maps,
+                &c.brand.colors,
+                &fonts(),
+            )
+            .err()
+            .unwrap();
+            assert!(
+                err.message.contains("val.mbtiles") && err.message.contains("symbolic link"),
+                "{}",
+                err.message
+            );
+        }
     }
 
     #[test]

@@ -530,7 +530,14 @@ fn request_maps(
                 ),
             )
             .file("blason.toml")
-            .help("run `blason sync` to download the tiles of [maps] tiles, then build again"),
+            .help(match config.maps.tiles.as_ref().and_then(|t| t.mbtiles()) {
+                // sync downloads from servers; a local file is the office's to export.
+                Some(file) => format!(
+                    "the file {file} has no map of these places at these zooms: export it again covering them up to zoom {}",
+                    config.maps.max_zoom
+                ),
+                None => "run `blason sync` to download the tiles of [maps] tiles, then build again".to_string(),
+            }),
         );
     }
     Error::or_value(errors, (out, counts, warnings, maker.used()))
