@@ -22,6 +22,7 @@
 //! found in the spare are removed first, so a write never goes through one,
 //! and files the new build did not write are removed before the swap.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -41,6 +42,22 @@ pub trait Sink: Sync {
     /// [`Sink::write`], from bytes that may be shared rather than copied.
     fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> Result<(), Diagnostic> {
         self.write(rel, bytes)
+    }
+    /// [`Sink::write`], saying whether the output this sink reuses already
+    /// held these very bytes at `rel` (then nothing was written).
+    fn write_kept(&self, rel: &str, bytes: &[u8]) -> Result<bool, Diagnostic> {
+        self.write(rel, bytes).map(|()| false)
+    }
+    /// [`Sink::copy`], saying whether the reused output already held the
+    /// same bytes at `rel`.
+    fn copy_kept(&self, rel: &str, src: &Path) -> Result<bool, Diagnostic> {
+        self.copy(rel, src).map(|()| false)
+    }
+    /// Keeps the reused output's files at `rels` as this build's, when it
+    /// has all of them and this build has written none: whether it did (it
+    /// keeps all or none).
+    fn keep_all(&self, _rels: &[&str]) -> bool {
+        false
     }
 }
 
@@ -382,17 +399,26 @@ impl Drop for Staging {
 
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.write_kept(rel, bytes).map(|_| ())
+    }
+
+    fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+        self.copy_kept(rel, src).map(|_| ())
+    }
+
+    fn write_kept(&self, rel: &str, bytes: &[u8]) -> Result<bool, Diagnostic> {
         let rel = safe_rel(rel)?;
-        if !self.holds(&rel, bytes.len() as u64, |old| old == bytes) {
+        let held = self.holds(&rel, bytes.len() as u64, |old| old == bytes);
+        if !held {
             let path = self.tmp.join(&rel);
             self.put(&path, |p| std::fs::write(p, bytes))
                 .map_err(|e| Diagnostic::io(&path, &self.tmp, "write an output file", &e))?;
         }
         self.done(&rel);
-        Ok(())
+        Ok(held)
     }
 
-    fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
+    fn copy_kept(&self, rel: &str, src: &Path) -> Result<bool, Diagnostic> {
         let rel = safe_rel(rel)?;
         let held = self.in_spare(&rel)
             && src.metadata().is_ok_and(|meta| {
@@ -406,7 +432,31 @@ impl Sink for Staging {
                 .map_err(|e| Diagnostic::io(src, &self.root, "copy this file to the output", &e))?;
         }
         self.done(&rel);
-        Ok(())
+        Ok(held)
+    }
+
+    fn keep_all(&self, rels: &[&str]) -> bool {
+        let Ok(rels) = rels
+            .iter()
+            .map(|r| safe_rel(r))
+            .collect::<Result<Vec<_>, _>>()
+        else {
+            return false;
+        };
+        let all = rels.iter().all(|rel| {
+            self.in_spare(rel)
+                && self
+                    .tmp
+                    .join(rel)
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.is_file())
+        });
+        if all {
+            for rel in &rels {
+                self.done(rel);
+            }
+        }
+        all
     }
 
     fn count(&self) -> u64 {
@@ -658,6 +708,12 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
 /// MultiViews, most static hosts): no compression on each request, and the
 /// strongest settings paid once at build time. They go through the inner
 /// sink, so they are staged and swapped in with the rest of the site.
+///
+/// Brotli at its best is slow (a second for a few hundred pages), so a file
+/// the reused output already held with the same bytes keeps the compressed
+/// copies it had there: that output was a whole committed build, whose
+/// `.gz` and `.br` were made from those bytes. Only what changed is
+/// compressed again.
 pub struct Compressed<'a> {
     inner: &'a dyn Sink,
 }
@@ -667,32 +723,40 @@ impl<'a> Compressed<'a> {
         Compressed { inner }
     }
 
-    fn siblings(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    /// Writes `FILE.gz` and `FILE.br` for a text file; `kept` says the
+    /// inner sink held the file's bytes already.
+    fn siblings<'b>(
+        &self,
+        rel: &str,
+        kept: bool,
+        bytes: impl FnOnce() -> Result<Cow<'b, [u8]>, Diagnostic>,
+    ) -> Result<(), Diagnostic> {
         if !is_text(rel) {
             return Ok(());
         }
-        self.inner.write(&format!("{rel}.gz"), &gzip(bytes))?;
-        self.inner.write(&format!("{rel}.br"), &brotli(bytes))
+        let (gz, br) = (format!("{rel}.gz"), format!("{rel}.br"));
+        // Both kept, or both made again: never one of each generation.
+        if kept && self.inner.keep_all(&[&gz, &br]) {
+            return Ok(());
+        }
+        let bytes = bytes()?;
+        self.inner.write(&gz, &gzip(&bytes))?;
+        self.inner.write(&br, &brotli(&bytes))
     }
 }
 
 impl Sink for Compressed<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.inner.write(rel, bytes)?;
-        self.siblings(rel, bytes)
-    }
-    fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> Result<(), Diagnostic> {
-        self.inner.write_shared(rel, bytes)?;
-        self.siblings(rel, bytes)
+        let kept = self.inner.write_kept(rel, bytes)?;
+        self.siblings(rel, kept, || Ok(Cow::Borrowed(bytes)))
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-        self.inner.copy(rel, src)?;
-        if is_text(rel) {
-            let bytes = std::fs::read(src)
-                .map_err(|e| Diagnostic::io(src, Path::new(""), "read the file", &e))?;
-            self.siblings(rel, &bytes)?;
-        }
-        Ok(())
+        let kept = self.inner.copy_kept(rel, src)?;
+        self.siblings(rel, kept, || {
+            std::fs::read(src)
+                .map(Cow::Owned)
+                .map_err(|e| Diagnostic::io(src, Path::new(""), "read the file", &e))
+        })
     }
     fn count(&self) -> u64 {
         self.inner.count()
@@ -977,6 +1041,64 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn compressed_copies_of_unchanged_files_are_kept_and_changed_ones_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let spare = dir.path().join(".public.blason-spare");
+        let src = dir.path().join("style.css");
+        std::fs::write(&src, "body { margin: 0 }".repeat(50)).unwrap();
+        let site = |page: &str, compress: bool| {
+            let s = Staging::new(dir.path(), &out, &|_| {}).unwrap();
+            let c = Compressed::new(&s);
+            let sink: &dyn Sink = if compress { &c } else { &s };
+            sink.write("k/index.html", "<p>same</p>".repeat(50).as_bytes())
+                .unwrap();
+            sink.write("p/index.html", page.as_bytes()).unwrap();
+            sink.copy("style.css", &src).unwrap();
+            let count = sink.count();
+            s.commit().unwrap();
+            count
+        };
+        let unbrotli = |rel: &str| {
+            let mut b = Vec::new();
+            brotli::BrotliDecompress(&mut &std::fs::read(out.join(rel)).unwrap()[..], &mut b)
+                .unwrap();
+            String::from_utf8(b).unwrap()
+        };
+        assert_eq!(site("1", true), 9);
+        assert_eq!(site("2", true), 9);
+        // The spare (the first output) gets marked copies: kept, they show.
+        for rel in ["k/index.html", "style.css"] {
+            std::fs::write(spare.join(format!("{rel}.br")), brotli(b"kept")).unwrap();
+        }
+        assert_eq!(site("3", true), 9);
+        assert_eq!(unbrotli("k/index.html.br"), "kept");
+        assert_eq!(unbrotli("style.css.br"), "kept");
+        // A changed page is compressed again, both ways.
+        assert_eq!(unbrotli("p/index.html.br"), "3");
+        let mut gz = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(
+                &std::fs::read(out.join("p/index.html.gz")).unwrap()[..],
+            ),
+            &mut gz,
+        )
+        .unwrap();
+        assert_eq!(gz, "3");
+        // A build without compression drops them; the next with it, whose
+        // spare has none, makes them all again.
+        assert_eq!(site("3", false), 3);
+        assert!(!out.join("k/index.html.br").exists());
+        assert_eq!(site("3", true), 9);
+        assert_eq!(site("3", true), 9);
+        assert_eq!(unbrotli("k/index.html.br"), "<p>same</p>".repeat(50));
+        // A changed copied file too.
+        std::fs::write(&src, "main { margin: 0 }").unwrap();
+        site("3", true);
+        assert_eq!(unbrotli("style.css.br"), "main { margin: 0 }");
+    }
+
     #[test]
     fn unchanged_files_of_the_spare_are_kept_not_rewritten() {
         use std::os::unix::fs::MetadataExt;
