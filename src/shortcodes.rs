@@ -25,8 +25,11 @@ use crate::render::community::CommunityViews;
 use crate::render::views::{PhotoPages, PhotoView};
 use crate::url::absolute;
 
-/// Thumbnail widths of gallery grids.
-const THUMB_WIDTHS: [u32; 2] = [480, 960];
+/// Thumbnail widths of gallery grids: a thumbnail is half a phone's
+/// column (320 at 1.75x on a 412-pixel screen, where 480 was half again
+/// too many bytes), and at most 15.6rem on a wide screen (640 at 2x, 960
+/// at 3x). See the `gallery` layout in crate::media::sizes.
+const THUMB_WIDTHS: [u32; 3] = [320, 640, 960];
 
 /// The galleries of the build: loaded once per folder, and who shows them.
 pub struct GalleryStore {

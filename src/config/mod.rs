@@ -1082,7 +1082,7 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
     if raw.formats.is_empty() || raw.widths.is_empty() {
         errors.push(
             Diagnostic::error("config", "[images] needs at least one width and one format").help(
-                "e.g. widths = [320, 640, 960, 1280, 1600, 2400] and formats = [\"webp\", \"jpg\"]",
+                "e.g. widths = [320, 640, 800, 960, 1280, 1600, 2400] and formats = [\"webp\", \"jpg\"]",
             ),
         );
     }
@@ -1092,7 +1092,7 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
                 "config",
                 format!("[images] widths: {w} is not a width blason makes"),
             )
-            .help("write widths in pixels from 16 to 8192, e.g. widths = [320, 640, 960, 1280, 1600, 2400]"),
+            .help("write widths in pixels from 16 to 8192, e.g. widths = [320, 640, 800, 960, 1280, 1600, 2400]"),
         );
     }
     let cache = &raw.cache_dir;
@@ -1338,7 +1338,7 @@ mod tests {
         let c = Config::parse(MINIMAL).unwrap();
         assert_eq!(c.default_language, "fr");
         assert_eq!(c.theme, "postale");
-        assert_eq!(c.images.widths, vec![320, 640, 960, 1280, 1600, 2400]);
+        assert_eq!(c.images.widths, vec![320, 640, 800, 960, 1280, 1600, 2400]);
         assert_eq!(c.brand.colors.primary.hex, "#0b5d6b");
         assert_eq!(c.brand.colors.primary.rgb, [0x0b, 0x5d, 0x6b]);
         assert_eq!(c.timezone.name, "Europe/Paris");

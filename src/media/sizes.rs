@@ -10,7 +10,7 @@
 
 /// Layout name, then its `sizes`. Widths say what the image occupies, not
 /// the screen: the column's padding is taken off on phones.
-pub const LAYOUTS: [(&str, &str); 17] = [
+pub const LAYOUTS: [(&str, &str); 22] = [
     // A photo behind the home page's title: the whole width of the screen.
     ("hero", "100vw"),
     // An article's cover: the whole width of the screen, above the column.
@@ -30,6 +30,30 @@ pub const LAYOUTS: [(&str, &str); 17] = [
     (
         "card",
         "(min-width: 72rem) 22.3rem, (min-width: 40rem) calc(50vw - 1.9rem), calc(100vw - 2.5rem)",
+    ),
+    // The home page's blocks of cards (partials/card_row.html), by their
+    // number of columns on a wide screen: the 69.5rem column less the
+    // 1.25rem gaps, shared; under 64rem a row to swipe whose cards take
+    // 82 % of the column, 22rem at most.
+    (
+        "card-row-1",
+        "(min-width: 72rem) 69.5rem, (min-width: 64rem) calc(100vw - 2.5rem), (min-width: 29.4rem) 22rem, calc(82vw - 2.1rem)",
+    ),
+    (
+        "card-row-2",
+        "(min-width: 72rem) 34.1rem, (min-width: 64rem) calc(50vw - 1.9rem), (min-width: 29.4rem) 22rem, calc(82vw - 2.1rem)",
+    ),
+    (
+        "card-row-3",
+        "(min-width: 72rem) 22.3rem, (min-width: 64rem) calc(33.33vw - 1.67rem), (min-width: 29.4rem) 22rem, calc(82vw - 2.1rem)",
+    ),
+    (
+        "card-row-4",
+        "(min-width: 72rem) 16.44rem, (min-width: 64rem) calc(25vw - 1.56rem), (min-width: 29.4rem) 22rem, calc(82vw - 2.1rem)",
+    ),
+    (
+        "card-row-5",
+        "(min-width: 72rem) 12.9rem, (min-width: 64rem) calc(20vw - 1.5rem), (min-width: 29.4rem) 22rem, calc(82vw - 2.1rem)",
     ),
     // The home page's photos: three columns from 64rem (four when there
     // are four, narrower), two from 40rem, and on a phone a row to swipe
@@ -163,6 +187,21 @@ mod tests {
         assert!((at("tile", 1100.0) * 4.0 + 3.0 * 16.0 - 1060.0).abs() < 2.0);
         assert!((at("gallery", 1440.0) * 4.0 + 3.0 * 8.0 - 1024.0).abs() < 2.0);
         assert!((at("gallery", 1000.0) * 4.0 + 3.0 * 8.0 - 736.0).abs() < 2.0);
+        // The home page's rows of cards: 82 % of the column on a phone,
+        // 22rem at most on a tablet; on a wide screen, as many columns as
+        // the row has, with their gaps.
+        for cols in 1..=5 {
+            let layout = format!("card-row-{cols}");
+            assert!((at(&layout, 390.0) - 350.0 * 0.82).abs() < 2.0, "{layout}");
+            assert_eq!(at(&layout, 800.0), 352.0, "{layout}");
+            let c = f64::from(cols);
+            for (viewport, column) in [(1440.0, 1112.0), (1100.0, 1060.0)] {
+                assert!(
+                    (at(&layout, viewport) * c + (c - 1.0) * 20.0 - column).abs() < 2.0,
+                    "{layout} at {viewport}"
+                );
+            }
+        }
         // A tablet: two cards side by side.
         assert!((at("card", 800.0) * 2.0 + 20.0 - 760.0).abs() < 2.0);
     }
