@@ -1118,7 +1118,7 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
                 "config",
                 format!("[images] quality = {} is out of range", raw.quality),
             )
-            .help("use a value from 1 to 100 (82 is a good default)"),
+            .help("use a value from 1 to 100 (the default, 75, suits photos)"),
         );
     }
     if raw.effort > 6 {
