@@ -13,6 +13,7 @@
 pub mod accessibility;
 pub mod data;
 pub mod maps;
+pub mod open_data;
 pub mod press;
 pub mod raw;
 
@@ -56,6 +57,9 @@ pub struct Config {
     /// The accessibility statement (`[accessibility]`): the compliance
     /// status every footer says, the audit and the contact.
     pub accessibility: accessibility::Accessibility,
+    /// The licence of the site's own data (`[open_data]`), when it
+    /// publishes them.
+    pub open_data: Option<open_data::OpenData>,
     /// Audience measurement (`[analytics]`), when the site has it.
     pub analytics: Option<Analytics>,
     pub share: Share,
@@ -504,6 +508,12 @@ impl Config {
         errors.extend(check_who(&raw));
         let contact = validate_contact(raw.contact, &mut errors);
         let accessibility = accessibility::validate(&raw.accessibility, &mut errors);
+        let open_data = open_data::validate(
+            raw.open_data.clone(),
+            &raw.title,
+            contact.email.as_deref(),
+            &mut errors,
+        );
         let analytics = raw
             .analytics
             .clone()
@@ -533,6 +543,7 @@ impl Config {
                     social: raw.social,
                     contact,
                     accessibility,
+                    open_data,
                     analytics,
                     share,
                     cards: raw.cards,

@@ -48,6 +48,10 @@ pub struct RawConfig {
     /// The site's accessibility compliance, said in every page's footer.
     #[serde(default)]
     pub accessibility: RawAccessibility,
+    /// The licence of the site's own data published in `/donnees/`
+    /// (docs/trails.md). Default: none, and nothing published.
+    #[serde(default)]
+    pub open_data: super::open_data::RawOpenData,
     /// Audience measurement (docs/analytics.md). Default: none.
     pub analytics: Option<RawAnalytics>,
     #[serde(default)]

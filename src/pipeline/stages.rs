@@ -1295,6 +1295,9 @@ pub(super) fn write_site_files(
         crate::seo::sitemap(config, content, &src.site.model, &images, &extra).as_bytes(),
     )?;
     sink.write("robots.txt", crate::seo::robots(config).as_bytes())?;
+    for (path, bytes) in crate::render::opendata::files(config, content) {
+        sink.write(path, &bytes)?;
+    }
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod head;
 pub mod jobs;
 pub mod kits;
 pub mod map;
+pub mod opendata;
 pub mod pages;
 pub mod plan;
 pub mod practical;

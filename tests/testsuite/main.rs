@@ -17,6 +17,7 @@ mod html;
 mod images;
 mod languages;
 mod maps;
+mod opendata;
 mod output;
 mod plan;
 mod postcard;
