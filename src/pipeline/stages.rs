@@ -471,31 +471,37 @@ fn request_maps(
             }
         }
     }
-    let drawn: Vec<Result<DrawnFor, Diagnostic>> = distinct
-        .par_iter()
-        .map(|(_, req, users)| {
-            let file = map_source(content, users[0]);
-            let map = maker
-                .map(req)
-                .map_err(|d| d.cause(format!("it is the map of {file}")))?;
-            let (image, lacks) = match map {
-                Some(m) => (
-                    Some(
-                        images
-                            .responsive(&m.png)
-                            .map_err(|d| d.cause(format!("it is the map of {file}")))?,
-                    ),
-                    !m.missing.is_empty(),
+    // Drawn in the order of where they are, so neighbours share decoded
+    // tiles (`MapMaker::locality`); results kept in the order above.
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    order.sort_by_cached_key(|&d| maker.locality(distinct[d].1));
+    let draw = |req: &MapRequest, users: &Vec<MapFor>| -> Result<DrawnFor, Diagnostic> {
+        let file = map_source(content, users[0]);
+        let map = maker
+            .map(req)
+            .map_err(|d| d.cause(format!("it is the map of {file}")))?;
+        let (image, lacks) = match map {
+            Some(m) => (
+                Some(
+                    images
+                        .responsive(&m.png)
+                        .map_err(|d| d.cause(format!("it is the map of {file}")))?,
                 ),
-                None => (None, false),
-            };
-            Ok((users.clone(), image, lacks))
-        })
+                !m.missing.is_empty(),
+            ),
+            None => (None, false),
+        };
+        Ok((users.clone(), image, lacks))
+    };
+    let mut drawn: Vec<(usize, Result<DrawnFor, Diagnostic>)> = order
+        .par_iter()
+        .map(|&d| (d, draw(distinct[d].1, &distinct[d].2)))
         .collect();
+    drawn.sort_by_key(|(d, _)| *d);
     let mut out = HashMap::new();
     let mut errors = Vec::new();
     let mut lacking = Vec::new();
-    for r in drawn {
+    for (_, r) in drawn {
         match r {
             Ok((users, image, lacks)) => {
                 if lacks {
