@@ -52,6 +52,11 @@ pub const TRAIL_SIZE: (u32, u32) = (1280, 800);
 pub const PLACE_SIZE: (u32, u32) = (640, 400);
 /// Free pixels around a track.
 pub const MARGIN: u32 = 48;
+/// A share kit's square map card (Instagram's square post).
+pub const CARD_SIZE: (u32, u32) = (1080, 1080);
+/// The height of a card's band, across its top, for the name and figures;
+/// the track is fitted in the map below it.
+pub const CARD_BAND: u32 = 210;
 /// How close a place is shown (capped by `[maps] max_zoom`).
 pub const PLACE_ZOOM: u8 = 15;
 /// The tolerance of the line's thinning, in pixels.
@@ -67,6 +72,17 @@ pub struct MapRequest {
     /// A single marker at the centre (a place).
     pub place: Option<(f64, f64)>,
     pub size: (u32, u32),
+    /// A card's band across the top (a share kit's map card): the lines
+    /// are fitted below it.
+    pub caption: Option<Caption>,
+}
+
+/// What a map card's band says, in the brand's primary colour: a name,
+/// and a line of figures under it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Caption {
+    pub title: String,
+    pub figures: String,
 }
 
 impl MapRequest {
@@ -85,7 +101,17 @@ impl MapRequest {
             .copied()
             .chain(self.steps.iter().map(|&(_, lon, lat)| (lon, lat)));
         let bounds = Bounds::of(points)?;
-        Some(Frame::fit(bounds, w, h, MARGIN, max_zoom))
+        let band = if self.caption.is_some() {
+            CARD_BAND.min(h / 2)
+        } else {
+            0
+        };
+        let below = Frame::fit(bounds, w, h - band, MARGIN, max_zoom);
+        Some(Frame {
+            top: below.top - f64::from(band),
+            height: h,
+            ..below
+        })
     }
 }
 
@@ -602,17 +628,40 @@ impl MapMaker {
                 y - 25.0
             );
         }
+        // The credit: larger on a card, which is seen on a phone at a
+        // third of its size.
+        let (size, bar) = if req.caption.is_some() {
+            (22.0, 34)
+        } else {
+            (12.0, 20)
+        };
         if let Some(credit) = self.attribution() {
-            // Room for the text at 12 px: about 6.5 px a character.
-            let tw = (credit.chars().count() as f64 * 6.5 + 12.0).min(f64::from(w));
+            // Room for the text: about 0.54 em a character.
+            let tw = (credit.chars().count() as f64 * size * 0.54 + size).min(f64::from(w));
             let _ = write!(
                 s,
-                r##"<rect x="{:.1}" y="{}" width="{tw:.1}" height="20" fill="#ffffff" fill-opacity="0.85"/><text x="{}" y="{}" font-size="12" text-anchor="end" fill="#1d1d1b">{}</text>"##,
+                r##"<rect x="{:.1}" y="{}" width="{tw:.1}" height="{bar}" fill="#ffffff" fill-opacity="0.85"/><text x="{}" y="{}" font-size="{size}" text-anchor="end" fill="#1d1d1b">{}</text>"##,
                 f64::from(w) - tw,
-                h - 20,
-                w - 6,
-                h - 6,
+                h - bar,
+                w - bar * 3 / 10,
+                h - bar * 3 / 10,
                 crate::xml::escape(credit)
+            );
+        }
+        if let Some(caption) = &req.caption {
+            let band = CARD_BAND.min(h / 2);
+            let on = c.text_on(&c.primary);
+            let room = f64::from(w) - 2.0 * 56.0;
+            let (title, title_size) = fitted(&caption.title, room, 64.0, 40.0);
+            let (figures, figures_size) = fitted(&caption.figures, room, 38.0, 28.0);
+            let _ = write!(
+                s,
+                r##"<rect width="{w}" height="{band}" fill="{}"/><text x="56" y="{:.0}" font-size="{title_size:.0}" font-weight="700" fill="{on}">{}</text><text x="56" y="{:.0}" font-size="{figures_size:.0}" fill="{on}">{}</text>"##,
+                c.primary.hex,
+                f64::from(band) * 0.47,
+                crate::xml::escape(&title),
+                f64::from(band) * 0.80,
+                crate::xml::escape(&figures)
             );
         }
         s.push_str("</svg>");
@@ -701,6 +750,23 @@ fn draw_tile(pixmap: &mut tiny_skia::Pixmap, decoded: &DecodedTile, x: i64, y: i
         );
         pixmap.draw_pixmap(0, 0, tile.as_ref(), &paint, transform, None);
     }
+}
+
+/// `text` at the largest size from `largest` down to `smallest` at which
+/// it fits `room` pixels (about 0.56 em a character, bold), cut with an
+/// ellipsis when it does not fit at the smallest.
+fn fitted(text: &str, room: f64, largest: f64, smallest: f64) -> (String, f64) {
+    let text = text.trim();
+    let n = text.chars().count() as f64;
+    let size = (room / (n.max(1.0) * 0.56))
+        .clamp(smallest, largest)
+        .floor();
+    let fits = (room / (size * 0.56)).floor() as usize;
+    if text.chars().count() <= fits {
+        return (text.to_string(), size);
+    }
+    let cut: String = text.chars().take(fits.saturating_sub(1)).collect();
+    (format!("{}…", cut.trim_end()), size)
 }
 
 /// Copies `src` into `dst` with its top-left corner at (`x`, `y`), clipped
@@ -809,6 +875,7 @@ mod tests {
             steps: vec![(1, 5.92, 46.61)],
             place: None,
             size: (640, 400),
+            caption: None,
         }
     }
 
@@ -1114,6 +1181,53 @@ mod tests {
     }
 
     #[test]
+    fn a_card_fits_its_track_below_its_band_and_says_what_its_band_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config("");
+        let m = maker(dir.path(), &c);
+        let card = |title: &str| MapRequest {
+            steps: Vec::new(),
+            size: CARD_SIZE,
+            caption: Some(Caption {
+                title: title.into(),
+                figures: "6,1 km · Dénivelé positif 20 m".into(),
+            }),
+            ..request()
+        };
+        let req = card("La ligne de crête");
+        let frame = req.frame(c.maps.max_zoom).unwrap();
+        assert_eq!((frame.width, frame.height), CARD_SIZE);
+        // The straight track is the middle row of the map below the band.
+        let (x0, y) = frame.project(5.90, 46.60);
+        let (x1, _) = frame.project(5.98, 46.60);
+        let below = f64::from(CARD_BAND + (CARD_SIZE.1 - CARD_BAND) / 2);
+        assert!((y - below).abs() <= 1.0, "{y}");
+        assert!(x0 >= f64::from(MARGIN) - 1.0 && x1 <= f64::from(CARD_SIZE.0 - MARGIN) + 1.0);
+        let map = m.map(&req).unwrap().unwrap();
+        assert!(
+            near(pixel(&map.png, 540, y as u32), [0xc0, 0, 0]),
+            "the track"
+        );
+        assert_eq!(pixel(&map.png, 1070, 10), [0xc0, 0, 0], "the band");
+        // Another title: another card.
+        let other = m.map(&card("Le tour du lac")).unwrap().unwrap();
+        assert_ne!(other.png, map.png);
+    }
+
+    #[test]
+    fn a_band_s_text_shrinks_to_fit_then_is_cut() {
+        assert_eq!(fitted("Court", 968.0, 64.0, 40.0), ("Court".into(), 64.0));
+        let (text, size) = fitted(&"mot ".repeat(10), 968.0, 64.0, 40.0);
+        assert!(
+            (40.0..64.0).contains(&size) && !text.contains('…'),
+            "{size} {text}"
+        );
+        let (text, size) = fitted(&"mot ".repeat(40), 968.0, 64.0, 40.0);
+        assert_eq!(size, 40.0);
+        assert!(text.ends_with('…') && text.chars().count() <= 44, "{text}");
+    }
+
+    #[test]
     fn a_place_is_a_pin_at_the_centre() {
         let c = config("");
         let req = MapRequest {
@@ -1132,6 +1246,7 @@ mod tests {
     /// --ignored --nocapture`.
     #[test]
     #[ignore]
+    #[allow(clippy::print_stderr)]
     fn map_phases() {
         let dir = tempfile::tempdir().unwrap();
         let c = config(
