@@ -2,13 +2,17 @@
 //! over raster tiles from `[maps] tiles`, or over a plain background in the
 //! brand's colours, so that a visitor's browser never asks a map server.
 //!
-//! A map is an SVG made here — the tiles as `<image>`s (read from the tile
-//! cache through a resolver that reads nothing else), the track as a line
-//! in the brand's primary colour over a light casing, the start (a round
-//! marker) and end (a square one), the steps numbered as the page lists
-//! them, the tiles' credit in the bottom right corner — rasterised by
-//! resvg into a PNG in the cache (`CACHE/maps/KEY/map.png`). The image
-//! pipeline then makes its responsive variants like a photo's.
+//! A map is drawn in two layers on one tiny-skia pixmap: the plain
+//! background and the tiles, copied pixel for pixel (`draw_pixmap`) from
+//! [`DecodedTiles`], where each distinct tile is decoded once per build
+//! and shared by the threads drawing maps; then an SVG made here, rendered
+//! by resvg over them: the track as a line in the brand's primary colour
+//! over a light casing, the start (a round marker) and end (a square one),
+//! the steps numbered as the page lists them, the tiles' credit in the
+//! bottom right corner. The result is kept as a PNG in the cache
+//! (`CACHE/maps/KEY/map.png`), written with fast compression: it is an
+//! intermediate the image pipeline decodes once to make its responsive
+//! variants, like a photo's.
 //!
 //! Tiles are never downloaded here: `blason sync` puts them in
 //! `CACHE/tiles/SOURCE/Z/X/Y` (SOURCE is a hash of the template, so the
@@ -25,11 +29,11 @@
 //!
 //! This module knows nothing of pages: callers say what a map shows.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use resvg::{tiny_skia, usvg};
 use serde::Serialize;
@@ -39,7 +43,7 @@ use crate::error::{Diagnostic, display_path};
 use crate::geo::tiles::{Bounds, Frame, Placed, Tile, simplify};
 
 /// Changes whenever maps are drawn differently, so cached maps are redrawn.
-const DRAWING_VERSION: &str = "map-1";
+const DRAWING_VERSION: &str = "map-2";
 
 /// A trail's map, in pixels: wide enough for the largest variant most
 /// themes show, tiles drawn at their own size.
@@ -48,6 +52,11 @@ pub const TRAIL_SIZE: (u32, u32) = (1280, 800);
 pub const PLACE_SIZE: (u32, u32) = (640, 400);
 /// Free pixels around a track.
 pub const MARGIN: u32 = 48;
+/// A share kit's square map card (Instagram's square post).
+pub const CARD_SIZE: (u32, u32) = (1080, 1080);
+/// The height of a card's band, across its top, for the name and figures;
+/// the track is fitted in the map below it.
+pub const CARD_BAND: u32 = 210;
 /// How close a place is shown (capped by `[maps] max_zoom`).
 pub const PLACE_ZOOM: u8 = 15;
 /// The tolerance of the line's thinning, in pixels.
@@ -63,6 +72,17 @@ pub struct MapRequest {
     /// A single marker at the centre (a place).
     pub place: Option<(f64, f64)>,
     pub size: (u32, u32),
+    /// A card's band across the top (a share kit's map card): the lines
+    /// are fitted below it.
+    pub caption: Option<Caption>,
+}
+
+/// What a map card's band says, in the brand's primary colour: a name,
+/// and a line of figures under it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Caption {
+    pub title: String,
+    pub figures: String,
 }
 
 impl MapRequest {
@@ -81,7 +101,17 @@ impl MapRequest {
             .copied()
             .chain(self.steps.iter().map(|&(_, lon, lat)| (lon, lat)));
         let bounds = Bounds::of(points)?;
-        Some(Frame::fit(bounds, w, h, MARGIN, max_zoom))
+        let band = if self.caption.is_some() {
+            CARD_BAND.min(h / 2)
+        } else {
+            0
+        };
+        let below = Frame::fit(bounds, w, h - band, MARGIN, max_zoom);
+        Some(Frame {
+            top: below.top - f64::from(band),
+            height: h,
+            ..below
+        })
     }
 }
 
@@ -102,6 +132,9 @@ pub struct MapCounts {
     pub cached: u64,
     /// Tiles the maps needed that are not in the cache (each once).
     pub missing_tiles: u64,
+    /// Tiles decoded to draw the maps: each distinct tile once, unless
+    /// more than [`DECODED_TILES`] were in use at a time.
+    pub tiles_decoded: u64,
 }
 
 /// A drawn map: its PNG in the cache, and the tiles it lacked.
@@ -237,6 +270,109 @@ impl TileStore {
     }
 }
 
+/// How many decoded tiles a build keeps at most: 256 tiles of 256 × 256
+/// RGBA pixels are 64 MiB. Maps are drawn in the order of where they are
+/// (see [`MapMaker::locality`]), so neighbours reuse the tiles just decoded
+/// and a build of a thousand places decodes each tile about once.
+pub const DECODED_TILES: usize = 256;
+
+/// The widest or tallest tile decoded: tile servers send 256 or 512
+/// pixels; anything larger is refused before its pixels are allocated.
+const TILE_MAX_SIDE: u32 = 2048;
+
+/// A tile decoded, or `None` when its bytes are not an image.
+type DecodedSlot = Arc<OnceLock<Option<Arc<DecodedTile>>>>;
+
+/// A tile's pixels, and whether all are opaque (then they are copied,
+/// not blended).
+struct DecodedTile {
+    pixmap: tiny_skia::Pixmap,
+    opaque: bool,
+}
+
+/// Tiles decoded once and shared by the threads drawing maps, at most
+/// [`DECODED_TILES`] at a time (the least recently used goes first). Two
+/// threads asking for the same tile wait for one decoding.
+struct DecodedTiles {
+    slots: Mutex<Slots>,
+    decoded: AtomicU64,
+}
+
+#[derive(Default)]
+struct Slots {
+    /// Each tile's last use (a tick of `clock`) and its slot.
+    by_tile: HashMap<Tile, (u64, DecodedSlot)>,
+    clock: u64,
+}
+
+impl DecodedTiles {
+    fn new() -> DecodedTiles {
+        DecodedTiles {
+            slots: Mutex::new(Slots::default()),
+            decoded: AtomicU64::new(0),
+        }
+    }
+
+    /// Tile `t` decoded, from `read`'s bytes the first time it is asked.
+    fn get(&self, t: Tile, read: impl FnOnce() -> Option<Vec<u8>>) -> Option<Arc<DecodedTile>> {
+        let slot = {
+            let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            slots.clock += 1;
+            let now = slots.clock;
+            if let Some((used, slot)) = slots.by_tile.get_mut(&t) {
+                *used = now;
+                Arc::clone(slot)
+            } else {
+                if slots.by_tile.len() >= DECODED_TILES {
+                    let oldest = slots
+                        .by_tile
+                        .iter()
+                        .min_by_key(|(_, (used, _))| *used)
+                        .map(|(tile, _)| *tile);
+                    if let Some(oldest) = oldest {
+                        slots.by_tile.remove(&oldest);
+                    }
+                }
+                let slot = DecodedSlot::default();
+                slots.by_tile.insert(t, (now, Arc::clone(&slot)));
+                slot
+            }
+        };
+        slot.get_or_init(|| {
+            self.decoded.fetch_add(1, Ordering::Relaxed);
+            read().and_then(|bytes| decode_tile(&bytes)).map(Arc::new)
+        })
+        .clone()
+    }
+}
+
+/// A tile's bytes (PNG, JPEG or WebP) as premultiplied pixels; `None` for
+/// anything else, or an image larger than [`TILE_MAX_SIDE`].
+fn decode_tile(bytes: &[u8]) -> Option<DecodedTile> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(TILE_MAX_SIDE);
+    limits.max_image_height = Some(TILE_MAX_SIDE);
+    reader.limits(limits);
+    let rgba = reader.decode().ok()?.into_rgba8();
+    let size = tiny_skia::IntSize::from_wh(rgba.width(), rgba.height())?;
+    let mut data = rgba.into_raw();
+    let mut opaque = true;
+    for px in data.chunks_exact_mut(4) {
+        let a = u16::from(px[3]);
+        if a < 255 {
+            opaque = false;
+            for c in &mut px[..3] {
+                *c = ((u16::from(*c) * a + 127) / 255) as u8;
+            }
+        }
+    }
+    let pixmap = tiny_skia::Pixmap::from_vec(data, size)?;
+    Some(DecodedTile { pixmap, opaque })
+}
+
 /// Draws maps through the cache.
 pub struct MapMaker {
     root: PathBuf,
@@ -249,6 +385,7 @@ pub struct MapMaker {
     fonts_hash: [u8; 32],
     family: String,
     store: TileStore,
+    decoded: DecodedTiles,
     drawn: AtomicU64,
     cached: AtomicU64,
     missing: Mutex<BTreeSet<Tile>>,
@@ -294,6 +431,7 @@ impl MapMaker {
             fonts_hash: *fonts_hash.finalize().as_bytes(),
             family,
             store,
+            decoded: DecodedTiles::new(),
             drawn: AtomicU64::new(0),
             cached: AtomicU64::new(0),
             missing: Mutex::new(BTreeSet::new()),
@@ -312,6 +450,7 @@ impl MapMaker {
             drawn: self.drawn.load(Ordering::Relaxed),
             cached: self.cached.load(Ordering::Relaxed),
             missing_tiles: self.missing.lock().unwrap_or_else(|p| p.into_inner()).len() as u64,
+            tiles_decoded: self.decoded.decoded.load(Ordering::Relaxed),
         }
     }
 
@@ -366,15 +505,16 @@ impl MapMaker {
             })
             .filter(|l| !l.is_empty())
             .collect();
-        let svg = self.svg(&frame, &tiles, &lines, req);
+        let svg = self.svg(&frame, &lines, req);
         let mut hasher = blake3::Hasher::new();
         hasher.update(DRAWING_VERSION.as_bytes());
         hasher.update(&self.fonts_hash);
         hasher.update(self.store.stamp().as_bytes());
+        hasher.update(&plain_rgb(&self.colors));
         hasher.update(svg.as_bytes());
         for (p, here) in &tiles {
             let t = p.tile;
-            hasher.update(format!("{}/{}/{}:{here}|", t.z, t.x, t.y).as_bytes());
+            hasher.update(format!("{}/{}/{}@{},{}:{here}|", t.z, t.x, t.y, p.x, p.y).as_bytes());
         }
         let key = hasher.finalize().to_hex()[..24].to_string();
         let dir = self.root.join(&self.cache_dir).join("maps").join(&key);
@@ -392,11 +532,7 @@ impl MapMaker {
             self.cached.fetch_add(1, Ordering::Relaxed);
             return Ok(Some(DrawnMap { png, missing }));
         }
-        let bytes: Vec<Option<Vec<u8>>> = tiles
-            .iter()
-            .map(|(p, here)| if *here { self.store.read(p.tile) } else { None })
-            .collect();
-        let bytes = self.paint(&frame, &svg, &bytes)?;
+        let bytes = self.paint(&frame, &tiles, &svg)?;
         std::fs::create_dir_all(&dir)
             .and_then(|_| super::write_cached(&dir, "map.png", &bytes))
             .map_err(|e| Diagnostic::io(&dir, &self.root, "write the map to the cache", &e))?;
@@ -404,33 +540,31 @@ impl MapMaker {
         Ok(Some(DrawnMap { png, missing }))
     }
 
-    /// The map as SVG; tiles are `blason:tile/N`, N their index in `tiles`.
-    fn svg(
-        &self,
-        frame: &Frame,
-        tiles: &[(Placed, bool)],
-        lines: &[Vec<(f64, f64)>],
-        req: &MapRequest,
-    ) -> String {
+    /// Where a map's frame lies, as a key that sorts neighbours together
+    /// (the zoom, then a Z-order curve over its top-left tile): maps drawn
+    /// in this order share most of their tiles with the ones just drawn,
+    /// which [`DecodedTiles`] still holds.
+    pub fn locality(&self, req: &MapRequest) -> (u8, u64) {
+        let Some(frame) = req.frame(self.maps.max_zoom) else {
+            return (0, 0);
+        };
+        let t = f64::from(crate::geo::tiles::TILE);
+        let x = (frame.left / t).floor().max(0.0) as u32;
+        let y = (frame.top / t).floor().max(0.0) as u32;
+        (frame.zoom, interleave(x, y))
+    }
+
+    /// What is drawn over the background and tiles, as SVG: the line, the
+    /// markers, the credit.
+    fn svg(&self, frame: &Frame, lines: &[Vec<(f64, f64)>], req: &MapRequest) -> String {
         let (w, h) = (frame.width, frame.height);
         let c = &self.colors;
-        let plain = plain_background(c);
         let mut s = String::new();
         let _ = write!(
             s,
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{}">"#,
             crate::xml::escape(&self.family)
         );
-        let _ = write!(s, r#"<rect width="{w}" height="{h}" fill="{plain}"/>"#);
-        for (i, (p, here)) in tiles.iter().enumerate() {
-            if *here {
-                let _ = write!(
-                    s,
-                    r#"<image href="blason:tile/{i}" x="{}" y="{}" width="256" height="256" image-rendering="optimizeSpeed"/>"#,
-                    p.x, p.y
-                );
-            }
-        }
         let path = |l: &[(f64, f64)]| {
             let mut d = String::new();
             for (i, (x, y)) in l.iter().enumerate() {
@@ -494,97 +628,220 @@ impl MapMaker {
                 y - 25.0
             );
         }
+        // The credit: larger on a card, which is seen on a phone at a
+        // third of its size.
+        let (size, bar) = if req.caption.is_some() {
+            (22.0, 34)
+        } else {
+            (12.0, 20)
+        };
         if let Some(credit) = self.attribution() {
-            // Room for the text at 12 px: about 6.5 px a character.
-            let tw = (credit.chars().count() as f64 * 6.5 + 12.0).min(f64::from(w));
+            // Room for the text: about 0.54 em a character.
+            let tw = (credit.chars().count() as f64 * size * 0.54 + size).min(f64::from(w));
             let _ = write!(
                 s,
-                r##"<rect x="{:.1}" y="{}" width="{tw:.1}" height="20" fill="#ffffff" fill-opacity="0.85"/><text x="{}" y="{}" font-size="12" text-anchor="end" fill="#1d1d1b">{}</text>"##,
+                r##"<rect x="{:.1}" y="{}" width="{tw:.1}" height="{bar}" fill="#ffffff" fill-opacity="0.85"/><text x="{}" y="{}" font-size="{size}" text-anchor="end" fill="#1d1d1b">{}</text>"##,
                 f64::from(w) - tw,
-                h - 20,
-                w - 6,
-                h - 6,
+                h - bar,
+                w - bar * 3 / 10,
+                h - bar * 3 / 10,
                 crate::xml::escape(credit)
+            );
+        }
+        if let Some(caption) = &req.caption {
+            let band = CARD_BAND.min(h / 2);
+            let on = c.text_on(&c.primary);
+            let room = f64::from(w) - 2.0 * 56.0;
+            let (title, title_size) = fitted(&caption.title, room, 64.0, 40.0);
+            let (figures, figures_size) = fitted(&caption.figures, room, 38.0, 28.0);
+            let _ = write!(
+                s,
+                r##"<rect width="{w}" height="{band}" fill="{}"/><text x="56" y="{:.0}" font-size="{title_size:.0}" font-weight="700" fill="{on}">{}</text><text x="56" y="{:.0}" font-size="{figures_size:.0}" fill="{on}">{}</text>"##,
+                c.primary.hex,
+                f64::from(band) * 0.47,
+                crate::xml::escape(&title),
+                f64::from(band) * 0.80,
+                crate::xml::escape(&figures)
             );
         }
         s.push_str("</svg>");
         s
     }
 
-    /// SVG to PNG.
+    /// The plain background, the tiles the cache holds, the SVG over
+    /// them; encoded as PNG.
     fn paint(
         &self,
         frame: &Frame,
+        tiles: &[(Placed, bool)],
         svg: &str,
-        tiles: &[Option<Vec<u8>>],
     ) -> Result<Vec<u8>, Diagnostic> {
-        let images: Vec<Option<usvg::ImageKind>> = tiles
-            .iter()
-            .map(|b| b.as_deref().and_then(image_kind))
-            .collect();
-        let opt = usvg::Options {
-            fontdb: Arc::clone(&self.fonts),
-            font_family: self.family.clone(),
-            image_href_resolver: usvg::ImageHrefResolver {
-                resolve_data: Box::new(|_, _, _| None),
-                resolve_string: Box::new(move |href: &str, _: &usvg::Options| {
-                    let i: usize = href.strip_prefix("blason:tile/")?.parse().ok()?;
-                    images.get(i).cloned().flatten()
-                }),
-            },
-            ..usvg::Options::default()
-        };
         let err = |m: String| {
             Diagnostic::error("map", m).file(display_path(
                 &self.root.join(&self.cache_dir).join("maps"),
                 &self.root,
             ))
         };
-        let tree = usvg::Tree::from_str(svg, &opt)
-            .map_err(|e| err(format!("the map could not be drawn: {e}")))?;
         let mut pixmap = tiny_skia::Pixmap::new(frame.width, frame.height)
             .ok_or_else(|| err("a map cannot be 0 pixels wide".into()))?;
+        let [r, g, b] = plain_rgb(&self.colors);
+        pixmap.fill(tiny_skia::Color::from_rgba8(r, g, b, 255));
+        for (p, here) in tiles {
+            if !here {
+                continue;
+            }
+            // A tile that is not an image shows the plain background.
+            if let Some(tile) = self.decoded.get(p.tile, || self.store.read(p.tile)) {
+                draw_tile(&mut pixmap, &tile, p.x, p.y);
+            }
+        }
+        let opt = usvg::Options {
+            fontdb: Arc::clone(&self.fonts),
+            font_family: self.family.clone(),
+            // The overlay holds no image: nothing is resolved.
+            image_href_resolver: usvg::ImageHrefResolver {
+                resolve_data: Box::new(|_, _, _| None),
+                resolve_string: Box::new(|_, _| None),
+            },
+            ..usvg::Options::default()
+        };
+        let tree = usvg::Tree::from_str(svg, &opt)
+            .map_err(|e| err(format!("the map could not be drawn: {e}")))?;
         resvg::render(
             &tree,
             tiny_skia::Transform::identity(),
             &mut pixmap.as_mut(),
         );
-        pixmap
-            .encode_png()
-            .map_err(|e| err(format!("the map could not be encoded: {e}")))
+        encode_opaque_png(&pixmap).map_err(|e| err(format!("the map could not be encoded: {e}")))
     }
+}
+
+/// Draws `tile` with its top-left corner at (`x`, `y`): an opaque tile of
+/// the grid's size copied row by row (what tiny-skia's `draw_pixmap` does
+/// pixel by pixel through its pipeline, several times slower), a translucent one blended, another
+/// size scaled to the grid's (a 512-pixel tile).
+fn draw_tile(pixmap: &mut tiny_skia::Pixmap, decoded: &DecodedTile, x: i64, y: i64) {
+    let side = crate::geo::tiles::TILE;
+    let tile = &decoded.pixmap;
+    if decoded.opaque && tile.width() == side && tile.height() == side {
+        copy_rows(pixmap, tile, x, y);
+    } else if tile.width() == side && tile.height() == side {
+        pixmap.draw_pixmap(
+            x as i32,
+            y as i32,
+            tile.as_ref(),
+            &tiny_skia::PixmapPaint::default(),
+            tiny_skia::Transform::identity(),
+            None,
+        );
+    } else {
+        let paint = tiny_skia::PixmapPaint {
+            quality: tiny_skia::FilterQuality::Bilinear,
+            ..tiny_skia::PixmapPaint::default()
+        };
+        let s = side as f32;
+        let transform = tiny_skia::Transform::from_row(
+            s / tile.width() as f32,
+            0.0,
+            0.0,
+            s / tile.height() as f32,
+            x as f32,
+            y as f32,
+        );
+        pixmap.draw_pixmap(0, 0, tile.as_ref(), &paint, transform, None);
+    }
+}
+
+/// `text` at the largest size from `largest` down to `smallest` at which
+/// it fits `room` pixels (about 0.56 em a character, bold), cut with an
+/// ellipsis when it does not fit at the smallest.
+fn fitted(text: &str, room: f64, largest: f64, smallest: f64) -> (String, f64) {
+    let text = text.trim();
+    let n = text.chars().count() as f64;
+    let size = (room / (n.max(1.0) * 0.56))
+        .clamp(smallest, largest)
+        .floor();
+    let fits = (room / (size * 0.56)).floor() as usize;
+    if text.chars().count() <= fits {
+        return (text.to_string(), size);
+    }
+    let cut: String = text.chars().take(fits.saturating_sub(1)).collect();
+    (format!("{}…", cut.trim_end()), size)
+}
+
+/// Copies `src` into `dst` with its top-left corner at (`x`, `y`), clipped
+/// to `dst`.
+fn copy_rows(dst: &mut tiny_skia::Pixmap, src: &tiny_skia::Pixmap, x: i64, y: i64) {
+    let (dw, dh) = (i64::from(dst.width()), i64::from(dst.height()));
+    let (sw, sh) = (i64::from(src.width()), i64::from(src.height()));
+    let (x0, x1) = (x.max(0), (x + sw).min(dw));
+    let (y0, y1) = (y.max(0), (y + sh).min(dh));
+    if x0 >= x1 || y0 >= y1 {
+        return;
+    }
+    let len = ((x1 - x0) * 4) as usize;
+    let from = src.data();
+    let to = dst.data_mut();
+    for row in y0..y1 {
+        let s = (((row - y) * sw + (x0 - x)) * 4) as usize;
+        let d = ((row * dw + x0) * 4) as usize;
+        to[d..d + len].copy_from_slice(&from[s..s + len]);
+    }
+}
+
+/// An opaque pixmap (every map is: its background is) as an RGB PNG with
+/// fast compression (fdeflate, with the `Up` filter the png crate pairs
+/// with it): the image pipeline reads it once, so speed matters more than
+/// size. The same pixels give the same bytes.
+fn encode_opaque_png(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, image::ImageError> {
+    use image::ImageEncoder as _;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    // Opaque, so premultiplied and straight colours are the same.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut out = Vec::new();
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Up).write_image(
+        &rgb,
+        pixmap.width(),
+        pixmap.height(),
+        image::ExtendedColorType::Rgb8,
+    )?;
+    Ok(out)
+}
+
+/// `x` and `y`'s bits interleaved (a Z-order, or Morton, code).
+fn interleave(x: u32, y: u32) -> u64 {
+    let spread = |v: u32| {
+        let mut v = u64::from(v);
+        v = (v | (v << 16)) & 0x0000_ffff_0000_ffff;
+        v = (v | (v << 8)) & 0x00ff_00ff_00ff_00ff;
+        v = (v | (v << 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+        v = (v | (v << 2)) & 0x3333_3333_3333_3333;
+        (v | (v << 1)) & 0x5555_5555_5555_5555
+    };
+    spread(x) | (spread(y) << 1)
+}
+
+/// The background where there is no tile, as the tests compare it.
+#[cfg(test)]
+fn plain_background(c: &Colors) -> String {
+    let [r, g, b] = plain_rgb(c);
+    format!("#{r:02x}{g:02x}{b:02x}")
 }
 
 /// The background where there is no tile: the site's background tinted
 /// with a twelfth of the primary colour.
-pub fn plain_background(c: &Colors) -> String {
+fn plain_rgb(c: &Colors) -> [u8; 3] {
     let mix = |a: u8, b: u8| {
         ((f64::from(a) * 11.0 + f64::from(b)) / 12.0)
             .round()
             .clamp(0.0, 255.0) as u8
     };
     let (b, p) = (c.background.rgb, c.primary.rgb);
-    format!(
-        "#{:02x}{:02x}{:02x}",
-        mix(b[0], p[0]),
-        mix(b[1], p[1]),
-        mix(b[2], p[2])
-    )
-}
-
-/// A tile's bytes as resvg takes them, by their first bytes; `None` for
-/// anything but PNG, JPEG or WebP.
-fn image_kind(bytes: &[u8]) -> Option<usvg::ImageKind> {
-    let b = Arc::new(bytes.to_vec());
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(usvg::ImageKind::PNG(b))
-    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
-        Some(usvg::ImageKind::JPEG(b))
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some(usvg::ImageKind::WEBP(b))
-    } else {
-        None
-    }
+    [mix(b[0], p[0]), mix(b[1], p[1]), mix(b[2], p[2])]
 }
 
 #[cfg(test)]
@@ -618,6 +875,7 @@ mod tests {
             steps: vec![(1, 5.92, 46.61)],
             place: None,
             size: (640, 400),
+            caption: None,
         }
     }
 
@@ -683,6 +941,7 @@ mod tests {
         assert_eq!(hex, plain);
         assert_eq!(maker.counts().drawn, 1);
         assert_eq!(maker.counts().missing_tiles, 1);
+        assert_eq!(maker.counts().tiles_decoded, placed.len() as u64 - 1);
         // Again: from the cache. With the missing tile there: drawn anew.
         let again = maker.map(&req).unwrap().unwrap();
         assert_eq!(again.png, map.png);
@@ -736,6 +995,111 @@ mod tests {
         )
         .unwrap();
         assert_ne!(m.map(&req).unwrap().unwrap().png, first.png);
+    }
+
+    #[test]
+    fn each_tile_is_decoded_once_and_the_same_map_is_the_same_bytes() {
+        let c = config(
+            "[maps]\ntiles = \"https://t.example.org/{z}/{x}/{y}.png\"\nattribution = \"© Test\"\n",
+        );
+        let source = c.maps.tiles.clone().unwrap();
+        let req = request();
+        // The same track moved a little east: most tiles shared.
+        let moved = MapRequest {
+            lines: Arc::new(vec![
+                req.lines[0].iter().map(|&(x, y)| (x + 0.003, y)).collect(),
+            ]),
+            ..req.clone()
+        };
+        let (a, b) = (
+            req.frame(c.maps.max_zoom).unwrap(),
+            moved.frame(c.maps.max_zoom).unwrap(),
+        );
+        let mut all: BTreeSet<Tile> = a.tiles().iter().map(|p| p.tile).collect();
+        all.extend(b.tiles().iter().map(|p| p.tile));
+        assert!(
+            all.len() < a.tiles().len() + b.tiles().len(),
+            "they share tiles"
+        );
+        let first = all.iter().next().copied().unwrap();
+        let draw = |dir: &Path| {
+            for &t in &all {
+                let path = tile_path(dir, &c.images.cache_dir, &source, t);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                // One damaged tile (drawn as the background) and one of 512
+                // pixels (drawn at 256).
+                let bytes = if t == first {
+                    b"not an image".to_vec()
+                } else {
+                    let img = image::RgbImage::from_pixel(512, 512, image::Rgb([0, 0, 200]));
+                    let mut out = std::io::Cursor::new(Vec::new());
+                    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+                    out.into_inner()
+                };
+                std::fs::write(&path, bytes).unwrap();
+            }
+            let m = maker(dir, &c);
+            let one = m.map(&req).unwrap().unwrap();
+            let two = m.map(&moved).unwrap().unwrap();
+            assert_eq!(m.counts().drawn, 2);
+            assert_eq!(m.counts().tiles_decoded, all.len() as u64, "each tile once");
+            (
+                std::fs::read(&one.png).unwrap(),
+                std::fs::read(&two.png).unwrap(),
+                one.png,
+            )
+        };
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (one, two, png) = draw(d1.path());
+        assert_eq!(
+            pixel(&png, 320, 60),
+            [0, 0, 200],
+            "a 512-pixel tile, scaled"
+        );
+        let p0 = a.tiles().into_iter().find(|p| p.tile == first).unwrap();
+        let (x, y) = ((p0.x.max(0) + 2) as u32, (p0.y.max(0) + 2) as u32);
+        let [r, g, b] = pixel(&png, x, y);
+        assert_eq!(
+            format!("#{r:02x}{g:02x}{b:02x}"),
+            plain_background(&c.brand.colors)
+        );
+        let (again_one, again_two, _) = draw(d2.path());
+        assert!(
+            one == again_one && two == again_two,
+            "the same bytes every build"
+        );
+    }
+
+    #[test]
+    fn decoded_tiles_are_bounded_and_neighbours_sort_together() {
+        let tiles = DecodedTiles::new();
+        for x in 0..(DECODED_TILES as u32 + 10) {
+            let t = Tile { z: 10, x, y: 0 };
+            assert!(tiles.get(t, || Some(png([1, 2, 3]))).is_some());
+        }
+        let held = tiles.slots.lock().unwrap().by_tile.len();
+        assert_eq!(held, DECODED_TILES);
+        // The first went; the last is kept and not decoded again.
+        let last = Tile {
+            z: 10,
+            x: DECODED_TILES as u32 + 9,
+            y: 0,
+        };
+        tiles.get(last, || panic!("decoded again"));
+        assert!(
+            !tiles
+                .slots
+                .lock()
+                .unwrap()
+                .by_tile
+                .contains_key(&Tile { z: 10, x: 0, y: 0 })
+        );
+        assert_eq!(interleave(0b11, 0b00), 0b0101);
+        assert_eq!(interleave(0b00, 0b11), 0b1010);
+        assert!(
+            interleave(1, 1) < interleave(2, 0),
+            "a 2 × 2 block before the next"
+        );
     }
 
     #[test]
@@ -817,6 +1181,53 @@ mod tests {
     }
 
     #[test]
+    fn a_card_fits_its_track_below_its_band_and_says_what_its_band_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config("");
+        let m = maker(dir.path(), &c);
+        let card = |title: &str| MapRequest {
+            steps: Vec::new(),
+            size: CARD_SIZE,
+            caption: Some(Caption {
+                title: title.into(),
+                figures: "6,1 km · Dénivelé positif 20 m".into(),
+            }),
+            ..request()
+        };
+        let req = card("La ligne de crête");
+        let frame = req.frame(c.maps.max_zoom).unwrap();
+        assert_eq!((frame.width, frame.height), CARD_SIZE);
+        // The straight track is the middle row of the map below the band.
+        let (x0, y) = frame.project(5.90, 46.60);
+        let (x1, _) = frame.project(5.98, 46.60);
+        let below = f64::from(CARD_BAND + (CARD_SIZE.1 - CARD_BAND) / 2);
+        assert!((y - below).abs() <= 1.0, "{y}");
+        assert!(x0 >= f64::from(MARGIN) - 1.0 && x1 <= f64::from(CARD_SIZE.0 - MARGIN) + 1.0);
+        let map = m.map(&req).unwrap().unwrap();
+        assert!(
+            near(pixel(&map.png, 540, y as u32), [0xc0, 0, 0]),
+            "the track"
+        );
+        assert_eq!(pixel(&map.png, 1070, 10), [0xc0, 0, 0], "the band");
+        // Another title: another card.
+        let other = m.map(&card("Le tour du lac")).unwrap().unwrap();
+        assert_ne!(other.png, map.png);
+    }
+
+    #[test]
+    fn a_band_s_text_shrinks_to_fit_then_is_cut() {
+        assert_eq!(fitted("Court", 968.0, 64.0, 40.0), ("Court".into(), 64.0));
+        let (text, size) = fitted(&"mot ".repeat(10), 968.0, 64.0, 40.0);
+        assert!(
+            (40.0..64.0).contains(&size) && !text.contains('…'),
+            "{size} {text}"
+        );
+        let (text, size) = fitted(&"mot ".repeat(40), 968.0, 64.0, 40.0);
+        assert_eq!(size, 40.0);
+        assert!(text.ends_with('…') && text.chars().count() <= 44, "{text}");
+    }
+
+    #[test]
     fn a_place_is_a_pin_at_the_centre() {
         let c = config("");
         let req = MapRequest {
@@ -829,6 +1240,67 @@ mod tests {
         let (x, y) = f.project(5.92, 46.6);
         assert!((x - 320.0).abs() <= 1.0 && (y - 200.0).abs() <= 1.0);
         assert_eq!(req.frame(12).unwrap().zoom, 12, "max_zoom caps it");
+    }
+
+    /// Where a place map's time goes: `cargo test --lib map_phases --
+    /// --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    #[allow(clippy::print_stderr)]
+    fn map_phases() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = config(
+            "[maps]\ntiles = \"https://t.example.org/{z}/{x}/{y}.png\"\nattribution = \"© Tuiles de test\"\n",
+        );
+        let source = c.maps.tiles.clone().unwrap();
+        let reqs: Vec<MapRequest> = (0..200)
+            .map(|i| MapRequest {
+                place: Some((
+                    5.9 + f64::from(i) * 0.0011,
+                    46.6 + f64::from(i % 7) * 0.0009,
+                )),
+                size: PLACE_SIZE,
+                ..MapRequest::default()
+            })
+            .collect();
+        for r in &reqs {
+            for p in r.frame(c.maps.max_zoom).unwrap().tiles() {
+                let path = tile_path(dir.path(), &c.images.cache_dir, &source, p.tile);
+                if !path.is_file() {
+                    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    std::fs::write(&path, png([200, 220, 190])).unwrap();
+                }
+            }
+        }
+        let m = maker(dir.path(), &c);
+        let start = std::time::Instant::now();
+        for r in &reqs {
+            m.map(r).unwrap().unwrap();
+        }
+        let per = start.elapsed() / reqs.len() as u32;
+        let frame = reqs[0].frame(c.maps.max_zoom).unwrap();
+        let svg = m.svg(&frame, &[], &reqs[0]);
+        let tiles: Vec<(Placed, bool)> = frame.tiles().into_iter().map(|p| (p, true)).collect();
+        let t = std::time::Instant::now();
+        for _ in 0..50 {
+            m.paint(&frame, &tiles, &svg).unwrap();
+        }
+        let paint = t.elapsed() / 50;
+        let t = std::time::Instant::now();
+        for _ in 0..50 {
+            m.paint(&frame, &[], &svg).unwrap();
+        }
+        let overlay = t.elapsed() / 50;
+        let pixmap = tiny_skia::Pixmap::new(640, 400).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..50 {
+            encode_opaque_png(&pixmap).unwrap();
+        }
+        let encode = t.elapsed() / 50;
+        eprintln!(
+            "per map {per:?} (decoded {}), paint {paint:?}, without tiles {overlay:?}, encode of a blank map {encode:?}",
+            m.counts().tiles_decoded
+        );
     }
 
     #[test]

@@ -347,7 +347,7 @@ pub(super) fn resolve_references(
     let images = ImagePipeline::new(root, image_settings(config));
     let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;
     let (maps, map_counts, map_warnings, map_cache) = run.go_on(
-        request_maps(root, config, &interface.theme, content, &images),
+        request_maps(root, config, interface, content, &images),
         || {
             (
                 HashMap::new(),
@@ -405,7 +405,7 @@ type DrawnFor = (Vec<MapFor>, Option<ResponsiveImage>, bool);
 /// The file a map is drawn for, for messages.
 fn map_source(content: &Content, f: MapFor) -> String {
     match f {
-        MapFor::Page(i) => content.pages[i].file.rel.clone(),
+        MapFor::Page(i) | MapFor::Card(i) => content.pages[i].file.rel.clone(),
         MapFor::Section(si) => content.sections[si].source_name(),
     }
 }
@@ -418,11 +418,18 @@ fn map_source(content: &Content, f: MapFor) -> String {
 fn request_maps(
     root: &Path,
     config: &Config,
-    theme: &Theme,
+    interface: &Interface,
     content: &Content,
     images: &ImagePipeline,
 ) -> Result<MapsDrawn, Error> {
-    let requests = crate::render::map::site_maps(content);
+    let theme = &interface.theme;
+    let mut requests = crate::render::map::site_maps(content, config);
+    crate::render::map::caption_cards(
+        &mut requests,
+        content,
+        &interface.strings,
+        &config.default_language,
+    );
     if requests.is_empty() {
         return Ok((
             HashMap::new(),
@@ -457,11 +464,12 @@ fn request_maps(
             h.update(b"|");
         }
         let key = format!(
-            "{}|{:?}|{:?}|{:?}",
+            "{}|{:?}|{:?}|{:?}|{:?}",
             h.finalize(),
             req.steps,
             req.place,
-            req.size
+            req.size,
+            req.caption
         );
         match index.get(&key) {
             Some(&d) => distinct[d].2.push(*i),
@@ -471,31 +479,37 @@ fn request_maps(
             }
         }
     }
-    let drawn: Vec<Result<DrawnFor, Diagnostic>> = distinct
-        .par_iter()
-        .map(|(_, req, users)| {
-            let file = map_source(content, users[0]);
-            let map = maker
-                .map(req)
-                .map_err(|d| d.cause(format!("it is the map of {file}")))?;
-            let (image, lacks) = match map {
-                Some(m) => (
-                    Some(
-                        images
-                            .responsive(&m.png)
-                            .map_err(|d| d.cause(format!("it is the map of {file}")))?,
-                    ),
-                    !m.missing.is_empty(),
+    // Drawn in the order of where they are, so neighbours share decoded
+    // tiles (`MapMaker::locality`); results kept in the order above.
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    order.sort_by_cached_key(|&d| maker.locality(distinct[d].1));
+    let draw = |req: &MapRequest, users: &Vec<MapFor>| -> Result<DrawnFor, Diagnostic> {
+        // Users of one map are all cards or all not: a card has a caption.
+        let file = map_source(content, users[0]);
+        let map = maker
+            .map(req)
+            .map_err(|d| d.cause(format!("it is the map of {file}")))?;
+        let (image, lacks) = match map {
+            Some(m) => (
+                Some(
+                    crate::render::map::variants(images, users[0], &m.png)
+                        .map_err(|d| d.cause(format!("it is the map of {file}")))?,
                 ),
-                None => (None, false),
-            };
-            Ok((users.clone(), image, lacks))
-        })
+                !m.missing.is_empty(),
+            ),
+            None => (None, false),
+        };
+        Ok((users.clone(), image, lacks))
+    };
+    let mut drawn: Vec<(usize, Result<DrawnFor, Diagnostic>)> = order
+        .par_iter()
+        .map(|&d| (d, draw(distinct[d].1, &distinct[d].2)))
         .collect();
+    drawn.sort_by_key(|(d, _)| *d);
     let mut out = HashMap::new();
     let mut errors = Vec::new();
     let mut lacking = Vec::new();
-    for r in drawn {
+    for (_, r) in drawn {
         match r {
             Ok((users, image, lacks)) => {
                 if lacks {
@@ -1195,8 +1209,9 @@ pub(super) fn draw_cards(
     let made: Vec<Result<(), Vec<Diagnostic>>> = kits
         .par_iter()
         .map(|kit| {
+            let files = kit.all_files().map_err(|d| vec![d])?;
             let bytes = studio
-                .zip(&kit.path, &kit.images, &kit.files)
+                .zip(&kit.path, &kit.images, &files)
                 .map_err(|d| vec![d])?;
             sink.write(&kit.path, &bytes).map_err(|d| vec![d])?;
             // The kit page shows the zip's size: written now it is known.

@@ -2,7 +2,9 @@
 //! `<page-url>kit/` (noindex, linked from nowhere), the page's picture in
 //! the formats each network wants, the texts to post on each network
 //! (composed per network by [`crate::seo::share::kit_texts`]), a QR code of
-//! the page's address for posters, and a zip of all of it.
+//! the page's address for posters (and for a trail, its trailhead panel),
+//! a trail page's square map card (drawn with the site's maps,
+//! `render::map::card_map`), and a zip of all of it.
 //!
 //! The kit's images are asked of the card studio (drawn after rendering),
 //! each with a small preview drawn from the same template, so the kit page
@@ -10,8 +12,11 @@
 //! made by the pipeline once they are drawn; the kit page, which shows the
 //! zip's size, is written then ([`KitZip::page`]).
 
+use std::path::PathBuf;
+
 use crate::content::PageId;
 use crate::error::Diagnostic;
+use crate::media::ResponsiveImage;
 use crate::media::card::{CARD_BUDGET, CardSpec, CardStudio, KIT_BUDGET, SocialCard};
 use crate::render::head::{CardIntent, Frame, Head, card_values};
 use crate::render::jobs::{JobOutput, RenderInputs};
@@ -40,12 +45,15 @@ const ZIP_SIZE_MARK: &str = "@@blason-kit-zip-size@@";
 
 /// A kit's zip, made once its images are drawn: path in the output, files
 /// (name in the zip, card file in the output), small files (name, bytes),
-/// and the kit page to write once the zip's size is known.
+/// variants of the image pipeline (name in the zip, file in the image
+/// cache: a trail's map card), and the kit page to write once the zip's
+/// size is known.
 #[derive(Debug, Clone)]
 pub struct KitZip {
     pub path: String,
     pub images: Vec<(String, String)>,
     pub files: Vec<(String, Vec<u8>)>,
+    pub variants: Vec<(String, PathBuf)>,
     pub page: Option<KitPage>,
 }
 
@@ -61,6 +69,28 @@ pub struct KitPage {
 }
 
 impl KitZip {
+    /// The files the zip holds beside its cards: the variants, read from
+    /// the image cache (made by the images stage, before the zips), then
+    /// the small files.
+    pub fn all_files(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        let mut out = Vec::new();
+        for (name, path) in &self.variants {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Diagnostic::error(
+                    "kit",
+                    format!(
+                        "the share kit `{}` cannot hold {name}: {} cannot be read ({e})",
+                        self.path,
+                        path.display()
+                    ),
+                )
+            })?;
+            out.push((name.clone(), bytes));
+        }
+        out.extend(self.files.iter().cloned());
+        Ok(out)
+    }
+
     /// The kit page with the size of its zip (`zip_len` bytes) written in.
     pub fn page(&self, zip_len: usize) -> Option<(String, Vec<u8>)> {
         let p = self.page.as_ref()?;
@@ -114,6 +144,8 @@ struct Subject<'a> {
     cover: Option<crate::render::views::CoverView>,
     /// What the kit page says of the shared page (`permalink`, `title`).
     page: tera::Value,
+    /// A trail page's square map card, its variants made.
+    map_card: Option<&'a ResponsiveImage>,
 }
 
 /// The share kit of page `i`: its page, its QR code, and its zip to make.
@@ -144,6 +176,10 @@ fn page_subject<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Subject<'a> {
         share: p.fm.share.as_ref(),
         cover: view.cover.clone(),
         page: inputs.summaries[i.0].clone(),
+        map_card: inputs
+            .views
+            .maps
+            .get(&crate::render::map::MapFor::Card(i.0)),
     }
 }
 
@@ -314,6 +350,7 @@ pub(crate) fn photo_kit(
             page: tera::Value::from_serializable(
                 &serde_json::json!({ "permalink": photo.permalink, "title": title }),
             ),
+            map_card: None,
         },
     )
 }
@@ -336,11 +373,34 @@ fn make(inputs: &RenderInputs<'_>, subject: Subject<'_>) -> Result<JobOutput, Di
         description,
         cover,
         page,
+        map_card,
         ..
     } = subject;
     let url = absolute(base, &path);
+    let strings = |key: &str| inputs.string(lang, key);
+    let format_name = |name: &str| strings(&format!("kit_format_{name}")).unwrap_or_default();
     let mut images = Vec::new();
     let mut zip_images = Vec::new();
+    let mut zip_variants = Vec::new();
+    // A trail's map card first: on a trail's kit, the picture most posted.
+    if let Some((download_url, preview_url)) = map_card.and_then(card_files) {
+        let (w, h) = crate::media::map::CARD_SIZE;
+        let file = download_url.rsplit('/').next().unwrap_or_default();
+        let ext = file.rsplit_once('.').map_or("jpg", |(_, e)| e);
+        let download = format!("{slug}-map-{w}x{h}.{ext}");
+        zip_variants.push((download.clone(), inputs.images.cached_file(file)));
+        let alt = super::practical::fill(
+            &strings("kit_map_alt").unwrap_or_else(|| "{title}".into()),
+            &[("title", &page_title)],
+        );
+        images.push(serde_json::json!({
+            "format": "map", "width": w, "height": h, "networks": "Instagram, Facebook",
+            "url": download_url,
+            "preview": { "url": preview_url, "width": PREVIEW_WIDTH, "height": PREVIEW_WIDTH },
+            "download": download,
+            "alt": alt,
+        }));
+    }
     for im in drawn {
         let (name, w, h) = (im.format, im.width, im.height);
         let (pw, ph) = (PREVIEW_WIDTH, (h * PREVIEW_WIDTH).div_ceil(w));
@@ -351,9 +411,9 @@ fn make(inputs: &RenderInputs<'_>, subject: Subject<'_>) -> Result<JobOutput, Di
             "url": im.card.url,
             "preview": { "url": im.preview.url, "width": pw, "height": ph },
             "download": download,
+            "alt": format!("{}, {w}×{h}", format_name(name)),
         }));
     }
-    let strings = |key: &str| inputs.string(lang, key);
     let numbers = inputs
         .strings_of(lang)
         .map(|s| s.numbers.clone())
@@ -451,9 +511,25 @@ fn make(inputs: &RenderInputs<'_>, subject: Subject<'_>) -> Result<JobOutput, Di
             ("texts.txt".into(), texts_file.into_bytes()),
             ("qr.svg".into(), qr.into_bytes()),
         ],
+        variants: zip_variants,
         page,
     });
     Ok(out)
+}
+
+/// A map card's download (its largest variant in the site's last image
+/// format, JPEG by default) and its preview (its smallest, made
+/// [`PREVIEW_WIDTH`] wide: `render::map::CARD_WIDTHS`).
+fn card_files(card: &ResponsiveImage) -> Option<(&str, &str)> {
+    let preview = card
+        .sources
+        .last()?
+        .srcset
+        .split(", ")
+        .next()?
+        .rsplit_once(' ')?
+        .0;
+    Some((card.fallback.url.as_str(), preview))
 }
 
 /// `url` cut after each `/`, `?`, `&` and `=`: where the kit page lets a
@@ -551,6 +627,38 @@ mod tests {
         };
         assert_eq!(megabytes(2_345_678, &fr), "2,3");
         assert_eq!(megabytes(12, &NumberFormat::default()), "0.1");
+    }
+
+    #[test]
+    fn a_map_card_is_downloaded_at_its_largest_and_previewed_at_its_smallest() {
+        let variant = |w: u32| crate::media::Variant {
+            url: format!("https://x.fr/processed_images/map-{w}.jpg"),
+            width: w,
+            height: w,
+        };
+        let card = ResponsiveImage {
+            placeholder: String::new(),
+            sources: vec![
+                crate::media::ImageSource {
+                    mime: "image/webp",
+                    srcset: "https://x.fr/processed_images/map-360.webp 360w, https://x.fr/processed_images/map-1080.webp 1080w".into(),
+                },
+                crate::media::ImageSource {
+                    mime: "image/jpeg",
+                    srcset: "https://x.fr/processed_images/map-360.jpg 360w, https://x.fr/processed_images/map-1080.jpg 1080w".into(),
+                },
+            ],
+            fallback: variant(1080),
+            width: 1080,
+            height: 1080,
+        };
+        assert_eq!(
+            card_files(&card),
+            Some((
+                "https://x.fr/processed_images/map-1080.jpg",
+                "https://x.fr/processed_images/map-360.jpg"
+            ))
+        );
     }
 
     #[test]

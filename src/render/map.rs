@@ -15,7 +15,8 @@ use crate::config::Config;
 use crate::content::trail::Trail;
 use crate::content::{Content, Page};
 use crate::media::ResponsiveImage;
-use crate::media::map::{MapRequest, PLACE_SIZE, TRAIL_SIZE};
+use crate::media::map::{CARD_SIZE, Caption, MapRequest, PLACE_SIZE, TRAIL_SIZE};
+use crate::media::{Crop, ImagePipeline};
 use crate::theme::Strings;
 
 /// `page.trail.map`, `page.map` (a place's), `section.map` (a listing's).
@@ -152,6 +153,78 @@ pub fn trail_map(t: &Trail) -> MapRequest {
         steps: numbered_steps(t),
         place: None,
         size: TRAIL_SIZE,
+        caption: None,
+    }
+}
+
+/// The widths of a map card's variants: the kit page's preview
+/// (`render::kits::PREVIEW_WIDTH`) and the card's own.
+pub const CARD_WIDTHS: [u32; 2] = [360, CARD_SIZE.0];
+
+/// A trail's square map card for its share kit: the track (without the
+/// steps, which only the page lists) fitted below a band that
+/// [`caption_cards`] fills with the trail's name and figures.
+pub fn card_map(t: &Trail) -> MapRequest {
+    MapRequest {
+        steps: Vec::new(),
+        size: CARD_SIZE,
+        caption: Some(Caption::default()),
+        ..trail_map(t)
+    }
+}
+
+/// Writes each map card's band in its page's language: the page's title,
+/// and its distance and ascent as the page's facts say them ("6,6 km ·
+/// Dénivelé positif 420 m"). The band's text does not change which tiles
+/// a card needs, so `blason sync` asks [`site_maps`] alone.
+pub fn caption_cards(
+    maps: &mut [(MapFor, MapRequest)],
+    content: &Content,
+    strings: &std::collections::BTreeMap<String, Strings>,
+    default_lang: &str,
+) {
+    for (f, req) in maps.iter_mut() {
+        let MapFor::Card(i) = *f else { continue };
+        let p = &content.pages[i];
+        let (Some(t), Some(s)) = (
+            p.trail.as_deref(),
+            strings.get(&p.lang).or_else(|| strings.get(default_lang)),
+        ) else {
+            continue;
+        };
+        let view = super::trail::trail_view(t, s);
+        let fact = |key: &str| view.facts.iter().find(|f| f.key == key);
+        let mut figures = Vec::new();
+        if let Some(d) = fact("distance") {
+            figures.push(d.value.clone());
+        }
+        if let Some(a) = fact("ascent") {
+            figures.push(format!("{} {}", a.label, a.value));
+        }
+        req.caption = Some(Caption {
+            title: p.title().to_string(),
+            figures: figures.join(" · "),
+        });
+    }
+}
+
+/// Asks for a drawn map's variants: a card's at [`CARD_WIDTHS`] (square,
+/// for the kit), any other's at the site's widths.
+pub fn variants(
+    images: &ImagePipeline,
+    f: MapFor,
+    png: &std::path::Path,
+) -> Result<ResponsiveImage, crate::error::Diagnostic> {
+    match f {
+        MapFor::Card(_) => images.cropped(
+            png,
+            Crop {
+                ratio: (1, 1),
+                focus: (0.5, 0.5),
+            },
+            &CARD_WIDTHS,
+        ),
+        _ => images.responsive(png),
     }
 }
 
@@ -177,12 +250,14 @@ pub struct MapPlace {
     pub permalink: String,
 }
 
-/// What a map is drawn for: a page (its trail, or its place's pin) or a
-/// section's listing (its places and trails, numbered).
+/// What a map is drawn for: a page (its trail, or its place's pin), a
+/// section's listing (its places and trails, numbered), or a trail page's
+/// share kit (its square map card).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MapFor {
     Page(usize),
     Section(usize),
+    Card(usize),
 }
 
 /// Valid WGS 84 degrees (a check warns about the others).
@@ -264,10 +339,20 @@ pub fn listing_map(content: &Content, si: usize) -> Option<MapRequest> {
     })
 }
 
+/// Whether trail page `p` gets a map card in its share kit: when kits are
+/// on, its track is at hand and its front matter does not turn its kit
+/// off. (A trail page outside the pillars, which has no kit, still gets
+/// one drawn: trails are few.)
+fn has_card(p: &Page, config: &Config) -> bool {
+    config.share.kit
+        && p.trail.as_deref().is_some_and(Trail::has_track)
+        && p.fm.share.as_ref().and_then(|s| s.kit) != Some(false)
+}
+
 /// Every map the site shows: each trail page's track (when its track is
-/// at hand), each place's pin, each section's listing. The build draws
-/// them; `blason sync` downloads their tiles.
-pub fn site_maps(content: &Content) -> Vec<(MapFor, MapRequest)> {
+/// at hand) and its kit's map card, each place's pin, each section's
+/// listing. The build draws them; `blason sync` downloads their tiles.
+pub fn site_maps(content: &Content, config: &Config) -> Vec<(MapFor, MapRequest)> {
     let pages = content.pages.iter().enumerate().filter_map(|(i, p)| {
         let req = match p.trail.as_deref() {
             Some(t) if t.has_track() => trail_map(t),
@@ -276,9 +361,13 @@ pub fn site_maps(content: &Content) -> Vec<(MapFor, MapRequest)> {
         };
         Some((MapFor::Page(i), req))
     });
+    let cards = content.pages.iter().enumerate().filter_map(|(i, p)| {
+        let t = p.trail.as_deref().filter(|_| has_card(p, config))?;
+        Some((MapFor::Card(i), card_map(t)))
+    });
     let sections = (0..content.sections.len())
         .filter_map(|si| Some((MapFor::Section(si), listing_map(content, si)?)));
-    pages.chain(sections).collect()
+    pages.chain(cards).chain(sections).collect()
 }
 
 #[cfg(test)]

@@ -84,13 +84,13 @@ pub fn wanted(root: &Path, config: &Config) -> (Vec<(Tile, String)>, usize, Vec<
     };
     let mut tiles: BTreeMap<Tile, String> = BTreeMap::new();
     let mut maps = 0;
-    for (f, req) in crate::render::map::site_maps(&content) {
+    for (f, req) in crate::render::map::site_maps(&content, config) {
         let Some(frame) = req.frame(config.maps.max_zoom) else {
             continue;
         };
         maps += 1;
         let file = match f {
-            MapFor::Page(i) => content.pages[i].file.rel.clone(),
+            MapFor::Page(i) | MapFor::Card(i) => content.pages[i].file.rel.clone(),
             MapFor::Section(si) => content.sections[si].source_name(),
         };
         for placed in frame.tiles() {

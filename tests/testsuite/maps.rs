@@ -5,7 +5,10 @@
 //! asks the server nothing; a second sync asks for no tile; without
 //! `[maps]` the map is drawn on a plain background; a server answering 500
 //! makes sync fail with the tile's address and the status, and the build
-//! then draws the map without tiles and says to run `blason sync`.
+//! then draws the map without tiles and says to run `blason sync`. The
+//! trail's share kit holds its square map card (1,080 × 1,080, drawn with
+//! the other maps: the base site has kits on, so each build of `maps/trail`
+//! draws two maps, the page's and the card).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -168,10 +171,11 @@ fn sync_downloads_the_tiles_and_build_draws_the_track_over_them() {
     let o = sync(&site);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let fetched = server.count();
-    assert!(fetched > 0 && fetched <= 6 * 5, "{fetched} tiles");
+    // The page's map (at most 6 × 5 tiles) and its kit's card (5 × 6).
+    assert!(fetched > 0 && fetched <= 2 * 6 * 5, "{fetched} tiles");
     assert!(
         stderr(&o).contains(&format!(
-            "maps: 1 map, {fetched} tiles (0 in the cache, {fetched} downloaded, 0 failed)"
+            "maps: 2 maps, {fetched} tiles (0 in the cache, {fetched} downloaded, 0 failed)"
         )),
         "{}",
         stderr(&o)
@@ -191,7 +195,7 @@ fn sync_downloads_the_tiles_and_build_draws_the_track_over_them() {
         fetched,
         "build asks the tile server nothing"
     );
-    assert_eq!(report["maps"]["drawn"], 1);
+    assert_eq!(report["maps"]["drawn"], 2);
     assert_eq!(report["maps"]["missing_tiles"], 0);
     let (map, credit) = map_of(site.out());
     assert_eq!(credit.as_deref(), Some("Fond de carte : © Tuiles de test"));
@@ -213,7 +217,11 @@ fn sync_downloads_the_tiles_and_build_draws_the_track_over_them() {
     assert!(stderr(&o).contains(&format!("{fetched} in the cache, 0 downloaded")));
     let (_, report) = site.build_with_report();
     assert_eq!(report["maps"]["drawn"], 0);
-    assert_eq!(report["maps"]["cached"], 1);
+    assert_eq!(report["maps"]["cached"], 2);
+    assert_eq!(
+        report["maps"]["tiles_decoded"], 0,
+        "nothing drawn, no tile read"
+    );
 }
 
 #[test]
@@ -221,7 +229,7 @@ fn without_maps_the_track_is_drawn_on_a_plain_background() {
     let site = SiteTest::from_fixture("maps/trail");
     let (run, report) = site.build_with_report();
     assert!(!run.stderr().contains("map-tiles"), "{}", run.stderr());
-    assert_eq!(report["maps"]["drawn"], 1);
+    assert_eq!(report["maps"]["drawn"], 2);
     let (map, credit) = map_of(site.out());
     assert_eq!(credit, None, "no tiles, no credit");
     assert!(near(map.get_pixel(640, 400).0, PRIMARY, 24));
@@ -275,7 +283,7 @@ fn prune_cache_removes_the_maps_and_tiles_no_page_uses_any_more() {
     let used_tiles = files_under(&tiles);
     let used_maps = files_under(&cache.join("maps"));
     assert!(
-        !used_tiles.is_empty() && used_maps.len() == 1,
+        !used_tiles.is_empty() && used_maps.len() == 2,
         "{used_maps:?}"
     );
     // A map of a trail since removed, and a tile no map needs.
@@ -318,7 +326,7 @@ fn prune_cache_removes_the_maps_and_tiles_no_page_uses_any_more() {
     // The next build draws nothing and asks for no tile.
     let (_, report) = site.build_with_report();
     assert_eq!(report["maps"]["drawn"], 0);
-    assert_eq!(report["maps"]["cached"], 1);
+    assert_eq!(report["maps"]["cached"], 2);
     assert_eq!(report["maps"]["missing_tiles"], 0);
 }
 
@@ -346,9 +354,10 @@ fn a_place_shows_its_pin_and_a_listing_its_places_numbered_like_its_list() {
         fetched,
         "build asks the tile server nothing"
     );
-    // The trail, two places, and one listing: the section's and the home
-    // page's show the same three places, so one drawing serves both.
-    assert_eq!(report["maps"]["drawn"], 4, "{}", report["maps"]);
+    // The trail and its kit's card, two places, and one listing: the
+    // section's and the home page's show the same three places, so one
+    // drawing serves both.
+    assert_eq!(report["maps"]["drawn"], 5, "{}", report["maps"]);
     assert_eq!(report["maps"]["missing_tiles"], 0);
     let out = site.out();
 
@@ -473,7 +482,7 @@ fn a_local_mbtiles_file_is_a_tile_source_without_the_network() {
     );
     let (run, report) = site.build_with_report();
     assert!(!run.stderr().contains("map-tiles"), "{}", run.stderr());
-    assert_eq!(report["maps"]["drawn"], 1);
+    assert_eq!(report["maps"]["drawn"], 2);
     assert_eq!(report["maps"]["missing_tiles"], 0);
     let (map, credit) = map_of(site.out());
     assert_eq!(credit.as_deref(), Some("Fond de carte : © Carte locale"));
@@ -492,11 +501,11 @@ fn a_local_mbtiles_file_is_a_tile_source_without_the_network() {
     );
     // Again: from the cache. A new file under the same name: drawn anew.
     let (_, report) = site.build_with_report();
-    assert_eq!(report["maps"]["cached"], 1);
+    assert_eq!(report["maps"]["cached"], 2);
     std::thread::sleep(std::time::Duration::from_millis(20));
     write([20, 120, 220]);
     let (_, report) = site.build_with_report();
-    assert_eq!(report["maps"]["drawn"], 1);
+    assert_eq!(report["maps"]["drawn"], 2);
     let (map, _) = map_of(site.out());
     assert!(near(map.get_pixel(40, 40).0, [20, 120, 220], 24));
     // A missing file is an error that names it; the last output stays.
@@ -509,4 +518,91 @@ fn a_local_mbtiles_file_is_a_tile_source_without_the_network() {
         run.stderr()
     );
     assert!(run.stderr().contains("does not exist"), "{}", run.stderr());
+}
+
+#[test]
+fn a_trail_s_share_kit_has_a_square_map_card_and_the_qr_code_of_its_page() {
+    let server = Tiles::start();
+    let site = server.site();
+    assert_eq!(sync(&site).status.code(), Some(0));
+    let fetched = server.count();
+    let (_, report) = site.build_with_report();
+    assert_eq!(
+        server.count(),
+        fetched,
+        "build asks the tile server nothing"
+    );
+    assert_eq!(
+        report["maps"]["missing_tiles"], 0,
+        "sync fetched the card's tiles too"
+    );
+    let out = site.out();
+    let kit = out.join("tourisme/crete/kit");
+
+    // The kit page lists the card first, with its alt text and download.
+    let html = support::read(&kit.join("index.html"));
+    let doc = scraper::Html::parse_document(&html);
+    let items = select(&doc, "ul.kit-images li");
+    assert_eq!(items.len(), 6, "the map card and the five formats");
+    let card = items[0];
+    let item = scraper::Html::parse_fragment(&card.html());
+    let img = select(&item, "img");
+    let alt = img[0].value().attr("alt").unwrap();
+    assert_eq!(
+        alt,
+        "Carte carrée du parcours « La ligne de crête » : le tracé, avec son nom, sa distance et son dénivelé"
+    );
+    assert_eq!(img[0].value().attr("width"), Some("360"));
+    let preview = decoded(out, &img[0]);
+    assert_eq!((preview.width(), preview.height()), (360, 360));
+    let text = support::read_text(&card);
+    assert!(
+        text.contains("Carte du parcours") && text.contains("1080×1080"),
+        "{text}"
+    );
+    let link = select(&item, "a[download]");
+    assert_eq!(
+        link[0].value().attr("download"),
+        Some("crete-map-1080x1080.jpg")
+    );
+    // Every kit has the QR code of its page: a trail's, for its trailhead panel.
+    assert_eq!(select(&doc, "figure.kit-qr img").len(), 1);
+
+    // The zip holds the card at 1,080 × 1,080: the band in the brand's
+    // colour on top, the track in it along the middle of the map below,
+    // the tiles around.
+    let zip = std::fs::read_dir(&kit)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "zip"))
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let names: Vec<String> = archive.file_names().map(String::from).collect();
+    assert!(names.contains(&"qr.svg".to_string()), "{names:?}");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut archive.by_name("crete-map-1080x1080.jpg").unwrap(),
+        &mut bytes,
+    )
+    .unwrap();
+    let card = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    assert_eq!((card.width(), card.height()), (1080, 1080));
+    for (x, y) in [(20, 20), (1060, 190)] {
+        let p = card.get_pixel(x, y).0;
+        assert!(near(p, PRIMARY, 24), "band at {x},{y}: {p:?}");
+    }
+    // The map below the 210-pixel band: its middle row is the track's.
+    let middle = 210 + (1080 - 210) / 2;
+    for x in [300, 540, 780] {
+        let p = card.get_pixel(x, middle).0;
+        assert!(near(p, PRIMARY, 24), "track at {x},{middle}: {p:?}");
+    }
+    for (x, y) in [(540, 400), (540, 900), (40, 1000)] {
+        let p = card.get_pixel(x, y).0;
+        assert!(near(p, TILE, 24), "tile at {x},{y}: {p:?}");
+    }
+    // The tiles' credit in the bottom right corner: a light bar.
+    let p = card.get_pixel(1075, 1060).0;
+    assert!(p.iter().all(|&c| c > 200), "credit bar: {p:?}");
 }
