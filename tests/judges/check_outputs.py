@@ -230,6 +230,29 @@ elif scheduled:
     if "/kit/" in (SITE / "sitemap.xml").read_text(encoding="utf-8"):
         fail("sitemap.xml lists a kit or the publishing calendar")
 
+# The trails' open data against the national schema itself, when the data
+# samples (which hold it) are at hand.
+import os
+
+samples = pathlib.Path(
+    os.environ.get("BLASON_DATA_SAMPLES")
+    or pathlib.Path(__file__).resolve().parents[2] / "../shared/data-samples"
+)
+schema_path = samples / "trails/schema_randonnee/schema.json"
+open_data = SITE / "donnees/randonnees.geojson"
+if schema_path.exists():
+    import jsonschema
+
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    if not open_data.exists():
+        fail(f"{open_data}: missing, though the example declares [open_data]")
+    else:
+        validator = jsonschema.validators.validator_for(schema)(schema)
+        for e in validator.iter_errors(json.loads(open_data.read_text(encoding="utf-8"))):
+            fail(f"{open_data}: {'/'.join(map(str, e.path))}: {e.message}")
+        pages.append(open_data)
+    print(f"schema_randonnee: {open_data.name} checked against {schema_path}")
+
 checked = len(calendars) + len(feeds) + len(pages)
 print(f"outputs: {len(calendars)} calendars, {len(feeds)} feeds, {len(pages)} pages checked")
 for f in failures:
