@@ -503,7 +503,8 @@ impl Config {
         }
         errors.extend(check_who(&raw));
         let contact = validate_contact(raw.contact, &mut errors);
-        let accessibility = accessibility::validate(&raw.accessibility, &mut errors);
+        let accessibility =
+            accessibility::validate(&raw.accessibility, &raw.languages, &mut errors);
         let analytics = raw
             .analytics
             .clone()
