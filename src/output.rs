@@ -614,20 +614,16 @@ impl Memory {
 
 impl Sink for Memory {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        safe_rel(rel)?;
-        let bytes: std::sync::Arc<[u8]> = bytes.into();
-        self.files
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(rel.to_string(), bytes);
-        Ok(())
+        self.write_shared(rel, &bytes.into())
     }
     fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> Result<(), Diagnostic> {
         safe_rel(rel)?;
-        self.files
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(rel.to_string(), std::sync::Arc::clone(bytes));
+        // By the path a request finds it at: bundle assets are written
+        // under their page's path, which starts with a slash.
+        self.files.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            rel.trim_start_matches('/').to_string(),
+            std::sync::Arc::clone(bytes),
+        );
         Ok(())
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
@@ -777,6 +773,18 @@ pub fn file_for(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn memory_keeps_files_by_the_path_a_request_finds_them_at() {
+        let mem = Memory::default();
+        mem.write("/tourisme/lac/lac.fr.vtt", b"WEBVTT").unwrap();
+        mem.write("tourisme/index.html", b"x").unwrap();
+        assert!(mem.write("/../x", b"x").is_err());
+        let files = mem.into_files();
+        let mut names: Vec<&str> = files.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["tourisme/index.html", "tourisme/lac/lac.fr.vtt"]);
+    }
+
     #[test]
     fn compressed_siblings_hold_the_same_bytes_and_only_for_text() {
         use std::io::Read as _;

@@ -8,10 +8,22 @@
 //! an audit (its date), the status agrees with the share of criteria met
 //! (totally: 100 %; partially: at least 50 %; not: under 50 %), and a
 //! statement always says whom to write to.
+//!
+//! The fixed texts of the statement are the theme's strings, in each
+//! language it ships; the texts an office writes (the auditor, the pages
+//! audited, non-conformities, exemptions, technologies, tools) are written
+//! in `[accessibility]` in the default language and may be translated in
+//! `[languages.xx.accessibility]`, as `[languages.xx.contact]` translates
+//! the contact block. A text not translated is shown as written, marked
+//! with the default language ([`Statement::written_in`]).
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::raw::RawAccessibility;
+use super::raw::{
+    LanguageAccessibility, LanguageConfig, RawAccessibility, RawAuditedPage, RawExemption,
+};
 use crate::error::Diagnostic;
 
 /// The RGAA version when `rgaa_version` is not written.
@@ -35,9 +47,116 @@ pub struct Accessibility {
     pub tools: Vec<String>,
     pub email: Option<String>,
     pub form: Option<String>,
+    /// `[languages.xx.accessibility]`, checked, by language.
+    #[serde(skip)]
+    pub translations: BTreeMap<String, Translation>,
+}
+
+/// The statement's texts in one language; `None` where the main ones stand.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Translation {
+    pub auditor: Option<String>,
+    pub pages: Option<Vec<AuditedPage>>,
+    pub non_conformities: Option<Vec<String>>,
+    pub exemptions: Option<Vec<Exemption>>,
+    pub technologies: Option<Vec<String>>,
+    pub tools: Option<Vec<String>>,
+}
+
+/// The statement as a page in one language shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Statement {
+    #[serde(flatten)]
+    pub fields: Accessibility,
+    /// The language of each text shown in another language than the
+    /// page's (the default one, not translated), for its `lang`; null when
+    /// it is the page's.
+    pub written_in: WrittenIn,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WrittenIn {
+    pub auditor: Option<String>,
+    pub pages: Option<String>,
+    pub non_conformities: Option<String>,
+    pub exemptions: Option<String>,
+    pub technologies: Option<String>,
+    pub tools: Option<String>,
 }
 
 impl Accessibility {
+    /// The statement for a page in `lang`: each text translated into it
+    /// replaces the main one; the others are marked as `default`'s.
+    pub fn in_language(&self, lang: &str, default: &str) -> Statement {
+        let mut fields = self.clone();
+        fields.translations.clear();
+        let mut written_in = WrittenIn::default();
+        if lang != default {
+            let t = self.translations.get(lang).cloned().unwrap_or_default();
+            fn pick<T>(
+                main: &mut T,
+                translated: Option<T>,
+                shown: bool,
+                mark: &mut Option<String>,
+                default: &str,
+            ) {
+                match translated {
+                    Some(t) => *main = t,
+                    None if shown => *mark = Some(default.to_string()),
+                    None => {}
+                }
+            }
+            let shown = fields.auditor.is_some();
+            if let Some(a) = t.auditor {
+                fields.auditor = Some(a);
+            } else if shown {
+                written_in.auditor = Some(default.to_string());
+            }
+            let (p, n, e) = (
+                !fields.pages.is_empty(),
+                !fields.non_conformities.is_empty(),
+                !fields.exemptions.is_empty(),
+            );
+            pick(
+                &mut fields.pages,
+                t.pages,
+                p,
+                &mut written_in.pages,
+                default,
+            );
+            pick(
+                &mut fields.non_conformities,
+                t.non_conformities,
+                n,
+                &mut written_in.non_conformities,
+                default,
+            );
+            pick(
+                &mut fields.exemptions,
+                t.exemptions,
+                e,
+                &mut written_in.exemptions,
+                default,
+            );
+            let (x, y) = (!fields.technologies.is_empty(), !fields.tools.is_empty());
+            pick(
+                &mut fields.technologies,
+                t.technologies,
+                x,
+                &mut written_in.technologies,
+                default,
+            );
+            pick(
+                &mut fields.tools,
+                t.tools,
+                y,
+                &mut written_in.tools,
+                default,
+            );
+        }
+        Statement { fields, written_in }
+    }
+
     /// Whether there is more to state than a bare status (or not even that).
     pub fn is_empty(&self) -> bool {
         *self
@@ -62,7 +181,94 @@ pub struct Exemption {
 }
 
 fn error(key: &str, message: String, help: &str) -> Diagnostic {
-    Diagnostic::error("config", format!("[accessibility] {key}: {message}")).help(help.to_string())
+    error_in("accessibility", key, message, help)
+}
+
+/// An error of `key` in the table `[table]`.
+fn error_in(table: &str, key: &str, message: String, help: &str) -> Diagnostic {
+    Diagnostic::error("config", format!("[{table}] {key}: {message}")).help(help.to_string())
+}
+
+/// Texts trimmed, the empty ones left out.
+fn list(l: &[String]) -> Vec<String> {
+    l.iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// The pages audited of `[table] pages`, each wrong one an error.
+fn audited_pages(
+    raw: &[RawAuditedPage],
+    table: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<AuditedPage> {
+    let mut pages = Vec::new();
+    for (i, p) in raw.iter().enumerate() {
+        let title = p.title.trim();
+        let url = p.url.trim();
+        let url_ok =
+            url.starts_with('/') || url.starts_with("@/") || crate::url::https_host(url).is_some();
+        if title.is_empty() || !url_ok {
+            errors.push(error_in(
+                table,
+                &format!("pages[{i}]"),
+                format!("{{ title = \"{title}\", url = \"{url}\" }} needs a title and an address"),
+                "write { title = \"Accueil\", url = \"/\" }: a site path, @/file.md or an https:// address",
+            ));
+        } else {
+            pages.push(AuditedPage {
+                title: title.to_string(),
+                url: url.to_string(),
+            });
+        }
+    }
+    pages
+}
+
+/// The exemptions of `[table] exemptions`, each wrong one an error.
+fn exemptions(raw: &[RawExemption], table: &str, errors: &mut Vec<Diagnostic>) -> Vec<Exemption> {
+    let mut out = Vec::new();
+    for (i, e) in raw.iter().enumerate() {
+        let (content, reason) = (e.content.trim(), e.reason.trim());
+        if content.is_empty() || reason.is_empty() {
+            errors.push(error_in(
+                table,
+                &format!("exemptions[{i}]"),
+                "an exemption needs the content and the reason".into(),
+                "write { content = \"Les PDF d'archives\", reason = \"documents publiés avant le 23 septembre 2018\" }",
+            ));
+        } else {
+            out.push(Exemption {
+                content: content.to_string(),
+                reason: reason.to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// `[languages.LANG.accessibility]`, checked.
+fn translation(
+    lang: &str,
+    raw: &LanguageAccessibility,
+    errors: &mut Vec<Diagnostic>,
+) -> Translation {
+    let table = format!("languages.{lang}.accessibility");
+    Translation {
+        auditor: text(raw.auditor.as_ref()),
+        pages: raw
+            .pages
+            .as_deref()
+            .map(|p| audited_pages(p, &table, errors)),
+        non_conformities: raw.non_conformities.as_deref().map(list),
+        exemptions: raw
+            .exemptions
+            .as_deref()
+            .map(|e| exemptions(e, &table, errors)),
+        technologies: raw.technologies.as_deref().map(list),
+        tools: raw.tools.as_deref().map(list),
+    }
 }
 
 /// A text trimmed, None when empty.
@@ -83,7 +289,11 @@ fn audit_date(value: &toml::Value) -> Option<String> {
     Some(date.to_string())
 }
 
-pub fn validate(raw: &RawAccessibility, errors: &mut Vec<Diagnostic>) -> Accessibility {
+pub fn validate(
+    raw: &RawAccessibility,
+    languages: &indexmap::IndexMap<String, LanguageConfig>,
+    errors: &mut Vec<Diagnostic>,
+) -> Accessibility {
     let before = errors.len();
     let status = raw.status.as_deref().map(str::trim).and_then(|status| {
         let known = ["full", "partial", "none"].into_iter().find(|k| *k == status);
@@ -176,47 +386,13 @@ pub fn validate(raw: &RawAccessibility, errors: &mut Vec<Diagnostic>) -> Accessi
             "add email = \"accessibilite@example.fr\" or form = \"https://example.fr/contact/\"",
         ));
     }
-    let mut pages = Vec::new();
-    for (i, p) in raw.pages.iter().enumerate() {
-        let title = p.title.trim();
-        let url = p.url.trim();
-        let url_ok =
-            url.starts_with('/') || url.starts_with("@/") || crate::url::https_host(url).is_some();
-        if title.is_empty() || !url_ok {
-            errors.push(error(
-                &format!("pages[{i}]"),
-                format!("{{ title = \"{title}\", url = \"{url}\" }} needs a title and an address"),
-                "write { title = \"Accueil\", url = \"/\" }: a site path, @/file.md or an https:// address",
-            ));
-        } else {
-            pages.push(AuditedPage {
-                title: title.to_string(),
-                url: url.to_string(),
-            });
-        }
-    }
-    let mut exemptions = Vec::new();
-    for (i, e) in raw.exemptions.iter().enumerate() {
-        let (content, reason) = (e.content.trim(), e.reason.trim());
-        if content.is_empty() || reason.is_empty() {
-            errors.push(error(
-                &format!("exemptions[{i}]"),
-                "an exemption needs the content and the reason".into(),
-                "write { content = \"Les PDF d'archives\", reason = \"documents publiés avant le 23 septembre 2018\" }",
-            ));
-        } else {
-            exemptions.push(Exemption {
-                content: content.to_string(),
-                reason: reason.to_string(),
-            });
-        }
-    }
-    let list = |l: &[String]| -> Vec<String> {
-        l.iter()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-            .collect()
-    };
+    let pages = audited_pages(&raw.pages, "accessibility", errors);
+    let exemptions = exemptions(&raw.exemptions, "accessibility", errors);
+    let translations = languages
+        .iter()
+        .map(|(lang, l)| (lang.clone(), translation(lang, &l.accessibility, errors)))
+        .filter(|(_, t)| *t != Translation::default())
+        .collect();
     let checked = Accessibility {
         status,
         audit_date,
@@ -231,6 +407,7 @@ pub fn validate(raw: &RawAccessibility, errors: &mut Vec<Diagnostic>) -> Accessi
         tools: list(&raw.tools),
         email,
         form,
+        translations,
     };
     if errors.len() > before {
         Accessibility::default()
@@ -246,7 +423,7 @@ mod tests {
     fn check(toml_text: &str) -> Result<Accessibility, String> {
         let raw: RawAccessibility = toml::from_str(toml_text).map_err(|e| e.to_string())?;
         let mut errors = Vec::new();
-        let a = validate(&raw, &mut errors);
+        let a = validate(&raw, &indexmap::IndexMap::new(), &mut errors);
         if errors.is_empty() {
             Ok(a)
         } else {
@@ -280,6 +457,88 @@ mod tests {
         assert_eq!(text.audit_date.as_deref(), Some("2026-09-01"));
         assert_eq!(text.rgaa_version, DEFAULT_RGAA_VERSION);
         assert!(check("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_language_translates_the_texts_and_the_rest_is_marked_as_written() {
+        let raw: RawAccessibility = toml::from_str(&format!(
+            "{AUDITED}pages = [{{ title = \"Accueil\", url = \"/\" }}]\nnon_conformities = [\"Des images sans alternative\"]\ntechnologies = [\"HTML5\"]\n"
+        ))
+        .unwrap();
+        let languages: indexmap::IndexMap<String, LanguageConfig> = toml::from_str(
+            "[en.accessibility]\nauditor = \" Office (self-assessment) \"\npages = [{ title = \"Home\", url = \"/en/\" }]\nnon_conformities = [\"Images without a text alternative\", \" \"]\n[de]\n",
+        )
+        .unwrap();
+        let mut errors = Vec::new();
+        let a = validate(&raw, &languages, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        // German translates nothing: no translation kept.
+        assert_eq!(a.translations.keys().collect::<Vec<_>>(), ["en"]);
+
+        let en = a.in_language("en", "fr");
+        assert_eq!(
+            en.fields.auditor.as_deref(),
+            Some("Office (self-assessment)")
+        );
+        assert_eq!(en.fields.pages[0].title, "Home");
+        assert_eq!(
+            en.fields.non_conformities,
+            ["Images without a text alternative"]
+        );
+        assert_eq!(en.fields.technologies, ["HTML5"]);
+        assert_eq!(
+            en.written_in,
+            WrittenIn {
+                technologies: Some("fr".into()),
+                ..WrittenIn::default()
+            }
+        );
+        // The rest is the same in every language.
+        assert_eq!(
+            (en.fields.status, en.fields.rate),
+            (Some("partial"), Some(72.5))
+        );
+
+        let de = a.in_language("de", "fr");
+        assert_eq!(de.fields.auditor.as_deref(), Some("Office"));
+        assert_eq!(de.written_in.auditor.as_deref(), Some("fr"));
+        assert_eq!(de.written_in.non_conformities.as_deref(), Some("fr"));
+        // Nothing to mark where nothing is shown (no exemptions, no tools).
+        assert_eq!(de.written_in.exemptions, None);
+        assert_eq!(de.written_in.tools, None);
+
+        let fr = a.in_language("fr", "fr");
+        assert_eq!(fr.fields.non_conformities, ["Des images sans alternative"]);
+        assert_eq!(fr.written_in, WrittenIn::default());
+        // The view has the fields at its top, as the template reads them.
+        let json = serde_json::to_value(&en).unwrap();
+        assert_eq!(json["auditor"], "Office (self-assessment)");
+        assert_eq!(json["written_in"]["technologies"], "fr");
+        assert!(json.get("translations").is_none());
+
+        // A wrong text in a language's table names that table.
+        let bad: indexmap::IndexMap<String, LanguageConfig> = toml::from_str(
+            "[en.accessibility]\npages = [{ title = \"Home\", url = \"home\" }]\nexemptions = [{ content = \"Maps\", reason = \"\" }]\n",
+        )
+        .unwrap();
+        let mut errors = Vec::new();
+        validate(&raw, &bad, &mut errors);
+        let said: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            said[0].starts_with("[languages.en.accessibility] pages[0]:"),
+            "{said:?}"
+        );
+        assert!(
+            said[1].starts_with("[languages.en.accessibility] exemptions[0]:"),
+            "{said:?}"
+        );
+        // What is the same in every language cannot be given per language.
+        assert!(
+            toml::from_str::<indexmap::IndexMap<String, LanguageConfig>>(
+                "[en.accessibility]\nstatus = \"full\"\n"
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -507,7 +507,8 @@ impl Config {
         }
         errors.extend(check_who(&raw));
         let contact = validate_contact(raw.contact, &mut errors);
-        let accessibility = accessibility::validate(&raw.accessibility, &mut errors);
+        let accessibility =
+            accessibility::validate(&raw.accessibility, &raw.languages, &mut errors);
         let open_data = open_data::validate(
             raw.open_data.clone(),
             &raw.title,

@@ -112,6 +112,9 @@ pub struct LanguageConfig {
     /// The contact block's texts in this language.
     #[serde(default)]
     pub contact: LanguageContact,
+    /// The accessibility statement's texts in this language.
+    #[serde(default)]
+    pub accessibility: LanguageAccessibility,
     /// What this language's navigation and listings do with a page that is
     /// not translated into it. Default: `link` (to the default language's
     /// page, marked as such).
@@ -247,6 +250,27 @@ pub struct LanguageContact {
     /// Opening hours in this language. Default: the main ones, marked as
     /// written in the default language.
     pub hours: Option<String>,
+}
+
+/// `[languages.xx.accessibility]`: the statement's texts an office writes,
+/// in that language. Each one not given is the main one, marked as written
+/// in the default language; the status, dates, rate and contact addresses
+/// are the same in every language.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageAccessibility {
+    /// Who audited, in this language. Default: the main one.
+    pub auditor: Option<String>,
+    /// The pages audited, titled in this language. Default: the main ones.
+    pub pages: Option<Vec<RawAuditedPage>>,
+    /// What the audit found not compliant. Default: the main ones.
+    pub non_conformities: Option<Vec<String>>,
+    /// Content not made accessible, and why. Default: the main ones.
+    pub exemptions: Option<Vec<RawExemption>>,
+    /// Technologies the site relies on. Default: the main ones.
+    pub technologies: Option<Vec<String>>,
+    /// Tools and environments of the audit. Default: the main ones.
+    pub tools: Option<Vec<String>>,
 }
 
 /// The brand: name, tagline, logo, font, hashtag and colours.

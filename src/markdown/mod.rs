@@ -272,7 +272,7 @@ pub fn render(
     let mut in_image = 0usize;
     // Where the events of the image being read start in `out`.
     let mut image_start: Option<usize> = None;
-    let mut cells = TableCells::default();
+    let mut cells = TableCells::new(raw.iter().map(|(ev, _)| ev));
     let sanitizing = opts.raw_html == RawHtml::Sanitize;
     // The HTML written in the page, with offsets: when there is some, the
     // page is cleaned and each removal reported; a page without any does
@@ -617,7 +617,7 @@ pub fn render(
     let cleaned = !pasted.is_empty();
     let finish = |html: String| {
         let html = if cleaned {
-            sanitize::clean(&html, opts.site_host)
+            TableCells::refocus(sanitize::clean(&html, opts.site_host))
         } else {
             html
         };
@@ -891,8 +891,10 @@ pub fn render_inline(
     let mut pasted = false;
     let mut html = String::new();
     let mut verbatim = 0usize;
-    let mut cells = TableCells::default();
-    let events = Parser::new_ext(source, options)
+    let parsed: Vec<Event<'_>> = Parser::new_ext(source, options).collect();
+    let mut cells = TableCells::new(parsed.iter());
+    let events = parsed
+        .into_iter()
         .inspect(|ev| pasted |= matches!(ev, Event::Html(_) | Event::InlineHtml(_)))
         .map(|ev| cells.map(ev))
         .map(|ev| {
@@ -920,26 +922,123 @@ pub fn render_inline(
         });
     pulldown_cmark::html::push_html(&mut html, events);
     if pasted && raw_html == RawHtml::Sanitize {
-        sanitize::clean(&html, site_host)
+        TableCells::refocus(sanitize::clean(&html, site_host))
     } else {
         html
     }
 }
 
-/// pulldown-cmark aligns table cells with a `style` attribute, which a strict
-/// Content-Security-Policy refuses: cells are written here, with a class.
+/// Tables as the renderer writes them. pulldown-cmark aligns cells with a
+/// `style` attribute, which a strict Content-Security-Policy refuses: cells
+/// are written here, with a class. And a wide table must not make the whole
+/// page scroll sideways on a phone with large text (RGAA 10.11, reflow):
+/// each table sits in its own scroll container, which the keyboard reaches
+/// (a region that scrolls must take the focus to be scrolled without a
+/// mouse) and which is named for screen readers, by the heading the table
+/// follows or, when that heading already named a table or there is none,
+/// by the table's column headers.
 #[derive(Default)]
 struct TableCells {
     alignments: Vec<pulldown_cmark::Alignment>,
     in_head: bool,
     cell: usize,
+    /// The column headers of each table still to come, in order ([`table_heads`]).
+    heads: std::collections::VecDeque<String>,
+    /// The text of the heading being read.
+    in_heading: Option<String>,
+    /// The last heading's text, until a table takes it as its name.
+    heading: Option<String>,
+}
+
+/// The start of a table's scroll container once cleaned: the cleaner keeps
+/// no `tabindex` (pasted HTML may not reorder the keyboard's path), so the
+/// renderer's own is put back after it ([`TableCells::refocus`]).
+const TABLE_SCROLL_CLEANED: &str = "<div class=\"table-scroll\"";
+const TABLE_SCROLL: &str = "<div class=\"table-scroll\" tabindex=\"0\"";
+
+/// The column headers of each table in `events`, cells joined by commas.
+fn table_heads<'e, 'a: 'e>(
+    events: impl Iterator<Item = &'e Event<'a>>,
+) -> std::collections::VecDeque<String> {
+    let mut heads = std::collections::VecDeque::new();
+    let mut cells: Option<Vec<String>> = None;
+    for ev in events {
+        match ev {
+            Event::Start(Tag::TableHead) => cells = Some(Vec::new()),
+            Event::Start(Tag::TableCell) => {
+                if let Some(c) = cells.as_mut() {
+                    c.push(String::new());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(cell) = cells.as_mut().and_then(|c| c.last_mut()) {
+                    cell.push_str(t);
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                let c = cells.take().unwrap_or_default();
+                let names: Vec<&str> = c
+                    .iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                heads.push_back(names.join(", "));
+            }
+            _ => {}
+        }
+    }
+    heads
 }
 
 impl TableCells {
+    /// For the tables of `events`, read ahead for their column headers.
+    fn new<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> TableCells {
+        TableCells {
+            heads: table_heads(events),
+            ..TableCells::default()
+        }
+    }
+
+    /// `html` cleaned, with the tables' scroll containers focusable again.
+    fn refocus(html: String) -> String {
+        if html.contains(TABLE_SCROLL_CLEANED) {
+            html.replace(TABLE_SCROLL_CLEANED, TABLE_SCROLL)
+        } else {
+            html
+        }
+    }
+
     fn map<'a>(&mut self, ev: Event<'a>) -> Event<'a> {
         use pulldown_cmark::Alignment;
         match &ev {
-            Event::Start(Tag::Table(a)) => self.alignments.clone_from(a),
+            Event::Start(Tag::Heading { .. }) => self.in_heading = Some(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = self.in_heading.as_mut() {
+                    h.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                self.heading = self
+                    .in_heading
+                    .take()
+                    .map(|h| h.trim().to_string())
+                    .filter(|h| !h.is_empty());
+            }
+            Event::Start(Tag::Table(a)) => {
+                self.alignments.clone_from(a);
+                let head = self.heads.pop_front().unwrap_or_default();
+                let name = self.heading.take().unwrap_or(head);
+                let mut open = String::from(TABLE_SCROLL);
+                if !name.is_empty() {
+                    open.push_str(" role=\"region\" aria-label=\"");
+                    let _ = escape_html(&mut open, &name);
+                    open.push('"');
+                }
+                open.push_str("><table>");
+                return Event::Html(open.into());
+            }
+            // What pulldown-cmark writes at a table's end, and the container's end.
+            Event::End(TagEnd::Table) => return Event::Html("</tbody></table>\n</div>\n".into()),
             Event::Start(Tag::TableHead) => {
                 self.in_head = true;
                 self.cell = 0;
@@ -1358,6 +1457,70 @@ mod tests {
         // Without aligned columns nothing is rewritten.
         let plain = html("| a |\n|---|\n| 1 |\n");
         assert!(plain.contains("<td>1</td>") && !plain.contains("class=\"align"));
+    }
+
+    #[test]
+    fn tables_scroll_in_a_named_focusable_region_of_their_own() {
+        // Two tables under one heading, one before any, one with a pasted
+        // element on the page (which is then cleaned).
+        let src = "| Saison | Horaires |\n|---|---|\n| été | 9 h |\n\n\
+                   ## Faire le tour du *lac*\n\nLe sentier.\n\n\
+                   | Étape | Distance |\n|---|--:|\n| Plage | 0 km |\n\n\
+                   | | `Tarif` \"A\" |\n|---|---|\n| x | y |\n";
+        let open = |label: &str| {
+            format!(
+                "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\"><table>"
+            )
+        };
+        for (raw, what) in [("", "plain"), ("\n<span>pasted</span>\n", "cleaned")] {
+            let r = render(&format!("{src}{raw}"), 1, &opts(false), &Ctx).unwrap();
+            let h = r.html.as_str();
+            // Before any heading: the column headers name it.
+            assert!(h.contains(&open("Saison, Horaires")), "{what}: {h}");
+            // The heading it follows, as text.
+            assert!(h.contains(&open("Faire le tour du lac")), "{what}: {h}");
+            // A second table under the same heading: its own headers, quoted.
+            assert!(h.contains(&open("Tarif &quot;A&quot;")), "{what}: {h}");
+            assert_eq!(
+                h.matches("<div class=\"table-scroll\"").count(),
+                3,
+                "{what}: {h}"
+            );
+            assert_eq!(
+                h.matches("</tbody></table>\n</div>").count(),
+                3,
+                "{what}: {h}"
+            );
+            assert!(
+                h.contains("<td class=\"align-right\">0 km</td>"),
+                "{what}: {h}"
+            );
+        }
+        // A table without any header text or heading: focusable, unnamed.
+        let h = html("| |\n|---|\n| 1 |\n");
+        assert!(
+            h.contains("<div class=\"table-scroll\" tabindex=\"0\"><table>"),
+            "{h}"
+        );
+        // Short texts (a shortcode's body) too, cleaned or not.
+        for text in [
+            "| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "<b>x</b>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        ] {
+            let inline =
+                render_inline(text, Typography::PLAIN, RawHtml::Sanitize, "www.example.fr");
+            assert!(inline.contains(&open("a, b")), "{inline}");
+            assert!(inline.contains("</table>\n</div>"), "{inline}");
+        }
+        // A pasted container takes no other focus than the renderer's own.
+        let r = render(
+            "<div class=\"table-scroll\" tabindex=\"3\">x</div>\n",
+            1,
+            &opts(false),
+            &Ctx,
+        )
+        .unwrap();
+        assert!(!r.html.contains("tabindex=\"3\""), "{}", r.html);
     }
 
     #[test]

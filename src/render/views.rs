@@ -108,8 +108,9 @@ pub struct SiteView<'a> {
     /// `[accessibility] status`: `full`, `partial` or `none`; null when not said.
     pub accessibility_status: Option<&'static str>,
     /// `[accessibility]` as the theme's `accessibility_statement()` shows
-    /// it (its texts in the default language); null when it says nothing.
-    pub accessibility: Option<&'a crate::config::accessibility::Accessibility>,
+    /// it, its texts in the page's language where they are translated
+    /// (`written_in` names the others' language); null when it says nothing.
+    pub accessibility: Option<crate::config::accessibility::Statement>,
     pub extra: &'a toml::Table,
     pub has_audiences_index: bool,
     /// True when at least one community post is published.
@@ -233,7 +234,9 @@ pub fn site_view<'a>(
             .collect(),
         contact: contact_view(config, lang),
         accessibility_status: config.accessibility.status,
-        accessibility: Some(&config.accessibility).filter(|a| !a.is_empty()),
+        accessibility: Some(&config.accessibility)
+            .filter(|a| !a.is_empty())
+            .map(|a| a.in_language(lang, &config.default_language)),
         extra: &config.extra,
         has_audiences_index: !config.audiences.is_empty(),
         has_community: false,

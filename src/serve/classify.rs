@@ -5,6 +5,9 @@
 //! by-products and the build's own folders, and sorts what is left into a
 //! stylesheet-only change (the page swaps its CSS without reloading) or a
 //! change that reloads the page (and says which page, when it is one).
+//! A video's transcript or captions (files a page's `video()` names beside
+//! it) are no page of their own: a save of one names the page that shows
+//! it, found by reading the markdown of its folder.
 
 use std::path::{Component, Path};
 
@@ -18,7 +21,8 @@ pub enum Change {
     /// Stylesheets only: swap them in place.
     Css,
     /// Anything else: rebuild and reload. `page` is the content file when
-    /// exactly one markdown file changed (`content/tourisme/lac.md`).
+    /// exactly one markdown file changed (`content/tourisme/lac.md`), or
+    /// the one page that names the transcript or captions saved.
     Reload { page: Option<String> },
 }
 
@@ -82,13 +86,73 @@ pub fn classify<'a>(root: &Path, paths: impl IntoIterator<Item = &'a Path>) -> C
     }
     let pages: Vec<&String> = sources
         .iter()
-        .filter(|s| s.starts_with("content/") && s.ends_with(".md"))
+        .filter(|s| s.starts_with("content/") && s.ends_with(".md") && !is_video_text(s))
         .collect();
-    let page = match (pages.as_slice(), sources.len()) {
-        ([one], 1) => Some((*one).clone()),
+    let page = match (pages.as_slice(), sources.as_slice()) {
+        ([one], [_]) => Some((*one).clone()),
+        ([], [one]) if is_video_text(one) => page_naming(root, one),
         _ => None,
     };
     Change::Reload { page }
+}
+
+/// Whether `source` is a file the `video()` shortcode reads beside a page:
+/// a transcript (`lac.transcript.md`, `lac.transcript.en.md`: the content
+/// walk leaves those out of the pages) or captions (`lac.fr.vtt`).
+fn is_video_text(source: &str) -> bool {
+    if !source.starts_with("content/") {
+        return false;
+    }
+    let name = source.rsplit('/').next().unwrap_or(source);
+    if name.to_ascii_lowercase().ends_with(".vtt") {
+        return true;
+    }
+    let Some(stem) = name.strip_suffix(".md") else {
+        return false;
+    };
+    let base = stem
+        .rsplit_once('.')
+        .filter(|(_, lang)| lang.len() <= 3)
+        .map_or(stem, |(b, _)| b);
+    base.ends_with(".transcript")
+}
+
+/// The page or section file that names `source` in quotes (as a shortcode's
+/// argument: `transcript="lac.transcript.md"`): a markdown file of its
+/// folder, else of the nearest folder above it up to `content/`, naming it
+/// by its path from there. `None` when none does or several do (the
+/// translations of a page sharing its captions). Reads a folder a level,
+/// not the whole content.
+fn page_naming(root: &Path, source: &str) -> Option<String> {
+    let parts: Vec<&str> = source.split('/').collect();
+    for depth in (1..parts.len()).rev() {
+        let name = parts[depth..].join("/");
+        let folder = parts[..depth].join("/");
+        let quoted = [format!("\"{name}\""), format!("'{name}'")];
+        let Ok(entries) = std::fs::read_dir(root.join(&folder)) else {
+            continue;
+        };
+        let mut naming: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .map(|file| format!("{folder}/{file}"))
+            .filter(|file| {
+                file.ends_with(".md")
+                    && !is_video_text(file)
+                    && !is_scratch(std::ffi::OsStr::new(file.rsplit('/').next().unwrap_or("")))
+            })
+            .filter(|file| {
+                std::fs::read_to_string(root.join(file))
+                    .is_ok_and(|text| quoted.iter().any(|q| text.contains(q.as_str())))
+            })
+            .collect();
+        if !naming.is_empty() {
+            naming.sort();
+            return (naming.len() == 1).then(|| naming.remove(0));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -135,6 +199,81 @@ mod tests {
             c(&["content/a.md", "content/b.md"]),
             Change::Reload { page: None }
         );
+    }
+
+    #[test]
+    fn a_transcript_or_captions_name_the_page_that_shows_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let video = |t: &str, c: &str| {
+            format!(
+                "+++\ntitle = \"Le lac\"\n+++\n{{{{ video(src=\"lac.mp4\", poster=\"a.png\", title=\"x\", transcript=\"{t}\", captions='{c}') }}}}\n"
+            )
+        };
+        write(
+            "content/tourisme/lac/index.md",
+            &video("lac.transcript.md", "lac.fr.vtt"),
+        );
+        write(
+            "content/tourisme/lac/index.en.md",
+            &video("lac.transcript.en.md", "lac.fr.vtt"),
+        );
+        write("content/tourisme/lac/lac.transcript.md", "Le lac.");
+        write("content/tourisme/lac/lac.transcript.en.md", "The lake.");
+        write("content/tourisme/lac/lac.fr.vtt", "WEBVTT\n");
+        // A page outside a bundle naming a file of a folder below it.
+        write("content/culture/_index.md", "+++\n+++\n");
+        write(
+            "content/culture/musee.md",
+            &video("films/musee.transcript.md", "films/musee.vtt"),
+        );
+        write("content/culture/films/musee.transcript.md", "Le musée.");
+        write("content/culture/films/musee.vtt", "WEBVTT\n");
+        write(
+            "content/culture/films/orphelin.transcript.md",
+            "Nulle part.",
+        );
+        let page = |rel: &str| classify(root, [root.join(rel).as_path()]);
+        let named = |p: &str| Change::Reload {
+            page: Some(p.into()),
+        };
+        for (saved, shown) in [
+            (
+                "content/tourisme/lac/lac.transcript.md",
+                "content/tourisme/lac/index.md",
+            ),
+            (
+                "content/tourisme/lac/lac.transcript.en.md",
+                "content/tourisme/lac/index.en.md",
+            ),
+            (
+                "content/culture/films/musee.transcript.md",
+                "content/culture/musee.md",
+            ),
+            (
+                "content/culture/films/musee.vtt",
+                "content/culture/musee.md",
+            ),
+        ] {
+            assert_eq!(page(saved), named(shown), "{saved}");
+        }
+        // Captions two translations share, a transcript no page names: no one page.
+        for saved in [
+            "content/tourisme/lac/lac.fr.vtt",
+            "content/culture/films/orphelin.transcript.md",
+        ] {
+            assert_eq!(page(saved), Change::Reload { page: None }, "{saved}");
+        }
+        // A transcript is no page, even saved alone beside none.
+        assert!(
+            is_video_text("content/a.transcript.md") && is_video_text("content/a.transcript.de.md")
+        );
+        assert!(!is_video_text("content/transcript.md") && !is_video_text("static/a.vtt"));
     }
 
     #[test]

@@ -161,8 +161,8 @@ await withBrowser(async (browser) => {
     let stops = 0;
     for (let i = 0; i < 300; i++) {
       await page.keyboard.press("Tab");
-      // On a phone the open menu covers the page: once the focus has left
-      // it, fold it, as a reader going on with the page would have.
+      // Once the focus has left the open menu, fold it, as a reader going
+      // on with the page would have (menu.mjs tabs on with it open).
       const folded = await page.evaluate(() => {
         const menu = document.querySelector("details.menu[open]");
         if (!menu || !document.activeElement || menu.contains(document.activeElement)) return false;

@@ -85,9 +85,10 @@ fn the_statement_shows_every_field_of_blason_toml_in_french_and_english() {
         "version 4.1.2",
         "shows that 62.5% of the criteria of RGAA version 4.1.2 are met",
         "March 14, 2026",
-        "Cabinet Accès Orbière",
-        "Le plan du lac n'a pas de description textuelle (critère 1.3).",
-        "Archives des bulletins municipaux",
+        "Orbière Access consultants",
+        "The lake's map has no text description (criterion 1.3).",
+        "Archives of the town newsletters — documents published before 23 September 2018",
+        "NVDA avec Firefox",
         "accessibilite@example-territoire.fr",
         "Write to the Défenseur des droits",
         "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07",
@@ -97,18 +98,65 @@ fn the_statement_shows_every_field_of_blason_toml_in_french_and_english() {
             "English statement lacks «{said}»:\n{text}"
         );
     }
-    assert_eq!(
-        read_texts(&en, ".a11y-statement h2")[0],
-        "Compliance status"
-    );
-    // The texts written once, in French, are marked as French on the English page.
-    for css in [
-        ".a11y-audit dd[lang='fr']",
-        ".a11y-list li[lang='fr']",
-        "span[lang='fr']",
+    // What [languages.en.accessibility] translates is not left in French.
+    for french in [
+        "Cabinet Accès Orbière",
+        "Le plan du lac",
+        "Archives des bulletins",
+        "Accueil",
     ] {
-        assert!(!select(&en, css).is_empty(), "nothing matches {css}");
+        assert!(
+            !text.contains(french),
+            "English statement shows «{french}»:\n{text}"
+        );
     }
+    // Every fixed text is the theme's English: DINUM's sections, in order.
+    assert_eq!(
+        read_texts(&en, ".a11y-statement h2"),
+        [
+            "Compliance status",
+            "Test results",
+            "Content that is not accessible",
+            "Preparation of this statement",
+            "Feedback and contact",
+            "Enforcement procedure"
+        ]
+    );
+    assert_eq!(
+        read_texts(&en, ".a11y-statement h3"),
+        [
+            "Non-compliances",
+            "Exemptions and content outside the accessibility obligation",
+            "Technologies the website relies on",
+            "Test tools and environments"
+        ]
+    );
+    assert!(
+        text.contains(
+            "Enforcement procedure Use this procedure if you reported an accessibility problem"
+        ),
+        "{text}"
+    );
+    // The texts left untranslated (technologies, tools), and the Défenseur
+    // des droits' postal address, are marked as French; nothing else is.
+    let marked: Vec<String> = select(&en, ".a11y-statement [lang]")
+        .iter()
+        .map(|e| format!("{} {}", e.value().attr("lang").unwrap_or(""), read_text(e)))
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            "fr HTML5",
+            "fr CSS",
+            "fr NVDA avec Firefox",
+            "fr Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07"
+        ]
+    );
+    assert!(
+        hrefs(&en)
+            .iter()
+            .any(|l| l == "https://www.example-territoire.fr/en/")
+    );
     assert!(
         hrefs(&en)
             .iter()

@@ -537,3 +537,64 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         );
     }
 }
+
+/// A video's transcript and captions are files beside the page, read by the
+/// `video()` shortcode: saving one re-renders the page that shows it (or
+/// publishes the new captions), and a broken one is an error naming it.
+#[test]
+fn serve_renders_again_the_page_whose_transcript_or_captions_were_saved() {
+    let tmp = SiteTest::from_fixture("accessibility/video");
+    let site = tmp.root();
+    let served = Served::start_with(site, free_port(), &["--follow"]);
+    let mut events = served.events();
+    let (status, _, body) = served.get("/tourisme/lac/");
+    assert_eq!(status, 200);
+    assert!(body.contains("les pêcheurs rentrent"), "{body}");
+
+    let dir = site.join("content/tourisme/lac");
+    let transcript = dir.join("lac.transcript.md");
+    std::fs::write(
+        &transcript,
+        read(&transcript).replace("les pêcheurs rentrent", "les barques rentrent"),
+    )
+    .unwrap();
+    // The browser is taken to the page that shows the transcript.
+    assert_eq!(
+        next_event(&mut events, "reload"),
+        "{\"path\":\"/tourisme/lac/\"}"
+    );
+    let line = served.wait_line("rebuilt ");
+    assert!(line.contains("(content/tourisme/lac/index.md)"), "{line}");
+    let (_, _, body) = served.get("/tourisme/lac/");
+    assert!(
+        body.contains("les barques rentrent") && !body.contains("les pêcheurs rentrent"),
+        "{body}"
+    );
+
+    let captions = dir.join("lac.fr.vtt");
+    std::fs::write(
+        &captions,
+        read(&captions).replace("[Chant d'une sittelle]", "[Chant d'un merle]"),
+    )
+    .unwrap();
+    assert_eq!(
+        next_event(&mut events, "reload"),
+        "{\"path\":\"/tourisme/lac/\"}"
+    );
+    let (status, _, vtt) = served.get("/tourisme/lac/lac.fr.vtt");
+    assert_eq!(status, 200);
+    assert!(vtt.contains("[Chant d'un merle]"), "{vtt}");
+
+    // Captions that are no longer WebVTT: the page's build fails, naming them.
+    std::fs::write(&captions, "00:00:01.000 --> 00:00:04.000\nSans en-tête\n").unwrap();
+    let failed = next_event(&mut events, "failed");
+    assert!(failed.contains("lac.fr.vtt"), "{failed}");
+    std::fs::write(
+        &captions,
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nRéparé\n",
+    )
+    .unwrap();
+    next_event(&mut events, "reload");
+    let (_, _, vtt) = served.get("/tourisme/lac/lac.fr.vtt");
+    assert!(vtt.contains("Réparé"), "{vtt}");
+}
