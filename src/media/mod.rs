@@ -1341,11 +1341,11 @@ fn encode(
                 image::codecs::png::CompressionType::Fast,
                 image::codecs::png::FilterType::Sub,
             )
-            .write_image(&resized, w, h, image::ExtendedColorType::Rgb8)
+            .write_image(resized, w, h, image::ExtendedColorType::Rgb8)
             .map_err(|e| e.to_string())?;
             Ok(out)
         }
-        Format::Jpeg => encode_jpeg(&resized, jpeg_encoder::ColorType::Rgb, w, h, quality),
+        Format::Jpeg => encode_jpeg(resized, jpeg_encoder::ColorType::Rgb, w, h, quality),
     }
 }
 
@@ -1499,6 +1499,7 @@ mod tests {
     /// variants against direct ones on real photos (docs/performance.md).
     #[test]
     #[ignore = "reads photos from BLASON_CHAIN_PHOTOS"]
+    #[allow(clippy::print_stderr)] // a measurement, read with --nocapture
     fn chain_quality_on_photos() {
         let Some(dir) = std::env::var_os("BLASON_CHAIN_PHOTOS") else {
             return;
