@@ -14,7 +14,9 @@
 //! Social cards ([`card`]) get their photo layer from here, cropped in the
 //! same pass as the photo's other variants and kept in the cache only.
 //! Large JPEGs are decoded at 1/2, 1/4 or 1/8 of their size when every
-//! variant still has its pixels (the `jpeg` module).
+//! variant still has its pixels (the `jpeg` module). The widths of one
+//! request are resized in a chain, each from a larger one ([`CHAIN_RATIO`]),
+//! and formats at one size share their resize.
 
 pub mod card;
 mod jpeg;
@@ -247,7 +249,8 @@ pub struct ImagePipeline {
 
 /// How many source pixels may be decoded at once, across all threads: about
 /// 1.2 GB of pixel buffers at most (the decoded image, its RGB or RGBA copy
-/// and one resized variant per thread), however many cores there are.
+/// and the resized pictures of two steps of its chains, together at most
+/// about twice the decoded image's pixels), however many cores there are.
 pub const PIXEL_BUDGET: u64 = 120_000_000;
 
 /// A counting semaphore over decoded pixels. A source larger than the whole
