@@ -14,7 +14,9 @@
 //! Social cards ([`card`]) get their photo layer from here, cropped in the
 //! same pass as the photo's other variants and kept in the cache only.
 //! Large JPEGs are decoded at 1/2, 1/4 or 1/8 of their size when every
-//! variant still has its pixels (the `jpeg` module).
+//! variant still has its pixels (the `jpeg` module). The widths of one
+//! request are resized in a chain, each from a larger one ([`CHAIN_RATIO`]),
+//! and formats at one size share their resize.
 
 pub mod card;
 mod jpeg;
@@ -104,6 +106,11 @@ struct Job {
     crop: Option<(u32, u32, u32, u32)>,
     /// Made from the source decoded at 1/`reduce` of its size (1, 2, 4, 8).
     reduce: u32,
+    /// The sizes it is resized through, from the (cropped) source: a
+    /// variant is made from a larger one of the same request rather than
+    /// from the source when that one is large enough ([`CHAIN_RATIO`]).
+    /// Part of its name, like everything its bytes depend on.
+    via: Vec<(u32, u32)>,
     /// Published under /processed_images/ (card layers stay in the cache).
     publish: bool,
     /// Encoder quality (the site's, or a press download's).
@@ -242,7 +249,8 @@ pub struct ImagePipeline {
 
 /// How many source pixels may be decoded at once, across all threads: about
 /// 1.2 GB of pixel buffers at most (the decoded image, its RGB or RGBA copy
-/// and one resized variant per thread), however many cores there are.
+/// and the resized pictures of two steps of its chains, together at most
+/// about twice the decoded image's pixels), however many cores there are.
 pub const PIXEL_BUDGET: u64 = 120_000_000;
 
 /// A counting semaphore over decoded pixels. A source larger than the whole
@@ -317,6 +325,35 @@ fn reduce_op(reduce: u32) -> String {
 
 fn hex16(bytes: &[u8]) -> String {
     bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// A variant is resized from a larger variant of the same request instead
+/// of from the source when that one is at least 3/2 as wide (the
+/// smallest such). Resizing costs about as much as the picture it reads,
+/// whatever the size it makes: six widths from a 3000-pixel photo read it
+/// six times, where a chain reads it once or twice and then ever smaller
+/// pictures. Lanczos3 from a picture 1.5 times as large keeps what a
+/// variant can show (docs/performance.md has the measured difference).
+const CHAIN_RATIO: (u64, u64) = (3, 2);
+
+/// For each of `widths` (ascending, without duplicates), the widths it is
+/// resized through, largest first: empty when it is made from the source
+/// directly. A width as large as the source (`source_width`, the source's
+/// own pixels) is never a step.
+fn chains(widths: &[u32], source_width: u32) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); widths.len()];
+    for i in (0..widths.len()).rev() {
+        let w = u64::from(widths[i]);
+        let parent = (i + 1..widths.len()).find(|&j| {
+            widths[j] < source_width && u64::from(widths[j]) * CHAIN_RATIO.1 >= w * CHAIN_RATIO.0
+        });
+        if let Some(j) = parent {
+            let mut chain = out[j].clone();
+            chain.push(widths[j]);
+            out[i] = chain;
+        }
+    }
+    out
 }
 
 impl ImagePipeline {
@@ -542,6 +579,7 @@ impl ImagePipeline {
                 format: Format::Png,
                 crop: Some(boxed),
                 reduce,
+                via: Vec::new(),
                 publish: false,
                 quality: self.settings.quality,
             });
@@ -619,6 +657,7 @@ impl ImagePipeline {
                 format: Format::Jpeg,
                 crop: None,
                 reduce,
+                via: Vec::new(),
                 publish: true,
                 quality: DOWNLOAD_QUALITY,
             });
@@ -675,15 +714,21 @@ impl ImagePipeline {
         }
         widths.sort_unstable();
         widths.dedup();
+        let size = |w: u32| {
+            let h = ((u64::from(info.height) * u64::from(w) + u64::from(info.width) / 2)
+                / u64::from(info.width))
+            .max(1) as u32;
+            (w, h)
+        };
+        let chains = chains(&widths, info.width);
         let mut sources = Vec::new();
         let mut fallback = None;
         let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         for &format in &self.settings.formats {
             let mut srcset = Vec::new();
-            for &w in &widths {
-                let h = ((u64::from(info.height) * u64::from(w) + u64::from(info.width) / 2)
-                    / u64::from(info.width))
-                .max(1) as u32;
+            for (&w, chain) in widths.iter().zip(&chains) {
+                let (_, h) = size(w);
+                let via: Vec<(u32, u32)> = chain.iter().map(|&v| size(v)).collect();
                 let crop_op = boxed.map_or(String::new(), |(l, t, cw, ch)| {
                     format!(":crop{l},{t},{cw},{ch}")
                 });
@@ -694,9 +739,19 @@ impl ImagePipeline {
                     Format::Jpeg => format!(":{JPEG_ENCODER}"),
                     _ => String::new(),
                 };
-                let reduce = self.job_reduction(&full, (info.width, info.height), (w, h));
+                // A chain is made from one decode: the one its first and
+                // largest step needs.
+                let reduce = self.job_reduction(
+                    &full,
+                    (info.width, info.height),
+                    via.first().copied().unwrap_or((w, h)),
+                );
+                let via_op: String = via
+                    .iter()
+                    .map(|(vw, vh)| format!(":via{vw}x{vh}"))
+                    .collect();
                 let op = format!(
-                    "{}{crop_op}:w{w}:h{h}{}:q{}{effort}:{}",
+                    "{}{crop_op}:w{w}:h{h}{}{via_op}:q{}{effort}:{}",
                     info.hash,
                     reduce_op(reduce),
                     self.settings.quality,
@@ -718,6 +773,7 @@ impl ImagePipeline {
                     format,
                     crop: boxed,
                     reduce,
+                    via: via.clone(),
                     publish: true,
                     quality: self.settings.quality,
                 });
@@ -783,8 +839,10 @@ impl ImagePipeline {
                 // variants this build happens to make.
                 let reduce = self.reduction(&info);
                 // A file name: no `:` (portable to every file system).
+                // `.mean`: the mean of every pixel (`.colour` files, from
+                // a thumbnail, differ by a unit or two).
                 let colour_name = format!(
-                    "{}{}.colour",
+                    "{}{}.mean",
                     &hash[..16],
                     reduce_op(reduce).replace(':', "-")
                 );
@@ -824,34 +882,94 @@ impl ImagePipeline {
                     );
                     let pixels = Pixels::new(img, jobs.iter().map(|(_, j)| j.format))
                         .map_err(|m| self.error(source, m))?;
-                    let made: Vec<Result<(), Diagnostic>> = jobs
-                        .par_iter()
-                        .map(|(name, job)| {
-                            let crop = job.crop.map(|(l, t, w, h)| {
-                                (
-                                    f64::from(l) * scale.0,
-                                    f64::from(t) * scale.1,
-                                    f64::from(w) * scale.0,
-                                    f64::from(h) * scale.1,
-                                )
-                            });
-                            let bytes = encode(
-                                &pixels,
-                                job.width,
-                                job.height,
-                                job.format,
-                                job.quality,
-                                self.settings.effort,
-                                crop,
-                            )
-                            .map_err(|m| self.error(source, m))?;
-                            self.encoded.fetch_add(1, Ordering::Relaxed);
-                            write_cached(&cache, name, &bytes).map_err(|e| {
-                                Diagnostic::io(&cache, &self.root, "write to the image cache", &e)
+                    // The resized pictures, one chain step at a time: each
+                    // step is made from the one before it (the first from
+                    // the source), then the variants that end at this step
+                    // are encoded, and the step before is dropped.
+                    let longest = jobs.iter().map(|(_, j)| j.via.len() + 1).max().unwrap_or(0);
+                    let mut previous: HashMap<Step, fast_image_resize::images::Image<'static>> =
+                        HashMap::new();
+                    for level in 1..=longest {
+                        let mut wanted: Vec<Step> = jobs
+                            .iter()
+                            .filter_map(|(_, j)| Step::of(j, level, &pixels))
+                            .collect();
+                        wanted.sort();
+                        wanted.dedup();
+                        let made: Vec<Result<(Step, _), Diagnostic>> = wanted
+                            .into_par_iter()
+                            .map(|step| {
+                                let from = if level == 1 {
+                                    pixels.of(step.rgba)
+                                } else {
+                                    previous.get(&step.parent())
+                                }
+                                .ok_or_else(|| self.error(source, "no pixels for this variant"))?;
+                                let crop = if level == 1 {
+                                    step.crop.map(|(l, t, w, h)| {
+                                        (
+                                            f64::from(l) * scale.0,
+                                            f64::from(t) * scale.1,
+                                            f64::from(w) * scale.0,
+                                            f64::from(h) * scale.1,
+                                        )
+                                    })
+                                } else {
+                                    None
+                                };
+                                let (w, h) = step.size();
+                                let img =
+                                    resize(from, w, h, crop).map_err(|m| self.error(source, m))?;
+                                Ok((step, img))
                             })
-                        })
-                        .collect();
-                    made.into_iter().collect::<Result<Vec<()>, _>>()?;
+                            .collect();
+                        let current: HashMap<Step, _> =
+                            made.into_iter().collect::<Result<_, _>>()?;
+                        let done: Vec<Result<(), Diagnostic>> = jobs
+                            .par_iter()
+                            .filter(|(_, j)| j.via.len() + 1 == level)
+                            .map(|(name, job)| {
+                                let step = Step::of(job, level, &pixels);
+                                let resized: &[u8] = match &step {
+                                    Some(step) => {
+                                        current.get(step).map(|img| img.buffer()).ok_or_else(
+                                            || self.error(source, "no pixels for this variant"),
+                                        )?
+                                    }
+                                    // The source's own size, uncropped.
+                                    None => pixels
+                                        .for_format(job.format)
+                                        .map(|img| img.buffer())
+                                        .ok_or_else(|| {
+                                        self.error(source, "no pixels for this variant")
+                                    })?,
+                                };
+                                let bpp = resized.len()
+                                    / (job.width as usize * job.height as usize).max(1);
+                                let bytes = encode(
+                                    resized,
+                                    job.width,
+                                    job.height,
+                                    bpp,
+                                    job.format,
+                                    job.quality,
+                                    self.settings.effort,
+                                )
+                                .map_err(|m| self.error(source, m))?;
+                                self.encoded.fetch_add(1, Ordering::Relaxed);
+                                write_cached(&cache, name, &bytes).map_err(|e| {
+                                    Diagnostic::io(
+                                        &cache,
+                                        &self.root,
+                                        "write to the image cache",
+                                        &e,
+                                    )
+                                })
+                            })
+                            .collect();
+                        done.into_iter().collect::<Result<Vec<()>, _>>()?;
+                        previous = current;
+                    }
                 }
                 if let Some(c) = colour {
                     colours
@@ -989,16 +1107,33 @@ pub fn placeholder_class(hash: &str) -> String {
     format!("ph-{}", &hash[..hash.len().min(12)])
 }
 
-/// An image's average colour, `#rrggbb`.
+/// An image's average colour, `#rrggbb`: the mean of every pixel's red,
+/// green and blue (alpha left out). One pass over the decoded pixels, with
+/// no copy for 8-bit RGB and RGBA (a thumbnail of a 3000-pixel photo cost
+/// more than resizing it).
 fn average_colour(img: &DynamicImage) -> String {
-    let small = img.thumbnail(16, 16).to_rgb8();
-    let n = u64::from(small.width() * small.height()).max(1);
-    let mut sum = [0u64; 3];
-    for p in small.pixels() {
-        for c in 0..3 {
-            sum[c] += u64::from(p[c]);
+    fn sums(buf: &[u8], step: usize) -> [u64; 3] {
+        let mut sum = [0u64; 3];
+        // Per row of a few thousand pixels, u32 sums cannot overflow.
+        for row in buf.chunks(step * 4096) {
+            let mut part = [0u32; 3];
+            for p in row.chunks_exact(step) {
+                part[0] += u32::from(p[0]);
+                part[1] += u32::from(p[1]);
+                part[2] += u32::from(p[2]);
+            }
+            for c in 0..3 {
+                sum[c] += u64::from(part[c]);
+            }
         }
+        sum
     }
+    let sum = match img {
+        DynamicImage::ImageRgb8(b) => sums(b.as_raw(), 3),
+        DynamicImage::ImageRgba8(b) => sums(b.as_raw(), 4),
+        other => sums(other.to_rgb8().as_raw(), 3),
+    };
+    let n = (u64::from(img.width()) * u64::from(img.height())).max(1);
     format!("#{:02x}{:02x}{:02x}", sum[0] / n, sum[1] / n, sum[2] / n)
 }
 
@@ -1019,7 +1154,6 @@ impl Pixels {
         use fast_image_resize as fr;
         let (w, h) = (img.width(), img.height());
         let alpha = img.color().has_alpha();
-        let flat = |f: Format| matches!(f, Format::Jpeg | Format::Png);
         let wants_rgba = alpha && formats.clone().any(|f| !flat(f));
         let wants_rgb = !alpha || formats.clone().any(flat);
         let rgba = if alpha { Some(img.to_rgba8()) } else { None };
@@ -1049,44 +1183,114 @@ impl Pixels {
             .map_err(|e| e.to_string())?;
         Ok(Pixels { rgb, rgba })
     }
+
+    /// The pixels a variant in `format` is made from.
+    fn for_format(&self, format: Format) -> Option<&fast_image_resize::images::Image<'static>> {
+        if flat(format) {
+            self.rgb.as_ref()
+        } else {
+            self.rgba.as_ref().or(self.rgb.as_ref())
+        }
+    }
+
+    fn of(&self, rgba: bool) -> Option<&fast_image_resize::images::Image<'static>> {
+        if rgba {
+            self.rgba.as_ref()
+        } else {
+            self.rgb.as_ref()
+        }
+    }
+
+    fn size(&self) -> Option<(u32, u32)> {
+        self.rgb
+            .as_ref()
+            .or(self.rgba.as_ref())
+            .map(|i| (i.width(), i.height()))
+    }
 }
 
-/// Resizes to `w`×`h` (Lanczos3) and encodes; no metadata is written.
-fn encode(
-    pixels: &Pixels,
+/// One step of a chain (or a variant made from the source directly): the
+/// pictures resized to `path`'s sizes in turn, from the source's `rgba` or
+/// RGB pixels cropped to `crop`. Variants of several formats at one size
+/// share their step: a size is resized once, whatever the formats.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Step {
+    rgba: bool,
+    crop: Option<(u32, u32, u32, u32)>,
+    path: Vec<(u32, u32)>,
+}
+
+impl Step {
+    /// The `level`th step (from 1) towards `job`'s variant: `None` past its
+    /// last one, and for a variant that is the source's own pixels (its
+    /// size, uncropped: copied, not resized).
+    fn of(job: &Job, level: usize, pixels: &Pixels) -> Option<Step> {
+        let mut path = job.via.clone();
+        path.push((job.width, job.height));
+        if level > path.len()
+            || (path.len() == 1 && job.crop.is_none() && Some(path[0]) == pixels.size())
+        {
+            return None;
+        }
+        path.truncate(level);
+        Some(Step {
+            rgba: pixels.rgba.is_some() && !flat(job.format),
+            crop: job.crop,
+            path,
+        })
+    }
+
+    /// The step it is resized from (the source for the first).
+    fn parent(&self) -> Step {
+        Step {
+            path: self.path[..self.path.len().saturating_sub(1)].to_vec(),
+            ..self.clone()
+        }
+    }
+
+    fn size(&self) -> (u32, u32) {
+        self.path.last().copied().unwrap_or((1, 1))
+    }
+}
+
+/// Formats without alpha: their variants are made from the RGB pixels,
+/// flattened onto white.
+fn flat(format: Format) -> bool {
+    matches!(format, Format::Jpeg | Format::Png)
+}
+
+/// Resizes `from` (its part `crop`: left, top, width, height, in its
+/// pixels) to `w`×`h` with Lanczos3.
+fn resize(
+    from: &fast_image_resize::images::Image<'_>,
     w: u32,
     h: u32,
+    crop: Option<(f64, f64, f64, f64)>,
+) -> Result<fast_image_resize::images::Image<'static>, String> {
+    use fast_image_resize as fr;
+    let mut dst = fr::images::Image::new(w, h, from.pixel_type());
+    let mut options =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    if let Some((l, t, cw, ch)) = crop {
+        options = options.crop(l, t, cw, ch);
+    }
+    fr::Resizer::new()
+        .resize(from, &mut dst, &options)
+        .map_err(|e| e.to_string())?;
+    Ok(dst)
+}
+
+/// Encodes `w`×`h` pixels of `bpp` bytes (3: RGB, 4: RGBA); no metadata is
+/// written.
+fn encode(
+    resized: &[u8],
+    w: u32,
+    h: u32,
+    bpp: usize,
     format: Format,
     quality: u8,
     effort: u8,
-    crop: Option<(f64, f64, f64, f64)>,
 ) -> Result<Vec<u8>, String> {
-    use fast_image_resize as fr;
-    let src = match format {
-        Format::Jpeg | Format::Png => pixels.rgb.as_ref(),
-        _ => pixels.rgba.as_ref().or(pixels.rgb.as_ref()),
-    }
-    .ok_or("no pixels for this format")?;
-    let pixel_type = src.pixel_type();
-    let bpp = if pixel_type == fr::PixelType::U8x4 {
-        4
-    } else {
-        3
-    };
-    let resized = if crop.is_none() && (w, h) == (src.width(), src.height()) {
-        src.buffer().to_vec()
-    } else {
-        let mut dst = fr::images::Image::new(w, h, pixel_type);
-        let mut options = fr::ResizeOptions::new()
-            .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
-        if let Some((l, t, cw, ch)) = crop {
-            options = options.crop(l, t, cw, ch);
-        }
-        fr::Resizer::new()
-            .resize(src, &mut dst, &options)
-            .map_err(|e| e.to_string())?;
-        dst.into_vec()
-    };
     debug_assert_eq!(resized.len(), (w * h) as usize * bpp);
     match format {
         #[cfg(feature = "avif")]
@@ -1097,7 +1301,7 @@ fn encode(
             // time for a few percent of bytes.
             image::codecs::avif::AvifEncoder::new_with_speed_quality(&mut out, 8, quality)
                 .write_image(
-                    &resized,
+                    resized,
                     w,
                     h,
                     if bpp == 4 {
@@ -1111,9 +1315,9 @@ fn encode(
         }
         Format::Webp => {
             let enc = if bpp == 4 {
-                webp::Encoder::from_rgba(&resized, w, h)
+                webp::Encoder::from_rgba(resized, w, h)
             } else {
-                webp::Encoder::from_rgb(&resized, w, h)
+                webp::Encoder::from_rgb(resized, w, h)
             };
             let mut config = webp::WebPConfig::new()
                 .map_err(|()| "the WebP encoder could not start: reinstall blason")?;
@@ -1140,11 +1344,11 @@ fn encode(
                 image::codecs::png::CompressionType::Fast,
                 image::codecs::png::FilterType::Sub,
             )
-            .write_image(&resized, w, h, image::ExtendedColorType::Rgb8)
+            .write_image(resized, w, h, image::ExtendedColorType::Rgb8)
             .map_err(|e| e.to_string())?;
             Ok(out)
         }
-        Format::Jpeg => encode_jpeg(&resized, jpeg_encoder::ColorType::Rgb, w, h, quality),
+        Format::Jpeg => encode_jpeg(resized, jpeg_encoder::ColorType::Rgb, w, h, quality),
     }
 }
 
@@ -1203,6 +1407,180 @@ mod tests {
                 .save(path)
                 .unwrap();
         }
+    }
+
+    #[test]
+    fn chains_go_through_the_smallest_variant_large_enough() {
+        let widths = [320, 640, 960, 1280, 1600, 2400];
+        assert_eq!(
+            chains(&widths, 3000),
+            vec![
+                vec![2400, 1600, 960, 640],
+                vec![2400, 1600, 960],
+                vec![2400, 1600],
+                vec![2400],
+                vec![2400],
+                vec![],
+            ]
+        );
+        // The source's own width is the source: never a step.
+        assert_eq!(
+            chains(&[480, 960, 1600], 1600),
+            vec![vec![960], vec![], vec![]]
+        );
+        // Nothing 3/2 as wide: every width from the source.
+        assert_eq!(chains(&[900, 1000, 1200], 4000), vec![Vec::<u32>::new(); 3]);
+    }
+
+    /// Peak signal-to-noise ratio of `b` against `a`, in dB.
+    fn psnr(a: &[u8], b: &[u8]) -> f64 {
+        assert_eq!(a.len(), b.len());
+        let se: f64 = a
+            .iter()
+            .zip(b)
+            .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+            .sum();
+        let mse = se / a.len() as f64;
+        if mse == 0.0 {
+            f64::INFINITY
+        } else {
+            10.0 * (255.0 * 255.0 / mse).log10()
+        }
+    }
+
+    /// Each width of `widths` resized from `src` directly and through its
+    /// chain: the PSNR of the chained picture against the direct one.
+    fn chain_psnr(src: &image::RgbImage, widths: &[u32]) -> Vec<(u32, f64)> {
+        use fast_image_resize as fr;
+        let (sw, sh) = src.dimensions();
+        let source =
+            fr::images::Image::from_vec_u8(sw, sh, src.as_raw().clone(), fr::PixelType::U8x3)
+                .unwrap();
+        let size = |w: u32| {
+            (
+                w,
+                ((u64::from(sh) * u64::from(w) + u64::from(sw) / 2) / u64::from(sw)) as u32,
+            )
+        };
+        widths
+            .iter()
+            .zip(chains(widths, sw))
+            .filter(|(_, chain)| !chain.is_empty())
+            .map(|(&w, chain)| {
+                let (w, h) = size(w);
+                let direct = resize(&source, w, h, None).unwrap();
+                let mut step = resize(&source, size(chain[0]).0, size(chain[0]).1, None).unwrap();
+                for &v in &chain[1..] {
+                    step = resize(&step, size(v).0, size(v).1, None).unwrap();
+                }
+                let chained = resize(&step, w, h, None).unwrap();
+                (w, psnr(direct.buffer(), chained.buffer()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn chained_variants_stay_close_to_direct_resizes() {
+        // Detail at every scale: a scene with fine stripes and noise.
+        let base = scene(1800, 1200);
+        let src = image::RgbImage::from_fn(1800, 1200, |x, y| {
+            let base = base.get_pixel(x, y).0;
+            let n = ((x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 7) % 48;
+            let stripe = if (x / 3 + y / 5) % 2 == 0 { 24 } else { 0 };
+            image::Rgb(base.map(|c| c.saturating_add((n + stripe) as u8).saturating_sub(30)))
+        });
+        let result = chain_psnr(&src, &[240, 480, 720, 1200]);
+        assert_eq!(result.len(), 3, "{result:?}");
+        for (w, db) in result {
+            // WebP at quality 75 differs from its own input by about 43 dB.
+            assert!(db > 40.0, "{w} px: {db:.1} dB");
+        }
+    }
+
+    /// `BLASON_CHAIN_PHOTOS=/usr/share/backgrounds cargo test --lib
+    /// chain_quality_on_photos -- --ignored --nocapture`: the PSNR of chained
+    /// variants against direct ones on real photos (docs/performance.md).
+    #[test]
+    #[ignore = "reads photos from BLASON_CHAIN_PHOTOS"]
+    #[allow(clippy::print_stderr)] // a measurement, read with --nocapture
+    fn chain_quality_on_photos() {
+        let Some(dir) = std::env::var_os("BLASON_CHAIN_PHOTOS") else {
+            return;
+        };
+        let mut all = Vec::new();
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+            .collect();
+        files.sort();
+        for path in files.iter().take(12) {
+            let img = image::open(path).unwrap().to_rgb8();
+            let img = if img.width() > 3200 {
+                image::imageops::resize(
+                    &img,
+                    img.width() / 2,
+                    img.height() / 2,
+                    image::imageops::FilterType::Triangle,
+                )
+            } else {
+                img
+            };
+            let r = chain_psnr(&img, &[320, 640, 960, 1280, 1600, 2400]);
+            eprintln!("{}: {r:.1?}", path.display());
+            all.extend(r.into_iter().map(|(_, db)| db));
+        }
+        all.sort_by(f64::total_cmp);
+        eprintln!(
+            "{} variants: min {:.1} dB, median {:.1} dB",
+            all.len(),
+            all.first().unwrap_or(&0.0),
+            all.get(all.len() / 2).unwrap_or(&0.0)
+        );
+    }
+
+    #[test]
+    fn a_chained_variant_made_alone_has_the_bytes_of_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("colline.png");
+        image::RgbImage::from_fn(400, 300, |x, y| {
+            let v = (x * 37 + y * 91 + (x * y) % 13 * 17) as u8;
+            image::Rgb([v, v.wrapping_mul(3), 255 - v])
+        })
+        .save(&photo)
+        .unwrap();
+        let settings = ImageSettings {
+            widths: vec![50, 100, 200, 300],
+            ..settings(dir.path())
+        };
+        let first = ImagePipeline::new(dir.path(), settings.clone());
+        first.responsive(&photo).unwrap();
+        let (_, files) = published(&first);
+        assert_eq!(files.len(), 8);
+        assert!(
+            files.iter().any(|(rel, _)| rel.contains("colline-")),
+            "{files:?}"
+        );
+        // Only the smallest variants are missing: they are made again
+        // through steps nothing else needs now, to the same bytes.
+        let cache = dir.path().join("cache/images");
+        let smallest: Vec<&(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(rel, bytes)| {
+                let img = image::load_from_memory(bytes).unwrap();
+                img.width() == 50 && rel.starts_with("processed_images/")
+            })
+            .collect();
+        assert_eq!(smallest.len(), 2, "a WebP and a JPEG 50 pixels wide");
+        for (rel, _) in &smallest {
+            std::fs::remove_file(cache.join(rel.trim_start_matches("processed_images/"))).unwrap();
+        }
+        let second = ImagePipeline::new(dir.path(), settings);
+        second.responsive(&photo).unwrap();
+        let (counts, again) = published(&second);
+        assert_eq!((counts.encoded, counts.cached), (2, 6));
+        assert_eq!(files, again);
     }
 
     #[test]
