@@ -463,10 +463,13 @@ impl Shortcodes<'_> {
             Some(p) if !p.bundle => self.content.sections.get(p.section)?.path.as_str(),
             _ => self.path,
         };
-        Some(absolute(
-            self.base,
-            &format!("{at}{}", rel.to_string_lossy().replace('\\', "/")),
-        ))
+        // Each segment of the file's name encoded: `Lac #1.mp4` is
+        // `Lac%20%231.mp4` in an address.
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| crate::url::encode(&c.as_os_str().to_string_lossy()))
+            .collect();
+        Some(absolute(self.base, &format!("{at}{}", rel.join("/"))))
     }
 
     /// `src` and `captions` of a video of the site.

@@ -303,3 +303,40 @@ fn captions_that_are_not_webvtt_are_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_video_whose_file_name_has_spaces_and_a_hash_is_addressed_encoded() {
+    let site = SiteTest::from_fixture("accessibility/video");
+    let lac = site.root().join("content/tourisme/lac");
+    std::fs::rename(lac.join("lac.mp4"), lac.join("Lac #1.mp4")).unwrap();
+    std::fs::rename(lac.join("lac.fr.vtt"), lac.join("Lac #1.fr.vtt")).unwrap();
+    let md = std::fs::read_to_string(lac.join("index.md"))
+        .unwrap()
+        .replace("src=\"lac.mp4\"", "src=\"Lac #1.mp4\"")
+        .replace("captions=\"lac.fr.vtt\"", "captions=\"Lac #1.fr.vtt\"");
+    std::fs::write(lac.join("index.md"), md).unwrap();
+    let run = site.build().assert_success();
+    let doc = run.html("tourisme/lac/index.html");
+    let source = select(&doc, "figure.video-local video source");
+    assert_eq!(
+        source[0].value().attr("src"),
+        Some("https://www.example-territoire.fr/tourisme/lac/Lac%20%231.mp4")
+    );
+    let track = select(&doc, "figure.video-local video track");
+    assert_eq!(
+        track[0].value().attr("src"),
+        Some("https://www.example-territoire.fr/tourisme/lac/Lac%20%231.fr.vtt")
+    );
+    // The files are published under their own names, and the link audit
+    // finds them from the encoded addresses.
+    assert!(run.out().join("tourisme/lac/Lac #1.mp4").is_file());
+    let check = site.check_json();
+    let broken: Vec<_> = check.json()["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "broken-link")
+        .cloned()
+        .collect();
+    assert!(broken.is_empty(), "{broken:?}");
+}
