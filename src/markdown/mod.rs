@@ -977,9 +977,9 @@ fn table_heads<'e, 'a: 'e>(
             }
             Event::End(TagEnd::TableHead) => {
                 let c = cells.take().unwrap_or_default();
-                let names: Vec<&str> = c
+                let names: Vec<String> = c
                     .iter()
-                    .map(|s| s.trim())
+                    .map(|s| without_placeholders(s))
                     .filter(|s| !s.is_empty())
                     .collect();
                 heads.push_back(names.join(", "));
@@ -988,6 +988,27 @@ fn table_heads<'e, 'a: 'e>(
         }
     }
     heads
+}
+
+/// `text` without the shortcode placeholders it holds (`BLASONSHORTCODE3X`),
+/// its spaces collapsed.
+fn without_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(PLACEHOLDER) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + PLACEHOLDER.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        match after[digits..].strip_prefix('X') {
+            Some(tail) if digits > 0 => rest = tail,
+            _ => {
+                out.push_str(PLACEHOLDER);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl TableCells {
@@ -1027,7 +1048,9 @@ impl TableCells {
             Event::Start(Tag::Table(a)) => {
                 self.alignments.clone_from(a);
                 let head = self.heads.pop_front().unwrap_or_default();
-                let name = self.heading.take().unwrap_or(head);
+                // A shortcode's placeholder is replaced once, in the text
+                // where it stands: a name never carries one.
+                let name = without_placeholders(&self.heading.take().unwrap_or(head));
                 let mut open = String::from(TABLE_SCROLL);
                 if !name.is_empty() {
                     open.push_str(" role=\"region\" aria-label=\"");
@@ -1529,6 +1552,24 @@ mod tests {
         assert!(r.has_code);
         assert!(r.html.contains("class=\"hl-"));
         assert!(!r.html.contains("style="));
+    }
+
+    #[test]
+    fn a_shortcode_in_a_table_header_or_its_heading_stays_out_of_the_tables_name() {
+        // In the header cells: the cell shows it, the name does not.
+        let h = html("| Prix {{ star() }} | Durée |\n|---|---|\n| 5 | 1 h |\n");
+        assert!(h.contains("aria-label=\"Prix, Durée\""), "{h}");
+        assert!(h.contains("Prix <b>*</b>"), "{h}");
+        assert!(!h.contains(PLACEHOLDER), "{h}");
+        // In the heading above.
+        let h = html("## Tarifs {{ star() }}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n");
+        assert!(h.contains("aria-label=\"Tarifs\""), "{h}");
+        assert!(h.contains("Tarifs <b>*</b>"), "{h}");
+        assert!(!h.contains(PLACEHOLDER), "{h}");
+        assert_eq!(
+            without_placeholders("a BLASONSHORTCODE12X  b BLASONSHORTCODEX"),
+            "a b BLASONSHORTCODEX"
+        );
     }
 
     #[test]
