@@ -261,7 +261,7 @@ pub enum MapFor {
 }
 
 /// Valid WGS 84 degrees (a check warns about the others).
-fn degrees(lon: Option<f64>, lat: Option<f64>) -> Option<(f64, f64)> {
+pub(crate) fn degrees(lon: Option<f64>, lat: Option<f64>) -> Option<(f64, f64)> {
     let (lon, lat) = (lon?, lat?);
     (lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 85.0)
         .then_some((lon, lat))

@@ -37,7 +37,7 @@ pub fn files(config: &Config, content: &Content) -> Vec<(&'static str, Vec<u8>)>
     let mut out = Vec::new();
     let trails: Vec<Value> = pages
         .iter()
-        .filter_map(|p| Some(trail_feature(config, od, p, p.trail.as_deref()?)))
+        .filter_map(|p| trail_feature(config, od, p, p.trail.as_deref()?))
         .collect();
     if !trails.is_empty() {
         out.push((TRAILS_PATH, collection(od, "randonnees", trails)));
@@ -117,13 +117,25 @@ fn difficulty(d: Difficulty) -> &'static str {
 }
 
 /// A trail as a `schema_randonnee` feature: a line and its properties.
-fn trail_feature(config: &Config, od: &OpenData, p: &Page, t: &Trail) -> Value {
+/// None for a trail without a line of two points at least (a tour known
+/// by the figures its feed declares): GeoJSON has no empty line.
+fn trail_feature(config: &Config, od: &OpenData, p: &Page, t: &Trail) -> Option<Value> {
+    if !t.has_track() {
+        return None;
+    }
     let f = &t.figures;
-    let points: Vec<(f64, f64)> = t.track.points().map(|pt| (pt.lon, pt.lat)).collect();
+    let points: Vec<(f64, f64)> = t
+        .track
+        .points()
+        .filter_map(|pt| crate::render::map::degrees(Some(pt.lon), Some(pt.lat)))
+        .collect();
     let line: Vec<Value> = crate::geo::tiles::simplify(&points, THIN_DEGREES)
         .into_iter()
         .map(|(lon, lat)| json!([round6(lon), round6(lat)]))
         .collect();
+    if line.len() < 2 {
+        return None;
+    }
     let first_step = t.steps.first().map(|s| s.name.as_str());
     let depart = t
         .start
@@ -207,11 +219,11 @@ fn trail_feature(config: &Config, od: &OpenData, p: &Page, t: &Trail) -> Value {
             .or(p.date.as_ref())
             .map_or(Value::Null, |d| json!(d.date().to_string())),
     );
-    json!({
+    Some(json!({
         "type": "Feature",
         "properties": props,
         "geometry": {"type": "LineString", "coordinates": line},
-    })
+    }))
 }
 
 /// A place or an event with coordinates, as a point. Trails are in their
@@ -221,10 +233,9 @@ fn place_feature(config: &Config, p: &Page) -> Option<Value> {
         return None;
     }
     let pl = p.fm.place.as_ref()?;
-    let (lat, lon) = (
-        pl.lat.filter(|l| l.is_finite())?,
-        pl.lon.filter(|l| l.is_finite())?,
-    );
+    // In range, as the maps take them: swapped or out-of-range
+    // coordinates are left out.
+    let (lon, lat) = crate::render::map::degrees(pl.lon, pl.lat)?;
     let mut props = Map::new();
     let mut put = |k: &str, v: Value| {
         props.insert(k.to_string(), v);

@@ -147,3 +147,17 @@ fn without_a_licence_nothing_is_published_and_a_producer_alone_is_an_error() {
     let run = site.build().assert_failure();
     assert!(run.stderr().contains("no licence"), "{}", run.stderr());
 }
+
+#[test]
+fn a_tour_known_only_by_its_declared_figures_is_not_an_empty_line() {
+    // The DATAtourisme tour before `sync` brings its GPX: a trail page with
+    // figures and no track. GeoJSON has no empty line: no trail to publish.
+    let site = with_open_data("trails/tour");
+    site.build().assert_success();
+    assert!(site.out().join("balades").is_dir());
+    assert!(
+        !site.out().join("donnees/randonnees.geojson").exists(),
+        "{:?}",
+        std::fs::read_dir(site.out().join("donnees")).map(|d| d.count())
+    );
+}
