@@ -255,19 +255,24 @@ fn translation(
     errors: &mut Vec<Diagnostic>,
 ) -> Translation {
     let table = format!("languages.{lang}.accessibility");
+    // An empty list translates nothing: the default language's stays, so
+    // a statement never loses a section the law asks for.
+    fn some<T>(v: Vec<T>) -> Option<Vec<T>> {
+        (!v.is_empty()).then_some(v)
+    }
     Translation {
         auditor: text(raw.auditor.as_ref()),
         pages: raw
             .pages
             .as_deref()
-            .map(|p| audited_pages(p, &table, errors)),
-        non_conformities: raw.non_conformities.as_deref().map(list),
+            .and_then(|p| some(audited_pages(p, &table, errors))),
+        non_conformities: raw.non_conformities.as_deref().and_then(|l| some(list(l))),
         exemptions: raw
             .exemptions
             .as_deref()
-            .map(|e| exemptions(e, &table, errors)),
-        technologies: raw.technologies.as_deref().map(list),
-        tools: raw.tools.as_deref().map(list),
+            .and_then(|e| some(exemptions(e, &table, errors))),
+        technologies: raw.technologies.as_deref().and_then(|l| some(list(l))),
+        tools: raw.tools.as_deref().and_then(|l| some(list(l))),
     }
 }
 
@@ -457,6 +462,22 @@ mod tests {
         assert_eq!(text.audit_date.as_deref(), Some("2026-09-01"));
         assert_eq!(text.rgaa_version, DEFAULT_RGAA_VERSION);
         assert!(check("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_empty_translated_list_keeps_the_default_languages() {
+        let raw: RawAccessibility = toml::from_str(&format!(
+            "{AUDITED}non_conformities = [\"Des images sans alternative\"]\n"
+        ))
+        .unwrap();
+        let languages: indexmap::IndexMap<String, LanguageConfig> =
+            toml::from_str("[en.accessibility]\nnon_conformities = [\" \"]\ntools = []\n").unwrap();
+        let mut errors = Vec::new();
+        let a = validate(&raw, &languages, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let en = a.in_language("en", "fr");
+        assert_eq!(en.fields.non_conformities, ["Des images sans alternative"]);
+        assert_eq!(en.written_in.non_conformities.as_deref(), Some("fr"));
     }
 
     #[test]
