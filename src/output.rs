@@ -1107,6 +1107,7 @@ mod tests {
         assert_eq!(unbrotli("style.css.br"), "main { margin: 0 }");
     }
 
+    #[cfg(unix)]
     #[test]
     fn unchanged_files_of_the_spare_are_kept_not_rewritten() {
         use std::os::unix::fs::MetadataExt;
