@@ -271,7 +271,7 @@ impl TileStore {
 }
 
 /// How many decoded tiles a build keeps at most: 256 tiles of 256 × 256
-/// RGBA pixels are 64 MiB. Maps are drawn in the order of where they are
+/// RGBA pixels (larger tiles are scaled when decoded) are 64 MiB. Maps are drawn in the order of where they are
 /// (see [`MapMaker::locality`]), so neighbours reuse the tiles just decoded
 /// and a build of a thousand places decodes each tile about once.
 pub const DECODED_TILES: usize = 256;
@@ -370,7 +370,18 @@ fn decode_tile(bytes: &[u8]) -> Option<DecodedTile> {
         }
     }
     let pixmap = tiny_skia::Pixmap::from_vec(data, size)?;
-    Some(DecodedTile { pixmap, opaque })
+    // Kept at the size it is drawn: a 512-pixel server's tile would hold
+    // four times the memory [`DECODED_TILES`] counts on.
+    let side = crate::geo::tiles::TILE;
+    if pixmap.width() == side && pixmap.height() == side {
+        return Some(DecodedTile { pixmap, opaque });
+    }
+    let mut scaled = tiny_skia::Pixmap::new(side, side)?;
+    draw_tile(&mut scaled, &DecodedTile { pixmap, opaque }, 0, 0);
+    Some(DecodedTile {
+        pixmap: scaled,
+        opaque,
+    })
 }
 
 /// Draws maps through the cache.
