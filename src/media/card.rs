@@ -798,7 +798,7 @@ fn render(
         match shortcut(node, transform, photo) {
             Some(Shortcut::Photo { x, y }) => {
                 if let Some((_, layer)) = photo {
-                    paint_over(pixmap, layer, x, y);
+                    super::paint_over(pixmap, layer, x, y);
                 }
             }
             Some(Shortcut::Svg(sub, at)) => resvg::render(sub, at, pixmap),
@@ -920,38 +920,6 @@ fn keeps(clip: &usvg::ClipPath, group: tiny_skia::Transform, rect: tiny_skia::Re
         && kept.top() <= rect.top()
         && kept.right() >= rect.right()
         && kept.bottom() >= rect.bottom()
-}
-
-/// Paints a layer over `pixmap` at (x, y), cut to the pixmap: rows of
-/// opaque pixels (all of a photo layer, which is flattened RGB) are copied,
-/// others composited source-over (both premultiplied).
-fn paint_over(pixmap: &mut tiny_skia::PixmapMut<'_>, layer: &tiny_skia::Pixmap, x: i32, y: i32) {
-    let (dw, dh) = (pixmap.width() as i64, pixmap.height() as i64);
-    let (lw, lh) = (i64::from(layer.width()), i64::from(layer.height()));
-    let (x, y) = (i64::from(x), i64::from(y));
-    let (x0, x1) = (x.max(0), (x + lw).min(dw));
-    let (y0, y1) = (y.max(0), (y + lh).min(dh));
-    if x0 >= x1 || y0 >= y1 {
-        return;
-    }
-    let row_bytes = ((x1 - x0) * 4) as usize;
-    let src = layer.data();
-    let dst = pixmap.data_mut();
-    for row in y0..y1 {
-        let s = (((row - y) * lw + (x0 - x)) * 4) as usize;
-        let d = ((row * dw + x0) * 4) as usize;
-        let (src, dst) = (&src[s..s + row_bytes], &mut dst[d..d + row_bytes]);
-        if src.chunks_exact(4).all(|p| p[3] == 255) {
-            dst.copy_from_slice(src);
-            continue;
-        }
-        for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-            let keep = 255 - u32::from(s[3]);
-            for c in 0..4 {
-                d[c] = s[c] + ((u32::from(d[c]) * keep + 127) / 255) as u8;
-            }
-        }
-    }
 }
 
 /// The photo layer a card with this photo box needs (its cache name), made

@@ -281,14 +281,7 @@ pub const DECODED_TILES: usize = 256;
 const TILE_MAX_SIDE: u32 = 2048;
 
 /// A tile decoded, or `None` when its bytes are not an image.
-type DecodedSlot = Arc<OnceLock<Option<Arc<DecodedTile>>>>;
-
-/// A tile's pixels, and whether all are opaque (then they are copied,
-/// not blended).
-struct DecodedTile {
-    pixmap: tiny_skia::Pixmap,
-    opaque: bool,
-}
+type DecodedSlot = Arc<OnceLock<Option<Arc<tiny_skia::Pixmap>>>>;
 
 /// Tiles decoded once and shared by the threads drawing maps, at most
 /// [`DECODED_TILES`] at a time (the least recently used goes first). Two
@@ -314,7 +307,11 @@ impl DecodedTiles {
     }
 
     /// Tile `t` decoded, from `read`'s bytes the first time it is asked.
-    fn get(&self, t: Tile, read: impl FnOnce() -> Option<Vec<u8>>) -> Option<Arc<DecodedTile>> {
+    fn get(
+        &self,
+        t: Tile,
+        read: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Option<Arc<tiny_skia::Pixmap>> {
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
             slots.clock += 1;
@@ -346,9 +343,10 @@ impl DecodedTiles {
     }
 }
 
-/// A tile's bytes (PNG, JPEG or WebP) as premultiplied pixels; `None` for
-/// anything else, or an image larger than [`TILE_MAX_SIDE`].
-fn decode_tile(bytes: &[u8]) -> Option<DecodedTile> {
+/// A tile's bytes (PNG, JPEG or WebP) as premultiplied pixels at the
+/// grid's size; `None` for anything else, or an image larger than
+/// [`TILE_MAX_SIDE`].
+fn decode_tile(bytes: &[u8]) -> Option<tiny_skia::Pixmap> {
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .ok()?;
@@ -359,11 +357,9 @@ fn decode_tile(bytes: &[u8]) -> Option<DecodedTile> {
     let rgba = reader.decode().ok()?.into_rgba8();
     let size = tiny_skia::IntSize::from_wh(rgba.width(), rgba.height())?;
     let mut data = rgba.into_raw();
-    let mut opaque = true;
     for px in data.chunks_exact_mut(4) {
         let a = u16::from(px[3]);
         if a < 255 {
-            opaque = false;
             for c in &mut px[..3] {
                 *c = ((u16::from(*c) * a + 127) / 255) as u8;
             }
@@ -374,14 +370,18 @@ fn decode_tile(bytes: &[u8]) -> Option<DecodedTile> {
     // four times the memory [`DECODED_TILES`] counts on.
     let side = crate::geo::tiles::TILE;
     if pixmap.width() == side && pixmap.height() == side {
-        return Some(DecodedTile { pixmap, opaque });
+        return Some(pixmap);
     }
     let mut scaled = tiny_skia::Pixmap::new(side, side)?;
-    draw_tile(&mut scaled, &DecodedTile { pixmap, opaque }, 0, 0);
-    Some(DecodedTile {
-        pixmap: scaled,
-        opaque,
-    })
+    let paint = tiny_skia::PixmapPaint {
+        quality: tiny_skia::FilterQuality::Bilinear,
+        ..tiny_skia::PixmapPaint::default()
+    };
+    let s = side as f32;
+    let transform =
+        tiny_skia::Transform::from_scale(s / pixmap.width() as f32, s / pixmap.height() as f32);
+    scaled.draw_pixmap(0, 0, pixmap.as_ref(), &paint, transform, None);
+    Some(scaled)
 }
 
 /// Draws maps through the cache.
@@ -703,7 +703,7 @@ impl MapMaker {
             }
             // A tile that is not an image shows the plain background.
             if let Some(tile) = self.decoded.get(p.tile, || self.store.read(p.tile)) {
-                draw_tile(&mut pixmap, &tile, p.x, p.y);
+                super::paint_over(&mut pixmap.as_mut(), &tile, p.x as i32, p.y as i32);
             }
         }
         let opt = usvg::Options {
@@ -727,42 +727,6 @@ impl MapMaker {
     }
 }
 
-/// Draws `tile` with its top-left corner at (`x`, `y`): an opaque tile of
-/// the grid's size copied row by row (what tiny-skia's `draw_pixmap` does
-/// pixel by pixel through its pipeline, several times slower), a translucent one blended, another
-/// size scaled to the grid's (a 512-pixel tile).
-fn draw_tile(pixmap: &mut tiny_skia::Pixmap, decoded: &DecodedTile, x: i64, y: i64) {
-    let side = crate::geo::tiles::TILE;
-    let tile = &decoded.pixmap;
-    if decoded.opaque && tile.width() == side && tile.height() == side {
-        copy_rows(pixmap, tile, x, y);
-    } else if tile.width() == side && tile.height() == side {
-        pixmap.draw_pixmap(
-            x as i32,
-            y as i32,
-            tile.as_ref(),
-            &tiny_skia::PixmapPaint::default(),
-            tiny_skia::Transform::identity(),
-            None,
-        );
-    } else {
-        let paint = tiny_skia::PixmapPaint {
-            quality: tiny_skia::FilterQuality::Bilinear,
-            ..tiny_skia::PixmapPaint::default()
-        };
-        let s = side as f32;
-        let transform = tiny_skia::Transform::from_row(
-            s / tile.width() as f32,
-            0.0,
-            0.0,
-            s / tile.height() as f32,
-            x as f32,
-            y as f32,
-        );
-        pixmap.draw_pixmap(0, 0, tile.as_ref(), &paint, transform, None);
-    }
-}
-
 /// `text` at the largest size from `largest` down to `smallest` at which
 /// it fits `room` pixels (about 0.56 em a character, bold), cut with an
 /// ellipsis when it does not fit at the smallest.
@@ -778,26 +742,6 @@ fn fitted(text: &str, room: f64, largest: f64, smallest: f64) -> (String, f64) {
     }
     let cut: String = text.chars().take(fits.saturating_sub(1)).collect();
     (format!("{}…", cut.trim_end()), size)
-}
-
-/// Copies `src` into `dst` with its top-left corner at (`x`, `y`), clipped
-/// to `dst`.
-fn copy_rows(dst: &mut tiny_skia::Pixmap, src: &tiny_skia::Pixmap, x: i64, y: i64) {
-    let (dw, dh) = (i64::from(dst.width()), i64::from(dst.height()));
-    let (sw, sh) = (i64::from(src.width()), i64::from(src.height()));
-    let (x0, x1) = (x.max(0), (x + sw).min(dw));
-    let (y0, y1) = (y.max(0), (y + sh).min(dh));
-    if x0 >= x1 || y0 >= y1 {
-        return;
-    }
-    let len = ((x1 - x0) * 4) as usize;
-    let from = src.data();
-    let to = dst.data_mut();
-    for row in y0..y1 {
-        let s = (((row - y) * sw + (x0 - x)) * 4) as usize;
-        let d = ((row * dw + x0) * 4) as usize;
-        to[d..d + len].copy_from_slice(&from[s..s + len]);
-    }
 }
 
 /// An opaque pixmap (every map is: its background is) as an RGB PNG with
@@ -907,6 +851,13 @@ mod tests {
         .unwrap()
     }
 
+    /// Puts `bytes` in the tile cache of `root` as `tile` of `source`.
+    fn cache_tile(root: &Path, c: &Config, source: &TileSource, tile: Tile, bytes: &[u8]) {
+        let path = tile_path(root, &c.images.cache_dir, source, tile);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+    }
+
     fn near(a: [u8; 3], b: [u8; 3]) -> bool {
         a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 3)
     }
@@ -923,9 +874,7 @@ mod tests {
         // Every tile but the first is in the cache, green.
         let placed = frame.tiles();
         for p in &placed[1..] {
-            let path = tile_path(dir.path(), &c.images.cache_dir, &source, p.tile);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, png([0, 200, 0])).unwrap();
+            cache_tile(dir.path(), &c, &source, p.tile, &png([0, 200, 0]));
         }
         let maker = maker(dir.path(), &c);
         let map = maker.map(&req).unwrap().unwrap();
@@ -957,9 +906,7 @@ mod tests {
         let again = maker.map(&req).unwrap().unwrap();
         assert_eq!(again.png, map.png);
         assert_eq!(maker.counts().cached, 1);
-        let path = tile_path(dir.path(), &c.images.cache_dir, &source, p0.tile);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, png([0, 200, 0])).unwrap();
+        cache_tile(dir.path(), &c, &source, p0.tile, &png([0, 200, 0]));
         let full = maker.map(&req).unwrap().unwrap();
         assert_ne!(full.png, map.png);
         assert!(full.missing.is_empty());
@@ -975,15 +922,12 @@ mod tests {
         let req = request();
         let frame = req.frame(c.maps.max_zoom).unwrap();
         for p in frame.tiles() {
-            let path = tile_path(dir.path(), &c.images.cache_dir, &source, p.tile);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, png([0, 200, 0])).unwrap();
+            cache_tile(dir.path(), &c, &source, p.tile, &png([0, 200, 0]));
         }
         let first = maker(dir.path(), &c).map(&req).unwrap().unwrap();
         // Tiles emptied: the map is still found by its name, unread.
         for p in frame.tiles() {
-            let path = tile_path(dir.path(), &c.images.cache_dir, &source, p.tile);
-            std::fs::write(&path, b"").unwrap();
+            cache_tile(dir.path(), &c, &source, p.tile, b"");
         }
         let m = maker(dir.path(), &c);
         assert_eq!(m.map(&req).unwrap().unwrap().png, first.png);

@@ -1382,6 +1382,45 @@ pub(crate) fn encode_jpeg(
     Ok(out)
 }
 
+/// Paints a layer over `pixmap` at (x, y), cut to the pixmap: rows of
+/// opaque pixels (all of a card's photo layer, which is flattened RGB; a
+/// map's tiles, mostly) are copied, others composited source-over (both
+/// premultiplied). Several times faster than tiny-skia's `draw_pixmap`,
+/// which takes every pixel through its pipeline. Cards and maps use it.
+pub(crate) fn paint_over(
+    pixmap: &mut resvg::tiny_skia::PixmapMut<'_>,
+    layer: &resvg::tiny_skia::Pixmap,
+    x: i32,
+    y: i32,
+) {
+    let (dw, dh) = (pixmap.width() as i64, pixmap.height() as i64);
+    let (lw, lh) = (i64::from(layer.width()), i64::from(layer.height()));
+    let (x, y) = (i64::from(x), i64::from(y));
+    let (x0, x1) = (x.max(0), (x + lw).min(dw));
+    let (y0, y1) = (y.max(0), (y + lh).min(dh));
+    if x0 >= x1 || y0 >= y1 {
+        return;
+    }
+    let row_bytes = ((x1 - x0) * 4) as usize;
+    let src = layer.data();
+    let dst = pixmap.data_mut();
+    for row in y0..y1 {
+        let s = (((row - y) * lw + (x0 - x)) * 4) as usize;
+        let d = ((row * dw + x0) * 4) as usize;
+        let (src, dst) = (&src[s..s + row_bytes], &mut dst[d..d + row_bytes]);
+        if src.chunks_exact(4).all(|p| p[3] == 255) {
+            dst.copy_from_slice(src);
+            continue;
+        }
+        for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+            let keep = 255 - u32::from(s[3]);
+            for c in 0..4 {
+                d[c] = s[c] + ((u32::from(d[c]) * keep + 127) / 255) as u8;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

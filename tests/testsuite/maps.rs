@@ -164,6 +164,20 @@ fn near(got: [u8; 3], want: [u8; 3], tolerance: u8) -> bool {
         .all(|(a, b)| a.abs_diff(b) <= tolerance)
 }
 
+/// `blason sync`, then a build that asks the tile server nothing: its report.
+fn synced_build(server: &Tiles, site: &SiteTest) -> serde_json::Value {
+    let o = sync(site);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fetched = server.count();
+    let (_, report) = site.build_with_report();
+    assert_eq!(
+        server.count(),
+        fetched,
+        "build asks the tile server nothing"
+    );
+    report
+}
+
 #[test]
 fn sync_downloads_the_tiles_and_build_draws_the_track_over_them() {
     let server = Tiles::start();
@@ -346,14 +360,7 @@ fn decoded(out: &Path, img: &scraper::ElementRef<'_>) -> image::RgbImage {
 fn a_place_shows_its_pin_and_a_listing_its_places_numbered_like_its_list() {
     let server = Tiles::start();
     let site = server.site_of("maps/places");
-    assert_eq!(sync(&site).status.code(), Some(0));
-    let fetched = server.count();
-    let (_, report) = site.build_with_report();
-    assert_eq!(
-        server.count(),
-        fetched,
-        "build asks the tile server nothing"
-    );
+    let report = synced_build(&server, &site);
     // The trail and its kit's card, two places, and one listing: the
     // section's and the home page's show the same three places, so one
     // drawing serves both.
@@ -524,14 +531,7 @@ fn a_local_mbtiles_file_is_a_tile_source_without_the_network() {
 fn a_trail_s_share_kit_has_a_square_map_card_and_the_qr_code_of_its_page() {
     let server = Tiles::start();
     let site = server.site();
-    assert_eq!(sync(&site).status.code(), Some(0));
-    let fetched = server.count();
-    let (_, report) = site.build_with_report();
-    assert_eq!(
-        server.count(),
-        fetched,
-        "build asks the tile server nothing"
-    );
+    let report = synced_build(&server, &site);
     assert_eq!(
         report["maps"]["missing_tiles"], 0,
         "sync fetched the card's tiles too"
