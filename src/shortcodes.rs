@@ -386,12 +386,7 @@ impl Shortcodes<'_> {
         }
         if let Some(written) = arg("transcript") {
             let file = self.beside("transcript", written)?;
-            let stem = written.strip_suffix(".md").unwrap_or("");
-            let stem = stem
-                .rsplit_once('.')
-                .filter(|(_, l)| l.len() <= 3)
-                .map_or(stem, |(b, _)| b);
-            if !stem.ends_with(".transcript") {
+            if !crate::content::is_transcript(written) {
                 return Err(Diagnostic::error(
                     "shortcode",
                     format!("video(transcript=\"{written}\"): a transcript's file name ends in .transcript.md"),

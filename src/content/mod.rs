@@ -370,7 +370,7 @@ fn walk(root: &Path, content_dir: &Path, config: &Config, languages: &[&str]) ->
             _ => (stem, config.default_language.clone()),
         };
         // `video.transcript.md`: a video's transcript, read by the `video()`
-        // shortcode that names it, not a page of its own.
+        // shortcode that names it, not a page of its own (is_transcript).
         if base.ends_with(".transcript") {
             other_files.push(path);
             continue;
@@ -962,6 +962,19 @@ fn strip_lang(content_rel: &str, lang: &str) -> String {
         Some(b) => format!("{b}.md"),
         None => content_rel.to_string(),
     }
+}
+
+/// Whether a file name (`lac.transcript.md`, `lac.transcript.en.md`) is a
+/// video's transcript: read by the `video()` shortcode that names it,
+/// never a page of its own.
+pub fn is_transcript(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".md") else {
+        return false;
+    };
+    stem.rsplit_once('.')
+        .filter(|(_, lang)| lang.len() <= 3)
+        .map_or(stem, |(base, _)| base)
+        .ends_with(".transcript")
 }
 
 #[cfg(test)]

@@ -107,14 +107,7 @@ fn is_video_text(source: &str) -> bool {
     if name.to_ascii_lowercase().ends_with(".vtt") {
         return true;
     }
-    let Some(stem) = name.strip_suffix(".md") else {
-        return false;
-    };
-    let base = stem
-        .rsplit_once('.')
-        .filter(|(_, lang)| lang.len() <= 3)
-        .map_or(stem, |(b, _)| b);
-    base.ends_with(".transcript")
+    crate::content::is_transcript(name)
 }
 
 /// The page or section file that names `source` in quotes (as a shortcode's
