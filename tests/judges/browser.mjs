@@ -58,24 +58,34 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const origin = `http://127.0.0.1:${port}`;
   const server = await serve(dir, Number(port), { csp: !process.env.BLASON_NO_CSP });
   const pages = await htmlPages(dir);
-  let failures = 0;
+  // A few pages at a time: each load spends most of its time waiting (the
+  // load event, the scroll's lazy images), which the others fill.
+  const workers = Number(process.env.BROWSER_WORKERS || 3);
+  const found = new Map();
   await withBrowser(async (browser) => {
     const context = await browser.newContext();
-    for (const path of pages) {
-      const { page, problems } = await watchPage(context, origin);
-      if (process.env.VERBOSE) console.log(path);
-      const res = await page.goto(origin + path, { waitUntil: "load" });
-      // Scroll so lazy images load too.
-      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-      await page.waitForTimeout(50);
-      if (!res || (res.status() !== 200 && !path.endsWith("404.html"))) problems.push(`status ${res && res.status()}`);
-      if (problems.length) {
-        failures++;
-        console.log(`FAIL ${path}\n  ${problems.join("\n  ")}`);
+    let next = 0;
+    const worker = async () => {
+      while (next < pages.length) {
+        const path = pages[next++];
+        const { page, problems } = await watchPage(context, origin);
+        if (process.env.VERBOSE) console.log(path);
+        const res = await page.goto(origin + path, { waitUntil: "load" });
+        // Scroll so lazy images load too.
+        await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+        await page.waitForTimeout(50);
+        if (!res || (res.status() !== 200 && !path.endsWith("404.html"))) problems.push(`status ${res && res.status()}`);
+        if (problems.length) found.set(path, problems);
+        await page.close();
       }
-      await page.close();
-    }
+    };
+    await Promise.all(Array.from({ length: workers }, worker));
   });
+  // Reported in the pages' order, whichever worker found them.
+  for (const path of pages) {
+    if (found.has(path)) console.log(`FAIL ${path}\n  ${found.get(path).join("\n  ")}`);
+  }
+  const failures = found.size;
   server.close();
   console.log(`browser: ${pages.length} pages, ${pages.length - failures} passed, ${failures} failed`);
   process.exit(failures ? 1 : 0);
