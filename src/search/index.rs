@@ -129,8 +129,11 @@ pub(crate) struct LanguageIndex {
 /// made once per page content, kept by `serve` between builds ([`Memo`]).
 pub(crate) struct Analysed {
     /// Each term with the weight of its fields, the times it is in the
-    /// body, and its stem; sorted by term.
-    terms: Vec<(Box<str>, u32, u32, Box<str>)>,
+    /// body, and its stem; sorted by term. Terms and stems are shared with
+    /// the other pages the same thread read ([`Stems`]): a 10,000-page site
+    /// has millions of these, and two allocations each were most of the
+    /// index's memory.
+    terms: Vec<PageTerm>,
     /// The body's length in words (stop words aside).
     body_len: u32,
     /// The result file's bytes, and their hash.
@@ -171,10 +174,16 @@ impl Term {
     }
 }
 
-/// One thread's stemmer, and the stems it made (words repeat from page to page).
+/// A term of a page: the term, its fields' weights, its count in the
+/// body, its stem.
+type PageTerm = (Arc<str>, u32, u32, Arc<str>);
+
+/// One thread's stemmer, the stems it made and the terms it met: words
+/// repeat from page to page, and each page's terms share them.
 struct Stems {
     stemmer: Option<rust_stemmers::Stemmer>,
-    made: FxHashMap<String, Box<str>>,
+    made: FxHashMap<String, Arc<str>>,
+    terms: FxHashSet<Arc<str>>,
 }
 
 impl Stems {
@@ -182,16 +191,27 @@ impl Stems {
         Stems {
             stemmer: stemmer(lang),
             made: FxHashMap::default(),
+            terms: FxHashSet::default(),
         }
     }
 
-    fn of(&mut self, word: &str) -> Box<str> {
+    fn of(&mut self, word: &str) -> Arc<str> {
         if let Some(s) = self.made.get(word) {
-            return s.clone();
+            return Arc::clone(s);
         }
-        let s: Box<str> = stem(self.stemmer.as_ref(), word).into();
-        self.made.insert(word.to_string(), s.clone());
+        let s: Arc<str> = stem(self.stemmer.as_ref(), word).into();
+        self.made.insert(word.to_string(), Arc::clone(&s));
         s
+    }
+
+    /// The shared copy of `term`.
+    fn term(&mut self, term: &str) -> Arc<str> {
+        if let Some(t) = self.terms.get(term) {
+            return Arc::clone(t);
+        }
+        let t: Arc<str> = term.into();
+        self.terms.insert(Arc::clone(&t));
+        t
     }
 }
 
@@ -200,15 +220,15 @@ impl Stems {
 struct Seen {
     fields: u32,
     tf: u32,
-    stem: Box<str>,
+    stem: Arc<str>,
     field: u8,
 }
 
 /// Reads `doc`: its terms with the weight of their fields, the times they
 /// are in the body, and their stems; its body's length; its result file.
 fn analyse(doc: &Doc, stems: &mut Stems, stops: &FxHashSet<&str>) -> Analysed {
-    let mut at: FxHashMap<Box<str>, usize> = FxHashMap::default();
-    let mut seen: Vec<(Box<str>, Seen)> = Vec::new();
+    let mut at: FxHashMap<Arc<str>, usize> = FxHashMap::default();
+    let mut seen: Vec<(Arc<str>, Seen)> = Vec::new();
     let mut body_len = 0u32;
     let mut folded = String::new();
     let mut add = |text: &str, field: u8, weight: u32| {
@@ -220,8 +240,8 @@ fn analyse(doc: &Doc, stems: &mut Stems, stops: &FxHashSet<&str>) -> Analysed {
             let i = match at.get(folded.as_str()) {
                 Some(&i) => i,
                 None => {
-                    let name: Box<str> = folded.as_str().into();
-                    at.insert(name.clone(), seen.len());
+                    let name = stems.term(&folded);
+                    at.insert(Arc::clone(&name), seen.len());
                     let stem = stems.of(w);
                     seen.push((
                         name,
@@ -635,6 +655,11 @@ pub(crate) fn build_language_with(
         .collect();
     analysed_now += keyed.iter().filter(|(_, kept)| kept.is_none()).count();
     drop(known);
+    // Bodies are read (terms and result text are made): their memory goes
+    // before the terms are gathered.
+    for d in &mut docs {
+        d.body = String::new();
+    }
     let average = average(&analysed);
     let same_pages = last.docs.len() == docs.len()
         && last
@@ -771,9 +796,8 @@ fn update(
         }
         let after = &docs[n];
         let n = n as u32;
-        let posting = |a: &Analysed, (_, fields, tf, _): &(Box<str>, u32, u32, Box<str>)| {
-            weight(*fields, *tf, a.body_len, average)
-        };
+        let posting =
+            |a: &Analysed, (_, fields, tf, _): &PageTerm| weight(*fields, *tf, a.body_len, average);
         let (mut i, mut j) = (0, 0);
         while i < before.terms.len() || j < after.terms.len() {
             let b = before.terms.get(i);
@@ -805,7 +829,7 @@ fn update(
                     (Some(b), Some(a))
                 }
             };
-            let name = gone.or(new).map(|t| t.0.clone()).unwrap_or_default();
+            let name: Box<str> = gone.or(new).map(|t| (*t.0).into()).unwrap_or_default();
             let at = match terms.binary_search_by(|(t, _)| (**t).cmp(&*name)) {
                 Ok(at) => at,
                 Err(at) => {
