@@ -116,6 +116,14 @@ pub struct BuildReport {
     pub errors: Vec<Diagnostic>,
     /// Milliseconds per stage, in order.
     pub stages_ms: IndexMap<&'static str, f64>,
+    /// The process's resident memory at the end of each stage, in MiB
+    /// (Linux; empty elsewhere): where a build's memory goes.
+    pub stages_resident_mib: IndexMap<&'static str, f64>,
+    /// The most the process held resident by the end of each stage, in
+    /// MiB (Linux): the stage where it grows holds the build's peak.
+    pub stages_peak_mib: IndexMap<&'static str, f64>,
+    /// The most the process held resident, in MiB (Linux).
+    pub peak_resident_mib: Option<f64>,
     pub total_ms: f64,
     /// How far each language is translated.
     pub translations: Vec<crate::checks::LanguageCoverage>,
@@ -175,6 +183,10 @@ struct Timer {
     start: Instant,
     last: Instant,
     stages: IndexMap<&'static str, f64>,
+    /// Resident memory at the end of each stage, in MiB (where the system says).
+    resident: IndexMap<&'static str, f64>,
+    /// The most held so far at the end of each stage, in MiB.
+    peak: IndexMap<&'static str, f64>,
 }
 
 impl Timer {
@@ -184,6 +196,8 @@ impl Timer {
             start: now,
             last: now,
             stages: IndexMap::new(),
+            resident: IndexMap::new(),
+            peak: IndexMap::new(),
         }
     }
 
@@ -191,8 +205,28 @@ impl Timer {
         let now = Instant::now();
         self.stages
             .insert(name, (now - self.last).as_secs_f64() * 1000.0);
+        if let Some(mib) = memory_mib("VmRSS:") {
+            self.resident.insert(name, mib);
+        }
+        if let Some(mib) = memory_mib("VmHWM:") {
+            self.peak.insert(name, mib);
+        }
         self.last = now;
     }
+}
+
+/// A line of the process's `/proc/self/status` (`VmRSS:`, `VmHWM:`, in
+/// kB) in MiB; `None` where there is no such file.
+fn memory_mib(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: f64 = line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
 }
 
 /// Builds the site into OUT, atomically.
@@ -507,8 +541,6 @@ fn run_stages(
     timer.lap("checks");
 
     progress.stage("search", 0);
-    let mut fresh = crate::search::Memo::default();
-    let search_memo = search_memo.unwrap_or(&mut fresh);
     let inputs = stages::SearchSources {
         config,
         interface: &interface,
@@ -516,7 +548,13 @@ fn run_stages(
         md: &md,
         refs: &refs,
     };
-    let search = stages::index_search(run, &inputs, sink, search_memo)?;
+    // A build's index memory (every page's terms and result) is dropped as
+    // soon as the index is written, before pages fill memory; `serve` keeps
+    // it for its next build.
+    let search = match search_memo {
+        Some(memo) => stages::index_search(run, &inputs, sink, memo)?,
+        None => stages::index_search(run, &inputs, sink, &mut crate::search::Memo::default())?,
+    };
     warnings.extend(search.warnings.iter().cloned());
     timer.lap("search");
 
@@ -602,6 +640,9 @@ fn run_stages(
         warnings,
         errors: Vec::new(),
         stages_ms: timer.stages,
+        stages_resident_mib: timer.resident,
+        stages_peak_mib: timer.peak,
+        peak_resident_mib: memory_mib("VmHWM:"),
         total_ms,
         translations,
         urls: content

@@ -165,6 +165,29 @@ fn report_counts_pages_and_stages() {
     assert_eq!(v["pages"], 2);
     assert_eq!(v["images"]["encoded"], 0);
     assert!(v["stages_ms"]["markdown"].is_number());
+    // Where the memory goes: the resident memory at each stage's end, and
+    // the peak, which none of them exceeds.
+    if cfg!(target_os = "linux") {
+        let stages = v["stages_resident_mib"]
+            .as_object()
+            .expect("memory per stage");
+        assert_eq!(
+            stages.keys().collect::<Vec<_>>(),
+            v["stages_ms"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>()
+        );
+        let peak = v["peak_resident_mib"].as_f64().expect("peak memory");
+        for (stage, mib) in stages {
+            let mib = mib.as_f64().unwrap();
+            assert!(
+                mib > 1.0 && mib <= peak,
+                "{stage}: {mib} MiB, peak {peak} MiB"
+            );
+        }
+    }
     assert!(
         o.stderr().contains("built "),
         "one summary line: {}",
