@@ -8,7 +8,19 @@
 //!   keep their rendered markdown and their output files (their page, its
 //!   calendar and kit). Listings, feeds, the sitemap and every other page of
 //!   the site are made again: they are few, and they gather many pages.
-//! - Only templates: rendered markdown is kept, every output is made again.
+//! - Only templates (the site's `templates/`, a theme's), in the same
+//!   minute: rendered markdown is kept, and so is every output whose
+//!   templates read none of those whose text changed. Each render job
+//!   records the templates it rendered; what a template reads (`extends`,
+//!   `include`, components) is in [`TemplateGraph`]. So saving `page.html`
+//!   renders the pages again and keeps listings, feeds and the theme's
+//!   pages; saving `base.html`, which every page extends, renders them all.
+//!   Everything is made again when a template was created or removed (a
+//!   name may now mean another file), or when an edited template is read
+//!   by a shortcode (its HTML is in bodies, summaries and feeds) or by
+//!   brand.css (the stylesheet's name is in every page). Templates mixed
+//!   with markdown, or a minute later: rendered markdown is kept, every
+//!   output is made again.
 //! - Anything else (configuration, strings, static files, images, posts,
 //!   galleries, a file created or removed, a front matter edited): a full build.
 //!
@@ -19,7 +31,7 @@
 //! `get_page`), so a page's output depends on its own body, front matter,
 //! the site's front matter, templates, configuration and the time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::content::{Page, frontmatter};
@@ -27,7 +39,8 @@ use crate::error::Diagnostic;
 use crate::markdown::{RenderContext, Rendered};
 use crate::output::Files;
 use crate::paths::is_scratch;
-use crate::render::jobs::Job;
+use crate::render::deps::TemplateGraph;
+use crate::render::jobs::{ASSET_TEMPLATES, Job};
 
 /// The memory of the last good build. Empty at first: the first build is full.
 #[derive(Default)]
@@ -51,6 +64,11 @@ pub(crate) struct LastBuild {
     /// The warnings each render job gave (social card checks), for the jobs
     /// that gave some.
     pub job_warnings: HashMap<Job, Vec<Diagnostic>>,
+    /// The templates each render job rendered (before `extends` and
+    /// `include`), kept ones included.
+    pub job_templates: HashMap<Job, Vec<String>>,
+    /// Every template's fingerprint and what it reads.
+    pub templates: TemplateGraph,
     /// Every file of the site.
     pub files: Files,
 }
@@ -70,6 +88,9 @@ pub enum Reuse {
     Nothing,
     /// Rendered markdown of unchanged bodies.
     Markdown,
+    /// That, and the outputs whose templates read none of those edited
+    /// (only templates were saved).
+    Templates,
     /// That, and the output files of pages whose body did not change.
     Pages,
 }
@@ -129,6 +150,42 @@ impl Recall<'_> {
     pub fn job_warnings(&self, job: &Job) -> Option<&Vec<Diagnostic>> {
         self.last?.job_warnings.get(job)
     }
+
+    /// The templates the last build's `job` rendered.
+    pub fn job_templates(&self, job: &Job) -> Option<&Vec<String>> {
+        self.last?.job_templates.get(job)
+    }
+
+    /// After a save of templates only: the templates whose text changed,
+    /// given this build's, when outputs that read none of them may be kept.
+    /// `None` (everything is rendered again) when a template was created or
+    /// removed, or when an edited one is read outside the render stage: by
+    /// a shortcode (whose HTML is in pages' bodies, summaries and feeds) or
+    /// by brand.css (whose stylesheet every page names).
+    pub fn edited_templates(&self, now: &TemplateGraph) -> Option<HashSet<String>> {
+        if self.reuse != Reuse::Templates {
+            return None;
+        }
+        let edited = now.edited_since(&self.last?.templates)?;
+        let outside = now
+            .templates
+            .keys()
+            .filter(|n| n.starts_with("shortcodes/") || ASSET_TEMPLATES.contains(&n.as_str()));
+        for name in outside {
+            if now.reads_any(name, &edited) {
+                return None;
+            }
+        }
+        Some(edited)
+    }
+
+    /// Whether the last build's output of `job` may be kept when `edited`
+    /// templates are all that changed: it rendered templates that read none
+    /// of them (a job the last build did not record is made again).
+    pub fn keeps_job(&self, job: &Job, now: &TemplateGraph, edited: &HashSet<String>) -> bool {
+        self.job_templates(job)
+            .is_some_and(|names| names.iter().all(|n| !now.reads_any(n, edited)))
+    }
 }
 
 pub(crate) fn minute(now: jiff::Timestamp) -> i64 {
@@ -146,7 +203,7 @@ pub(crate) fn reuse(
     let Some(last) = last else {
         return Reuse::Nothing;
     };
-    let mut templates = false;
+    let (mut templates, mut markdown) = (false, false);
     for path in changed {
         if path.file_name().is_some_and(is_scratch) {
             continue;
@@ -163,14 +220,17 @@ pub(crate) fn reuse(
             templates = true;
             continue;
         }
-        let markdown =
+        let is_markdown =
             first.as_deref() == Some("content") && rel.extension().is_some_and(|e| e == "md");
-        if !markdown || !same_front_matter(last, root, rel) {
+        if !is_markdown || !same_front_matter(last, root, rel) {
             return Reuse::Nothing;
         }
+        markdown = true;
     }
-    if templates || minute(now) != last.minute {
+    if minute(now) != last.minute || (templates && markdown) {
         Reuse::Markdown
+    } else if templates {
+        Reuse::Templates
     } else {
         Reuse::Pages
     }
@@ -210,6 +270,8 @@ mod tests {
             pages: HashMap::new(),
             sections: HashMap::new(),
             job_warnings: HashMap::new(),
+            job_templates: HashMap::new(),
+            templates: TemplateGraph::default(),
             files: Files::new(),
         }
     }
@@ -245,10 +307,17 @@ mod tests {
             reuse(Some(&l), root, &p("content/lac.md"), later),
             Reuse::Markdown
         );
-        // A template: markdown is kept, every output is made again.
+        // A template: markdown is kept, and the outputs that do not read it.
         for t in ["templates/page.html", "themes/postale/templates/base.html"] {
-            assert_eq!(reuse(Some(&l), root, &p(t), now), Reuse::Markdown, "{t}");
+            assert_eq!(reuse(Some(&l), root, &p(t), now), Reuse::Templates, "{t}");
+            assert_eq!(reuse(Some(&l), root, &p(t), later), Reuse::Markdown, "{t}");
         }
+        // A template and a page: markdown only.
+        let mixed = vec![
+            root.join("templates/page.html"),
+            root.join("content/lac.md"),
+        ];
+        assert_eq!(reuse(Some(&l), root, &mixed, now), Reuse::Markdown);
         // The front matter changed (a title is in listings, menus, links).
         std::fs::write(
             root.join("content/lac.md"),
@@ -290,5 +359,79 @@ mod tests {
                 "{other}"
             );
         }
+    }
+
+    #[test]
+    fn a_template_edit_keeps_the_outputs_whose_templates_read_none_of_the_edited() {
+        use crate::content::{PageId, SectionId};
+        let dir = tempfile::tempdir().unwrap();
+        let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+        let mut l = last(dir.path(), &[], minute(now));
+        let sources = [
+            ("base.html", "<html>{% block main %}{% endblock %}"),
+            ("page.html", "{% extends \"base.html\" %}"),
+            (
+                "section.html",
+                "{% extends \"base.html\" %}{% include \"partials/card.html\" %}",
+            ),
+            ("partials/card.html", "<div>"),
+            (
+                "shortcodes/encadre.html",
+                "{% include \"partials/box.html\" %}",
+            ),
+            ("partials/box.html", "<aside>"),
+            ("brand.css", ":root {}"),
+        ];
+        l.templates = TemplateGraph::new(sources);
+        let page = Job::Page(PageId(0));
+        let section = Job::Section {
+            section: SectionId(0),
+            pager: 0,
+        };
+        let feed = Job::Feed(SectionId(0));
+        l.job_templates = [
+            (page.clone(), vec!["page.html".to_string()]),
+            (section.clone(), vec!["section.html".to_string()]),
+            (feed.clone(), Vec::new()),
+        ]
+        .into();
+        let recall = Recall {
+            last: Some(&l),
+            reuse: Reuse::Templates,
+        };
+        let edit = |name: &str| {
+            TemplateGraph::new(
+                sources.map(|(n, t)| (n, if n == name { "<p>edited</p>" } else { t })),
+            )
+        };
+        // Which jobs each edit keeps (a job the last build did not record,
+        // like the 404 page here, is made again).
+        for (name, kept) in [
+            ("page.html", vec![&section, &feed]),
+            ("partials/card.html", vec![&page, &feed]),
+            ("base.html", vec![&feed]),
+        ] {
+            let now = edit(name);
+            let edited = recall.edited_templates(&now).expect(name);
+            assert_eq!(edited, HashSet::from([name.to_string()]));
+            let keeps: Vec<&Job> = [&page, &section, &feed, &Job::NotFound]
+                .into_iter()
+                .filter(|j| recall.keeps_job(j, &now, &edited))
+                .collect();
+            assert_eq!(keeps, kept, "{name}");
+        }
+        // Read by a shortcode or by the stylesheet: everything again.
+        assert_eq!(recall.edited_templates(&edit("partials/box.html")), None);
+        assert_eq!(recall.edited_templates(&edit("brand.css")), None);
+        // A template created: a name may now mean another file.
+        let mut more = sources.to_vec();
+        more.push(("partials/new.html", "new"));
+        assert_eq!(recall.edited_templates(&TemplateGraph::new(more)), None);
+        // Not after a save of templates only.
+        let markdown = Recall {
+            last: Some(&l),
+            reuse: Reuse::Markdown,
+        };
+        assert_eq!(markdown.edited_templates(&edit("page.html")), None);
     }
 }

@@ -659,7 +659,10 @@ fn run_stages(
         pages_kept,
     };
     // Serve's memory, last point: what the next build may keep of this one.
-    let record = recall.map(|_| remember(opts, content, md, pages));
+    let record = recall.map(|_| {
+        let graph = templates.renderer.graph().clone();
+        remember(opts, content, md, pages, graph)
+    });
     Ok((report, record))
 }
 
@@ -669,6 +672,7 @@ fn remember(
     content: &content::Content,
     md: stages::Markdown,
     pages: stages::Pages,
+    templates: crate::render::deps::TemplateGraph,
 ) -> LastBuild {
     let kept_pages = content
         .pages
@@ -698,6 +702,8 @@ fn remember(
         pages: kept_pages,
         sections: md.section_prints.into_iter().collect(),
         job_warnings: pages.job_warnings,
+        job_templates: pages.job_templates,
+        templates,
         files: Files::new(),
     }
 }

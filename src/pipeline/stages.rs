@@ -1010,6 +1010,8 @@ pub(super) struct Pages {
     pub press: Vec<PressPage>,
     /// Jobs whose output `serve` kept from its last build.
     pub kept_jobs: Vec<Job>,
+    /// For serve: the templates each job rendered (kept ones included).
+    pub job_templates: HashMap<Job, Vec<String>>,
 }
 
 /// Everything the render stage reads.
@@ -1027,7 +1029,9 @@ pub(super) struct RenderSources<'a> {
 
 /// Renders every page, listing, feed, calendar and kit, in parallel,
 /// straight to `sink`. With serve's memory, the outputs of pages whose body
-/// did not change, and of listings that show only such pages, are kept.
+/// did not change, and of listings that show only such pages, are kept;
+/// after a template edit, the outputs whose templates read none of those
+/// edited.
 pub(super) fn render_pages(
     run: &Run<'_>,
     src: &RenderSources<'_>,
@@ -1060,9 +1064,12 @@ pub(super) fn render_pages(
         near: Default::default(),
     };
     // Serve's memory, second point: pages whose output files the last
-    // build made and this one keeps.
+    // build made and this one keeps; after a template edit, the outputs
+    // whose templates read none of those edited (their data is unchanged).
+    let graph = src.templates.renderer.graph();
+    let edited = recall.and_then(|r| r.edited_templates(graph));
     let unchanged: Vec<bool> = match recall {
-        Some(r) if r.keeps_outputs() => md.kept.clone(),
+        Some(r) if r.keeps_outputs() || edited.is_some() => md.kept.clone(),
         _ => vec![false; content.pages.len()],
     };
     let summaries = summaries(&views, recall, &unchanged);
@@ -1087,7 +1094,14 @@ pub(super) fn render_pages(
         .collect();
     let mut planned = jobs::plan(&inputs, &assets);
     let mut kept_jobs: Vec<Job> = Vec::new();
-    if let Some(r) = recall
+    if let (Some(r), Some(edited)) = (recall, &edited) {
+        let (kept, made): (Vec<Job>, Vec<Job>) = planned
+            .into_iter()
+            .partition(|j| r.keeps_job(j, graph, edited));
+        kept_jobs = kept;
+        planned = made;
+    } else if let Some(r) = recall
+        && r.keeps_outputs()
         && unchanged.iter().any(|&u| u)
     {
         let sections_changed = r.sections_changed(&md.section_prints);
@@ -1125,20 +1139,28 @@ pub(super) fn render_pages(
     results.par_extend(ordered[first..].par_iter().map(render));
     page_html.restore(&mut md.pages);
     let mut job_warnings = HashMap::new();
+    let mut job_templates = HashMap::new();
     let mut kits = Vec::new();
     let mut press = Vec::new();
     for (job, out) in ordered.into_iter().zip(collect(results)?) {
         kits.extend(out.kit);
         press.extend(out.press);
+        if recall.is_some() {
+            job_templates.insert(job.clone(), out.templates);
+        }
         if !out.warnings.is_empty() {
             job_warnings.insert(job, out.warnings);
         }
     }
-    // Serve's memory, third point: the warnings of the outputs it kept.
+    // Serve's memory, third point: the warnings and templates of the
+    // outputs it kept.
     if let Some(r) = recall {
         for job in &kept_jobs {
             if let Some(w) = r.job_warnings(job) {
                 job_warnings.insert(job.clone(), w.clone());
+            }
+            if let Some(t) = r.job_templates(job) {
+                job_templates.insert(job.clone(), t.clone());
             }
         }
     }
@@ -1148,6 +1170,7 @@ pub(super) fn render_pages(
         kits,
         press,
         kept_jobs,
+        job_templates,
     })
 }
 

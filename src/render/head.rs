@@ -371,6 +371,7 @@ pub(crate) fn finish(
     Ok(JobOutput {
         files: vec![(file_for(&frame.path), html)],
         warnings,
+        templates: vec![frame.template],
         ..JobOutput::default()
     })
 }

@@ -105,6 +105,9 @@ pub struct JobOutput {
     pub kit: Option<KitZip>,
     /// A press page, to write once its files' sizes are known.
     pub press: Option<PressPage>,
+    /// The templates it rendered (by their name, before `extends` and
+    /// `include`): `serve` keeps the output when none of them was edited.
+    pub templates: Vec<String>,
 }
 
 impl JobOutput {

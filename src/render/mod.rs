@@ -8,6 +8,7 @@
 //! [`views`].
 
 pub mod community;
+pub mod deps;
 pub mod desk;
 pub mod facts;
 pub mod feeds;
@@ -45,6 +46,8 @@ pub struct Renderer {
     sources: Arc<HashMap<String, String>>,
     shortcodes: Vec<String>,
     default_lang: String,
+    /// What each template reads, for `serve` (which outputs a template edit leaves).
+    graph: deps::TemplateGraph,
 }
 
 impl Renderer {
@@ -129,6 +132,8 @@ impl Renderer {
             .filter_map(|n| n.strip_suffix(".html"))
             .map(String::from)
             .collect();
+        let graph =
+            deps::TemplateGraph::new(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())));
 
         let mut by_lang = HashMap::new();
         for lang in config.all_languages() {
@@ -158,6 +163,7 @@ impl Renderer {
             sources,
             shortcodes,
             default_lang: config.default_language.clone(),
+            graph,
         })
     }
 
@@ -179,6 +185,11 @@ impl Renderer {
 
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// What each template reads.
+    pub fn graph(&self) -> &deps::TemplateGraph {
+        &self.graph
     }
 
     /// Shortcode names (templates under `shortcodes/`).

@@ -382,28 +382,34 @@ fn serve_follow_takes_the_browser_to_the_saved_page() {
     assert_eq!(next_event(&mut events, "reload"), "{\"path\":null}");
 }
 
+/// The site a full build makes, in memory.
+fn full(opts: &blason::BuildOptions) -> blason::Files {
+    blason::build_changes(opts, &mut blason::Memo::default(), &[])
+        .unwrap()
+        .1
+}
+
+/// The same files with the same bytes.
+fn assert_same(kept: &blason::Files, full: &blason::Files, what: &str) {
+    let mut a: Vec<&String> = kept.keys().collect();
+    let mut b: Vec<&String> = full.keys().collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "{what}: not the same files");
+    for (k, v) in full {
+        assert!(kept[k] == *v, "{what}: {k} differs from a full build");
+    }
+}
+
 /// `serve` keeps what a save did not change; the site it then serves must be
 /// the one a full build makes, byte for byte.
 #[test]
 fn serve_builds_that_keep_pages_equal_full_builds() {
-    use blason::{BuildOptions, Files, Memo, build_changes};
+    use blason::{BuildOptions, Memo, build_changes};
 
-    fn full(opts: &BuildOptions) -> Files {
-        build_changes(opts, &mut Memo::default(), &[]).unwrap().1
-    }
     fn warnings(opts: &BuildOptions) -> Vec<String> {
         let r = build_changes(opts, &mut Memo::default(), &[]).unwrap().0;
         r.warnings.iter().map(|w| format!("{w:?}")).collect()
-    }
-    fn assert_same(kept: &Files, full: &Files, what: &str) {
-        let mut a: Vec<&String> = kept.keys().collect();
-        let mut b: Vec<&String> = full.keys().collect();
-        a.sort();
-        b.sort();
-        assert_eq!(a, b, "{what}: not the same files");
-        for (k, v) in full {
-            assert!(kept[k] == *v, "{what}: {k} differs from a full build");
-        }
     }
     fn append(path: &Path, text: &str) {
         let mut s = read(path);
@@ -478,7 +484,8 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         assert_eq!(r.pages_kept, 0, "{name}: kept pages across a minute");
         assert_same(&files, &full(&later), &format!("{name}, a minute later"));
 
-        // A template: every page is made again, from kept markdown.
+        // A template (a site's own page.html, in place of the theme's): the
+        // pages are made again, from kept markdown; listings are kept.
         let theme_page =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/postale/templates/page.html");
         let template = root.join("templates/page.html");
@@ -489,7 +496,11 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         )
         .unwrap();
         let (r, files) = build_changes(&later, &mut memo, std::slice::from_ref(&template)).unwrap();
-        assert_eq!(r.pages_kept, 0, "{name}: a template edit keeps no page");
+        assert!(
+            r.pages_kept > 0 && r.pages_rendered() >= r.pages,
+            "{name}: a template of pages keeps the listings ({} kept)",
+            r.pages_kept
+        );
         assert!(
             files
                 .values()
@@ -536,6 +547,142 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
             "{name}: a same-stamp save reported by the watcher was not read"
         );
     }
+}
+
+/// A saved template renders again the outputs whose templates read it, by
+/// name, through `extends` or through `include`, and keeps the others; the
+/// site served is the one a full build makes.
+#[test]
+fn serve_renders_again_only_the_outputs_that_read_a_saved_template() {
+    use blason::{BuildOptions, BuildReport, Files, Memo, build_changes};
+
+    /// Saves the site's own copy of a theme template, with a mark at its
+    /// end (or `text`), and builds as `serve` does.
+    fn save(
+        opts: &BuildOptions,
+        memo: &mut Memo,
+        name: &str,
+        text: Option<String>,
+    ) -> (BuildReport, Files) {
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/postale/templates");
+        let path = opts.root.join("templates").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // A child template has nothing outside its blocks: the mark goes
+        // at the end of its last block.
+        let text = text.unwrap_or_else(|| {
+            let source = read(&theme.join(name));
+            let mark = format!("<!-- SAVED {name} -->");
+            match source.rfind("{% endblock") {
+                Some(at) if source.starts_with("{% extends") => {
+                    format!("{}{mark}{}", &source[..at], &source[at..])
+                }
+                _ => format!("{source}{mark}\n"),
+            }
+        });
+        std::fs::write(&path, text).unwrap();
+        build_changes(opts, memo, std::slice::from_ref(&path)).unwrap()
+    }
+
+    let dir = SiteTest::from_fixture("build/zola-features");
+    let root = dir.root();
+    let mut opts = BuildOptions::new(root);
+    opts.base_url = Some("http://127.0.0.1:1111".into());
+    opts.now = "2026-07-01T10:00:00Z".parse().unwrap();
+    let mut memo = Memo::default();
+    let (first, _) = build_changes(&opts, &mut memo, &[]).unwrap();
+    assert!(first.pages >= 4 && first.sections + first.listings >= 4);
+    let marked = |files: &Files, name: &str| -> Vec<String> {
+        let mark = format!("<!-- SAVED {name} -->");
+        let mut with: Vec<String> = files
+            .iter()
+            .filter(|(_, v)| String::from_utf8_lossy(v).contains(&mark))
+            .map(|(k, _)| k.clone())
+            .collect();
+        with.sort();
+        with
+    };
+    let page_files: Vec<String> = first
+        .urls
+        .iter()
+        .filter(|(src, _)| !src.rsplit('/').next().unwrap().starts_with("_index"))
+        .map(|(_, url)| format!("{}index.html", url.trim_start_matches('/')))
+        .collect();
+    assert_eq!(page_files.len(), first.pages);
+
+    // Included by section.html only (which pillars, audiences and tags
+    // extend): every page is kept, the listings are made again.
+    let (r, files) = save(&opts, &mut memo, "partials/listing.html", None);
+    assert!(r.pages_kept >= r.pages, "{} kept", r.pages_kept);
+    assert!(r.pages_rendered() > 0);
+    let with = marked(&files, "partials/listing.html");
+    assert!(
+        !with.is_empty() && with.iter().all(|f| !page_files.contains(f)),
+        "{with:?}"
+    );
+    assert_same(&files, &full(&opts), "partials/listing.html");
+
+    // Pages' own template: the pages only.
+    let (r, files) = save(&opts, &mut memo, "page.html", None);
+    assert_eq!(r.pages_rendered(), r.pages, "{} kept", r.pages_kept);
+    assert_eq!(marked(&files, "page.html").len(), r.pages);
+    assert_same(&files, &full(&opts), "page.html");
+
+    // Included by page.html (and most listings): every page is made again.
+    let (r, files) = save(&opts, &mut memo, "partials/breadcrumb.html", None);
+    assert!(
+        r.pages_rendered() >= r.pages && r.pages_kept > 0,
+        "{} kept",
+        r.pages_kept
+    );
+    for f in &page_files {
+        assert!(
+            marked(&files, "partials/breadcrumb.html").contains(f),
+            "{f}"
+        );
+    }
+    assert_same(&files, &full(&opts), "partials/breadcrumb.html");
+
+    // Extended by every page but redirects: only the agenda section, a
+    // redirect now (alias.html), is kept.
+    let (r, files) = save(&opts, &mut memo, "base.html", None);
+    assert_eq!(r.pages_kept, 1);
+    assert_same(&files, &full(&opts), "base.html");
+
+    // A site's copy removed: the theme's is back, as an edit of that name.
+    let listing = root.join("templates/partials/listing.html");
+    std::fs::remove_file(&listing).unwrap();
+    let (r, files) = build_changes(&opts, &mut memo, std::slice::from_ref(&listing)).unwrap();
+    assert!(r.pages_kept >= r.pages);
+    assert!(marked(&files, "partials/listing.html").is_empty());
+    assert_same(&files, &full(&opts), "partials/listing.html removed");
+
+    // A template with a new name: every output is made again.
+    let (r, files) = save(
+        &opts,
+        &mut memo,
+        "partials/extra.html",
+        Some("<p>extra</p>".into()),
+    );
+    assert_eq!(r.pages_kept, 0);
+    assert_same(&files, &full(&opts), "a new template");
+
+    // A broken template fails the build as a full build does; mended, the
+    // site is the full build's again.
+    let broken = root.join("templates/page.html");
+    let good = read(&broken);
+    std::fs::write(&broken, "{% if %}").unwrap();
+    let err = build_changes(&opts, &mut memo, std::slice::from_ref(&broken)).unwrap_err();
+    assert!(
+        format!("{err:?}").contains("templates/page.html"),
+        "{err:?}"
+    );
+    let (_, files) = save(
+        &opts,
+        &mut memo,
+        "page.html",
+        Some(good.replace("SAVED", "MENDED")),
+    );
+    assert_same(&files, &full(&opts), "a template mended");
 }
 
 /// A video's transcript and captions are files beside the page, read by the
