@@ -149,14 +149,7 @@ pub fn photo_views(
                     },
                     &THUMB_WIDTHS,
                 )?,
-                "mosaic" => images.cropped(
-                    &p.path,
-                    Crop {
-                        ratio: (full.width, full.height),
-                        focus: p.focus,
-                    },
-                    &THUMB_WIDTHS,
-                )?,
+                "mosaic" => images.uncropped(&p.path, &THUMB_WIDTHS)?,
                 _ => full.clone(),
             };
             Ok(PhotoView {

@@ -16,7 +16,10 @@
 //! Large JPEGs are decoded at 1/2, 1/4 or 1/8 of their size when every
 //! variant still has its pixels (the `jpeg` module). The widths of one
 //! request are resized in a chain, each from a larger one ([`CHAIN_RATIO`]),
-//! and formats at one size share their resize.
+//! and formats at one size share their resize. The last format is the
+//! `<img>` fallback; after WebP it is made at one width only
+//! ([`FALLBACK_MAX_WIDTH`]), since every browser reading `<picture>` takes
+//! the WebP.
 
 pub mod card;
 mod jpeg;
@@ -165,8 +168,12 @@ pub struct ImageSource {
     pub srcset: String,
 }
 
-/// An image ready for `<picture>`: one `<source>` per format, the largest
-/// variant of the last format as the `<img>` fallback.
+/// An image ready for `<picture>`: a `<source>` per format, and the `<img>`
+/// fallback in the last format. When WebP comes before it, the fallback is
+/// one variant, the widest not over [`FALLBACK_MAX_WIDTH`], without a
+/// `<source>` (a browser that reads `<picture>` reads WebP and never picks
+/// it); otherwise (`formats = ["jpg"]`, `["avif", "jpg"]`) the last format
+/// has its `<source>` at every width too, and the fallback is its largest.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponsiveImage {
     /// A class giving the image's average colour as its background while it
@@ -174,7 +181,8 @@ pub struct ResponsiveImage {
     pub placeholder: String,
     pub sources: Vec<ImageSource>,
     pub fallback: Variant,
-    /// The largest variant's size (the intrinsic size for width/height attributes).
+    /// The fallback's size: the `<img>`'s `width` and `height`, in the
+    /// aspect of the file its `src` names.
     pub width: u32,
     pub height: u32,
 }
@@ -325,6 +333,25 @@ fn reduce_op(reduce: u32) -> String {
 
 fn hex16(bytes: &[u8]) -> String {
     bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The widest `<img>` fallback when the formats before it include WebP
+/// (it is then made at this one width, [`fallback_width`]): what a
+/// browser without WebP, a search engine's image index, a link preview
+/// without a social card or a video's poster takes, sharp on a wide screen
+/// at 1x without the weight of a 2400-pixel JPEG.
+pub const FALLBACK_MAX_WIDTH: u32 = 1600;
+
+/// The one width of a fallback made at one width, among a request's
+/// `widths` (ascending, already limited to the source's): the largest not
+/// over [`FALLBACK_MAX_WIDTH`], else the smallest.
+fn fallback_width(widths: &[u32]) -> u32 {
+    widths
+        .iter()
+        .copied()
+        .rfind(|&w| w <= FALLBACK_MAX_WIDTH)
+        .or_else(|| widths.first().copied())
+        .unwrap_or(0)
 }
 
 /// A variant is resized from a larger variant of the same request instead
@@ -508,6 +535,12 @@ impl ImagePipeline {
     pub fn responsive(&self, path: &Path) -> Result<ResponsiveImage, Diagnostic> {
         let widths = self.settings.widths.clone();
         self.variants(path, None, &widths)
+    }
+
+    /// Asks for variants of the whole image at `widths` (a gallery's mosaic
+    /// thumbnails).
+    pub fn uncropped(&self, path: &Path, widths: &[u32]) -> Result<ResponsiveImage, Diagnostic> {
+        self.variants(path, None, widths)
     }
 
     /// Asks for variants cropped to a ratio around a focal point, at `widths`.
@@ -721,12 +754,20 @@ impl ImagePipeline {
             (w, h)
         };
         let chains = chains(&widths, info.width);
+        let one = fallback_width(&widths);
+        let formats = &self.settings.formats;
         let mut sources = Vec::new();
         let mut fallback = None;
         let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
-        for &format in &self.settings.formats {
+        for (i, &format) in formats.iter().enumerate() {
+            // Every browser that reads `<picture>` reads WebP: after it,
+            // the `<img>` fallback serves the others at one width only.
+            let fallback_only = i + 1 == formats.len() && formats[..i].contains(&Format::Webp);
             let mut srcset = Vec::new();
             for (&w, chain) in widths.iter().zip(&chains) {
+                if fallback_only && w != one {
+                    continue;
+                }
                 let (_, h) = size(w);
                 let via: Vec<(u32, u32)> = chain.iter().map(|&v| size(v)).collect();
                 let crop_op = boxed.map_or(String::new(), |(l, t, cw, ch)| {
@@ -784,10 +825,12 @@ impl ImagePipeline {
                     height: h,
                 });
             }
-            sources.push(ImageSource {
-                mime: format.mime(),
-                srcset: srcset.join(", "),
-            });
+            if !fallback_only {
+                sources.push(ImageSource {
+                    mime: format.mime(),
+                    srcset: srcset.join(", "),
+                });
+            }
         }
         let fallback = fallback.ok_or_else(|| self.error(path, "[images] formats is empty"))?;
         Ok(ResponsiveImage {
@@ -1596,7 +1639,7 @@ mod tests {
         let first = ImagePipeline::new(dir.path(), settings.clone());
         first.responsive(&photo).unwrap();
         let (_, files) = published(&first);
-        assert_eq!(files.len(), 8);
+        assert_eq!(files.len(), 5, "four WebP widths and the 300 JPEG fallback");
         assert!(
             files.iter().any(|(rel, _)| rel.contains("colline-")),
             "{files:?}"
@@ -1611,14 +1654,14 @@ mod tests {
                 img.width() == 50 && rel.starts_with("processed_images/")
             })
             .collect();
-        assert_eq!(smallest.len(), 2, "a WebP and a JPEG 50 pixels wide");
+        assert_eq!(smallest.len(), 1, "the WebP 50 pixels wide");
         for (rel, _) in &smallest {
             std::fs::remove_file(cache.join(rel.trim_start_matches("processed_images/"))).unwrap();
         }
         let second = ImagePipeline::new(dir.path(), settings);
         second.responsive(&photo).unwrap();
         let (counts, again) = published(&second);
-        assert_eq!((counts.encoded, counts.cached), (2, 6));
+        assert_eq!((counts.encoded, counts.cached), (1, 4));
         assert_eq!(files, again);
     }
 
@@ -2057,7 +2100,8 @@ mod tests {
             (32, 20),
             "64 asked, 32 available: not upscaled"
         );
-        assert_eq!(r.sources.len(), 2);
+        assert_eq!(r.sources.len(), 1, "WebP; the JPEG is the <img> only");
+        assert_eq!(r.sources[0].mime, "image/webp");
         assert!(r.sources[0].srcset.contains(" 8w, ") && r.sources[0].srcset.contains(" 32w"));
         assert!(
             r.fallback
@@ -2065,23 +2109,30 @@ mod tests {
                 .starts_with("https://x.fr/processed_images/lac-ete-")
                 && r.fallback.url.ends_with(".jpg")
         );
+        assert_eq!((r.fallback.width, r.fallback.height), (32, 20));
         let (counts, written) = published(&p);
         assert_eq!(
             counts,
             ImageCounts {
                 decoded: 1,
                 reduced: 0,
-                encoded: 6,
+                encoded: 4,
                 cached: 0,
                 pruned: 0
             }
         );
-        assert_eq!(written.len(), 6);
-        for (rel, bytes) in &written {
-            let img = image::load_from_memory(bytes).unwrap();
-            assert!(rel.ends_with(".webp") || rel.ends_with(".jpg"));
-            assert!([8, 16, 32].contains(&img.width()), "{rel}");
-        }
+        let mut sizes: Vec<(&str, u32)> = written
+            .iter()
+            .map(|(rel, bytes)| {
+                let img = image::load_from_memory(bytes).unwrap();
+                (rel.rsplit('.').next().unwrap(), img.width())
+            })
+            .collect();
+        sizes.sort();
+        assert_eq!(
+            sizes,
+            [("jpg", 32), ("webp", 8), ("webp", 16), ("webp", 32)]
+        );
         // A second pipeline over the same cache (and a copy of the file elsewhere) encodes nothing.
         let copy = dir.path().join("elsewhere.png");
         std::fs::copy(&photo, &copy).unwrap();
@@ -2094,7 +2145,7 @@ mod tests {
                 decoded: 0,
                 reduced: 0,
                 encoded: 0,
-                cached: 6,
+                cached: 4,
                 pruned: 0
             }
         );
@@ -2108,7 +2159,7 @@ mod tests {
         );
         p3.responsive(&photo).unwrap();
         published(&p3);
-        assert_eq!(p3.prune().unwrap(), 3);
+        assert_eq!(p3.prune().unwrap(), 1, "the JPEG");
         assert_eq!(
             std::fs::read_dir(dir.path().join("cache/images"))
                 .unwrap()
@@ -2116,6 +2167,112 @@ mod tests {
             5,
             "three WebP variants, the placeholder colour and the sources remembered"
         );
+    }
+
+    #[test]
+    fn after_webp_the_jpeg_is_one_variant_at_most_1600_wide() {
+        let dir = tempfile::tempdir().unwrap();
+        let defaults = [320, 640, 800, 960, 1280, 1600, 2400];
+        let pipeline = |formats: Vec<Format>, widths: &[u32]| {
+            ImagePipeline::new(
+                dir.path(),
+                ImageSettings {
+                    widths: widths.to_vec(),
+                    formats,
+                    ..settings(dir.path())
+                },
+            )
+        };
+        let made = |p: &ImagePipeline, format: Format| -> Vec<u32> {
+            let jobs = p.jobs.lock().unwrap();
+            let mut w: Vec<u32> = jobs
+                .values()
+                .filter(|j| j.format == format)
+                .map(|j| j.width)
+                .collect();
+            w.sort_unstable();
+            w
+        };
+        // (photo width, widths, the JPEG's one width)
+        for (w, widths, one) in [
+            (3000, &defaults[..], 1600),
+            // The photo's own width when it is narrower.
+            (1200, &defaults[..], 1200),
+            // No width up to 1600: the smallest.
+            (3000, &[2000, 2400][..], 2000),
+            (900, &[2000, 2400][..], 900),
+        ] {
+            let photo = dir.path().join(format!("bande-{w}.png"));
+            write_png(&photo, w, 10, false);
+            let p = pipeline(vec![Format::Webp, Format::Jpeg], widths);
+            let r = p.responsive(&photo).unwrap();
+            assert_eq!(r.sources.len(), 1, "{w}: no JPEG source");
+            assert_eq!(r.sources[0].mime, "image/webp");
+            let webp = made(&p, Format::Webp);
+            assert_eq!(r.sources[0].srcset.split(", ").count(), webp.len());
+            assert_eq!(made(&p, Format::Jpeg), [one], "{w} {widths:?}");
+            assert!(r.fallback.url.ends_with(".jpg"));
+            let h = ((10 * one + w / 2) / w).max(1);
+            assert_eq!((r.fallback.width, r.fallback.height), (one, h));
+            assert_eq!(
+                (r.width, r.height),
+                (one, h),
+                "the <img>'s size is its src's"
+            );
+            // Its name is the one that JPEG has among all widths: files
+            // cached by earlier builds are used.
+            let all = pipeline(vec![Format::Jpeg], widths)
+                .responsive(&photo)
+                .unwrap();
+            assert!(
+                all.sources[0]
+                    .srcset
+                    .contains(&format!("{} {one}w", r.fallback.url)),
+                "{} in {}",
+                r.fallback.url,
+                all.sources[0].srcset
+            );
+        }
+        // Without WebP, the JPEG is what browsers choose from: every width,
+        // a source of its own, the largest as the <img>. And WebP alone is
+        // the fallback at every width.
+        let photo = dir.path().join("bande-3000.png");
+        for format in [Format::Jpeg, Format::Webp] {
+            let p = pipeline(vec![format], &defaults);
+            let r = p.responsive(&photo).unwrap();
+            assert_eq!(made(&p, format), defaults, "{format:?}");
+            assert_eq!(r.sources.len(), 1);
+            assert_eq!(r.sources[0].mime, format.mime());
+            assert_eq!(r.sources[0].srcset.split(", ").count(), defaults.len());
+            assert_eq!(r.fallback.width, 2400);
+        }
+    }
+
+    #[test]
+    fn without_webp_every_jpeg_width_is_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("lac.png");
+        write_png(&photo, 32, 20, false);
+        let jpeg_widths = |formats: Vec<Format>| {
+            let p = ImagePipeline::new(
+                dir.path(),
+                ImageSettings {
+                    formats,
+                    ..settings(dir.path())
+                },
+            );
+            p.responsive(&photo).unwrap();
+            let mut widths: Vec<u32> = published(&p)
+                .1
+                .iter()
+                .filter(|(rel, _)| rel.ends_with(".jpg"))
+                .map(|(_, bytes)| image::load_from_memory(bytes).unwrap().width())
+                .collect();
+            widths.sort_unstable();
+            widths
+        };
+        assert_eq!(jpeg_widths(vec![Format::Jpeg]), [8, 16, 32]);
+        assert_eq!(jpeg_widths(vec![Format::Webp, Format::Jpeg]), [32]);
     }
 
     #[cfg(feature = "avif")]
@@ -2134,6 +2291,14 @@ mod tests {
         let r = p.responsive(&photo).unwrap();
         assert_eq!(r.sources[0].mime, "image/avif");
         assert!(r.fallback.url.ends_with(".jpg"));
+        // Without WebP, browsers without AVIF choose among the JPEGs.
+        assert_eq!(r.sources.len(), 2);
+        assert_eq!(r.sources[1].mime, "image/jpeg");
+        assert_eq!(
+            r.sources[1].srcset.matches("w, ").count(),
+            2,
+            "three JPEG widths"
+        );
         let avif: Vec<_> = published(&p)
             .1
             .into_iter()
@@ -2217,7 +2382,11 @@ mod tests {
             })
             .collect();
         got.sort();
-        assert_eq!(got, vec![(10, 10), (10, 10), (20, 20), (20, 20)]);
+        assert_eq!(
+            got,
+            vec![(10, 10), (20, 20), (20, 20)],
+            "WebP at 10 and 20, the JPEG at 20"
+        );
     }
 
     #[test]
@@ -2281,7 +2450,7 @@ mod tests {
             );
             assert!(!bytes.windows(4).any(|w| w == b"Exif"));
         }
-        assert_eq!(files.len(), 4, "widths 8 and 16, in WebP and JPEG");
+        assert_eq!(files.len(), 3, "WebP at 8 and 16, the JPEG at 16");
     }
 
     fn fixture(name: &str) -> PathBuf {
@@ -2431,8 +2600,8 @@ mod tests {
         let outputs = decoded_outputs(&p);
         assert_eq!(
             outputs.len(),
-            4 * 3 * 2,
-            "widths 8, 16 and 30 (64 is capped), in two formats"
+            4 * (3 + 1),
+            "WebP at 8, 16 and 30 (64 is capped), the JPEG at 30"
         );
         for (rel, bytes) in outputs {
             image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));

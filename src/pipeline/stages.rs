@@ -1446,8 +1446,8 @@ fn later_pagers(config: &Config, content: &Content, model: &SiteModel) -> Vec<Si
     out
 }
 
-/// The pages of photos, each with its published image (the largest
-/// variant), for the sitemap.
+/// The pages of photos, each with its published image (the `<img>`
+/// fallback: the JPEG at most 1600 pixels wide by default), for the sitemap.
 fn photo_pages(content: &Content, sets: &[PhotoPages]) -> Vec<SitemapPage> {
     let mut out = Vec::new();
     for set in sets.iter().filter(|s| !content.pages[s.page].fm.draft) {

@@ -517,9 +517,10 @@ fn make(inputs: &RenderInputs<'_>, subject: Subject<'_>) -> Result<JobOutput, Di
     Ok(out)
 }
 
-/// A map card's download (its largest variant in the site's last image
-/// format, JPEG by default) and its preview (its smallest, made
-/// [`PREVIEW_WIDTH`] wide: `render::map::CARD_WIDTHS`).
+/// A map card's download (its `<img>` fallback: the card's own size in the
+/// site's last image format, JPEG by default) and its preview (the smallest
+/// variant of its last `<source>`, WebP by default, made [`PREVIEW_WIDTH`]
+/// wide: `render::map::CARD_WIDTHS`).
 fn card_files(card: &ResponsiveImage) -> Option<(&str, &str)> {
     let preview = card
         .sources

@@ -864,7 +864,7 @@ impl<'a> ViewSource<'a> {
             "image/jpeg"
         };
         // A processed cover is published as its variants only (metadata stripped);
-        // `url` is then the largest variant of the fallback format.
+        // `url` is then the `<img>` fallback (`media::ResponsiveImage`).
         if let Some(img) = file.as_ref().and_then(|f| self.images.get(f)) {
             let fallback = &img.fallback;
             let mime = if fallback.url.ends_with(".webp") {

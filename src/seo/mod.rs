@@ -47,7 +47,7 @@ pub struct SitemapImages<'a> {
 }
 
 impl SitemapImages<'_> {
-    /// The published URL of a cover: the largest variant of a processed
+    /// The published URL of a cover: the `<img>` fallback of a processed
     /// one, the file itself otherwise (an SVG).
     fn cover(&self, base: &str, owner_path: &str, dir: &Path, cover: Option<&str>) -> Vec<String> {
         let Some(c) = cover else {

@@ -149,7 +149,7 @@ fn the_sitemap_names_published_images_and_every_photo_page() {
         assert!(rel.starts_with("processed_images/"), "{url}");
         assert!(out.join(rel).is_file(), "{url}");
     }
-    // The home page's cover: its largest variant (1600 px wide).
+    // The home page's cover: the JPEG its <img> shows, 1600 px wide.
     let home = sitemap
         .split("<url>")
         .find(|u| u.contains(&format!("<loc>{base}</loc>")))
@@ -157,7 +157,9 @@ fn the_sitemap_names_published_images_and_every_photo_page() {
     let cover = home.split("<image:loc>").nth(1).unwrap();
     let cover = cover.split('<').next().unwrap();
     let page = support::read(&out.join("index.html"));
-    assert!(page.contains(&format!("{cover} 1600w")), "{cover}");
+    assert!(page.contains(&format!("src=\"{cover}\"")), "{cover}");
+    let file = image::open(out.join(cover.strip_prefix(base).unwrap())).unwrap();
+    assert_eq!(file.width(), 1600, "{cover}");
     // Photo pages are listed, each once, with their photo.
     let photo = format!("<loc>{base}tourisme/gorges-de-la-doye/photos/cascades/</loc>");
     assert_eq!(sitemap.matches(&photo).count(), 1, "{sitemap}");

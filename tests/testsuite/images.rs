@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{SiteTest, blason, fragment, read, tree};
+use crate::support::{SiteTest, blason, fragment, read, select, tree};
 
 fn report_images(site: &SiteTest) -> serde_json::Value {
     site.build_with_report().1["images"].clone()
@@ -73,6 +73,106 @@ fn the_image_cache_is_keyed_by_content() {
         (Some(0), Some(0)),
         "{elsewhere}"
     );
+}
+
+/// The `<picture>` of the `lac` page's cover: each `<source>`'s type and
+/// candidates, and the `<img>`'s src, width and height.
+fn cover_picture(out: &Path) -> (Vec<(String, usize)>, String, (u32, u32)) {
+    let doc = scraper::Html::parse_document(&read(&out.join("tourisme/lac/index.html")));
+    let pictures = select(&doc, "picture");
+    assert_eq!(pictures.len(), 1, "one picture: the cover");
+    let sources = pictures[0]
+        .select(&scraper::Selector::parse("source").unwrap())
+        .map(|s| {
+            let v = s.value();
+            (
+                v.attr("type").unwrap().to_string(),
+                v.attr("srcset").unwrap().split(", ").count(),
+            )
+        })
+        .collect();
+    let img = pictures[0]
+        .select(&scraper::Selector::parse("img").unwrap())
+        .next()
+        .unwrap();
+    let attr = |a: &str| img.value().attr(a).unwrap().to_string();
+    let size = (
+        attr("width").parse().unwrap(),
+        attr("height").parse().unwrap(),
+    );
+    (sources, attr("src"), size)
+}
+
+/// The size of a published variant, decoded.
+fn published_size(out: &Path, url: &str) -> (u32, u32) {
+    let name = url.split_once("/processed_images/").unwrap().1;
+    let img = image::open(out.join("processed_images").join(name)).unwrap();
+    (img.width(), img.height())
+}
+
+#[test]
+fn after_webp_the_jpeg_fallback_is_one_variant_of_its_img_s_size() {
+    let site = SiteTest::from_fixture("images/cache");
+    let root = site.root();
+    // Wider than the 1600 fallback, and an odd height (10.7 at 1600).
+    image::RgbImage::from_fn(1800, 12, |x, _| image::Rgb([(x / 8) as u8, 90, 140]))
+        .save(root.join("static/img/lac.png"))
+        .unwrap();
+    let toml = root.join("blason.toml");
+    let settings = read(&toml);
+    let with = |formats: &str| {
+        std::fs::write(
+            &toml,
+            format!("{settings}\n[images]\nwidths = [320, 1600, 2400]\nformats = {formats}\n"),
+        )
+        .unwrap();
+    };
+    let published = |out: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(out.join("processed_images"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".css"))
+            .map(|n| n.rsplit('.').next().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+
+    with(r#"["webp", "jpg"]"#);
+    let b = site.build().assert_success();
+    let (sources, src, size) = cover_picture(b.out());
+    // WebP at 320, 1600 and the photo's own 1800; no JPEG source.
+    assert_eq!(sources, [("image/webp".to_string(), 3)]);
+    assert!(src.ends_with(".jpg"), "{src}");
+    assert_eq!(size, (1600, 11));
+    assert_eq!(
+        published_size(b.out(), &src),
+        size,
+        "width and height are the src's"
+    );
+    assert_eq!(published(b.out()), ["jpg", "webp", "webp", "webp"]);
+    // Link previews without a social card and the sitemap take that JPEG.
+    let page = b.read("tourisme/lac/index.html");
+    assert!(
+        page.contains(&format!("<meta property=\"og:image\" content=\"{src}\">"))
+            && page.contains("<meta property=\"og:image:width\" content=\"1600\">")
+            && page.contains("<meta property=\"og:image:height\" content=\"11\">"),
+        "{page}"
+    );
+    let sitemap = b.read("sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<image:loc>{src}</image:loc>")),
+        "{sitemap}"
+    );
+
+    // Without WebP the JPEG is every browser's: all its widths stay.
+    with(r#"["jpg"]"#);
+    let b = site.build().assert_success();
+    let (sources, src, size) = cover_picture(b.out());
+    assert_eq!(sources, [("image/jpeg".to_string(), 3)]);
+    assert_eq!(size, (1800, 12), "the largest JPEG");
+    assert_eq!(published_size(b.out(), &src), size);
+    assert_eq!(published(b.out()), ["jpg", "jpg", "jpg"]);
 }
 
 #[test]
