@@ -126,67 +126,79 @@ async function focusContrast(page) {
   };
 }
 
+// Two pages at a time, each in its own context (its own focus and
+// keyboard): a page spends much of its time waiting for the next frame.
+const workers = Number(process.env.REFLOW_WORKERS || 2);
+const found = new Map();
 await withBrowser(async (browser) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  for (const path of paths) {
-    const { page, problems } = await watchPage(context, origin);
-    await page.goto(origin + path, { waitUntil: "load" });
-    // No label of a drawing (an elevation profile's axes) is cut by the
-    // drawing's edge: "1 500 m" must not read "500 m".
-    const cut = await page.evaluate(() => [...document.querySelectorAll("svg text")]
-      .filter((t) => {
-        const box = t.getBoundingClientRect();
-        const svg = t.ownerSVGElement.getBoundingClientRect();
-        return box.width > 0 && (box.left < svg.left - 0.5 || box.right > svg.right + 0.5);
-      })
-      .map((t) => `"${t.textContent}"`));
-    if (cut.length) problems.push(`labels cut by their drawing's edge: ${cut.join(", ")}`);
-    // Text at 200 %: the root font size doubled, as a reader's browser setting does.
-    await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
-    await page.waitForTimeout(50);
-    const closed = await overflow(page);
-    if (closed) problems.push(`menu closed: ${closed}`);
-    const button = page.locator("summary.menu-button");
-    if (await button.count()) {
-      await button.click();
-      const open = await overflow(page);
-      if (open) problems.push(`menu open: ${open}`);
-      await button.click();
+  let next = 0;
+  const worker = async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    while (next < paths.length) {
+      const path = paths[next++];
+      const { page, problems } = await watchPage(context, origin);
+      await page.goto(origin + path, { waitUntil: "load" });
+      // No label of a drawing (an elevation profile's axes) is cut by the
+      // drawing's edge: "1 500 m" must not read "500 m".
+      const cut = await page.evaluate(() => [...document.querySelectorAll("svg text")]
+        .filter((t) => {
+          const box = t.getBoundingClientRect();
+          const svg = t.ownerSVGElement.getBoundingClientRect();
+          return box.width > 0 && (box.left < svg.left - 0.5 || box.right > svg.right + 0.5);
+        })
+        .map((t) => `"${t.textContent}"`));
+      if (cut.length) problems.push(`labels cut by their drawing's edge: ${cut.join(", ")}`);
+      // Text at 200 %: the root font size doubled, as a reader's browser setting does.
+      await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
+      await page.waitForTimeout(50);
+      const closed = await overflow(page);
+      if (closed) problems.push(`menu closed: ${closed}`);
+      const button = page.locator("summary.menu-button");
+      if (await button.count()) {
+        await button.click();
+        const open = await overflow(page);
+        if (open) problems.push(`menu open: ${open}`);
+        await button.click();
+      }
+      // Back to 100 %, then every stop of the keyboard, menu open.
+      await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
+      if (await button.count()) await button.click();
+      await page.evaluate(() => document.activeElement && document.activeElement.blur());
+      const seen = new Set();
+      let stops = 0;
+      for (let i = 0; i < 300; i++) {
+        await page.keyboard.press("Tab");
+        // Once the focus has left the open menu, fold it, as a reader going
+        // on with the page would have (menu.mjs tabs on with it open).
+        const folded = await page.evaluate(() => {
+          const menu = document.querySelector("details.menu[open]");
+          if (!menu || !document.activeElement || menu.contains(document.activeElement)) return false;
+          menu.open = false;
+          document.activeElement.scrollIntoView({ block: "nearest" });
+          return true;
+        });
+        // The page moves up as the menu folds (and lazy images arrive): measure once it has settled.
+        if (folded) await page.waitForTimeout(300);
+        const ring = await focusContrast(page);
+        if (!ring) break;
+        stops++;
+        if (ring.skipped || ring.strong >= ring.needed || seen.has(ring.name)) continue;
+        seen.add(ring.name);
+        problems.push(ring.changed === 0
+          ? `no focus ring at all: ${ring.name}`
+          : `focus ring under 3:1 against what is behind it: ${ring.strong} px at 3:1 or more, ${ring.needed} needed (best ${ring.best.toFixed(2)}:1, ${ring.ring} on ${ring.behind}): ${ring.name}`);
+      }
+      if (stops === 0) problems.push("the keyboard reaches nothing");
+      measured += stops;
+      if (problems.length) found.set(path, `FAIL ${path}\n  ${problems.join("\n  ")}`);
+      await page.close();
     }
-    // Back to 100 %, then every stop of the keyboard, menu open.
-    await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
-    if (await button.count()) await button.click();
-    await page.evaluate(() => document.activeElement && document.activeElement.blur());
-    const seen = new Set();
-    let stops = 0;
-    for (let i = 0; i < 300; i++) {
-      await page.keyboard.press("Tab");
-      // Once the focus has left the open menu, fold it, as a reader going
-      // on with the page would have (menu.mjs tabs on with it open).
-      const folded = await page.evaluate(() => {
-        const menu = document.querySelector("details.menu[open]");
-        if (!menu || !document.activeElement || menu.contains(document.activeElement)) return false;
-        menu.open = false;
-        document.activeElement.scrollIntoView({ block: "nearest" });
-        return true;
-      });
-      // The page moves up as the menu folds (and lazy images arrive): measure once it has settled.
-      if (folded) await page.waitForTimeout(300);
-      const ring = await focusContrast(page);
-      if (!ring) break;
-      stops++;
-      if (ring.skipped || ring.strong >= ring.needed || seen.has(ring.name)) continue;
-      seen.add(ring.name);
-      problems.push(ring.changed === 0
-        ? `no focus ring at all: ${ring.name}`
-        : `focus ring under 3:1 against what is behind it: ${ring.strong} px at 3:1 or more, ${ring.needed} needed (best ${ring.best.toFixed(2)}:1, ${ring.ring} on ${ring.behind}): ${ring.name}`);
-    }
-    if (stops === 0) problems.push("the keyboard reaches nothing");
-    measured += stops;
-    if (problems.length) failures.push(`FAIL ${path}\n  ${problems.join("\n  ")}`);
-    await page.close();
-  }
+    await context.close();
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
 });
+// In the order of the paths given, whichever page finished first.
+for (const path of paths) if (found.has(path)) failures.push(found.get(path));
 server.close();
 for (const f of failures) console.log(f);
 console.log(`focus rings measured on the screen: ${measured} keyboard stops`);
