@@ -325,7 +325,7 @@ pub(crate) fn html_text(html: &str) -> String {
         rest = &after[gt + 1..];
         if (name == "script" || name == "style") && !after.starts_with('/') {
             let close = format!("</{name}");
-            rest = match rest.to_ascii_lowercase().find(&close) {
+            rest = match find_ignoring_case(rest, &close) {
                 Some(end) => &rest[end..],
                 None => "",
             };
@@ -350,6 +350,24 @@ pub(crate) fn html_text(html: &str) -> String {
     }
     push_decoded(&mut out, rest);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where `needle` (ASCII) first is in `hay`, whatever the case of its
+/// letters: without a lower-cased copy of the rest of the text for each
+/// script, which made a body of many scripts quadratic.
+fn find_ignoring_case(hay: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let first = *needle.first()?;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, &hay[from..]) {
+        let at = from + i;
+        if hay.len() - at >= needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+        {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn push_decoded(out: &mut String, s: &str) {
@@ -476,5 +494,18 @@ mod tests {
             "<h2>Le lac</h2><p>Eau <strong>claire</strong>&nbsp;&amp; fraîche</p><script>var x = 1;</script><ul><li>un</li><li>deux</li></ul>",
         );
         assert_eq!(t, "Le lac Eau claire & fraîche un deux");
+    }
+
+    #[test]
+    fn scripts_and_styles_end_at_their_closing_tag_in_any_case() {
+        assert_eq!(
+            html_text("a<SCRIPT>x</Script>b<style>p{}</STYLE >c<script>y"),
+            "a b c"
+        );
+        // Many scripts: each skipped to its own end, the words between kept.
+        let many = "<script>s</script>mot ".repeat(2000);
+        assert_eq!(html_text(&many), "mot ".repeat(2000).trim_end());
+        assert_eq!(find_ignoring_case("x</ScRiPt", "</script"), Some(1));
+        assert_eq!(find_ignoring_case("</scrip", "</script"), None);
     }
 }
