@@ -156,20 +156,27 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
             }
         }
         cuts.push((part, end));
-        let many = cuts.len() > 1;
-        for (n, &(a, b)) in cuts.iter().enumerate() {
-            let piece = &lower[a..b];
-            if many && piece.chars().nth(1).is_none() {
+        pieces(&lower, &cuts, &mut folded, &mut f);
+    }
+}
+
+/// Calls `f` with the parts of one token (byte ranges of `lower` cut at
+/// its apostrophes): one-letter parts of a cut token and an elided
+/// article before the first apostrophe are left out.
+fn pieces(lower: &str, cuts: &[(usize, usize)], folded: &mut String, f: &mut impl FnMut(&str)) {
+    let many = cuts.len() > 1;
+    for (n, &(a, b)) in cuts.iter().enumerate() {
+        let piece = &lower[a..b];
+        if many && piece.chars().nth(1).is_none() {
+            continue;
+        }
+        if many && n == 0 {
+            fold_into(piece, folded);
+            if ELISIONS.contains(&folded.as_str()) {
                 continue;
             }
-            if many && n == 0 {
-                fold_into(piece, &mut folded);
-                if ELISIONS.contains(&folded.as_str()) {
-                    continue;
-                }
-            }
-            f(piece);
         }
+        f(piece);
     }
 }
 
@@ -210,20 +217,7 @@ fn for_each_word_by_char(text: &str, mut f: impl FnMut(&str)) {
             }
         }
         cuts.push((part, end));
-        let many = cuts.len() > 1;
-        for (n, &(a, b)) in cuts.iter().enumerate() {
-            let piece = &lower[a..b];
-            if many && piece.chars().nth(1).is_none() {
-                continue;
-            }
-            if many && n == 0 {
-                fold_into(piece, &mut folded);
-                if ELISIONS.contains(&folded.as_str()) {
-                    continue;
-                }
-            }
-            f(piece);
-        }
+        pieces(&lower, &cuts, &mut folded, &mut f);
     }
 }
 
