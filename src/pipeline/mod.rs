@@ -205,28 +205,30 @@ impl Timer {
         let now = Instant::now();
         self.stages
             .insert(name, (now - self.last).as_secs_f64() * 1000.0);
-        if let Some(mib) = memory_mib("VmRSS:") {
-            self.resident.insert(name, mib);
-        }
-        if let Some(mib) = memory_mib("VmHWM:") {
-            self.peak.insert(name, mib);
+        if let Some((resident, peak)) = memory_mib() {
+            self.resident.insert(name, resident);
+            self.peak.insert(name, peak);
         }
         self.last = now;
     }
 }
 
-/// A line of the process's `/proc/self/status` (`VmRSS:`, `VmHWM:`, in
-/// kB) in MiB; `None` where there is no such file.
-fn memory_mib(key: &str) -> Option<f64> {
+/// The process's resident memory and its peak so far, in MiB, from one
+/// read of `/proc/self/status` (`VmRSS:`, `VmHWM:`, in kB); `None` where
+/// there is no such file.
+fn memory_mib() -> Option<(f64, f64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(key))?;
-    let kb: f64 = line[key.len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some((kb / 1024.0 * 10.0).round() / 10.0)
+    let mib = |key: &str| -> Option<f64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        let kb: f64 = line[key.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some((kb / 1024.0 * 10.0).round() / 10.0)
+    };
+    Some((mib("VmRSS:")?, mib("VmHWM:")?))
 }
 
 /// Builds the site into OUT, atomically.
@@ -642,7 +644,7 @@ fn run_stages(
         stages_ms: timer.stages,
         stages_resident_mib: timer.resident,
         stages_peak_mib: timer.peak,
-        peak_resident_mib: memory_mib("VmHWM:"),
+        peak_resident_mib: memory_mib().map(|(_, peak)| peak),
         total_ms,
         translations,
         urls: content
