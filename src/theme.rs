@@ -495,21 +495,10 @@ impl Strings {
     /// `time_range` ({from}, {to}), `date_time` ({date}, {time}) and
     /// `date_range`.
     pub fn time_span(&self, from: &jiff::Zoned, to: &jiff::Zoned) -> String {
-        let date_time = |date: jiff::civil::Date, time: &str| {
-            fill(
-                &self.string("date_time", "{date}, {time}"),
-                &[("date", &self.format_date(date)), ("time", time)],
-            )
-        };
+        let date_time =
+            |date: jiff::civil::Date, time: &str| self.at_time(&self.format_date(date), time);
         if from.date() == to.date() {
-            let times = fill(
-                &self.string("time_range", "{from} – {to}"),
-                &[
-                    ("from", &self.format_time(from)),
-                    ("to", &self.format_time(to)),
-                ],
-            );
-            date_time(from.date(), &times)
+            date_time(from.date(), &self.hours(from, to))
         } else {
             fill(
                 &self.string("date_range", "{from} – {to}"),
@@ -519,6 +508,38 @@ impl Strings {
                 ],
             )
         }
+    }
+
+    /// Days in a row at the same hours: "du 9 au 30 novembre 2026, 10 h –
+    /// 18 h", from `date_time` ({date}: the days as [`Self::date_range`]
+    /// says them; {time}: `time_range`). `from` and `to` are the first
+    /// day's start and end, `last` the last day.
+    pub fn days_span(
+        &self,
+        from: &jiff::Zoned,
+        to: &jiff::Zoned,
+        last: jiff::civil::Date,
+    ) -> String {
+        self.at_time(&self.date_range(from.date(), last), &self.hours(from, to))
+    }
+
+    /// "21 h – 23 h 30", from `time_range` ({from}, {to}).
+    fn hours(&self, from: &jiff::Zoned, to: &jiff::Zoned) -> String {
+        fill(
+            &self.string("time_range", "{from} – {to}"),
+            &[
+                ("from", &self.format_time(from)),
+                ("to", &self.format_time(to)),
+            ],
+        )
+    }
+
+    /// A date (or days) in words with a time, from `date_time` ({date}, {time}).
+    fn at_time(&self, date: &str, time: &str) -> String {
+        fill(
+            &self.string("date_time", "{date}, {time}"),
+            &[("date", date), ("time", time)],
+        )
     }
 
     /// "du 11 au 13 septembre 2026", "du 30 septembre au 2 octobre 2026",

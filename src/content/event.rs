@@ -416,6 +416,48 @@ impl EventTimes {
     pub fn sort_key(&self) -> Timestamp {
         self.next.as_ref().unwrap_or(&self.start).timestamp()
     }
+
+    /// Every occurrence written: the first (`start`, `end`), then those of
+    /// `[[event.dates]]`, in order.
+    pub fn occurrences(&self) -> impl Iterator<Item = (&Zoned, &Zoned)> {
+        std::iter::once((&self.start, &self.end)).chain(self.more.iter().map(|(s, e)| (s, e)))
+    }
+
+    /// The occurrences cut into runs of days in a row: each the day after
+    /// the one before, at the same local time (as `local` reads it), for
+    /// the same length. Each run is (its first occurrence's number in
+    /// [`Self::occurrences`], how many). An exhibition open every day for
+    /// a season is one run, which a page says as a date range and a
+    /// calendar as one daily rule, instead of hundreds of dates. The first
+    /// occurrence of an event with its own rule stays alone: its rule
+    /// repeats it.
+    pub fn daily_runs(&self, local: impl Fn(&Zoned) -> DateTime) -> Vec<(usize, usize)> {
+        let length = |s: &Zoned, e: &Zoned| -> i64 {
+            if self.all_day {
+                // Whole days: midnight to midnight is 23 or 25 hours when
+                // the clocks change.
+                i64::from(e.date().since(s.date()).map_or(0, |span| span.get_days()))
+            } else {
+                e.timestamp().as_second() - s.timestamp().as_second()
+            }
+        };
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut last: Option<(DateTime, i64)> = None;
+        for (n, (s, e)) in self.occurrences().enumerate() {
+            let (at, len) = (local(s), length(s, e));
+            let follows = last.is_some_and(|(before, before_len)| {
+                before_len == len
+                    && at.time() == before.time()
+                    && before.date().tomorrow().is_ok_and(|d| d == at.date())
+            });
+            match runs.last_mut() {
+                Some(run) if follows && !(run.0 == 0 && self.rrule.is_some()) => run.1 += 1,
+                _ => runs.push((n, 1)),
+            }
+            last = Some((at, len));
+        }
+        runs
+    }
 }
 
 /// ISO 8601 with offset: `2026-07-14T21:00:00+02:00`, or a date for all-day events.
@@ -511,6 +553,51 @@ mod tests {
         assert!(!t.upcoming());
         let bad = ev("2026-07-14T21:00:00", Some("2026-07-14T20:00:00"), None);
         assert!(EventTimes::resolve(&bad, &paris(), ts("2026-07-01T00:00:00Z")).is_err());
+    }
+
+    #[test]
+    fn days_in_a_row_make_runs_and_gaps_cut_them() {
+        let tz = paris();
+        let day = |d: &str, from: &str, to: &str| crate::content::frontmatter::EventDate {
+            start: FmDate::parse(&format!("{d}T{from}")).unwrap(),
+            end: Some(FmDate::parse(&format!("{d}T{to}")).unwrap()),
+        };
+        // Open every day across the change to summer time (29 March), a
+        // day with other hours, a day off, then two days in a row again.
+        let mut e = ev("2026-03-27T10:00:00", Some("2026-03-27T18:00:00"), None);
+        e.dates = vec![
+            day("2026-03-28", "10:00:00", "18:00:00"),
+            day("2026-03-29", "10:00:00", "18:00:00"),
+            day("2026-03-30", "10:00:00", "18:00:00"),
+            day("2026-03-31", "10:00:00", "12:00:00"),
+            day("2026-04-02", "10:00:00", "18:00:00"),
+            day("2026-04-03", "10:00:00", "18:00:00"),
+        ];
+        let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
+        let runs = t.daily_runs(|z| z.datetime());
+        assert_eq!(runs, [(0, 4), (4, 1), (5, 2)]);
+        // In UTC the same times move by an hour on the 29th: the run is cut there.
+        let utc = t.daily_runs(|z| z.timestamp().to_zoned(TimeZone::UTC).datetime());
+        assert_eq!(utc, [(0, 2), (2, 2), (4, 1), (5, 2)]);
+        // All-day dates in a row, across the change of time too.
+        let mut e = ev("2026-03-28", None, None);
+        e.dates = ["2026-03-29", "2026-03-30", "2026-04-01"]
+            .iter()
+            .map(|d| crate::content::frontmatter::EventDate {
+                start: FmDate::parse(d).unwrap(),
+                end: None,
+            })
+            .collect();
+        let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
+        assert_eq!(t.daily_runs(|z| z.datetime()), [(0, 3), (3, 1)]);
+        // A first occurrence with its own rule stays alone.
+        let mut e = ev("2026-03-28", None, Some("FREQ=WEEKLY;COUNT=3"));
+        e.dates = vec![crate::content::frontmatter::EventDate {
+            start: FmDate::parse("2026-03-29").unwrap(),
+            end: None,
+        }];
+        let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
+        assert_eq!(t.daily_runs(|z| z.datetime()), [(0, 1), (1, 1)]);
     }
 
     #[test]

@@ -95,25 +95,13 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
         head.extra_ld.push(jsonld::trip_along(&thing, &stops));
     }
     if let (Some(ev), Some(t)) = (&view.event, &inputs.events()[i.0]) {
-        let (start, end) = match (&t.next, t.rrule.is_some()) {
-            (Some(n), true) => {
-                let end = t.occurrence_end(n);
-                (
-                    crate::content::event::iso(n, t.all_day),
-                    crate::content::event::iso(&end, t.all_day),
-                )
-            }
-            _ => (ev.start.clone(), ev.end.clone()),
-        };
         let status = match t.status {
             EventStatus::Scheduled => "EventScheduled",
             EventStatus::Cancelled => "EventCancelled",
             EventStatus::Postponed => "EventPostponed",
         };
-        // An event on several dates is one Event per date, as search
-        // engines ask.
-        let dates = std::iter::once((start, end)).chain(t.more.iter().map(|(s, e)| {
-            let end = if t.all_day {
+        let end_of = |s: &jiff::Zoned, e: &jiff::Zoned| {
+            if t.all_day {
                 e.date()
                     .yesterday()
                     .unwrap_or(e.date())
@@ -121,9 +109,29 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
                     .to_string()
             } else {
                 crate::content::event::iso(e, false)
-            };
-            (crate::content::event::iso(s, t.all_day), end)
-        }));
+            }
+        };
+        // An event on several dates is one Event per date, as search
+        // engines ask, and one per run of days in a row at the same hours
+        // (an exhibition open every day of a season), from its first day
+        // to its last, as they ask of an event over several days. A
+        // recurring event's first is its next occurrence.
+        let occurrences: Vec<(&jiff::Zoned, &jiff::Zoned)> = t.occurrences().collect();
+        let dates = t.daily_runs(|z| z.datetime()).into_iter().map(|(n, days)| {
+            if let (0, Some(next), true) = (n, &t.next, t.rrule.is_some()) {
+                let end = t.occurrence_end(next);
+                return (
+                    crate::content::event::iso(next, t.all_day),
+                    crate::content::event::iso(&end, t.all_day),
+                );
+            }
+            let (s, _) = occurrences[n];
+            let (last, last_end) = occurrences[n + days - 1];
+            (
+                crate::content::event::iso(s, t.all_day),
+                end_of(last, last_end),
+            )
+        });
         for (start, end) in dates {
             head.extra_ld.push(jsonld::event(
                 &thing,

@@ -391,8 +391,12 @@ pub struct EventView<'a> {
     pub badge_day: String,
     pub badge_month: String,
     /// Every occurrence in words, when `[[event.dates]]` gives more than
-    /// one (empty otherwise).
+    /// one (empty otherwise, and in listings): days in a row at the same
+    /// hours are said once, as a range ("du 9 au 30 novembre 2026, 10 h –
+    /// 18 h").
     pub dates: Vec<String>,
+    /// How many occurrences `dates` says (each day of a range counts).
+    pub date_count: usize,
     pub location: Option<&'a str>,
     pub booking_url: Option<&'a str>,
     /// The page's .ics file.
@@ -679,7 +683,7 @@ pub fn listing_value(view: &ListingView<'_>, summaries: &[tera::Value]) -> tera:
 
 /// A page as its own template sees it: its summary (made once per build)
 /// with the fields summaries leave empty taken from `full`, the page's
-/// full view. The same value as serializing `full`, without serializing the
+/// full view (and its event, whose list of dates summaries leave out). The same value as serializing `full`, without serializing the
 /// whole page a second time.
 pub fn full_page_value(summary: &tera::Value, full: &PageView<'_>) -> tera::Value {
     use tera::value::Key;
@@ -698,11 +702,14 @@ pub fn full_page_value(summary: &tera::Value, full: &PageView<'_>) -> tera::Valu
         Key::Str("nearby"),
         tera::Value::from_serializable(&full.nearby),
     );
+    if let Some(event) = full.event.as_ref().filter(|e| !e.dates.is_empty()) {
+        map.insert(Key::Str("event"), tera::Value::from_serializable(event));
+    }
     let value = tera::Value::from(map);
     // Every build of the test suite checks each page against the plain way.
     debug_assert!(
         same_value(&value, &tera::Value::from_serializable(full)),
-        "the full view of {} differs from its summary beyond content, toc, translations, ancestors and nearby",
+        "the full view of {} differs from its summary beyond content, toc, translations, ancestors, nearby and the event's dates",
         full.path
     );
     value
@@ -1094,15 +1101,17 @@ impl<'a> ViewSource<'a> {
                         .fm
                         .event
                         .as_ref()
-                        .and_then(|_| self.event_view(j))
+                        .and_then(|_| self.event_view(j, Detail::Summary))
                         .map(|e| e.when),
                 }
             })
             .collect()
     }
 
-    /// The event of page `i`, in the page's language.
-    pub fn event_view(&self, i: usize) -> Option<EventView<'a>> {
+    /// The event of page `i`, in the page's language; in a summary (what
+    /// listings show) without its list of dates, which an exhibition open
+    /// every day of a season makes long.
+    fn event_view(&self, i: usize, detail: Detail) -> Option<EventView<'a>> {
         let p: &'a Page = &self.content.pages[i];
         let fm = p.fm.event.as_ref()?;
         let t = self.events.get(i)?.as_ref()?;
@@ -1134,14 +1143,26 @@ impl<'a> ViewSource<'a> {
         };
         let when = in_words(shown, &shown_end);
         let (badge_day, badge_month) = strings.date_badge(shown.date());
-        let all_dates: Vec<String> = if t.more.is_empty() {
-            Vec::new()
-        } else {
-            std::iter::once((&t.start, &t.end))
-                .chain(t.more.iter().map(|(s, e)| (s, e)))
-                .map(|(s, e)| in_words(s, e))
-                .collect()
-        };
+        let date_count = 1 + t.more.len();
+        let mut all_dates: Vec<String> = Vec::new();
+        if !t.more.is_empty() && detail == Detail::Full {
+            let occurrences: Vec<(&jiff::Zoned, &jiff::Zoned)> = t.occurrences().collect();
+            for (n, days) in t.daily_runs(|z| z.datetime()) {
+                let (s, e) = occurrences[n];
+                let (last, last_end) = occurrences[n + days - 1];
+                if days == 1 {
+                    all_dates.push(in_words(s, e));
+                } else if t.all_day {
+                    let last_day = last_end.date().yesterday().unwrap_or(last_end.date());
+                    all_dates.push(strings.date_range(s.date(), last_day.max(last.date())));
+                } else if s.date() == e.date() {
+                    all_dates.push(strings.days_span(s, e, last.date()));
+                } else {
+                    // Each past midnight: said one by one.
+                    all_dates.extend(occurrences[n..n + days].iter().map(|(s, e)| in_words(s, e)));
+                }
+            }
+        }
         let ics = absolute(self.base(), &format!("{}{}.ics", p.path, p.slug));
         let fmt_utc = |z: &jiff::Zoned| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
         let dates = if t.all_day {
@@ -1182,6 +1203,7 @@ impl<'a> ViewSource<'a> {
             badge_day,
             badge_month,
             dates: all_dates,
+            date_count,
             location: fm.location.as_deref(),
             booking_url: fm.booking_url.as_deref(),
             ics,
@@ -1219,7 +1241,7 @@ impl<'a> ViewSource<'a> {
         }
         let tags = taxonomies.get("tags").cloned().unwrap_or_default();
         let place = self.place_view(i);
-        let event = self.event_view(i);
+        let event = self.event_view(i, detail);
         let trail = self.trail_view(i);
         PageView {
             kind: "page",

@@ -178,16 +178,30 @@ pub fn calendar(name: &str, tz_name: &str, tz: &TimeZone, events: &[IcsEvent<'_>
     }
     for e in events {
         let t = e.times;
-        // The first occurrence (with its rule), then each of `[[event.dates]]`
-        // as its own VEVENT (their lengths may differ, which RDATE cannot say).
-        let occurrences = std::iter::once((&t.start, &t.end, e.uid.clone())).chain(
-            t.more
-                .iter()
-                .enumerate()
-                .map(|(i, (s, en))| (s, en, format!("{}-{}", e.uid, i + 2))),
-        );
-        for (start, end, uid) in occurrences {
-            let first = uid == e.uid;
+        // The first occurrence (with its rule), then those of
+        // `[[event.dates]]`: each run of days in a row at the same time
+        // and for the same length as one VEVENT with a daily rule, any
+        // other as its own (their lengths may differ, which RDATE cannot
+        // say). A run is cut where the times the VEVENT is written in
+        // differ, so that the rule gives exactly the dates written.
+        let occurrences: Vec<(&Zoned, &Zoned)> = t.occurrences().collect();
+        let runs = t.daily_runs(|z| {
+            if t.all_day {
+                z.datetime()
+            } else if is_utc {
+                z.timestamp().to_zoned(TimeZone::UTC).datetime()
+            } else {
+                z.timestamp().to_zoned(tz.clone()).datetime()
+            }
+        });
+        for (n, days) in runs {
+            let (start, end) = occurrences[n];
+            let first = n == 0;
+            let uid = if first {
+                e.uid.clone()
+            } else {
+                format!("{}-{}", e.uid, n + 1)
+            };
             push_line(&mut out, "BEGIN:VEVENT");
             push_line(&mut out, &format!("UID:{}", text(&uid)));
             push_line(&mut out, &format!("DTSTAMP:{}", utc(e.stamp)));
@@ -211,6 +225,8 @@ pub fn calendar(name: &str, tz_name: &str, tz: &TimeZone, events: &[IcsEvent<'_>
             }
             if let Some(r) = t.rrule.as_ref().filter(|_| first) {
                 push_line(&mut out, &format!("RRULE:{}", r.to_ics()));
+            } else if days > 1 {
+                push_line(&mut out, &format!("RRULE:FREQ=DAILY;COUNT={days}"));
             }
             push_line(&mut out, &format!("SUMMARY:{}", text(e.summary)));
             if let Some(d) = e.description {

@@ -1,7 +1,7 @@
 //! Builds that succeed: the example site, determinism, Zola's and the spec's
 //! front matter keys, drafts, the report, events, feeds and head tags.
 
-use crate::support::{SiteTest, example, read, select, tree};
+use crate::support::{SiteTest, example, read, read_texts, select, tree};
 
 #[test]
 fn the_example_site_builds_with_its_pillars_audiences_and_translations() {
@@ -262,6 +262,56 @@ fn events_agenda_calendars_and_feeds() {
             && feed.contains("<published>2026-06-14T22:00:00Z</published>"),
         "{feed}"
     );
+}
+
+#[test]
+fn days_in_a_row_are_one_range_on_the_page_one_daily_rule_in_the_calendar() {
+    // An exhibition open every day, 10 h – 18 h, for 40 days (across the
+    // change to winter time on 25 October), a late opening, then two
+    // days in a row again.
+    let mut page = String::from(
+        "+++\ntitle = \"Exposition\"\n[event]\nstart = 2026-10-01T10:00:00\nend = 2026-10-01T18:00:00\n",
+    );
+    let mut day: jiff::civil::Date = "2026-10-02".parse().unwrap();
+    for _ in 1..40 {
+        page.push_str(&format!("[[event.dates]]\nstart = {day}T10:00:00\n"));
+        day = day.tomorrow().unwrap();
+    }
+    page.push_str("[[event.dates]]\nstart = 2026-11-12T20:00:00\nend = 2026-11-12T23:00:00\n");
+    page.push_str("[[event.dates]]\nstart = 2026-11-20T10:00:00\n[[event.dates]]\nstart = 2026-11-21T10:00:00\n+++\nTexte.\n");
+    let b = SiteTest::from_fixture("build/events")
+        .file("content/agenda/expo.md", page)
+        .build()
+        .assert_success();
+    let html = b.html("agenda/expo/index.html");
+    assert_eq!(
+        read_texts(&html, ".event-box ul.dates li"),
+        [
+            "du 1er octobre au 9 novembre 2026, 10 h – 18 h",
+            "12 novembre 2026, 20 h – 23 h",
+            "du 20 au 21 novembre 2026, 10 h – 18 h",
+        ]
+    );
+    assert!(
+        read_texts(&html, ".event-box dt").contains(&"Les 43 dates".to_string()),
+        "{:?}",
+        read_texts(&html, ".event-box dt")
+    );
+    // The calendar: each run one VEVENT repeated daily; the dates it gives
+    // are those written.
+    let ics = b.read("agenda/expo/expo.ics");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 3, "{ics}");
+    assert!(ics.contains("DTSTART;TZID=Europe/Paris:20261001T100000\r\nDTEND;TZID=Europe/Paris:20261001T180000\r\nRRULE:FREQ=DAILY;COUNT=40\r\n"), "{ics}");
+    assert!(ics.contains("DTSTART;TZID=Europe/Paris:20261120T100000\r\nDTEND;TZID=Europe/Paris:20261120T180000\r\nRRULE:FREQ=DAILY;COUNT=2\r\n"), "{ics}");
+    assert_eq!(ics.matches("RRULE").count(), 2, "the late opening is alone");
+    // JSON-LD: an Event per run, from its first day to its last.
+    let source = b.read("agenda/expo/index.html");
+    assert_eq!(source.matches("\"@type\":\"Event\"").count(), 3);
+    assert!(source.contains("\"endDate\":\"2026-11-09T18:00:00+01:00\""));
+    assert!(source.contains("\"startDate\":\"2026-10-01T10:00:00+02:00\""));
+    // Listings show when, not every date.
+    let agenda = b.read("agenda/index.html");
+    assert!(!agenda.contains("du 1er octobre au 9 novembre 2026, 10 h – 18 h"));
 }
 
 #[test]
