@@ -63,56 +63,97 @@ pub fn distance_to_line(track: &Track, lat: f64, lon: f64) -> f64 {
     best
 }
 
-/// Points (places, events) sorted by latitude, for "what lies near this
-/// place" on every place page of a site: a query looks only at the band
-/// of latitudes within the radius (a binary search, then that band), so a
-/// region's 25,000 places cost each page a few hundred comparisons, not
-/// 25,000.
+/// Points (places, events) in rows of [`ROW_DEG`] of latitude, each row
+/// sorted by longitude, for "what lies near this place" on every place
+/// page of a site: a query reads the rows its radius reaches and, in
+/// each, only the longitudes within it (two binary searches), so a
+/// region's 25,000 places cost each page the few places around it, not
+/// every place of the band of latitudes across the region.
 #[derive(Debug, Default)]
 pub struct PointIndex {
-    /// (latitude, longitude, id), by latitude.
-    points: Vec<(f64, f64, usize)>,
+    /// Row number (latitude / [`ROW_DEG`], rounded down) to its points,
+    /// (latitude, longitude, id) sorted by longitude then id.
+    rows: std::collections::BTreeMap<i64, Vec<(f64, f64, usize)>>,
 }
+
+/// Height of a row of the [`PointIndex`], in degrees of latitude (about
+/// 11 km: the radius of "nearby" spans two or three rows).
+const ROW_DEG: f64 = 0.1;
 
 impl PointIndex {
     /// The index of `points` (latitude, longitude, id); points that are
     /// not coordinates are left out.
-    pub fn new(mut points: Vec<(f64, f64, usize)>) -> PointIndex {
-        points.retain(|&(lat, lon, _)| {
-            lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0
-        });
-        points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
-        PointIndex { points }
+    pub fn new(points: Vec<(f64, f64, usize)>) -> PointIndex {
+        let mut rows: std::collections::BTreeMap<i64, Vec<(f64, f64, usize)>> = Default::default();
+        for (lat, lon, id) in points {
+            if lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0 {
+                rows.entry(row(lat)).or_default().push((lat, lon, id));
+            }
+        }
+        for r in rows.values_mut() {
+            r.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(&b.2)));
+        }
+        PointIndex { rows }
     }
 
     /// The ids within `radius_m` of (`lat`, `lon`) by great-circle
     /// distance, with it: nearest first (ties by id).
     pub fn within(&self, lat: f64, lon: f64, radius_m: f64) -> Vec<(usize, f64)> {
-        let dlat = radius_m / M_PER_DEG;
-        let from = self.points.partition_point(|p| p.0 < lat - dlat);
         let here = Point {
             lat,
             lon,
             ele: None,
         };
-        let mut found: Vec<(usize, f64)> = self.points[from..]
-            .iter()
-            .take_while(|p| p.0 <= lat + dlat)
-            .filter_map(|&(plat, plon, id)| {
-                let d = super::figures::haversine(
-                    &here,
-                    &Point {
-                        lat: plat,
-                        lon: plon,
-                        ele: None,
-                    },
-                );
-                (d <= radius_m).then_some((id, d))
-            })
-            .collect();
+        let dlat = radius_m / M_PER_DEG;
+        // Longitudes within the radius: at most the radius over the
+        // length of a degree of longitude at the farthest latitude it
+        // reaches (a little more than the exact bound, asin(sin δ / cos φ));
+        // every longitude near a pole.
+        let far = (lat.abs() + dlat).min(90.0);
+        let dlon = radius_m / (M_PER_DEG * far.to_radians().cos()) * 1.001;
+        let spans: Vec<(f64, f64)> = if !dlon.is_finite() || dlon >= 180.0 {
+            vec![(-180.0, 180.0)]
+        } else if lon - dlon < -180.0 {
+            vec![(-180.0, lon + dlon), (lon - dlon + 360.0, 180.0)]
+        } else if lon + dlon > 180.0 {
+            vec![(lon - dlon, 180.0), (-180.0, lon + dlon - 360.0)]
+        } else {
+            vec![(lon - dlon, lon + dlon)]
+        };
+        let mut found: Vec<(usize, f64)> = Vec::new();
+        for points in self
+            .rows
+            .range(row(lat - dlat)..=row(lat + dlat))
+            .map(|(_, r)| r)
+        {
+            for &(west, east) in &spans {
+                let from = points.partition_point(|p| p.1 < west);
+                for &(plat, plon, id) in points[from..].iter().take_while(|p| p.1 <= east) {
+                    if (plat - lat).abs() > dlat {
+                        continue;
+                    }
+                    let d = super::figures::haversine(
+                        &here,
+                        &Point {
+                            lat: plat,
+                            lon: plon,
+                            ele: None,
+                        },
+                    );
+                    if d <= radius_m {
+                        found.push((id, d));
+                    }
+                }
+            }
+        }
         found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         found
     }
+}
+
+/// The row of [`PointIndex`] a latitude is in.
+fn row(lat: f64) -> i64 {
+    (lat / ROW_DEG).floor() as i64
 }
 
 /// Distance from the origin to the piece from `a` to `b`.
@@ -222,6 +263,38 @@ mod tests {
         let expected = haversine(&p(46.0, 5.9), &p(46.0, 5.95));
         assert!((found[2].1 - expected).abs() < 0.01);
         assert!(PointIndex::default().within(46.0, 5.9, 1e6).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The index finds what measuring every point finds: across rows,
+        /// near the antimeridian and the poles, at every radius.
+        #[test]
+        fn the_point_index_finds_what_every_point_measured_finds(
+            points in proptest::collection::vec((-90.0f64..=90.0, -180.0f64..=180.0), 0..60),
+            near_points in proptest::collection::vec((-0.3f64..0.3, -0.3f64..0.3), 0..60),
+            query in (-90.0f64..=90.0, -180.0f64..=180.0),
+            radius in proptest::sample::select(vec![10.0, 1_000.0, 10_000.0, 50_000.0, 2e6, 3e7]),
+        ) {
+            // Points around the query too, so that small radii find some;
+            // longitudes wrapped past ±180.
+            let wrap = |lon: f64| if lon > 180.0 { lon - 360.0 } else if lon < -180.0 { lon + 360.0 } else { lon };
+            let all: Vec<(f64, f64, usize)> = points
+                .iter()
+                .copied()
+                .chain(near_points.iter().map(|&(a, b)| ((query.0 + a).clamp(-90.0, 90.0), wrap(query.1 + b))))
+                .enumerate()
+                .map(|(i, (a, b))| (a, b, i))
+                .collect();
+            let index = PointIndex::new(all.clone());
+            let found = index.within(query.0, query.1, radius);
+            let mut expected: Vec<(usize, f64)> = all
+                .iter()
+                .map(|&(a, b, i)| (i, haversine(&p(query.0, query.1), &p(a, b))))
+                .filter(|&(_, d)| d <= radius)
+                .collect();
+            expected.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 
     #[test]

@@ -666,9 +666,9 @@ pub struct ViewSource<'a> {
     pub today: jiff::civil::Date,
     /// The build's time: what is open today.
     pub now: jiff::Timestamp,
-    /// Every page with a place's coordinates, made on first use for the
-    /// "nearby" blocks.
-    pub near: std::sync::OnceLock<crate::geo::near::PointIndex>,
+    /// Every page with a place's coordinates, by language (a page lists
+    /// only pages of its own), made on first use for the "nearby" blocks.
+    pub near: std::sync::OnceLock<std::collections::HashMap<String, crate::geo::near::PointIndex>>,
 }
 
 /// Serializes a listing for templates, with its `pages` taken from the
@@ -1014,21 +1014,28 @@ impl<'a> ViewSource<'a> {
         };
         let found: Vec<(usize, String)> = match (place.lat, place.lon) {
             (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
-                let index = self.near.get_or_init(|| {
-                    crate::geo::near::PointIndex::new(
-                        self.content
-                            .pages
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(j, q)| {
-                                let pl = q.fm.place.as_ref()?;
-                                Some((pl.lat?, pl.lon?, j))
-                            })
-                            .collect(),
-                    )
+                let indexes = self.near.get_or_init(|| {
+                    let mut points: std::collections::HashMap<String, Vec<(f64, f64, usize)>> =
+                        Default::default();
+                    for (j, q) in self.content.pages.iter().enumerate() {
+                        if let Some((Some(lat), Some(lon))) =
+                            q.fm.place.as_ref().map(|pl| (pl.lat, pl.lon))
+                        {
+                            points
+                                .entry(q.lang.clone())
+                                .or_default()
+                                .push((lat, lon, j));
+                        }
+                    }
+                    points
+                        .into_iter()
+                        .map(|(lang, points)| (lang, crate::geo::near::PointIndex::new(points)))
+                        .collect()
                 });
-                index
-                    .within(lat, lon, NEARBY_PLACE_RADIUS_M)
+                indexes
+                    .get(&p.lang)
+                    .map(|index| index.within(lat, lon, NEARBY_PLACE_RADIUS_M))
+                    .unwrap_or_default()
                     .into_iter()
                     .filter(|&(j, _)| fits(j))
                     .take(NEARBY_PLACE_MAX)
