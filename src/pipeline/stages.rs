@@ -1332,10 +1332,9 @@ pub(super) fn write_site_files(
         root,
         covers: &src.refs.covers,
     };
-    sink.write(
-        "sitemap.xml",
-        crate::seo::sitemap(config, content, &src.site.model, &images, &extra).as_bytes(),
-    )?;
+    for (path, xml) in crate::seo::sitemap(config, content, &src.site.model, &images, &extra) {
+        sink.write(&path, xml.as_bytes())?;
+    }
     sink.write("robots.txt", crate::seo::robots(config).as_bytes())?;
     for (path, bytes) in crate::render::opendata::files(config, content) {
         sink.write(path, &bytes)?;
