@@ -947,6 +947,7 @@ pub(super) fn index_search(
     from: &SearchSources<'_>,
     sink: &dyn Sink,
     memo: &mut search::Memo,
+    keep_texts: bool,
 ) -> Result<SearchIndex, Error> {
     let SearchSources {
         config,
@@ -972,7 +973,10 @@ pub(super) fn index_search(
         covers: &refs.covers,
         words: &words,
     };
-    let (mut docs, mut warnings) = search::docs::documents(&sources);
+    // `serve` keeps the bodies' texts: a save reads again only the bodies
+    // it changed. A build does not (they are tens of MB at 10,000 pages).
+    let texts = keep_texts.then_some(&mut memo.texts);
+    let (mut docs, mut warnings) = search::docs::documents(&sources, texts);
     warnings.extend(search::docs::stemmer_warnings(config));
     let mut out = SearchIndex::default();
     for lang in config.all_languages() {

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -34,6 +35,46 @@ pub(crate) struct Sources<'a> {
     pub events: &'a [Option<EventTimes>],
     pub covers: &'a HashMap<PathBuf, ResponsiveImage>,
     pub words: Words<'a>,
+}
+
+/// The text of each rendered body `serve` read at its last build, by the
+/// body's shared copy: a body a save did not change (the same `Arc`, kept
+/// by the markdown stage) is not read again. Holding the body keeps its
+/// address from being reused by another.
+#[derive(Default)]
+pub(crate) struct Texts {
+    by_body: HashMap<usize, (Arc<String>, Arc<str>)>,
+}
+
+/// [`Texts`] while the documents are made: the last build's, and this
+/// one's (only the bodies it read, so that texts of removed pages go).
+struct TextMemo<'a> {
+    last: &'a Texts,
+    now: Mutex<Texts>,
+}
+
+impl TextMemo<'_> {
+    /// The text of `html`: the one read last time, or read now.
+    fn text(&self, html: &Arc<String>) -> Arc<str> {
+        let key = Arc::as_ptr(html) as usize;
+        let text = match self.last.by_body.get(&key) {
+            Some((body, text)) if Arc::ptr_eq(body, html) => Arc::clone(text),
+            _ => html_text(html).into(),
+        };
+        if let Ok(mut now) = self.now.lock() {
+            now.by_body
+                .insert(key, (Arc::clone(html), Arc::clone(&text)));
+        }
+        text
+    }
+}
+
+/// The text of a rendered body, through `memo` when `serve` keeps one.
+fn body_text(memo: Option<&TextMemo<'_>>, html: &Arc<String>) -> Arc<str> {
+    match memo {
+        Some(m) => m.text(html),
+        None => html_text(html).into(),
+    }
 }
 
 /// The theme's interface string of a key in a language (`lang`, `key`),
@@ -129,6 +170,7 @@ fn pillar(config: &Config, key: Option<&str>, lang: &str) -> Option<(String, Str
 /// title can find it; `None` when it is left out of the index.
 fn page_doc(
     src: &Sources<'_>,
+    memo: Option<&TextMemo<'_>>,
     i: usize,
     p: &crate::content::Page,
 ) -> Option<(Doc, Option<Diagnostic>)> {
@@ -139,7 +181,7 @@ fn page_doc(
     let mut warning = None;
 
     let r = &src.pages[i];
-    let body = html_text(&r.html);
+    let body = body_text(memo, &r.html);
     let description = p.fm.description.clone().unwrap_or_default();
     if body.is_empty() && description.trim().is_empty() {
         warning = Some(
@@ -194,8 +236,30 @@ fn page_doc(
 }
 
 /// The pages and sections of each language, and warnings (file named) for
-/// pages no query can find.
-pub(crate) fn documents(src: &Sources<'_>) -> (BTreeMap<String, Vec<Doc>>, Vec<Diagnostic>) {
+/// pages no query can find. With `texts` (`serve`), the bodies' texts
+/// are taken from it where a body is unchanged, and it is left with this
+/// build's.
+pub(crate) fn documents(
+    src: &Sources<'_>,
+    texts: Option<&mut Texts>,
+) -> (BTreeMap<String, Vec<Doc>>, Vec<Diagnostic>) {
+    let Some(texts) = texts else {
+        return documents_with(src, None);
+    };
+    let memo = TextMemo {
+        last: texts,
+        now: Mutex::new(Texts::default()),
+    };
+    let out = documents_with(src, Some(&memo));
+    let now = memo.now.into_inner().unwrap_or_default();
+    *texts = now;
+    out
+}
+
+fn documents_with(
+    src: &Sources<'_>,
+    memo: Option<&TextMemo<'_>>,
+) -> (BTreeMap<String, Vec<Doc>>, Vec<Diagnostic>) {
     let (config, content) = (src.config, src.content);
     let mut out: BTreeMap<String, Vec<Doc>> = BTreeMap::new();
     let mut warnings = Vec::new();
@@ -205,7 +269,7 @@ pub(crate) fn documents(src: &Sources<'_>) -> (BTreeMap<String, Vec<Doc>>, Vec<D
         .pages
         .par_iter()
         .enumerate()
-        .map(|(i, p)| page_doc(src, i, p))
+        .map(|(i, p)| page_doc(src, memo, i, p))
         .collect();
     for (p, d) in content.pages.iter().zip(read) {
         if let Some((doc, warning)) = d {
@@ -237,7 +301,7 @@ pub(crate) fn documents(src: &Sources<'_>) -> (BTreeMap<String, Vec<Doc>>, Vec<D
             title,
             description: s.fm.description.clone().unwrap_or_default(),
             headings: headings(r),
-            body: html_text(&r.html),
+            body: body_text(memo, &r.html),
             pillar: pillar(config, top, &s.lang),
             ..Doc::default()
         });
@@ -351,5 +415,36 @@ mod tests {
         assert_eq!(facets.access.len(), ACCESS.len());
         assert_eq!(facets.access[0], ("motor".into(), "Handicap moteur".into()));
         assert_eq!(facets.access[2].1, "Visual impairment");
+    }
+
+    #[test]
+    fn serve_reads_again_only_the_bodies_a_save_changed() {
+        let kept = Arc::new("<p>Le lac d&#39;Orbi\u{e8}re</p>".to_string());
+        let edited = Arc::new("<p>Le lac d&#39;Orbi\u{e8}re</p>".to_string());
+        let removed = Arc::new("<p>Ancienne page</p>".to_string());
+        let mut texts = Texts::default();
+        // A first build reads every body.
+        let memo = TextMemo {
+            last: &texts,
+            now: Mutex::new(Texts::default()),
+        };
+        let first = memo.text(&kept);
+        assert_eq!(&*first, "Le lac d'Orbière");
+        memo.text(&removed);
+        texts = memo.now.into_inner().unwrap();
+        // The next: the kept body's text is the one read before; a body
+        // made again (the same words, another copy) is read again; texts
+        // of bodies no page has any more are let go.
+        let memo = TextMemo {
+            last: &texts,
+            now: Mutex::new(Texts::default()),
+        };
+        assert!(Arc::ptr_eq(&memo.text(&kept), &first));
+        let again = memo.text(&edited);
+        assert_eq!(again, first);
+        assert!(!Arc::ptr_eq(&again, &first));
+        let now = memo.now.into_inner().unwrap();
+        assert_eq!(now.by_body.len(), 2);
+        assert!(!now.by_body.contains_key(&(Arc::as_ptr(&removed) as usize)));
     }
 }

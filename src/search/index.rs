@@ -89,8 +89,8 @@ pub(crate) struct Doc {
     pub title: String,
     pub description: String,
     pub headings: Vec<String>,
-    /// The body as plain text.
-    pub body: String,
+    /// The body as plain text (shared with `serve`'s memory of it).
+    pub body: Arc<str>,
     /// Tags, pillar and audience names, place labels: short words that
     /// say what the page is.
     pub labels: Vec<String>,
@@ -598,6 +598,8 @@ fn doc_key(doc: &Doc) -> blake3::Hash {
 #[derive(Default)]
 pub(crate) struct Memo {
     langs: HashMap<String, Assembled>,
+    /// The text of each page's body, kept by `serve` only.
+    pub(crate) texts: super::docs::Texts,
 }
 
 /// One language's index as last made.
@@ -658,7 +660,7 @@ pub(crate) fn build_language_with(
     // Bodies are read (terms and result text are made): their memory goes
     // before the terms are gathered.
     for d in &mut docs {
-        d.body = String::new();
+        d.body = Arc::default();
     }
     let average = average(&analysed);
     let same_pages = last.docs.len() == docs.len()
