@@ -50,6 +50,8 @@ pub struct Memo {
     pub(crate) sources: crate::content::SourceMemo,
     /// What the search index kept of each page and shard.
     pub(crate) search: crate::search::Memo,
+    /// The static files and bundle assets the last build copied.
+    pub(crate) copies: crate::output::Copies,
 }
 
 pub(crate) struct LastBuild {

@@ -595,20 +595,42 @@ pub type Files = std::collections::HashMap<String, std::sync::Arc<[u8]>>;
 #[derive(Default)]
 pub struct Memory {
     files: std::sync::Mutex<Files>,
+    /// The files copied by the last build, which a copy takes again
+    /// without reading them when their stamp is unchanged.
+    last_copies: Copies,
+    copies: std::sync::Mutex<Copies>,
 }
+
+/// Files copied into memory (static files, bundle assets), by source
+/// path: their stamp (size, modification time) and bytes.
+pub type Copies =
+    std::collections::HashMap<std::path::PathBuf, (crate::stamp::Stamp, std::sync::Arc<[u8]>)>;
 
 impl Memory {
     /// A site that starts as `files` (the last build's): files written
-    /// replace theirs, the others stay.
-    pub fn starting_from(files: Files) -> Memory {
+    /// replace theirs, the others stay. `copies` are the last build's
+    /// copied files (see [`Memory::into_parts`]); the caller leaves out
+    /// those a save touched, which are read again whatever their stamp.
+    pub fn starting_from(files: Files, copies: Copies) -> Memory {
         Memory {
             files: std::sync::Mutex::new(files),
+            last_copies: copies,
+            copies: Default::default(),
         }
     }
 
     /// The files written, by path (`tourisme/lac/index.html`).
+    #[cfg(test)]
     pub fn into_files(self) -> Files {
-        self.files.into_inner().unwrap_or_else(|p| p.into_inner())
+        self.into_parts().0
+    }
+
+    /// The files written, and the files this build copied.
+    pub fn into_parts(self) -> (Files, Copies) {
+        (
+            self.files.into_inner().unwrap_or_else(|p| p.into_inner()),
+            self.copies.into_inner().unwrap_or_else(|p| p.into_inner()),
+        )
     }
 }
 
@@ -627,9 +649,23 @@ impl Sink for Memory {
         Ok(())
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-        let bytes = std::fs::read(src)
-            .map_err(|e| Diagnostic::io(src, Path::new(""), "read the file", &e))?;
-        self.write(rel, &bytes)
+        // `serve` copies every static file at each save: one whose stamp
+        // is unchanged (and that the save did not touch: see
+        // `starting_from`) is taken from the last build, not read again.
+        let stamp = crate::stamp::of(src);
+        let bytes = match (stamp, self.last_copies.get(src)) {
+            (Some(now), Some((then, bytes))) if now == *then => std::sync::Arc::clone(bytes),
+            _ => std::fs::read(src)
+                .map_err(|e| Diagnostic::io(src, Path::new(""), "read the file", &e))?
+                .into(),
+        };
+        if let Some(stamp) = stamp {
+            self.copies
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(src.to_path_buf(), (stamp, std::sync::Arc::clone(&bytes)));
+        }
+        self.write_shared(rel, &bytes)
     }
     fn count(&self) -> u64 {
         self.files.lock().unwrap_or_else(|p| p.into_inner()).len() as u64
@@ -773,6 +809,47 @@ pub fn file_for(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn memory_takes_a_copied_file_again_while_its_stamp_is_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("photo.jpg");
+        std::fs::write(&src, b"first").unwrap();
+        let when = std::fs::metadata(&src).unwrap().modified().unwrap();
+        let mem = Memory::default();
+        mem.copy("photo.jpg", &src).unwrap();
+        let (files, copies) = mem.into_parts();
+        assert_eq!(&*files["photo.jpg"], b"first");
+        // Rewritten to the same size and time: the stamp is the same, so
+        // the next build takes the bytes it has (the file is not read).
+        let rewrite = |bytes: &[u8]| {
+            std::fs::write(&src, bytes).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&src)
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+        };
+        rewrite(b"other");
+        let mem = Memory::starting_from(files.clone(), copies.clone());
+        mem.copy("photo.jpg", &src).unwrap();
+        assert_eq!(&*mem.into_parts().0["photo.jpg"], b"first");
+        // A save the watcher reports is left out of the copies by the
+        // caller: the file is read.
+        let mut told = copies.clone();
+        told.remove(&src);
+        let mem = Memory::starting_from(files.clone(), told);
+        mem.copy("photo.jpg", &src).unwrap();
+        assert_eq!(&*mem.into_parts().0["photo.jpg"], b"other");
+        // Another size: read whatever the memory holds.
+        rewrite(b"longer bytes");
+        let mem = Memory::starting_from(files, copies);
+        mem.copy("photo.jpg", &src).unwrap();
+        let (files, copies) = mem.into_parts();
+        assert_eq!(&*files["photo.jpg"], b"longer bytes");
+        assert_eq!(&*copies[&src].1, b"longer bytes");
+    }
+
     #[test]
     fn memory_keeps_files_by_the_path_a_request_finds_them_at() {
         let mem = Memory::default();

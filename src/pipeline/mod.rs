@@ -256,17 +256,6 @@ pub fn build_changes(
     let last = memo.last.as_ref().filter(|_| reuse != Reuse::Nothing);
     // The search stage writes every file of the index again (those it kept
     // from its memory too): the last build's are left behind.
-    let sink = match last {
-        Some(l) => Memory::starting_from(
-            l.files
-                .iter()
-                .filter(|(rel, _)| rel.split('/').next() != Some(crate::search::FOLDER))
-                .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
-                .collect(),
-        ),
-        None => Memory::default(),
-    };
-    let recall = Recall { last, reuse };
     // Saved files are read again even when their size and modification
     // time look unchanged (two saves within a clock tick). The memory knows
     // files by their path under the real root, as `run` walks it; `changed`
@@ -275,9 +264,24 @@ pub fn build_changes(
         .root
         .canonicalize()
         .unwrap_or_else(|_| opts.root.clone());
+    let mut copies = std::mem::take(&mut memo.copies);
     for path in changed {
         memo.sources.forget(&root.join(path));
+        copies.remove(&root.join(path));
+        copies.remove(&opts.root.join(path));
     }
+    let sink = match last {
+        Some(l) => Memory::starting_from(
+            l.files
+                .iter()
+                .filter(|(rel, _)| rel.split('/').next() != Some(crate::search::FOLDER))
+                .map(|(rel, bytes)| (rel.clone(), bytes.clone()))
+                .collect(),
+            copies,
+        ),
+        None => Memory::default(),
+    };
+    let recall = Recall { last, reuse };
     let (report, record) = run(
         opts,
         &sink,
@@ -287,10 +291,11 @@ pub fn build_changes(
         Some(&mut memo.search),
         Mode::Build,
     )?;
-    let files = sink.into_files();
+    let (files, copies) = sink.into_parts();
     if let Some(mut record) = record {
         record.files = files.clone();
         memo.last = Some(record);
+        memo.copies = copies;
     }
     Ok((report, files))
 }
