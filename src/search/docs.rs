@@ -43,7 +43,8 @@ pub(crate) struct Sources<'a> {
 /// address from being reused by another.
 #[derive(Default)]
 pub(crate) struct Texts {
-    by_body: HashMap<usize, (Arc<String>, Arc<str>)>,
+    /// Body HTML (held) to its text and the text's hash.
+    by_body: HashMap<usize, (Arc<String>, Arc<str>, blake3::Hash)>,
 }
 
 /// [`Texts`] while the documents are made: the last build's, and this
@@ -54,26 +55,34 @@ struct TextMemo<'a> {
 }
 
 impl TextMemo<'_> {
-    /// The text of `html`: the one read last time, or read now.
-    fn text(&self, html: &Arc<String>) -> Arc<str> {
+    /// The text of `html` and its hash: those made last time, or now.
+    fn text(&self, html: &Arc<String>) -> (Arc<str>, blake3::Hash) {
         let key = Arc::as_ptr(html) as usize;
-        let text = match self.last.by_body.get(&key) {
-            Some((body, text)) if Arc::ptr_eq(body, html) => Arc::clone(text),
-            _ => html_text(html).into(),
+        let (text, hash) = match self.last.by_body.get(&key) {
+            Some((body, text, hash)) if Arc::ptr_eq(body, html) => (Arc::clone(text), *hash),
+            _ => {
+                let text: Arc<str> = html_text(html).into();
+                let hash = blake3::hash(text.as_bytes());
+                (text, hash)
+            }
         };
         if let Ok(mut now) = self.now.lock() {
             now.by_body
-                .insert(key, (Arc::clone(html), Arc::clone(&text)));
+                .insert(key, (Arc::clone(html), Arc::clone(&text), hash));
         }
-        text
+        (text, hash)
     }
 }
 
-/// The text of a rendered body, through `memo` when `serve` keeps one.
-fn body_text(memo: Option<&TextMemo<'_>>, html: &Arc<String>) -> Arc<str> {
+/// The text of a rendered body, and its hash when `serve`'s memo (which
+/// keeps both) is given.
+fn body_text(memo: Option<&TextMemo<'_>>, html: &Arc<String>) -> (Arc<str>, Option<blake3::Hash>) {
     match memo {
-        Some(m) => m.text(html),
-        None => html_text(html).into(),
+        Some(m) => {
+            let (text, hash) = m.text(html);
+            (text, Some(hash))
+        }
+        None => (html_text(html).into(), None),
     }
 }
 
@@ -181,7 +190,7 @@ fn page_doc(
     let mut warning = None;
 
     let r = &src.pages[i];
-    let body = body_text(memo, &r.html);
+    let (body, body_hash) = body_text(memo, &r.html);
     let description = p.fm.description.clone().unwrap_or_default();
     if body.is_empty() && description.trim().is_empty() {
         warning = Some(
@@ -217,6 +226,7 @@ fn page_doc(
         description,
         headings: headings(r),
         body,
+        body_hash,
         labels,
         pillar,
         audiences: p.fm.audiences.clone(),
@@ -301,7 +311,7 @@ fn documents_with(
             title,
             description: s.fm.description.clone().unwrap_or_default(),
             headings: headings(r),
-            body: body_text(memo, &r.html),
+            body: body_text(memo, &r.html).0,
             pillar: pillar(config, top, &s.lang),
             ..Doc::default()
         });
@@ -428,8 +438,9 @@ mod tests {
             last: &texts,
             now: Mutex::new(Texts::default()),
         };
-        let first = memo.text(&kept);
+        let (first, hash) = memo.text(&kept);
         assert_eq!(&*first, "Le lac d'Orbière");
+        assert_eq!(hash, blake3::hash(first.as_bytes()));
         memo.text(&removed);
         texts = memo.now.into_inner().unwrap();
         // The next: the kept body's text is the one read before; a body
@@ -439,8 +450,9 @@ mod tests {
             last: &texts,
             now: Mutex::new(Texts::default()),
         };
-        assert!(Arc::ptr_eq(&memo.text(&kept), &first));
-        let again = memo.text(&edited);
+        assert!(Arc::ptr_eq(&memo.text(&kept).0, &first));
+        let (again, again_hash) = memo.text(&edited);
+        assert_eq!(again_hash, hash);
         assert_eq!(again, first);
         assert!(!Arc::ptr_eq(&again, &first));
         let now = memo.now.into_inner().unwrap();

@@ -91,6 +91,9 @@ pub(crate) struct Doc {
     pub headings: Vec<String>,
     /// The body as plain text (shared with `serve`'s memory of it).
     pub body: Arc<str>,
+    /// The hash of `body`, when `serve`'s memory had it (see
+    /// [`Doc::body_key`]).
+    pub body_hash: Option<blake3::Hash>,
     /// Tags, pillar and audience names, place labels: short words that
     /// say what the page is.
     pub labels: Vec<String>,
@@ -108,6 +111,14 @@ pub(crate) struct Doc {
     /// Address of a small variant of the page's cover.
     pub thumbnail: Option<String>,
     pub event: Option<EventState>,
+}
+
+impl Doc {
+    /// The hash of the body: the one given, or made now.
+    fn body_key(&self) -> blake3::Hash {
+        self.body_hash
+            .unwrap_or_else(|| blake3::hash(self.body.as_bytes()))
+    }
 }
 
 /// A language's index: its files (path in the output, bytes) and counters.
@@ -148,6 +159,9 @@ pub(crate) struct Analysed {
 struct Term {
     postings: Vec<(u32, u32)>,
     stems: Vec<(Box<str>, u32)>,
+    /// [`cost`] of the term, kept: the layout sums it over every term at
+    /// each save of `serve`. Set whenever postings or stems change.
+    cost: usize,
 }
 
 impl Term {
@@ -340,7 +354,7 @@ fn shard_json(terms: &[(Box<str>, Term)]) -> Vec<u8> {
     let mut stems: Vec<&str> = terms.iter().map(|(_, t)| t.stem()).collect();
     stems.sort_unstable();
     stems.dedup();
-    let mut out = String::with_capacity(terms.iter().map(|(n, t)| cost(n, t)).sum::<usize>() + 64);
+    let mut out = String::with_capacity(terms.iter().map(|(_, t)| t.cost).sum::<usize>() + 64);
     let quoted = |out: &mut String, s: &str| {
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     };
@@ -390,7 +404,7 @@ fn layout(terms: &[(Box<str>, Term)]) -> Vec<Node> {
         terms: &[(Box<str>, Term)],
         out: &mut Vec<Node>,
     ) {
-        let total: usize = terms[range.clone()].iter().map(|(n, t)| cost(n, t)).sum();
+        let total: usize = terms[range.clone()].iter().map(|(_, t)| t.cost).sum();
         if total <= SHARD_BUDGET || depth >= MAX_KEY {
             out.push(Node {
                 key,
@@ -578,7 +592,7 @@ fn doc_key(doc: &Doc) -> blake3::Hash {
     put(&doc.url);
     put(&doc.title);
     put(&doc.description);
-    put(&doc.body);
+    put(&doc.body_key().to_hex());
     for list in [&doc.headings, &doc.labels] {
         put(&list.len().to_string());
         for s in list {
@@ -611,7 +625,7 @@ struct Assembled {
     /// Every term, sorted.
     terms: Vec<(Box<str>, Term)>,
     /// Each shard of the layout by key: whether split, and its JSON.
-    shards: HashMap<String, (bool, Arc<[u8]>)>,
+    shards: Shards,
 }
 
 /// The index of one language's pages, with the names of its facets'
@@ -682,13 +696,12 @@ pub(crate) fn build_language_with(
     let mut keys = BTreeMap::new();
     let mut sorted_shards: Vec<_> = shards.iter().collect();
     sorted_shards.sort_unstable_by(|a: &(&String, _), b| a.0.cmp(b.0));
-    for (key, (_, json)) in sorted_shards {
+    for (key, (_, json, h)) in sorted_shards {
         if json.is_empty() {
             continue;
         }
-        let h = hash(json);
         files.push((format!("{dir}/{h}.json"), Arc::clone(json)));
-        keys.insert(key.clone(), h);
+        keys.insert(key.clone(), h.to_string());
     }
     let mut all = blake3::Hasher::new();
     for a in &analysed {
@@ -744,7 +757,19 @@ pub(crate) fn build_language_with(
     index
 }
 
-type Shards = HashMap<String, (bool, Arc<[u8]>)>;
+/// Each shard of the layout by key: whether split, its JSON and the hash
+/// that names its file (kept with it: `serve` keeps most shards).
+type Shards = HashMap<String, (bool, Arc<[u8]>, Arc<str>)>;
+
+/// A shard's JSON with the hash that names its file ("" for none).
+fn named(json: Vec<u8>) -> (Arc<[u8]>, Arc<str>) {
+    let h: Arc<str> = if json.is_empty() {
+        Arc::from("")
+    } else {
+        hash(&json).into()
+    };
+    (json.into(), h)
+}
 
 /// The terms and shards of `docs`, made whole.
 fn assemble(docs: &[Arc<Analysed>], average: u32) -> (Vec<(Box<str>, Term)>, Shards, usize) {
@@ -757,19 +782,25 @@ fn assemble(docs: &[Arc<Analysed>], average: u32) -> (Vec<(Box<str>, Term)>, Sha
             t.add_stem(stem);
         }
     }
-    let mut terms: Vec<(Box<str>, Term)> = map.into_iter().map(|(n, t)| (n.into(), t)).collect();
+    let mut terms: Vec<(Box<str>, Term)> = map
+        .into_iter()
+        .map(|(n, mut t)| {
+            t.cost = cost(n, &t);
+            (n.into(), t)
+        })
+        .collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let nodes = layout(&terms);
     let made = nodes.iter().filter(|n| !n.range.is_empty()).count();
     let shards = nodes
         .into_par_iter()
         .map(|n| {
-            let json: Arc<[u8]> = if n.range.is_empty() {
-                Arc::from(Vec::new())
+            let (json, h) = if n.range.is_empty() {
+                named(Vec::new())
             } else {
-                shard_json(&terms[n.range.clone()]).into()
+                named(shard_json(&terms[n.range.clone()]))
             };
-            (n.key, (n.split, json))
+            (n.key, (n.split, json, h))
         })
         .collect();
     (terms, shards, made)
@@ -856,6 +887,8 @@ fn update(
             }
             if term.postings.is_empty() {
                 terms.remove(at);
+            } else {
+                term.cost = cost(&name, term);
             }
             touched.push(name);
         }
@@ -877,16 +910,16 @@ fn update(
     for n in nodes {
         let kept = shards
             .remove(&n.key)
-            .filter(|(split, _)| *split == n.split && !dirty.contains(&n.key));
-        let json = match kept {
-            Some((_, json)) => json,
-            None if n.range.is_empty() => Arc::from(Vec::new()),
+            .filter(|(split, _, _)| *split == n.split && !dirty.contains(&n.key));
+        let (json, h) = match kept {
+            Some((_, json, h)) => (json, h),
+            None if n.range.is_empty() => named(Vec::new()),
             None => {
                 made += 1;
-                shard_json(&terms[n.range.clone()]).into()
+                named(shard_json(&terms[n.range.clone()]))
             }
         };
-        next.insert(n.key, (n.split, json));
+        next.insert(n.key, (n.split, json, h));
     }
     (terms, next, made)
 }
@@ -1178,6 +1211,10 @@ mod tests {
             let fresh = build_language("fr", site(edits), &Facets::default());
             assert_eq!(kept.manifest, fresh.manifest, "{edits:?}");
             assert_eq!(kept.files, fresh.files, "{edits:?}");
+            // The costs the layout sums are kept up to date.
+            for (name, t) in &memo.langs["fr"].terms {
+                assert_eq!(t.cost, cost(name, t), "{name} after {edits:?}");
+            }
             assert_eq!(
                 kept.analysed, 1,
                 "{edits:?}: only the page edited is read again"
