@@ -4,7 +4,9 @@
     python3 check_outputs.py SITE_DIR CONTENT_DIR
 
 - every .ics parses with `icalendar`, no component records an error, and each
-  event's times, recurrence and status match its front matter;
+  event's times, recurrence and status match its front matter (an event
+  with `[[event.dates]]`: its VEVENTs, daily rules expanded by `dateutil`,
+  give exactly the dates written, and days in a row share one VEVENT);
 - every Atom feed parses with `feedparser` without bozo, with the required elements;
 - the publishing calendar's .ics has one event per post of the pages'
   [share.schedule], its CSV files parse with their tools' headers, and no public
@@ -23,6 +25,7 @@ from html.parser import HTMLParser
 
 import feedparser
 import icalendar
+from dateutil.rrule import rrulestr
 
 SITE, CONTENT = (pathlib.Path(p) for p in sys.argv[1:3])
 ZONE = zoneinfo.ZoneInfo("Europe/Paris")
@@ -74,6 +77,27 @@ for md in sorted(CONTENT.rglob("*.md")):
 for (lang, title), (md, ev) in events.items():
     agenda = SITE / ("agenda.ics" if lang == "fr" else f"{lang}/agenda.ics")
     found = [c for c in calendars[agenda].walk("VEVENT") if str(c.get("SUMMARY")) == title]
+    if ev.get("dates"):
+        # `[[event.dates]]`: days in a row at the same hours are one VEVENT
+        # with a daily rule. Expanded by dateutil, the VEVENTs give exactly
+        # the dates written, each with its length.
+        written = []
+        for d in [ev] + ev["dates"]:
+            s = as_datetime(d["start"])
+            e = as_datetime(d["end"]) if "end" in d else s + (as_datetime(ev["end"]) - as_datetime(ev["start"]))
+            written.append((s, e - s))
+        given = []
+        for c in found:
+            s, e = c.decoded("DTSTART"), c.decoded("DTEND")
+            starts = [s]
+            if c.get("RRULE"):
+                starts = list(rrulestr(c.get("RRULE").to_ical().decode(), dtstart=s))
+            given.extend((x, e - s) for x in starts)
+        if sorted(given) != sorted(written):
+            fail(f"{md}: the calendar gives {sorted(given)}, the page has {sorted(written)}")
+        if len(found) >= len(written):
+            fail(f"{md}: {len(found)} VEVENTs for {len(written)} dates, some in a row: no daily rule")
+        continue
     if len(found) != 1:
         fail(f"{agenda}: {len(found)} events named {title!r}")
         continue
