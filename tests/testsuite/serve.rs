@@ -382,6 +382,15 @@ fn serve_follow_takes_the_browser_to_the_saved_page() {
     assert_eq!(next_event(&mut events, "reload"), "{\"path\":null}");
 }
 
+/// A `serve` build's options for a site: a fixed address and clock, so
+/// that a full build of the same site gives the same bytes.
+fn serve_options(root: &Path) -> blason::BuildOptions {
+    let mut opts = blason::BuildOptions::new(root);
+    opts.base_url = Some("http://127.0.0.1:1111".into());
+    opts.now = "2026-07-01T10:00:00Z".parse().unwrap();
+    opts
+}
+
 /// The site a full build makes, in memory.
 fn full(opts: &blason::BuildOptions) -> blason::Files {
     blason::build_changes(opts, &mut blason::Memo::default(), &[])
@@ -442,9 +451,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
     ] {
         let dir = SiteTest::from_fixture(name);
         let root = dir.root();
-        let mut opts = BuildOptions::new(root);
-        opts.base_url = Some("http://127.0.0.1:1111".into());
-        opts.now = "2026-07-01T10:00:00Z".parse().unwrap();
+        let opts = serve_options(root);
         let mut memo = Memo::default();
         let (first, _) = build_changes(&opts, &mut memo, &[]).unwrap();
         if name == "serve/card-without-alt" {
@@ -585,9 +592,7 @@ fn serve_renders_again_only_the_outputs_that_read_a_saved_template() {
 
     let dir = SiteTest::from_fixture("build/zola-features");
     let root = dir.root();
-    let mut opts = BuildOptions::new(root);
-    opts.base_url = Some("http://127.0.0.1:1111".into());
-    opts.now = "2026-07-01T10:00:00Z".parse().unwrap();
+    let opts = serve_options(root);
     let mut memo = Memo::default();
     let (first, _) = build_changes(&opts, &mut memo, &[]).unwrap();
     assert!(first.pages >= 4 && first.sections + first.listings >= 4);
