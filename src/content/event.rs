@@ -425,13 +425,25 @@ impl EventTimes {
 
     /// The occurrences cut into runs of days in a row: each the day after
     /// the one before, at the same local time (as `local` reads it), for
-    /// the same length. Each run is (its first occurrence's number in
-    /// [`Self::occurrences`], how many). An exhibition open every day for
-    /// a season is one run, which a page says as a date range and a
-    /// calendar as one daily rule, instead of hundreds of dates. The first
-    /// occurrence of an event with its own rule stays alone: its rule
-    /// repeats it.
-    pub fn daily_runs(&self, local: impl Fn(&Zoned) -> DateTime) -> Vec<(usize, usize)> {
+    /// the same length. An exhibition open every day for a season is one
+    /// run, which a page says as a date range and a calendar as one daily
+    /// rule, instead of hundreds of dates. The first occurrence of an
+    /// event with its own rule stays alone: its rule repeats it.
+    pub fn daily_runs(&self, local: impl Fn(&Zoned) -> DateTime) -> Vec<DailyRun<'_>> {
+        let all: Vec<(&Zoned, &Zoned)> = self.occurrences().collect();
+        self.run_bounds(local)
+            .into_iter()
+            .map(|(number, days)| DailyRun {
+                number,
+                days,
+                first: all[number],
+                last: all[number + days - 1],
+            })
+            .collect()
+    }
+
+    /// [`Self::daily_runs`] as (first occurrence's number, how many).
+    fn run_bounds(&self, local: impl Fn(&Zoned) -> DateTime) -> Vec<(usize, usize)> {
         let length = |s: &Zoned, e: &Zoned| -> i64 {
             if self.all_day {
                 // Whole days: midnight to midnight is 23 or 25 hours when
@@ -458,6 +470,27 @@ impl EventTimes {
         }
         runs
     }
+}
+
+/// Occurrences of an event on days in a row ([`EventTimes::daily_runs`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DailyRun<'a> {
+    /// The first occurrence's number in [`EventTimes::occurrences`].
+    pub number: usize,
+    /// How many occurrences, one a day.
+    pub days: usize,
+    /// The first and the last occurrence (start, end).
+    pub first: (&'a Zoned, &'a Zoned),
+    pub last: (&'a Zoned, &'a Zoned),
+}
+
+/// The last day of an all-day occurrence from `start` to `end` (the start
+/// of the day after it): the day before `end`, never before `start`.
+pub fn last_day(start: &Zoned, end: &Zoned) -> Date {
+    end.date()
+        .yesterday()
+        .unwrap_or(end.date())
+        .max(start.date())
 }
 
 /// ISO 8601 with offset: `2026-07-14T21:00:00+02:00`, or a date for all-day events.
@@ -574,10 +607,10 @@ mod tests {
             day("2026-04-03", "10:00:00", "18:00:00"),
         ];
         let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
-        let runs = t.daily_runs(|z| z.datetime());
+        let runs = t.run_bounds(|z| z.datetime());
         assert_eq!(runs, [(0, 4), (4, 1), (5, 2)]);
         // In UTC the same times move by an hour on the 29th: the run is cut there.
-        let utc = t.daily_runs(|z| z.timestamp().to_zoned(TimeZone::UTC).datetime());
+        let utc = t.run_bounds(|z| z.timestamp().to_zoned(TimeZone::UTC).datetime());
         assert_eq!(utc, [(0, 2), (2, 2), (4, 1), (5, 2)]);
         // All-day dates in a row, across the change of time too.
         let mut e = ev("2026-03-28", None, None);
@@ -589,7 +622,7 @@ mod tests {
             })
             .collect();
         let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
-        assert_eq!(t.daily_runs(|z| z.datetime()), [(0, 3), (3, 1)]);
+        assert_eq!(t.run_bounds(|z| z.datetime()), [(0, 3), (3, 1)]);
         // A first occurrence with its own rule stays alone.
         let mut e = ev("2026-03-28", None, Some("FREQ=WEEKLY;COUNT=3"));
         e.dates = vec![crate::content::frontmatter::EventDate {
@@ -597,7 +630,7 @@ mod tests {
             end: None,
         }];
         let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
-        assert_eq!(t.daily_runs(|z| z.datetime()), [(0, 1), (1, 1)]);
+        assert_eq!(t.run_bounds(|z| z.datetime()), [(0, 1), (1, 1)]);
     }
 
     #[test]

@@ -102,11 +102,7 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
         };
         let end_of = |s: &jiff::Zoned, e: &jiff::Zoned| {
             if t.all_day {
-                e.date()
-                    .yesterday()
-                    .unwrap_or(e.date())
-                    .max(s.date())
-                    .to_string()
+                crate::content::event::last_day(s, e).to_string()
             } else {
                 crate::content::event::iso(e, false)
             }
@@ -116,17 +112,16 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
         // (an exhibition open every day of a season), from its first day
         // to its last, as they ask of an event over several days. A
         // recurring event's first is its next occurrence.
-        let occurrences: Vec<(&jiff::Zoned, &jiff::Zoned)> = t.occurrences().collect();
-        let dates = t.daily_runs(|z| z.datetime()).into_iter().map(|(n, days)| {
-            if let (0, Some(next), true) = (n, &t.next, t.rrule.is_some()) {
+        let dates = t.daily_runs(|z| z.datetime()).into_iter().map(|run| {
+            if let (0, Some(next), true) = (run.number, &t.next, t.rrule.is_some()) {
                 let end = t.occurrence_end(next);
                 return (
                     crate::content::event::iso(next, t.all_day),
                     crate::content::event::iso(&end, t.all_day),
                 );
             }
-            let (s, _) = occurrences[n];
-            let (last, last_end) = occurrences[n + days - 1];
+            let (s, _) = run.first;
+            let (last, last_end) = run.last;
             (
                 crate::content::event::iso(s, t.all_day),
                 end_of(last, last_end),

@@ -683,8 +683,9 @@ pub fn listing_value(view: &ListingView<'_>, summaries: &[tera::Value]) -> tera:
 
 /// A page as its own template sees it: its summary (made once per build)
 /// with the fields summaries leave empty taken from `full`, the page's
-/// full view (and its event, whose list of dates summaries leave out). The same value as serializing `full`, without serializing the
-/// whole page a second time.
+/// full view (and its event, whose list of dates summaries leave out).
+/// The same value as serializing `full`, without serializing the whole
+/// page a second time.
 pub fn full_page_value(summary: &tera::Value, full: &PageView<'_>) -> tera::Value {
     use tera::value::Key;
     let mut map = summary.as_map().cloned().unwrap_or_default();
@@ -1133,12 +1134,7 @@ impl<'a> ViewSource<'a> {
         };
         let in_words = |start: &jiff::Zoned, end: &jiff::Zoned| {
             if t.all_day {
-                // The end of an all-day occurrence is the start of the day after.
-                let last = end
-                    .date()
-                    .yesterday()
-                    .unwrap_or(end.date())
-                    .max(start.date());
+                let last = crate::content::event::last_day(start, end);
                 if last > start.date() {
                     strings.date_range(start.date(), last)
                 } else {
@@ -1153,20 +1149,19 @@ impl<'a> ViewSource<'a> {
         let date_count = 1 + t.more.len();
         let mut all_dates: Vec<String> = Vec::new();
         if !t.more.is_empty() && detail == Detail::Full {
-            let occurrences: Vec<(&jiff::Zoned, &jiff::Zoned)> = t.occurrences().collect();
-            for (n, days) in t.daily_runs(|z| z.datetime()) {
-                let (s, e) = occurrences[n];
-                let (last, last_end) = occurrences[n + days - 1];
-                if days == 1 {
+            for run in t.daily_runs(|z| z.datetime()) {
+                let ((s, e), (last, last_end)) = (run.first, run.last);
+                if run.days == 1 {
                     all_dates.push(in_words(s, e));
                 } else if t.all_day {
-                    let last_day = last_end.date().yesterday().unwrap_or(last_end.date());
-                    all_dates.push(strings.date_range(s.date(), last_day.max(last.date())));
+                    let last_day = crate::content::event::last_day(last, last_end);
+                    all_dates.push(strings.date_range(s.date(), last_day));
                 } else if s.date() == e.date() {
                     all_dates.push(strings.days_span(s, e, last.date()));
                 } else {
                     // Each past midnight: said one by one.
-                    all_dates.extend(occurrences[n..n + days].iter().map(|(s, e)| in_words(s, e)));
+                    let each = t.occurrences().skip(run.number).take(run.days);
+                    all_dates.extend(each.map(|(s, e)| in_words(s, e)));
                 }
             }
         }

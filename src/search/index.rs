@@ -761,13 +761,14 @@ pub(crate) fn build_language_with(
 /// that names its file (kept with it: `serve` keeps most shards).
 type Shards = HashMap<String, (bool, Arc<[u8]>, Arc<str>)>;
 
-/// A shard's JSON with the hash that names its file ("" for none).
-fn named(json: Vec<u8>) -> (Arc<[u8]>, Arc<str>) {
-    let h: Arc<str> = if json.is_empty() {
-        Arc::from("")
-    } else {
-        hash(&json).into()
-    };
+/// The JSON of the shard of `terms` in `range`, and the hash that names
+/// its file: both empty for an empty range (a split key no term equals).
+fn shard(terms: &[(Box<str>, Term)], range: std::ops::Range<usize>) -> (Arc<[u8]>, Arc<str>) {
+    if range.is_empty() {
+        return (Arc::from(Vec::new()), Arc::from(""));
+    }
+    let json = shard_json(&terms[range]);
+    let h: Arc<str> = hash(&json).into();
     (json.into(), h)
 }
 
@@ -795,11 +796,7 @@ fn assemble(docs: &[Arc<Analysed>], average: u32) -> (Vec<(Box<str>, Term)>, Sha
     let shards = nodes
         .into_par_iter()
         .map(|n| {
-            let (json, h) = if n.range.is_empty() {
-                named(Vec::new())
-            } else {
-                named(shard_json(&terms[n.range.clone()]))
-            };
+            let (json, h) = shard(&terms, n.range);
             (n.key, (n.split, json, h))
         })
         .collect();
@@ -913,10 +910,9 @@ fn update(
             .filter(|(split, _, _)| *split == n.split && !dirty.contains(&n.key));
         let (json, h) = match kept {
             Some((_, json, h)) => (json, h),
-            None if n.range.is_empty() => named(Vec::new()),
             None => {
-                made += 1;
-                named(shard_json(&terms[n.range.clone()]))
+                made += usize::from(!n.range.is_empty());
+                shard(&terms, n.range)
             }
         };
         next.insert(n.key, (n.split, json, h));

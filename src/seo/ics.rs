@@ -184,7 +184,6 @@ pub fn calendar(name: &str, tz_name: &str, tz: &TimeZone, events: &[IcsEvent<'_>
         // other as its own (their lengths may differ, which RDATE cannot
         // say). A run is cut where the times the VEVENT is written in
         // differ, so that the rule gives exactly the dates written.
-        let occurrences: Vec<(&Zoned, &Zoned)> = t.occurrences().collect();
         let runs = t.daily_runs(|z| {
             if t.all_day {
                 z.datetime()
@@ -194,13 +193,13 @@ pub fn calendar(name: &str, tz_name: &str, tz: &TimeZone, events: &[IcsEvent<'_>
                 z.timestamp().to_zoned(tz.clone()).datetime()
             }
         });
-        for (n, days) in runs {
-            let (start, end) = occurrences[n];
-            let first = n == 0;
+        for run in runs {
+            let (start, end) = run.first;
+            let first = run.number == 0;
             let uid = if first {
                 e.uid.clone()
             } else {
-                format!("{}-{}", e.uid, n + 1)
+                format!("{}-{}", e.uid, run.number + 1)
             };
             push_line(&mut out, "BEGIN:VEVENT");
             push_line(&mut out, &format!("UID:{}", text(&uid)));
@@ -225,8 +224,8 @@ pub fn calendar(name: &str, tz_name: &str, tz: &TimeZone, events: &[IcsEvent<'_>
             }
             if let Some(r) = t.rrule.as_ref().filter(|_| first) {
                 push_line(&mut out, &format!("RRULE:{}", r.to_ics()));
-            } else if days > 1 {
-                push_line(&mut out, &format!("RRULE:FREQ=DAILY;COUNT={days}"));
+            } else if run.days > 1 {
+                push_line(&mut out, &format!("RRULE:FREQ=DAILY;COUNT={}", run.days));
             }
             push_line(&mut out, &format!("SUMMARY:{}", text(e.summary)));
             if let Some(d) = e.description {

@@ -202,27 +202,25 @@ fn write_sitemaps(
 /// One `<url>` element of a sitemap.
 fn url_xml(e: Entry) -> String {
     let mut out = String::new();
-    {
-        let _ = write!(out, "  <url>\n    <loc>{}</loc>\n", xml_escape(&e.loc));
-        if let Some(m) = e.lastmod {
-            let _ = writeln!(out, "    <lastmod>{m}</lastmod>");
-        }
-        for (lang, href) in e.alternates {
-            let _ = writeln!(
-                out,
-                "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
-                xml_escape(&href)
-            );
-        }
-        for img in e.images {
-            let _ = writeln!(
-                out,
-                "    <image:image><image:loc>{}</image:loc></image:image>",
-                xml_escape(&img)
-            );
-        }
-        out.push_str("  </url>\n");
+    let _ = write!(out, "  <url>\n    <loc>{}</loc>\n", xml_escape(&e.loc));
+    if let Some(m) = e.lastmod {
+        let _ = writeln!(out, "    <lastmod>{m}</lastmod>");
     }
+    for (lang, href) in e.alternates {
+        let _ = writeln!(
+            out,
+            "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
+            xml_escape(&href)
+        );
+    }
+    for img in e.images {
+        let _ = writeln!(
+            out,
+            "    <image:image><image:loc>{}</image:loc></image:image>",
+            xml_escape(&img)
+        );
+    }
+    out.push_str("  </url>\n");
     out
 }
 
