@@ -8,6 +8,9 @@
 //! bounding box grown by the radius are left out before any piece is
 //! measured, so a site's thousand places cost a thousand comparisons; a
 //! point inside costs one pass over the track.
+//!
+//! And what lies near a place ([`PointIndex`]): the places within a
+//! radius of a point, for the "nearby" block of place pages.
 
 use super::figures::EARTH_RADIUS_M;
 use super::{Point, Track};
