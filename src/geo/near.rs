@@ -99,9 +99,56 @@ impl PointIndex {
         PointIndex { rows }
     }
 
-    /// The ids within `radius_m` of (`lat`, `lon`) by great-circle
-    /// distance, with it: nearest first (ties by id).
-    pub fn within(&self, lat: f64, lon: f64, radius_m: f64) -> Vec<(usize, f64)> {
+    /// The `k` nearest ids within `radius_m` of (`lat`, `lon`) by
+    /// great-circle distance that `keep` accepts, with their distance:
+    /// nearest first (ties by id).
+    ///
+    /// The search reads a sixteenth of the radius first and grows it
+    /// fourfold until it holds `k` kept points: all points within a
+    /// radius are read, so the `k` nearest of those are the `k` nearest
+    /// of all. A town's centre, where hundreds of places lie within the
+    /// whole radius, costs the few around the place.
+    pub fn nearest(
+        &self,
+        lat: f64,
+        lon: f64,
+        radius_m: f64,
+        k: usize,
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, f64)> {
+        let order = |a: &(usize, f64), b: &(usize, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
+        if k == 0 {
+            return Vec::new();
+        }
+        let mut r = radius_m / 16.0;
+        let mut found = Vec::new();
+        loop {
+            let reach = r.min(radius_m);
+            found.clear();
+            self.scan(lat, lon, reach, &keep, &mut found);
+            if found.len() >= k || reach >= radius_m {
+                break;
+            }
+            r *= 4.0;
+        }
+        if found.len() > k {
+            found.select_nth_unstable_by(k - 1, order);
+            found.truncate(k);
+        }
+        found.sort_by(order);
+        found
+    }
+
+    /// Pushes to `found` the ids within `radius_m` of (`lat`, `lon`) that
+    /// `keep` accepts, with their distance, in no order.
+    fn scan(
+        &self,
+        lat: f64,
+        lon: f64,
+        radius_m: f64,
+        keep: &impl Fn(usize) -> bool,
+        found: &mut Vec<(usize, f64)>,
+    ) {
         let here = Point {
             lat,
             lon,
@@ -123,7 +170,6 @@ impl PointIndex {
         } else {
             vec![(lon - dlon, lon + dlon)]
         };
-        let mut found: Vec<(usize, f64)> = Vec::new();
         for points in self
             .rows
             .range(row(lat - dlat)..=row(lat + dlat))
@@ -132,7 +178,7 @@ impl PointIndex {
             for &(west, east) in &spans {
                 let from = points.partition_point(|p| p.1 < west);
                 for &(plat, plon, id) in points[from..].iter().take_while(|p| p.1 <= east) {
-                    if (plat - lat).abs() > dlat {
+                    if (plat - lat).abs() > dlat || !keep(id) {
                         continue;
                     }
                     let d = super::figures::haversine(
@@ -149,8 +195,6 @@ impl PointIndex {
                 }
             }
         }
-        found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        found
     }
 }
 
@@ -259,24 +303,46 @@ mod tests {
             (46.0, 5.9, 5),     // the query's own point
             (46.0001, 6.03, 6), // 10.05 km east: out
         ]);
-        let found = index.within(46.0, 5.9, 10_000.0);
+        let found = index.nearest(46.0, 5.9, 10_000.0, 10, |_| true);
         let ids: Vec<usize> = found.iter().map(|f| f.0).collect();
         assert_eq!(ids, [5, 2, 0, 1]);
         assert!(found[0].1 < 0.001);
         let expected = haversine(&p(46.0, 5.9), &p(46.0, 5.95));
         assert!((found[2].1 - expected).abs() < 0.01);
-        assert!(PointIndex::default().within(46.0, 5.9, 1e6).is_empty());
+        // The two nearest: found in the first sixteenth of the radius.
+        let ids: Vec<usize> = index
+            .nearest(46.0, 5.9, 10_000.0, 2, |_| true)
+            .iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(ids, [5, 2]);
+        // The two nearest that are kept: the search grows to 5.6 km.
+        let ids: Vec<usize> = index
+            .nearest(46.0, 5.9, 10_000.0, 2, |id| id != 5 && id != 2)
+            .iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(ids, [0, 1]);
+        assert!(index.nearest(46.0, 5.9, 10_000.0, 0, |_| true).is_empty());
+        assert!(
+            PointIndex::default()
+                .nearest(46.0, 5.9, 1e6, 4, |_| true)
+                .is_empty()
+        );
     }
 
     proptest::proptest! {
-        /// The index finds what measuring every point finds: across rows,
-        /// near the antimeridian and the poles, at every radius.
+        /// The index finds the `k` nearest kept points that measuring every
+        /// point finds: across rows, near the antimeridian and the poles,
+        /// at every radius.
         #[test]
         fn the_point_index_finds_what_every_point_measured_finds(
             points in proptest::collection::vec((-90.0f64..=90.0, -180.0f64..=180.0), 0..60),
             near_points in proptest::collection::vec((-0.3f64..0.3, -0.3f64..0.3), 0..60),
             query in (-90.0f64..=90.0, -180.0f64..=180.0),
             radius in proptest::sample::select(vec![10.0, 1_000.0, 10_000.0, 50_000.0, 2e6, 3e7]),
+            k in 0usize..12,
+            left_out in 1usize..5,
         ) {
             // Points around the query too, so that small radii find some;
             // longitudes wrapped past ±180.
@@ -289,13 +355,18 @@ mod tests {
                 .map(|(i, (a, b))| (a, b, i))
                 .collect();
             let index = PointIndex::new(all.clone());
-            let found = index.within(query.0, query.1, radius);
+            // Ids 0, `left_out`, 2 × `left_out`… are not kept (all are
+            // when `left_out` is 1).
+            let keep = |id: usize| left_out == 1 || id % left_out != 0;
+            let found = index.nearest(query.0, query.1, radius, k, keep);
             let mut expected: Vec<(usize, f64)> = all
                 .iter()
+                .filter(|&&(_, _, i)| keep(i))
                 .map(|&(a, b, i)| (i, haversine(&p(query.0, query.1), &p(a, b))))
                 .filter(|&(_, d)| d <= radius)
                 .collect();
             expected.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            expected.truncate(k);
             proptest::prop_assert_eq!(found, expected);
         }
     }

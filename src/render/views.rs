@@ -1035,11 +1035,11 @@ impl<'a> ViewSource<'a> {
                 });
                 indexes
                     .get(&p.lang)
-                    .map(|index| index.within(lat, lon, NEARBY_PLACE_RADIUS_M))
+                    .map(|index| {
+                        index.nearest(lat, lon, NEARBY_PLACE_RADIUS_M, NEARBY_PLACE_MAX, fits)
+                    })
                     .unwrap_or_default()
                     .into_iter()
-                    .filter(|&(j, _)| fits(j))
-                    .take(NEARBY_PLACE_MAX)
                     .map(|(j, d)| {
                         let n = if d < 1000.0 {
                             let m = ((d / 10.0).round() * 10.0).max(10.0);
