@@ -842,7 +842,9 @@ pub(crate) fn data(
                 "give them a page with data_id to say more, or choose their folder with [[data]] sections.other",
             ),
             "data-hours-ended" => (
-                format!("the opening periods of {n} {objects} have all ended: {list}"),
+                format!(
+                    "the opening periods of {n} {objects} have all ended (their pages show the last one, with its dates): {list}"
+                ),
                 "ask the places for this season's hours: stale hours are what visitors complain about most",
             ),
             "data-event-past" => (

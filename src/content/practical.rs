@@ -144,6 +144,13 @@ pub struct Hours {
     pub note: Option<String>,
 }
 
+impl Hours {
+    /// Whether its period ended before `day` (one without `to` never ends).
+    pub fn ended_before(&self, day: jiff::civil::Date) -> bool {
+        self.to.is_some_and(|t| t.date() < day)
+    }
+}
+
 /// `[[place.closed]]`: an exceptional closure (a day, or from–to).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -246,6 +253,31 @@ pub struct PlaceFrontMatter {
 }
 
 impl PlaceFrontMatter {
+    /// The hours entries a page shows on `today`: those of the periods not
+    /// over yet. When every period is over (a season ended, or a feed that
+    /// kept every past year), those of the period that ended last: the
+    /// page still says, with its dates, when the place last opened, and
+    /// no older season.
+    pub fn hours_shown(&self, today: jiff::civil::Date) -> Vec<&Hours> {
+        let current: Vec<&Hours> = self
+            .hours
+            .iter()
+            .filter(|h| !h.ended_before(today))
+            .collect();
+        if !current.is_empty() {
+            return current;
+        }
+        let last = self
+            .hours
+            .iter()
+            .filter_map(|h| h.to.map(|t| (h.from.map(|f| f.date()), t.date())))
+            .max_by_key(|&(from, to)| (to, from));
+        self.hours
+            .iter()
+            .filter(|h| last == h.to.map(|t| (h.from.map(|f| f.date()), t.date())))
+            .collect()
+    }
+
     /// Whether the place opens on `day`: `None` when no hours are given;
     /// closed on an exceptional closure, outside every period, or on a day
     /// its period does not list.
@@ -335,5 +367,63 @@ mod tests {
         assert_eq!(p.open_on(d("2026-07-14")), Some(false)); // closed that day
         assert_eq!(p.open_on(d("2026-10-06")), Some(false)); // out of season
         assert_eq!(PlaceFrontMatter::default().open_on(d("2026-06-02")), None);
+    }
+
+    #[test]
+    fn pages_show_the_periods_not_over_else_the_last_one() {
+        let p: PlaceFrontMatter = toml::from_str(
+            r#"
+            [[hours]]
+            from = 2024-04-01
+            to = 2024-09-30
+            days = ["sa", "su"]
+            [[hours]]
+            from = 2025-04-01
+            to = 2025-09-30
+            days = ["sa"]
+            [[hours]]
+            from = 2025-04-01
+            to = 2025-09-30
+            days = ["su"]
+            opens = "14:00"
+            [[hours]]
+            from = 2025-10-01
+            to = 2025-10-31
+            [[hours]]
+            from = 2026-04-01
+            to = 2026-09-30
+            "#,
+        )
+        .unwrap();
+        let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        let years = |day: &str| -> Vec<String> {
+            p.hours_shown(d(day))
+                .iter()
+                .map(|h| format!("{}/{:?}", h.from.unwrap().date(), h.days))
+                .collect()
+        };
+        // In 2025's season: this season's two entries, October's and next year's.
+        assert_eq!(
+            years("2025-06-01"),
+            [
+                "2025-04-01/[Sa]",
+                "2025-04-01/[Su]",
+                "2025-10-01/[]",
+                "2026-04-01/[]"
+            ]
+        );
+        // Its last day still counts.
+        assert_eq!(years("2025-10-31"), ["2025-10-01/[]", "2026-04-01/[]"]);
+        // After every period: only the last one, whatever the order written.
+        assert_eq!(years("2027-01-01"), ["2026-04-01/[]"]);
+        // A period without an end is never over.
+        let open: PlaceFrontMatter =
+            toml::from_str("[[hours]]\nfrom = 2020-01-01\n[[hours]]\nto = 2021-01-01\n").unwrap();
+        assert_eq!(open.hours_shown(d("2026-01-01")).len(), 1);
+        assert!(
+            PlaceFrontMatter::default()
+                .hours_shown(d("2026-01-01"))
+                .is_empty()
+        );
     }
 }

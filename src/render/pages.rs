@@ -61,7 +61,7 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
         image: view.cover.as_ref().map(|c| c.permalink.as_str()),
     };
     if let (Some(place), Some(pv)) = (&p.fm.place, &view.place) {
-        let mut extras = pv.ld();
+        let mut extras = pv.ld(inputs.views.today);
         if let Some(cover) = &view.cover {
             (extras.image_credit, extras.image_license) = cover_credit(inputs, i, cover);
         }

@@ -157,9 +157,10 @@ pub struct PlaceView {
 impl PlaceView {
     /// What schema.org needs beyond the front matter: numbers in
     /// international form, the addresses that are safe, features named in
-    /// the page's language.
-    pub fn ld(&self) -> PlaceExtras {
+    /// the page's language, and the build's date `today`.
+    pub fn ld(&self, today: Date) -> PlaceExtras {
         PlaceExtras {
+            today,
             telephones: self
                 .phones
                 .iter()
@@ -662,9 +663,11 @@ impl Words<'_> {
         self.list(&items)
     }
 
-    /// The opening periods, each as a label and its sentences.
+    /// The opening periods the page shows (those not over, else the last
+    /// one: [`PlaceFrontMatter::hours_shown`]), each as a label and its
+    /// sentences.
     fn periods(&self, place: &PlaceFrontMatter) -> Vec<PeriodView> {
-        let periods = collect_periods(place);
+        let periods = collect_periods(place.hours_shown(self.today));
         periods
             .iter()
             .map(|((from, to), p)| PeriodView {
@@ -808,7 +811,7 @@ impl Words<'_> {
         let open = place.open_on(today) == Some(true);
         let mut spans: Vec<Span> = Vec::new();
         if open && !closure {
-            for ((from, to), p) in collect_periods(place) {
+            for ((from, to), p) in collect_periods(&place.hours) {
                 let within = from.is_none_or(|f| f <= today) && to.is_none_or(|t| today <= t);
                 if within && p.open[weekday] {
                     spans.extend(p.spans[weekday].iter().copied());
@@ -905,9 +908,11 @@ impl Words<'_> {
 }
 
 /// The hours entries by period (`from`, `to`): all-year first, then by date.
-fn collect_periods(place: &PlaceFrontMatter) -> std::collections::BTreeMap<PeriodKey, Period> {
+fn collect_periods<'h>(
+    hours: impl IntoIterator<Item = &'h crate::content::practical::Hours>,
+) -> std::collections::BTreeMap<PeriodKey, Period> {
     let mut periods: std::collections::BTreeMap<PeriodKey, Period> = Default::default();
-    for h in &place.hours {
+    for h in hours {
         let key = (h.from.map(|d| d.date()), h.to.map(|d| d.date()));
         let p = periods.entry(key).or_default();
         let days: Vec<usize> = if h.days.is_empty() {
@@ -1288,6 +1293,35 @@ mod tests {
             "1 October 2026 to 31 March 2027: Wednesday to Sunday, 10 am – 12 pm and 2 pm – 5:30 pm. Closed on Mondays and Tuesdays."
         );
         assert_eq!(en.closures, ["Exceptionally closed on 25 December (Noël)."]);
+    }
+
+    #[test]
+    fn seasons_over_are_left_out_and_the_last_one_stays_when_all_are() {
+        let p = place(MUSEUM);
+        let labels = |day: Date| -> Vec<String> {
+            place_view(&p, &strings("fr"), day)
+                .hours
+                .iter()
+                .map(|h| plain(&h.label))
+                .collect()
+        };
+        // In winter, summer is over: only the winter period.
+        assert_eq!(
+            labels(jiff::civil::date(2026, 11, 2)),
+            ["Du 1er octobre 2026 au 31 mars 2027 :"]
+        );
+        // After both, the last one stays, dated: the page still tells
+        // when the place last opened, and the build warns (data-hours-ended).
+        let later = place_view(&p, &strings("fr"), jiff::civil::date(2027, 6, 1));
+        assert_eq!(
+            later
+                .hours
+                .iter()
+                .map(|h| plain(&h.label))
+                .collect::<Vec<_>>(),
+            ["Du 1er octobre 2026 au 31 mars 2027 :"]
+        );
+        assert!(later.closures.is_empty());
     }
 
     #[test]

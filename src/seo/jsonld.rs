@@ -96,6 +96,8 @@ fn base(kind: &str, t: &Thing<'_>) -> Map<String, Value> {
 /// to publish, features named in the page's language, the cover's credit.
 #[derive(Debug, Clone, Default)]
 pub struct PlaceExtras {
+    /// The build's date: opening periods over before it are left out.
+    pub today: jiff::civil::Date,
     /// "+33 4 84 12 34 56".
     pub telephones: Vec<String>,
     pub emails: Vec<String>,
@@ -202,16 +204,20 @@ pub fn place(t: &Thing<'_>, p: &PlaceFrontMatter, x: &PlaceExtras) -> Value {
     if !x.emails.is_empty() {
         m.insert("email".into(), one_or_many(&x.emails));
     }
-    let hours = opening_hours(p);
+    let hours = opening_hours(p, x.today);
     if !hours.is_empty() {
         m.insert("openingHoursSpecification".into(), json!(hours));
     }
+    // Closures over before the build's date are left out, as on the page.
     let closed: Vec<Value> = p
         .closed
         .iter()
-        .map(|c| {
+        .filter_map(|c| {
             let from = c.from.date();
             let to = c.to.map_or(from, |t| t.date()).max(from);
+            (to >= x.today).then_some((from, to))
+        })
+        .map(|(from, to)| {
             json!({
                 "@type": "OpeningHoursSpecification",
                 "opens": "00:00",
@@ -280,11 +286,14 @@ pub fn place(t: &Thing<'_>, p: &PlaceFrontMatter, x: &PlaceExtras) -> Value {
 }
 
 /// One OpeningHoursSpecification per entry of `[[place.hours]]` (a span of
-/// the days of a period): dayOfWeek, opens, closes (earlier than opens
-/// past midnight), validFrom and validThrough.
-fn opening_hours(p: &PlaceFrontMatter) -> Vec<Value> {
+/// the days of a period) whose period is not over on `today`: dayOfWeek,
+/// opens, closes (earlier than opens past midnight), validFrom and
+/// validThrough. Past seasons are history, not hours: a feed that keeps
+/// every year would fill the page's JSON-LD with them.
+fn opening_hours(p: &PlaceFrontMatter, today: jiff::civil::Date) -> Vec<Value> {
     p.hours
         .iter()
+        .filter(|h| !h.ended_before(today))
         .map(|h| {
             let days: Vec<&str> = if h.days.is_empty() {
                 Day::ALL.iter().map(|d| d.schema_name()).collect()
@@ -603,6 +612,41 @@ mod tests {
         assert_eq!(
             v["specialOpeningHoursSpecification"][0]["validFrom"],
             "2026-12-25"
+        );
+        // Built after the season: its hours are left out, the all-year
+        // Friday stays; after Christmas, the closure is gone too.
+        let on = |day: &str| {
+            let x = PlaceExtras {
+                today: day.parse().unwrap(),
+                ..x.clone()
+            };
+            place(&t, &fm, &x)
+        };
+        let autumn = on("2026-10-01");
+        let h = autumn["openingHoursSpecification"].as_array().unwrap();
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0]["dayOfWeek"], json!(["Friday"]));
+        assert_eq!(
+            autumn["specialOpeningHoursSpecification"][0]["validFrom"],
+            "2026-12-25"
+        );
+        // The season's last day still counts, and the closure's day.
+        assert_eq!(
+            on("2026-09-30")["openingHoursSpecification"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(
+            on("2026-12-25")
+                .get("specialOpeningHoursSpecification")
+                .is_some()
+        );
+        assert!(
+            on("2026-12-26")
+                .get("specialOpeningHoursSpecification")
+                .is_none()
         );
         let o = &v["offers"];
         assert_eq!(
