@@ -75,6 +75,8 @@ pub struct Config {
     pub press: Press,
     /// Pages per taxonomy listing page (0: all).
     pub paginate_taxonomies: usize,
+    /// Events per agenda page (0: all); an agenda section's `paginate_by` wins.
+    pub paginate_agenda: usize,
     /// Free data for templates (`config.extra`).
     pub extra: toml::Table,
 }
@@ -555,6 +557,7 @@ impl Config {
                     maps,
                     press,
                     paginate_taxonomies: raw.paginate_taxonomies,
+                    paginate_agenda: raw.paginate_agenda,
                     extra: raw.extra,
                 })
             }

@@ -78,9 +78,17 @@ pub struct RawConfig {
     /// lists how many pages per listing page (0: all). Default: 0.
     #[serde(default)]
     pub paginate_taxonomies: usize,
+    /// Events per page of the agenda (0: all on one page). Default: 50. An
+    /// agenda section's own `paginate_by` wins.
+    #[serde(default = "default_paginate_agenda")]
+    pub paginate_agenda: usize,
     /// Free data for templates (`config.extra`).
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+fn default_paginate_agenda() -> usize {
+    50
 }
 
 fn default_language() -> String {

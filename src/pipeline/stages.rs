@@ -1331,7 +1331,13 @@ pub(super) fn write_site_files(
                 images: Vec::new(),
             }),
     );
-    extra.extend(later_pagers(config, content, &src.site.model));
+    extra.extend(later_pagers(
+        config,
+        content,
+        &src.site.model,
+        &src.interface.strings,
+        &jobs::agendas(config, content, &src.refs.events),
+    ));
     let images = SitemapImages {
         root,
         covers: &src.refs.covers,
@@ -1416,10 +1422,23 @@ fn theme_pages(
         .collect()
 }
 
-/// The second and later pages of paginated sections and tags, for the
-/// sitemap (their addresses are the render stage's: `render::pages::paginate`).
-fn later_pagers(config: &Config, content: &Content, model: &SiteModel) -> Vec<SitemapPage> {
+/// The second and later pages of paginated sections, tags and agendas, for
+/// the sitemap (their addresses are the render stage's: `render::pages::paginate`).
+fn later_pagers(
+    config: &Config,
+    content: &Content,
+    model: &SiteModel,
+    strings: &BTreeMap<String, Strings>,
+    agendas: &HashMap<String, jobs::Agenda>,
+) -> Vec<SitemapPage> {
     let base = config.base();
+    let agenda_path = |lang: &str| {
+        strings
+            .get(lang)
+            .or_else(|| strings.get(&config.default_language))
+            .map(|st| routes::agenda(config, st, lang))
+    };
+    let events = |lang: &str| agendas.get(lang).map_or(0, jobs::Agenda::len);
     let mut out = Vec::new();
     let mut add = |count: usize, per: usize, path: &str, pp: &str| {
         let all: Vec<usize> = (0..count).collect();
@@ -1434,12 +1453,34 @@ fn later_pagers(config: &Config, content: &Content, model: &SiteModel) -> Vec<Si
         if s.fm.render == Some(false) || s.fm.redirect_to.is_some() || s.fm.draft {
             continue;
         }
+        let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
+        // The agenda's section is paged by its events.
+        if agenda_path(&s.lang).as_deref() == Some(s.path.as_str()) {
+            add(
+                events(&s.lang),
+                jobs::agenda_per_page(config, Some(s)),
+                &s.path,
+                pp,
+            );
+            continue;
+        }
         let count = match model.merged_sections.get(&i) {
             Some(&l) => model.listings[l].pages.len(),
             None => s.pages.len(),
         };
-        let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
         add(count, s.fm.paginate_by, &s.path, pp);
+    }
+    for lang in config.all_languages() {
+        if let Some(st) = strings.get(lang)
+            && let Some(path) = jobs::theme_agenda(config, content, st, lang)
+        {
+            add(
+                events(lang),
+                jobs::agenda_per_page(config, None),
+                &path,
+                "page",
+            );
+        }
     }
     for l in model.listings.iter().filter(|l| l.section.is_none()) {
         if matches!(l.kind, ListingKind::Term { .. }) {

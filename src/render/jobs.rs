@@ -45,8 +45,12 @@ pub enum Job {
     /// The index of a taxonomy's terms (`/tags/`), by its place in the model.
     TaxonomyIndex(usize),
     AudiencesIndex(String),
-    /// The agenda page of a language (when no section sits at its address).
-    Agenda(String),
+    /// A page of the agenda of a language (when no section sits at its
+    /// address): its pager page.
+    Agenda {
+        lang: String,
+        pager: usize,
+    },
     /// The site-map page of a language.
     SiteMap(String),
     /// The search results page of a language.
@@ -136,6 +140,36 @@ impl Agenda {
     pub fn is_empty(&self) -> bool {
         self.upcoming.is_empty() && self.past.is_empty()
     }
+
+    /// How many events: upcoming and past.
+    pub fn len(&self) -> usize {
+        self.upcoming.len() + self.past.len()
+    }
+
+    /// The events of pager page `n` at `per_page` (0: all on one): the
+    /// upcoming ones first, then the past ones, as one list cut in pages.
+    pub fn pager(&self, per_page: usize, n: usize) -> (&[usize], &[usize]) {
+        if per_page == 0 {
+            return (&self.upcoming, &self.past);
+        }
+        let cut = |list: &'_ [usize], skip: usize| -> std::ops::Range<usize> {
+            let start = (n * per_page).saturating_sub(skip).min(list.len());
+            let end = ((n + 1) * per_page).saturating_sub(skip).min(list.len());
+            start..end
+        };
+        let up = cut(&self.upcoming, 0);
+        let past = cut(&self.past, self.upcoming.len());
+        (&self.upcoming[up], &self.past[past])
+    }
+}
+
+/// Events per page of the agenda: the agenda section's `paginate_by` when
+/// it has one, else `paginate_agenda`.
+pub fn agenda_per_page(config: &Config, section: Option<&crate::content::Section>) -> usize {
+    section
+        .map(|s| s.fm.paginate_by)
+        .filter(|&n| n > 0)
+        .unwrap_or(config.paginate_agenda)
 }
 
 /// Builds each language's agenda from the resolved events.
@@ -231,6 +265,15 @@ impl<'a> RenderInputs<'a> {
     }
 
     /// The pages a section lists: its own, or its pillar's when it is merged into one.
+    /// The agenda of the section's language when `s` stands at the
+    /// agenda's address (the agenda's section).
+    pub fn agenda_here(&self, s: &crate::content::Section) -> Option<&'a Agenda> {
+        let strings = self.strings_of(&s.lang)?;
+        (s.fm.redirect_to.is_none() && routes::agenda(self.config(), strings, &s.lang) == s.path)
+            .then(|| self.agendas.get(&s.lang))
+            .flatten()
+    }
+
     pub fn section_pages(&self, section: SectionId) -> &'a [usize] {
         let model = self.model();
         match model.merged_sections.get(&section.0) {
@@ -260,7 +303,7 @@ pub fn render(job: &Job, inputs: &RenderInputs<'_>) -> Result<JobOutput, Diagnos
         Job::Listing { listing, pager } => pages::listing(inputs, *listing, *pager),
         Job::TaxonomyIndex(t) => pages::taxonomy_index(inputs, *t),
         Job::AudiencesIndex(lang) => pages::audiences_index(inputs, lang),
-        Job::Agenda(lang) => pages::agenda(inputs, lang),
+        Job::Agenda { lang, pager } => pages::agenda(inputs, lang, *pager),
         Job::Community { lang, tag } => pages::community(inputs, lang, tag.as_deref()),
         Job::SiteMap(lang) => pages::site_map(inputs, lang),
         Job::Search(lang) => pages::search(inputs, lang),
@@ -300,8 +343,12 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
             continue;
         }
         let section = SectionId(i);
-        let count = inputs.section_pages(section).len();
-        for pager in 0..pagers(count, s.fm.paginate_by) {
+        // The agenda's section is paged by its events.
+        let (count, per) = match inputs.agenda_here(s) {
+            Some(a) => (a.len(), agenda_per_page(config, Some(s))),
+            None => (inputs.section_pages(section).len(), s.fm.paginate_by),
+        };
+        for pager in 0..pagers(count, per) {
             jobs.push(Job::Section { section, pager });
         }
         if feeds::asks_for_feed(s) {
@@ -334,7 +381,13 @@ pub fn plan(inputs: &RenderInputs<'_>, assets: &[&str]) -> Vec<Job> {
         if let Some(st) = inputs.strings().get(lang)
             && theme_agenda(config, content, st, lang).is_some()
         {
-            jobs.push(Job::Agenda(lang.to_string()));
+            let count = inputs.agendas.get(lang).map_or(0, Agenda::len);
+            jobs.extend(
+                (0..pagers(count, agenda_per_page(config, None))).map(|pager| Job::Agenda {
+                    lang: lang.to_string(),
+                    pager,
+                }),
+            );
         }
         if inputs.agendas.get(lang).is_some_and(|a| !a.is_empty()) {
             jobs.push(Job::AgendaCalendar(lang.to_string()));
@@ -526,7 +579,10 @@ mod tests {
                 Job::Page(fete),
                 Job::PageCalendar(fete),
                 Job::AgendaCalendar("fr".into()),
-                Job::Agenda("fr".into()),
+                Job::Agenda {
+                    lang: "fr".into(),
+                    pager: 0,
+                },
                 Job::SiteMap("fr".into()),
                 Job::AudiencesIndex("fr".into()),
                 Job::NotFound,

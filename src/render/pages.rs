@@ -17,7 +17,7 @@ use crate::content::site::{ListingId, ListingKind};
 use crate::content::{Content, PageId, SectionId};
 use crate::error::Diagnostic;
 use crate::render::head::{CardIntent, FeedLink, Frame, Head, ShareBar};
-use crate::render::jobs::{RenderInputs, pagers, released};
+use crate::render::jobs::{self, RenderInputs, pagers, released};
 use crate::render::routes;
 use crate::render::views::{CoverView, NavItem, PaginatorView, full_page_value, listing_value};
 use crate::seo::jsonld;
@@ -252,13 +252,22 @@ fn promotable(inputs: &RenderInputs<'_>, i: usize) -> bool {
         .is_none_or(crate::content::event::EventTimes::promotable)
 }
 
-/// The agenda as templates see it: upcoming events (at most `upcoming_limit`;
-/// without a limit, the past ones too), the agenda's address and its calendar.
-fn agenda_value(
-    inputs: &RenderInputs<'_>,
-    lang: &str,
-    upcoming_limit: Option<usize>,
-) -> tera::Value {
+/// Which events an agenda value holds.
+enum AgendaPart<'p> {
+    /// The next `n` events that may be promoted (the home page's block).
+    Next(usize),
+    /// A page of the agenda: its events, upcoming then past, and its
+    /// paginator (none when the agenda is one page).
+    Page {
+        upcoming: &'p [usize],
+        past: &'p [usize],
+        paginator: Option<&'p PaginatorView>,
+    },
+}
+
+/// The agenda as templates see it: its upcoming and past events (`part`),
+/// the agenda's address and its calendar, and a page's paginator.
+fn agenda_value(inputs: &RenderInputs<'_>, lang: &str, part: AgendaPart<'_>) -> tera::Value {
     let config = inputs.config();
     let base = config.base();
     let a = inputs.agendas.get(lang).cloned().unwrap_or_default();
@@ -269,28 +278,34 @@ fn agenda_value(
                 .collect::<Vec<_>>(),
         )
     };
-    // A limited list promotes (the home page's next events): never a
-    // cancelled event there; the agenda itself shows them, marked.
-    let upcoming: Vec<usize> = match upcoming_limit {
-        Some(n) => a
-            .upcoming
-            .iter()
-            .copied()
-            .filter(|&i| promotable(inputs, i))
-            .take(n)
-            .collect(),
-        None => a.upcoming.clone(),
-    };
     let mut m = tera::Map::new();
-    m.insert(tera::value::Key::Str("upcoming"), pick(&upcoming));
-    m.insert(
-        tera::value::Key::Str("past"),
-        pick(if upcoming_limit.is_some() {
-            &[]
-        } else {
-            &a.past
-        }),
-    );
+    match part {
+        // A limited list promotes (the home page's next events): never a
+        // cancelled event there; the agenda itself shows them, marked.
+        AgendaPart::Next(n) => {
+            let next: Vec<usize> = a
+                .upcoming
+                .iter()
+                .copied()
+                .filter(|&i| promotable(inputs, i))
+                .take(n)
+                .collect();
+            m.insert(tera::value::Key::Str("upcoming"), pick(&next));
+            m.insert(tera::value::Key::Str("past"), pick(&[]));
+        }
+        AgendaPart::Page {
+            upcoming,
+            past,
+            paginator,
+        } => {
+            m.insert(tera::value::Key::Str("upcoming"), pick(upcoming));
+            m.insert(tera::value::Key::Str("past"), pick(past));
+            m.insert(
+                tera::value::Key::Str("paginator"),
+                tera::Value::from_serializable(&paginator),
+            );
+        }
+    }
     let path = inputs
         .strings_of(lang)
         .map(|s| routes::agenda(config, s, lang))
@@ -325,16 +340,27 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
     if let Some(to) = s.fm.redirect_to.as_deref() {
         return redirect(&s.lang, s.path.clone(), base, to).file(s.source_name());
     }
-    let mut all = inputs.section_pages(si).to_vec();
-    if s.fm.paginate_reversed {
-        all.reverse();
-    }
+    // The agenda's section is paged by its events, upcoming then past.
+    let agenda_here = inputs.agenda_here(s);
+    let (all, per_page) = match agenda_here {
+        Some(a) => (
+            a.upcoming.iter().chain(&a.past).copied().collect(),
+            jobs::agenda_per_page(config, Some(s)),
+        ),
+        None => {
+            let mut all = inputs.section_pages(si).to_vec();
+            if s.fm.paginate_reversed {
+                all.reverse();
+            }
+            (all, s.fm.paginate_by)
+        }
+    };
     let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
     let Pager {
         pages,
         paginator,
         path,
-    } = paginate(&all, s.fm.paginate_by, pager, &s.path, pp, base);
+    } = paginate(&all, per_page, pager, &s.path, pp, base);
     let view = views.section(si, &pages, paginator);
     let mut head = Head::new(view.title.clone());
     head.noindex = s.fm.draft;
@@ -355,9 +381,6 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
             url: absolute(base, &routes::section_feed(&s.path)),
         });
     }
-    let agenda_here = inputs
-        .strings_of(&s.lang)
-        .is_some_and(|st| routes::agenda(config, st, &s.lang) == s.path);
     let mut ctx = Context::new();
     if s.is_home() {
         home_blocks(inputs, &s.lang, &mut ctx);
@@ -372,8 +395,14 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
     } else {
         head.here = Some(view.title.clone());
     }
-    if agenda_here {
-        ctx.insert_value("agenda", agenda_value(inputs, &s.lang, None));
+    if let Some(a) = agenda_here {
+        let (upcoming, past) = a.pager(per_page, pager);
+        let part = AgendaPart::Page {
+            upcoming,
+            past,
+            paginator: view.paginator.as_ref(),
+        };
+        ctx.insert_value("agenda", agenda_value(inputs, &s.lang, part));
     }
     ctx.insert_value("section", listing_value(&view, inputs.summaries));
     if !s.fm.selections.is_empty() {
@@ -390,7 +419,7 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
     let template = match &s.fm.template {
         Some(t) => t.as_str(),
         None if s.is_home() => "index.html",
-        None if agenda_here => "agenda.html",
+        None if agenda_here.is_some() => "agenda.html",
         None if model.merged_sections.contains_key(&si.0) => "pillar.html",
         None => "section.html",
     };
@@ -646,7 +675,10 @@ fn home_blocks(inputs: &RenderInputs<'_>, lang: &str, ctx: &mut Context) {
         .map(|l| l.iter().map(|&i| summaries[i].clone()).collect())
         .unwrap_or_default();
     ctx.insert_value("latest", tera::Value::from(recent));
-    ctx.insert_value("agenda", agenda_value(inputs, lang, Some(EVENTS_ON_HOME)));
+    ctx.insert_value(
+        "agenda",
+        agenda_value(inputs, lang, AgendaPart::Next(EVENTS_ON_HOME)),
+    );
     ctx.insert_value(
         "community",
         inputs.community.select(None, Some(POSTS_ON_HOME)),
@@ -807,19 +839,33 @@ fn generated_page<'a>(
     frame
 }
 
-/// The agenda page of `lang`, when no section stands at its address.
-pub(crate) fn agenda<'a>(inputs: &RenderInputs<'a>, lang: &str) -> Frame<'a> {
-    let path = inputs
+/// Page `pager` of the agenda of `lang`, when no section stands at its
+/// address.
+pub(crate) fn agenda<'a>(inputs: &RenderInputs<'a>, lang: &str, pager: usize) -> Frame<'a> {
+    let config = inputs.config();
+    let first = inputs
         .strings_of(lang)
-        .map(|s| routes::agenda(inputs.config(), s, lang))
+        .map(|s| routes::agenda(config, s, lang))
         .unwrap_or_default();
     let title = inputs
         .string(lang, "agenda")
         .unwrap_or_else(|| "Agenda".into());
+    let a = inputs.agendas.get(lang).cloned().unwrap_or_default();
+    let all: Vec<usize> = a.upcoming.iter().chain(&a.past).copied().collect();
+    let per_page = jobs::agenda_per_page(config, None);
+    let Pager {
+        paginator, path, ..
+    } = paginate(&all, per_page, pager, &first, "page", config.base());
     let mut frame = generated_page(inputs, "agenda", lang, title, path, "agenda.html");
+    let (upcoming, past) = a.pager(per_page, pager);
+    let part = AgendaPart::Page {
+        upcoming,
+        past,
+        paginator: paginator.as_ref(),
+    };
     frame
         .ctx
-        .insert_value("agenda", agenda_value(inputs, lang, None));
+        .insert_value("agenda", agenda_value(inputs, lang, part));
     frame
 }
 
@@ -910,7 +956,31 @@ pub struct SiteMapEntry {
     pub title: String,
     pub permalink: String,
     pub depth: usize,
+    /// The first [`SITE_MAP_PAGES`] of its pages.
     pub pages: Vec<NavItem>,
+    /// How many pages it has: more than `pages` holds when it has more
+    /// than [`SITE_MAP_PAGES`] (its own listing shows them all).
+    pub count: usize,
+}
+
+/// Pages listed per entry of the site-map page. A region's section of
+/// 11,000 places made a site map of 4 MB per language, which no visitor
+/// reads and no phone opens well; past this, the entry links its listing.
+pub const SITE_MAP_PAGES: usize = 100;
+
+impl SiteMapEntry {
+    fn new(title: String, permalink: String, depth: usize, pages: Vec<NavItem>) -> SiteMapEntry {
+        let count = pages.len();
+        let mut pages = pages;
+        pages.truncate(SITE_MAP_PAGES);
+        SiteMapEntry {
+            title,
+            permalink,
+            depth,
+            pages,
+            count,
+        }
+    }
 }
 
 /// The site-map page of `lang`.
@@ -954,22 +1024,20 @@ pub(crate) fn site_map_entries(inputs: &RenderInputs<'_>, lang: &str) -> Vec<Sit
     ) {
         let s = &inputs.content().sections[i];
         if s.fm.render != Some(false) && s.fm.redirect_to.is_none() {
-            out.push(SiteMapEntry {
-                // The site map names the home page by the site's name.
-                title: if s.is_home() {
-                    inputs.config().title_in(&s.lang).to_string()
-                } else {
-                    inputs.views.section_title(SectionId(i))
-                },
-                permalink: absolute(inputs.config().base(), &s.path),
-                depth,
-                pages: s
-                    .pages
-                    .iter()
-                    .filter(|&&p| inputs.content().pages[p].section == i)
-                    .map(|&p| nav_page(p))
-                    .collect(),
-            });
+            // The site map names the home page by the site's name.
+            let title = if s.is_home() {
+                inputs.config().title_in(&s.lang).to_string()
+            } else {
+                inputs.views.section_title(SectionId(i))
+            };
+            let pages = s
+                .pages
+                .iter()
+                .filter(|&&p| inputs.content().pages[p].section == i)
+                .map(|&p| nav_page(p))
+                .collect();
+            let permalink = absolute(inputs.config().base(), &s.path);
+            out.push(SiteMapEntry::new(title, permalink, depth, pages));
         }
         for &c in &s.subsections {
             walk(inputs, c, depth + 1, out, nav_page);
@@ -983,12 +1051,12 @@ pub(crate) fn site_map_entries(inputs: &RenderInputs<'_>, lang: &str) -> Vec<Sit
         .iter()
         .filter(|l| l.lang == lang && l.section.is_none() && l.kind == ListingKind::Pillar)
     {
-        out.push(SiteMapEntry {
-            title: l.title.clone(),
-            permalink: absolute(base, &l.path),
-            depth: 1,
-            pages: l.pages.iter().map(|&p| nav_page(p)).collect(),
-        });
+        out.push(SiteMapEntry::new(
+            l.title.clone(),
+            absolute(base, &l.path),
+            1,
+            l.pages.iter().map(|&p| nav_page(p)).collect(),
+        ));
     }
     out
 }

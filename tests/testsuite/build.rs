@@ -1,7 +1,7 @@
 //! Builds that succeed: the example site, determinism, Zola's and the spec's
 //! front matter keys, drafts, the report, events, feeds and head tags.
 
-use crate::support::{SiteTest, example, read, read_texts, select, tree};
+use crate::support::{Run, SiteTest, example, fixtures, read, read_text, read_texts, select, tree};
 
 #[test]
 fn the_example_site_builds_with_its_pillars_audiences_and_translations() {
@@ -262,6 +262,146 @@ fn events_agenda_calendars_and_feeds() {
             && feed.contains("<published>2026-06-14T22:00:00Z</published>"),
         "{feed}"
     );
+}
+
+/// The texts of the elements of `e` that `css` selects.
+fn read_texts_in(e: &scraper::ElementRef<'_>, css: &str) -> Vec<String> {
+    e.select(&scraper::Selector::parse(css).unwrap())
+        .map(|x| read_text(&x))
+        .collect()
+}
+
+/// The cards' titles on an agenda page, in each of its two lists.
+fn agenda_lists(b: &Run, file: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let html = b.html(file);
+    (
+        read_texts(
+            &html,
+            "section[aria-labelledby=upcoming-title] .card h2, section[aria-labelledby=upcoming-title] .card h3",
+        ),
+        read_texts(
+            &html,
+            "section[aria-labelledby=past-title] .card h2, section[aria-labelledby=past-title] .card h3",
+        ),
+        select(&html, "nav.pagination a")
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a.value().attr("rel").unwrap_or(""),
+                    a.value().attr("href").unwrap_or("")
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_agenda_is_paged_upcoming_events_first_then_past_ones() {
+    // Three events to come and one past, two per page.
+    let site = SiteTest::from_fixture("build/events").file(
+        "blason.toml",
+        "paginate_agenda = 2\n".to_string()
+            + &std::fs::read_to_string(fixtures().join("build/events/blason.toml")).unwrap(),
+    );
+    let b = site.build().assert_success();
+    let base = "https://www.example-territoire.fr";
+    let (up, past, nav) = agenda_lists(&b, "agenda/index.html");
+    assert_eq!(up, ["Marché du samedi", "Fête du lac"]);
+    assert!(past.is_empty());
+    assert_eq!(nav, [format!("next {base}/agenda/page/2/")]);
+    let (up, past, nav) = agenda_lists(&b, "agenda/page/2/index.html");
+    assert_eq!(up, ["Salon du livre"]);
+    assert_eq!(past, ["Course"]);
+    assert_eq!(nav, [format!("prev {base}/agenda/")]);
+    assert!(!b.out().join("agenda/page/3").exists());
+    let sitemap = b.read("sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>{base}/agenda/page/2/</loc>")),
+        "{sitemap}"
+    );
+
+    // The agenda's section says its own page size: three, then the past
+    // event alone, without the heading of events to come.
+    let b = site
+        .copy()
+        .file(
+            "content/agenda/_index.md",
+            "+++\ntitle = \"Agenda\"\npaginate_by = 3\n+++\n",
+        )
+        .build()
+        .assert_success();
+    let (up, past, _) = agenda_lists(&b, "agenda/index.html");
+    assert_eq!(up.len(), 3);
+    assert!(past.is_empty());
+    let page2 = b.read("agenda/page/2/index.html");
+    let (up, past, _) = agenda_lists(&b, "agenda/page/2/index.html");
+    assert!(up.is_empty() && !page2.contains("upcoming-title"));
+    assert_eq!(past, ["Course"]);
+
+    // The theme's own agenda (no section at its address: the events are
+    // in `fetes/`) is paged alike.
+    let site = site.copy();
+    std::fs::rename(
+        site.root().join("content/agenda"),
+        site.root().join("content/fetes"),
+    )
+    .unwrap();
+    let b = site.build().assert_success();
+    assert!(b.out().join("fetes/fete/index.html").exists());
+    let (up, past, nav) = agenda_lists(&b, "agenda/index.html");
+    assert_eq!(up, ["Marché du samedi", "Fête du lac"]);
+    assert!(past.is_empty());
+    assert_eq!(nav, [format!("next {base}/agenda/page/2/")]);
+    let (up, past, nav) = agenda_lists(&b, "agenda/page/2/index.html");
+    assert_eq!(
+        (up, past),
+        (
+            vec!["Salon du livre".to_string()],
+            vec!["Course".to_string()]
+        )
+    );
+    assert_eq!(nav, [format!("prev {base}/agenda/")]);
+    let sitemap = b.read("sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>{base}/agenda/page/2/</loc>")),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn the_site_map_lists_a_hundred_pages_per_section_and_links_the_rest() {
+    let mut site = SiteTest::from_fixture("build/base");
+    for i in 0..120 {
+        site = site.file(
+            &format!("content/tourisme/lieu-{i:03}.md"),
+            format!("+++\ntitle = \"Lieu {i:03}\"\nweight = {i}\n+++\nTexte.\n"),
+        );
+    }
+    let b = site.build().assert_success();
+    let html = b.html("plan-du-site/index.html");
+    let entries = select(&html, ".site-map-entry");
+    let tourisme = entries
+        .iter()
+        .find(|e| read_texts_in(e, "h2") == ["Découvrir"])
+        .expect("the tourism section has an entry");
+    let listed = read_texts_in(tourisme, "li");
+    assert_eq!(listed.len(), 100);
+    let more: Vec<_> = tourisme
+        .select(&scraper::Selector::parse(".site-map-more a").unwrap())
+        .collect();
+    assert_eq!(more.len(), 1);
+    assert_eq!(
+        more[0].value().attr("href"),
+        Some("https://www.example-territoire.fr/tourisme/")
+    );
+    let text = read_text(&more[0]);
+    assert!(
+        text.starts_with("Les 121") && text.contains("pages de"),
+        "{text}"
+    );
+    // Smaller sections are listed whole, with no such link.
+    assert_eq!(select(&html, ".site-map-more").len(), 1);
 }
 
 #[test]
