@@ -357,7 +357,7 @@ mod tests {
             let index = PointIndex::new(all.clone());
             // Ids 0, `left_out`, 2 × `left_out`… are not kept (all are
             // when `left_out` is 1).
-            let keep = |id: usize| left_out == 1 || id % left_out != 0;
+            let keep = |id: usize| left_out == 1 || !id.is_multiple_of(left_out);
             let found = index.nearest(query.0, query.1, radius, k, keep);
             let mut expected: Vec<(usize, f64)> = all
                 .iter()
