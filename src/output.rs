@@ -93,13 +93,31 @@ pub struct Staging {
     /// Held from before the staging folder is made until the swap is done.
     _lock: std::fs::File,
     out: PathBuf,
-    tmp: PathBuf,
     spare: PathBuf,
     root: PathBuf,
     committed: bool,
     files: AtomicU64,
-    /// Files of the reused spare this build has not written (yet).
+    /// The staging folder, once the reused spare is adopted.
+    staged: std::sync::OnceLock<Staged>,
+    /// The spare being adopted on its own thread while the first stages
+    /// run (a region's 230,000 files take seconds to list and check).
+    adopting: Mutex<Option<Adopting>>,
+}
+
+/// The staging folder and the files of the reused spare this build has
+/// not written (yet).
+struct Staged {
+    tmp: PathBuf,
     stale: Mutex<HashSet<PathBuf>>,
+}
+
+/// A spare renamed to the staging folder `tmp`, being checked by
+/// `thread`; `fallback` is the empty folder written to instead if it
+/// cannot be trusted.
+struct Adopting {
+    tmp: PathBuf,
+    fallback: PathBuf,
+    thread: std::thread::JoinHandle<std::io::Result<HashSet<PathBuf>>>,
 }
 
 fn marker(out: &Path) -> String {
@@ -198,47 +216,113 @@ impl Staging {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let mut tmp = parent.join(format!("{m}tmp-{}-{nanos}", std::process::id()));
-        let mut stale = HashSet::new();
+        let tmp = parent.join(format!("{m}tmp-{}-{nanos}", std::process::id()));
+        let staged = std::sync::OnceLock::new();
+        let mut adopting = None;
         let reused = spare.symlink_metadata().is_ok_and(|m| m.is_dir())
             && std::fs::rename(&spare, &tmp).is_ok();
         if reused {
-            match adopt(&tmp) {
-                Ok(files) => stale = files,
+            let dir = tmp.clone();
+            match std::thread::Builder::new()
+                .name("adopt-spare".into())
+                .spawn(move || adopt(&dir))
+            {
+                Ok(thread) => {
+                    adopting = Some(Adopting {
+                        fallback: tmp
+                            .with_file_name(format!("{m}tmp-{}-{nanos}-new", std::process::id())),
+                        tmp,
+                        thread,
+                    })
+                }
                 Err(_) => {
-                    // Not trusted: a new, empty folder instead, whatever
-                    // removing this one leaves behind (the next build cleans up).
-                    let _ = std::fs::remove_dir_all(&tmp);
-                    tmp = tmp.with_file_name(format!("{m}tmp-{}-{nanos}-new", std::process::id()));
+                    let stale = adopt(&tmp).unwrap_or_default();
+                    let _ = staged.set(Staged {
+                        tmp,
+                        stale: Mutex::new(stale),
+                    });
                 }
             }
-        } else if spare.symlink_metadata().is_ok() {
-            let _ = std::fs::remove_file(&spare);
-            let _ = std::fs::remove_dir_all(&spare);
-        }
-        if !tmp.is_dir() {
+        } else {
+            if spare.symlink_metadata().is_ok() {
+                let _ = std::fs::remove_file(&spare);
+                let _ = std::fs::remove_dir_all(&spare);
+            }
             std::fs::create_dir(&tmp)
                 .map_err(|e| Diagnostic::io(&tmp, root, "create the staging folder", &e))?;
+            let _ = staged.set(Staged {
+                tmp,
+                stale: Mutex::new(HashSet::new()),
+            });
         }
         Ok(Staging {
             _lock: lock,
             out: out.to_path_buf(),
-            tmp,
             spare,
             root: root.to_path_buf(),
             committed: false,
             files: AtomicU64::new(0),
-            stale: Mutex::new(stale),
+            staged,
+            adopting: Mutex::new(adopting),
         })
+    }
+
+    /// The staging folder and the spare's files, once the spare's thread
+    /// is done: every write waits for it. A spare that cannot be trusted
+    /// (a link that could not be removed, a folder that could not be read)
+    /// is dropped for a new, empty folder, whatever removing it leaves
+    /// behind (the next build cleans up).
+    fn staged(&self) -> &Staged {
+        self.staged.get_or_init(|| {
+            let pending = self
+                .adopting
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            let Some(Adopting {
+                tmp,
+                fallback,
+                thread,
+            }) = pending
+            else {
+                unreachable!("a staging folder is either made or being adopted")
+            };
+            match thread.join() {
+                Ok(Ok(files)) => Staged {
+                    tmp,
+                    stale: Mutex::new(files),
+                },
+                _ => {
+                    let _ = std::fs::remove_dir_all(&tmp);
+                    // Made here or by the first write (`put` makes folders).
+                    let _ = std::fs::create_dir(&fallback);
+                    Staged {
+                        tmp: fallback,
+                        stale: Mutex::new(HashSet::new()),
+                    }
+                }
+            }
+        })
+    }
+
+    /// The staging folder.
+    fn tmp(&self) -> &Path {
+        &self.staged().tmp
     }
 
     /// Removes the spare's files this build did not write, and the folders
     /// they leave empty.
     fn remove_stale(&self) -> Result<(), Diagnostic> {
-        let stale = std::mem::take(&mut *self.stale.lock().unwrap_or_else(|p| p.into_inner()));
+        let stale = std::mem::take(
+            &mut *self
+                .staged()
+                .stale
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        );
         let mut folders: HashSet<PathBuf> = HashSet::new();
         for rel in stale {
-            let path = self.tmp.join(&rel);
+            let path = self.tmp().join(&rel);
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 // Gone already, or this build made it a folder or its folder a file.
@@ -252,7 +336,7 @@ impl Staging {
                 Err(e) => {
                     return Err(Diagnostic::io(
                         &path,
-                        &self.tmp,
+                        self.tmp(),
                         "remove a page or file that is no longer part of the site",
                         &e,
                     )
@@ -270,7 +354,7 @@ impl Staging {
         let mut folders: Vec<PathBuf> = folders.into_iter().collect();
         folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
         for f in folders {
-            let _ = std::fs::remove_dir(self.tmp.join(f));
+            let _ = std::fs::remove_dir(self.tmp().join(f));
         }
         Ok(())
     }
@@ -281,13 +365,13 @@ impl Staging {
         self.remove_stale()?;
         test_pause("swap");
         if self.out.symlink_metadata().is_ok_and(|m| m.is_dir()) {
-            match exchange(&self.tmp, &self.out) {
+            match exchange(self.tmp(), &self.out) {
                 Ok(()) => {
                     // The staging folder's name now holds the previous output.
                     self.committed = true;
                     test_pause("spare");
-                    if std::fs::rename(&self.tmp, &self.spare).is_err() {
-                        let _ = std::fs::remove_dir_all(&self.tmp);
+                    if std::fs::rename(self.tmp(), &self.spare).is_err() {
+                        let _ = std::fs::remove_dir_all(self.tmp());
                     }
                     return Ok(());
                 }
@@ -312,8 +396,8 @@ impl Staging {
         let mut old = self.spare.clone();
         if had_old && std::fs::rename(&self.out, &old).is_err() {
             // The spare's name is taken: move aside and delete, as without one.
-            old = self.tmp.with_file_name(
-                self.tmp
+            old = self.tmp().with_file_name(
+                self.tmp()
                     .file_name()
                     .map(|n| n.to_string_lossy().replacen("tmp-", "old-", 1))
                     .unwrap_or_else(|| "old".into()),
@@ -323,7 +407,7 @@ impl Staging {
             })?;
         }
         test_pause("second-rename");
-        if let Err(e) = std::fs::rename(&self.tmp, &self.out) {
+        if let Err(e) = std::fs::rename(self.tmp(), &self.out) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.out);
             }
@@ -344,7 +428,8 @@ impl Staging {
     /// Whether the reused tree had a file at `rel` that this build has not
     /// written yet.
     fn in_spare(&self, rel: &Path) -> bool {
-        self.stale
+        self.staged()
+            .stale
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .contains(rel)
@@ -355,7 +440,7 @@ impl Staging {
     /// date). Comparing is cheaper than rewriting, which also makes the kernel
     /// wait for the old pages.
     fn holds(&self, rel: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
-        let path = self.tmp.join(rel);
+        let path = self.tmp().join(rel);
         self.in_spare(rel)
             && path
                 .symlink_metadata()
@@ -373,7 +458,7 @@ impl Staging {
             f(path)
         };
         if attempt().is_err() {
-            clear_way(&self.tmp, path);
+            clear_way(self.tmp(), path);
             attempt()?;
         }
         Ok(())
@@ -381,7 +466,8 @@ impl Staging {
 
     /// Counts the file at `rel` as this build's: it stays at the commit.
     fn done(&self, rel: &Path) {
-        self.stale
+        self.staged()
+            .stale
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(rel);
@@ -392,7 +478,8 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.tmp);
+            // After the spare's thread is done with the folder.
+            let _ = std::fs::remove_dir_all(self.tmp());
         }
     }
 }
@@ -410,9 +497,9 @@ impl Sink for Staging {
         let rel = safe_rel(rel)?;
         let held = self.holds(&rel, bytes.len() as u64, |old| old == bytes);
         if !held {
-            let path = self.tmp.join(&rel);
+            let path = self.tmp().join(&rel);
             self.put(&path, |p| std::fs::write(p, bytes))
-                .map_err(|e| Diagnostic::io(&path, &self.tmp, "write an output file", &e))?;
+                .map_err(|e| Diagnostic::io(&path, self.tmp(), "write an output file", &e))?;
         }
         self.done(&rel);
         Ok(held)
@@ -428,7 +515,7 @@ impl Sink for Staging {
                     })
             });
         if !held {
-            self.put(&self.tmp.join(&rel), |p| copy_file(src, p))
+            self.put(&self.tmp().join(&rel), |p| copy_file(src, p))
                 .map_err(|e| Diagnostic::io(src, &self.root, "copy this file to the output", &e))?;
         }
         self.done(&rel);
@@ -446,7 +533,7 @@ impl Sink for Staging {
         let all = rels.iter().all(|rel| {
             self.in_spare(rel)
                 && self
-                    .tmp
+                    .tmp()
                     .join(rel)
                     .symlink_metadata()
                     .is_ok_and(|m| m.is_file())
@@ -979,6 +1066,19 @@ mod tests {
         assert_eq!(
             names,
             [".public.blason-lock", ".public.blason-spare", "public"]
+        );
+        // A build that stops before it writes, the spare's files perhaps
+        // still being listed on their thread: nothing is left but OUT.
+        drop(Staging::new(dir.path(), &out, &|_| {}).unwrap());
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".public.blason-lock", "public"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "new"
         );
     }
 
