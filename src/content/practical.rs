@@ -280,7 +280,10 @@ impl PlaceFrontMatter {
 
     /// Whether the place opens on `day`: `None` when no hours are given;
     /// closed on an exceptional closure, outside every period, or on a day
-    /// its period does not list.
+    /// its period does not list. When every period ended before `day`,
+    /// `None` too (unless a closure says closed): the hours of that day are
+    /// not known, and "closed today" would be said of every place whose
+    /// feed kept only past seasons.
     pub fn open_on(&self, day: jiff::civil::Date) -> Option<bool> {
         if self.hours.is_empty() {
             return None;
@@ -291,6 +294,9 @@ impl PlaceFrontMatter {
         });
         if closed {
             return Some(false);
+        }
+        if self.hours.iter().all(|h| h.ended_before(day)) {
+            return None;
         }
         let weekday = Day::of(day.weekday());
         Some(self.hours.iter().any(|h| {
@@ -365,7 +371,15 @@ mod tests {
         assert_eq!(p.open_on(d("2026-06-02")), Some(true)); // a Tuesday
         assert_eq!(p.open_on(d("2026-06-01")), Some(false)); // a Monday
         assert_eq!(p.open_on(d("2026-07-14")), Some(false)); // closed that day
-        assert_eq!(p.open_on(d("2026-10-06")), Some(false)); // out of season
+        // After its only season: not known.
+        assert_eq!(p.open_on(d("2026-10-06")), None);
+        // Between two seasons: closed.
+        let two: PlaceFrontMatter = toml::from_str(
+            "[[hours]]\nfrom = 2026-04-01\nto = 2026-09-30\n[[hours]]\nfrom = 2027-04-01\n",
+        )
+        .unwrap();
+        assert_eq!(two.open_on(d("2026-10-06")), Some(false));
+        assert_eq!(two.open_on(d("2027-04-01")), Some(true));
         assert_eq!(PlaceFrontMatter::default().open_on(d("2026-06-02")), None);
     }
 

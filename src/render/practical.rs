@@ -807,8 +807,9 @@ impl Words<'_> {
             let to = c.to.map_or(from, |t| t.date());
             from <= today && today <= to
         });
-        // Whether it opens: one rule for the block and the cards.
-        let open = place.open_on(today) == Some(true);
+        // Whether it opens: one rule for the block and the cards; nothing
+        // is said when it is not known (every period over).
+        let open = place.open_on(today)?;
         let mut spans: Vec<Span> = Vec::new();
         if open && !closure {
             for ((from, to), p) in collect_periods(&place.hours) {
@@ -1322,6 +1323,11 @@ mod tests {
             ["Du 1er octobre 2026 au 31 mars 2027 :"]
         );
         assert!(later.closures.is_empty());
+        // And no "closed today": the hours of today are not known.
+        assert!(later.today.is_none());
+        let winter = |d: i8| place_view(&p, &strings("fr"), jiff::civil::date(2026, 11, d)).today;
+        assert!(winter(4).is_some_and(|t| t.open), "a Wednesday of the winter period");
+        assert!(winter(3).is_some_and(|t| !t.open), "a Tuesday: closed");
     }
 
     #[test]
