@@ -152,7 +152,7 @@ impl Agenda {
         if per_page == 0 {
             return (&self.upcoming, &self.past);
         }
-        let cut = |list: &'_ [usize], skip: usize| -> std::ops::Range<usize> {
+        let cut = |list: &[usize], skip: usize| -> std::ops::Range<usize> {
             let start = (n * per_page).saturating_sub(skip).min(list.len());
             let end = ((n + 1) * per_page).saturating_sub(skip).min(list.len());
             start..end
@@ -264,7 +264,6 @@ impl<'a> RenderInputs<'a> {
             .and_then(|s| s.strings.get(key).cloned())
     }
 
-    /// The pages a section lists: its own, or its pillar's when it is merged into one.
     /// The agenda of the section's language when `s` stands at the
     /// agenda's address (the agenda's section).
     pub fn agenda_here(&self, s: &crate::content::Section) -> Option<&'a Agenda> {
@@ -274,6 +273,7 @@ impl<'a> RenderInputs<'a> {
             .flatten()
     }
 
+    /// The pages a section lists: its own, or its pillar's when it is merged into one.
     pub fn section_pages(&self, section: SectionId) -> &'a [usize] {
         let model = self.model();
         match model.merged_sections.get(&section.0) {
