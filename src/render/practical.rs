@@ -1326,7 +1326,10 @@ mod tests {
         // And no "closed today": the hours of today are not known.
         assert!(later.today.is_none());
         let winter = |d: i8| place_view(&p, &strings("fr"), jiff::civil::date(2026, 11, d)).today;
-        assert!(winter(4).is_some_and(|t| t.open), "a Wednesday of the winter period");
+        assert!(
+            winter(4).is_some_and(|t| t.open),
+            "a Wednesday of the winter period"
+        );
         assert!(winter(3).is_some_and(|t| !t.open), "a Tuesday: closed");
     }
 
