@@ -242,6 +242,17 @@ pub(crate) fn paginate(
     }
 }
 
+/// The head's title of pager page `pager` (from 0) of a list titled
+/// `title`: « Agenda – Page 2 » from the second page on, so that each page
+/// of a list has a title of its own in search results and browser tabs.
+fn pager_title(inputs: &RenderInputs<'_>, lang: &str, title: &str, pager: usize) -> String {
+    if pager == 0 {
+        return title.to_string();
+    }
+    let page = inputs.string(lang, "page").unwrap_or_else(|| "Page".into());
+    format!("{title} – {page} {}", pager + 1)
+}
+
 /// Whether page `i` may be promoted (the home page, a selection): a page
 /// that is no event, or an event still to come and not cancelled.
 fn promotable(inputs: &RenderInputs<'_>, i: usize) -> bool {
@@ -362,7 +373,7 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
         path,
     } = paginate(&all, per_page, pager, &s.path, pp, base);
     let view = views.section(si, &pages, paginator);
-    let mut head = Head::new(view.title.clone());
+    let mut head = Head::new(pager_title(inputs, &s.lang, &view.title, pager));
     head.noindex = s.fm.draft;
     head.description = view.description.clone();
     head.image = view.cover.clone();
@@ -726,7 +737,7 @@ pub(crate) fn listing<'a>(inputs: &RenderInputs<'a>, l: ListingId, pager: usize)
         config.base(),
     );
     let view = inputs.views.listing(l, &pages, paginator);
-    let mut head = Head::new(view.title.clone());
+    let mut head = Head::new(pager_title(inputs, &listing.lang, &view.title, pager));
     head.description = view.description.clone();
     head.crumbs = view.ancestors.clone();
     head.here = Some(view.title.clone());
@@ -857,6 +868,9 @@ pub(crate) fn agenda<'a>(inputs: &RenderInputs<'a>, lang: &str, pager: usize) ->
         paginator, path, ..
     } = paginate(&all, per_page, pager, &first, "page", config.base());
     let mut frame = generated_page(inputs, "agenda", lang, title, path, "agenda.html");
+    if let Some(head) = &mut frame.head {
+        head.title = pager_title(inputs, lang, &head.title, pager);
+    }
     let (upcoming, past) = a.pager(per_page, pager);
     let part = AgendaPart::Page {
         upcoming,

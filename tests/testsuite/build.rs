@@ -314,6 +314,17 @@ fn the_agenda_is_paged_upcoming_events_first_then_past_ones() {
     assert_eq!(up, ["Salon du livre"]);
     assert_eq!(past, ["Course"]);
     assert_eq!(nav, [format!("prev {base}/agenda/")]);
+    // Each page has a title of its own; the heading stays the agenda's.
+    let page2 = b.html("agenda/page/2/index.html");
+    assert_eq!(
+        read_texts(&page2, "title"),
+        ["Agenda – Page 2 | Territoire test"]
+    );
+    assert_eq!(read_texts(&page2, "main h1"), ["Agenda"]);
+    assert_eq!(
+        read_texts(&b.html("agenda/index.html"), "title"),
+        ["Agenda | Territoire test"]
+    );
     assert!(!b.out().join("agenda/page/3").exists());
     let sitemap = b.read("sitemap.xml");
     assert!(
@@ -362,6 +373,10 @@ fn the_agenda_is_paged_upcoming_events_first_then_past_ones() {
         )
     );
     assert_eq!(nav, [format!("prev {base}/agenda/")]);
+    assert_eq!(
+        read_texts(&b.html("agenda/page/2/index.html"), "title"),
+        ["Agenda – Page 2 | Territoire test"]
+    );
     let sitemap = b.read("sitemap.xml");
     assert!(
         sitemap.contains(&format!("<loc>{base}/agenda/page/2/</loc>")),
