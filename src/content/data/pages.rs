@@ -699,7 +699,8 @@ fn event(config: &Config, o: &Object) -> Option<EventFrontMatter> {
             *s = day(s);
         }
     }
-    dates.sort_by_key(|(s, _)| s.timestamp(tz));
+    // Each date's instant once: a season open every day has hundreds.
+    dates.sort_by_cached_key(|(s, _)| s.timestamp(tz));
     dates.dedup();
     let (start, end) = dates[0];
     let rest = dates[1..]
