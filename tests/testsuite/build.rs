@@ -1,7 +1,7 @@
 //! Builds that succeed: the example site, determinism, Zola's and the spec's
 //! front matter keys, drafts, the report, events, feeds and head tags.
 
-use crate::support::{Run, SiteTest, example, fixtures, read, read_text, read_texts, select, tree};
+use crate::support::{Run, SiteTest, example, read, read_text, read_texts, select, tree};
 
 #[test]
 fn the_example_site_builds_with_its_pillars_audiences_and_translations() {
@@ -298,12 +298,9 @@ fn agenda_lists(b: &Run, file: &str) -> (Vec<String>, Vec<String>, Vec<String>) 
 
 #[test]
 fn the_agenda_is_paged_upcoming_events_first_then_past_ones() {
-    // Three events to come and one past, two per page.
-    let site = SiteTest::from_fixture("build/events").file(
-        "blason.toml",
-        "paginate_agenda = 2\n".to_string()
-            + &std::fs::read_to_string(fixtures().join("build/events/blason.toml")).unwrap(),
-    );
+    // Three events to come and one past, two per page (the fixture's
+    // `paginate_agenda`; `check` audits it with every fixture).
+    let site = SiteTest::from_fixture("build/agenda-paged");
     let b = site.build().assert_success();
     let base = "https://www.example-territoire.fr";
     let (up, past, nav) = agenda_lists(&b, "agenda/index.html");
