@@ -303,6 +303,11 @@ fn agenda_value(inputs: &RenderInputs<'_>, lang: &str, part: AgendaPart<'_>) -> 
                 .collect();
             m.insert(tera::value::Key::Str("upcoming"), pick(&next));
             m.insert(tera::value::Key::Str("past"), pick(&[]));
+            // Templates read the same keys wherever the agenda is given.
+            m.insert(
+                tera::value::Key::Str("paginator"),
+                tera::Value::from_serializable(&None::<PaginatorView>),
+            );
         }
         AgendaPart::Page {
             upcoming,
