@@ -5,7 +5,8 @@
 //! theme       the theme's files, interface strings per language
 //! content     content/ (front matter, sections, bundles), community/, the site model
 //! templates   Tera per language; the card studio (card templates, fonts, logo)
-//! references  covers exist and stay inside the site, events resolved, covers
+//! references  covers exist and stay inside the site, events resolved (and each
+//!             language's agenda), covers
 //!             and posts' images asked of the image pipeline, theme pages' addresses free
 //! markdown    pages and sections, in parallel
 //! checks      links and anchors, images in markdown, photo pages, warnings

@@ -315,6 +315,9 @@ fn bundle_stylesheet(
 /// of the image pipeline) and the community posts' images.
 pub(super) struct References {
     pub events: Vec<Option<EventTimes>>,
+    /// Each language's agenda, from the events: what the agenda's pages
+    /// show and how many the sitemap lists.
+    pub agendas: HashMap<String, jobs::Agenda>,
     pub images: ImagePipeline,
     pub covers: HashMap<PathBuf, ResponsiveImage>,
     pub posts: CommunityViews,
@@ -367,8 +370,10 @@ pub(super) fn resolve_references(
         checks::theme_routes(config, content, &site.model, &interface.strings),
         || (),
     )?;
+    let agendas = jobs::agendas(config, content, &events);
     Ok(References {
         events,
+        agendas,
         images,
         covers,
         posts,
@@ -1078,12 +1083,11 @@ pub(super) fn render_pages(
     };
     let summaries = summaries(&views, recall, &unchanged);
     let latest = latest_pages(config, content);
-    let agendas = jobs::agendas(config, content, &src.refs.events);
     let inputs = RenderInputs {
         views: &views,
         summaries: &summaries,
         latest: &latest,
-        agendas: &agendas,
+        agendas: &src.refs.agendas,
         renderer: &src.templates.renderer,
         photo_pages: &src.checked.photo_pages,
         cards: src.templates.cards.as_ref(),
@@ -1336,7 +1340,7 @@ pub(super) fn write_site_files(
         content,
         &src.site.model,
         &src.interface.strings,
-        &jobs::agendas(config, content, &src.refs.events),
+        &src.refs.agendas,
     ));
     let images = SitemapImages {
         root,
@@ -1550,12 +1554,11 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
     };
     let summaries = summaries(&views, None, &[]);
     let latest = latest_pages(config, content);
-    let agendas = jobs::agendas(config, content, &refs.events);
     f(&RenderInputs {
         views: &views,
         summaries: &summaries,
         latest: &latest,
-        agendas: &agendas,
+        agendas: &refs.agendas,
         renderer: &templates.renderer,
         photo_pages: &checked.photo_pages,
         cards: templates.cards.as_ref(),
