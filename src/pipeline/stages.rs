@@ -1436,12 +1436,6 @@ fn later_pagers(
     agendas: &HashMap<String, jobs::Agenda>,
 ) -> Vec<SitemapPage> {
     let base = config.base();
-    let agenda_path = |lang: &str| {
-        strings
-            .get(lang)
-            .or_else(|| strings.get(&config.default_language))
-            .map(|st| routes::agenda(config, st, lang))
-    };
     let events = |lang: &str| agendas.get(lang).map_or(0, jobs::Agenda::len);
     let mut out = Vec::new();
     let mut add = |count: usize, per: usize, path: &str, pp: &str| {
@@ -1459,7 +1453,7 @@ fn later_pagers(
         }
         let pp = s.fm.paginate_path.as_deref().unwrap_or("page");
         // The agenda's section is paged by its events.
-        if agenda_path(&s.lang).as_deref() == Some(s.path.as_str()) {
+        if jobs::is_agenda_section(config, strings, s) {
             add(
                 events(&s.lang),
                 jobs::agenda_per_page(config, Some(s)),

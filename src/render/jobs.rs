@@ -163,6 +163,30 @@ impl Agenda {
     }
 }
 
+/// The interface strings of `lang` (the default language's when it has none).
+pub fn strings_for<'s>(
+    strings: &'s BTreeMap<String, Strings>,
+    config: &Config,
+    lang: &str,
+) -> Option<&'s Strings> {
+    strings
+        .get(lang)
+        .or_else(|| strings.get(&config.default_language))
+}
+
+/// Whether section `s` is the agenda's: it stands at the agenda's address
+/// of its language and redirects nowhere. Its pages are the agenda's,
+/// paged by its events.
+pub fn is_agenda_section(
+    config: &Config,
+    strings: &BTreeMap<String, Strings>,
+    s: &crate::content::Section,
+) -> bool {
+    s.fm.redirect_to.is_none()
+        && strings_for(strings, config, &s.lang)
+            .is_some_and(|st| routes::agenda(config, st, &s.lang) == s.path)
+}
+
 /// Events per page of the agenda: the agenda section's `paginate_by` when
 /// it has one, else `paginate_agenda`.
 pub fn agenda_per_page(config: &Config, section: Option<&crate::content::Section>) -> usize {
@@ -252,10 +276,7 @@ impl<'a> RenderInputs<'a> {
 
     /// The interface strings of `lang` (the default language's when it has none).
     pub fn strings_of(&self, lang: &str) -> Option<&'a Strings> {
-        let strings = self.strings();
-        strings
-            .get(lang)
-            .or_else(|| strings.get(&self.config().default_language))
+        strings_for(self.strings(), self.config(), lang)
     }
 
     /// A string of `lang`'s interface, when the theme has it.
@@ -267,8 +288,7 @@ impl<'a> RenderInputs<'a> {
     /// The agenda of the section's language when `s` stands at the
     /// agenda's address (the agenda's section).
     pub fn agenda_here(&self, s: &crate::content::Section) -> Option<&'a Agenda> {
-        let strings = self.strings_of(&s.lang)?;
-        (s.fm.redirect_to.is_none() && routes::agenda(self.config(), strings, &s.lang) == s.path)
+        is_agenda_section(self.config(), self.strings(), s)
             .then(|| self.agendas.get(&s.lang))
             .flatten()
     }
