@@ -111,6 +111,34 @@ struct Staged {
     stale: Mutex<HashSet<PathBuf>>,
 }
 
+impl Staged {
+    /// The spare renamed to `tmp`, with what [`adopt`] `found`: its files.
+    /// A spare that cannot be trusted (a link that could not be removed, a
+    /// folder that could not be read) is dropped for `fallback`, new and
+    /// empty, whatever removing it leaves behind (the next build cleans up).
+    fn adopted(
+        tmp: PathBuf,
+        fallback: PathBuf,
+        found: std::io::Result<HashSet<PathBuf>>,
+    ) -> Staged {
+        match found {
+            Ok(files) => Staged {
+                tmp,
+                stale: Mutex::new(files),
+            },
+            Err(_) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                // Made here or by the first write (`put` makes folders).
+                let _ = std::fs::create_dir(&fallback);
+                Staged {
+                    tmp: fallback,
+                    stale: Mutex::new(HashSet::new()),
+                }
+            }
+        }
+    }
+}
+
 /// A spare renamed to the staging folder `tmp`, being checked by
 /// `thread`; `fallback` is the empty folder written to instead if it
 /// cannot be trusted.
@@ -222,6 +250,7 @@ impl Staging {
         let reused = spare.symlink_metadata().is_ok_and(|m| m.is_dir())
             && std::fs::rename(&spare, &tmp).is_ok();
         if reused {
+            let fallback = tmp.with_file_name(format!("{m}tmp-{}-{nanos}-new", std::process::id()));
             let dir = tmp.clone();
             match std::thread::Builder::new()
                 .name("adopt-spare".into())
@@ -229,18 +258,15 @@ impl Staging {
             {
                 Ok(thread) => {
                     adopting = Some(Adopting {
-                        fallback: tmp
-                            .with_file_name(format!("{m}tmp-{}-{nanos}-new", std::process::id())),
                         tmp,
+                        fallback,
                         thread,
                     })
                 }
+                // No thread to be had: adopted here and now.
                 Err(_) => {
-                    let stale = adopt(&tmp).unwrap_or_default();
-                    let _ = staged.set(Staged {
-                        tmp,
-                        stale: Mutex::new(stale),
-                    });
+                    let found = adopt(&tmp);
+                    let _ = staged.set(Staged::adopted(tmp, fallback, found));
                 }
             }
         } else {
@@ -268,10 +294,7 @@ impl Staging {
     }
 
     /// The staging folder and the spare's files, once the spare's thread
-    /// is done: every write waits for it. A spare that cannot be trusted
-    /// (a link that could not be removed, a folder that could not be read)
-    /// is dropped for a new, empty folder, whatever removing it leaves
-    /// behind (the next build cleans up).
+    /// is done: every write waits for it.
     fn staged(&self) -> &Staged {
         self.staged.get_or_init(|| {
             let pending = self
@@ -287,21 +310,10 @@ impl Staging {
             else {
                 unreachable!("a staging folder is either made or being adopted")
             };
-            match thread.join() {
-                Ok(Ok(files)) => Staged {
-                    tmp,
-                    stale: Mutex::new(files),
-                },
-                _ => {
-                    let _ = std::fs::remove_dir_all(&tmp);
-                    // Made here or by the first write (`put` makes folders).
-                    let _ = std::fs::create_dir(&fallback);
-                    Staged {
-                        tmp: fallback,
-                        stale: Mutex::new(HashSet::new()),
-                    }
-                }
-            }
+            let found = thread
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the spare's thread panicked")));
+            Staged::adopted(tmp, fallback, found)
         })
     }
 
