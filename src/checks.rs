@@ -778,10 +778,7 @@ pub(crate) fn data(
         }
         if let Some(place) = &p.fm.place
             && !place.hours.is_empty()
-            && place
-                .hours
-                .iter()
-                .all(|h| h.to.is_some_and(|to| to.date() < today))
+            && place.hours.iter().all(|h| h.ended_before(today))
         {
             note("data-hours-ended");
         }

@@ -160,6 +160,14 @@ pub struct Closure {
     pub note: Option<String>,
 }
 
+impl Closure {
+    /// Its first and last days (a `to` before `from` reads as `from`).
+    pub fn span(&self) -> (jiff::civil::Date, jiff::civil::Date) {
+        let from = self.from.date();
+        (from, self.to.map_or(from, |t| t.date()).max(from))
+    }
+}
+
 /// `[[place.prices]]`: a price or a range (`min` alone: "from").
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -253,6 +261,14 @@ pub struct PlaceFrontMatter {
 }
 
 impl PlaceFrontMatter {
+    /// Whether an exceptional closure covers `day`.
+    pub fn closed_on(&self, day: jiff::civil::Date) -> bool {
+        self.closed.iter().any(|c| {
+            let to = c.to.map_or(c.from.date(), |t| t.date());
+            c.from.date() <= day && day <= to
+        })
+    }
+
     /// The hours entries a page shows on `today`: those of the periods not
     /// over yet. When every period is over (a season ended, or a feed that
     /// kept every past year), those of the period that ended last: the
@@ -288,11 +304,7 @@ impl PlaceFrontMatter {
         if self.hours.is_empty() {
             return None;
         }
-        let closed = self.closed.iter().any(|c| {
-            let to = c.to.map_or(c.from.date(), |t| t.date());
-            c.from.date() <= day && day <= to
-        });
-        if closed {
+        if self.closed_on(day) {
             return Some(false);
         }
         if self.hours.iter().all(|h| h.ended_before(day)) {

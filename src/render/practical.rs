@@ -762,8 +762,7 @@ impl Words<'_> {
             .closed
             .iter()
             .map(|c| {
-                let from = c.from.date();
-                let to = c.to.map_or(from, |t| t.date()).max(from);
+                let (from, to) = c.span();
                 let note = c.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
                 (from, to, note)
             })
@@ -802,11 +801,7 @@ impl Words<'_> {
         }
         let today = self.today;
         let weekday = Day::of(today.weekday()).index();
-        let closure = place.closed.iter().any(|c| {
-            let from = c.from.date();
-            let to = c.to.map_or(from, |t| t.date());
-            from <= today && today <= to
-        });
+        let closure = place.closed_on(today);
         // Whether it opens: one rule for the block and the cards; nothing
         // is said when it is not known (every period over).
         let open = place.open_on(today)?;

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::content::practical::{Category, Day, PlaceFrontMatter};
+use crate::content::practical::{Category, Closure, Day, PlaceFrontMatter};
 
 /// A breadcrumb: (name, URL) from the home page to this page.
 pub fn breadcrumb(items: &[(String, String)]) -> Value {
@@ -212,11 +212,8 @@ pub fn place(t: &Thing<'_>, p: &PlaceFrontMatter, x: &PlaceExtras) -> Value {
     let closed: Vec<Value> = p
         .closed
         .iter()
-        .filter_map(|c| {
-            let from = c.from.date();
-            let to = c.to.map_or(from, |t| t.date()).max(from);
-            (to >= x.today).then_some((from, to))
-        })
+        .map(Closure::span)
+        .filter(|&(_, to)| to >= x.today)
         .map(|(from, to)| {
             json!({
                 "@type": "OpeningHoursSpecification",
