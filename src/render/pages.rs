@@ -988,16 +988,25 @@ pub struct SiteMapEntry {
 pub const SITE_MAP_PAGES: usize = 100;
 
 impl SiteMapEntry {
-    fn new(title: String, permalink: String, depth: usize, pages: Vec<NavItem>) -> SiteMapEntry {
-        let count = pages.len();
-        let mut pages = pages;
-        pages.truncate(SITE_MAP_PAGES);
+    /// An entry of `pages` (their indices): only the listed ones are made
+    /// into links (`nav_page`), a section of 11,000 places costs a hundred.
+    fn new(
+        title: String,
+        permalink: String,
+        depth: usize,
+        pages: &[usize],
+        nav_page: &dyn Fn(usize) -> NavItem,
+    ) -> SiteMapEntry {
         SiteMapEntry {
             title,
             permalink,
             depth,
-            pages,
-            count,
+            pages: pages
+                .iter()
+                .take(SITE_MAP_PAGES)
+                .map(|&p| nav_page(p))
+                .collect(),
+            count: pages.len(),
         }
     }
 }
@@ -1049,14 +1058,14 @@ pub(crate) fn site_map_entries(inputs: &RenderInputs<'_>, lang: &str) -> Vec<Sit
             } else {
                 inputs.views.section_title(SectionId(i))
             };
-            let pages = s
+            let pages: Vec<usize> = s
                 .pages
                 .iter()
-                .filter(|&&p| inputs.content().pages[p].section == i)
-                .map(|&p| nav_page(p))
+                .copied()
+                .filter(|&p| inputs.content().pages[p].section == i)
                 .collect();
             let permalink = absolute(inputs.config().base(), &s.path);
-            out.push(SiteMapEntry::new(title, permalink, depth, pages));
+            out.push(SiteMapEntry::new(title, permalink, depth, &pages, nav_page));
         }
         for &c in &s.subsections {
             walk(inputs, c, depth + 1, out, nav_page);
@@ -1074,7 +1083,8 @@ pub(crate) fn site_map_entries(inputs: &RenderInputs<'_>, lang: &str) -> Vec<Sit
             l.title.clone(),
             absolute(base, &l.path),
             1,
-            l.pages.iter().map(|&p| nav_page(p)).collect(),
+            &l.pages,
+            &nav_page,
         ));
     }
     out
