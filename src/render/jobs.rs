@@ -141,6 +141,11 @@ impl Agenda {
         self.upcoming.is_empty() && self.past.is_empty()
     }
 
+    /// Every event, as the agenda's pages list them: upcoming, then past.
+    pub fn events(&self) -> Vec<usize> {
+        self.upcoming.iter().chain(&self.past).copied().collect()
+    }
+
     /// How many events: upcoming and past.
     pub fn len(&self) -> usize {
         self.upcoming.len() + self.past.len()

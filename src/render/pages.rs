@@ -17,7 +17,7 @@ use crate::content::site::{ListingId, ListingKind};
 use crate::content::{Content, PageId, SectionId};
 use crate::error::Diagnostic;
 use crate::render::head::{CardIntent, FeedLink, Frame, Head, ShareBar};
-use crate::render::jobs::{self, RenderInputs, pagers, released};
+use crate::render::jobs::{self, Agenda, RenderInputs, pagers, released};
 use crate::render::routes;
 use crate::render::views::{CoverView, NavItem, PaginatorView, full_page_value, listing_value};
 use crate::seo::jsonld;
@@ -276,12 +276,35 @@ enum AgendaPart<'p> {
     },
 }
 
+impl<'p> AgendaPart<'p> {
+    /// Page `pager` of agenda `a` at `per_page` events a page.
+    fn page(
+        a: &'p Agenda,
+        per_page: usize,
+        pager: usize,
+        paginator: Option<&'p PaginatorView>,
+    ) -> AgendaPart<'p> {
+        let (upcoming, past) = a.pager(per_page, pager);
+        AgendaPart::Page {
+            upcoming,
+            past,
+            paginator,
+        }
+    }
+}
+
+/// The agenda of a language without events.
+static NO_AGENDA: Agenda = Agenda {
+    upcoming: Vec::new(),
+    past: Vec::new(),
+};
+
 /// The agenda as templates see it: its upcoming and past events (`part`),
 /// the agenda's address and its calendar, and a page's paginator.
 fn agenda_value(inputs: &RenderInputs<'_>, lang: &str, part: AgendaPart<'_>) -> tera::Value {
     let config = inputs.config();
     let base = config.base();
-    let a = inputs.agendas.get(lang).cloned().unwrap_or_default();
+    let a = inputs.agendas.get(lang).unwrap_or(&NO_AGENDA);
     let pick = |list: &[usize]| {
         tera::Value::from(
             list.iter()
@@ -289,39 +312,34 @@ fn agenda_value(inputs: &RenderInputs<'_>, lang: &str, part: AgendaPart<'_>) -> 
                 .collect::<Vec<_>>(),
         )
     };
-    let mut m = tera::Map::new();
-    match part {
+    let next: Vec<usize>;
+    let (upcoming, past, paginator) = match part {
         // A limited list promotes (the home page's next events): never a
         // cancelled event there; the agenda itself shows them, marked.
         AgendaPart::Next(n) => {
-            let next: Vec<usize> = a
+            next = a
                 .upcoming
                 .iter()
                 .copied()
                 .filter(|&i| promotable(inputs, i))
                 .take(n)
                 .collect();
-            m.insert(tera::value::Key::Str("upcoming"), pick(&next));
-            m.insert(tera::value::Key::Str("past"), pick(&[]));
-            // Templates read the same keys wherever the agenda is given.
-            m.insert(
-                tera::value::Key::Str("paginator"),
-                tera::Value::from_serializable(&None::<PaginatorView>),
-            );
+            (next.as_slice(), &[][..], None)
         }
         AgendaPart::Page {
             upcoming,
             past,
             paginator,
-        } => {
-            m.insert(tera::value::Key::Str("upcoming"), pick(upcoming));
-            m.insert(tera::value::Key::Str("past"), pick(past));
-            m.insert(
-                tera::value::Key::Str("paginator"),
-                tera::Value::from_serializable(&paginator),
-            );
-        }
-    }
+        } => (upcoming, past, paginator),
+    };
+    // Templates read the same keys wherever the agenda is given.
+    let mut m = tera::Map::new();
+    m.insert(tera::value::Key::Str("upcoming"), pick(upcoming));
+    m.insert(tera::value::Key::Str("past"), pick(past));
+    m.insert(
+        tera::value::Key::Str("paginator"),
+        tera::Value::from_serializable(&paginator),
+    );
     let path = inputs
         .strings_of(lang)
         .map(|s| routes::agenda(config, s, lang))
@@ -359,10 +377,7 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
     // The agenda's section is paged by its events, upcoming then past.
     let agenda_here = inputs.agenda_here(s);
     let (all, per_page) = match agenda_here {
-        Some(a) => (
-            a.upcoming.iter().chain(&a.past).copied().collect(),
-            jobs::agenda_per_page(config, Some(s)),
-        ),
+        Some(a) => (a.events(), jobs::agenda_per_page(config, Some(s))),
         None => {
             let mut all = inputs.section_pages(si).to_vec();
             if s.fm.paginate_reversed {
@@ -412,12 +427,7 @@ pub(crate) fn section<'a>(inputs: &RenderInputs<'a>, si: SectionId, pager: usize
         head.here = Some(view.title.clone());
     }
     if let Some(a) = agenda_here {
-        let (upcoming, past) = a.pager(per_page, pager);
-        let part = AgendaPart::Page {
-            upcoming,
-            past,
-            paginator: view.paginator.as_ref(),
-        };
+        let part = AgendaPart::page(a, per_page, pager, view.paginator.as_ref());
         ctx.insert_value("agenda", agenda_value(inputs, &s.lang, part));
     }
     ctx.insert_value("section", listing_value(&view, inputs.summaries));
@@ -866,22 +876,16 @@ pub(crate) fn agenda<'a>(inputs: &RenderInputs<'a>, lang: &str, pager: usize) ->
     let title = inputs
         .string(lang, "agenda")
         .unwrap_or_else(|| "Agenda".into());
-    let a = inputs.agendas.get(lang).cloned().unwrap_or_default();
-    let all: Vec<usize> = a.upcoming.iter().chain(&a.past).copied().collect();
+    let a = inputs.agendas.get(lang).unwrap_or(&NO_AGENDA);
     let per_page = jobs::agenda_per_page(config, None);
     let Pager {
         paginator, path, ..
-    } = paginate(&all, per_page, pager, &first, "page", config.base());
+    } = paginate(&a.events(), per_page, pager, &first, "page", config.base());
     let mut frame = generated_page(inputs, "agenda", lang, title, path, "agenda.html");
     if let Some(head) = &mut frame.head {
         head.title = pager_title(inputs, lang, &head.title, pager);
     }
-    let (upcoming, past) = a.pager(per_page, pager);
-    let part = AgendaPart::Page {
-        upcoming,
-        past,
-        paginator: paginator.as_ref(),
-    };
+    let part = AgendaPart::page(a, per_page, pager, paginator.as_ref());
     frame
         .ctx
         .insert_value("agenda", agenda_value(inputs, lang, part));
