@@ -8,8 +8,11 @@
 //! leaves a whole site behind. Elsewhere, or on a file system without the
 //! exchange, OUT is replaced in two renames (missing for an instant between
 //! them). A failed build drops the staging folder and leaves OUT
-//! byte-identical. `check` writes nowhere ([`Discard`]). This module moves
-//! bytes; it does not know what they are.
+//! byte-identical. The replaced OUT is kept as the next build's spare: that
+//! build checks it on a thread of its own (no links may lead out of it)
+//! and writes over it, keeping files whose bytes are unchanged. `check`
+//! writes nowhere ([`Discard`]). This module moves bytes; it does not know
+//! what they are.
 //!
 //! Two builds into the same OUT take turns: each holds a lock on
 //! `.public.blason-lock` beside OUT from before it touches anything there
