@@ -35,6 +35,11 @@ use crate::render::map::MapFor;
 /// Downloads at once: what tile servers' usage policies allow.
 const AT_ONCE: usize = 2;
 
+/// Tiles failed in a row (each after its retries) before sync stops asking
+/// the server: one that answers 500 or not at all to every tile would
+/// otherwise be asked for each of a site's thousands of tiles, three times.
+const STOP_AFTER: usize = 6;
+
 /// A tile is small: 256×256 pixels.
 const TILE: http::Want = http::Want {
     accept: "image/png, image/jpeg, image/webp;q=0.9, */*;q=0.5",
@@ -51,13 +56,19 @@ pub struct TileReport {
     pub present: usize,
     pub downloaded: usize,
     pub failed: usize,
+    /// Not asked for: the server had failed [`STOP_AFTER`] tiles in a row.
+    pub not_asked: usize,
     pub bytes_downloaded: u64,
 }
 
 impl TileReport {
     pub fn summary(&self) -> String {
+        let not_asked = match self.not_asked {
+            0 => String::new(),
+            n => format!(", {} not asked for", super::thousands(n)),
+        };
         format!(
-            "maps: {} map{}, {} tile{} ({} in the cache, {} downloaded, {} failed)",
+            "maps: {} map{}, {} tile{} ({} in the cache, {} downloaded, {} failed{not_asked})",
             super::thousands(self.maps),
             if self.maps == 1 { "" } else { "s" },
             super::thousands(self.wanted),
@@ -130,15 +141,22 @@ pub fn fetch(
     ));
     progress.stage("tiles", todo.len() as u64);
     let next = AtomicUsize::new(0);
+    // Tiles failed since the last one downloaded.
+    let in_a_row = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Result<u64, Failed>)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..AT_ONCE.min(todo.len()) {
             s.spawn(|| {
-                loop {
+                while in_a_row.load(Ordering::Relaxed) < STOP_AFTER {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&i) = todo.get(k) else { break };
                     let t = wanted[i].0;
                     let outcome = download(&source.url(t), &path(t), client);
+                    if outcome.is_ok() {
+                        in_a_row.store(0, Ordering::Relaxed);
+                    } else {
+                        in_a_row.fetch_add(1, Ordering::Relaxed);
+                    }
                     done.lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .push((i, outcome));
@@ -148,6 +166,7 @@ pub fn fetch(
         }
     });
     let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    report.not_asked = todo.len() - done.len();
     done.sort_by_key(|(i, _)| *i);
     let mut errors = Vec::new();
     for (i, outcome) in done {
@@ -175,6 +194,20 @@ pub fn fetch(
                 );
             }
         }
+    }
+    if report.not_asked > 0 {
+        errors.push(
+            Diagnostic::error(
+                "map-tile",
+                format!(
+                    "{} more map tile{} of {} were not asked for: the server failed {STOP_AFTER} tiles in a row",
+                    super::thousands(report.not_asked),
+                    if report.not_asked == 1 { "" } else { "s" },
+                    crate::url::host(&source.template)
+                ),
+            )
+            .help("once the server answers again (see the errors above), run blason sync again: the tiles downloaded are kept and only the missing ones are asked for"),
+        );
     }
     (report, errors)
 }
@@ -298,5 +331,54 @@ mod tests {
         );
         assert_eq!((r.present, r.downloaded), (2, 0));
         assert_eq!(server.requests().len(), before);
+    }
+
+    #[test]
+    fn a_server_failing_tile_after_tile_is_not_asked_for_every_tile() {
+        let tile = png();
+        // Two tiles fail, then one comes: the count starts again. Then the
+        // server fails everything.
+        let server = Server::start(move |r| {
+            if r.path.starts_with("/t/15/0/") {
+                Reply::ok("image/png", tile.clone())
+            } else {
+                Reply::status(503)
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let c = config(&server);
+        let source = c.maps.tiles.clone().unwrap();
+        let want = |x: u32, y: u32| (Tile { z: 15, x, y }, "content/a.md".to_string());
+        let mut wanted = vec![want(1, 1), want(1, 2), want(0, 1)];
+        wanted.extend((0..40).map(|y| want(2, y)));
+        let (r, errors) = fetch(
+            dir.path(),
+            &c,
+            &source,
+            &wanted,
+            &client(),
+            &crate::pipeline::Quiet,
+        );
+        assert_eq!(r.downloaded, 1);
+        // The first two failures did not count once a tile came; the
+        // workers stop within one tile each of the sixth in a row.
+        assert!(
+            (STOP_AFTER + 2..=STOP_AFTER + 2 + AT_ONCE).contains(&r.failed),
+            "{r:?}"
+        );
+        assert_eq!(r.failed + r.downloaded + r.not_asked, wanted.len());
+        let asked: std::collections::BTreeSet<String> =
+            server.requests().iter().map(|q| q.path.clone()).collect();
+        assert_eq!(asked.len(), r.failed + r.downloaded);
+        let last = errors.last().unwrap();
+        assert!(
+            last.message
+                .contains(&format!("{} more map tiles", r.not_asked))
+                && last.message.contains("6 tiles in a row"),
+            "{}",
+            last.message
+        );
+        assert_eq!(errors.len(), r.failed + 1);
+        assert!(r.summary().contains("not asked for"), "{}", r.summary());
     }
 }
