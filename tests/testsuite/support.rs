@@ -286,6 +286,27 @@ fn materialize(name: &str, dst: &Path) {
     let _ = std::fs::remove_file(dst.join(EXTENDS));
 }
 
+/// The example's image and card cache, which [`example`] fills.
+pub fn example_cache() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example/.blason-cache")
+}
+
+/// Makes `dst` a tree of hard links to `src`'s files (copies where links
+/// cannot be made). For caches: blason writes a cache entry to a new file
+/// and renames it, so a linked entry is never written through.
+pub fn link_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            link_dir(&e.path(), &to);
+        } else if std::fs::hard_link(e.path(), &to).is_err() {
+            std::fs::copy(e.path(), to).unwrap();
+        }
+    }
+}
+
 fn copy_dir(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
     for e in std::fs::read_dir(src).unwrap() {
