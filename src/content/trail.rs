@@ -153,7 +153,7 @@ pub struct TrailFrontMatter {
 /// `trail = "boucle.gpx"` or a `[trail]` table.
 pub fn deserialize_trail<'de, D: Deserializer<'de>>(
     d: D,
-) -> Result<Option<TrailFrontMatter>, D::Error> {
+) -> Result<Option<Box<TrailFrontMatter>>, D::Error> {
     struct V;
     impl<'de> Visitor<'de> for V {
         type Value = TrailFrontMatter;
@@ -170,7 +170,7 @@ pub fn deserialize_trail<'de, D: Deserializer<'de>>(
             TrailFrontMatter::deserialize(de::value::MapAccessDeserializer::new(map))
         }
     }
-    d.deserialize_any(V).map(Some)
+    d.deserialize_any(V).map(|t| Some(Box::new(t)))
 }
 
 /// A trail as the page shows it.
@@ -479,7 +479,7 @@ mod tests {
     #[derive(Debug, Deserialize)]
     struct Fm {
         #[serde(default, deserialize_with = "deserialize_trail")]
-        trail: Option<TrailFrontMatter>,
+        trail: Option<Box<TrailFrontMatter>>,
     }
 
     #[test]

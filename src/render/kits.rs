@@ -158,7 +158,7 @@ fn page_subject<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Subject<'a> {
     let p = &inputs.content().pages[i.0];
     let view = inputs.views.page(i, Detail::Summary);
     let intent = CardIntent::new(view.title, view.description).with(
-        p.fm.card.as_ref(),
+        p.fm.card.as_deref(),
         view.cover.as_ref(),
         &p.file.rel,
     );
@@ -173,7 +173,7 @@ fn page_subject<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Subject<'a> {
         intent,
         tags: &p.fm.tags,
         audiences: &p.fm.audiences,
-        share: p.fm.share.as_ref(),
+        share: p.fm.share.as_deref(),
         cover: view.cover.clone(),
         page: inputs.summaries[i.0].clone(),
         map_card: inputs

@@ -49,11 +49,11 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
     head.crumbs = view.ancestors.clone();
     head.here = Some(view.title.to_string());
     head.card = Some(CardIntent::new(view.title, view.description).with(
-        p.fm.card.as_ref(),
+        p.fm.card.as_deref(),
         view.cover.as_ref(),
         &p.file.rel,
     ));
-    head.share = ShareBar::of(p.fm.share.as_ref());
+    head.share = ShareBar::of(p.fm.share.as_deref());
     let thing = jsonld::Thing {
         name: view.title,
         description: view.description,

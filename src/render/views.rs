@@ -1303,7 +1303,7 @@ impl<'a> ViewSource<'a> {
             facts: self.strings.get(&p.lang).map_or_else(Vec::new, |strings| {
                 crate::render::facts::key_facts(
                     &crate::render::facts::Sources {
-                        written: p.fm.facts.as_ref(),
+                        written: p.fm.facts.as_deref(),
                         trail: trail.as_ref(),
                         place: place.as_ref(),
                         event_booking: event

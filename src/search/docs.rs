@@ -210,7 +210,7 @@ fn page_doc(
             .iter()
             .filter_map(|a| config.audience_title(a, &p.lang).map(String::from)),
     );
-    let place = p.fm.place.as_ref();
+    let place = p.fm.place.as_deref();
     let kind = place.and_then(|pl| place_kind(pl, &p.lang, src.words));
     let commune = place.and_then(|pl| trimmed(pl.commune.as_deref()));
     if let Some(pl) = place {

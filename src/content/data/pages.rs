@@ -455,12 +455,14 @@ fn page(
         tags: source.tags.clone(),
         cover: cover.map(|c| c.0.clone()),
         cover_alt: cover.and_then(|c| c.1.clone()),
-        card: cover.filter(|c| c.1.is_none()).map(|_| CardFrontMatter {
-            alt: Some(name.clone()),
-            ..CardFrontMatter::default()
+        card: cover.filter(|c| c.1.is_none()).map(|_| {
+            Box::new(CardFrontMatter {
+                alt: Some(name.clone()),
+                ..CardFrontMatter::default()
+            })
         }),
-        place: Some(place),
-        event,
+        place: Some(Box::new(place)),
+        event: event.map(Box::new),
         taxonomies,
         ..PageFrontMatter::default()
     };
