@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -33,8 +34,8 @@ use crate::render::map::MapFor;
 use crate::render::pages::paginate;
 use crate::render::press::{PressLibrary, PressPage};
 use crate::render::views::{
-    BrandAssets, Detail, HtmlAfterUse, PageHtml, PhotoPages, ViewSource, share_small_maps,
-    site_view,
+    BrandAssets, Detail, HtmlAfterUse, PageHtml, PhotoPages, Summaries, ViewSource,
+    share_small_maps, site_view,
 };
 use crate::render::{Renderer, routes};
 use crate::search;
@@ -1009,8 +1010,11 @@ pub(super) fn index_search(
 
 /// What the render stage made beyond the files it wrote.
 pub(super) struct Pages {
-    /// Each page's summary view.
+    /// Each page's summary view (`serve` only: a build drops them).
     pub summaries: Vec<tera::Value>,
+    /// How many summary views were made, those made for the asking
+    /// outside their language's round included.
+    pub summaries_made: usize,
     /// The warnings of each job that gave some (kept ones included).
     pub job_warnings: HashMap<Job, Vec<Diagnostic>>,
     /// Kit zips to make once their images are drawn.
@@ -1081,7 +1085,16 @@ pub(super) fn render_pages(
         Some(r) if r.keeps_outputs() || edited.is_some() => md.kept.clone(),
         _ => vec![false; content.pages.len()],
     };
-    let summaries = summaries(&views, recall, &unchanged);
+    let shared_maps = std::sync::Mutex::new(HashMap::new());
+    let made = AtomicUsize::new(0);
+    let make = |i: usize| summary(&views, i, &shared_maps, &made);
+    // serve keeps every summary for its next build: they are all made
+    // first. A build makes them a language at a time (below).
+    let all = match recall {
+        Some(_) => summaries(&views, recall, &unchanged, &shared_maps, &made),
+        None => Vec::new(),
+    };
+    let summaries = Summaries::new(&make, all);
     let latest = latest_pages(config, content);
     let inputs = RenderInputs {
         views: &views,
@@ -1131,9 +1144,31 @@ pub(super) fn render_pages(
     let (mut ordered, pages_own): (Vec<Job>, Vec<Job>) =
         planned.into_iter().partition(jobs::reads_page_html);
     let first = ordered.len();
-    ordered.extend(pages_own);
-    let render = |job: &Job| {
-        let r = jobs::render(job, &inputs).and_then(|mut out| {
+    // Then, in a build, one language after another: its pages' summaries
+    // are made, its outputs rendered, and the summaries dropped before the
+    // next language's are made. Outputs of no language come last.
+    let mut rounds: Vec<(Option<&str>, usize)> = Vec::new();
+    match recall {
+        Some(_) => {
+            rounds.push((None, pages_own.len()));
+            ordered.extend(pages_own);
+        }
+        None => {
+            let mut rest = pages_own;
+            for lang in config.all_languages() {
+                let (mine, others): (Vec<Job>, Vec<Job>) = rest
+                    .into_iter()
+                    .partition(|j| jobs::language(j, &inputs) == Some(lang));
+                rounds.push((Some(lang), mine.len()));
+                ordered.extend(mine);
+                rest = others;
+            }
+            rounds.push((None, rest.len()));
+            ordered.extend(rest);
+        }
+    }
+    let render = |job: &Job, inputs: &RenderInputs<'_>| {
+        let r = jobs::render(job, inputs).and_then(|mut out| {
             for (rel, bytes) in &out.files {
                 sink.write(rel, bytes)?;
             }
@@ -1145,9 +1180,38 @@ pub(super) fn render_pages(
         progress.advance(1);
         r.map_err(|d| vec![d])
     };
-    let mut results: Vec<Result<JobOutput, Vec<Diagnostic>>> =
-        ordered[..first].par_iter().map(render).collect();
-    results.par_extend(ordered[first..].par_iter().map(render));
+    let mut results: Vec<Result<JobOutput, Vec<Diagnostic>>> = ordered[..first]
+        .par_iter()
+        .map(|j| render(j, &inputs))
+        .collect();
+    let mut start = first;
+    for (lang, count) in rounds {
+        let jobs = &ordered[start..start + count];
+        start += count;
+        // The small maps shared within the round only: a language's
+        // unique ones (a cover, a phone number) go with its summaries.
+        let round_maps: SharedMaps = std::sync::Mutex::new(HashMap::new());
+        let round_make = |i: usize| summary(&views, i, &round_maps, &made);
+        let round = match (recall, lang) {
+            (Some(_), _) => None,
+            (None, Some(lang)) => Some(Summaries::new(
+                &round_make,
+                (0..content.pages.len())
+                    .into_par_iter()
+                    .map(|i| (content.pages[i].lang == lang).then(|| round_make(i)))
+                    .collect(),
+            )),
+            (None, None) => Some(Summaries::new(&round_make, Vec::new())),
+        };
+        let here = RenderInputs {
+            summaries: round.as_ref().unwrap_or(&summaries),
+            ..inputs
+        };
+        results.par_extend(jobs.par_iter().map(|j| render(j, &here)));
+        // This language's summaries go here, before the next one's.
+    }
+    // Every page's summary, made once (only `serve` has them).
+    let summaries: Vec<tera::Value> = summaries.into_made().into_iter().flatten().collect();
     page_html.restore(&mut md.pages);
     let mut job_warnings = HashMap::new();
     let mut job_templates = HashMap::new();
@@ -1177,6 +1241,7 @@ pub(super) fn render_pages(
     }
     Ok(Pages {
         summaries,
+        summaries_made: made.into_inner(),
         job_warnings,
         kits,
         press,
@@ -1185,28 +1250,43 @@ pub(super) fn render_pages(
     })
 }
 
-/// Each page's summary view, made once; kept from the last build for
+/// Small maps met in many summaries, kept once (`share_small_maps`).
+type SharedMaps = std::sync::Mutex<HashMap<String, tera::Value>>;
+
+/// Page `i`'s summary view, as listings show it (`made` counts them).
+fn summary(
+    views: &ViewSource<'_>,
+    i: usize,
+    shared_maps: &SharedMaps,
+    made: &AtomicUsize,
+) -> tera::Value {
+    made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    share_small_maps(
+        tera::Value::from_serializable(&views.page(PageId(i), Detail::Summary)),
+        shared_maps,
+    )
+}
+
+/// Every page's summary view, made once; kept from the last build for
 /// unchanged pages.
 fn summaries(
     views: &ViewSource<'_>,
     recall: Option<&Recall<'_>>,
     unchanged: &[bool],
-) -> Vec<tera::Value> {
+    shared_maps: &SharedMaps,
+    made: &AtomicUsize,
+) -> Vec<Option<tera::Value>> {
     let content = views.content;
-    let shared_maps = std::sync::Mutex::new(HashMap::new());
     (0..content.pages.len())
         .into_par_iter()
         .map(|i| {
             let kept = recall
                 .and_then(|r| r.page(&content.pages[i].file.rel))
                 .filter(|_| unchanged[i]);
-            match kept {
+            Some(match kept {
                 Some(m) => m.summary.clone(),
-                None => share_small_maps(
-                    tera::Value::from_serializable(&views.page(PageId(i), Detail::Summary)),
-                    &shared_maps,
-                ),
-            }
+                None => summary(views, i, shared_maps, made),
+            })
         })
         .collect()
 }
@@ -1546,7 +1626,11 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         now: opts.now,
         near: Default::default(),
     };
-    let summaries = summaries(&views, None, &[]);
+    let shared_maps = std::sync::Mutex::new(HashMap::new());
+    let count = AtomicUsize::new(0);
+    let made = summaries(&views, None, &[], &shared_maps, &count);
+    let make = |i: usize| summary(&views, i, &shared_maps, &count);
+    let summaries = Summaries::new(&make, made);
     let latest = latest_pages(config, content);
     f(&RenderInputs {
         views: &views,
@@ -1587,6 +1671,68 @@ mod tests {
             now: jiff::Timestamp::from_second(1_782_864_000).unwrap(),
             ..BuildOptions::new(root)
         }
+    }
+
+    /// Every stage up to the render stage's, on the site in `dir`: the
+    /// number of pages and what the render stage gave.
+    fn rendered(dir: &tempfile::TempDir) -> (usize, Pages) {
+        let root = dir.path().canonicalize().unwrap();
+        let opts = options(&root);
+        let run = Run {
+            root: &root,
+            opts: &opts,
+            progress: &Quiet,
+            recall: None,
+            mode: Mode::Build,
+            deferred: Default::default(),
+        };
+        let settings = configure(&run).unwrap();
+        let config = &settings.config;
+        let interface = load_theme(&run, config).unwrap();
+        let mut site = load_content(&run, config, None).unwrap();
+        let templates = prepare_templates(&run, &settings, &interface, &site).unwrap();
+        let refs = resolve_references(&run, config, &interface, &mut site).unwrap();
+        let mut md = render_markdown(&run, config, &mut site.content, &templates, &refs).unwrap();
+        let checked = check_rendered(&run, config, &interface, &site, &md, &refs).unwrap();
+        let src = RenderSources {
+            root: &root,
+            config,
+            interface: &interface,
+            site: &site,
+            templates: &templates,
+            refs: &refs,
+            checked: &checked,
+            search: &HashMap::new(),
+        };
+        let pages = render_pages(&run, &src, &mut md, &Memory::default()).unwrap();
+        (site.content.pages.len(), pages)
+    }
+
+    #[test]
+    fn a_build_makes_each_summary_once_a_language_at_a_time() {
+        // Two languages, each page in the home page's latest, its pillar,
+        // its tags, its audience and (the event) the agenda of its language:
+        // every listing finds its language's summaries made in its round.
+        let en_lac = LAC
+            .replace("Le lac", "The lake")
+            .replace("Au bord", "Ashore");
+        let en_fete = FETE.replace("La fête", "The fair");
+        let dir = site(&[
+            (
+                "blason.toml",
+                &format!("{}\n[languages.en]\n", crate::testing::CONFIG),
+            ),
+            ("content/_index.md", HOME),
+            ("content/_index.en.md", HOME),
+            ("content/tourisme/lac.md", LAC),
+            ("content/tourisme/lac.en.md", &en_lac),
+            ("content/tourisme/fete.md", FETE),
+            ("content/tourisme/fete.en.md", &en_fete),
+        ]);
+        let (pages, out) = rendered(&dir);
+        assert_eq!(pages, 4);
+        assert_eq!(out.summaries_made, pages);
+        assert!(out.summaries.is_empty());
     }
 
     #[test]
@@ -1649,7 +1795,8 @@ mod tests {
         };
         let sink = Memory::default();
         let pages = render_pages(&run, &src, &mut md, &sink).unwrap();
-        assert_eq!(pages.summaries.len(), 2);
+        assert!(pages.summaries.is_empty(), "only serve keeps the summaries");
+        assert_eq!(pages.summaries_made, 2, "each page's summary is made once");
         assert!(pages.kits.is_empty() && pages.kept_jobs.is_empty());
         // In a build, each page's HTML is released once its page is written.
         assert!(md.pages.iter().all(|p| p.html.is_empty()));

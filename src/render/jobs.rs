@@ -26,7 +26,7 @@ use crate::media::card::CardStudio;
 use crate::render::community::CommunityViews;
 use crate::render::kits::KitZip;
 use crate::render::press::{PressLibrary, PressPage};
-use crate::render::views::{PhotoPages, ViewSource};
+use crate::render::views::{PhotoPages, Summaries, ViewSource};
 use crate::render::{Renderer, feeds, head, kits, pages, press, routes};
 use crate::theme::Strings;
 
@@ -238,8 +238,8 @@ pub fn agendas(
 #[derive(Clone, Copy)]
 pub struct RenderInputs<'a> {
     pub views: &'a ViewSource<'a>,
-    /// Each page's summary view, made once.
-    pub summaries: &'a [tera::Value],
+    /// Each page's summary view ([`Summaries`]).
+    pub summaries: &'a Summaries<'a>,
     /// The most recent dated pages of each language.
     pub latest: &'a HashMap<String, Vec<usize>>,
     pub agendas: &'a HashMap<String, Agenda>,
@@ -522,6 +522,34 @@ pub fn listed_pages(job: &Job, inputs: &RenderInputs<'_>) -> Option<Vec<usize>> 
         }
         Job::Listing { listing, .. } => Some(inputs.model().listings[listing.0].pages.clone()),
         Job::Feed(s) if !content.sections[s.0].is_home() => Some(inputs.section_pages(*s).to_vec()),
+        _ => None,
+    }
+}
+
+/// The language whose pages' summaries `job` lists, when it has one: the
+/// render stage makes a language's summaries for its outputs, then drops
+/// them (`None`: the job is rendered after every language, and the
+/// summaries it shows are made for it).
+pub fn language<'b>(job: &Job, inputs: &RenderInputs<'b>) -> Option<&'b str> {
+    let content = inputs.content();
+    match job {
+        Job::Page(i) | Job::PageCalendar(i) | Job::Kit(i) => Some(&content.pages[i.0].lang),
+        Job::Section { section, .. } | Job::Feed(section) => {
+            Some(&content.sections[section.0].lang)
+        }
+        Job::Listing { listing, .. } => Some(&inputs.model().listings[listing.0].lang),
+        Job::Agenda { lang, .. }
+        | Job::AudiencesIndex(lang)
+        | Job::SiteMap(lang)
+        | Job::Search(lang)
+        | Job::AgendaCalendar(lang)
+        | Job::Plan(lang)
+        | Job::Community { lang, .. }
+        | Job::Press(lang) => inputs
+            .config()
+            .all_languages()
+            .into_iter()
+            .find(|l| l == lang),
         _ => None,
     }
 }

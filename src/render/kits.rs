@@ -175,7 +175,7 @@ fn page_subject<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Subject<'a> {
         audiences: &p.fm.audiences,
         share: p.fm.share.as_deref(),
         cover: view.cover.clone(),
-        page: inputs.summaries[i.0].clone(),
+        page: inputs.summaries.get(i.0),
         map_card: inputs
             .views
             .maps

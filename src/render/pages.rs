@@ -144,7 +144,7 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
         Frame::new(&p.lang, &page_template(content, i), p.path.clone()).file(p.file.rel.clone());
     frame.translations = view.translations.clone();
     let ctx = &mut frame.ctx;
-    ctx.insert_value("page", full_page_value(&inputs.summaries[i.0], &view));
+    ctx.insert_value("page", full_page_value(&inputs.summaries.get(i.0), &view));
     let s = &content.sections[p.section];
     ctx.insert("parent", &serde_json::json!({"title": s.title(), "permalink": absolute(base, &s.path), "path": s.path}));
     Ok(frame.head(head))
@@ -308,7 +308,7 @@ fn agenda_value(inputs: &RenderInputs<'_>, lang: &str, part: AgendaPart<'_>) -> 
     let pick = |list: &[usize]| {
         tera::Value::from(
             list.iter()
-                .map(|&i| inputs.summaries[i].clone())
+                .map(|&i| inputs.summaries.get(i))
                 .collect::<Vec<_>>(),
         )
     };
@@ -501,43 +501,41 @@ fn selections_value(inputs: &RenderInputs<'_>, si: SectionId) -> tera::Value {
                 && (p.fm.event.is_none() || upcoming.contains(&i))
         })
         .collect();
-    let blocks: Vec<tera::Value> =
-        s.fm.selections
-            .iter()
-            .map(|sel| {
-                let mut picked: Vec<usize> = places
-                    .iter()
-                    .copied()
-                    .filter(|&i| {
-                        let p = &content.pages[i];
-                        let event = p.fm.event.is_some();
-                        (!event || sel.kinds.contains(&crate::config::Category::Event))
-                            && p.fm
-                                .place
-                                .as_ref()
-                                .is_some_and(|pl| selects(sel, pl, today, event))
-                    })
-                    .collect();
-                picked.sort_by_cached_key(|&i| {
+    let blocks: Vec<tera::Value> = s
+        .fm
+        .selections
+        .iter()
+        .map(|sel| {
+            let mut picked: Vec<usize> = places
+                .iter()
+                .copied()
+                .filter(|&i| {
                     let p = &content.pages[i];
-                    let title = p.fm.title.as_deref().unwrap_or(&p.slug);
-                    (
-                        p.fm.cover.is_none(),
-                        crate::slug::slugify(title),
-                        p.path.clone(),
-                    )
-                });
-                picked.truncate(sel.limit.unwrap_or(6));
-                let items: Vec<tera::Value> = picked
-                    .iter()
-                    .map(|&i| inputs.summaries[i].clone())
-                    .collect();
-                let mut block = tera::Map::new();
-                block.insert(tera::value::Key::Str("title"), sel.title.clone().into());
-                block.insert(tera::value::Key::Str("items"), items.into());
-                tera::Value::from(block)
-            })
-            .collect();
+                    let event = p.fm.event.is_some();
+                    (!event || sel.kinds.contains(&crate::config::Category::Event))
+                        && p.fm
+                            .place
+                            .as_ref()
+                            .is_some_and(|pl| selects(sel, pl, today, event))
+                })
+                .collect();
+            picked.sort_by_cached_key(|&i| {
+                let p = &content.pages[i];
+                let title = p.fm.title.as_deref().unwrap_or(&p.slug);
+                (
+                    p.fm.cover.is_none(),
+                    crate::slug::slugify(title),
+                    p.path.clone(),
+                )
+            });
+            picked.truncate(sel.limit.unwrap_or(6));
+            let items: Vec<tera::Value> = picked.iter().map(|&i| inputs.summaries.get(i)).collect();
+            let mut block = tera::Map::new();
+            block.insert(tera::value::Key::Str("title"), sel.title.clone().into());
+            block.insert(tera::value::Key::Str("items"), items.into());
+            tera::Value::from(block)
+        })
+        .collect();
     tera::Value::from(blocks)
 }
 
@@ -672,7 +670,7 @@ fn must_see(inputs: &RenderInputs<'_>, lang: &str) -> tera::Value {
     tera::Value::from(
         picked
             .iter()
-            .map(|&i| inputs.summaries[i].clone())
+            .map(|&i| inputs.summaries.get(i))
             .collect::<Vec<_>>(),
     )
 }
@@ -698,7 +696,7 @@ fn home_blocks(inputs: &RenderInputs<'_>, lang: &str, ctx: &mut Context) {
     let recent: Vec<tera::Value> = inputs
         .latest
         .get(lang)
-        .map(|l| l.iter().map(|&i| summaries[i].clone()).collect())
+        .map(|l| l.iter().map(|&i| summaries.get(i)).collect())
         .unwrap_or_default();
     ctx.insert_value("latest", tera::Value::from(recent));
     ctx.insert_value(
@@ -724,7 +722,7 @@ fn home_blocks(inputs: &RenderInputs<'_>, lang: &str, ctx: &mut Context) {
         tera::Value::from(
             with_cover
                 .iter()
-                .map(|&i| summaries[i].clone())
+                .map(|&i| summaries.get(i))
                 .collect::<Vec<_>>(),
         ),
     );
@@ -1173,7 +1171,7 @@ pub(crate) fn photo<'a>(
     ctx.insert("photo_count", &pages.photos.len());
     ctx.insert("previous", &index.checked_sub(1).and_then(neighbour));
     ctx.insert("next", &neighbour(index + 1));
-    ctx.insert_value("page", inputs.summaries[pages.page].clone());
+    ctx.insert_value("page", inputs.summaries.get(pages.page));
     Ok(frame)
 }
 

@@ -671,12 +671,47 @@ pub struct ViewSource<'a> {
     pub near: std::sync::OnceLock<std::collections::HashMap<String, crate::geo::near::PointIndex>>,
 }
 
+/// Each page's summary view (what listings show) as a Tera value. A build
+/// makes them one language at a time, for the outputs of that language,
+/// and drops them before the next (a region's portal's are a gigabyte in
+/// all); one asked for outside that language is made for the asking.
+/// `serve` makes them all and keeps them for its next build.
+pub struct Summaries<'a> {
+    made: Vec<Option<tera::Value>>,
+    make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
+}
+
+impl<'a> Summaries<'a> {
+    /// `make` makes page `i`'s summary; `made` holds those already made
+    /// (by page index; shorter or `None` where not).
+    pub fn new(
+        make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
+        made: Vec<Option<tera::Value>>,
+    ) -> Summaries<'a> {
+        Summaries { made, make }
+    }
+
+    /// Page `i`'s summary: a cheap clone of the one made (Tera values
+    /// share their data), else made now.
+    pub fn get(&self, i: usize) -> tera::Value {
+        match self.made.get(i) {
+            Some(Some(v)) => v.clone(),
+            _ => (self.make)(i),
+        }
+    }
+
+    /// The summaries made, by page index.
+    pub fn into_made(self) -> Vec<Option<tera::Value>> {
+        self.made
+    }
+}
+
 /// Serializes a listing for templates, with its `pages` taken from the
-/// page summaries made once per build (cheap clones: Tera values share data).
-pub fn listing_value(view: &ListingView<'_>, summaries: &[tera::Value]) -> tera::Value {
+/// page summaries (cheap clones: Tera values share data).
+pub fn listing_value(view: &ListingView<'_>, summaries: &Summaries<'_>) -> tera::Value {
     let value = tera::Value::from_serializable(view);
     let mut map = value.into_map().unwrap_or_default();
-    let pages: Vec<tera::Value> = view.pages.iter().map(|&i| summaries[i].clone()).collect();
+    let pages: Vec<tera::Value> = view.pages.iter().map(|&i| summaries.get(i)).collect();
     map.insert(tera::value::Key::Str("pages"), tera::Value::from(pages));
     tera::Value::from(map)
 }
