@@ -530,7 +530,7 @@ pub fn listed_pages(job: &Job, inputs: &RenderInputs<'_>) -> Option<Vec<usize>> 
 /// render stage makes a language's summaries for its outputs, then drops
 /// them (`None`: the job is rendered after every language, and the
 /// summaries it shows are made for it).
-pub fn language<'b>(job: &Job, inputs: &RenderInputs<'b>) -> Option<&'b str> {
+pub fn language<'j>(job: &'j Job, inputs: &RenderInputs<'j>) -> Option<&'j str> {
     let content = inputs.content();
     match job {
         Job::Page(i) | Job::PageCalendar(i) | Job::Kit(i) => Some(&content.pages[i.0].lang),
@@ -545,11 +545,7 @@ pub fn language<'b>(job: &Job, inputs: &RenderInputs<'b>) -> Option<&'b str> {
         | Job::AgendaCalendar(lang)
         | Job::Plan(lang)
         | Job::Community { lang, .. }
-        | Job::Press(lang) => inputs
-            .config()
-            .all_languages()
-            .into_iter()
-            .find(|l| l == lang),
+        | Job::Press(lang) => Some(lang),
         _ => None,
     }
 }
