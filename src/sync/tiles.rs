@@ -14,6 +14,8 @@
 //! A tile goes to `.Y.part` and is renamed once whole and checked to be a
 //! PNG, JPEG or WebP image. A tile that cannot be downloaded is an error
 //! naming its address, the HTTP status and the page whose map needs it.
+//! After [`STOP_AFTER`] tiles failed in a row, the server is asked for no
+//! more: one error counts the tiles left.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -200,7 +202,7 @@ pub fn fetch(
             Diagnostic::error(
                 "map-tile",
                 format!(
-                    "{} more map tile{} of {} were not asked for: the server failed {STOP_AFTER} tiles in a row",
+                    "{} more map tile{} from {} were not downloaded: the server failed {STOP_AFTER} tiles in a row, so sync stopped asking it",
                     super::thousands(report.not_asked),
                     if report.not_asked == 1 { "" } else { "s" },
                     crate::url::host(&source.template)
@@ -262,6 +264,21 @@ mod tests {
         Client::new(o)
     }
 
+    /// Fetches `wanted` from `server` into `dir`'s cache.
+    fn fetch_from(
+        server: &Server,
+        dir: &Path,
+        wanted: &[(Tile, String)],
+    ) -> (TileReport, Vec<Diagnostic>) {
+        let c = config(server);
+        let source = c.maps.tiles.clone().unwrap();
+        fetch(dir, &c, &source, wanted, &client(), &crate::pipeline::Quiet)
+    }
+
+    fn want(x: u32, y: u32) -> (Tile, String) {
+        (Tile { z: 15, x, y }, "content/a.md".to_string())
+    }
+
     fn config(server: &Server) -> Config {
         Config::parse(&format!(
             "base_url = \"https://example.org\"\ntitle = \"T\"\n[maps]\ntiles = \"{}\"\nattribution = \"© Test\"\n",
@@ -285,16 +302,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let c = config(&server);
         let source = c.maps.tiles.clone().unwrap();
-        let want = |x: u32, y: u32| (Tile { z: 15, x, y }, "content/a.md".to_string());
         let wanted = vec![want(1, 1), want(1, 2), want(9, 1), want(8, 1)];
-        let (r, errors) = fetch(
-            dir.path(),
-            &c,
-            &source,
-            &wanted,
-            &client(),
-            &crate::pipeline::Quiet,
-        );
+        let (r, errors) = fetch_from(&server, dir.path(), &wanted);
         assert_eq!((r.wanted, r.downloaded, r.failed, r.present), (4, 2, 2, 0));
         let tile_url = server.url("/t/15/9/1.png");
         let e = errors
@@ -321,14 +330,7 @@ mod tests {
         );
         // Again: the two in the cache are not asked for.
         let before = server.requests().len();
-        let (r, _) = fetch(
-            dir.path(),
-            &c,
-            &source,
-            &wanted[..2],
-            &client(),
-            &crate::pipeline::Quiet,
-        );
+        let (r, _) = fetch_from(&server, dir.path(), &wanted[..2]);
         assert_eq!((r.present, r.downloaded), (2, 0));
         assert_eq!(server.requests().len(), before);
     }
@@ -346,19 +348,9 @@ mod tests {
             }
         });
         let dir = tempfile::tempdir().unwrap();
-        let c = config(&server);
-        let source = c.maps.tiles.clone().unwrap();
-        let want = |x: u32, y: u32| (Tile { z: 15, x, y }, "content/a.md".to_string());
         let mut wanted = vec![want(1, 1), want(1, 2), want(0, 1)];
         wanted.extend((0..40).map(|y| want(2, y)));
-        let (r, errors) = fetch(
-            dir.path(),
-            &c,
-            &source,
-            &wanted,
-            &client(),
-            &crate::pipeline::Quiet,
-        );
+        let (r, errors) = fetch_from(&server, dir.path(), &wanted);
         assert_eq!(r.downloaded, 1);
         // The first two failures did not count once a tile came; the
         // workers stop within one tile each of the sixth in a row.
