@@ -69,6 +69,22 @@ pub(crate) enum Mode {
     Check,
 }
 
+#[cfg(test)]
+impl<'a> Run<'a> {
+    /// A quiet build without serve's memory: the tests' and
+    /// [`with_render_inputs`]'.
+    fn quiet_build(root: &'a Path, opts: &'a BuildOptions) -> Run<'a> {
+        Run {
+            root,
+            opts,
+            progress: &super::Quiet,
+            recall: None,
+            mode: Mode::Build,
+            deferred: Default::default(),
+        }
+    }
+}
+
 impl Run<'_> {
     /// A stage's problems: the end of the build, or (in `check`) kept for
     /// the report while the stages go on.
@@ -1593,14 +1609,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         now: jiff::Timestamp::from_second(1_782_864_000).unwrap(),
         ..BuildOptions::new(&root)
     };
-    let run = Run {
-        root: &root,
-        opts: &opts,
-        progress: &super::Quiet,
-        recall: None,
-        mode: Mode::Build,
-        deferred: Default::default(),
-    };
+    let run = Run::quiet_build(&root, &opts);
     let settings = configure(&run).unwrap();
     let config = &settings.config;
     let interface = load_theme(&run, config).unwrap();
@@ -1652,7 +1661,6 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
 mod tests {
     use super::*;
     use crate::output::Memory;
-    use crate::pipeline::Quiet;
     use crate::testing::site;
 
     const HOME: &str = "+++\ntitle = \"Accueil\"\ndescription = \"D\"\n+++\nBienvenue.\n";
@@ -1679,14 +1687,7 @@ mod tests {
     fn rendered(dir: &tempfile::TempDir) -> (usize, Pages) {
         let root = dir.path().canonicalize().unwrap();
         let opts = options(&root);
-        let run = Run {
-            root: &root,
-            opts: &opts,
-            progress: &Quiet,
-            recall: None,
-            mode: Mode::Build,
-            deferred: Default::default(),
-        };
+        let run = Run::quiet_build(&root, &opts);
         let settings = configure(&run).unwrap();
         let config = &settings.config;
         let interface = load_theme(&run, config).unwrap();
@@ -1741,14 +1742,7 @@ mod tests {
         let dir = tiny();
         let root = dir.path().canonicalize().unwrap();
         let opts = options(&root);
-        let run = Run {
-            root: &root,
-            opts: &opts,
-            progress: &Quiet,
-            recall: None,
-            mode: Mode::Build,
-            deferred: Default::default(),
-        };
+        let run = Run::quiet_build(&root, &opts);
         let settings = configure(&run).unwrap();
         let config = &settings.config;
         assert_eq!(config.title, "Territoire");
@@ -1835,14 +1829,7 @@ mod tests {
         ]);
         let root = dir.path().canonicalize().unwrap();
         let opts = options(&root);
-        let run = Run {
-            root: &root,
-            opts: &opts,
-            progress: &Quiet,
-            recall: None,
-            mode: Mode::Build,
-            deferred: Default::default(),
-        };
+        let run = Run::quiet_build(&root, &opts);
         let settings = configure(&run).unwrap();
         let interface = load_theme(&run, &settings.config).unwrap();
         let mut site = load_content(&run, &settings.config, None).unwrap();
@@ -1859,14 +1846,7 @@ mod tests {
         let root = dir.path().canonicalize().unwrap();
         let mut opts = options(&root);
         opts.base_url = Some("localhost:8000".into());
-        let run = Run {
-            root: &root,
-            opts: &opts,
-            progress: &Quiet,
-            recall: None,
-            mode: Mode::Build,
-            deferred: Default::default(),
-        };
+        let run = Run::quiet_build(&root, &opts);
         assert!(matches!(configure(&run), Err(Error::Usage(m)) if m.contains("localhost:8000")));
     }
 }
