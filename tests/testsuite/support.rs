@@ -295,27 +295,30 @@ pub fn example_cache() -> PathBuf {
 /// cannot be made). For caches: blason writes a cache entry to a new file
 /// and renames it, so a linked entry is never written through.
 pub fn link_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            link_dir(&e.path(), &to);
-        } else if std::fs::hard_link(e.path(), &to).is_err() {
-            std::fs::copy(e.path(), to).unwrap();
+    each_file(src, dst, &|from, to| {
+        if std::fs::hard_link(from, to).is_err() {
+            std::fs::copy(from, to).unwrap();
         }
-    }
+    });
 }
 
 fn copy_dir(src: &Path, dst: &Path) {
+    each_file(src, dst, &|from, to| {
+        std::fs::copy(from, to).unwrap();
+    });
+}
+
+/// Makes `src`'s folders under `dst` and calls `put` for each file with
+/// where it goes.
+fn each_file(src: &Path, dst: &Path, put: &dyn Fn(&Path, &Path)) {
     std::fs::create_dir_all(dst).unwrap();
     for e in std::fs::read_dir(src).unwrap() {
         let e = e.unwrap();
         let to = dst.join(e.file_name());
         if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to);
+            each_file(&e.path(), &to, put);
         } else {
-            std::fs::copy(e.path(), to).unwrap();
+            put(&e.path(), &to);
         }
     }
 }
