@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::Content;
 use crate::content::event::EventTimes;
 use crate::content::site::SiteModel;
+use crate::content::{Content, CoverFiles};
 use crate::error::{Diagnostic, Error, display_path};
 use crate::markdown::Rendered;
 use crate::paths::resolve_content_path;
@@ -23,41 +23,77 @@ use crate::render::routes;
 use crate::render::views::PhotoPages;
 use crate::theme::Strings;
 
-/// Covers: exist, and stay inside the site.
-pub(crate) fn files(root: &Path, content: &Content) -> Result<(), Error> {
-    let mut errors = Vec::new();
-    let mut check = |written: &str, dir: &Path, file: &str, key: &str| match resolve_content_path(
-        root, dir, written,
-    ) {
-        Ok(p) if p.is_file() => {}
-        Ok(p) => {
-            let d = Diagnostic::error("missing-file", format!("{key} `{written}` does not exist"))
-                .file(file)
-                .help(crate::paths::near_miss(&p).unwrap_or_else(|| {
-                    "a bare name is looked for beside the markdown file; a name starting with / under static/".into()
-                }));
-            errors.push(match key_line(root, file, "cover") {
-                Some(line) => d.line(line),
-                None => d,
-            })
-        }
-        Err(why) => errors.push(
-            Diagnostic::error("path-outside-site", format!("{key} `{written}` {why}"))
-                .file(file)
-                .help("use a file inside the site: beside the page, or under static/"),
-        ),
+/// A cover as written, and the path it resolved to with whether a file is
+/// there, or why it does not resolve.
+type Resolved = Option<(String, Result<(PathBuf, bool), String>)>;
+
+/// Covers: exist, and stay inside the site. Gives each one's file, and the
+/// errors of those that do not resolve to one.
+pub(crate) fn files(root: &Path, content: &Content) -> (CoverFiles, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let resolve = |written: Option<&String>, dir: &Path| -> Resolved {
+        written.map(|w| {
+            (
+                w.clone(),
+                resolve_content_path(root, dir, w).map(|p| {
+                    let found = p.is_file();
+                    (p, found)
+                }),
+            )
+        })
     };
-    for p in &content.pages {
-        if let Some(c) = &p.fm.cover {
-            check(c, &p.dir, &p.file.rel, "the cover");
+    let pages: Vec<_> = content
+        .pages
+        .par_iter()
+        .map(|p| resolve(p.fm.cover.as_ref(), &p.dir))
+        .collect();
+    let sections: Vec<_> = content
+        .sections
+        .par_iter()
+        .map(|s| resolve(s.fm.cover.as_ref(), &s.dir))
+        .collect();
+    let mut errors = Vec::new();
+    let mut check = |written: &str, resolved: &Result<(PathBuf, bool), String>, file: &str| {
+        let key = "the cover";
+        match resolved {
+            Ok((_, true)) => {}
+            Ok((p, false)) => {
+                let d = Diagnostic::error("missing-file", format!("{key} `{written}` does not exist"))
+                    .file(file)
+                    .help(crate::paths::near_miss(p).unwrap_or_else(|| {
+                        "a bare name is looked for beside the markdown file; a name starting with / under static/".into()
+                    }));
+                errors.push(match key_line(root, file, "cover") {
+                    Some(line) => d.line(line),
+                    None => d,
+                })
+            }
+            Err(why) => errors.push(
+                Diagnostic::error("path-outside-site", format!("{key} `{written}` {why}"))
+                    .file(file)
+                    .help("use a file inside the site: beside the page, or under static/"),
+            ),
+        }
+    };
+    for (p, r) in content.pages.iter().zip(&pages) {
+        if let Some((written, resolved)) = r {
+            check(written, resolved, &p.file.rel);
         }
     }
-    for s in &content.sections {
-        if let (Some(c), Some(f)) = (&s.fm.cover, &s.file) {
-            check(c, &s.dir, &f.rel, "the cover");
+    for (s, r) in content.sections.iter().zip(&sections) {
+        if let (Some((written, resolved)), Some(f)) = (r, &s.file) {
+            check(written, resolved, &f.rel);
         }
     }
-    Error::or_value(errors, ())
+    let file = |r: Resolved| match r {
+        Some((_, Ok((p, true)))) => Some(p),
+        _ => None,
+    };
+    let covers = CoverFiles {
+        pages: pages.into_iter().map(file).collect(),
+        sections: sections.into_iter().map(file).collect(),
+    };
+    (covers, errors)
 }
 
 /// The line of `file` (relative to `root`) where front matter sets `key`;
@@ -1024,13 +1060,6 @@ mod tests {
             .collect()
     }
 
-    fn codes(r: Result<(), Error>) -> Vec<&'static str> {
-        match r {
-            Ok(()) => Vec::new(),
-            Err(e) => e.diagnostics().iter().map(|d| d.code).collect(),
-        }
-    }
-
     #[test]
     fn an_anchor_must_be_a_heading_of_the_page_it_points_to() {
         let dir = site(&[
@@ -1068,12 +1097,29 @@ mod tests {
             ),
         ]);
         let (_, content, _) = load(dir.path());
-        assert_eq!(
-            codes(files(dir.path(), &content)),
-            ["missing-file", "path-outside-site"]
-        );
+        let a = content
+            .pages
+            .iter()
+            .position(|p| p.file.rel == "content/a.md")
+            .unwrap();
+        let b = content
+            .pages
+            .iter()
+            .position(|p| p.file.rel == "content/b.md")
+            .unwrap();
+        let code = |d: Vec<Diagnostic>| d.iter().map(|d| d.code).collect::<Vec<_>>();
+        let (covers, errors) = files(dir.path(), &content);
+        assert_eq!(code(errors), ["missing-file", "path-outside-site"]);
+        assert_eq!((covers.page(a), covers.page(b)), (None, None));
         crate::testing::write(dir.path(), "content/a.jpg", "x");
-        assert_eq!(codes(files(dir.path(), &content)), ["path-outside-site"]);
+        let (covers, errors) = files(dir.path(), &content);
+        assert_eq!(code(errors), ["path-outside-site"]);
+        // The file found is the one every later stage is given.
+        assert_eq!(
+            covers.page(a),
+            Some(dir.path().join("content/a.jpg").as_path())
+        );
+        assert_eq!(covers.page(b), None);
     }
 
     #[test]

@@ -977,6 +977,30 @@ pub fn is_transcript(name: &str) -> bool {
         .ends_with(".transcript")
 }
 
+/// The file each page's and section's cover names, resolved once a build
+/// (a bare name beside the page, `/` under `static/`, kept inside the
+/// site: `paths::resolve_content_path`), for every stage that needs it: the
+/// images asked for, views, the search index's thumbnails, the sitemap.
+/// `None` without a cover, or when it does not resolve to a file (which
+/// `checks::files` reports).
+#[derive(Debug, Default)]
+pub(crate) struct CoverFiles {
+    pub(crate) pages: Vec<Option<PathBuf>>,
+    pub(crate) sections: Vec<Option<PathBuf>>,
+}
+
+impl CoverFiles {
+    /// The cover file of page `i`.
+    pub fn page(&self, i: usize) -> Option<&Path> {
+        self.pages.get(i)?.as_deref()
+    }
+
+    /// The cover file of section `i`.
+    pub fn section(&self, i: usize) -> Option<&Path> {
+        self.sections.get(i)?.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -560,14 +560,8 @@ fn run_stages(
     // soon as the index is written, before pages fill memory; `serve` keeps
     // it for its next build.
     let search = match search_memo {
-        Some(memo) => stages::index_search(run, &inputs, sink, memo, true)?,
-        None => stages::index_search(
-            run,
-            &inputs,
-            sink,
-            &mut crate::search::Memo::default(),
-            false,
-        )?,
+        Some(memo) => stages::index_search(&inputs, sink, memo, true)?,
+        None => stages::index_search(&inputs, sink, &mut crate::search::Memo::default(), false)?,
     };
     warnings.extend(search.warnings.iter().cloned());
     timer.lap("search");

@@ -26,7 +26,6 @@ use crate::media::card::{CardCounts, CardStudio};
 use crate::media::map::{MapCounts, MapMaker, MapRequest};
 use crate::media::{ImageCounts, ImagePipeline, ImageSettings, ResponsiveImage};
 use crate::output::{Sink, file_for};
-use crate::paths::resolve_content_path;
 use crate::render::community::CommunityViews;
 use crate::render::jobs::{self, Job, JobOutput, RenderInputs};
 use crate::render::kits::KitZip;
@@ -337,6 +336,8 @@ pub(super) struct References {
     pub agendas: HashMap<String, jobs::Agenda>,
     pub images: ImagePipeline,
     pub covers: HashMap<PathBuf, ResponsiveImage>,
+    /// Each page's and section's cover file, resolved once.
+    pub cover_files: crate::content::CoverFiles,
     pub posts: CommunityViews,
     /// Each map drawn: of a page (its trail or place), of a section.
     pub maps: HashMap<MapFor, ResponsiveImage>,
@@ -353,7 +354,8 @@ pub(super) fn resolve_references(
 ) -> Result<References, Error> {
     let (root, opts) = (run.root, run.opts);
     let content = &site.content;
-    run.go_on(checks::files(root, content), || ())?;
+    let (cover_files, errors) = checks::files(root, content);
+    run.defer(errors)?;
     let (events, errors) = checks::events(content, &config.timezone, opts.now);
     run.defer(errors)?;
     let data_warnings = checks::data(config, &site.content, &events, opts.now);
@@ -365,7 +367,7 @@ pub(super) fn resolve_references(
     site.warnings.extend(schedule_warnings);
     let content = &site.content;
     let images = ImagePipeline::new(root, image_settings(config));
-    let covers = run.go_on(request_covers(root, content, &images), HashMap::new)?;
+    let covers = run.go_on(request_covers(content, &cover_files, &images), HashMap::new)?;
     let (maps, map_counts, map_warnings, map_cache) = run.go_on(
         request_maps(root, config, interface, content, &images),
         || {
@@ -393,6 +395,7 @@ pub(super) fn resolve_references(
         agendas,
         images,
         covers,
+        cover_files,
         posts,
         maps,
         map_counts,
@@ -583,22 +586,26 @@ fn request_maps(
 /// header now, made after rendering); a damaged or oversized image is an
 /// error naming it and the page that uses it.
 fn request_covers(
-    root: &Path,
     content: &Content,
+    cover_files: &crate::content::CoverFiles,
     images: &ImagePipeline,
 ) -> Result<HashMap<PathBuf, ResponsiveImage>, Error> {
     let mut wanted: Vec<(PathBuf, String)> = Vec::new();
     let covers = content
         .pages
         .iter()
-        .map(|p| (p.fm.cover.as_deref(), &p.dir, p.file.rel.clone()))
-        .chain(content.sections.iter().filter_map(|s| {
+        .enumerate()
+        .map(|(i, p)| (p.fm.cover.as_deref(), cover_files.page(i), &p.file.rel))
+        .chain(content.sections.iter().enumerate().filter_map(|(i, s)| {
             s.file
                 .as_ref()
-                .map(|f| (s.fm.cover.as_deref(), &s.dir, f.rel.clone()))
+                .map(|f| (s.fm.cover.as_deref(), cover_files.section(i), &f.rel))
         }));
-    for (cover, dir, file) in covers {
-        let Some(c) = cover else { continue };
+    for (cover, path, file) in covers {
+        // A cover that is not a file is checks::files' to report.
+        let (Some(c), Some(path)) = (cover, path) else {
+            continue;
+        };
         let lower = c.to_ascii_lowercase();
         if !(lower.ends_with(".jpg")
             || lower.ends_with(".jpeg")
@@ -607,12 +614,7 @@ fn request_covers(
         {
             continue;
         }
-        // A missing cover is checks::files' to report.
-        if let Ok(path) = resolve_content_path(root, dir, c)
-            && path.is_file()
-        {
-            wanted.push((path, file));
-        }
+        wanted.push((path.to_path_buf(), file.clone()));
     }
     wanted.sort();
     wanted.dedup_by(|a, b| a.0 == b.0);
@@ -965,7 +967,6 @@ pub(super) struct SearchSources<'a> {
 /// The search index of each language, from the rendered bodies, written
 /// to `sink` (docs/search.md); nothing when `[search] enable = false`.
 pub(super) fn index_search(
-    run: &Run<'_>,
     from: &SearchSources<'_>,
     sink: &dyn Sink,
     memo: &mut search::Memo,
@@ -986,13 +987,13 @@ pub(super) fn index_search(
         strings.strings.get(key).cloned()
     };
     let sources = search::docs::Sources {
-        root: run.root,
         config,
         content: &site.content,
         pages: &md.pages,
         sections: &md.sections,
         events: &refs.events,
         covers: &refs.covers,
+        cover_files: &refs.cover_files,
         words: &words,
     };
     // `serve` keeps the bodies' texts: a save reads again only the bodies
@@ -1078,7 +1079,6 @@ pub(super) fn render_pages(
         },
     );
     let views = ViewSource {
-        root: src.root,
         config,
         content,
         model: &src.site.model,
@@ -1088,6 +1088,7 @@ pub(super) fn render_pages(
         events: &src.refs.events,
         strings: &src.interface.strings,
         images: &src.refs.covers,
+        cover_files: &src.refs.cover_files,
         maps: &src.refs.maps,
         today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
         now: run.opts.now,
@@ -1440,8 +1441,8 @@ pub(super) fn write_site_files(
         &src.refs.agendas,
     ));
     let images = SitemapImages {
-        root,
         covers: &src.refs.covers,
+        cover_files: &src.refs.cover_files,
     };
     for (path, xml) in crate::seo::sitemap(config, content, &src.site.model, &images, &extra) {
         sink.write(&path, xml.as_bytes())?;
@@ -1621,7 +1622,6 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
     let content = &site.content;
     let page_html = PageHtml::new(&mut md.pages, HtmlAfterUse::Keep);
     let views = ViewSource {
-        root: &root,
         config,
         content,
         model: &site.model,
@@ -1631,6 +1631,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         events: &refs.events,
         strings: &interface.strings,
         images: &refs.covers,
+        cover_files: &refs.cover_files,
         maps: &refs.maps,
         today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
         now: opts.now,

@@ -646,7 +646,6 @@ pub enum HtmlAfterUse {
 
 /// Everything views are built from.
 pub struct ViewSource<'a> {
-    pub root: &'a std::path::Path,
     pub config: &'a Config,
     pub content: &'a Content,
     pub model: &'a SiteModel,
@@ -659,6 +658,8 @@ pub struct ViewSource<'a> {
     pub strings: &'a BTreeMap<String, Strings>,
     /// Responsive variants of every cover, by source file.
     pub images: &'a std::collections::HashMap<std::path::PathBuf, crate::media::ResponsiveImage>,
+    /// Each page's and section's cover file.
+    pub cover_files: &'a crate::content::CoverFiles,
     /// Each map drawn: of a page (its trail or its place), of a section.
     pub maps:
         &'a std::collections::HashMap<crate::render::map::MapFor, crate::media::ResponsiveImage>,
@@ -880,20 +881,20 @@ impl<'a> ViewSource<'a> {
         nav(self.base(), &s.dir_rel, &title, &s.path)
     }
 
+    /// A cover as written (`cover`), the file it resolved to
+    /// ([`crate::content::CoverFiles`]), its description, its owner's path.
     fn cover(
         &self,
         cover: Option<&str>,
+        file: Option<&std::path::Path>,
         alt: Option<&str>,
         owner_path: &str,
-        dir: &std::path::Path,
     ) -> Option<CoverView> {
         let c = cover?;
         let url = match c.strip_prefix('/') {
             Some(_) => c.to_string(),
             None => format!("{owner_path}{c}"),
         };
-        let file = crate::paths::resolve_content_path(self.root, dir, c).ok();
-        let size = file.as_ref().and_then(|f| imagesize::size(f).ok());
         let lower = c.to_ascii_lowercase();
         let mime = if lower.ends_with(".png") {
             "image/png"
@@ -908,7 +909,7 @@ impl<'a> ViewSource<'a> {
         };
         // A processed cover is published as its variants only (metadata stripped);
         // `url` is then the `<img>` fallback (`media::ResponsiveImage`).
-        if let Some(img) = file.as_ref().and_then(|f| self.images.get(f)) {
+        if let Some(img) = file.and_then(|f| self.images.get(f)) {
             let fallback = &img.fallback;
             let mime = if fallback.url.ends_with(".webp") {
                 "image/webp"
@@ -927,9 +928,11 @@ impl<'a> ViewSource<'a> {
                 height: Some(fallback.height),
                 mime,
                 image: Some(img.clone()),
-                source: file.clone(),
+                source: file.map(std::path::Path::to_path_buf),
             });
         }
+        // An image published as it is (an SVG): its size from its header.
+        let size = file.and_then(|f| imagesize::size(f).ok());
         Some(CoverView {
             permalink: absolute(self.base(), &url),
             url,
@@ -947,9 +950,9 @@ impl<'a> ViewSource<'a> {
         let p = &self.content.pages[i];
         self.cover(
             p.fm.cover.as_deref(),
+            self.cover_files.page(i),
             p.fm.cover_alt.as_deref(),
             &p.path,
-            &p.dir,
         )
     }
 
@@ -958,9 +961,9 @@ impl<'a> ViewSource<'a> {
         let s = &self.content.sections[i];
         self.cover(
             s.fm.cover.as_deref(),
+            self.cover_files.section(i),
             s.fm.cover_alt.as_deref(),
             &s.path,
-            &s.dir,
         )
     }
 
@@ -1320,9 +1323,9 @@ impl<'a> ViewSource<'a> {
             taxonomies,
             cover: self.cover(
                 p.fm.cover.as_deref(),
+                self.cover_files.page(i),
                 p.fm.cover_alt.as_deref(),
                 &p.path,
-                &p.dir,
             ),
             translations: if full {
                 self.translations(&format!("page:{}", p.translation_key), &p.lang)
@@ -1425,9 +1428,9 @@ impl<'a> ViewSource<'a> {
             ancestors: self.ancestors(s.parent),
             cover: self.cover(
                 s.fm.cover.as_deref(),
+                self.cover_files.section(i),
                 s.fm.cover_alt.as_deref(),
                 &s.path,
-                &s.dir,
             ),
             extra: Some(&s.fm.extra),
             toc: &body.toc,

@@ -9,7 +9,7 @@
 //! pipeline hands over as [`Words`] (the theme is not below this module).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -27,13 +27,14 @@ use super::text::{html_text, stemmer};
 
 /// What the documents are made from.
 pub(crate) struct Sources<'a> {
-    pub root: &'a Path,
     pub config: &'a Config,
     pub content: &'a Content,
     pub pages: &'a [Rendered],
     pub sections: &'a [Rendered],
     pub events: &'a [Option<EventTimes>],
     pub covers: &'a HashMap<PathBuf, ResponsiveImage>,
+    /// Each page's cover file.
+    pub cover_files: &'a crate::content::CoverFiles,
     pub words: Words<'a>,
 }
 
@@ -149,9 +150,8 @@ fn place_access(place: &PlaceFrontMatter) -> u8 {
 }
 
 /// The address of the smallest variant of a processed cover.
-fn thumbnail(src: &Sources<'_>, dir: &Path, cover: Option<&str>) -> Option<String> {
-    let file = crate::paths::resolve_content_path(src.root, dir, cover?).ok()?;
-    let img = src.covers.get(&file)?;
+fn thumbnail(src: &Sources<'_>, i: usize) -> Option<String> {
+    let img = src.covers.get(src.cover_files.page(i)?)?;
     let first = img.sources.last()?.srcset.split(", ").next()?;
     let url = first.split(' ').next()?;
     Some(url.to_string())
@@ -233,7 +233,7 @@ fn page_doc(
         kind,
         commune,
         access: place.map_or(0, place_access),
-        thumbnail: thumbnail(src, &p.dir, p.fm.cover.as_deref()),
+        thumbnail: thumbnail(src, i),
         event: src.events.get(i).and_then(|e| e.as_ref()).map(|e| {
             if e.upcoming() {
                 EventState::Upcoming

@@ -42,19 +42,25 @@ pub struct SitemapPage {
 /// are named relative to their page) and the published variants of raster
 /// covers (their originals are not published).
 pub struct SitemapImages<'a> {
-    pub root: &'a Path,
     pub covers: &'a HashMap<PathBuf, ResponsiveImage>,
+    /// Each page's and section's cover file.
+    pub cover_files: &'a crate::content::CoverFiles,
 }
 
 impl SitemapImages<'_> {
     /// The published URL of a cover: the `<img>` fallback of a processed
     /// one, the file itself otherwise (an SVG).
-    fn cover(&self, base: &str, owner_path: &str, dir: &Path, cover: Option<&str>) -> Vec<String> {
+    fn cover(
+        &self,
+        base: &str,
+        owner_path: &str,
+        cover: Option<&str>,
+        file: Option<&Path>,
+    ) -> Vec<String> {
         let Some(c) = cover else {
             return Vec::new();
         };
-        let file = crate::paths::resolve_content_path(self.root, dir, c).ok();
-        if let Some(img) = file.as_ref().and_then(|f| self.covers.get(f)) {
+        if let Some(img) = file.and_then(|f| self.covers.get(f)) {
             return vec![img.fallback.url.clone()];
         }
         match c.strip_prefix('/') {
@@ -94,7 +100,7 @@ pub fn sitemap(
             _ => Vec::new(),
         }
     };
-    for s in &content.sections {
+    for (i, s) in content.sections.iter().enumerate() {
         if s.fm.render == Some(false) || s.fm.redirect_to.is_some() || s.fm.draft {
             continue;
         }
@@ -102,15 +108,30 @@ pub fn sitemap(
             loc: absolute(base, &s.path),
             lastmod: None,
             alternates: alternates(&format!("section:{}", s.translation_key)),
-            images: images.cover(base, &s.path, &s.dir, s.fm.cover.as_deref()),
+            images: images.cover(
+                base,
+                &s.path,
+                s.fm.cover.as_deref(),
+                images.cover_files.section(i),
+            ),
         });
     }
-    for p in content.pages.iter().filter(|p| !p.fm.draft) {
+    for (i, p) in content
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.fm.draft)
+    {
         entries.push(Entry {
             loc: absolute(base, &p.path),
             lastmod: p.fm.updated.or(p.date).map(|d| d.date().to_string()),
             alternates: alternates(&format!("page:{}", p.translation_key)),
-            images: images.cover(base, &p.path, &p.dir, p.fm.cover.as_deref()),
+            images: images.cover(
+                base,
+                &p.path,
+                p.fm.cover.as_deref(),
+                images.cover_files.page(i),
+            ),
         });
     }
     let plain = |path: &str| Entry {
