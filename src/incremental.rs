@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use crate::content::{Page, frontmatter};
 use crate::error::Diagnostic;
 use crate::markdown::{RenderContext, Rendered};
-use crate::output::Files;
+use crate::output::Served;
 use crate::paths::is_scratch;
 use crate::render::deps::TemplateGraph;
 use crate::render::jobs::{ASSET_TEMPLATES, Job};
@@ -50,8 +50,6 @@ pub struct Memo {
     pub(crate) sources: crate::content::SourceMemo,
     /// What the search index kept of each page and shard.
     pub(crate) search: crate::search::Memo,
-    /// The static files and bundle assets the last build copied.
-    pub(crate) copies: crate::output::Copies,
 }
 
 pub(crate) struct LastBuild {
@@ -72,7 +70,7 @@ pub(crate) struct LastBuild {
     /// Every template's fingerprint and what it reads.
     pub templates: TemplateGraph,
     /// Every file of the site.
-    pub files: Files,
+    pub files: Served,
 }
 
 pub(crate) struct PageMemo {
@@ -274,7 +272,7 @@ mod tests {
             job_warnings: HashMap::new(),
             job_templates: HashMap::new(),
             templates: TemplateGraph::default(),
-            files: Files::new(),
+            files: Served::default(),
         }
     }
 

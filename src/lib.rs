@@ -58,7 +58,7 @@ pub use audit::audit_folder;
 pub use cli::{Cli, Command, run};
 pub use error::{Diagnostic, Error, Severity};
 pub use incremental::Memo;
-pub use output::Files;
+pub use output::{Files, Served};
 pub use pipeline::{
     BuildOptions, BuildReport, CheckReport, ImageCounts, Progress, Quiet, SearchCounts, build,
     build_changes, check, check_report,

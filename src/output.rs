@@ -691,48 +691,79 @@ impl Sink for Discard {
 
 /// The files of a site in memory, by path in the output
 /// (`tourisme/lac/index.html`); shared, so a build can start from the last.
-pub type Files = std::collections::HashMap<String, std::sync::Arc<[u8]>>;
+pub type Files = std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<[u8]>>;
 
-/// A site in memory (`serve`): every file by its path in the output.
-#[derive(Default)]
-pub struct Memory {
-    files: std::sync::Mutex<Files>,
-    /// The files copied by the last build, which a copy takes again
-    /// without reading them when their stamp is unchanged.
-    last_copies: Copies,
-    copies: std::sync::Mutex<Copies>,
+/// Files copied into a site in memory, by path in the output: the file
+/// they were copied from, read when asked for.
+pub type Linked = std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<Path>>;
+
+/// A site as `serve` holds it: the files it wrote, in memory, and the
+/// files it copied (static files, bundle assets, image variants from the
+/// cache), named by their source and read from it when asked for. A site
+/// of photos is not held in memory twice over, once on disk and once in
+/// `serve`.
+#[derive(Debug, Default, Clone)]
+pub struct Served {
+    pub written: Files,
+    pub copied: Linked,
 }
 
-/// Files copied into memory (static files, bundle assets), by source
-/// path: their stamp (size, modification time) and bytes.
-pub type Copies =
-    std::collections::HashMap<std::path::PathBuf, (crate::stamp::Stamp, std::sync::Arc<[u8]>)>;
+impl Served {
+    /// Whether there is a file at `rel`.
+    pub fn contains(&self, rel: &str) -> bool {
+        self.written.contains_key(rel) || self.copied.contains_key(rel)
+    }
+
+    /// The bytes at `rel`: a file written, or a copied one read now (an
+    /// error when its source is gone since the build).
+    pub fn bytes(&self, rel: &str) -> Option<std::io::Result<std::sync::Arc<[u8]>>> {
+        if let Some(b) = self.written.get(rel) {
+            return Some(Ok(std::sync::Arc::clone(b)));
+        }
+        let src = self.copied.get(rel)?;
+        Some(std::fs::read(src).map(Into::into))
+    }
+
+    /// Every file with its bytes, the copied ones read now.
+    pub fn read_all(&self) -> std::io::Result<Files> {
+        let mut files = self.written.clone();
+        for (rel, src) in &self.copied {
+            files.insert(std::sync::Arc::clone(rel), std::fs::read(&**src)?.into());
+        }
+        Ok(files)
+    }
+
+    /// Every file's path in the output.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.written.keys().chain(self.copied.keys()).map(|k| &**k)
+    }
+}
+
+/// A site in memory (`serve`): every file by its path in the output, the
+/// copied ones by their source (see [`Served`]).
+#[derive(Default)]
+pub struct Memory {
+    files: std::sync::Mutex<Served>,
+}
 
 impl Memory {
-    /// A site that starts as `files` (the last build's): files written
-    /// replace theirs, the others stay. `copies` are the last build's
-    /// copied files (see [`Memory::into_parts`]); the caller leaves out
-    /// those a save touched, which are read again whatever their stamp.
-    pub fn starting_from(files: Files, copies: Copies) -> Memory {
+    /// A site that starts as `last` (the last build's): files written or
+    /// copied replace theirs, the others stay.
+    pub fn starting_from(last: Served) -> Memory {
         Memory {
-            files: std::sync::Mutex::new(files),
-            last_copies: copies,
-            copies: Default::default(),
+            files: std::sync::Mutex::new(last),
         }
     }
 
-    /// The files written, by path (`tourisme/lac/index.html`).
+    /// The files written and copied, the copied ones read (tests).
     #[cfg(test)]
     pub fn into_files(self) -> Files {
-        self.into_parts().0
+        self.into_served().read_all().unwrap_or_default()
     }
 
-    /// The files written, and the files this build copied.
-    pub fn into_parts(self) -> (Files, Copies) {
-        (
-            self.files.into_inner().unwrap_or_else(|p| p.into_inner()),
-            self.copies.into_inner().unwrap_or_else(|p| p.into_inner()),
-        )
+    /// The site.
+    pub fn into_served(self) -> Served {
+        self.files.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -744,33 +775,35 @@ impl Sink for Memory {
         safe_rel(rel)?;
         // By the path a request finds it at: bundle assets are written
         // under their page's path, which starts with a slash.
-        self.files.lock().unwrap_or_else(|p| p.into_inner()).insert(
-            rel.trim_start_matches('/').to_string(),
-            std::sync::Arc::clone(bytes),
-        );
+        let rel: std::sync::Arc<str> = rel.trim_start_matches('/').into();
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.copied.remove(&rel);
+        files.written.insert(rel, std::sync::Arc::clone(bytes));
         Ok(())
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
-        // `serve` copies every static file at each save: one whose stamp
-        // is unchanged (and that the save did not touch: see
-        // `starting_from`) is taken from the last build, not read again.
-        let stamp = crate::stamp::of(src);
-        let bytes = match (stamp, self.last_copies.get(src)) {
-            (Some(now), Some((then, bytes))) if now == *then => std::sync::Arc::clone(bytes),
-            _ => std::fs::read(src)
-                .map_err(|e| Diagnostic::io(src, Path::new(""), "read the file", &e))?
-                .into(),
-        };
-        if let Some(stamp) = stamp {
-            self.copies
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(src.to_path_buf(), (stamp, std::sync::Arc::clone(&bytes)));
+        safe_rel(rel)?;
+        // Not read: served from its source when asked for. A source that
+        // is not a file is the error a copy on disk would give.
+        match std::fs::metadata(src) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                return Err(Diagnostic::error(
+                    "missing-file",
+                    format!("{} is not a file", display_path(src, Path::new(""))),
+                ));
+            }
+            Err(e) => return Err(Diagnostic::io(src, Path::new(""), "read the file", &e)),
         }
-        self.write_shared(rel, &bytes)
+        let rel: std::sync::Arc<str> = rel.trim_start_matches('/').into();
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.written.remove(&rel);
+        files.copied.insert(rel, src.into());
+        Ok(())
     }
     fn count(&self) -> u64 {
-        self.files.lock().unwrap_or_else(|p| p.into_inner()).len() as u64
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        (files.written.len() + files.copied.len()) as u64
     }
 }
 
@@ -912,44 +945,50 @@ pub fn file_for(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn memory_takes_a_copied_file_again_while_its_stamp_is_the_same() {
+    fn memory_serves_a_copied_file_from_its_source_without_holding_it() {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("photo.jpg");
         std::fs::write(&src, b"first").unwrap();
-        let when = std::fs::metadata(&src).unwrap().modified().unwrap();
         let mem = Memory::default();
-        mem.copy("photo.jpg", &src).unwrap();
-        let (files, copies) = mem.into_parts();
-        assert_eq!(&*files["photo.jpg"], b"first");
-        // Rewritten to the same size and time: the stamp is the same, so
-        // the next build takes the bytes it has (the file is not read).
-        let rewrite = |bytes: &[u8]| {
-            std::fs::write(&src, bytes).unwrap();
-            std::fs::File::options()
-                .write(true)
-                .open(&src)
-                .unwrap()
-                .set_modified(when)
-                .unwrap();
-        };
-        rewrite(b"other");
-        let mem = Memory::starting_from(files.clone(), copies.clone());
-        mem.copy("photo.jpg", &src).unwrap();
-        assert_eq!(&*mem.into_parts().0["photo.jpg"], b"first");
-        // A save the watcher reports is left out of the copies by the
-        // caller: the file is read.
-        let mut told = copies.clone();
-        told.remove(&src);
-        let mem = Memory::starting_from(files.clone(), told);
-        mem.copy("photo.jpg", &src).unwrap();
-        assert_eq!(&*mem.into_parts().0["photo.jpg"], b"other");
-        // Another size: read whatever the memory holds.
-        rewrite(b"longer bytes");
-        let mem = Memory::starting_from(files, copies);
-        mem.copy("photo.jpg", &src).unwrap();
-        let (files, copies) = mem.into_parts();
-        assert_eq!(&*files["photo.jpg"], b"longer bytes");
-        assert_eq!(&*copies[&src].1, b"longer bytes");
+        mem.copy("/static/photo.jpg", &src).unwrap();
+        mem.write("index.html", b"<p>").unwrap();
+        assert_eq!(mem.count(), 2);
+        let served = mem.into_served();
+        // Held by its source's name, not its bytes.
+        assert!(!served.written.contains_key("static/photo.jpg"));
+        assert_eq!(&*served.copied["static/photo.jpg"], src.as_path());
+        assert!(served.contains("static/photo.jpg") && served.contains("index.html"));
+        assert_eq!(
+            &*served.bytes("static/photo.jpg").unwrap().unwrap(),
+            b"first"
+        );
+        // Read when asked for: a source saved since gives its new bytes.
+        std::fs::write(&src, b"second").unwrap();
+        assert_eq!(
+            &*served.bytes("static/photo.jpg").unwrap().unwrap(),
+            b"second"
+        );
+        let mut paths: Vec<&str> = served.paths().collect();
+        paths.sort_unstable();
+        assert_eq!(paths, ["index.html", "static/photo.jpg"]);
+        // A build starting from it: a file written where one was copied
+        // replaces it, and the other way round.
+        let mem = Memory::starting_from(served.clone());
+        mem.write("static/photo.jpg", b"made").unwrap();
+        mem.copy("index.html", &src).unwrap();
+        let next = mem.into_served();
+        assert_eq!(&*next.bytes("static/photo.jpg").unwrap().unwrap(), b"made");
+        assert_eq!(&*next.bytes("index.html").unwrap().unwrap(), b"second");
+        assert_eq!(next.written.len() + next.copied.len(), 2);
+        // A source gone since the build is an error when asked for; a copy
+        // of something that is not a file is an error at once.
+        std::fs::remove_file(&src).unwrap();
+        assert!(served.bytes("static/photo.jpg").unwrap().is_err());
+        assert!(served.bytes("nothing.jpg").is_none());
+        let mem = Memory::default();
+        assert!(mem.copy("gone.jpg", &src).is_err());
+        assert!(mem.copy("dir", dir.path()).is_err());
+        assert!(mem.copy("../out.jpg", dir.path()).is_err());
     }
 
     #[test]
@@ -959,7 +998,7 @@ mod tests {
         mem.write("tourisme/index.html", b"x").unwrap();
         assert!(mem.write("/../x", b"x").is_err());
         let files = mem.into_files();
-        let mut names: Vec<&str> = files.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = files.keys().map(|k| &**k).collect();
         names.sort_unstable();
         assert_eq!(names, ["tourisme/index.html", "tourisme/lac/lac.fr.vtt"]);
     }
@@ -976,7 +1015,7 @@ mod tests {
             .unwrap();
         sink.write("agenda.ics", b"BEGIN:VCALENDAR").unwrap();
         let files = mem.into_files();
-        let mut names: Vec<&str> = files.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = files.keys().map(|k| &**k).collect();
         names.sort_unstable();
         assert_eq!(
             names,

@@ -2043,7 +2043,7 @@ mod tests {
             .into_files()
             .into_iter()
             .filter(|(rel, _)| !rel.ends_with(".css"))
-            .map(|(rel, bytes)| (rel, bytes.to_vec()))
+            .map(|(rel, bytes)| (rel.to_string(), bytes.to_vec()))
             .collect();
         files.sort();
         (counts, files)

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::error::Error;
 use crate::incremental::Memo;
-use crate::output::Files;
+use crate::output::Served;
 use crate::pipeline::{self, BuildOptions, BuildReport};
 use classify::Change;
 use http::Lookup;
@@ -65,8 +65,9 @@ struct Event {
     data: String,
 }
 
-/// A built site in memory: every file by its path in the output.
-type SiteFiles = Arc<Files>;
+/// A built site: every file by its path in the output, the written ones
+/// in memory, the copied ones read from their source when asked for.
+type SiteFiles = Arc<Served>;
 
 /// What the server threads share.
 #[derive(Default)]
@@ -423,9 +424,11 @@ fn respond(state: &State, request: conn::Request) {
     };
     if let Some(rest) = url.strip_prefix("/_blason/share") {
         let path = if rest.is_empty() { "/" } else { rest };
-        return match http::lookup(path, |k| site.contains_key(k)) {
-            Lookup::File(key) if key.ends_with(".html") => {
-                let p = share::preview(&String::from_utf8_lossy(&site[&key]));
+        return match http::lookup(path, |k| site.contains(k)) {
+            Lookup::File(key)
+                if key.ends_with(".html") && site.written.contains_key(key.as_str()) =>
+            {
+                let p = share::preview(&String::from_utf8_lossy(&site.written[key.as_str()]));
                 let shown = path.split(['?', '#']).next().unwrap_or("/");
                 let body = share::page(
                     &crate::xml::escape(shown),
@@ -449,12 +452,24 @@ fn respond(state: &State, request: conn::Request) {
             ),
         };
     }
-    match http::lookup(&url, |k| site.contains_key(k)) {
+    match http::lookup(&url, |k| site.contains(k)) {
         Lookup::File(key) => {
             let kind = http::content_type(&key);
-            let body = &site[&key];
+            let body = match site.bytes(&key) {
+                Some(Ok(body)) => body,
+                // A copied file whose source went since the build: the
+                // watcher has seen it go, and the next build says so.
+                _ => {
+                    return reply(
+                        request,
+                        404,
+                        "text/plain; charset=utf-8",
+                        b"this file is gone since the last build".to_vec(),
+                    );
+                }
+            };
             let body = if kind.starts_with("text/html") {
-                http::inject(body)
+                http::inject(&body)
             } else {
                 body.to_vec()
             };
@@ -468,6 +483,7 @@ fn respond(state: &State, request: conn::Request) {
         }
         Lookup::NotFound => {
             let body = site
+                .written
                 .get("404.html")
                 .map(|b| http::inject(b))
                 .unwrap_or_else(|| b"not found".to_vec());

@@ -393,15 +393,24 @@ fn serve_options(root: &Path) -> blason::BuildOptions {
 
 /// The site a full build makes, in memory.
 fn full(opts: &blason::BuildOptions) -> blason::Files {
-    blason::build_changes(opts, &mut blason::Memo::default(), &[])
-        .unwrap()
-        .1
+    changes(opts, &mut blason::Memo::default(), &[]).unwrap().1
+}
+
+/// `build_changes`, with every file's bytes (the copied ones read from
+/// their source, as serve does when they are asked for).
+fn changes(
+    opts: &blason::BuildOptions,
+    memo: &mut blason::Memo,
+    changed: &[std::path::PathBuf],
+) -> Result<(blason::BuildReport, blason::Files), blason::Error> {
+    let (report, served) = blason::build_changes(opts, memo, changed)?;
+    Ok((report, served.read_all().unwrap()))
 }
 
 /// The same files with the same bytes.
 fn assert_same(kept: &blason::Files, full: &blason::Files, what: &str) {
-    let mut a: Vec<&String> = kept.keys().collect();
-    let mut b: Vec<&String> = full.keys().collect();
+    let mut a: Vec<&std::sync::Arc<str>> = kept.keys().collect();
+    let mut b: Vec<&std::sync::Arc<str>> = full.keys().collect();
     a.sort();
     b.sort();
     assert_eq!(a, b, "{what}: not the same files");
@@ -414,10 +423,10 @@ fn assert_same(kept: &blason::Files, full: &blason::Files, what: &str) {
 /// the one a full build makes, byte for byte.
 #[test]
 fn serve_builds_that_keep_pages_equal_full_builds() {
-    use blason::{BuildOptions, Memo, build_changes};
+    use blason::{BuildOptions, Memo};
 
     fn warnings(opts: &BuildOptions) -> Vec<String> {
-        let r = build_changes(opts, &mut Memo::default(), &[]).unwrap().0;
+        let r = changes(opts, &mut Memo::default(), &[]).unwrap().0;
         r.warnings.iter().map(|w| format!("{w:?}")).collect()
     }
     fn append(path: &Path, text: &str) {
@@ -453,7 +462,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         let root = dir.root();
         let opts = serve_options(root);
         let mut memo = Memo::default();
-        let (first, _) = build_changes(&opts, &mut memo, &[]).unwrap();
+        let (first, _) = changes(&opts, &mut memo, &[]).unwrap();
         if name == "serve/card-without-alt" {
             // A page whose card photo has no description: a warning that a
             // kept page must still give.
@@ -468,7 +477,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         // Body edits: the other pages are kept.
         for page in [plain, rich] {
             append(&root.join(page), "\n\nUne phrase ajoutée : voilà !\n");
-            let (r, files) = build_changes(&opts, &mut memo, &[root.join(page)]).unwrap();
+            let (r, files) = changes(&opts, &mut memo, &[root.join(page)]).unwrap();
             assert_eq!(r.pages_kept > 0, keeps, "{name}: {page} edited");
             let html = files
                 .iter()
@@ -487,7 +496,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         let mut later = opts.clone();
         later.now = "2026-07-01T10:01:00Z".parse().unwrap();
         append(&root.join(plain), "\nEncore.\n");
-        let (r, files) = build_changes(&later, &mut memo, &[root.join(plain)]).unwrap();
+        let (r, files) = changes(&later, &mut memo, &[root.join(plain)]).unwrap();
         assert_eq!(r.pages_kept, 0, "{name}: kept pages across a minute");
         assert_same(&files, &full(&later), &format!("{name}, a minute later"));
 
@@ -502,7 +511,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
             read(&theme_page).replace("</article>", "<p>TEMPLATE-EDIT</p></article>"),
         )
         .unwrap();
-        let (r, files) = build_changes(&later, &mut memo, std::slice::from_ref(&template)).unwrap();
+        let (r, files) = changes(&later, &mut memo, std::slice::from_ref(&template)).unwrap();
         assert!(
             r.pages_kept > 0 && r.pages_rendered() >= r.pages,
             "{name}: a template of pages keeps the listings ({} kept)",
@@ -519,7 +528,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         // A front matter edit: a full build.
         let text = read(&root.join(plain)).replacen("title = \"", "title = \"Nouveau ", 1);
         std::fs::write(root.join(plain), text).unwrap();
-        let (r, files) = build_changes(&later, &mut memo, &[root.join(plain)]).unwrap();
+        let (r, files) = changes(&later, &mut memo, &[root.join(plain)]).unwrap();
         assert_eq!(r.pages_kept, 0, "{name}");
         assert_same(&files, &full(&later), &format!("{name}, front matter"));
 
@@ -527,9 +536,9 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         let broken = root.join(rich);
         let good = read(&broken);
         std::fs::write(&broken, "+++\ntitle = \n+++\n").unwrap();
-        assert!(build_changes(&later, &mut memo, std::slice::from_ref(&broken)).is_err());
+        assert!(changes(&later, &mut memo, std::slice::from_ref(&broken)).is_err());
         std::fs::write(&broken, good.replace("voilà", "voici")).unwrap();
-        let (_, files) = build_changes(&later, &mut memo, std::slice::from_ref(&broken)).unwrap();
+        let (_, files) = changes(&later, &mut memo, std::slice::from_ref(&broken)).unwrap();
         assert_same(&files, &full(&later), &format!("{name}, after a failure"));
 
         // A save within the same clock tick (same size, same modification
@@ -546,7 +555,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
             .unwrap()
             .set_modified(modified)
             .unwrap();
-        let (_, files) = build_changes(&later, &mut memo, &[PathBuf::from(plain)]).unwrap();
+        let (_, files) = changes(&later, &mut memo, &[PathBuf::from(plain)]).unwrap();
         assert!(
             files
                 .values()
@@ -561,7 +570,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
 /// site served is the one a full build makes.
 #[test]
 fn serve_renders_again_only_the_outputs_that_read_a_saved_template() {
-    use blason::{BuildOptions, BuildReport, Files, Memo, build_changes};
+    use blason::{BuildOptions, BuildReport, Files, Memo};
 
     /// Saves the site's own copy of a theme template, with a mark at its
     /// end (or `text`), and builds as `serve` does.
@@ -587,21 +596,21 @@ fn serve_renders_again_only_the_outputs_that_read_a_saved_template() {
             }
         });
         std::fs::write(&path, text).unwrap();
-        build_changes(opts, memo, std::slice::from_ref(&path)).unwrap()
+        changes(opts, memo, std::slice::from_ref(&path)).unwrap()
     }
 
     let dir = SiteTest::from_fixture("build/zola-features");
     let root = dir.root();
     let opts = serve_options(root);
     let mut memo = Memo::default();
-    let (first, _) = build_changes(&opts, &mut memo, &[]).unwrap();
+    let (first, _) = changes(&opts, &mut memo, &[]).unwrap();
     assert!(first.pages >= 4 && first.sections + first.listings >= 4);
     let marked = |files: &Files, name: &str| -> Vec<String> {
         let mark = format!("<!-- SAVED {name} -->");
         let mut with: Vec<String> = files
             .iter()
             .filter(|(_, v)| String::from_utf8_lossy(v).contains(&mark))
-            .map(|(k, _)| k.clone())
+            .map(|(k, _)| k.to_string())
             .collect();
         with.sort();
         with
@@ -656,7 +665,7 @@ fn serve_renders_again_only_the_outputs_that_read_a_saved_template() {
     // A site's copy removed: the theme's is back, as an edit of that name.
     let listing = root.join("templates/partials/listing.html");
     std::fs::remove_file(&listing).unwrap();
-    let (r, files) = build_changes(&opts, &mut memo, std::slice::from_ref(&listing)).unwrap();
+    let (r, files) = changes(&opts, &mut memo, std::slice::from_ref(&listing)).unwrap();
     assert!(r.pages_kept >= r.pages);
     assert!(marked(&files, "partials/listing.html").is_empty());
     assert_same(&files, &full(&opts), "partials/listing.html removed");
@@ -676,7 +685,7 @@ fn serve_renders_again_only_the_outputs_that_read_a_saved_template() {
     let broken = root.join("templates/page.html");
     let good = read(&broken);
     std::fs::write(&broken, "{% if %}").unwrap();
-    let err = build_changes(&opts, &mut memo, std::slice::from_ref(&broken)).unwrap_err();
+    let err = changes(&opts, &mut memo, std::slice::from_ref(&broken)).unwrap_err();
     assert!(
         format!("{err:?}").contains("templates/page.html"),
         "{err:?}"
