@@ -244,17 +244,25 @@ fn analyse(doc: &Doc, stems: &mut Stems, stops: &FxHashSet<&str>) -> Analysed {
     let mut at: FxHashMap<Arc<str>, usize> = FxHashMap::default();
     let mut seen: Vec<(Arc<str>, Seen)> = Vec::new();
     let mut body_len = 0u32;
-    let mut folded = String::new();
+    let mut buffer = String::new();
+    // Most words are longer than every stop word: not looked up.
+    let longest_stop = stops.iter().map(|w| w.len()).max().unwrap_or(0);
     let mut add = |text: &str, field: u8, weight: u32| {
         for_each_word(text, |w| {
-            fold_into(w, &mut folded);
-            if stops.contains(folded.as_str()) {
+            // Words come lower-cased: one of ASCII letters is folded as it is.
+            let folded: &str = if w.is_ascii() {
+                w
+            } else {
+                fold_into(w, &mut buffer);
+                &buffer
+            };
+            if folded.len() <= longest_stop && stops.contains(folded) {
                 return;
             }
-            let i = match at.get(folded.as_str()) {
+            let i = match at.get(folded) {
                 Some(&i) => i,
                 None => {
-                    let name = stems.term(&folded);
+                    let name = stems.term(folded);
                     at.insert(Arc::clone(&name), seen.len());
                     let stem = stems.of(w);
                     seen.push((
