@@ -715,24 +715,54 @@ impl Served {
     }
 
     /// The bytes at `rel`: a file written, or a copied one read now (an
-    /// error when its source is gone since the build).
+    /// error when its source is gone since the build, or is no longer the
+    /// file it was: see [`read_copied`]).
     pub fn bytes(&self, rel: &str) -> Option<std::io::Result<std::sync::Arc<[u8]>>> {
         if let Some(b) = self.written.get(rel) {
             return Some(Ok(std::sync::Arc::clone(b)));
         }
         let src = self.copied.get(rel)?;
-        Some(std::fs::read(src).map(Into::into))
+        Some(read_copied(src))
     }
 
     /// Every file with its bytes, the copied ones read now.
     pub fn read_all(&self) -> std::io::Result<Files> {
         let mut files = self.written.clone();
         for (rel, src) in &self.copied {
-            files.insert(std::sync::Arc::clone(rel), std::fs::read(&**src)?.into());
+            files.insert(std::sync::Arc::clone(rel), read_copied(src)?);
         }
         Ok(files)
     }
+}
 
+/// The bytes of a copied file, by the real path it had when the build
+/// copied it (no symbolic link in it). The build checked then that it
+/// stays inside the site; a folder or the file itself replaced by a
+/// symbolic link since could lead anywhere on the machine, so the file
+/// opened must still be the one at that real path.
+fn read_copied(real: &Path) -> std::io::Result<std::sync::Arc<[u8]>> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(real)?;
+    // Where the open led, asked of the open file itself on Linux (nothing
+    // can change between the check and the read), of the path elsewhere.
+    #[cfg(target_os = "linux")]
+    let opened = {
+        use std::os::fd::AsRawFd as _;
+        std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()))?
+    };
+    #[cfg(not(target_os = "linux"))]
+    let opened = real.canonicalize()?;
+    if opened != real {
+        return Err(std::io::Error::other(
+            "the file was replaced by a symbolic link since the build",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes.into())
+}
+
+impl Served {
     /// Every file's path in the output.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.written.keys().chain(self.copied.keys()).map(|k| &**k)
@@ -783,22 +813,21 @@ impl Sink for Memory {
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
         safe_rel(rel)?;
-        // Not read: served from its source when asked for. A source that
-        // is not a file is the error a copy on disk would give.
-        match std::fs::metadata(src) {
-            Ok(m) if m.is_file() => {}
-            Ok(_) => {
-                return Err(Diagnostic::error(
-                    "missing-file",
-                    format!("{} is not a file", display_path(src, Path::new(""))),
-                ));
-            }
-            Err(e) => return Err(Diagnostic::io(src, Path::new(""), "read the file", &e)),
-        }
+        // Not read: served from its source when asked for, by its real
+        // path (`read_copied`). A source that is not a file is the error
+        // `check` gives ([`Discard`]).
+        let real = src
+            .canonicalize()
+            .ok()
+            .filter(|r| r.is_file())
+            .ok_or_else(|| {
+                Diagnostic::error("missing-file", "the file is missing")
+                    .file(display_path(src, Path::new("")))
+            })?;
         let rel: std::sync::Arc<str> = rel.trim_start_matches('/').into();
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         files.written.remove(&rel);
-        files.copied.insert(rel, src.into());
+        files.copied.insert(rel, real.into());
         Ok(())
     }
     fn count(&self) -> u64 {
@@ -944,6 +973,7 @@ pub fn file_for(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
     #[test]
     fn memory_serves_a_copied_file_from_its_source_without_holding_it() {
         let dir = tempfile::tempdir().unwrap();
@@ -956,7 +986,8 @@ mod tests {
         let served = mem.into_served();
         // Held by its source's name, not its bytes.
         assert!(!served.written.contains_key("static/photo.jpg"));
-        assert_eq!(&*served.copied["static/photo.jpg"], src.as_path());
+        let real = src.canonicalize().unwrap();
+        assert_eq!(&*served.copied["static/photo.jpg"], real.as_path());
         assert!(served.contains("static/photo.jpg") && served.contains("index.html"));
         assert_eq!(
             &*served.bytes("static/photo.jpg").unwrap().unwrap(),
@@ -980,9 +1011,28 @@ mod tests {
         assert_eq!(&*next.bytes("static/photo.jpg").unwrap().unwrap(), b"made");
         assert_eq!(&*next.bytes("index.html").unwrap().unwrap(), b"second");
         assert_eq!(next.written.len() + next.copied.len(), 2);
+        // A source replaced by a symbolic link since the build (to a file
+        // outside the site) is not read, nor one whose folder was.
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret");
+        std::fs::write(&secret, b"secret").unwrap();
+        std::fs::remove_file(&src).unwrap();
+        std::os::unix::fs::symlink(&secret, &src).unwrap();
+        assert!(served.bytes("static/photo.jpg").unwrap().is_err());
+        std::fs::remove_file(&src).unwrap();
+        let folder = dir.path().join("static");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("a.jpg"), b"a").unwrap();
+        let mem = Memory::default();
+        mem.copy("a.jpg", &folder.join("a.jpg")).unwrap();
+        let linked = mem.into_served();
+        assert_eq!(&*linked.bytes("a.jpg").unwrap().unwrap(), b"a");
+        std::fs::rename(&folder, dir.path().join("moved")).unwrap();
+        std::fs::write(outside.path().join("a.jpg"), b"secret").unwrap();
+        std::os::unix::fs::symlink(outside.path(), &folder).unwrap();
+        assert!(linked.bytes("a.jpg").unwrap().is_err());
         // A source gone since the build is an error when asked for; a copy
         // of something that is not a file is an error at once.
-        std::fs::remove_file(&src).unwrap();
         assert!(served.bytes("static/photo.jpg").unwrap().is_err());
         assert!(served.bytes("nothing.jpg").is_none());
         let mem = Memory::default();

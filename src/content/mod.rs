@@ -981,8 +981,8 @@ pub fn is_transcript(name: &str) -> bool {
 /// (a bare name beside the page, `/` under `static/`, kept inside the
 /// site: `paths::resolve_content_path`), for every stage that needs it: the
 /// images asked for, views, the search index's thumbnails, the sitemap.
-/// `None` without a cover, or when it does not resolve to a file (which
-/// `checks::files` reports).
+/// `None` without a cover, or when it does not resolve to a file
+/// (`checks::files` reports those of pages, and of sections with a file).
 #[derive(Debug, Default)]
 pub(crate) struct CoverFiles {
     pub(crate) pages: Vec<Option<PathBuf>>,

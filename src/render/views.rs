@@ -931,7 +931,9 @@ impl<'a> ViewSource<'a> {
                 source: file.map(std::path::Path::to_path_buf),
             });
         }
-        // An image published as it is (an SVG): its size from its header.
+        // An image published as it is (an SVG, a GIF), or one whose
+        // variants were not made (`check` after a failed image): its size
+        // from its header.
         let size = file.and_then(|f| imagesize::size(f).ok());
         Some(CoverView {
             permalink: absolute(self.base(), &url),

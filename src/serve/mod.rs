@@ -425,10 +425,9 @@ fn respond(state: &State, request: conn::Request) {
     if let Some(rest) = url.strip_prefix("/_blason/share") {
         let path = if rest.is_empty() { "/" } else { rest };
         return match http::lookup(path, |k| site.contains(k)) {
-            Lookup::File(key)
-                if key.ends_with(".html") && site.written.contains_key(key.as_str()) =>
-            {
-                let p = share::preview(&String::from_utf8_lossy(&site.written[key.as_str()]));
+            Lookup::File(key) if key.ends_with(".html") => {
+                let html = site.bytes(&key).and_then(Result::ok).unwrap_or_default();
+                let p = share::preview(&String::from_utf8_lossy(&html));
                 let shown = path.split(['?', '#']).next().unwrap_or("/");
                 let body = share::page(
                     &crate::xml::escape(shown),
@@ -457,8 +456,10 @@ fn respond(state: &State, request: conn::Request) {
             let kind = http::content_type(&key);
             let body = match site.bytes(&key) {
                 Some(Ok(body)) => body,
-                // A copied file whose source went since the build: the
-                // watcher has seen it go, and the next build says so.
+                // A copied file whose source went since the build (a save
+                // the next build will see; an image variant another
+                // build's --prune-cache removed, made again by the next
+                // build), or that a symbolic link replaced.
                 _ => {
                     return reply(
                         request,
@@ -482,10 +483,11 @@ fn respond(state: &State, request: conn::Request) {
             request.respond(301, "text/plain; charset=utf-8", &[("Location", &to)], b"");
         }
         Lookup::NotFound => {
+            // The theme's 404 page, or the site's own from static/.
             let body = site
-                .written
-                .get("404.html")
-                .map(|b| http::inject(b))
+                .bytes("404.html")
+                .and_then(Result::ok)
+                .map(|b| http::inject(&b))
                 .unwrap_or_else(|| b"not found".to_vec());
             reply(request, 404, "text/html; charset=utf-8", body)
         }

@@ -356,6 +356,55 @@ fn serve_stays_inside_the_site() {
     assert!(o.stderr().contains("is not free"), "{}", o.stderr());
 }
 
+/// Copied files (static/, bundle assets, image variants) are read from
+/// their source when asked for, never through a symbolic link made since
+/// the build; a site's own 404 page and HTML files of static/ are used.
+#[cfg(unix)]
+#[test]
+fn serve_reads_copied_files_from_their_source_and_not_through_a_link_made_since() {
+    let tmp = SiteTest::from_fixture("build/base");
+    let site = tmp.root();
+    std::fs::write(tmp.dir().join("secret.txt"), "SECRET").unwrap();
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::write(site.join("static/notes.txt"), "NOTES v1").unwrap();
+    std::fs::write(
+        site.join("static/404.html"),
+        "<!DOCTYPE html><html lang=\"fr\"><head><title>Perdu</title></head><body>Perdu ici</body></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("static/guide.html"),
+        "<!DOCTYPE html><html lang=\"fr\"><head><title>Guide</title><meta property=\"og:title\" content=\"Guide imprimable\"></head><body>Guide</body></html>",
+    )
+    .unwrap();
+    let served = Served::start(site, free_port());
+    let mut events = served.events();
+    let (status, _, body) = served.get("/notes.txt");
+    assert_eq!((status, body.as_str()), (200, "NOTES v1"));
+    let (status, _, body) = served.get("/nulle-part/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("Perdu ici"),
+        "the site's own 404 page: {body}"
+    );
+    let (status, _, body) = served.get("/_blason/share/guide.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("Guide imprimable"), "{body}");
+    // Saved: read again, from the file.
+    std::fs::write(site.join("static/notes.txt"), "NOTES v2").unwrap();
+    next_event(&mut events, "reload");
+    assert_eq!(served.get("/notes.txt").2, "NOTES v2");
+    // Replaced by a link to a file outside the site: the build refuses it
+    // and keeps the last good site, which does not follow the link.
+    std::fs::remove_file(site.join("static/notes.txt")).unwrap();
+    std::os::unix::fs::symlink(tmp.dir().join("secret.txt"), site.join("static/notes.txt"))
+        .unwrap();
+    next_event(&mut events, "failed");
+    let (status, _, body) = served.get("/notes.txt");
+    assert_eq!(status, 404);
+    assert!(!body.contains("SECRET"), "{body}");
+}
+
 #[test]
 fn serve_follow_takes_the_browser_to_the_saved_page() {
     let tmp = SiteTest::from_fixture("build/base");
