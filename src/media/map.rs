@@ -115,6 +115,13 @@ impl MapRequest {
     }
 }
 
+/// Whether the cache holds the tile at `path`: a file with bytes in it.
+/// An empty one (a disk that was full, a file made by hand) is a tile to
+/// download again, not a hole in every map that shows it.
+pub fn tile_cached(path: &Path) -> bool {
+    path.metadata().is_ok_and(|m| m.is_file() && m.len() > 0)
+}
+
 /// Where `blason sync` puts a tile and the build reads it.
 pub fn tile_path(root: &Path, cache_dir: &Path, source: &TileSource, t: Tile) -> PathBuf {
     root.join(cache_dir)
@@ -236,7 +243,7 @@ impl TileStore {
     fn has(&self, t: Tile) -> bool {
         match self {
             TileStore::None => false,
-            TileStore::Dir(_) => self.path(t).is_some_and(|p| p.is_file()),
+            TileStore::Dir(_) => self.path(t).is_some_and(|p| tile_cached(&p)),
             TileStore::MbTiles(m, _) => m.has(t),
         }
     }
@@ -244,7 +251,7 @@ impl TileStore {
     fn read(&self, t: Tile) -> Option<Vec<u8>> {
         match self {
             TileStore::None => None,
-            TileStore::Dir(_) => std::fs::read(self.path(t)?).ok(),
+            TileStore::Dir(_) => std::fs::read(self.path(t)?).ok().filter(|b| !b.is_empty()),
             TileStore::MbTiles(m, _) => m.read(t),
         }
     }
@@ -906,6 +913,11 @@ mod tests {
         let again = maker.map(&req).unwrap().unwrap();
         assert_eq!(again.png, map.png);
         assert_eq!(maker.counts().cached, 1);
+        // An empty file where the tile goes is no tile: still missing.
+        cache_tile(dir.path(), &c, &source, p0.tile, b"");
+        let empty = maker.map(&req).unwrap().unwrap();
+        assert_eq!(empty.png, map.png);
+        assert!(!empty.missing.is_empty());
         cache_tile(dir.path(), &c, &source, p0.tile, &png([0, 200, 0]));
         let full = maker.map(&req).unwrap().unwrap();
         assert_ne!(full.png, map.png);
@@ -925,9 +937,10 @@ mod tests {
             cache_tile(dir.path(), &c, &source, p.tile, &png([0, 200, 0]));
         }
         let first = maker(dir.path(), &c).map(&req).unwrap().unwrap();
-        // Tiles emptied: the map is still found by its name, unread.
+        // Tiles spoilt (bytes that are no image): the map is still found
+        // by its name, its tiles unread.
         for p in frame.tiles() {
-            cache_tile(dir.path(), &c, &source, p.tile, b"");
+            cache_tile(dir.path(), &c, &source, p.tile, b"not a tile");
         }
         let m = maker(dir.path(), &c);
         assert_eq!(m.map(&req).unwrap().unwrap().png, first.png);

@@ -129,7 +129,7 @@ pub fn fetch(
     };
     let path = |t: Tile| tile_path(root, &config.images.cache_dir, source, t);
     let todo: Vec<usize> = (0..wanted.len())
-        .filter(|&i| !path(wanted[i].0).is_file())
+        .filter(|&i| !crate::media::map::tile_cached(&path(wanted[i].0)))
         .collect();
     report.present = wanted.len() - todo.len();
     if todo.is_empty() {
@@ -333,6 +333,14 @@ mod tests {
         let (r, _) = fetch_from(&server, dir.path(), &wanted[..2]);
         assert_eq!((r.present, r.downloaded), (2, 0));
         assert_eq!(server.requests().len(), before);
+        // An empty file in the cache is not a tile: asked for again.
+        let second = tile_path(dir.path(), &c.images.cache_dir, &source, wanted[1].0);
+        std::fs::write(&second, b"").unwrap();
+        let (r, errors) = fetch_from(&server, dir.path(), &wanted[..2]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!((r.present, r.downloaded), (1, 1));
+        assert_eq!(server.requests().len(), before + 1);
+        assert_eq!(std::fs::read(second).unwrap(), png());
     }
 
     #[test]
