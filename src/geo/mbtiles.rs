@@ -14,6 +14,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::tiles::Tile;
 
+/// A tile's image by its position.
+const READ: &str =
+    "SELECT tile_data FROM tiles WHERE zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3";
+
 /// An open MBTiles file.
 pub struct MbTiles {
     /// SQLite connections are not shared between threads: maps drawn in
@@ -44,6 +48,10 @@ impl MbTiles {
         if tiles.is_none() {
             return Err("it has no `tiles` table: it is not an MBTiles file".into());
         }
+        // The query each tile takes, made once now: a `tiles` table with
+        // other columns would otherwise give every tile as missing.
+        conn.prepare(READ)
+            .map_err(|e| format!("its `tiles` table is not the one MBTiles describes (zoom_level, tile_column, tile_row, tile_data): {e}"))?;
         Ok(MbTiles {
             conn: Mutex::new(conn),
         })
@@ -71,14 +79,10 @@ impl MbTiles {
     /// Tile `t`'s image, as stored.
     pub fn read(&self, t: Tile) -> Option<Vec<u8>> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        conn.query_row(
-            "SELECT tile_data FROM tiles WHERE zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3",
-            params![t.z, t.x, Self::tms_row(t)],
-            |r| r.get(0),
-        )
-        .optional()
-        .ok()
-        .flatten()
+        conn.query_row(READ, params![t.z, t.x, Self::tms_row(t)], |r| r.get(0))
+            .optional()
+            .ok()
+            .flatten()
     }
 }
 
@@ -145,5 +149,17 @@ pub mod tests {
             .unwrap();
         let e = MbTiles::open(&empty).err().unwrap();
         assert!(e.contains("no `tiles` table"), "{e}");
+        // A `tiles` table of other columns: refused when opened, not read
+        // as a file of missing tiles.
+        let other = dir.path().join("other.mbtiles");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE tiles (z INTEGER, x INTEGER, y INTEGER, png BLOB);")
+            .unwrap();
+        let e = MbTiles::open(&other).err().unwrap();
+        assert!(
+            e.contains("zoom_level, tile_column, tile_row, tile_data"),
+            "{e}"
+        );
     }
 }
