@@ -531,9 +531,17 @@ impl Shortcodes<'_> {
 /// then a space, a tab or the end of the line.
 fn check_webvtt(path: &Path, written: &str) -> Result<(), Diagnostic> {
     let mut head = [0u8; 16];
+    // A file that cannot be read (a folder, no permission) says why, not
+    // that it is not WebVTT.
     let n = std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .unwrap_or(0);
+        .map_err(|e| {
+            Diagnostic::error(
+                "shortcode",
+                format!("video(captions=\"{written}\") cannot be read: {e}"),
+            )
+            .help("check the captions file: it must be a file the build can read, beside the page")
+        })?;
     let head = &head[..n];
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let ok = head.starts_with(b"WEBVTT")
@@ -670,5 +678,38 @@ pub fn photo_pages(
             .collect())
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_webvtt;
+
+    #[test]
+    fn captions_are_webvtt_by_their_first_line_and_a_file_not_read_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let vtt = dir.path().join("a.vtt");
+        for (text, ok) in [
+            ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nBonjour\n", true),
+            ("\u{feff}WEBVTT - sous-titres\n", true),
+            ("WEBVTT", true),
+            ("WEBVTTX\n", false),
+            ("1\n00:00:01,000 --> 00:00:02,000\nBonjour\n", false),
+            ("", false),
+        ] {
+            std::fs::write(&vtt, text).unwrap();
+            let r = check_webvtt(&vtt, "a.vtt");
+            assert_eq!(r.is_ok(), ok, "{text:?}");
+            if let Err(d) = r {
+                assert!(d.message.contains("is not a WebVTT file"), "{}", d.message);
+            }
+        }
+        // A folder opens on Linux and cannot be read: the error says so.
+        let d = check_webvtt(dir.path(), "a.vtt").unwrap_err();
+        assert!(
+            d.message.contains("cannot be read") && !d.message.contains("WebVTT"),
+            "{}",
+            d.message
+        );
     }
 }
