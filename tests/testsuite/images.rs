@@ -37,6 +37,13 @@ fn the_image_cache_is_keyed_by_content() {
     );
     let css = read(&out.join("processed_images/placeholders.css"));
     assert!(css.contains("{background-color:#"), "{css}");
+    // A cover in static/ is also published as it is, like every file of
+    // static/ (docs/configuration.md says so: the stripped variants are
+    // for covers beside their page).
+    assert_eq!(
+        std::fs::read(out.join("img/lac.png")).unwrap(),
+        std::fs::read(root.join("static/img/lac.png")).unwrap()
+    );
     // A second build does no image work.
     let second = report_images(&site);
     assert_eq!(
