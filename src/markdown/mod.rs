@@ -132,7 +132,8 @@ pub struct Rendered {
     /// `serve`'s next build when the body is unchanged, hold the same text.
     pub html: std::sync::Arc<String>,
     pub summary: Option<String>,
-    pub toc: Vec<Heading>,
+    /// Shared: `serve` takes it back for every kept page at each save.
+    pub toc: std::sync::Arc<[Heading]>,
     pub has_code: bool,
     pub word_count: usize,
     pub internal_links: Vec<InternalLink>,
@@ -649,7 +650,7 @@ pub fn render(
     // Held until the page is rendered: without the spare capacity.
     html.shrink_to_fit();
     rendered.html = std::sync::Arc::new(html);
-    rendered.toc = nest(flat_toc);
+    rendered.toc = nest(flat_toc).into();
 
     if errors.is_empty() {
         Ok(rendered)
