@@ -1601,6 +1601,40 @@ fn photo_pages(content: &Content, sets: &[PhotoPages]) -> Vec<SitemapPage> {
     out
 }
 
+/// What the stages before the render stage give (tests).
+#[cfg(test)]
+struct BeforeRender {
+    settings: Settings,
+    interface: Interface,
+    site: Site,
+    templates: Templates,
+    refs: References,
+    md: Markdown,
+    checked: Checked,
+}
+
+/// Every stage before the render stage, each expected to succeed (tests).
+#[cfg(test)]
+fn before_render(run: &Run<'_>) -> BeforeRender {
+    let settings = configure(run).unwrap();
+    let config = &settings.config;
+    let interface = load_theme(run, config).unwrap();
+    let mut site = load_content(run, config, None).unwrap();
+    let templates = prepare_templates(run, &settings, &interface, &site).unwrap();
+    let refs = resolve_references(run, config, &interface, &mut site).unwrap();
+    let md = render_markdown(run, config, &mut site.content, &templates, &refs).unwrap();
+    let checked = check_rendered(run, config, &interface, &site, &md, &refs).unwrap();
+    BeforeRender {
+        settings,
+        interface,
+        site,
+        templates,
+        refs,
+        md,
+        checked,
+    }
+}
+
 /// Runs the stages up to rendering on the site at `root` and gives the
 /// render stage's inputs to `f`: the unit tests of jobs use it.
 #[cfg(test)]
@@ -1611,14 +1645,16 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         ..BuildOptions::new(&root)
     };
     let run = Run::quiet_build(&root, &opts);
-    let settings = configure(&run).unwrap();
+    let BeforeRender {
+        settings,
+        interface,
+        site,
+        templates,
+        refs,
+        mut md,
+        checked,
+    } = before_render(&run);
     let config = &settings.config;
-    let interface = load_theme(&run, config).unwrap();
-    let mut site = load_content(&run, config, None).unwrap();
-    let templates = prepare_templates(&run, &settings, &interface, &site).unwrap();
-    let refs = resolve_references(&run, config, &interface, &mut site).unwrap();
-    let mut md = render_markdown(&run, config, &mut site.content, &templates, &refs).unwrap();
-    let checked = check_rendered(&run, config, &interface, &site, &md, &refs).unwrap();
     let content = &site.content;
     let page_html = PageHtml::new(&mut md.pages, HtmlAfterUse::Keep);
     let views = ViewSource {
@@ -1689,17 +1725,18 @@ mod tests {
         let root = dir.path().canonicalize().unwrap();
         let opts = options(&root);
         let run = Run::quiet_build(&root, &opts);
-        let settings = configure(&run).unwrap();
-        let config = &settings.config;
-        let interface = load_theme(&run, config).unwrap();
-        let mut site = load_content(&run, config, None).unwrap();
-        let templates = prepare_templates(&run, &settings, &interface, &site).unwrap();
-        let refs = resolve_references(&run, config, &interface, &mut site).unwrap();
-        let mut md = render_markdown(&run, config, &mut site.content, &templates, &refs).unwrap();
-        let checked = check_rendered(&run, config, &interface, &site, &md, &refs).unwrap();
+        let BeforeRender {
+            settings,
+            interface,
+            site,
+            templates,
+            refs,
+            mut md,
+            checked,
+        } = before_render(&run);
         let src = RenderSources {
             root: &root,
-            config,
+            config: &settings.config,
             interface: &interface,
             site: &site,
             templates: &templates,
