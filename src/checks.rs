@@ -23,70 +23,62 @@ use crate::render::routes;
 use crate::render::views::PhotoPages;
 use crate::theme::Strings;
 
-/// A cover as written, and the path it resolved to with whether a file is
-/// there, or why it does not resolve.
-type Resolved = Option<(String, Result<(PathBuf, bool), String>)>;
+/// Where a cover resolved to, with whether a file is there, or why it
+/// does not resolve.
+type Resolved = Result<(PathBuf, bool), String>;
 
 /// Covers: exist, and stay inside the site. Gives each one's file, and the
 /// errors of those that do not resolve to one.
 pub(crate) fn files(root: &Path, content: &Content) -> (CoverFiles, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let resolve = |written: Option<&String>, dir: &Path| -> Resolved {
-        written.map(|w| {
-            (
-                w.clone(),
-                resolve_content_path(root, dir, w).map(|p| {
-                    let found = p.is_file();
-                    (p, found)
-                }),
-            )
+    let resolve = |written: &str, dir: &Path| -> Resolved {
+        resolve_content_path(root, dir, written).map(|p| {
+            let found = p.is_file();
+            (p, found)
         })
     };
-    let pages: Vec<_> = content
+    let pages: Vec<Option<Resolved>> = content
         .pages
         .par_iter()
-        .map(|p| resolve(p.fm.cover.as_ref(), &p.dir))
+        .map(|p| p.fm.cover.as_deref().map(|c| resolve(c, &p.dir)))
         .collect();
-    let sections: Vec<_> = content
+    let sections: Vec<Option<Resolved>> = content
         .sections
         .par_iter()
-        .map(|s| resolve(s.fm.cover.as_ref(), &s.dir))
+        .map(|s| s.fm.cover.as_deref().map(|c| resolve(c, &s.dir)))
         .collect();
     let mut errors = Vec::new();
-    let mut check = |written: &str, resolved: &Result<(PathBuf, bool), String>, file: &str| {
-        let key = "the cover";
-        match resolved {
-            Ok((_, true)) => {}
-            Ok((p, false)) => {
-                let d = Diagnostic::error("missing-file", format!("{key} `{written}` does not exist"))
-                    .file(file)
-                    .help(crate::paths::near_miss(p).unwrap_or_else(|| {
-                        "a bare name is looked for beside the markdown file; a name starting with / under static/".into()
-                    }));
-                errors.push(match key_line(root, file, "cover") {
-                    Some(line) => d.line(line),
-                    None => d,
-                })
-            }
-            Err(why) => errors.push(
-                Diagnostic::error("path-outside-site", format!("{key} `{written}` {why}"))
-                    .file(file)
-                    .help("use a file inside the site: beside the page, or under static/"),
-            ),
+    let mut check = |written: &str, resolved: &Resolved, file: &str| match resolved {
+        Ok((_, true)) => {}
+        Ok((p, false)) => {
+            let d = Diagnostic::error("missing-file", format!("the cover `{written}` does not exist"))
+                .file(file)
+                .help(crate::paths::near_miss(p).unwrap_or_else(|| {
+                    "a bare name is looked for beside the markdown file; a name starting with / under static/".into()
+                }));
+            errors.push(match key_line(root, file, "cover") {
+                Some(line) => d.line(line),
+                None => d,
+            })
         }
+        Err(why) => errors.push(
+            Diagnostic::error("path-outside-site", format!("the cover `{written}` {why}"))
+                .file(file)
+                .help("use a file inside the site: beside the page, or under static/"),
+        ),
     };
     for (p, r) in content.pages.iter().zip(&pages) {
-        if let Some((written, resolved)) = r {
-            check(written, resolved, &p.file.rel);
+        if let (Some(c), Some(r)) = (&p.fm.cover, r) {
+            check(c, r, &p.file.rel);
         }
     }
     for (s, r) in content.sections.iter().zip(&sections) {
-        if let (Some((written, resolved)), Some(f)) = (r, &s.file) {
-            check(written, resolved, &f.rel);
+        if let (Some(c), Some(r), Some(f)) = (&s.fm.cover, r, &s.file) {
+            check(c, r, &f.rel);
         }
     }
-    let file = |r: Resolved| match r {
-        Some((_, Ok((p, true)))) => Some(p),
+    let file = |r: Option<Resolved>| match r {
+        Some(Ok((p, true))) => Some(p),
         _ => None,
     };
     let covers = CoverFiles {

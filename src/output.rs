@@ -733,6 +733,11 @@ impl Served {
         }
         Ok(files)
     }
+
+    /// Every file's path in the output.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.written.keys().chain(self.copied.keys()).map(|k| &**k)
+    }
 }
 
 /// The bytes of a copied file, by the real path it had when the build
@@ -760,13 +765,6 @@ fn read_copied(real: &Path) -> std::io::Result<std::sync::Arc<[u8]>> {
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     Ok(bytes.into())
-}
-
-impl Served {
-    /// Every file's path in the output.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.written.keys().chain(self.copied.keys()).map(|k| &**k)
-    }
 }
 
 /// A site in memory (`serve`): every file by its path in the output, the

@@ -1103,7 +1103,7 @@ pub(super) fn render_pages(
         Some(r) if r.keeps_outputs() || edited.is_some() => md.kept.clone(),
         _ => vec![false; content.pages.len()],
     };
-    let shared_maps = std::sync::Mutex::new(HashMap::new());
+    let shared_maps = SharedMaps::default();
     let made = AtomicUsize::new(0);
     let make = |i: usize| summary(&views, i, &shared_maps, &made);
     // serve keeps every summary for its next build: they are all made
@@ -1208,7 +1208,7 @@ pub(super) fn render_pages(
         start += count;
         // The small maps shared within the round only: a language's
         // unique ones (a cover, a phone number) go with its summaries.
-        let round_maps: SharedMaps = std::sync::Mutex::new(HashMap::new());
+        let round_maps = SharedMaps::default();
         let round_make = |i: usize| summary(&views, i, &round_maps, &made);
         let round = match (recall, lang) {
             (Some(_), _) => None,
@@ -1673,7 +1673,7 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         now: opts.now,
         near: Default::default(),
     };
-    let shared_maps = std::sync::Mutex::new(HashMap::new());
+    let shared_maps = SharedMaps::default();
     let count = AtomicUsize::new(0);
     let made = summaries(&views, None, &[], &shared_maps, &count);
     let make = |i: usize| summary(&views, i, &shared_maps, &count);

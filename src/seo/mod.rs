@@ -40,7 +40,7 @@ pub struct SitemapPage {
 
 /// Where the sitemap finds the images of pages: the site's root (covers
 /// are named relative to their page) and the published variants of raster
-/// covers (their originals are not published).
+/// covers (what pages show of them).
 pub struct SitemapImages<'a> {
     pub covers: &'a HashMap<PathBuf, ResponsiveImage>,
     /// Each page's and section's cover file.

@@ -30,7 +30,7 @@ use crate::config::{Config, TileSource};
 use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, display_path};
 use crate::geo::tiles::Tile;
-use crate::media::map::tile_path;
+use crate::media::map::{tile_cached, tile_path};
 use crate::pipeline::Progress;
 use crate::render::map::MapFor;
 
@@ -129,7 +129,7 @@ pub fn fetch(
     };
     let path = |t: Tile| tile_path(root, &config.images.cache_dir, source, t);
     let todo: Vec<usize> = (0..wanted.len())
-        .filter(|&i| !crate::media::map::tile_cached(&path(wanted[i].0)))
+        .filter(|&i| !tile_cached(&path(wanted[i].0)))
         .collect();
     report.present = wanted.len() - todo.len();
     if todo.is_empty() {
