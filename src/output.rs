@@ -11,8 +11,10 @@
 //! byte-identical. The replaced OUT is kept as the next build's spare: that
 //! build checks it on a thread of its own (no links may lead out of it)
 //! and writes over it, keeping files whose bytes are unchanged. `check`
-//! writes nowhere ([`Discard`]). This module moves bytes; it does not know
-//! what they are.
+//! writes nowhere ([`Discard`]); `serve` keeps the site in memory
+//! ([`Memory`], [`Served`]: written files as bytes, copied ones by their
+//! source's real path, read when asked for). This module moves bytes; it
+//! does not know what they are.
 //!
 //! Two builds into the same OUT take turns: each holds a lock on
 //! `.public.blason-lock` beside OUT from before it touches anything there
