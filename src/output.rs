@@ -718,7 +718,7 @@ impl Served {
 
     /// The bytes at `rel`: a file written, or a copied one read now (an
     /// error when its source is gone since the build, or is no longer the
-    /// file it was: see [`read_copied`]).
+    /// file it was: see `read_copied`).
     pub fn bytes(&self, rel: &str) -> Option<std::io::Result<std::sync::Arc<[u8]>>> {
         if let Some(b) = self.written.get(rel) {
             return Some(Ok(std::sync::Arc::clone(b)));
