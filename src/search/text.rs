@@ -112,52 +112,109 @@ pub(crate) fn raw_words(text: &str) -> Vec<String> {
 /// Calls `f` with each word of `text` as [`raw_words`] cuts them, without
 /// making a string of each.
 ///
-/// Reads the lower-cased text a byte at a time where it is ASCII (most of
-/// it, in the site's languages) and a character at a time elsewhere: the
-/// same cuts as [`for_each_word_by_char`], which the tests compare it with.
+/// Reads `text` once, a byte at a time where it is ASCII (most of it, in
+/// the site's languages), lower-casing as it goes into one token's buffer:
+/// no lower-cased copy of the text is made. Accented Latin letters are
+/// lower-cased and classed without Unicode's tables. A text with a capital
+/// sigma is lower-cased whole first, since its lower case depends on the
+/// letters around it (« Σ » ends a word as « ς »). The same cuts as
+/// [`for_each_word_by_char`], which the tests compare it with.
 pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let lower = text.to_lowercase();
-    let bytes = lower.as_bytes();
-    // The character at byte `i`, its length, and whether it is a word's.
-    let at = |i: usize| -> (char, usize, bool) {
-        let b = bytes[i];
-        if b.is_ascii() {
-            (b as char, 1, b.is_ascii_alphanumeric())
-        } else {
-            let c = lower[i..].chars().next().unwrap_or(' ');
-            (c, c.len_utf8(), is_word_char(c))
-        }
-    };
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let mut folded = String::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let (_, len, word) = at(i);
-        if !word {
-            i += len;
-            continue;
-        }
-        // One token: word characters, with single apostrophes between them;
-        // `cuts` are the byte ranges of its parts.
-        cuts.clear();
-        let mut part = i;
-        let mut end = i;
-        while i < bytes.len() {
-            let (c, len, word) = at(i);
-            if word {
-                i += len;
-                end = i;
-            } else if is_apostrophe(c) && end == i && i + len < bytes.len() && at(i + len).2 {
-                cuts.push((part, end));
-                i += len;
-                part = i;
+    if text.contains('Σ') {
+        let lower = text.to_lowercase();
+        return scan(&lower, &mut f);
+    }
+    scan(text, &mut f)
+}
+
+/// The token being read: its lower-cased characters without the
+/// apostrophes that cut it, the byte ranges of its parts, and whether an
+/// apostrophe was just read (it cuts the token if a word character follows).
+struct Token {
+    text: String,
+    cuts: Vec<(usize, usize)>,
+    part: usize,
+    apostrophe: bool,
+    folded: String,
+}
+
+impl Token {
+    /// Reads one lower-cased character.
+    #[inline]
+    fn push(&mut self, c: char, word: bool, f: &mut impl FnMut(&str)) {
+        if word {
+            if self.apostrophe {
+                self.apostrophe = false;
+                self.cuts.push((self.part, self.text.len()));
+                self.part = self.text.len();
+            }
+            self.text.push(c);
+        } else if !self.text.is_empty() {
+            if is_apostrophe(c) && !self.apostrophe {
+                self.apostrophe = true;
             } else {
-                break;
+                self.end(f);
             }
         }
-        cuts.push((part, end));
-        pieces(&lower, &cuts, &mut folded, &mut f);
     }
+
+    /// Gives the token's words, and starts the next.
+    fn end(&mut self, f: &mut impl FnMut(&str)) {
+        if self.text.is_empty() {
+            return;
+        }
+        self.cuts.push((self.part, self.text.len()));
+        pieces(&self.text, &self.cuts, &mut self.folded, f);
+        self.text.clear();
+        self.cuts.clear();
+        self.part = 0;
+        self.apostrophe = false;
+    }
+}
+
+/// [`for_each_word`] of a text without a capital sigma (or lower-cased).
+fn scan(text: &str, f: &mut impl FnMut(&str)) {
+    let mut token = Token {
+        text: String::new(),
+        cuts: Vec::new(),
+        part: 0,
+        apostrophe: false,
+        folded: String::new(),
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            let word = b.is_ascii_alphanumeric();
+            if !word && token.text.is_empty() {
+                continue;
+            }
+            token.push(char::from(b.to_ascii_lowercase()), word, f);
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        match u32::from(c) {
+            // Latin-1's letters: all but × and ÷, upper case 0x20 below
+            // lower (ß and ÿ have no upper case here).
+            0xD7 | 0xF7 => token.push(c, false, f),
+            n @ 0xC0..=0xDE => {
+                let lower = char::from_u32(n + 0x20).unwrap_or(c);
+                token.push(lower, true, f);
+            }
+            0xDF..=0xFF => token.push(c, true, f),
+            _ => {
+                for l in c.to_lowercase() {
+                    token.push(l, is_word_char(l), f);
+                }
+            }
+        }
+    }
+    token.end(f);
 }
 
 /// Calls `f` with the parts of one token (byte ranges of `lower` cut at
@@ -353,13 +410,25 @@ struct Spaced {
 
 impl Spaced {
     fn push_str(&mut self, s: &str) {
+        let bytes = s.as_bytes();
         let mut start = 0;
-        for (i, c) in s.char_indices() {
-            if c.is_whitespace() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII is looked at a byte at a time; only other characters
+            // are decoded.
+            let (len, space) = if b.is_ascii() {
+                (1, b == b' ' || (b'\t'..=b'\r').contains(&b))
+            } else {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                (c.len_utf8(), c.is_whitespace())
+            };
+            if space {
                 self.flush(&s[start..i]);
                 self.space = !self.text.is_empty();
-                start = i + c.len_utf8();
+                start = i + len;
             }
+            i += len;
         }
         self.flush(&s[start..]);
     }
