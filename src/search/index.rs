@@ -217,40 +217,79 @@ impl std::borrow::Borrow<str> for Word {
     }
 }
 
-/// One thread's stemmer, the stems it made and the terms it met: words
-/// repeat from page to page, and each page's terms share them.
-struct Stems {
+/// One thread's stemmer and the words it met: words repeat from page to
+/// page, so each spelling is folded, looked up among the stop words and
+/// stemmed once, and each page's terms share the thread's copies.
+struct Stems<'a> {
     stemmer: Option<rust_stemmers::Stemmer>,
-    made: FxHashMap<String, Word>,
-    terms: FxHashSet<Word>,
+    stops: &'a FxHashSet<&'a str>,
+    /// Longest stop word: most words are longer, and not looked up.
+    longest_stop: usize,
+    /// Each lower-cased spelling met, to its number in `spellings`.
+    known: FxHashMap<Box<str>, u32>,
+    /// Per spelling: its term's number in `terms` ([`STOP`] for a stop
+    /// word) and its stem.
+    spellings: Vec<(u32, Word)>,
+    /// Each folded term met, to its number in `terms`.
+    term_numbers: FxHashMap<Word, u32>,
+    terms: Vec<Word>,
+    /// Per term: the last page that met it (see [`Stems::page`]) and where
+    /// it is in that page's terms.
+    on_page: Vec<(u32, u32)>,
+    page: u32,
 }
 
-impl Stems {
-    fn new(lang: &str) -> Stems {
+/// The term number of a stop word's spellings.
+const STOP: u32 = u32::MAX;
+
+impl<'a> Stems<'a> {
+    fn new(lang: &str, stops: &'a FxHashSet<&'a str>) -> Stems<'a> {
         Stems {
             stemmer: stemmer(lang),
-            made: FxHashMap::default(),
-            terms: FxHashSet::default(),
+            stops,
+            longest_stop: stops.iter().map(|w| w.len()).max().unwrap_or(0),
+            known: FxHashMap::default(),
+            spellings: Vec::new(),
+            term_numbers: FxHashMap::default(),
+            terms: Vec::new(),
+            on_page: Vec::new(),
+            page: 0,
         }
     }
 
-    fn of(&mut self, word: &str) -> Word {
-        if let Some(s) = self.made.get(word) {
-            return s.clone();
+    /// The number of a lower-cased spelling, made the first time it is met.
+    fn spelling(&mut self, word: &str, buffer: &mut String) -> u32 {
+        if let Some(&n) = self.known.get(word) {
+            return n;
         }
-        let s = Word::new(&stem(self.stemmer.as_ref(), word));
-        self.made.insert(word.to_string(), s.clone());
-        s
-    }
-
-    /// The shared copy of `term`.
-    fn term(&mut self, term: &str) -> Word {
-        if let Some(t) = self.terms.get(term) {
-            return t.clone();
-        }
-        let t = Word::new(term);
-        self.terms.insert(t.clone());
-        t
+        // A word of ASCII letters is folded as it is.
+        let folded: &str = if word.is_ascii() {
+            word
+        } else {
+            fold_into(word, buffer);
+            buffer
+        };
+        let term = if folded.len() <= self.longest_stop && self.stops.contains(folded) {
+            STOP
+        } else if let Some(&t) = self.term_numbers.get(folded) {
+            t
+        } else {
+            let t = self.terms.len() as u32;
+            let name = Word::new(folded);
+            self.term_numbers.insert(name.clone(), t);
+            self.terms.push(name);
+            self.on_page.push((u32::MAX, 0));
+            t
+        };
+        let stem = if term == STOP {
+            Word::new("")
+        } else {
+            Word::new(&stem(self.stemmer.as_ref(), word))
+        };
+        let n = self.spellings.len() as u32;
+        self.spellings.push((term, stem));
+        self.known.insert(word.into(), n);
+        n
     }
 }
 
@@ -265,44 +304,36 @@ struct Seen {
 
 /// Reads `doc`: its terms with the weight of their fields, the times they
 /// are in the body, and their stems; its body's length; its result file.
-fn analyse(doc: &Doc, stems: &mut Stems, stops: &FxHashSet<&str>) -> Analysed {
-    let mut at: FxHashMap<Word, usize> = FxHashMap::default();
-    let mut seen: Vec<(Word, Seen)> = Vec::new();
+/// Spellings that fold to one term are one term, with the stem of the
+/// first met.
+fn analyse(doc: &Doc, stems: &mut Stems<'_>) -> Analysed {
+    stems.page = stems.page.wrapping_add(1);
+    let page = stems.page;
+    let mut seen: Vec<(u32, Seen)> = Vec::new();
     let mut body_len = 0u32;
     let mut buffer = String::new();
-    // Most words are longer than every stop word: not looked up.
-    let longest_stop = stops.iter().map(|w| w.len()).max().unwrap_or(0);
     let mut add = |text: &str, field: u8, weight: u32| {
         for_each_word(text, |w| {
-            // Words come lower-cased: one of ASCII letters is folded as it is.
-            let folded: &str = if w.is_ascii() {
-                w
-            } else {
-                fold_into(w, &mut buffer);
-                &buffer
-            };
-            if folded.len() <= longest_stop && stops.contains(folded) {
+            let n = stems.spelling(w, &mut buffer) as usize;
+            let (term, stem) = &stems.spellings[n];
+            let term = *term;
+            if term == STOP {
                 return;
             }
-            let i = match at.get(folded) {
-                Some(&i) => i,
-                None => {
-                    let name = stems.term(folded);
-                    at.insert(name.clone(), seen.len());
-                    let stem = stems.of(w);
-                    seen.push((
-                        name,
-                        Seen {
-                            fields: 0,
-                            tf: 0,
-                            stem,
-                            field: u8::MAX,
-                        },
-                    ));
-                    seen.len() - 1
-                }
-            };
-            let e = &mut seen[i].1;
+            let slot = &mut stems.on_page[term as usize];
+            if slot.0 != page {
+                *slot = (page, seen.len() as u32);
+                seen.push((
+                    term,
+                    Seen {
+                        fields: 0,
+                        tf: 0,
+                        stem: stem.clone(),
+                        field: u8::MAX,
+                    },
+                ));
+            }
+            let e = &mut seen[slot.1 as usize].1;
             if weight == 0 {
                 body_len += 1;
                 e.tf += 1;
@@ -323,7 +354,7 @@ fn analyse(doc: &Doc, stems: &mut Stems, stops: &FxHashSet<&str>) -> Analysed {
     add(&doc.body, 4, 0);
     let mut terms: Vec<_> = seen
         .into_iter()
-        .map(|(name, s)| (name, s.fields, s.tf, s.stem))
+        .map(|(t, s)| (stems.terms[t as usize].clone(), s.fields, s.tf, s.stem))
         .collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let fragment: Arc<[u8]> = fragment(doc).into();
@@ -695,10 +726,10 @@ pub(crate) fn build_language_with(
         .par_iter()
         .zip(keyed.par_iter())
         .map_init(
-            || Stems::new(lang),
+            || Stems::new(lang, &stop_set),
             |s, (d, (_, kept))| match kept {
                 Some(a) => Arc::clone(a),
-                None => Arc::new(analyse(d, s, &stop_set)),
+                None => Arc::new(analyse(d, s)),
             },
         )
         .collect();
@@ -968,7 +999,7 @@ mod tests {
 
     fn weight_of(doc: &Doc, t: &str) -> u32 {
         let stops = stop_words("fr").iter().copied().collect();
-        let a = analyse(doc, &mut Stems::new("fr"), &stops);
+        let a = analyse(doc, &mut Stems::new("fr", &stops));
         a.terms
             .iter()
             .find(|(name, ..)| &**name == t)
@@ -1001,7 +1032,7 @@ mod tests {
         assert!(weight_of(&long, "marche") >= 1);
         // Stop words are not indexed; stems are kept with each term.
         let stops = stop_words("fr").iter().copied().collect();
-        let a = analyse(&titled, &mut Stems::new("fr"), &stops);
+        let a = analyse(&titled, &mut Stems::new("fr", &stops));
         assert!(a.terms.iter().all(|(name, ..)| &**name != "le"));
         let marche = a.terms.iter().find(|(name, ..)| &**name == "marche");
         assert_eq!(marche.map(|t| &*t.3), Some("march"));

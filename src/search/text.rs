@@ -415,6 +415,12 @@ impl Spaced {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
+            // One space between two other ASCII characters stays in the
+            // run copied at the next flush: most spaces of a text.
+            if b == b' ' && i > start && bytes.get(i + 1).is_some_and(|n| n.is_ascii_graphic()) {
+                i += 1;
+                continue;
+            }
             // ASCII is looked at a byte at a time; only other characters
             // are decoded.
             let (len, space) = if b.is_ascii() {
@@ -433,7 +439,8 @@ impl Spaced {
         self.flush(&s[start..]);
     }
 
-    /// Text without white space in it.
+    /// Text whose only white space is single spaces between other
+    /// characters.
     fn flush(&mut self, word: &str) {
         if word.is_empty() {
             return;
