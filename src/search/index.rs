@@ -253,8 +253,10 @@ struct Stems<'a> {
     longest_stop: usize,
     lexicon: &'a Mutex<Lexicon>,
     /// Each lower-cased spelling met, to its term's and stem's numbers
-    /// ([`STOP`] for a stop word).
-    known: FxHashMap<Box<str>, (u32, u32)>,
+    /// ([`STOP`] for a stop word): those of up to 16 bytes (most) by
+    /// their [`packed`] bytes, compared without following a pointer.
+    short: FxHashMap<u128, (u32, u32)>,
+    long: FxHashMap<Box<str>, (u32, u32)>,
     /// Per term number: the last page that met it (see [`Stems::page`])
     /// and where it is in that page's terms.
     on_page: Vec<(u32, u32)>,
@@ -271,7 +273,8 @@ impl<'a> Stems<'a> {
             stops,
             longest_stop: stops.iter().map(|w| w.len()).max().unwrap_or(0),
             lexicon,
-            known: FxHashMap::default(),
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
             on_page: Vec::new(),
             page: 0,
         }
@@ -279,7 +282,12 @@ impl<'a> Stems<'a> {
 
     /// The term and stem numbers of a lower-cased spelling.
     fn spelling(&mut self, word: &str, buffer: &mut String) -> (u32, u32) {
-        if let Some(&n) = self.known.get(word) {
+        let packed = packed(word);
+        let known = match packed {
+            Some(p) => self.short.get(&p),
+            None => self.long.get(word),
+        };
+        if let Some(&n) = known {
             return n;
         }
         // A word of ASCII letters is folded as it is.
@@ -299,8 +307,40 @@ impl<'a> Stems<'a> {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             lexicon.numbers(folded, &stem)
         };
-        self.known.insert(word.into(), numbers);
+        match packed {
+            Some(p) => self.short.insert(p, numbers),
+            None => self.long.insert(word.into(), numbers),
+        };
         numbers
+    }
+}
+
+/// A word of up to 16 bytes as one number: its bytes, then zeros (a word
+/// holds letters, digits and marks, never a zero byte, so two words never
+/// give one number).
+fn packed(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() > 16 {
+        return None;
+    }
+    let (low, high) = bytes.split_at(bytes.len().min(8));
+    Some(u128::from(load(low)) | u128::from(load(high)) << 64)
+}
+
+/// Up to 8 bytes as one number, zero-padded. Read with loads of whole
+/// numbers (overlapping ones hold the same bytes, so or-ing them is
+/// exact), not copied through memory: a copy of a few bytes read back as
+/// a wider number waits for the copy.
+fn load(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    match n {
+        0 => 0,
+        1 => u64::from(b[0]),
+        2 | 3 => u16_at(0) | u16_at(n - 2) << (8 * (n - 2)),
+        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        _ => u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
     }
 }
 
@@ -1062,6 +1102,46 @@ mod tests {
         // Millions of them in a 10,000-page site's index: a field added, or
         // a term held as a shared string again, shows here.
         assert_eq!(std::mem::size_of::<PageTerm>(), 16);
+    }
+
+    #[test]
+    fn words_up_to_sixteen_bytes_pack_into_one_number_each() {
+        assert_eq!(packed("marche"), packed("marche"));
+        assert_ne!(packed("marche"), packed("marché"));
+        assert_ne!(packed("a"), packed("aa"));
+        assert!(packed("abcdefghijklmnop").is_some());
+        assert_eq!(packed("abcdefghijklmnopq"), None);
+        // The same bytes as a copy into zeros, at every length.
+        let text = "çabcdefghijklmnopqrs";
+        for end in 1..=text.len() {
+            let Some(word) = text.get(..end) else {
+                continue;
+            };
+            let mut copy = [0u8; 16];
+            if let Some(to) = copy.get_mut(..word.len()) {
+                to.copy_from_slice(word.as_bytes());
+                assert_eq!(packed(word), Some(u128::from_le_bytes(copy)), "{word}");
+            } else {
+                assert_eq!(packed(word), None, "{word}");
+            }
+        }
+        // Both kinds are found again, long words by their text.
+        let stops = stop_words("fr").iter().copied().collect();
+        let lexicon = Mutex::new(Lexicon::default());
+        let mut stems = Stems::new("fr", &stops, &lexicon);
+        let mut buffer = String::new();
+        let long = "anticonstitutionnellement";
+        let first = (
+            stems.spelling("marché", &mut buffer),
+            stems.spelling(long, &mut buffer),
+        );
+        let again = (
+            stems.spelling("marché", &mut buffer),
+            stems.spelling(long, &mut buffer),
+        );
+        assert_eq!(first, again);
+        assert_eq!((stems.short.len(), stems.long.len()), (1, 1));
+        assert_eq!(stems.spelling("le", &mut buffer), (STOP, STOP));
     }
 
     #[test]

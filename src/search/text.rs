@@ -158,6 +158,19 @@ impl Token {
         }
     }
 
+    /// Reads a run of ASCII letters and digits, as written.
+    #[inline]
+    fn push_ascii(&mut self, run: &str) {
+        if self.apostrophe {
+            self.apostrophe = false;
+            self.cuts.push((self.part, self.text.len()));
+            self.part = self.text.len();
+        }
+        let at = self.text.len();
+        self.text.push_str(run);
+        self.text[at..].make_ascii_lowercase();
+    }
+
     /// Gives the token's words, and starts the next.
     fn end(&mut self, f: &mut impl FnMut(&str)) {
         if self.text.is_empty() {
@@ -185,13 +198,19 @@ fn scan(text: &str, f: &mut impl FnMut(&str)) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            token.push_ascii(&text[start..i]);
+            continue;
+        }
         if b.is_ascii() {
             i += 1;
-            let word = b.is_ascii_alphanumeric();
-            if !word && token.text.is_empty() {
-                continue;
+            if !token.text.is_empty() {
+                token.push(char::from(b), false, f);
             }
-            token.push(char::from(b.to_ascii_lowercase()), word, f);
             continue;
         }
         let Some(c) = text[i..].chars().next() else {
@@ -414,7 +433,13 @@ impl Spaced {
         let mut start = 0;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
+            // Most of a text: visible ASCII characters.
+            while i < bytes.len() && bytes[i].is_ascii_graphic() {
+                i += 1;
+            }
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
             // One space between two other ASCII characters stays in the
             // run copied at the next flush: most spaces of a text.
             if b == b' ' && i > start && bytes.get(i + 1).is_some_and(|n| n.is_ascii_graphic()) {
