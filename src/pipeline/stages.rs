@@ -966,11 +966,13 @@ pub(super) struct SearchSources<'a> {
 
 /// The search index of each language, from the rendered bodies, written
 /// to `sink` (docs/search.md); nothing when `[search] enable = false`.
+/// With `keep` (`serve`), `memo` is left with what the next build reads
+/// again: the bodies' texts and each language's index.
 pub(super) fn index_search(
     from: &SearchSources<'_>,
     sink: &dyn Sink,
     memo: &mut search::Memo,
-    keep_texts: bool,
+    keep: bool,
 ) -> Result<SearchIndex, Error> {
     let SearchSources {
         config,
@@ -998,7 +1000,7 @@ pub(super) fn index_search(
     };
     // `serve` keeps the bodies' texts: a save reads again only the bodies
     // it changed. A build does not (they are tens of MB at 10,000 pages).
-    let texts = keep_texts.then_some(&mut memo.texts);
+    let texts = keep.then_some(&mut memo.texts);
     let (mut docs, mut warnings) = search::docs::documents(&sources, texts);
     warnings.extend(search::docs::stemmer_warnings(config));
     let mut out = SearchIndex::default();
@@ -1006,7 +1008,7 @@ pub(super) fn index_search(
         // Taken, not copied: a language's pages' text is tens of MB at 10,000 pages.
         let list = docs.remove(lang).unwrap_or_default();
         let facets = search::docs::facets(config, lang, &words);
-        let index = search::build_language_with(lang, list, &facets, memo);
+        let index = search::build_language_with(lang, list, &facets, memo, keep);
         let c = &mut out.counts;
         c.documents += index.documents;
         c.terms += index.terms;

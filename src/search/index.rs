@@ -751,16 +751,19 @@ struct Assembled {
 /// address.
 #[cfg(test)]
 pub(crate) fn build_language(lang: &str, docs: Vec<Doc>, facets: &Facets) -> LanguageIndex {
-    build_language_with(lang, docs, facets, &mut Memo::default())
+    build_language_with(lang, docs, facets, &mut Memo::default(), false)
 }
 
 /// [`build_language`], keeping what `memo` holds of the last index of
-/// the language and leaving this one there.
+/// the language and, with `keep` (`serve`), leaving this one there.
+/// Without it, each page's terms are freed as soon as their postings are
+/// gathered: a build's memory peaks there.
 pub(crate) fn build_language_with(
     lang: &str,
     mut docs: Vec<Doc>,
     facets: &Facets,
     memo: &mut Memo,
+    keep: bool,
 ) -> LanguageIndex {
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     let mut last = memo.langs.remove(lang).unwrap_or_default();
@@ -777,7 +780,7 @@ pub(crate) fn build_language_with(
         })
         .collect();
     let mut analysed_now = 0;
-    let analysed: Vec<Arc<Analysed>> = docs
+    let mut analysed: Vec<Arc<Analysed>> = docs
         .par_iter()
         .zip(keyed.par_iter())
         .map_init(
@@ -810,7 +813,7 @@ pub(crate) fn build_language_with(
     let (terms, shards, made) = if same_pages {
         update(last, &analysed, &keyed, average, &lexicon)
     } else {
-        assemble(&analysed, average, &lexicon)
+        assemble(&mut analysed, average, &lexicon, !keep)
     };
 
     let dir = format!("{FOLDER}/{lang}");
@@ -867,6 +870,9 @@ pub(crate) fn build_language_with(
         .zip(analysed)
         .map(|((d, (k, _)), a)| (d.path, k, a))
         .collect();
+    if !keep {
+        return index;
+    }
     memo.langs.insert(
         lang.to_string(),
         Assembled {
@@ -899,19 +905,43 @@ fn shard(
     (json.into(), h)
 }
 
-/// The terms and shards of `docs`, made whole.
+/// The terms and shards of `docs`, made whole. With `consume`, each
+/// page's terms are taken from it (when no one else holds the page) and
+/// freed once gathered; each term's postings are given their exact room.
 fn assemble(
-    docs: &[Arc<Analysed>],
+    docs: &mut [Arc<Analysed>],
     average: u32,
     lexicon: &Lexicon,
+    consume: bool,
 ) -> (Vec<(Box<str>, Term)>, Shards, usize) {
-    let mut by_number: Vec<Term> = Vec::new();
-    by_number.resize_with(lexicon.terms.len(), Term::default);
-    for (n, a) in docs.iter().enumerate() {
-        for &(term, fields, tf, stem) in &a.terms {
+    let mut counts = vec![0u32; lexicon.terms.len()];
+    for a in docs.iter() {
+        for &(term, ..) in &a.terms {
+            counts[term as usize] += 1;
+        }
+    }
+    let mut by_number: Vec<Term> = counts
+        .into_iter()
+        .map(|c| Term {
+            postings: Vec::with_capacity(c as usize),
+            ..Term::default()
+        })
+        .collect();
+    for (n, a) in docs.iter_mut().enumerate() {
+        let body_len = a.body_len;
+        let taken = match Arc::get_mut(a) {
+            Some(a) if consume => std::mem::take(&mut a.terms),
+            _ => Vec::new(),
+        };
+        let terms = if consume && !taken.is_empty() {
+            &taken
+        } else {
+            &a.terms
+        };
+        for &(term, fields, tf, stem) in terms {
             let t = &mut by_number[term as usize];
             t.postings
-                .push((n as u32, weight(fields, tf, a.body_len, average)));
+                .push((n as u32, weight(fields, tf, body_len, average)));
             t.add_stem(stem);
         }
     }
@@ -1414,7 +1444,7 @@ mod tests {
                 .collect()
         };
         let mut memo = Memo::default();
-        let first = build_language_with("fr", site(&[]), &Facets::default(), &mut memo);
+        let first = build_language_with("fr", site(&[]), &Facets::default(), &mut memo, true);
         assert_eq!((first.analysed, first.shards_made), (300, first.shards));
         // Each step: an edit of one page, as `serve` sees a save; the kept
         // index must write exactly what a new one writes.
@@ -1426,7 +1456,7 @@ mod tests {
             &[(12, "")],
         ];
         for edits in steps {
-            let kept = build_language_with("fr", site(edits), &Facets::default(), &mut memo);
+            let kept = build_language_with("fr", site(edits), &Facets::default(), &mut memo, true);
             let fresh = build_language("fr", site(edits), &Facets::default());
             assert_eq!(kept.manifest, fresh.manifest, "{edits:?}");
             assert_eq!(kept.files, fresh.files, "{edits:?}");
@@ -1454,7 +1484,7 @@ mod tests {
         // the pages it keeps (still read once each).
         let mut more = site(&[]);
         more.push(doc("/p150b/", "Nouvelle page", "lac"));
-        let kept = build_language_with("fr", more.clone(), &Facets::default(), &mut memo);
+        let kept = build_language_with("fr", more.clone(), &Facets::default(), &mut memo, true);
         assert_eq!(
             kept.files,
             build_language("fr", more, &Facets::default()).files
