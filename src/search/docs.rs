@@ -190,9 +190,16 @@ fn page_doc(
     let mut warning = None;
 
     let r = &src.pages[i];
-    let (body, body_hash) = body_text(memo, &r.html);
     let description = p.fm.description.clone().unwrap_or_default();
-    if body.is_empty() && description.trim().is_empty() {
+    // A build makes a body's text as the index reads the page (no one
+    // keeps it), unless the warning below needs it now.
+    let (body, body_hash, html) = if memo.is_none() && !description.trim().is_empty() {
+        (Arc::default(), None, Some(Arc::clone(&r.html)))
+    } else {
+        let (body, hash) = body_text(memo, &r.html);
+        (body, hash, None)
+    };
+    if html.is_none() && body.is_empty() && description.trim().is_empty() {
         warning = Some(
             Diagnostic::warning(
                 "search-unfindable",
@@ -227,6 +234,7 @@ fn page_doc(
         headings: headings(r),
         body,
         body_hash,
+        html,
         labels,
         pillar,
         audiences: p.fm.audiences.clone(),

@@ -89,8 +89,13 @@ pub(crate) struct Doc {
     pub title: String,
     pub description: String,
     pub headings: Vec<String>,
-    /// The body as plain text (shared with `serve`'s memory of it).
+    /// The body as plain text (shared with `serve`'s memory of it), or
+    /// empty when `html` is given.
     pub body: Arc<str>,
+    /// The rendered body, when its text is made only as the page is read
+    /// (a build: each text is freed once read, rather than all held at
+    /// once).
+    pub html: Option<Arc<String>>,
     /// The hash of `body`, when `serve`'s memory had it (see
     /// [`Doc::body_key`]).
     pub body_hash: Option<blake3::Hash>,
@@ -116,8 +121,19 @@ pub(crate) struct Doc {
 impl Doc {
     /// The hash of the body: the one given, or made now.
     fn body_key(&self) -> blake3::Hash {
-        self.body_hash
-            .unwrap_or_else(|| blake3::hash(self.body.as_bytes()))
+        match (&self.html, self.body_hash) {
+            (Some(html), _) => blake3::hash(super::text::html_text(html).as_bytes()),
+            (None, Some(hash)) => hash,
+            (None, None) => blake3::hash(self.body.as_bytes()),
+        }
+    }
+
+    /// The body's text: the one given, or made from `html`.
+    fn text(&self) -> Arc<str> {
+        match &self.html {
+            Some(html) => super::text::html_text(html).into(),
+            None => Arc::clone(&self.body),
+        }
     }
 }
 
@@ -403,13 +419,14 @@ fn analyse(doc: &Doc, stems: &mut Stems<'_>) -> Analysed {
     for l in &doc.labels {
         add(l, 3, W_LABEL);
     }
-    add(&doc.body, 4, 0);
+    let body = doc.text();
+    add(&body, 4, 0);
     let mut terms: Vec<_> = seen
         .into_iter()
         .map(|(t, s)| (t, s.fields, s.tf, s.stem))
         .collect();
     terms.sort_unstable_by_key(|t| t.0);
-    let fragment: Arc<[u8]> = fragment(doc).into();
+    let fragment: Arc<[u8]> = fragment(doc, &body).into();
     Analysed {
         terms,
         body_len,
@@ -577,15 +594,21 @@ struct Fragment<'a> {
     x: String,
 }
 
-fn fragment(doc: &Doc) -> Vec<u8> {
-    let mut text = doc.description.clone();
-    if !doc.body.is_empty() {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(&doc.body);
-    }
-    let x: String = text.chars().take(EXCERPT_TEXT).collect();
+fn fragment(doc: &Doc, body: &str) -> Vec<u8> {
+    // The description, a space, the body: their first characters only,
+    // without a copy of the whole body.
+    let space = if doc.description.is_empty() || body.is_empty() {
+        ""
+    } else {
+        " "
+    };
+    let x: String = doc
+        .description
+        .chars()
+        .chain(space.chars())
+        .chain(body.chars())
+        .take(EXCERPT_TEXT)
+        .collect();
     serde_json::to_vec(&Fragment {
         u: &doc.url,
         t: &doc.title,
@@ -772,13 +795,18 @@ pub(crate) fn build_language_with(
         last.docs.iter().map(|(_, k, a)| (*k, a)).collect();
     let stops = stop_words(lang);
     let stop_set: FxHashSet<&str> = stops.iter().copied().collect();
-    let keyed: Vec<(blake3::Hash, Option<Arc<Analysed>>)> = docs
-        .par_iter()
-        .map(|d| {
-            let k = doc_key(d);
-            (k, known.get(&k).map(|a| Arc::clone(a)))
-        })
-        .collect();
+    // Keys find the pages read last time and are kept for the next: a
+    // build with nothing kept and nothing to keep does without them.
+    let keyed: Vec<(blake3::Hash, Option<Arc<Analysed>>)> = if keep || !known.is_empty() {
+        docs.par_iter()
+            .map(|d| {
+                let k = doc_key(d);
+                (k, known.get(&k).map(|a| Arc::clone(a)))
+            })
+            .collect()
+    } else {
+        vec![(blake3::Hash::from([0; 32]), None); docs.len()]
+    };
     let mut analysed_now = 0;
     let mut analysed: Vec<Arc<Analysed>> = docs
         .par_iter()
@@ -797,6 +825,7 @@ pub(crate) fn build_language_with(
     // before the terms are gathered.
     for d in &mut docs {
         d.body = Arc::default();
+        d.html = None;
     }
     let average = average(&analysed);
     let same_pages = last.docs.len() == docs.len()
@@ -1172,6 +1201,36 @@ mod tests {
         assert_eq!(first, again);
         assert_eq!((stems.short.len(), stems.long.len()), (1, 1));
         assert_eq!(stems.spelling("le", &mut buffer), (STOP, STOP));
+    }
+
+    #[test]
+    fn a_body_given_as_html_is_indexed_as_its_text() {
+        let html = "<h2>Le marché</h2><p>Fruits &amp; légumes, <em>été</em> comme hiver.</p>";
+        let other = doc("/b/", "Autre", "hiver");
+        let as_text = vec![
+            Doc {
+                body: super::super::text::html_text(html).into(),
+                ..doc("/a/", "Marché", "")
+            },
+            other.clone(),
+        ];
+        let as_html = vec![
+            Doc {
+                html: Some(Arc::new(html.to_string())),
+                ..doc("/a/", "Marché", "")
+            },
+            other,
+        ];
+        let a = build_language("fr", as_text.clone(), &Facets::default());
+        let b = build_language("fr", as_html.clone(), &Facets::default());
+        assert_eq!(a.files, b.files);
+        assert!(shard_with(&b, "legumes").is_some());
+        // Either form gives a page the same key: `serve` reads neither again.
+        let mut memo = Memo::default();
+        build_language_with("fr", as_html, &Facets::default(), &mut memo, true);
+        let again = build_language_with("fr", as_text, &Facets::default(), &mut memo, true);
+        assert_eq!(again.analysed, 0);
+        assert_eq!(again.files, a.files);
     }
 
     #[test]
