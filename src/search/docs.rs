@@ -193,13 +193,14 @@ fn page_doc(
     let description = p.fm.description.clone().unwrap_or_default();
     // A build makes a body's text as the index reads the page (no one
     // keeps it), unless the warning below needs it now.
-    let (body, body_hash, html) = if memo.is_none() && !description.trim().is_empty() {
+    let blank = description.trim().is_empty();
+    let (body, body_hash, html) = if memo.is_none() && !blank {
         (Arc::default(), None, Some(Arc::clone(&r.html)))
     } else {
         let (body, hash) = body_text(memo, &r.html);
         (body, hash, None)
     };
-    if html.is_none() && body.is_empty() && description.trim().is_empty() {
+    if blank && body.is_empty() {
         warning = Some(
             Diagnostic::warning(
                 "search-unfindable",
@@ -319,7 +320,9 @@ fn documents_with(
             title,
             description: s.fm.description.clone().unwrap_or_default(),
             headings: headings(r),
-            body: body_text(memo, &r.html).0,
+            // A build makes the text as the index reads the section.
+            body: memo.map_or_else(Arc::default, |m| body_text(Some(m), &r.html).0),
+            html: memo.is_none().then(|| Arc::clone(&r.html)),
             pillar: pillar(config, top, &s.lang),
             ..Doc::default()
         });

@@ -114,8 +114,8 @@ pub(crate) fn raw_words(text: &str) -> Vec<String> {
 ///
 /// Reads `text` once, a byte at a time where it is ASCII (most of it, in
 /// the site's languages), lower-casing as it goes into one token's buffer:
-/// no lower-cased copy of the text is made. Accented Latin letters are
-/// lower-cased and classed without Unicode's tables. A text with a capital
+/// no lower-cased copy of the text is made. Latin-1's letters (à to ÿ,
+/// À to Þ) are lower-cased and classed without Unicode's tables. A text with a capital
 /// sigma is lower-cased whole first, since its lower case depends on the
 /// letters around it (« Σ » ends a word as « ς »). The same cuts as
 /// [`for_each_word_by_char`], which the tests compare it with.
@@ -143,11 +143,7 @@ impl Token {
     #[inline]
     fn push(&mut self, c: char, word: bool, f: &mut impl FnMut(&str)) {
         if word {
-            if self.apostrophe {
-                self.apostrophe = false;
-                self.cuts.push((self.part, self.text.len()));
-                self.part = self.text.len();
-            }
+            self.cut_at_apostrophe();
             self.text.push(c);
         } else if !self.text.is_empty() {
             if is_apostrophe(c) && !self.apostrophe {
@@ -158,14 +154,20 @@ impl Token {
         }
     }
 
-    /// Reads a run of ASCII letters and digits, as written.
+    /// Before a word character: an apostrophe just read cuts the token.
     #[inline]
-    fn push_ascii(&mut self, run: &str) {
+    fn cut_at_apostrophe(&mut self) {
         if self.apostrophe {
             self.apostrophe = false;
             self.cuts.push((self.part, self.text.len()));
             self.part = self.text.len();
         }
+    }
+
+    /// Reads a run of ASCII letters and digits, as written.
+    #[inline]
+    fn push_ascii(&mut self, run: &str) {
+        self.cut_at_apostrophe();
         let at = self.text.len();
         self.text.push_str(run);
         self.text[at..].make_ascii_lowercase();
@@ -440,8 +442,9 @@ impl Spaced {
             let Some(&b) = bytes.get(i) else {
                 break;
             };
-            // One space between two other ASCII characters stays in the
-            // run copied at the next flush: most spaces of a text.
+            // One space after another character of the run and before a
+            // visible ASCII one stays in the run copied at the next flush:
+            // most spaces of a text.
             if b == b' ' && i > start && bytes.get(i + 1).is_some_and(|n| n.is_ascii_graphic()) {
                 i += 1;
                 continue;
@@ -595,7 +598,8 @@ mod tests {
                 "a", "E", "z", "Q", "7", " ", "\n", ",", "«", "»", "-", "'", "’", "l'", "qu'", "é",
                 "É", "è", "ê", "ë", "à", "â", "ä", "å", "Å", "ç", "Ç", "î", "ï", "ô", "ö", "ù",
                 "û", "ü", "ÿ", "Ÿ", "ñ", "œ", "Œ", "æ", "Æ", "ß", "ẞ", "ø", "İ", "ı", "Σ", "ς",
-                "ο", "Ж", "ệ", "\u{301}", "\u{308}", "e\u{301}", "ﬁ", "Ǆ", "\u{202f}",
+                "ο", "Ж", "ệ", "\u{301}", "\u{308}", "e\u{301}", "ﬁ", "Ǆ", "\u{202f}", "×", "÷",
+                "Þ", "Ø", "µ", "ª", "²", "\u{1}", "\u{b}", "\u{1c}", "\u{85}",
             ]),
             0..40,
         )
@@ -619,6 +623,10 @@ mod tests {
                 "\u{a0}",
                 "\u{202f}",
                 "\u{3000}",
+                "\u{1}",
+                "\u{1c}",
+                "\u{85}",
+                "é ",
                 "<p>",
                 "</p>",
                 "<br>",
