@@ -489,7 +489,7 @@ fn cost(name: &str, t: &Term, lexicon: &Lexicon) -> usize {
 
 /// The JSON of one shard: `{"s": [stems], "t": {term: [stem, gap, weight, …]}}`.
 fn shard_json(terms: &[(Box<str>, Term)], lexicon: &Lexicon) -> Vec<u8> {
-    use std::fmt::Write as _;
+    let mut digits = itoa::Buffer::new();
     let mut stems: Vec<&str> = terms.iter().map(|(_, t)| t.stem(lexicon)).collect();
     stems.sort_unstable();
     stems.dedup();
@@ -511,10 +511,15 @@ fn shard_json(terms: &[(Box<str>, Term)], lexicon: &Lexicon) -> Vec<u8> {
         }
         quoted(&mut out, name);
         let s = stems.binary_search(&t.stem(lexicon)).unwrap_or(0);
-        let _ = write!(out, ":[{s}");
+        out.push_str(":[");
+        out.push_str(digits.format(s));
         let mut last = 0;
+        // Millions of numbers on a large site: written without `fmt`.
         for &(d, w) in &t.postings {
-            let _ = write!(out, ",{},{w}", d - last);
+            out.push(',');
+            out.push_str(digits.format(d - last));
+            out.push(',');
+            out.push_str(digits.format(w));
             last = d;
         }
         out.push(']');
