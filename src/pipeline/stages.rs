@@ -1615,6 +1615,15 @@ struct BeforeRender {
     checked: Checked,
 }
 
+/// The options of the stages' unit tests: a build at a fixed moment.
+#[cfg(test)]
+fn test_options(root: &Path) -> BuildOptions {
+    BuildOptions {
+        now: jiff::Timestamp::from_second(1_782_864_000).unwrap(),
+        ..BuildOptions::new(root)
+    }
+}
+
 /// Every stage before the render stage, each expected to succeed (tests).
 #[cfg(test)]
 fn before_render(run: &Run<'_>) -> BeforeRender {
@@ -1642,10 +1651,7 @@ fn before_render(run: &Run<'_>) -> BeforeRender {
 #[cfg(test)]
 pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_>) -> T) -> T {
     let root = root.canonicalize().unwrap();
-    let opts = BuildOptions {
-        now: jiff::Timestamp::from_second(1_782_864_000).unwrap(),
-        ..BuildOptions::new(&root)
-    };
+    let opts = test_options(&root);
     let run = Run::quiet_build(&root, &opts);
     let BeforeRender {
         settings,
@@ -1714,18 +1720,11 @@ mod tests {
         ])
     }
 
-    fn options(root: &Path) -> BuildOptions {
-        BuildOptions {
-            now: jiff::Timestamp::from_second(1_782_864_000).unwrap(),
-            ..BuildOptions::new(root)
-        }
-    }
-
     /// Every stage up to the render stage's, on the site in `dir`: the
     /// number of pages and what the render stage gave.
     fn rendered(dir: &tempfile::TempDir) -> (usize, Pages) {
         let root = dir.path().canonicalize().unwrap();
-        let opts = options(&root);
+        let opts = test_options(&root);
         let run = Run::quiet_build(&root, &opts);
         let BeforeRender {
             settings,
@@ -1781,7 +1780,7 @@ mod tests {
     fn each_stage_hands_its_typed_output_to_the_next() {
         let dir = tiny();
         let root = dir.path().canonicalize().unwrap();
-        let opts = options(&root);
+        let opts = test_options(&root);
         let run = Run::quiet_build(&root, &opts);
         let settings = configure(&run).unwrap();
         let config = &settings.config;
@@ -1868,7 +1867,7 @@ mod tests {
             ),
         ]);
         let root = dir.path().canonicalize().unwrap();
-        let opts = options(&root);
+        let opts = test_options(&root);
         let run = Run::quiet_build(&root, &opts);
         let settings = configure(&run).unwrap();
         let interface = load_theme(&run, &settings.config).unwrap();
@@ -1884,7 +1883,7 @@ mod tests {
     fn a_bad_base_url_override_is_a_usage_error() {
         let dir = tiny();
         let root = dir.path().canonicalize().unwrap();
-        let mut opts = options(&root);
+        let mut opts = test_options(&root);
         opts.base_url = Some("localhost:8000".into());
         let run = Run::quiet_build(&root, &opts);
         assert!(matches!(configure(&run), Err(Error::Usage(m)) if m.contains("localhost:8000")));

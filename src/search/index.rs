@@ -17,6 +17,10 @@
 //! Every name is a hash of the content it names, so a CDN may keep the
 //! files forever, and the same pages give the same bytes. `serve` keeps
 //! the last index ([`Memo`]) and updates it to those same bytes.
+//!
+//! While pages are read, their terms and stems are numbers ([`Lexicon`],
+//! numbered in the order threads meet them); the files write them as
+//! text, in sorted order, so no number reaches a file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -969,16 +973,12 @@ fn assemble(
         .collect();
     for (n, a) in docs.iter_mut().enumerate() {
         let body_len = a.body_len;
-        let taken = match Arc::get_mut(a) {
-            Some(a) if consume => std::mem::take(&mut a.terms),
-            _ => Vec::new(),
-        };
-        let terms = if consume && !taken.is_empty() {
-            &taken
-        } else {
-            &a.terms
-        };
-        for &(term, fields, tf, stem) in terms {
+        // Taken when no one else holds the page (`serve` does), and freed
+        // at the end of this turn.
+        let taken = consume
+            .then(|| Arc::get_mut(a).map(|a| std::mem::take(&mut a.terms)))
+            .flatten();
+        for &(term, fields, tf, stem) in taken.as_deref().unwrap_or(&a.terms) {
             let t = &mut by_number[term as usize];
             t.postings
                 .push((n as u32, weight(fields, tf, body_len, average)));
