@@ -1179,8 +1179,15 @@ pub(super) fn render_pages(
                 let (mine, others): (Vec<Job>, Vec<Job>) = rest
                     .into_iter()
                     .partition(|j| jobs::language(j, &inputs) == Some(lang));
-                rounds.push((Some(lang), mine.len()));
-                ordered.extend(mine);
+                // Pages' own outputs first: each releases its page's HTML
+                // as it makes its summary, so that the language's HTML and
+                // summaries are not all held at once; its listings after.
+                let (own, lists): (Vec<Job>, Vec<Job>) =
+                    mine.into_iter().partition(|j| matches!(j, Job::Page(_)));
+                rounds.push((Some(lang), own.len()));
+                rounds.push((Some(lang), lists.len()));
+                ordered.extend(own);
+                ordered.extend(lists);
                 rest = others;
             }
             rounds.push((None, rest.len()));
@@ -1205,21 +1212,25 @@ pub(super) fn render_pages(
         .map(|j| render(j, &inputs))
         .collect();
     let mut start = first;
-    for (lang, count) in rounds {
-        let jobs = &ordered[start..start + count];
-        start += count;
-        // The small maps shared within the round only: a language's
-        // unique ones (a cover, a phone number) go with its summaries.
+    let mut rounds = rounds.into_iter().peekable();
+    while let Some((lang, count)) = rounds.next() {
+        // A language's two rounds (its pages, then its listings) share its
+        // summaries and the small maps within them: a language's unique
+        // ones (a cover, a phone number) go with its summaries.
+        let count = match rounds.peek() {
+            Some(&(next, more)) if lang.is_some() && next == lang => {
+                rounds.next();
+                [count, more]
+            }
+            _ => [count, 0],
+        };
         let round_maps = SharedMaps::default();
         let round_make = |i: usize| summary(&views, i, &round_maps, &made);
         let round = match (recall, lang) {
             (Some(_), _) => None,
-            (None, Some(lang)) => Some(Summaries::new(
+            (None, Some(lang)) => Some(Summaries::on_first_use(
                 &round_make,
-                (0..content.pages.len())
-                    .into_par_iter()
-                    .map(|i| (content.pages[i].lang == lang).then(|| round_make(i)))
-                    .collect(),
+                content.pages.iter().map(|p| p.lang == lang),
             )),
             (None, None) => Some(Summaries::new(&round_make, Vec::new())),
         };
@@ -1227,7 +1238,11 @@ pub(super) fn render_pages(
             summaries: round.as_ref().unwrap_or(&summaries),
             ..inputs
         };
-        results.par_extend(jobs.par_iter().map(|j| render(j, &here)));
+        for count in count {
+            let jobs = &ordered[start..start + count];
+            start += count;
+            results.par_extend(jobs.par_iter().map(|j| render(j, &here)));
+        }
         // This language's summaries go here, before the next one's.
     }
     // Every page's summary, made once (only `serve` has them).

@@ -674,11 +674,15 @@ pub struct ViewSource<'a> {
 
 /// Each page's summary view (what listings show) as a Tera value. A build
 /// makes them one language at a time, for the outputs of that language,
-/// and drops them before the next (a region's portal's are a gigabyte in
-/// all); one asked for outside that language is made for the asking.
-/// `serve` makes them all and keeps them for its next build.
+/// on first use (a page's own output makes its summary, its listings take
+/// it), and drops them before the next language (a region's portal's are a
+/// gigabyte in all); one asked for outside that language is made for the
+/// asking. `serve` makes them all and keeps them for its next build.
 pub struct Summaries<'a> {
     made: Vec<Option<tera::Value>>,
+    /// Pages whose summaries are kept once made on first use (by index;
+    /// `None`: made for each asking).
+    kept: Vec<Option<std::sync::OnceLock<tera::Value>>>,
     make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
 }
 
@@ -689,21 +693,49 @@ impl<'a> Summaries<'a> {
         make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
         made: Vec<Option<tera::Value>>,
     ) -> Summaries<'a> {
-        Summaries { made, make }
+        Summaries {
+            made,
+            kept: Vec::new(),
+            make,
+        }
+    }
+
+    /// Summaries made on first use, and kept for the pages `keep` says.
+    pub fn on_first_use(
+        make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
+        keep: impl Iterator<Item = bool>,
+    ) -> Summaries<'a> {
+        Summaries {
+            made: Vec::new(),
+            kept: keep.map(|k| k.then(std::sync::OnceLock::new)).collect(),
+            make,
+        }
     }
 
     /// Page `i`'s summary: a cheap clone of the one made (Tera values
     /// share their data), else made now.
     pub fn get(&self, i: usize) -> tera::Value {
-        match self.made.get(i) {
-            Some(Some(v)) => v.clone(),
+        if let Some(Some(v)) = self.made.get(i) {
+            return v.clone();
+        }
+        match self.kept.get(i) {
+            Some(Some(cell)) => cell.get_or_init(|| (self.make)(i)).clone(),
             _ => (self.make)(i),
         }
     }
 
     /// The summaries made, by page index.
     pub fn into_made(self) -> Vec<Option<tera::Value>> {
-        self.made
+        let mut made = self.made;
+        for (i, cell) in self.kept.into_iter().enumerate() {
+            if let Some(v) = cell.and_then(std::sync::OnceLock::into_inner) {
+                if made.len() <= i {
+                    made.resize(i + 1, None);
+                }
+                made[i] = Some(v);
+            }
+        }
+        made
     }
 }
 
@@ -1668,6 +1700,32 @@ impl PhotoPages {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_on_first_use_are_made_once_for_the_pages_kept() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = AtomicUsize::new(0);
+        let make = |i: usize| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            tera::Value::from(i)
+        };
+        // Pages 0 and 2 are of the round's language, 1 is not.
+        let s = Summaries::on_first_use(&make, [true, false, true].into_iter());
+        assert_eq!(
+            calls.load(Ordering::Relaxed),
+            0,
+            "nothing is made before it is asked"
+        );
+        for _ in 0..3 {
+            assert_eq!(s.get(0), tera::Value::from(0));
+            assert_eq!(s.get(1), tera::Value::from(1));
+        }
+        // Page 0 made once and kept, page 1 made at each asking.
+        assert_eq!(calls.load(Ordering::Relaxed), 4);
+        let made = s.into_made();
+        assert_eq!(made.first(), Some(&Some(tera::Value::from(0))));
+        assert!(made.iter().skip(1).all(Option::is_none), "{made:?}");
+    }
 
     #[test]
     fn a_full_page_value_is_its_summary_with_the_full_fields() {
