@@ -1073,11 +1073,13 @@ impl<'a> ViewSource<'a> {
             return Vec::new();
         };
         let word = |key: &str| strings.strings.get(key).cloned().unwrap_or_default();
+        // Pages a page may show as nearby: places, not drafts, not events
+        // over. The index holds only these, by language, so a query
+        // checks no page beyond its own distance (in a dense town, a page
+        // read for each point read cost a region 5 % of its build).
         let fits = |j: usize| {
             let q = &self.content.pages[j];
-            j != i
-                && q.lang == p.lang
-                && !q.fm.draft
+            !q.fm.draft
                 && q.fm.place.is_some()
                 && self
                     .events
@@ -1093,6 +1095,7 @@ impl<'a> ViewSource<'a> {
                     for (j, q) in self.content.pages.iter().enumerate() {
                         if let Some((Some(lat), Some(lon))) =
                             q.fm.place.as_ref().map(|pl| (pl.lat, pl.lon))
+                            && fits(j)
                         {
                             points
                                 .entry(q.lang.clone())
@@ -1108,7 +1111,9 @@ impl<'a> ViewSource<'a> {
                 indexes
                     .get(&p.lang)
                     .map(|index| {
-                        index.nearest(lat, lon, NEARBY_PLACE_RADIUS_M, NEARBY_PLACE_MAX, fits)
+                        index.nearest(lat, lon, NEARBY_PLACE_RADIUS_M, NEARBY_PLACE_MAX, |j| {
+                            j != i
+                        })
                     })
                     .unwrap_or_default()
                     .into_iter()
@@ -1145,7 +1150,9 @@ impl<'a> ViewSource<'a> {
                 let key = crate::slug::slugify(commune);
                 let mut same: Vec<usize> = (0..self.content.pages.len())
                     .filter(|&j| {
-                        fits(j)
+                        j != i
+                            && self.content.pages[j].lang == p.lang
+                            && fits(j)
                             && self.content.pages[j]
                                 .fm
                                 .place
