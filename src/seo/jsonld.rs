@@ -466,13 +466,27 @@ pub fn event(t: &Thing<'_>, f: &EventFields<'_>) -> Value {
 
 /// The script content: a graph of the items.
 pub fn script(items: Vec<Value>) -> String {
-    let doc = json!({"@context": "https://schema.org", "@graph": items});
+    // The items are moved in (`json!` would copy them).
+    let mut doc = serde_json::Map::new();
+    doc.insert("@context".into(), Value::from("https://schema.org"));
+    doc.insert("@graph".into(), Value::Array(items));
+    let json = serde_json::to_string(&doc).unwrap_or_default();
     // `<`, `>` and `&` as JSON escapes: no markup can appear in the element at all.
-    serde_json::to_string(&doc)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut out = String::with_capacity(json.len());
+    let mut from = 0;
+    for (at, b) in json.bytes().enumerate() {
+        let escape = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        out.push_str(&json[from..at]);
+        out.push_str(escape);
+        from = at + 1;
+    }
+    out.push_str(&json[from..]);
+    out
 }
 
 #[cfg(test)]
