@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 
 use super::renames::Renames;
 use super::{Object, Origin, Texts, media_name};
@@ -43,7 +44,6 @@ pub fn pages(
     let languages = config.all_languages();
     let today = now.to_zoned(config.timezone.tz.clone()).date();
     let mut warnings = Vec::new();
-    let mut out = Vec::new();
     // Addresses: a slug from the name, unique in its folder (`taken` holds
     // the markdown pages' already); namesakes get their commune, then
     // their id.
@@ -57,9 +57,19 @@ pub fn pages(
         (feeds[a.0].source.name.as_str(), oa.id.as_str())
             .cmp(&(feeds[b.0].source.name.as_str(), ob.id.as_str()))
     });
+    // First, in order, what depends on the objects before: a repeated
+    // object is left out, each one's address is kept from the others'.
+    enum Step<'f> {
+        Twice(Diagnostic),
+        Make {
+            source: &'f DataSource,
+            object: &'f Object,
+            section: String,
+            slug: String,
+        },
+    }
     let mut seen_ids: HashMap<(String, String), String> = HashMap::new();
-    // Old addresses of renamed objects, with the pages to redirect to.
-    let mut moved: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    let mut steps: Vec<Step<'_>> = Vec::with_capacity(order.len());
     for (f, o) in order {
         let source = feeds[f].source;
         let object = &feeds[f].objects[o];
@@ -67,7 +77,7 @@ pub fn pages(
             (source.name.clone(), object.id.clone()),
             object.file.clone(),
         ) {
-            warnings.push(
+            steps.push(Step::Twice(
                 Diagnostic::warning(
                     "data-duplicate",
                     format!(
@@ -76,7 +86,7 @@ pub fn pages(
                     ),
                 )
                 .file(object.file.clone()),
-            );
+            ));
             continue;
         }
         let section = source.section_of(object.category).to_string();
@@ -88,34 +98,102 @@ pub fn pages(
         .map(|(_, t)| t.to_string())
         .unwrap_or_else(|| object.id.clone());
         let slug = unique_slug(&mut taken, &section, &name, object);
-        let cover = cover(root, config, source, object, today, &mut warnings);
-        let trail = trail(root, source, object, &mut warnings);
-        let first = out.len();
-        for lang in &languages {
-            let is_default = *lang == config.default_language;
-            if !is_default && !has_text_in(object, lang) {
-                continue;
-            }
-            out.push(page(
+        steps.push(Step::Make {
+            source,
+            object,
+            section,
+            slug,
+        });
+    }
+    // Then, on every thread (a region's 100,000 pages were made on one),
+    // each object's cover and trail, then its pages, one per language it
+    // has a text in, made straight into their places in the list.
+    type Cover = (String, Option<String>, Option<String>);
+    type Made = (
+        Option<Cover>,
+        Option<Arc<crate::content::trail::Trail>>,
+        Vec<Diagnostic>,
+    );
+    let objects: Vec<Made> = steps
+        .par_iter()
+        .map(|step| {
+            let Step::Make { source, object, .. } = step else {
+                return (None, None, Vec::new());
+            };
+            let mut warnings = Vec::new();
+            let cover = cover(root, config, source, object, today, &mut warnings);
+            let trail = trail(root, source, object, &mut warnings);
+            (cover, trail, warnings)
+        })
+        .collect();
+    let slots: Vec<(usize, &str)> = steps
+        .iter()
+        .enumerate()
+        .filter_map(|(n, step)| match step {
+            Step::Make { object, .. } => Some((n, *object)),
+            Step::Twice(_) => None,
+        })
+        .flat_map(|(n, object)| {
+            languages
+                .iter()
+                .filter(move |lang| **lang == config.default_language || has_text_in(object, lang))
+                .map(move |lang| (n, *lang))
+        })
+        .collect();
+    let (mut out, page_warnings): (Vec<Page>, Vec<Vec<Diagnostic>>) = slots
+        .par_iter()
+        .map(|&(n, lang)| {
+            let Step::Make {
+                source,
+                object,
+                section,
+                slug,
+            } = &steps[n]
+            else {
+                unreachable!("slots are made of objects' steps")
+            };
+            let (cover, trail, _) = &objects[n];
+            let mut warnings = Vec::new();
+            let page = page(
                 &content_dir,
                 config,
                 source,
                 object,
                 lang,
-                &section,
-                &slug,
+                section,
+                slug,
                 cover.as_ref(),
                 trail.as_ref(),
                 today,
                 &mut warnings,
-            ));
+            );
+            (page, warnings)
+        })
+        .unzip();
+    // Warnings in the objects' order; old addresses of renamed objects,
+    // with the pages to redirect to.
+    let mut moved: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
+    let mut counts = vec![0usize; steps.len()];
+    for &(n, _) in &slots {
+        counts[n] += 1;
+    }
+    let mut page_warnings = page_warnings.into_iter();
+    let mut first = 0;
+    for ((step, (_, _, own)), count) in steps.iter().zip(objects).zip(counts) {
+        match step {
+            Step::Twice(w) => warnings.push(w.clone()),
+            Step::Make { source, object, .. } => {
+                warnings.extend(own);
+                warnings.extend(page_warnings.by_ref().take(count).flatten());
+                if let Some(old) = renames
+                    .get(&source.name)
+                    .and_then(|ids| ids.get(&object.id))
+                {
+                    moved.extend(old.iter().map(|a| (a.as_str(), first..first + count)));
+                }
+            }
         }
-        if let Some(old) = renames
-            .get(&source.name)
-            .and_then(|ids| ids.get(&object.id))
-        {
-            moved.extend(old.iter().map(|a| (a.as_str(), first..out.len())));
-        }
+        first += count;
     }
     redirect_renamed(config, &mut out, moved, &taken);
     (out, warnings)
@@ -757,6 +835,80 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("# titre"), "{html}");
+    }
+
+    #[test]
+    fn pages_come_in_the_objects_order_with_each_ones_warnings_and_old_addresses() {
+        let config = Config::parse(
+            "base_url = \"https://example.org\"\ntitle = \"T\"\n[[data]]\nname = \"sit\"\nformat = \"datatourisme\"\npath = \"data/sit\"\nsection = \"Où aller\"\n",
+        )
+        .unwrap();
+        let object = |id: &str, name: &str, file: &str| {
+            let mut o = Object {
+                id: id.into(),
+                file: file.into(),
+                ..Object::default()
+            };
+            o.name.insert("fr".into(), name.into());
+            o
+        };
+        // Many objects, so that the pages are made on several threads;
+        // one object twice, between the others.
+        let mut objects: Vec<Object> = (0..300)
+            .rev()
+            .map(|n| {
+                object(
+                    &format!("{n:03}"),
+                    &format!("Lieu {}", n % 7),
+                    "data/sit/a.json",
+                )
+            })
+            .collect();
+        objects.insert(120, object("042", "Doublon", "data/sit/b.json"));
+        let feeds = [Feed {
+            source: &config.data[0],
+            objects: Arc::new(objects),
+        }];
+        let mut renames = Renames::new();
+        renames
+            .entry("sit".into())
+            .or_default()
+            .insert("007".into(), vec!["ou-aller/ancien-nom".into()]);
+        let root = tempfile::tempdir().unwrap();
+        let make = || {
+            pages(
+                root.path(),
+                &config,
+                &feeds,
+                jiff::Timestamp::UNIX_EPOCH,
+                HashSet::new(),
+                &renames,
+            )
+        };
+        let (out, warnings) = make();
+        let ids: Vec<&str> = out
+            .iter()
+            .map(|p| p.origin.as_ref().unwrap().id.as_str())
+            .collect();
+        let expected: Vec<String> = (0..300).map(|n| format!("{n:03}")).collect();
+        assert_eq!(ids, expected);
+        // Namesakes take their id in the order of the ids.
+        assert_eq!(out[0].slug, "lieu-0");
+        assert_eq!(out[7].slug, "lieu-0-007");
+        assert_eq!(out[7].fm.aliases, ["/ou-aller/ancien-nom/"]);
+        assert!(out.iter().filter(|p| !p.fm.aliases.is_empty()).count() == 1);
+        let twice: Vec<&Diagnostic> = warnings
+            .iter()
+            .filter(|w| w.code == "data-duplicate")
+            .collect();
+        assert_eq!(twice.len(), 1, "{warnings:?}");
+        assert!(twice[0].message.contains("`042`"), "{}", twice[0].message);
+        // The same again: pages and warnings in the same order.
+        let (again, warnings_again) = make();
+        let slugs = |o: &[Page]| o.iter().map(|p| p.slug.clone()).collect::<Vec<_>>();
+        assert_eq!(slugs(&out), slugs(&again));
+        let texts = |w: &[Diagnostic]| w.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&warnings), texts(&warnings_again));
     }
 
     #[test]
