@@ -1226,10 +1226,12 @@ pub(super) fn render_pages(
         };
         let round_maps = SharedMaps::default();
         let round_make = |i: usize| summary(&views, i, &round_maps, &made);
+        let round_adopt = |v: tera::Value| adopt_summary(v, &round_maps, &made);
         let round = match (recall, lang) {
             (Some(_), _) => None,
             (None, Some(lang)) => Some(Summaries::on_first_use(
                 &round_make,
+                &round_adopt,
                 content.pages.iter().map(|p| p.lang == lang),
             )),
             (None, None) => Some(Summaries::new(&round_make, Vec::new())),
@@ -1295,11 +1297,17 @@ fn summary(
     shared_maps: &SharedMaps,
     made: &AtomicUsize,
 ) -> tera::Value {
-    made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    share_small_maps(
+    adopt_summary(
         tera::Value::from_serializable(&views.page(PageId(i), Detail::Summary)),
         shared_maps,
+        made,
     )
+}
+
+/// A summary's value once made, counted, its small maps shared.
+fn adopt_summary(value: tera::Value, shared_maps: &SharedMaps, made: &AtomicUsize) -> tera::Value {
+    made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    share_small_maps(value, shared_maps)
 }
 
 /// Every page's summary view, made once; kept from the last build for

@@ -19,7 +19,7 @@ use crate::error::Diagnostic;
 use crate::render::head::{CardIntent, FeedLink, Frame, Head, ShareBar};
 use crate::render::jobs::{self, Agenda, RenderInputs, pagers, released};
 use crate::render::routes;
-use crate::render::views::{CoverView, NavItem, PaginatorView, full_page_value, listing_value};
+use crate::render::views::{CoverView, NavItem, PaginatorView, listing_value};
 use crate::seo::jsonld;
 use crate::url::absolute;
 
@@ -144,7 +144,17 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
         Frame::new(&p.lang, &page_template(content, i), p.path.clone()).file(p.file.rel.clone());
     frame.translations = view.translations.clone();
     let ctx = &mut frame.ctx;
-    ctx.insert_value("page", full_page_value(&inputs.summaries.get(i.0), &view));
+    ctx.insert_value("page", inputs.summaries.with_full(i.0, &view));
+    // Every build of the test suite checks the summary made from the full
+    // view against the summary made on its own.
+    debug_assert!(
+        crate::render::views::same_value(
+            &inputs.summaries.get(i.0),
+            &tera::Value::from_serializable(&views.page(i, crate::render::views::Detail::Summary))
+        ),
+        "the summary of {} differs from its own view",
+        p.file.rel
+    );
     let s = &content.sections[p.section];
     ctx.insert("parent", &serde_json::json!({"title": s.title(), "permalink": absolute(base, &s.path), "path": s.path}));
     Ok(frame.head(head))

@@ -684,6 +684,9 @@ pub struct Summaries<'a> {
     /// `None`: made for each asking).
     kept: Vec<Option<std::sync::OnceLock<tera::Value>>>,
     make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
+    /// What `make` does to a summary's value once made (sharing its small
+    /// maps), for a summary made from its page's full view instead.
+    adopt: Option<&'a (dyn Fn(tera::Value) -> tera::Value + Sync + 'a)>,
 }
 
 impl<'a> Summaries<'a> {
@@ -697,19 +700,47 @@ impl<'a> Summaries<'a> {
             made,
             kept: Vec::new(),
             make,
+            adopt: None,
         }
     }
 
     /// Summaries made on first use, and kept for the pages `keep` says.
+    /// `adopt`: what `make` does to a summary's value once made; a
+    /// summary first asked for by its own page is then made from the
+    /// page's full view rather than its own ([`Summaries::with_full`]).
     pub fn on_first_use(
         make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
+        adopt: &'a (dyn Fn(tera::Value) -> tera::Value + Sync + 'a),
         keep: impl Iterator<Item = bool>,
     ) -> Summaries<'a> {
         Summaries {
             made: Vec::new(),
             kept: keep.map(|k| k.then(std::sync::OnceLock::new)).collect(),
             make,
+            adopt: Some(adopt),
         }
+    }
+
+    /// Page `i`'s value for its own template, from its full view `full`.
+    /// When its summary is not made yet, it is made from the same value
+    /// (the fields only full views have, emptied): the page's view is
+    /// made once, not once more for its summary.
+    pub fn with_full(&self, i: usize, full: &PageView<'_>) -> tera::Value {
+        if let (Some(adopt), Some(Some(cell))) = (self.adopt, self.kept.get(i))
+            && cell.get().is_none()
+        {
+            let value = tera::Value::from_serializable(full);
+            let mut from_here = false;
+            let summary = cell.get_or_init(|| {
+                from_here = true;
+                adopt(summary_from_full(&value))
+            });
+            if from_here {
+                return value;
+            }
+            return full_page_value(summary, full);
+        }
+        full_page_value(&self.get(i), full)
     }
 
     /// Page `i`'s summary: a cheap clone of the one made (Tera values
@@ -746,6 +777,28 @@ pub fn listing_value(view: &ListingView<'_>, summaries: &Summaries<'_>) -> tera:
     let mut map = value.into_map().unwrap_or_default();
     let pages: Vec<tera::Value> = view.pages.iter().map(|&i| summaries.get(i)).collect();
     map.insert(tera::value::Key::Str("pages"), tera::Value::from(pages));
+    tera::Value::from(map)
+}
+
+/// A page's summary value from its full view's value: the fields only a
+/// full view fills (its HTML, table of contents, translations, ancestors,
+/// nearby places and an event's list of dates) as a summary has them.
+pub fn summary_from_full(full: &tera::Value) -> tera::Value {
+    use tera::value::Key;
+    let Some(full) = full.as_map() else {
+        return full.clone();
+    };
+    let empty = || tera::Value::from(Vec::<tera::Value>::new());
+    let mut map = full.clone();
+    map.insert(Key::Str("content"), tera::Value::from(""));
+    for key in ["toc", "translations", "ancestors", "nearby"] {
+        map.insert(Key::Str(key), empty());
+    }
+    if let Some(event) = full.get(&Key::Str("event")).and_then(tera::Value::as_map) {
+        let mut event = event.clone();
+        event.insert(Key::Str("dates"), empty());
+        map.insert(Key::Str("event"), tera::Value::from(event));
+    }
     tera::Value::from(map)
 }
 
@@ -786,7 +839,7 @@ pub fn full_page_value(summary: &tera::Value, full: &PageView<'_>) -> tera::Valu
 
 /// Equal values, with the same keys in the same order and the same text
 /// marked safe (`==` on values compares neither).
-fn same_value(a: &tera::Value, b: &tera::Value) -> bool {
+pub(crate) fn same_value(a: &tera::Value, b: &tera::Value) -> bool {
     match (a.as_map(), b.as_map(), a.as_array(), b.as_array()) {
         (Some(x), Some(y), _, _) => {
             x.len() == y.len()
@@ -1717,7 +1770,8 @@ mod tests {
             tera::Value::from(i)
         };
         // Pages 0 and 2 are of the round's language, 1 is not.
-        let s = Summaries::on_first_use(&make, [true, false, true].into_iter());
+        let adopt = |v: tera::Value| v;
+        let s = Summaries::on_first_use(&make, &adopt, [true, false, true].into_iter());
         assert_eq!(
             calls.load(Ordering::Relaxed),
             0,
