@@ -530,23 +530,30 @@ pub(crate) fn events(
     tz: &jiff::tz::TimeZone,
     now: jiff::Timestamp,
 ) -> (Vec<Option<EventTimes>>, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
-    let events = content
+    use rayon::prelude::*;
+    // On every thread: a region's agenda has tens of thousands of events.
+    let resolved: Vec<Result<Option<EventTimes>, Diagnostic>> = content
         .pages
-        .iter()
+        .par_iter()
         .map(|p| {
-            let ev = p.fm.event.as_ref()?;
-            match EventTimes::resolve(ev, tz, now) {
-                Ok(t) => Some(t),
-                Err(why) => {
-                    errors.push(
-                        Diagnostic::error("event", format!("the [event] is not possible: {why}"))
-                            .file(p.file.rel.clone())
-                            .help("check start, end and rrule in [event]"),
-                    );
-                    None
-                }
-            }
+            let Some(ev) = p.fm.event.as_ref() else {
+                return Ok(None);
+            };
+            EventTimes::resolve(ev, tz, now).map(Some).map_err(|why| {
+                Diagnostic::error("event", format!("the [event] is not possible: {why}"))
+                    .file(p.file.rel.clone())
+                    .help("check start, end and rrule in [event]")
+            })
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let events = resolved
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            })
         })
         .collect();
     (events, errors)

@@ -276,9 +276,8 @@ pub fn load(
             (rel, p.slug.clone())
         })
         .collect();
-    let data = data::load(root, config, opts.now, data_memo, taken);
+    let data = data::load(root, config, opts.now, data_memo, taken, &mut pages);
     errors.extend(data.errors);
-    pages.extend(data.pages);
     errors.extend(data::attach(&mut pages, config));
     errors.extend(trail::load(root, &mut pages));
     if !errors.is_empty() && !opts.keep_going {

@@ -338,14 +338,13 @@ impl DataCounts {
 /// What [`load`] makes of the feeds.
 #[derive(Default)]
 pub struct Loaded {
-    pub pages: Vec<super::Page>,
     pub warnings: Vec<crate::error::Diagnostic>,
     /// A feed that cannot be read, with each file and JSON path.
     pub errors: Vec<crate::error::Diagnostic>,
     pub counts: DataCounts,
 }
 
-/// Pages of every feed of the site. Feeds are read in the site's
+/// Pages of every feed of the site, added to `out`. Feeds are read in the site's
 /// languages, through the cache of `[images] cache_dir` (a file whose
 /// bytes did not change is not parsed again); with a memo, feeds whose
 /// files did not change are not even hashed.
@@ -355,6 +354,7 @@ pub fn load(
     now: jiff::Timestamp,
     mut memo: Option<&mut DataMemo>,
     taken: std::collections::HashSet<(String, String)>,
+    out: &mut Vec<super::Page>,
 ) -> Loaded {
     if config.data.is_empty() {
         return Loaded::default();
@@ -412,15 +412,17 @@ pub fn load(
         renames::Renames::new()
     });
     // The caches are written while the pages are made.
-    let (pages, warnings) = std::thread::scope(|s| {
+    let warnings = std::thread::scope(|s| {
         for (w, objects) in &writes {
             s.spawn(move || w.write(objects));
         }
-        pages::pages(root, config, &feeds, now, taken, &renames)
+        pages::pages(root, config, &feeds, now, taken, &renames, out)
     });
     drop(writes);
+    // The feeds' objects (a region's 25,000) are freed on another thread.
+    let objects: Vec<std::sync::Arc<Vec<Object>>> = feeds.into_iter().map(|f| f.objects).collect();
+    std::thread::spawn(move || drop(objects));
     Loaded {
-        pages,
         warnings,
         errors,
         counts,

@@ -39,7 +39,8 @@ pub fn pages(
     now: jiff::Timestamp,
     mut taken: HashSet<(String, String)>,
     renames: &Renames,
-) -> (Vec<Page>, Vec<Diagnostic>) {
+    out: &mut Vec<Page>,
+) -> Vec<Diagnostic> {
     let content_dir = root.join("content");
     let languages = config.all_languages();
     let today = now.to_zoned(config.timezone.tz.clone()).date();
@@ -140,36 +141,48 @@ pub fn pages(
                 .map(move |lang| (n, *lang))
         })
         .collect();
-    let (mut out, page_warnings): (Vec<Page>, Vec<Vec<Diagnostic>>) = slots
-        .par_iter()
-        .map(|&(n, lang)| {
-            let Step::Make {
-                source,
-                object,
-                section,
-                slug,
-            } = &steps[n]
-            else {
-                unreachable!("slots are made of objects' steps")
-            };
-            let (cover, trail, _) = &objects[n];
-            let mut warnings = Vec::new();
-            let page = page(
-                &content_dir,
-                config,
-                source,
-                object,
-                lang,
-                section,
-                slug,
-                cover.as_ref(),
-                trail.as_ref(),
-                today,
-                &mut warnings,
-            );
-            (page, warnings)
-        })
-        .unzip();
+    // Written straight after the site's other pages (no copy of a
+    // region's 100,000 pages); the rare warnings by the slot they are of.
+    let first_page = out.len();
+    let page_warnings = std::sync::Mutex::new(Vec::new());
+    out.par_extend(slots.par_iter().enumerate().map(|(k, &(n, lang))| {
+        let Step::Make {
+            source,
+            object,
+            section,
+            slug,
+        } = &steps[n]
+        else {
+            unreachable!("slots are made of objects' steps")
+        };
+        let (cover, trail, _) = &objects[n];
+        let mut warnings = Vec::new();
+        let page = page(
+            &content_dir,
+            config,
+            source,
+            object,
+            lang,
+            section,
+            slug,
+            cover.as_ref(),
+            trail.as_ref(),
+            today,
+            &mut warnings,
+        );
+        if !warnings.is_empty() {
+            page_warnings
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((k, warnings));
+        }
+        page
+    }));
+    let mut page_warnings = page_warnings
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    page_warnings.sort_unstable_by_key(|(k, _)| *k);
+    let mut page_warnings = page_warnings.into_iter().peekable();
     // Warnings in the objects' order; old addresses of renamed objects,
     // with the pages to redirect to.
     let mut moved: Vec<(&str, std::ops::Range<usize>)> = Vec::new();
@@ -177,14 +190,15 @@ pub fn pages(
     for &(n, _) in &slots {
         counts[n] += 1;
     }
-    let mut page_warnings = page_warnings.into_iter();
     let mut first = 0;
     for ((step, (_, _, own)), count) in steps.iter().zip(objects).zip(counts) {
         match step {
             Step::Twice(w) => warnings.push(w.clone()),
             Step::Make { source, object, .. } => {
                 warnings.extend(own);
-                warnings.extend(page_warnings.by_ref().take(count).flatten());
+                while let Some((_, w)) = page_warnings.next_if(|(k, _)| *k < first + count) {
+                    warnings.extend(w);
+                }
                 if let Some(old) = renames
                     .get(&source.name)
                     .and_then(|ids| ids.get(&object.id))
@@ -195,8 +209,8 @@ pub fn pages(
         }
         first += count;
     }
-    redirect_renamed(config, &mut out, moved, &taken);
-    (out, warnings)
+    redirect_renamed(config, &mut out[first_page..], moved, &taken);
+    warnings
 }
 
 /// Gives the pages of renamed objects an alias at each old address that
@@ -876,14 +890,17 @@ mod tests {
             .insert("007".into(), vec!["ou-aller/ancien-nom".into()]);
         let root = tempfile::tempdir().unwrap();
         let make = || {
-            pages(
+            let mut out = Vec::new();
+            let warnings = pages(
                 root.path(),
                 &config,
                 &feeds,
                 jiff::Timestamp::UNIX_EPOCH,
                 HashSet::new(),
                 &renames,
-            )
+                &mut out,
+            );
+            (out, warnings)
         };
         let (out, warnings) = make();
         let ids: Vec<&str> = out
