@@ -667,9 +667,21 @@ pub struct ViewSource<'a> {
     pub today: jiff::civil::Date,
     /// The build's time: what is open today.
     pub now: jiff::Timestamp,
-    /// Every page with a place's coordinates, by language (a page lists
-    /// only pages of its own), made on first use for the "nearby" blocks.
-    pub near: std::sync::OnceLock<std::collections::HashMap<String, crate::geo::near::PointIndex>>,
+    /// The places a page may show as nearby, made on first use.
+    pub near: Near,
+}
+
+/// The places pages may show as nearby (places, not drafts, not events
+/// over), by language (a page lists only pages of its own), made on first
+/// use for the "nearby" blocks.
+#[derive(Default)]
+pub struct Near {
+    /// Those with coordinates.
+    points: std::sync::OnceLock<std::collections::HashMap<String, crate::geo::near::PointIndex>>,
+    /// All, by (language, their commune's slug), in the order a page
+    /// without coordinates lists them (by title): one list made once, not
+    /// every page of the site read for each such page.
+    communes: std::sync::OnceLock<std::collections::HashMap<(String, String), Vec<usize>>>,
 }
 
 /// Each page's summary view (what listings show) as a Tera value. A build
@@ -1142,7 +1154,7 @@ impl<'a> ViewSource<'a> {
         };
         let found: Vec<(usize, String)> = match (place.lat, place.lon) {
             (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
-                let indexes = self.near.get_or_init(|| {
+                let indexes = self.near.points.get_or_init(|| {
                     let mut points: std::collections::HashMap<String, Vec<(f64, f64, usize)>> =
                         Default::default();
                     for (j, q) in self.content.pages.iter().enumerate() {
@@ -1200,25 +1212,35 @@ impl<'a> ViewSource<'a> {
                 let Some(commune) = place.commune.as_deref() else {
                     return Vec::new();
                 };
-                let key = crate::slug::slugify(commune);
-                let mut same: Vec<usize> = (0..self.content.pages.len())
-                    .filter(|&j| {
-                        j != i
-                            && self.content.pages[j].lang == p.lang
+                let communes = self.near.communes.get_or_init(|| {
+                    let mut by: std::collections::HashMap<(String, String), Vec<usize>> =
+                        Default::default();
+                    for (j, q) in self.content.pages.iter().enumerate() {
+                        if let Some(c) = q.fm.place.as_ref().and_then(|pl| pl.commune.as_deref())
                             && fits(j)
-                            && self.content.pages[j]
-                                .fm
-                                .place
-                                .as_ref()
-                                .and_then(|q| q.commune.as_deref())
-                                .is_some_and(|c| crate::slug::slugify(c) == key)
-                    })
-                    .collect();
-                same.sort_by_cached_key(|&j| {
-                    let q = &self.content.pages[j];
-                    (crate::slug::slugify(q.title()), q.path.clone())
+                        {
+                            by.entry((q.lang.clone(), crate::slug::slugify(c)))
+                                .or_default()
+                                .push(j);
+                        }
+                    }
+                    for same in by.values_mut() {
+                        same.sort_by_cached_key(|&j| {
+                            let q = &self.content.pages[j];
+                            (crate::slug::slugify(q.title()), q.path.clone())
+                        });
+                    }
+                    by
                 });
-                same.truncate(NEARBY_PLACE_MAX);
+                let key = (p.lang.clone(), crate::slug::slugify(commune));
+                let same: Vec<usize> = communes
+                    .get(&key)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&j| j != i)
+                    .take(NEARBY_PLACE_MAX)
+                    .collect();
                 let text = super::practical::fill(&word("nearby_commune"), &[("commune", commune)]);
                 same.into_iter().map(|j| (j, text.clone())).collect()
             }

@@ -495,3 +495,37 @@ fn a_place_with_only_an_address_shows_no_empty_block() {
         "Place de la Fontaine, 39150 Saint-Lac"
     );
 }
+
+#[test]
+fn places_without_coordinates_list_the_others_of_their_commune_by_title() {
+    let near = |path: &str| -> Vec<String> {
+        let (_, doc) = page(path);
+        select(&doc, ".nearby-item")
+            .iter()
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    // Saint-Lac: the gîte and the bar, without coordinates, list the
+    // others of their commune by title, not themselves.
+    let gite = near("tourisme/gite/index.html");
+    assert_eq!(gite.len(), 2, "{gite:?}");
+    assert!(gite[0].starts_with("Le Quai de nuit"), "{gite:?}");
+    assert!(gite[1].starts_with("Musée de l'Orbière"), "{gite:?}");
+    assert!(gite.iter().all(|n| n.ends_with("à Saint-Lac")), "{gite:?}");
+    let bar = near("tourisme/bar/index.html");
+    assert_eq!(bar.len(), 2, "{bar:?}");
+    assert!(
+        bar[0].starts_with("Gîte du Moulin") && bar[1].starts_with("Musée de l'Orbière"),
+        "{bar:?}"
+    );
+    // The museum has coordinates, and no other place has: none near it.
+    assert!(near("tourisme/musee/index.html").is_empty());
+    // Orbière: the garden is alone in its commune.
+    assert!(near("tourisme/jardin/index.html").is_empty());
+}
