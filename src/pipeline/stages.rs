@@ -1164,9 +1164,9 @@ pub(super) fn render_pages(
     let (mut ordered, pages_own): (Vec<Job>, Vec<Job>) =
         planned.into_iter().partition(jobs::reads_page_html);
     let first = ordered.len();
-    // Then, in a build, one language after another: its pages' summaries
-    // are made, its outputs rendered, and the summaries dropped before the
-    // next language's are made. Outputs of no language come last.
+    // Then, in a build, one language after another: its pages, then its
+    // other outputs; its summaries are made on first use and dropped
+    // before the next language's round. Outputs of no language come last.
     let mut rounds: Vec<(Option<&str>, usize)> = Vec::new();
     match recall {
         Some(_) => {

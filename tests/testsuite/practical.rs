@@ -526,6 +526,30 @@ fn places_without_coordinates_list_the_others_of_their_commune_by_title() {
     );
     // The museum has coordinates, and no other place has: none near it.
     assert!(near("tourisme/musee/index.html").is_empty());
+    // A copy with three more places of Saint-Lac: one whose file comes
+    // first and title last, the commune spelt otherwise; an event over
+    // (the build is on 1 July 2026), not listed.
+    let site = SiteTest::from_fixture("practical/places")
+        .file(
+            "content/tourisme/abri.md",
+            "+++\ntitle = \"Zinc du port\"\n[place]\ncommune = \"saint lac\"\n+++\n",
+        )
+        .file(
+            "content/tourisme/marche.md",
+            "+++\ntitle = \"Marché de mai\"\n[place]\ncommune = \"Saint-Lac\"\n[event]\nstart = 2026-05-02T08:00:00\nend = 2026-05-02T12:00:00\n+++\n",
+        );
+    site.build().assert_success();
+    let html = read(&site.out().join("tourisme/gite/index.html"));
+    let doc = Html::parse_document(&html);
+    let gite: Vec<String> = select(&doc, ".nearby-item .nearby-text a")
+        .iter()
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(
+        gite,
+        ["Le Quai de nuit", "Musée de l'Orbière", "Zinc du port"],
+        "by title, the event over left out"
+    );
     // Orbière: the garden is alone in its commune.
     assert!(near("tourisme/jardin/index.html").is_empty());
 }

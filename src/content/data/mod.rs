@@ -421,7 +421,8 @@ pub fn load(
     drop(writes);
     // The feeds' objects (a region's 25,000) are freed on another thread.
     let objects: Vec<std::sync::Arc<Vec<Object>>> = feeds.into_iter().map(|f| f.objects).collect();
-    std::thread::spawn(move || drop(objects));
+    // (Freed here when no thread can be made.)
+    let _ = std::thread::Builder::new().spawn(move || drop(objects));
     Loaded {
         warnings,
         errors,

@@ -854,7 +854,7 @@ mod tests {
     #[test]
     fn pages_come_in_the_objects_order_with_each_ones_warnings_and_old_addresses() {
         let config = Config::parse(
-            "base_url = \"https://example.org\"\ntitle = \"T\"\n[[data]]\nname = \"sit\"\nformat = \"datatourisme\"\npath = \"data/sit\"\nsection = \"Où aller\"\n",
+            "base_url = \"https://example.org\"\ntitle = \"T\"\n[languages.en]\ntitle = \"T\"\n[[data]]\nname = \"sit\"\nformat = \"datatourisme\"\npath = \"data/sit\"\nsection = \"Où aller\"\n",
         )
         .unwrap();
         let object = |id: &str, name: &str, file: &str| {
@@ -866,16 +866,25 @@ mod tests {
             o.name.insert("fr".into(), name.into());
             o
         };
-        // Many objects, so that the pages are made on several threads;
-        // one object twice, between the others.
+        // Many objects, so that the pages are made on several threads: a
+        // third with an English text (two pages each), one in fifty with
+        // a web address that is not one (a warning per page), and one
+        // object twice, between the others.
         let mut objects: Vec<Object> = (0..300)
             .rev()
             .map(|n| {
-                object(
+                let mut o = object(
                     &format!("{n:03}"),
                     &format!("Lieu {}", n % 7),
                     "data/sit/a.json",
-                )
+                );
+                if n % 3 == 0 {
+                    o.short.insert("en".into(), format!("Place {n}"));
+                }
+                if n % 50 == 0 {
+                    o.web = Some("javascript:alert(1)".into());
+                }
+                o
             })
             .collect();
         objects.insert(120, object("042", "Doublon", "data/sit/b.json"));
@@ -883,49 +892,99 @@ mod tests {
             source: &config.data[0],
             objects: Arc::new(objects),
         }];
+        // Renamed: one object before the repeated one, one after it with
+        // pages in both languages.
         let mut renames = Renames::new();
-        renames
-            .entry("sit".into())
-            .or_default()
-            .insert("007".into(), vec!["ou-aller/ancien-nom".into()]);
+        let ids = renames.entry("sit".into()).or_default();
+        ids.insert("007".into(), vec!["ou-aller/ancien-nom".into()]);
+        ids.insert("150".into(), vec!["ou-aller/vieux-nom".into()]);
         let root = tempfile::tempdir().unwrap();
-        let make = || {
-            let mut out = Vec::new();
-            let warnings = pages(
+        // Twice into the same list: the second time after 399 pages.
+        let make = |out: &mut Vec<Page>| {
+            pages(
                 root.path(),
                 &config,
                 &feeds,
                 jiff::Timestamp::UNIX_EPOCH,
                 HashSet::new(),
                 &renames,
-                &mut out,
-            );
-            (out, warnings)
+                out,
+            )
         };
-        let (out, warnings) = make();
-        let ids: Vec<&str> = out
-            .iter()
-            .map(|p| p.origin.as_ref().unwrap().id.as_str())
-            .collect();
-        let expected: Vec<String> = (0..300).map(|n| format!("{n:03}")).collect();
-        assert_eq!(ids, expected);
-        // Namesakes take their id in the order of the ids.
-        assert_eq!(out[0].slug, "lieu-0");
-        assert_eq!(out[7].slug, "lieu-0-007");
-        assert_eq!(out[7].fm.aliases, ["/ou-aller/ancien-nom/"]);
-        assert!(out.iter().filter(|p| !p.fm.aliases.is_empty()).count() == 1);
-        let twice: Vec<&Diagnostic> = warnings
-            .iter()
-            .filter(|w| w.code == "data-duplicate")
-            .collect();
-        assert_eq!(twice.len(), 1, "{warnings:?}");
-        assert!(twice[0].message.contains("`042`"), "{}", twice[0].message);
-        // The same again: pages and warnings in the same order.
-        let (again, warnings_again) = make();
-        let slugs = |o: &[Page]| o.iter().map(|p| p.slug.clone()).collect::<Vec<_>>();
-        assert_eq!(slugs(&out), slugs(&again));
-        let texts = |w: &[Diagnostic]| w.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
-        assert_eq!(texts(&warnings), texts(&warnings_again));
+        let mut out = Vec::new();
+        let warnings = make(&mut out);
+        let first = out.len();
+        // 300 in French, 99 in English: the first 042, kept, has no
+        // English text (the second, left out, had).
+        assert_eq!(first, 399);
+        let again = make(&mut out);
+        for batch in [&out[..first], &out[first..]] {
+            let ids: Vec<(&str, &str)> = batch
+                .iter()
+                .map(|p| (p.origin.as_ref().unwrap().id.as_str(), p.lang.as_str()))
+                .collect();
+            let expected: Vec<(String, &str)> = (0..300)
+                .flat_map(|n| {
+                    let id = format!("{n:03}");
+                    let mut v = vec![(id.clone(), "fr")];
+                    if n % 3 == 0 && n != 42 {
+                        v.push((id, "en"));
+                    }
+                    v
+                })
+                .collect();
+            let expected: Vec<(&str, &str)> =
+                expected.iter().map(|(i, l)| (i.as_str(), *l)).collect();
+            assert_eq!(ids, expected);
+            // Namesakes take their id in the order of the ids.
+            assert_eq!(batch[0].slug, "lieu-0");
+            let with_alias: Vec<(&str, &str, &[String])> = batch
+                .iter()
+                .filter(|p| !p.fm.aliases.is_empty())
+                .map(|p| {
+                    (
+                        p.origin.as_ref().unwrap().id.as_str(),
+                        p.lang.as_str(),
+                        p.fm.aliases.as_slice(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                with_alias,
+                [
+                    ("007", "fr", &["/ou-aller/ancien-nom/".to_string()][..]),
+                    ("150", "fr", &["/ou-aller/vieux-nom/".to_string()][..]),
+                    ("150", "en", &["/en/ou-aller/vieux-nom/".to_string()][..]),
+                ]
+            );
+        }
+        // Each object's warnings in the objects' order, the repeated one's
+        // where it is, both times.
+        let seen = |w: &[Diagnostic]| -> Vec<(&'static str, String)> {
+            w.iter()
+                .filter(|d| d.code == "data-link" || d.code == "data-duplicate")
+                .map(|d| {
+                    let id = d.message.split('`').nth(1).unwrap_or_default().to_string();
+                    (d.code, id)
+                })
+                .collect()
+        };
+        let expected: Vec<(&'static str, String)> = [
+            ("data-link", "000"),
+            ("data-link", "000"),
+            ("data-duplicate", "042"),
+            ("data-link", "050"),
+            ("data-link", "100"),
+            ("data-link", "150"),
+            ("data-link", "150"),
+            ("data-link", "200"),
+            ("data-link", "250"),
+        ]
+        .into_iter()
+        .map(|(c, i)| (c, i.to_string()))
+        .collect();
+        assert_eq!(seen(&warnings), expected);
+        assert_eq!(seen(&again), expected);
     }
 
     #[test]
