@@ -1,9 +1,9 @@
 //! Text put into XML (sitemaps, feeds, social card SVG): escaped for element
-//! content and double-quoted attribute values; and the one reader of the
-//! character references that HTML and XML read back (`&amp;`, `&#233;`).
+//! content and double-quoted attribute values; the one pass that replaces
+//! ASCII characters in a text (XML's escapes, the JSON-LD script's); and the
+//! one reader of the character references that HTML and XML read back
+//! (`&amp;`, `&#233;`).
 
-/// Escapes `&`, `<`, `>` and `"`; control characters, which XML 1.0 does not
-/// allow, become spaces.
 /// The character a reference names, from its name without `&` and `;`:
 /// the five XML entities, `nbsp`, and decimal or hexadecimal numbers.
 pub fn decode_entity(name: &str) -> Option<char> {
@@ -25,24 +25,33 @@ pub fn decode_entity(name: &str) -> Option<char> {
     }
 }
 
+/// Escapes `&`, `<`, `>` and `"`; control characters, which XML 1.0 does not
+/// allow, become spaces.
 pub fn escape(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    // Text between special bytes is copied as a whole; all special
-    // characters are ASCII, so the cuts fall on character boundaries.
+    replace_ascii(s, s.len() / 8, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\t' | b'\n' | b'\r' => None,
+        0..=0x1F => Some(" "),
+        _ => None,
+    })
+}
+
+/// `s` with each ASCII character that `with` gives a text for replaced by
+/// it, in one pass: the text between is copied as a whole (`with` is asked
+/// of ASCII bytes only, so the cuts fall on character boundaries). `room`:
+/// the bytes to allow beyond `s`'s length.
+pub fn replace_ascii(s: &str, room: usize, with: impl Fn(u8) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(s.len() + room);
     let mut copied = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let with = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\t' | b'\n' | b'\r' => continue,
-            0..=0x1F => " ",
-            _ => continue,
+    for (i, b) in s.bytes().enumerate() {
+        let Some(text) = b.is_ascii().then(|| with(b)).flatten() else {
+            continue;
         };
         out.push_str(&s[copied..i]);
-        out.push_str(with);
+        out.push_str(text);
         copied = i + 1;
     }
     out.push_str(&s[copied..]);

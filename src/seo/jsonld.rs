@@ -472,21 +472,12 @@ pub fn script(items: Vec<Value>) -> String {
     doc.insert("@graph".into(), Value::Array(items));
     let json = serde_json::to_string(&doc).unwrap_or_default();
     // `<`, `>` and `&` as JSON escapes: no markup can appear in the element at all.
-    let mut out = String::with_capacity(json.len());
-    let mut from = 0;
-    for (at, b) in json.bytes().enumerate() {
-        let escape = match b {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            b'&' => "\\u0026",
-            _ => continue,
-        };
-        out.push_str(&json[from..at]);
-        out.push_str(escape);
-        from = at + 1;
-    }
-    out.push_str(&json[from..]);
-    out
+    crate::xml::replace_ascii(&json, 0, |b| match b {
+        b'<' => Some("\\u003c"),
+        b'>' => Some("\\u003e"),
+        b'&' => Some("\\u0026"),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
