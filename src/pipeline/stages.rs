@@ -1167,10 +1167,11 @@ pub(super) fn render_pages(
     // Then, in a build, one language after another: its pages, then its
     // other outputs; its summaries are made on first use and dropped
     // before the next language's round. Outputs of no language come last.
-    let mut rounds: Vec<(Option<&str>, usize)> = Vec::new();
+    // A round's jobs in two parts rendered one after the other.
+    let mut rounds: Vec<(Option<&str>, [usize; 2])> = Vec::new();
     match recall {
         Some(_) => {
-            rounds.push((None, pages_own.len()));
+            rounds.push((None, [pages_own.len(), 0]));
             ordered.extend(pages_own);
         }
         None => {
@@ -1184,13 +1185,12 @@ pub(super) fn render_pages(
                 // summaries are not all held at once; its listings after.
                 let (own, lists): (Vec<Job>, Vec<Job>) =
                     mine.into_iter().partition(|j| matches!(j, Job::Page(_)));
-                rounds.push((Some(lang), own.len()));
-                rounds.push((Some(lang), lists.len()));
+                rounds.push((Some(lang), [own.len(), lists.len()]));
                 ordered.extend(own);
                 ordered.extend(lists);
                 rest = others;
             }
-            rounds.push((None, rest.len()));
+            rounds.push((None, [rest.len(), 0]));
             ordered.extend(rest);
         }
     }
@@ -1212,18 +1212,10 @@ pub(super) fn render_pages(
         .map(|j| render(j, &inputs))
         .collect();
     let mut start = first;
-    let mut rounds = rounds.into_iter().peekable();
-    while let Some((lang, count)) = rounds.next() {
-        // A language's two rounds (its pages, then its listings) share its
+    for (lang, parts) in rounds {
+        // A language's two parts (its pages, then its listings) share its
         // summaries and the small maps within them: a language's unique
         // ones (a cover, a phone number) go with its summaries.
-        let count = match rounds.peek() {
-            Some(&(next, more)) if lang.is_some() && next == lang => {
-                rounds.next();
-                [count, more]
-            }
-            _ => [count, 0],
-        };
         let round_maps = SharedMaps::default();
         let round_make = |i: usize| summary(&views, i, &round_maps, &made);
         let round_adopt = |v: tera::Value| adopt_summary(v, &round_maps, &made);
@@ -1240,7 +1232,7 @@ pub(super) fn render_pages(
             summaries: round.as_ref().unwrap_or(&summaries),
             ..inputs
         };
-        for count in count {
+        for count in parts {
             let jobs = &ordered[start..start + count];
             start += count;
             results.par_extend(jobs.par_iter().map(|j| render(j, &here)));

@@ -691,9 +691,9 @@ pub struct Near {
 /// gigabyte in all); one asked for outside that language is made for the
 /// asking. `serve` makes them all and keeps them for its next build.
 pub struct Summaries<'a> {
-    made: Vec<Option<tera::Value>>,
-    /// Pages whose summaries are kept once made on first use (by index;
-    /// `None`: made for each asking).
+    /// By page index: the summaries kept once made (filled first by
+    /// `serve`, on first use by a build); `None`, or past the end: made for
+    /// each asking.
     kept: Vec<Option<std::sync::OnceLock<tera::Value>>>,
     make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
     /// What `make` does to a summary's value once made (sharing its small
@@ -703,14 +703,17 @@ pub struct Summaries<'a> {
 
 impl<'a> Summaries<'a> {
     /// `make` makes page `i`'s summary; `made` holds those already made
-    /// (by page index; shorter or `None` where not).
+    /// (by page index; shorter or `None` where not), the others are made
+    /// for each asking.
     pub fn new(
         make: &'a (dyn Fn(usize) -> tera::Value + Sync + 'a),
         made: Vec<Option<tera::Value>>,
     ) -> Summaries<'a> {
         Summaries {
-            made,
-            kept: Vec::new(),
+            kept: made
+                .into_iter()
+                .map(|v| v.map(std::sync::OnceLock::from))
+                .collect(),
             make,
             adopt: None,
         }
@@ -726,7 +729,6 @@ impl<'a> Summaries<'a> {
         keep: impl Iterator<Item = bool>,
     ) -> Summaries<'a> {
         Summaries {
-            made: Vec::new(),
             kept: keep.map(|k| k.then(std::sync::OnceLock::new)).collect(),
             make,
             adopt: Some(adopt),
@@ -758,9 +760,6 @@ impl<'a> Summaries<'a> {
     /// Page `i`'s summary: a cheap clone of the one made (Tera values
     /// share their data), else made now.
     pub fn get(&self, i: usize) -> tera::Value {
-        if let Some(Some(v)) = self.made.get(i) {
-            return v.clone();
-        }
         match self.kept.get(i) {
             Some(Some(cell)) => cell.get_or_init(|| (self.make)(i)).clone(),
             _ => (self.make)(i),
@@ -769,16 +768,10 @@ impl<'a> Summaries<'a> {
 
     /// The summaries made, by page index.
     pub fn into_made(self) -> Vec<Option<tera::Value>> {
-        let mut made = self.made;
-        for (i, cell) in self.kept.into_iter().enumerate() {
-            if let Some(v) = cell.and_then(std::sync::OnceLock::into_inner) {
-                if made.len() <= i {
-                    made.resize(i + 1, None);
-                }
-                made[i] = Some(v);
-            }
-        }
-        made
+        self.kept
+            .into_iter()
+            .map(|cell| cell.and_then(std::sync::OnceLock::into_inner))
+            .collect()
     }
 }
 

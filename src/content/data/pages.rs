@@ -191,9 +191,9 @@ pub fn pages(
         counts[n] += 1;
     }
     let mut first = 0;
-    for ((step, (_, _, own)), count) in steps.iter().zip(objects).zip(counts) {
+    for ((step, (_, _, own)), count) in steps.into_iter().zip(objects).zip(counts) {
         match step {
-            Step::Twice(w) => warnings.push(w.clone()),
+            Step::Twice(w) => warnings.push(w),
             Step::Make { source, object, .. } => {
                 warnings.extend(own);
                 while let Some((_, w)) = page_warnings.next_if(|(k, _)| *k < first + count) {
