@@ -528,7 +528,7 @@ pub(crate) fn photo_routes(
 pub(crate) fn events(
     content: &Content,
     tz: &jiff::tz::TimeZone,
-    now: jiff::Timestamp,
+    clock: &crate::clock::Clock,
 ) -> (Vec<Option<EventTimes>>, Vec<Diagnostic>) {
     use rayon::prelude::*;
     // On every thread: a region's agenda has tens of thousands of events.
@@ -539,7 +539,7 @@ pub(crate) fn events(
             let Some(ev) = p.fm.event.as_ref() else {
                 return Ok(None);
             };
-            EventTimes::resolve(ev, tz, now).map(Some).map_err(|why| {
+            EventTimes::resolve(ev, tz, clock).map(Some).map_err(|why| {
                 Diagnostic::error("event", format!("the [event] is not possible: {why}"))
                     .file(p.file.rel.clone())
                     .help("check start, end and rrule in [event]")
@@ -773,12 +773,12 @@ pub(crate) fn data(
     config: &Config,
     content: &Content,
     events: &[Option<EventTimes>],
-    now: jiff::Timestamp,
+    clock: &crate::clock::Clock,
 ) -> Vec<Diagnostic> {
     if config.data.is_empty() {
         return Vec::new();
     }
-    let today = now.to_zoned(config.timezone.tz.clone()).date();
+    let today = clock.today(&config.timezone.tz);
     // (feed file, code) -> names of the objects.
     let mut found: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
     let mut twins: HashMap<(String, String), Vec<(String, String)>> = HashMap::new();
@@ -1022,7 +1022,7 @@ mod tests {
         let config = Config::load(root).unwrap();
         let opts = LoadOptions {
             drafts: false,
-            now: now(),
+            clock: crate::clock::Clock::new(now()),
             keep_going: false,
         };
         let content = crate::content::load(root, &config, opts, None).unwrap();
@@ -1289,7 +1289,8 @@ mod tests {
             "+++\ntitle = \"F\"\n[event]\nstart = 2026-08-14T21:00:00+02:00\nend = 2026-08-13T21:00:00+02:00\n+++\n",
         )]);
         let (config, content, _) = load(dir.path());
-        let (resolved, errors) = events(&content, &config.timezone, now());
+        let (resolved, errors) =
+            events(&content, &config.timezone, &crate::clock::Clock::new(now()));
         assert!(resolved[0].is_none());
         let d = &errors[0];
         assert_eq!((d.code, d.file.as_deref()), ("event", Some("content/f.md")));

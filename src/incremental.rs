@@ -4,12 +4,14 @@
 //! The rules, from the paths a save touched:
 //!
 //! - Only page or section markdown, each file still there with the same front
-//!   matter, and the clock in the same minute: pages whose body did not change
+//!   matter, and the clock before the last build's horizon (the first
+//!   instant at which something it decided from the time would change: the
+//!   next midnight, an event's end; see [`crate::clock`]): pages whose body did not change
 //!   keep their rendered markdown and their output files (their page, its
 //!   calendar and kit). Listings, feeds, the sitemap and every other page of
 //!   the site are made again: they are few, and they gather many pages.
-//! - Only templates (the site's `templates/`, a theme's), in the same
-//!   minute: rendered markdown is kept, and so is every output whose
+//! - Only templates (the site's `templates/`, a theme's), before the
+//!   horizon: rendered markdown is kept, and so is every output whose
 //!   templates read none of those whose text changed. Each render job
 //!   records the templates it rendered; what a template reads (`extends`,
 //!   `include`, components) is in [`TemplateGraph`]. So saving `page.html`
@@ -19,8 +21,8 @@
 //!   name may now mean another file), or when an edited template is read
 //!   by a shortcode (its HTML is in bodies, summaries and feeds) or by
 //!   brand.css (the stylesheet's name is in every page). Templates mixed
-//!   with markdown, or a minute later: rendered markdown is kept, every
-//!   output is made again.
+//!   with markdown, or at or after the horizon: rendered markdown is kept,
+//!   every output is made again.
 //! - Anything else (configuration, strings, static files, images, posts,
 //!   galleries, a file created or removed, a front matter edited): a full build.
 //!
@@ -29,7 +31,8 @@
 //! body still gives the same HTML (the image, asked again, is also published
 //! again). Pages do not read each other's bodies in templates (there is no
 //! `get_page`), so a page's output depends on its own body, front matter,
-//! the site's front matter, templates, configuration and the time.
+//! the site's front matter, templates, configuration and the time; a
+//! build that keeps outputs keeps their horizon too.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -53,8 +56,12 @@ pub struct Memo {
 }
 
 pub(crate) struct LastBuild {
-    /// `now`, in minutes.
-    pub minute: i64,
+    /// Its `now`.
+    pub now: jiff::Timestamp,
+    /// The first instant at which one of its decisions from the time, or
+    /// of the builds whose outputs it kept, would change (`None`: none
+    /// read the time).
+    pub horizon: Option<jiff::Timestamp>,
     /// The front matter fingerprint of every page and section file, by `rel`.
     pub sources: HashMap<String, [u8; 32]>,
     /// By page file `rel`.
@@ -188,8 +195,10 @@ impl Recall<'_> {
     }
 }
 
-pub(crate) fn minute(now: jiff::Timestamp) -> i64 {
-    now.as_second().div_euclid(60)
+/// Whether the time at `now` may decide otherwise than it did for `last`:
+/// the horizon is reached, or the clock went back.
+fn time_moved(last: &LastBuild, now: jiff::Timestamp) -> bool {
+    now < last.now || last.horizon.is_some_and(|h| now >= h)
 }
 
 /// What a build may keep of `last`, given the paths changed since it (as the
@@ -227,7 +236,7 @@ pub(crate) fn reuse(
         }
         markdown = true;
     }
-    if minute(now) != last.minute || (templates && markdown) {
+    if time_moved(last, now) || (templates && markdown) {
         Reuse::Markdown
     } else if templates {
         Reuse::Templates
@@ -256,7 +265,12 @@ fn same_front_matter(last: &LastBuild, root: &Path, rel: &Path) -> bool {
 mod tests {
     use super::*;
 
-    fn last(root: &Path, files: &[(&str, &str)], minute: i64) -> LastBuild {
+    fn last(
+        root: &Path,
+        files: &[(&str, &str)],
+        now: jiff::Timestamp,
+        horizon: Option<jiff::Timestamp>,
+    ) -> LastBuild {
         let mut sources = HashMap::new();
         for (rel, text) in files {
             std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
@@ -265,7 +279,8 @@ mod tests {
             sources.insert(rel.to_string(), frontmatter::fingerprint(&split));
         }
         LastBuild {
-            minute,
+            now,
+            horizon,
             sources,
             pages: HashMap::new(),
             sections: HashMap::new(),
@@ -282,12 +297,15 @@ mod tests {
         let root = dir.path();
         let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
         let page = "+++\ntitle = \"Lac\"\n+++\nBody.\n";
-        let l = last(root, &[("content/lac.md", page)], minute(now));
+        let secs = |s: i64| now.checked_add(jiff::SignedDuration::from_secs(s)).unwrap();
+        // The next instant the last build's decisions change: two hours on.
+        let horizon = secs(7200);
+        let l = last(root, &[("content/lac.md", page)], now, Some(horizon));
         let p = |s: &str| vec![root.join(s)];
 
         // Nothing known yet: full.
         assert_eq!(reuse(None, root, &p("content/lac.md"), now), Reuse::Nothing);
-        // The body changed, same front matter, same minute: pages are kept.
+        // The body changed, same front matter, before the horizon: pages are kept.
         std::fs::write(root.join("content/lac.md"), format!("{page}More.\n")).unwrap();
         assert_eq!(
             reuse(Some(&l), root, &p("content/lac.md"), now),
@@ -299,18 +317,41 @@ mod tests {
             root.join("content/.lac.md.swp"),
         ];
         assert_eq!(reuse(Some(&l), root, &both, now), Reuse::Pages);
-        // A minute later, event and rights times may have moved on.
-        let later = now
-            .checked_add(jiff::SignedDuration::from_secs(60))
-            .unwrap();
+        // Minutes later, before the horizon, too.
+        let later = secs(3600);
         assert_eq!(
             reuse(Some(&l), root, &p("content/lac.md"), later),
-            Reuse::Markdown
+            Reuse::Pages
+        );
+        // From the horizon on, an event may be over, a right may have
+        // ended; with a clock gone back, one may not have begun.
+        for moved in [horizon, secs(7201), secs(-1)] {
+            assert_eq!(
+                reuse(Some(&l), root, &p("content/lac.md"), moved),
+                Reuse::Markdown,
+                "{moved}"
+            );
+        }
+        // A build that read no time is kept at any later time.
+        let timeless = last(root, &[("content/lac.md", page)], now, None);
+        assert_eq!(
+            reuse(
+                Some(&timeless),
+                root,
+                &p("content/lac.md"),
+                secs(86_400 * 365)
+            ),
+            Reuse::Pages
         );
         // A template: markdown is kept, and the outputs that do not read it.
         for t in ["templates/page.html", "themes/postale/templates/base.html"] {
             assert_eq!(reuse(Some(&l), root, &p(t), now), Reuse::Templates, "{t}");
-            assert_eq!(reuse(Some(&l), root, &p(t), later), Reuse::Markdown, "{t}");
+            assert_eq!(reuse(Some(&l), root, &p(t), later), Reuse::Templates, "{t}");
+            assert_eq!(
+                reuse(Some(&l), root, &p(t), horizon),
+                Reuse::Markdown,
+                "{t}"
+            );
         }
         // A template and a page: markdown only.
         let mixed = vec![
@@ -366,7 +407,7 @@ mod tests {
         use crate::content::{PageId, SectionId};
         let dir = tempfile::tempdir().unwrap();
         let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
-        let mut l = last(dir.path(), &[], minute(now));
+        let mut l = last(dir.path(), &[], now, None);
         let sources = [
             ("base.html", "<html>{% block main %}{% endblock %}"),
             ("page.html", "{% extends \"base.html\" %}"),

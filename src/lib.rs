@@ -8,7 +8,7 @@
 //! Layers: a module may use only modules of a lower layer. A test below
 //! reads every `crate::` path of `src/` and fails when one runs back up.
 //!
-//! 0. `error`, `url`, `xml`, `stamp`, `slug`, `testing`
+//! 0. `error`, `url`, `xml`, `stamp`, `clock`, `slug`, `testing`
 //! 1. `paths`, `output`, `geo`
 //! 2. `config`, `audit`
 //! 3. `content`, `markdown`, `media`
@@ -27,6 +27,7 @@ pub(crate) mod assets;
 pub(crate) mod audit;
 pub(crate) mod checks;
 pub(crate) mod cli;
+pub(crate) mod clock;
 pub(crate) mod community;
 pub(crate) mod config;
 pub(crate) mod content;

@@ -35,7 +35,7 @@ const THUMB_WIDTHS: [u32; 3] = [320, 640, 960];
 pub struct GalleryStore {
     root: PathBuf,
     languages: Vec<String>,
-    now: jiff::Timestamp,
+    clock: crate::clock::Clock,
     tz: jiff::tz::TimeZone,
     loaded: Mutex<HashMap<PathBuf, Result<Gallery, Vec<Diagnostic>>>>,
     pub warnings: Mutex<Vec<Diagnostic>>,
@@ -53,13 +53,13 @@ impl GalleryStore {
     pub fn new(
         root: &Path,
         languages: Vec<String>,
-        now: jiff::Timestamp,
+        clock: crate::clock::Clock,
         tz: jiff::tz::TimeZone,
     ) -> GalleryStore {
         GalleryStore {
             root: root.to_path_buf(),
             languages,
-            now,
+            clock,
             tz,
             loaded: Mutex::new(HashMap::new()),
             warnings: Mutex::new(Vec::new()),
@@ -106,7 +106,7 @@ impl GalleryStore {
             return g.clone();
         }
         let langs: Vec<&str> = self.languages.iter().map(String::as_str).collect();
-        let result = gallery::load(&self.root, dir, &langs, self.now, &self.tz).map(|(g, w)| {
+        let result = gallery::load(&self.root, dir, &langs, &self.clock, &self.tz).map(|(g, w)| {
             self.warnings
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())

@@ -273,7 +273,8 @@ pub fn load(
     tz: &jiff::tz::TimeZone,
 ) -> Result<Desk, Vec<Diagnostic>> {
     let mut records = Vec::new();
-    let checked = super::load_all(root, now, tz, Some(&mut records));
+    let clock = crate::clock::Clock::new(now);
+    let checked = super::load_all(root, &clock, tz, Some(&mut records));
     let terms = load_terms(root);
     let terms = match (checked, terms) {
         (Ok(_), Ok(t)) => t,
@@ -527,7 +528,8 @@ mod tests {
             ),
         );
         let tz = jiff::tz::TimeZone::UTC;
-        let community = super::super::load(dir.path(), now(), &tz).unwrap();
+        let community =
+            super::super::load(dir.path(), &crate::clock::Clock::new(now()), &tz).unwrap();
         assert_eq!(community.posts.len(), 2, "the build shows b and c only");
         let desk = load(dir.path(), now(), &tz).unwrap();
         assert_eq!(desk.records.len(), 4);
@@ -584,7 +586,8 @@ mod tests {
             &post("A", "approved", true, "terms = \"2030-01\"\n"),
         );
         let tz = jiff::tz::TimeZone::UTC;
-        let community = super::super::load(dir.path(), now(), &tz).unwrap();
+        let community =
+            super::super::load(dir.path(), &crate::clock::Clock::new(now()), &tz).unwrap();
         let w = terms_warnings(&community, &[]);
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].code, "post-terms-unknown");

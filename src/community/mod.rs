@@ -254,10 +254,10 @@ pub fn check_url(network: Network, url: &str) -> Result<(), String> {
 /// rights ended); `check` makes those errors.
 pub fn load(
     root: &Path,
-    now: jiff::Timestamp,
+    clock: &crate::clock::Clock,
     tz: &jiff::tz::TimeZone,
 ) -> Result<Community, Vec<Diagnostic>> {
-    load_all(root, now, tz, None)
+    load_all(root, clock, tz, None)
 }
 
 /// [`load`], also giving `records` what the files say of every post,
@@ -265,7 +265,7 @@ pub fn load(
 /// build.
 fn load_all(
     root: &Path,
-    now: jiff::Timestamp,
+    clock: &crate::clock::Clock,
     tz: &jiff::tz::TimeZone,
     mut records: Option<&mut Vec<desk::Record>>,
 ) -> Result<Community, Vec<Diagnostic>> {
@@ -285,7 +285,7 @@ fn load_all(
         if file.extension().and_then(|e| e.to_str()) != Some("toml") {
             continue;
         }
-        match load_one(root, &dir, &folder, file, now, tz, records.is_some()) {
+        match load_one(root, &dir, &folder, file, clock, tz, records.is_some()) {
             Ok((post, warnings, image, record)) => {
                 community.warnings.extend(warnings);
                 community.posts.extend(post);
@@ -347,7 +347,7 @@ fn load_one(
     dir: &Path,
     folder: &Path,
     file: &Path,
-    now: jiff::Timestamp,
+    clock: &crate::clock::Clock,
     tz: &jiff::tz::TimeZone,
     record: bool,
 ) -> Result<Loaded, Vec<Diagnostic>> {
@@ -435,7 +435,7 @@ fn load_one(
         );
     }
     let until = raw.rights.as_ref().and_then(|r| r.until.as_ref());
-    let rights = until.map_or(Rights::Current, |u| u.rights_at(now, tz));
+    let rights = until.map_or(Rights::Current, |u| u.rights_at(clock, tz));
     if let (Some(until), true) = (until, publishable && raw.consent) {
         let day = until.date();
         match rights {

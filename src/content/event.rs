@@ -274,7 +274,7 @@ impl EventTimes {
     pub fn resolve(
         ev: &EventFrontMatter,
         tz: &TimeZone,
-        now: Timestamp,
+        clock: &crate::clock::Clock,
     ) -> Result<EventTimes, String> {
         let zone_of = |d: &crate::content::frontmatter::FmDate| -> TimeZone {
             match d.offset {
@@ -367,12 +367,16 @@ impl EventTimes {
         }
         more.sort_by_key(|(s, _)| s.timestamp());
         let next = match &rrule {
-            None => (end.timestamp() > now).then(|| start.clone()),
+            None => (!clock.reached(end.timestamp())).then(|| start.clone()),
             Some(rule) => rule
                 .dates(start.date(), 20_000)
                 .into_iter()
                 .filter_map(|d| at(d.to_datetime(start.time()), &start_zone).ok())
-                .find(|s| s.timestamp().checked_add(duration).is_ok_and(|e| e > now)),
+                .find(|s| {
+                    s.timestamp()
+                        .checked_add(duration)
+                        .is_ok_and(|e| !clock.reached(e))
+                }),
         };
         // The soonest occurrence not over among the first (or its rule's)
         // and the others.
@@ -380,7 +384,7 @@ impl EventTimes {
             .into_iter()
             .chain(
                 more.iter()
-                    .filter(|(_, e)| e.timestamp() > now)
+                    .filter(|(_, e)| !clock.reached(e.timestamp()))
                     .map(|(s, _)| s.clone()),
             )
             .min_by_key(|s| s.timestamp());
@@ -534,7 +538,12 @@ mod tests {
             Some("2026-05-02T12:30:00"),
             Some("FREQ=WEEKLY;BYDAY=SA"),
         );
-        let t = EventTimes::resolve(&e, &paris(), ts("2026-07-01T00:00:00Z")).unwrap();
+        let t = EventTimes::resolve(
+            &e,
+            &paris(),
+            &crate::clock::Clock::new(ts("2026-07-01T00:00:00Z")),
+        )
+        .unwrap();
         let next = t.next.unwrap();
         assert_eq!(next.date().to_string(), "2026-07-04");
         assert_eq!(next.strftime("%H:%M %:z").to_string(), "08:00 +02:00");
@@ -572,7 +581,12 @@ mod tests {
     #[test]
     fn all_day_and_past_midnight_and_past_events() {
         let e = ev("2026-09-11", Some("2026-09-13"), None);
-        let t = EventTimes::resolve(&e, &paris(), ts("2026-07-01T00:00:00Z")).unwrap();
+        let t = EventTimes::resolve(
+            &e,
+            &paris(),
+            &crate::clock::Clock::new(ts("2026-07-01T00:00:00Z")),
+        )
+        .unwrap();
         assert!(t.all_day && t.multi_day() && t.upcoming());
         assert_eq!(t.end.date().to_string(), "2026-09-14");
         let e = ev(
@@ -580,12 +594,29 @@ mod tests {
             Some("2026-07-15T01:00:00+02:00"),
             None,
         );
-        let t = EventTimes::resolve(&e, &paris(), ts("2026-07-01T00:00:00Z")).unwrap();
+        let t = EventTimes::resolve(
+            &e,
+            &paris(),
+            &crate::clock::Clock::new(ts("2026-07-01T00:00:00Z")),
+        )
+        .unwrap();
         assert_eq!(iso(&t.start, false), "2026-07-14T21:00:00+02:00");
-        let t = EventTimes::resolve(&e, &paris(), ts("2026-08-01T00:00:00Z")).unwrap();
+        let t = EventTimes::resolve(
+            &e,
+            &paris(),
+            &crate::clock::Clock::new(ts("2026-08-01T00:00:00Z")),
+        )
+        .unwrap();
         assert!(!t.upcoming());
         let bad = ev("2026-07-14T21:00:00", Some("2026-07-14T20:00:00"), None);
-        assert!(EventTimes::resolve(&bad, &paris(), ts("2026-07-01T00:00:00Z")).is_err());
+        assert!(
+            EventTimes::resolve(
+                &bad,
+                &paris(),
+                &crate::clock::Clock::new(ts("2026-07-01T00:00:00Z"))
+            )
+            .is_err()
+        );
     }
 
     #[test]
@@ -606,7 +637,12 @@ mod tests {
             day("2026-04-02", "10:00:00", "18:00:00"),
             day("2026-04-03", "10:00:00", "18:00:00"),
         ];
-        let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
+        let t = EventTimes::resolve(
+            &e,
+            &tz,
+            &crate::clock::Clock::new(ts("2026-03-01T00:00:00Z")),
+        )
+        .unwrap();
         let runs = t.run_bounds(|z| z.datetime());
         assert_eq!(runs, [(0, 4), (4, 1), (5, 2)]);
         // In UTC the same times move by an hour on the 29th: the run is cut there.
@@ -621,7 +657,12 @@ mod tests {
                 end: None,
             })
             .collect();
-        let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
+        let t = EventTimes::resolve(
+            &e,
+            &tz,
+            &crate::clock::Clock::new(ts("2026-03-01T00:00:00Z")),
+        )
+        .unwrap();
         assert_eq!(t.run_bounds(|z| z.datetime()), [(0, 3), (3, 1)]);
         // A first occurrence with its own rule stays alone.
         let mut e = ev("2026-03-28", None, Some("FREQ=WEEKLY;COUNT=3"));
@@ -629,7 +670,12 @@ mod tests {
             start: FmDate::parse("2026-03-29").unwrap(),
             end: None,
         }];
-        let t = EventTimes::resolve(&e, &tz, ts("2026-03-01T00:00:00Z")).unwrap();
+        let t = EventTimes::resolve(
+            &e,
+            &tz,
+            &crate::clock::Clock::new(ts("2026-03-01T00:00:00Z")),
+        )
+        .unwrap();
         assert_eq!(t.run_bounds(|z| z.datetime()), [(0, 1), (1, 1)]);
     }
 
@@ -647,15 +693,32 @@ mod tests {
                 end: Some(FmDate::parse("2026-07-01T23:30:00").unwrap()),
             },
         ];
-        let t = EventTimes::resolve(&e, &tz, ts("2026-06-15T00:00:00Z")).unwrap();
+        let t = EventTimes::resolve(
+            &e,
+            &tz,
+            &crate::clock::Clock::new(ts("2026-06-15T00:00:00Z")),
+        )
+        .unwrap();
         assert_eq!(t.more.len(), 2);
         // The soonest to come, not the first written.
         assert_eq!(t.next.as_ref().unwrap().date().to_string(), "2026-07-01");
         // Without an end, an occurrence lasts as long as the first.
         assert_eq!(t.more[1].1.time().to_string(), "22:00:00");
-        let over = EventTimes::resolve(&e, &tz, ts("2026-09-01T00:00:00Z")).unwrap();
+        let over = EventTimes::resolve(
+            &e,
+            &tz,
+            &crate::clock::Clock::new(ts("2026-09-01T00:00:00Z")),
+        )
+        .unwrap();
         assert!(!over.upcoming());
         e.dates[0].start = FmDate::parse("2026-08-01").unwrap();
-        assert!(EventTimes::resolve(&e, &tz, ts("2026-06-15T00:00:00Z")).is_err());
+        assert!(
+            EventTimes::resolve(
+                &e,
+                &tz,
+                &crate::clock::Clock::new(ts("2026-06-15T00:00:00Z"))
+            )
+            .is_err()
+        );
     }
 }

@@ -132,8 +132,9 @@ impl FmDate {
         self.datetime.date()
     }
 
-    /// A right that runs to the end of this day (in `tz`), seen at `now`.
-    pub fn rights_at(&self, now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Rights {
+    /// A right that runs to the end of this day (in `tz`), seen at the
+    /// clock's now: it ends soon from `RIGHTS_NOTICE_DAYS` days before.
+    pub fn rights_at(&self, clock: &crate::clock::Clock, tz: &jiff::tz::TimeZone) -> Rights {
         let end = self.date().tomorrow().map_or(self.timestamp(tz), |d| {
             FmDate {
                 datetime: d.to_datetime(jiff::civil::Time::midnight()),
@@ -142,12 +143,10 @@ impl FmDate {
             }
             .timestamp(tz)
         });
-        let soon = now
-            .checked_add(jiff::SignedDuration::from_hours(24 * RIGHTS_NOTICE_DAYS))
-            .unwrap_or(now);
-        if end <= now {
+        let notice = end.checked_sub(jiff::SignedDuration::from_hours(24 * RIGHTS_NOTICE_DAYS));
+        if clock.reached(end) {
             Rights::Ended
-        } else if end <= soon {
+        } else if notice.map_or(true, |n| clock.reached(n)) {
             Rights::EndingSoon
         } else {
             Rights::Current

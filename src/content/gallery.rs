@@ -123,7 +123,7 @@ const KEYS: [&str; 8] = [
 ];
 
 /// Reads `dir/gallery.toml`. `languages` are the site's other languages
-/// (`[photo.en]`); `now` and `tz` decide rights periods. Returns the gallery
+/// (`[photo.en]`); `clock` and `tz` decide rights periods. Returns the gallery
 /// and its warnings. One loop over the photos runs every check of a photo
 /// in the order of its keys, each adding to the same lists, so that one run
 /// shows every problem of the file; that list is its length.
@@ -131,7 +131,7 @@ pub fn load(
     root: &Path,
     dir: &Path,
     languages: &[&str],
-    now: jiff::Timestamp,
+    clock: &crate::clock::Clock,
     tz: &jiff::tz::TimeZone,
 ) -> Result<(Gallery, Vec<Diagnostic>), Vec<Diagnostic>> {
     let file = dir.join("gallery.toml");
@@ -229,7 +229,7 @@ pub fn load(
             );
         }
         if let Some(until) = &p.until {
-            let rights = until.rights_at(now, tz);
+            let rights = until.rights_at(clock, tz);
             if rights == Rights::Ended {
                 warnings.push(
                     Diagnostic::warning(
@@ -302,8 +302,8 @@ mod tests {
         dir
     }
 
-    fn now() -> jiff::Timestamp {
-        "2026-07-01T00:00:00Z".parse().unwrap()
+    fn now() -> crate::clock::Clock {
+        crate::clock::Clock::new("2026-07-01T00:00:00Z".parse().unwrap())
     }
 
     #[test]
@@ -311,7 +311,14 @@ mod tests {
         let d = setup(
             "[[photo]]\nfile = \"lac.jpg\"\nalt = \"Le lac\"\ncredit = \"C.\"\nlicense = \"CC BY 4.0\"\nfocus = [0.2, 0.3]\n[photo.en]\nalt = \"The lake\"\n\n[[photo]]\nfile = \"aube.jpg\"\nalt = \"L'aube\"\nuntil = 2026-07-20\n",
         );
-        let (g, w) = load(d.path(), d.path(), &["en"], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        let (g, w) = load(
+            d.path(),
+            d.path(),
+            &["en"],
+            &now(),
+            &jiff::tz::TimeZone::UTC,
+        )
+        .unwrap();
         assert_eq!(g.photos.len(), 2);
         assert_eq!(g.photos[0].stem, "lac");
         assert_eq!(g.photos[0].alt_in("en"), "The lake");
@@ -328,7 +335,7 @@ mod tests {
         let d = setup(
             "[[photo]]\nfile = \"lac.jpg\"\nalt = \"a\"\ncredit = \"C.\"\nlicense = \"CC-BY-4.0\"\n\n[[photo]]\nfile = \"aube.jpg\"\nalt = \"b\"\ncredit = \"C.\"\nlicense = \"CC BY 4.0\"\npress = false\n\n[[photo]]\nfile = \"lac.jpg\"\nalt = \"c\"\ncredit = \"C.\"\nlicense = \"Tous droits réservés\"\npress = true\n\n[[photo]]\nfile = \"aube.jpg\"\nalt = \"d\"\ncredit = \"C.\"\nlicense = \"Tous droits réservés\"\n",
         );
-        let (g, _) = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        let (g, _) = load(d.path(), d.path(), &[], &now(), &jiff::tz::TimeZone::UTC).unwrap();
         let allowed = vec!["cc by 4.0".to_string()];
         let chosen: Vec<&str> = g
             .photos
@@ -353,14 +360,14 @@ mod tests {
         let d = setup(
             "[[photo]]\nfile = \"lac.jpg\"\nalt = \"a\"\ncredit = \"C.\"\nlicense = \"L\"\npress = true\nuntil = 2026-06-30\n\n[[photo]]\nfile = \"aube.jpg\"\nalt = \"b\"\ncredit = \"C.\"\nlicense = \"L\"\npress = true\nuntil = 2026-07-01\n",
         );
-        let (g, w) = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        let (g, w) = load(d.path(), d.path(), &[], &now(), &jiff::tz::TimeZone::UTC).unwrap();
         let kept: Vec<&str> = g.photos.iter().map(|p| p.alt.as_str()).collect();
         // The right of `b` runs to the end of today: it is kept, with its date.
         assert_eq!(kept, ["b"]);
         assert_eq!(g.photos[0].until, Some(jiff::civil::date(2026, 7, 1)));
         assert_eq!(w[0].code, "rights-expired");
         let d = setup("[[photo]]\nfile = \"lac.jpg\"\nalt = \"a\"\npress = \"yes\"\n");
-        assert!(load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).is_err());
+        assert!(load(d.path(), d.path(), &[], &now(), &jiff::tz::TimeZone::UTC).is_err());
     }
 
     #[test]
@@ -373,7 +380,7 @@ mod tests {
             "[[photo]]\nfile = \"gps.jpg\"\nalt = \"x\"\n",
         )
         .unwrap();
-        let (g, w) = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        let (g, w) = load(d.path(), d.path(), &[], &now(), &jiff::tz::TimeZone::UTC).unwrap();
         assert_eq!(g.photos[0].credit.as_deref(), Some("Camille R."));
         assert_eq!(g.photos[0].license.as_deref(), Some("CC BY 4.0"));
         assert!(w.is_empty(), "{w:?}");
@@ -384,13 +391,13 @@ mod tests {
         let d = setup(
             "[[photo]]\nfile = \"lac.jpg\"\nalt = \"Le lac\"\ncredit = \"C.\"\nlicense = \"L\"\nuntil = 2026-06-01\n",
         );
-        let (g, w) = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap();
+        let (g, w) = load(d.path(), d.path(), &[], &now(), &jiff::tz::TimeZone::UTC).unwrap();
         assert!(g.photos.is_empty());
         assert_eq!(w[0].code, "rights-expired");
         let d = setup(
             "[[photo]]\nfile = \"lac.jpg\"\ncaptoin = \"x\"\n\n[[photo]]\nfile = \"absent.jpg\"\nalt = \"x\"\n\n[[photo]]\nfile = \"aube.jpg\"\n\n[[photo]]\nfile = \"../../../etc/passwd\"\nalt = \"x\"\n",
         );
-        let e = load(d.path(), d.path(), &[], now(), &jiff::tz::TimeZone::UTC).unwrap_err();
+        let e = load(d.path(), d.path(), &[], &now(), &jiff::tz::TimeZone::UTC).unwrap_err();
         let codes: Vec<&str> = e.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,

@@ -175,11 +175,11 @@ struct Remembered {
 }
 
 /// What to include.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     pub drafts: bool,
-    /// "Now", for `publish_until`.
-    pub now: jiff::Timestamp,
+    /// "Now", for `publish_until` and the feeds' seasons.
+    pub clock: crate::clock::Clock,
     /// Leave out the files that cannot be read, with their errors in
     /// [`Content::errors`], instead of failing (`check`, which reports every
     /// problem at once).
@@ -276,14 +276,14 @@ pub fn load(
             (rel, p.slug.clone())
         })
         .collect();
-    let data = data::load(root, config, opts.now, data_memo, taken, &mut pages);
+    let data = data::load(root, config, &opts.clock, data_memo, taken, &mut pages);
     errors.extend(data.errors);
     errors.extend(data::attach(&mut pages, config));
     errors.extend(trail::load(root, &mut pages));
     if !errors.is_empty() && !opts.keep_going {
         return Err(Error::Site(errors));
     }
-    let drafts_left_out = keep_published(&mut pages, &mut sections, opts, tz);
+    let drafts_left_out = keep_published(&mut pages, &mut sections, &opts, tz);
     add_implicit_homes(&mut sections, &languages, &content_dir);
     let tree = SectionTree::build(&mut sections, config, &languages);
     place_pages(&mut pages, &tree, &content_dir, config);
@@ -447,7 +447,7 @@ fn read_all(
 fn keep_published(
     pages: &mut Vec<Page>,
     sections: &mut Vec<Section>,
-    opts: LoadOptions,
+    opts: &LoadOptions,
     tz: &jiff::tz::TimeZone,
 ) -> usize {
     let before = pages.len() + sections.len();
@@ -470,7 +470,7 @@ fn keep_published(
             } else {
                 until.timestamp(tz)
             };
-            if end <= opts.now {
+            if opts.clock.reached(end) {
                 expired += 1;
                 return false;
             }
@@ -1021,7 +1021,7 @@ mod tests {
         std::fs::write(&foret, "+++\ntitle = \"La forêt\"\n+++\nSous les arbres.\n").unwrap();
         let opts = LoadOptions {
             drafts: false,
-            now: jiff::Timestamp::UNIX_EPOCH,
+            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
             keep_going: false,
         };
         let title = |c: &Content, rel: &str| -> (String, String, Option<[u8; 32]>) {
@@ -1029,12 +1029,12 @@ mod tests {
             (p.title().to_string(), p.body.to_string(), p.file.body)
         };
         let mut memo = SourceMemo::default();
-        let first = load(root, &config, opts, Some(&mut memo)).unwrap();
+        let first = load(root, &config, opts.clone(), Some(&mut memo)).unwrap();
         let (_, body, print) = title(&first, "content/tourisme/lac.md");
         assert_eq!(print, Some(crate::stamp::fingerprint(&body)));
         assert_eq!(
             title(
-                &load(root, &config, opts, None).unwrap(),
+                &load(root, &config, opts.clone(), None).unwrap(),
                 "content/tourisme/lac.md"
             )
             .2,
@@ -1058,7 +1058,7 @@ mod tests {
         f.set_modified(modified + std::time::Duration::from_secs(5))
             .unwrap();
         drop(f);
-        let second = load(root, &config, opts, Some(&mut memo)).unwrap();
+        let second = load(root, &config, opts.clone(), Some(&mut memo)).unwrap();
         assert_eq!(
             title(&second, "content/tourisme/lac.md").0,
             "Le lac",
@@ -1076,7 +1076,7 @@ mod tests {
         f.set_modified(modified + std::time::Duration::from_secs(9))
             .unwrap();
         drop(f);
-        assert!(load(root, &config, opts, Some(&mut memo)).is_err());
+        assert!(load(root, &config, opts.clone(), Some(&mut memo)).is_err());
         assert!(!memo.files.contains_key(&foret) && !memo.files.contains_key(&lac));
     }
 

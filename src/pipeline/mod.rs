@@ -474,6 +474,7 @@ fn run(
         recall,
         mode,
         deferred: Default::default(),
+        clock: crate::clock::Clock::new(opts.now),
     };
     let result = run_stages(&run, sink, sources, search);
     // In `check`, the problems kept on the way come first.
@@ -662,9 +663,10 @@ fn run_stages(
         pages_kept,
     };
     // Serve's memory, last point: what the next build may keep of this one.
-    let record = recall.map(|_| {
+    let record = recall.map(|recall| {
         let graph = templates.renderer.graph().clone();
-        remember(opts, content, md, pages, graph)
+        let horizon = horizon(&run.clock, recall);
+        remember(opts, horizon, content, md, pages, graph)
     });
     if record.is_some() {
         // `serve` waits for this build to tell the browser: the site model,
@@ -684,9 +686,25 @@ pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
+/// The first instant at which this build's output may change with the
+/// time alone: what its clock saw, and, when it kept outputs of the last
+/// build (decided at that build's time), the last build's horizon.
+fn horizon(clock: &crate::clock::Clock, recall: &Recall<'_>) -> Option<jiff::Timestamp> {
+    let now = clock.horizon();
+    let kept = match (recall.reuse, recall.last) {
+        (Reuse::Pages | Reuse::Templates, Some(last)) => last.horizon,
+        _ => None,
+    };
+    match (now, kept) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// What the next build for `serve` may keep of this one.
 fn remember(
     opts: &BuildOptions,
+    horizon: Option<jiff::Timestamp>,
     content: &content::Content,
     md: stages::Markdown,
     pages: stages::Pages,
@@ -715,7 +733,8 @@ fn remember(
         .map(|f| (f.rel.clone(), f.front_matter))
         .collect();
     LastBuild {
-        minute: incremental::minute(opts.now),
+        now: opts.now,
+        horizon,
         sources,
         pages: kept_pages,
         sections: md.section_prints.into_iter().collect(),

@@ -56,6 +56,9 @@ pub(super) struct Run<'a> {
     pub mode: Mode,
     /// In `check`, the errors of the stages so far.
     pub deferred: std::sync::Mutex<Vec<Diagnostic>>,
+    /// `opts.now`, through which every decision that reads it goes: the
+    /// build's horizon, for `serve` ([`crate::clock`]).
+    pub clock: crate::clock::Clock,
 }
 
 /// Whether a run builds a site or checks it.
@@ -80,6 +83,7 @@ impl<'a> Run<'a> {
             recall: None,
             mode: Mode::Build,
             deferred: Default::default(),
+            clock: crate::clock::Clock::new(opts.now),
         }
     }
 }
@@ -205,7 +209,7 @@ pub(super) fn load_content(
         config,
         LoadOptions {
             drafts: opts.drafts,
-            now: opts.now,
+            clock: run.clock.clone(),
             keep_going: run.mode == Mode::Check,
         },
         sources,
@@ -215,7 +219,7 @@ pub(super) fn load_content(
     let (model, errors) = content::site::build(&content, config);
     run.defer(errors)?;
     let mut community =
-        crate::community::load(root, opts.now, &config.timezone).map_err(Error::Site)?;
+        crate::community::load(root, &run.clock, &config.timezone).map_err(Error::Site)?;
     warnings.append(&mut community.warnings);
     if run.mode == Mode::Check {
         // The reuse terms matter to the desk only; check holds the posts
@@ -352,13 +356,13 @@ pub(super) fn resolve_references(
     interface: &Interface,
     site: &mut Site,
 ) -> Result<References, Error> {
-    let (root, opts) = (run.root, run.opts);
+    let root = run.root;
     let content = &site.content;
     let (cover_files, errors) = checks::files(root, content);
     run.defer(errors)?;
-    let (events, errors) = checks::events(content, &config.timezone, opts.now);
+    let (events, errors) = checks::events(content, &config.timezone, &run.clock);
     run.defer(errors)?;
-    let data_warnings = checks::data(config, &site.content, &events, opts.now);
+    let data_warnings = checks::data(config, &site.content, &events, &run.clock);
     site.warnings.extend(data_warnings);
     site.warnings.extend(checks::tracks(&site.content));
     let share_warnings = checks::share_texts(root, config, &site.content);
@@ -664,7 +668,7 @@ pub(super) fn render_markdown(
     templates: &Templates,
     refs: &References,
 ) -> Result<Markdown, Error> {
-    let (root, opts, progress, recall) = (run.root, run.opts, run.progress, run.recall);
+    let (root, progress, recall) = (run.root, run.progress, run.recall);
     progress.stage(
         "markdown",
         (content.pages.len() + content.sections.len()) as u64,
@@ -678,7 +682,7 @@ pub(super) fn render_markdown(
     let galleries = GalleryStore::new(
         root,
         config.languages.keys().cloned().collect(),
-        opts.now,
+        run.clock.clone(),
         config.timezone.tz.clone(),
     );
     let page_sources: Vec<Arc<str>> = content
@@ -1092,8 +1096,8 @@ pub(super) fn render_pages(
         images: &src.refs.covers,
         cover_files: &src.refs.cover_files,
         maps: &src.refs.maps,
-        today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
-        now: run.opts.now,
+        today: run.clock.today(&config.timezone.tz),
+        clock: &run.clock,
         near: Default::default(),
     };
     // Serve's memory, second point: pages whose output files the last
@@ -1692,8 +1696,8 @@ pub(crate) fn with_render_inputs<T>(root: &Path, f: impl FnOnce(&RenderInputs<'_
         images: &refs.covers,
         cover_files: &refs.cover_files,
         maps: &refs.maps,
-        today: run.opts.now.to_zoned(config.timezone.tz.clone()).date(),
-        now: opts.now,
+        today: run.clock.today(&config.timezone.tz),
+        clock: &run.clock,
         near: Default::default(),
     };
     let shared_maps = SharedMaps::default();

@@ -136,7 +136,7 @@ pub(crate) fn plan(inputs: &RenderInputs<'_>, lang: &str) -> Result<JobOutput, D
     }
     posts.sort_by(|a, b| order(&a.0).cmp(&order(&b.0)));
     let tz = &config.timezone;
-    let now = inputs.views.now;
+    let clock = inputs.views.clock;
     // Days in the site's zone, in order, each with its posts.
     let mut days: Vec<(jiff::civil::Date, Vec<PostView>)> = Vec::new();
     for (k, (post, preview, kit)) in posts.iter().enumerate() {
@@ -160,7 +160,7 @@ pub(crate) fn plan(inputs: &RenderInputs<'_>, lang: &str) -> Result<JobOutput, D
                 "plan_image_alt",
                 &[("network", post.network.name()), ("title", &post.title)],
             ),
-            past: post.at < now,
+            past: clock.passed(post.at),
             copied: fill("kit_copied", &[("network", post.network.name())]),
         };
         match days.last_mut() {
@@ -196,7 +196,7 @@ pub(crate) fn plan(inputs: &RenderInputs<'_>, lang: &str) -> Result<JobOutput, D
         )
         .into_bytes(),
     )];
-    let csvs = csv_files(&posts, tz, now);
+    let csvs = csv_files(&posts, tz, clock);
     let mut tools: Vec<serde_json::Value> = Vec::new();
     for tool in Tool::ALL {
         let mine: Vec<serde_json::Value> = csvs

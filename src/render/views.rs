@@ -665,8 +665,8 @@ pub struct ViewSource<'a> {
         &'a std::collections::HashMap<crate::render::map::MapFor, crate::media::ResponsiveImage>,
     /// The build's day in the site's zone ("open today" on places).
     pub today: jiff::civil::Date,
-    /// The build's time: what is open today.
-    pub now: jiff::Timestamp,
+    /// The build's clock: which scheduled posts are past.
+    pub clock: &'a crate::clock::Clock,
     /// The places a page may show as nearby, made on first use.
     pub near: Near,
 }
@@ -1064,8 +1064,7 @@ impl<'a> ViewSource<'a> {
         let p: &'a Page = &self.content.pages[i];
         let place = p.fm.place.as_ref()?;
         let strings = self.strings.get(&p.lang)?;
-        let today = self.now.to_zoned(self.config.timezone.tz.clone()).date();
-        Some(place_view(place, strings, today))
+        Some(place_view(place, strings, self.today))
     }
 
     /// The trail of page `i`, in the page's language.

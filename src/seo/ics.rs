@@ -265,7 +265,12 @@ mod tests {
             dates: Vec::new(),
         };
         let tz = TimeZone::get("Europe/Paris").unwrap();
-        EventTimes::resolve(&ev, &tz, "2026-01-01T00:00:00Z".parse().unwrap()).unwrap()
+        EventTimes::resolve(
+            &ev,
+            &tz,
+            &crate::clock::Clock::new("2026-01-01T00:00:00Z".parse().unwrap()),
+        )
+        .unwrap()
     }
 
     #[test]

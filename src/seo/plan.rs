@@ -158,9 +158,9 @@ pub struct CsvFile {
 }
 
 /// The CSV files of the plan: for each tool, one file per network it posts
-/// to that has posts, with the posts at or after `from` (the tools refuse
-/// posts in the past).
-pub fn csv_files(posts: &[Post], tz: &TimeZone, from: Timestamp) -> Vec<CsvFile> {
+/// to that has posts, with the posts at or after the clock's now (the
+/// tools refuse posts in the past).
+pub fn csv_files(posts: &[Post], tz: &TimeZone, clock: &crate::clock::Clock) -> Vec<CsvFile> {
     let mut out = Vec::new();
     for tool in Tool::ALL {
         for network in crate::content::schedule::SCHEDULABLE {
@@ -169,7 +169,7 @@ pub fn csv_files(posts: &[Post], tz: &TimeZone, from: Timestamp) -> Vec<CsvFile>
             }
             let mine: Vec<&Post> = posts
                 .iter()
-                .filter(|p| p.network == network && p.at >= from)
+                .filter(|p| p.network == network && !clock.passed(p.at))
                 .collect();
             if mine.is_empty() {
                 continue;
@@ -420,7 +420,11 @@ mod tests {
         ];
         posts.sort_by(|a, b| order(a).cmp(&order(b)));
         assert_eq!(posts[0].text, "passé");
-        let files = csv_files(&posts, &paris(), "2026-07-01T00:00:00Z".parse().unwrap());
+        let files = csv_files(
+            &posts,
+            &paris(),
+            &crate::clock::Clock::new("2026-07-01T00:00:00Z".parse().unwrap()),
+        );
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(
             names,

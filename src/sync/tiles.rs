@@ -88,7 +88,7 @@ impl TileReport {
 pub fn wanted(root: &Path, config: &Config) -> (Vec<(Tile, String)>, usize, Vec<Diagnostic>) {
     let opts = LoadOptions {
         drafts: true,
-        now: jiff::Timestamp::MIN,
+        clock: crate::clock::Clock::new(jiff::Timestamp::MIN),
         keep_going: true,
     };
     let content = match content::load(root, config, opts, None) {

@@ -351,7 +351,7 @@ pub struct Loaded {
 pub fn load(
     root: &std::path::Path,
     config: &crate::config::Config,
-    now: jiff::Timestamp,
+    clock: &crate::clock::Clock,
     mut memo: Option<&mut DataMemo>,
     taken: std::collections::HashSet<(String, String)>,
     out: &mut Vec<super::Page>,
@@ -416,7 +416,7 @@ pub fn load(
         for (w, objects) in &writes {
             s.spawn(move || w.write(objects));
         }
-        pages::pages(root, config, &feeds, now, taken, &renames, out)
+        pages::pages(root, config, &feeds, clock, taken, &renames, out)
     });
     drop(writes);
     // The feeds' objects (a region's 25,000) are freed on another thread.

@@ -36,14 +36,14 @@ pub fn pages(
     root: &Path,
     config: &Config,
     feeds: &[Feed<'_>],
-    now: jiff::Timestamp,
+    clock: &crate::clock::Clock,
     mut taken: HashSet<(String, String)>,
     renames: &Renames,
     out: &mut Vec<Page>,
 ) -> Vec<Diagnostic> {
     let content_dir = root.join("content");
     let languages = config.all_languages();
-    let today = now.to_zoned(config.timezone.tz.clone()).date();
+    let today = clock.today(&config.timezone.tz);
     let mut warnings = Vec::new();
     // Addresses: a slug from the name, unique in its folder (`taken` holds
     // the markdown pages' already); namesakes get their commune, then
@@ -905,7 +905,7 @@ mod tests {
                 root.path(),
                 &config,
                 &feeds,
-                jiff::Timestamp::UNIX_EPOCH,
+                &crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
                 HashSet::new(),
                 &renames,
                 out,
