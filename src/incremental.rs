@@ -21,8 +21,10 @@
 //!   name may now mean another file), or when an edited template is read
 //!   by a shortcode (its HTML is in bodies, summaries and feeds) or by
 //!   brand.css (the stylesheet's name is in every page). Templates mixed
-//!   with markdown, or at or after the horizon: rendered markdown is kept,
-//!   every output is made again.
+//!   with markdown: rendered markdown is kept, every output is made again.
+//! - At or after the horizon, whatever the save: a full build (the time
+//!   may have removed a page, a photo page, a file, or a page a kept body
+//!   links to).
 //! - Anything else (configuration, strings, static files, images, posts,
 //!   galleries, a file created or removed, a front matter edited): a full build.
 //!
@@ -236,7 +238,12 @@ pub(crate) fn reuse(
         }
         markdown = true;
     }
-    if time_moved(last, now) || (templates && markdown) {
+    if time_moved(last, now) {
+        // What the time changed may remove files (a page past its
+        // `publish_until`, a photo whose rights ended) and the pages a
+        // kept body links to: a full build.
+        Reuse::Nothing
+    } else if templates && markdown {
         Reuse::Markdown
     } else if templates {
         Reuse::Templates
@@ -324,11 +331,12 @@ mod tests {
             Reuse::Pages
         );
         // From the horizon on, an event may be over, a right may have
-        // ended; with a clock gone back, one may not have begun.
+        // ended, a page expired; with a clock gone back, one may not have
+        // begun: a full build.
         for moved in [horizon, secs(7201), secs(-1)] {
             assert_eq!(
                 reuse(Some(&l), root, &p("content/lac.md"), moved),
-                Reuse::Markdown,
+                Reuse::Nothing,
                 "{moved}"
             );
         }
@@ -347,11 +355,7 @@ mod tests {
         for t in ["templates/page.html", "themes/postale/templates/base.html"] {
             assert_eq!(reuse(Some(&l), root, &p(t), now), Reuse::Templates, "{t}");
             assert_eq!(reuse(Some(&l), root, &p(t), later), Reuse::Templates, "{t}");
-            assert_eq!(
-                reuse(Some(&l), root, &p(t), horizon),
-                Reuse::Markdown,
-                "{t}"
-            );
+            assert_eq!(reuse(Some(&l), root, &p(t), horizon), Reuse::Nothing, "{t}");
         }
         // A template and a page: markdown only.
         let mixed = vec![

@@ -514,6 +514,12 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
             "+++\ntitle = \"Concert au kiosque\"\n\n[event]\nstart = 2026-07-01T13:00:00+02:00\nend = 2026-07-01T14:00:00+02:00\n+++\nFictional concert.\n",
         )
         .unwrap();
+        // A page published until the same instant: then its files go.
+        std::fs::write(
+            root.join("content/tourisme/affiche.md"),
+            "+++\ntitle = \"Affiche du concert\"\npublish_until = 2026-07-01T14:00:00+02:00\n+++\nFictional poster.\n",
+        )
+        .unwrap();
         let opts = serve_options(root);
         let mut memo = Memo::default();
         let (first, _) = changes(&opts, &mut memo, &[]).unwrap();
@@ -564,9 +570,8 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
             &format!("{name}, two hours later"),
         );
 
-        // Once the concert is over, it is over on every page: pages are
-        // made again. (The build just before kept pages of the first: their
-        // horizon is its own.)
+        // Once the concert is over, it is over on every page, and the
+        // poster's files are gone: a full build.
         let later = at("2026-07-01T12:00:00Z");
         append(&root.join(plain), "\nEncore.\n");
         let (r, files) = changes(&later, &mut memo, &[root.join(plain)]).unwrap();
@@ -579,6 +584,13 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
             full(&minutes_later),
             full(&later),
             "{name}: the concert's end changes no file, so this test shows nothing"
+        );
+        assert!(
+            full(&minutes_later)
+                .keys()
+                .any(|k| k.starts_with("tourisme/affiche/"))
+                && !files.keys().any(|k| k.starts_with("tourisme/affiche/")),
+            "{name}: the expired poster's page is still served"
         );
 
         // A template (a site's own page.html, in place of the theme's): the
@@ -644,6 +656,62 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
             "{name}: a same-stamp save reported by the watcher was not read"
         );
     }
+}
+
+/// Outputs kept across a save keep the horizon of the build that made them:
+/// a scheduled post's time is read only by the plan, which a template save
+/// of pages keeps; once that time has passed, the next save (a template
+/// again) must not keep the plan that shows the post to come.
+#[test]
+fn serve_keeps_an_output_no_longer_than_the_time_it_was_made_for() {
+    use blason::Memo;
+    let dir = SiteTest::from_fixture("share/schedule");
+    let root = dir.root();
+    // A post at 11:00 UTC on the day of the builds.
+    std::fs::write(
+        root.join("content/tourisme/annonce.md"),
+        "+++\ntitle = \"Annonce\"\ndescription = \"Le marché de nuit.\"\n[share.schedule]\nx = [\"2026-07-01T13:00:00+02:00\"]\n+++\nFictional news.\n",
+    )
+    .unwrap();
+    let at = |t: &str| {
+        let mut o = serve_options(root);
+        o.now = t.parse().unwrap();
+        o
+    };
+    let mut memo = Memo::default();
+    changes(&at("2026-07-01T10:00:00Z"), &mut memo, &[]).unwrap();
+    let theme_page =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/postale/templates/page.html");
+    let template = root.join("templates/page.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    let mut save_template = |n: usize, now: &str| {
+        std::fs::write(
+            &template,
+            read(&theme_page).replace("</article>", &format!("<p>EDIT {n}</p></article>")),
+        )
+        .unwrap();
+        changes(&at(now), &mut memo, std::slice::from_ref(&template)).unwrap()
+    };
+    // Before the post: what does not read page.html (listings, the plan)
+    // is kept.
+    let (r, _) = save_template(1, "2026-07-01T10:30:00Z");
+    assert!(r.pages_kept > 0, "a template of pages kept nothing");
+    // After it: the site is a full build's, the post shown as past.
+    let (_, files) = save_template(2, "2026-07-01T11:30:00Z");
+    let plan = |f: &blason::Files| {
+        let (_, v) = f
+            .iter()
+            .find(|(k, _)| k.starts_with("kit/plan/") && k.ends_with(".html"))
+            .expect("a plan page");
+        String::from_utf8_lossy(v).into_owned()
+    };
+    let later = full(&at("2026-07-01T11:30:00Z"));
+    assert_ne!(
+        plan(&later),
+        plan(&full(&at("2026-07-01T10:30:00Z"))),
+        "the post's time changes nothing in the plan, so this test shows nothing"
+    );
+    assert_same(&files, &later, "a template saved after the post's time");
 }
 
 /// A saved template renders again the outputs whose templates read it, by
