@@ -704,9 +704,13 @@ fn list_pages(sections: &mut [Section], pages: &[Page], tz: &jiff::tz::TimeZone)
             target = sections[t].parent;
         }
     }
+    let dates = DateOrder::new(pages, tz);
     for s in sections.iter_mut() {
         s.pages.dedup();
-        sort_pages(&mut s.pages, pages, s.fm.sort_by, tz);
+        match s.fm.sort_by {
+            SortBy::Date => dates.sort(&mut s.pages),
+            by => sort_pages(&mut s.pages, pages, by, tz),
+        }
     }
     let weights: Vec<(i64, String)> = sections
         .iter()
@@ -722,6 +726,44 @@ fn lang_rank(languages: &[&str], lang: &str) -> usize {
         .iter()
         .position(|l| *l == lang)
         .unwrap_or(usize::MAX)
+}
+
+/// Each page's place in the date order of [`sort_pages`] (newest first,
+/// ties by file path), made once for a site: a list then sorts by these
+/// numbers instead of converting each of its pages' dates to the time zone
+/// again (a page is in its section's list, its pillar's, each of its
+/// tags'). Pages with the same date and path share a number, so that the
+/// list's own order decides between them, as in `sort_pages`.
+pub struct DateOrder(Vec<u32>);
+
+impl DateOrder {
+    pub fn new(pages: &[Page], tz: &jiff::tz::TimeZone) -> DateOrder {
+        let keys: Vec<_> = pages
+            .iter()
+            .map(|p| {
+                (
+                    std::cmp::Reverse(p.date.map(|d| d.timestamp(tz))),
+                    &p.file.content_rel,
+                )
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..pages.len()).collect();
+        order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
+        let mut places = vec![0; pages.len()];
+        let mut place = 0u32;
+        for (n, &i) in order.iter().enumerate() {
+            if n > 0 && keys[order[n - 1]] != keys[i] {
+                place += 1;
+            }
+            places[i] = place;
+        }
+        DateOrder(places)
+    }
+
+    /// Sorts page indices as `sort_pages` does with [`SortBy::Date`].
+    pub fn sort(&self, list: &mut [usize]) {
+        list.sort_by_key(|&i| self.0[i]);
+    }
 }
 
 /// Sorts page indices as a section's `sort_by` says; ties by file path.
@@ -1003,6 +1045,85 @@ impl CoverFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_order_sorts_lists_as_sort_pages_does() {
+        let pages = [
+            ("a.md", "date = 2026-05-01T10:00:00+02:00"),
+            // The same instant in another zone.
+            ("b.md", "date = 2026-05-01T08:00:00Z"),
+            ("c.md", "date = 2026-05-01"),
+            ("d.md", ""),
+            ("e.md", "date = 2027-01-01"),
+            ("f.md", ""),
+            ("g.md", "date = 2025-12-31T23:30:00"),
+        ];
+        let mut files = vec![(
+            "content/_index.md",
+            "+++\ntitle = \"Accueil\"\n+++\n".to_string(),
+        )];
+        for (name, date) in pages {
+            files.push((
+                name,
+                format!("+++\ntitle = \"{name}\"\n{date}\n+++\nText.\n"),
+            ));
+        }
+        let paths: Vec<String> = files
+            .iter()
+            .map(|(n, _)| {
+                if n.starts_with("content/") {
+                    n.to_string()
+                } else {
+                    format!("content/tourisme/{n}")
+                }
+            })
+            .collect();
+        let texts: Vec<(&str, &str)> = paths
+            .iter()
+            .zip(&files)
+            .map(|(p, (_, t))| (p.as_str(), t.as_str()))
+            .collect();
+        let dir = crate::testing::site(&texts);
+        let config = Config::load(dir.path()).unwrap();
+        let opts = LoadOptions {
+            drafts: false,
+            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
+            keep_going: false,
+        };
+        let mut content = load(dir.path(), &config, opts, None).unwrap();
+        assert_eq!(content.pages.len(), 7);
+        let tz = &config.timezone.tz;
+        // Two pages alike in date and path: their list's order decides.
+        let twin = content.pages[5].file.content_rel.clone();
+        content.pages[3].file.content_rel = twin;
+        let order = DateOrder::new(&content.pages, tz);
+        let n = content.pages.len();
+        let lists: Vec<Vec<usize>> = vec![
+            (0..n).collect(),
+            (0..n).rev().collect(),
+            vec![3, 6, 0, 5, 2, 1, 4],
+            vec![5, 3],
+            vec![3, 5],
+            vec![1, 0, 2],
+            vec![],
+        ];
+        for list in lists {
+            let mut by_order = list.clone();
+            order.sort(&mut by_order);
+            let mut by_sort = list.clone();
+            sort_pages(&mut by_sort, &content.pages, SortBy::Date, tz);
+            assert_eq!(by_order, by_sort, "{list:?}");
+        }
+        // Newest first, then the pages without a date.
+        let mut all: Vec<usize> = (0..n).collect();
+        order.sort(&mut all);
+        let names: Vec<&str> = all.iter().map(|&i| content.pages[i].title()).collect();
+        assert_eq!(names[0], "e.md", "{names:?}");
+        assert!(
+            names[5..].iter().all(|t| ["d.md", "f.md"].contains(t)),
+            "{names:?}"
+        );
+    }
 
     #[test]
     fn a_memo_reads_again_only_files_whose_stamp_changed() {

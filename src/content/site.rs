@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{Config, Untranslated};
 use crate::content::frontmatter::SortBy;
-use crate::content::{Content, sort_pages};
+use crate::content::{Content, DateOrder, sort_pages};
 use crate::error::{Diagnostic, Error, suggest};
 use crate::slug::slugify;
 
@@ -118,6 +118,7 @@ pub fn build(content: &Content, config: &Config) -> (SiteModel, Vec<Diagnostic>)
         model: SiteModel::default(),
         errors: Vec::new(),
         shown: Shown::new(content, config),
+        dates: DateOrder::new(&content.pages, &config.timezone),
     };
     for s in &content.sections {
         if s.fm.render != Some(false) {
@@ -165,6 +166,8 @@ struct Builder<'a> {
     model: SiteModel,
     errors: Vec<Diagnostic>,
     shown: Shown<'a>,
+    /// The pages' date order, made once.
+    dates: DateOrder,
 }
 
 /// Which pages each language lists: its own, and the default language's
@@ -228,7 +231,10 @@ impl Builder<'_> {
         let mut list: Vec<usize> = (0..pages.len())
             .filter(|&i| self.shown.in_lang(&pages[i], lang) && keep(&pages[i]))
             .collect();
-        sort_pages(&mut list, pages, sort, &self.config.timezone);
+        match sort {
+            SortBy::Date => self.dates.sort(&mut list),
+            by => sort_pages(&mut list, pages, by, &self.config.timezone),
+        }
         list
     }
 
@@ -309,7 +315,6 @@ impl Builder<'_> {
     /// collation order.
     fn taxonomies(&mut self, lang: &str) {
         let content = self.content;
-        let tz = &self.config.timezone;
         let mut terms: BTreeMap<String, BTreeMap<String, (String, Vec<usize>)>> = BTreeMap::new();
         // The tags index is a theme-made page: every language has one, if
         // only to say that it has no tags yet.
@@ -342,7 +347,7 @@ impl Builder<'_> {
                     .then(a.0.cmp(&b.0))
             });
             for (slug, (name, mut pages)) in ordered {
-                sort_pages(&mut pages, &content.pages, SortBy::Date, tz);
+                self.dates.sort(&mut pages);
                 let path = format!("{tax_path}{slug}/");
                 self.route(&path, format!("the {tax} `{name}`"));
                 term_ids.push(self.model.listings.len());
