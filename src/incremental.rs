@@ -6,9 +6,9 @@
 //! - Only page or section markdown, each file still there with the same front
 //!   matter, and the clock before the last build's horizon (the first
 //!   instant at which something it decided from the time would change: the
-//!   next midnight, an event's end; see [`crate::clock`]): pages whose body did not change
-//!   keep their rendered markdown and their output files (their page, its
-//!   calendar and kit). Listings, feeds, the sitemap and every other page of
+//!   next midnight, an event's end; see [`crate::clock`]): pages whose body
+//!   did not change keep their rendered markdown and their output files
+//!   (their page, its calendar and kit). Listings, feeds, the sitemap and every other page of
 //!   the site are made again: they are few, and they gather many pages.
 //! - Only templates (the site's `templates/`, a theme's), before the
 //!   horizon: rendered markdown is kept, and so is every output whose
