@@ -139,12 +139,13 @@ pub fn walk_files(
 ) -> (Vec<PathBuf>, Vec<crate::error::Diagnostic>) {
     use crate::error::{Diagnostic, display_path};
     let mut files = Vec::new();
-    let mut errors = Vec::new();
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut it = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
+    // Walked in the order the folders give; sorted once at the end (a walk
+    // sorting each folder by name moved its entries and read each name
+    // back from its path at every comparison: 10 ms of a save at 10,000
+    // pages). Errors are kept with their path, to be sorted the same way.
+    let mut errors: Vec<(PathBuf, Diagnostic)> = Vec::new();
+    let mut it = walkdir::WalkDir::new(dir).follow_links(true).into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
             Ok(e) => e,
@@ -166,7 +167,8 @@ pub fn walk_files(
                 } else {
                     Diagnostic::error("io", "could not read this file or folder").cause(&e)
                 };
-                errors.push(d.file(display_path(&p, root)));
+                let d = d.file(display_path(&p, root));
+                errors.push((p, d));
                 continue;
             }
         };
@@ -182,14 +184,15 @@ pub fn walk_files(
                 .canonicalize()
                 .is_ok_and(|real| real.starts_with(&real_root));
             if !inside {
-                errors.push(
+                errors.push((
+                    entry.path().to_path_buf(),
                     Diagnostic::error(
                         "path-outside-site",
                         "this symbolic link leads outside the site folder",
                     )
                     .file(display_path(entry.path(), root))
                     .help("copy the file into the site instead of linking to it"),
-                );
+                ));
                 if entry.file_type().is_dir() {
                     it.skip_current_dir();
                 }
@@ -200,7 +203,25 @@ pub fn walk_files(
             files.push(entry.into_path());
         }
     }
-    (files, errors)
+    files.sort_by_cached_key(|p| walk_key(p));
+    errors.sort_by_cached_key(|(p, _)| walk_key(p));
+    (files, errors.into_iter().map(|(_, d)| d).collect())
+}
+
+/// A path's place in a walk that visits each folder's names in byte order:
+/// its bytes, each separator made the lowest byte, so that a folder's
+/// names come before those of a name that extends it (`a/z` before
+/// `a-b`), as `Path`'s own order has them, without splitting the path at
+/// each comparison. For the paths of one walk (separators single, no
+/// byte 0 in a name).
+fn walk_key(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    for b in &mut key {
+        if std::path::is_separator(char::from(*b)) {
+            *b = 0;
+        }
+    }
+    key
 }
 
 /// The real path of `path`, whether it exists or not: absolute, with the
@@ -249,6 +270,52 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_walk_gives_files_in_the_order_of_their_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // Names that extend others, with and without folders between them.
+        for f in [
+            "content/a-b",
+            "content/a/z",
+            "content/a/b/c",
+            "content/a.b/c",
+            "content/B",
+            "content/é",
+            "content/e",
+            "content/ab/a",
+            "content/a b",
+            "content/z/a",
+            "content/zz",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "x").unwrap();
+        }
+        let (files, errors) = super::walk_files(root, &root.join("content"), |_| false);
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut sorted = files.clone();
+        // `Path`'s order: component by component (a folder's files before
+        // a name that extends the folder's), a walk's in name order.
+        sorted.sort();
+        assert_eq!(files, sorted);
+        let names: Vec<String> = files
+            .iter()
+            .map(|p| {
+                p.strip_prefix(root.join("content"))
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "B", "a/b/c", "a/z", "a b", "a-b", "a.b/c", "ab/a", "e", "z/a", "zz", "é"
+            ],
+        );
+    }
+
     #[test]
     fn names_match_whatever_their_unicode_form_and_near_misses_are_told() {
         let dir = tempfile::tempdir().unwrap();
