@@ -67,7 +67,7 @@ impl Clock {
     }
 
     /// Notes that a decision made at `now` holds until `t`.
-    pub fn until(&self, t: Timestamp) {
+    fn until(&self, t: Timestamp) {
         // A poisoned lock still holds a timestamp.
         let mut h = self.horizon.lock().unwrap_or_else(|e| e.into_inner());
         if h.is_none_or(|h| t < h) {

@@ -191,6 +191,17 @@ impl Recall<'_> {
     /// Whether the last build's output of `job` may be kept when `edited`
     /// templates are all that changed: it rendered templates that read none
     /// of them (a job the last build did not record is made again).
+    /// The first instant at which this build's output may change with the
+    /// time alone: what its clock saw and, when it kept outputs of the last
+    /// build (decided at that build's time), the last build's horizon.
+    pub fn horizon(&self, clock: &crate::clock::Clock) -> Option<jiff::Timestamp> {
+        let kept = match (self.reuse, self.last) {
+            (Reuse::Pages | Reuse::Templates, Some(last)) => last.horizon,
+            _ => None,
+        };
+        [clock.horizon(), kept].into_iter().flatten().min()
+    }
+
     pub fn keeps_job(&self, job: &Job, now: &TemplateGraph, edited: &HashSet<String>) -> bool {
         self.job_templates(job)
             .is_some_and(|names| names.iter().all(|n| !now.reads_any(n, edited)))

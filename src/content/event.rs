@@ -531,6 +531,10 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn clock(s: &str) -> crate::clock::Clock {
+        crate::clock::Clock::new(ts(s))
+    }
+
     #[test]
     fn weekly_market_next_saturday() {
         let e = ev(
@@ -538,12 +542,7 @@ mod tests {
             Some("2026-05-02T12:30:00"),
             Some("FREQ=WEEKLY;BYDAY=SA"),
         );
-        let t = EventTimes::resolve(
-            &e,
-            &paris(),
-            &crate::clock::Clock::new(ts("2026-07-01T00:00:00Z")),
-        )
-        .unwrap();
+        let t = EventTimes::resolve(&e, &paris(), &clock("2026-07-01T00:00:00Z")).unwrap();
         let next = t.next.unwrap();
         assert_eq!(next.date().to_string(), "2026-07-04");
         assert_eq!(next.strftime("%H:%M %:z").to_string(), "08:00 +02:00");
@@ -581,12 +580,7 @@ mod tests {
     #[test]
     fn all_day_and_past_midnight_and_past_events() {
         let e = ev("2026-09-11", Some("2026-09-13"), None);
-        let t = EventTimes::resolve(
-            &e,
-            &paris(),
-            &crate::clock::Clock::new(ts("2026-07-01T00:00:00Z")),
-        )
-        .unwrap();
+        let t = EventTimes::resolve(&e, &paris(), &clock("2026-07-01T00:00:00Z")).unwrap();
         assert!(t.all_day && t.multi_day() && t.upcoming());
         assert_eq!(t.end.date().to_string(), "2026-09-14");
         let e = ev(
@@ -594,29 +588,12 @@ mod tests {
             Some("2026-07-15T01:00:00+02:00"),
             None,
         );
-        let t = EventTimes::resolve(
-            &e,
-            &paris(),
-            &crate::clock::Clock::new(ts("2026-07-01T00:00:00Z")),
-        )
-        .unwrap();
+        let t = EventTimes::resolve(&e, &paris(), &clock("2026-07-01T00:00:00Z")).unwrap();
         assert_eq!(iso(&t.start, false), "2026-07-14T21:00:00+02:00");
-        let t = EventTimes::resolve(
-            &e,
-            &paris(),
-            &crate::clock::Clock::new(ts("2026-08-01T00:00:00Z")),
-        )
-        .unwrap();
+        let t = EventTimes::resolve(&e, &paris(), &clock("2026-08-01T00:00:00Z")).unwrap();
         assert!(!t.upcoming());
         let bad = ev("2026-07-14T21:00:00", Some("2026-07-14T20:00:00"), None);
-        assert!(
-            EventTimes::resolve(
-                &bad,
-                &paris(),
-                &crate::clock::Clock::new(ts("2026-07-01T00:00:00Z"))
-            )
-            .is_err()
-        );
+        assert!(EventTimes::resolve(&bad, &paris(), &clock("2026-07-01T00:00:00Z")).is_err());
     }
 
     #[test]
@@ -637,12 +614,7 @@ mod tests {
             day("2026-04-02", "10:00:00", "18:00:00"),
             day("2026-04-03", "10:00:00", "18:00:00"),
         ];
-        let t = EventTimes::resolve(
-            &e,
-            &tz,
-            &crate::clock::Clock::new(ts("2026-03-01T00:00:00Z")),
-        )
-        .unwrap();
+        let t = EventTimes::resolve(&e, &tz, &clock("2026-03-01T00:00:00Z")).unwrap();
         let runs = t.run_bounds(|z| z.datetime());
         assert_eq!(runs, [(0, 4), (4, 1), (5, 2)]);
         // In UTC the same times move by an hour on the 29th: the run is cut there.
@@ -657,12 +629,7 @@ mod tests {
                 end: None,
             })
             .collect();
-        let t = EventTimes::resolve(
-            &e,
-            &tz,
-            &crate::clock::Clock::new(ts("2026-03-01T00:00:00Z")),
-        )
-        .unwrap();
+        let t = EventTimes::resolve(&e, &tz, &clock("2026-03-01T00:00:00Z")).unwrap();
         assert_eq!(t.run_bounds(|z| z.datetime()), [(0, 3), (3, 1)]);
         // A first occurrence with its own rule stays alone.
         let mut e = ev("2026-03-28", None, Some("FREQ=WEEKLY;COUNT=3"));
@@ -670,12 +637,7 @@ mod tests {
             start: FmDate::parse("2026-03-29").unwrap(),
             end: None,
         }];
-        let t = EventTimes::resolve(
-            &e,
-            &tz,
-            &crate::clock::Clock::new(ts("2026-03-01T00:00:00Z")),
-        )
-        .unwrap();
+        let t = EventTimes::resolve(&e, &tz, &clock("2026-03-01T00:00:00Z")).unwrap();
         assert_eq!(t.run_bounds(|z| z.datetime()), [(0, 1), (1, 1)]);
     }
 
@@ -693,32 +655,15 @@ mod tests {
                 end: Some(FmDate::parse("2026-07-01T23:30:00").unwrap()),
             },
         ];
-        let t = EventTimes::resolve(
-            &e,
-            &tz,
-            &crate::clock::Clock::new(ts("2026-06-15T00:00:00Z")),
-        )
-        .unwrap();
+        let t = EventTimes::resolve(&e, &tz, &clock("2026-06-15T00:00:00Z")).unwrap();
         assert_eq!(t.more.len(), 2);
         // The soonest to come, not the first written.
         assert_eq!(t.next.as_ref().unwrap().date().to_string(), "2026-07-01");
         // Without an end, an occurrence lasts as long as the first.
         assert_eq!(t.more[1].1.time().to_string(), "22:00:00");
-        let over = EventTimes::resolve(
-            &e,
-            &tz,
-            &crate::clock::Clock::new(ts("2026-09-01T00:00:00Z")),
-        )
-        .unwrap();
+        let over = EventTimes::resolve(&e, &tz, &clock("2026-09-01T00:00:00Z")).unwrap();
         assert!(!over.upcoming());
         e.dates[0].start = FmDate::parse("2026-08-01").unwrap();
-        assert!(
-            EventTimes::resolve(
-                &e,
-                &tz,
-                &crate::clock::Clock::new(ts("2026-06-15T00:00:00Z"))
-            )
-            .is_err()
-        );
+        assert!(EventTimes::resolve(&e, &tz, &clock("2026-06-15T00:00:00Z")).is_err());
     }
 }

@@ -665,7 +665,7 @@ fn run_stages(
     // Serve's memory, last point: what the next build may keep of this one.
     let record = recall.map(|recall| {
         let graph = templates.renderer.graph().clone();
-        let horizon = horizon(&run.clock, recall);
+        let horizon = recall.horizon(&run.clock);
         remember(opts, horizon, content, md, pages, graph)
     });
     if record.is_some() {
@@ -684,21 +684,6 @@ pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("blason-free".into())
         .spawn(move || drop(value));
-}
-
-/// The first instant at which this build's output may change with the
-/// time alone: what its clock saw, and, when it kept outputs of the last
-/// build (decided at that build's time), the last build's horizon.
-fn horizon(clock: &crate::clock::Clock, recall: &Recall<'_>) -> Option<jiff::Timestamp> {
-    let now = clock.horizon();
-    let kept = match (recall.reuse, recall.last) {
-        (Reuse::Pages | Reuse::Templates, Some(last)) => last.horizon,
-        _ => None,
-    };
-    match (now, kept) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// What the next build for `serve` may keep of this one.

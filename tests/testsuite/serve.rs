@@ -434,9 +434,14 @@ fn serve_follow_takes_the_browser_to_the_saved_page() {
 /// A `serve` build's options for a site: a fixed address and clock, so
 /// that a full build of the same site gives the same bytes.
 fn serve_options(root: &Path) -> blason::BuildOptions {
+    serve_options_at(root, "2026-07-01T10:00:00Z")
+}
+
+/// [`serve_options`] at another time.
+fn serve_options_at(root: &Path, now: &str) -> blason::BuildOptions {
     let mut opts = blason::BuildOptions::new(root);
     opts.base_url = Some("http://127.0.0.1:1111".into());
-    opts.now = "2026-07-01T10:00:00Z".parse().unwrap();
+    opts.now = now.parse().unwrap();
     opts
 }
 
@@ -555,11 +560,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         // Minutes later, before the concert ends (the first instant at
         // which the builds' decisions from the time change): pages are kept,
         // and the site is the one a full build makes then.
-        let at = |t: &str| {
-            let mut o = opts.clone();
-            o.now = t.parse().unwrap();
-            o
-        };
+        let at = |t: &str| serve_options_at(root, t);
         let minutes_later = at("2026-07-01T11:59:00Z");
         append(&root.join(plain), "\nEncore.\n");
         let (r, files) = changes(&minutes_later, &mut memo, &[root.join(plain)]).unwrap();
@@ -673,11 +674,7 @@ fn serve_keeps_an_output_no_longer_than_the_time_it_was_made_for() {
         "+++\ntitle = \"Annonce\"\ndescription = \"Le marché de nuit.\"\n[share.schedule]\nx = [\"2026-07-01T13:00:00+02:00\"]\n+++\nFictional news.\n",
     )
     .unwrap();
-    let at = |t: &str| {
-        let mut o = serve_options(root);
-        o.now = t.parse().unwrap();
-        o
-    };
+    let at = |t: &str| serve_options_at(root, t);
     let mut memo = Memo::default();
     changes(&at("2026-07-01T10:00:00Z"), &mut memo, &[]).unwrap();
     let theme_page =
