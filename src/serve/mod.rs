@@ -165,7 +165,13 @@ fn rebuild(
     };
     match pipeline::build_changes(&build, memo, changed) {
         Ok((report, files)) => {
-            *state.site.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(files));
+            let last = state
+                .site
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .replace(Arc::new(files));
+            // The last site's pages are freed once no request reads them.
+            pipeline::drop_elsewhere(last);
             *state.failure.write().unwrap_or_else(|p| p.into_inner()) = None;
             Ok(report)
         }
