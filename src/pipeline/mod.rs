@@ -271,9 +271,7 @@ pub fn build_changes(
     let sink = match last {
         Some(l) => {
             let mut files = l.files.clone();
-            files
-                .written
-                .retain(|rel, _| rel.split('/').next() != Some(crate::search::FOLDER));
+            files.retain(|rel| rel.split('/').next() != Some(crate::search::FOLDER));
             Memory::starting_from(files)
         }
         None => Memory::default(),
