@@ -1002,8 +1002,8 @@ pub(super) fn index_search(
         cover_files: &refs.cover_files,
         words: &words,
     };
-    // `serve` keeps the bodies' texts: a save reads again only the bodies
-    // it changed. A build does not (they are tens of MB at 10,000 pages).
+    // `serve` keeps the hashes of the bodies' texts: a save reads again
+    // only the bodies it changed. A build has no next build to keep them for.
     let texts = keep.then_some(&mut memo.texts);
     let (mut docs, mut warnings) = search::docs::documents(&sources, texts);
     warnings.extend(search::docs::stemmer_warnings(config));

@@ -38,52 +38,88 @@ pub(crate) struct Sources<'a> {
     pub words: Words<'a>,
 }
 
-/// The text of each rendered body `serve` read at its last build, by the
-/// body's shared copy: a body a save did not change (the same `Arc`, kept
-/// by the markdown stage) is not read again. Holding the body keeps its
-/// address from being reused by another.
+/// The hash of the text of each rendered body `serve` read at its last
+/// build, by the body's shared copy: a body a save did not change (the
+/// same `Arc`, kept by the markdown stage) is not read again. Holding the
+/// body keeps its address from being reused by another. The texts
+/// themselves are not kept (77 MB on the 10k benchmark corpus): a kept
+/// page's terms are, and a body is read again only when something else of
+/// its page changed.
 #[derive(Default)]
 pub(crate) struct Texts {
-    /// Body HTML (held) to its text and the text's hash.
-    by_body: HashMap<usize, (Arc<String>, Arc<str>, blake3::Hash)>,
+    /// Body HTML (held) to its text's hash, and whether that text is empty.
+    by_body: HashMap<usize, (Arc<String>, blake3::Hash, bool)>,
 }
 
 /// [`Texts`] while the documents are made: the last build's, and this
-/// one's (only the bodies it read, so that texts of removed pages go).
+/// one's (only the bodies it read, so that those of removed pages go).
 struct TextMemo<'a> {
     last: &'a Texts,
     now: Mutex<Texts>,
 }
 
+/// A rendered body as a [`Doc`] takes it: its text, or the HTML to make it
+/// from when the index needs it, with the text's hash when known.
+struct Body {
+    text: Arc<str>,
+    html: Option<Arc<String>>,
+    hash: Option<blake3::Hash>,
+    /// Whether the text is empty (known when `text` or `hash` is given).
+    empty: bool,
+}
+
 impl TextMemo<'_> {
-    /// The text of `html` and its hash: those made last time, or now.
-    fn text(&self, html: &Arc<String>) -> (Arc<str>, blake3::Hash) {
+    /// The body `html`: its hash and emptiness as read last time, or its
+    /// text read now.
+    fn body(&self, html: &Arc<String>) -> Body {
         let key = Arc::as_ptr(html) as usize;
-        let (text, hash) = match self.last.by_body.get(&key) {
-            Some((body, text, hash)) if Arc::ptr_eq(body, html) => (Arc::clone(text), *hash),
+        let body = match self.last.by_body.get(&key) {
+            Some((held, hash, empty)) if Arc::ptr_eq(held, html) => Body {
+                text: Arc::default(),
+                html: Some(Arc::clone(html)),
+                hash: Some(*hash),
+                empty: *empty,
+            },
             _ => {
                 let text: Arc<str> = html_text(html).into();
                 let hash = blake3::hash(text.as_bytes());
-                (text, hash)
+                Body {
+                    empty: text.is_empty(),
+                    text,
+                    html: None,
+                    hash: Some(hash),
+                }
             }
         };
-        if let Ok(mut now) = self.now.lock() {
+        if let (Ok(mut now), Some(hash)) = (self.now.lock(), body.hash) {
             now.by_body
-                .insert(key, (Arc::clone(html), Arc::clone(&text), hash));
+                .insert(key, (Arc::clone(html), hash, body.empty));
         }
-        (text, hash)
+        body
     }
 }
 
-/// The text of a rendered body, and its hash when `serve`'s memo (which
-/// keeps both) is given.
-fn body_text(memo: Option<&TextMemo<'_>>, html: &Arc<String>) -> (Arc<str>, Option<blake3::Hash>) {
+/// A rendered body: from `serve`'s memo when given; else its text read
+/// now when `now` (its emptiness is asked), or left to the index to read
+/// as it reads the page (a build: no one holds every text at once).
+fn body_of(memo: Option<&TextMemo<'_>>, html: &Arc<String>, now: bool) -> Body {
     match memo {
-        Some(m) => {
-            let (text, hash) = m.text(html);
-            (text, Some(hash))
+        Some(m) => m.body(html),
+        None if now => {
+            let text: Arc<str> = html_text(html).into();
+            Body {
+                empty: text.is_empty(),
+                text,
+                html: None,
+                hash: None,
+            }
         }
-        None => (html_text(html).into(), None),
+        None => Body {
+            text: Arc::default(),
+            html: Some(Arc::clone(html)),
+            hash: None,
+            empty: false,
+        },
     }
 }
 
@@ -194,13 +230,8 @@ fn page_doc(
     // A build makes a body's text as the index reads the page (no one
     // keeps it), unless the warning below needs it now.
     let blank = description.trim().is_empty();
-    let (body, body_hash, html) = if memo.is_none() && !blank {
-        (Arc::default(), None, Some(Arc::clone(&r.html)))
-    } else {
-        let (body, hash) = body_text(memo, &r.html);
-        (body, hash, None)
-    };
-    if blank && body.is_empty() {
+    let body = body_of(memo, &r.html, blank);
+    if blank && body.empty {
         warning = Some(
             Diagnostic::warning(
                 "search-unfindable",
@@ -233,9 +264,9 @@ fn page_doc(
         title: p.title().to_string(),
         description,
         headings: headings(r),
-        body,
-        body_hash,
-        html,
+        body: body.text,
+        body_hash: body.hash,
+        html: body.html,
         labels,
         pillar,
         audiences: p.fm.audiences.clone(),
@@ -314,15 +345,17 @@ fn documents_with(
         } else {
             s.title().to_string()
         };
+        // A build makes the text as the index reads the section.
+        let body = body_of(memo, &r.html, false);
         out.entry(s.lang.clone()).or_default().push(Doc {
             path: s.path.clone(),
             url: crate::url::absolute(config.base(), &s.path),
             title,
             description: s.fm.description.clone().unwrap_or_default(),
             headings: headings(r),
-            // A build makes the text as the index reads the section.
-            body: memo.map_or_else(Arc::default, |m| body_text(Some(m), &r.html).0),
-            html: memo.is_none().then(|| Arc::clone(&r.html)),
+            body: body.text,
+            body_hash: body.hash,
+            html: body.html,
             pillar: pillar(config, top, &s.lang),
             ..Doc::default()
         });
@@ -443,31 +476,40 @@ mod tests {
         let kept = Arc::new("<p>Le lac d&#39;Orbi\u{e8}re</p>".to_string());
         let edited = Arc::new("<p>Le lac d&#39;Orbi\u{e8}re</p>".to_string());
         let removed = Arc::new("<p>Ancienne page</p>".to_string());
+        let blank = Arc::new("<p> </p>".to_string());
         let mut texts = Texts::default();
         // A first build reads every body.
         let memo = TextMemo {
             last: &texts,
             now: Mutex::new(Texts::default()),
         };
-        let (first, hash) = memo.text(&kept);
-        assert_eq!(&*first, "Le lac d'Orbière");
-        assert_eq!(hash, blake3::hash(first.as_bytes()));
-        memo.text(&removed);
+        let first = memo.body(&kept);
+        assert_eq!(&*first.text, "Le lac d'Orbière");
+        assert!(first.html.is_none() && !first.empty);
+        let hash = first.hash.unwrap();
+        assert_eq!(hash, blake3::hash(first.text.as_bytes()));
+        memo.body(&removed);
+        assert!(memo.body(&blank).empty);
         texts = memo.now.into_inner().unwrap();
-        // The next: the kept body's text is the one read before; a body
-        // made again (the same words, another copy) is read again; texts
-        // of bodies no page has any more are let go.
+        // The next: the kept body is not read again (its hash is the one
+        // made before, its text is left to the index to make if it must);
+        // a body made again (the same words, another copy) is read again;
+        // bodies no page has any more are let go.
         let memo = TextMemo {
             last: &texts,
             now: Mutex::new(Texts::default()),
         };
-        assert!(Arc::ptr_eq(&memo.text(&kept).0, &first));
-        let (again, again_hash) = memo.text(&edited);
-        assert_eq!(again_hash, hash);
-        assert_eq!(again, first);
-        assert!(!Arc::ptr_eq(&again, &first));
+        let again = memo.body(&kept);
+        assert!(again.text.is_empty() && !again.empty);
+        assert!(Arc::ptr_eq(again.html.as_ref().unwrap(), &kept));
+        assert_eq!(again.hash, Some(hash));
+        let copy = memo.body(&edited);
+        assert_eq!(copy.hash, Some(hash));
+        assert_eq!(&*copy.text, "Le lac d'Orbière");
+        let still_blank = memo.body(&blank);
+        assert!(still_blank.empty && still_blank.html.is_some());
         let now = memo.now.into_inner().unwrap();
-        assert_eq!(now.by_body.len(), 2);
+        assert_eq!(now.by_body.len(), 3);
         assert!(!now.by_body.contains_key(&(Arc::as_ptr(&removed) as usize)));
     }
 }

@@ -93,14 +93,13 @@ pub(crate) struct Doc {
     pub title: String,
     pub description: String,
     pub headings: Vec<String>,
-    /// The body as plain text (shared with `serve`'s memory of it), or
-    /// empty when `html` is given.
+    /// The body as plain text, or empty when `html` is given.
     pub body: Arc<str>,
     /// The rendered body, when its text is made only as the page is read
-    /// (a build: each text is freed once read, rather than all held at
-    /// once).
+    /// (each text is freed once read, rather than all held at once), or
+    /// not at all (`serve`: the page's terms are kept).
     pub html: Option<Arc<String>>,
-    /// The hash of `body`, when `serve`'s memory had it (see
+    /// The hash of the body's text, when `serve`'s memory has it (see
     /// [`Doc::body_key`]).
     pub body_hash: Option<blake3::Hash>,
     /// Tags, pillar and audience names, place labels: short words that
@@ -123,12 +122,10 @@ pub(crate) struct Doc {
 }
 
 impl Doc {
-    /// The hash of the body: the one given, or made now.
+    /// The hash of the body's text: the one given, or made now.
     fn body_key(&self) -> blake3::Hash {
-        match (&self.html, self.body_hash) {
-            (None, Some(hash)) => hash,
-            _ => blake3::hash(self.text().as_bytes()),
-        }
+        self.body_hash
+            .unwrap_or_else(|| blake3::hash(self.text().as_bytes()))
     }
 
     /// The body's text: the one given, or made from `html`.
@@ -766,7 +763,7 @@ fn doc_key(doc: &Doc) -> blake3::Hash {
 #[derive(Default)]
 pub(crate) struct Memo {
     langs: HashMap<String, Assembled>,
-    /// The text of each page's body, kept by `serve` only.
+    /// The hash of each page body's text, kept by `serve` only.
     pub(crate) texts: super::docs::Texts,
 }
 
