@@ -62,7 +62,7 @@ pub use incremental::Memo;
 pub use output::{Files, Served};
 pub use pipeline::{
     BuildOptions, BuildReport, CheckReport, ImageCounts, Progress, Quiet, SearchCounts, build,
-    build_changes, check, check_report,
+    build_changes, check, check_report, pack_last,
 };
 pub use serve::{ServeOptions, serve};
 pub use sync::{SyncOptions, SyncReport, sync};

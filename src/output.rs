@@ -699,7 +699,7 @@ pub type Files = std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<[
 /// files it copied (static files, bundle assets, image variants from the
 /// cache), named by their source and read from it when asked for. A site
 /// of photos is not held in memory twice over, once on disk and once in
-/// `serve`. Written text files are held compressed ([`Held::Packed`]).
+/// `serve`. Written text files are held compressed ([`Served::packed`]).
 #[derive(Debug, Default, Clone)]
 pub struct Served {
     files: std::collections::HashMap<std::sync::Arc<str>, Held>,
@@ -708,8 +708,11 @@ pub struct Served {
 /// One file of a [`Served`] site.
 #[derive(Debug, Clone)]
 enum Held {
-    /// Its bytes, as written.
-    Bytes(std::sync::Arc<[u8]>),
+    /// Its bytes as written, to be packed ([`Served::packed`]).
+    Written(std::sync::Arc<[u8]>),
+    /// Its bytes, held as they are: shared with the stage that made them,
+    /// small, not text, or not smaller packed.
+    Kept(std::sync::Arc<[u8]>),
     /// Its bytes as an LZ4 block, their length first. Pages are most of
     /// what `serve` holds (on the 10k benchmark corpus, 250 MB of 770) and
     /// shrink about 2.6 times; a page is read back in microseconds.
@@ -718,25 +721,33 @@ enum Held {
     Copied(std::sync::Arc<Path>),
 }
 
-/// Written text files at least this long are held packed, when that
-/// saves at least an eighth of them.
+/// Written text files at least this long are packed, when that saves at
+/// least an eighth of them.
 const PACK_FROM: usize = 2048;
 
 impl Held {
-    /// Written `bytes`, packed when worth it.
+    /// Bytes written at `rel`: to be packed later when they may be worth it.
     fn written(rel: &str, bytes: &[u8]) -> Held {
         if bytes.len() >= PACK_FROM && is_text(rel) {
-            let packed = lz4_flex::block::compress_prepend_size(bytes);
-            if packed.len() <= bytes.len() - bytes.len() / 8 {
-                return Held::Packed(packed.into());
-            }
+            Held::Written(bytes.into())
+        } else {
+            Held::Kept(bytes.into())
         }
-        Held::Bytes(bytes.into())
+    }
+
+    /// Written bytes packed, or kept when packing does not pay.
+    fn pack(bytes: &std::sync::Arc<[u8]>) -> Held {
+        let packed = lz4_flex::block::compress_prepend_size(bytes);
+        if packed.len() <= bytes.len() - bytes.len() / 8 {
+            Held::Packed(packed.into())
+        } else {
+            Held::Kept(std::sync::Arc::clone(bytes))
+        }
     }
 
     fn bytes(&self) -> std::io::Result<std::sync::Arc<[u8]>> {
         match self {
-            Held::Bytes(b) => Ok(std::sync::Arc::clone(b)),
+            Held::Written(b) | Held::Kept(b) => Ok(std::sync::Arc::clone(b)),
             Held::Packed(p) => lz4_flex::block::decompress_size_prepended(p)
                 .map(Into::into)
                 .map_err(std::io::Error::other),
@@ -779,6 +790,32 @@ impl Served {
     /// Whether there is no file.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// This site with the text files written since the last call packed
+    /// ([`Held::Packed`], on every thread of the pool), or `None` when
+    /// there are none. `serve` asks for it once the browser was told to
+    /// reload: packing does not delay a save's reload.
+    pub fn packed(&self) -> Option<Served> {
+        use rayon::prelude::*;
+        let written: Vec<(&std::sync::Arc<str>, &std::sync::Arc<[u8]>)> = self
+            .files
+            .iter()
+            .filter_map(|(rel, held)| match held {
+                Held::Written(b) => Some((rel, b)),
+                _ => None,
+            })
+            .collect();
+        if written.is_empty() {
+            return None;
+        }
+        let packed: Vec<(std::sync::Arc<str>, Held)> = written
+            .into_par_iter()
+            .map(|(rel, bytes)| (std::sync::Arc::clone(rel), Held::pack(bytes)))
+            .collect();
+        let mut files = self.files.clone();
+        files.extend(packed);
+        Some(Served { files })
     }
 
     /// Keeps only the files whose path `keep` accepts.
@@ -851,15 +888,13 @@ impl Memory {
 impl Sink for Memory {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         safe_rel(rel)?;
-        // Packed before the lock, on the thread that made the file.
-        let held = Held::written(rel, bytes);
-        self.put(rel, held);
+        self.put(rel, Held::written(rel, bytes));
         Ok(())
     }
     fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> Result<(), Diagnostic> {
         safe_rel(rel)?;
         // Held as they are: the caller keeps these bytes too.
-        self.put(rel, Held::Bytes(std::sync::Arc::clone(bytes)));
+        self.put(rel, Held::Kept(std::sync::Arc::clone(bytes)));
         Ok(())
     }
     fn copy(&self, rel: &str, src: &Path) -> Result<(), Diagnostic> {
@@ -1117,24 +1152,35 @@ mod tests {
         mem.write("small.html", b"<p>court</p>").unwrap();
         mem.write("noise.json", &noise).unwrap();
         mem.write("photo.jpg", page.as_bytes()).unwrap();
-        let served = mem.into_served();
+        let shared: std::sync::Arc<[u8]> = page.as_bytes().into();
+        mem.write_shared("shard.json", &shared).unwrap();
+        let written = mem.into_served();
+        assert!(matches!(
+            written.files["lieux/index.html"],
+            Held::Written(_)
+        ));
+        let served = written.packed().expect("a page to pack");
         match &served.files["lieux/index.html"] {
             Held::Packed(p) => assert!(p.len() * 2 < page.len(), "{} of {}", p.len(), page.len()),
             other => panic!("a page is held as it was written: {other:?}"),
         }
-        // Small files, files that do not shrink and files that are not
-        // text are held as they are.
-        for rel in ["small.html", "noise.json", "photo.jpg"] {
-            assert!(matches!(served.files[rel], Held::Bytes(_)), "{rel}");
+        // Small files, files that do not shrink, files that are not text
+        // and files whose bytes their maker shares are held as they are.
+        for rel in ["small.html", "noise.json", "photo.jpg", "shard.json"] {
+            assert!(matches!(served.files[rel], Held::Kept(_)), "{rel}");
         }
-        assert_eq!(
-            &*served.bytes("lieux/index.html").unwrap().unwrap(),
-            page.as_bytes()
-        );
-        let all = served.read_all().unwrap();
-        assert_eq!(&*all["lieux/index.html"], page.as_bytes());
-        assert_eq!(&*all["noise.json"], &noise[..]);
-        assert_eq!(&*all["small.html"], b"<p>court</p>");
+        assert!(served.packed().is_none(), "packed twice");
+        for site in [&written, &served] {
+            assert_eq!(
+                &*site.bytes("lieux/index.html").unwrap().unwrap(),
+                page.as_bytes()
+            );
+            let all = site.read_all().unwrap();
+            assert_eq!(&*all["lieux/index.html"], page.as_bytes());
+            assert_eq!(&*all["noise.json"], &noise[..]);
+            assert_eq!(&*all["small.html"], b"<p>court</p>");
+            assert_eq!(all.len(), 5);
+        }
     }
 
     #[test]

@@ -287,11 +287,23 @@ pub fn build_changes(
         Mode::Build,
     )?;
     let files = sink.into_served();
-    if let Some(mut record) = record {
-        record.files = files.clone();
-        drop_elsewhere(memo.last.replace(record));
-    }
+    // The last build is the one served (`serve` packs its pages in both).
+    let record = record.map(|mut r| {
+        r.files = files.clone();
+        r
+    });
+    drop_elsewhere(std::mem::replace(&mut memo.last, record));
     Ok((report, files))
+}
+
+/// Packs the pages of the last build [`build_changes`] made
+/// ([`Served::packed`]), which the next build starts from, and returns
+/// that site packed; `None` when it has nothing left to pack.
+pub fn pack_last(memo: &mut Memo) -> Option<Served> {
+    let last = memo.last.as_mut()?;
+    let packed = last.files.packed()?;
+    last.files = packed.clone();
+    Some(packed)
 }
 
 /// Runs every stage without writing; returns all diagnostics, errors first by file.

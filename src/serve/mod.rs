@@ -189,6 +189,24 @@ fn rebuild(
     }
 }
 
+/// How long `serve` waits after a build for another save before it packs
+/// the pages the build wrote.
+const PACK_AFTER: Duration = Duration::from_millis(1000);
+
+/// Packs the pages the last build wrote ([`Served::packed`]), in the site
+/// served and in the memory of the last build.
+fn pack(state: &State, memo: &mut Memo) {
+    let Some(packed) = pipeline::pack_last(memo) else {
+        return;
+    };
+    let unpacked = state
+        .site
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .replace(Arc::new(packed));
+    pipeline::drop_elsewhere(unpacked);
+}
+
 /// Serves `opts.root` until the process is stopped. `say` gets one line per
 /// event worth telling (the address, each rebuild, each failure).
 pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Error> {
@@ -323,7 +341,27 @@ fn rebuild_on_save(
     let mut generation: u64 = 0;
     // The paths changed since the last good build (a failed build keeps them).
     let mut changed: Vec<PathBuf> = Vec::new();
-    while let Ok(first) = rx.recv() {
+    // Whether the last build's pages wait to be packed (the first build's
+    // too, once it succeeded).
+    let mut unpacked = memo.last.is_some();
+    loop {
+        // Pages are packed once no save came for a moment: a save right
+        // after another does not wait for it.
+        let next = if unpacked {
+            match rx.recv_timeout(PACK_AFTER) {
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    pack(state, memo);
+                    unpacked = false;
+                    continue;
+                }
+                next => next.map_err(|_| ()),
+            }
+        } else {
+            rx.recv().map_err(|_| ())
+        };
+        let Ok(first) = next else {
+            break;
+        };
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut take = |r: notify_debouncer_full::DebounceEventResult| {
             if let Ok(events) = r {
@@ -370,6 +408,7 @@ fn rebuild_on_save(
                         data: serde_json::json!({ "path": path }).to_string(),
                     }
                 });
+                unpacked = true;
             }
             Err(f) => {
                 say(&format!(

@@ -451,14 +451,21 @@ fn full(opts: &blason::BuildOptions) -> blason::Files {
 }
 
 /// `build_changes`, with every file's bytes (the copied ones read from
-/// their source, as serve does when they are asked for).
+/// their source, as serve does when they are asked for). As `serve`, it
+/// then packs the pages, which the next build starts from: packed, the
+/// site has the same bytes.
 fn changes(
     opts: &blason::BuildOptions,
     memo: &mut blason::Memo,
     changed: &[std::path::PathBuf],
 ) -> Result<(blason::BuildReport, blason::Files), blason::Error> {
     let (report, served) = blason::build_changes(opts, memo, changed)?;
-    Ok((report, served.read_all().unwrap()))
+    let files = served.read_all().unwrap();
+    if let Some(packed) = blason::pack_last(memo) {
+        assert_same(&packed.read_all().unwrap(), &files, "the site packed");
+        assert!(blason::pack_last(memo).is_none(), "packed twice");
+    }
+    Ok((report, files))
 }
 
 /// The same files with the same bytes.
