@@ -254,11 +254,13 @@ pub fn build_changes(
     changed: &[PathBuf],
 ) -> Result<(BuildReport, Served), Error> {
     let reuse = incremental::reuse(memo.last.as_ref(), &opts.root, changed, opts.now);
-    if reuse == Reuse::Nothing {
+    if reuse == Reuse::Nothing
+        && let Some(last) = memo.last.take()
+    {
         // Nothing of the last build is kept: its pages' memory goes before
         // this build makes its own. Should this build fail, the next is a
         // full build, as this one (the paths changed since stay changed).
-        drop_elsewhere(memo.last.take());
+        drop_elsewhere(last);
     }
     let last = memo.last.as_ref();
     // The search stage writes every file of the index again (those it kept
@@ -298,7 +300,9 @@ pub fn build_changes(
         r.files = files.clone();
         r
     });
-    drop_elsewhere(std::mem::replace(&mut memo.last, record));
+    if let Some(before) = std::mem::replace(&mut memo.last, record) {
+        drop_elsewhere(before);
+    }
     Ok((report, files))
 }
 

@@ -321,6 +321,15 @@ fn documents_with(
         .enumerate()
         .map(|(i, p)| page_doc(src, memo, i, p))
         .collect();
+    // Each language's list made to its size at once: a document is large,
+    // and growing a list of 10,000 moved them about (6 ms of a save).
+    for (p, d) in content.pages.iter().zip(&read) {
+        if d.is_some() && !out.contains_key(&p.lang) {
+            let n = content.pages.iter().filter(|q| q.lang == p.lang).count();
+            let sections = content.sections.iter().filter(|s| s.lang == p.lang).count();
+            out.insert(p.lang.clone(), Vec::with_capacity(n + sections));
+        }
+    }
     for (p, d) in content.pages.iter().zip(read) {
         if let Some((doc, warning)) = d {
             warnings.extend(warning);

@@ -171,7 +171,9 @@ fn rebuild(
                 .unwrap_or_else(|p| p.into_inner())
                 .replace(Arc::new(files));
             // The last site's pages are freed once no request reads them.
-            pipeline::drop_elsewhere(last);
+            if let Some(last) = last {
+                pipeline::drop_elsewhere(last);
+            }
             *state.failure.write().unwrap_or_else(|p| p.into_inner()) = None;
             Ok(report)
         }
@@ -204,7 +206,9 @@ fn pack(state: &State, memo: &mut Memo) {
         .write()
         .unwrap_or_else(|p| p.into_inner())
         .replace(Arc::new(packed));
-    pipeline::drop_elsewhere(unpacked);
+    if let Some(unpacked) = unpacked {
+        pipeline::drop_elsewhere(unpacked);
+    }
 }
 
 /// Serves `opts.root` until the process is stopped. `say` gets one line per
