@@ -254,15 +254,7 @@ pub fn build_changes(
     changed: &[PathBuf],
 ) -> Result<(BuildReport, Served), Error> {
     let reuse = incremental::reuse(memo.last.as_ref(), &opts.root, changed, opts.now);
-    if reuse == Reuse::Nothing
-        && let Some(last) = memo.last.take()
-    {
-        // Nothing of the last build is kept: its pages' memory goes before
-        // this build makes its own. Should this build fail, the next is a
-        // full build, as this one (the paths changed since stay changed).
-        drop_elsewhere(last);
-    }
-    let last = memo.last.as_ref();
+    let last = memo.last.as_ref().filter(|_| reuse != Reuse::Nothing);
     // The search stage writes every file of the index again (those it kept
     // from its memory too): the last build's are left behind.
     // Saved files are read again even when their size and modification

@@ -633,8 +633,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
         assert_eq!(r.pages_kept, 0, "{name}");
         assert_same(&files, &full(&later), &format!("{name}, front matter"));
 
-        // A failed build (a full one: its front matter is broken) leaves
-        // nothing to keep; the fix builds again, in full.
+        // A failed build leaves the memory as it was; the fix builds again.
         let broken = root.join(rich);
         let good = read(&broken);
         std::fs::write(&broken, "+++\ntitle = \n+++\n").unwrap();
