@@ -355,6 +355,9 @@ fn rebuild_on_save(
             match rx.recv_timeout(PACK_AFTER) {
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     pack(state, memo);
+                    // This thread made and freed the build's sequential
+                    // stages, and sits idle until the next save too.
+                    pipeline::give_back();
                     unpacked = false;
                     continue;
                 }

@@ -156,6 +156,11 @@ fn serve_reloads_on_save_shows_errors_and_recovers() {
         !site.join("public").exists(),
         "serve never writes the user's public/"
     );
+    // A second without a save: the pages are packed, and served the same.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let (status, _, again) = served.get("/tourisme/lac/");
+    assert_eq!(status, 200);
+    assert_eq!(again, body, "a page packed is served as it was built");
     let (status, _, js) = served.get("/_blason/live.js");
     assert_eq!(status, 200);
     assert!(js.contains("EventSource('/_blason/events')"));
