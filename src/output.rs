@@ -12,9 +12,10 @@
 //! build checks it on a thread of its own (no links may lead out of it)
 //! and writes over it, keeping files whose bytes are unchanged. `check`
 //! writes nowhere ([`Discard`]); `serve` keeps the site in memory
-//! ([`Memory`], [`Served`]: written files as bytes, copied ones by their
-//! source's real path, read when asked for). This module moves bytes; it
-//! does not know what they are.
+//! ([`Memory`], [`Served`]: written files as bytes, text files packed
+//! once `serve` is idle, copied ones by their source's real path, read
+//! when asked for). This module moves bytes; it does not know what they
+//! are (beyond whether a file's name says it is text).
 //!
 //! Two builds into the same OUT take turns: each holds a lock on
 //! `.public.blason-lock` beside OUT from before it touches anything there

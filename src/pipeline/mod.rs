@@ -710,11 +710,12 @@ pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
 /// the last build's pages (a whole build's worth after a full one:
 /// 1.14 GB against 0.77 on 10,000 pages, docs/performance.md).
 pub(crate) fn give_back() {
-    rayon::broadcast(|_| collect());
-    collect();
+    rayon::broadcast(|_| give_back_here());
+    give_back_here();
 }
 
-fn collect() {
+/// [`give_back`] on this thread only.
+pub(crate) fn give_back_here() {
     // SAFETY: `mi_collect` takes no pointer and may be called on any
     // thread at any time; it only touches what mimalloc itself allocated
     // (nothing, or what a test asked of it, when mimalloc is not the

@@ -83,6 +83,19 @@ struct State {
 }
 
 impl State {
+    /// Serves `site` from now on; the site it replaces is freed once no
+    /// request reads it, on another thread.
+    fn install(&self, site: Served) {
+        let last = self
+            .site
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(Arc::new(site));
+        if let Some(last) = last {
+            pipeline::drop_elsewhere(last);
+        }
+    }
+
     fn broadcast(&self, event: Event) {
         self.clients
             .lock()
@@ -165,15 +178,7 @@ fn rebuild(
     };
     match pipeline::build_changes(&build, memo, changed) {
         Ok((report, files)) => {
-            let last = state
-                .site
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .replace(Arc::new(files));
-            // The last site's pages are freed once no request reads them.
-            if let Some(last) = last {
-                pipeline::drop_elsewhere(last);
-            }
+            state.install(files);
             *state.failure.write().unwrap_or_else(|p| p.into_inner()) = None;
             Ok(report)
         }
@@ -198,16 +203,8 @@ const PACK_AFTER: Duration = Duration::from_millis(1000);
 /// Packs the pages the last build wrote ([`Served::packed`]), in the site
 /// served and in the memory of the last build.
 fn pack(state: &State, memo: &mut Memo) {
-    let Some(packed) = pipeline::pack_last(memo) else {
-        return;
-    };
-    let unpacked = state
-        .site
-        .write()
-        .unwrap_or_else(|p| p.into_inner())
-        .replace(Arc::new(packed));
-    if let Some(unpacked) = unpacked {
-        pipeline::drop_elsewhere(unpacked);
+    if let Some(packed) = pipeline::pack_last(memo) {
+        state.install(packed);
     }
 }
 
@@ -356,8 +353,9 @@ fn rebuild_on_save(
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     pack(state, memo);
                     // This thread made and freed the build's sequential
-                    // stages, and sits idle until the next save too.
-                    pipeline::give_back();
+                    // stages, and sits idle until the next save too (the
+                    // pool's threads give back after each freeing).
+                    pipeline::give_back_here();
                     unpacked = false;
                     continue;
                 }
