@@ -481,7 +481,7 @@ pub(crate) fn analytics(
     let offered = pages
         .iter()
         .chain(sections)
-        .any(|r| r.html.contains("data-analytics-opt-out"));
+        .any(|r| r.html.text().contains("data-analytics-opt-out"));
     if offered {
         return Vec::new();
     }

@@ -10,6 +10,7 @@
 //! site trusts it, each removal a warning. Errors and warnings carry lines
 //! of the whole file, not of the body.
 
+pub mod held;
 pub mod highlight;
 pub mod sanitize;
 pub mod shortcode;
@@ -130,7 +131,8 @@ pub struct ImageRef {
 pub struct Rendered {
     /// Shared, not copied: the feeds and photo pages that show it, and
     /// `serve`'s next build when the body is unchanged, hold the same text.
-    pub html: std::sync::Arc<String>,
+    /// Packed when long ([`held`]).
+    pub html: held::Html,
     pub summary: Option<String>,
     /// Shared: `serve` takes it back for every kept page at each save.
     pub toc: std::sync::Arc<[Heading]>,
@@ -632,7 +634,7 @@ pub fn render(
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    let mut html = finish(html);
+    let html = finish(html);
     if cleaned {
         let fragments: Vec<(&str, usize)> = pasted.iter().map(|(h, o)| (h.as_ref(), *o)).collect();
         let mut removed = sanitize::removals(&fragments, opts.site_host);
@@ -647,14 +649,8 @@ pub fn render(
         // Shortcodes' bodies were reported first: in the order of the text.
         rendered.warnings.sort_by_key(|d| (d.line, d.column));
     }
-    // Held until the page is rendered: without the spare capacity. A copy,
-    // since `shrink_to_fit` may leave a block in place (mimalloc keeps it
-    // when at least half is used): the 90 MB of a 10k site's HTML held
-    // 130 MB.
-    if html.capacity() > html.len() {
-        html = html.as_str().to_owned();
-    }
-    rendered.html = std::sync::Arc::new(html);
+    // Held until the page is rendered: packed, or without spare capacity.
+    rendered.html = held::Html::new(html);
     rendered.toc = nest(flat_toc).into();
 
     if errors.is_empty() {
@@ -1331,9 +1327,9 @@ mod tests {
             &Ctx,
         )
         .unwrap();
-        assert!(r.html.contains("<h2 id=\"acces\">Accès</h2>"));
-        assert!(r.html.contains("<h2 id=\"acces-1\">"));
-        assert!(r.html.contains("<h1 id=\"x\">"));
+        assert!(r.html.text().contains("<h2 id=\"acces\">Accès</h2>"));
+        assert!(r.html.text().contains("<h2 id=\"acces-1\">"));
+        assert!(r.html.text().contains("<h1 id=\"x\">"));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[1].id, "x");
@@ -1455,7 +1451,7 @@ mod tests {
             &Ctx,
         )
         .unwrap();
-        for h in [r.html.as_str(), r.summary.as_deref().unwrap()] {
+        for h in [&*r.html.text(), r.summary.as_deref().unwrap()] {
             assert!(
                 h.contains("<th scope=\"col\" class=\"align-left\">a</th>"),
                 "{h}"
@@ -1468,7 +1464,9 @@ mod tests {
         }
         // Text that looks like the attribute is left as written.
         assert!(
-            r.html.contains("<code> style=\"text-align: left\"</code>"),
+            r.html
+                .text()
+                .contains("<code> style=\"text-align: left\"</code>"),
             "{}",
             r.html
         );
@@ -1503,7 +1501,8 @@ mod tests {
         };
         for (raw, what) in [("", "plain"), ("\n<span>pasted</span>\n", "cleaned")] {
             let r = render(&format!("{src}{raw}"), 1, &opts(false), &Ctx).unwrap();
-            let h = r.html.as_str();
+            let h = r.html.text();
+            let h = &*h;
             // Before any heading: the column headers name it.
             assert!(h.contains(&open("Saison, Horaires")), "{what}: {h}");
             // The heading it follows, as text.
@@ -1549,15 +1548,15 @@ mod tests {
             &Ctx,
         )
         .unwrap();
-        assert!(!r.html.contains("tabindex=\"3\""), "{}", r.html);
+        assert!(!r.html.text().contains("tabindex=\"3\""), "{}", r.html);
     }
 
     #[test]
     fn code_is_highlighted_with_classes() {
         let r = render("```rust\nfn main() {}\n```\n", 1, &opts(false), &Ctx).unwrap();
         assert!(r.has_code);
-        assert!(r.html.contains("class=\"hl-"));
-        assert!(!r.html.contains("style="));
+        assert!(r.html.text().contains("class=\"hl-"));
+        assert!(!r.html.text().contains("style="));
     }
 
     #[test]
@@ -1594,11 +1593,11 @@ mod tests {
     #[test]
     fn tables_footnotes_tasks_strikethrough_and_summary() {
         let r = render("| a | b |\n|---|--:|\n| 1 | 2 |\n\nx[^1] ~~y~~\n\n- [x] done\n\n<!-- more -->\n\nrest\n\n[^1]: note\n", 1, &opts(false), &Ctx).unwrap();
-        assert!(r.html.contains("<table>"));
-        assert!(!r.html.contains("style="));
-        assert!(r.html.contains("footnote"));
-        assert!(r.html.contains("<del>y</del>"));
-        assert!(r.html.contains("checkbox"));
+        assert!(r.html.text().contains("<table>"));
+        assert!(!r.html.text().contains("style="));
+        assert!(r.html.text().contains("footnote"));
+        assert!(r.html.text().contains("<del>y</del>"));
+        assert!(r.html.text().contains("checkbox"));
         let s = r.summary.unwrap();
         assert!(s.contains("<table>") && !s.contains("rest"));
     }
@@ -1614,7 +1613,8 @@ mod tests {
     #[test]
     fn pasted_html_is_cleaned_and_each_removal_reported_with_its_line() {
         let r = render(PASTED, 5, &opts(false), &Ctx).unwrap();
-        let h = r.html.as_str();
+        let h = r.html.text();
+        let h = &*h;
         assert!(!h.contains("youtube.com") && !h.contains("onclick"), "{h}");
         assert!(h.contains("<span>ici</span>"), "{h}");
         // The renderer's checkboxes are kept, as pulldown-cmark writes them.
@@ -1660,8 +1660,8 @@ mod tests {
             ..opts(false)
         };
         let r = render(PASTED, 5, &trusted, &Ctx).unwrap();
-        assert!(r.html.contains("youtube.com/embed") && r.html.contains("onclick"));
-        assert!(r.html.contains("other.host") && r.warnings.is_empty());
+        assert!(r.html.text().contains("youtube.com/embed") && r.html.text().contains("onclick"));
+        assert!(r.html.text().contains("other.host") && r.warnings.is_empty());
     }
 
     #[test]
@@ -1670,7 +1670,7 @@ mod tests {
         // HTML of its own keeps the renderer's bytes.
         let r = render("a  \nb\n\n---\n\n- [ ] x\n", 1, &opts(false), &Ctx).unwrap();
         assert!(
-            r.html.contains("<br />") && r.html.contains("<hr />"),
+            r.html.text().contains("<br />") && r.html.text().contains("<hr />"),
             "{}",
             r.html
         );
@@ -1872,7 +1872,7 @@ mod tests {
         ) {
             let md: String = pieces.iter().flat_map(|(p, sep)| [p.as_str(), *sep]).collect();
             if let Ok(r) = render(&md, 1, &opts(true), &Ctx) {
-                for html in [Some(r.html.as_str()), r.summary.as_deref()].into_iter().flatten() {
+                for html in [Some(&*r.html.text()), r.summary.as_deref()].into_iter().flatten() {
                     let found = dangers(html);
                     proptest::prop_assert!(found.is_empty(), "{:?} in {}\nfrom {:?}", found, html, md);
                 }
@@ -1889,7 +1889,9 @@ mod tests {
         };
         let caught = HOSTILE
             .iter()
-            .filter(|h| render(h, 1, &trusted, &Ctx).is_ok_and(|r| !dangers(&r.html).is_empty()))
+            .filter(|h| {
+                render(h, 1, &trusted, &Ctx).is_ok_and(|r| !dangers(&r.html.text()).is_empty())
+            })
             .count();
         assert!(caught > HOSTILE.len() / 2, "{caught} of {}", HOSTILE.len());
     }
@@ -1903,7 +1905,8 @@ mod tests {
         #[test]
         fn text_and_code_are_escaped(s in "[<>&\"a-z ]*") {
             let r = render(&format!("`{s}`"), 1, &opts(false), &Ctx).unwrap();
-            let inner = r.html.trim().trim_start_matches("<p>").trim_end_matches("</p>");
+            let html = r.html.text();
+            let inner = html.trim().trim_start_matches("<p>").trim_end_matches("</p>");
             proptest::prop_assert!(!inner.replace("<code>", "").replace("</code>", "").contains('<'));
         }
     }

@@ -547,6 +547,13 @@ fn run_stages(
     for s in &mut site.content.sections {
         s.body = std::sync::Arc::default();
     }
+    // The sources freed above are held by the allocator until purged
+    // (about 30 MiB on 10,000 pages): purged now, before templates fill
+    // memory with pages, the build's peak is the markdown stage's. `serve`
+    // gives memory back once it has built.
+    if recall.is_none() {
+        give_back();
+    }
     timer.lap("markdown");
 
     let checked = stages::check_rendered(run, config, &interface, &site, &md, &refs)?;

@@ -742,7 +742,13 @@ pub(super) fn render_markdown(
                 return Ok((kept, true));
             }
             markdown::render(&source, p.body_line, &options(&p.lang, p.section), &ctx)
-                .map(|r| (r, false))
+                .map(|mut r| {
+                    // Held until the page is rendered: packed in a build.
+                    if recall.is_none() {
+                        r.html = r.html.packed();
+                    }
+                    (r, false)
+                })
                 .map_err(|ds| {
                     ds.into_iter()
                         .map(|d| d.in_file(p.file.rel.clone()))
@@ -1793,6 +1799,56 @@ mod tests {
         assert_eq!(pages, 4);
         assert_eq!(out.summaries_made, pages);
         assert!(out.summaries.is_empty());
+    }
+
+    #[test]
+    fn a_build_holds_each_long_body_packed_until_its_page_is_written() {
+        let walk = "Le sentier longe la rivière jusqu'au moulin de la Roche.\n\n".repeat(40);
+        let lac = format!("{LAC}{walk}");
+        let dir = site(&[
+            ("content/_index.md", HOME),
+            ("content/tourisme/lac.md", &lac),
+            ("content/tourisme/fete.md", FETE),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let opts = test_options(&root);
+        let run = Run::quiet_build(&root, &opts);
+        let b = before_render(&run);
+        let i = b
+            .site
+            .content
+            .pages
+            .iter()
+            .position(|p| p.slug == "lac")
+            .unwrap();
+        let html = &b.md.pages[i].html;
+        assert!(
+            html.held_len() * 2 < html.len(),
+            "held {} of {}",
+            html.held_len(),
+            html.len()
+        );
+        let src = RenderSources {
+            root: &root,
+            config: &b.settings.config,
+            interface: &b.interface,
+            site: &b.site,
+            templates: &b.templates,
+            refs: &b.refs,
+            checked: &b.checked,
+            search: &HashMap::new(),
+        };
+        let mut md = b.md;
+        let sink = Memory::default();
+        render_pages(&run, &src, &mut md, &sink).unwrap();
+        let files = sink.into_files();
+        let page = String::from_utf8(files["tourisme/lac/index.html"].to_vec()).unwrap();
+        // The whole text, once per paragraph (typography curls the apostrophe).
+        assert_eq!(
+            page.matches("moulin de la Roche.</p>").count(),
+            40,
+            "{page}"
+        );
     }
 
     #[test]

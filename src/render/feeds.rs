@@ -43,7 +43,7 @@ pub(crate) fn feed(inputs: &RenderInputs<'_>, si: SectionId) -> Result<JobOutput
     pages.retain(|&i| content.pages[i].date.is_some());
     crate::content::sort_pages(&mut pages, &content.pages, SortBy::Date, tz);
     pages.truncate(feed::FEED_LIMIT);
-    let html: Vec<std::sync::Arc<String>> = pages
+    let html: Vec<crate::markdown::held::Html> = pages
         .iter()
         .map(|&i| {
             inputs
@@ -53,6 +53,7 @@ pub(crate) fn feed(inputs: &RenderInputs<'_>, si: SectionId) -> Result<JobOutput
                 .ok_or_else(|| released(&content.pages[i]))
         })
         .collect::<Result<_, _>>()?;
+    let html: Vec<std::borrow::Cow<'_, str>> = html.iter().map(|h| h.text()).collect();
     let entries: Vec<feed::FeedEntry<'_>> = pages
         .iter()
         .zip(&html)

@@ -39,6 +39,7 @@ pub(crate) fn page<'a>(inputs: &RenderInputs<'a>, i: PageId) -> Result<Frame<'a>
     let base = config.base();
     let p = &content.pages[i.0];
     let html = views.html.take(i.0).ok_or_else(|| released(p))?;
+    let html = html.text();
     let view = views.page_full(i, &html);
     let mut head = Head::new(view.title.to_string());
     // A draft (built with --drafts) is a preview: out of search engines and the sitemap.
@@ -1115,6 +1116,7 @@ pub(crate) fn photo<'a>(
     let photo = &pages.photos[index];
     let path = pages.path(content, index);
     let html = views.html.share(pages.page).ok_or_else(|| released(p))?;
+    let html = html.text();
     let page_view = views.page_full(PageId(pages.page), &html);
     let title = photo_title(photo.caption.as_deref().unwrap_or(&photo.alt));
     let mut head = Head::new(title.clone());

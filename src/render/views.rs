@@ -6,7 +6,6 @@
 //! Tera 2 treats an undefined field as an error.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -530,7 +529,7 @@ pub struct ListingView<'a> {
     pub key: String,
     pub title: String,
     pub description: Option<String>,
-    pub content: &'a str,
+    pub content: std::borrow::Cow<'a, str>,
     pub permalink: String,
     pub path: String,
     pub lang: &'a str,
@@ -579,7 +578,7 @@ pub struct PaginatorView {
 /// the end (10,000 pages: about 90 MB). `serve` keeps every page's HTML
 /// for its next build.
 pub struct PageHtml {
-    html: Vec<std::sync::Mutex<Option<Arc<String>>>>,
+    html: Vec<std::sync::Mutex<Option<crate::markdown::held::Html>>>,
     after_use: HtmlAfterUse,
 }
 
@@ -599,7 +598,7 @@ impl PageHtml {
 
     /// Page `i`'s HTML for an output beside its page's own; `None` once that
     /// page's output has taken it.
-    pub fn share(&self, i: usize) -> Option<Arc<String>> {
+    pub fn share(&self, i: usize) -> Option<crate::markdown::held::Html> {
         self.html[i]
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -608,7 +607,7 @@ impl PageHtml {
 
     /// Page `i`'s HTML for its own output, the last to read it: taken in a
     /// build, shared when kept.
-    pub fn take(&self, i: usize) -> Option<Arc<String>> {
+    pub fn take(&self, i: usize) -> Option<crate::markdown::held::Html> {
         let mut html = self.html[i].lock().unwrap_or_else(|p| p.into_inner());
         match self.after_use {
             HtmlAfterUse::Keep => html.clone(),
@@ -1524,7 +1523,7 @@ impl<'a> ViewSource<'a> {
             key: merged.map_or_else(|| s.dir_rel.clone(), |l| l.key.clone()),
             title,
             description,
-            content: &body.html,
+            content: body.html.text(),
             permalink: absolute(self.base(), &s.path),
             path: s.path.clone(),
             lang: &s.lang,
@@ -1648,7 +1647,7 @@ impl<'a> ViewSource<'a> {
             key: listing.key.clone(),
             title: listing.title.clone(),
             description: description.filter(|d| !d.is_empty()).map(String::from),
-            content: "",
+            content: "".into(),
             permalink: absolute(self.base(), &listing.path),
             path: listing.path.clone(),
             lang: self.lang_ref(&listing.lang),
@@ -1705,7 +1704,7 @@ impl<'a> ViewSource<'a> {
             key: key.to_string(),
             title,
             description: None,
-            content: "",
+            content: "".into(),
             permalink: absolute(self.base(), &path),
             path,
             lang: self.lang_ref(lang),
@@ -1774,6 +1773,7 @@ impl PhotoPages {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::held::Html;
 
     #[test]
     fn summaries_on_first_use_are_made_once_for_the_pages_kept() {
@@ -1831,6 +1831,7 @@ mod tests {
         )
         .unwrap();
         assert!(!body.html.is_empty() && !body.toc.is_empty());
+        let body_html = body.html.text();
         let extra = serde_json::Map::new();
         let authors = vec!["Office".to_string()];
         let view = |full: bool| PageView {
@@ -1843,7 +1844,7 @@ mod tests {
             path: "/lac/",
             slug: "lac",
             lang: "fr",
-            content: if full { &body.html } else { "" },
+            content: if full { &body_html } else { "" },
             summary: Some("<p>Résumé</p>"),
             toc: if full { &body.toc } else { &[] },
             word_count: 3,
@@ -1912,7 +1913,7 @@ mod tests {
         let bodies = || {
             ["<p>a</p>", "<p>b</p>"]
                 .map(|h| Rendered {
-                    html: Arc::new(h.to_string()),
+                    html: h.into(),
                     ..Rendered::default()
                 })
                 .to_vec()
@@ -1922,27 +1923,23 @@ mod tests {
         let html = PageHtml::new(&mut built, HtmlAfterUse::Release);
         assert!(built.iter().all(|b| b.html.is_empty()), "moved out");
         let shared = html.share(0).unwrap();
-        assert_eq!(shared.as_str(), "<p>a</p>");
+        assert_eq!(shared.text(), "<p>a</p>");
         let taken = html.take(0).unwrap();
-        assert!(Arc::ptr_eq(&shared, &taken), "shared, not copied");
-        assert_eq!(html.share(0), None, "released once its page took it");
-        assert_eq!(html.take(0), None);
+        assert!(Html::ptr_eq(&shared, &taken), "shared, not copied");
+        assert!(html.share(0).is_none(), "released once its page took it");
+        assert!(html.take(0).is_none());
         html.restore(&mut built);
-        assert_eq!(
-            built[0].html.as_str(),
-            "",
-            "released HTML is not given back"
-        );
-        assert_eq!(built[1].html.as_str(), "<p>b</p>", "untaken HTML is");
+        assert_eq!(built[0].html.text(), "", "released HTML is not given back");
+        assert_eq!(built[1].html.text(), "<p>b</p>", "untaken HTML is");
         // serve: every page's HTML stays for the next build.
         let mut kept = bodies();
         let html = PageHtml::new(&mut kept, HtmlAfterUse::Keep);
-        assert_eq!(html.take(0).unwrap().as_str(), "<p>a</p>");
-        assert_eq!(html.take(0).unwrap().as_str(), "<p>a</p>");
+        assert_eq!(html.take(0).unwrap().text(), "<p>a</p>");
+        assert_eq!(html.take(0).unwrap().text(), "<p>a</p>");
         html.restore(&mut kept);
         assert_eq!(
-            (kept[0].html.as_str(), kept[1].html.as_str()),
-            ("<p>a</p>", "<p>b</p>")
+            (kept[0].html.text(), kept[1].html.text()),
+            ("<p>a</p>".into(), "<p>b</p>".into())
         );
     }
 

@@ -20,6 +20,7 @@ use crate::content::event::EventTimes;
 use crate::content::practical::{Disability, PlaceFrontMatter};
 use crate::error::Diagnostic;
 use crate::markdown::Rendered;
+use crate::markdown::held::Html;
 use crate::media::ResponsiveImage;
 
 use super::index::{ACCESS, Doc, EventState, Facets};
@@ -48,7 +49,7 @@ pub(crate) struct Sources<'a> {
 #[derive(Default)]
 pub(crate) struct Texts {
     /// Body HTML (held) to its text's hash, and whether that text is empty.
-    by_body: HashMap<usize, (Arc<String>, blake3::Hash, bool)>,
+    by_body: HashMap<usize, (Html, blake3::Hash, bool)>,
 }
 
 /// [`Texts`] while the documents are made: the last build's, and this
@@ -62,7 +63,7 @@ struct TextMemo<'a> {
 /// from when the index needs it, with the text's hash when known.
 struct Body {
     text: Arc<str>,
-    html: Option<Arc<String>>,
+    html: Option<Html>,
     hash: Option<blake3::Hash>,
     /// Whether the text is empty (known when `text` or `hash` is given).
     empty: bool,
@@ -71,17 +72,17 @@ struct Body {
 impl TextMemo<'_> {
     /// The body `html`: its hash and emptiness as read last time, or its
     /// text read now.
-    fn body(&self, html: &Arc<String>) -> Body {
-        let key = Arc::as_ptr(html) as usize;
+    fn body(&self, html: &Html) -> Body {
+        let key = html.key();
         let body = match self.last.by_body.get(&key) {
-            Some((held, hash, empty)) if Arc::ptr_eq(held, html) => Body {
+            Some((held, hash, empty)) if Html::ptr_eq(held, html) => Body {
                 text: Arc::default(),
-                html: Some(Arc::clone(html)),
+                html: Some(html.clone()),
                 hash: Some(*hash),
                 empty: *empty,
             },
             _ => {
-                let text: Arc<str> = html_text(html).into();
+                let text: Arc<str> = html_text(&html.text()).into();
                 let hash = blake3::hash(text.as_bytes());
                 Body {
                     empty: text.is_empty(),
@@ -92,8 +93,7 @@ impl TextMemo<'_> {
             }
         };
         if let (Ok(mut now), Some(hash)) = (self.now.lock(), body.hash) {
-            now.by_body
-                .insert(key, (Arc::clone(html), hash, body.empty));
+            now.by_body.insert(key, (html.clone(), hash, body.empty));
         }
         body
     }
@@ -102,11 +102,11 @@ impl TextMemo<'_> {
 /// A rendered body: from `serve`'s memo when given; else its text read
 /// now when `now` (its emptiness is asked), or left to the index to read
 /// as it reads the page (a build: no one holds every text at once).
-fn body_of(memo: Option<&TextMemo<'_>>, html: &Arc<String>, now: bool) -> Body {
+fn body_of(memo: Option<&TextMemo<'_>>, html: &Html, now: bool) -> Body {
     match memo {
         Some(m) => m.body(html),
         None if now => {
-            let text: Arc<str> = html_text(html).into();
+            let text: Arc<str> = html_text(&html.text()).into();
             Body {
                 empty: text.is_empty(),
                 text,
@@ -116,7 +116,7 @@ fn body_of(memo: Option<&TextMemo<'_>>, html: &Arc<String>, now: bool) -> Body {
         }
         None => Body {
             text: Arc::default(),
-            html: Some(Arc::clone(html)),
+            html: Some(html.clone()),
             hash: None,
             empty: false,
         },
@@ -482,10 +482,10 @@ mod tests {
 
     #[test]
     fn serve_reads_again_only_the_bodies_a_save_changed() {
-        let kept = Arc::new("<p>Le lac d&#39;Orbi\u{e8}re</p>".to_string());
-        let edited = Arc::new("<p>Le lac d&#39;Orbi\u{e8}re</p>".to_string());
-        let removed = Arc::new("<p>Ancienne page</p>".to_string());
-        let blank = Arc::new("<p> </p>".to_string());
+        let kept = Html::from("<p>Le lac d&#39;Orbi\u{e8}re</p>");
+        let edited = Html::from("<p>Le lac d&#39;Orbi\u{e8}re</p>");
+        let removed = Html::from("<p>Ancienne page</p>");
+        let blank = Html::from("<p> </p>");
         let mut texts = Texts::default();
         // A first build reads every body.
         let memo = TextMemo {
@@ -510,7 +510,7 @@ mod tests {
         };
         let again = memo.body(&kept);
         assert!(again.text.is_empty() && !again.empty);
-        assert!(Arc::ptr_eq(again.html.as_ref().unwrap(), &kept));
+        assert!(Html::ptr_eq(again.html.as_ref().unwrap(), &kept));
         assert_eq!(again.hash, Some(hash));
         let copy = memo.body(&edited);
         assert_eq!(copy.hash, Some(hash));
@@ -519,6 +519,6 @@ mod tests {
         assert!(still_blank.empty && still_blank.html.is_some());
         let now = memo.now.into_inner().unwrap();
         assert_eq!(now.by_body.len(), 3);
-        assert!(!now.by_body.contains_key(&(Arc::as_ptr(&removed) as usize)));
+        assert!(!now.by_body.contains_key(&removed.key()));
     }
 }

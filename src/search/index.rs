@@ -98,7 +98,7 @@ pub(crate) struct Doc {
     /// The rendered body, when its text is made only as the page is read
     /// (each text is freed once read, rather than all held at once), or
     /// not at all (`serve`: the page's terms are kept).
-    pub html: Option<Arc<String>>,
+    pub html: Option<crate::markdown::held::Html>,
     /// The hash of the body's text, when `serve`'s memory has it (see
     /// [`Doc::body_key`]).
     pub body_hash: Option<blake3::Hash>,
@@ -131,7 +131,7 @@ impl Doc {
     /// The body's text: the one given, or made from `html`.
     fn text(&self) -> std::borrow::Cow<'_, str> {
         match &self.html {
-            Some(html) => super::text::html_text(html).into(),
+            Some(html) => super::text::html_text(&html.text()).into(),
             None => (*self.body).into(),
         }
     }
@@ -1224,7 +1224,7 @@ mod tests {
         ];
         let as_html = vec![
             Doc {
-                html: Some(Arc::new(html.to_string())),
+                html: Some(html.into()),
                 ..doc("/a/", "Marché", "")
             },
             other,
