@@ -248,21 +248,32 @@ impl Renderer {
             .filter(|n| n.ends_with(".html") && !n.contains('/') && !n.starts_with('_'))
             .collect();
         pages.sort_unstable();
-        let close = pages
-            .iter()
-            .copied()
-            .filter(|n| strsim::normalized_levenshtein(n, template) >= 0.8)
-            .max_by(|a, b| {
-                strsim::normalized_levenshtein(a, template)
-                    .total_cmp(&strsim::normalized_levenshtein(b, template))
-            });
-        let add = format!(
-            "to add it, create templates/{template} in the site; it can start from another, e.g. {{% extends \"page.html\" %}}"
-        );
-        Err(match close {
-            Some(s) => d.help(format!("did you mean `{s}`? Otherwise {add}")),
-            None => d.help(format!("the templates are: {}; {add}", pages.join(", "))),
-        })
+        Err(d.help(missing_template_help(template, &pages)))
+    }
+}
+
+/// What to do about a missing `template`, knowing the site's and theme's
+/// page templates (`pages`, sorted): the closest name, else the list.
+/// None at all happens while a theme is being copied into the site
+/// (`blason theme eject` during `serve`): the next save builds again.
+fn missing_template_help(template: &str, pages: &[&str]) -> String {
+    let close = pages
+        .iter()
+        .copied()
+        .filter(|n| strsim::normalized_levenshtein(n, template) >= 0.8)
+        .max_by(|a, b| {
+            strsim::normalized_levenshtein(a, template)
+                .total_cmp(&strsim::normalized_levenshtein(b, template))
+        });
+    let add = format!(
+        "to add it, create templates/{template} in the site; it can start from another, e.g. {{% extends \"page.html\" %}}"
+    );
+    match close {
+        Some(s) => format!("did you mean `{s}`? Otherwise {add}"),
+        None if pages.is_empty() => format!(
+            "no page template was found, in the site's templates/ or the theme's (a theme still being copied, by `blason theme eject`, has none yet); {add}"
+        ),
+        None => format!("the templates are: {}; {add}", pages.join(", ")),
     }
 }
 
@@ -477,6 +488,22 @@ mod tests {
             .map_err(|e| format!("{e:?}"))?;
         tera.render("t", &Context::new())
             .map_err(|e| format!("{e:?}"))
+    }
+
+    #[test]
+    fn a_missing_template_is_named_with_the_closest_or_the_list() {
+        let pages = ["404.html", "index.html", "page.html", "section.html"];
+        let h = missing_template_help("pages.html", &pages);
+        assert!(h.starts_with("did you mean `page.html`?"), "{h}");
+        let h = missing_template_help("lieu.html", &pages);
+        assert!(
+            h.starts_with("the templates are: 404.html, index.html, page.html, section.html;"),
+            "{h}"
+        );
+        let h = missing_template_help("404.html", &[]);
+        assert!(h.starts_with("no page template was found"), "{h}");
+        assert!(!h.contains("the templates are: ;"), "{h}");
+        assert!(h.contains("create templates/404.html"), "{h}");
     }
 
     #[test]
