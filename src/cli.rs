@@ -89,7 +89,7 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Download the feeds of [[data]] and the photos they use into the site (the only command that uses the network).
+    /// Download the feeds of `[[data]]` and the photos they use into the site (the only command that uses the network).
     Sync {
         /// The site folder (with blason.toml).
         #[arg(default_value = ".")]

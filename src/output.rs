@@ -794,7 +794,7 @@ impl Served {
     }
 
     /// This site with the text files written since the last call packed
-    /// ([`Held::Packed`], on every thread of the pool), or `None` when
+    /// (`Held::Packed`, on every thread of the pool), or `None` when
     /// there are none. `serve` asks for it once the browser was told to
     /// reload: packing does not delay a save's reload.
     pub fn packed(&self) -> Option<Served> {

@@ -131,7 +131,7 @@ pub struct ImageRef {
 pub struct Rendered {
     /// Shared, not copied: the feeds and photo pages that show it, and
     /// `serve`'s next build when the body is unchanged, hold the same text.
-    /// Packed when long ([`held`]).
+    /// Packed when long (`markdown::held`).
     pub html: held::Html,
     pub summary: Option<String>,
     /// Shared: `serve` takes it back for every kept page at each save.

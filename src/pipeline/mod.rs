@@ -246,7 +246,7 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
 }
 
 /// A build for `serve`: into memory, keeping what `memo` allows of its last
-/// good build, given the paths changed since (see [`crate::incremental`]).
+/// good build, given the paths changed since (see `crate::incremental`).
 /// On success the memo remembers this build; on failure it is unchanged.
 pub fn build_changes(
     opts: &BuildOptions,
