@@ -10,6 +10,12 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = blason::Cli::parse();
+    // The pool's threads under a name of their own in `ps`, `top` and
+    // `perf`; unnamed, each took the name of the thread that first used
+    // the pool. Only fails when a pool was already made: nothing to do then.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("blason-pool-{i}"))
+        .build_global();
     match blason::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(blason::Error::Usage(msg)) => {

@@ -245,6 +245,28 @@ fn serve_reloads_on_save_shows_errors_and_recovers() {
     next_event(&mut events, "reload");
 }
 
+/// The names of a process's threads (Linux).
+#[cfg(target_os = "linux")]
+fn thread_names(pid: u32) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|n| n.trim().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_names_the_threads_that_build() {
+    let tmp = SiteTest::from_fixture("build/base");
+    let served = Served::start(tmp.root(), free_port());
+    // The first build ran on the pool: its threads carry its name.
+    let names = thread_names(served.child.id());
+    assert!(names.iter().any(|n| n == "blason-pool-0"), "{names:?}");
+}
+
 #[test]
 fn serve_answers_only_for_its_own_address_and_caps_its_connections() {
     let tmp = SiteTest::from_fixture("build/base");
