@@ -55,7 +55,9 @@ pub struct SourceFile {
 pub struct Page {
     pub file: SourceFile,
     pub lang: String,
-    pub fm: PageFrontMatter,
+    /// Shared, not copied, with `serve`'s memory of the file (a save
+    /// clones every remembered page); `Arc::make_mut` to change it.
+    pub fm: std::sync::Arc<PageFrontMatter>,
     /// The markdown after the front matter; shared, not copied, with
     /// `serve`'s memory of the file.
     pub body: std::sync::Arc<str>,
@@ -261,21 +263,26 @@ pub fn load(
             Err(d) => errors.extend(d),
         }
     }
-    // The folders and slugs of markdown pages, which feeds' pages must not take.
-    let taken = pages
-        .iter()
-        .filter(|p| p.fm.data_id.is_none())
-        .map(|p| {
-            let dir = if p.bundle {
-                p.dir.parent().unwrap_or(&p.dir)
-            } else {
-                p.dir.as_path()
-            };
-            let rel = display_path(dir, &content_dir);
-            let rel = if rel == "." { String::new() } else { rel };
-            (rel, p.slug.clone())
-        })
-        .collect();
+    // The folders and slugs of markdown pages, which feeds' pages must not
+    // take: none without feeds (10,000 pairs made at each save of `serve`).
+    let taken = if config.data.is_empty() {
+        std::collections::HashSet::new()
+    } else {
+        pages
+            .iter()
+            .filter(|p| p.fm.data_id.is_none())
+            .map(|p| {
+                let dir = if p.bundle {
+                    p.dir.parent().unwrap_or(&p.dir)
+                } else {
+                    p.dir.as_path()
+                };
+                let rel = display_path(dir, &content_dir);
+                let rel = if rel == "." { String::new() } else { rel };
+                (rel, p.slug.clone())
+            })
+            .collect()
+    };
     let data = data::load(root, config, &opts.clock, data_memo, taken, &mut pages);
     errors.extend(data.errors);
     errors.extend(data::attach(&mut pages, config));
@@ -291,7 +298,9 @@ pub fn load(
     // no redirect from it.
     for p in pages.iter_mut().filter(|p| p.origin.is_some()) {
         let own = p.path.clone();
-        p.fm.aliases.retain(|a| *a != own);
+        std::sync::Arc::make_mut(&mut p.fm)
+            .aliases
+            .retain(|a| *a != own);
     }
     assign_assets(
         &mut pages,
@@ -965,7 +974,7 @@ fn parse_file(
             Ok(Parsed::Page(Box::new(Page {
                 file,
                 lang: f.lang.clone(),
-                fm,
+                fm: fm.into(),
                 body: split.body.into(),
                 body_line: split.body_line,
                 slug,

@@ -477,7 +477,7 @@ pub fn attach(
         };
         let data = pages[d].clone();
         let page = &mut pages[i];
-        let fm = &mut page.fm;
+        let fm = std::sync::Arc::make_mut(&mut page.fm);
         // A text the writer gave is in the page's language.
         let (own_title, own_description) = (fm.title.is_some(), fm.description.is_some());
         fm.title = fm.title.take().or(data.fm.title.clone());

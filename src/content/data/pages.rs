@@ -243,7 +243,7 @@ fn redirect_renamed(
         }
         for page in &mut out[pages] {
             let alias = format!("{}/{address}/", config.lang_prefix(&page.lang));
-            page.fm.aliases.push(alias);
+            std::sync::Arc::make_mut(&mut page.fm).aliases.push(alias);
         }
     }
 }
@@ -583,7 +583,7 @@ fn page(
         lang: lang.to_string(),
         date: fm.date,
         pillar: fm.pillar.clone(),
-        fm,
+        fm: fm.into(),
         body: body.into(),
         body_line: 1,
         slug: slug.to_string(),
