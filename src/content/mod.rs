@@ -428,10 +428,6 @@ fn read_all(
             }
         })
         .collect();
-    let present: std::collections::HashSet<&Path> =
-        found.iter().map(|f| f.path.as_path()).collect();
-    memo.files
-        .retain(|path, _| present.contains(path.as_path()));
     for (f, (now, known, parsed)) in found.iter().zip(&results) {
         match (now, known, parsed) {
             (_, true, _) => {}
@@ -447,6 +443,19 @@ fn read_all(
                 memo.files.remove(&f.path);
             }
         }
+    }
+    // Each file found is remembered now, or was just forgotten: any more
+    // are files that are gone (most saves have none, and skip a set of
+    // 10,000 paths).
+    let remembered = results
+        .iter()
+        .filter(|(now, known, parsed)| *known || (now.is_some() && parsed.is_ok()))
+        .count();
+    if memo.files.len() > remembered {
+        let present: std::collections::HashSet<&Path> =
+            found.iter().map(|f| f.path.as_path()).collect();
+        memo.files
+            .retain(|path, _| present.contains(path.as_path()));
     }
     results.into_iter().map(|(_, _, p)| p).collect()
 }
