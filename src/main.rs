@@ -12,10 +12,15 @@ fn main() -> ExitCode {
     let cli = blason::Cli::parse();
     // The pool's threads under a name of their own in `ps`, `top` and
     // `perf`; unnamed, each took the name of the thread that first used
-    // the pool. Only fails when a pool was already made: nothing to do then.
-    let _ = rayon::ThreadPoolBuilder::new()
+    // the pool. Nothing made a pool before: this fails only when the
+    // system refuses threads, which no command can work without.
+    if let Err(e) = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("blason-pool-{i}"))
-        .build_global();
+        .build_global()
+    {
+        eprintln!("error: cannot start the threads that build: {e}");
+        return ExitCode::from(1);
+    }
     match blason::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(blason::Error::Usage(msg)) => {

@@ -124,11 +124,12 @@ impl From<&str> for Html {
 
 /// A block [`Html::packed`] made, read back. It was packed from valid UTF-8
 /// of `len` bytes in this process, so neither check below can fail unless
-/// memory was corrupted; an empty text stands in then rather than a panic.
+/// memory was corrupted: the build stops then (its previous output stays)
+/// rather than write a page without its text.
 fn unpack(block: &[u8], len: usize) -> String {
-    let bytes = lz4_flex::block::decompress(block, len).unwrap_or_default();
-    debug_assert_eq!(bytes.len(), len, "an HTML block did not unpack");
-    String::from_utf8(bytes).unwrap_or_default()
+    let bytes = lz4_flex::block::decompress(block, len).expect("an HTML block this build packed");
+    assert_eq!(bytes.len(), len, "an HTML block unpacked to another length");
+    String::from_utf8(bytes).expect("an HTML block packed from UTF-8")
 }
 
 #[cfg(test)]

@@ -131,7 +131,8 @@ pub struct ImageRef {
 pub struct Rendered {
     /// Shared, not copied: the feeds and photo pages that show it, and
     /// `serve`'s next build when the body is unchanged, hold the same text.
-    /// Packed when long (`markdown::held`).
+    /// A build packs it once rendered (`markdown::held`); `serve` holds it
+    /// as it is.
     pub html: held::Html,
     pub summary: Option<String>,
     /// Shared: `serve` takes it back for every kept page at each save.
@@ -649,7 +650,8 @@ pub fn render(
         // Shortcodes' bodies were reported first: in the order of the text.
         rendered.warnings.sort_by_key(|d| (d.line, d.column));
     }
-    // Held until the page is rendered: packed, or without spare capacity.
+    // Held until the page is rendered, without spare capacity (a build
+    // then packs it: `Html::packed`).
     rendered.html = held::Html::new(html);
     rendered.toc = nest(flat_toc).into();
 

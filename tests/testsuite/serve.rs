@@ -262,7 +262,8 @@ fn thread_names(pid: u32) -> Vec<String> {
 fn serve_names_the_threads_that_build() {
     let tmp = SiteTest::from_fixture("build/base");
     let served = Served::start(tmp.root(), free_port());
-    // The first build ran on the pool: its threads carry its name.
+    // The pool's threads carry their own name (unnamed, they would take
+    // the name of the thread that started them: `blason`).
     let names = thread_names(served.child.id());
     assert!(names.iter().any(|n| n == "blason-pool-0"), "{names:?}");
 }
