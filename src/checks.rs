@@ -680,13 +680,17 @@ pub(crate) fn translations(
 ) -> (Vec<LanguageCoverage>, Vec<Diagnostic>) {
     let default = config.default_language.as_str();
     // (language, translation key) → the file written in that language.
-    let mut versions: HashMap<(&str, &str), &str> = HashMap::new();
-    let mut by_file: HashMap<&str, (&str, &str)> = HashMap::new();
+    // Looked up only, never listed: hashed with FxHash (SipHash was most
+    // of this check's time at each save of `serve`).
+    let mut versions: rustc_hash::FxHashMap<(&str, &str), &str> = rustc_hash::FxHashMap::default();
+    let mut by_file: rustc_hash::FxHashMap<&str, (&str, &str)> = rustc_hash::FxHashMap::default();
+    versions.reserve(content.pages.len());
+    by_file.reserve(content.pages.len());
     for p in &content.pages {
         versions.insert((&p.lang, &p.translation_key), &p.file.content_rel);
         by_file.insert(&p.file.content_rel, (&p.lang, &p.translation_key));
     }
-    let sections: HashSet<(&str, &str)> = content
+    let sections: rustc_hash::FxHashSet<(&str, &str)> = content
         .sections
         .iter()
         .filter(|s| s.file.is_some())
