@@ -18,7 +18,9 @@ fn main() -> ExitCode {
         .thread_name(|i| format!("blason-pool-{i}"))
         .build_global()
     {
-        eprintln!("error: cannot start the threads that build: {e}");
+        eprintln!(
+            "error: blason cannot start its build threads, the system refused them ({e}); close other programs, or raise the limit on processes"
+        );
         return ExitCode::from(1);
     }
     match blason::run(cli) {

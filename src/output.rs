@@ -738,20 +738,16 @@ impl Held {
 
     /// Written bytes packed, or kept when packing does not pay.
     fn pack(bytes: &std::sync::Arc<[u8]>) -> Held {
-        let packed = lz4_flex::block::compress_prepend_size(bytes);
-        if packed.len() <= bytes.len() - bytes.len() / 8 {
-            Held::Packed(packed.into())
-        } else {
-            Held::Kept(std::sync::Arc::clone(bytes))
+        match crate::packed::pack(bytes) {
+            Some(block) => Held::Packed(block.into()),
+            None => Held::Kept(std::sync::Arc::clone(bytes)),
         }
     }
 
     fn bytes(&self) -> std::io::Result<std::sync::Arc<[u8]>> {
         match self {
             Held::Written(b) | Held::Kept(b) => Ok(std::sync::Arc::clone(b)),
-            Held::Packed(p) => lz4_flex::block::decompress_size_prepended(p)
-                .map(Into::into)
-                .map_err(std::io::Error::other),
+            Held::Packed(p) => crate::packed::unpack(p).map(Into::into),
             Held::Copied(src) => read_copied(src),
         }
     }

@@ -1,7 +1,8 @@
 //! A page's rendered HTML as the stages after the markdown stage hold it.
 //!
 //! A build holds every page's HTML from the markdown stage until the page
-//! is rendered: long HTML is held as an LZ4 block ([`Html::packed`]). On
+//! is rendered: long HTML is held as an LZ4 block ([`Html::packed`],
+//! `crate::packed`). On
 //! the 10k benchmark corpus the pages' 90 MB of HTML take 38 MB packed,
 //! and a page's HTML is read back in a few microseconds when a stage asks
 //! for it.
@@ -24,8 +25,8 @@ enum Held {
     Empty,
     /// Short, or not smaller packed: without spare capacity.
     Plain(Box<str>),
-    /// An LZ4 block of `len` bytes of UTF-8.
-    Packed { len: usize, block: Box<[u8]> },
+    /// UTF-8 as a block of `crate::packed`, its length first.
+    Packed(Box<[u8]>),
 }
 
 impl Html {
@@ -57,14 +58,10 @@ impl Html {
         if html.len() < PACK_FROM {
             return self;
         }
-        let block = lz4_flex::block::compress(html.as_bytes());
-        if block.len() > html.len() - html.len() / 8 {
-            return self;
+        match crate::packed::pack(html.as_bytes()) {
+            Some(block) => Html(Arc::new(Held::Packed(block))),
+            None => self,
         }
-        Html(Arc::new(Held::Packed {
-            len: html.len(),
-            block: block.into_boxed_slice(),
-        }))
     }
 
     /// The HTML: borrowed when held as is, unpacked otherwise.
@@ -72,7 +69,7 @@ impl Html {
         match &*self.0 {
             Held::Empty => Cow::Borrowed(""),
             Held::Plain(s) => Cow::Borrowed(s),
-            Held::Packed { len, block } => Cow::Owned(unpack(block, *len)),
+            Held::Packed(block) => Cow::Owned(unpack(block)),
         }
     }
 
@@ -81,7 +78,7 @@ impl Html {
         match &*self.0 {
             Held::Empty => 0,
             Held::Plain(s) => s.len(),
-            Held::Packed { len, .. } => *len,
+            Held::Packed(block) => crate::packed::unpacked_len(block),
         }
     }
 
@@ -105,7 +102,7 @@ impl Html {
         match &*self.0 {
             Held::Empty => 0,
             Held::Plain(s) => s.len(),
-            Held::Packed { block, .. } => block.len(),
+            Held::Packed(block) => block.len(),
         }
     }
 }
@@ -123,12 +120,11 @@ impl From<&str> for Html {
 }
 
 /// A block [`Html::packed`] made, read back. It was packed from valid UTF-8
-/// of `len` bytes in this process, so neither check below can fail unless
-/// memory was corrupted: the build stops then (its previous output stays)
-/// rather than write a page without its text.
-fn unpack(block: &[u8], len: usize) -> String {
-    let bytes = lz4_flex::block::decompress(block, len).expect("an HTML block this build packed");
-    assert_eq!(bytes.len(), len, "an HTML block unpacked to another length");
+/// in this process, so neither check below can fail unless memory was
+/// corrupted: the build stops then (its previous output stays) rather than
+/// write a page without its text.
+fn unpack(block: &[u8]) -> String {
+    let bytes = crate::packed::unpack(block).expect("an HTML block this build packed");
     String::from_utf8(bytes).expect("an HTML block packed from UTF-8")
 }
 
