@@ -1,6 +1,6 @@
 //! Bytes held in memory as LZ4 blocks: `serve`'s written text files
-//! (`output::Served`) and, in a build, each page's rendered HTML until its
-//! page is written (`markdown::held`). One block format (the length
+//! (`output::Served`) and each page's rendered HTML (`markdown::held`: a
+//! build's until its page is written, `serve`'s kept for its next build). One block format (the length
 //! first) and one rule for when packing pays, for both.
 
 /// `bytes` as an LZ4 block with their length first, when that saves at

@@ -131,8 +131,8 @@ pub struct ImageRef {
 pub struct Rendered {
     /// Shared, not copied: the feeds and photo pages that show it, and
     /// `serve`'s next build when the body is unchanged, hold the same text.
-    /// A build packs it once rendered (`markdown::held`); `serve` holds it
-    /// as it is.
+    /// A build packs it once rendered (`markdown::held`); `serve` packs
+    /// the bodies it keeps once idle.
     pub html: held::Html,
     pub summary: Option<String>,
     /// Shared: `serve` takes it back for every kept page at each save.

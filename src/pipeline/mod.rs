@@ -300,12 +300,47 @@ pub fn build_changes(
 
 /// Packs the pages of the last build [`build_changes`] made
 /// ([`Served::packed`]), which the next build starts from, and returns
-/// that site packed; `None` when it has nothing left to pack.
+/// that site packed; `None` when it has nothing left to pack. The
+/// rendered bodies that build keeps for the next are packed too
+/// ([`pack_bodies`]).
 pub fn pack_last(memo: &mut Memo) -> Option<Served> {
     let last = memo.last.as_mut()?;
+    pack_bodies(last, &mut memo.search.texts);
     let packed = last.files.packed()?;
     last.files = packed.clone();
     Some(packed)
+}
+
+/// Packs each rendered body `last` keeps for the next build
+/// (`markdown::held::Html::packed`): about 90 MB of HTML on 10,000 pages,
+/// 38 MB packed. The search index's memory of the bodies' texts knows a
+/// body by the HTML it holds: it is handed the packed HTML in place of
+/// the one it held, so that the next save still finds every unchanged
+/// body there (and makes no text again). A save that renders kept pages
+/// again (a template's) reads their bodies back, a few milliseconds.
+fn pack_bodies(last: &mut LastBuild, texts: &mut crate::search::docs::Texts) {
+    use crate::markdown::held::Html;
+    use rayon::prelude::*;
+    // Each HTML replaced is held until the search memory is told: its key
+    // is its address, which no other HTML may take meanwhile.
+    let replaced: Vec<(Html, Html)> = last
+        .pages
+        .par_iter_mut()
+        .filter_map(|(_, m)| {
+            let r = m.rendered.as_mut()?;
+            let packed = r.html.clone().packed();
+            if Html::ptr_eq(&packed, &r.html) {
+                return None;
+            }
+            let before = std::mem::replace(&mut r.html, packed.clone());
+            Some((before, packed))
+        })
+        .collect();
+    let repacked: HashMap<usize, Html> = replaced
+        .iter()
+        .map(|(before, packed)| (before.key(), packed.clone()))
+        .collect();
+    texts.repack(&repacked);
 }
 
 /// Runs every stage without writing; returns all diagnostics, errors first by file.

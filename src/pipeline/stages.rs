@@ -1852,6 +1852,58 @@ mod tests {
     }
 
     #[test]
+    fn serve_packs_the_bodies_it_keeps_once_idle_and_renders_them_whole() {
+        use crate::incremental::Memo;
+        use crate::pipeline::{build_changes, pack_last};
+        let walk = "Le sentier longe la rivière jusqu'au moulin de la Roche.\n\n".repeat(40);
+        let lac = format!("{LAC}{walk}");
+        let dir = site(&[
+            ("content/_index.md", HOME),
+            ("content/tourisme/lac.md", &lac),
+            ("content/tourisme/fete.md", FETE),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let opts = test_options(&root);
+        let kept = |memo: &Memo| {
+            let last = memo.last.as_ref().unwrap();
+            let rendered = last.pages["content/tourisme/lac.md"].rendered.as_ref();
+            rendered.unwrap().html.clone()
+        };
+        let page = |files: &crate::output::Files| {
+            String::from_utf8(files["tourisme/lac/index.html"].to_vec()).unwrap()
+        };
+        let mut memo = Memo::default();
+        let first = build_changes(&opts, &mut memo, &[]).unwrap().1;
+        let first = page(&first.read_all().unwrap());
+        let plain = kept(&memo);
+        assert_eq!(plain.held_len(), plain.len(), "held as rendered until idle");
+
+        // Idle: the kept body is packed, and the search index's memory of
+        // its text knows it by the packed HTML.
+        pack_last(&mut memo).unwrap();
+        let packed = kept(&memo);
+        assert!(
+            packed.held_len() * 2 < packed.len(),
+            "held {} of {}",
+            packed.held_len(),
+            packed.len()
+        );
+        assert!(memo.search.texts.holds(&packed));
+
+        // A template created renders every page again, from the kept
+        // bodies: the page is whole, the same as before.
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(root.join("templates/unused.html"), "<p>x</p>").unwrap();
+        let (report, again) =
+            build_changes(&opts, &mut memo, &[root.join("templates/unused.html")]).unwrap();
+        assert_eq!(report.pages_kept, 0, "every page made again");
+        assert_eq!(report.search.analysed, 0, "no page's text read again");
+        let again = page(&again.read_all().unwrap());
+        assert_eq!(again.matches("moulin de la Roche.</p>").count(), 40);
+        assert_eq!(again, first);
+    }
+
+    #[test]
     fn each_stage_hands_its_typed_output_to_the_next() {
         let dir = tiny();
         let root = dir.path().canonicalize().unwrap();

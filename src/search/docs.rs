@@ -52,6 +52,32 @@ pub(crate) struct Texts {
     by_body: HashMap<usize, (Html, blake3::Hash, bool)>,
 }
 
+impl Texts {
+    /// Holds the HTML of `repacked` (the key of a body held here, to the
+    /// same HTML packed) in place of the HTML it held, under its key: the
+    /// next build, given the packed HTML, finds the body's text here.
+    pub(crate) fn repack(&mut self, repacked: &HashMap<usize, Html>) {
+        if repacked.is_empty() {
+            return;
+        }
+        self.by_body = std::mem::take(&mut self.by_body)
+            .into_iter()
+            .map(|(key, (html, hash, empty))| match repacked.get(&key) {
+                Some(packed) => (packed.key(), (packed.clone(), hash, empty)),
+                None => (key, (html, hash, empty)),
+            })
+            .collect();
+    }
+
+    /// Whether the text of `html` (this very HTML) is held.
+    #[cfg(test)]
+    pub(crate) fn holds(&self, html: &Html) -> bool {
+        self.by_body
+            .get(&html.key())
+            .is_some_and(|(held, ..)| Html::ptr_eq(held, html))
+    }
+}
+
 /// [`Texts`] while the documents are made: the last build's, and this
 /// one's (only the bodies it read, so that those of removed pages go).
 struct TextMemo<'a> {
