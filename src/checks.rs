@@ -809,7 +809,7 @@ pub(crate) fn data(
         if p.fm.cover.is_none() {
             note("data-no-image");
         }
-        if p.fm.description.is_none() && p.body.trim().is_empty() {
+        if p.fm.description.is_none() && p.body.text().trim().is_empty() {
             note("data-no-description");
         }
         if o.category == crate::config::Category::Other {
@@ -1059,7 +1059,7 @@ mod tests {
         content
             .pages
             .iter()
-            .map(|p| crate::markdown::render(&p.body, p.body_line, &opts, &Plain).unwrap())
+            .map(|p| crate::markdown::render(&p.body.text(), p.body_line, &opts, &Plain).unwrap())
             .collect()
     }
 

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
 use rayon::prelude::*;
@@ -685,7 +684,7 @@ pub(super) fn render_markdown(
         run.clock.clone(),
         config.timezone.tz.clone(),
     );
-    let page_sources: Vec<Arc<str>> = content
+    let page_sources: Vec<crate::packed::Text> = content
         .pages
         .iter_mut()
         .map(|p| std::mem::take(&mut p.body))
@@ -720,7 +719,7 @@ pub(super) fn render_markdown(
             .map(|(body, p)| {
                 p.file
                     .body
-                    .unwrap_or_else(|| crate::stamp::fingerprint(body))
+                    .unwrap_or_else(|| crate::stamp::fingerprint(&body.text()))
             })
             .collect(),
         None => Vec::new(),
@@ -741,6 +740,8 @@ pub(super) fn render_markdown(
             if let Some(kept) = recall.and_then(|r| r.markdown(p, &bodies[i], &ctx)) {
                 return Ok((kept, true));
             }
+            // Read back here when `serve`'s memory held it packed.
+            let source = source.text();
             markdown::render(&source, p.body_line, &options(&p.lang, p.section), &ctx)
                 .map(|mut r| {
                     // Held until the page is rendered: packed in a build.

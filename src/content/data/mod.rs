@@ -503,7 +503,7 @@ pub fn attach(
         for (k, v) in &data.fm.taxonomies {
             fm.taxonomies.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        if !data.body.trim().is_empty() {
+        if !data.body.text().trim().is_empty() {
             page.body = format!("{}\n\n{}", page.body, data.body).into();
         }
         let section_path: String =
