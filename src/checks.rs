@@ -478,10 +478,15 @@ pub(crate) fn analytics(
     if !tracked {
         return Vec::new();
     }
-    let offered = pages
+    // The opt-out is a shortcode's output: the bodies that call one are
+    // read first. The others are read only when none of them has it (a
+    // body held packed is read back to be searched).
+    let has = |r: &&Rendered| r.html.text().contains("data-analytics-opt-out");
+    let (calls, others): (Vec<&Rendered>, Vec<&Rendered>) = pages
         .iter()
         .chain(sections)
-        .any(|r| r.html.text().contains("data-analytics-opt-out"));
+        .partition(|r| r.calls_shortcodes);
+    let offered = calls.iter().any(has) || others.iter().any(has);
     if offered {
         return Vec::new();
     }

@@ -58,9 +58,10 @@ pub struct Page {
     /// Shared, not copied, with `serve`'s memory of the file (a save
     /// clones every remembered page); `Arc::make_mut` to change it.
     pub fm: std::sync::Arc<PageFrontMatter>,
-    /// The markdown after the front matter; shared, not copied, with
-    /// `serve`'s memory of the file, which holds it packed (read back only
-    /// when the page's markdown is rendered again).
+    /// The markdown after the front matter. `serve`'s memory of the file
+    /// holds its own copy, packed when long (`packed::Text`); a page taken
+    /// from that memory shares it, read back only when its markdown is
+    /// rendered again.
     pub body: crate::packed::Text,
     /// Line of the file where the body starts.
     pub body_line: usize,

@@ -300,8 +300,8 @@ pub fn build_changes(
 
 /// Packs the pages of the last build [`build_changes`] made
 /// ([`Served::packed`]), which the next build starts from, and returns
-/// that site packed; `None` when it has nothing left to pack. The
-/// rendered bodies that build keeps for the next are packed too
+/// that site packed; `None` when it has no file left to pack. The
+/// rendered bodies that build keeps for the next are packed either way
 /// ([`pack_bodies`]).
 pub fn pack_last(memo: &mut Memo) -> Option<Served> {
     let last = memo.last.as_mut()?;
@@ -317,7 +317,8 @@ pub fn pack_last(memo: &mut Memo) -> Option<Served> {
 /// body by the HTML it holds: it is handed the packed HTML in place of
 /// the one it held, so that the next save still finds every unchanged
 /// body there (and makes no text again). A save that renders kept pages
-/// again (a template's) reads their bodies back, a few milliseconds.
+/// again (a template's) reads their bodies back: tens of milliseconds of
+/// CPU for 10,000 pages.
 fn pack_bodies(last: &mut LastBuild, texts: &mut crate::search::docs::Texts) {
     use crate::markdown::held::Html;
     use rayon::prelude::*;

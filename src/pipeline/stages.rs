@@ -1902,6 +1902,20 @@ mod tests {
         let again = page(&again.read_all().unwrap());
         assert_eq!(again.matches("moulin de la Roche.</p>").count(), 40);
         assert_eq!(again, first);
+        assert!(
+            crate::markdown::held::Html::ptr_eq(&kept(&memo), &packed),
+            "the packed body was the one rendered, and is kept"
+        );
+
+        // A full build renders the markdown again, read back from the
+        // packed copy `serve` remembers of the file: the same page.
+        let (report, full) = build_changes(&opts, &mut memo, &[root.join("blason.toml")]).unwrap();
+        assert_eq!(report.pages_kept, 0);
+        assert!(
+            !crate::markdown::held::Html::ptr_eq(&kept(&memo), &packed),
+            "rendered again"
+        );
+        assert_eq!(page(&full.read_all().unwrap()), first);
     }
 
     #[test]
