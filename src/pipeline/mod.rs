@@ -606,6 +606,9 @@ fn run_stages(
         site: &site,
         md: &md,
         refs: &refs,
+        // `serve`'s memory keeps pages: nothing changed since its last
+        // build but some bodies (and templates).
+        same_site: recall.is_some_and(|r| r.last.is_some()),
     };
     // A build's index memory (every page's terms and result) is dropped as
     // soon as the index is written, before pages fill memory; `serve` keeps

@@ -963,6 +963,9 @@ pub struct SearchCounts {
     pub analysed: usize,
     /// Shards made this time (the others kept from the last index).
     pub shards_made: usize,
+    /// Pages whose document (title, headings, labels, facets) `serve`
+    /// took back from its last index, unchanged, rather than make it again.
+    pub documents_kept: usize,
 }
 
 /// What the search stage reads.
@@ -973,6 +976,9 @@ pub(super) struct SearchSources<'a> {
     pub site: &'a Site,
     pub md: &'a Markdown,
     pub refs: &'a References,
+    /// Whether `serve`'s last build is the same site but for some bodies
+    /// (and templates): its documents of unchanged pages may be taken back.
+    pub same_site: bool,
 }
 
 /// The search index of each language, from the rendered bodies, written
@@ -991,6 +997,7 @@ pub(super) fn index_search(
         site,
         md,
         refs,
+        same_site,
     } = *from;
     if !config.search.enable {
         return Ok(SearchIndex::default());
@@ -1010,9 +1017,11 @@ pub(super) fn index_search(
         words: &words,
     };
     // `serve` keeps the hashes of the bodies' texts: a save reads again
-    // only the bodies it changed. A build has no next build to keep them for.
-    let texts = keep.then_some(&mut memo.texts);
-    let (mut docs, mut warnings) = search::docs::documents(&sources, texts);
+    // only the bodies it changed, and, when nothing but bodies (and
+    // templates) changed, takes back the last documents of the others. A
+    // build has no next build to keep them for.
+    let (mut docs, mut warnings) =
+        search::docs::documents(&sources, keep.then_some(&mut *memo), same_site);
     warnings.extend(search::docs::stemmer_warnings(config));
     let mut out = SearchIndex::default();
     for lang in config.all_languages() {
@@ -1027,6 +1036,7 @@ pub(super) fn index_search(
         c.files += index.files.len();
         c.analysed += index.analysed;
         c.shards_made += index.shards_made;
+        c.documents_kept += index.documents_kept;
         c.bytes += index.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
         index
             .files

@@ -119,6 +119,9 @@ pub(crate) struct Doc {
     /// Address of a small variant of the page's cover.
     pub thumbnail: Option<String>,
     pub event: Option<EventState>,
+    /// The key the last index gave this document, when it was taken
+    /// unchanged from `serve`'s memory ([`Memo::take_docs`]).
+    pub key: Option<blake3::Hash>,
 }
 
 impl Doc {
@@ -150,6 +153,8 @@ pub(crate) struct LanguageIndex {
     pub analysed: usize,
     /// Shards whose JSON was made this time.
     pub shards_made: usize,
+    /// Documents taken back from `serve`'s memory ([`Memo::take_docs`]).
+    pub documents_kept: usize,
 }
 
 /// One page's terms as the index weighs them, and what its result shows:
@@ -767,6 +772,29 @@ pub(crate) struct Memo {
     pub(crate) texts: super::docs::Texts,
 }
 
+impl Memo {
+    /// The document the last index made of each page (its language and
+    /// address), taken out with its key; `None` where it made none. Only
+    /// for a build whose pages are the last one's but for some bodies:
+    /// the caller still checks that the body is the same.
+    pub(crate) fn take_docs<'a>(
+        &mut self,
+        pages: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<Option<(Doc, blake3::Hash)>> {
+        pages
+            .map(|(lang, path)| {
+                let last = self.langs.get_mut(lang)?;
+                let n = last
+                    .docs
+                    .binary_search_by(|(p, ..)| p.as_str().cmp(path))
+                    .ok()?;
+                let doc = last.made.get_mut(n)?.take()?;
+                Some((doc, last.docs[n].1))
+            })
+            .collect()
+    }
+}
+
 /// One language's index as last made.
 #[derive(Default)]
 struct Assembled {
@@ -779,6 +807,10 @@ struct Assembled {
     lexicon: Lexicon,
     /// Each shard of the layout by key: whether split, and its JSON.
     shards: Shards,
+    /// The documents, in the order of `docs`, their text left out: a
+    /// save whose pages are the last build's but for some bodies takes
+    /// each unchanged one back rather than make it again.
+    made: Vec<Option<Doc>>,
 }
 
 /// The index of one language's pages, with the names of its facets'
@@ -812,7 +844,7 @@ pub(crate) fn build_language_with(
     let keyed: Vec<(blake3::Hash, Option<Arc<Analysed>>)> = if keep || !known.is_empty() {
         docs.par_iter()
             .map(|d| {
-                let k = doc_key(d);
+                let k = d.key.unwrap_or_else(|| doc_key(d));
                 (k, known.get(&k).map(|a| Arc::clone(a)))
             })
             .collect()
@@ -877,6 +909,7 @@ pub(crate) fn build_language_with(
     for (n, a) in analysed.iter().enumerate() {
         files.push((format!("{dir}/{folder}/{n}.json"), Arc::clone(&a.fragment)));
     }
+    let documents_kept = docs.iter().filter(|d| d.key.is_some()).count();
     let tables = Tables::of(&docs);
     let access: &[Facet] = if tables.access { &facets.access } else { &[] };
     let manifest = serde_json::json!({
@@ -903,16 +936,22 @@ pub(crate) fn build_language_with(
         shards: keys.len(),
         analysed: analysed_now,
         shards_made: made,
+        documents_kept,
         files,
     };
     if !keep {
         return index;
     }
+    let mut made = Vec::with_capacity(docs.len());
     let docs = docs
         .into_iter()
         .zip(keyed)
         .zip(analysed)
-        .map(|((d, (k, _)), a)| (d.path, k, a))
+        .map(|((d, (k, _)), a)| {
+            let path = d.path.clone();
+            made.push(Some(Doc { key: None, ..d }));
+            (path, k, a)
+        })
         .collect();
     memo.langs.insert(
         lang.to_string(),
@@ -922,6 +961,7 @@ pub(crate) fn build_language_with(
             terms,
             lexicon,
             shards,
+            made,
         },
     );
     index

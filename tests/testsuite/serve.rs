@@ -573,6 +573,7 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
             );
         }
         assert_eq!(first.pages_kept, 0, "{name}: the first build keeps nothing");
+        assert_eq!(first.search.documents_kept, 0, "{name}");
 
         // Body edits: the other pages are kept.
         for page in [plain, rich] {
@@ -584,8 +585,15 @@ fn serve_builds_that_keep_pages_equal_full_builds() {
                 .filter(|(k, _)| k.ends_with(".html"))
                 .any(|(_, v)| String::from_utf8_lossy(v).contains("Une phrase ajoutée"));
             assert!(html, "{name}: {page}'s new text is not in the site");
-            // The search index reads again only the page saved.
+            // The search index reads again only the page saved, and takes
+            // back the other pages' documents.
             assert_eq!(r.search.analysed, 1, "{name}: {page} edited");
+            assert!(
+                r.search.documents_kept > 0
+                    && r.search.documents_kept + r.search.analysed <= r.search.documents,
+                "{name}: {page} edited: {:?}",
+                r.search
+            );
             assert!(r.search.documents > 1, "{name}");
             assert_same(&files, &full(&opts), &format!("{name}, body of {page}"));
             let kept: Vec<String> = r.warnings.iter().map(|w| format!("{w:?}")).collect();
