@@ -361,12 +361,15 @@ pub(crate) fn documents(
         return documents_with(src, None, Vec::new());
     };
     let kept = match same_site {
-        true => memo.take_docs(
-            src.content
+        true => {
+            let pages: Vec<(&str, &str)> = src
+                .content
                 .pages
                 .iter()
-                .map(|p| (p.lang.as_str(), p.path.as_str())),
-        ),
+                .map(|p| (p.lang.as_str(), p.path.as_str()))
+                .collect();
+            memo.take_docs(&pages)
+        }
         false => Vec::new(),
     };
     let texts = TextMemo {
