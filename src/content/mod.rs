@@ -204,9 +204,21 @@ pub struct Content {
     pub drafts_left_out: usize,
     /// What reading the tourism data feeds did.
     pub data: data::DataCounts,
+    /// The pages' order by date, made as they were listed.
+    pub dates: DateOrder,
 }
 
 impl Content {
+    /// The pages' order by date: the one made as they were listed, or
+    /// made now for pages put together otherwise (tests).
+    pub fn date_order(&self, tz: &jiff::tz::TimeZone) -> std::borrow::Cow<'_, DateOrder> {
+        if self.dates.0.len() == self.pages.len() {
+            std::borrow::Cow::Borrowed(&self.dates)
+        } else {
+            std::borrow::Cow::Owned(DateOrder::new(&self.pages, tz))
+        }
+    }
+
     /// The home section of `lang`.
     pub fn home(&self, lang: &str) -> Option<usize> {
         self.sections
@@ -312,7 +324,7 @@ pub fn load(
         &content_dir,
         config,
     );
-    list_pages(&mut sections, &pages, tz);
+    let dates = list_pages(&mut sections, &pages, tz);
 
     // `@/` links: content path to URL path.
     let mut content = Content::default();
@@ -333,6 +345,7 @@ pub fn load(
     content.drafts_left_out = drafts_left_out;
     content.warnings.extend(data.warnings);
     content.data = data.counts;
+    content.dates = dates;
     Ok(content)
 }
 
@@ -709,7 +722,9 @@ fn assign_assets(
 
 /// Lists pages in their sections (and the parents of transparent ones),
 /// sorted as each section says; orders subsections by weight.
-fn list_pages(sections: &mut [Section], pages: &[Page], tz: &jiff::tz::TimeZone) {
+/// Lists each section's pages in its order, and returns the pages' order
+/// by date.
+fn list_pages(sections: &mut [Section], pages: &[Page], tz: &jiff::tz::TimeZone) -> DateOrder {
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by(|&a, &b| pages[a].file.content_rel.cmp(&pages[b].file.content_rel));
     for i in order {
@@ -746,6 +761,7 @@ fn list_pages(sections: &mut [Section], pages: &[Page], tz: &jiff::tz::TimeZone)
     for s in sections.iter_mut() {
         s.subsections.sort_by(|&a, &b| weights[a].cmp(&weights[b]));
     }
+    dates
 }
 
 fn lang_rank(languages: &[&str], lang: &str) -> usize {
@@ -760,7 +776,9 @@ fn lang_rank(languages: &[&str], lang: &str) -> usize {
 /// numbers instead of converting each of its pages' dates to the time zone
 /// again (a page is in its section's list, its pillar's, each of its
 /// tags'). Pages with the same date and path share a number, so that the
-/// list's own order decides between them, as in `sort_pages`.
+/// list's own order decides between them, as in `sort_pages`. Made once
+/// a build, as the pages are listed ([`Content::dates`]).
+#[derive(Debug, Clone, Default)]
 pub struct DateOrder(Vec<u32>);
 
 impl DateOrder {
@@ -1134,6 +1152,14 @@ mod tests {
         let mut content = load(dir.path(), &config, opts, None).unwrap();
         assert_eq!(content.pages.len(), 7);
         let tz = &config.timezone.tz;
+        // The order made as the pages were listed is the one used after.
+        let made = content.date_order(tz);
+        assert!(matches!(made, std::borrow::Cow::Borrowed(_)));
+        let mut by_made: Vec<usize> = (0..7).rev().collect();
+        made.sort(&mut by_made);
+        let mut by_sort: Vec<usize> = (0..7).rev().collect();
+        sort_pages(&mut by_sort, &content.pages, SortBy::Date, tz);
+        assert_eq!(by_made, by_sort);
         // Two pages alike in date and path: their list's order decides.
         let twin = content.pages[5].file.content_rel.clone();
         content.pages[3].file.content_rel = twin;

@@ -118,7 +118,7 @@ pub fn build(content: &Content, config: &Config) -> (SiteModel, Vec<Diagnostic>)
         model: SiteModel::default(),
         errors: Vec::new(),
         shown: Shown::new(content, config),
-        dates: DateOrder::new(&content.pages, &config.timezone),
+        dates: content.date_order(&config.timezone),
     };
     for s in &content.sections {
         if s.fm.render != Some(false) {
@@ -166,8 +166,8 @@ struct Builder<'a> {
     model: SiteModel,
     errors: Vec<Diagnostic>,
     shown: Shown<'a>,
-    /// The pages' date order, made once.
-    dates: DateOrder,
+    /// The pages' date order, made when they were listed.
+    dates: std::borrow::Cow<'a, DateOrder>,
 }
 
 /// Which pages each language lists: its own, and the default language's

@@ -15,7 +15,6 @@ use crate::checks;
 use crate::community::Community;
 use crate::config::Config;
 use crate::content::event::EventTimes;
-use crate::content::frontmatter::SortBy;
 use crate::content::site::{ListingKind, SiteModel};
 use crate::content::{self, Content, LoadOptions, PageId, SourceMemo};
 use crate::error::{Diagnostic, Error};
@@ -1359,7 +1358,7 @@ fn latest_pages(config: &Config, content: &Content) -> HashMap<String, Vec<usize
                 p.lang == lang && p.date.is_some() && p.fm.event.is_none()
             })
             .collect();
-        content::sort_pages(&mut list, &content.pages, SortBy::Date, &config.timezone);
+        content.date_order(&config.timezone).sort(&mut list);
         list.truncate(LATEST_ON_HOME);
         latest.insert(lang.to_string(), list);
     }

@@ -3,7 +3,6 @@
 //! language. No template is involved: [`crate::seo`] writes the formats.
 
 use crate::content::event::EventTimes;
-use crate::content::frontmatter::SortBy;
 use crate::content::{Content, PageId, Section, SectionId};
 use crate::error::Diagnostic;
 use crate::render::jobs::{JobOutput, RenderInputs, released};
@@ -41,7 +40,7 @@ pub(crate) fn feed(inputs: &RenderInputs<'_>, si: SectionId) -> Result<JobOutput
         inputs.section_pages(si).to_vec()
     };
     pages.retain(|&i| content.pages[i].date.is_some());
-    crate::content::sort_pages(&mut pages, &content.pages, SortBy::Date, tz);
+    content.date_order(tz).sort(&mut pages);
     pages.truncate(feed::FEED_LIMIT);
     let html: Vec<crate::markdown::held::Html> = pages
         .iter()

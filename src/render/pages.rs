@@ -12,7 +12,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use crate::content::frontmatter::{EventStatus, SortBy};
+use crate::content::frontmatter::EventStatus;
 use crate::content::site::{ListingId, ListingKind};
 use crate::content::{Content, PageId, SectionId};
 use crate::error::Diagnostic;
@@ -721,12 +721,9 @@ fn home_blocks(inputs: &RenderInputs<'_>, lang: &str, ctx: &mut Context) {
     let mut with_cover: Vec<usize> = (0..content.pages.len())
         .filter(|&i| content.pages[i].lang == lang && content.pages[i].fm.cover.is_some())
         .collect();
-    crate::content::sort_pages(
-        &mut with_cover,
-        &content.pages,
-        SortBy::Date,
-        &inputs.config().timezone,
-    );
+    content
+        .date_order(&inputs.config().timezone)
+        .sort(&mut with_cover);
     with_cover.truncate(photos_without_orphans(with_cover.len()));
     ctx.insert_value(
         "photos",
