@@ -560,6 +560,39 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_document_s_headings_are_those_of_the_body_in_order() {
+        use crate::markdown::Heading;
+        let h = |title: &str, children: Vec<Heading>| Heading {
+            level: 2,
+            id: String::new(),
+            title: title.to_string(),
+            children,
+        };
+        let r = Rendered {
+            toc: vec![h("Accès", vec![h("En bus", vec![])]), h("Horaires", vec![])].into(),
+            ..Rendered::default()
+        };
+        let same = |titles: &[&str]| {
+            let titles: Vec<String> = titles.iter().map(|t| t.to_string()).collect();
+            same_headings(&titles, &r)
+        };
+        assert!(same(&["Accès", "En bus", "Horaires"]));
+        assert_eq!(
+            headings(&r),
+            ["Accès", "En bus", "Horaires"],
+            "the order documents are made with"
+        );
+        assert!(!same(&["Accès", "Horaires"]), "one missing");
+        assert!(
+            !same(&["Accès", "En bus", "Horaires", "Tarifs"]),
+            "one more"
+        );
+        assert!(!same(&["Accès", "Horaires", "En bus"]), "another order");
+        assert!(!same(&["Accès", "En car", "Horaires"]), "one renamed");
+        assert!(same_headings(&[], &Rendered::default()));
+    }
+
+    #[test]
     fn serve_reads_again_only_the_bodies_a_save_changed() {
         let kept = Html::from("<p>Le lac d&#39;Orbi\u{e8}re</p>");
         let edited = Html::from("<p>Le lac d&#39;Orbi\u{e8}re</p>");
