@@ -721,9 +721,8 @@ fn assign_assets(
 }
 
 /// Lists pages in their sections (and the parents of transparent ones),
-/// sorted as each section says; orders subsections by weight.
-/// Lists each section's pages in its order, and returns the pages' order
-/// by date.
+/// sorted as each section says; orders subsections by weight. Returns the
+/// pages' order by date, which the stages after sort by.
 fn list_pages(sections: &mut [Section], pages: &[Page], tz: &jiff::tz::TimeZone) -> DateOrder {
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.sort_by(|&a, &b| pages[a].file.content_rel.cmp(&pages[b].file.content_rel));
