@@ -247,7 +247,10 @@ pub fn build(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport
 
 /// A build for `serve`: into memory, keeping what `memo` allows of its last
 /// good build, given the paths changed since (see `crate::incremental`).
-/// On success the memo remembers this build; on failure it is unchanged.
+/// On success the memo remembers this build; on failure its last build is
+/// unchanged, and what it keeps of files and of the search index is only
+/// what their content names (a file by its stamp, a page's terms by what
+/// the index reads of it).
 pub fn build_changes(
     opts: &BuildOptions,
     memo: &mut Memo,
@@ -277,7 +280,7 @@ pub fn build_changes(
         None => Memory::default(),
     };
     let recall = Recall { last, reuse };
-    let (report, record) = run(
+    let result = run(
         opts,
         &sink,
         &Quiet,
@@ -285,7 +288,18 @@ pub fn build_changes(
         Some(&mut memo.sources),
         Some(&mut memo.search),
         Mode::Build,
-    )?;
+    );
+    let (report, record) = match result {
+        Ok(done) => done,
+        Err(e) => {
+            // The next build keeps pages of the last one that succeeded:
+            // no search document made by this one may be taken back (its
+            // pages' front matter may be the one the next save undoes).
+            // What else the search memory holds is known by its content.
+            memo.search.forget_documents();
+            return Err(e);
+        }
+    };
     let files = sink.into_served();
     // The last build is the one served (`serve` packs its pages in both).
     let record = record.map(|mut r| {
@@ -302,7 +316,7 @@ pub fn build_changes(
 /// ([`Served::packed`]), which the next build starts from, and returns
 /// that site packed; `None` when it has no file left to pack. The
 /// rendered bodies that build keeps for the next are packed either way
-/// ([`pack_bodies`]).
+/// (`pack_bodies`).
 pub fn pack_last(memo: &mut Memo) -> Option<Served> {
     let last = memo.last.as_mut()?;
     pack_bodies(last, &mut memo.search.texts);
@@ -607,7 +621,7 @@ fn run_stages(
         md: &md,
         refs: &refs,
         // `serve`'s memory keeps pages: nothing changed since its last
-        // build but some bodies (and templates).
+        // good build but some bodies (and templates).
         same_site: recall.is_some_and(|r| r.last.is_some()),
     };
     // A build's index memory (every page's terms and result) is dropped as

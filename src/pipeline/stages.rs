@@ -1928,6 +1928,57 @@ mod tests {
     }
 
     #[test]
+    fn a_build_that_fails_after_the_search_stage_leaves_it_no_document_to_take_back() {
+        use crate::incremental::Memo;
+        use crate::pipeline::build_changes;
+        let dir = site(&[
+            ("content/_index.md", HOME),
+            ("content/tourisme/lac.md", LAC),
+            ("content/tourisme/fete.md", FETE),
+            // Used by no page: the first build does not render it.
+            ("templates/broken.html", "{{ nothing.here }}"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let opts = test_options(&root);
+        let lac = root.join("content/tourisme/lac.md");
+        let index = |files: &crate::output::Files| -> Vec<(String, Vec<u8>)> {
+            let mut v: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .filter(|(k, _)| k.starts_with(crate::search::FOLDER))
+                .map(|(k, b)| (k.to_string(), b.to_vec()))
+                .collect();
+            v.sort();
+            v
+        };
+        let mut memo = Memo::default();
+        build_changes(&opts, &mut memo, &[]).unwrap();
+
+        // Another title, and a template that fails to render: the build
+        // stops in the render stage, after the search stage made the
+        // page's document with that title.
+        let renamed = LAC.replace(
+            "title = \"Le lac\"",
+            "title = \"Le lac bleu\"\ntemplate = \"broken.html\"",
+        );
+        std::fs::write(&lac, renamed).unwrap();
+        let failed = build_changes(&opts, &mut memo, std::slice::from_ref(&lac));
+        assert!(failed.is_err(), "the template fails");
+
+        // Saved back as it was: the pages of the last good build are kept,
+        // and the index is the one a full build writes (no "bleu").
+        std::fs::write(&lac, LAC).unwrap();
+        let (report, kept) = build_changes(&opts, &mut memo, std::slice::from_ref(&lac)).unwrap();
+        assert!(report.pages_kept > 0);
+        let full = build_changes(&opts, &mut Memo::default(), &[]).unwrap().1;
+        let (kept, full) = (
+            index(&kept.read_all().unwrap()),
+            index(&full.read_all().unwrap()),
+        );
+        assert!(!kept.is_empty());
+        assert!(kept == full, "the index differs from a full build's");
+    }
+
+    #[test]
     fn each_stage_hands_its_typed_output_to_the_next() {
         let dir = tiny();
         let root = dir.path().canonicalize().unwrap();

@@ -349,7 +349,8 @@ fn same_headings(headings: &[String], r: &Rendered) -> bool {
 /// pages no query can find. With `memo` (`serve`), the bodies' texts
 /// are taken from its texts where a body is unchanged, and those are left
 /// with this build's; with `same_site` too (nothing changed since the last
-/// build but some bodies, and templates), each page whose body is the same
+/// build that succeeded but some bodies, and templates; a build that fails
+/// forgets the documents), each page whose body is the same
 /// takes back the document the last index made of it: on 10,000 pages,
 /// making them all again was about 40 ms of CPU a save.
 pub(crate) fn documents(

@@ -763,8 +763,11 @@ fn doc_key(doc: &Doc) -> blake3::Hash {
 /// What `serve` keeps of the last index of each language, so that a save
 /// reads again only the pages it changed and writes again only the shards
 /// their terms are in. Keeping it never changes the index: a build with it
-/// writes the same bytes as one without (tested below and in
-/// tests/testsuite/serve.rs).
+/// writes the same bytes as one without (tested below, in
+/// tests/testsuite/serve.rs, and after a failed build in the pipeline's
+/// stage tests). Pages' terms and shards are known by their content; the
+/// documents it keeps, by the last build, and are forgotten when a build
+/// fails ([`Memo::forget_documents`]).
 #[derive(Default)]
 pub(crate) struct Memo {
     langs: HashMap<String, Assembled>,
@@ -773,6 +776,15 @@ pub(crate) struct Memo {
 }
 
 impl Memo {
+    /// Forgets the documents of the last index (after a build that
+    /// failed): they were made from that build's pages, while the next
+    /// build keeps pages from the last build that succeeded.
+    pub(crate) fn forget_documents(&mut self) {
+        for last in self.langs.values_mut() {
+            last.made.clear();
+        }
+    }
+
     /// The document the last index made of each page (its language and
     /// address), taken out with its key; `None` where it made none. Only
     /// for a build whose pages are the last one's but for some bodies:
