@@ -1104,6 +1104,15 @@ impl CoverFiles {
 mod tests {
     use super::*;
 
+    /// Loading as of the epoch, drafts left out, stopping at the first error.
+    fn epoch_options() -> LoadOptions {
+        LoadOptions {
+            drafts: false,
+            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
+            keep_going: false,
+        }
+    }
+
     #[test]
     fn the_date_order_sorts_lists_as_sort_pages_does() {
         let pages = [
@@ -1143,11 +1152,7 @@ mod tests {
             .collect();
         let dir = crate::testing::site(&texts);
         let config = Config::load(dir.path()).unwrap();
-        let opts = LoadOptions {
-            drafts: false,
-            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
-            keep_going: false,
-        };
+        let opts = epoch_options();
         let mut content = load(dir.path(), &config, opts, None).unwrap();
         assert_eq!(content.pages.len(), 7);
         let tz = &config.timezone.tz;
@@ -1200,11 +1205,7 @@ mod tests {
         let walk = "Le sentier longe la rivière jusqu'au moulin.\n\n".repeat(60);
         let source = format!("+++\ntitle = \"Le lac\"\n+++\n{walk}");
         std::fs::write(root.join("content/tourisme/lac.md"), &source).unwrap();
-        let opts = LoadOptions {
-            drafts: false,
-            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
-            keep_going: false,
-        };
+        let opts = epoch_options();
         let body = |c: &Content| c.pages[0].body.clone();
         let mut memo = SourceMemo::default();
         let first = body(&load(root, &config, opts.clone(), Some(&mut memo)).unwrap());
@@ -1240,11 +1241,7 @@ mod tests {
         let foret = root.join("content/tourisme/foret.md");
         std::fs::write(&lac, "+++\ntitle = \"Le lac\"\n+++\nAu bord de l'eau.\n").unwrap();
         std::fs::write(&foret, "+++\ntitle = \"La forêt\"\n+++\nSous les arbres.\n").unwrap();
-        let opts = LoadOptions {
-            drafts: false,
-            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
-            keep_going: false,
-        };
+        let opts = epoch_options();
         let title = |c: &Content, rel: &str| -> (String, String, Option<[u8; 32]>) {
             let p = c.pages.iter().find(|p| p.file.rel == rel).unwrap();
             (p.title().to_string(), p.body.to_string(), p.file.body)

@@ -1811,15 +1811,21 @@ mod tests {
         assert!(out.summaries.is_empty());
     }
 
-    #[test]
-    fn a_build_holds_each_long_body_packed_until_its_page_is_written() {
+    /// A site whose lake page has a long body (40 paragraphs, each ending
+    /// "moulin de la Roche."): long enough to be held packed.
+    fn long_lac_site() -> tempfile::TempDir {
         let walk = "Le sentier longe la rivière jusqu'au moulin de la Roche.\n\n".repeat(40);
         let lac = format!("{LAC}{walk}");
-        let dir = site(&[
+        site(&[
             ("content/_index.md", HOME),
             ("content/tourisme/lac.md", &lac),
             ("content/tourisme/fete.md", FETE),
-        ]);
+        ])
+    }
+
+    #[test]
+    fn a_build_holds_each_long_body_packed_until_its_page_is_written() {
+        let dir = long_lac_site();
         let root = dir.path().canonicalize().unwrap();
         let opts = test_options(&root);
         let run = Run::quiet_build(&root, &opts);
@@ -1865,13 +1871,7 @@ mod tests {
     fn serve_packs_the_bodies_it_keeps_once_idle_and_renders_them_whole() {
         use crate::incremental::Memo;
         use crate::pipeline::{build_changes, pack_last};
-        let walk = "Le sentier longe la rivière jusqu'au moulin de la Roche.\n\n".repeat(40);
-        let lac = format!("{LAC}{walk}");
-        let dir = site(&[
-            ("content/_index.md", HOME),
-            ("content/tourisme/lac.md", &lac),
-            ("content/tourisme/fete.md", FETE),
-        ]);
+        let dir = long_lac_site();
         let root = dir.path().canonicalize().unwrap();
         let opts = test_options(&root);
         let kept = |memo: &Memo| {
