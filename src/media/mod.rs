@@ -25,6 +25,7 @@ pub mod card;
 mod jpeg;
 pub mod map;
 pub mod sizes;
+mod webp;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
@@ -1356,29 +1357,7 @@ fn encode(
                 .map_err(|e| e.to_string())?;
             Ok(out)
         }
-        Format::Webp => {
-            let enc = if bpp == 4 {
-                webp::Encoder::from_rgba(resized, w, h)
-            } else {
-                webp::Encoder::from_rgb(resized, w, h)
-            };
-            let mut config = webp::WebPConfig::new()
-                .map_err(|()| "the WebP encoder could not start: reinstall blason")?;
-            config.quality = f32::from(quality);
-            config.method = i32::from(effort);
-            enc.encode_advanced(&config)
-                .map(|m| m.to_vec())
-                .map_err(|e| match e {
-                    webp::WebPEncodingError::VP8_ENC_ERROR_BAD_DIMENSION => format!(
-                        "a {w}×{h} WebP cannot be made: WebP images are at most 16383 pixels a side"
-                    ),
-                    webp::WebPEncodingError::VP8_ENC_ERROR_OUT_OF_MEMORY
-                    | webp::WebPEncodingError::VP8_ENC_ERROR_BITSTREAM_OUT_OF_MEMORY => {
-                        "there was not enough memory to save this photo as WebP".to_string()
-                    }
-                    other => format!("this photo could not be saved as WebP ({other:?})"),
-                })
-        }
+        Format::Webp => webp::encode(resized, w, h, bpp, quality, effort),
         Format::Png => {
             use image::ImageEncoder;
             let mut out = Vec::new();
@@ -2626,7 +2605,7 @@ mod tests {
             .unwrap()
             .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
-        let webp = webp::Encoder::from_rgb(&rgb, w, h).encode(80.0).to_vec();
+        let webp = webp::encode(&rgb, w, h, 3, 80, 2).unwrap();
         for (name, bytes) in [
             ("progressif.jpg", &progressive),
             ("base.jpg", &baseline),
