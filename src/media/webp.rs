@@ -18,21 +18,23 @@ pub(super) fn encode(
     quality: u8,
     effort: u8,
 ) -> Result<Vec<u8>, String> {
-    let (wi, hi) = match (i32::try_from(w), i32::try_from(h)) {
-        (Ok(wi), Ok(hi)) if wi > 0 && hi > 0 => (wi, hi),
-        _ => return Err(too_large(w, h)),
-    };
-    let stride = usize::try_from(w)
-        .ok()
-        .and_then(|w| w.checked_mul(bpp))
-        .ok_or_else(|| too_large(w, h))?;
-    if bpp != 3 && bpp != 4 || pixels.len() < stride * h as usize {
+    if w == 0 || h == 0 {
+        return Err(format!("a {w}×{h} WebP cannot be made: it has no pixels"));
+    }
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(too_large(w, h));
+    }
+    // Both sides are at most 16383, so these fit an i32 and a usize.
+    let (wi, hi) = (w as i32, h as i32);
+    let stride = w as usize * bpp;
+    let needed = stride.checked_mul(h as usize);
+    if bpp != 3 && bpp != 4 || needed.is_none_or(|n| pixels.len() < n) {
         return Err(format!(
             "{} bytes cannot be a {w}×{h} picture of {bpp} bytes a pixel",
             pixels.len()
         ));
     }
-    let stride = i32::try_from(stride).map_err(|_| too_large(w, h))?;
+    let stride = stride as i32;
 
     let mut config = sys::WebPConfig::new()
         .map_err(|()| "the WebP encoder could not start: reinstall blason".to_string())?;
@@ -73,12 +75,15 @@ pub(super) fn encode(
         return Err(error_text(pic.error_code, w, h));
     }
     let written = &writer.0;
-    if written.mem.is_null() {
-        return Ok(Vec::new());
+    if written.mem.is_null() || written.size == 0 {
+        return Err("this photo could not be saved as WebP (nothing was written)".to_string());
     }
     // SAFETY: libwebp wrote `size` bytes at `mem`, freed by `Writer`'s drop.
     Ok(unsafe { std::slice::from_raw_parts(written.mem, written.size) }.to_vec())
 }
+
+/// libwebp's largest side.
+const MAX_SIDE: u32 = 16383;
 
 fn too_large(w: u32, h: u32) -> String {
     format!("a {w}×{h} WebP cannot be made: WebP images are at most 16383 pixels a side")
@@ -119,8 +124,11 @@ struct Writer(sys::WebPMemoryWriter);
 
 impl Writer {
     fn new() -> Writer {
-        let mut writer = std::mem::MaybeUninit::<sys::WebPMemoryWriter>::uninit();
-        // SAFETY: `WebPMemoryWriterInit` sets every field.
+        // Zeroed first: `WebPMemoryWriterInit` leaves the padding field as
+        // it finds it.
+        let mut writer = std::mem::MaybeUninit::<sys::WebPMemoryWriter>::zeroed();
+        // SAFETY: every field is an integer or a pointer, for which zero is
+        // a value; `WebPMemoryWriterInit` sets the ones libwebp reads.
         unsafe {
             sys::WebPMemoryWriterInit(writer.as_mut_ptr());
             Writer(writer.assume_init())
@@ -181,6 +189,54 @@ mod tests {
         );
     }
 
+    /// The general-purpose way: import as ARGB, which `WebPEncode` then
+    /// converts to YUV itself.
+    fn through_argb(pixels: &[u8], w: u32, h: u32, bpp: usize) -> Vec<u8> {
+        let mut config = sys::WebPConfig::new().unwrap();
+        config.quality = 75.0;
+        config.method = 2;
+        let mut picture = Picture::new().unwrap();
+        let pic = &mut picture.0;
+        pic.use_argb = 1;
+        pic.width = w as i32;
+        pic.height = h as i32;
+        let stride = (w as usize * bpp) as i32;
+        // SAFETY: as in `encode`.
+        unsafe {
+            let ok = if bpp == 4 {
+                sys::WebPPictureImportRGBA(pic, pixels.as_ptr(), stride)
+            } else {
+                sys::WebPPictureImportRGB(pic, pixels.as_ptr(), stride)
+            };
+            assert_ne!(ok, 0);
+            let mut writer = Writer::new();
+            pic.writer = Some(sys::WebPMemoryWrite);
+            pic.custom_ptr = (&raw mut writer.0).cast();
+            assert_ne!(sys::WebPEncode(&config, pic), 0);
+            std::slice::from_raw_parts(writer.0.mem, writer.0.size).to_vec()
+        }
+    }
+
+    #[test]
+    fn the_same_bytes_as_through_an_argb_copy() {
+        // Odd sides (a last row and column of their own in the chroma
+        // planes), opaque RGB, and RGBA half translucent.
+        for (w, h) in [(97, 61), (64, 48), (1, 1)] {
+            let rgb = gradient(w, h, 3);
+            assert_eq!(
+                encode(&rgb, w, h, 3, 75, 2).unwrap(),
+                through_argb(&rgb, w, h, 3),
+                "RGB {w}×{h}"
+            );
+            let rgba = gradient(w, h, 4);
+            assert_eq!(
+                encode(&rgba, w, h, 4, 75, 2).unwrap(),
+                through_argb(&rgba, w, h, 4),
+                "RGBA {w}×{h}"
+            );
+        }
+    }
+
     #[test]
     fn effort_and_quality_reach_the_encoder() {
         let rgb = gradient(200, 150, 3);
@@ -194,14 +250,19 @@ mod tests {
     }
 
     #[test]
-    fn refuses_what_cannot_be_a_picture_without_calling_libwebp_on_it() {
+    fn refuses_what_cannot_be_a_picture_before_libwebp_reads_it() {
         let short = vec![0u8; 10];
         let e = encode(&short, 100, 100, 3, 75, 2).unwrap_err();
         assert!(e.contains("cannot be a 100×100 picture"), "{e}");
         let e = encode(&short, 0, 5, 3, 75, 2).unwrap_err();
-        assert!(e.contains("16383"), "{e}");
-        let big = vec![0u8; 16384 * 3];
-        let e = encode(&big, 16384, 1, 3, 75, 2).unwrap_err();
+        assert!(e.contains("no pixels"), "{e}");
+        // Too short for the size it claims: refused here, not read past.
+        let e = encode(&short, 16383, 16383, 4, 75, 2).unwrap_err();
+        assert!(e.contains("cannot be a 16383×16383 picture"), "{e}");
+        let e = encode(&short, 16384, 1, 3, 75, 2).unwrap_err();
         assert!(e.contains("at most 16383 pixels"), "{e}");
+        // The largest side libwebp takes is encoded.
+        let edge = gradient(16383, 2, 3);
+        assert!(encode(&edge, 16383, 2, 3, 75, 0).is_ok());
     }
 }
