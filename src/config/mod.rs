@@ -1133,7 +1133,10 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
                 "config",
                 format!("[images] quality = {} is out of range", raw.quality),
             )
-            .help("use a value from 1 to 100 (the default, 75, suits photos)"),
+            .help(format!(
+                "use a value from 1 to 100 (the default, {}, suits photos)",
+                raw::RawImages::default().quality
+            )),
         );
     }
     if raw.effort > 6 {
@@ -1142,7 +1145,10 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
                 "config",
                 format!("[images] effort = {} is out of range", raw.effort),
             )
-            .help("use a value from 0 (fastest) to 6 (smallest files); the default is 2"),
+            .help(format!(
+                "use a value from 0 (fastest) to 6 (smallest files); the default is {}",
+                raw::RawImages::default().effort
+            )),
         );
     }
     (errors.len() == before).then_some(Images {
@@ -1354,6 +1360,7 @@ mod tests {
         assert_eq!(c.default_language, "fr");
         assert_eq!(c.theme, "postale");
         assert_eq!(c.images.widths, vec![320, 640, 800, 960, 1280, 1600, 2400]);
+        assert_eq!(c.images.quality, 70);
         assert_eq!(c.brand.colors.primary.hex, "#0b5d6b");
         assert_eq!(c.brand.colors.primary.rgb, [0x0b, 0x5d, 0x6b]);
         assert_eq!(c.timezone.name, "Europe/Paris");
@@ -1412,8 +1419,8 @@ mod tests {
     }
 
     #[test]
-    fn webp_effort_defaults_to_2_and_stays_within_libwebp_range() {
-        assert_eq!(Config::parse(MINIMAL).unwrap().images.effort, 2);
+    fn webp_effort_defaults_to_1_and_stays_within_libwebp_range() {
+        assert_eq!(Config::parse(MINIMAL).unwrap().images.effort, 1);
         let six = format!("{MINIMAL}[images]\neffort = 6\n");
         assert_eq!(Config::parse(&six).unwrap().images.effort, 6);
         let seven = format!("{MINIMAL}[images]\neffort = 7\n");
