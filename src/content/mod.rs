@@ -91,6 +91,13 @@ impl Page {
         self.fm.title.as_deref().unwrap_or(&self.slug)
     }
 
+    /// The folder of the page's file under content/, with `/` ("" at the
+    /// top): [`Page::dir`] relative to content/, read from the path the
+    /// file was found at rather than worked out again from `dir`.
+    pub fn dir_rel(&self) -> &str {
+        parent_rel(&self.file.content_rel)
+    }
+
     /// Tags from `tags` and Zola's `[taxonomies] tags`, in order, without repeats.
     pub fn taxonomy_terms(&self) -> BTreeMap<String, Vec<String>> {
         let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -286,14 +293,9 @@ pub fn load(
             .iter()
             .filter(|p| p.fm.data_id.is_none())
             .map(|p| {
-                let dir = if p.bundle {
-                    p.dir.parent().unwrap_or(&p.dir)
-                } else {
-                    p.dir.as_path()
-                };
-                let rel = display_path(dir, &content_dir);
-                let rel = if rel == "." { String::new() } else { rel };
-                (rel, p.slug.clone())
+                let dir = p.dir_rel();
+                let rel = if p.bundle { parent_rel(dir) } else { dir };
+                (rel.to_string(), p.slug.clone())
             })
             .collect()
     };
@@ -307,7 +309,7 @@ pub fn load(
     let drafts_left_out = keep_published(&mut pages, &mut sections, &opts, tz);
     add_implicit_homes(&mut sections, &languages, &content_dir);
     let tree = SectionTree::build(&mut sections, config, &languages);
-    place_pages(&mut pages, &tree, &content_dir, config);
+    place_pages(&mut pages, &tree, config);
     // A page attached to a feed's object at the object's own address needs
     // no redirect from it.
     for p in pages.iter_mut().filter(|p| p.origin.is_some()) {
@@ -615,17 +617,17 @@ impl SectionTree {
     }
 }
 
+/// The folder holding `rel` (a path under content/ with `/`), "" at the top.
+fn parent_rel(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
 /// Each page's section, pillar and URL path.
-fn place_pages(pages: &mut [Page], tree: &SectionTree, content_dir: &Path, config: &Config) {
+fn place_pages(pages: &mut [Page], tree: &SectionTree, config: &Config) {
     for p in pages {
-        let dir_rel = display_path(&p.dir, content_dir);
-        let dir_rel = if dir_rel == "." {
-            String::new()
-        } else {
-            dir_rel
-        };
+        let dir_rel = p.dir_rel().to_string();
         let parent_dir = if p.bundle {
-            dir_rel.rsplit_once('/').map_or("", |(a, _)| a).to_string()
+            parent_rel(&dir_rel).to_string()
         } else {
             dir_rel.clone()
         };

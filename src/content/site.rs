@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::config::{Config, Untranslated};
 use crate::content::frontmatter::SortBy;
 use crate::content::{Content, DateOrder, sort_pages};
@@ -60,11 +62,12 @@ pub struct SiteModel {
     pub listings: Vec<Listing>,
     pub taxonomies: Vec<Taxonomy>,
     /// Translation key to (language, URL path), default language first.
-    pub translations: HashMap<String, Vec<(String, String)>>,
+    /// Looked up only, never listed (FxHash: made at every save of `serve`).
+    pub translations: FxHashMap<String, Vec<(String, String)>>,
     /// Alias URL path to the URL it redirects to.
     pub aliases: BTreeMap<String, String>,
-    /// Every URL path of the site to what makes it.
-    pub routes: BTreeMap<String, Route>,
+    /// Every URL path of the site to what makes it; looked up only.
+    pub routes: FxHashMap<String, Route>,
     /// Section index to the pillar listing it is merged into.
     pub merged_sections: HashMap<usize, usize>,
 }
@@ -175,7 +178,7 @@ struct Builder<'a> {
 pub struct Shown<'a> {
     config: &'a Config,
     /// (language, translation key) of every page.
-    translated: std::collections::HashSet<(&'a str, &'a str)>,
+    translated: FxHashSet<(&'a str, &'a str)>,
 }
 
 impl<'a> Shown<'a> {
