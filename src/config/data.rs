@@ -206,6 +206,7 @@ pub(super) fn validate(
         for (kind, folder) in &d.sections {
             match Category::from_key(kind) {
                 Some(c) => {
+                    errors.extend(folder_leaves(&at, &format!("[sections] {kind}"), folder));
                     sections.insert(c, clean_folder(folder));
                 }
                 None => {
@@ -239,8 +240,10 @@ pub(super) fn validate(
                 );
             }
         }
+        let section = d.section.as_deref().unwrap_or(&name);
+        errors.extend(folder_leaves(&at, "section", section));
         out.push(DataSource {
-            section: clean_folder(d.section.as_deref().unwrap_or(&name)),
+            section: clean_folder(section),
             name,
             format,
             path: d.path,
@@ -255,8 +258,24 @@ pub(super) fn validate(
     out
 }
 
+/// A folder under content/ as pages' paths write it: parts joined by `/`,
+/// without empty parts or `.` (`./tourisme\lieux/` is `tourisme/lieux`).
 fn clean_folder(s: &str) -> String {
-    s.trim_matches('/').to_string()
+    s.split(['/', '\\'])
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The error of a folder that climbs out of content/ with `..`.
+fn folder_leaves(at: &str, key: &str, folder: &str) -> Option<Diagnostic> {
+    folder.split(['/', '\\']).any(|part| part == "..").then(|| {
+        Diagnostic::error(
+            "config",
+            format!("{at}: {key} = \"{folder}\" leaves the content/ folder"),
+        )
+        .help("write a folder under content/, such as \"tourisme/ou-manger\"")
+    })
 }
 
 #[cfg(test)]
@@ -280,6 +299,31 @@ mod tests {
         assert_eq!(d.media, std::path::PathBuf::from("data/media"));
         assert_eq!(d.section_of(super::Category::Eat), "tourisme/ou-manger");
         assert_eq!(d.section_of(super::Category::Stay), "datatourisme");
+        // Written loosely, a folder is the one pages' paths name.
+        let c = parse(
+            "[[data]]\nformat = \"datatourisme\"\npath = \"data/flux\"\nsection = \"./tourisme\\\\lieux//\"\n[data.sections]\neat = \".\"\n",
+        )
+        .unwrap();
+        let d = &c.data[0];
+        assert_eq!(d.section_of(super::Category::Stay), "tourisme/lieux");
+        assert_eq!(d.section_of(super::Category::Eat), "");
+    }
+
+    #[test]
+    fn a_feed_folder_cannot_leave_content() {
+        let err = parse(
+            "[[data]]\nformat = \"datatourisme\"\npath = \"data/flux\"\nsection = \"../static\"\n[data.sections]\neat = \"tourisme/../../x\"\n",
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("section = \"../static\" leaves the content/ folder"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[sections] eat = \"tourisme/../../x\" leaves"),
+            "{text}"
+        );
     }
 
     #[test]

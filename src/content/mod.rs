@@ -92,7 +92,8 @@ impl Page {
     }
 
     /// The folder of the page's file under content/, with `/` ("" at the
-    /// top): [`Page::dir`] relative to content/, read from the path the
+    /// top): [`Page::dir`] relative to content/ (a feed's folder is written
+    /// the same way: `config::data` cleans it), read from the path the
     /// file was found at rather than worked out again from `dir`.
     pub fn dir_rel(&self) -> &str {
         parent_rel(&self.file.content_rel)

@@ -62,7 +62,8 @@ pub struct SiteModel {
     pub listings: Vec<Listing>,
     pub taxonomies: Vec<Taxonomy>,
     /// Translation key to (language, URL path), default language first.
-    /// Looked up only, never listed (FxHash: made at every save of `serve`).
+    /// Looked up, never listed in its order (FxHash: made at every save of
+    /// `serve`).
     pub translations: FxHashMap<String, Vec<(String, String)>>,
     /// Alias URL path to the URL it redirects to.
     pub aliases: BTreeMap<String, String>,
