@@ -18,26 +18,13 @@ pub(super) fn encode(
     quality: u8,
     effort: u8,
 ) -> Result<Vec<u8>, String> {
-    if w == 0 || h == 0 {
-        return Err(format!("a {w}×{h} WebP cannot be made: it has no pixels"));
-    }
-    if w > MAX_SIDE || h > MAX_SIDE {
-        return Err(too_large(w, h));
-    }
-    // Both sides are at most 16383, so these fit an i32 and a usize.
-    let (wi, hi) = (w as i32, h as i32);
-    let stride = w as usize * bpp;
-    let needed = stride.checked_mul(h as usize);
-    if bpp != 3 && bpp != 4 || needed.is_none_or(|n| pixels.len() < n) {
-        return Err(format!(
-            "{} bytes cannot be a {w}×{h} picture of {bpp} bytes a pixel",
-            pixels.len()
-        ));
-    }
-    let stride = stride as i32;
+    let config = settings(quality, effort)?;
+    Picture::import(pixels, w, h, bpp, Planes::Yuv)?.encode(&config, w, h)
+}
 
-    let mut config = sys::WebPConfig::new()
-        .map_err(|()| "the WebP encoder could not start: reinstall blason".to_string())?;
+/// libwebp's settings for `quality` and `effort`, checked by libwebp.
+fn settings(quality: u8, effort: u8) -> Result<sys::WebPConfig, String> {
+    let mut config = sys::WebPConfig::new().map_err(|()| NO_ENCODER.to_string())?;
     config.quality = f32::from(quality.min(100));
     config.method = i32::from(effort.min(6));
     // SAFETY: `config` was initialised by libwebp for this version.
@@ -46,40 +33,20 @@ pub(super) fn encode(
             "the WebP settings (quality {quality}, effort {effort}) were refused"
         ));
     }
+    Ok(config)
+}
 
-    let mut picture = Picture::new()?;
-    let pic = &mut picture.0;
-    pic.use_argb = 0;
-    pic.width = wi;
-    pic.height = hi;
-    // SAFETY: `pixels` holds `h` rows of `stride` bytes (checked above) and
-    // outlives the call; libwebp copies them into the picture's own planes.
-    let imported = unsafe {
-        if bpp == 4 {
-            sys::WebPPictureImportRGBA(pic, pixels.as_ptr(), stride)
-        } else {
-            sys::WebPPictureImportRGB(pic, pixels.as_ptr(), stride)
-        }
-    };
-    if imported == 0 {
-        return Err(error_text(pic.error_code, w, h));
-    }
+const NO_ENCODER: &str = "the WebP encoder could not start: reinstall blason";
 
-    let mut writer = Writer::new();
-    pic.writer = Some(sys::WebPMemoryWrite);
-    pic.custom_ptr = (&raw mut writer.0).cast();
-    // SAFETY: the picture holds its planes, the writer outlives the call and
-    // is the one `WebPMemoryWrite` is given.
-    let done = unsafe { sys::WebPEncode(&config, pic) };
-    if done == 0 {
-        return Err(error_text(pic.error_code, w, h));
-    }
-    let written = &writer.0;
-    if written.mem.is_null() || written.size == 0 {
-        return Err("this photo could not be saved as WebP (nothing was written)".to_string());
-    }
-    // SAFETY: libwebp wrote `size` bytes at `mem`, freed by `Writer`'s drop.
-    Ok(unsafe { std::slice::from_raw_parts(written.mem, written.size) }.to_vec())
+/// How a picture holds its pixels until it is encoded.
+#[derive(Clone, Copy)]
+enum Planes {
+    /// The YUV planes libwebp encodes, converted as they are imported.
+    Yuv,
+    /// A 4-byte ARGB copy, converted when encoding: libwebp's general
+    /// path, which the tests compare with.
+    #[cfg(test)]
+    Argb,
 }
 
 /// libwebp's largest side.
@@ -104,10 +71,73 @@ fn error_text(code: sys::WebPEncodingError, w: u32, h: u32) -> String {
 struct Picture(sys::WebPPicture);
 
 impl Picture {
-    fn new() -> Result<Picture, String> {
-        sys::WebPPicture::new()
-            .map(Picture)
-            .map_err(|()| "the WebP encoder could not start: reinstall blason".to_string())
+    /// A picture of `w`×`h` pixels of `bpp` bytes (3: RGB, 4: RGBA), copied
+    /// from `pixels`; what cannot be such a picture is refused before
+    /// libwebp reads it.
+    fn import(
+        pixels: &[u8],
+        w: u32,
+        h: u32,
+        bpp: usize,
+        planes: Planes,
+    ) -> Result<Picture, String> {
+        if w == 0 || h == 0 {
+            return Err(format!("a {w}×{h} WebP cannot be made: it has no pixels"));
+        }
+        if w > MAX_SIDE || h > MAX_SIDE {
+            return Err(too_large(w, h));
+        }
+        // Both sides are at most 16383, so these fit an i32 and a usize.
+        let stride = w as usize * bpp;
+        let needed = stride.checked_mul(h as usize);
+        if bpp != 3 && bpp != 4 || needed.is_none_or(|n| pixels.len() < n) {
+            return Err(format!(
+                "{} bytes cannot be a {w}×{h} picture of {bpp} bytes a pixel",
+                pixels.len()
+            ));
+        }
+        let mut picture = Picture(sys::WebPPicture::new().map_err(|()| NO_ENCODER.to_string())?);
+        let pic = &mut picture.0;
+        pic.use_argb = match planes {
+            Planes::Yuv => 0,
+            #[cfg(test)]
+            Planes::Argb => 1,
+        };
+        pic.width = w as i32;
+        pic.height = h as i32;
+        // SAFETY: `pixels` holds `h` rows of `stride` bytes (checked above)
+        // and outlives the call; libwebp copies them into the picture.
+        let imported = unsafe {
+            if bpp == 4 {
+                sys::WebPPictureImportRGBA(pic, pixels.as_ptr(), stride as i32)
+            } else {
+                sys::WebPPictureImportRGB(pic, pixels.as_ptr(), stride as i32)
+            }
+        };
+        if imported == 0 {
+            return Err(error_text(pic.error_code, w, h));
+        }
+        Ok(picture)
+    }
+
+    /// The picture (`w`×`h`, for messages) encoded with `config`.
+    fn encode(mut self, config: &sys::WebPConfig, w: u32, h: u32) -> Result<Vec<u8>, String> {
+        let mut writer = Writer::new();
+        let pic = &mut self.0;
+        pic.writer = Some(sys::WebPMemoryWrite);
+        pic.custom_ptr = (&raw mut writer.0).cast();
+        // SAFETY: the picture holds its pixels, the writer outlives the call
+        // and is the one `WebPMemoryWrite` is given.
+        let done = unsafe { sys::WebPEncode(config, pic) };
+        if done == 0 {
+            return Err(error_text(pic.error_code, w, h));
+        }
+        let written = &writer.0;
+        if written.mem.is_null() || written.size == 0 {
+            return Err("this photo could not be saved as WebP (nothing was written)".to_string());
+        }
+        // SAFETY: libwebp wrote `size` bytes at `mem`, freed by `Writer`'s drop.
+        Ok(unsafe { std::slice::from_raw_parts(written.mem, written.size) }.to_vec())
     }
 }
 
@@ -192,29 +222,8 @@ mod tests {
     /// The general-purpose way: import as ARGB, which `WebPEncode` then
     /// converts to YUV itself.
     fn through_argb(pixels: &[u8], w: u32, h: u32, bpp: usize) -> Vec<u8> {
-        let mut config = sys::WebPConfig::new().unwrap();
-        config.quality = 75.0;
-        config.method = 2;
-        let mut picture = Picture::new().unwrap();
-        let pic = &mut picture.0;
-        pic.use_argb = 1;
-        pic.width = w as i32;
-        pic.height = h as i32;
-        let stride = (w as usize * bpp) as i32;
-        // SAFETY: as in `encode`.
-        unsafe {
-            let ok = if bpp == 4 {
-                sys::WebPPictureImportRGBA(pic, pixels.as_ptr(), stride)
-            } else {
-                sys::WebPPictureImportRGB(pic, pixels.as_ptr(), stride)
-            };
-            assert_ne!(ok, 0);
-            let mut writer = Writer::new();
-            pic.writer = Some(sys::WebPMemoryWrite);
-            pic.custom_ptr = (&raw mut writer.0).cast();
-            assert_ne!(sys::WebPEncode(&config, pic), 0);
-            std::slice::from_raw_parts(writer.0.mem, writer.0.size).to_vec()
-        }
+        let picture = Picture::import(pixels, w, h, bpp, Planes::Argb).unwrap();
+        picture.encode(&settings(75, 2).unwrap(), w, h).unwrap()
     }
 
     #[test]
