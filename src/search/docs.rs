@@ -220,15 +220,20 @@ fn thumbnail(src: &Sources<'_>, i: usize) -> Option<String> {
 }
 
 fn headings(r: &Rendered) -> Vec<String> {
-    fn walk(h: &[crate::markdown::Heading], out: &mut Vec<String>) {
-        for x in h {
-            out.push(x.title.clone());
-            walk(&x.children, out);
-        }
-    }
     let mut out = Vec::new();
-    walk(&r.toc, &mut out);
+    each_heading(&r.toc, &mut |title| {
+        out.push(title.clone());
+        true
+    });
     out
+}
+
+/// Calls `f` with the title of each heading of `h`, in the order a
+/// document lists them (each heading, then its children), while it
+/// returns true; whether it always did.
+fn each_heading(h: &[crate::markdown::Heading], f: &mut impl FnMut(&String) -> bool) -> bool {
+    h.iter()
+        .all(|x| f(&x.title) && each_heading(&x.children, f))
 }
 
 fn pillar(config: &Config, key: Option<&str>, lang: &str) -> Option<(String, String)> {
@@ -332,17 +337,11 @@ fn page_doc(
     Some((doc, warning))
 }
 
-/// Whether `headings` are the titles of the headings of `r`, in order.
+/// Whether `headings` are the titles of the headings of `r`, in order
+/// ([`headings`] without making the list).
 fn same_headings(headings: &[String], r: &Rendered) -> bool {
-    fn walk<'a>(
-        h: &'a [crate::markdown::Heading],
-        out: &mut impl Iterator<Item = &'a String>,
-    ) -> bool {
-        h.iter()
-            .all(|x| out.next() == Some(&x.title) && walk(&x.children, out))
-    }
     let mut them = headings.iter();
-    walk(&r.toc, &mut them) && them.next().is_none()
+    each_heading(&r.toc, &mut |title| them.next() == Some(title)) && them.next().is_none()
 }
 
 /// The pages and sections of each language, and warnings (file named) for
