@@ -99,6 +99,16 @@ impl Page {
         parent_rel(&self.file.content_rel)
     }
 
+    /// The folder the page is placed in (its section is the nearest one
+    /// there or above, its address made there): [`Page::dir_rel`], or for a
+    /// bundle the folder holding the bundle's.
+    pub fn folder_rel(&self) -> &str {
+        match self.bundle {
+            true => parent_rel(self.dir_rel()),
+            false => self.dir_rel(),
+        }
+    }
+
     /// Tags from `tags` and Zola's `[taxonomies] tags`, in order, without repeats.
     pub fn taxonomy_terms(&self) -> BTreeMap<String, Vec<String>> {
         let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -293,11 +303,7 @@ pub fn load(
         pages
             .iter()
             .filter(|p| p.fm.data_id.is_none())
-            .map(|p| {
-                let dir = p.dir_rel();
-                let rel = if p.bundle { parent_rel(dir) } else { dir };
-                (rel.to_string(), p.slug.clone())
-            })
+            .map(|p| (p.folder_rel().to_string(), p.slug.clone()))
             .collect()
     };
     let data = data::load(root, config, &opts.clock, data_memo, taken, &mut pages);
@@ -626,14 +632,8 @@ fn parent_rel(rel: &str) -> &str {
 /// Each page's section, pillar and URL path.
 fn place_pages(pages: &mut [Page], tree: &SectionTree, config: &Config) {
     for p in pages {
-        let dir_rel = p.dir_rel().to_string();
-        let parent_dir = if p.bundle {
-            parent_rel(&dir_rel).to_string()
-        } else {
-            dir_rel.clone()
-        };
-        p.section = tree.nearest(&parent_dir, &p.lang);
-        let top = dir_rel.split('/').next().unwrap_or("");
+        p.section = tree.nearest(p.folder_rel(), &p.lang);
+        let top = p.dir_rel().split('/').next().unwrap_or("");
         if p.pillar.is_none() && config.pillars.contains_key(top) {
             p.pillar = Some(top.to_string());
         }
@@ -649,7 +649,7 @@ fn place_pages(pages: &mut [Page], tree: &SectionTree, config: &Config) {
             }
             None => {
                 let mut path = prefix;
-                for c in parent_dir.split('/').filter(|c| !c.is_empty()) {
+                for c in p.folder_rel().split('/').filter(|c| !c.is_empty()) {
                     path.push('/');
                     path.push_str(&slugify(c));
                 }
