@@ -1135,7 +1135,7 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
             )
             .help(format!(
                 "use a value from 1 to 100 (the default, {}, suits photos)",
-                raw::RawImages::default().quality
+                raw::default_quality()
             )),
         );
     }
@@ -1147,7 +1147,7 @@ fn validate_images(raw: RawImages, errors: &mut Vec<Diagnostic>) -> Option<Image
             )
             .help(format!(
                 "use a value from 0 (fastest) to 6 (smallest files); the default is {}",
-                raw::RawImages::default().effort
+                raw::default_effort()
             )),
         );
     }

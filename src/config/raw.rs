@@ -468,10 +468,10 @@ fn default_widths() -> Vec<u32> {
 fn default_formats() -> Vec<String> {
     vec!["webp".into(), "jpg".into()]
 }
-fn default_quality() -> u8 {
+pub(super) fn default_quality() -> u8 {
     70
 }
-fn default_effort() -> u8 {
+pub(super) fn default_effort() -> u8 {
     1
 }
 fn default_cache_dir() -> PathBuf {
