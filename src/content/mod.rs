@@ -904,7 +904,7 @@ impl Parsed {
 fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     let bytes =
         std::fs::read(path).map_err(|e| Diagnostic::io(path, root, "read this file", &e))?;
-    String::from_utf8(bytes).map_err(|e| {
+    crate::packed::string_from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).to_string();
         let (line, col) = crate::error::line_col(&text, text.len());
