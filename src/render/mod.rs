@@ -355,11 +355,13 @@ fn register_language(
     });
     let strings = Arc::new(strings);
     // A page calls t() a few dozen times: template values made once, whose
-    // clones share the text.
-    let values: std::collections::BTreeMap<String, Value> = strings
+    // clones share the text, found by one hash of the key (a search of the
+    // strings' sorted map compared the key with nine others).
+    let values: rustc_hash::FxHashMap<String, Said> = strings
         .strings
         .iter()
-        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .map(|(k, v)| (k.clone(), Said::Plain(Value::from(v.as_str()))))
+        .chain(strings.plurals.keys().map(|k| (k.clone(), Said::Counted)))
         .collect();
     // `only_in(lang="fr")`: the notice on a link to a page that exists only
     // in `lang` ("In French only"), from `only_in_fr`, or from `only_in`
@@ -403,12 +405,15 @@ fn register_language(
                     let (n, decimals) = number_and_decimals(n, decimals);
                     Value::from(s1.counted(key, n, decimals).ok_or_else(missing)?)
                 }
-                None if s1.plurals.contains_key(key) => {
-                    return Err(tera::Error::message(format!(
-                        "the UI string `{key}` depends on a count: write t(key=\"{key}\", n=...)"
-                    )));
-                }
-                None => values.get(key).cloned().ok_or_else(missing)?,
+                None => match values.get(key) {
+                    Some(Said::Plain(v)) => v.clone(),
+                    Some(Said::Counted) => {
+                        return Err(tera::Error::message(format!(
+                            "the UI string `{key}` depends on a count: write t(key=\"{key}\", n=...)"
+                        )));
+                    }
+                    None => return Err(missing()),
+                },
             };
             // Other arguments fill the string's placeholders: t(key="back_to_page",
             // title=page.title) writes the title where it has `{title}`.
@@ -453,6 +458,13 @@ fn register_language(
             Ok(s2.format_date(date))
         },
     );
+}
+
+/// What `t(key=...)` finds for a key: a string, or one that depends on a
+/// count (its forms are read from the strings when `n` is given).
+enum Said {
+    Plain(Value),
+    Counted,
 }
 
 /// A template's number as a float, and the decimals to show: those asked
