@@ -32,20 +32,36 @@ fn is_space(c: char) -> bool {
 fn next_mark(text: &str, from: usize) -> Option<(usize, char)> {
     let bytes = text.as_bytes();
     let mut i = from;
-    while i < bytes.len() {
+    loop {
+        // Most bytes start no mark: one table look each, no branch per mark.
+        i += bytes
+            .get(i..)?
+            .iter()
+            .position(|&b| MAY_START_MARK[usize::from(b)])?;
         match bytes[i] {
             b';' => return Some((i, ';')),
             b':' => return Some((i, ':')),
             b'!' => return Some((i, '!')),
             b'?' => return Some((i, '?')),
             // « and » are C2 AB and C2 BB in UTF-8.
-            0xC2 if bytes.get(i + 1) == Some(&0xAB) => return Some((i, '«')),
-            0xC2 if bytes.get(i + 1) == Some(&0xBB) => return Some((i, '»')),
+            _ if bytes.get(i + 1) == Some(&0xAB) => return Some((i, '«')),
+            _ if bytes.get(i + 1) == Some(&0xBB) => return Some((i, '»')),
             _ => i += 1,
         }
     }
-    None
 }
+
+/// The bytes a mark of [`next_mark`] starts with: ; : ! ? and C2, the
+/// first byte of « and ».
+const MAY_START_MARK: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b';' as usize] = true;
+    t[b':' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[0xC2] = true;
+    t
+};
 
 /// Whether the mark `c` (; ! ? », written without a space before it) gets
 /// one: after a word, a closing bracket or quote, and when it ends a word.
