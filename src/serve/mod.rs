@@ -370,8 +370,15 @@ fn rebuild_on_save(
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut take = |r: notify_debouncer_full::DebounceEventResult| {
             if let Ok(events) = r {
-                for e in events.iter().filter(|e| changes_content(&e.event.kind)) {
-                    paths.extend(e.event.paths.iter().cloned());
+                for e in events.iter() {
+                    // The system dropped events (too many at once, as a
+                    // checkout makes): any file may have changed, so the
+                    // whole site is built again, its folders walked.
+                    if e.event.need_rescan() {
+                        paths.push(opts.root.join("content"));
+                    } else if changes_content(&e.event.kind) {
+                        paths.extend(e.event.paths.iter().cloned());
+                    }
                 }
             }
         };
