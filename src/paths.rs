@@ -137,8 +137,20 @@ pub fn walk_files(
     dir: &Path,
     skip: fn(&std::ffi::OsStr) -> bool,
 ) -> (Vec<PathBuf>, Vec<crate::error::Diagnostic>) {
+    let (files, errors, _) = walk_files_seeing_links(root, dir, skip);
+    (files, errors)
+}
+
+/// [`walk_files`], and whether the walk met a symbolic link (a file it
+/// found may then change without any change under `dir`).
+pub fn walk_files_seeing_links(
+    root: &Path,
+    dir: &Path,
+    skip: fn(&std::ffi::OsStr) -> bool,
+) -> (Vec<PathBuf>, Vec<crate::error::Diagnostic>, bool) {
     use crate::error::{Diagnostic, display_path};
     let mut files = Vec::new();
+    let mut links = false;
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     // Walked in the order the folders give; sorted once at the end (a walk
     // sorting each folder by name moved its entries and read each name
@@ -179,6 +191,7 @@ pub fn walk_files(
             continue;
         }
         if entry.path_is_symlink() {
+            links = true;
             let inside = entry
                 .path()
                 .canonicalize()
@@ -205,7 +218,7 @@ pub fn walk_files(
     }
     files.sort_by_cached_key(|p| walk_key(p));
     errors.sort_by_cached_key(|(p, _)| walk_key(p));
-    (files, errors.into_iter().map(|(_, d)| d).collect())
+    (files, errors.into_iter().map(|(_, d)| d).collect(), links)
 }
 
 /// A path's place in a walk that visits each folder's names in byte order:

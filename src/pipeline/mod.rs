@@ -268,9 +268,7 @@ pub fn build_changes(
         .root
         .canonicalize()
         .unwrap_or_else(|_| opts.root.clone());
-    for path in changed {
-        memo.sources.forget(&root.join(path));
-    }
+    memo.sources.saw_changes(&root, changed);
     let sink = match last {
         Some(l) => {
             let mut files = l.files.clone();
