@@ -369,17 +369,22 @@ fn rebuild_on_save(
         };
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut take = |r: notify_debouncer_full::DebounceEventResult| {
-            if let Ok(events) = r {
-                for e in events.iter() {
-                    // The system dropped events (too many at once, as a
-                    // checkout makes): any file may have changed, so the
-                    // whole site is built again, its folders walked.
-                    if e.event.need_rescan() {
-                        paths.push(opts.root.join("content"));
-                    } else if changes_content(&e.event.kind) {
-                        paths.extend(e.event.paths.iter().cloned());
+            // The system dropped events (too many at once, as a checkout
+            // makes), or the watcher failed (a new folder past the limit of
+            // watches): any file may have changed, so the whole site is
+            // built again, its folders walked.
+            let unknown = opts.root.join("content");
+            match r {
+                Ok(events) => {
+                    for e in events.iter() {
+                        if e.event.need_rescan() {
+                            paths.push(unknown.clone());
+                        } else if changes_content(&e.event.kind) {
+                            paths.extend(e.event.paths.iter().cloned());
+                        }
                     }
                 }
+                Err(_) => paths.push(unknown),
             }
         };
         take(first);
