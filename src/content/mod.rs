@@ -171,8 +171,10 @@ impl Section {
 /// What the files of content/ gave when they were last read, for `serve`:
 /// a file whose size and modification time have not changed since is not
 /// read and parsed again (on 10,000 pages, most of a rebuild after a save).
-/// Only facts are kept (this file, with this stamp, parses to this), so a
-/// failed build leaves it right.
+/// Those are facts (this file, with this stamp, parses to this), so a
+/// failed build leaves them right. The walk kept beside them is not: it
+/// stands for the folders while the watcher's paths say no file was
+/// created or removed ([`SourceMemo::saw_changes`]).
 #[derive(Default)]
 pub struct SourceMemo {
     files: HashMap<PathBuf, Remembered>,
@@ -244,7 +246,8 @@ impl SourceMemo {
         if !keep {
             self.walk = None;
         }
-        self.trusted = self.walk.is_some();
+        // Nothing said about the saves (a first build): every stamp checked.
+        self.trusted = self.walk.is_some() && !changed.is_empty();
     }
 }
 
@@ -1425,16 +1428,30 @@ mod tests {
         assert_eq!(memo.walks, 4);
         load_after(&[std::env::temp_dir().join("ailleurs.md")], &mut memo);
         assert_eq!(memo.walks, 5);
-        // A build with nothing said about the saves (`build`, `check`).
+        // A build with nothing said about the saves (`build`, `check`), or
+        // told of none.
         load(root, &config, opts.clone(), Some(&mut memo)).unwrap();
         assert_eq!(memo.walks, 6);
+        load_after(&[], &mut memo);
+        assert_eq!(memo.walks, 7);
+        // A renamed page: its old path is gone.
+        let etang = root.join("content/tourisme/etang.md");
+        std::fs::rename(&lac, &etang).unwrap();
+        assert_eq!(
+            load_after(&[lac.clone(), etang.clone()], &mut memo),
+            ["La plage", "Le lac"]
+        );
+        assert_eq!(memo.walks, 8);
+        std::fs::rename(&etang, &lac).unwrap();
+        load_after(&[etang, lac.clone()], &mut memo);
+        assert_eq!(memo.walks, 9);
 
         // Other languages read names another way: walked again.
         let two =
             Config::parse("base_url = \"https://x.fr\"\ntitle = \"T\"\n[languages.en]\n").unwrap();
         memo.saw_changes(root, std::slice::from_ref(&lac));
         load(root, &two, opts.clone(), Some(&mut memo)).unwrap();
-        assert_eq!(memo.walks, 7);
+        assert_eq!(memo.walks, 10);
 
         // A walk that met a symbolic link is not kept: its target may
         // change where no save of content/ says so.
@@ -1444,10 +1461,10 @@ mod tests {
             std::os::unix::fs::symlink(root.join("notes.md"), root.join("content/notes.md"))
                 .unwrap();
             load_after(&[root.join("content/notes.md")], &mut memo);
-            assert_eq!(memo.walks, 8);
+            assert_eq!(memo.walks, 11);
             std::fs::write(root.join("notes.md"), "+++\ntitle = \"Carnet\"\n+++\n").unwrap();
             assert!(load_after(&[lac], &mut memo).contains(&"Carnet".to_string()));
-            assert_eq!(memo.walks, 9);
+            assert_eq!(memo.walks, 12);
         }
     }
 

@@ -44,8 +44,8 @@ fn next_mark(text: &str, from: usize) -> Option<(usize, char)> {
             b'!' => return Some((i, '!')),
             b'?' => return Some((i, '?')),
             // « and » are C2 AB and C2 BB in UTF-8.
-            _ if bytes.get(i + 1) == Some(&0xAB) => return Some((i, '«')),
-            _ if bytes.get(i + 1) == Some(&0xBB) => return Some((i, '»')),
+            0xC2 if bytes.get(i + 1) == Some(&0xAB) => return Some((i, '«')),
+            0xC2 if bytes.get(i + 1) == Some(&0xBB) => return Some((i, '»')),
             _ => i += 1,
         }
     }

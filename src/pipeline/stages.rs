@@ -1262,9 +1262,9 @@ pub(super) fn render_pages(
         // this thread, the pool waited for them (a region's portal: 0.6 s
         // of its build, a quarter of a gigabyte per language).
         if let Some(round) = round {
-            let made = round.into_made();
+            let round_made = round.into_made();
             let maps = round_maps.into_inner().unwrap_or_else(|p| p.into_inner());
-            rayon::spawn(move || drop((made, maps)));
+            rayon::spawn(move || drop((round_made, maps)));
         }
     }
     // Every page's summary, made once (only `serve` has them).
