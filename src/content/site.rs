@@ -323,19 +323,33 @@ impl Builder<'_> {
         // The tags index is a theme-made page: every language has one, if
         // only to say that it has no tags yet.
         terms.entry("tags".to_string()).or_default();
+        // Each term's slug made once (a site's pages share a few dozen
+        // terms), and no map or string made per page: the site model is
+        // made again at each save of `serve`.
+        let mut slugs: FxHashMap<&str, String> = FxHashMap::default();
         for (i, p) in content.pages.iter().enumerate() {
             if p.lang != lang {
                 continue;
             }
-            for (tax, list) in p.taxonomy_terms() {
-                for t in list {
-                    let slug = slugify(&t);
-                    let entry = terms
-                        .entry(tax.clone())
-                        .or_default()
-                        .entry(slug)
-                        .or_insert_with(|| (t.clone(), Vec::new()));
-                    entry.1.push(i);
+            let tags = p.fm.tags.iter().map(|t| ("tags", t.as_str()));
+            let named =
+                p.fm.taxonomies
+                    .iter()
+                    .flat_map(|(tax, list)| list.iter().map(move |t| (tax.as_str(), t.as_str())));
+            for (tax, t) in tags.chain(named) {
+                let slug = slugs.entry(t).or_insert_with(|| slugify(t));
+                let by_slug = match terms.get_mut(tax) {
+                    Some(m) => m,
+                    None => terms.entry(tax.to_string()).or_default(),
+                };
+                match by_slug.get_mut(slug.as_str()) {
+                    // A page lists a term once, however many times or
+                    // ways it writes it (« Vélo », « vélo »).
+                    Some(entry) if entry.1.last() == Some(&i) => {}
+                    Some(entry) => entry.1.push(i),
+                    None => {
+                        by_slug.insert(slug.clone(), (t.to_string(), vec![i]));
+                    }
                 }
             }
         }
@@ -479,6 +493,49 @@ pub fn normalize_alias(alias: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_counts_once_in_a_term_its_first_spelling_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = Config::parse("base_url = \"https://x.fr\"\ntitle = \"T\"\n").unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let page = |name: &str, date: &str, tags: &str| {
+            let text = format!("+++\ntitle = \"{name}\"\ndate = {date}\ntags = [{tags}]\n+++\n");
+            std::fs::write(root.join("content").join(format!("{name}.md")), text).unwrap();
+        };
+        page("a", "2024-01-02", "\"Vélo\", \"Vélo\", \"vélo\", \"Lac\"");
+        page("b", "2024-01-01", "\"velo\"");
+        let opts = crate::content::LoadOptions {
+            drafts: false,
+            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
+            keep_going: false,
+        };
+        let content = crate::content::load(root, &config, opts, None).unwrap();
+        let (model, errors) = build(&content, &config);
+        assert!(errors.is_empty(), "{errors:?}");
+        let term = |key: &str| {
+            model
+                .listings
+                .iter()
+                .find(|l| matches!(l.kind, ListingKind::Term { .. }) && l.key == key)
+                .unwrap()
+        };
+        let velo = term("velo");
+        assert_eq!(velo.title, "Vélo");
+        let titles: Vec<&str> = velo
+            .pages
+            .iter()
+            .map(|&i| content.pages[i].title())
+            .collect();
+        assert_eq!(titles, ["a", "b"], "newest first, each once");
+        let lac: Vec<&str> = term("lac")
+            .pages
+            .iter()
+            .map(|&i| content.pages[i].title())
+            .collect();
+        assert_eq!(lac, ["a"]);
+    }
 
     #[test]
     fn aliases_are_normalized_and_traversal_refused() {
