@@ -112,15 +112,23 @@ impl Page {
     /// Tags from `tags` and Zola's `[taxonomies] tags`, in order, without repeats.
     pub fn taxonomy_terms(&self) -> BTreeMap<String, Vec<String>> {
         let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for t in &self.fm.tags {
-            push_unique(out.entry("tags".into()).or_default(), t);
-        }
-        for (name, terms) in &self.fm.taxonomies {
-            for t in terms {
-                push_unique(out.entry(name.clone()).or_default(), t);
-            }
+        for (tax, t) in self.terms() {
+            push_unique(out.entry(tax.to_string()).or_default(), t);
         }
         out
+    }
+
+    /// Each (taxonomy, term) the page writes, as written and in order:
+    /// `tags` first (the taxonomy `tags`), then each of `[taxonomies]`.
+    /// Repeats included: [`Page::taxonomy_terms`] leaves them out.
+    pub fn terms(&self) -> impl Iterator<Item = (&str, &str)> {
+        let tags = self.fm.tags.iter().map(|t| ("tags", t.as_str()));
+        let named = self
+            .fm
+            .taxonomies
+            .iter()
+            .flat_map(|(tax, list)| list.iter().map(move |t| (tax.as_str(), t.as_str())));
+        tags.chain(named)
     }
 }
 

@@ -331,12 +331,7 @@ impl Builder<'_> {
             if p.lang != lang {
                 continue;
             }
-            let tags = p.fm.tags.iter().map(|t| ("tags", t.as_str()));
-            let named =
-                p.fm.taxonomies
-                    .iter()
-                    .flat_map(|(tax, list)| list.iter().map(move |t| (tax.as_str(), t.as_str())));
-            for (tax, t) in tags.chain(named) {
+            for (tax, t) in p.terms() {
                 let slug = slugs.entry(t).or_insert_with(|| slugify(t));
                 let by_slug = match terms.get_mut(tax) {
                     Some(m) => m,
