@@ -2,7 +2,9 @@
 //! (`output::Served`), each page's rendered HTML (`markdown::held`: a
 //! build's until its page is written, `serve`'s kept for its next build)
 //! and the markdown `serve` remembers of each page ([`Text`]). One block
-//! format (the length first) and one rule for when packing pays, for all.
+//! format (the length first) and one rule for when packing pays, for all;
+//! and the UTF-8 check of text read back ([`string_from_utf8`], which
+//! content files read from disk go through too).
 
 use std::borrow::Cow;
 use std::sync::Arc;
