@@ -206,10 +206,24 @@ struct KeptWalk {
     /// What the walk's reading of names depended on besides the folders:
     /// the site's languages, its default first.
     languages: Vec<String>,
+    /// In the walk's order, which is `Path`'s (see [`KeptWalk::has`]).
     found: Vec<Found>,
     other_files: Vec<PathBuf>,
-    /// Every file above.
-    paths: std::collections::HashSet<PathBuf>,
+}
+
+impl KeptWalk {
+    /// Whether the walk found the file `path`. Its lists are in the order
+    /// `paths::walk_files` gives, each folder's names by their bytes, a
+    /// folder's before those of a name that extends it: `Path`'s order.
+    fn has(&self, path: &Path) -> bool {
+        self.found
+            .binary_search_by(|f| f.path.as_path().cmp(path))
+            .is_ok()
+            || self
+                .other_files
+                .binary_search_by(|p| p.as_path().cmp(path))
+                .is_ok()
+    }
 }
 
 impl SourceMemo {
@@ -245,7 +259,7 @@ impl SourceMemo {
             {
                 continue;
             }
-            let walked = self.walk.as_ref().is_some_and(|w| w.paths.contains(&path));
+            let walked = self.walk.as_ref().is_some_and(|w| w.has(&path));
             let file = path
                 .symlink_metadata()
                 .is_ok_and(|m| m.file_type().is_file());
@@ -483,19 +497,16 @@ fn walk_remembered(
     }
     let (walked, links) = walk(root, content_dir, config, languages);
     if walked.errors.is_empty() && !links {
-        let paths = walked
-            .found
-            .iter()
-            .map(|f| f.path.clone())
-            .chain(walked.other_files.iter().cloned())
-            .collect();
+        debug_assert!(
+            walked.found.is_sorted_by(|a, b| a.path < b.path) && walked.other_files.is_sorted(),
+            "the walk's order is Path's"
+        );
         memo.walk = Some(KeptWalk {
             languages: std::iter::once(config.default_language.clone())
                 .chain(languages.iter().map(|l| l.to_string()))
                 .collect(),
             found: walked.found.clone(),
             other_files: walked.other_files.clone(),
-            paths,
         });
     }
     (walked, false)
@@ -1387,6 +1398,8 @@ mod tests {
         };
         let lac = page("lac.md", "Le lac");
         let foret = page("foret.md", "La forêt");
+        let photo = root.join("content/tourisme/lac.jpg");
+        std::fs::write(&photo, "not read by the walk").unwrap();
         let opts = epoch_options();
         let titles = |c: &Content| -> Vec<String> {
             let mut t: Vec<String> = c.pages.iter().map(|p| p.title().to_string()).collect();
@@ -1408,13 +1421,14 @@ mod tests {
             ["La forêt", "Le grand lac"]
         );
         assert_eq!(memo.walks, 1);
-        // An editor's scratch file beside it, a template elsewhere: the same.
+        // An editor's scratch file beside it, a template elsewhere, a
+        // bundle's photo the walk found: the same.
         let swap = root.join("content/tourisme/.lac.md.swp");
         std::fs::write(&swap, "x").unwrap();
         let template = root.join("templates/page.html");
         page("lac.md", "Le lac");
         assert_eq!(
-            load_after(&[swap, template, lac.clone()], &mut memo),
+            load_after(&[swap, template, lac.clone(), photo.clone()], &mut memo),
             ["La forêt", "Le lac"]
         );
         assert_eq!(memo.walks, 1);
