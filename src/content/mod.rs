@@ -293,6 +293,16 @@ pub struct LoadOptions {
     pub keep_going: bool,
 }
 
+/// Options of a test's load: no drafts, "now" at 1970, stop at errors.
+#[cfg(test)]
+pub(crate) fn epoch_options() -> LoadOptions {
+    LoadOptions {
+        drafts: false,
+        clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
+        keep_going: false,
+    }
+}
+
 /// All content of a site.
 #[derive(Debug, Default)]
 pub struct Content {
@@ -1263,14 +1273,6 @@ mod tests {
     use super::*;
 
     /// Loading as of the epoch, drafts left out, stopping at the first error.
-    fn epoch_options() -> LoadOptions {
-        LoadOptions {
-            drafts: false,
-            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
-            keep_going: false,
-        }
-    }
-
     #[test]
     fn the_date_order_sorts_lists_as_sort_pages_does() {
         let pages = [

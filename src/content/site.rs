@@ -501,11 +501,7 @@ mod tests {
         };
         page("a", "2024-01-02", "\"Vélo\", \"Vélo\", \"vélo\", \"Lac\"");
         page("b", "2024-01-01", "\"velo\"");
-        let opts = crate::content::LoadOptions {
-            drafts: false,
-            clock: crate::clock::Clock::new(jiff::Timestamp::UNIX_EPOCH),
-            keep_going: false,
-        };
+        let opts = crate::content::epoch_options();
         let content = crate::content::load(root, &config, opts, None).unwrap();
         let (model, errors) = build(&content, &config);
         assert!(errors.is_empty(), "{errors:?}");
