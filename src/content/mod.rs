@@ -1424,7 +1424,7 @@ mod tests {
         );
         assert_eq!(memo.walks, 1);
         // An editor's scratch file beside it, a template elsewhere, a
-        // bundle's photo the walk found: the same.
+        // photo the walk found beside the pages: the same.
         let swap = root.join("content/tourisme/.lac.md.swp");
         std::fs::write(&swap, "x").unwrap();
         let template = root.join("templates/page.html");
