@@ -31,7 +31,11 @@ use std::sync::{Arc, Mutex};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::text::{fold_into, for_each_word, stem, stemmer, stop_words};
+use crate::error::Diagnostic;
+
+use super::text::{
+    fold_into, for_each_html_word, for_each_word, html_text_upto, stem, stemmer, stop_words,
+};
 
 /// The output folder of the index files.
 pub(crate) const FOLDER: &str = "search-index";
@@ -391,48 +395,57 @@ fn analyse(doc: &Doc, stems: &mut Stems<'_>) -> Analysed {
     let mut seen: Vec<(u32, Seen)> = Vec::new();
     let mut body_len = 0u32;
     let mut buffer = String::new();
-    let mut add = |text: &str, field: u8, weight: u32| {
-        for_each_word(text, |w| {
-            let (term, stem) = stems.spelling(w, &mut buffer);
-            if term == STOP {
-                return;
-            }
-            if stems.on_page.len() <= term as usize {
-                stems.on_page.resize(term as usize + 1, (0, 0));
-            }
-            let slot = &mut stems.on_page[term as usize];
-            if slot.0 != page {
-                *slot = (page, seen.len() as u32);
-                seen.push((
-                    term,
-                    Seen {
-                        fields: 0,
-                        tf: 0,
-                        stem,
-                        field: u8::MAX,
-                    },
-                ));
-            }
-            let e = &mut seen[slot.1 as usize].1;
-            if weight == 0 {
-                body_len += 1;
-                e.tf += 1;
-            } else if e.field != field {
-                e.field = field;
-                e.fields += weight;
-            }
-        });
+    let mut add = |w: &str, field: u8, weight: u32| {
+        let (term, stem) = stems.spelling(w, &mut buffer);
+        if term == STOP {
+            return;
+        }
+        if stems.on_page.len() <= term as usize {
+            stems.on_page.resize(term as usize + 1, (0, 0));
+        }
+        let slot = &mut stems.on_page[term as usize];
+        if slot.0 != page {
+            *slot = (page, seen.len() as u32);
+            seen.push((
+                term,
+                Seen {
+                    fields: 0,
+                    tf: 0,
+                    stem,
+                    field: u8::MAX,
+                },
+            ));
+        }
+        let e = &mut seen[slot.1 as usize].1;
+        if weight == 0 {
+            body_len += 1;
+            e.tf += 1;
+        } else if e.field != field {
+            e.field = field;
+            e.fields += weight;
+        }
     };
-    add(&doc.title, 0, W_TITLE);
+    for_each_word(&doc.title, |w| add(w, 0, W_TITLE));
     for h in &doc.headings {
-        add(h, 1, W_HEADING);
+        for_each_word(h, |w| add(w, 1, W_HEADING));
     }
-    add(&doc.description, 2, W_DESCRIPTION);
+    for_each_word(&doc.description, |w| add(w, 2, W_DESCRIPTION));
     for l in &doc.labels {
-        add(l, 3, W_LABEL);
+        for_each_word(l, |w| add(w, 3, W_LABEL));
     }
-    let body = doc.text();
-    add(&body, 4, 0);
+    // A body given as HTML is read for its words straight from the HTML;
+    // its text is made only as far as the result shows it.
+    let body: std::borrow::Cow<'_, str> = match &doc.html {
+        Some(html) => {
+            let html = html.text();
+            for_each_html_word(&html, |w| add(w, 4, 0));
+            html_text_upto(&html, EXCERPT_TEXT).into()
+        }
+        None => {
+            for_each_word(&doc.body, |w| add(w, 4, 0));
+            (*doc.body).into()
+        }
+    };
     let mut terms: Vec<_> = seen
         .into_iter()
         .map(|(t, s)| (t, s.fields, s.tf, s.stem))

@@ -189,53 +189,158 @@ impl Token {
 
 /// [`for_each_word`] of a text without a capital sigma (or lower-cased).
 fn scan(text: &str, f: &mut impl FnMut(&str)) {
-    let mut token = Token {
-        text: String::new(),
-        cuts: Vec::new(),
-        part: 0,
-        apostrophe: false,
-        folded: String::new(),
-    };
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+    let mut token = Token::new();
+    token.feed(text, f);
+    token.end(f);
+}
+
+impl Token {
+    fn new() -> Token {
+        Token {
+            text: String::new(),
+            cuts: Vec::new(),
+            part: 0,
+            apostrophe: false,
+            folded: String::new(),
+        }
+    }
+
+    /// Reads `text` (without a capital sigma, or lower-cased), giving the
+    /// words it ends: the last one is left open, since the text that
+    /// follows may go on with it (`pré<em>serve</em>` is one word).
+    fn feed(&mut self, text: &str, f: &mut impl FnMut(&str)) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_alphanumeric() {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                self.push_ascii(&text[start..i]);
+                continue;
+            }
+            if b.is_ascii() {
                 i += 1;
+                if !self.text.is_empty() {
+                    self.push(char::from(b), false, f);
+                }
+                continue;
             }
-            token.push_ascii(&text[start..i]);
-            continue;
-        }
-        if b.is_ascii() {
-            i += 1;
-            if !token.text.is_empty() {
-                token.push(char::from(b), false, f);
-            }
-            continue;
-        }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        match u32::from(c) {
-            // Latin-1's letters: all but × and ÷, upper case 0x20 below
-            // lower (ß and ÿ have no upper case here).
-            0xD7 | 0xF7 => token.push(c, false, f),
-            n @ 0xC0..=0xDE => {
-                let lower = char::from_u32(n + 0x20).unwrap_or(c);
-                token.push(lower, true, f);
-            }
-            0xDF..=0xFF => token.push(c, true, f),
-            _ => {
-                for l in c.to_lowercase() {
-                    token.push(l, is_word_char(l), f);
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            match u32::from(c) {
+                // Latin-1's letters: all but × and ÷, upper case 0x20 below
+                // lower (ß and ÿ have no upper case here).
+                0xD7 | 0xF7 => self.push(c, false, f),
+                n @ 0xC0..=0xDE => {
+                    let lower = char::from_u32(n + 0x20).unwrap_or(c);
+                    self.push(lower, true, f);
+                }
+                0xDF..=0xFF => self.push(c, true, f),
+                _ => {
+                    for l in c.to_lowercase() {
+                        self.push(l, is_word_char(l), f);
+                    }
                 }
             }
         }
     }
+
+    /// [`Token::feed`] of HTML text between tags: entities decoded as
+    /// [`html_text`] decodes them.
+    fn feed_decoded(&mut self, s: &str, f: &mut impl FnMut(&str)) {
+        let mut rest = s;
+        while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+            self.feed(&rest[..amp], f);
+            let after = &rest[amp + 1..];
+            match entity(after) {
+                Some((c, len)) => {
+                    let mut buf = [0u8; 4];
+                    self.feed(c.encode_utf8(&mut buf), f);
+                    rest = &after[len..];
+                }
+                None => {
+                    self.feed("&", f);
+                    rest = after;
+                }
+            }
+        }
+        self.feed(rest, f);
+    }
+}
+
+/// The entity that `after` (the text after a `&`) starts with, if one is
+/// named: its character and the bytes of its name and `;`.
+fn entity(after: &str) -> Option<(char, usize)> {
+    let name = &after[..after.find(';').filter(|&e| e <= 10)?];
+    Some((crate::xml::decode_entity(name)?, name.len() + 1))
+}
+
+/// The words of the text of `html` (what [`for_each_word`] gives of
+/// [`html_text`]), without making that text: tags are read as
+/// [`html_text`] reads them, and the text between them goes straight to
+/// the words. A page's HTML with a capital sigma, written or as an
+/// entity, has its text made first (see [`for_each_word`]).
+pub(crate) fn for_each_html_word(html: &str, mut f: impl FnMut(&str)) {
+    let sigma_entity = || {
+        memchr::memmem::find_iter(html.as_bytes(), "&#")
+            .any(|at| entity(&html[at + 1..]).is_some_and(|(c, _)| c == 'Σ'))
+    };
+    if html.contains('Σ') || sigma_entity() {
+        return for_each_word(&html_text(html), f);
+    }
+    let f = &mut f;
+    let mut token = Token::new();
+    let mut rest = html;
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
+        token.feed_decoded(&rest[..lt], f);
+        let after = &rest[lt + 1..];
+        let Some(tag) = read_tag(after) else {
+            rest = "";
+            break;
+        };
+        rest = tag.rest;
+        if tag.parts_words {
+            token.feed(" ", f);
+        }
+    }
+    token.feed_decoded(rest, f);
     token.end(f);
+}
+
+/// A tag as [`html_text`] reads it.
+struct Tag<'a> {
+    /// The text after it (after the element, for a script or a style).
+    rest: &'a str,
+    /// Whether it parts the words around it (not an inline tag).
+    parts_words: bool,
+}
+
+/// The tag that `after` (the text after a `<`) starts with, or none when
+/// no `>` closes it.
+fn read_tag(after: &str) -> Option<Tag<'_>> {
+    let gt = memchr::memchr(b'>', after.as_bytes())?;
+    let closing = after.starts_with('/');
+    let name = after.trim_start_matches('/');
+    let len = name.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let name = &name[..len];
+    let rest = &after[gt + 1..];
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    if (is("script") || is("style")) && !closing {
+        let close = if is("script") { "</script" } else { "</style" };
+        return Some(Tag {
+            rest: find_ignoring_case(rest, close).map_or("", |end| &rest[end..]),
+            parts_words: false,
+        });
+    }
+    Some(Tag {
+        rest,
+        parts_words: !INLINE_TAGS.iter().any(|t| is(t)),
+    })
 }
 
 /// Calls `f` with the parts of one token (byte ranges of `lower` cut at
@@ -383,33 +488,29 @@ pub(crate) fn stop_words(lang: &str) -> &'static [&'static str] {
 /// One pass, without a string per tag or a second pass for the spaces:
 /// the same text as [`html_text_by_steps`], which the tests compare it with.
 pub(crate) fn html_text(html: &str) -> String {
+    html_text_upto(html, usize::MAX)
+}
+
+/// The start of [`html_text`]: all of it, or its first `at_least`
+/// characters or more (a page's result shows only its first characters).
+pub(crate) fn html_text_upto(html: &str, at_least: usize) -> String {
     let mut out = Spaced {
-        text: String::with_capacity(html.len()),
+        text: String::with_capacity(html.len().min(at_least.saturating_add(256))),
         space: false,
     };
     let mut rest = html;
     while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         out.push_decoded(&rest[..lt]);
-        let after = &rest[lt + 1..];
-        let Some(gt) = memchr::memchr(b'>', after.as_bytes()) else {
+        // Fewer bytes are fewer characters: counted only past as many bytes.
+        if out.text.len() >= at_least && out.text.chars().count() >= at_least {
+            return out.text;
+        }
+        let Some(tag) = read_tag(&rest[lt + 1..]) else {
             rest = "";
             break;
         };
-        let closing = after.starts_with('/');
-        let name = after.trim_start_matches('/');
-        let len = name.bytes().take_while(u8::is_ascii_alphanumeric).count();
-        let name = &name[..len];
-        rest = &after[gt + 1..];
-        let is = |n: &str| name.eq_ignore_ascii_case(n);
-        if (is("script") || is("style")) && !closing {
-            let close = if is("script") { "</script" } else { "</style" };
-            rest = match find_ignoring_case(rest, close) {
-                Some(end) => &rest[end..],
-                None => "",
-            };
-            continue;
-        }
-        if !INLINE_TAGS.iter().any(|t| is(t)) {
+        rest = tag.rest;
+        if tag.parts_words {
             out.space = !out.text.is_empty();
         }
     }
@@ -486,14 +587,13 @@ impl Spaced {
         while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
             self.push_str(&rest[..amp]);
             let after = &rest[amp + 1..];
-            let entity = after.find(';').filter(|&e| e <= 10).map(|e| &after[..e]);
-            match (entity.and_then(crate::xml::decode_entity), entity) {
-                (Some(c), Some(name)) => {
+            match entity(after) {
+                Some((c, len)) => {
                     let mut buf = [0u8; 4];
                     self.push_str(c.encode_utf8(&mut buf));
-                    rest = &after[name.len() + 1..];
+                    rest = &after[len..];
                 }
-                _ => {
+                None => {
                     self.push_str("&");
                     rest = after;
                 }
@@ -662,6 +762,21 @@ mod tests {
                 "<li>",
                 "</ul>",
                 "é",
+                "’",
+                "'",
+                "&apos;",
+                "qu’",
+                "aujourd'hui",
+                "ÉTÉ",
+                "Œuvre",
+                "2026",
+                "<code>",
+                "</code>",
+                "\u{301}",
+                "&#39;",
+                "&#931;",
+                "&#x3A3;",
+                "Σ",
             ]),
             0..40,
         )
@@ -679,6 +794,23 @@ mod tests {
         #[test]
         fn html_text_in_one_pass_gives_the_text_of_the_steps(s in page_html()) {
             proptest::prop_assert_eq!(html_text(&s), html_text_by_steps(&s));
+        }
+
+        #[test]
+        fn words_read_from_html_are_the_words_of_its_text(s in page_html()) {
+            let mut fused = Vec::new();
+            for_each_html_word(&s, |w| fused.push(w.to_string()));
+            let mut two_passes = Vec::new();
+            for_each_word(&html_text(&s), |w| two_passes.push(w.to_string()));
+            proptest::prop_assert_eq!(fused, two_passes);
+        }
+
+        #[test]
+        fn the_start_of_a_text_is_the_start_of_the_whole_text(s in page_html(), at_least in 1usize..40) {
+            let whole = html_text(&s);
+            let start = html_text_upto(&s, at_least);
+            proptest::prop_assert!(whole.starts_with(&start));
+            proptest::prop_assert!(start.chars().count() >= at_least.min(whole.chars().count()));
         }
 
         #[test]
