@@ -884,17 +884,31 @@ pub(crate) fn build_language_with(
         vec![(blake3::Hash::from([0; 32]), None); docs.len()]
     };
     let mut analysed_now = 0;
+    // One reader of words per thread, for all the pages the thread reads:
+    // rayon cuts the work in more pieces than threads, and a reader made
+    // per piece would look every word up again in the lexicon.
+    let readers: Vec<Mutex<Stems<'_>>> = (0..=rayon::current_num_threads())
+        .map(|_| Mutex::new(Stems::new(lang, &stop_set, &lexicon)))
+        .collect();
     let mut analysed: Vec<Arc<Analysed>> = docs
         .par_iter()
         .zip(keyed.par_iter())
-        .map_init(
-            || Stems::new(lang, &stop_set, &lexicon),
-            |s, (d, (_, kept))| match kept {
-                Some(a) => Arc::clone(a),
-                None => Arc::new(analyse(d, s)),
-            },
-        )
+        .map(|(d, (_, kept))| match kept {
+            Some(a) => Arc::clone(a),
+            None => {
+                // The pool's threads are numbered below its size; any
+                // other thread reads with the last reader.
+                let at = rayon::current_thread_index()
+                    .unwrap_or(readers.len() - 1)
+                    .min(readers.len() - 1);
+                let mut reader = readers[at]
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                Arc::new(analyse(d, &mut reader))
+            }
+        })
         .collect();
+    drop(readers);
     analysed_now += keyed.iter().filter(|(_, kept)| kept.is_none()).count();
     drop(known);
     // Bodies are read (terms and result text are made): their memory goes
