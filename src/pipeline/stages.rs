@@ -1027,16 +1027,22 @@ pub(super) fn index_search(
         // Taken, not copied: a language's pages' text is tens of MB at 10,000 pages.
         let list = docs.remove(lang).unwrap_or_default();
         let facets = search::docs::facets(config, lang, &words);
-        let index = search::build_language_with(lang, list, &facets, memo, keep);
+        let write = |files: &[(String, std::sync::Arc<[u8]>)]| {
+            files
+                .par_iter()
+                .try_for_each(|(path, bytes)| sink.write_shared(path, bytes))
+        };
+        let index = search::build_language_with(lang, list, &facets, memo, keep, &write)?;
         let c = &mut out.counts;
         c.documents += index.documents;
         c.terms += index.terms;
         c.shards += index.shards;
-        c.files += index.files.len();
+        c.files += index.files.len() + index.results;
         c.analysed += index.analysed;
         c.shards_made += index.shards_made;
         c.documents_kept += index.documents_kept;
         c.bytes += index.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
+        c.bytes += index.results_bytes;
         index
             .files
             .par_iter()

@@ -149,7 +149,11 @@ impl Doc {
 pub(crate) struct LanguageIndex {
     /// Address of the manifest (`/search-index/fr/manifest.<hash>.json`).
     pub manifest: String,
+    /// The files not given to the writer of results: shards and manifest.
     pub files: Vec<(String, Arc<[u8]>)>,
+    /// The result files written, and their bytes.
+    pub results: usize,
+    pub results_bytes: u64,
     pub documents: usize,
     pub terms: usize,
     pub shards: usize,
@@ -849,21 +853,59 @@ struct Assembled {
 /// values in the language. Pages are numbered in the order of their
 /// address.
 #[cfg(test)]
+#[cfg(test)]
 pub(crate) fn build_language(lang: &str, docs: Vec<Doc>, facets: &Facets) -> LanguageIndex {
-    build_language_with(lang, docs, facets, &mut Memo::default(), false)
+    build_collecting(lang, docs, facets, &mut Memo::default(), false)
 }
 
-/// [`build_language`], keeping what `memo` holds of the last index of
+/// [`build_language_with`], its result files returned with the others.
+#[cfg(test)]
+fn build_collecting(
+    lang: &str,
+    docs: Vec<Doc>,
+    facets: &Facets,
+    memo: &mut Memo,
+    keep: bool,
+) -> LanguageIndex {
+    let results = Mutex::new(Vec::new());
+    let write = |files: &[(String, Arc<[u8]>)]| {
+        results
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(files);
+        Ok(())
+    };
+    let mut index = build_language_with(lang, docs, facets, memo, keep, &write)
+        .unwrap_or_else(|e: Diagnostic| panic!("{}", e.message));
+    // In the order a build once wrote them: shards, results, manifest.
+    let manifest = index.files.pop();
+    index.files.extend(
+        results
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    index.files.extend(manifest);
+    index
+}
+
+/// Writes a language's result files (path in the output, bytes).
+pub(crate) type WriteResults<'a> =
+    dyn Fn(&[(String, Arc<[u8]>)]) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// A language's index, keeping what `memo` holds of the last index of
 /// the language and, with `keep` (`serve`), leaving this one there.
 /// Without it, each page's terms are freed as soon as their postings are
-/// gathered: a build's memory peaks there.
+/// gathered: a build's memory peaks there. The result files are given to
+/// `write_results` as soon as they are made; the index's other files are
+/// returned.
 pub(crate) fn build_language_with(
     lang: &str,
     mut docs: Vec<Doc>,
     facets: &Facets,
     memo: &mut Memo,
     keep: bool,
-) -> LanguageIndex {
+    write_results: &WriteResults<'_>,
+) -> Result<LanguageIndex, Diagnostic> {
     docs.sort_by(|a, b| a.path.cmp(&b.path));
     let mut last = memo.langs.remove(lang).unwrap_or_default();
     let lexicon = Mutex::new(std::mem::take(&mut last.lexicon));
@@ -929,13 +971,31 @@ pub(crate) fn build_language_with(
     let lexicon = lexicon
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let (terms, shards, made) = if same_pages {
-        update(last, &analysed, &keyed, average, &lexicon)
-    } else {
-        assemble(&mut analysed, average, &lexicon, !keep)
-    };
-
     let dir = format!("{FOLDER}/{lang}");
+    // The result files are known once the pages are read: they are
+    // written while the terms are gathered, which one thread does.
+    let mut all = blake3::Hasher::new();
+    for a in &analysed {
+        all.update(a.fragment_hash.as_bytes());
+    }
+    let folder = all.finalize().to_hex()[..16].to_string();
+    let results: Vec<(String, Arc<[u8]>)> = analysed
+        .iter()
+        .enumerate()
+        .map(|(n, a)| (format!("{dir}/{folder}/{n}.json"), Arc::clone(&a.fragment)))
+        .collect();
+    let ((terms, shards, made), written) = rayon::join(
+        || {
+            if same_pages {
+                update(last, &analysed, &keyed, average, &lexicon)
+            } else {
+                assemble(&mut analysed, average, &lexicon, !keep)
+            }
+        },
+        || write_results(&results),
+    );
+    written?;
+
     let mut files = Vec::new();
     let mut keys = BTreeMap::new();
     let mut sorted_shards: Vec<_> = shards.iter().collect();
@@ -946,14 +1006,6 @@ pub(crate) fn build_language_with(
         }
         files.push((format!("{dir}/{h}.json"), Arc::clone(json)));
         keys.insert(key.clone(), h.to_string());
-    }
-    let mut all = blake3::Hasher::new();
-    for a in &analysed {
-        all.update(a.fragment_hash.as_bytes());
-    }
-    let folder = all.finalize().to_hex()[..16].to_string();
-    for (n, a) in analysed.iter().enumerate() {
-        files.push((format!("{dir}/{folder}/{n}.json"), Arc::clone(&a.fragment)));
     }
     let documents_kept = docs.iter().filter(|d| d.key.is_some()).count();
     let tables = Tables::of(&docs);
@@ -983,10 +1035,12 @@ pub(crate) fn build_language_with(
         analysed: analysed_now,
         shards_made: made,
         documents_kept,
+        results: results.len(),
+        results_bytes: results.iter().map(|(_, b)| b.len() as u64).sum(),
         files,
     };
     if !keep {
-        return index;
+        return Ok(index);
     }
     let mut made = Vec::with_capacity(docs.len());
     let docs = docs
@@ -1010,7 +1064,7 @@ pub(crate) fn build_language_with(
             made,
         },
     );
-    index
+    Ok(index)
 }
 
 /// Each shard of the layout by key: whether split, its JSON and the hash
@@ -1321,8 +1375,8 @@ mod tests {
         assert!(shard_with(&b, "legumes").is_some());
         // Either form gives a page the same key: `serve` reads neither again.
         let mut memo = Memo::default();
-        build_language_with("fr", as_html, &Facets::default(), &mut memo, true);
-        let again = build_language_with("fr", as_text, &Facets::default(), &mut memo, true);
+        build_collecting("fr", as_html, &Facets::default(), &mut memo, true);
+        let again = build_collecting("fr", as_text, &Facets::default(), &mut memo, true);
         assert_eq!(again.analysed, 0);
         assert_eq!(again.files, a.files);
     }
@@ -1341,9 +1395,9 @@ mod tests {
             .collect();
         let mut memo = Memo::default();
         let other = doc("/z/", "Village ete", "zzz commun3 mot5 Été pages");
-        build_language_with("fr", vec![other], &Facets::default(), &mut memo, true);
+        build_collecting("fr", vec![other], &Facets::default(), &mut memo, true);
         assert_eq!(memo.langs["fr"].lexicon.term(0), "village");
-        let apart = build_language_with("fr", pages.clone(), &Facets::default(), &mut memo, true);
+        let apart = build_collecting("fr", pages.clone(), &Facets::default(), &mut memo, true);
         let fresh = build_language("fr", pages, &Facets::default());
         assert_eq!(apart.analysed, 400, "the index is made whole");
         assert_eq!(apart.files, fresh.files);
@@ -1598,7 +1652,7 @@ mod tests {
                 .collect()
         };
         let mut memo = Memo::default();
-        let first = build_language_with("fr", site(&[]), &Facets::default(), &mut memo, true);
+        let first = build_collecting("fr", site(&[]), &Facets::default(), &mut memo, true);
         assert_eq!((first.analysed, first.shards_made), (300, first.shards));
         // Each step: an edit of one page, as `serve` sees a save; the kept
         // index must write exactly what a new one writes.
@@ -1610,7 +1664,7 @@ mod tests {
             &[(12, "")],
         ];
         for edits in steps {
-            let kept = build_language_with("fr", site(edits), &Facets::default(), &mut memo, true);
+            let kept = build_collecting("fr", site(edits), &Facets::default(), &mut memo, true);
             let fresh = build_language("fr", site(edits), &Facets::default());
             assert_eq!(kept.manifest, fresh.manifest, "{edits:?}");
             assert_eq!(kept.files, fresh.files, "{edits:?}");
@@ -1638,7 +1692,7 @@ mod tests {
         // the pages it keeps (still read once each).
         let mut more = site(&[]);
         more.push(doc("/p150b/", "Nouvelle page", "lac"));
-        let kept = build_language_with("fr", more.clone(), &Facets::default(), &mut memo, true);
+        let kept = build_collecting("fr", more.clone(), &Facets::default(), &mut memo, true);
         assert_eq!(
             kept.files,
             build_language("fr", more, &Facets::default()).files
