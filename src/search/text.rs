@@ -127,6 +127,41 @@ pub(crate) fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     scan(text, &mut f)
 }
 
+/// What a byte is to [`Token::feed`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ascii {
+    /// A digit or a lower-case letter.
+    Lower,
+    Upper,
+    /// An apostrophe, which may go on with the word.
+    Apostrophe,
+    /// The start or the rest of a character beyond ASCII.
+    Beyond,
+    /// Any other ASCII character: it ends a word.
+    Ends,
+}
+
+const ASCII: [Ascii; 256] = {
+    let mut table = [Ascii::Ends; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_digit() || c.is_ascii_lowercase() {
+            Ascii::Lower
+        } else if c.is_ascii_uppercase() {
+            Ascii::Upper
+        } else if c == b'\'' {
+            Ascii::Apostrophe
+        } else if !c.is_ascii() {
+            Ascii::Beyond
+        } else {
+            Ascii::Ends
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The token being read: its lower-cased characters without the
 /// apostrophes that cut it, the byte ranges of its parts, and whether an
 /// apostrophe was just read (it cuts the token if a word character follows).
@@ -215,8 +250,24 @@ impl Token {
             let b = bytes[i];
             if b.is_ascii_alphanumeric() {
                 let start = i;
-                while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                let mut upper = false;
+                while let Some(&n) = bytes.get(i) {
+                    match ASCII[usize::from(n)] {
+                        Ascii::Lower => {}
+                        Ascii::Upper => upper = true,
+                        _ => break,
+                    }
                     i += 1;
+                }
+                // Most words: ASCII in lower case, alone in their token,
+                // and followed by what ends it. Given as they are written.
+                if !upper
+                    && self.text.is_empty()
+                    && bytes.get(i).is_some_and(|&n| ASCII[usize::from(n)] == Ascii::Ends)
+                {
+                    f(&text[start..i]);
+                    i += 1;
+                    continue;
                 }
                 self.push_ascii(&text[start..i]);
                 continue;
