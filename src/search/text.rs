@@ -263,7 +263,9 @@ impl Token {
                 // and followed by what ends it. Given as they are written.
                 if !upper
                     && self.text.is_empty()
-                    && bytes.get(i).is_some_and(|&n| ASCII[usize::from(n)] == Ascii::Ends)
+                    && bytes
+                        .get(i)
+                        .is_some_and(|&n| ASCII[usize::from(n)] == Ascii::Ends)
                 {
                     f(&text[start..i]);
                     i += 1;
