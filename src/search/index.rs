@@ -853,7 +853,6 @@ struct Assembled {
 /// values in the language. Pages are numbered in the order of their
 /// address.
 #[cfg(test)]
-#[cfg(test)]
 pub(crate) fn build_language(lang: &str, docs: Vec<Doc>, facets: &Facets) -> LanguageIndex {
     build_collecting(lang, docs, facets, &mut Memo::default(), false)
 }
@@ -994,7 +993,8 @@ pub(crate) fn build_language_with(
         },
         || write_results(&results),
     );
-    written?;
+    // A failed write fails the build, after `memo` has this index back:
+    // the next save of `serve` need not read every page again.
 
     let mut files = Vec::new();
     let mut keys = BTreeMap::new();
@@ -1040,7 +1040,7 @@ pub(crate) fn build_language_with(
         files,
     };
     if !keep {
-        return Ok(index);
+        return written.map(|()| index);
     }
     let mut made = Vec::with_capacity(docs.len());
     let docs = docs
@@ -1064,7 +1064,7 @@ pub(crate) fn build_language_with(
             made,
         },
     );
-    Ok(index)
+    written.map(|()| index)
 }
 
 /// Each shard of the layout by key: whether split, its JSON and the hash
@@ -1616,6 +1616,29 @@ mod tests {
         // Page 99 has commune 99 (number 100 = 36 + 1 × 64): "A" then "1".
         assert_eq!(&codes[99 * 5..], "_00A1");
         assert_eq!(m["communes"][99], "Commune 099");
+    }
+
+    #[test]
+    fn a_failed_write_of_results_fails_and_keeps_the_index_for_the_next_build() {
+        let pages = || {
+            vec![
+                doc("/a/", "Le lac", "Une plage au bord du lac."),
+                doc("/b/", "La forêt", "Des chemins sous les arbres."),
+            ]
+        };
+        let failing =
+            |_: &[(String, Arc<[u8]>)]| Err(Diagnostic::error("output-write", "the disk is full"));
+        let mut memo = Memo::default();
+        let failed =
+            build_language_with("fr", pages(), &Facets::default(), &mut memo, true, &failing);
+        assert_eq!(failed.map(|_| ()).unwrap_err().message, "the disk is full");
+        // The next build finds every page it read, and reads none again.
+        let next = build_collecting("fr", pages(), &Facets::default(), &mut memo, true);
+        assert_eq!(next.analysed, 0);
+        assert_eq!(
+            next.files,
+            build_language("fr", pages(), &Facets::default()).files
+        );
     }
 
     #[test]
