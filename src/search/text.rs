@@ -306,24 +306,31 @@ impl Token {
     /// [`Token::feed`] of HTML text between tags: entities decoded as
     /// [`html_text`] decodes them.
     fn feed_decoded(&mut self, s: &str, f: &mut impl FnMut(&str)) {
-        let mut rest = s;
-        while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
-            self.feed(&rest[..amp], f);
-            let after = &rest[amp + 1..];
-            match entity(after) {
-                Some((c, len)) => {
-                    let mut buf = [0u8; 4];
-                    self.feed(c.encode_utf8(&mut buf), f);
-                    rest = &after[len..];
-                }
-                None => {
-                    self.feed("&", f);
-                    rest = after;
-                }
+        decoded(s, |piece| self.feed(piece, f));
+    }
+}
+
+/// Gives `s` in pieces, with the entities it names decoded (an unknown
+/// one as written): how [`html_text`] and [`for_each_html_word`] both read
+/// the text between tags.
+fn decoded(s: &str, mut give: impl FnMut(&str)) {
+    let mut rest = s;
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        give(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        match entity(after) {
+            Some((c, len)) => {
+                let mut buf = [0u8; 4];
+                give(c.encode_utf8(&mut buf));
+                rest = &after[len..];
+            }
+            None => {
+                give("&");
+                rest = after;
             }
         }
-        self.feed(rest, f);
     }
+    give(rest);
 }
 
 /// The entity that `after` (the text after a `&`) starts with, if one is
@@ -554,7 +561,9 @@ pub(crate) fn html_text_upto(html: &str, at_least: usize) -> String {
     let mut rest = html;
     while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         out.push_decoded(&rest[..lt]);
-        // Fewer bytes are fewer characters: counted only past as many bytes.
+        // A text has no more characters than bytes: they are counted only
+        // once there are as many bytes. (A long text without tags is made
+        // whole.)
         if out.text.len() >= at_least && out.text.chars().count() >= at_least {
             return out.text;
         }
@@ -636,23 +645,7 @@ impl Spaced {
 
     /// `s` with the entities it names decoded (an unknown one as written).
     fn push_decoded(&mut self, s: &str) {
-        let mut rest = s;
-        while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
-            self.push_str(&rest[..amp]);
-            let after = &rest[amp + 1..];
-            match entity(after) {
-                Some((c, len)) => {
-                    let mut buf = [0u8; 4];
-                    self.push_str(c.encode_utf8(&mut buf));
-                    rest = &after[len..];
-                }
-                None => {
-                    self.push_str("&");
-                    rest = after;
-                }
-            }
-        }
-        self.push_str(rest);
+        decoded(s, |piece| self.push_str(piece));
     }
 }
 
