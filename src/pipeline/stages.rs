@@ -1027,6 +1027,7 @@ pub(super) fn index_search(
         // Taken, not copied: a language's pages' text is tens of MB at 10,000 pages.
         let list = docs.remove(lang).unwrap_or_default();
         let facets = search::docs::facets(config, lang, &words);
+        // The result files, as the index makes them; its other files after.
         let write = |files: &[(String, std::sync::Arc<[u8]>)]| {
             files
                 .par_iter()
@@ -1043,10 +1044,7 @@ pub(super) fn index_search(
         c.documents_kept += index.documents_kept;
         c.bytes += index.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
         c.bytes += index.results_bytes;
-        index
-            .files
-            .par_iter()
-            .try_for_each(|(path, bytes)| sink.write_shared(path, bytes))?;
+        write(&index.files)?;
         out.manifests.insert(lang.to_string(), index.manifest);
     }
     out.warnings = warnings;
