@@ -491,16 +491,18 @@ mod tests {
 
     #[test]
     fn a_page_counts_once_in_a_term_its_first_spelling_names_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let config = Config::parse("base_url = \"https://x.fr\"\ntitle = \"T\"\n").unwrap();
-        std::fs::create_dir_all(root.join("content")).unwrap();
         let page = |name: &str, date: &str, tags: &str| {
-            let text = format!("+++\ntitle = \"{name}\"\ndate = {date}\ntags = [{tags}]\n+++\n");
-            std::fs::write(root.join("content").join(format!("{name}.md")), text).unwrap();
+            format!("+++\ntitle = \"{name}\"\ndate = {date}\ntags = [{tags}]\n+++\n")
         };
-        page("a", "2024-01-02", "\"Vélo\", \"Vélo\", \"vélo\", \"Lac\"");
-        page("b", "2024-01-01", "\"velo\"");
+        let dir = crate::testing::site(&[
+            (
+                "content/a.md",
+                &page("a", "2024-01-02", "\"Vélo\", \"Vélo\", \"vélo\", \"Lac\""),
+            ),
+            ("content/b.md", &page("b", "2024-01-01", "\"velo\"")),
+        ]);
+        let root = dir.path();
+        let config = Config::parse(crate::testing::CONFIG).unwrap();
         let opts = crate::content::epoch_options();
         let content = crate::content::load(root, &config, opts, None).unwrap();
         let (model, errors) = build(&content, &config);
