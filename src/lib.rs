@@ -8,7 +8,7 @@
 //! Layers: a module may use only modules of a lower layer. A test below
 //! reads every `crate::` path of `src/` and fails when one runs back up.
 //!
-//! 0. `error`, `url`, `xml`, `stamp`, `clock`, `slug`, `packed`, `testing`
+//! 0. `error`, `url`, `xml`, `stamp`, `clock`, `slug`, `packed`, `per_thread`, `testing`
 //! 1. `paths`, `output`, `geo`
 //! 2. `config`, `audit`
 //! 3. `content`, `markdown`, `media`
@@ -39,6 +39,7 @@ pub(crate) mod media;
 pub(crate) mod output;
 pub(crate) mod packed;
 pub(crate) mod paths;
+pub(crate) mod per_thread;
 pub(crate) mod pipeline;
 pub(crate) mod render;
 pub(crate) mod scaffold;

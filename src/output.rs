@@ -112,7 +112,7 @@ pub struct Staging {
     /// last made or found: the next file written into it asks the system
     /// for nothing more than the file (a language's search results are
     /// 25,000 files in one folder).
-    last_folders: Box<[Mutex<Option<PathBuf>>]>,
+    last_folders: crate::per_thread::PerThread<Option<PathBuf>>,
 }
 
 /// The staging folder and the files of the reused spare this build has
@@ -301,9 +301,7 @@ impl Staging {
             files: AtomicU64::new(0),
             staged,
             adopting: Mutex::new(adopting),
-            last_folders: (0..=rayon::current_num_threads())
-                .map(|_| Mutex::new(None))
-                .collect(),
+            last_folders: crate::per_thread::PerThread::new(|| None),
         })
     }
 
@@ -477,26 +475,19 @@ impl Staging {
     /// Writes through `f` at `path`, making room first when the reused tree
     /// has a folder or a file in the way.
     fn put(&self, path: &Path, f: impl Fn(&Path) -> std::io::Result<()>) -> std::io::Result<()> {
-        let last = self.last_folders.len() - 1;
-        let at = rayon::current_thread_index().map_or(last, |i| i.min(last));
-        let slot = || {
-            self.last_folders[at]
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-        };
         let attempt = |known: bool| -> std::io::Result<()> {
             if let Some(parent) = path.parent()
-                && !(known && slot().as_deref() == Some(parent))
+                && !(known && self.last_folders.mine().as_deref() == Some(parent))
             {
                 std::fs::create_dir_all(parent)?;
-                *slot() = Some(parent.to_path_buf());
+                *self.last_folders.mine() = Some(parent.to_path_buf());
             }
             f(path)
         };
         if attempt(true).is_err() {
             // Making room may remove folders: none is taken as made.
-            for folder in &self.last_folders {
-                *folder.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            for mut folder in self.last_folders.each() {
+                *folder = None;
             }
             clear_way(self.tmp(), path);
             attempt(false)?;

@@ -32,6 +32,7 @@ use std::sync::{Arc, Mutex};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::Diagnostic;
+use crate::per_thread::PerThread;
 
 use super::text::{
     fold_into, for_each_html_word, for_each_word, html_text_upto, stem, stemmer, stop_words,
@@ -928,25 +929,13 @@ pub(crate) fn build_language_with(
     // One reader of words per thread, for all the pages the thread reads:
     // rayon cuts the work in more pieces than threads, and a reader made
     // per piece would look every word up again in the lexicon.
-    let readers: Vec<Mutex<Stems<'_>>> = (0..=rayon::current_num_threads())
-        .map(|_| Mutex::new(Stems::new(lang, &stop_set, &lexicon)))
-        .collect();
+    let readers = PerThread::new(|| Stems::new(lang, &stop_set, &lexicon));
     let mut analysed: Vec<Arc<Analysed>> = docs
         .par_iter()
         .zip(keyed.par_iter())
         .map(|(d, (_, kept))| match kept {
             Some(a) => Arc::clone(a),
-            None => {
-                // The pool's threads are numbered below its size; any
-                // other thread reads with the last reader.
-                let at = rayon::current_thread_index()
-                    .unwrap_or(readers.len() - 1)
-                    .min(readers.len() - 1);
-                let mut reader = readers[at]
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                Arc::new(analyse(d, &mut reader))
-            }
+            None => Arc::new(analyse(d, &mut readers.mine())),
         })
         .collect();
     drop(readers);
