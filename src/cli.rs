@@ -78,6 +78,9 @@ pub enum Command {
         /// Include pages with draft = true.
         #[arg(long)]
         drafts: bool,
+        /// After each build, print how many milliseconds each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Report problems without writing the output folder.
     Check {
@@ -278,6 +281,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
             open,
             follow,
             drafts,
+            timings,
         } => {
             let fixed_now = std::env::var_os("SOURCE_DATE_EPOCH")
                 .map(|_| now())
@@ -293,6 +297,7 @@ pub fn run(cli: Cli) -> Result<u8, Error> {
                     drafts,
                     open,
                     follow,
+                    timings,
                     now: fixed_now,
                 },
                 &say,

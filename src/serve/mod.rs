@@ -54,6 +54,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// After a page's markdown is saved, take the browser to that page.
     pub follow: bool,
+    /// Print each build's time per stage after its line.
+    pub timings: bool,
     /// A fixed "now" (SOURCE_DATE_EPOCH); else the clock at each build.
     pub now: Option<jiff::Timestamp>,
 }
@@ -196,6 +198,20 @@ fn rebuild(
     }
 }
 
+/// The stages' milliseconds, on a line of their own after a build's line
+/// (`--timings`); nothing without it.
+fn timings(opts: &ServeOptions, report: &BuildReport) -> String {
+    if !opts.timings {
+        return String::new();
+    }
+    let stages: Vec<String> = report
+        .stages_ms
+        .iter()
+        .map(|(stage, ms)| format!("{stage} {ms:.0}"))
+        .collect();
+    format!("\n  ms by stage: {}", stages.join(", "))
+}
+
 /// How long `serve` waits after a build for another save before it packs
 /// the pages the build wrote.
 const PACK_AFTER: Duration = Duration::from_millis(1000);
@@ -240,9 +256,10 @@ pub fn serve(opts: ServeOptions, say: &(dyn Fn(&str) + Sync)) -> Result<(), Erro
     let mut memo = Memo::default();
     match rebuild(&state, &opts, &base, &mut memo, &[]) {
         Ok(r) => say(&format!(
-            "built {} pages in {} ms",
+            "built {} pages in {} ms{}",
             r.page_count(),
-            started.elapsed().as_millis()
+            started.elapsed().as_millis(),
+            timings(&opts, &r)
         )),
         Err(f) => say(&format!(
             "{}\nthe build failed; fix the file and save",
@@ -405,9 +422,10 @@ fn rebuild_on_save(
                 changed.clear();
                 let what = page.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
                 say(&format!(
-                    "rebuilt {} pages in {} ms{what}",
+                    "rebuilt {} pages in {} ms{what}{}",
                     r.pages_rendered(),
-                    started.elapsed().as_millis()
+                    started.elapsed().as_millis(),
+                    timings(opts, &r)
                 ));
                 generation += 1;
                 state.broadcast(if change == Change::Css {

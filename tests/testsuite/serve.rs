@@ -459,6 +459,33 @@ fn serve_follow_takes_the_browser_to_the_saved_page() {
     assert_eq!(next_event(&mut events, "reload"), "{\"path\":null}");
 }
 
+#[test]
+fn serve_timings_print_each_stage_of_a_save() {
+    let tmp = SiteTest::from_fixture("build/base");
+    let site = tmp.root();
+    let served = Served::start_with(site, free_port(), &["--timings"]);
+    let page = site.join("content/tourisme/lac.md");
+    std::fs::write(&page, read(&page) + "\nUne phrase de plus.\n").unwrap();
+    served.wait_line("rebuilt ");
+    let line = served.wait_line("ms by stage: ");
+    let stages: Vec<(&str, f64)> = line
+        .trim()
+        .trim_start_matches("ms by stage: ")
+        .split(", ")
+        .map(|s| {
+            let (name, ms) = s.rsplit_once(' ').expect(&line);
+            (name, ms.parse().expect(&line))
+        })
+        .collect();
+    let names: Vec<&str> = stages.iter().map(|(n, _)| *n).collect();
+    for stage in ["content", "markdown", "render", "files"] {
+        assert!(names.contains(&stage), "{stage} missing: {line}");
+    }
+    // In the build's order.
+    let at = |n: &str| names.iter().position(|s| *s == n).unwrap();
+    assert!(at("content") < at("markdown") && at("markdown") < at("render"), "{line}");
+}
+
 /// A `serve` build's options for a site: a fixed address and clock, so
 /// that a full build of the same site gives the same bytes.
 fn serve_options(root: &Path) -> blason::BuildOptions {
