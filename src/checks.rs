@@ -31,12 +31,8 @@ type Resolved = Result<(PathBuf, bool), String>;
 /// errors of those that do not resolve to one.
 pub(crate) fn files(root: &Path, content: &Content) -> (CoverFiles, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let resolve = |written: &str, dir: &Path| -> Resolved {
-        resolve_content_path(root, dir, written).map(|p| {
-            let found = p.is_file();
-            (p, found)
-        })
-    };
+    let resolver = crate::paths::Resolver::new(root);
+    let resolve = |written: &str, dir: &Path| -> Resolved { resolver.resolve(dir, written) };
     let pages: Vec<Option<Resolved>> = content
         .pages
         .par_iter()

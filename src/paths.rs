@@ -25,45 +25,109 @@ pub const SOURCE_FOLDERS: [&str; 7] = [
 /// exists, on the canonical path so that a symbolic link cannot lead out.
 /// The error is a short phrase to put after the path in a message.
 pub fn inside_root(root: &Path, base: &Path, rel: &Path) -> Result<PathBuf, String> {
-    if rel.is_absolute() || rel.has_root() {
-        return Err("is an absolute path; it must be relative to the site".into());
-    }
-    let joined = base.join(rel);
-    let normal = normalize(&joined);
-    let root_normal = normalize(root);
-    if !normal.starts_with(&root_normal) {
-        return Err("leaves the site folder".into());
-    }
-    if let (Ok(real), Ok(real_root)) = (normal.canonicalize(), root_normal.canonicalize())
-        && !real.starts_with(&real_root)
-    {
-        return Err("leads outside the site folder through a symbolic link".into());
-    }
-    Ok(normal)
+    Resolver::new(root).inside(base, rel).map(|(path, _)| path)
 }
 
 /// Resolves a path written in front matter or gallery.toml: a bare name is
 /// beside the file (`dir`), a name starting with `/` is under `static/`.
 pub fn resolve_content_path(root: &Path, dir: &Path, written: &str) -> Result<PathBuf, String> {
-    if written.contains("://") {
-        return Err("is a URL; blason publishes local files only".into());
-    }
-    let path = match written.strip_prefix('/') {
-        Some(in_static) => inside_root(root, &root.join("static"), Path::new(in_static))?,
-        None => inside_root(root, dir, Path::new(written))?,
-    };
-    match on_disk(&path) {
-        // The name the disk spells otherwise is checked again: the link
-        // check above ran on a name that does not exist.
-        Some(found) if found != path => {
-            let root_normal = normalize(root);
-            match found.strip_prefix(&root_normal) {
-                Ok(rel) => inside_root(root, root, rel),
-                Err(_) => Err("leaves the site folder".into()),
-            }
+    Resolver::new(root).resolve(dir, written).map(|(path, _)| path)
+}
+
+/// Resolves the paths written in one site's files, as [`inside_root`] and
+/// [`resolve_content_path`] do one at a time, for many at once (a site's
+/// covers): the site root's real path is found once, and each folder's
+/// once, so that a file that is no symbolic link costs one `lstat` (its real
+/// path is its folder's and its name) rather than the `realpath` of the
+/// file and of the root. For one build: a folder's real path is not asked
+/// again.
+pub struct Resolver<'a> {
+    root: &'a Path,
+    root_normal: PathBuf,
+    real_root: Option<PathBuf>,
+    /// Each folder's real path (`None`: it has none, it does not exist).
+    folders: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<PathBuf>>>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(root: &'a Path) -> Resolver<'a> {
+        let root_normal = normalize(root);
+        let real_root = root_normal.canonicalize().ok();
+        Resolver {
+            root,
+            root_normal,
+            real_root,
+            folders: Default::default(),
         }
-        Some(found) => Ok(found),
-        None => Ok(path),
+    }
+
+    /// [`inside_root`], and whether the path is a file (following links).
+    pub fn inside(&self, base: &Path, rel: &Path) -> Result<(PathBuf, bool), String> {
+        if rel.is_absolute() || rel.has_root() {
+            return Err("is an absolute path; it must be relative to the site".into());
+        }
+        let normal = normalize(&base.join(rel));
+        if !normal.starts_with(&self.root_normal) {
+            return Err("leaves the site folder".into());
+        }
+        let Some((real, is_file)) = self.real(&normal) else {
+            return Ok((normal, false));
+        };
+        if let Some(real_root) = &self.real_root
+            && !real.starts_with(real_root)
+        {
+            return Err("leads outside the site folder through a symbolic link".into());
+        }
+        Ok((normal, is_file))
+    }
+
+    /// [`resolve_content_path`], and whether the path is a file.
+    pub fn resolve(&self, dir: &Path, written: &str) -> Result<(PathBuf, bool), String> {
+        if written.contains("://") {
+            return Err("is a URL; blason publishes local files only".into());
+        }
+        let (path, is_file) = match written.strip_prefix('/') {
+            Some(in_static) => self.inside(&self.root.join("static"), Path::new(in_static))?,
+            None => self.inside(dir, Path::new(written))?,
+        };
+        if is_file {
+            return Ok((path, true));
+        }
+        match on_disk(&path) {
+            // The name the disk spells otherwise is checked again: the link
+            // check above ran on a name that does not exist.
+            Some(found) if found != path => match found.strip_prefix(&self.root_normal) {
+                Ok(rel) => self.inside(self.root, rel),
+                Err(_) => Err("leaves the site folder".into()),
+            },
+            Some(found) => {
+                let is_file = found.is_file();
+                Ok((found, is_file))
+            }
+            None => Ok((path, false)),
+        }
+    }
+
+    /// The real path of `normal` (no `.` or `..` in it) and whether it is
+    /// a file; `None` when it does not exist (or is a link to nothing).
+    fn real(&self, normal: &Path) -> Option<(PathBuf, bool)> {
+        let meta = normal.symlink_metadata().ok()?;
+        let parent = normal.parent().filter(|p| !p.as_os_str().is_empty());
+        let (Some(parent), Some(name), false) = (
+            parent,
+            normal.file_name(),
+            meta.file_type().is_symlink(),
+        ) else {
+            let real = normal.canonicalize().ok()?;
+            let is_file = real.is_file();
+            return Some((real, is_file));
+        };
+        let mut folders = self.folders.lock().unwrap_or_else(|p| p.into_inner());
+        let real_parent = folders
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| parent.canonicalize().ok())
+            .as_ref()?;
+        Some((real_parent.join(name), meta.is_file()))
     }
 }
 
@@ -374,6 +438,48 @@ mod tests {
         assert!(resolve_content_path(root, dir, "/../../etc/passwd").is_err());
         assert!(inside_root(root, dir, Path::new("/etc/passwd")).is_err());
         assert!(resolve_content_path(root, dir, "https://x.org/a.jpg").is_err());
+    }
+
+    #[test]
+    fn one_resolver_for_many_paths_refuses_every_link_that_leaves_the_site() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let (root, outside) = (dir.path().join("site"), dir.path().join("outside"));
+        for d in ["static/covers", "content/lac", "static/inside"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.jpg"), "x").unwrap();
+        std::fs::write(root.join("static/covers/a.jpg"), "x").unwrap();
+        std::fs::write(root.join("static/inside/b.jpg"), "x").unwrap();
+        // A file that is a link out, a folder that is a link out, and links
+        // that stay inside.
+        symlink(outside.join("secret.jpg"), root.join("static/covers/out.jpg")).unwrap();
+        symlink(&outside, root.join("static/away")).unwrap();
+        symlink(root.join("static/inside"), root.join("static/near")).unwrap();
+        symlink(root.join("static/covers/a.jpg"), root.join("content/lac/a.jpg")).unwrap();
+        symlink(root.join("nothing.jpg"), root.join("static/covers/dangling.jpg")).unwrap();
+        let lac = root.join("content/lac");
+        let resolver = Resolver::new(&root);
+        // Twice each: the second answer comes from the folders found.
+        for _ in 0..2 {
+            let ok = |w: &str| resolver.resolve(&lac, w).unwrap();
+            assert_eq!(ok("/covers/a.jpg"), (root.join("static/covers/a.jpg"), true));
+            assert_eq!(ok("a.jpg"), (lac.join("a.jpg"), true));
+            assert_eq!(ok("/near/b.jpg"), (root.join("static/near/b.jpg"), true));
+            assert_eq!(ok("/covers"), (root.join("static/covers"), false));
+            assert_eq!(ok("/covers/none.jpg"), (root.join("static/covers/none.jpg"), false));
+            assert_eq!(
+                ok("/covers/dangling.jpg"),
+                (root.join("static/covers/dangling.jpg"), false)
+            );
+            for out in ["/covers/out.jpg", "/away/secret.jpg"] {
+                let why = resolver.resolve(&lac, out).unwrap_err();
+                assert!(why.contains("symbolic link"), "{out}: {why}");
+                // The one-path functions say the same.
+                assert_eq!(resolve_content_path(&root, &lac, out).unwrap_err(), why);
+            }
+        }
     }
 
     #[test]
