@@ -80,6 +80,9 @@ pub(crate) struct LastBuild {
     pub templates: TemplateGraph,
     /// Every file of the site.
     pub files: Served,
+    /// Its site model, which a save that changed only bodies keeps
+    /// ([`Recall::site_model`]).
+    pub model: Option<std::sync::Arc<crate::content::site::SiteModel>>,
 }
 
 pub(crate) struct PageMemo {
@@ -202,6 +205,33 @@ impl Recall<'_> {
         [clock.horizon(), kept].into_iter().flatten().min()
     }
 
+    /// The last build's site model, when this one's is the same: only
+    /// bodies changed ([`Reuse::Pages`]), and `content` has the same page
+    /// and section files, each with the front matter the last build read
+    /// (a file saved again since the save was classified is caught here).
+    /// The model is made of front matter, file paths and the
+    /// configuration, never of bodies or the time.
+    pub fn site_model(
+        &self,
+        content: &crate::content::Content,
+    ) -> Option<std::sync::Arc<crate::content::site::SiteModel>> {
+        let last = self.last.filter(|_| self.reuse == Reuse::Pages)?;
+        let model = last.model.as_ref()?;
+        let files = content
+            .pages
+            .iter()
+            .map(|p| &p.file)
+            .chain(content.sections.iter().filter_map(|s| s.file.as_ref()));
+        let mut count = 0;
+        for f in files {
+            if last.sources.get(&f.rel) != Some(&f.front_matter) {
+                return None;
+            }
+            count += 1;
+        }
+        (count == last.sources.len()).then(|| std::sync::Arc::clone(model))
+    }
+
     pub fn keeps_job(&self, job: &Job, now: &TemplateGraph, edited: &HashSet<String>) -> bool {
         self.job_templates(job)
             .is_some_and(|names| names.iter().all(|n| !now.reads_any(n, edited)))
@@ -306,6 +336,7 @@ mod tests {
             job_templates: HashMap::new(),
             templates: TemplateGraph::default(),
             files: Served::default(),
+            model: None,
         }
     }
 

@@ -736,7 +736,9 @@ fn run_stages(
     let record = recall.map(|recall| {
         let graph = templates.renderer.graph().clone();
         let horizon = recall.horizon(&run.clock);
-        remember(opts, horizon, content, md, pages, graph)
+        let mut last = remember(opts, horizon, content, md, pages, graph);
+        last.model = Some(std::sync::Arc::clone(&site.model));
+        last
     });
     // `serve` waits for this build to tell the browser, and `build` to
     // swap its output in: the site model, the references and the templates
@@ -830,6 +832,7 @@ fn remember(
         job_templates: pages.job_templates,
         templates,
         files: Served::default(),
+        model: None,
     }
 }
 

@@ -191,7 +191,13 @@ pub(super) fn load_theme(run: &Run<'_>, config: &Config) -> Result<Interface, Er
 /// Content, community posts and the site model.
 pub(super) struct Site {
     pub content: Content,
-    pub model: SiteModel,
+    /// Shared with `serve`'s memory, which keeps it for a save that
+    /// changes only bodies.
+    pub model: std::sync::Arc<SiteModel>,
+    /// Whether `model` is the last build's (`serve`, a save of bodies):
+    /// what is made of front matter alone, as the sitemap, is the last
+    /// build's too.
+    pub model_kept: bool,
     pub community: Community,
     pub warnings: Vec<Diagnostic>,
 }
@@ -214,8 +220,16 @@ pub(super) fn load_content(
     )?;
     run.defer(std::mem::take(&mut content.errors))?;
     let mut warnings = content.warnings.clone();
-    let (model, errors) = content::site::build(&content, config);
-    run.defer(errors)?;
+    let kept = run.recall.and_then(|r| r.site_model(&content));
+    let model_kept = kept.is_some();
+    let model = match kept {
+        Some(kept) => kept,
+        None => {
+            let (model, errors) = content::site::build(&content, config);
+            run.defer(errors)?;
+            std::sync::Arc::new(model)
+        }
+    };
     let mut community =
         crate::community::load(root, &run.clock, &config.timezone).map_err(Error::Site)?;
     warnings.append(&mut community.warnings);
@@ -229,6 +243,7 @@ pub(super) fn load_content(
     Ok(Site {
         content,
         model,
+        model_kept,
         community,
         warnings,
     })
@@ -1470,6 +1485,16 @@ pub(super) fn write_site_files(
             markdown::highlight::stylesheet().as_bytes(),
         )?;
     }
+    sink.write("robots.txt", crate::seo::robots(config).as_bytes())?;
+    for (path, bytes) in crate::render::opendata::files(config, content) {
+        sink.write(path, &bytes)?;
+    }
+    // The sitemap is made of front matter, the site model, covers and
+    // photos: with the last build's model (only bodies changed), `serve`
+    // keeps the last build's, written in the memory this build started from.
+    if src.site.model_kept {
+        return Ok(());
+    }
     let mut extra = theme_pages(config, content, &src.interface.strings, &src.refs.posts);
     extra.extend(photo_pages(content, &src.checked.photo_pages));
     extra.extend(
@@ -1495,10 +1520,6 @@ pub(super) fn write_site_files(
     };
     for (path, xml) in crate::seo::sitemap(config, content, &src.site.model, &images, &extra) {
         sink.write(&path, xml.as_bytes())?;
-    }
-    sink.write("robots.txt", crate::seo::robots(config).as_bytes())?;
-    for (path, bytes) in crate::render::opendata::files(config, content) {
-        sink.write(path, &bytes)?;
     }
     Ok(())
 }
@@ -1937,6 +1958,60 @@ mod tests {
             "rendered again"
         );
         assert_eq!(page(&full.read_all().unwrap()), first);
+    }
+
+    #[test]
+    fn a_save_of_bodies_keeps_the_site_model_and_any_other_makes_it_again() {
+        use crate::incremental::{Memo, Recall, Reuse};
+        use crate::pipeline::build_changes;
+        let dir = site(&[
+            ("content/_index.md", HOME),
+            ("content/tourisme/lac.md", LAC),
+            ("content/tourisme/fete.md", FETE),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let opts = test_options(&root);
+        let lac = root.join("content/tourisme/lac.md");
+        let model = |memo: &Memo| {
+            let last = memo.last.as_ref().unwrap();
+            std::sync::Arc::clone(last.model.as_ref().unwrap())
+        };
+        let mut memo = Memo::default();
+        build_changes(&opts, &mut memo, &[]).unwrap();
+        let first = model(&memo);
+
+        std::fs::write(&lac, format!("{LAC}\nUne phrase de plus.\n")).unwrap();
+        build_changes(&opts, &mut memo, std::slice::from_ref(&lac)).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&model(&memo), &first), "kept");
+
+        // A title is front matter: the model is made again, with it.
+        let renamed = LAC.replace("title = \"Le lac\"", "title = \"Le lac bleu\"");
+        std::fs::write(&lac, &renamed).unwrap();
+        let (_, files) = build_changes(&opts, &mut memo, std::slice::from_ref(&lac)).unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&model(&memo), &first), "made again");
+        let listing = files.read_all().unwrap();
+        let pillar = String::from_utf8(listing["tourisme/index.html"].to_vec()).unwrap();
+        assert!(pillar.contains("Le lac bleu"), "{pillar}");
+
+        // A save classified as bodies only, whose file's front matter
+        // changed again before the content was read: not kept.
+        let run = Run::quiet_build(&root, &opts);
+        let settings = configure(&run).unwrap();
+        let recall = |reuse| Recall {
+            last: memo.last.as_ref(),
+            reuse,
+        };
+        let loaded = load_content(&run, &settings.config, None).unwrap();
+        assert!(recall(Reuse::Pages).site_model(&loaded.content).is_some());
+        assert!(recall(Reuse::Markdown).site_model(&loaded.content).is_none());
+        std::fs::write(&lac, LAC).unwrap();
+        let loaded = load_content(&run, &settings.config, None).unwrap();
+        assert!(recall(Reuse::Pages).site_model(&loaded.content).is_none());
+        // Nor with a page fewer.
+        std::fs::write(&lac, &renamed).unwrap();
+        std::fs::remove_file(root.join("content/tourisme/fete.md")).unwrap();
+        let loaded = load_content(&run, &settings.config, None).unwrap();
+        assert!(recall(Reuse::Pages).site_model(&loaded.content).is_none());
     }
 
     #[test]
