@@ -83,6 +83,9 @@ pub(crate) struct LastBuild {
     /// Its site model, which a save that changed only bodies keeps
     /// ([`Recall::site_model`]).
     pub model: Option<std::sync::Arc<crate::content::site::SiteModel>>,
+    /// Its templates, loaded and parsed, and the stylesheet's address they
+    /// were given, which the next build keeps with the site model.
+    pub renderer: Option<(std::sync::Arc<crate::render::Renderer>, String)>,
 }
 
 pub(crate) struct PageMemo {
@@ -337,6 +340,7 @@ mod tests {
             templates: TemplateGraph::default(),
             files: Served::default(),
             model: None,
+            renderer: None,
         }
     }
 

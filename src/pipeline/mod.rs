@@ -738,6 +738,10 @@ fn run_stages(
         let horizon = recall.horizon(&run.clock);
         let mut last = remember(opts, horizon, content, md, pages, graph);
         last.model = Some(std::sync::Arc::clone(&site.model));
+        last.renderer = Some((
+            std::sync::Arc::clone(&templates.renderer),
+            templates.stylesheet_href.clone(),
+        ));
         last
     });
     // `serve` waits for this build to tell the browser, and `build` to
@@ -833,6 +837,7 @@ fn remember(
         templates,
         files: Served::default(),
         model: None,
+        renderer: None,
     }
 }
 

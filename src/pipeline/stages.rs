@@ -251,10 +251,13 @@ pub(super) fn load_content(
 
 /// Templates per language, and the card studio when cards or kits are on.
 pub(super) struct Templates {
-    pub renderer: Renderer,
+    /// Shared with `serve`'s memory, which keeps it for a save of bodies.
+    pub renderer: std::sync::Arc<Renderer>,
     pub cards: Option<CardStudio>,
     /// The one stylesheet pages link (`stylesheet` in templates).
     pub stylesheet: Option<assets::Stylesheet>,
+    /// Its address, the templates' `stylesheet`.
+    pub stylesheet_href: String,
 }
 
 pub(super) fn prepare_templates(
@@ -287,20 +290,44 @@ pub(super) fn prepare_templates(
         v.has_feed = crate::render::feeds::has_home_feed(&site.content, lang);
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
-    let mut renderer = Renderer::new(
-        &interface.theme,
-        root,
-        config,
-        &interface.strings,
-        &site_views,
-        &site.content.links,
-    )?;
-    let stylesheet = bundle_stylesheet(root, config, &interface.theme, &renderer)?;
-    let href = stylesheet
-        .as_ref()
-        .map(|s| absolute(config.base(), &format!("/{}", s.path)))
-        .unwrap_or_default();
-    renderer.set_global("stylesheet", tera::Value::from(href));
+    let href = |stylesheet: &Option<assets::Stylesheet>| {
+        stylesheet
+            .as_ref()
+            .map(|s| absolute(config.base(), &format!("/{}", s.path)))
+            .unwrap_or_default()
+    };
+    // A save of bodies (the last build's site model kept): templates,
+    // strings, the configuration, the site's views and its `@/` links are
+    // the last build's, and so are its templates, loaded and parsed.
+    let kept = run
+        .recall
+        .and_then(|r| r.last)
+        .filter(|_| site.model_kept)
+        .and_then(|last| last.renderer.clone());
+    let mut made = None;
+    if let Some((renderer, then)) = kept {
+        let stylesheet = bundle_stylesheet(root, config, &interface.theme, &renderer)?;
+        if href(&stylesheet) == then {
+            made = Some((renderer, stylesheet, then));
+        }
+    }
+    let (renderer, stylesheet, stylesheet_href) = match made {
+        Some(made) => made,
+        None => {
+            let mut renderer = Renderer::new(
+                &interface.theme,
+                root,
+                config,
+                &interface.strings,
+                &site_views,
+                &site.content.links,
+            )?;
+            let stylesheet = bundle_stylesheet(root, config, &interface.theme, &renderer)?;
+            let href = href(&stylesheet);
+            renderer.set_global("stylesheet", tera::Value::from(href.clone()));
+            (std::sync::Arc::new(renderer), stylesheet, href)
+        }
+    };
     let cards = if config.cards.enable || config.share.kit {
         Some(assets::card_studio(
             root,
@@ -315,6 +342,7 @@ pub(super) fn prepare_templates(
         renderer,
         cards,
         stylesheet,
+        stylesheet_href,
     })
 }
 
@@ -1976,19 +2004,25 @@ mod tests {
             let last = memo.last.as_ref().unwrap();
             std::sync::Arc::clone(last.model.as_ref().unwrap())
         };
+        let renderer = |memo: &Memo| {
+            let last = memo.last.as_ref().unwrap();
+            std::sync::Arc::clone(&last.renderer.as_ref().unwrap().0)
+        };
         let mut memo = Memo::default();
         build_changes(&opts, &mut memo, &[]).unwrap();
-        let first = model(&memo);
+        let (first, templates) = (model(&memo), renderer(&memo));
 
         std::fs::write(&lac, format!("{LAC}\nUne phrase de plus.\n")).unwrap();
         build_changes(&opts, &mut memo, std::slice::from_ref(&lac)).unwrap();
         assert!(std::sync::Arc::ptr_eq(&model(&memo), &first), "kept");
+        assert!(std::sync::Arc::ptr_eq(&renderer(&memo), &templates), "kept");
 
         // A title is front matter: the model is made again, with it.
         let renamed = LAC.replace("title = \"Le lac\"", "title = \"Le lac bleu\"");
         std::fs::write(&lac, &renamed).unwrap();
         let (_, files) = build_changes(&opts, &mut memo, std::slice::from_ref(&lac)).unwrap();
         assert!(!std::sync::Arc::ptr_eq(&model(&memo), &first), "made again");
+        assert!(!std::sync::Arc::ptr_eq(&renderer(&memo), &templates));
         let listing = files.read_all().unwrap();
         let pillar = String::from_utf8(listing["tourisme/index.html"].to_vec()).unwrap();
         assert!(pillar.contains("Le lac bleu"), "{pillar}");
