@@ -31,7 +31,9 @@ pub fn inside_root(root: &Path, base: &Path, rel: &Path) -> Result<PathBuf, Stri
 /// Resolves a path written in front matter or gallery.toml: a bare name is
 /// beside the file (`dir`), a name starting with `/` is under `static/`.
 pub fn resolve_content_path(root: &Path, dir: &Path, written: &str) -> Result<PathBuf, String> {
-    Resolver::new(root).resolve(dir, written).map(|(path, _)| path)
+    Resolver::new(root)
+        .resolve(dir, written)
+        .map(|(path, _)| path)
 }
 
 /// Resolves the paths written in one site's files, as [`inside_root`] and
@@ -113,11 +115,9 @@ impl<'a> Resolver<'a> {
     fn real(&self, normal: &Path) -> Option<(PathBuf, bool)> {
         let meta = normal.symlink_metadata().ok()?;
         let parent = normal.parent().filter(|p| !p.as_os_str().is_empty());
-        let (Some(parent), Some(name), false) = (
-            parent,
-            normal.file_name(),
-            meta.file_type().is_symlink(),
-        ) else {
+        let (Some(parent), Some(name), false) =
+            (parent, normal.file_name(), meta.file_type().is_symlink())
+        else {
             let real = normal.canonicalize().ok()?;
             let is_file = real.is_file();
             return Some((real, is_file));
@@ -454,21 +454,39 @@ mod tests {
         std::fs::write(root.join("static/inside/b.jpg"), "x").unwrap();
         // A file that is a link out, a folder that is a link out, and links
         // that stay inside.
-        symlink(outside.join("secret.jpg"), root.join("static/covers/out.jpg")).unwrap();
+        symlink(
+            outside.join("secret.jpg"),
+            root.join("static/covers/out.jpg"),
+        )
+        .unwrap();
         symlink(&outside, root.join("static/away")).unwrap();
         symlink(root.join("static/inside"), root.join("static/near")).unwrap();
-        symlink(root.join("static/covers/a.jpg"), root.join("content/lac/a.jpg")).unwrap();
-        symlink(root.join("nothing.jpg"), root.join("static/covers/dangling.jpg")).unwrap();
+        symlink(
+            root.join("static/covers/a.jpg"),
+            root.join("content/lac/a.jpg"),
+        )
+        .unwrap();
+        symlink(
+            root.join("nothing.jpg"),
+            root.join("static/covers/dangling.jpg"),
+        )
+        .unwrap();
         let lac = root.join("content/lac");
         let resolver = Resolver::new(&root);
         // Twice each: the second answer comes from the folders found.
         for _ in 0..2 {
             let ok = |w: &str| resolver.resolve(&lac, w).unwrap();
-            assert_eq!(ok("/covers/a.jpg"), (root.join("static/covers/a.jpg"), true));
+            assert_eq!(
+                ok("/covers/a.jpg"),
+                (root.join("static/covers/a.jpg"), true)
+            );
             assert_eq!(ok("a.jpg"), (lac.join("a.jpg"), true));
             assert_eq!(ok("/near/b.jpg"), (root.join("static/near/b.jpg"), true));
             assert_eq!(ok("/covers"), (root.join("static/covers"), false));
-            assert_eq!(ok("/covers/none.jpg"), (root.join("static/covers/none.jpg"), false));
+            assert_eq!(
+                ok("/covers/none.jpg"),
+                (root.join("static/covers/none.jpg"), false)
+            );
             assert_eq!(
                 ok("/covers/dangling.jpg"),
                 (root.join("static/covers/dangling.jpg"), false)

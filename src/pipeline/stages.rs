@@ -2037,7 +2037,11 @@ mod tests {
         };
         let loaded = load_content(&run, &settings.config, None).unwrap();
         assert!(recall(Reuse::Pages).site_model(&loaded.content).is_some());
-        assert!(recall(Reuse::Markdown).site_model(&loaded.content).is_none());
+        assert!(
+            recall(Reuse::Markdown)
+                .site_model(&loaded.content)
+                .is_none()
+        );
         std::fs::write(&lac, LAC).unwrap();
         let loaded = load_content(&run, &settings.config, None).unwrap();
         assert!(recall(Reuse::Pages).site_model(&loaded.content).is_none());

@@ -483,7 +483,10 @@ fn serve_timings_print_each_stage_of_a_save() {
     }
     // In the build's order.
     let at = |n: &str| names.iter().position(|s| *s == n).unwrap();
-    assert!(at("content") < at("markdown") && at("markdown") < at("render"), "{line}");
+    assert!(
+        at("content") < at("markdown") && at("markdown") < at("render"),
+        "{line}"
+    );
 }
 
 /// A `serve` build's options for a site: a fixed address and clock, so
