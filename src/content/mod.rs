@@ -308,8 +308,8 @@ pub(crate) fn epoch_options() -> LoadOptions {
 pub struct Content {
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
-    /// Content path (as in `@/` links) to URL path.
-    pub links: HashMap<String, String>,
+    /// Content path (as in `@/` links) to URL path; looked up only.
+    pub links: rustc_hash::FxHashMap<String, String>,
     pub warnings: Vec<Diagnostic>,
     /// With [`LoadOptions::keep_going`], the errors of the files left out.
     pub errors: Vec<Diagnostic>,
@@ -439,20 +439,26 @@ pub fn load(
         &content_dir,
         config,
     );
-    let dates = list_pages(&mut sections, &pages, tz);
-
-    // `@/` links: content path to URL path.
+    // `@/` links: content path to URL path, made while the sections'
+    // lists are sorted.
+    let (dates, mut links) = rayon::join(
+        || list_pages(&mut sections, &pages, tz),
+        || {
+            let mut links = rustc_hash::FxHashMap::default();
+            links.reserve(pages.len());
+            for p in &pages {
+                links.insert(p.file.content_rel.clone(), p.path.clone());
+            }
+            links
+        },
+    );
     let mut content = Content::default();
-    for p in &pages {
-        content
-            .links
-            .insert(p.file.content_rel.clone(), p.path.clone());
-    }
     for s in &sections {
         if let Some(f) = &s.file {
-            content.links.insert(f.content_rel.clone(), s.path.clone());
+            links.insert(f.content_rel.clone(), s.path.clone());
         }
     }
+    content.links = links;
     pages.shrink_to_fit();
     content.pages = pages;
     content.sections = sections;
@@ -796,35 +802,58 @@ fn parent_rel(rel: &str) -> &str {
 
 /// Each page's section, pillar and URL path.
 fn place_pages(pages: &mut [Page], tree: &SectionTree, config: &Config) {
-    for p in pages {
-        p.section = tree.nearest(p.folder_rel(), &p.lang);
-        let top = p.dir_rel().split('/').next().unwrap_or("");
-        if p.pillar.is_none() && config.pillars.contains_key(top) {
-            p.pillar = Some(top.to_string());
-        }
-        let prefix = config.lang_prefix(&p.lang);
-        p.path = match &p.fm.path {
-            Some(custom) => {
-                let c = custom.trim_matches('/');
-                if c.is_empty() {
-                    format!("{prefix}/")
-                } else {
-                    format!("{prefix}/{c}/")
-                }
+    use rayon::prelude::*;
+    // The pages of one folder in one language share their section and
+    // their folders' slugs: each found once (a region has 100,000 pages
+    // in a few hundred folders), then every page placed in parallel.
+    let places: Vec<(usize, std::sync::Arc<str>)> = {
+        let mut memo: HashMap<(&str, &str), (usize, std::sync::Arc<str>)> = HashMap::new();
+        pages
+            .iter()
+            .map(|p| {
+                let folder = p.folder_rel();
+                memo.entry((folder, p.lang.as_str()))
+                    .or_insert_with(|| {
+                        let mut slugs = String::new();
+                        for c in folder.split('/').filter(|c| !c.is_empty()) {
+                            slugs.push('/');
+                            slugs.push_str(&slugify(c));
+                        }
+                        (tree.nearest(folder, &p.lang), slugs.into())
+                    })
+                    .clone()
+            })
+            .collect()
+    };
+    pages
+        .par_iter_mut()
+        .zip(places)
+        .for_each(|(p, (section, slugs))| {
+            p.section = section;
+            let top = p.dir_rel().split('/').next().unwrap_or("");
+            if p.pillar.is_none() && config.pillars.contains_key(top) {
+                p.pillar = Some(top.to_string());
             }
-            None => {
-                let mut path = prefix;
-                for c in p.folder_rel().split('/').filter(|c| !c.is_empty()) {
+            let prefix = config.lang_prefix(&p.lang);
+            p.path = match &p.fm.path {
+                Some(custom) => {
+                    let c = custom.trim_matches('/');
+                    if c.is_empty() {
+                        format!("{prefix}/")
+                    } else {
+                        format!("{prefix}/{c}/")
+                    }
+                }
+                None => {
+                    let mut path = prefix;
+                    path.push_str(&slugs);
                     path.push('/');
-                    path.push_str(&slugify(c));
+                    path.push_str(&p.slug);
+                    path.push('/');
+                    path
                 }
-                path.push('/');
-                path.push_str(&p.slug);
-                path.push('/');
-                path
-            }
-        };
-    }
+            };
+        });
 }
 
 /// Files that are not markdown: a bundle folder's are its page's assets
@@ -950,8 +979,11 @@ pub struct DateOrder(Vec<u32>);
 
 impl DateOrder {
     pub fn new(pages: &[Page], tz: &jiff::tz::TimeZone) -> DateOrder {
+        use rayon::prelude::*;
+        // A date's instant in the site's time zone is worked out on every
+        // thread, and the order sorted there.
         let keys: Vec<_> = pages
-            .iter()
+            .par_iter()
             .map(|p| {
                 (
                     std::cmp::Reverse(p.date.map(|d| d.timestamp(tz))),
@@ -960,7 +992,7 @@ impl DateOrder {
             })
             .collect();
         let mut order: Vec<usize> = (0..pages.len()).collect();
-        order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
+        order.par_sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
         let mut places = vec![0; pages.len()];
         let mut place = 0u32;
         for (n, &i) in order.iter().enumerate() {

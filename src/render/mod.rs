@@ -58,7 +58,7 @@ impl Renderer {
         config: &Config,
         strings: &BTreeMap<String, Strings>,
         site_views: &BTreeMap<String, Value>,
-        links: &HashMap<String, String>,
+        links: &rustc_hash::FxHashMap<String, String>,
     ) -> Result<Renderer, Error> {
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut errors = Vec::new();
@@ -277,7 +277,11 @@ fn missing_template_help(template: &str, pages: &[&str]) -> String {
     }
 }
 
-fn register_common(tera: &mut Tera, config: &Config, links: &HashMap<String, String>) {
+fn register_common(
+    tera: &mut Tera,
+    config: &Config,
+    links: &rustc_hash::FxHashMap<String, String>,
+) {
     let base = config.base().to_string();
     let links = Arc::new(links.clone());
     let link_base = base.clone();
