@@ -64,8 +64,9 @@ pub(crate) struct LastBuild {
     /// of the builds whose outputs it kept, would change (`None`: none
     /// read the time).
     pub horizon: Option<jiff::Timestamp>,
-    /// The front matter fingerprint of every page and section file, by `rel`.
-    pub sources: HashMap<String, [u8; 32]>,
+    /// The front matter fingerprint of every page and section file, by `rel`
+    /// (looked up only, at every save: FxHash).
+    pub sources: rustc_hash::FxHashMap<String, [u8; 32]>,
     /// By page file `rel`.
     pub pages: HashMap<String, PageMemo>,
     /// A fingerprint of each section's body, by file `rel`.
@@ -322,7 +323,7 @@ mod tests {
         now: jiff::Timestamp,
         horizon: Option<jiff::Timestamp>,
     ) -> LastBuild {
-        let mut sources = HashMap::new();
+        let mut sources = rustc_hash::FxHashMap::default();
         for (rel, text) in files {
             std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
             std::fs::write(root.join(rel), text).unwrap();
