@@ -296,9 +296,10 @@ pub(super) fn prepare_templates(
             .map(|s| absolute(config.base(), &format!("/{}", s.path)))
             .unwrap_or_default()
     };
-    // A save of bodies (the last build's site model kept): templates,
-    // strings, the configuration, the site's views and its `@/` links are
-    // the last build's, and so are its templates, loaded and parsed.
+    // A save of bodies (the last build's site model kept): the template
+    // files, strings, configuration, site views and `@/` links are the
+    // last build's, so the last build's renderer, its templates loaded
+    // and parsed, is this one's.
     let kept = run
         .recall
         .and_then(|r| r.last)
