@@ -68,15 +68,15 @@ pub(crate) struct LastBuild {
     /// (looked up only, at every save: FxHash).
     pub sources: rustc_hash::FxHashMap<String, [u8; 32]>,
     /// By page file `rel`.
-    pub pages: HashMap<String, PageMemo>,
+    pub pages: rustc_hash::FxHashMap<String, PageMemo>,
     /// A fingerprint of each section's body, by file `rel`.
     pub sections: HashMap<String, [u8; 32]>,
     /// The warnings each render job gave (social card checks), for the jobs
     /// that gave some.
-    pub job_warnings: HashMap<Job, Vec<Diagnostic>>,
+    pub job_warnings: rustc_hash::FxHashMap<Job, Vec<Diagnostic>>,
     /// The templates each render job rendered (before `extends` and
     /// `include`), kept ones included.
-    pub job_templates: HashMap<Job, Vec<String>>,
+    pub job_templates: rustc_hash::FxHashMap<Job, Vec<String>>,
     /// Every template's fingerprint and what it reads.
     pub templates: TemplateGraph,
     /// Every file of the site.
@@ -334,10 +334,10 @@ mod tests {
             now,
             horizon,
             sources,
-            pages: HashMap::new(),
+            pages: Default::default(),
             sections: HashMap::new(),
-            job_warnings: HashMap::new(),
-            job_templates: HashMap::new(),
+            job_warnings: Default::default(),
+            job_templates: Default::default(),
             templates: TemplateGraph::default(),
             files: Served::default(),
             model: None,
@@ -486,7 +486,8 @@ mod tests {
             (section.clone(), vec!["section.html".to_string()]),
             (feed.clone(), Vec::new()),
         ]
-        .into();
+        .into_iter()
+        .collect();
         let recall = Recall {
             last: Some(&l),
             reuse: Reuse::Templates,

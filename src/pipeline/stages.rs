@@ -1104,7 +1104,7 @@ pub(super) struct Pages {
     #[cfg_attr(not(test), allow(dead_code))]
     pub summaries_made: usize,
     /// The warnings of each job that gave some (kept ones included).
-    pub job_warnings: HashMap<Job, Vec<Diagnostic>>,
+    pub job_warnings: rustc_hash::FxHashMap<Job, Vec<Diagnostic>>,
     /// Kit zips to make once their images are drawn.
     pub kits: Vec<KitZip>,
     /// Press pages to write once their files are made.
@@ -1112,7 +1112,7 @@ pub(super) struct Pages {
     /// Jobs whose output `serve` kept from its last build.
     pub kept_jobs: Vec<Job>,
     /// For serve: the templates each job rendered (kept ones included).
-    pub job_templates: HashMap<Job, Vec<String>>,
+    pub job_templates: rustc_hash::FxHashMap<Job, Vec<String>>,
 }
 
 /// Everything the render stage reads.
@@ -1318,8 +1318,8 @@ pub(super) fn render_pages(
     // Every page's summary, made once (only `serve` has them).
     let summaries: Vec<tera::Value> = summaries.into_made().into_iter().flatten().collect();
     page_html.restore(&mut md.pages);
-    let mut job_warnings = HashMap::new();
-    let mut job_templates = HashMap::new();
+    let mut job_warnings = rustc_hash::FxHashMap::default();
+    let mut job_templates = rustc_hash::FxHashMap::default();
     let mut kits = Vec::new();
     let mut press = Vec::new();
     for (job, out) in ordered.into_iter().zip(collect(results)?) {
