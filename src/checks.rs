@@ -18,7 +18,7 @@ use crate::content::site::SiteModel;
 use crate::content::{Content, CoverFiles};
 use crate::error::{Diagnostic, Error, display_path};
 use crate::markdown::Rendered;
-use crate::paths::resolve_content_path;
+use crate::paths::Resolver;
 use crate::render::routes;
 use crate::render::views::PhotoPages;
 use crate::theme::Strings;
@@ -31,7 +31,7 @@ type Resolved = Result<(PathBuf, bool), String>;
 /// errors of those that do not resolve to one.
 pub(crate) fn files(root: &Path, content: &Content) -> (CoverFiles, Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let resolver = crate::paths::Resolver::new(root);
+    let resolver = Resolver::new(root);
     let resolve = |written: &str, dir: &Path| -> Resolved { resolver.resolve(dir, written) };
     let pages: Vec<Option<Resolved>> = content
         .pages
@@ -340,6 +340,7 @@ fn is_local_ref(src: &str) -> bool {
 
 /// Images written in markdown with a relative path must exist beside the page.
 pub(crate) fn local_refs(root: &Path, content: &Content, bodies: &[Rendered]) -> Result<(), Error> {
+    let resolver = Resolver::new(root);
     let mut errors = Vec::new();
     for (p, r) in content.pages.iter().zip(bodies) {
         for img in &r.images {
@@ -348,9 +349,9 @@ pub(crate) fn local_refs(root: &Path, content: &Content, bodies: &[Rendered]) ->
                 continue;
             }
             let decoded = percent_decode(src);
-            match resolve_content_path(root, &p.dir, &decoded) {
-                Ok(path) if path.is_file() => {}
-                Ok(path) => errors.push(
+            match resolver.resolve(&p.dir, &decoded) {
+                Ok((_, true)) => {}
+                Ok((path, false)) => errors.push(
                     Diagnostic::error("missing-file", format!("the image `{src}` does not exist"))
                         .file(p.file.rel.clone())
                         .line(img.line)

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::content::frontmatter::{FmDate, Rights};
 use crate::error::toml_diagnostic;
 use crate::error::{Diagnostic, display_path, suggest};
-use crate::paths::resolve_content_path;
+use crate::paths::Resolver;
 
 /// A photo's texts in one language.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -144,6 +144,8 @@ pub fn load(
     let mut warnings = Vec::new();
     let mut photos = Vec::new();
     let mut listed = Vec::new();
+    // The photos of a gallery share their folder: its real path found once.
+    let resolver = Resolver::new(root);
     for (i, p) in raw.photo.into_iter().enumerate() {
         let n = i + 1;
         let here = |msg: String| Diagnostic::error("gallery", msg).file(rel.clone());
@@ -173,12 +175,12 @@ pub fn load(
                 errors.push(d);
             }
         }
-        let path = match resolve_content_path(root, dir, &p.file) {
-            Ok(path) if path.is_file() => {
+        let path = match resolver.resolve(dir, &p.file) {
+            Ok((path, true)) => {
                 listed.push(path.clone());
                 path
             }
-            Ok(path) => {
+            Ok((path, false)) => {
                 errors.push(
                     here(format!("photo {n}: `{}` does not exist", p.file))
                         .with_code("missing-file")
