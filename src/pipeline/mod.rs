@@ -37,7 +37,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::audit::{Audited, Ledger};
-use crate::content::{self, SourceMemo};
+use crate::content::SourceMemo;
 use crate::error::{Diagnostic, Error, Severity};
 use crate::incremental::{self, LastBuild, Memo, PageMemo, Recall, Reuse};
 use crate::output::{Compressed, Discard, Memory, Served, Sink, Staging};
@@ -734,15 +734,8 @@ fn run_stages(
     };
     // Serve's memory, last point: what the next build may keep of this one.
     let record = recall.map(|recall| {
-        let graph = templates.renderer.graph().clone();
         let horizon = recall.horizon(&run.clock);
-        let mut last = remember(opts, horizon, content, md, pages, graph);
-        last.model = Some(std::sync::Arc::clone(&site.model));
-        last.renderer = Some((
-            std::sync::Arc::clone(&templates.renderer),
-            templates.stylesheet_href.clone(),
-        ));
-        last
+        remember(opts, config, horizon, &site, md, pages, &templates)
     });
     // `serve` waits for this build to tell the browser, and `build` to
     // swap its output in: the site model, the references and the templates
@@ -789,13 +782,15 @@ pub(crate) fn give_back_here() {
 /// What the next build for `serve` may keep of this one.
 fn remember(
     opts: &BuildOptions,
+    config: &crate::config::Config,
     horizon: Option<jiff::Timestamp>,
-    content: &content::Content,
+    site: &stages::Site,
     md: stages::Markdown,
     pages: stages::Pages,
-    templates: crate::render::deps::TemplateGraph,
+    templates: &stages::Templates,
 ) -> LastBuild {
     use rayon::prelude::*;
+    let content = &site.content;
     // The reload waits for this: both tables are made at once, each on a
     // thread (about 8 ms of one on 10,000 pages).
     let (kept_pages, sources) = rayon::join(
@@ -834,10 +829,13 @@ fn remember(
         sections: md.section_prints.into_iter().collect(),
         job_warnings: pages.job_warnings,
         job_templates: pages.job_templates,
-        templates,
+        templates: templates.renderer.graph().clone(),
         files: Served::default(),
-        model: None,
-        renderer: None,
+        model: Some(std::sync::Arc::clone(&site.model)),
+        renderer: Some((
+            std::sync::Arc::clone(&templates.renderer),
+            stages::stylesheet_href(config, &templates.stylesheet),
+        )),
     }
 }
 

@@ -256,8 +256,15 @@ pub(super) struct Templates {
     pub cards: Option<CardStudio>,
     /// The one stylesheet pages link (`stylesheet` in templates).
     pub stylesheet: Option<assets::Stylesheet>,
-    /// Its address, the templates' `stylesheet`.
-    pub stylesheet_href: String,
+}
+
+/// The address of the stylesheet pages link (the templates' `stylesheet`);
+/// empty without one.
+pub(super) fn stylesheet_href(config: &Config, stylesheet: &Option<assets::Stylesheet>) -> String {
+    stylesheet
+        .as_ref()
+        .map(|s| absolute(config.base(), &format!("/{}", s.path)))
+        .unwrap_or_default()
 }
 
 pub(super) fn prepare_templates(
@@ -290,12 +297,6 @@ pub(super) fn prepare_templates(
         v.has_feed = crate::render::feeds::has_home_feed(&site.content, lang);
         site_views.insert(lang.to_string(), tera::Value::from_serializable(&v));
     }
-    let href = |stylesheet: &Option<assets::Stylesheet>| {
-        stylesheet
-            .as_ref()
-            .map(|s| absolute(config.base(), &format!("/{}", s.path)))
-            .unwrap_or_default()
-    };
     // A save of bodies (the last build's site model kept): the template
     // files, strings, configuration, site views and `@/` links are the
     // last build's, so the last build's renderer, its templates loaded
@@ -308,11 +309,11 @@ pub(super) fn prepare_templates(
     let mut made = None;
     if let Some((renderer, then)) = kept {
         let stylesheet = bundle_stylesheet(root, config, &interface.theme, &renderer)?;
-        if href(&stylesheet) == then {
-            made = Some((renderer, stylesheet, then));
+        if stylesheet_href(config, &stylesheet) == then {
+            made = Some((renderer, stylesheet));
         }
     }
-    let (renderer, stylesheet, stylesheet_href) = match made {
+    let (renderer, stylesheet) = match made {
         Some(made) => made,
         None => {
             let mut renderer = Renderer::new(
@@ -324,9 +325,9 @@ pub(super) fn prepare_templates(
                 &site.content.links,
             )?;
             let stylesheet = bundle_stylesheet(root, config, &interface.theme, &renderer)?;
-            let href = href(&stylesheet);
-            renderer.set_global("stylesheet", tera::Value::from(href.clone()));
-            (std::sync::Arc::new(renderer), stylesheet, href)
+            let href = stylesheet_href(config, &stylesheet);
+            renderer.set_global("stylesheet", tera::Value::from(href));
+            (std::sync::Arc::new(renderer), stylesheet)
         }
     };
     let cards = if config.cards.enable || config.share.kit {
@@ -343,7 +344,6 @@ pub(super) fn prepare_templates(
         renderer,
         cards,
         stylesheet,
-        stylesheet_href,
     })
 }
 
