@@ -8,8 +8,12 @@
 //!   instant at which something it decided from the time would change: the
 //!   next midnight, an event's end; see [`crate::clock`]): pages whose body
 //!   did not change keep their rendered markdown and their output files
-//!   (their page, its calendar and kit). Listings, feeds, the sitemap and every other page of
-//!   the site are made again: they are few, and they gather many pages.
+//!   (their page, its calendar and kit); so do the listings and section
+//!   feeds none of whose pages' bodies changed, while no section's body
+//!   changed. What front matter alone makes is the last build's: the site
+//!   model, the sitemap and the loaded templates ([`Recall::site_model`]).
+//!   The home page, the site's feed and every other page of the site are
+//!   made again: they are few, and they gather many pages.
 //! - Only templates (the site's `templates/`, a theme's), before the
 //!   horizon: rendered markdown is kept, and so is every output whose
 //!   templates read none of those whose text changed. Each render job
