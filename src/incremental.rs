@@ -86,8 +86,11 @@ pub(crate) struct LastBuild {
     /// Every file of the site.
     pub files: Served,
     /// Its site model, which a save that changed only bodies keeps
-    /// ([`Recall::site_model`]).
-    pub model: Option<std::sync::Arc<crate::content::site::SiteModel>>,
+    /// ([`Recall::site_model`]), and the [`fronts`] it was made of.
+    pub model: Option<(
+        std::sync::Arc<crate::content::site::SiteModel>,
+        blake3::Hash,
+    )>,
     /// Its templates, loaded and parsed, and the stylesheet's address they
     /// were given, which the next build keeps with the site model.
     pub renderer: Option<(std::sync::Arc<crate::render::Renderer>, String)>,
@@ -224,26 +227,33 @@ impl Recall<'_> {
         content: &crate::content::Content,
     ) -> Option<std::sync::Arc<crate::content::site::SiteModel>> {
         let last = self.last.filter(|_| self.reuse == Reuse::Pages)?;
-        let model = last.model.as_ref()?;
-        let files = content
-            .pages
-            .iter()
-            .map(|p| &p.file)
-            .chain(content.sections.iter().filter_map(|s| s.file.as_ref()));
-        let mut count = 0;
-        for f in files {
-            if last.sources.get(&f.rel) != Some(&f.front_matter) {
-                return None;
-            }
-            count += 1;
-        }
-        (count == last.sources.len()).then(|| std::sync::Arc::clone(model))
+        let (model, made_of) = last.model.as_ref()?;
+        (fronts(content) == *made_of).then(|| std::sync::Arc::clone(model))
     }
 
     pub fn keeps_job(&self, job: &Job, now: &TemplateGraph, edited: &HashSet<String>) -> bool {
         self.job_templates(job)
             .is_some_and(|names| names.iter().all(|n| !now.reads_any(n, edited)))
     }
+}
+
+/// The pages' and sections' files and front matter, in their order: what
+/// the site model is made of, with the configuration. A feed's pages share
+/// their file (an agenda's events, an object's languages), each with its
+/// own fingerprint.
+pub(crate) fn fronts(content: &crate::content::Content) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    let files = content
+        .pages
+        .iter()
+        .map(|p| &p.file)
+        .chain(content.sections.iter().filter_map(|s| s.file.as_ref()));
+    for f in files {
+        h.update(&(f.rel.len() as u64).to_le_bytes());
+        h.update(f.rel.as_bytes());
+        h.update(&f.front_matter);
+    }
+    h.finalize()
 }
 
 /// Whether the time at `now` may decide otherwise than it did for `last`:

@@ -831,7 +831,10 @@ fn remember(
         job_templates: pages.job_templates,
         templates: templates.renderer.graph().clone(),
         files: Served::default(),
-        model: Some(std::sync::Arc::clone(&site.model)),
+        model: Some((
+            std::sync::Arc::clone(&site.model),
+            crate::incremental::fronts(content),
+        )),
         renderer: Some((
             std::sync::Arc::clone(&templates.renderer),
             stages::stylesheet_href(config, &templates.stylesheet),

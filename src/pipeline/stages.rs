@@ -2003,7 +2003,7 @@ mod tests {
         let lac = root.join("content/tourisme/lac.md");
         let model = |memo: &Memo| {
             let last = memo.last.as_ref().unwrap();
-            std::sync::Arc::clone(last.model.as_ref().unwrap())
+            std::sync::Arc::clone(&last.model.as_ref().unwrap().0)
         };
         let renderer = |memo: &Memo| {
             let last = memo.last.as_ref().unwrap();
@@ -2051,6 +2051,47 @@ mod tests {
         std::fs::remove_file(root.join("content/tourisme/fete.md")).unwrap();
         let loaded = load_content(&run, &settings.config, None).unwrap();
         assert!(recall(Reuse::Pages).site_model(&loaded.content).is_none());
+    }
+
+    #[test]
+    fn a_save_of_bodies_keeps_the_site_model_beside_a_feed_of_many_pages_in_one_file() {
+        use crate::incremental::Memo;
+        use crate::pipeline::build_changes;
+        let events = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/data/openagenda/events.json"
+        ))
+        .unwrap();
+        let config = format!(
+            "{}[[data]]\nname = \"agenda\"\nformat = \"openagenda\"\npath = \"data/agenda/events.json\"\nsection = \"tourisme\"\n",
+            crate::testing::CONFIG
+        );
+        let dir = site(&[
+            ("blason.toml", &config),
+            ("data/agenda/events.json", &events),
+            ("content/_index.md", HOME),
+            ("content/tourisme/lac.md", LAC),
+            ("content/tourisme/fete.md", FETE),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let opts = test_options(&root);
+        let lac = root.join("content/tourisme/lac.md");
+        let mut memo = Memo::default();
+        let (report, _) = build_changes(&opts, &mut memo, &[]).unwrap();
+        assert!(report.pages >= 4, "two pages and the feed's events");
+        let last = memo.last.as_ref().unwrap();
+        let from_feed = last
+            .sources
+            .keys()
+            .filter(|k| k.starts_with("data/"))
+            .count();
+        assert_eq!(from_feed, 1, "the feed's pages share their file");
+        let first = std::sync::Arc::clone(&last.model.as_ref().unwrap().0);
+
+        std::fs::write(&lac, format!("{LAC}\nUne phrase de plus.\n")).unwrap();
+        build_changes(&opts, &mut memo, std::slice::from_ref(&lac)).unwrap();
+        let kept = &memo.last.as_ref().unwrap().model.as_ref().unwrap().0;
+        assert!(std::sync::Arc::ptr_eq(kept, &first));
     }
 
     #[test]
