@@ -24,7 +24,9 @@
 //!   Everything is made again when a template was created or removed (a
 //!   name may now mean another file), or when an edited template is read
 //!   by a shortcode (its HTML is in bodies, summaries and feeds) or by
-//!   brand.css (the stylesheet's name is in every page). Templates mixed
+//!   brand.css (the stylesheet's name is in every page). The site model and
+//!   the sitemap are kept as for a save of bodies; so is the search index
+//!   when outputs may be kept (it reads no template). Templates mixed
 //!   with markdown: rendered markdown is kept, every output is made again.
 //! - At or after the horizon, whatever the save: a full build (the time
 //!   may have removed a page, a photo page, a file, or a page a kept body
@@ -92,8 +94,12 @@ pub(crate) struct LastBuild {
         blake3::Hash,
     )>,
     /// Its templates, loaded and parsed, and the stylesheet's address they
-    /// were given, which the next build keeps with the site model.
+    /// were given, which a save of bodies keeps with the site model.
     pub renderer: Option<(std::sync::Arc<crate::render::Renderer>, String)>,
+    /// What its search stage made beyond the files (in `files`, under
+    /// [`crate::search::FOLDER`]), which a save of templates keeps
+    /// ([`Recall::search_index`]). `None` when search is off.
+    pub search: Option<crate::pipeline::stages::SearchIndex>,
 }
 
 pub(crate) struct PageMemo {
@@ -217,18 +223,50 @@ impl Recall<'_> {
     }
 
     /// The last build's site model, when this one's is the same: only
-    /// bodies changed ([`Reuse::Pages`]), and `content` has the same page
-    /// and section files, each with the front matter the last build read
-    /// (a file saved again since the save was classified is caught here).
-    /// The model is made of front matter, file paths and the
-    /// configuration, never of bodies or the time.
+    /// bodies or only templates changed ([`Reuse::Pages`],
+    /// [`Reuse::Templates`]), and `content` has the same page and section
+    /// files, each with the front matter the last build read (a file saved
+    /// again since the save was classified is caught here). The model is
+    /// made of front matter, file paths and the configuration, never of
+    /// bodies, templates or the time.
     pub fn site_model(
         &self,
         content: &crate::content::Content,
     ) -> Option<std::sync::Arc<crate::content::site::SiteModel>> {
-        let last = self.last.filter(|_| self.reuse == Reuse::Pages)?;
+        let last = self
+            .last
+            .filter(|_| matches!(self.reuse, Reuse::Pages | Reuse::Templates))?;
         let (model, made_of) = last.model.as_ref()?;
         (fronts(content) == *made_of).then(|| std::sync::Arc::clone(model))
+    }
+
+    /// The last build's templates, loaded and parsed, and the stylesheet
+    /// address they were given: only after a save of bodies (no template
+    /// changed), when the site model is kept too (`model_kept`: the
+    /// templates hold its `@/` links).
+    pub fn renderer(
+        &self,
+        model_kept: bool,
+    ) -> Option<&(std::sync::Arc<crate::render::Renderer>, String)> {
+        let last = self
+            .last
+            .filter(|_| model_kept && self.reuse == Reuse::Pages)?;
+        last.renderer.as_ref()
+    }
+
+    /// The last build's search index, which this build's would equal:
+    /// only templates were saved, and none that a shortcode or brand.css
+    /// reads ([`Recall::edited_templates`], given this build's templates
+    /// `now`). The index is made of front matter, the bodies' HTML (the
+    /// same: a body is the same markdown rendered with the same
+    /// shortcodes), the covers, the configuration, the theme's strings
+    /// and the time (before the horizon), never of templates.
+    pub fn search_index(
+        &self,
+        now: &TemplateGraph,
+    ) -> Option<&crate::pipeline::stages::SearchIndex> {
+        self.edited_templates(now)?;
+        self.last?.search.as_ref()
     }
 
     pub fn keeps_job(&self, job: &Job, now: &TemplateGraph, edited: &HashSet<String>) -> bool {
@@ -356,6 +394,7 @@ mod tests {
             files: Served::default(),
             model: None,
             renderer: None,
+            search: None,
         }
     }
 

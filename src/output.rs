@@ -49,6 +49,15 @@ pub trait Sink: Sync {
     fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> Result<(), Diagnostic> {
         self.write(rel, bytes)
     }
+    /// [`Sink::write_shared`] for each of `files`.
+    fn write_all_shared(
+        &self,
+        files: &[(std::sync::Arc<str>, std::sync::Arc<[u8]>)],
+    ) -> Result<(), Diagnostic> {
+        files
+            .iter()
+            .try_for_each(|(rel, bytes)| self.write_shared(rel, bytes))
+    }
     /// [`Sink::write`], saying whether the output this sink reuses already
     /// held these very bytes at `rel` (then nothing was written).
     fn write_kept(&self, rel: &str, bytes: &[u8]) -> Result<bool, Diagnostic> {
@@ -828,6 +837,41 @@ impl Served {
         Some(Served { files })
     }
 
+    /// The files under `folder/`, each with its bytes shared, when every
+    /// one is held as it was written (none packed or copied); `None`
+    /// otherwise.
+    pub(crate) fn shared_under(
+        &self,
+        folder: &str,
+    ) -> Option<Vec<(std::sync::Arc<str>, std::sync::Arc<[u8]>)>> {
+        self.files
+            .iter()
+            .filter(|(rel, _)| {
+                rel.strip_prefix(folder)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map(|(rel, held)| match held {
+                Held::Written(b) | Held::Kept(b) => {
+                    Some((std::sync::Arc::clone(rel), std::sync::Arc::clone(b)))
+                }
+                Held::Packed(_) | Held::Copied(_) => None,
+            })
+            .collect()
+    }
+
+    /// Whether `other` holds the file at `rel` as the very bytes this
+    /// site holds (not an equal copy): made once, kept since (tests).
+    #[cfg(test)]
+    pub(crate) fn shares(&self, other: &Served, rel: &str) -> bool {
+        match (self.files.get(rel), other.files.get(rel)) {
+            (
+                Some(Held::Written(a) | Held::Kept(a) | Held::Packed(a)),
+                Some(Held::Written(b) | Held::Kept(b) | Held::Packed(b)),
+            ) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// Keeps only the files whose path `keep` accepts.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.files.retain(|rel, _| keep(rel));
@@ -921,6 +965,24 @@ impl Sink for Memory {
                     .file(display_path(src, Path::new("")))
             })?;
         self.put(rel, Held::Copied(real.into()));
+        Ok(())
+    }
+    fn write_all_shared(
+        &self,
+        files: &[(std::sync::Arc<str>, std::sync::Arc<[u8]>)],
+    ) -> Result<(), Diagnostic> {
+        for (rel, _) in files {
+            safe_rel(rel)?;
+        }
+        // One lock, and the paths' own copies as keys.
+        let mut served = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        served.files.extend(files.iter().map(|(rel, bytes)| {
+            let key = match rel.strip_prefix('/') {
+                Some(_) => rel.trim_start_matches('/').into(),
+                None => std::sync::Arc::clone(rel),
+            };
+            (key, Held::Kept(std::sync::Arc::clone(bytes)))
+        }));
         Ok(())
     }
     fn count(&self) -> u64 {

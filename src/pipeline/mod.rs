@@ -625,9 +625,19 @@ fn run_stages(
     // A build's index memory (every page's terms and result) is dropped as
     // soon as the index is written, before pages fill memory; `serve` keeps
     // it for its next build.
-    let search = match search_memo {
-        Some(memo) => stages::index_search(&inputs, sink, memo, true)?,
-        None => stages::index_search(&inputs, sink, &mut crate::search::Memo::default(), false)?,
+    // `serve`, after a save of templates the index does not read: the
+    // last build's index, its files as they were.
+    let kept_index = recall.and_then(|r| {
+        let index = r.search_index(templates.renderer.graph())?;
+        let files = r.last?.files.shared_under(crate::search::FOLDER)?;
+        Some((index, files))
+    });
+    let search = match (kept_index, search_memo) {
+        (Some((index, files)), _) => stages::keep_search(index, &files, sink)?,
+        (None, Some(memo)) => stages::index_search(&inputs, sink, memo, true)?,
+        (None, None) => {
+            stages::index_search(&inputs, sink, &mut crate::search::Memo::default(), false)?
+        }
     };
     warnings.extend(search.warnings.iter().cloned());
     timer.lap("search");
@@ -709,7 +719,7 @@ fn run_stages(
         images: image_counts,
         cards_drawn: card_counts.drawn,
         maps: refs.map_counts.clone(),
-        search: search.counts,
+        search: search.counts.clone(),
         data: content.data,
         warnings,
         errors: Vec::new(),
@@ -735,7 +745,9 @@ fn run_stages(
     // Serve's memory, last point: what the next build may keep of this one.
     let record = recall.map(|recall| {
         let horizon = recall.horizon(&run.clock);
-        remember(opts, config, horizon, &site, md, pages, &templates)
+        let mut last = remember(opts, config, horizon, &site, md, pages, &templates);
+        last.search = Some(search);
+        last
     });
     // `serve` waits for this build to tell the browser, and `build` to
     // swap its output in: the site model, the references and the templates
@@ -839,6 +851,7 @@ fn remember(
             std::sync::Arc::clone(&templates.renderer),
             stages::stylesheet_href(config, &templates.stylesheet),
         )),
+        search: None,
     }
 }
 

@@ -303,9 +303,8 @@ pub(super) fn prepare_templates(
     // and parsed, is this one's.
     let kept = run
         .recall
-        .and_then(|r| r.last)
-        .filter(|_| site.model_kept)
-        .and_then(|last| last.renderer.clone());
+        .and_then(|r| r.renderer(site.model_kept))
+        .cloned();
     let mut made = None;
     if let Some((renderer, then)) = kept {
         let stylesheet = bundle_stylesheet(root, config, &interface.theme, &renderer)?;
@@ -980,8 +979,8 @@ fn gather_press(
 }
 
 /// What the search stage made beyond the files it wrote.
-#[derive(Debug, Default)]
-pub(super) struct SearchIndex {
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SearchIndex {
     /// Language to the address of its index's manifest (none when search is off).
     pub manifests: HashMap<String, String>,
     pub counts: SearchCounts,
@@ -1093,6 +1092,23 @@ pub(super) fn index_search(
     }
     out.warnings = warnings;
     Ok(out)
+}
+
+/// The last build's search index, kept (`serve`, after a save of
+/// templates the index does not read: [`crate::incremental::Recall::search_index`]):
+/// its files, `files`, are this build's, and it read no page.
+pub(super) fn keep_search(
+    index: &SearchIndex,
+    files: &[(std::sync::Arc<str>, std::sync::Arc<[u8]>)],
+    sink: &dyn Sink,
+) -> Result<SearchIndex, Error> {
+    sink.write_all_shared(files)?;
+    let mut kept = index.clone();
+    let c = &mut kept.counts;
+    c.analysed = 0;
+    c.shards_made = 0;
+    c.documents_kept = c.documents;
+    Ok(kept)
 }
 
 /// What the render stage made beyond the files it wrote.
@@ -2051,6 +2067,107 @@ mod tests {
         std::fs::remove_file(root.join("content/tourisme/fete.md")).unwrap();
         let loaded = load_content(&run, &settings.config, None).unwrap();
         assert!(recall(Reuse::Pages).site_model(&loaded.content).is_none());
+    }
+
+    #[test]
+    fn a_save_of_templates_keeps_the_site_model_and_the_search_index_unless_a_shortcode_reads_one()
+    {
+        use crate::incremental::Memo;
+        use crate::pipeline::build_changes;
+        let page = |mark: &str| {
+            format!(
+                "{{% extends \"base.html\" %}}{{% block content %}}<p>{mark}</p>{{{{ page.content | safe }}}}{{% endblock content %}}"
+            )
+        };
+        let note = |word: &str| format!("<aside>{word} {{{{ body }}}}</aside>");
+        let fete = FETE.replace("Feu d'artifice.", "{% note() %}Bal{% end %}");
+        let dir = site(&[
+            ("content/_index.md", HOME),
+            ("content/tourisme/lac.md", LAC),
+            ("content/tourisme/fete.md", &fete),
+            ("templates/page.html", &page("avant")),
+            ("templates/shortcodes/note.html", &note("lampions")),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let opts = test_options(&root);
+        let (page_html, shortcode) = (
+            root.join("templates/page.html"),
+            root.join("templates/shortcodes/note.html"),
+        );
+        let model = |memo: &Memo| {
+            let last = memo.last.as_ref().unwrap();
+            std::sync::Arc::clone(&last.model.as_ref().unwrap().0)
+        };
+        let renderer = |memo: &Memo| {
+            let last = memo.last.as_ref().unwrap();
+            std::sync::Arc::clone(&last.renderer.as_ref().unwrap().0)
+        };
+        let index = |served: &crate::output::Served| -> Vec<(String, Vec<u8>)> {
+            let mut v: Vec<(String, Vec<u8>)> = served
+                .read_all()
+                .unwrap()
+                .into_iter()
+                .filter(|(k, _)| k.starts_with(crate::search::FOLDER))
+                .map(|(k, b)| (k.to_string(), b.to_vec()))
+                .collect();
+            v.sort();
+            v
+        };
+        let full = || build_changes(&opts, &mut Memo::default(), &[]).unwrap();
+        let mut memo = Memo::default();
+        let (_, first) = build_changes(&opts, &mut memo, &[]).unwrap();
+        let (first_model, first_renderer) = (model(&memo), renderer(&memo));
+        let first_index = index(&first);
+        assert!(first_index.len() > 3, "a manifest, shards and results");
+
+        // The page template: pages are rendered with the new one, from the
+        // same model; the index is the last one, no page read.
+        std::fs::write(&page_html, page("après")).unwrap();
+        let (report, saved) =
+            build_changes(&opts, &mut memo, std::slice::from_ref(&page_html)).unwrap();
+        let lac = |served: &crate::output::Served| {
+            let files = served.read_all().unwrap();
+            String::from_utf8(files["tourisme/lac/index.html"].to_vec()).unwrap()
+        };
+        assert!(lac(&saved).contains("<p>après</p>"), "{}", lac(&saved));
+        assert!(std::sync::Arc::ptr_eq(&model(&memo), &first_model), "kept");
+        assert!(
+            !std::sync::Arc::ptr_eq(&renderer(&memo), &first_renderer),
+            "the templates are loaded again"
+        );
+        let s = &report.search;
+        assert_eq!((s.analysed, s.shards_made), (0, 0), "{s:?}");
+        assert_eq!(s.documents_kept, s.documents);
+        assert_eq!(index(&saved), first_index);
+        for (rel, _) in &first_index {
+            assert!(first.shares(&saved, rel), "{rel} made again");
+        }
+        let (full_report, full_files) = full();
+        assert_eq!(index(&full_files), first_index, "what a full build writes");
+        assert_eq!(report.search.files, full_report.search.files);
+        assert_eq!(report.search.bytes, full_report.search.bytes);
+        assert_eq!(lac(&saved), lac(&full_files));
+        assert_eq!(
+            saved.paths().collect::<std::collections::BTreeSet<_>>(),
+            full_files.paths().collect(),
+            "the same files as a full build"
+        );
+
+        // A shortcode's template is in bodies, which the index reads: made
+        // again, with the new word.
+        std::fs::write(&shortcode, note("guirlandes")).unwrap();
+        let (report, saved) =
+            build_changes(&opts, &mut memo, std::slice::from_ref(&shortcode)).unwrap();
+        assert!(report.search.analysed > 0, "{:?}", report.search);
+        let after = index(&saved);
+        assert_ne!(after, first_index);
+        assert!(
+            after
+                .iter()
+                .any(|(_, b)| String::from_utf8_lossy(b).contains("guirlandes")),
+            "the new word is found"
+        );
+        assert_eq!(after, index(&full().1));
     }
 
     #[test]
