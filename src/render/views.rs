@@ -871,15 +871,18 @@ pub fn share_small_maps(
 ) -> tera::Value {
     /// The longest text a shared map holds, keys included.
     const SMALL: usize = 256;
+    // A list or map is copied only once one of its parts is replaced, and
+    // a map's copy keeps its table: no key is hashed again (a region's
+    // summaries are 100,000 maps of about thirty keys).
     if let Some(items) = value.as_array() {
-        let shared: Vec<tera::Value> = items
-            .iter()
-            .map(|v| share_small_maps(v.clone(), seen))
-            .collect();
-        if shared.iter().zip(items).all(|(a, b)| same_object(a, b)) {
-            return value;
+        let mut copy: Option<Vec<tera::Value>> = None;
+        for (i, v) in items.iter().enumerate() {
+            let shared = share_small_maps(v.clone(), seen);
+            if !same_object(&shared, v) {
+                copy.get_or_insert_with(|| items.to_vec())[i] = shared;
+            }
         }
-        return tera::Value::from(shared);
+        return copy.map_or(value, tera::Value::from);
     }
     let Some(map) = value.as_map() else {
         return value;
@@ -888,19 +891,16 @@ pub fn share_small_maps(
         Some(n + k.as_str().unwrap_or_default().len() + v.as_str()?.len())
     });
     if !size.is_some_and(|n| map.len() <= 8 && n <= SMALL) {
-        let shared: Vec<tera::Value> = map
-            .values()
-            .map(|v| share_small_maps(v.clone(), seen))
-            .collect();
-        if shared
-            .iter()
-            .zip(map.values())
-            .all(|(a, b)| same_object(a, b))
-        {
-            return value;
+        let mut copy: Option<tera::value::Map> = None;
+        for (i, v) in map.values().enumerate() {
+            let shared = share_small_maps(v.clone(), seen);
+            if !same_object(&shared, v)
+                && let Some((_, slot)) = copy.get_or_insert_with(|| map.clone()).get_index_mut(i)
+            {
+                *slot = shared;
+            }
         }
-        let map: tera::value::Map = map.keys().cloned().zip(shared).collect();
-        return tera::Value::from(map);
+        return copy.map_or(value, tera::Value::from);
     }
     // Keys, values and whether each is marked safe, with separators no text holds.
     let mut id = String::with_capacity(size.unwrap_or(0) + 2 * map.len());
