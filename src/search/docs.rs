@@ -10,8 +10,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use crate::per_thread::PerThread;
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -49,7 +50,8 @@ pub(crate) struct Sources<'a> {
 #[derive(Default)]
 pub(crate) struct Texts {
     /// Body HTML (held) to its text's hash, and whether that text is empty.
-    by_body: HashMap<usize, (Html, blake3::Hash, bool)>,
+    /// By address, looked up only: FxHash.
+    by_body: rustc_hash::FxHashMap<usize, (Html, blake3::Hash, bool)>,
 }
 
 impl Texts {
@@ -82,7 +84,9 @@ impl Texts {
 /// one's (only the bodies it read, so that those of removed pages go).
 struct TextMemo<'a> {
     last: &'a Texts,
-    now: Mutex<Texts>,
+    /// Each thread's own, gathered at the end: 10,000 bodies a save were
+    /// as many turns of one lock the pool's threads waited on.
+    now: PerThread<Texts>,
 }
 
 /// A rendered body as a [`Doc`] takes it: its text, or the HTML to make it
@@ -95,7 +99,23 @@ struct Body {
     empty: bool,
 }
 
-impl TextMemo<'_> {
+impl<'a> TextMemo<'a> {
+    fn new(last: &'a Texts) -> Self {
+        TextMemo {
+            last,
+            now: PerThread::new(Texts::default),
+        }
+    }
+
+    /// The bodies read by this build.
+    fn into_now(self) -> Texts {
+        let mut now = Texts::default();
+        for mut t in self.now.each() {
+            now.by_body.extend(t.by_body.drain());
+        }
+        now
+    }
+
     /// The body `html`: its hash and emptiness as read last time, or its
     /// text read now.
     fn body(&self, html: &Html) -> Body {
@@ -118,8 +138,9 @@ impl TextMemo<'_> {
                 }
             }
         };
-        if let (Ok(mut now), Some(hash)) = (self.now.lock(), body.hash) {
-            now.by_body.insert(key, (html.clone(), hash, body.empty));
+        if let Some(hash) = body.hash {
+            let entry = (html.clone(), hash, body.empty);
+            self.now.mine().by_body.insert(key, entry);
         }
         body
     }
@@ -372,12 +393,9 @@ pub(crate) fn documents(
         }
         false => Vec::new(),
     };
-    let texts = TextMemo {
-        last: &memo.texts,
-        now: Mutex::new(Texts::default()),
-    };
+    let texts = TextMemo::new(&memo.texts);
     let out = documents_with(src, Some(&texts), kept);
-    let now = texts.now.into_inner().unwrap_or_default();
+    let now = texts.into_now();
     memo.texts = now;
     out
 }
@@ -600,10 +618,7 @@ mod tests {
         let blank = Html::from("<p> </p>");
         let mut texts = Texts::default();
         // A first build reads every body.
-        let memo = TextMemo {
-            last: &texts,
-            now: Mutex::new(Texts::default()),
-        };
+        let memo = TextMemo::new(&texts);
         let first = memo.body(&kept);
         assert_eq!(&*first.text, "Le lac d'Orbière");
         assert!(first.html.is_none() && !first.empty);
@@ -611,15 +626,12 @@ mod tests {
         assert_eq!(hash, blake3::hash(first.text.as_bytes()));
         memo.body(&removed);
         assert!(memo.body(&blank).empty);
-        texts = memo.now.into_inner().unwrap();
+        texts = memo.into_now();
         // The next: the kept body is not read again (its hash is the one
         // made before, its text is left to the index to make if it must);
         // a body made again (the same words, another copy) is read again;
         // bodies no page has any more are let go.
-        let memo = TextMemo {
-            last: &texts,
-            now: Mutex::new(Texts::default()),
-        };
+        let memo = TextMemo::new(&texts);
         let again = memo.body(&kept);
         assert!(again.text.is_empty() && !again.empty);
         assert!(Html::ptr_eq(again.html.as_ref().unwrap(), &kept));
@@ -629,7 +641,7 @@ mod tests {
         assert_eq!(&*copy.text, "Le lac d'Orbière");
         let still_blank = memo.body(&blank);
         assert!(still_blank.empty && still_blank.html.is_some());
-        let now = memo.now.into_inner().unwrap();
+        let now = memo.into_now();
         assert_eq!(now.by_body.len(), 3);
         assert!(!now.by_body.contains_key(&removed.key()));
     }
