@@ -99,7 +99,7 @@ pub(crate) struct LastBuild {
     /// What its search stage made beyond the files (in `files`, under
     /// [`crate::search::FOLDER`]), which a save of templates keeps
     /// ([`Recall::search_index`]). `None` when search is off.
-    pub search: Option<crate::pipeline::stages::SearchIndex>,
+    pub search: Option<crate::search::SearchIndex>,
 }
 
 pub(crate) struct PageMemo {
@@ -231,13 +231,13 @@ impl Recall<'_> {
     /// bodies, templates or the time.
     pub fn site_model(
         &self,
-        content: &crate::content::Content,
+        fronts: &blake3::Hash,
     ) -> Option<std::sync::Arc<crate::content::site::SiteModel>> {
         let last = self
             .last
             .filter(|_| matches!(self.reuse, Reuse::Pages | Reuse::Templates))?;
         let (model, made_of) = last.model.as_ref()?;
-        (fronts(content) == *made_of).then(|| std::sync::Arc::clone(model))
+        (fronts == made_of).then(|| std::sync::Arc::clone(model))
     }
 
     /// The last build's templates, loaded and parsed, and the stylesheet
@@ -261,10 +261,7 @@ impl Recall<'_> {
     /// same: a body is the same markdown rendered with the same
     /// shortcodes), the covers, the configuration, the theme's strings
     /// and the time (before the horizon), never of templates.
-    pub fn search_index(
-        &self,
-        now: &TemplateGraph,
-    ) -> Option<&crate::pipeline::stages::SearchIndex> {
+    pub fn search_index(&self, now: &TemplateGraph) -> Option<&crate::search::SearchIndex> {
         self.edited_templates(now)?;
         self.last?.search.as_ref()
     }
@@ -280,18 +277,23 @@ impl Recall<'_> {
 /// their file (an agenda's events, an object's languages), each with its
 /// own fingerprint.
 pub(crate) fn fronts(content: &crate::content::Content) -> blake3::Hash {
-    let mut h = blake3::Hasher::new();
-    let files = content
-        .pages
-        .iter()
-        .map(|p| &p.file)
-        .chain(content.sections.iter().filter_map(|s| s.file.as_ref()));
-    for f in files {
-        h.update(&(f.rel.len() as u64).to_le_bytes());
-        h.update(f.rel.as_bytes());
-        h.update(&f.front_matter);
+    let files = || {
+        content
+            .pages
+            .iter()
+            .map(|p| &p.file)
+            .chain(content.sections.iter().filter_map(|s| s.file.as_ref()))
+    };
+    // Hashed at once: three small updates a file were most of the time
+    // (about 1.5 ms on 10,000 pages, twice a save).
+    let len: usize = files().map(|f| 8 + f.rel.len() + 32).sum();
+    let mut bytes = Vec::with_capacity(len);
+    for f in files() {
+        bytes.extend_from_slice(&(f.rel.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(f.rel.as_bytes());
+        bytes.extend_from_slice(&f.front_matter);
     }
-    h.finalize()
+    blake3::hash(&bytes)
 }
 
 /// Whether the time at `now` may decide otherwise than it did for `last`:

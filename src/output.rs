@@ -50,10 +50,7 @@ pub trait Sink: Sync {
         self.write(rel, bytes)
     }
     /// [`Sink::write_shared`] for each of `files`.
-    fn write_all_shared(
-        &self,
-        files: &[(std::sync::Arc<str>, std::sync::Arc<[u8]>)],
-    ) -> Result<(), Diagnostic> {
+    fn write_all_shared(&self, files: &[SharedFile]) -> Result<(), Diagnostic> {
         files
             .iter()
             .try_for_each(|(rel, bytes)| self.write_shared(rel, bytes))
@@ -723,10 +720,21 @@ pub type Files = std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<[
 /// cache), named by their source and read from it when asked for. A site
 /// of photos is not held in memory twice over, once on disk and once in
 /// `serve`. Written text files are held compressed ([`Served::packed`]).
+///
+/// A copy shares the table of files with the site it is copied from
+/// until either changes (each file's bytes are shared either way): the
+/// site `serve` serves, the one its memory of the last build holds and
+/// the one the next build starts from are one table on 10,000 pages,
+/// not three copies of 20,000 entries. Paths are hashed with FxHash: they
+/// are the site's own, looked up at every request and written at every
+/// build, never listed in an order that reaches a file.
 #[derive(Debug, Default, Clone)]
 pub struct Served {
-    files: std::collections::HashMap<std::sync::Arc<str>, Held>,
+    files: std::sync::Arc<rustc_hash::FxHashMap<std::sync::Arc<str>, Held>>,
 }
+
+/// An output path and its bytes, both shared.
+pub(crate) type SharedFile = (std::sync::Arc<str>, std::sync::Arc<[u8]>);
 
 /// One file of a [`Served`] site.
 #[derive(Debug, Clone)]
@@ -832,24 +840,33 @@ impl Served {
             .into_par_iter()
             .map(|(rel, bytes)| (std::sync::Arc::clone(rel), Held::pack(bytes)))
             .collect();
-        let mut files = self.files.clone();
-        files.extend(packed);
-        Some(Served { files })
+        let mut files = self.clone();
+        std::sync::Arc::make_mut(&mut files.files).extend(packed);
+        Some(files)
+    }
+
+    /// This site without the files under `folder/`: a table of its own,
+    /// made at once (copying the whole table, then removing a search
+    /// index's 10,000 result files one by one, took longer).
+    pub(crate) fn without(&self, folder: &str) -> Served {
+        let files = self
+            .files
+            .iter()
+            .filter(|(rel, _)| !in_folder(rel, folder))
+            .map(|(rel, held)| (std::sync::Arc::clone(rel), held.clone()))
+            .collect();
+        Served {
+            files: std::sync::Arc::new(files),
+        }
     }
 
     /// The files under `folder/`, each with its bytes shared, when every
     /// one is held as it was written (none packed or copied); `None`
     /// otherwise.
-    pub(crate) fn shared_under(
-        &self,
-        folder: &str,
-    ) -> Option<Vec<(std::sync::Arc<str>, std::sync::Arc<[u8]>)>> {
+    pub(crate) fn shared_under(&self, folder: &str) -> Option<Vec<SharedFile>> {
         self.files
             .iter()
-            .filter(|(rel, _)| {
-                rel.strip_prefix(folder)
-                    .is_some_and(|rest| rest.starts_with('/'))
-            })
+            .filter(|(rel, _)| in_folder(rel, folder))
             .map(|(rel, held)| match held {
                 Held::Written(b) | Held::Kept(b) => {
                     Some((std::sync::Arc::clone(rel), std::sync::Arc::clone(b)))
@@ -872,16 +889,17 @@ impl Served {
         }
     }
 
-    /// Keeps only the files whose path `keep` accepts.
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        self.files.retain(|rel, _| keep(rel));
-    }
-
     fn put(&mut self, rel: &str, held: Held) {
         // By the path a request finds it at: bundle assets are written
         // under their page's path, which starts with a slash.
-        self.files.insert(rel.trim_start_matches('/').into(), held);
+        std::sync::Arc::make_mut(&mut self.files).insert(rel.trim_start_matches('/').into(), held);
     }
+}
+
+/// Whether the output path `rel` is under `folder/`.
+fn in_folder(rel: &str, folder: &str) -> bool {
+    rel.strip_prefix(folder)
+        .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The bytes of a copied file, by the real path it had when the build
@@ -967,16 +985,13 @@ impl Sink for Memory {
         self.put(rel, Held::Copied(real.into()));
         Ok(())
     }
-    fn write_all_shared(
-        &self,
-        files: &[(std::sync::Arc<str>, std::sync::Arc<[u8]>)],
-    ) -> Result<(), Diagnostic> {
+    fn write_all_shared(&self, files: &[SharedFile]) -> Result<(), Diagnostic> {
         for (rel, _) in files {
             safe_rel(rel)?;
         }
         // One lock, and the paths' own copies as keys.
         let mut served = self.files.lock().unwrap_or_else(|p| p.into_inner());
-        served.files.extend(files.iter().map(|(rel, bytes)| {
+        std::sync::Arc::make_mut(&mut served.files).extend(files.iter().map(|(rel, bytes)| {
             let key = match rel.strip_prefix('/') {
                 Some(_) => rel.trim_start_matches('/').into(),
                 None => std::sync::Arc::clone(rel),

@@ -45,7 +45,7 @@ use crate::render::jobs::Job;
 use stages::Mode;
 
 pub use crate::media::ImageCounts;
-pub use stages::SearchCounts;
+pub use crate::search::SearchCounts;
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -270,11 +270,7 @@ pub fn build_changes(
         .unwrap_or_else(|_| opts.root.clone());
     memo.sources.saw_changes(&root, changed);
     let sink = match last {
-        Some(l) => {
-            let mut files = l.files.clone();
-            files.retain(|rel| rel.split('/').next() != Some(crate::search::FOLDER));
-            Memory::starting_from(files)
-        }
+        Some(l) => Memory::starting_from(l.files.without(crate::search::FOLDER)),
         None => Memory::default(),
     };
     let recall = Recall { last, reuse };
@@ -845,7 +841,8 @@ fn remember(
         files: Served::default(),
         model: Some((
             std::sync::Arc::clone(&site.model),
-            crate::incremental::fronts(content),
+            site.fronts
+                .unwrap_or_else(|| crate::incremental::fronts(content)),
         )),
         renderer: Some((
             std::sync::Arc::clone(&templates.renderer),

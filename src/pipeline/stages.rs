@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::assets::{self, BrandFiles};
 use crate::audit::Ledger;
@@ -36,6 +35,7 @@ use crate::render::views::{
 };
 use crate::render::{Renderer, routes};
 use crate::search;
+use crate::search::SearchIndex;
 use crate::seo::{SitemapImages, SitemapPage};
 use crate::shortcodes::{self, GalleryStore, Shortcodes};
 use crate::theme::{Strings, Theme};
@@ -198,6 +198,9 @@ pub(super) struct Site {
     /// what is made of front matter alone, as the sitemap, is the last
     /// build's too.
     pub model_kept: bool,
+    /// What the model is made of ([`crate::incremental::fronts`]), in a
+    /// build for `serve`.
+    pub fronts: Option<blake3::Hash>,
     pub community: Community,
     pub warnings: Vec<Diagnostic>,
 }
@@ -220,7 +223,13 @@ pub(super) fn load_content(
     )?;
     run.defer(std::mem::take(&mut content.errors))?;
     let mut warnings = content.warnings.clone();
-    let kept = run.recall.and_then(|r| r.site_model(&content));
+    // `serve`: what the model is made of, to know whether the last one
+    // is this one's, and for the next build.
+    let fronts = run.recall.map(|_| crate::incremental::fronts(&content));
+    let kept = run
+        .recall
+        .zip(fronts.as_ref())
+        .and_then(|(r, fronts)| r.site_model(fronts));
     let model_kept = kept.is_some();
     let model = match kept {
         Some(kept) => kept,
@@ -244,6 +253,7 @@ pub(super) fn load_content(
         content,
         model,
         model_kept,
+        fronts,
         community,
         warnings,
     })
@@ -978,38 +988,6 @@ fn gather_press(
     Error::or_value(taken, library)
 }
 
-/// What the search stage made beyond the files it wrote.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct SearchIndex {
-    /// Language to the address of its index's manifest (none when search is off).
-    pub manifests: HashMap<String, String>,
-    pub counts: SearchCounts,
-    pub warnings: Vec<Diagnostic>,
-}
-
-/// The search stage's counters in the build report.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct SearchCounts {
-    /// Pages and sections indexed, all languages.
-    pub documents: usize,
-    /// Distinct terms, summed over languages.
-    pub terms: usize,
-    /// Shards of terms, summed over languages.
-    pub shards: usize,
-    /// Index files written (manifests, shards, result files).
-    pub files: usize,
-    /// Their bytes.
-    pub bytes: u64,
-    /// Pages read this time: all of them in a build; in `serve`, those a
-    /// save changed (the index keeps the others).
-    pub analysed: usize,
-    /// Shards made this time (the others kept from the last index).
-    pub shards_made: usize,
-    /// Pages whose document (title, headings, labels, facets) `serve`
-    /// took back from its last index, unchanged, rather than make it again.
-    pub documents_kept: usize,
-}
-
 /// What the search stage reads.
 #[derive(Clone, Copy)]
 pub(super) struct SearchSources<'a> {
@@ -1099,7 +1077,7 @@ pub(super) fn index_search(
 /// its files, `files`, are this build's, and it read no page.
 pub(super) fn keep_search(
     index: &SearchIndex,
-    files: &[(std::sync::Arc<str>, std::sync::Arc<[u8]>)],
+    files: &[crate::output::SharedFile],
     sink: &dyn Sink,
 ) -> Result<SearchIndex, Error> {
     sink.write_all_shared(files)?;
@@ -2053,20 +2031,32 @@ mod tests {
             reuse,
         };
         let loaded = load_content(&run, &settings.config, None).unwrap();
-        assert!(recall(Reuse::Pages).site_model(&loaded.content).is_some());
+        assert!(
+            recall(Reuse::Pages)
+                .site_model(&crate::incremental::fronts(&loaded.content))
+                .is_some()
+        );
         assert!(
             recall(Reuse::Markdown)
-                .site_model(&loaded.content)
+                .site_model(&crate::incremental::fronts(&loaded.content))
                 .is_none()
         );
         std::fs::write(&lac, LAC).unwrap();
         let loaded = load_content(&run, &settings.config, None).unwrap();
-        assert!(recall(Reuse::Pages).site_model(&loaded.content).is_none());
+        assert!(
+            recall(Reuse::Pages)
+                .site_model(&crate::incremental::fronts(&loaded.content))
+                .is_none()
+        );
         // Nor with a page fewer.
         std::fs::write(&lac, &renamed).unwrap();
         std::fs::remove_file(root.join("content/tourisme/fete.md")).unwrap();
         let loaded = load_content(&run, &settings.config, None).unwrap();
-        assert!(recall(Reuse::Pages).site_model(&loaded.content).is_none());
+        assert!(
+            recall(Reuse::Pages)
+                .site_model(&crate::incremental::fronts(&loaded.content))
+                .is_none()
+        );
     }
 
     #[test]
