@@ -721,16 +721,12 @@ pub type Files = std::collections::HashMap<std::sync::Arc<str>, std::sync::Arc<[
 /// of photos is not held in memory twice over, once on disk and once in
 /// `serve`. Written text files are held compressed ([`Served::packed`]).
 ///
-/// A copy shares the table of files with the site it is copied from
-/// until either changes (each file's bytes are shared either way): the
-/// site `serve` serves, the one its memory of the last build holds and
-/// the one the next build starts from are one table on 10,000 pages,
-/// not three copies of 20,000 entries. Paths are hashed with FxHash: they
-/// are the site's own, looked up at every request and written at every
-/// build, never listed in an order that reaches a file.
+/// Paths are hashed with FxHash: they are the site's own, looked up at
+/// every request and written at every build, never listed in an order
+/// that reaches a file.
 #[derive(Debug, Default, Clone)]
 pub struct Served {
-    files: std::sync::Arc<rustc_hash::FxHashMap<std::sync::Arc<str>, Held>>,
+    files: rustc_hash::FxHashMap<std::sync::Arc<str>, Held>,
 }
 
 /// An output path and its bytes, both shared.
@@ -840,9 +836,9 @@ impl Served {
             .into_par_iter()
             .map(|(rel, bytes)| (std::sync::Arc::clone(rel), Held::pack(bytes)))
             .collect();
-        let mut files = self.clone();
-        std::sync::Arc::make_mut(&mut files.files).extend(packed);
-        Some(files)
+        let mut files = self.files.clone();
+        files.extend(packed);
+        Some(Served { files })
     }
 
     /// This site without the files under `folder/`: a table of its own,
@@ -855,9 +851,7 @@ impl Served {
             .filter(|(rel, _)| !in_folder(rel, folder))
             .map(|(rel, held)| (std::sync::Arc::clone(rel), held.clone()))
             .collect();
-        Served {
-            files: std::sync::Arc::new(files),
-        }
+        Served { files }
     }
 
     /// The files under `folder/`, each with its bytes shared, when every
@@ -892,7 +886,7 @@ impl Served {
     fn put(&mut self, rel: &str, held: Held) {
         // By the path a request finds it at: bundle assets are written
         // under their page's path, which starts with a slash.
-        std::sync::Arc::make_mut(&mut self.files).insert(rel.trim_start_matches('/').into(), held);
+        self.files.insert(rel.trim_start_matches('/').into(), held);
     }
 }
 
@@ -991,7 +985,7 @@ impl Sink for Memory {
         }
         // One lock, and the paths' own copies as keys.
         let mut served = self.files.lock().unwrap_or_else(|p| p.into_inner());
-        std::sync::Arc::make_mut(&mut served.files).extend(files.iter().map(|(rel, bytes)| {
+        served.files.extend(files.iter().map(|(rel, bytes)| {
             let key = match rel.strip_prefix('/') {
                 Some(_) => rel.trim_start_matches('/').into(),
                 None => std::sync::Arc::clone(rel),
