@@ -1803,6 +1803,29 @@ mod tests {
     const LAC: &str = "+++\ntitle = \"Le lac\"\ndescription = \"Un lac.\"\ndate = 2026-06-01\ntags = [\"Lac\", \"été\"]\naudiences = [\"visiteurs\"]\n+++\n## Au bord\n\nVoir [la fête](@/tourisme/fete.md#programme).\n";
     const FETE: &str = "+++\ntitle = \"La fête\"\ndescription = \"Une fête.\"\ndate = 2026-05-01\n[event]\nstart = 2026-08-14T21:00:00+02:00\nend = 2026-08-14T23:00:00+02:00\n+++\n## Programme\n\nFeu d'artifice.\n";
 
+    /// The site model `serve`'s memory keeps.
+    fn model(memo: &crate::incremental::Memo) -> std::sync::Arc<SiteModel> {
+        let last = memo.last.as_ref().unwrap();
+        std::sync::Arc::clone(&last.model.as_ref().unwrap().0)
+    }
+
+    /// The loaded templates `serve`'s memory keeps.
+    fn renderer(memo: &crate::incremental::Memo) -> std::sync::Arc<Renderer> {
+        let last = memo.last.as_ref().unwrap();
+        std::sync::Arc::clone(&last.renderer.as_ref().unwrap().0)
+    }
+
+    /// The search index's files, by path.
+    fn search_files(files: &crate::output::Files) -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(k, _)| k.starts_with(crate::search::FOLDER))
+            .map(|(k, b)| (k.to_string(), b.to_vec()))
+            .collect();
+        v.sort();
+        v
+    }
+
     fn tiny() -> tempfile::TempDir {
         site(&[
             ("content/_index.md", HOME),
@@ -1995,14 +2018,6 @@ mod tests {
         let root = dir.path().canonicalize().unwrap();
         let opts = test_options(&root);
         let lac = root.join("content/tourisme/lac.md");
-        let model = |memo: &Memo| {
-            let last = memo.last.as_ref().unwrap();
-            std::sync::Arc::clone(&last.model.as_ref().unwrap().0)
-        };
-        let renderer = |memo: &Memo| {
-            let last = memo.last.as_ref().unwrap();
-            std::sync::Arc::clone(&last.renderer.as_ref().unwrap().0)
-        };
         let mut memo = Memo::default();
         build_changes(&opts, &mut memo, &[]).unwrap();
         let (first, templates) = (model(&memo), renderer(&memo));
@@ -2084,25 +2099,7 @@ mod tests {
             root.join("templates/page.html"),
             root.join("templates/shortcodes/note.html"),
         );
-        let model = |memo: &Memo| {
-            let last = memo.last.as_ref().unwrap();
-            std::sync::Arc::clone(&last.model.as_ref().unwrap().0)
-        };
-        let renderer = |memo: &Memo| {
-            let last = memo.last.as_ref().unwrap();
-            std::sync::Arc::clone(&last.renderer.as_ref().unwrap().0)
-        };
-        let index = |served: &crate::output::Served| -> Vec<(String, Vec<u8>)> {
-            let mut v: Vec<(String, Vec<u8>)> = served
-                .read_all()
-                .unwrap()
-                .into_iter()
-                .filter(|(k, _)| k.starts_with(crate::search::FOLDER))
-                .map(|(k, b)| (k.to_string(), b.to_vec()))
-                .collect();
-            v.sort();
-            v
-        };
+        let index = |served: &crate::output::Served| search_files(&served.read_all().unwrap());
         let full = || build_changes(&opts, &mut Memo::default(), &[]).unwrap();
         let mut memo = Memo::default();
         let (_, first) = build_changes(&opts, &mut memo, &[]).unwrap();
@@ -2193,7 +2190,7 @@ mod tests {
             .filter(|k| k.starts_with("data/"))
             .count();
         assert_eq!(from_feed, 1, "the feed's pages share their file");
-        let first = std::sync::Arc::clone(&last.model.as_ref().unwrap().0);
+        let first = model(&memo);
 
         std::fs::write(&lac, format!("{LAC}\nUne phrase de plus.\n")).unwrap();
         build_changes(&opts, &mut memo, std::slice::from_ref(&lac)).unwrap();
@@ -2215,15 +2212,7 @@ mod tests {
         let root = dir.path().canonicalize().unwrap();
         let opts = test_options(&root);
         let lac = root.join("content/tourisme/lac.md");
-        let index = |files: &crate::output::Files| -> Vec<(String, Vec<u8>)> {
-            let mut v: Vec<(String, Vec<u8>)> = files
-                .iter()
-                .filter(|(k, _)| k.starts_with(crate::search::FOLDER))
-                .map(|(k, b)| (k.to_string(), b.to_vec()))
-                .collect();
-            v.sort();
-            v
-        };
+        let index = search_files;
         let mut memo = Memo::default();
         build_changes(&opts, &mut memo, &[]).unwrap();
 
