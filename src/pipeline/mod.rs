@@ -755,15 +755,43 @@ fn run_stages(
 /// Frees `value` on a thread of its own: a save's reload does not wait
 /// for the last build's memory (tens of milliseconds on 10,000 pages) to
 /// be given back. Here, when no thread can be made. Then gives what was
-/// freed back to the system ([`give_back`]).
+/// freed back to the system ([`give_back`]), except what the thread that
+/// made it holds: see [`give_back_here_once_freed`].
 pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
     // A closure that failed to spawn is dropped here, with `value`.
-    let _ = std::thread::Builder::new()
+    let Ok(thread) = std::thread::Builder::new()
         .name("blason-free".into())
         .spawn(move || {
             drop(value);
             give_back();
-        });
+        })
+    else {
+        return;
+    };
+    let mut freeing = FREEING.lock().unwrap_or_else(|p| p.into_inner());
+    freeing.retain(|t| !t.is_finished());
+    freeing.push(thread);
+}
+
+/// The threads [`drop_elsewhere`] started, while they may still be freeing.
+static FREEING: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// [`give_back_here`] once every thread [`drop_elsewhere`] started has
+/// ended. What is freed goes back to the system only when a thread
+/// collects after it: a block through the thread that allocated it;
+/// mimalloc lets one thread at a time purge (a collection beside another
+/// skips its purge); a freeing thread that ends leaves its pages to
+/// whoever collects next. `serve`'s threads sit idle between saves: in
+/// about one run in ten it held 100–200 MB of a site it had replaced,
+/// until a collection on any thread (called from a debugger) freed it.
+pub(crate) fn give_back_here_once_freed() {
+    let freeing = std::mem::take(&mut *FREEING.lock().unwrap_or_else(|p| p.into_inner()));
+    for thread in freeing {
+        // A thread that panicked freed what it could; nothing to tell.
+        let _ = thread.join();
+    }
+    give_back_here();
 }
 
 /// Gives the memory freed so far back to the system, on every thread of
@@ -779,7 +807,7 @@ pub(crate) fn give_back() {
 }
 
 /// [`give_back`] on this thread only.
-pub(crate) fn give_back_here() {
+fn give_back_here() {
     // SAFETY: `mi_collect` takes no pointer and may be called on any
     // thread at any time; it only touches what mimalloc itself allocated
     // (nothing, or what a test asked of it, when mimalloc is not the
@@ -910,6 +938,47 @@ mod tests {
             "the pool's threads no longer hold what another thread freed ({held} of {total} pages): the test does not show the case"
         );
         super::give_back();
+        let after = resident(&blocks);
+        assert!(
+            after < total / 10,
+            "not given back: {after} of {total} pages still in memory"
+        );
+    }
+
+    /// Frees its blocks a moment after it is dropped: a freeing that ends
+    /// after the thread that made the blocks has given back.
+    struct SlowToFree(Vec<usize>);
+
+    impl Drop for SlowToFree {
+        fn drop(&mut self) {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            for &p in &self.0 {
+                // SAFETY: each block was allocated by the test and is
+                // freed once, here.
+                unsafe { libmimalloc_sys::mi_free(p as *mut std::ffi::c_void) };
+            }
+        }
+    }
+
+    #[test]
+    fn the_thread_that_made_what_another_frees_gives_it_back_once_freed() {
+        // Blocks this thread allocates (as `serve`'s driving thread makes
+        // the site it serves), freed on another thread that ends late.
+        let blocks: Vec<usize> = (0..128)
+            .map(|i| {
+                // SAFETY: a fresh block of BLOCK bytes, written in full.
+                unsafe {
+                    let p = libmimalloc_sys::mi_malloc(BLOCK).cast::<u8>();
+                    assert!(!p.is_null());
+                    std::ptr::write_bytes(p, i as u8 | 1, BLOCK);
+                    p as usize
+                }
+            })
+            .collect();
+        let total = resident(&blocks);
+        assert!(total >= blocks.len() * (BLOCK / PAGE - 1));
+        super::drop_elsewhere(SlowToFree(blocks.clone()));
+        super::give_back_here_once_freed();
         let after = resident(&blocks);
         assert!(
             after < total / 10,

@@ -371,8 +371,9 @@ fn rebuild_on_save(
                     pack(state, memo);
                     // This thread made and freed the build's sequential
                     // stages, and sits idle until the next save too (the
-                    // pool's threads give back after each freeing).
-                    pipeline::give_back_here();
+                    // pool's threads give back after each freeing). The
+                    // site packing replaced is still being freed.
+                    pipeline::give_back_here_once_freed();
                     unpacked = false;
                     continue;
                 }
