@@ -49,10 +49,11 @@ pub trait Sink: Sync {
     fn write_shared(&self, rel: &str, bytes: &std::sync::Arc<[u8]>) -> Result<(), Diagnostic> {
         self.write(rel, bytes)
     }
-    /// [`Sink::write_shared`] for each of `files`.
+    /// [`Sink::write_shared`] for each of `files`, on the pool.
     fn write_all_shared(&self, files: &[SharedFile]) -> Result<(), Diagnostic> {
+        use rayon::prelude::*;
         files
-            .iter()
+            .par_iter()
             .try_for_each(|(rel, bytes)| self.write_shared(rel, bytes))
     }
     /// [`Sink::write`], saying whether the output this sink reuses already

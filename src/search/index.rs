@@ -868,11 +868,11 @@ fn build_collecting(
     keep: bool,
 ) -> LanguageIndex {
     let results = Mutex::new(Vec::new());
-    let write = |files: &[(String, Arc<[u8]>)]| {
+    let write = |files: &[(Arc<str>, Arc<[u8]>)]| {
         results
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(files);
+            .extend(files.iter().map(|(p, b)| (p.to_string(), Arc::clone(b))));
         Ok(())
     };
     let mut index = build_language_with(lang, docs, facets, memo, keep, &write)
@@ -890,7 +890,7 @@ fn build_collecting(
 
 /// Writes a language's result files (path in the output, bytes).
 pub(crate) type WriteResults<'a> =
-    dyn Fn(&[(String, Arc<[u8]>)]) -> Result<(), Diagnostic> + Sync + 'a;
+    dyn Fn(&[(Arc<str>, Arc<[u8]>)]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// A language's index, keeping what `memo` holds of the last index of
 /// the language and, with `keep` (`serve`), leaving this one there.
@@ -980,10 +980,10 @@ pub(crate) fn build_language_with(
         // The results' paths made, and freed, by the pool too (10,000
         // paths were 4 ms of the thread driving a save of `serve`).
         || {
-            let results: Vec<(String, Arc<[u8]>)> = fragments
+            let results: Vec<(Arc<str>, Arc<[u8]>)> = fragments
                 .par_iter()
                 .enumerate()
-                .map(|(n, f)| (format!("{dir}/{folder}/{n}.json"), Arc::clone(f)))
+                .map(|(n, f)| (format!("{dir}/{folder}/{n}.json").into(), Arc::clone(f)))
                 .collect();
             write_results(&results)
         },
@@ -1621,8 +1621,9 @@ mod tests {
                 doc("/b/", "La forêt", "Des chemins sous les arbres."),
             ]
         };
-        let failing =
-            |_: &[(String, Arc<[u8]>)]| Err(Diagnostic::error("output-write", "the disk is full"));
+        let failing = |_: &[(Arc<str>, Arc<[u8]>)]| {
+            Err(Diagnostic::error("output-write", "the disk is full"))
+        };
         let mut memo = Memo::default();
         let failed =
             build_language_with("fr", pages(), &Facets::default(), &mut memo, true, &failing);
