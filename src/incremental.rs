@@ -57,6 +57,10 @@ use crate::render::jobs::{ASSET_TEMPLATES, Job};
 #[derive(Default)]
 pub struct Memo {
     pub(crate) last: Option<LastBuild>,
+    /// The content file (`content/tourisme/lac.md`) whose address the next
+    /// build reports (`BuildReport::followed`): `serve` follows the page
+    /// saved.
+    pub(crate) follow: Option<String>,
     /// What each content file gave when last read, by its stamp.
     pub(crate) sources: crate::content::SourceMemo,
     /// What the search index kept of each page and shard.
@@ -131,6 +135,8 @@ pub enum Reuse {
 pub(crate) struct Recall<'a> {
     pub last: Option<&'a LastBuild>,
     pub reuse: Reuse,
+    /// [`Memo::follow`].
+    pub follow: Option<&'a str>,
 }
 
 impl Recall<'_> {
@@ -546,6 +552,7 @@ mod tests {
         let recall = Recall {
             last: Some(&l),
             reuse: Reuse::Templates,
+            follow: None,
         };
         let edit = |name: &str| {
             TemplateGraph::new(
@@ -579,6 +586,7 @@ mod tests {
         let markdown = Recall {
             last: Some(&l),
             reuse: Reuse::Markdown,
+            follow: None,
         };
         assert_eq!(markdown.edited_templates(&edit("page.html")), None);
     }

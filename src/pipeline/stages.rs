@@ -2044,6 +2044,7 @@ mod tests {
         let recall = |reuse| Recall {
             last: memo.last.as_ref(),
             reuse,
+            follow: None,
         };
         let loaded = load_content(&run, &settings.config, None).unwrap();
         assert!(

@@ -418,6 +418,7 @@ fn rebuild_on_save(
         };
         let started = Instant::now();
         changed.extend(paths);
+        memo.follow = page.clone().filter(|_| opts.follow);
         match rebuild(state, opts, base, memo, &changed) {
             Ok(r) => {
                 changed.clear();
@@ -436,9 +437,7 @@ fn rebuild_on_save(
                         data: generation.to_string(),
                     }
                 } else {
-                    let path = page
-                        .filter(|_| opts.follow)
-                        .and_then(|p| r.urls.get(&p).cloned());
+                    let path = r.followed;
                     Event {
                         name: "reload",
                         data: serde_json::json!({ "path": path }).to_string(),
