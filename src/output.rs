@@ -844,14 +844,19 @@ impl Served {
 
     /// This site without the files under `folder/`: a table of its own,
     /// made at once (copying the whole table, then removing a search
-    /// index's 10,000 result files one by one, took longer).
+    /// index's 10,000 result files one by one, took longer). Its table
+    /// has room for as many files as this one: grown as it was filled, it
+    /// was made again at each doubling, and the next build writes that
+    /// folder again.
     pub(crate) fn without(&self, folder: &str) -> Served {
-        let files = self
-            .files
-            .iter()
-            .filter(|(rel, _)| !in_folder(rel, folder))
-            .map(|(rel, held)| (std::sync::Arc::clone(rel), held.clone()))
-            .collect();
+        let mut files =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(self.files.len(), Default::default());
+        files.extend(
+            self.files
+                .iter()
+                .filter(|(rel, _)| !in_folder(rel, folder))
+                .map(|(rel, held)| (std::sync::Arc::clone(rel), held.clone())),
+        );
         Served { files }
     }
 
