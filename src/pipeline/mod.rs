@@ -767,8 +767,8 @@ fn run_stages(
 /// Frees `value` on a thread of its own: a save's reload does not wait
 /// for the last build's memory (tens of milliseconds on 10,000 pages) to
 /// be given back. Here, when no thread can be made. Then gives what was
-/// freed back to the system ([`give_back`]), except what the thread that
-/// made it holds: see [`give_back_here_once_freed`].
+/// freed back to the system ([`give_back`]); what it freed last may wait
+/// for a later collection: see [`give_back_here_once_freed`].
 pub(crate) fn drop_elsewhere<T: Send + 'static>(value: T) {
     // A closure that failed to spawn is dropped here, with `value`.
     let Ok(thread) = std::thread::Builder::new()
