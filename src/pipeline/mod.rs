@@ -918,32 +918,42 @@ mod tests {
         count
     }
 
+    /// 128 blocks of BLOCK bytes allocated on this thread, each written in
+    /// full (in memory), by address.
+    fn fresh_blocks() -> Vec<usize> {
+        (0..128)
+            .map(|i| {
+                // SAFETY: a fresh block of BLOCK bytes, written in full.
+                unsafe {
+                    let p = libmimalloc_sys::mi_malloc(BLOCK).cast::<u8>();
+                    assert!(!p.is_null());
+                    std::ptr::write_bytes(p, i as u8 | 1, BLOCK);
+                    p as usize
+                }
+            })
+            .collect()
+    }
+
+    /// Frees blocks [`fresh_blocks`] made, each once.
+    fn free(blocks: &[usize]) {
+        for &p in blocks {
+            // SAFETY: each block came from `fresh_blocks` and the caller
+            // frees it only here.
+            unsafe { libmimalloc_sys::mi_free(p as *mut std::ffi::c_void) };
+        }
+    }
+
     #[test]
     fn memory_freed_by_another_thread_goes_back_from_idle_threads() {
         // Blocks allocated on the pool's threads, freed here (as `serve`
         // frees the last build), while the pool sits idle.
-        let blocks: Vec<usize> = rayon::broadcast(|_| {
-            (0..128)
-                .map(|i| {
-                    // SAFETY: a fresh block of BLOCK bytes, written in full.
-                    unsafe {
-                        let p = libmimalloc_sys::mi_malloc(BLOCK).cast::<u8>();
-                        assert!(!p.is_null());
-                        std::ptr::write_bytes(p, i as u8 | 1, BLOCK);
-                        p as usize
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten()
-        .collect();
+        let blocks: Vec<usize> = rayon::broadcast(|_| fresh_blocks())
+            .into_iter()
+            .flatten()
+            .collect();
         let total = resident(&blocks);
         assert!(total >= blocks.len() * (BLOCK / PAGE - 1));
-        for &p in &blocks {
-            // SAFETY: each block was allocated above and is freed once.
-            unsafe { libmimalloc_sys::mi_free(p as *mut std::ffi::c_void) };
-        }
+        free(&blocks);
         let held = resident(&blocks);
         assert!(
             held > total / 2,
@@ -964,11 +974,7 @@ mod tests {
     impl Drop for SlowToFree {
         fn drop(&mut self) {
             std::thread::sleep(std::time::Duration::from_millis(200));
-            for &p in &self.0 {
-                // SAFETY: each block was allocated by the test and is
-                // freed once, here.
-                unsafe { libmimalloc_sys::mi_free(p as *mut std::ffi::c_void) };
-            }
+            free(&self.0);
         }
     }
 
@@ -976,17 +982,7 @@ mod tests {
     fn the_thread_that_made_what_another_frees_gives_it_back_once_freed() {
         // Blocks this thread allocates (as `serve`'s driving thread makes
         // the site it serves), freed on another thread that ends late.
-        let blocks: Vec<usize> = (0..128)
-            .map(|i| {
-                // SAFETY: a fresh block of BLOCK bytes, written in full.
-                unsafe {
-                    let p = libmimalloc_sys::mi_malloc(BLOCK).cast::<u8>();
-                    assert!(!p.is_null());
-                    std::ptr::write_bytes(p, i as u8 | 1, BLOCK);
-                    p as usize
-                }
-            })
-            .collect();
+        let blocks = fresh_blocks();
         let total = resident(&blocks);
         assert!(total >= blocks.len() * (BLOCK / PAGE - 1));
         super::drop_elsewhere(SlowToFree(blocks.clone()));
