@@ -1048,8 +1048,9 @@ pub(super) fn index_search(
         // Taken, not copied: a language's pages' text is tens of MB at 10,000 pages.
         let list = docs.remove(lang).unwrap_or_default();
         let facets = search::docs::facets(config, lang, &words);
-        // The result files, as the index makes them: all at once (`serve`'s
-        // site in memory takes its lock once, not 10,000 times).
+        // The result files, as the index makes them, then its other files:
+        // all at once (`serve`'s site in memory takes its lock once, not
+        // 10,000 times).
         let write = |files: &[crate::output::SharedFile]| sink.write_all_shared(files);
         let index = search::build_language_with(lang, list, &facets, memo, keep, &write)?;
         let c = &mut out.counts;
@@ -1062,10 +1063,7 @@ pub(super) fn index_search(
         c.documents_kept += index.documents_kept;
         c.bytes += index.files.iter().map(|(_, b)| b.len() as u64).sum::<u64>();
         c.bytes += index.results_bytes;
-        index
-            .files
-            .par_iter()
-            .try_for_each(|(path, bytes)| sink.write_shared(path, bytes))?;
+        write(&index.files)?;
         out.manifests.insert(lang.to_string(), index.manifest);
     }
     out.warnings = warnings;

@@ -151,7 +151,7 @@ pub(crate) struct LanguageIndex {
     /// Address of the manifest (`/search-index/fr/manifest.<hash>.json`).
     pub manifest: String,
     /// The files not given to the writer of results: shards and manifest.
-    pub files: Vec<(String, Arc<[u8]>)>,
+    pub files: Vec<(Arc<str>, Arc<[u8]>)>,
     /// The result files written, and their bytes.
     pub results: usize,
     pub results_bytes: u64,
@@ -872,7 +872,7 @@ fn build_collecting(
         results
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend(files.iter().map(|(p, b)| (p.to_string(), Arc::clone(b))));
+            .extend_from_slice(files);
         Ok(())
     };
     let mut index = build_language_with(lang, docs, facets, memo, keep, &write)
@@ -999,7 +999,7 @@ pub(crate) fn build_language_with(
         if json.is_empty() {
             continue;
         }
-        files.push((format!("{dir}/{h}.json"), Arc::clone(json)));
+        files.push((format!("{dir}/{h}.json").into(), Arc::clone(json)));
         keys.insert(key.clone(), h.to_string());
     }
     let documents_kept = docs.iter().filter(|d| d.key.is_some()).count();
@@ -1021,9 +1021,10 @@ pub(crate) fn build_language_with(
     })
     .to_string();
     let manifest_path = format!("{dir}/manifest.{}.json", hash(manifest.as_bytes()));
-    files.push((manifest_path.clone(), manifest.into_bytes().into()));
+    let manifest_url = format!("/{manifest_path}");
+    files.push((manifest_path.into(), manifest.into_bytes().into()));
     let index = LanguageIndex {
-        manifest: format!("/{manifest_path}"),
+        manifest: manifest_url,
         documents: docs.len(),
         terms: terms.len(),
         shards: keys.len(),
@@ -1469,7 +1470,7 @@ mod tests {
         );
         for (key, h) in keys {
             let path = format!("{FOLDER}/fr/{}.json", h.as_str().unwrap());
-            let bytes = &a.files.iter().find(|(p, _)| *p == path).unwrap().1;
+            let bytes = &a.files.iter().find(|(p, _)| **p == *path).unwrap().1;
             assert_eq!(h.as_str().unwrap(), hash(bytes), "named by its content");
             let shard: serde_json::Value = serde_json::from_slice(bytes).unwrap();
             let terms = shard["t"].as_object().unwrap();
